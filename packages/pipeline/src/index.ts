@@ -1,1 +1,40 @@
-export {};
+export {
+  AGGREGATION_STRATEGIES,
+  type AggregationStrategy,
+  isWordLevelStrategy,
+  parseAggregationStrategy,
+} from './aggregation-strategy.js';
+export { aggregateWord, aggregateWords, type LabelledSpan } from './aggregate-words.js';
+export {
+  InvalidPipelineOptionError,
+  PipelineError,
+  PipelineInputShapeError,
+  PipelineModelError,
+  UnknownAggregationStrategyError,
+} from './errors.js';
+export {
+  argmax,
+  float32NanMean,
+  float32NanMeanColumns,
+  float32PairwiseSum,
+  float32Softmax,
+} from './float32-math.js';
+export { getTag, groupEntities, groupSubEntities } from './group-entities.js';
+export { labelCount, labelOf } from './id2label.js';
+export { aggregateOverlappingEntities } from './overlapping-entities.js';
+export {
+  aggregate,
+  postprocessTokenClassification,
+  type TokenClassificationPostprocessOptions,
+  type TokenClassificationWindow,
+} from './postprocess.js';
+export { gatherPreEntities, type PreEntity, type PreEntityInput } from './pre-entities.js';
+export {
+  type SanitizedTokenClassificationParameters,
+  sanitizeTokenClassificationParameters,
+  type TokenClassificationCallOptions,
+  type TokenizerLimits,
+} from './sanitize-parameters.js';
+export { type TokenizerTraits, wordPieceTraits } from './tokenizer-traits.js';
+export type { GroupedEntity, Id2Label, Offset, TokenClassificationOutput, TokenEntity } from './types.js';
+export { decodeWordPiece, type WordPieceDecoderOptions } from './wordpiece-decoder.js';
