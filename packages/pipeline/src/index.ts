@@ -37,4 +37,13 @@ export {
 } from './sanitize-parameters.js';
 export { type TokenizerTraits, wordPieceTraits } from './tokenizer-traits.js';
 export type { GroupedEntity, Id2Label, Offset, TokenClassificationOutput, TokenEntity } from './types.js';
+export { type PadToken, type PipelineEncoding, padEncodings, splitIntoWindows } from './windows.js';
 export { decodeWordPiece, type WordPieceDecoderOptions } from './wordpiece-decoder.js';
+export {
+  type ClassificationConfig,
+  type ClassificationFunction,
+  defaultClassificationFunction,
+  type LabelScore,
+  parseClassificationFunction,
+  postprocessTextClassification,
+} from './text-classification-postprocess.js';
