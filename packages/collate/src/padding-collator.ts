@@ -1,0 +1,47 @@
+import type { FeatureRow } from './columns.js';
+import {
+  type CollatedBatch,
+  type PadOptions,
+  type ResolvedPadOptions,
+  padFeaturesDetailed,
+  resolvePadOptions,
+} from './pad-features.js';
+import { type BatchAs, type ReturnTensors, finishBatch, resolveReturnTensors } from './return-tensors.js';
+
+/** Options of {@link DataCollatorWithPadding}. */
+export interface PaddingCollatorOptions<R extends ReturnTensors = 'typed'> extends PadOptions {
+  /** `'typed'` (default) or `'tfjs'`. */
+  returnTensors?: R;
+}
+
+/**
+ * transformers' `DataCollatorWithPadding` (sequence classification): pads the token columns like
+ * `tokenizer.pad`, turns the other columns into unpadded tensors (a per-row `label` becomes a 1-D
+ * tensor: int32 for class ids, float32 for regression targets), then renames `label` and `label_ids` to
+ * `labels`, as Python does.
+ */
+export class DataCollatorWithPadding<R extends ReturnTensors = 'typed'> {
+  readonly padding: ResolvedPadOptions;
+  readonly returnTensors: R;
+
+  constructor(options: PaddingCollatorOptions<R> = {}) {
+    this.padding = resolvePadOptions(options);
+    this.returnTensors = resolveReturnTensors(options.returnTensors) as R;
+  }
+
+  /** Collates a list of rows into one batch (Python: `collator(features)`). */
+  collate(rows: readonly FeatureRow[]): BatchAs<CollatedBatch, R> {
+    const { batch } = padFeaturesDetailed(rows, this.padding);
+    for (const legacy of ['label', 'label_ids']) {
+      const value = batch[legacy];
+      if (value !== undefined) {
+        batch.labels = value;
+        delete batch[legacy];
+      }
+    }
+    return finishBatch(batch, this.returnTensors);
+  }
+
+  /** `collate` bound to this collator, to pass as a function. */
+  readonly collateFn = (rows: readonly FeatureRow[]): BatchAs<CollatedBatch, R> => this.collate(rows);
+}
