@@ -35,9 +35,32 @@ export {
   type TokenClassificationCallOptions,
   type TokenizerLimits,
 } from './sanitize-parameters.js';
+export type {
+  PipelineBatch,
+  PipelineLogits,
+  PipelineModel,
+  PipelineTokenizer,
+} from './pipeline-interfaces.js';
+export { runBatched } from './run-batched.js';
+export {
+  TextClassificationPipeline,
+  type TextClassificationPipelineOptions,
+} from './text-classification-pipeline.js';
+export {
+  TokenClassificationPipeline,
+  type TokenClassificationPipelineOptions,
+} from './token-classification-pipeline.js';
 export { type TokenizerTraits, wordPieceTraits } from './tokenizer-traits.js';
 export type { GroupedEntity, Id2Label, Offset, TokenClassificationOutput, TokenEntity } from './types.js';
-export { type PadToken, type PipelineEncoding, padEncodings, splitIntoWindows } from './windows.js';
+export {
+  type PadToken,
+  type PipelineEncoding,
+  padEncodings,
+  planWindows,
+  splitIntoWindows,
+  type WindowPlan,
+  windowSourceIndices,
+} from './windows.js';
 export { decodeWordPiece, type WordPieceDecoderOptions } from './wordpiece-decoder.js';
 export {
   type ClassificationConfig,

@@ -5,7 +5,7 @@ import { argmax, float32Softmax } from './float32-math.js';
 import { groupEntities } from './group-entities.js';
 import { labelOf } from './id2label.js';
 import { aggregateOverlappingEntities } from './overlapping-entities.js';
-import { type PreEntity, gatherPreEntities } from './pre-entities.js';
+import { gatherPreEntities, type PreEntity, type PreEntityInput } from './pre-entities.js';
 import type { TokenizerTraits } from './tokenizer-traits.js';
 import type { GroupedEntity, Id2Label, Offset, TokenClassificationOutput, TokenEntity } from './types.js';
 
@@ -19,6 +19,8 @@ export interface TokenClassificationWindow {
   specialTokensMask: ArrayLike<number>;
   /** Logits `[T][C]`: one row per token (rows of padding are ignored through the mask). */
   logits: readonly ArrayLike<number>[];
+  /** `index` reported per position (default: the position); see {@link PreEntityInput.tokenIndices}. */
+  tokenIndices?: ArrayLike<number>;
 }
 
 /** Options of {@link postprocessTokenClassification}. */

@@ -28,6 +28,11 @@ export interface PreEntityInput {
   specialTokensMask: ArrayLike<number>;
   /** Probabilities per token, `[T][C]`. */
   scores: readonly Float32Array[];
+  /**
+   * The `index` to report for each position; defaults to the position itself.
+   * Windows of a long text use it to report positions in the whole encoding.
+   */
+  tokenIndices?: ArrayLike<number>;
 }
 
 /** Length in Unicode code points, which is what Python's `len(str)` counts. */
@@ -85,7 +90,8 @@ export function gatherPreEntities(
         isSubword = false;
       }
     }
-    preEntities.push({ word, scores: input.scores[idx]!, start, end, index: idx, isSubword });
+    const index = input.tokenIndices?.[idx] ?? idx;
+    preEntities.push({ word, scores: input.scores[idx]!, start, end, index, isSubword });
   }
   return preEntities;
 }

@@ -36,6 +36,40 @@ export function splitIntoWindows(
   stride: number,
   pad: PadToken,
 ): PipelineEncoding[] {
+  const plan = planWindows(encoding, maxLength, stride);
+  const n = encoding.ids.length;
+  const windows = plan.ranges.map(([start, stop]) => {
+    const parts: [number, number][] = [
+      [0, plan.head],
+      [plan.head + start, plan.head + stop],
+      [plan.tail, n],
+    ];
+    const take = <T>(values: readonly T[]) => parts.flatMap(([from, to]) => values.slice(from, to));
+    return {
+      ids: take(encoding.ids),
+      tokens: take(encoding.tokens),
+      offsets: take(encoding.offsets),
+      typeIds: take(encoding.typeIds),
+      attentionMask: take(encoding.attentionMask),
+      specialTokensMask: take(encoding.specialTokensMask),
+      wordIds: take(encoding.wordIds),
+    };
+  });
+  return padEncodings(windows, pad);
+}
+
+/** Where the windows of {@link splitIntoWindows} fall in the encoding. */
+export interface WindowPlan {
+  /** Number of leading special tokens (`[CLS]`). */
+  head: number;
+  /** Index where the trailing special tokens (`[SEP]`) begin. */
+  tail: number;
+  /** `[start, stop)` ranges into the content (the tokens between `head` and `tail`). */
+  ranges: [number, number][];
+}
+
+/** Computes the content ranges of the windows (see {@link splitIntoWindows}). */
+export function planWindows(encoding: PipelineEncoding, maxLength: number, stride: number): WindowPlan {
   const n = encoding.ids.length;
   let head = 0;
   while (head < n && encoding.specialTokensMask[head]) head++;
@@ -64,21 +98,26 @@ export function splitIntoWindows(
       if (stop === contentLength) break;
     }
   }
-  const pick = (from: number, to: number) => ({ from, to });
-  const windows = ranges.map(([start, stop]) => {
-    const parts = [pick(0, head), pick(head + start, head + stop), pick(tail, n)];
-    const take = <T>(values: readonly T[]) => parts.flatMap(({ from, to }) => values.slice(from, to));
-    return {
-      ids: take(encoding.ids),
-      tokens: take(encoding.tokens),
-      offsets: take(encoding.offsets),
-      typeIds: take(encoding.typeIds),
-      attentionMask: take(encoding.attentionMask),
-      specialTokensMask: take(encoding.specialTokensMask),
-      wordIds: take(encoding.wordIds),
-    };
-  });
-  return padEncodings(windows, pad);
+  return { head, tail, ranges };
+}
+
+/**
+ * For each position of window `w`, the position of the same token in the whole
+ * encoding (special tokens map to their own positions, padding to -1).
+ */
+export function windowSourceIndices(
+  plan: WindowPlan,
+  w: number,
+  windowLength: number,
+  encodingLength: number,
+): number[] {
+  const [start, stop] = plan.ranges[w]!;
+  const indices: number[] = [];
+  for (let i = 0; i < plan.head; i++) indices.push(i);
+  for (let i = start; i < stop; i++) indices.push(plan.head + i);
+  for (let i = plan.tail; i < encodingLength; i++) indices.push(i);
+  while (indices.length < windowLength) indices.push(-1);
+  return indices;
 }
 
 /** Pads encodings to the longest one (right side): pad id, mask 0, special 1, offsets `[0, 0]`. */
