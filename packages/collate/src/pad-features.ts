@@ -83,8 +83,8 @@ export interface CollatedBatch {
   [key: string]: HostTensor | undefined;
 }
 
-/** transformers' LARGE_INTEGER: a `model_max_length` this big means "no limit". */
-const VERY_LARGE_MAX_LENGTH = 1e30;
+/** transformers' LARGE_INTEGER: a `model_max_length` above it means "no limit" (unset ones are 1e30). */
+const LARGE_INTEGER = 1e20;
 
 /** The per-token columns `tokenizer.pad` pads, with what it pads them with. */
 const PADDED_COLUMNS = ['input_ids', 'token_type_ids', 'special_tokens_mask', 'attention_mask'] as const;
@@ -110,7 +110,7 @@ export function resolvePadOptions(options: PadOptions = {}): ResolvedPadOptions 
   if (maxLength !== undefined) assertInteger('maxLength', maxLength, 1);
   if (strategy === 'max_length' && maxLength === undefined) {
     const modelMax = tokenizer?.modelMaxLength;
-    if (modelMax === undefined || !Number.isFinite(modelMax) || modelMax > VERY_LARGE_MAX_LENGTH) {
+    if (modelMax === undefined || !Number.isFinite(modelMax) || modelMax > LARGE_INTEGER) {
       throw new CollateConfigError(
         'maxLength',
         "padding: 'max_length' needs maxLength (or a tokenizer with a finite modelMaxLength)",
