@@ -70,3 +70,19 @@ export {
   parseClassificationFunction,
   postprocessTextClassification,
 } from './text-classification-postprocess.js';
+export { highlightEntities } from './cli/highlight.js';
+export {
+  pipeline,
+  type PipelineSource,
+  type TextClassificationTask,
+  type TextClassifier,
+  type TokenClassificationTask,
+  type TokenClassifier,
+} from './factory.js';
+export type { PretrainedComponents, PretrainedLoadOptions } from './load-pretrained.js';
+export {
+  isLocalFolder,
+  type PipelineFolderInfo,
+  readPipelineFolder,
+  requireId2Label,
+} from './model-folder.js';

@@ -1,0 +1,145 @@
+import { Command, CommanderError, Option } from 'commander';
+import { AGGREGATION_STRATEGIES, type AggregationStrategy } from '../aggregation-strategy.js';
+import { PipelineError } from '../errors.js';
+import { pipeline, type TokenClassifier } from '../factory.js';
+import { isLocalFolder, readPipelineFolder, requireId2Label } from '../model-folder.js';
+import type { GroupedEntity, TokenClassificationOutput, TokenEntity } from '../types.js';
+import { highlightEntities } from './highlight.js';
+import { readAll, splitInputLines } from './read-input.js';
+
+/** Where the CLI reads and writes; `process` in real use, buffers in tests. */
+export interface CliIo {
+  stdin: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+}
+
+/** An error the CLI reports as one line, without a stack trace. */
+class CliUsageError extends Error {}
+
+interface PredictOptions {
+  model: string;
+  aggregation: AggregationStrategy;
+  format: 'jsonl' | 'pretty';
+  stride?: string;
+  batchSize: string;
+  ignoreLabels?: string;
+  color?: boolean;
+}
+
+function positiveInt(value: string, flag: string, allowZero = false): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
+    throw new CliUsageError(
+      `${flag} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${value}".`,
+    );
+  }
+  return n;
+}
+
+async function loadClassifier(options: PredictOptions): Promise<TokenClassifier> {
+  if (isLocalFolder(options.model) || /^[./~]|\\/.test(options.model)) {
+    // Check the folder first so a missing folder or label map gets a plain explanation.
+    requireId2Label(readPipelineFolder(options.model));
+  }
+  return pipeline('token-classification', {
+    model: options.model,
+    aggregationStrategy: options.aggregation,
+    batchSize: positiveInt(options.batchSize, '--batch-size'),
+    ...(options.stride === undefined ? {} : { stride: positiveInt(options.stride, '--stride', true) }),
+    ...(options.ignoreLabels === undefined
+      ? {}
+      : { ignoreLabels: options.ignoreLabels.split(',').filter((label) => label !== '') }),
+  });
+}
+
+async function predict(options: PredictOptions, io: CliIo): Promise<void> {
+  const lines = splitInputLines(await readAll(io.stdin));
+  if (lines.every((line) => line.trim() === '')) {
+    throw new CliUsageError(
+      'No input: give one text per line on standard input (e.g. ner predict --model DIR < texts.txt).',
+    );
+  }
+  const ner = await loadClassifier(options);
+  const color =
+    options.color ?? (Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb');
+  try {
+    // Lines go through in slices so output starts early and memory stays bounded.
+    const slice = 64;
+    for (let from = 0; from < lines.length; from += slice) {
+      const texts = lines.slice(from, from + slice);
+      const results: TokenClassificationOutput[] = await ner(texts);
+      texts.forEach((text, i) => {
+        const entities = results[i]! as (TokenEntity | GroupedEntity)[];
+        io.stdout.write(
+          options.format === 'pretty'
+            ? `${highlightEntities(text, entities, { color })}\n`
+            : `${JSON.stringify({ text, entities })}\n`,
+        );
+      });
+    }
+  } finally {
+    ner.dispose();
+  }
+}
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command('ner')
+    .description(
+      'Named-entity recognition with BERT/DistilBERT token-classification models (Hugging Face format).',
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  program
+    .command('predict')
+    .description('Read one text per line from standard input and print its entities.')
+    .requiredOption(
+      '-m, --model <dir>',
+      'model folder (config.json, model.safetensors, tokenizer.json) or Hub id',
+    )
+    .addOption(
+      new Option('-a, --aggregation <strategy>', 'how tokens become entities')
+        .choices([...AGGREGATION_STRATEGIES])
+        .default('simple'),
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['jsonl', 'pretty']).default('jsonl'),
+    )
+    .option('--stride <tokens>', 'overlap between windows of long texts')
+    .option('--batch-size <n>', 'windows per model call', '8')
+    .option('--ignore-labels <labels>', 'comma-separated labels to drop (default: O)')
+    .option('--color', 'force colours in pretty output')
+    .option('--no-color', 'never use colours')
+    .action(async (options: PredictOptions) => {
+      await predict(options, io);
+    });
+  return program;
+}
+
+/**
+ * Runs the `ner` command line with `argv` (without `node` and the script) and
+ * returns the exit code: 0 on success, 1 for a bad model or input, 2 for usage errors.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    if (argv.length === 0) {
+      io.stderr.write(program.helpInformation());
+      return 2;
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end "with an error" in commander; they are successes for us.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof CliUsageError || error instanceof PipelineError) {
+      io.stderr.write(`ner: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`ner: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
