@@ -1,1 +1,92 @@
-export {};
+/**
+ * @ner/models: BERT and DistilBERT encoders with token and sequence
+ * classification heads on TensorFlow.js, reading and writing Hugging Face
+ * `config.json` + `model.safetensors` (PyTorch key names and layouts).
+ *
+ * Trainer-facing API (see README): `model.namedParameters()` gives
+ * `[pytorchName, tf.Variable]`; `model.computeLoss(batch, {training})` is the
+ * scalar to differentiate; `model.computeGradients(batch, {training})` returns
+ * `{loss, grads: Map<pytorchName, Tensor>}`; `model.setSeed(seed)` fixes
+ * dropout masks; `model.savePretrained(dir)` writes a checkpoint Python loads.
+ */
+export {
+  type AnyConfig,
+  AutoConfig,
+  type AutoConfigOptions,
+  AutoModel,
+  AutoModelForSequenceClassification,
+  AutoModelForTokenClassification,
+  type BaseModel,
+  type SequenceClassificationModel,
+  type TokenClassificationModel,
+} from './auto.js';
+export {
+  BACKEND_PREFERENCE,
+  type BackendChoice,
+  type BackendInfo,
+  type InitBackendOptions,
+  initBackend,
+  resetBackendChoice,
+} from './backend.js';
+export { BertConfig, type BertConfigOptions } from './bert-config.js';
+export { BertForSequenceClassification } from './bert-for-sequence-classification.js';
+export { BertForTokenClassification } from './bert-for-token-classification.js';
+export { BertModel, type BertModelOptions } from './bert-model.js';
+export { DistilBertConfig, type DistilBertConfigOptions } from './distilbert-config.js';
+export { DistilBertForSequenceClassification } from './distilbert-for-sequence-classification.js';
+export { DistilBertForTokenClassification } from './distilbert-for-token-classification.js';
+export { DistilBertModel } from './distilbert-model.js';
+export {
+  BackendError,
+  CheckpointError,
+  ConfigError,
+  InputError,
+  ModelsError,
+  SafetensorsError,
+} from './errors.js';
+export {
+  type FromPretrainedOptions,
+  fixLegacyKey,
+  type LoadLogger,
+} from './load-pretrained.js';
+export {
+  binaryCrossEntropyWithLogits,
+  crossEntropyIgnoringIndex,
+  IGNORE_INDEX,
+  meanSquaredError,
+} from './losses.js';
+export type { HubOptions } from './model-files.js';
+export type {
+  BaseModelOutput,
+  BatchTensorLike,
+  ForwardOptions,
+  ModelBatch,
+  ModelOutput,
+} from './model-io.js';
+export { FLOAT32_MIN, geluErf } from './nn.js';
+export {
+  type PretrainedConfigOptions,
+  PretrainedConfig,
+  type ProblemType,
+  TRANSFORMERS_VERSION,
+} from './pretrained-config.js';
+export {
+  type LoadingInfo,
+  type LossAndGradients,
+  type ModelInitOptions,
+  PreTrainedModel,
+} from './pretrained-model.js';
+export {
+  entryToFloat32,
+  entryToInt32,
+  type Float32TensorData,
+  MAX_HEADER_BYTES,
+  parseSafetensors,
+  readSafetensors,
+  type SafetensorsEntry,
+  type SafetensorsFile,
+  serializeSafetensors,
+} from './safetensors.js';
+export type { SafetensorsDtype } from './safetensors-dtype.js';
+export { writeFileAtomic } from './save-pretrained.js';
+export { SeededRandom } from './seeded-random.js';

@@ -1,0 +1,299 @@
+/**
+ * `from_pretrained` for our model classes, following transformers 4.38's
+ * `_load_pretrained_model`: legacy `gamma`/`beta` names, base-model prefix
+ * added or removed, weights missing from the checkpoint initialised and
+ * reported, unexpected ones reported, shape mismatches an error unless
+ * `ignoreMismatchedSizes`, all with Python's message text.
+ */
+import { readFile } from 'node:fs/promises';
+import { BertConfig } from './bert-config.js';
+import { DistilBertConfig } from './distilbert-config.js';
+import { CheckpointError, ConfigError } from './errors.js';
+import { type FileResolver, type HubOptions, modelFileResolver } from './model-files.js';
+import type { WeightSource } from './parameter-registry.js';
+import type { PretrainedConfig, ProblemType } from './pretrained-config.js';
+import type { LoadingInfo, ModelInitOptions, PreTrainedModel } from './pretrained-model.js';
+import { pythonListRepr, torchSizeRepr } from './python-repr.js';
+import { entryToFloat32, readSafetensors, type SafetensorsEntry } from './safetensors.js';
+
+/** Where `fromPretrained` sends transformers' log messages. */
+export interface LoadLogger {
+  warn(message: string): void;
+  info?(message: string): void;
+}
+
+/** Options of `fromPretrained`, camelCase twins of the Python kwargs. */
+export interface FromPretrainedOptions extends HubOptions {
+  /** Replace the label names (e.g. a new tag set); the head is re-initialised if its size changes. */
+  readonly id2label?: Record<number | string, string>;
+  readonly label2id?: Record<string, number>;
+  /** Number of labels (`LABEL_0…`); conflicts with an `id2label` of another size. */
+  readonly numLabels?: number;
+  readonly problemType?: ProblemType;
+  /** Re-initialise weights whose shape differs from the checkpoint instead of throwing. */
+  readonly ignoreMismatchedSizes?: boolean;
+  /** Seed for initialising weights the checkpoint lacks, and for dropout. Default 42. */
+  readonly seed?: number;
+  /** Defaults to `console.warn` for warnings; info messages are dropped unless `info` is given. */
+  readonly logger?: LoadLogger;
+  /** Use this config instead of the checkpoint's config.json. */
+  readonly config?: PretrainedConfig;
+}
+
+/** What the loader needs to know about a model class. */
+export interface ModelClassSpec<M extends PreTrainedModel> {
+  readonly className: string;
+  readonly modelType: 'bert' | 'distilbert';
+  /** `base_model_prefix`: "bert" or "distilbert". */
+  readonly baseModelPrefix: string;
+  /** True for heads (weights under `bert.`), false for the bare encoders. */
+  readonly expectsPrefix: boolean;
+  /** Non-persistent buffers (`embeddings.position_ids`…) that old checkpoints still contain. */
+  readonly buffers: readonly string[];
+  /** `_keys_to_ignore_on_load_unexpected` patterns. */
+  readonly ignoreUnexpected: readonly RegExp[];
+  create(config: PretrainedConfig, options: ModelInitOptions): M;
+}
+
+/** Reads config.json and picks the config class from `model_type`. */
+export function configFromDict(raw: unknown, source: string): BertConfig | DistilBertConfig {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(`${source}: expected a JSON object.`);
+  }
+  const dict = raw as Record<string, unknown>;
+  switch (dict.model_type) {
+    case 'bert':
+      return BertConfig.fromDict(dict, source);
+    case 'distilbert':
+      return DistilBertConfig.fromDict(dict, source);
+    default:
+      throw new ConfigError(
+        `${source}: model_type ${JSON.stringify(dict.model_type)} is not supported; @ner/models implements "bert" and "distilbert".`,
+      );
+  }
+}
+
+/** Loads and parses config.json from a resolver. */
+export async function loadConfigFile(
+  resolveFile: FileResolver,
+  pathOrId: string,
+): Promise<BertConfig | DistilBertConfig> {
+  const path = await resolveFile('config.json');
+  if (!path) throw new ConfigError(`${pathOrId} does not contain a config.json.`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid JSON (${(error as Error).message}).`);
+  }
+  const config = configFromDict(raw, path);
+  config.nameOrPath = pathOrId;
+  return config;
+}
+
+/** Applies `id2label` / `label2id` / `numLabels` / `problemType` like `from_pretrained(**kwargs)`. */
+export function applyConfigOverrides(config: PretrainedConfig, options: FromPretrainedOptions): void {
+  if (options.numLabels !== undefined && options.id2label !== undefined) {
+    if (Object.keys(options.id2label).length !== options.numLabels) {
+      throw new ConfigError(
+        `You passed along \`num_labels=${options.numLabels}\` with an incompatible id to label map: ` +
+          `${JSON.stringify(options.id2label)}. Since those arguments can contradict each other, you should pass only one of them.`,
+      );
+    }
+  }
+  if (options.numLabels !== undefined) config.numLabels = options.numLabels;
+  if (options.id2label !== undefined) config.setId2Label(options.id2label, options.label2id ?? null);
+  else if (options.label2id !== undefined) config.label2id = { ...options.label2id };
+  if (options.problemType !== undefined) config.problemType = options.problemType;
+}
+
+const CONVERT_HINT =
+  'Convert it once in Python: `from transformers import AutoModel; ' +
+  'AutoModelForTokenClassification.from_pretrained(path).save_pretrained(path, safe_serialization=True)` ' +
+  '(or `python -m safetensors.convert` / the Hub "Convert to Safetensors" space), then load the folder again.';
+
+/** Reads every tensor of the checkpoint (single file or index + shards). */
+async function readCheckpoint(
+  resolveFile: FileResolver,
+  pathOrId: string,
+): Promise<{ tensors: Map<string, SafetensorsEntry>; files: string[] }> {
+  const single = await resolveFile('model.safetensors');
+  if (single) {
+    const file = await readSafetensors(single);
+    return { tensors: new Map(file.tensors), files: [single] };
+  }
+  const indexPath = await resolveFile('model.safetensors.index.json');
+  if (indexPath) {
+    let index: { weight_map?: Record<string, string> };
+    try {
+      index = JSON.parse(await readFile(indexPath, 'utf8'));
+    } catch (error) {
+      throw new CheckpointError(`${indexPath}: not valid JSON (${(error as Error).message}).`);
+    }
+    if (!index.weight_map || typeof index.weight_map !== 'object') {
+      throw new CheckpointError(`${indexPath}: missing "weight_map".`);
+    }
+    const tensors = new Map<string, SafetensorsEntry>();
+    const files: string[] = [];
+    for (const shard of new Set(Object.values(index.weight_map))) {
+      if (typeof shard !== 'string' || shard.includes('/') || shard.includes('\\') || shard.startsWith('.')) {
+        throw new CheckpointError(
+          `${indexPath}: weight_map names shard ${JSON.stringify(shard)}, expected a plain file name.`,
+        );
+      }
+      const shardPath = await resolveFile(shard);
+      if (!shardPath) throw new CheckpointError(`${indexPath} lists shard ${shard}, which is missing.`);
+      const file = await readSafetensors(shardPath);
+      for (const [name, entry] of file.tensors) tensors.set(name, entry);
+      files.push(shardPath);
+    }
+    return { tensors, files };
+  }
+  for (const legacy of [
+    'pytorch_model.bin',
+    'pytorch_model.bin.index.json',
+    'tf_model.h5',
+    'flax_model.msgpack',
+  ]) {
+    if (await resolveFile(legacy)) {
+      throw new CheckpointError(
+        `${pathOrId} has ${legacy} but no model.safetensors. @ner/models reads only safetensors ` +
+          `(PyTorch pickles can run arbitrary code and need torch to decode). ${CONVERT_HINT}`,
+      );
+    }
+  }
+  throw new CheckpointError(`${pathOrId} has no model.safetensors (nor model.safetensors.index.json).`);
+}
+
+/** transformers' `_fix_key`: TF-era LayerNorm names `gamma`/`beta` become `weight`/`bias`. */
+export function fixLegacyKey(key: string): string {
+  if (key.includes('beta')) return key.replaceAll('beta', 'bias');
+  if (key.includes('gamma')) return key.replaceAll('gamma', 'weight');
+  return key;
+}
+
+function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((dim, i) => dim === b[i]);
+}
+
+/** Builds a model of `spec` from a folder or Hub id. */
+export async function loadPretrained<M extends PreTrainedModel>(
+  spec: ModelClassSpec<M>,
+  pathOrId: string,
+  options: FromPretrainedOptions = {},
+): Promise<M> {
+  const resolveFile = await modelFileResolver(pathOrId, options);
+  const config = options.config ?? (await loadConfigFile(resolveFile, pathOrId));
+  if (config.modelType !== spec.modelType) {
+    throw new ConfigError(
+      `${pathOrId} is a "${config.modelType}" checkpoint; ${spec.className} needs model_type "${spec.modelType}" ` +
+        '(use the Auto classes to dispatch on model_type).',
+    );
+  }
+  applyConfigOverrides(config, options);
+  const { tensors: raw } = await readCheckpoint(resolveFile, pathOrId);
+
+  const checkpoint = new Map<string, SafetensorsEntry>();
+  for (const [key, entry] of raw) checkpoint.set(fixLegacyKey(key), entry);
+  const loadedKeys = [...checkpoint.keys()];
+  const prefix = spec.baseModelPrefix;
+  const hasPrefixModule = loadedKeys.some((key) => key.startsWith(prefix));
+  const removePrefixFromModel = !hasPrefixModule && spec.expectsPrefix;
+  const addPrefixToModel = hasPrefixModule && !spec.expectsPrefix;
+  const dotted = `${prefix}.`;
+  // Model name -> the name it has in the checkpoint (and in Python's messages).
+  const toCheckpointKey = (name: string): string => {
+    if (removePrefixFromModel) return name.startsWith(dotted) ? name.slice(dotted.length) : name;
+    if (addPrefixToModel) return `${dotted}${name}`;
+    return name;
+  };
+
+  const used = new Set<string>();
+  const missing: string[] = [];
+  const mismatched: [string, number[], number[]][] = [];
+  const source: WeightSource = (name, shape) => {
+    const key = toCheckpointKey(name);
+    const entry = checkpoint.get(key);
+    if (!entry) {
+      missing.push(key);
+      return undefined;
+    }
+    used.add(key);
+    if (!shapesEqual(entry.shape, shape)) {
+      mismatched.push([key, [...entry.shape], [...shape]]);
+      return undefined;
+    }
+    return entryToFloat32(entry, key);
+  };
+  const model = spec.create(config, { seed: options.seed ?? 42, weightSource: source });
+
+  if (mismatched.length > 0 && !options.ignoreMismatchedSizes) {
+    model.dispose();
+    const lines = mismatched.map(
+      ([key, found, expected]) =>
+        `\tsize mismatch for ${key}: copying a param with shape ${torchSizeRepr(found)} from checkpoint, ` +
+        `the shape in current model is ${torchSizeRepr(expected)}.`,
+    );
+    throw new CheckpointError(
+      `Error(s) in loading state_dict for ${spec.className}:\n${lines.join('\n')}\n` +
+        '\tYou may consider adding `ignoreMismatchedSizes: true` (Python: `ignore_mismatched_sizes=True`) in the model `fromPretrained` options.',
+    );
+  }
+
+  const buffers = new Set(
+    spec.buffers.map((buffer) => {
+      const modelName = spec.expectsPrefix ? `${dotted}${buffer}` : buffer;
+      return toCheckpointKey(modelName);
+    }),
+  );
+  const unexpected = loadedKeys
+    .filter((key) => !used.has(key) && !buffers.has(key))
+    .filter((key) => !spec.ignoreUnexpected.some((pattern) => pattern.test(key)))
+    .sort();
+  missing.sort();
+
+  const name = spec.className;
+  const warnings: string[] = [];
+  const infos: string[] = [];
+  if (unexpected.length > 0) {
+    const message =
+      `Some weights of the model checkpoint at ${pathOrId} were not used when initializing ${name}: ` +
+      `${pythonListRepr(unexpected)}\n- This IS expected if you are initializing ${name} from the checkpoint of a model ` +
+      'trained on another task or with another architecture (e.g. initializing a BertForSequenceClassification model ' +
+      `from a BertForPreTraining model).\n- This IS NOT expected if you are initializing ${name} from the checkpoint of ` +
+      'a model that you expect to be exactly identical (initializing a BertForSequenceClassification model from a ' +
+      'BertForSequenceClassification model).';
+    // Python warns only when the checkpoint was saved from this very class; otherwise it logs at info level.
+    (config.architectures?.includes(name) ? warnings : infos).push(message);
+  }
+  if (missing.length > 0) {
+    warnings.push(
+      `Some weights of ${name} were not initialized from the model checkpoint at ${pathOrId} and are newly initialized: ` +
+        `${pythonListRepr(missing)}\nYou should probably TRAIN this model on a down-stream task to be able to use it ` +
+        'for predictions and inference.',
+    );
+  }
+  if (mismatched.length > 0) {
+    const lines = mismatched.map(
+      ([key, found, expected]) =>
+        `- ${key}: found shape ${torchSizeRepr(found)} in the checkpoint and ${torchSizeRepr(expected)} in the model instantiated`,
+    );
+    warnings.push(
+      `Some weights of ${name} were not initialized from the model checkpoint at ${pathOrId} and are newly initialized ` +
+        `because the shapes did not match:\n${lines.join('\n')}\nYou should probably TRAIN this model on a down-stream ` +
+        'task to be able to use it for predictions and inference.',
+    );
+  }
+  const logger = options.logger ?? { warn: (message: string) => console.warn(message) };
+  for (const message of warnings) logger.warn(message);
+  for (const message of infos) logger.info?.(message);
+  const info: LoadingInfo = {
+    missingKeys: missing,
+    unexpectedKeys: unexpected,
+    mismatchedKeys: mismatched,
+    warnings,
+    infos,
+  };
+  model.loadingInfo = info;
+  return model;
+}

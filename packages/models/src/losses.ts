@@ -1,0 +1,49 @@
+/**
+ * The losses transformers' heads compute, with PyTorch's reductions.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Label id PyTorch's `CrossEntropyLoss` skips (`ignore_index`). */
+export const IGNORE_INDEX = -100;
+
+/**
+ * `nn.CrossEntropyLoss()(logits, labels)` with `ignore_index=-100` and mean
+ * reduction: the mean over positions whose label is not -100.
+ *
+ * When every label is -100 PyTorch returns NaN (0/0) with zero gradients; we
+ * return 0 with zero gradients instead, so an all-padding batch cannot turn a
+ * running loss into NaN. This is the one deliberate difference from Python.
+ *
+ * @param logits `[N, C]`
+ * @param labels `[N]` int32, values in `[0, C)` or -100
+ */
+export function crossEntropyIgnoringIndex(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+  const classes = logits.shape[logits.shape.length - 1]!;
+  const flatLogits = tf.reshape(logits, [-1, classes]);
+  const flatLabels = tf.cast(tf.reshape(labels, [-1]), 'int32');
+  const valid = tf.notEqual(flatLabels, IGNORE_INDEX);
+  const safeLabels = tf.where(valid, flatLabels, tf.zerosLike(flatLabels));
+  const logProbs = tf.logSoftmax(flatLogits);
+  const picked = tf.sum(tf.mul(logProbs, tf.oneHot(safeLabels, classes)), -1);
+  const weights = tf.cast(valid, 'float32');
+  const total = tf.neg(tf.sum(tf.mul(picked, weights)));
+  return tf.divNoNan(total, tf.sum(weights)) as tf.Scalar;
+}
+
+/** `nn.MSELoss()(input, target)`: mean squared error over all elements. */
+export function meanSquaredError(input: tf.Tensor, target: tf.Tensor): tf.Scalar {
+  return tf.mean(tf.square(tf.sub(input, tf.cast(target, 'float32'))));
+}
+
+/**
+ * `nn.BCEWithLogitsLoss()(logits, targets)`: mean of
+ * `max(x, 0) - x * y + log(1 + exp(-|x|))`, the stable form PyTorch uses.
+ */
+export function binaryCrossEntropyWithLogits(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  const y = tf.cast(targets, 'float32');
+  const perElement = tf.add(
+    tf.sub(tf.relu(logits), tf.mul(logits, y)),
+    tf.log1p(tf.exp(tf.neg(tf.abs(logits)))),
+  );
+  return tf.mean(perElement);
+}

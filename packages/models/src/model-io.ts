@@ -1,0 +1,202 @@
+/**
+ * What goes into and comes out of the models: batches (tensors or plain
+ * arrays, as the collator produces them) and Python-named outputs.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { InputError } from './errors.js';
+
+/** A 2-D batch: a tensor, nested arrays, or a flat typed array with its shape. */
+export type BatchTensorLike =
+  | tf.Tensor
+  | number[][]
+  | number[]
+  | { readonly data: Int32Array | Float32Array | number[]; readonly shape: readonly number[] };
+
+/**
+ * A batch, named like the keyword arguments of a transformers model.
+ * `inputIds` `[B, T]`; `attentionMask` `[B, T]` (1 = attend, defaults to all
+ * ones); `tokenTypeIds` `[B, T]` (BERT only, defaults to zeros; DistilBERT
+ * ignores it); `labels` `[B, T]` token ids (-100 = ignore) for token
+ * classification, `[B]` class ids (int), `[B]`/`[B, 1]` floats for regression
+ * or `[B, C]` floats for multi-label sequence classification. Label dtype
+ * decides the problem type as in Python: pass a float32 tensor for float
+ * labels; plain arrays become int32 when every value is an integer.
+ */
+export interface ModelBatch {
+  readonly inputIds: BatchTensorLike;
+  readonly attentionMask?: BatchTensorLike | null;
+  readonly tokenTypeIds?: BatchTensorLike | null;
+  readonly labels?: BatchTensorLike | null;
+}
+
+/** Options of `forward`. */
+export interface ForwardOptions {
+  /** Dropout on (like `model.train()`); default false (`model.eval()`). */
+  readonly training?: boolean;
+  /** Return every layer's output (`output_hidden_states`); default from the config. */
+  readonly outputHiddenStates?: boolean;
+  /** Return attention probabilities (`output_attentions`); default from the config. */
+  readonly outputAttentions?: boolean;
+}
+
+/** Output of a head model, like transformers' `TokenClassifierOutput` / `SequenceClassifierOutput`. */
+export interface ModelOutput {
+  /** `[B, T, C]` (token heads) or `[B, C]` (sequence heads). */
+  readonly logits: tf.Tensor;
+  /** Present when `labels` were given. */
+  readonly loss?: tf.Scalar;
+  /** Embedding output then each layer's output, `[B, T, H]` each. */
+  readonly hiddenStates?: tf.Tensor3D[];
+  /** Attention probabilities per layer, `[B, heads, T, T]`. */
+  readonly attentions?: tf.Tensor4D[];
+}
+
+/** Output of a base encoder, like `BaseModelOutputWithPooling`. */
+export interface BaseModelOutput {
+  /** `[B, T, H]`; `lastHiddenState[:, 0]` are the "[CLS] features". */
+  readonly lastHiddenState: tf.Tensor3D;
+  /** `tanh(dense(lastHiddenState[:, 0]))`, BERT with a pooler only. */
+  readonly poolerOutput?: tf.Tensor2D;
+  readonly hiddenStates?: tf.Tensor3D[];
+  readonly attentions?: tf.Tensor4D[];
+}
+
+/** Converts a batch field to a tensor of the given dtype (arrays keep `preferInt` integers as int32). */
+export function toTensor(
+  value: BatchTensorLike,
+  field: string,
+  dtype: 'int32' | 'float32' | 'auto',
+): tf.Tensor {
+  if (value instanceof tf.Tensor) {
+    if (dtype === 'auto' || value.dtype === dtype) return value;
+    return tf.cast(value, dtype);
+  }
+  let data: ArrayLike<number>;
+  let shape: number[];
+  if (Array.isArray(value)) {
+    if (value.length > 0 && Array.isArray(value[0])) {
+      const rows = value as number[][];
+      const width = rows[0]!.length;
+      rows.forEach((row, index) => {
+        if (!Array.isArray(row) || row.length !== width) {
+          throw new InputError(
+            `${field}: row ${index} has ${row?.length} values, row 0 has ${width}; pad the batch first.`,
+          );
+        }
+      });
+      data = rows.flat();
+      shape = [rows.length, width];
+    } else {
+      data = value as number[];
+      shape = [value.length];
+    }
+  } else {
+    data = value.data;
+    shape = [...value.shape];
+  }
+  for (let i = 0; i < data.length; i++) {
+    if (typeof data[i] !== 'number' || Number.isNaN(data[i])) {
+      throw new InputError(`${field}: value at flat index ${i} is not a number.`);
+    }
+  }
+  let resolved = dtype;
+  if (resolved === 'auto') {
+    resolved = 'int32';
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isInteger(data[i])) {
+        resolved = 'float32';
+        break;
+      }
+    }
+  }
+  return tf.tensor(data as number[], shape, resolved);
+}
+
+/** Input tensors after conversion and checks. */
+export interface PreparedInputs {
+  readonly inputIds: tf.Tensor2D;
+  readonly attentionMask: tf.Tensor2D;
+  readonly tokenTypeIds: tf.Tensor2D | null;
+  readonly labels: tf.Tensor | null;
+}
+
+/**
+ * Converts and checks a batch: shapes `[B, T]` agree, ids lie in
+ * `[0, vocabSize)`, token types in `[0, typeVocabSize)`, `T` fits the
+ * position table. Values are read back once to give a clear error instead of
+ * a backend gather failure.
+ */
+export function prepareInputs(
+  batch: ModelBatch,
+  limits: { vocabSize: number; maxPositions: number; typeVocabSize: number | null },
+): PreparedInputs {
+  const inputIds = toTensor(batch.inputIds, 'inputIds', 'int32');
+  if (inputIds.rank !== 2) {
+    throw new InputError(`inputIds must be [batch, sequence], got shape [${inputIds.shape.join(', ')}].`);
+  }
+  const [batchSize, length] = inputIds.shape as [number, number];
+  if (length > limits.maxPositions) {
+    throw new InputError(
+      `inputIds has ${length} tokens per row but max_position_embeddings is ${limits.maxPositions}; truncate the inputs.`,
+    );
+  }
+  checkRange(inputIds, 'inputIds', 0, limits.vocabSize, 'vocab_size');
+  const sameShape = (tensor: tf.Tensor, field: string) => {
+    if (tensor.rank !== 2 || tensor.shape[0] !== batchSize || tensor.shape[1] !== length) {
+      throw new InputError(
+        `${field} has shape [${tensor.shape.join(', ')}]; expected [${batchSize}, ${length}] like inputIds.`,
+      );
+    }
+  };
+  let attentionMask: tf.Tensor;
+  if (batch.attentionMask != null) {
+    attentionMask = toTensor(batch.attentionMask, 'attentionMask', 'float32');
+    sameShape(attentionMask, 'attentionMask');
+  } else {
+    attentionMask = tf.ones([batchSize, length], 'float32');
+  }
+  let tokenTypeIds: tf.Tensor | null = null;
+  if (limits.typeVocabSize !== null) {
+    if (batch.tokenTypeIds != null) {
+      tokenTypeIds = toTensor(batch.tokenTypeIds, 'tokenTypeIds', 'int32');
+      sameShape(tokenTypeIds, 'tokenTypeIds');
+      checkRange(tokenTypeIds, 'tokenTypeIds', 0, limits.typeVocabSize, 'type_vocab_size');
+    } else {
+      tokenTypeIds = tf.zeros([batchSize, length], 'int32');
+    }
+  }
+  const labels = batch.labels != null ? toTensor(batch.labels, 'labels', 'auto') : null;
+  return {
+    inputIds: inputIds as tf.Tensor2D,
+    attentionMask: attentionMask as tf.Tensor2D,
+    tokenTypeIds: tokenTypeIds as tf.Tensor2D | null,
+    labels,
+  };
+}
+
+function checkRange(tensor: tf.Tensor, field: string, low: number, high: number, limitName: string): void {
+  const values = tensor.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (value < low || value >= high) {
+      const row = Math.floor(i / tensor.shape[1]!);
+      const column = i % tensor.shape[1]!;
+      throw new InputError(
+        `${field}[${row}][${column}] = ${value} is outside [${low}, ${high}) (${limitName} = ${high}).`,
+      );
+    }
+  }
+}
+
+/** Checks class labels: each in `[0, classes)` or -100. */
+export function checkClassLabels(labels: tf.Tensor, classes: number): void {
+  const values = labels.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (value !== -100 && (value < 0 || value >= classes || !Number.isInteger(value))) {
+      throw new InputError(
+        `labels: value ${value} at flat index ${i} is not a class id in [0, ${classes}) or -100 (ignored).`,
+      );
+    }
+  }
+}

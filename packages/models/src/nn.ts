@@ -1,0 +1,133 @@
+/**
+ * The building blocks of BERT and DistilBERT as pure functions of tensors,
+ * written with tfjs-core ops only so one code path runs on every backend and
+ * differentiates with `tf.variableGrads`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from './errors.js';
+import type { SeededRandom } from './seeded-random.js';
+
+/** Per-call state: training mode switches dropout on; the generator seeds each mask. */
+export interface ForwardContext {
+  readonly training: boolean;
+  readonly rng: SeededRandom;
+}
+
+/**
+ * `torch.finfo(torch.float32).min`: transformers 4.38 adds `(1 - mask) * min`
+ * to attention scores (BERT) or fills masked scores with it (DistilBERT).
+ */
+export const FLOAT32_MIN = -3.4028234663852886e38;
+
+/** `nn.Linear` with the PyTorch `[out, in]` weight layout: `x @ W^T + b` on the last axis. */
+export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
+  const inFeatures = x.shape[x.shape.length - 1]!;
+  const outFeatures = weight.shape[0]!;
+  const flat = x.rank === 2 ? x : tf.reshape(x, [-1, inFeatures]);
+  let y: tf.Tensor = tf.matMul(flat as tf.Tensor2D, weight as tf.Tensor2D, false, true);
+  if (bias) y = tf.add(y, bias);
+  return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]);
+}
+
+/** `nn.LayerNorm` over the last axis: biased variance, `eps` inside the square root. */
+export function layerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor {
+  const mean = tf.mean(x, -1, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), -1, true);
+  const normalized = tf.mul(centered, tf.rsqrt(tf.add(variance, eps)));
+  return tf.add(tf.mul(normalized, weight), bias);
+}
+
+/** Exact (erf) GELU, `nn.functional.gelu(x)`: `0.5 x (1 + erf(x / sqrt 2))`. */
+export function geluErf(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
+
+/** Tanh GELU (`gelu_new`, `gelu_pytorch_tanh`). */
+export function geluTanh(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+}
+
+/** transformers' `ACT2FN` for the activations BERT-family checkpoints use. */
+export function activation(name: string): (x: tf.Tensor) => tf.Tensor {
+  switch (name) {
+    case 'gelu':
+      return geluErf;
+    case 'gelu_new':
+    case 'gelu_pytorch_tanh':
+      return geluTanh;
+    case 'relu':
+      return tf.relu;
+    case 'silu':
+    case 'swish':
+      return (x) => tf.mul(x, tf.sigmoid(x));
+    case 'tanh':
+      return tf.tanh;
+    default:
+      throw new ConfigError(
+        `Activation "${name}" is not supported (use gelu, gelu_new, gelu_pytorch_tanh, relu, silu, swish or tanh).`,
+      );
+  }
+}
+
+/**
+ * Inverted dropout as `nn.Dropout` in training mode: zero with probability
+ * `rate`, scale survivors by `1 / (1 - rate)`. The mask comes from a tfjs
+ * uniform op seeded from the model's generator, so a fixed seed and call
+ * order reproduce the masks exactly. Identity in eval mode.
+ */
+export function dropout(x: tf.Tensor, rate: number, ctx: ForwardContext): tf.Tensor {
+  if (!ctx.training || rate === 0) return x;
+  if (rate >= 1) return tf.zerosLike(x);
+  const noise = tf.randomUniform(x.shape, 0, 1, 'float32', ctx.rng.nextSeed());
+  const keep = tf.cast(tf.greaterEqual(noise, rate), 'float32');
+  return tf.mul(x, tf.mul(keep, 1 / (1 - rate)));
+}
+
+/**
+ * `nn.Embedding(..., padding_idx)` lookup: the gradient of the padding row is
+ * zero, as in PyTorch, so fine-tuning never moves the `[PAD]` vector.
+ */
+export function embeddingLookup(weight: tf.Tensor, ids: tf.Tensor, paddingIdx: number | null): tf.Tensor {
+  if (paddingIdx === null) return tf.gather(weight, ids);
+  // customGrad passes the inputs then the save function as one rest list.
+  const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [table, indices, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([indices]);
+    return {
+      value: tf.gather(table, indices),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const grad = Array.isArray(dy) ? dy[0]! : dy;
+        const flatIds = tf.reshape(saved[0]!, [-1]);
+        const width = table.shape[1]!;
+        const keep = tf.cast(tf.notEqual(flatIds, paddingIdx), 'float32');
+        const rows = tf.mul(tf.reshape(grad, [-1, width]), tf.expandDims(keep, 1));
+        return [
+          tf.unsortedSegmentSum(rows, flatIds as tf.Tensor1D, table.shape[0]!),
+          tf.zerosLike(saved[0]!),
+        ];
+      },
+    };
+  });
+  return lookup(weight, ids);
+}
+
+/** Splits `[B, T, H]` into heads: `[B, heads, T, H / heads]`. */
+export function splitHeads(x: tf.Tensor, heads: number): tf.Tensor {
+  const [batch, length, hidden] = x.shape as [number, number, number];
+  return tf.transpose(tf.reshape(x, [batch, length, heads, hidden / heads]), [0, 2, 1, 3]);
+}
+
+/** Inverse of `splitHeads`: `[B, heads, T, d]` to `[B, T, heads * d]`. */
+export function mergeHeads(x: tf.Tensor): tf.Tensor {
+  const [batch, heads, length, width] = x.shape as [number, number, number, number];
+  return tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [batch, length, heads * width]);
+}
+
+/** `(1 - mask[:, None, None, :]) * finfo.min`, the additive mask transformers builds. */
+export function extendedAttentionMask(mask: tf.Tensor): tf.Tensor {
+  const [batch, length] = mask.shape as [number, number];
+  const inverted = tf.sub(1, tf.cast(tf.reshape(mask, [batch, 1, 1, length]), 'float32'));
+  return tf.mul(inverted, FLOAT32_MIN);
+}

@@ -1,0 +1,299 @@
+/**
+ * What BertConfig and DistilBertConfig share with transformers'
+ * `PretrainedConfig`: labels (id2label with integer ids, label2id,
+ * num_labels derived), problem_type, architectures, and the rules
+ * `save_pretrained` follows to decide which fields reach config.json.
+ */
+import { ConfigError } from './errors.js';
+import { PyFloat, PyIntKeyDict, pythonJsonDumps } from './python-json.js';
+
+/** How a model-specific field is typed in config.json. */
+export type FieldKind = 'int' | 'float' | 'string' | 'bool' | 'float-or-null';
+
+/** A model-specific config.json field: its JSON name, camelCase name, type and default. */
+export interface FieldSpec {
+  readonly json: string;
+  readonly prop: string;
+  readonly kind: FieldKind;
+  readonly default: number | string | boolean | null;
+}
+
+/** `problem_type` values transformers understands. */
+export type ProblemType = 'regression' | 'single_label_classification' | 'multi_label_classification';
+
+const PROBLEM_TYPES: readonly ProblemType[] = [
+  'regression',
+  'single_label_classification',
+  'multi_label_classification',
+];
+
+/** The transformers release whose config.json layout we follow (written when none was loaded). */
+export const TRANSFORMERS_VERSION = '4.38.0';
+
+/** Options every config accepts (camelCase twins of the Python kwargs). */
+export interface PretrainedConfigOptions {
+  architectures?: string[] | null;
+  /** Label names by id; keys may be numbers or numeric strings (as in config.json). */
+  id2label?: Record<number | string, string> | null;
+  label2id?: Record<string, number> | null;
+  /** Creates `LABEL_0..LABEL_{n-1}` when `id2label` is not given (Python's default is 2). */
+  numLabels?: number;
+  problemType?: ProblemType | null;
+  padTokenId?: number | null;
+  outputHiddenStates?: boolean;
+  outputAttentions?: boolean;
+  torchDtype?: string | null;
+  transformersVersion?: string | null;
+  /** `_name_or_path`: where the model came from; `save_pretrained` writes it. */
+  nameOrPath?: string;
+}
+
+function checkInt(source: string, key: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new ConfigError(`${source}: "${key}" must be an integer, got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+/** Reads one model-specific field from a config.json object, checking its type. */
+export function readField(source: string, spec: FieldSpec, raw: unknown): number | string | boolean | null {
+  switch (spec.kind) {
+    case 'int':
+      return checkInt(source, spec.json, raw);
+    case 'float':
+      if (typeof raw !== 'number') {
+        throw new ConfigError(`${source}: "${spec.json}" must be a number, got ${JSON.stringify(raw)}.`);
+      }
+      return raw;
+    case 'float-or-null':
+      if (raw !== null && typeof raw !== 'number') {
+        throw new ConfigError(
+          `${source}: "${spec.json}" must be a number or null, got ${JSON.stringify(raw)}.`,
+        );
+      }
+      return raw;
+    case 'string':
+      if (typeof raw !== 'string') {
+        throw new ConfigError(`${source}: "${spec.json}" must be a string, got ${JSON.stringify(raw)}.`);
+      }
+      return raw;
+    case 'bool':
+      if (typeof raw !== 'boolean') {
+        throw new ConfigError(`${source}: "${spec.json}" must be true or false, got ${JSON.stringify(raw)}.`);
+      }
+      return raw;
+  }
+}
+
+/** Keys `PretrainedConfig` handles itself; everything else unknown is kept verbatim in `extra`. */
+const COMMON_KEYS = new Set([
+  'architectures',
+  'id2label',
+  'label2id',
+  'num_labels',
+  'problem_type',
+  'pad_token_id',
+  'output_hidden_states',
+  'output_attentions',
+  'torch_dtype',
+  'transformers_version',
+  '_name_or_path',
+  'model_type',
+]);
+
+export abstract class PretrainedConfig {
+  /** `model_type` in config.json. */
+  abstract readonly modelType: string;
+  architectures: string[] | null = null;
+  /** Label names keyed by integer id (Python converts config.json's string keys to int). */
+  id2label: Record<number, string> = { 0: 'LABEL_0', 1: 'LABEL_1' };
+  label2id: Record<string, number> = { LABEL_0: 0, LABEL_1: 1 };
+  problemType: ProblemType | null = null;
+  padTokenId: number | null = 0;
+  outputHiddenStates = false;
+  outputAttentions = false;
+  torchDtype: string | null = null;
+  transformersVersion: string | null = null;
+  nameOrPath = '';
+  /** Unknown config.json keys, kept so a load/save round trip loses nothing. */
+  extra: Record<string, unknown> = {};
+
+  /** Model-specific fields (written to config.json always, as Python's `to_diff_dict` does). */
+  protected abstract fieldSpecs(): readonly FieldSpec[];
+
+  /** Applies the common options; subclasses call this from their constructors. */
+  protected applyCommon(options: PretrainedConfigOptions): void {
+    if (options.architectures !== undefined) this.architectures = options.architectures;
+    if (options.id2label != null) {
+      this.setId2Label(options.id2label, options.label2id ?? null);
+    } else if (options.numLabels !== undefined) {
+      this.numLabels = options.numLabels;
+    }
+    if (options.label2id != null) this.label2id = { ...options.label2id };
+    if (options.problemType !== undefined) this.problemType = options.problemType;
+    if (options.padTokenId !== undefined) this.padTokenId = options.padTokenId;
+    if (options.outputHiddenStates !== undefined) this.outputHiddenStates = options.outputHiddenStates;
+    if (options.outputAttentions !== undefined) this.outputAttentions = options.outputAttentions;
+    if (options.torchDtype !== undefined) this.torchDtype = options.torchDtype;
+    if (options.transformersVersion !== undefined) this.transformersVersion = options.transformersVersion;
+    if (options.nameOrPath !== undefined) this.nameOrPath = options.nameOrPath;
+    if (this.problemType !== null && !PROBLEM_TYPES.includes(this.problemType)) {
+      throw new ConfigError(
+        `problem_type "${this.problemType}" is not one of ${PROBLEM_TYPES.map((t) => `"${t}"`).join(', ')}.`,
+      );
+    }
+  }
+
+  /**
+   * Replaces the label names. Keys become integers like Python's
+   * `{int(key): value}`; label2id is derived unless given (Python keeps the old
+   * label2id when only id2label is passed to from_pretrained: we derive it so
+   * the two never disagree).
+   */
+  setId2Label(
+    id2label: Record<number | string, string>,
+    label2id: Record<string, number> | null = null,
+  ): void {
+    const next: Record<number, string> = {};
+    for (const [key, value] of Object.entries(id2label)) {
+      const id = Number(key);
+      if (!Number.isInteger(id) || String(id) !== key.trim()) {
+        throw new ConfigError(`id2label key ${JSON.stringify(key)} is not an integer id.`);
+      }
+      if (typeof value !== 'string') throw new ConfigError(`id2label[${key}] must be a string label.`);
+      next[id] = value;
+    }
+    this.id2label = next;
+    this.label2id = label2id
+      ? { ...label2id }
+      : Object.fromEntries(Object.entries(next).map(([id, label]) => [label, Number(id)]));
+  }
+
+  /** Number of labels, `len(id2label)` as in Python. */
+  get numLabels(): number {
+    return Object.keys(this.id2label).length;
+  }
+
+  /** Like Python's setter: resets labels to `LABEL_i` when the count changes. */
+  set numLabels(count: number) {
+    if (!Number.isInteger(count) || count < 1)
+      throw new ConfigError(`num_labels must be a positive integer, got ${count}.`);
+    if (this.numLabels === count) return;
+    const id2label: Record<number, string> = {};
+    for (let i = 0; i < count; i++) id2label[i] = `LABEL_${i}`;
+    this.setId2Label(id2label);
+  }
+
+  /** Reads common fields and unknown keys from a parsed config.json object. */
+  protected readCommon(source: string, raw: Record<string, unknown>): PretrainedConfigOptions {
+    const options: PretrainedConfigOptions = {};
+    if (raw.architectures !== undefined) {
+      if (
+        raw.architectures !== null &&
+        !(Array.isArray(raw.architectures) && raw.architectures.every((a) => typeof a === 'string'))
+      ) {
+        throw new ConfigError(`${source}: "architectures" must be a list of class names.`);
+      }
+      options.architectures = raw.architectures as string[] | null;
+    }
+    if (raw.id2label != null) {
+      if (typeof raw.id2label !== 'object' || Array.isArray(raw.id2label)) {
+        throw new ConfigError(`${source}: "id2label" must be an object like {"0": "O", "1": "B-PER"}.`);
+      }
+      options.id2label = raw.id2label as Record<string, string>;
+      if (raw.num_labels !== undefined && raw.num_labels !== Object.keys(raw.id2label).length) {
+        console.warn(
+          `You passed along \`num_labels=${raw.num_labels}\` with an incompatible id to label map: ` +
+            `${JSON.stringify(raw.id2label)}. The number of labels wil be overwritten to ${Object.keys(raw.id2label).length}.`,
+        );
+      }
+    } else if (raw.num_labels !== undefined) {
+      options.numLabels = checkInt(source, 'num_labels', raw.num_labels);
+    }
+    if (raw.label2id != null) {
+      if (typeof raw.label2id !== 'object' || Array.isArray(raw.label2id)) {
+        throw new ConfigError(`${source}: "label2id" must be an object like {"O": 0, "B-PER": 1}.`);
+      }
+      options.label2id = raw.label2id as Record<string, number>;
+    }
+    if (raw.problem_type !== undefined) options.problemType = raw.problem_type as ProblemType | null;
+    if (raw.pad_token_id !== undefined) {
+      options.padTokenId =
+        raw.pad_token_id === null ? null : checkInt(source, 'pad_token_id', raw.pad_token_id);
+    }
+    if (typeof raw.output_hidden_states === 'boolean') options.outputHiddenStates = raw.output_hidden_states;
+    if (typeof raw.output_attentions === 'boolean') options.outputAttentions = raw.output_attentions;
+    if (raw.torch_dtype !== undefined) options.torchDtype = raw.torch_dtype as string | null;
+    if (typeof raw.transformers_version === 'string') options.transformersVersion = raw.transformers_version;
+    if (typeof raw._name_or_path === 'string') options.nameOrPath = raw._name_or_path;
+    const known = new Set(this.fieldSpecs().map((spec) => spec.json));
+    for (const [key, value] of Object.entries(raw)) {
+      if (!COMMON_KEYS.has(key) && !known.has(key)) this.extra[key] = value;
+    }
+    return options;
+  }
+
+  /** Reads the model-specific fields of config.json into camelCase properties. */
+  protected readFields(source: string, raw: Record<string, unknown>): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    for (const spec of this.fieldSpecs()) {
+      if (raw[spec.json] !== undefined) values[spec.prop] = readField(source, spec, raw[spec.json]);
+    }
+    return values;
+  }
+
+  private isDefaultLabels(): boolean {
+    const ids = Object.keys(this.id2label);
+    return (
+      ids.length === 2 &&
+      this.id2label[0] === 'LABEL_0' &&
+      this.id2label[1] === 'LABEL_1' &&
+      Object.keys(this.label2id).length === 2 &&
+      this.label2id.LABEL_0 === 0 &&
+      this.label2id.LABEL_1 === 1
+    );
+  }
+
+  /**
+   * The dict `save_pretrained` writes (Python's `to_diff_dict`): every
+   * model-specific field, and common fields only where they differ from
+   * `PretrainedConfig` defaults. Floats are wrapped so they print like Python.
+   */
+  toDict(): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...this.extra };
+    const self = this as unknown as Record<string, unknown>;
+    for (const spec of this.fieldSpecs()) {
+      const value = self[spec.prop];
+      out[spec.json] =
+        (spec.kind === 'float' || spec.kind === 'float-or-null') && typeof value === 'number'
+          ? new PyFloat(value)
+          : value;
+    }
+    if (this.nameOrPath !== '') out._name_or_path = this.nameOrPath;
+    if (this.architectures !== null) out.architectures = [...this.architectures];
+    if (!this.isDefaultLabels()) {
+      out.id2label = new PyIntKeyDict(
+        Object.entries(this.id2label).map(([id, label]) => [Number(id), label]),
+      );
+      out.label2id = { ...this.label2id };
+    }
+    if (this.problemType !== null) out.problem_type = this.problemType;
+    if (this.padTokenId !== null) out.pad_token_id = this.padTokenId;
+    if (this.outputHiddenStates) out.output_hidden_states = true;
+    if (this.outputAttentions) out.output_attentions = true;
+    if (this.torchDtype !== null) out.torch_dtype = this.torchDtype;
+    out.model_type = this.modelType;
+    out.transformers_version = this.transformersVersion ?? TRANSFORMERS_VERSION;
+    return out;
+  }
+
+  /** config.json text exactly as Python writes it (`indent=2, sort_keys=True`, trailing newline). */
+  toJSONString(): string {
+    return pythonJsonDumps(this.toDict());
+  }
+
+  /** A plain JSON-compatible object (id2label keys as strings). */
+  toJSON(): Record<string, unknown> {
+    return JSON.parse(this.toJSONString()) as Record<string, unknown>;
+  }
+}

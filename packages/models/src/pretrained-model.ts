@@ -1,0 +1,162 @@
+/**
+ * What every model here shares with transformers' `PreTrainedModel`: a
+ * config, weights as tfjs Variables under PyTorch names, eval/train forward,
+ * loss and gradients for a trainer, `savePretrained`, and disposal.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { InputError } from './errors.js';
+import type { ForwardOptions, ModelBatch } from './model-io.js';
+import type { ForwardContext } from './nn.js';
+import { ParameterRegistry, type WeightSource } from './parameter-registry.js';
+import type { PretrainedConfig } from './pretrained-config.js';
+import type { Float32TensorData } from './safetensors.js';
+import { savePretrainedFiles } from './save-pretrained.js';
+import { SeededRandom } from './seeded-random.js';
+
+/** Options when building a model from a config. */
+export interface ModelInitOptions {
+  /**
+   * Seeds weight initialisation and, until `setSeed` is called, dropout.
+   * Default 42. Two models built with the same config and seed are identical.
+   */
+  readonly seed?: number;
+  /** @internal Checkpoint values by PyTorch name (used by `fromPretrained`). */
+  readonly weightSource?: WeightSource;
+}
+
+/** Python's `output_loading_info=True` result, plus the text Python would have logged. */
+export interface LoadingInfo {
+  readonly missingKeys: string[];
+  readonly unexpectedKeys: string[];
+  /** `[checkpoint key, checkpoint shape, model shape]` of weights re-initialised for a shape mismatch. */
+  readonly mismatchedKeys: [string, number[], number[]][];
+  /** The messages transformers logs (`logger.warning` level), in order. */
+  readonly warnings: string[];
+  /** Messages transformers logs at `logger.info` level (e.g. unexpected keys of another architecture). */
+  readonly infos: string[];
+}
+
+/** Loss and gradients of one batch, keyed by PyTorch parameter name. */
+export interface LossAndGradients {
+  readonly loss: tf.Scalar;
+  readonly grads: Map<string, tf.Tensor>;
+}
+
+export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedConfig> {
+  /** The Python class name, written to `architectures` and used in messages. */
+  abstract readonly className: string;
+  readonly config: C;
+  /** Filled by `fromPretrained`: which weights were missing, unexpected or re-initialised. */
+  loadingInfo: LoadingInfo | null = null;
+  protected readonly registry: ParameterRegistry;
+  private readonly dropoutRng: SeededRandom;
+
+  constructor(config: C, options: ModelInitOptions = {}) {
+    this.config = config;
+    const seed = options.seed ?? 42;
+    this.registry = new ParameterRegistry(new SeededRandom(seed), options.weightSource);
+    // A separate stream for dropout, so loading a checkpoint does not shift the masks.
+    this.dropoutRng = new SeededRandom(seed ^ 0x5bd1e995);
+  }
+
+  /**
+   * The weights as `[pytorchName, variable]` pairs in module order, e.g.
+   * `['bert.encoder.layer.0.attention.self.query.weight', Variable]`. Linear
+   * weights keep the PyTorch `[out, in]` layout, so gradients and saved
+   * tensors line up with Python's `named_parameters()` one to one.
+   */
+  namedParameters(): [string, tf.Variable][] {
+    return [...this.registry.variables.entries()];
+  }
+
+  /** The weights by PyTorch name (same objects as `namedParameters`). */
+  get parameters(): ReadonlyMap<string, tf.Variable> {
+    return this.registry.variables;
+  }
+
+  /** Trainable variables, the list to hand to `tf.variableGrads` or an optimizer. */
+  trainableVariables(): tf.Variable[] {
+    return [...this.registry.variables.values()].filter((variable) => variable.trainable);
+  }
+
+  /** Maps a tfjs variable name (unique per model) back to the PyTorch name. */
+  parameterNameOf(variable: tf.Variable): string | undefined {
+    for (const [name, candidate] of this.registry.variables) if (candidate === variable) return name;
+    return undefined;
+  }
+
+  /** Number of weights, like `model.num_parameters()`. */
+  numParameters(): number {
+    let total = 0;
+    for (const variable of this.registry.variables.values()) total += variable.size;
+    return total;
+  }
+
+  /** Restarts the dropout generator: same seed, same masks in the same call order. */
+  setSeed(seed: number): void {
+    this.dropoutRng.reseed(seed ^ 0x5bd1e995);
+  }
+
+  protected context(options: ForwardOptions): ForwardContext {
+    return { training: options.training ?? false, rng: this.dropoutRng };
+  }
+
+  /**
+   * The loss of a batch with labels as a scalar, the function to
+   * differentiate: `tf.variableGrads(() => model.computeLoss(batch, {training: true}))`.
+   */
+  computeLoss(batch: ModelBatch, options: { training?: boolean } = {}): tf.Scalar {
+    if (batch.labels == null) throw new InputError(`${this.className}.computeLoss needs batch.labels.`);
+    return tf.tidy(() => {
+      const output = this.forwardWithLoss(batch, { training: options.training ?? false });
+      return output;
+    });
+  }
+
+  /** Subclasses return the loss of a labelled batch (inside the caller's tidy). */
+  protected abstract forwardWithLoss(batch: ModelBatch, options: ForwardOptions): tf.Scalar;
+
+  /**
+   * Loss and gradients of every trainable weight for one batch (the
+   * `loss.backward()` step), gradients keyed by PyTorch name. The caller
+   * disposes `loss` and the gradient tensors.
+   */
+  computeGradients(batch: ModelBatch, options: { training?: boolean } = {}): LossAndGradients {
+    const variables = this.trainableVariables();
+    const { value, grads } = tf.variableGrads(() => this.computeLoss(batch, options), variables);
+    const byName = new Map<string, tf.Tensor>();
+    for (const [name, variable] of this.registry.variables) {
+      const grad = grads[variable.name];
+      if (grad) byName.set(name, grad);
+    }
+    return { loss: value, grads: byName };
+  }
+
+  /** Current weights as float32 arrays by PyTorch name (what `save_pretrained` writes). */
+  stateDict(): Map<string, Float32TensorData> {
+    const out = new Map<string, Float32TensorData>();
+    for (const [name, variable] of this.registry.variables) {
+      out.set(name, { shape: [...variable.shape], data: variable.dataSync() as Float32Array });
+    }
+    return out;
+  }
+
+  /**
+   * Writes `config.json` and `model.safetensors` to `dir` the way
+   * `save_pretrained(dir, safe_serialization=True)` does (sets
+   * `config.architectures` and `torch_dtype` like Python). Atomic: a new
+   * folder is written under a temporary name and renamed; in an existing
+   * folder each file is written to a temporary name and renamed over the old
+   * one, so other files there (tokenizer, trainer state) are kept.
+   */
+  async savePretrained(dir: string): Promise<void> {
+    this.config.architectures = [this.className];
+    this.config.torchDtype = 'float32';
+    await savePretrainedFiles(dir, this.config.toJSONString(), this.stateDict());
+  }
+
+  /** Frees every weight. The model cannot be used afterwards. */
+  dispose(): void {
+    this.registry.dispose();
+  }
+}
