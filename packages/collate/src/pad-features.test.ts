@@ -235,6 +235,9 @@ describe('resolvePadOptions', () => {
   it('needs a pad id unless padding is off', () => {
     expect(() => resolvePadOptions({})).toThrow(CollateConfigError);
     expect(() => resolvePadOptions({ tokenizer: { padTokenId: null } })).toThrow(/no pad token id/);
+    expect(() => resolvePadOptions({ padTokenId: -1 })).toThrow(
+      /padTokenId: expected an integer >= 0, got -1/,
+    );
     expect(resolvePadOptions({ padding: false }).strategy).toBe('do_not_pad');
   });
 

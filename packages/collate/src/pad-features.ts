@@ -102,7 +102,8 @@ export function resolvePadOptions(options: PadOptions = {}): ResolvedPadOptions 
       );
     }
   } else {
-    assertInteger('padTokenId', padTokenId, -(2 ** 31));
+    // Python refuses a negative pad id too ("the tokenizer does not have a padding token").
+    assertInteger('padTokenId', padTokenId, strategy === 'do_not_pad' ? -(2 ** 31) : 0);
   }
   const padTokenTypeId = options.padTokenTypeId ?? tokenizer?.padTokenTypeId ?? 0;
   assertInteger('padTokenTypeId', padTokenTypeId, -(2 ** 31));
