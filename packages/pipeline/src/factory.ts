@@ -1,6 +1,7 @@
 import { PipelineError } from './errors.js';
 import {
-  loadPretrainedComponents,
+  loadPretrainedModel,
+  loadPretrainedTokenizer,
   type PretrainedLoadOptions,
   toPipelineModel,
   toPipelineTokenizer,
@@ -65,22 +66,18 @@ async function resolveComponents(
   if (source === null || typeof source !== 'object' || source.model === undefined) {
     throw new PipelineError('pipeline() needs options with a `model` (folder, Hub id or loaded model).');
   }
-  const fromString =
-    typeof source.model === 'string' ? await loadPretrainedComponents(source.model, task, source) : null;
-  const model = fromString ? fromString.model : toPipelineModel(source.model as object, task);
-  let tokenizer: PipelineTokenizer;
-  if (source.tokenizer === undefined) {
-    if (!fromString) {
-      throw new PipelineError('pipeline(): pass `tokenizer` when `model` is an already-loaded model.');
-    }
-    tokenizer = fromString.tokenizer();
-  } else if (typeof source.tokenizer === 'string') {
-    tokenizer = (
-      await loadPretrainedComponents(source.tokenizer, task, { ...source, tokenizerOnly: true })
-    ).tokenizer();
-  } else {
-    tokenizer = toPipelineTokenizer(source.tokenizer);
+  const model =
+    typeof source.model === 'string'
+      ? await loadPretrainedModel(source.model, task, source)
+      : toPipelineModel(source.model as object);
+  const tokenizerSource = source.tokenizer ?? (typeof source.model === 'string' ? source.model : undefined);
+  if (tokenizerSource === undefined) {
+    throw new PipelineError('pipeline(): pass `tokenizer` when `model` is an already-loaded model.');
   }
+  const tokenizer =
+    typeof tokenizerSource === 'string'
+      ? await loadPretrainedTokenizer(tokenizerSource, source, model.config.maxPositionEmbeddings)
+      : toPipelineTokenizer(tokenizerSource as object);
   return { model, tokenizer };
 }
 

@@ -71,6 +71,7 @@ export {
   postprocessTextClassification,
 } from './text-classification-postprocess.js';
 export { highlightEntities } from './cli/highlight.js';
+export { fromNerModel, isNerModel, type NerModel } from './models-adapter.js';
 export {
   pipeline,
   type PipelineSource,
@@ -79,7 +80,13 @@ export {
   type TokenClassificationTask,
   type TokenClassifier,
 } from './factory.js';
-export type { PretrainedComponents, PretrainedLoadOptions } from './load-pretrained.js';
+export {
+  loadPretrainedModel,
+  loadPretrainedTokenizer,
+  type PretrainedLoadOptions,
+  toPipelineModel,
+  toPipelineTokenizer,
+} from './load-pretrained.js';
 export {
   isLocalFolder,
   type PipelineFolderInfo,

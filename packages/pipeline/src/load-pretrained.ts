@@ -1,17 +1,19 @@
+import {
+  AutoModelForSequenceClassification,
+  AutoModelForTokenClassification,
+  initBackend,
+} from '@ner/models';
 import { PipelineError } from './errors.js';
+import { isLocalFolder, readPipelineFolder, requireId2Label } from './model-folder.js';
+import { fromNerModel, isNerModel } from './models-adapter.js';
 import type { PipelineModel, PipelineTokenizer } from './pipeline-interfaces.js';
+import { loadPipelineTokenizer } from './tokenizer-adapter.js';
 
 /** Options passed through to the Hub download when `model` is a Hub id. */
 export interface PretrainedLoadOptions {
   revision?: string;
   cacheDir?: string;
   localFilesOnly?: boolean;
-}
-
-/** A model and a lazily built tokenizer loaded from one folder or Hub id. */
-export interface PretrainedComponents {
-  model: PipelineModel;
-  tokenizer(): PipelineTokenizer;
 }
 
 function isPipelineModel(value: object): value is PipelineModel {
@@ -21,29 +23,53 @@ function isPipelineModel(value: object): value is PipelineModel {
   );
 }
 
-function isPipelineTokenizer(value: object): value is PipelineTokenizer {
-  return typeof (value as PipelineTokenizer).encodeText === 'function' && 'traits' in value;
-}
-
-/** Wraps an already-loaded model into the shape the pipeline uses. */
-export function toPipelineModel(value: object, _task: 'token' | 'sequence'): PipelineModel {
+/** Wraps an already-loaded model (`@ner/models` or a {@link PipelineModel}) into the shape the pipeline uses. */
+export function toPipelineModel(value: object): PipelineModel {
   if (isPipelineModel(value)) return value;
+  if (isNerModel(value)) return fromNerModel(value);
   throw new PipelineError(
     '`model` is neither a folder/Hub id nor a loaded model with a config and forward().',
   );
 }
 
-/** Wraps an already-loaded tokenizer into the shape the pipeline uses. */
-export function toPipelineTokenizer(value: object): PipelineTokenizer {
-  if (isPipelineTokenizer(value)) return value;
-  throw new PipelineError('`tokenizer` is neither a folder/Hub id nor a loaded tokenizer with encode().');
+export { toPipelineTokenizer } from './tokenizer-adapter.js';
+
+function hubOptions(options: PretrainedLoadOptions) {
+  return {
+    ...(options.revision === undefined ? {} : { revision: options.revision }),
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+    ...(options.localFilesOnly === undefined ? {} : { localFilesOnly: options.localFilesOnly }),
+  };
 }
 
-/** Loads model and tokenizer from a local folder or a Hub id. */
-export async function loadPretrainedComponents(
+/**
+ * Loads a model (through `@ner/models`, after picking the best tfjs backend) and
+ * its tokenizer (through `@ner/align`) from a local folder or a Hub id. A local
+ * folder is checked first so a missing `config.json` or, for token
+ * classification, a missing `id2label` is reported in plain words.
+ */
+export async function loadPretrainedModel(
   idOrPath: string,
-  _task: 'token' | 'sequence',
-  _options: PretrainedLoadOptions & { tokenizerOnly?: boolean },
-): Promise<PretrainedComponents> {
-  throw new PipelineError(`Loading ${idOrPath}: waiting for @ner/models and @ner/align.`);
+  task: 'token' | 'sequence',
+  options: PretrainedLoadOptions = {},
+): Promise<PipelineModel> {
+  if (isLocalFolder(idOrPath)) {
+    const info = readPipelineFolder(idOrPath);
+    if (task === 'token') requireId2Label(info);
+  } else if (/^[./~]|\\/.test(idOrPath) || idOrPath.split('/').length > 2) {
+    // Looks like a path, not an "org/name" Hub id.
+    readPipelineFolder(idOrPath);
+  }
+  await initBackend({ log: null });
+  const Auto = task === 'token' ? AutoModelForTokenClassification : AutoModelForSequenceClassification;
+  return fromNerModel(await Auto.fromPretrained(idOrPath, hubOptions(options)));
+}
+
+/** Loads the tokenizer saved with a model (folder or Hub id). */
+export async function loadPretrainedTokenizer(
+  idOrPath: string,
+  options: PretrainedLoadOptions = {},
+  maxPositionEmbeddings?: number,
+): Promise<PipelineTokenizer> {
+  return loadPipelineTokenizer(idOrPath, hubOptions(options), maxPositionEmbeddings);
 }

@@ -1,5 +1,7 @@
 /** Reads a whole stream as UTF-8 text. */
-export async function readAll(stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<string> {
+export async function readAll(
+  stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
