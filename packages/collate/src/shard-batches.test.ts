@@ -142,6 +142,51 @@ describe('shardBatches (accelerate BatchSamplerShard, split_batches=False)', () 
     ]);
   });
 
+  it('dropLast on a round multiple changes nothing; a dataset smaller than a batch yields nothing', () => {
+    expect(indicesOf(shards(24, 3, 2, { dropLast: true }))).toEqual(indicesOf(shards(24, 3, 2)));
+    expect(indicesOf(shards(2, 3, 2, { dropLast: true }))).toEqual([[], []]);
+  });
+
+  it('evenBatches false: accelerate test_batch_sampler_shards_with_no_splits_no_even values', () => {
+    const uneven = (n: number) => indicesOf(shards(n, 3, 2, { evenBatches: false }));
+    expect(uneven(21)).toEqual([
+      [
+        [0, 1, 2],
+        [6, 7, 8],
+        [12, 13, 14],
+        [18, 19, 20],
+      ],
+      [
+        [3, 4, 5],
+        [9, 10, 11],
+        [15, 16, 17],
+      ],
+    ]);
+    expect(uneven(22)).toEqual([
+      [
+        [0, 1, 2],
+        [6, 7, 8],
+        [12, 13, 14],
+        [18, 19, 20],
+      ],
+      [[3, 4, 5], [9, 10, 11], [15, 16, 17], [21]],
+    ]);
+    expect(uneven(20)).toEqual([
+      [
+        [0, 1, 2],
+        [6, 7, 8],
+        [12, 13, 14],
+        [18, 19],
+      ],
+      [
+        [3, 4, 5],
+        [9, 10, 11],
+        [15, 16, 17],
+      ],
+    ]);
+    expect(uneven(2)).toEqual([[[0, 1]], []]);
+  });
+
   it('evenBatches false hands leftovers out as they are', () => {
     expect(indicesOf(shards(8, 3, 2, { evenBatches: false }))).toEqual([
       [
