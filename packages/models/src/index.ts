@@ -44,6 +44,7 @@ export {
   ModelsError,
   SafetensorsError,
 } from './errors.js';
+export { registerGradients } from './gradients.js';
 export {
   type FromPretrainedOptions,
   fixLegacyKey,

@@ -27,7 +27,8 @@ export function crossEntropyIgnoringIndex(logits: tf.Tensor, labels: tf.Tensor):
   const picked = tf.sum(tf.mul(logProbs, tf.oneHot(safeLabels, classes)), -1);
   const weights = tf.cast(valid, 'float32');
   const total = tf.neg(tf.sum(tf.mul(picked, weights)));
-  return tf.divNoNan(total, tf.sum(weights)) as tf.Scalar;
+  // max(count, 1): an all-ignored batch gives 0 / 1 = 0 and zero gradients (divNoNan would give NaN gradients).
+  return tf.div(total, tf.maximum(tf.sum(weights), 1));
 }
 
 /** `nn.MSELoss()(input, target)`: mean squared error over all elements. */

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from './errors.js';
+import { registerGradients } from './gradients.js';
 import type { ForwardOptions, ModelBatch } from './model-io.js';
 import type { ForwardContext } from './nn.js';
 import { ParameterRegistry, type WeightSource } from './parameter-registry.js';
@@ -53,6 +54,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
 
   constructor(config: C, options: ModelInitOptions = {}) {
     this.config = config;
+    registerGradients();
     const seed = options.seed ?? 42;
     this.registry = new ParameterRegistry(new SeededRandom(seed), options.weightSource);
     // A separate stream for dropout, so loading a checkpoint does not shift the masks.

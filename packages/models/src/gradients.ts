@@ -1,0 +1,268 @@
+/**
+ * Gradient definitions for the kernels BERT and DistilBERT use.
+ *
+ * Why this exists: the Node builds of @tensorflow/tfjs-core 4.x register no
+ * gradients at all (only the `@tensorflow/tfjs` umbrella package does, and
+ * tfjs-core's own registration file is ESM that Node cannot load), so
+ * `tf.variableGrads` fails with "gradient function not found" on a bare
+ * tfjs-core + tfjs-backend-cpu install. We register our own definitions, each
+ * only when no gradient is registered for that kernel yet, so a full tfjs or
+ * tfjs-node install keeps its own.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+type Grads = Record<string, () => tf.Tensor>;
+type GradFn = (dy: tf.Tensor, saved: tf.Tensor[], attrs: Record<string, unknown>) => Grads;
+
+interface Definition {
+  readonly kernelName: string;
+  readonly inputsToSave?: string[];
+  readonly outputsToSave?: boolean[];
+  readonly gradFunc: GradFn;
+}
+
+/** Sums a broadcast gradient back down to `shape` (the input's shape). */
+function unbroadcast(grad: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  if (grad.shape.length === shape.length && grad.shape.every((dim, i) => dim === shape[i])) return grad;
+  const axes = tf.backend_util.getReductionAxes([...shape], grad.shape);
+  const summed = axes.length > 0 ? tf.sum(grad, axes) : grad;
+  return tf.reshape(summed, [...shape]);
+}
+
+/** dy expanded back over the reduced axes of `x`. */
+function expandReduced(dy: tf.Tensor, x: tf.Tensor, axis: unknown): tf.Tensor {
+  const axes = tf.util.parseAxisParam(axis as number | number[], x.shape);
+  const kept = x.shape.map((dim, i) => (axes.includes(i) ? 1 : dim));
+  return tf.mul(tf.reshape(dy, kept), tf.onesLike(x));
+}
+
+function zerosFloat(x: tf.Tensor): tf.Tensor {
+  return tf.zeros(x.shape, 'float32');
+}
+
+const DEFINITIONS: Definition[] = [
+  {
+    kernelName: 'Add',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, [a, b]) => ({ a: () => unbroadcast(dy, a!.shape), b: () => unbroadcast(dy, b!.shape) }),
+  },
+  {
+    kernelName: 'Sub',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, [a, b]) => ({
+      a: () => unbroadcast(dy, a!.shape),
+      b: () => unbroadcast(tf.neg(dy), b!.shape),
+    }),
+  },
+  {
+    kernelName: 'Multiply',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, [a, b]) => ({
+      a: () => unbroadcast(tf.mul(dy, tf.cast(b!, 'float32')), a!.shape),
+      b: () => unbroadcast(tf.mul(dy, tf.cast(a!, 'float32')), b!.shape),
+    }),
+  },
+  {
+    kernelName: 'RealDiv',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, [a, b]) => ({
+      a: () => unbroadcast(tf.div(dy, b!), a!.shape),
+      b: () => unbroadcast(tf.neg(tf.div(tf.mul(dy, a!), tf.square(b!))), b!.shape),
+    }),
+  },
+  {
+    kernelName: 'Maximum',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, [a, b]) => ({
+      a: () => unbroadcast(tf.mul(dy, tf.cast(tf.greaterEqual(a!, b!), 'float32')), a!.shape),
+      b: () => unbroadcast(tf.mul(dy, tf.cast(tf.less(a!, b!), 'float32')), b!.shape),
+    }),
+  },
+  {
+    kernelName: 'Pow',
+    inputsToSave: ['a', 'b'],
+    outputsToSave: [true],
+    gradFunc: (dy, [a, b, y]) => ({
+      a: () => unbroadcast(tf.mul(dy, tf.mul(b!, tf.pow(a!, tf.sub(b!, 1)))), a!.shape),
+      b: () => {
+        const logA = tf.where(tf.greater(a!, 0), tf.log(a!), tf.zerosLike(a!));
+        return unbroadcast(tf.mul(dy, tf.mul(y!, logA)), b!.shape);
+      },
+    }),
+  },
+  {
+    kernelName: 'BatchMatMul',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, [a, b], attrs) => {
+      const transposeA = attrs.transposeA as boolean;
+      const transposeB = attrs.transposeB as boolean;
+      const grads = (): [tf.Tensor, tf.Tensor] => {
+        if (!transposeA && !transposeB)
+          return [tf.matMul(dy, b!, false, true), tf.matMul(a!, dy, true, false)];
+        if (!transposeA && transposeB)
+          return [tf.matMul(dy, b!, false, false), tf.matMul(dy, a!, true, false)];
+        if (transposeA && !transposeB)
+          return [tf.matMul(b!, dy, false, true), tf.matMul(a!, dy, false, false)];
+        return [tf.matMul(b!, dy, true, true), tf.matMul(dy, a!, true, true)];
+      };
+      return {
+        a: () => unbroadcast(grads()[0], a!.shape),
+        b: () => unbroadcast(grads()[1], b!.shape),
+      };
+    },
+  },
+  { kernelName: 'Cast', gradFunc: (dy) => ({ x: () => tf.clone(dy) }) },
+  { kernelName: 'Identity', gradFunc: (dy) => ({ x: () => tf.clone(dy) }) },
+  { kernelName: 'Neg', gradFunc: (dy) => ({ x: () => tf.neg(dy) }) },
+  {
+    kernelName: 'Abs',
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy, tf.sign(x!)) }),
+  },
+  {
+    kernelName: 'Erf',
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({
+      x: () => tf.mul(dy, tf.mul(tf.exp(tf.neg(tf.square(x!))), 2 / Math.sqrt(Math.PI))),
+    }),
+  },
+  { kernelName: 'Exp', outputsToSave: [true], gradFunc: (dy, [y]) => ({ x: () => tf.mul(dy, y!) }) },
+  { kernelName: 'Log', inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.div(dy, x!) }) },
+  {
+    kernelName: 'Log1p',
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({ x: () => tf.div(dy, tf.add(x!, 1)) }),
+  },
+  {
+    kernelName: 'Sqrt',
+    outputsToSave: [true],
+    gradFunc: (dy, [y]) => ({ x: () => tf.div(dy, tf.mul(y!, 2)) }),
+  },
+  {
+    kernelName: 'Rsqrt',
+    outputsToSave: [true],
+    // d/dx x^(-1/2) = -1/2 * y^3 with y = x^(-1/2).
+    gradFunc: (dy, [y]) => ({ x: () => tf.mul(dy, tf.mul(tf.pow(y!, 3), -0.5)) }),
+  },
+  {
+    kernelName: 'Square',
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy, tf.mul(x!, 2)) }),
+  },
+  {
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy, tf.cast(tf.greater(x!, 0), 'float32')) }),
+  },
+  {
+    kernelName: 'Tanh',
+    outputsToSave: [true],
+    gradFunc: (dy, [y]) => ({ x: () => tf.mul(dy, tf.sub(1, tf.square(y!))) }),
+  },
+  {
+    kernelName: 'Sigmoid',
+    outputsToSave: [true],
+    gradFunc: (dy, [y]) => ({ x: () => tf.mul(dy, tf.mul(y!, tf.sub(1, y!))) }),
+  },
+  {
+    kernelName: 'Softmax',
+    outputsToSave: [true],
+    gradFunc: (dy, [y], attrs) => {
+      const dim = attrs.dim as number;
+      return { logits: () => tf.mul(y!, tf.sub(dy, tf.sum(tf.mul(dy, y!), dim, true))) };
+    },
+  },
+  {
+    kernelName: 'Reshape',
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({ x: () => tf.reshape(dy, x!.shape) }),
+  },
+  {
+    kernelName: 'Transpose',
+    gradFunc: (dy, _saved, attrs) => {
+      const perm = attrs.perm as number[];
+      const inverse = new Array<number>(perm.length);
+      perm.forEach((axis, i) => {
+        inverse[axis] = i;
+      });
+      return { x: () => tf.transpose(dy, inverse) };
+    },
+  },
+  {
+    kernelName: 'Slice',
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x], attrs) => {
+      const [begin, size] = tf.slice_util.parseSliceParams(
+        x!,
+        attrs.begin as number[],
+        attrs.size as number[],
+      ) as [number[], number[]];
+      const paddings = x!.shape.map((dim, i) => [begin[i]!, dim - begin[i]! - size[i]!] as [number, number]);
+      return { x: () => tf.pad(dy, paddings) };
+    },
+  },
+  {
+    kernelName: 'Sum',
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x], attrs) => ({ x: () => expandReduced(dy, x!, attrs.axis) }),
+  },
+  {
+    kernelName: 'Mean',
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x], attrs) => {
+      const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x!.shape);
+      const count = axes.reduce((product, axis) => product * x!.shape[axis]!, 1);
+      return { x: () => tf.div(expandReduced(dy, x!, attrs.axis), count) };
+    },
+  },
+  {
+    kernelName: 'GatherV2',
+    inputsToSave: ['x', 'indices'],
+    gradFunc: (dy, [x, indices], attrs) => {
+      if ((attrs.axis as number) !== 0 || ((attrs.batchDims as number) ?? 0) !== 0) {
+        throw new Error('GatherV2 gradient is implemented for axis 0 and batchDims 0 only.');
+      }
+      return {
+        x: () => {
+          const flatIndices = tf.reshape(indices!, [-1]) as tf.Tensor1D;
+          const rows = tf.reshape(dy, [flatIndices.shape[0], ...x!.shape.slice(1)]);
+          return tf.unsortedSegmentSum(rows, flatIndices, x!.shape[0]!);
+        },
+        indices: () => zerosFloat(indices!),
+      };
+    },
+  },
+  {
+    kernelName: 'Select',
+    inputsToSave: ['condition'],
+    gradFunc: (dy, [condition]) => ({
+      condition: () => zerosFloat(condition!),
+      t: () => tf.mul(dy, tf.cast(condition!, 'float32')),
+      e: () => tf.mul(dy, tf.cast(tf.logicalNot(condition!), 'float32')),
+    }),
+  },
+  { kernelName: 'ZerosLike', gradFunc: (dy) => ({ x: () => tf.zerosLike(dy) }) },
+  { kernelName: 'OnesLike', gradFunc: (dy) => ({ x: () => tf.zerosLike(dy) }) },
+];
+
+let registered = false;
+
+/**
+ * Registers the gradients above for every kernel that has none yet.
+ * Idempotent; models call it on construction. Call it yourself before
+ * differentiating your own tfjs-core code that uses these kernels.
+ */
+export function registerGradients(): void {
+  if (registered) return;
+  registered = true;
+  for (const definition of DEFINITIONS) {
+    if (tf.getGradient(definition.kernelName)) continue;
+    tf.registerGradient({
+      kernelName: definition.kernelName,
+      ...(definition.inputsToSave ? { inputsToSave: definition.inputsToSave } : {}),
+      ...(definition.outputsToSave ? { outputsToSave: definition.outputsToSave } : {}),
+      gradFunc: (dy, saved, attrs) =>
+        definition.gradFunc(Array.isArray(dy) ? dy[0]! : dy, saved, attrs as Record<string, unknown>),
+    });
+  }
+}
