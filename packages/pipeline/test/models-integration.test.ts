@@ -70,3 +70,20 @@ describe('the oracle tiny model through @ner/models', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('batch size independence with a real model', () => {
+  it('gives the same entities for batchSize 1 and 16 (padding is masked)', async () => {
+    const texts = oracle.sentences.map((s) => s.text);
+    const run = (batchSize: number) =>
+      new TokenClassificationPipeline(model, new ReplayTokenizer(encodings), {
+        aggregationStrategy: 'average',
+        ignoreLabels: [],
+        batchSize,
+      }).run(texts);
+    const one = await run(1);
+    const many = await run(16);
+    one.forEach((entities, i) => {
+      expectEntitiesToMatch(many[i]!, entities, `sentence ${i}`);
+    });
+  });
+});
