@@ -252,6 +252,9 @@ export async function loadPretrained<M extends PreTrainedModel>(
     .sort();
   missing.sort();
 
+  // Python lists re-initialised weights in checkpoint order (the error above follows module order, as torch does).
+  const checkpointOrder = new Map(loadedKeys.map((key, index) => [key, index]));
+  mismatched.sort((a, b) => checkpointOrder.get(a[0])! - checkpointOrder.get(b[0])!);
   const name = spec.className;
   const warnings: string[] = [];
   const infos: string[] = [];

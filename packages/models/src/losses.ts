@@ -24,9 +24,9 @@ export function crossEntropyIgnoringIndex(logits: tf.Tensor, labels: tf.Tensor):
   const valid = tf.notEqual(flatLabels, IGNORE_INDEX);
   const safeLabels = tf.where(valid, flatLabels, tf.zerosLike(flatLabels));
   const logProbs = tf.logSoftmax(flatLogits);
-  const picked = tf.sum(tf.mul(logProbs, tf.oneHot(safeLabels, classes)), -1);
+  const nll = tf.neg(tf.sum(tf.mul(logProbs, tf.oneHot(safeLabels, classes)), -1));
   const weights = tf.cast(valid, 'float32');
-  const total = tf.neg(tf.sum(tf.mul(picked, weights)));
+  const total = tf.sum(tf.mul(nll, weights));
   // max(count, 1): an all-ignored batch gives 0 / 1 = 0 and zero gradients (divNoNan would give NaN gradients).
   return tf.div(total, tf.maximum(tf.sum(weights), 1));
 }
