@@ -152,7 +152,7 @@ describe('fromPretrained key mapping and messages', () => {
     // The new head: normal(0, 0.02) weights, zero bias.
     expect([...head.parameters.get('classifier.bias')!.dataSync()]).toEqual([0, 0, 0]);
     const weights = head.parameters.get('classifier.weight')!.dataSync();
-    const std = Math.sqrt(weights.reduce((sum, w) => sum + w * w, 0) / weights.length);
+    const std = Math.sqrt(Array.from(weights).reduce((sum, w) => sum + w * w, 0) / weights.length);
     expect(std).toBeGreaterThan(0.01);
     expect(std).toBeLessThan(0.03);
     base.dispose();

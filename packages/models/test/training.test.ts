@@ -113,7 +113,7 @@ describe('dropout and seeds', () => {
       new Array(16).fill(0),
     );
     const values = model.parameters.get('bert.encoder.layer.0.intermediate.dense.weight')!.dataSync();
-    const std = Math.sqrt(values.reduce((sum, v) => sum + v * v, 0) / values.length);
+    const std = Math.sqrt(Array.from(values).reduce((sum, v) => sum + v * v, 0) / values.length);
     expect(std).toBeGreaterThan(0.015);
     expect(std).toBeLessThan(0.025);
     expect(
