@@ -10,6 +10,7 @@
  * tfjs-node install keeps its own.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { scatterRows } from './nn.js';
 
 type Grads = Record<string, () => tf.Tensor>;
 type GradFn = (dy: tf.Tensor, saved: tf.Tensor[], attrs: Record<string, unknown>) => Grads;
@@ -224,9 +225,9 @@ const DEFINITIONS: Definition[] = [
       }
       return {
         x: () => {
-          const flatIndices = tf.reshape(indices!, [-1]) as tf.Tensor1D;
-          const rows = tf.reshape(dy, [flatIndices.shape[0], ...x!.shape.slice(1)]);
-          return tf.unsortedSegmentSum(rows, flatIndices, x!.shape[0]!);
+          const flatIndices = tf.reshape(indices!, [-1]);
+          const rows = tf.reshape(dy, [flatIndices.shape[0]!, ...x!.shape.slice(1)]);
+          return scatterRows(rows, flatIndices, x!.shape);
         },
         indices: () => zerosFloat(indices!),
       };

@@ -103,14 +103,20 @@ export function embeddingLookup(weight: tf.Tensor, ids: tf.Tensor, paddingIdx: n
         const width = table.shape[1]!;
         const keep = tf.cast(tf.notEqual(flatIds, paddingIdx), 'float32');
         const rows = tf.mul(tf.reshape(grad, [-1, width]), tf.expandDims(keep, 1));
-        return [
-          tf.unsortedSegmentSum(rows, flatIds as tf.Tensor1D, table.shape[0]!),
-          tf.zerosLike(saved[0]!),
-        ];
+        return [scatterRows(rows, flatIds, table.shape), tf.zerosLike(saved[0]!)];
       },
     };
   });
   return lookup(weight, ids);
+}
+
+/**
+ * Sums `rows[i]` into row `ids[i]` of a zero tensor of `shape` (the gradient
+ * of a gather). scatterND sums duplicate indices and, unlike
+ * unsortedSegmentSum, is implemented by the wasm backend too.
+ */
+export function scatterRows(rows: tf.Tensor, ids: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  return tf.scatterND(tf.reshape(tf.cast(ids, 'int32'), [-1, 1]), rows, [...shape]);
 }
 
 /** Splits `[B, T, H]` into heads: `[B, heads, T, H / heads]`. */
