@@ -235,3 +235,19 @@ describe('fromPretrained key mapping and messages', () => {
     );
   });
 });
+
+describe('Hub ids', () => {
+  it('resolve through the injected resolver (the @ner/hub hook) like a local folder', async () => {
+    const requested: string[] = [];
+    const model = await AutoModelForTokenClassification.fromPretrained('org/tiny-bert', {
+      resolveFile: async (repoId, filename) => {
+        requested.push(`${repoId}:${filename}`);
+        const path = join(modelDir('bert-token-cls'), filename);
+        return ['config.json', 'model.safetensors'].includes(filename) ? path : null;
+      },
+    });
+    expect(requested).toEqual(['org/tiny-bert:config.json', 'org/tiny-bert:model.safetensors']);
+    expect(model.config.nameOrPath).toBe('org/tiny-bert');
+    model.dispose();
+  });
+});
