@@ -19,6 +19,7 @@ interface Definition {
   readonly kernelName: string;
   readonly inputsToSave?: string[];
   readonly outputsToSave?: boolean[];
+  readonly saveAllInputs?: boolean;
   readonly gradFunc: GradFn;
 }
 
@@ -242,6 +243,27 @@ const DEFINITIONS: Definition[] = [
       e: () => tf.mul(dy, tf.cast(tf.logicalNot(condition!), 'float32')),
     }),
   },
+  {
+    kernelName: 'Concat',
+    saveAllInputs: true,
+    gradFunc: (dy, saved, attrs) => {
+      const axis = tf.util.parseAxisParam(attrs.axis as number, saved[0]!.shape)[0]!;
+      const parts = tf.split(
+        dy,
+        saved.map((input) => input.shape[axis]!),
+        axis,
+      );
+      return Object.fromEntries(parts.map((part, index) => [String(index), () => part]));
+    },
+  },
+  // Comparisons are piecewise constant: zero gradient, so masks built from weights do not stop backprop.
+  ...['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual'].map(
+    (kernelName): Definition => ({
+      kernelName,
+      inputsToSave: ['a', 'b'],
+      gradFunc: (_dy, [a, b]) => ({ a: () => zerosFloat(a!), b: () => zerosFloat(b!) }),
+    }),
+  ),
   { kernelName: 'ZerosLike', gradFunc: (dy) => ({ x: () => tf.zerosLike(dy) }) },
   { kernelName: 'OnesLike', gradFunc: (dy) => ({ x: () => tf.zerosLike(dy) }) },
 ];
@@ -262,6 +284,7 @@ export function registerGradients(): void {
       kernelName: definition.kernelName,
       ...(definition.inputsToSave ? { inputsToSave: definition.inputsToSave } : {}),
       ...(definition.outputsToSave ? { outputsToSave: definition.outputsToSave } : {}),
+      ...(definition.saveAllInputs ? { saveAllInputs: true } : {}),
       gradFunc: (dy, saved, attrs) =>
         definition.gradFunc(Array.isArray(dy) ? dy[0]! : dy, saved, attrs as Record<string, unknown>),
     });

@@ -38,13 +38,24 @@ export function meanSquaredError(input: tf.Tensor, target: tf.Tensor): tf.Scalar
 
 /**
  * `nn.BCEWithLogitsLoss()(logits, targets)`: mean of
- * `max(x, 0) - x * y + log(1 + exp(-|x|))`, the stable form PyTorch uses.
+ * `max(x, 0) - x * y + log(1 + exp(-|x|))`, the stable form PyTorch uses,
+ * with PyTorch's analytic gradient `(sigmoid(x) - y) / N` (differentiating the
+ * stable form would give a wrong subgradient at exactly x = 0).
  */
 export function binaryCrossEntropyWithLogits(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
   const y = tf.cast(targets, 'float32');
-  const perElement = tf.add(
-    tf.sub(tf.relu(logits), tf.mul(logits, y)),
-    tf.log1p(tf.exp(tf.neg(tf.abs(logits)))),
-  );
-  return tf.mean(perElement);
+  const bce = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    const perElement = tf.add(tf.sub(tf.relu(x), tf.mul(x, y)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
+    return {
+      value: tf.mean(perElement),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const upstream = Array.isArray(dy) ? dy[0]! : dy;
+        const input = saved[0]!;
+        return [tf.mul(tf.div(tf.sub(tf.sigmoid(input), y), input.size), upstream)];
+      },
+    };
+  });
+  return bce(logits) as tf.Scalar;
 }
