@@ -27,7 +27,7 @@ const PROBLEM_TYPES: readonly ProblemType[] = [
   'multi_label_classification',
 ];
 
-/** The transformers release whose config.json layout we follow (written when none was loaded). */
+/** The transformers release whose config.json layout we follow; written as `transformers_version`. */
 export const TRANSFORMERS_VERSION = '4.38.0';
 
 /** Options every config accepts (camelCase twins of the Python kwargs). */
@@ -113,6 +113,7 @@ export abstract class PretrainedConfig {
   outputHiddenStates = false;
   outputAttentions = false;
   torchDtype: string | null = null;
+  /** The `transformers_version` read from config.json (saving writes `TRANSFORMERS_VERSION`, as Python writes its own). */
   transformersVersion: string | null = null;
   nameOrPath = '';
   /** Unknown config.json keys, kept so a load/save round trip loses nothing. */
@@ -283,7 +284,8 @@ export abstract class PretrainedConfig {
     if (this.outputAttentions) out.output_attentions = true;
     if (this.torchDtype !== null) out.torch_dtype = this.torchDtype;
     out.model_type = this.modelType;
-    out.transformers_version = this.transformersVersion ?? TRANSFORMERS_VERSION;
+    // Like Python's to_dict, which always writes the running library's version: ours follows 4.38's format.
+    out.transformers_version = TRANSFORMERS_VERSION;
     return out;
   }
 
