@@ -57,7 +57,7 @@ async function hubResolver(repoId: string, options: HubOptions): Promise<FileRes
     throw new CheckpointError(`"${repoId}" is not a local folder, and this @ner/hub has no resolveFiles().`);
   }
   const resolveFiles = hub.resolveFiles;
-  const hubOptions: Record<string, unknown> = {};
+  const hubOptions: Record<string, unknown> = { repoType: 'model' };
   if (options.revision !== undefined) hubOptions.revision = options.revision;
   if (options.cacheDir !== undefined) hubOptions.cacheDir = options.cacheDir;
   if (options.token !== undefined) hubOptions.token = options.token;
