@@ -72,8 +72,8 @@ export class BertEncoder {
       bias: registry.create(`${prefix}${name}.bias`, [out], { kind: 'zeros' }),
     });
     const norm = (name: string): Norm => ({
-      weight: registry.create(`${prefix}${name}.weight`, [hidden], { kind: 'ones' }),
-      bias: registry.create(`${prefix}${name}.bias`, [hidden], { kind: 'zeros' }),
+      weight: registry.create(`${prefix}${name}.weight`, [hidden], { kind: 'ones' }, true, 'LayerNorm'),
+      bias: registry.create(`${prefix}${name}.bias`, [hidden], { kind: 'zeros' }, true, 'LayerNorm'),
     });
     this.wordEmbeddings = registry.create(
       `${prefix}embeddings.word_embeddings.weight`,

@@ -60,8 +60,8 @@ export class DistilBertEncoder {
       bias: registry.create(`${prefix}${name}.bias`, [out], { kind: 'zeros' }),
     });
     const norm = (name: string): Dense => ({
-      weight: registry.create(`${prefix}${name}.weight`, [dim], { kind: 'ones' }),
-      bias: registry.create(`${prefix}${name}.bias`, [dim], { kind: 'zeros' }),
+      weight: registry.create(`${prefix}${name}.weight`, [dim], { kind: 'ones' }, true, 'LayerNorm'),
+      bias: registry.create(`${prefix}${name}.bias`, [dim], { kind: 'zeros' }, true, 'LayerNorm'),
     });
     this.wordEmbeddings = registry.create(
       `${prefix}embeddings.word_embeddings.weight`,

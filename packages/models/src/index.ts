@@ -89,5 +89,6 @@ export {
   serializeSafetensors,
 } from './safetensors.js';
 export type { SafetensorsDtype } from './safetensors-dtype.js';
+export type { ModuleType } from './parameter-registry.js';
 export { writeFileAtomic } from './save-pretrained.js';
 export { SeededRandom } from './seeded-random.js';

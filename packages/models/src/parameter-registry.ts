@@ -14,6 +14,9 @@ export type ParameterInit =
   | { readonly kind: 'ones' }
   | { readonly kind: 'sinusoidal' };
 
+/** The torch module a weight belongs to (what the Trainer's weight-decay rule looks at). */
+export type ModuleType = 'Linear' | 'LayerNorm' | 'Embedding';
+
 /** Supplies checkpoint values by PyTorch name; `undefined` means "initialise it". */
 export type WeightSource = (name: string, shape: readonly number[]) => Float32Array | undefined;
 
@@ -60,8 +63,8 @@ export function initialValues(
 export class ParameterRegistry {
   /** Variables by PyTorch name, in module (construction) order. */
   readonly variables = new Map<string, tf.Variable>();
-  /** Names that were initialised rather than read from the checkpoint. */
-  readonly initialized: string[] = [];
+  /** The module type of each weight, by PyTorch name. */
+  readonly moduleTypes = new Map<string, ModuleType>();
   private readonly scope = `ner_models_${++registryCount}`;
 
   constructor(
@@ -69,24 +72,25 @@ export class ParameterRegistry {
     private readonly source?: WeightSource,
   ) {}
 
-  /** Creates (or loads) one weight. `trainable: false` mirrors `requires_grad=False`. */
-  create(name: string, shape: readonly number[], init: ParameterInit, trainable = true): tf.Variable {
-    let values = this.source?.(name, shape);
-    if (values === undefined) {
-      values = initialValues(init, shape, this.rng);
-      this.initialized.push(name);
-    }
+  /**
+   * Creates (or loads) one weight. `trainable: false` mirrors
+   * `requires_grad=False`; `moduleType` defaults to Embedding for embedding
+   * tables and Linear otherwise.
+   */
+  create(
+    name: string,
+    shape: readonly number[],
+    init: ParameterInit,
+    trainable = true,
+    moduleType: ModuleType = init.kind === 'embedding' || init.kind === 'sinusoidal' ? 'Embedding' : 'Linear',
+  ): tf.Variable {
+    const values = this.source?.(name, shape) ?? initialValues(init, shape, this.rng);
+    this.moduleTypes.set(name, moduleType);
     const initial = tf.tensor(values, [...shape], 'float32');
     // tfjs variable names are global to the engine, so each model gets its own scope.
     const variable = tf.variable(initial, trainable, `${this.scope}/${name}`);
     initial.dispose();
     this.variables.set(name, variable);
-    return variable;
-  }
-
-  get(name: string): tf.Variable {
-    const variable = this.variables.get(name);
-    if (!variable) throw new Error(`No parameter named ${name}`);
     return variable;
   }
 

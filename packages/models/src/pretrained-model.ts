@@ -8,7 +8,7 @@ import { InputError } from './errors.js';
 import { registerGradients } from './gradients.js';
 import type { ForwardOptions, ModelBatch } from './model-io.js';
 import type { ForwardContext } from './nn.js';
-import { ParameterRegistry, type WeightSource } from './parameter-registry.js';
+import { type ModuleType, ParameterRegistry, type WeightSource } from './parameter-registry.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 import type { Float32TensorData } from './safetensors.js';
 import { savePretrainedFiles } from './save-pretrained.js';
@@ -85,6 +85,24 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   parameterNameOf(variable: tf.Variable): string | undefined {
     for (const [name, candidate] of this.registry.variables) if (candidate === variable) return name;
     return undefined;
+  }
+
+  /** The torch module type of each weight (`Linear`, `LayerNorm`, `Embedding`), by PyTorch name. */
+  parameterModuleTypes(): ReadonlyMap<string, ModuleType> {
+    return this.registry.moduleTypes;
+  }
+
+  /**
+   * Names that get weight decay under the Hugging Face Trainer rule
+   * (`Trainer.get_decay_parameter_names`): weights outside LayerNorm modules
+   * whose name has no "bias", in `named_parameters()` order. The rest
+   * (biases, all LayerNorm weights, including DistilBERT's `sa_layer_norm`
+   * and `output_layer_norm`) get none.
+   */
+  decayParameterNames(): string[] {
+    return [...this.registry.moduleTypes]
+      .filter(([name, type]) => type !== 'LayerNorm' && !name.includes('bias'))
+      .map(([name]) => name);
   }
 
   /** Number of weights, like `model.num_parameters()`. */
