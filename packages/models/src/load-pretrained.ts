@@ -108,9 +108,10 @@ export function applyConfigOverrides(config: PretrainedConfig, options: FromPret
 }
 
 const CONVERT_HINT =
-  'Convert it once in Python: `from transformers import AutoModel; ' +
-  'AutoModelForTokenClassification.from_pretrained(path).save_pretrained(path, safe_serialization=True)` ' +
-  '(or `python -m safetensors.convert` / the Hub "Convert to Safetensors" space), then load the folder again.';
+  'Convert it once in Python (use the Auto class of your task): ' +
+  '`from transformers import AutoModelForTokenClassification as M; ' +
+  'M.from_pretrained(path).save_pretrained(path, safe_serialization=True)`, ' +
+  'or use the "Convert to Safetensors" Space on the Hub, then load the folder again.';
 
 /** Reads every tensor of the checkpoint (single file or index + shards). */
 async function readCheckpoint(
