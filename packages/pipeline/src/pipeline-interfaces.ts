@@ -9,12 +9,12 @@ import type { PadToken, PipelineEncoding } from './windows.js';
  */
 export interface PipelineTokenizer {
   /** Encodes one text with special tokens, without truncation or padding. */
-  encodeText(text: string): PipelineEncoding;
+  encodeText(text: string): PipelineEncoding | Promise<PipelineEncoding>;
   /**
    * Encodes pre-split words (`isSplitIntoWords`) with special tokens, without
    * truncation or padding; offsets point into `words.join(' ')`.
    */
-  encodeWords?(words: readonly string[]): PipelineEncoding;
+  encodeWords?(words: readonly string[]): PipelineEncoding | Promise<PipelineEncoding>;
   /** What post-processing needs: sub-word prefix, `[UNK]` id, tokens-to-text. */
   readonly traits: TokenizerTraits;
   /** Longest encoding (special tokens included) the tokenizer/model pair accepts. */

@@ -66,7 +66,9 @@ export class TextClassificationPipeline {
       if (typeof t !== 'string')
         throw new PipelineInputShapeError(`Input ${i} is not a string (${typeof t}).`);
     });
-    const encodings = texts.map((text, i) => this.encode(text, i, merged.truncation ?? false));
+    const encodings = await Promise.all(
+      texts.map((text, i) => this.encode(text, i, merged.truncation ?? false)),
+    );
     const logits = await runBatched(this.model, encodings, merged.batchSize ?? 1, this.tokenizer.pad);
     const config = this.model.config;
     const results = logits.map((rows) => {
@@ -80,8 +82,8 @@ export class TextClassificationPipeline {
     return typeof input === 'string' ? (results[0] as LabelScore[]) : (results as LabelScore[][]);
   }
 
-  private encode(text: string, i: number, truncation: boolean): PipelineEncoding {
-    const encoding = this.tokenizer.encodeText(text);
+  private async encode(text: string, i: number, truncation: boolean): Promise<PipelineEncoding> {
+    const encoding = await this.tokenizer.encodeText(text);
     const max = this.maxLength;
     if (encoding.ids.length <= max) return encoding;
     if (!truncation) {

@@ -72,7 +72,7 @@ export class TokenClassificationPipeline {
     });
     const { single, items } = normalizeInputs(input, merged.isSplitIntoWords ?? false);
     const stride = params.preprocess.tokenizerParams?.stride;
-    const prepared = items.map((item) => this.prepare(item, stride));
+    const prepared = await Promise.all(items.map((item) => this.prepare(item, stride)));
 
     const windows = prepared.flatMap((p) => p.windows);
     const logits = await runBatched(this.model, windows, merged.batchSize ?? 1, this.tokenizer.pad);
@@ -98,12 +98,15 @@ export class TokenClassificationPipeline {
   }
 
   /** Encodes one input and cuts it into windows when it is longer than the model allows. */
-  private prepare(item: string | readonly string[], stride: number | undefined): PreparedInput {
+  private async prepare(
+    item: string | readonly string[],
+    stride: number | undefined,
+  ): Promise<PreparedInput> {
     let sentence: string;
     let encoding: PipelineEncoding;
     if (typeof item === 'string') {
       sentence = item;
-      encoding = this.tokenizer.encodeText(item);
+      encoding = await this.tokenizer.encodeText(item);
     } else {
       if (!this.tokenizer.encodeWords) {
         throw new InvalidPipelineOptionError(
@@ -111,7 +114,7 @@ export class TokenClassificationPipeline {
         );
       }
       sentence = item.join(' ');
-      encoding = this.tokenizer.encodeWords(item);
+      encoding = await this.tokenizer.encodeWords(item);
     }
     const maxLength = this.maxLength;
     if (stride !== undefined) {

@@ -1,0 +1,84 @@
+// The whole pipeline from text: tokenizer.json (Rust tokenizers) + the oracle's tiny
+// BERT (@ner/models) + our post-processing must give Python's pipeline output.
+import '@tensorflow/tfjs-backend-cpu';
+import { sharedPath } from '@ner/test-support';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AggregationStrategy, pipeline, type TokenClassifier, type TokenEntity } from '../src/index.js';
+import { toPipelineEncoding } from './fakes.js';
+import { expectEntitiesToMatch, oracle } from './oracle-cases.js';
+
+let ner: TokenClassifier;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  ner = await pipeline('ner', {
+    model: sharedPath('oracle', 'pipeline', 'model'),
+    tokenizer: sharedPath('oracle', 'pipeline'),
+  });
+});
+afterAll(() => ner.dispose());
+
+describe('pipeline("ner") from text on the oracle model', () => {
+  it('tokenizes every oracle sentence exactly as the oracle did', async () => {
+    for (const s of oracle.sentences) {
+      expect(await ner.pipeline.tokenizer.encodeText(s.text), s.id).toEqual(toPipelineEncoding(s.encoding));
+    }
+  });
+
+  for (const strategy of oracle.strategies as AggregationStrategy[]) {
+    it(`reproduces model_outputs for every sentence with ${strategy}`, async () => {
+      for (const s of oracle.sentences) {
+        const expected = s.model_outputs[strategy]!;
+        if (!('value' in expected)) throw new Error('unexpected oracle error');
+        expectEntitiesToMatch(
+          await ner(s.text, { aggregationStrategy: strategy }),
+          expected.value,
+          `${s.id}/${strategy}`,
+        );
+      }
+    });
+  }
+
+  it('runs a batch: array in, array out, same results as one by one', async () => {
+    const texts = oracle.sentences.map((s) => s.text);
+    const batched = await ner(texts, { aggregationStrategy: 'simple', batchSize: 5 });
+    expect(batched).toHaveLength(texts.length);
+    for (const [i, text] of texts.entries()) {
+      expectEntitiesToMatch(batched[i]!, await ner(text, { aggregationStrategy: 'simple' }), text);
+    }
+  });
+
+  it('reproduces the stride cases from the text alone', async () => {
+    for (const c of oracle.stride_cases) {
+      // The oracle ran these with model_max_length 16/12/20; give the tokenizer that limit.
+      const limited = await pipeline('ner', {
+        model: sharedPath('oracle', 'pipeline', 'model'),
+        tokenizer: { ...ner.pipeline.tokenizer, modelMaxLength: c.model_max_length },
+      });
+      for (const strategy of ['simple', 'first', 'average', 'max'] as const) {
+        const expected = c.outputs[strategy]!;
+        if (!('value' in expected)) throw new Error('unexpected oracle error');
+        expectEntitiesToMatch(
+          await limited(c.text, { aggregationStrategy: strategy, stride: c.stride }),
+          expected.value,
+          strategy,
+        );
+      }
+      limited.dispose();
+    }
+  });
+
+  it('takes pre-split words; offsets point into the words joined by spaces', async () => {
+    const words = ['José', 'Martínez', 'moved', 'to', 'Zürich', '.'];
+    const entities = (await ner(words, { isSplitIntoWords: true, ignoreLabels: [] })) as TokenEntity[];
+    const joined = words.join(' ');
+    expect(entities.map((e) => e.word.replace(/^##/, ''))).toEqual(
+      entities.map((e) => joined.slice(e.start!, e.end!)),
+    );
+    const text = await ner(joined, { ignoreLabels: [] });
+    // Same tokens as tokenizing the joined text here (no word contains a space or punctuation split).
+    expect(entities.map((e) => [e.start, e.end, e.entity])).toEqual(
+      (text as TokenEntity[]).map((e) => [e.start, e.end, e.entity]),
+    );
+  });
+});
