@@ -20,6 +20,7 @@ class CliUsageError extends Error {}
 
 interface PredictOptions {
   model: string;
+  tokenizer?: string;
   aggregation: AggregationStrategy;
   format: 'jsonl' | 'pretty';
   stride?: string;
@@ -45,6 +46,7 @@ async function loadClassifier(options: PredictOptions): Promise<TokenClassifier>
   }
   return pipeline('token-classification', {
     model: options.model,
+    ...(options.tokenizer === undefined ? {} : { tokenizer: options.tokenizer }),
     aggregationStrategy: options.aggregation,
     batchSize: positiveInt(options.batchSize, '--batch-size'),
     ...(options.stride === undefined ? {} : { stride: positiveInt(options.stride, '--stride', true) }),
@@ -98,6 +100,7 @@ function buildProgram(io: CliIo): Command {
       '-m, --model <dir>',
       'model folder (config.json, model.safetensors, tokenizer.json) or Hub id',
     )
+    .option('-t, --tokenizer <dir>', 'tokenizer folder (tokenizer.json), when it is not the model folder')
     .addOption(
       new Option('-a, --aggregation <strategy>', 'how tokens become entities')
         .choices([...AGGREGATION_STRATEGIES])
