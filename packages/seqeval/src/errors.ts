@@ -1,0 +1,72 @@
+/**
+ * Python exception classes that seqeval raises; every error we throw carries
+ * the one Python would have raised, so code ported from Python can branch on it.
+ */
+export type PythonErrorType = 'TypeError' | 'ValueError' | 'KeyError' | 'ZeroDivisionError' | 'IndexError';
+
+/**
+ * Base class of every error thrown by `@ner/seqeval`. One `instanceof` check
+ * separates bad input from bugs; `pythonType` names seqeval's exception.
+ */
+export class SeqevalError extends Error {
+  override name = 'SeqevalError';
+  /** The exception class Python's seqeval raises in the same situation. */
+  readonly pythonType: PythonErrorType;
+
+  constructor(pythonType: PythonErrorType, message: string) {
+    super(message);
+    this.pythonType = pythonType;
+  }
+}
+
+/**
+ * Input that is not a list of lists (seqeval: `TypeError: Found input variables
+ * without list of list.`), e.g. an empty outer list or a flat list of tags.
+ */
+export class SeqevalTypeError extends SeqevalError {
+  override name = 'SeqevalTypeError';
+  constructor(message: string) {
+    super('TypeError', message);
+  }
+}
+
+/**
+ * A value seqeval rejects with `ValueError`: inconsistent lengths, a prefix the
+ * strict scheme does not allow, a scheme auto-detect cannot name, a bad option.
+ */
+export class SeqevalValueError extends SeqevalError {
+  override name = 'SeqevalValueError';
+  constructor(message: string) {
+    super('ValueError', message);
+  }
+}
+
+/**
+ * A tag whose prefix letter is none of I, O, B, E, S, U, L in strict mode
+ * (seqeval: `KeyError: 'X'`). `key` is that letter.
+ */
+export class SeqevalKeyError extends SeqevalError {
+  override name = 'SeqevalKeyError';
+  /** The prefix character that was looked up, as Python's `KeyError` reports it. */
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super('KeyError', message);
+    this.key = key;
+  }
+}
+
+/** Accuracy over zero tokens (seqeval: `ZeroDivisionError: division by zero`). */
+export class SeqevalZeroDivisionError extends SeqevalError {
+  override name = 'SeqevalZeroDivisionError';
+  constructor(message: string) {
+    super('ZeroDivisionError', message);
+  }
+}
+
+/** An empty-string tag, which seqeval cannot take a prefix from (`IndexError`). */
+export class SeqevalIndexError extends SeqevalError {
+  override name = 'SeqevalIndexError';
+  constructor(message: string) {
+    super('IndexError', message);
+  }
+}

@@ -1,0 +1,130 @@
+import { checkConsistentLength } from './check-consistent-length.js';
+import { countPair, extractDefaultPair, extractStrictPair } from './extract-pair.js';
+import { type PrfsOptions, type ScoreOptions, strictSchemeOf } from './options.js';
+import {
+  type PrecisionRecallFscoreSupport,
+  type PrfSettings,
+  prfFromCounts,
+  validatePrfSettings,
+} from './prf.js';
+import { WarningSink } from './warnings.js';
+
+/** Per-type options: `average` is `null` or `'none'`. */
+export type PerTypeOptions<T> = T & { average: null | 'none' };
+/** Averaged options: `average` is `'micro'` (default), `'macro'` or `'weighted'`. */
+export type AveragedOptions<T> = T & { average?: 'micro' | 'macro' | 'weighted' };
+
+type Sequences = readonly (readonly string[])[];
+
+function compute(
+  yTrue: Sequences,
+  yPred: Sequences,
+  options: PrfsOptions,
+  defaults: { average: PrfSettings['average']; warnFor: PrfSettings['warnFor'] },
+): PrecisionRecallFscoreSupport {
+  const sink = new WarningSink(options.onWarning);
+  const settings: PrfSettings = {
+    average: options.average === undefined ? defaults.average : options.average,
+    warnFor: options.warnFor ?? defaults.warnFor,
+    beta: options.beta ?? 1,
+    zeroDivision: options.zeroDivision ?? 'warn',
+  };
+  const scheme = strictSchemeOf(options);
+  validatePrfSettings(settings);
+  checkConsistentLength(yTrue, yPred);
+  const suffix = options.suffix ?? false;
+  const pair = scheme
+    ? extractStrictPair(yTrue, yPred, scheme, suffix)
+    : extractDefaultPair(yTrue, yPred, suffix, sink);
+  return prfFromCounts(countPair(pair), settings, sink);
+}
+
+/**
+ * Precision, recall, F-beta and support per entity type or averaged, like
+ * `seqeval.metrics.precision_recall_fscore_support` (default mode) and
+ * `seqeval.metrics.v1.precision_recall_fscore_support` (with `mode: 'strict'`
+ * and a `scheme`). `average` defaults to `null` (per type, types sorted).
+ *
+ * @throws SeqevalTypeError when an input is not a non-empty array of arrays.
+ * @throws SeqevalValueError for inconsistent lengths, bad options, or (strict) a prefix the scheme forbids.
+ * @throws SeqevalKeyError (strict) for a prefix letter outside I, O, B, E, S, U, L.
+ */
+export function precisionRecallFscoreSupport(
+  yTrue: Sequences,
+  yPred: Sequences,
+  options?: PerTypeOptions<PrfsOptions> | (PrfsOptions & { average?: undefined }),
+): PrecisionRecallFscoreSupport<number[]>;
+export function precisionRecallFscoreSupport(
+  yTrue: Sequences,
+  yPred: Sequences,
+  options: PrfsOptions & { average: 'micro' | 'macro' | 'weighted' },
+): PrecisionRecallFscoreSupport<number>;
+export function precisionRecallFscoreSupport(
+  yTrue: Sequences,
+  yPred: Sequences,
+  options?: PrfsOptions,
+): PrecisionRecallFscoreSupport;
+export function precisionRecallFscoreSupport(
+  yTrue: Sequences,
+  yPred: Sequences,
+  options: PrfsOptions = {},
+): PrecisionRecallFscoreSupport {
+  return compute(yTrue, yPred, options, { average: null, warnFor: ['precision', 'recall', 'f-score'] });
+}
+
+/**
+ * Entity-level precision `tp / (tp + fp)`, like `seqeval.metrics.precision_score`.
+ * Averages `'micro'` by default; `average: null` gives one value per type.
+ */
+export function precisionScore(
+  yTrue: Sequences,
+  yPred: Sequences,
+  options: PerTypeOptions<ScoreOptions>,
+): number[];
+export function precisionScore(
+  yTrue: Sequences,
+  yPred: Sequences,
+  options?: AveragedOptions<ScoreOptions>,
+): number;
+export function precisionScore(yTrue: Sequences, yPred: Sequences, options?: ScoreOptions): number | number[];
+export function precisionScore(
+  yTrue: Sequences,
+  yPred: Sequences,
+  options: ScoreOptions = {},
+): number | number[] {
+  return compute(yTrue, yPred, options, { average: 'micro', warnFor: ['precision'] }).precision;
+}
+
+/**
+ * Entity-level recall `tp / (tp + fn)`, like `seqeval.metrics.recall_score`.
+ * Averages `'micro'` by default; `average: null` gives one value per type.
+ */
+export function recallScore(
+  yTrue: Sequences,
+  yPred: Sequences,
+  options: PerTypeOptions<ScoreOptions>,
+): number[];
+export function recallScore(
+  yTrue: Sequences,
+  yPred: Sequences,
+  options?: AveragedOptions<ScoreOptions>,
+): number;
+export function recallScore(yTrue: Sequences, yPred: Sequences, options?: ScoreOptions): number | number[];
+export function recallScore(
+  yTrue: Sequences,
+  yPred: Sequences,
+  options: ScoreOptions = {},
+): number | number[] {
+  return compute(yTrue, yPred, options, { average: 'micro', warnFor: ['recall'] }).recall;
+}
+
+/**
+ * Entity-level F1, like `seqeval.metrics.f1_score`.
+ * Averages `'micro'` by default; `average: null` gives one value per type.
+ */
+export function f1Score(yTrue: Sequences, yPred: Sequences, options: PerTypeOptions<ScoreOptions>): number[];
+export function f1Score(yTrue: Sequences, yPred: Sequences, options?: AveragedOptions<ScoreOptions>): number;
+export function f1Score(yTrue: Sequences, yPred: Sequences, options?: ScoreOptions): number | number[];
+export function f1Score(yTrue: Sequences, yPred: Sequences, options: ScoreOptions = {}): number | number[] {
+  return compute(yTrue, yPred, { ...options, beta: 1 }, { average: 'micro', warnFor: ['f-score'] }).fScore;
+}
