@@ -70,6 +70,8 @@ export class TokenClassificationPipeline {
       isFast: this.tokenizer.traits.isFast ?? true,
       modelMaxLength: this.maxLength,
     });
+    // Python reports the deprecated groupedEntities/ignoreSubwords flags with warnings.warn.
+    for (const warning of params.warnings) process.emitWarning(warning, 'DeprecationWarning');
     const { single, items } = normalizeInputs(input, merged.isSplitIntoWords ?? false);
     const stride = params.preprocess.tokenizerParams?.stride;
     const prepared = await Promise.all(items.map((item) => this.prepare(item, stride)));
