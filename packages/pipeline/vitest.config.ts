@@ -6,5 +6,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
+    // Tests run on the pure-JS CPU backend (the one they import), whatever else is installed.
+    env: { NER_BACKEND: 'cpu' },
   },
 });

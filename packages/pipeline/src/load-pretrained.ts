@@ -60,7 +60,8 @@ export async function loadPretrainedModel(
     // Looks like a path, not an "org/name" Hub id.
     readPipelineFolder(idOrPath);
   }
-  await initBackend({ log: null });
+  // Picks (once per process) and prints the best installed tfjs backend; NER_BACKEND forces one.
+  await initBackend();
   const Auto = task === 'token' ? AutoModelForTokenClassification : AutoModelForSequenceClassification;
   return fromNerModel(await Auto.fromPretrained(idOrPath, hubOptions(options)));
 }
