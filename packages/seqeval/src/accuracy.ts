@@ -23,16 +23,44 @@ function flattenPair(yTrue: TagSequences, yPred: TagSequences): [readonly string
  * @throws SeqevalZeroDivisionError when there are no true tokens.
  */
 export function accuracyScore(yTrue: TagSequences, yPred: TagSequences): number {
+  const aligned = countAlignedMatches(yTrue, yPred);
+  if (aligned !== null) {
+    if (aligned.tokens === 0) throw zeroTokens();
+    return aligned.correct / aligned.tokens;
+  }
   const [flatTrue, flatPred] = flattenPair(yTrue, yPred);
   const paired = Math.min(flatTrue.length, flatPred.length);
   let correct = 0;
   for (let i = 0; i < paired; i++) if (flatTrue[i] === flatPred[i]) correct++;
-  if (flatTrue.length === 0) {
-    throw new SeqevalZeroDivisionError(
-      'division by zero: accuracyScore needs at least one true token (seqeval raises ZeroDivisionError)',
-    );
-  }
+  if (flatTrue.length === 0) throw zeroTokens();
   return correct / flatTrue.length;
+}
+
+function zeroTokens(): SeqevalZeroDivisionError {
+  return new SeqevalZeroDivisionError(
+    'division by zero: accuracyScore needs at least one true token (seqeval raises ZeroDivisionError)',
+  );
+}
+
+/**
+ * Fast path for the usual input, sentences of equal lengths on both sides:
+ * counts matching tags without flattening. `null` when the shapes differ.
+ */
+function countAlignedMatches(
+  yTrue: TagSequences,
+  yPred: TagSequences,
+): { correct: number; tokens: number } | null {
+  if (yTrue.length !== yPred.length || !isNested(yTrue)) return null;
+  let correct = 0;
+  let tokens = 0;
+  for (let s = 0; s < yTrue.length; s++) {
+    const t = yTrue[s];
+    const p = yPred[s];
+    if (!Array.isArray(t) || !Array.isArray(p) || t.length !== p.length) return null;
+    for (let i = 0; i < t.length; i++) if (t[i] === p[i]) correct++;
+    tokens += t.length;
+  }
+  return { correct, tokens };
 }
 
 /** Token-level confusion counts of {@link performanceMeasure}. */

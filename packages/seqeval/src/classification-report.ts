@@ -102,7 +102,10 @@ export function classificationReport(
   if (options.outputDict) {
     writer = new DictReportWriter();
   } else {
-    const present = new Set([...pair.trueEntities.types, ...pair.predEntities.types]);
+    const present = new Set<number>();
+    for (const list of [pair.trueEntities, pair.predEntities]) {
+      for (let i = 0; i < list.length; i++) present.add(list.types[i]!);
+    }
     if (present.size === 0) {
       throw new SeqevalValueError(
         'max() arg is an empty sequence: the text report needs at least one entity in yTrue or yPred ' +

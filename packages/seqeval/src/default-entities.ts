@@ -1,5 +1,15 @@
-import { CHAR_B, CHAR_DOT, CHAR_E, CHAR_I, CHAR_O, CHAR_S, type DefaultTagParser } from './default-tag.js';
-import type { EntityList } from './entity-list.js';
+import {
+  type DefaultTagParser,
+  PREFIX_B,
+  PREFIX_BITS,
+  PREFIX_DOT,
+  PREFIX_E,
+  PREFIX_I,
+  PREFIX_MASK,
+  PREFIX_O,
+  PREFIX_S,
+} from './default-tag.js';
+import { countTokens, EntityList } from './entity-list.js';
 
 /** A tag sequence, or a list of them (sentences), as seqeval accepts. */
 export type TagSequences = readonly string[] | readonly (readonly string[])[];
@@ -12,67 +22,82 @@ export function isNested(sequences: readonly unknown[]): boolean {
 
 /** The type id the running state starts with: seqeval's `prev_type = ''`, unequal to every real type. */
 const NO_TYPE = -1;
+const CLASSES = PREFIX_MASK + 1;
+
+/**
+ * `end_of_chunk` / `start_of_chunk` rules that depend on the prefixes only,
+ * as tables indexed `previous * 8 + current`.
+ */
+const ENDS_BY_PREFIX = new Uint8Array(CLASSES * CLASSES);
+const STARTS_BY_PREFIX = new Uint8Array(CLASSES * CLASSES);
+/** Prefix classes for which a type change ends / starts a chunk (all but `O` and `.`). */
+const TYPE_SENSITIVE = new Uint8Array(CLASSES);
+for (let previous = 0; previous < CLASSES; previous++) {
+  TYPE_SENSITIVE[previous] = previous === PREFIX_O || previous === PREFIX_DOT ? 0 : 1;
+  for (let current = 0; current < CLASSES; current++) {
+    const endsChunk =
+      previous === PREFIX_E ||
+      previous === PREFIX_S ||
+      ((previous === PREFIX_B || previous === PREFIX_I) &&
+        (current === PREFIX_B || current === PREFIX_S || current === PREFIX_O));
+    const startsChunk =
+      current === PREFIX_B ||
+      current === PREFIX_S ||
+      ((current === PREFIX_E || current === PREFIX_I) &&
+        (previous === PREFIX_E || previous === PREFIX_S || previous === PREFIX_O));
+    ENDS_BY_PREFIX[previous * CLASSES + current] = endsChunk ? 1 : 0;
+    STARTS_BY_PREFIX[previous * CLASSES + current] = startsChunk ? 1 : 0;
+  }
+}
 
 /**
  * Conlleval-compatible chunking of `seqeval.metrics.sequence_labeling.get_entities`:
  * nested input is joined with an `O` after every sentence, one more `O` closes
  * the corpus, and a chunk ends/starts by the `end_of_chunk`/`start_of_chunk`
- * rules. Ends are inclusive. Runs on cached tag ids, without building the
- * flattened list.
+ * rules. Ends are inclusive. Runs on cached packed tags, without building the
+ * flattened list. (The closing `O` after a sentence's `O` changes nothing, so
+ * every sentence, or the one flat sequence, is followed by exactly one `O`.)
  */
 export function extractDefaultEntities(sequences: TagSequences, parser: DefaultTagParser): EntityList {
-  const types: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
   const outside = parser.parse('O');
+  const sentences = (isNested(sequences) ? sequences : [sequences]) as readonly (readonly string[])[];
+  // At most one entity ends per position: size the arrays once.
+  const entities = new EntityList(countTokens(sentences) + sentences.length);
 
-  let prevPrefix = CHAR_O;
-  let prevType = NO_TYPE;
+  let previousClass = PREFIX_O;
+  let previousType = NO_TYPE;
   let begin = 0;
   let position = 0;
-
-  const step = (prefix: number, typeId: number): void => {
-    let chunkEnds = false;
-    if (prevPrefix === CHAR_E || prevPrefix === CHAR_S) chunkEnds = true;
-    else if (
-      (prevPrefix === CHAR_B || prevPrefix === CHAR_I) &&
-      (prefix === CHAR_B || prefix === CHAR_S || prefix === CHAR_O)
-    )
-      chunkEnds = true;
-    if (prevPrefix !== CHAR_O && prevPrefix !== CHAR_DOT && prevType !== typeId) chunkEnds = true;
-    if (chunkEnds) {
-      types.push(prevType);
-      starts.push(begin);
-      ends.push(position - 1);
-    }
-    if (
-      prefix === CHAR_B ||
-      prefix === CHAR_S ||
-      ((prefix === CHAR_E || prefix === CHAR_I) &&
-        (prevPrefix === CHAR_E || prevPrefix === CHAR_S || prevPrefix === CHAR_O)) ||
-      (prefix !== CHAR_O && prefix !== CHAR_DOT && prevType !== typeId)
-    )
-      begin = position;
-    prevPrefix = prefix;
-    prevType = typeId;
-    position++;
-  };
-
-  if (isNested(sequences)) {
-    for (const sentence of sequences as readonly (readonly string[])[]) {
-      for (let i = 0; i < sentence.length; i++) {
-        const tag = parser.parse(sentence[i]!);
-        step(tag.prefix, tag.typeId);
+  let lastTag: string | undefined;
+  let lastPacked = outside;
+  for (let s = 0; s < sentences.length; s++) {
+    const sentence = sentences[s]!;
+    const length = sentence.length;
+    for (let i = 0; i <= length; i++) {
+      let packed: number;
+      if (i === length) packed = outside;
+      else {
+        const tag = sentence[i]!;
+        // Runs of the same tag (mostly `O`) skip the map lookup.
+        if (tag !== lastTag) {
+          lastPacked = parser.parse(tag);
+          lastTag = tag;
+        }
+        packed = lastPacked;
       }
-      step(outside.prefix, outside.typeId);
-    }
-  } else {
-    const flat = sequences as readonly string[];
-    for (let i = 0; i < flat.length; i++) {
-      const tag = parser.parse(flat[i]!);
-      step(tag.prefix, tag.typeId);
+      const currentClass = packed & PREFIX_MASK;
+      const typeId = packed >> PREFIX_BITS;
+      const pair = previousClass * CLASSES + currentClass;
+      const typeChanged = previousType !== typeId;
+      if (ENDS_BY_PREFIX[pair] === 1 || (typeChanged && TYPE_SENSITIVE[previousClass] === 1)) {
+        entities.push(previousType, begin, position - 1);
+      }
+      if (STARTS_BY_PREFIX[pair] === 1 || (typeChanged && TYPE_SENSITIVE[currentClass] === 1))
+        begin = position;
+      previousClass = currentClass;
+      previousType = typeId;
+      position++;
     }
   }
-  step(outside.prefix, outside.typeId);
-  return { types, starts, ends };
+  return entities;
 }

@@ -2,19 +2,42 @@ import { SeqevalIndexError, SeqevalTypeError } from './errors.js';
 import type { TypeInterner } from './type-interner.js';
 import type { WarningSink } from './warnings.js';
 
-/** A tag as conlleval-style extraction sees it: the prefix character and the entity type. */
-export interface DefaultTag {
-  /** Code point of the prefix character (`B`, `I`, `E`, `S`, `O`, `.` or anything else). */
-  readonly prefix: number;
-  readonly typeId: number;
-}
+/**
+ * Prefix classes that matter to conlleval chunking. Every other prefix
+ * character behaves the same way (like an `I` that never continues a chunk), so
+ * it gets one class.
+ */
+export const PREFIX_OTHER = 0;
+export const PREFIX_B = 1;
+export const PREFIX_I = 2;
+export const PREFIX_E = 3;
+export const PREFIX_S = 4;
+export const PREFIX_O = 5;
+export const PREFIX_DOT = 6;
 
-export const CHAR_B = 0x42;
-export const CHAR_I = 0x49;
-export const CHAR_E = 0x45;
-export const CHAR_S = 0x53;
-export const CHAR_O = 0x4f;
-export const CHAR_DOT = 0x2e;
+/** A parsed tag packed into one small integer: `typeId * 8 + prefix class`. */
+export type PackedTag = number;
+export const PREFIX_BITS = 3;
+export const PREFIX_MASK = 7;
+
+function prefixClass(codePoint: number): number {
+  switch (codePoint) {
+    case 0x42:
+      return PREFIX_B;
+    case 0x49:
+      return PREFIX_I;
+    case 0x45:
+      return PREFIX_E;
+    case 0x53:
+      return PREFIX_S;
+    case 0x4f:
+      return PREFIX_O;
+    case 0x2e:
+      return PREFIX_DOT;
+    default:
+      return PREFIX_OTHER;
+  }
+}
 
 const BARE_PREFIXES = new Set(['O', 'B', 'I', 'E', 'S']);
 
@@ -32,7 +55,7 @@ function looksLikeNamedEntityTag(tag: string, suffix: boolean): boolean {
  * distinct tag so a corpus of millions of tokens splits only a handful of strings.
  */
 export class DefaultTagParser {
-  private readonly cache = new Map<string, DefaultTag>();
+  private readonly cache = new Map<string, PackedTag>();
   private readonly suffix: boolean;
   private readonly interner: TypeInterner;
   private readonly sink: WarningSink;
@@ -43,7 +66,8 @@ export class DefaultTagParser {
     this.sink = sink;
   }
 
-  parse(tag: string): DefaultTag {
+  /** The packed tag (`typeId * 8 + prefix class`); warns the first time it sees a non-NE tag. */
+  parse(tag: string): PackedTag {
     const cached = this.cache.get(tag);
     if (cached !== undefined) return cached;
     const parsed = this.split(tag);
@@ -51,7 +75,7 @@ export class DefaultTagParser {
     return parsed;
   }
 
-  private split(tag: string): DefaultTag {
+  private split(tag: string): PackedTag {
     if (typeof tag !== 'string') {
       throw new SeqevalTypeError(`Expected every tag to be a string, got ${typeof tag} (${String(tag)}).`);
     }
@@ -75,7 +99,7 @@ export class DefaultTagParser {
       const dash = rest.indexOf('-');
       type = dash === -1 ? rest : rest.slice(dash + 1);
     }
-    return { prefix, typeId: this.interner.idOf(type === '' ? '_' : type) };
+    return (this.interner.idOf(type === '' ? '_' : type) << PREFIX_BITS) | prefixClass(prefix);
   }
 }
 

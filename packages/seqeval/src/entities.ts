@@ -1,5 +1,5 @@
 import { extractSentenceEntities, SentenceBuffers } from './strict-entities.js';
-import { emptyEntityList } from './entity-list.js';
+import { EntityList } from './entity-list.js';
 import { type SchemeName, schemeByName } from './scheme.js';
 import { StrictTagParser } from './strict-tag.js';
 import { TypeInterner } from './type-interner.js';
@@ -35,11 +35,13 @@ export class Entities {
     );
     const buffers = new SentenceBuffers();
     this.entities = sequences.map((sentence, sentenceId) => {
-      const out = emptyEntityList();
+      const out = new EntityList(sentence.length);
       extractSentenceEntities(sentence, resolved, parser, buffers, 0, out);
-      return out.types.map(
-        (type, i): StrictEntityTuple => [sentenceId, interner.names[type]!, out.starts[i]!, out.ends[i]!],
-      );
+      const tuples: StrictEntityTuple[] = [];
+      for (let i = 0; i < out.length; i++) {
+        tuples.push([sentenceId, interner.names[out.types[i]!]!, out.starts[i]!, out.ends[i]!]);
+      }
+      return tuples;
     });
   }
 

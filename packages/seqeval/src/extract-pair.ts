@@ -1,6 +1,6 @@
 import { DefaultTagParser } from './default-tag.js';
 import { extractDefaultEntities, type TagSequences } from './default-entities.js';
-import { emptyEntityList, type EntityList } from './entity-list.js';
+import { countTokens, EntityList } from './entity-list.js';
 import type { Scheme } from './scheme.js';
 import { extractSentenceEntities, SentenceBuffers } from './strict-entities.js';
 import { StrictTagParser } from './strict-tag.js';
@@ -38,7 +38,7 @@ export function extractStrictCorpus(
   parser: StrictTagParser,
   buffers: SentenceBuffers,
 ): EntityList {
-  const out = emptyEntityList();
+  const out = new EntityList(countTokens(sequences));
   let offset = 0;
   for (const sentence of sequences) {
     extractSentenceEntities(sentence, scheme, parser, buffers, offset, out);

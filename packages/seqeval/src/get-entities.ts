@@ -24,6 +24,10 @@ export interface GetEntitiesOptions extends WarningOptions {
 export function getEntities(sequences: TagSequences, options: GetEntitiesOptions = {}): EntityTuple[] {
   const interner = new TypeInterner();
   const parser = new DefaultTagParser(options.suffix ?? false, interner, new WarningSink(options.onWarning));
-  const { types, starts, ends } = extractDefaultEntities(sequences, parser);
-  return types.map((type, i) => [interner.names[type]!, starts[i]!, ends[i]!]);
+  const entities = extractDefaultEntities(sequences, parser);
+  const tuples: EntityTuple[] = [];
+  for (let i = 0; i < entities.length; i++) {
+    tuples.push([interner.names[entities.types[i]!]!, entities.starts[i]!, entities.ends[i]!]);
+  }
+  return tuples;
 }

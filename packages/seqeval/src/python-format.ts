@@ -14,8 +14,8 @@ export function formatFixed(value: number, digits: number): string {
   // 30 extra digits show it exactly for the magnitudes scores have.
   const longer = value.toFixed(digits + 30);
   const cut = longer.length - 30;
-  if (longer[cut - 1] !== '5' || !/^0+$/.test(longer.slice(cut))) return rounded;
-  const truncated = longer.slice(0, cut - 1);
+  if (longer[cut] !== '5' || !/^0+$/.test(longer.slice(cut + 1))) return rounded;
+  const truncated = longer.slice(0, cut);
   const lastKept = truncated.replace(/[-.]/g, '').slice(-1);
   if (Number(lastKept) % 2 === 0) {
     // Round half to even: keep the truncated digits (drop a trailing '.').

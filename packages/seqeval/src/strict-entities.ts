@@ -1,7 +1,7 @@
 import type { EntityList } from './entity-list.js';
 import { SeqevalValueError } from './errors.js';
 import { P_O, PREFIX_COUNT, type Scheme, TAG_DIFF, TAG_SAME } from './scheme.js';
-import type { StrictTagParser } from './strict-tag.js';
+import { STRICT_PREFIX_BITS, STRICT_PREFIX_MASK, type StrictTagParser } from './strict-tag.js';
 
 /**
  * Reusable buffers for the prefixes and type ids of one sentence plus the
@@ -38,18 +38,26 @@ export function extractSentenceEntities(
   buffers.ensure(length + 1);
   const prefixes = buffers.prefixes;
   const typeIds = buffers.typeIds;
+  let lastTag: string | undefined;
+  let packed = 0;
   for (let k = 0; k < length; k++) {
-    const tag = parser.parse(sentence[k]!);
-    prefixes[k] = tag.prefix;
-    typeIds[k] = tag.typeId;
+    const tag = sentence[k]!;
+    // Runs of the same tag (mostly `O`) skip the map lookup.
+    if (tag !== lastTag) {
+      packed = parser.parse(tag);
+      lastTag = tag;
+    }
+    prefixes[k] = packed & STRICT_PREFIX_MASK;
+    typeIds[k] = packed >> STRICT_PREFIX_BITS;
   }
-  const outside = parser.parse('O');
-  prefixes[length] = outside.prefix;
-  typeIds[length] = outside.typeId;
+  const outside = parser.outside;
+  prefixes[length] = outside & STRICT_PREFIX_MASK;
+  const outsideType = outside >> STRICT_PREFIX_BITS;
+  typeIds[length] = outsideType;
 
   const { allowedMask, start: startTable, inside: insideTable, end: endTable } = scheme;
   let previousPrefix = P_O;
-  let previousType = outside.typeId;
+  let previousType = outsideType;
   let i = 0;
   while (i <= length) {
     const prefix = prefixes[i]!;
@@ -85,9 +93,7 @@ export function extractSentenceEntities(
         endCondition !== 0 &&
         (endCondition & (typeIds[end - 1] === typeIds[end] ? TAG_SAME : TAG_DIFF)) !== 0
       ) {
-        out.types.push(typeId);
-        out.starts.push(offset + i);
-        out.ends.push(offset + end);
+        out.push(typeId, offset + i, offset + end);
       }
       i = end;
     } else {

@@ -3,11 +3,13 @@ import { PREFIX_LETTERS } from './scheme.js';
 import { stripChars } from './python-text.js';
 import type { TypeInterner } from './type-interner.js';
 
-/** A tag as `seqeval.scheme.Token` sees it: prefix index (0–6 in `IOBESUL` order) and tag id. */
-export interface StrictTag {
-  readonly prefix: number;
-  readonly typeId: number;
-}
+/**
+ * A tag as `seqeval.scheme.Token` sees it, packed into one small integer:
+ * `typeId * 8 + prefix index` (0–6 in `IOBESUL` order).
+ */
+export type PackedStrictTag = number;
+export const STRICT_PREFIX_BITS = 3;
+export const STRICT_PREFIX_MASK = 7;
 
 /** Options of `Token` that decide how a tag string splits. */
 export interface StrictTagOptions {
@@ -55,16 +57,20 @@ function reprKey(letter: string): string {
  * An unknown prefix letter throws {@link SeqevalKeyError}, as seqeval's `KeyError`.
  */
 export class StrictTagParser {
-  private readonly cache = new Map<string, StrictTag>();
+  private readonly cache = new Map<string, PackedStrictTag>();
   private readonly options: StrictTagOptions;
   private readonly interner: TypeInterner;
 
   constructor(options: StrictTagOptions, interner: TypeInterner) {
     this.options = options;
     this.interner = interner;
+    this.outside = this.parse('O');
   }
 
-  parse(tag: string): StrictTag {
+  /** The `O` seqeval appends to every sentence. */
+  readonly outside: PackedStrictTag;
+
+  parse(tag: string): PackedStrictTag {
     const cached = this.cache.get(tag);
     if (cached !== undefined) return cached;
     const { letter, rest } = splitPrefix(tag, this.options.suffix);
@@ -77,7 +83,7 @@ export class StrictTagParser {
       );
     }
     const type = stripChars(rest, this.options.delimiter);
-    const parsed = { prefix, typeId: this.interner.idOf(type === '' ? '_' : type) };
+    const parsed = (this.interner.idOf(type === '' ? '_' : type) << STRICT_PREFIX_BITS) | prefix;
     this.cache.set(tag, parsed);
     return parsed;
   }

@@ -30,8 +30,8 @@ export function countByType(
   const tp = new Array<number>(typeCount).fill(0);
   const pred = new Array<number>(typeCount).fill(0);
   const truth = new Array<number>(typeCount).fill(0);
-  for (const t of trueEntities.types) truth[t]!++;
-  for (const t of predEntities.types) pred[t]!++;
+  for (let i = 0; i < trueEntities.length; i++) truth[trueEntities.types[i]!]!++;
+  for (let i = 0; i < predEntities.length; i++) pred[predEntities.types[i]!]!++;
 
   const trueKeys = trueEntities[key];
   const predKeys = predEntities[key];
@@ -39,7 +39,7 @@ export function countByType(
   const predOther = predEntities[other];
   let a = 0;
   let b = 0;
-  while (a < trueKeys.length && b < predKeys.length) {
+  while (a < trueEntities.length && b < predEntities.length) {
     const x = trueKeys[a]!;
     const y = predKeys[b]!;
     if (x < y) a++;
