@@ -60,15 +60,14 @@ export class StrictTagParser {
   private readonly cache = new Map<string, PackedStrictTag>();
   private readonly options: StrictTagOptions;
   private readonly interner: TypeInterner;
+  /** The `O` seqeval appends to every sentence. */
+  readonly outside: PackedStrictTag;
 
   constructor(options: StrictTagOptions, interner: TypeInterner) {
     this.options = options;
     this.interner = interner;
     this.outside = this.parse('O');
   }
-
-  /** The `O` seqeval appends to every sentence. */
-  readonly outside: PackedStrictTag;
 
   parse(tag: string): PackedStrictTag {
     const cached = this.cache.get(tag);
