@@ -1,0 +1,375 @@
+/**
+ * A small HTTP server that answers like the Hugging Face Hub, for tests of code that downloads from the
+ * Hub (this package, @ner/datasets, @ner/models) without touching the internet. It listens on 127.0.0.1
+ * only, on a free port, and serves in-memory repos:
+ *
+ * - `HEAD|GET /{datasets/}{repo}/resolve/{rev}/{path}`: regular files answer 200 with `ETag` (git sha1) and
+ *   `X-Repo-Commit`; LFS files answer 302 to a second "CDN" server (another origin) with `X-Linked-Etag`
+ *   (sha256) and `X-Linked-Size`; errors carry `X-Error-Code` (`RepoNotFound`, `RevisionNotFound`,
+ *   `EntryNotFound`, `GatedRepo`) as the Hub does; private repos answer 401 without the right token;
+ *   renamed repos answer a relative 307.
+ * - `GET /api/{models|datasets}/{repo}/revision/{rev}` and `/api/.../tree/{rev}/{path}` (paginated).
+ * - Fault injection: `failNext(path, n, kind)` makes the next `n` downloads of a file fail with a truncated
+ *   body or a 503. Every request is logged in `requests`.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One file of a fake repo. */
+export interface FakeFile {
+  readonly content: Uint8Array | string;
+  /** Served through the CDN redirect with a sha256 ETag, like a Git LFS file. */
+  readonly lfs?: boolean;
+}
+
+/** One fake repo: its revisions (branch/tag → files). */
+export interface FakeRepo {
+  readonly repoId: string;
+  readonly repoType?: 'model' | 'dataset';
+  /** Branch or tag name → files at that revision (each revision gets its own commit hash). */
+  readonly revisions: Record<string, Record<string, FakeFile | Uint8Array | string>>;
+  /** Requests without `Authorization: Bearer {token}` get 401 (private repo). */
+  readonly token?: string;
+  /** Gated: requests without the token get 403 GatedRepo. */
+  readonly gated?: boolean;
+  /** Old id that redirects (relative 307) to this repo, like a renamed repo. */
+  readonly renamedFrom?: string;
+}
+
+/** One request the fake Hub received. */
+export interface FakeRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly server: 'hub' | 'cdn';
+  readonly authorization: string | undefined;
+  readonly range: string | undefined;
+}
+
+/** How an injected failure looks. */
+export type FakeFailure = 'truncate' | 'status-503' | 'reset';
+
+interface StoredFile {
+  readonly bytes: Buffer;
+  readonly lfs: boolean;
+  readonly etag: string;
+}
+
+interface StoredRepo {
+  readonly spec: FakeRepo;
+  /** revision name or commit → commit */
+  readonly commits: Map<string, string>;
+  /** commit → path → file */
+  readonly files: Map<string, Map<string, StoredFile>>;
+}
+
+/** A running fake Hub; `close()` stops both servers. */
+export interface FakeHub {
+  /** `http://127.0.0.1:PORT`, to use as `endpoint` / `HF_ENDPOINT`. */
+  readonly endpoint: string;
+  /** Every request received, in order. */
+  readonly requests: FakeRequest[];
+  /** Commit hash of `revision` of a repo. */
+  commitOf(repoId: string, revision?: string, repoType?: 'model' | 'dataset'): string;
+  /** Makes the next `times` body downloads of `filename` (any repo) fail as `kind`. */
+  failNext(filename: string, times: number, kind?: FakeFailure): void;
+  /** Tree pages hold at most this many entries (default 1000). */
+  setTreePageSize(size: number): void;
+  close(): Promise<void>;
+}
+
+function gitBlobSha(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+function commitHash(repoId: string, revision: string): string {
+  return createHash('sha1').update(`${repoId}@${revision}`).digest('hex');
+}
+
+function store(spec: FakeRepo): StoredRepo {
+  const commits = new Map<string, string>();
+  const files = new Map<string, Map<string, StoredFile>>();
+  for (const [revision, entries] of Object.entries(spec.revisions)) {
+    const commit = commitHash(spec.repoId, revision);
+    commits.set(revision, commit);
+    commits.set(commit, commit);
+    const byPath = new Map<string, StoredFile>();
+    for (const [path, value] of Object.entries(entries)) {
+      const file: FakeFile =
+        typeof value === 'string' || value instanceof Uint8Array ? { content: value } : value;
+      const bytes = Buffer.from(file.content);
+      const lfs = file.lfs ?? false;
+      const etag = lfs ? createHash('sha256').update(bytes).digest('hex') : gitBlobSha(bytes);
+      byPath.set(path, { bytes, lfs, etag });
+    }
+    files.set(commit, byPath);
+  }
+  return { spec, commits, files };
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Starts a fake Hub serving `repos`. */
+export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub> {
+  const stored = new Map<string, StoredRepo>();
+  const renamed = new Map<string, string>();
+  for (const spec of repos) {
+    const type = spec.repoType ?? 'model';
+    stored.set(`${type}:${spec.repoId}`, store(spec));
+    if (spec.renamedFrom) renamed.set(`${type}:${spec.renamedFrom}`, spec.repoId);
+  }
+  const requests: FakeRequest[] = [];
+  const failures = new Map<string, { times: number; kind: FakeFailure }>();
+  const blobsBySha = new Map<string, StoredFile>();
+  for (const repo of stored.values()) {
+    for (const byPath of repo.files.values())
+      for (const file of byPath.values()) blobsBySha.set(file.etag, file);
+  }
+  let treePageSize = 1000;
+
+  const log = (request: IncomingMessage, server: 'hub' | 'cdn') =>
+    requests.push({
+      method: request.method ?? 'GET',
+      url: request.url ?? '/',
+      server,
+      authorization: request.headers.authorization,
+      range: request.headers.range,
+    });
+
+  /** Sends a file body honouring Range and any injected failure. */
+  const sendBody = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    file: StoredFile,
+    headers: Record<string, string>,
+  ) => {
+    const failure = failures.get(path);
+    const injected =
+      request.method === 'GET' && failure !== undefined && failure.times > 0 ? failure.kind : undefined;
+    if (injected && failure) failure.times -= 1;
+    if (injected === 'status-503') {
+      response.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+      return;
+    }
+    if (injected === 'reset') {
+      request.socket.destroy();
+      return;
+    }
+    let start = 0;
+    const range = request.headers.range ? /^bytes=(\d+)-$/.exec(request.headers.range) : null;
+    if (range && request.method === 'GET') start = Math.min(Number(range[1]), file.bytes.length);
+    const body = file.bytes.subarray(start);
+    const status = start > 0 ? 206 : 200;
+    const extra: Record<string, string> = { 'accept-ranges': 'bytes', 'content-length': String(body.length) };
+    if (start > 0) extra['content-range'] = `bytes ${start}-${file.bytes.length - 1}/${file.bytes.length}`;
+    response.writeHead(status, { ...headers, ...extra });
+    if (request.method === 'HEAD') {
+      response.end();
+      return;
+    }
+    if (injected === 'truncate') {
+      // Announce the full length, send half, then drop the connection.
+      // Close a moment after the half was sent: a client's stream drops chunks it has not read yet when
+      // it errors, and the test wants to see a resume from exactly half.
+      response.write(body.subarray(0, Math.floor(body.length / 2)), () => {
+        setTimeout(() => request.socket.end(), 50);
+      });
+      return;
+    }
+    response.end(body);
+  };
+
+  const cdn = createServer((request, response) => {
+    log(request, 'cdn');
+    const sha = /^\/blob\/([0-9a-f]{64})(?:\?.*)?$/.exec(request.url ?? '')?.[1];
+    const file = sha ? blobsBySha.get(sha) : undefined;
+    if (!file || !sha) {
+      response.writeHead(404).end();
+      return;
+    }
+    const path = new URL(request.url ?? '/', 'http://x').searchParams.get('name') ?? sha;
+    sendBody(request, response, path, file, { 'content-type': 'application/octet-stream' });
+  });
+  const cdnOrigin = await listen(cdn);
+
+  const hub = createServer((request, response) => {
+    log(request, 'hub');
+    try {
+      route(request, response);
+    } catch (error) {
+      response.writeHead(500).end(String(error));
+    }
+  });
+
+  const errorOut = (
+    response: ServerResponse,
+    status: number,
+    code: string | undefined,
+    message: string,
+    extra: Record<string, string> = {},
+  ) => {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-error-message': message,
+      ...extra,
+    };
+    if (code) headers['x-error-code'] = code;
+    response.writeHead(status, headers).end(JSON.stringify({ error: message }));
+  };
+
+  /** Finds the repo and checks access; answers the error and returns undefined when it fails. */
+  const findRepo = (response: ServerResponse, request: IncomingMessage, type: string, repoId: string) => {
+    const repo = stored.get(`${type}:${repoId}`);
+    const auth = request.headers.authorization;
+    if (!repo) {
+      errorOut(response, auth ? 404 : 401, 'RepoNotFound', 'Repository not found');
+      return undefined;
+    }
+    if (repo.spec.token !== undefined && auth !== `Bearer ${repo.spec.token}`) {
+      if (repo.spec.gated) errorOut(response, 403, 'GatedRepo', 'Access to this repo is restricted.');
+      else if (auth) errorOut(response, 401, undefined, 'Invalid credentials in Authorization header');
+      else errorOut(response, 401, 'RepoNotFound', 'Repository not found');
+      return undefined;
+    }
+    return repo;
+  };
+
+  const route = (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://x');
+    const segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
+    if (segments[0] === 'api') {
+      const [, kind, org, name, action, revision, ...rest] = segments;
+      const type = kind === 'datasets' ? 'dataset' : 'model';
+      const repo = findRepo(response, request, type, `${org}/${name}`);
+      if (!repo) return;
+      const commit = revision === undefined ? undefined : repo.commits.get(revision);
+      if (!commit) {
+        errorOut(response, 404, 'RevisionNotFound', `Invalid rev id: ${revision}`);
+        return;
+      }
+      const files = repo.files.get(commit) as Map<string, StoredFile>;
+      if (action === 'revision') {
+        const siblings = [...files.keys()].map((rfilename) => ({ rfilename }));
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ id: repo.spec.repoId, sha: commit, siblings }));
+        return;
+      }
+      if (action === 'tree') {
+        const prefix = rest.join('/');
+        const recursive = url.searchParams.get('recursive') === 'true';
+        const entries = treeEntries(files, prefix, recursive);
+        const cursor = Number(url.searchParams.get('cursor') ?? 0);
+        const page = entries.slice(cursor, cursor + treePageSize);
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (cursor + treePageSize < entries.length) {
+          const next = new URL(request.url ?? '/', 'http://127.0.0.1');
+          next.searchParams.set('cursor', String(cursor + treePageSize));
+          headers.link = `<${next.pathname}${next.search}>; rel="next"`;
+        }
+        response.writeHead(200, headers).end(JSON.stringify(page));
+        return;
+      }
+      response.writeHead(404).end();
+      return;
+    }
+    const isDataset = segments[0] === 'datasets';
+    const parts = isDataset ? segments.slice(1) : segments;
+    const resolveAt = parts.indexOf('resolve');
+    if (resolveAt < 1) {
+      response.writeHead(404).end();
+      return;
+    }
+    const type = isDataset ? 'dataset' : 'model';
+    const repoId = parts.slice(0, resolveAt).join('/');
+    const target = renamed.get(`${type}:${repoId}`);
+    if (target) {
+      const rest = (request.url ?? '').split('/resolve/')[1];
+      response
+        .writeHead(307, { location: `/${isDataset ? 'datasets/' : ''}${target}/resolve/${rest}` })
+        .end();
+      return;
+    }
+    const revision = parts[resolveAt + 1] ?? '';
+    const path = parts.slice(resolveAt + 2).join('/');
+    const repo = findRepo(response, request, type, repoId);
+    if (!repo) return;
+    const commit = repo.commits.get(revision);
+    if (!commit) {
+      errorOut(response, 404, 'RevisionNotFound', `Invalid rev id: ${revision}`);
+      return;
+    }
+    const file = repo.files.get(commit)?.get(path);
+    if (!file) {
+      errorOut(response, 404, 'EntryNotFound', `${path} does not exist on "${revision}"`, {
+        'x-repo-commit': commit,
+      });
+      return;
+    }
+    if (file.lfs) {
+      response.writeHead(302, {
+        location: `${cdnOrigin}/blob/${file.etag}?name=${encodeURIComponent(path)}`,
+        'x-repo-commit': commit,
+        'x-linked-etag': `"${file.etag}"`,
+        'x-linked-size': String(file.bytes.length),
+        etag: `"${gitBlobSha(Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${file.etag}\n`))}"`,
+      });
+      response.end();
+      return;
+    }
+    sendBody(request, response, path, file, {
+      'content-type': 'application/octet-stream',
+      etag: `"${file.etag}"`,
+      'x-repo-commit': commit,
+    });
+  };
+
+  const endpoint = await listen(hub);
+  return {
+    endpoint,
+    requests,
+    commitOf(repoId, revision = 'main', repoType = 'model') {
+      const commit = stored.get(`${repoType}:${repoId}`)?.commits.get(revision);
+      if (!commit) throw new Error(`fake hub has no ${repoType} ${repoId}@${revision}`);
+      return commit;
+    },
+    failNext(filename, times, kind = 'truncate') {
+      failures.set(filename, { times, kind });
+    },
+    setTreePageSize(size) {
+      treePageSize = size;
+    },
+    async close() {
+      hub.closeAllConnections();
+      cdn.closeAllConnections();
+      await Promise.all([
+        new Promise<void>((resolve) => hub.close(() => resolve())),
+        new Promise<void>((resolve) => cdn.close(() => resolve())),
+      ]);
+    },
+  };
+}
+
+function treeEntries(files: Map<string, StoredFile>, prefix: string, recursive: boolean) {
+  const base = prefix === '' ? '' : `${prefix}/`;
+  const out: { type: 'file' | 'directory'; path: string; size?: number; oid?: string }[] = [];
+  const folders = new Set<string>();
+  for (const [path, file] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (!path.startsWith(base)) continue;
+    const rest = path.slice(base.length).split('/');
+    for (let depth = 1; depth < rest.length; depth += 1) {
+      if (!recursive && depth > 1) break;
+      const folder = base + rest.slice(0, depth).join('/');
+      if (!folders.has(folder)) {
+        folders.add(folder);
+        out.push({ type: 'directory', path: folder });
+      }
+    }
+    if (recursive || rest.length === 1)
+      out.push({ type: 'file', path, size: file.bytes.length, oid: file.etag });
+  }
+  return out;
+}
