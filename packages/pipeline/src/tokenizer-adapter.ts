@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { EntryNotFoundError, type HubOptions, LocalEntryNotFoundError, resolveFile } from '@ner/hub';
 import { PipelineError, PipelineModelError } from './errors.js';
 import { isLocalFolder } from './model-folder.js';
 import type { PipelineTokenizer } from './pipeline-interfaces.js';
@@ -137,16 +138,24 @@ export async function loadTokenizerFolder(
   };
 }
 
-/** Loads a tokenizer from a local folder (`tokenizer.json`). */
+/**
+ * Loads a tokenizer from a local folder or a Hub id: for a Hub id,
+ * `tokenizer.json` (and `tokenizer_config.json` when the repo has one) are
+ * fetched into the huggingface_hub cache by `@ner/hub` and read from there.
+ */
 export async function loadPipelineTokenizer(
   idOrPath: string,
-  _hub: Record<string, unknown>,
+  hub: HubOptions,
   maxPositionEmbeddings?: number,
 ): Promise<PipelineTokenizer> {
-  if (!isLocalFolder(idOrPath)) {
-    throw new PipelineModelError(
-      `Tokenizer folder not found: ${idOrPath}. Pass a local folder with tokenizer.json (Hub ids need @ner/align).`,
-    );
+  if (isLocalFolder(idOrPath)) return loadTokenizerFolder(idOrPath, maxPositionEmbeddings);
+  const tokenizerJson = await resolveFile(idOrPath, 'tokenizer.json', hub);
+  for (const optional of ['tokenizer_config.json', 'special_tokens_map.json']) {
+    try {
+      await resolveFile(idOrPath, optional, hub);
+    } catch (error) {
+      if (!(error instanceof EntryNotFoundError || error instanceof LocalEntryNotFoundError)) throw error;
+    }
   }
-  return loadTokenizerFolder(idOrPath, maxPositionEmbeddings);
+  return loadTokenizerFolder(dirname(tokenizerJson), maxPositionEmbeddings);
 }
