@@ -93,3 +93,5 @@ export {
   readPipelineFolder,
   requireId2Label,
 } from './model-folder.js';
+export { loadTokenizerFolder } from './tokenizer-adapter.js';
+export { codePointToUtf16Offsets } from './utf16-offsets.js';
