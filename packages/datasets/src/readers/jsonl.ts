@@ -1,0 +1,102 @@
+/**
+ * JSON Lines: one object per line, blank lines ignored. Columns are the keys in order of first appearance
+ * (missing keys are null). Features are inferred unless given; a `ClassLabel` column accepts names (encoded
+ * with `str2int`) or ids, and anything else is an error naming the file and line.
+ */
+import { readFile } from 'node:fs/promises';
+import { Dataset } from '../dataset.js';
+import { DatasetFormatError, FeatureError } from '../errors.js';
+import {
+  ClassLabel,
+  type Features,
+  Features as FeaturesClass,
+  type FeatureType,
+  inferFeature,
+  Sequence,
+} from '../features.js';
+import { checkFileSize, type ReadLimits } from '../limits.js';
+import { forEachLine } from './lines.js';
+
+/** Options of the JSON Lines reader. */
+export interface JsonlOptions extends ReadLimits {
+  /** Column types (and order); columns not named here are inferred and appended. */
+  readonly features?: Features;
+}
+
+/** Reads a JSON Lines file into a Dataset. */
+export async function readJsonl(path: string, options: JsonlOptions = {}): Promise<Dataset> {
+  await checkFileSize(path, options);
+  return parseJsonl(await readFile(path, 'utf8'), path, options);
+}
+
+/** Parses JSON Lines text; `file` names it in errors. */
+export function parseJsonl(text: string, file: string, options: JsonlOptions = {}): Dataset {
+  const columns = new Map<string, unknown[]>();
+  const lines: number[] = [];
+  for (const name of options.features?.names ?? []) columns.set(name, []);
+  let rows = 0;
+  forEachLine(text, file, options, (line, lineNumber) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new DatasetFormatError(file, lineNumber, `not valid JSON: ${(error as Error).message}`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new DatasetFormatError(
+        file,
+        lineNumber,
+        `expected a JSON object per line, got ${line.slice(0, 80)}`,
+      );
+    }
+    for (const [key, item] of Object.entries(value)) {
+      let column = columns.get(key);
+      if (column === undefined) {
+        column = new Array<unknown>(rows).fill(null);
+        columns.set(key, column);
+      }
+      column.push(item);
+    }
+    rows += 1;
+    lines.push(lineNumber);
+    for (const column of columns.values()) if (column.length < rows) column.push(null);
+  });
+  return buildDataset(columns, lines, file, options.features);
+}
+
+/** Encodes ClassLabel columns, checks values against features, infers the rest. Shared by JSONL and CSV. */
+export function buildDataset(
+  columns: Map<string, unknown[]>,
+  lines: readonly number[],
+  file: string,
+  features: Features | undefined,
+): Dataset {
+  const types: [string, FeatureType][] = [];
+  for (const [name, values] of columns) {
+    const feature = features?.get(name);
+    if (feature === undefined) {
+      types.push([name, inferFeature(values, `${file}: column "${name}"`)]);
+      continue;
+    }
+    for (let i = 0; i < values.length; i += 1) {
+      try {
+        values[i] = encodeValue(values[i], feature);
+        feature.validate(values[i], `column "${name}"`);
+      } catch (error) {
+        if (error instanceof FeatureError) throw new DatasetFormatError(file, lines[i] ?? 0, error.message);
+        throw error;
+      }
+    }
+    types.push([name, feature]);
+  }
+  return new Dataset(columns, new FeaturesClass(types));
+}
+
+/** Label names → ids for ClassLabel (also inside lists); other values unchanged. */
+function encodeValue(value: unknown, feature: FeatureType): unknown {
+  if (feature instanceof ClassLabel && typeof value === 'string') return feature.str2int(value);
+  if (feature instanceof Sequence && Array.isArray(value))
+    return value.map((item) => encodeValue(item, feature.feature));
+  return value;
+}

@@ -1,0 +1,132 @@
+/**
+ * Parquet through hyparquet. Features come from the `huggingface` key of the file's metadata (what
+ * 🤗 Datasets writes: `{"info": {"features": {...}}}`), which is how ClassLabel names travel with the
+ * data; without it they are inferred. 64-bit integers come back as numbers (an error if one does not fit).
+ */
+import { asyncBufferFromFile, type FileMetaData, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { Dataset } from '../dataset.js';
+import { DatasetFormatError, FeatureError } from '../errors.js';
+import { Features, type FeatureType, inferFeature } from '../features.js';
+import { checkFileSize, type ReadLimits } from '../limits.js';
+
+/** Options of the parquet reader. */
+export interface ParquetOptions extends ReadLimits {
+  /** Column types; overrides the file's `huggingface` metadata. */
+  readonly features?: Features;
+}
+
+/** Largest `huggingface` metadata value parsed. */
+const MAX_METADATA_CHARS = 16 * 1024 * 1024;
+
+/** The Features stored in a parquet file's `huggingface` metadata, or undefined. */
+export function featuresFromParquetMetadata(metadata: FileMetaData, file: string): Features | undefined {
+  const entry = metadata.key_value_metadata?.find((item) => item.key === 'huggingface');
+  if (entry?.value === undefined) return undefined;
+  if (entry.value.length > MAX_METADATA_CHARS) {
+    throw new DatasetFormatError(
+      file,
+      0,
+      `"huggingface" metadata is ${entry.value.length} characters; the limit is ${MAX_METADATA_CHARS}.`,
+    );
+  }
+  let parsed: { info?: { features?: unknown } };
+  try {
+    parsed = JSON.parse(entry.value) as { info?: { features?: unknown } };
+  } catch (error) {
+    throw new DatasetFormatError(file, 0, `"huggingface" metadata is not JSON: ${(error as Error).message}`);
+  }
+  if (parsed.info?.features === undefined) return undefined;
+  try {
+    return Features.fromJSON(parsed.info.features, `${file}: huggingface metadata features`);
+  } catch (error) {
+    if (error instanceof FeatureError) throw new DatasetFormatError(file, 0, error.message);
+    throw error;
+  }
+}
+
+/** Reads a parquet file into a Dataset. */
+export async function readParquet(path: string, options: ParquetOptions = {}): Promise<Dataset> {
+  await checkFileSize(path, options);
+  const file = await asyncBufferFromFile(path);
+  let metadata: FileMetaData;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (error) {
+    throw new DatasetFormatError(path, 0, `not a readable parquet file: ${(error as Error).message}`);
+  }
+  const features = options.features ?? featuresFromParquetMetadata(metadata, path);
+  const root = metadata.schema[0];
+  const names = metadata.schema.slice(1, 1 + (root?.num_children ?? 0));
+  // Only the top-level schema elements are columns; nested ones belong to their list/struct.
+  const columnNames = topLevelNames(metadata);
+  if (names.length === 0 && Number(metadata.num_rows) > 0)
+    throw new DatasetFormatError(path, 0, 'parquet file without columns.');
+  let rows: Record<string, unknown>[];
+  try {
+    rows = (await parquetReadObjects({ file, metadata, rowFormat: 'object' })) as Record<string, unknown>[];
+  } catch (error) {
+    throw new DatasetFormatError(path, 0, `cannot decode parquet data: ${(error as Error).message}`);
+  }
+  const order = features?.names.filter((name) => columnNames.includes(name)) ?? [];
+  for (const name of columnNames) if (!order.includes(name)) order.push(name);
+  const columns = new Map<string, unknown[]>();
+  const types: [string, FeatureType][] = [];
+  for (const name of order) {
+    const values = new Array<unknown>(rows.length);
+    for (let i = 0; i < rows.length; i += 1)
+      values[i] = toPlain((rows[i] as Record<string, unknown>)[name], path, name, i);
+    const feature = features?.get(name);
+    if (feature === undefined) {
+      types.push([name, inferFeature(values, `${path}: column "${name}"`)]);
+    } else {
+      try {
+        for (let i = 0; i < values.length; i += 1) feature.validate(values[i], `column "${name}", row ${i}`);
+      } catch (error) {
+        if (error instanceof FeatureError) throw new DatasetFormatError(path, 0, error.message);
+        throw error;
+      }
+      types.push([name, feature]);
+    }
+    columns.set(name, values);
+  }
+  return new Dataset(columns, new Features(types));
+}
+
+/** Names of the root's children in the flattened parquet schema (skipping each child's subtree). */
+function topLevelNames(metadata: FileMetaData): string[] {
+  const schema = metadata.schema;
+  const names: string[] = [];
+  const count = schema[0]?.num_children ?? 0;
+  let index = 1;
+  const skip = (at: number): number => {
+    const element = schema[at];
+    let next = at + 1;
+    for (let child = 0; child < (element?.num_children ?? 0); child += 1) next = skip(next);
+    return next;
+  };
+  for (let child = 0; child < count && index < schema.length; child += 1) {
+    names.push((schema[index] as { name: string }).name);
+    index = skip(index);
+  }
+  return names;
+}
+
+/** bigint → number (checked), typed arrays → arrays, recursively. */
+function toPlain(value: unknown, file: string, column: string, row: number): unknown {
+  if (typeof value === 'bigint') {
+    const number = Number(value);
+    if (!Number.isSafeInteger(number)) {
+      throw new DatasetFormatError(
+        file,
+        0,
+        `column "${column}", row ${row}: integer ${value} does not fit a JavaScript number.`,
+      );
+    }
+    return number;
+  }
+  if (Array.isArray(value)) return value.map((item) => toPlain(item, file, column, row));
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<unknown>, (item) => toPlain(item, file, column, row));
+  if (value === undefined) return null;
+  return value;
+}
