@@ -6,7 +6,13 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
-import { type HubOptions, listRepoFiles, resolveFiles } from '@ner/hub';
+import {
+  type HubOptions,
+  LocalEntryNotFoundError,
+  listRepoFiles,
+  type RepoListing,
+  resolveFiles,
+} from '@ner/hub';
 import { concatenateDatasets } from './concatenate.js';
 import { type DataFormat, formatOf, orderSplits, planDataFiles, splitOf } from './data-files.js';
 import type { Dataset } from './dataset.js';
@@ -131,14 +137,26 @@ async function loadFromHub(repoId: string, options: LoadDatasetOptions): Promise
   };
   let revision =
     options.revision === 'convert/parquet' ? 'refs/convert/parquet' : (options.revision ?? 'main');
-  let listing = await listRepoFiles(repoId, { ...hubOptions, revision });
   const hasData = (files: readonly string[]) =>
     files.some((file) => formatOf(file) !== undefined && !/(^|\/)readme/i.test(file));
-  if (options.revision === undefined && options.dataFiles === undefined && !hasData(listing.files)) {
+  let listing: RepoListing | undefined;
+  try {
+    listing = await listRepoFiles(repoId, { ...hubOptions, revision });
+  } catch (error) {
+    // Offline (or Hub unreachable) with only the parquet conversion cached: fall through to it below.
+    if (!(error instanceof LocalEntryNotFoundError) || options.revision !== undefined) throw error;
+  }
+  if (
+    options.revision === undefined &&
+    options.dataFiles === undefined &&
+    (listing === undefined || !hasData(listing.files))
+  ) {
     // A script-based dataset: the Hub's parquet conversion holds its data (Python datasets does the same).
     revision = 'refs/convert/parquet';
     listing = await listRepoFiles(repoId, { ...hubOptions, revision });
   }
+  const files = listing?.files ?? [];
+  const commit = listing?.commit;
   const where = `Dataset repo "${repoId}" at revision "${revision}"`;
   let splits: Record<string, string[]>;
   let format = options.format;
@@ -146,11 +164,11 @@ async function loadFromHub(repoId: string, options: LoadDatasetOptions): Promise
     splits = normalizeDataFiles(options.dataFiles);
     for (const files of Object.values(splits)) {
       for (const file of files) {
-        if (!listing.files.includes(file)) throw new DatasetUsageError(`${where} has no file "${file}".`);
+        if (!files.includes(file)) throw new DatasetUsageError(`${where} has no file "${file}".`);
       }
     }
   } else {
-    const plan = planDataFiles(listing.files, {
+    const plan = planDataFiles(files, {
       where,
       ...(options.name === undefined ? {} : { config: options.name }),
     });
@@ -158,7 +176,7 @@ async function loadFromHub(repoId: string, options: LoadDatasetOptions): Promise
     format ??= plan.format;
   }
   // Pin the commit the listing saw, so every file comes from the same snapshot.
-  const pinned = { ...hubOptions, revision: listing.commit ?? revision };
+  const pinned = { ...hubOptions, revision: commit ?? revision };
   const datasets: [string, Dataset][] = [];
   for (const split of orderSplits(Object.keys(splits))) {
     const files = splits[split] as string[];

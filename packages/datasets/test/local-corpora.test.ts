@@ -1,7 +1,7 @@
 import { sharedPath } from '@ner/test-support';
 import { describe, expect, it } from 'vitest';
 import {
-  ClassLabel,
+  type ClassLabel,
   CONLL2003_NER_NAMES,
   type Dataset,
   DatasetDict,
@@ -24,7 +24,8 @@ describe('CoNLL-2003 from ../shared/data', async () => {
   });
 
   it('has 203621 / 51362 / 46435 tokens', () => {
-    const tokens = (split: Dataset) => split.column('tokens').reduce((sum: number, row) => sum + (row as string[]).length, 0);
+    const tokens = (split: Dataset) =>
+      split.column('tokens').reduce((sum: number, row) => sum + (row as string[]).length, 0);
     expect(tokens(train)).toBe(203621);
     expect(tokens(raw.get('validation'))).toBe(51362);
     expect(tokens(raw.get('test'))).toBe(46435);
@@ -45,20 +46,32 @@ describe('CoNLL-2003 from ../shared/data', async () => {
     expect(feature).toBeInstanceOf(Sequence);
     const label = (feature as Sequence).feature as ClassLabel;
     expect(label.names).toEqual([...CONLL2003_NER_NAMES]);
-    expect(String(feature)).toBe("List(ClassLabel(names=['O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC', 'B-MISC', 'I-MISC']))");
+    expect(String(feature)).toBe(
+      "List(ClassLabel(names=['O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC', 'B-MISC', 'I-MISC']))",
+    );
     expect(((train.features.get('pos_tags') as Sequence).feature as ClassLabel).numClasses).toBe(47);
     expect(((train.features.get('chunk_tags') as Sequence).feature as ClassLabel).numClasses).toBe(23);
   });
 
   it('counts entity starts like the README (PER 6600, LOC 7140, ORG 6321, MISC 3438)', () => {
     const counts = new Array<number>(9).fill(0);
-    for (const tags of train.column('ner_tags') as number[][]) for (const tag of tags) counts[tag] = (counts[tag] as number) + 1;
-    expect({ PER: counts[1], ORG: counts[3], LOC: counts[5], MISC: counts[7] }).toEqual({ PER: 6600, ORG: 6321, LOC: 7140, MISC: 3438 });
+    for (const tags of train.column('ner_tags') as number[][])
+      for (const tag of tags) counts[tag] = (counts[tag] as number) + 1;
+    expect({ PER: counts[1], ORG: counts[3], LOC: counts[5], MISC: counts[7] }).toEqual({
+      PER: 6600,
+      ORG: 6321,
+      LOC: 7140,
+      MISC: 3438,
+    });
   });
 
   it('detects IOB2 and skips the 946 -DOCSTART- lines', async () => {
     const { report } = await readConllWithReport(sharedPath('data', 'conll2003', 'train.txt'));
-    expect(report).toEqual({ schemes: { chunk_tags: 'IOB2', ner_tags: 'IOB2' }, docstarts: 946, tokens: 203621 });
+    expect(report).toEqual({
+      schemes: { chunk_tags: 'IOB2', ner_tags: 'IOB2' },
+      docstarts: 946,
+      tokens: 203621,
+    });
   });
 
   it('prints like Python', () => {
@@ -101,7 +114,11 @@ describe('WNUT-17 from ../shared/data', async () => {
 
   it('has 3394 / 1009 / 1287 sentences and 62730 / 15733 / 23394 tokens', () => {
     expect(raw.numRows).toEqual({ train: 3394, validation: 1009, test: 1287 });
-    const tokens = (split: string) => raw.get(split).column('tokens').reduce((sum: number, row) => sum + (row as string[]).length, 0);
+    const tokens = (split: string) =>
+      raw
+        .get(split)
+        .column('tokens')
+        .reduce((sum: number, row) => sum + (row as string[]).length, 0);
     expect([tokens('train'), tokens('validation'), tokens('test')]).toEqual([62730, 15733, 23394]);
     expect(raw.get('train').columnNames).toEqual(['id', 'tokens', 'ner_tags']);
   });
@@ -114,7 +131,10 @@ describe('WNUT-17 from ../shared/data', async () => {
 
   it('a line of only a TAB ends a sentence (the original train file)', async () => {
     const { parseConll } = await import('../src/index.js');
-    const { dataset } = parseConll('a\tO\nb\tB-person\n\t\nc\tO\n', 'wnut.txt', { columns: ['tokens', 'ner_tags'], separator: '\t' });
+    const { dataset } = parseConll('a\tO\nb\tB-person\n\t\nc\tO\n', 'wnut.txt', {
+      columns: ['tokens', 'ner_tags'],
+      separator: '\t',
+    });
     expect(dataset.column('tokens')).toEqual([['a', 'b'], ['c']]);
   });
 });
@@ -128,13 +148,16 @@ describe('sentiment from ../shared/data', async () => {
     const train = raw.get('train');
     expect(train.columnNames).toEqual(['text', 'label']);
     expect((train.features.get('label') as ClassLabel).names).toEqual(['positive', 'neutral', 'negative']);
-    expect(String(train.features)).toBe("{'text': Value('string'), 'label': ClassLabel(names=['positive', 'neutral', 'negative'])}");
+    expect(String(train.features)).toBe(
+      "{'text': Value('string'), 'label': ClassLabel(names=['positive', 'neutral', 'negative'])}",
+    );
   });
 
   it('has 613 of each label in train and 290 in test', () => {
     const count = (split: string) => {
       const counts = [0, 0, 0];
-      for (const label of raw.get(split).column('label') as number[]) counts[label] = (counts[label] as number) + 1;
+      for (const label of raw.get(split).column('label') as number[])
+        counts[label] = (counts[label] as number) + 1;
       return counts;
     };
     expect(count('train')).toEqual([613, 613, 613]);
