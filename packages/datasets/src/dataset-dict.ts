@@ -2,7 +2,7 @@
  * `DatasetDict`: datasets keyed by split name (`train`, `validation`, `test`), with the per-split methods
  * of Python's `DatasetDict` and its printed form.
  */
-import type { Dataset, FilterOptions, MapOptions, Row } from './dataset.js';
+import type { Batch, BatchFn, Dataset, FilterOptions, MapOptions, MapResult, Row, RowFn } from './dataset.js';
 import { DatasetUsageError } from './errors.js';
 
 /** Split name → Dataset. Python: `datasets.DatasetDict`. */
@@ -52,14 +52,24 @@ export class DatasetDict<R extends Row = Row> implements Iterable<[string, Datas
 
   /** `map` on every split. */
   map<Out extends Row = Row>(
-    fn: Parameters<Dataset<R>['map']>[0],
+    fn: RowFn<R, MapResult<Partial<Out>>>,
+    options?: MapOptions & { batched?: false },
+  ): DatasetDict<Out>;
+  map<Out extends Row = Row>(
+    fn: BatchFn<MapResult<Batch>>,
+    options: MapOptions & { batched: true },
+  ): DatasetDict<Out>;
+  map<Out extends Row = Row>(
+    fn: RowFn<R, unknown> | BatchFn<unknown>,
     options: MapOptions = {},
   ): DatasetDict<Out> {
     return this.each((split) => split.map(fn as never, options as never) as unknown as Dataset<Out>);
   }
 
   /** `filter` on every split. */
-  filter(fn: Parameters<Dataset<R>['filter']>[0], options: FilterOptions = {}): DatasetDict<R> {
+  filter(fn: RowFn<R, boolean>, options?: FilterOptions & { batched?: false }): DatasetDict<R>;
+  filter(fn: BatchFn<readonly boolean[]>, options: FilterOptions & { batched: true }): DatasetDict<R>;
+  filter(fn: RowFn<R, boolean> | BatchFn<readonly boolean[]>, options: FilterOptions = {}): DatasetDict<R> {
     return this.each((split) => split.filter(fn as never, options as never));
   }
 

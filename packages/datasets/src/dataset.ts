@@ -49,10 +49,12 @@ export interface TrainTestSplitOptions {
 
 /** What a map function may return: columns, or nothing (the row is kept unchanged). */
 // biome-ignore lint/suspicious/noConfusingVoidType: functions that return nothing have type void, which callers must be able to pass.
-type MapResult<T> = T | undefined | void;
+export type MapResult<T> = T | undefined | void;
 
-type RowFn<In, Out> = (row: In, index: number) => Out;
-type BatchFn<Out> = (batch: Batch, indices: number[]) => Out;
+/** A per-row function: the row and its index. */
+export type RowFn<In, Out> = (row: In, index: number) => Out;
+/** A per-batch function: columns of the batch and the rows' indices. */
+export type BatchFn<Out> = (batch: Batch, indices: number[]) => Out;
 
 /** Immutable columnar dataset. Python: `datasets.Dataset`. */
 export class Dataset<R extends Row = Row> implements Iterable<R> {
