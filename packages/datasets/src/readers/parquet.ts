@@ -55,11 +55,9 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     throw new DatasetFormatError(path, 0, `not a readable parquet file: ${(error as Error).message}`);
   }
   const features = options.features ?? featuresFromParquetMetadata(metadata, path);
-  const root = metadata.schema[0];
-  const names = metadata.schema.slice(1, 1 + (root?.num_children ?? 0));
   // Only the top-level schema elements are columns; nested ones belong to their list/struct.
   const columnNames = topLevelNames(metadata);
-  if (names.length === 0 && Number(metadata.num_rows) > 0)
+  if (columnNames.length === 0 && Number(metadata.num_rows) > 0)
     throw new DatasetFormatError(path, 0, 'parquet file without columns.');
   let rows: Record<string, unknown>[];
   try {
