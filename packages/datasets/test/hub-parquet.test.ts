@@ -142,6 +142,70 @@ describe('a dataset and a model from a local Hub-like server, then from the cach
     expect(offline.get(0)).toEqual(TEST[0]);
   });
 
+  it('picks a configuration by name at revision convert/parquet (like tyqiangz/multilingual-sentiments, english)', async () => {
+    const sentiment = (texts: string[], labels: number[]) =>
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'text', data: texts, type: 'STRING' },
+            { name: 'source', data: texts.map(() => 'sem_eval_2017'), type: 'STRING' },
+            { name: 'label', data: labels.map(BigInt), type: 'INT64' },
+          ],
+          kvMetadata: [
+            {
+              key: 'huggingface',
+              value: JSON.stringify({
+                info: {
+                  features: {
+                    text: { dtype: 'string', _type: 'Value' },
+                    source: { dtype: 'string', _type: 'Value' },
+                    label: { names: ['positive', 'neutral', 'negative'], _type: 'ClassLabel' },
+                  },
+                },
+              }),
+            },
+          ],
+        }),
+      );
+    const hub = await startFakeHub([
+      {
+        repoId: 'org/multi-sentiment',
+        repoType: 'dataset',
+        revisions: {
+          main: { 'multi.py': '# script\n' },
+          'refs/convert/parquet': {
+            'english/train/0000.parquet': sentiment(['good', 'meh', 'bad'], [0, 1, 2]),
+            'english/test/0000.parquet': sentiment(['fine'], [0]),
+            'french/train/0000.parquet': sentiment(['bien'], [0]),
+          },
+        },
+      },
+    ]);
+    try {
+      const options = {
+        cacheDir: mkdtempSync(join(tmpdir(), 'ner-ds-')),
+        endpoint: hub.endpoint,
+        token: false as const,
+      };
+      const english = await loadDataset('org/multi-sentiment', {
+        ...options,
+        name: 'english',
+        revision: 'convert/parquet',
+      });
+      expect(english.numRows).toEqual({ train: 3, test: 1 });
+      const train = english.get('train');
+      expect(String(train.features)).toBe(
+        "{'text': Value('string'), 'source': Value('string'), 'label': ClassLabel(names=['positive', 'neutral', 'negative'])}",
+      );
+      expect(train.column('label')).toEqual([0, 1, 2]);
+      await expect(loadDataset('org/multi-sentiment', options)).rejects.toThrow(
+        /several configurations \[english, french\]/,
+      );
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('a missing dataset repo is a clear error', async () => {
     const hub = await startFakeHub([]);
     try {
