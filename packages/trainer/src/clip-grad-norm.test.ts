@@ -1,0 +1,31 @@
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { clipGradNorm, globalGradNorm } from './clip-grad-norm.js';
+
+describe('clipGradNorm (torch clip_grad_norm_)', () => {
+  it('scales by maxNorm / (norm + 1e-6) when the global norm is larger', async () => {
+    await tf.setBackend('cpu');
+    // norms 5 (3,4) and 12 → global 13
+    const grads = new Map<string, tf.Tensor>([
+      ['a', tf.tensor1d([3, 4])],
+      ['b', tf.tensor2d([[12]])],
+    ]);
+    expect(globalGradNorm(grads)).toBeCloseTo(13, 5);
+    const { totalNorm, grads: clipped } = clipGradNorm(grads, 1);
+    expect(totalNorm).toBeCloseTo(13, 5);
+    const c = 1 / (13 + 1e-6);
+    expect([...clipped.get('a')!.dataSync()].map((v) => v / c)).toEqual([
+      expect.closeTo(3, 4),
+      expect.closeTo(4, 4),
+    ]);
+    expect(clipped.get('b')!.shape).toEqual([1, 1]);
+    tf.dispose([...grads.values(), ...clipped.values()]);
+  });
+  it('leaves small gradients unchanged', () => {
+    const grads = new Map<string, tf.Tensor>([['a', tf.tensor1d([0.3, 0.4])]]);
+    const { grads: clipped } = clipGradNorm(grads, 1);
+    expect([...clipped.get('a')!.dataSync()]).toEqual([expect.closeTo(0.3, 6), expect.closeTo(0.4, 6)]);
+    tf.dispose([...grads.values(), ...clipped.values()]);
+  });
+});

@@ -1,0 +1,37 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * A batch as the models take it (camelCase keyword arguments). Each field is a
+ * tensor, nested arrays, or a flat typed array with its shape (a collator's
+ * host tensor qualifies).
+ */
+export interface TrainerBatch {
+  readonly inputIds: unknown;
+  readonly attentionMask?: unknown;
+  readonly tokenTypeIds?: unknown;
+  readonly labels?: unknown;
+}
+
+/**
+ * What the Trainer and the Accelerator need from a model. `@ner/models`'
+ * BERT / DistilBERT heads satisfy it; any model with the same methods works.
+ */
+export interface TrainableModel {
+  /** Weights as `[pytorchName, variable]` in `named_parameters()` order. */
+  namedParameters(): [string, tf.Variable][];
+  /** Forward pass; `logits` `[B, T, C]` or `[B, C]`, `loss` when labels are given. */
+  forward(batch: never, options?: { training?: boolean }): { logits: tf.Tensor; loss?: tf.Scalar };
+  /** Loss and gradients by parameter name (the `loss.backward()` step). */
+  computeGradients(
+    batch: never,
+    options?: { training?: boolean },
+  ): { loss: tf.Scalar; grads: Map<string, tf.Tensor> };
+  /** Writes `config.json` + `model.safetensors` (Python `save_pretrained`). */
+  savePretrained(dir: string): Promise<void>;
+  /** The model config (serialised into checkpoints). */
+  readonly config: unknown;
+  /** Torch module type of each weight, for the Trainer's no-decay rule (optional). */
+  parameterModuleTypes?(): ReadonlyMap<string, string>;
+  /** Restarts the dropout generator (optional; used for seed determinism and exact resume). */
+  setSeed?(seed: number): void;
+}
