@@ -36,3 +36,48 @@ export {
   scheduleLambda,
 } from './schedules.js';
 export type { TrainableModel, TrainerBatch } from './trainable-model.js';
+export {
+  type CallbackEvent,
+  type CallbackExtras,
+  CallbackHandler,
+  EarlyStoppingCallback,
+  type EarlyStoppingOptions,
+  type TrainerCallback,
+  TrainerControl,
+} from './callbacks.js';
+export {
+  CHECKPOINT_FILES,
+  getLastCheckpoint,
+  loadModelWeights,
+  PREFIX_CHECKPOINT_DIR,
+  rotateCheckpoints,
+  sortedCheckpoints,
+  writeFolderAtomic,
+} from './checkpoint.js';
+export {
+  formatDuration,
+  JsonlLoggerCallback,
+  type LineWriter,
+  PrinterCallback,
+  ProgressCallback,
+} from './logging-callbacks.js';
+export { toModelInputs } from './model-batch.js';
+export { padAndConcatenate } from './nested-concat.js';
+export { roundTo, speedMetrics } from './speed-metrics.js';
+export { crc32c, SummaryWriter, TensorBoardCallback } from './tensorboard.js';
+export {
+  type ComputeMetrics,
+  type EvalPrediction,
+  type PredictionOutput,
+  type ProcessingClass,
+  type TrainOutput,
+  Trainer,
+  type TrainerOptions,
+} from './trainer.js';
+export { type LogEntry, TrainerState } from './trainer-state.js';
+export {
+  type IntervalStrategy,
+  type ReportTarget,
+  TrainingArguments,
+  type TrainingArgumentsOptions,
+} from './training-arguments.js';

@@ -1,0 +1,141 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { TrainerCallback, TrainerControl, CallbackExtras } from './callbacks.js';
+import type { TrainerState } from './trainer-state.js';
+import type { TrainingArguments } from './training-arguments.js';
+
+/** Where console lines go (tests pass their own). */
+export type LineWriter = (line: string) => void;
+
+function quiet(args: TrainingArguments): boolean {
+  return args.logLevel === 'error' || args.logLevel === 'critical';
+}
+
+/** Formats seconds as tqdm does (`MM:SS` or `H:MM:SS`). */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const total = Math.max(0, Math.round(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mmss = `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  return h > 0 ? `${h}:${mmss}` : mmss;
+}
+
+/**
+ * The tqdm-like progress display: a live bar (step/total, it/s, ETA, loss)
+ * when stderr is a TTY, otherwise a plain line every `loggingSteps` steps.
+ * Log dicts are printed as lines in both cases (Python's `ProgressCallback`).
+ */
+export class ProgressCallback implements TrainerCallback {
+  private bar: cliProgress.SingleBar | undefined;
+  private started = 0;
+  private lastLoss: number | undefined;
+  private readonly write: LineWriter;
+  private readonly tty: boolean;
+
+  constructor(options: { write?: LineWriter; tty?: boolean } = {}) {
+    this.write = options.write ?? ((line) => process.stderr.write(`${line}\n`));
+    this.tty = options.tty ?? Boolean(process.stderr.isTTY);
+  }
+
+  onTrainBegin = (args: TrainingArguments, state: TrainerState): void => {
+    this.started = performance.now();
+    if (quiet(args) || !this.tty) return;
+    this.bar = new cliProgress.SingleBar(
+      {
+        format: ' {bar} {value}/{total} [{duration_formatted}<{eta_formatted}, {speed} it/s, loss {loss}]',
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 20,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(state.maxSteps, state.globalStep, { speed: '?', loss: '-' });
+  };
+
+  onStepEnd = (args: TrainingArguments, state: TrainerState): void => {
+    if (quiet(args)) return;
+    const elapsed = (performance.now() - this.started) / 1000;
+    const rate = state.globalStep / Math.max(elapsed, 1e-9);
+    if (this.bar) {
+      this.bar.update(state.globalStep, {
+        speed: rate.toFixed(2),
+        loss: this.lastLoss === undefined ? '-' : this.lastLoss.toFixed(4),
+      });
+      return;
+    }
+    const every = args.loggingSteps >= 1 ? args.loggingSteps : Math.ceil(state.maxSteps * args.loggingSteps);
+    if (state.globalStep % every === 0 || state.globalStep === state.maxSteps) {
+      const eta = (state.maxSteps - state.globalStep) / Math.max(rate, 1e-9);
+      const loss = this.lastLoss === undefined ? '' : ` | loss ${this.lastLoss.toFixed(4)}`;
+      this.write(
+        `step ${state.globalStep}/${state.maxSteps} | ${rate.toFixed(2)} it/s | ETA ${formatDuration(eta)}${loss}`,
+      );
+    }
+  };
+
+  onLog = (
+    args: TrainingArguments,
+    _state: TrainerState,
+    _control: TrainerControl,
+    extras: CallbackExtras,
+  ): void => {
+    if (extras.logs?.loss !== undefined) this.lastLoss = extras.logs.loss;
+    if (quiet(args) || extras.logs === undefined) return;
+    const { step: _step, ...shown } = extras.logs;
+    if (this.bar) {
+      // Print above the bar, as tqdm.write does.
+      this.bar.stop();
+      this.write(JSON.stringify(shown));
+      this.bar.start(this.bar.getTotal(), _state.globalStep);
+    } else {
+      this.write(JSON.stringify(shown));
+    }
+  };
+
+  onTrainEnd = (): void => {
+    this.bar?.stop();
+    this.bar = undefined;
+  };
+}
+
+/** Python's `PrinterCallback` (used with `disableTqdm`): prints each log dict as a line. */
+export class PrinterCallback implements TrainerCallback {
+  private readonly write: LineWriter;
+  constructor(options: { write?: LineWriter } = {}) {
+    this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
+  }
+  onLog = (
+    args: TrainingArguments,
+    _state: TrainerState,
+    _control: TrainerControl,
+    extras: CallbackExtras,
+  ): void => {
+    if (quiet(args) || extras.logs === undefined) return;
+    const { step: _step, ...shown } = extras.logs;
+    this.write(JSON.stringify(shown));
+  };
+}
+
+/** Appends every log dict (with its `step`) as one JSON line to `outputDir/metrics.jsonl`. */
+export class JsonlLoggerCallback implements TrainerCallback {
+  readonly fileName: string;
+  constructor(fileName = 'metrics.jsonl') {
+    this.fileName = fileName;
+  }
+  onLog = (
+    args: TrainingArguments,
+    state: TrainerState,
+    _control: TrainerControl,
+    extras: CallbackExtras,
+  ): void => {
+    if (!state.isWorldProcessZero || extras.logs === undefined) return;
+    mkdirSync(args.outputDir, { recursive: true });
+    appendFileSync(
+      join(args.outputDir, this.fileName),
+      `${JSON.stringify({ ...extras.logs, step: state.globalStep })}\n`,
+    );
+  };
+}

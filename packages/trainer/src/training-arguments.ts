@@ -1,0 +1,368 @@
+import { TrainingArgumentsError } from './errors.js';
+import { SCHEDULER_TYPES, type SchedulerType } from './schedules.js';
+
+/** When to evaluate / save / log: Python's `IntervalStrategy`. */
+export type IntervalStrategy = 'no' | 'steps' | 'epoch';
+
+/** Where logs go besides the console: `'jsonl'` (metrics.jsonl in outputDir), `'tensorboard'`. */
+export type ReportTarget = 'jsonl' | 'tensorboard';
+
+/**
+ * Options of {@link TrainingArguments}: transformers 4.38's names in camelCase,
+ * with the same defaults (shown in brackets).
+ */
+export interface TrainingArgumentsOptions {
+  /** Where checkpoints and logs go (required). */
+  outputDir: string;
+  /** Allow writing into a non-empty outputDir [false]. */
+  overwriteOutputDir?: boolean;
+  /** When to run evaluate() during training ['no']. */
+  evalStrategy?: IntervalStrategy;
+  /** Python <4.41 name of `evalStrategy`. */
+  evaluationStrategy?: IntervalStrategy;
+  /** [loggingSteps]; an integer, or a ratio of the total steps when < 1. */
+  evalSteps?: number;
+  /** ['steps'] */
+  loggingStrategy?: IntervalStrategy;
+  /** [500]; a ratio of the total steps when < 1. */
+  loggingSteps?: number;
+  /** Also log after the first optimizer step [false]. */
+  loggingFirstStep?: boolean;
+  /** ['steps'] */
+  saveStrategy?: IntervalStrategy;
+  /** [500]; a ratio of the total steps when < 1. */
+  saveSteps?: number;
+  /** Keep at most this many checkpoints (the best one is never deleted) [undefined = all]. */
+  saveTotalLimit?: number;
+  /** Only save model weights (no optimizer/scheduler/RNG state) [false]. */
+  saveOnlyModel?: boolean;
+  /** [5e-5] */
+  learningRate?: number;
+  /** [0] */
+  weightDecay?: number;
+  /** [0.9] */
+  adamBeta1?: number;
+  /** [0.999] */
+  adamBeta2?: number;
+  /** [1e-8] */
+  adamEpsilon?: number;
+  /** Clip gradients to this global L2 norm; 0 disables [1.0]. */
+  maxGradNorm?: number;
+  /** [3] (fractions run part of the last epoch) */
+  numTrainEpochs?: number;
+  /** Overrides numTrainEpochs when > 0 [-1]. */
+  maxSteps?: number;
+  /** ['linear'] */
+  lrSchedulerType?: SchedulerType;
+  /** [0] fraction of the total steps used for warmup when warmupSteps is 0. */
+  warmupRatio?: number;
+  /** [0] */
+  warmupSteps?: number;
+  /** [8] */
+  perDeviceTrainBatchSize?: number;
+  /** [8] */
+  perDeviceEvalBatchSize?: number;
+  /** [1] */
+  gradientAccumulationSteps?: number;
+  /** [42] fixes dropout and, unless dataSeed is set, the data order. */
+  seed?: number;
+  /** [seed] seed of the data sampler. */
+  dataSeed?: number;
+  /** Batch samples of similar length together [false]. */
+  groupByLength?: boolean;
+  /** Column holding lengths for groupByLength ['length'] (falls back to input_ids length). */
+  lengthColumnName?: string;
+  /** ['all'] = every integration available here (jsonl); 'none' or a list. */
+  reportTo?: 'all' | 'none' | ReportTarget | ReportTarget[];
+  /** TensorBoard log folder [outputDir/runs/<date>_<host>]. */
+  loggingDir?: string;
+  /** No progress bar (logs are printed as lines instead) [false]. */
+  disableTqdm?: boolean;
+  /** Batch keys that hold the labels [['labels']] (or ['label'] when the batch has that key). */
+  labelNames?: string[];
+  /** [false] requires evalStrategy === saveStrategy (and saveSteps a multiple of evalSteps). */
+  loadBestModelAtEnd?: boolean;
+  /** ['loss' when loadBestModelAtEnd] metric name with or without the `eval_` prefix. */
+  metricForBestModel?: string;
+  /** [true unless the metric name ends in "loss"] */
+  greaterIsBetter?: boolean;
+  /** Drop the last incomplete training batch [false]. */
+  dataloaderDropLast?: boolean;
+  /** Only compute the loss in evaluate()/predict() [false]. */
+  predictionLossOnly?: boolean;
+  /** Console verbosity: 'error'/'critical' print nothing but errors ['passive' = 'warning']. */
+  logLevel?: 'passive' | 'debug' | 'info' | 'warning' | 'error' | 'critical';
+  /** Name of the run (TensorBoard, logs) [outputDir]. */
+  runName?: string;
+}
+
+const STRATEGIES: readonly IntervalStrategy[] = ['no', 'steps', 'epoch'];
+
+function positiveNumber(field: string, value: number, { integer = false, allowZero = false } = {}): void {
+  const ok =
+    Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && (!integer || Number.isInteger(value));
+  if (!ok) {
+    throw new TrainingArgumentsError(
+      field,
+      `expected a ${allowZero ? 'non-negative' : 'positive'} ${integer ? 'integer' : 'number'}, got ${value}`,
+    );
+  }
+}
+
+function stepsValue(field: string, value: number): void {
+  // Python accepts an integer count or a float ratio in (0, 1).
+  if (!(Number.isFinite(value) && value > 0 && (value < 1 || Number.isInteger(value)))) {
+    throw new TrainingArgumentsError(
+      field,
+      `expected an integer >= 1 or a ratio in (0, 1) of the total training steps, got ${value}`,
+    );
+  }
+}
+
+function strategy(
+  field: string,
+  value: IntervalStrategy | undefined,
+  fallback: IntervalStrategy,
+): IntervalStrategy {
+  const resolved = value ?? fallback;
+  if (!STRATEGIES.includes(resolved)) {
+    throw new TrainingArgumentsError(
+      field,
+      `expected one of ${STRATEGIES.map((s) => `'${s}'`).join(', ')}, got '${resolved}'`,
+    );
+  }
+  return resolved;
+}
+
+/**
+ * transformers' `TrainingArguments`: every option resolved to its Python
+ * default and checked, so mistakes fail here with the field's name instead of
+ * halfway through training.
+ *
+ * @example
+ * const args = new TrainingArguments({ outputDir: 'out', evalStrategy: 'epoch', learningRate: 2e-5 });
+ */
+export class TrainingArguments {
+  readonly outputDir: string;
+  readonly overwriteOutputDir: boolean;
+  readonly evalStrategy: IntervalStrategy;
+  readonly evalSteps: number;
+  readonly loggingStrategy: IntervalStrategy;
+  readonly loggingSteps: number;
+  readonly loggingFirstStep: boolean;
+  readonly saveStrategy: IntervalStrategy;
+  readonly saveSteps: number;
+  readonly saveTotalLimit: number | undefined;
+  readonly saveOnlyModel: boolean;
+  readonly learningRate: number;
+  readonly weightDecay: number;
+  readonly adamBeta1: number;
+  readonly adamBeta2: number;
+  readonly adamEpsilon: number;
+  readonly maxGradNorm: number;
+  readonly numTrainEpochs: number;
+  readonly maxSteps: number;
+  readonly lrSchedulerType: SchedulerType;
+  readonly warmupRatio: number;
+  readonly warmupSteps: number;
+  readonly perDeviceTrainBatchSize: number;
+  readonly perDeviceEvalBatchSize: number;
+  readonly gradientAccumulationSteps: number;
+  readonly seed: number;
+  readonly dataSeed: number | undefined;
+  readonly groupByLength: boolean;
+  readonly lengthColumnName: string;
+  readonly reportTo: ReportTarget[];
+  readonly loggingDir: string | undefined;
+  readonly disableTqdm: boolean;
+  readonly labelNames: string[] | undefined;
+  readonly loadBestModelAtEnd: boolean;
+  readonly metricForBestModel: string | undefined;
+  readonly greaterIsBetter: boolean | undefined;
+  readonly dataloaderDropLast: boolean;
+  readonly predictionLossOnly: boolean;
+  readonly logLevel: NonNullable<TrainingArgumentsOptions['logLevel']>;
+  readonly runName: string;
+
+  constructor(options: TrainingArgumentsOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new TrainingArgumentsError(
+        'outputDir',
+        'TrainingArguments needs an options object with outputDir',
+      );
+    }
+    if (typeof options.outputDir !== 'string' || options.outputDir.length === 0) {
+      throw new TrainingArgumentsError(
+        'outputDir',
+        `expected a non-empty path, got ${JSON.stringify(options.outputDir)}`,
+      );
+    }
+    if (
+      options.evalStrategy !== undefined &&
+      options.evaluationStrategy !== undefined &&
+      options.evalStrategy !== options.evaluationStrategy
+    ) {
+      throw new TrainingArgumentsError(
+        'evalStrategy',
+        'evalStrategy and evaluationStrategy disagree; set only one',
+      );
+    }
+    this.outputDir = options.outputDir;
+    this.overwriteOutputDir = options.overwriteOutputDir ?? false;
+    this.evalStrategy = strategy('evalStrategy', options.evalStrategy ?? options.evaluationStrategy, 'no');
+    this.loggingStrategy = strategy('loggingStrategy', options.loggingStrategy, 'steps');
+    this.saveStrategy = strategy('saveStrategy', options.saveStrategy, 'steps');
+    this.loggingSteps = options.loggingSteps ?? 500;
+    stepsValue('loggingSteps', this.loggingSteps);
+    this.loggingFirstStep = options.loggingFirstStep ?? false;
+    // Python: eval_steps defaults to logging_steps when evaluating by steps.
+    this.evalSteps = options.evalSteps ?? this.loggingSteps;
+    stepsValue('evalSteps', this.evalSteps);
+    this.saveSteps = options.saveSteps ?? 500;
+    stepsValue('saveSteps', this.saveSteps);
+    this.saveTotalLimit = options.saveTotalLimit;
+    if (this.saveTotalLimit !== undefined)
+      positiveNumber('saveTotalLimit', this.saveTotalLimit, { integer: true });
+    this.saveOnlyModel = options.saveOnlyModel ?? false;
+    this.learningRate = options.learningRate ?? 5e-5;
+    positiveNumber('learningRate', this.learningRate, { allowZero: true });
+    this.weightDecay = options.weightDecay ?? 0;
+    positiveNumber('weightDecay', this.weightDecay, { allowZero: true });
+    this.adamBeta1 = options.adamBeta1 ?? 0.9;
+    this.adamBeta2 = options.adamBeta2 ?? 0.999;
+    for (const [field, beta] of [
+      ['adamBeta1', this.adamBeta1],
+      ['adamBeta2', this.adamBeta2],
+    ] as const) {
+      if (!(beta >= 0 && beta < 1))
+        throw new TrainingArgumentsError(field, `expected a value in [0, 1), got ${beta}`);
+    }
+    this.adamEpsilon = options.adamEpsilon ?? 1e-8;
+    positiveNumber('adamEpsilon', this.adamEpsilon, { allowZero: true });
+    this.maxGradNorm = options.maxGradNorm ?? 1.0;
+    positiveNumber('maxGradNorm', this.maxGradNorm, { allowZero: true });
+    this.numTrainEpochs = options.numTrainEpochs ?? 3;
+    positiveNumber('numTrainEpochs', this.numTrainEpochs);
+    this.maxSteps = options.maxSteps ?? -1;
+    if (!(Number.isInteger(this.maxSteps) && (this.maxSteps === -1 || this.maxSteps > 0))) {
+      throw new TrainingArgumentsError(
+        'maxSteps',
+        `expected -1 (use numTrainEpochs) or a positive integer, got ${this.maxSteps}`,
+      );
+    }
+    this.lrSchedulerType = options.lrSchedulerType ?? 'linear';
+    if (!SCHEDULER_TYPES.includes(this.lrSchedulerType)) {
+      throw new TrainingArgumentsError(
+        'lrSchedulerType',
+        `expected one of ${SCHEDULER_TYPES.join(', ')}, got '${this.lrSchedulerType}'`,
+      );
+    }
+    this.warmupRatio = options.warmupRatio ?? 0;
+    if (!(this.warmupRatio >= 0 && this.warmupRatio <= 1)) {
+      throw new TrainingArgumentsError(
+        'warmupRatio',
+        `warmup_ratio must lie in range [0,1], got ${this.warmupRatio}`,
+      );
+    }
+    this.warmupSteps = options.warmupSteps ?? 0;
+    positiveNumber('warmupSteps', this.warmupSteps, { integer: true, allowZero: true });
+    this.perDeviceTrainBatchSize = options.perDeviceTrainBatchSize ?? 8;
+    positiveNumber('perDeviceTrainBatchSize', this.perDeviceTrainBatchSize, { integer: true });
+    this.perDeviceEvalBatchSize = options.perDeviceEvalBatchSize ?? 8;
+    positiveNumber('perDeviceEvalBatchSize', this.perDeviceEvalBatchSize, { integer: true });
+    this.gradientAccumulationSteps = options.gradientAccumulationSteps ?? 1;
+    positiveNumber('gradientAccumulationSteps', this.gradientAccumulationSteps, { integer: true });
+    this.seed = options.seed ?? 42;
+    if (!Number.isSafeInteger(this.seed))
+      throw new TrainingArgumentsError('seed', `expected an integer, got ${this.seed}`);
+    this.dataSeed = options.dataSeed;
+    if (this.dataSeed !== undefined && !Number.isSafeInteger(this.dataSeed)) {
+      throw new TrainingArgumentsError('dataSeed', `expected an integer, got ${this.dataSeed}`);
+    }
+    this.groupByLength = options.groupByLength ?? false;
+    this.lengthColumnName = options.lengthColumnName ?? 'length';
+    const report = options.reportTo ?? 'all';
+    if (report === 'all') this.reportTo = ['jsonl'];
+    else if (report === 'none') this.reportTo = [];
+    else this.reportTo = Array.isArray(report) ? [...report] : [report];
+    for (const target of this.reportTo) {
+      if (target !== 'jsonl' && target !== 'tensorboard') {
+        throw new TrainingArgumentsError(
+          'reportTo',
+          `unknown integration '${target}'; expected 'all', 'none', 'jsonl' or 'tensorboard'`,
+        );
+      }
+    }
+    this.loggingDir = options.loggingDir;
+    this.disableTqdm = options.disableTqdm ?? false;
+    this.labelNames = options.labelNames ? [...options.labelNames] : undefined;
+    this.loadBestModelAtEnd = options.loadBestModelAtEnd ?? false;
+    this.metricForBestModel = options.metricForBestModel ?? (this.loadBestModelAtEnd ? 'loss' : undefined);
+    this.greaterIsBetter =
+      options.greaterIsBetter ??
+      (this.metricForBestModel !== undefined ? !this.metricForBestModel.endsWith('loss') : undefined);
+    this.dataloaderDropLast = options.dataloaderDropLast ?? false;
+    this.predictionLossOnly = options.predictionLossOnly ?? false;
+    this.logLevel = options.logLevel ?? 'passive';
+    this.runName = options.runName ?? this.outputDir;
+    if (this.loadBestModelAtEnd) {
+      if (this.evalStrategy !== this.saveStrategy) {
+        throw new TrainingArgumentsError(
+          'loadBestModelAtEnd',
+          `requires the save and eval strategy to match, but found evalStrategy '${this.evalStrategy}' and saveStrategy '${this.saveStrategy}'`,
+        );
+      }
+      if (this.evalStrategy === 'no') {
+        throw new TrainingArgumentsError(
+          'loadBestModelAtEnd',
+          "needs evaluation: set evalStrategy (and saveStrategy) to 'steps' or 'epoch'",
+        );
+      }
+      if (
+        this.evalStrategy === 'steps' &&
+        this.evalSteps >= 1 &&
+        this.saveSteps >= 1 &&
+        this.saveSteps % this.evalSteps !== 0
+      ) {
+        throw new TrainingArgumentsError(
+          'loadBestModelAtEnd',
+          `requires the saving steps to be a round multiple of the evaluation steps, but found saveSteps ${this.saveSteps}, which is not a round multiple of evalSteps ${this.evalSteps}`,
+        );
+      }
+    }
+  }
+
+  /** Python `get_warmup_steps`: warmupSteps if set, else ceil(ratio * total). */
+  getWarmupSteps(numTrainingSteps: number): number {
+    return this.warmupSteps > 0 ? this.warmupSteps : Math.ceil(numTrainingSteps * this.warmupRatio);
+  }
+
+  /** Train batch size across all processes (Python `train_batch_size` × world size). */
+  get trainBatchSize(): number {
+    return this.perDeviceTrainBatchSize;
+  }
+
+  /** A copy with some fields changed (re-validated). */
+  with(changes: Partial<TrainingArgumentsOptions>): TrainingArguments {
+    return new TrainingArguments({ ...this.toOptions(), ...changes });
+  }
+
+  /** The options this object was resolved to (camelCase). */
+  toOptions(): TrainingArgumentsOptions {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this)) if (value !== undefined) out[key] = value;
+    return out as unknown as TrainingArgumentsOptions;
+  }
+
+  /** Python `to_dict()` field names (snake_case), what `training_args.json` holds. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this)) {
+      const snake =
+        key === 'evalStrategy' ? 'evaluation_strategy' : key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      out[snake] = value === undefined ? null : value;
+    }
+    out.train_batch_size = this.trainBatchSize;
+    return out;
+  }
+}
