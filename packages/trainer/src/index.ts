@@ -81,3 +81,14 @@ export {
   TrainingArguments,
   type TrainingArgumentsOptions,
 } from './training-arguments.js';
+export {
+  AcceleratedScheduler,
+  Accelerator,
+  type AcceleratorOptions,
+  type Prepared,
+  PreparedDataLoader,
+} from './accelerator.js';
+export type { Gatherable } from './host-array.js';
+export { parseLaunchArgs } from './launch-args.js';
+export { findFreePort, LaunchError, type LaunchOptions, type LaunchResult, launch } from './launcher.js';
+export { ProcessGroup, type ProcessGroupOptions } from './process-group.js';

@@ -1,0 +1,133 @@
+// Data parallel over 2 CPU processes on loopback, against a 1-process run with the combined batch.
+import '@tensorflow/tfjs-backend-cpu';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AutoModelForSequenceClassification } from '@ner/models';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AdamW, LaunchError, launch } from '../src/index.js';
+import { maxAbsDiff, type OracleBatch, oracleDir, readJson } from './oracle.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const worker = join(here, 'fixtures', 'dp-worker.mjs');
+
+beforeAll(async () => {
+  if (!existsSync(join(here, '..', 'dist', 'index.js'))) {
+    throw new Error(
+      'The multi-process tests run the built package: run `npx tsup` in packages/trainer first.',
+    );
+  }
+  await tf.setBackend('cpu');
+});
+
+function combinedRows(batches: OracleBatch[], k: number) {
+  const a = batches[k % batches.length]!;
+  const b = batches[(k + 1) % batches.length]!;
+  const pick = <T>(rows: (x: OracleBatch) => T[]) => [rows(a)[0]!, rows(a)[1]!, rows(b)[0]!, rows(b)[1]!];
+  return {
+    inputIds: tf.tensor2d(
+      pick((x) => x.input_ids),
+      undefined,
+      'int32',
+    ),
+    attentionMask: tf.tensor2d(
+      pick((x) => x.attention_mask),
+      undefined,
+      'int32',
+    ),
+    tokenTypeIds: tf.tensor2d(
+      pick((x) => x.token_type_ids!),
+      undefined,
+      'int32',
+    ),
+    labels: tf.tensor1d(
+      pick((x) => x.labels as number[]),
+      'int32',
+    ),
+  };
+}
+
+describe('Accelerator over 2 processes', () => {
+  it('reaches the parameters of a 1-process run on the combined batch (1e-5)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ner-dp-'));
+    const modelDir = oracleDir('bert-seq-cls');
+    const batchesPath = oracleDir('bert-seq-cls', 'train', 'batches.json');
+    await launch({
+      numProcesses: 2,
+      script: worker,
+      args: ['train', out, modelDir, batchesPath],
+      stdio: 'pipe',
+    });
+
+    const model = await AutoModelForSequenceClassification.fromPretrained(modelDir);
+    const optimizer = new AdamW(model.namedParameters(), { lr: 1e-3, weightDecay: 0.01 });
+    const batches = readJson<OracleBatch[]>('bert-seq-cls', 'train', 'batches.json');
+    for (let step = 0; step < 3; step++) {
+      const batch = combinedRows(batches, step);
+      const { loss, grads } = model.computeGradients(batch, { training: false });
+      optimizer.step(grads);
+      tf.dispose([loss, ...grads.values(), ...Object.values(batch)]);
+    }
+    const { parseSafetensors, entryToFloat32 } = await import('@ner/models');
+    const path = join(out, 'params.safetensors');
+    const saved = parseSafetensors(readFileSync(path), path);
+    let worst = 0;
+    for (const [name, variable] of model.namedParameters()) {
+      worst = Math.max(
+        worst,
+        maxAbsDiff(entryToFloat32(saved.tensors.get(name)!, name), variable.dataSync()),
+      );
+    }
+    expect(worst).toBeLessThan(1e-5);
+    // The weights did move (the comparison is not vacuous).
+    const initial = readFileSync(join(modelDir, 'model.safetensors'));
+    const first = parseSafetensors(initial, 'initial');
+    const name = 'classifier.weight';
+    expect(
+      maxAbsDiff(entryToFloat32(first.tensors.get(name)!, name), model.parameters.get(name)!.dataSync()),
+    ).toBeGreaterThan(1e-4);
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('pads different sequence lengths with -100 and gathers every sample exactly once', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ner-dp-'));
+    await launch({ numProcesses: 2, script: worker, args: ['eval', out], stdio: 'pipe' });
+    const steps = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8')) as {
+      shape: number[];
+      data: number[];
+    }[];
+    // 5 samples, batch 2, 2 processes: step 1 = samples 0,1 | 2,3; step 2 = sample 4 (+ 3 repeats, dropped).
+    // Step 1: widths 3 (rank 0) and 5 (rank 1) → padded to 5. Step 2: rank 0 holds sample 4 (length 6).
+    expect(steps.map((s) => s.shape)).toEqual([
+      [4, 5],
+      [1, 6],
+    ]);
+    const ids: number[] = [];
+    for (const { shape, data } of steps) {
+      const width = shape[1]!;
+      for (let r = 0; r < shape[0]!; r++) {
+        const row = data.slice(r * width, (r + 1) * width);
+        const id = row[0]!;
+        ids.push(id);
+        // Sample id has length 2 + id, the rest is -100 padding.
+        expect(row).toEqual([...Array(2 + id).fill(id), ...Array(width - 2 - id).fill(-100)]);
+      }
+    }
+    expect(ids.sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("stops the other workers and reports the failing rank's error", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ner-dp-'));
+    const error = await launch({
+      numProcesses: 2,
+      script: worker,
+      args: ['crash', out],
+      stdio: 'pipe',
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(LaunchError);
+    expect(String(error.message)).toMatch(/rank 1/);
+  });
+});
