@@ -54,10 +54,11 @@ export class FramedSocket {
   private onData(data: Buffer): void {
     this.chunks.push(data);
     this.buffered += data.length;
+    // Join chunks only once a whole frame has arrived: joining on every chunk would copy a
+    // large frame over and over (quadratic in its size).
     while (this.buffered >= 4) {
-      const head = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-      this.chunks = [head];
-      const length = head.readUInt32LE(0);
+      if (this.chunks[0]!.length < 4) this.chunks = [Buffer.concat(this.chunks)];
+      const length = this.chunks[0]!.readUInt32LE(0);
       if (length > MAX_FRAME_BYTES) {
         this.fail(
           new CollectiveError(
@@ -68,8 +69,9 @@ export class FramedSocket {
         return;
       }
       if (this.buffered < 4 + length) return;
-      const frame = new Uint8Array(head.subarray(4, 4 + length));
-      const rest = head.subarray(4 + length);
+      const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+      const frame = new Uint8Array(all.subarray(4, 4 + length));
+      const rest = all.subarray(4 + length);
       this.chunks = rest.length > 0 ? [rest] : [];
       this.buffered = rest.length;
       const waiter = this.waiters.shift();

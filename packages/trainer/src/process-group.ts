@@ -175,7 +175,7 @@ export class ProcessGroup {
             `allReduce: rank ${i + 1} sent ${frame.byteLength / 4} values, rank 0 has ${values.length}`,
           );
         }
-        const other = new Float32Array(frame.slice().buffer);
+        const other = asFloat32(frame);
         for (let j = 0; j < sum.length; j++) sum[j]! += other[j]!;
       });
       const scale = op === 'mean' ? 1 / this.worldSize : 1;
@@ -193,7 +193,7 @@ export class ProcessGroup {
         `allReduce: rank 0 answered with ${frame.byteLength / 4} values, this rank sent ${values.length}`,
       );
     }
-    return new Float32Array(frame.slice().buffer);
+    return asFloat32(frame);
   }
 
   /** Rank `root`'s payload on every rank (only rank 0 is supported as root). */
@@ -244,4 +244,11 @@ function unpackFrames(packed: Uint8Array, count: number): Uint8Array[] {
     offset += length;
   }
   return out;
+}
+
+/** A float32 view of a frame, copying only when the bytes are not 4-byte aligned. */
+function asFloat32(frame: Uint8Array): Float32Array {
+  if (frame.byteOffset % 4 === 0)
+    return new Float32Array(frame.buffer, frame.byteOffset, frame.byteLength / 4);
+  return new Float32Array(frame.slice().buffer);
 }
