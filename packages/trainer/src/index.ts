@@ -61,7 +61,7 @@ export {
   PrinterCallback,
   ProgressCallback,
 } from './logging-callbacks.js';
-export { toModelInputs } from './model-batch.js';
+export { type ModelInputs, toModelInputs } from './model-batch.js';
 export { padAndConcatenate } from './nested-concat.js';
 export { roundTo, speedMetrics } from './speed-metrics.js';
 export { crc32c, SummaryWriter, TensorBoardCallback } from './tensorboard.js';

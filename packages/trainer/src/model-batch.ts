@@ -29,6 +29,14 @@ function toTensor(value: Field, key: string): tf.Tensor {
   );
 }
 
+/** Model inputs as tfjs tensors, under the models' camelCase names. */
+export interface ModelInputs {
+  inputIds: tf.Tensor;
+  attentionMask?: tf.Tensor;
+  tokenTypeIds?: tf.Tensor;
+  labels?: tf.Tensor;
+}
+
 /**
  * Turns a collated batch (Python keys `input_ids`, `attention_mask`,
  * `token_type_ids`, `labels`/`label`, or the models' camelCase keys) into
@@ -38,7 +46,7 @@ function toTensor(value: Field, key: string): tf.Tensor {
 export function toModelInputs(
   batch: Record<string, unknown>,
   labelNames: readonly string[] = ['labels', 'label'],
-): Record<string, tf.Tensor> {
+): ModelInputs {
   if (batch === null || typeof batch !== 'object')
     throw new TrainerError(`expected a batch object, got ${batch}`);
   const out: Record<string, tf.Tensor> = {};
@@ -56,10 +64,10 @@ export function toModelInputs(
     tf.dispose(Object.values(out));
     throw new TrainerError(`batch has no 'input_ids' (keys: ${Object.keys(batch).join(', ')})`);
   }
-  return out;
+  return out as unknown as ModelInputs;
 }
 
 /** Rows in a batch (dim 0 of input_ids). */
-export function batchRows(inputs: Record<string, tf.Tensor>): number {
-  return inputs.inputIds?.shape[0] ?? 0;
+export function batchRows(inputs: ModelInputs): number {
+  return inputs.inputIds.shape[0] ?? 0;
 }
