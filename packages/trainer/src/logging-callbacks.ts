@@ -42,7 +42,7 @@ export class ProgressCallback implements TrainerCallback {
 
   onTrainBegin = (args: TrainingArguments, state: TrainerState): void => {
     this.started = performance.now();
-    if (quiet(args) || !this.tty) return;
+    if (quiet(args) || !this.tty || !state.isWorldProcessZero) return;
     this.bar = new cliProgress.SingleBar(
       {
         format: ' {bar} {value}/{total} [{duration_formatted}<{eta_formatted}, {speed} it/s, loss {loss}]',
@@ -56,7 +56,7 @@ export class ProgressCallback implements TrainerCallback {
   };
 
   onStepEnd = (args: TrainingArguments, state: TrainerState): void => {
-    if (quiet(args)) return;
+    if (quiet(args) || !state.isWorldProcessZero) return;
     const elapsed = (performance.now() - this.started) / 1000;
     const rate = state.globalStep / Math.max(elapsed, 1e-9);
     if (this.bar) {
@@ -83,7 +83,7 @@ export class ProgressCallback implements TrainerCallback {
     extras: CallbackExtras,
   ): void => {
     if (extras.logs?.loss !== undefined) this.lastLoss = extras.logs.loss;
-    if (quiet(args) || extras.logs === undefined) return;
+    if (quiet(args) || extras.logs === undefined || !_state.isWorldProcessZero) return;
     const { step: _step, ...shown } = extras.logs;
     if (this.bar) {
       // Print above the bar, as tqdm.write does.

@@ -1,7 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CollateFn, DataLoader, HostTensor, type RowSource } from '@ner/collate';
+import { type CollateFn, HostTensor, type RowSource, rowAt, rowCount } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
+import { Accelerator, type PreparedDataLoader } from './accelerator.js';
 import { AdamW } from './adamw.js';
 import { CallbackHandler, type TrainerCallback, TrainerControl } from './callbacks.js';
 import {
@@ -21,6 +22,7 @@ import { CheckpointError, NonFiniteLossError, TrainerError } from './errors.js';
 import { JsonlLoggerCallback, PrinterCallback, ProgressCallback } from './logging-callbacks.js';
 import { toModelInputs } from './model-batch.js';
 import { padAndConcatenate } from './nested-concat.js';
+import { toHost } from './host-array.js';
 import { nameRuleParameterGroups, trainerParameterGroups } from './parameter-groups.js';
 import { getScheduler, type LambdaLR } from './schedules.js';
 import { roundTo, speedMetrics } from './speed-metrics.js';
@@ -62,6 +64,11 @@ export interface TrainerOptions<Row = unknown> {
   callbacks?: TrainerCallback[];
   /** `[optimizer, scheduler]` to use instead of the default AdamW + `lrSchedulerType`. */
   optimizers?: [AdamW | undefined, LambdaLR | undefined];
+  /**
+   * The process group to train in; default `new Accelerator()`, which joins the processes
+   * started by `ner-launch` (RANK / WORLD_SIZE) or runs alone.
+   */
+  accelerator?: Accelerator;
 }
 
 /** Result of {@link Trainer.train} (Python `TrainOutput`). */
@@ -92,6 +99,8 @@ export class Trainer<Row = unknown> {
   readonly state = new TrainerState();
   readonly control = new TrainerControl();
   readonly callbackHandler: CallbackHandler;
+  /** Data parallelism: sharded loaders, averaged gradients, gathered predictions. */
+  readonly accelerator: Accelerator;
   trainDataset: RowSource<Row> | undefined;
   evalDataset: RowSource<Row> | undefined;
   readonly computeMetrics: ComputeMetrics | undefined;
@@ -117,6 +126,9 @@ export class Trainer<Row = unknown> {
     this.processingClass = options.processingClass ?? options.tokenizer;
     this.optimizer = options.optimizers?.[0];
     this.lrScheduler = options.optimizers?.[1];
+    this.accelerator = options.accelerator ?? new Accelerator();
+    this.state.isWorldProcessZero = this.accelerator.isMainProcess;
+    this.state.isLocalProcessZero = this.accelerator.isLocalMainProcess;
     const defaults: TrainerCallback[] = [];
     if (this.args.reportTo.includes('jsonl')) defaults.push(new JsonlLoggerCallback());
     if (this.args.reportTo.includes('tensorboard')) defaults.push(new TensorBoardCallback());
@@ -139,8 +151,12 @@ export class Trainer<Row = unknown> {
     this.callbackHandler.add(callback);
   }
 
-  private trainLoader(dataset: RowSource<Row>): DataLoader<Row, unknown> {
-    return new DataLoader<Row, unknown>(dataset, {
+  private trainLoader(dataset: RowSource<Row>): PreparedDataLoader<Row, unknown> {
+    const lengthColumn = this.args.lengthColumnName;
+    const lengths =
+      this.args.groupByLength && lengthColumn !== 'length' ? columnLengths(dataset, lengthColumn) : undefined;
+    return this.accelerator.prepareDataLoader<Row, unknown>(dataset, {
+      ...(lengths !== undefined ? { lengths } : {}),
       batchSize: this.args.perDeviceTrainBatchSize,
       shuffle: true,
       seed: this.args.dataSeed ?? this.args.seed,
@@ -150,8 +166,8 @@ export class Trainer<Row = unknown> {
     });
   }
 
-  private evalLoader(dataset: RowSource<Row>): DataLoader<Row, unknown> {
-    return new DataLoader<Row, unknown>(dataset, {
+  private evalLoader(dataset: RowSource<Row>): PreparedDataLoader<Row, unknown> {
+    return this.accelerator.prepareDataLoader<Row, unknown>(dataset, {
       batchSize: this.args.perDeviceEvalBatchSize,
       ...(this.collateFn !== undefined ? { collateFn: this.collateFn } : {}),
     });
@@ -205,7 +221,7 @@ export class Trainer<Row = unknown> {
     if (batchesPerEpoch === 0) throw new TrainerError('Trainer: the training dataloader is empty.');
     const accum = args.gradientAccumulationSteps;
     const updatesPerEpoch = Math.max(Math.ceil(batchesPerEpoch / accum), 1);
-    const totalTrainBatchSize = args.perDeviceTrainBatchSize * accum;
+    const totalTrainBatchSize = args.perDeviceTrainBatchSize * accum * this.accelerator.numProcesses;
     let maxSteps: number;
     let numTrainEpochs: number;
     let numTrainSamples: number;
@@ -219,10 +235,14 @@ export class Trainer<Row = unknown> {
       numTrainSamples = loader.numRows * args.numTrainEpochs;
     }
     this.createOptimizerAndScheduler(maxSteps);
+    // Every process starts from rank 0's weights (DDP's initial broadcast).
+    await this.accelerator.broadcastParameters(this.model);
     const optimizer = this.optimizer!;
     const scheduler = this.lrScheduler!;
     const state = this.state;
     Object.assign(state, new TrainerState());
+    state.isWorldProcessZero = this.accelerator.isMainProcess;
+    state.isLocalProcessZero = this.accelerator.isLocalMainProcess;
     state.maxSteps = maxSteps;
     state.numTrainEpochs = numTrainEpochs;
     state.trainBatchSize = args.perDeviceTrainBatchSize;
@@ -253,7 +273,7 @@ export class Trainer<Row = unknown> {
         grads = accumulateGrads(grads, micro);
         accumulated += 1;
         if (accumulated === accum || step === batchesPerEpoch - 1) {
-          this.optimizerStep(grads, optimizer, scheduler);
+          await this.optimizerStep(grads, optimizer, scheduler);
           grads = undefined;
           accumulated = 0;
           state.globalStep += 1;
@@ -273,7 +293,7 @@ export class Trainer<Row = unknown> {
     if (args.loadBestModelAtEnd && state.bestModelCheckpoint !== null) {
       await loadModelWeights(state.bestModelCheckpoint, this.model.namedParameters());
     }
-    this.totalLossScalar += this.trLoss;
+    this.totalLossScalar += await this.meanOverProcesses(this.trLoss);
     this.trLoss = 0;
     const trainLoss = this.totalLossScalar / Math.max(state.globalStep, 0.001);
     const metrics: Record<string, number> = {
@@ -315,8 +335,13 @@ export class Trainer<Row = unknown> {
     return scaled;
   }
 
-  private optimizerStep(grads: Map<string, tf.Tensor>, optimizer: AdamW, scheduler: LambdaLR): void {
-    let use = grads;
+  private async optimizerStep(
+    grads: Map<string, tf.Tensor>,
+    optimizer: AdamW,
+    scheduler: LambdaLR,
+  ): Promise<void> {
+    let use = await this.accelerator.reduceGradients(grads);
+    grads = use;
     this.lastGradNorm = undefined;
     if (this.args.maxGradNorm > 0) {
       const clipped = clipGradNorm(grads, this.args.maxGradNorm);
@@ -327,6 +352,13 @@ export class Trainer<Row = unknown> {
     optimizer.step(use);
     scheduler.step();
     tf.dispose([...use.values()]);
+  }
+
+  /** Mean of a per-process number over all processes (the number itself when alone). */
+  private async meanOverProcesses(value: number): Promise<number> {
+    if (this.accelerator.numProcesses === 1) return value;
+    const group = await this.accelerator.connect();
+    return (await group.allReduce(Float32Array.of(value), 'mean'))[0]!;
   }
 
   private labelNames(): string[] {
@@ -356,12 +388,14 @@ export class Trainer<Row = unknown> {
   private async maybeLogSaveEvaluate(): Promise<void> {
     const { control, state } = this;
     if (control.shouldLog && state.globalStep > this.globalStepLastLogged) {
+      // Python logs the mean over processes of each process's running loss.
+      const trLoss = await this.meanOverProcesses(this.trLoss);
       const logs: LogEntry = {
-        loss: roundTo(this.trLoss / (state.globalStep - this.globalStepLastLogged), 4),
+        loss: roundTo(trLoss / (state.globalStep - this.globalStepLastLogged), 4),
       };
       if (this.lastGradNorm !== undefined) logs.grad_norm = this.lastGradNorm;
       logs.learning_rate = this.lrScheduler!.getLastLr()[0]!;
-      this.totalLossScalar += this.trLoss;
+      this.totalLossScalar += trLoss;
       this.trLoss = 0;
       this.globalStepLastLogged = state.globalStep;
       this.log(logs);
@@ -423,31 +457,41 @@ export class Trainer<Row = unknown> {
     let lossSum = 0;
     let lossCount = 0;
     let numSamples = 0;
+    const accelerator = this.accelerator;
     for (const batch of loader) {
       const inputs = toModelInputs(batch as AnyBatch, this.labelNames());
-      const rows = inputs.inputIds!.shape[0]!;
-      numSamples += rows;
+      const rows = inputs.inputIds.shape[0]!;
       try {
         const [logits, loss] = tf.tidy(() => {
           const out = this.model.forward(inputs as never, { training: false });
           return [tf.keep(out.logits), out.loss ? tf.keep(out.loss) : undefined] as const;
         });
         if (loss !== undefined) {
-          lossSum += loss.dataSync()[0]! * rows;
-          lossCount += rows;
-          loss.dispose();
+          // Python repeats the batch loss per sample and gathers it, so eval_loss weighs batches by size.
+          const perSample = tf.fill([rows], loss.dataSync()[0]!);
+          const gathered = toHost(await accelerator.gatherForMetrics(perSample));
+          for (const value of gathered.data) lossSum += value;
+          lossCount += gathered.data.length;
+          tf.dispose([perSample, loss]);
         }
+        // Processes may hold different sequence lengths: pad to the longest with -100, then gather.
+        const gatheredLogits = toHost(
+          await accelerator.gatherForMetrics(
+            logits.rank > 1
+              ? await accelerator.padAcrossProcesses(logits, { dim: 1, padIndex: -100 })
+              : logits,
+          ),
+        );
+        numSamples += gatheredLogits.shape[0]!;
         if (!this.args.predictionLossOnly) {
-          predictions.push(new HostTensor(logits.dataSync() as Float32Array, [...logits.shape], 'float32'));
+          predictions.push(gatheredLogits);
           const label = inputs.labels;
           if (label !== undefined) {
-            const data =
-              label.dtype === 'float32'
-                ? (label.dataSync() as Float32Array)
-                : Int32Array.from(label.dataSync());
-            labels.push(
-              new HostTensor(data, [...label.shape], label.dtype === 'float32' ? 'float32' : 'int32'),
-            );
+            const padded =
+              label.rank > 1
+                ? await accelerator.padAcrossProcesses(label, { dim: 1, padIndex: -100 })
+                : label;
+            labels.push(toHost(await accelerator.gatherForMetrics(padded)));
           }
         }
         logits.dispose();
@@ -493,31 +537,35 @@ export class Trainer<Row = unknown> {
         state.bestModelCheckpoint = dir;
       }
     }
-    await mkdir(args.outputDir, { recursive: true });
-    await writeFolderAtomic(dir, async (tmp) => {
-      await this.model.savePretrained(tmp);
-      await this.processingClass?.savePretrained(tmp);
-      if (!args.saveOnlyModel) {
-        if (this.optimizer) await saveOptimizer(tmp, this.optimizer);
-        if (this.lrScheduler) await saveScheduler(tmp, this.lrScheduler);
+    // Only the main process writes; the others wait so nobody reads a checkpoint before it exists.
+    if (this.accelerator.isMainProcess) {
+      await mkdir(args.outputDir, { recursive: true });
+      await writeFolderAtomic(dir, async (tmp) => {
+        await this.model.savePretrained(tmp);
+        await this.processingClass?.savePretrained(tmp);
+        if (!args.saveOnlyModel) {
+          if (this.optimizer) await saveOptimizer(tmp, this.optimizer);
+          if (this.lrScheduler) await saveScheduler(tmp, this.lrScheduler);
+          await writeFile(
+            join(tmp, CHECKPOINT_FILES.rng),
+            `${JSON.stringify({ seed: args.seed, scheme: 'dropout seed = f(seed, epoch, step)', global_step: state.globalStep })}\n`,
+          );
+        }
+        await writeFile(join(tmp, CHECKPOINT_FILES.trainerState), state.toJSONString());
         await writeFile(
-          join(tmp, CHECKPOINT_FILES.rng),
-          `${JSON.stringify({ seed: args.seed, scheme: 'dropout seed = f(seed, epoch, step)', global_step: state.globalStep })}\n`,
+          join(tmp, CHECKPOINT_FILES.trainingArgs),
+          `${JSON.stringify(args.toJSON(), null, 2)}\n`,
         );
-      }
-      await writeFile(join(tmp, CHECKPOINT_FILES.trainerState), state.toJSONString());
-      await writeFile(
-        join(tmp, CHECKPOINT_FILES.trainingArgs),
-        `${JSON.stringify(args.toJSON(), null, 2)}\n`,
+      });
+      await rotateCheckpoints(
+        args.outputDir,
+        args.saveTotalLimit,
+        state.bestModelCheckpoint,
+        args.loadBestModelAtEnd,
       );
-    });
+    }
+    await this.accelerator.waitForEveryone();
     await this.callbackHandler.call('onSave', args, state, this.control, { checkpoint: dir });
-    await rotateCheckpoints(
-      args.outputDir,
-      args.saveTotalLimit,
-      state.bestModelCheckpoint,
-      args.loadBestModelAtEnd,
-    );
     return dir;
   }
 
@@ -561,6 +609,20 @@ export class Trainer<Row = unknown> {
   dispose(): void {
     this.optimizer?.dispose();
   }
+}
+
+/** The lengths stored in a column, for `groupByLength` with a custom `lengthColumnName`. */
+function columnLengths(dataset: RowSource<unknown>, column: string): number[] {
+  const count = rowCount(dataset);
+  const out: number[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const value = (rowAt(dataset, i) as Record<string, unknown>)[column];
+    if (typeof value !== 'number') {
+      throw new TrainerError(`groupByLength: row ${i} has no numeric '${column}' column (lengthColumnName)`);
+    }
+    out[i] = value;
+  }
+  return out;
 }
 
 function accumulateGrads(
