@@ -208,12 +208,9 @@ export function getScheduler(
     }
   }
   // polynomial decays to an absolute lr_end, relative to the optimizer's default lr in Python.
+  const defaultLr = (optimizer as { defaults?: { lr?: number } }).defaults?.lr;
   const lambdas = optimizer.paramGroups.map((group) =>
-    scheduleLambda(
-      type,
-      options,
-      type === 'polynomial' ? (optimizer.paramGroups[0]?.initialLr ?? group.initialLr) : 1,
-    ),
+    scheduleLambda(type, options, type === 'polynomial' ? (defaultLr ?? group.initialLr) : 1),
   );
   return new LambdaLR(optimizer, lambdas);
 }

@@ -269,7 +269,10 @@ export class Trainer<Row = unknown> {
         if (accumulated === 0) await this.callbackHandler.call('onStepBegin', args, state, this.control);
         // Dropout masks depend only on (seed, epoch, step), so a resumed run draws the same ones.
         this.model.setSeed?.((args.seed * 7919 + epoch * 1_000_003 + step) >>> 0);
-        const micro = this.trainingStep(batch as AnyBatch, accum, state.globalStep + 1);
+        // The epoch's last update may gather fewer micro-batches; average over those it has.
+        const fullGroupsEnd = Math.floor(batchesPerEpoch / accum) * accum;
+        const groupSize = step >= fullGroupsEnd ? batchesPerEpoch - fullGroupsEnd : accum;
+        const micro = this.trainingStep(batch as AnyBatch, groupSize, state.globalStep + 1);
         grads = accumulateGrads(grads, micro);
         accumulated += 1;
         if (accumulated === accum || step === batchesPerEpoch - 1) {
