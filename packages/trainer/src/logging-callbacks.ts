@@ -49,6 +49,8 @@ export class ProgressCallback implements TrainerCallback {
         hideCursor: true,
         clearOnComplete: false,
         etaBuffer: 20,
+        // tqdm draws on stderr, so stdout stays clean for the script's own output.
+        stream: process.stderr,
       },
       cliProgress.Presets.shades_classic,
     );

@@ -1,5 +1,6 @@
 // Data parallel over 2 CPU processes on loopback, against a 1-process run with the combined batch.
 import '@tensorflow/tfjs-backend-cpu';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -117,6 +118,17 @@ describe('Accelerator over 2 processes', () => {
       }
     }
     expect(ids.sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('ner-launch (the bin) exits non-zero naming the failing rank', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ner-dp-'));
+    const bin = join(here, '..', 'dist', 'ner-launch.js');
+    const result = spawnSync(process.execPath, [bin, '--num-processes', '2', worker, 'crash', out], {
+      encoding: 'utf8',
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/rank 1 failed/);
+    expect(result.stderr).toMatch(/worker 1 exploded on purpose/);
   });
 
   it("stops the other workers and reports the failing rank's error", async () => {

@@ -1,0 +1,82 @@
+import '@tensorflow/tfjs-backend-cpu';
+import { HostTensor } from '@ner/collate';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { Accelerator } from './accelerator.js';
+import { AdamW } from './adamw.js';
+import { findFreePort } from './launcher.js';
+import { ProcessGroup } from './process-group.js';
+import { getScheduler } from './schedules.js';
+
+// Two "processes" in one: two Accelerators over a real loopback group.
+async function pair(): Promise<[Accelerator, Accelerator]> {
+  const masterPort = await findFreePort();
+  const groups = await Promise.all(
+    [0, 1].map((rank) => ProcessGroup.connect({ rank, worldSize: 2, masterPort })),
+  );
+  return [new Accelerator({ processGroup: groups[0] }), new Accelerator({ processGroup: groups[1] })];
+}
+
+describe('Accelerator (2 ranks in one process)', () => {
+  it('knows its place and steps prepared schedulers once per process', async () => {
+    await tf.setBackend('cpu');
+    const [a, b] = await pair();
+    expect([a.isMainProcess, b.isMainProcess, a.numProcesses, b.processIndex]).toEqual([true, false, 2, 1]);
+    const w = tf.variable(tf.scalar(1));
+    const optimizer = new AdamW([['w', w]], { lr: 1 });
+    const scheduler = getScheduler('linear', optimizer, { numWarmupSteps: 0, numTrainingSteps: 10 });
+    const [prepared] = await a.prepare(scheduler);
+    prepared.step();
+    expect(prepared.getLastLr()[0]).toBeCloseTo(0.8, 12);
+    await Promise.all([a.endTraining(), b.endTraining()]);
+    optimizer.dispose();
+    w.dispose();
+  });
+
+  it('gathers, pads, reduces and averages gradients', async () => {
+    const [a, b] = await pair();
+    const both = <T>(fa: (x: Accelerator) => Promise<T>, fb: (x: Accelerator) => Promise<T>) =>
+      Promise.all([fa(a), fb(b)]);
+    const [g0, g1] = await both(
+      (x) => x.gather(tf.tensor2d([[1, 2]], undefined, 'int32')),
+      (x) => x.gather(tf.tensor2d([[3, 4]], undefined, 'int32')),
+    );
+    expect(g0.arraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(g1.arraySync()).toEqual(g0.arraySync());
+    const [p0, p1] = await both(
+      (x) =>
+        x.padAcrossProcesses(new HostTensor(Int32Array.from([7, 7]), [1, 2], 'int32'), {
+          dim: 1,
+          padIndex: -100,
+        }),
+      (x) =>
+        x.padAcrossProcesses(new HostTensor(Int32Array.from([8, 8, 8]), [1, 3], 'int32'), {
+          dim: 1,
+          padIndex: -100,
+        }),
+    );
+    expect([...p0.data]).toEqual([7, 7, -100]);
+    expect([...p1.data]).toEqual([8, 8, 8]);
+    const [r0] = await both(
+      (x) => x.reduce(tf.tensor1d([1, 2]), 'mean'),
+      (x) => x.reduce(tf.tensor1d([3, 6]), 'mean'),
+    );
+    expect([...r0.dataSync()]).toEqual([2, 4]);
+    const [m0, m1] = await both(
+      (x) => x.reduceGradients(new Map([['w', tf.tensor1d([1, 0])]])),
+      (x) => x.reduceGradients(new Map([['w', tf.tensor1d([0, 1])]])),
+    );
+    expect([...m0.get('w')!.dataSync()]).toEqual([0.5, 0.5]);
+    expect([...m1.get('w')!.dataSync()]).toEqual([0.5, 0.5]);
+    await expect(
+      both(
+        (x) => x.gather(tf.tensor2d([[1, 2]])),
+        (x) => x.gather(tf.tensor2d([[1, 2, 3]])),
+      ),
+    ).rejects.toThrow(/padAcrossProcesses/);
+    await Promise.all([a.endTraining(), b.endTraining()]);
+  });
+});
