@@ -9,8 +9,8 @@ const { ProcessGroup, findFreePort, launch } = trainer;
 
 const REPEATS = 8;
 
-if (process.env.NER_BENCH_WORKER === '1') {
-  const megabytes = Number(process.env.NER_BENCH_MB);
+if (process.argv[2] === '--worker') {
+  const megabytes = Number(process.argv[3]);
   const group = await ProcessGroup.fromEnv();
   const values = new Float32Array((megabytes * 2 ** 20) / 4).fill(group.rank + 1);
   await group.allReduce(values, 'mean'); // warm-up
@@ -55,14 +55,18 @@ const megabytes = Number(process.argv[3] ?? 16);
 const result = await launch({
   numProcesses,
   script: new URL(import.meta.url).pathname,
-  env: { NER_BENCH_WORKER: '1', NER_BENCH_MB: String(megabytes) },
+  args: ['--worker', String(megabytes)],
   stdio: 'pipe',
 });
 const { seconds, bytes } = JSON.parse(result.stdout[0].trim().split('\n').pop());
 const rawSeconds = await rawTcp(megabytes * 2 ** 20);
 const mbps = bytes / seconds / 2 ** 20;
 const rawMbps = (megabytes * 2 ** 20 * REPEATS) / rawSeconds / 2 ** 20;
-console.log(`all-reduce (mean) of ${megabytes} MiB float32 across ${numProcesses} processes, ${REPEATS} rounds`);
-console.log(`  ner ProcessGroup: ${(seconds / REPEATS * 1000).toFixed(1)} ms per all-reduce, ${mbps.toFixed(0)} MiB/s (buffer size / time)`);
+console.log(
+  `all-reduce (mean) of ${megabytes} MiB float32 across ${numProcesses} processes, ${REPEATS} rounds`,
+);
+console.log(
+  `  ner ProcessGroup: ${((seconds / REPEATS) * 1000).toFixed(1)} ms per all-reduce, ${mbps.toFixed(0)} MiB/s (buffer size / time)`,
+);
 console.log(`  raw loopback TCP, one stream, same bytes: ${rawMbps.toFixed(0)} MiB/s`);
 console.log(`  ratio all-reduce / raw stream: ${(mbps / rawMbps).toFixed(2)}`);

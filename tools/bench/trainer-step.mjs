@@ -26,10 +26,16 @@ const config = new models.BertConfig({
 const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
 const batchSize = 16;
 const seqLen = 32;
-const ids = Array.from({ length: batchSize }, (_, b) => Array.from({ length: seqLen }, (_, t) => 4 + ((b * 31 + t * 7) % 1990)));
+const ids = Array.from({ length: batchSize }, (_, b) =>
+  Array.from({ length: seqLen }, (_, t) => 4 + ((b * 31 + t * 7) % 1990)),
+);
 const batch = {
   inputIds: tf.tensor2d(ids, undefined, 'int32'),
-  labels: tf.tensor2d(ids.map((row) => row.map((v) => v % 9)), undefined, 'int32'),
+  labels: tf.tensor2d(
+    ids.map((row) => row.map((v) => v % 9)),
+    undefined,
+    'int32',
+  ),
 };
 
 const ours = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 1e-4 });
@@ -42,7 +48,9 @@ const time = (fn, repeats) => {
 };
 const { loss, grads } = model.computeGradients(batch, { training: true });
 loss.dispose();
-const gradsByVarName = Object.fromEntries(model.namedParameters().map(([name, v]) => [v.name, grads.get(name)]));
+const gradsByVarName = Object.fromEntries(
+  model.namedParameters().map(([name, v]) => [v.name, grads.get(name)]),
+);
 const repeats = 5;
 const backward = time(() => {
   const out = model.computeGradients(batch, { training: true });
@@ -51,9 +59,13 @@ const backward = time(() => {
 const adamw = time(() => ours.step(grads), repeats);
 const tfAdam = time(() => peer.applyGradients(gradsByVarName), repeats);
 const clip = time(() => tf.dispose([...trainer.clipGradNorm(grads, 1).grads.values()]), repeats);
-console.log(`BERT token classifier, hidden ${hidden}, ${layers} layers, ${model.numParameters()} weights, batch ${batchSize}x${seqLen}, cpu backend`);
+console.log(
+  `BERT token classifier, hidden ${hidden}, ${layers} layers, ${model.numParameters()} weights, batch ${batchSize}x${seqLen}, cpu backend`,
+);
 console.log(`  forward + backward:      ${backward.toFixed(1)} ms`);
 console.log(`  AdamW step (ours):       ${adamw.toFixed(1)} ms`);
-console.log(`  tf.train.adam (peer):    ${tfAdam.toFixed(1)} ms   ratio ours/peer ${(adamw / tfAdam).toFixed(2)}`);
+console.log(
+  `  tf.train.adam (peer):    ${tfAdam.toFixed(1)} ms   ratio ours/peer ${(adamw / tfAdam).toFixed(2)}`,
+);
 console.log(`  clipGradNorm:            ${clip.toFixed(1)} ms`);
 console.log(`  optimizer share of a step: ${((100 * adamw) / (backward + adamw)).toFixed(0)}%`);
