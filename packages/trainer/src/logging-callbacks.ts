@@ -29,8 +29,10 @@ export function formatDuration(seconds: number): string {
  * Log dicts are printed as lines in both cases (Python's `ProgressCallback`).
  */
 export class ProgressCallback implements TrainerCallback {
+  private bars: cliProgress.MultiBar | undefined;
   private bar: cliProgress.SingleBar | undefined;
   private started = 0;
+  private startStep = 0;
   private lastLoss: number | undefined;
   private readonly write: LineWriter;
   private readonly tty: boolean;
@@ -42,35 +44,50 @@ export class ProgressCallback implements TrainerCallback {
 
   onTrainBegin = (args: TrainingArguments, state: TrainerState): void => {
     this.started = performance.now();
+    this.startStep = state.globalStep;
     if (quiet(args) || !this.tty || !state.isWorldProcessZero) return;
-    this.bar = new cliProgress.SingleBar(
+    // A MultiBar (with one bar) can print log lines above the bar without restarting it.
+    this.bars = new cliProgress.MultiBar(
       {
-        format: ' {bar} {value}/{total} [{duration_formatted}<{eta_formatted}, {speed} it/s, loss {loss}]',
+        format: ' {bar} {value}/{total} [{elapsedTime}<{etaTime}, {speed} it/s, loss {loss}]',
         hideCursor: true,
         clearOnComplete: false,
-        etaBuffer: 20,
         // tqdm draws on stderr, so stdout stays clean for the script's own output.
         stream: process.stderr,
       },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(state.maxSteps, state.globalStep, { speed: '?', loss: '-' });
+    this.bar = this.bars.create(state.maxSteps, state.globalStep, {
+      speed: '?',
+      loss: '-',
+      elapsed: '00:00',
+      eta: '?',
+    });
   };
+
+  private rates(state: TrainerState): { rate: number; elapsed: number; eta: number } {
+    const elapsed = (performance.now() - this.started) / 1000;
+    // Steps done in this run only, so a resumed run does not claim the skipped steps as speed.
+    const rate = (state.globalStep - this.startStep) / Math.max(elapsed, 1e-9);
+    return { rate, elapsed, eta: (state.maxSteps - state.globalStep) / Math.max(rate, 1e-9) };
+  }
 
   onStepEnd = (args: TrainingArguments, state: TrainerState): void => {
     if (quiet(args) || !state.isWorldProcessZero) return;
-    const elapsed = (performance.now() - this.started) / 1000;
-    const rate = state.globalStep / Math.max(elapsed, 1e-9);
+    const { rate, elapsed, eta } = this.rates(state);
     if (this.bar) {
       this.bar.update(state.globalStep, {
         speed: rate.toFixed(2),
         loss: this.lastLoss === undefined ? '-' : this.lastLoss.toFixed(4),
+        elapsedTime: formatDuration(elapsed),
+        etaTime: formatDuration(eta),
       });
+      // Training keeps the event loop busy, so cli-progress' redraw timer rarely fires: draw now.
+      this.bars?.update();
       return;
     }
     const every = args.loggingSteps >= 1 ? args.loggingSteps : Math.ceil(state.maxSteps * args.loggingSteps);
     if (state.globalStep % every === 0 || state.globalStep === state.maxSteps) {
-      const eta = (state.maxSteps - state.globalStep) / Math.max(rate, 1e-9);
       const loss = this.lastLoss === undefined ? '' : ` | loss ${this.lastLoss.toFixed(4)}`;
       this.write(
         `step ${state.globalStep}/${state.maxSteps} | ${rate.toFixed(2)} it/s | ETA ${formatDuration(eta)}${loss}`,
@@ -80,25 +97,22 @@ export class ProgressCallback implements TrainerCallback {
 
   onLog = (
     args: TrainingArguments,
-    _state: TrainerState,
+    state: TrainerState,
     _control: TrainerControl,
     extras: CallbackExtras,
   ): void => {
     if (extras.logs?.loss !== undefined) this.lastLoss = extras.logs.loss;
-    if (quiet(args) || extras.logs === undefined || !_state.isWorldProcessZero) return;
+    if (quiet(args) || extras.logs === undefined || !state.isWorldProcessZero) return;
     const { step: _step, ...shown } = extras.logs;
-    if (this.bar) {
-      // Print above the bar, as tqdm.write does.
-      this.bar.stop();
-      this.write(JSON.stringify(shown));
-      this.bar.start(this.bar.getTotal(), _state.globalStep);
-    } else {
-      this.write(JSON.stringify(shown));
-    }
+    if (this.bars) {
+      this.bars.log(`${JSON.stringify(shown)}\n`);
+      this.bars.update();
+    } else this.write(JSON.stringify(shown));
   };
 
   onTrainEnd = (): void => {
-    this.bar?.stop();
+    this.bars?.stop();
+    this.bars = undefined;
     this.bar = undefined;
   };
 }
