@@ -156,6 +156,9 @@ describe('Trainer', () => {
     ]);
     const width = Math.max(...evalRows.map((r) => r.input_ids.length));
     expect(seen?.shape).toEqual([10, width, 3]);
+    const tensors = tf.memory().numTensors;
+    await trainer.evaluate();
+    expect(tf.memory().numTensors).toBe(tensors);
     const out = await trainer.predict(evalRows);
     expect(out.metrics.test_loss).toBeCloseTo(metrics.eval_loss!, 6);
     expect(out.labelIds?.shape).toEqual([10, width]);
