@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { HostTensor } from '@ner/collate';
+import { DataLoader, HostTensor } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Accelerator } from './accelerator.js';
@@ -77,6 +77,28 @@ describe('Accelerator (2 ranks in one process)', () => {
         (x) => x.gather(tf.tensor2d([[1, 2, 3]])),
       ),
     ).rejects.toThrow(/padAcrossProcesses/);
+    await Promise.all([a.endTraining(), b.endTraining()]);
+  });
+
+  it('shards a user-built DataLoader, keeping its collate function and order', async () => {
+    const [a, b] = await pair();
+    const rows = [0, 1, 2, 3, 4].map((id) => ({ id }));
+    const make = () =>
+      new DataLoader(rows, {
+        batchSize: 2,
+        collateFn: (batch: { id: number }[]) => batch.map((r) => r.id * 10),
+      });
+    const [l0] = await a.prepare(make());
+    const [l1] = await b.prepare(make());
+    expect([...l0]).toEqual([
+      [0, 10],
+      [40, 0],
+    ]);
+    expect([...l1]).toEqual([
+      [20, 30],
+      [10, 20],
+    ]);
+    expect(l0.length).toBe(2);
     await Promise.all([a.endTraining(), b.endTraining()]);
   });
 });
