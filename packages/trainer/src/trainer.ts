@@ -512,10 +512,12 @@ export class Trainer<Row = unknown> {
       metrics = { ...(await this.computeMetrics({ predictions: allPredictions, labelIds: allLabels })) };
     }
     if (lossCount > 0) metrics[`${prefix}_loss`] = lossSum / lossCount;
+    // Python pops each unprefixed key and re-adds it prefixed, so those come after `eval_loss`.
     const prefixed: Record<string, number> = {};
-    for (const [key, value] of Object.entries(metrics)) {
-      prefixed[key.startsWith(`${prefix}_`) ? key : `${prefix}_${key}`] = value;
-    }
+    const entries = Object.entries(metrics);
+    for (const [key, value] of entries) if (key.startsWith(`${prefix}_`)) prefixed[key] = value;
+    for (const [key, value] of entries)
+      if (!key.startsWith(`${prefix}_`)) prefixed[`${prefix}_${key}`] = value;
     return { predictions: allPredictions, labelIds: allLabels, metrics: prefixed, numSamples };
   }
 

@@ -146,9 +146,10 @@ describe('Trainer', () => {
       },
     });
     const metrics = await trainer.evaluate();
+    // Python's order: eval_loss, then the computeMetrics keys (prefixed), then speed metrics.
     expect(Object.keys(metrics)).toEqual([
-      'eval_accuracy',
       'eval_loss',
+      'eval_accuracy',
       'eval_runtime',
       'eval_samples_per_second',
       'eval_steps_per_second',
