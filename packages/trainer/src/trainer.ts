@@ -299,6 +299,10 @@ export class Trainer<Row = unknown> {
     this.totalLossScalar += await this.meanOverProcesses(this.trLoss);
     this.trLoss = 0;
     const trainLoss = this.totalLossScalar / Math.max(state.globalStep, 0.001);
+    // Python's store_flos sums the work of every process.
+    if (this.accelerator.numProcesses > 1) {
+      state.totalFlos = (await this.meanOverProcesses(state.totalFlos)) * this.accelerator.numProcesses;
+    }
     const metrics: Record<string, number> = {
       ...speedMetrics('train', started, numTrainSamples, maxSteps),
       total_flos: state.totalFlos,
