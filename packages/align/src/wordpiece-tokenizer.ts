@@ -1,0 +1,378 @@
+import { BertNormalizer, type BertNormalizerOptions } from './bert-normalizer.js';
+import { bertPreTokenize } from './bert-pre-tokenizer.js';
+import { decodeWordPieces } from './wordpiece-decoder.js';
+import { type BatchEncoding, Encoding, type Offset } from './encoding.js';
+import { AlignInputError } from './errors.js';
+import { WordPiece } from './wordpiece.js';
+
+/** Everything that defines a BERT-style WordPiece tokenizer. */
+export interface WordPieceTokenizerConfig {
+  /** Token → id. */
+  vocab: Map<string, number>;
+  normalizer: BertNormalizerOptions;
+  unkToken: string;
+  clsToken: string;
+  sepToken: string;
+  padToken: string;
+  maskToken: string;
+  continuingSubwordPrefix: string;
+  maxInputCharsPerWord: number;
+  /** Python's `model_max_length`: the default `maxLength` when truncating. */
+  modelMaxLength: number;
+  /** The rest of tokenizer_config.json, kept so saving round-trips it. */
+  extraConfig?: Record<string, unknown>;
+}
+
+/** Padding modes, as Python's `padding=`: `true`/`'longest'`, `'max_length'`, or none. */
+export type PaddingStrategy = boolean | 'longest' | 'max_length' | 'do_not_pad';
+
+/** Options of {@link WordPieceTokenizer.encode}, camelCased from Python's `tokenizer(...)` keywords. */
+export interface EncodeOptions {
+  /** The input is a list of words (Python `is_split_into_words=True`). */
+  isSplitIntoWords?: boolean;
+  /** Wrap in `[CLS] … [SEP]` (default true). */
+  addSpecialTokens?: boolean;
+  /** Cut to `maxLength` (default `modelMaxLength`) tokens, special tokens included. */
+  truncation?: boolean;
+  maxLength?: number;
+  /** Tokens shared by consecutive overflow windows. */
+  stride?: number;
+  /** Keep what truncation cut as extra windows (`Encoding.overflowing`, `overflowToSampleMapping`). */
+  returnOverflowingTokens?: boolean;
+  padding?: PaddingStrategy;
+  /** Second sequence of a pair (text or words like the first); token type 1. */
+  textPair?: string | readonly string[];
+}
+
+interface RawSequence {
+  ids: number[];
+  offsets: Offset[];
+  wordIds: number[];
+}
+
+/**
+ * A WordPiece tokenizer with the behaviour of Hugging Face's Rust ("fast")
+ * BERT tokenizer: BertNormalizer → BertPreTokenizer → WordPiece →
+ * `[CLS] $A [SEP]`, with word ids and character offsets.
+ */
+export class WordPieceTokenizer {
+  readonly config: WordPieceTokenizerConfig;
+  readonly clsTokenId: number;
+  readonly sepTokenId: number;
+  readonly padTokenId: number;
+  readonly unkTokenId: number;
+  private readonly normalizer: BertNormalizer;
+  private readonly model: WordPiece;
+  private readonly idToToken: string[];
+  private readonly specialIds: Set<number>;
+
+  constructor(config: WordPieceTokenizerConfig) {
+    this.config = config;
+    this.normalizer = new BertNormalizer(config.normalizer);
+    this.model = new WordPiece({
+      vocab: config.vocab,
+      unkToken: config.unkToken,
+      continuingSubwordPrefix: config.continuingSubwordPrefix,
+      maxInputCharsPerWord: config.maxInputCharsPerWord,
+    });
+    const idOf = (token: string, role: string): number => {
+      const id = config.vocab.get(token);
+      if (id === undefined)
+        throw new AlignInputError(`${role} token ${JSON.stringify(token)} is not in the vocabulary`);
+      return id;
+    };
+    this.clsTokenId = idOf(config.clsToken, 'cls');
+    this.sepTokenId = idOf(config.sepToken, 'sep');
+    this.padTokenId = idOf(config.padToken, 'pad');
+    this.unkTokenId = idOf(config.unkToken, 'unk');
+    this.idToToken = [];
+    for (const [token, id] of config.vocab) this.idToToken[id] = token;
+    this.specialIds = new Set([this.clsTokenId, this.sepTokenId, this.padTokenId, this.unkTokenId]);
+    const maskId = config.vocab.get(config.maskToken);
+    if (maskId !== undefined) this.specialIds.add(maskId);
+  }
+
+  /** Vocabulary size. Python: `len(tokenizer)` / `tokenizer.vocab_size`. */
+  get vocabSize(): number {
+    return this.config.vocab.size;
+  }
+
+  /** Python: `tokenizer.model_max_length`. */
+  get modelMaxLength(): number {
+    return this.config.modelMaxLength;
+  }
+
+  /** Token strings → ids (`[UNK]`'s id for unknown tokens). Python: `convert_tokens_to_ids`. */
+  convertTokensToIds(tokens: readonly string[]): number[] {
+    return tokens.map((t) => this.config.vocab.get(t) ?? this.unkTokenId);
+  }
+
+  /** Ids → token strings. Python: `convert_ids_to_tokens`. */
+  convertIdsToTokens(ids: readonly number[]): string[] {
+    return ids.map((id) => {
+      const token = this.idToToken[id];
+      if (token === undefined)
+        throw new AlignInputError(`token id ${id} is outside the vocabulary (size ${this.vocabSize})`);
+      return token;
+    });
+  }
+
+  /** Ids → text with the WordPiece decoder (`##` joined, cleanup of spaces before punctuation). Python: `tokenizer.decode`. */
+  decode(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string {
+    const kept = options.skipSpecialTokens ? ids.filter((id) => !this.specialIds.has(id)) : ids;
+    return decodeWordPieces(this.convertIdsToTokens(kept), this.config.continuingSubwordPrefix);
+  }
+
+  /** Tokens of a text without special tokens. Python: `tokenizer.tokenize(text)`. */
+  tokenize(text: string): string[] {
+    return this.convertIdsToTokens(this.encodeRawText(text).ids);
+  }
+
+  /** Normalizes, pre-tokenizes and WordPiece-splits one text; offsets into `text`. */
+  private encodeRawText(text: string): RawSequence {
+    const { normalized, originalStart, originalEnd } = this.normalizer.normalize(text);
+    const ids: number[] = [];
+    const offsets: Offset[] = [];
+    const wordIds: number[] = [];
+    const spans = bertPreTokenize(normalized);
+    for (let w = 0; w < spans.length; w++) {
+      const span = spans[w]!;
+      const pieces = this.model.tokenize(normalized.slice(span.start, span.end));
+      for (let k = 0; k < pieces.ids.length; k++) {
+        ids.push(pieces.ids[k]!);
+        offsets.push([
+          originalStart[span.start + pieces.starts[k]!]!,
+          originalEnd[span.start + pieces.ends[k]! - 1]!,
+        ]);
+        wordIds.push(w);
+      }
+    }
+    return { ids, offsets, wordIds };
+  }
+
+  /** Each word is tokenized on its own; offsets are relative to the word, word id = its index. */
+  private encodeWords(words: readonly string[]): RawSequence {
+    const ids: number[] = [];
+    const offsets: Offset[] = [];
+    const wordIds: number[] = [];
+    for (let w = 0; w < words.length; w++) {
+      const word = words[w];
+      if (typeof word !== 'string') {
+        throw new AlignInputError(`isSplitIntoWords: word ${w} is ${typeof word}, expected a string`);
+      }
+      const one = this.encodeRawText(word);
+      for (let k = 0; k < one.ids.length; k++) {
+        ids.push(one.ids[k]!);
+        offsets.push(one.offsets[k]!);
+        wordIds.push(w);
+      }
+    }
+    return { ids, offsets, wordIds };
+  }
+
+  private encodeInput(
+    input: string | readonly string[],
+    isSplitIntoWords: boolean,
+    role: string,
+  ): RawSequence {
+    if (isSplitIntoWords) {
+      if (!Array.isArray(input)) {
+        throw new AlignInputError(
+          `${role}: isSplitIntoWords is true, so a list of words was expected, got ${typeof input}`,
+        );
+      }
+      return this.encodeWords(input);
+    }
+    if (typeof input !== 'string') {
+      throw new AlignInputError(
+        `${role}: expected a string (pass isSplitIntoWords: true for a list of words)`,
+      );
+    }
+    return this.encodeRawText(input);
+  }
+
+  /**
+   * Encodes one text or list of words. Python: `tokenizer(text, ...)` on a fast
+   * tokenizer, reading `.input_ids`, `.word_ids()`, `.offset_mapping`...
+   */
+  encode(input: string | readonly string[], options: EncodeOptions = {}): Encoding {
+    const isSplitIntoWords = options.isSplitIntoWords ?? false;
+    const addSpecialTokens = options.addSpecialTokens ?? true;
+    const first = this.encodeInput(input, isSplitIntoWords, 'input');
+    const second =
+      options.textPair === undefined
+        ? undefined
+        : this.encodeInput(options.textPair, isSplitIntoWords, 'textPair');
+    const added = addSpecialTokens ? (second ? 3 : 2) : 0;
+    let windows: RawSequence[] = [first];
+    let secondCut = second;
+    if (options.truncation) {
+      const maxLength = options.maxLength ?? this.config.modelMaxLength;
+      const stride = options.stride ?? 0;
+      const budget = maxLength - added;
+      if (budget <= 0)
+        throw new AlignInputError(`maxLength ${maxLength} leaves no room next to ${added} special tokens`);
+      if (second) {
+        if (options.returnOverflowingTokens) {
+          throw new AlignInputError('returnOverflowingTokens with a text pair is not supported');
+        }
+        [windows, secondCut] = truncateLongestFirst(first, second, budget);
+      } else {
+        if (stride >= budget) {
+          throw new AlignInputError(
+            `stride ${stride} must be smaller than maxLength minus special tokens (${budget})`,
+          );
+        }
+        windows = cutWindows(first, budget, stride);
+        if (!options.returnOverflowingTokens) windows = windows.slice(0, 1);
+      }
+    }
+    const encodings = windows.map((w) => this.postProcess(w, secondCut, addSpecialTokens));
+    const padTo = this.padTarget(options, encodings);
+    const padded = padTo === undefined ? encodings : encodings.map((e) => this.pad(e, padTo));
+    const main = padded[0]!;
+    main.overflowing = padded.slice(1);
+    return main;
+  }
+
+  /**
+   * Encodes several inputs. With `returnOverflowingTokens` every window is a row
+   * and `overflowToSampleMapping[row]` names its input, as in Python.
+   * `padding: true` pads every row to the longest row of the batch.
+   */
+  encodeBatch(inputs: readonly (string | readonly string[])[], options: EncodeOptions = {}): BatchEncoding {
+    const { padding, ...rest } = options;
+    const rows: Encoding[] = [];
+    const mapping: number[] = [];
+    inputs.forEach((input, index) => {
+      const encoding = this.encode(input, rest);
+      for (const row of [encoding, ...encoding.overflowing]) {
+        row.overflowing = [];
+        rows.push(row);
+        mapping.push(index);
+      }
+    });
+    const padTo = this.padTarget(options, rows);
+    const encodings = padTo === undefined ? rows : rows.map((e) => this.pad(e, padTo));
+    const batch: BatchEncoding = {
+      encodings,
+      inputIds: encodings.map((e) => e.inputIds),
+      tokenTypeIds: encodings.map((e) => e.tokenTypeIds),
+      attentionMask: encodings.map((e) => e.attentionMask),
+    };
+    if (options.returnOverflowingTokens) batch.overflowToSampleMapping = mapping;
+    return batch;
+  }
+
+  private padTarget(options: EncodeOptions, encodings: readonly Encoding[]): number | undefined {
+    const padding = options.padding ?? false;
+    if (padding === false || padding === 'do_not_pad') return undefined;
+    if (padding === 'max_length') {
+      const maxLength = options.maxLength ?? this.config.modelMaxLength;
+      return maxLength;
+    }
+    return Math.max(0, ...encodings.map((e) => e.length));
+  }
+
+  private pad(encoding: Encoding, length: number): Encoding {
+    const extra = length - encoding.length;
+    if (extra <= 0) return encoding;
+    const f = encoding.toFields();
+    const fill = <T>(values: T[], value: T): T[] => values.concat(new Array<T>(extra).fill(value));
+    const padded = new Encoding({
+      inputIds: fill(f.inputIds, this.padTokenId),
+      tokenTypeIds: fill(f.tokenTypeIds, 0),
+      attentionMask: fill(f.attentionMask, 0),
+      specialTokensMask: fill(f.specialTokensMask, 1),
+      offsets: f.offsets.concat(Array.from({ length: extra }, (): Offset => [0, 0])),
+      tokenStrings: fill(f.tokenStrings, this.config.padToken),
+      wordIdList: fill<number | null>(f.wordIdList, null),
+      sequenceIdList: fill<number | null>(f.sequenceIdList, null),
+    });
+    padded.overflowing = encoding.overflowing;
+    return padded;
+  }
+
+  /** `[CLS] A [SEP]` or `[CLS] A [SEP] B [SEP]` (B with token type 1), as the template post-processor. */
+  private postProcess(a: RawSequence, b: RawSequence | undefined, addSpecialTokens: boolean): Encoding {
+    const inputIds: number[] = [];
+    const tokenTypeIds: number[] = [];
+    const specialTokensMask: number[] = [];
+    const offsets: Offset[] = [];
+    const wordIdList: (number | null)[] = [];
+    const sequenceIdList: (number | null)[] = [];
+    const special = (id: number, typeId: number) => {
+      inputIds.push(id);
+      tokenTypeIds.push(typeId);
+      specialTokensMask.push(1);
+      offsets.push([0, 0]);
+      wordIdList.push(null);
+      sequenceIdList.push(null);
+    };
+    const sequence = (s: RawSequence, typeId: number) => {
+      for (let i = 0; i < s.ids.length; i++) {
+        inputIds.push(s.ids[i]!);
+        tokenTypeIds.push(typeId);
+        specialTokensMask.push(0);
+        offsets.push(s.offsets[i]!);
+        wordIdList.push(s.wordIds[i]!);
+        sequenceIdList.push(typeId);
+      }
+    };
+    if (addSpecialTokens) special(this.clsTokenId, 0);
+    sequence(a, 0);
+    if (addSpecialTokens) special(this.sepTokenId, 0);
+    if (b) {
+      sequence(b, 1);
+      if (addSpecialTokens) special(this.sepTokenId, 1);
+    }
+    return new Encoding({
+      inputIds,
+      tokenTypeIds,
+      attentionMask: inputIds.map(() => 1),
+      specialTokensMask,
+      offsets,
+      tokenStrings: this.convertIdsToTokens(inputIds),
+      wordIdList,
+      sequenceIdList,
+    });
+  }
+}
+
+function sliceSequence(s: RawSequence, start: number, end: number): RawSequence {
+  return {
+    ids: s.ids.slice(start, end),
+    offsets: s.offsets.slice(start, end),
+    wordIds: s.wordIds.slice(start, end),
+  };
+}
+
+/**
+ * Windows of at most `budget` tokens, each starting `budget - stride` after the
+ * previous, stopping at the first window that reaches the end: the rule of
+ * Rust `tokenizers` 0.23 `Encoding::truncate` (transformers 4.38 with older
+ * tokenizers could add one more, fully overlapped, window).
+ */
+export function cutWindows<T extends RawSequence>(s: T, budget: number, stride: number): RawSequence[] {
+  const length = s.ids.length;
+  if (length <= budget) return [s];
+  const step = budget - stride;
+  const windows: RawSequence[] = [];
+  for (let start = 0; start < length; start += step) {
+    const stop = Math.min(start + budget, length);
+    windows.push(sliceSequence(s, start, stop));
+    if (stop === length) break;
+  }
+  return windows;
+}
+
+/** Pair truncation `longest_first`: drop tokens from the end of the longer sequence, one at a time. */
+function truncateLongestFirst(a: RawSequence, b: RawSequence, budget: number): [RawSequence[], RawSequence] {
+  let la = a.ids.length;
+  let lb = b.ids.length;
+  while (la + lb > budget) {
+    if (la > lb) la--;
+    else lb--;
+  }
+  return [[sliceSequence(a, 0, la)], sliceSequence(b, 0, lb)];
+}
