@@ -21,7 +21,7 @@ export interface NormalizedText {
 
 const WHITE_SPACE = /^\p{White_Space}$/u;
 // Rust's `is_control`: categories Cc, Cf, Cn, Co (tab, newline and carriage return excepted).
-const CONTROL = /^[\p{Cc}\p{Cf}\p{Cn}\p{Co}]$/u;
+const CONTROL = /^[\p{Cc}\p{Cf}\p{Cn}\p{Co}\p{Cs}]$/u;
 const NONSPACING_MARK = /\p{Mn}/gu;
 
 function isBertWhitespace(ch: string): boolean {

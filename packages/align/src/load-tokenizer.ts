@@ -87,8 +87,14 @@ function configFromFiles(
     const vocabObject = model.vocab as Record<string, number> | undefined;
     if (!vocabObject || typeof vocabObject !== 'object')
       throw new TokenizerLoadError(`${source}: model.vocab is missing`);
+    const addedTokens = Array.isArray(tokenizerJson.added_tokens)
+      ? (tokenizerJson.added_tokens as Json[])
+          .map((t) => t.content)
+          .filter((c): c is string => typeof c === 'string')
+      : undefined;
     return {
       ...base,
+      ...(addedTokens ? { addedTokens } : {}),
       vocab: new Map(Object.entries(vocabObject)),
       unkToken: typeof model.unk_token === 'string' ? model.unk_token : base.unkToken,
       continuingSubwordPrefix:

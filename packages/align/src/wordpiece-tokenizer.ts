@@ -19,6 +19,11 @@ export interface WordPieceTokenizerConfig {
   maxInputCharsPerWord: number;
   /** Python's `model_max_length`: the default `maxLength` when truncating. */
   modelMaxLength: number;
+  /**
+   * Tokens matched verbatim in the raw text before normalization (tokenizer.json
+   * `added_tokens`; the special tokens for a bare vocab.txt). Each match is a word.
+   */
+  addedTokens?: readonly string[];
   /** The rest of tokenizer_config.json, kept so saving round-trips it. */
   extraConfig?: Record<string, unknown>;
 }
@@ -65,6 +70,7 @@ export class WordPieceTokenizer {
   private readonly model: WordPiece;
   private readonly idToToken: string[];
   private readonly specialIds: Set<number>;
+  private readonly addedTokens: { content: string; id: number }[];
 
   constructor(config: WordPieceTokenizerConfig) {
     this.config = config;
@@ -88,6 +94,18 @@ export class WordPieceTokenizer {
     this.idToToken = [];
     for (const [token, id] of config.vocab) this.idToToken[id] = token;
     this.specialIds = new Set([this.clsTokenId, this.sepTokenId, this.padTokenId, this.unkTokenId]);
+    const added = config.addedTokens ?? [
+      config.padToken,
+      config.unkToken,
+      config.clsToken,
+      config.sepToken,
+      config.maskToken,
+    ];
+    this.addedTokens = [...new Set(added)]
+      .filter((content) => content.length > 0 && config.vocab.has(content))
+      .map((content) => ({ content, id: config.vocab.get(content)! }))
+      // Longest first, so that at one position the longest token wins (Rust: leftmost-longest).
+      .sort((a, b) => b.content.length - a.content.length);
     const maskId = config.vocab.get(config.maskToken);
     if (maskId !== undefined) this.specialIds.add(maskId);
   }
@@ -128,26 +146,58 @@ export class WordPieceTokenizer {
     return this.convertIdsToTokens(this.encodeRawText(text).ids);
   }
 
-  /** Normalizes, pre-tokenizes and WordPiece-splits one text; offsets into `text`. */
+  /** The first added token in `text` at or after `from` (longest at the earliest position). */
+  private findAddedToken(
+    text: string,
+    from: number,
+  ): { at: number; content: string; id: number } | undefined {
+    let best: { at: number; content: string; id: number } | undefined;
+    for (const token of this.addedTokens) {
+      const at = text.indexOf(token.content, from);
+      if (at >= 0 && (best === undefined || at < best.at)) best = { at, ...token };
+    }
+    return best;
+  }
+
+  /**
+   * Added tokens (like a literal `[SEP]`) are cut out of the raw text first; the
+   * pieces between them are normalized, pre-tokenized and WordPiece-split. Every
+   * added token and every pre-token is a word. Offsets index `text`.
+   */
   private encodeRawText(text: string): RawSequence {
-    const { normalized, originalStart, originalEnd } = this.normalizer.normalize(text);
-    const ids: number[] = [];
-    const offsets: Offset[] = [];
-    const wordIds: number[] = [];
+    const out: RawSequence = { ids: [], offsets: [], wordIds: [] };
+    let wordCount = 0;
+    let from = 0;
+    for (;;) {
+      const match = this.findAddedToken(text, from);
+      const end = match ? match.at : text.length;
+      if (end > from) wordCount = this.encodeSegment(text.slice(from, end), from, wordCount, out);
+      if (!match) break;
+      out.ids.push(match.id);
+      out.offsets.push([match.at, match.at + match.content.length]);
+      out.wordIds.push(wordCount++);
+      from = match.at + match.content.length;
+    }
+    return out;
+  }
+
+  /** Tokenizes a text without added tokens, appending to `out`; returns the next word index. */
+  private encodeSegment(segment: string, shift: number, firstWord: number, out: RawSequence): number {
+    const { normalized, originalStart, originalEnd } = this.normalizer.normalize(segment);
     const spans = bertPreTokenize(normalized);
     for (let w = 0; w < spans.length; w++) {
       const span = spans[w]!;
       const pieces = this.model.tokenize(normalized.slice(span.start, span.end));
       for (let k = 0; k < pieces.ids.length; k++) {
-        ids.push(pieces.ids[k]!);
-        offsets.push([
-          originalStart[span.start + pieces.starts[k]!]!,
-          originalEnd[span.start + pieces.ends[k]! - 1]!,
+        out.ids.push(pieces.ids[k]!);
+        out.offsets.push([
+          shift + originalStart[span.start + pieces.starts[k]!]!,
+          shift + originalEnd[span.start + pieces.ends[k]! - 1]!,
         ]);
-        wordIds.push(w);
+        out.wordIds.push(firstWord + w);
       }
     }
-    return { ids, offsets, wordIds };
+    return firstWord + spans.length;
   }
 
   /** Each word is tokenized on its own; offsets are relative to the word, word id = its index. */

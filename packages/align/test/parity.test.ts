@@ -46,6 +46,9 @@ const EDGE_TEXTS = [
   'Ωmega Ξi 京 Ⅷ ①②③ ½ ™ ©',
   `${'x'.repeat(30)}ing`,
   'ﾊﾝｶｸ ＦＵＬＬ　ＷＩＤＴＨ１２３',
+  'v\u000bf\u000cfs\u001cnel\u0085end',
+  'hello [SEP] world [CLS][MASK]x[PAD] [cls] [UNK]! [SEP',
+  '[SEP]',
 ];
 
 /** What the Rust encoding of one sample looks like, as plain arrays. */
