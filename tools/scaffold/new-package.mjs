@@ -40,7 +40,7 @@ const pkg = {
     test: 'vitest run',
     typecheck: 'tsc --noEmit',
     lint: 'biome check src',
-    publint: 'publint --strict && attw --pack . --profile node16',
+    publint: 'publint --strict --pack npm && attw --pack . --profile node16',
   },
   publishConfig: { access: 'public' },
 };
