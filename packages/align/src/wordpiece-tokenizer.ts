@@ -416,13 +416,22 @@ export function cutWindows<T extends RawSequence>(s: T, budget: number, stride: 
   return windows;
 }
 
-/** Pair truncation `longest_first`: drop tokens from the end of the longer sequence, one at a time. */
+/**
+ * Pair truncation `longest_first` as Rust `truncate_encodings`: the shorter
+ * sequence keeps what it can, the longer one the rest; when both are too long
+ * they split the budget (the second gets the odd token).
+ */
 function truncateLongestFirst(a: RawSequence, b: RawSequence, budget: number): [RawSequence[], RawSequence] {
-  let la = a.ids.length;
-  let lb = b.ids.length;
-  while (la + lb > budget) {
-    if (la > lb) la--;
-    else lb--;
+  let n1 = a.ids.length;
+  let n2 = b.ids.length;
+  if (n1 + n2 <= budget) return [[a], b];
+  const swap = n1 > n2;
+  if (swap) [n1, n2] = [n2, n1];
+  n2 = n1 > budget ? n1 : Math.max(n1, budget - n1);
+  if (n1 + n2 > budget) {
+    n1 = Math.floor(budget / 2);
+    n2 = n1 + (budget % 2);
   }
-  return [[sliceSequence(a, 0, la)], sliceSequence(b, 0, lb)];
+  if (swap) [n1, n2] = [n2, n1];
+  return [[sliceSequence(a, 0, n1)], sliceSequence(b, 0, n2)];
 }

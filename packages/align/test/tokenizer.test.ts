@@ -116,6 +116,29 @@ describe('WordPieceTokenizer', () => {
     expect(e.sequenceIds()).toEqual([null, 0, 0, 0, 0, 0, null, 1, 1, 1, 1, 1, null]);
   });
 
+  it('truncates text pairs longest_first exactly as the Rust binding', async () => {
+    const ours = await loadTokenizer(vocabDir('bert-base-cased'));
+    const rust = Tokenizer.fromFile(join(vocabDir('bert-base-cased'), 'tokenizer.json')) as RustTokenizer & {
+      setTruncation(maxLength: number): void;
+    };
+    const a = 'one two three four five six seven eight nine ten';
+    const b = 'alpha beta gamma delta epsilon zeta eta theta iota kappa';
+    for (const [first, second] of [
+      [a, b],
+      [a, 'short'],
+      ['short', b],
+      [a, b.slice(0, 30)],
+    ] as const) {
+      for (const maxLength of [8, 13, 17, 22, 40]) {
+        rust.setTruncation(maxLength);
+        const r = await rust.encode(first, second);
+        const e = ours.encode(first, { textPair: second, truncation: true, maxLength });
+        expect(e.inputIds, `${maxLength}: ${first} | ${second}`).toEqual(r.getIds());
+        expect(e.tokenTypeIds).toEqual(r.getTypeIds());
+      }
+    }
+  });
+
   it('pads to the longest row or to maxLength with [PAD], mask 0, word id null', async () => {
     const ours = await loadTokenizer(vocabDir('bert-base-cased'));
     const batch = ours.encodeBatch([['Hi'], ['Hello', 'there', 'friend']], {
