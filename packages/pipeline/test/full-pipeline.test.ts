@@ -1,4 +1,4 @@
-// The whole pipeline from text: tokenizer.json (Rust tokenizers) + the oracle's tiny
+// The whole pipeline from text: tokenizer.json (read by @ner/align) + the oracle's tiny
 // BERT (@ner/models) + our post-processing must give Python's pipeline output.
 import '@tensorflow/tfjs-backend-cpu';
 import { sharedPath } from '@ner/test-support';
