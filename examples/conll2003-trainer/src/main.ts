@@ -13,10 +13,9 @@ import { DataCollatorForTokenClassification } from '@ner/collate';
 import { CONLL2003_NER_NAMES, loadDataset } from '@ner/datasets';
 import { AutoModelForTokenClassification, BertConfig, initBackend } from '@ner/models';
 import { pipeline } from '@ner/pipeline';
-import { computeSeqeval } from '@ner/seqeval';
+import { computeSeqeval, predictionsToTags } from '@ner/seqeval';
 import { Trainer, TrainingArguments } from '@ner/trainer';
 import type { EvalPrediction } from '@ner/trainer';
-import { predictionsToTags } from './tags.js';
 
 const shared = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data');
 const { values: opts } = parseArgs({

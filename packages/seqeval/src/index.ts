@@ -35,3 +35,4 @@ export {
   type SeqevalResult,
 } from './seqeval-metric.js';
 export type { SeqevalWarning, SeqevalWarningCategory, WarningHandler, WarningOptions } from './warnings.js';
+export { type AlignedTags, predictionsToTags, type ShapedArray } from './predictions-to-tags.js';
