@@ -41,8 +41,30 @@ describe('predictionsToTags', () => {
     expect(() => predictionsToTags(logits, { shape: [1, 2], data: [0, 7] }, names)).toThrow(
       /label id 7 at row 0, position 1/,
     );
-    expect(() => predictionsToTags({ shape: [2, 3], data: [] }, { shape: [2], data: [] }, names)).toThrow(
+    expect(() => predictionsToTags({ shape: [6], data: [] }, { shape: [6], data: [] }, names)).toThrow(
       /\[rows, width, classes\]/,
     );
+  });
+
+  it('takes [rows, width] class ids as they are (argmax done before gathering)', () => {
+    // Padded across processes with -100: those positions carry label -100 too and are skipped.
+    const predictions = { shape: [2, 3], data: Int32Array.from([1, 2, -100, 0, 2, 1]) };
+    const labels = { shape: [2, 3], data: Int32Array.from([1, 2, -100, 0, 1, -100]) };
+    expect(predictionsToTags(predictions, labels, names)).toEqual({
+      yTrue: [
+        ['B-PER', 'I-PER'],
+        ['O', 'B-PER'],
+      ],
+      yPred: [
+        ['B-PER', 'I-PER'],
+        ['O', 'I-PER'],
+      ],
+    });
+    expect(() =>
+      predictionsToTags({ shape: [1, 2], data: [0, 3] }, { shape: [1, 2], data: [0, 0] }, names),
+    ).toThrow(/predicted id 3 at row 0, position 1/);
+    expect(() =>
+      predictionsToTags({ shape: [1, 2], data: [0, 1] }, { shape: [1, 3], data: [0, 0, 0] }, names),
+    ).toThrow(/\[1, 2\]/);
   });
 });

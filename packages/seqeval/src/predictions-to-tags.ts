@@ -21,6 +21,9 @@ export interface AlignedTags {
  * under the `first` strategy, continuation pieces), mapping ids to names.
  * Ties go to the lowest class id, as `numpy.argmax` does.
  *
+ * `[rows, width]` predictions are class ids already (the accelerate loop's
+ * `logits.argmax(dim=-1)`, padded across processes with -100); they are used as they are.
+ *
  * @example
  * const { yTrue, yPred } = predictionsToTags(predictions, labelIds, ['O', 'B-PER', 'I-PER']);
  * computeSeqeval(yPred, yTrue);
@@ -31,10 +34,14 @@ export function predictionsToTags(
   labelNames: readonly string[],
   ignoreIndex = -100,
 ): AlignedTags {
-  if (logits.shape.length !== 3) {
-    throw new RangeError(`predictionsToTags: logits must be [rows, width, classes], got [${logits.shape}]`);
+  if (logits.shape.length !== 3 && logits.shape.length !== 2) {
+    throw new RangeError(
+      `predictionsToTags: logits must be [rows, width, classes] (or class ids [rows, width]), got [${logits.shape}]`,
+    );
   }
-  const [rows, width, classes] = logits.shape as [number, number, number];
+  const ids = logits.shape.length === 2;
+  const [rows, width] = logits.shape as [number, number];
+  const classes = ids ? labelNames.length : logits.shape[2]!;
   if (labelIds.shape.length !== 2 || labelIds.shape[0] !== rows || labelIds.shape[1] !== width) {
     throw new RangeError(
       `predictionsToTags: labelIds must be [${rows}, ${width}] to match logits [${logits.shape}], got [${labelIds.shape}]`,
@@ -59,9 +66,18 @@ export function predictionsToTags(
           `predictionsToTags: label id ${label} at row ${r}, position ${c} has no name in labelNames`,
         );
       }
-      const base = (r * width + c) * classes;
       let best = 0;
-      for (let k = 1; k < classes; k++) if (logits.data[base + k]! > logits.data[base + best]!) best = k;
+      if (ids) {
+        best = logits.data[r * width + c]!;
+        if (!Number.isInteger(best) || best < 0 || best >= labelNames.length) {
+          throw new RangeError(
+            `predictionsToTags: predicted id ${best} at row ${r}, position ${c} has no name in labelNames`,
+          );
+        }
+      } else {
+        const base = (r * width + c) * classes;
+        for (let k = 1; k < classes; k++) if (logits.data[base + k]! > logits.data[base + best]!) best = k;
+      }
       truth.push(name);
       pred.push(labelNames[best]!);
     }
