@@ -1,0 +1,54 @@
+"""numpy peer of tools/bench/native-gemm.mjs: float32 GEMM GFLOP/s at the given shapes.
+
+Usage: python3 numpy_gemm.py SHAPES REPS MIN_SECONDS
+  SHAPES: comma-separated MxKxN (2-D) or BxMxKxN (batched, np.matmul on 3-D arrays).
+Prints one JSON line: {"numpy": version, "blas": ..., "results": [{"shape", "gflops", "ms", "reps"}]}.
+Timing as in the JS bench: one warm-up product, then at least REPS products and MIN_SECONDS seconds.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def blas_name():
+    try:
+        config = np.show_config(mode="dicts")
+        blas = config["Build Dependencies"]["blas"]
+        return f'{blas.get("name")} {blas.get("version")}'
+    except Exception:  # older numpy: no mode="dicts"
+        return "unknown"
+
+
+def main():
+    shapes = [tuple(int(x) for x in s.split("x")) for s in sys.argv[1].split(",")]
+    reps = int(sys.argv[2])
+    min_seconds = float(sys.argv[3])
+    rng = np.random.default_rng(1)
+    results = []
+    for shape in shapes:
+        if len(shape) == 3:
+            m, k, n = shape
+            a = rng.standard_normal((m, k), dtype=np.float32)
+            b = rng.standard_normal((k, n), dtype=np.float32)
+            flops = 2.0 * m * k * n
+        else:
+            batch, m, k, n = shape
+            a = rng.standard_normal((batch, m, k), dtype=np.float32)
+            b = rng.standard_normal((batch, k, n), dtype=np.float32)
+            flops = 2.0 * batch * m * k * n
+        np.matmul(a, b)  # warm-up
+        count = 0
+        start = time.perf_counter()
+        while count < reps or time.perf_counter() - start < min_seconds:
+            c = np.matmul(a, b)
+            count += 1
+        seconds = (time.perf_counter() - start) / count
+        assert c.dtype == np.float32
+        results.append({"shape": "x".join(map(str, shape)), "gflops": flops / seconds / 1e9, "ms": seconds * 1e3, "reps": count})
+    print(json.dumps({"numpy": np.__version__, "python": sys.version.split()[0], "blas": blas_name(), "results": results}))
+
+
+if __name__ == "__main__":
+    main()
