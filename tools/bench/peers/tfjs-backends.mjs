@@ -87,6 +87,12 @@ export async function useBackend(name) {
   }
 }
 
+/** An env var, trimmed; undefined when unset or empty (bench settings are not build inputs for turbo). */
+export function envString(name) {
+  const value = process.env[name]?.trim();
+  return value ? value : undefined;
+}
+
 /** Comma-separated env list, or the default. */
 export function envList(name, fallback) {
   const value = process.env[name]?.trim();

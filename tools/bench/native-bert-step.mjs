@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+// One training step of a bert-base-sized BertForTokenClassification (hidden 768, 12 layers,
+// 12 heads, intermediate 3072, vocab 28996, 9 labels), batch 8 x 128 tokens: forward + backward
+// (@ner/models computeGradients, dropout on) + AdamW step (@ner/trainer AdamW with the Trainer's
+// two weight-decay groups), tokens/s on the tfjs native backend (@ner/tfjs-backend-native, when
+// it loads) and wasm, next to PyTorch on CPU (peers/torch_bert_step.py: a hand-written BERT with
+// HF module names, torch.optim.AdamW, torch threads = core count) measured in the same run.
+// Warm-up steps are excluded. Each backend runs in a child process of its own (own memory).
+// Targets of issue 9: native / torch >= 1.0, native / wasm >= 30.
+//
+// wasm is too slow for 12 layers in a bench run (minutes per step), so by default it is measured
+// at 1 and 2 layers (all else bert-base) and its 12-layer time is EXTRAPOLATED linearly
+// (t12 = t1 + 11 * (t2 - t1)); native is measured at those layer counts too, so the native / wasm
+// ratio is also printed at equal, measured sizes. Set NER_BENCH_BERT_WASM_LAYERS=12 to measure it.
+//
+//   pnpm build && node tools/bench/native-bert-step.mjs
+//
+// env: NER_BENCH_BERT_LAYERS (12), NER_BENCH_BERT_BATCH (8), NER_BENCH_BERT_LENGTH (128),
+//      NER_BENCH_BERT_STEPS (timed steps, 2), NER_BENCH_BERT_WARMUP (1),
+//      NER_BENCH_BERT_WASM_LAYERS (1,2), NER_BENCH_BERT_WASM_STEPS (1),
+//      NER_BENCH_BERT_BACKENDS (native,wasm), NER_BENCH_BERT_TORCH (1; 0 skips the torch peer),
+//      NER_BENCH_TORCH_PYTHON (default: first of python3, /usr/bin/python3 that imports torch)
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  coreCount,
+  envList,
+  envNumber,
+  envString,
+  findPython,
+  fmt,
+  models,
+  peersDir,
+  repoRoot,
+  runJson,
+  tf,
+  useBackend,
+} from './peers/tfjs-backends.mjs';
+
+const SPEC = { hidden: 768, heads: 12, intermediate: 3072, vocab: 28996, labels: 9 };
+const layers = envNumber('NER_BENCH_BERT_LAYERS', 12);
+const batchSize = envNumber('NER_BENCH_BERT_BATCH', 8);
+const length = envNumber('NER_BENCH_BERT_LENGTH', 128);
+const steps = envNumber('NER_BENCH_BERT_STEPS', 2);
+const warmup = Number(envString('NER_BENCH_BERT_WARMUP') ?? 1);
+const wasmLayers = envList('NER_BENCH_BERT_WASM_LAYERS', '1,2').map(Number);
+const wasmSteps = envNumber('NER_BENCH_BERT_WASM_STEPS', 1);
+const backends = envList('NER_BENCH_BERT_BACKENDS', 'native,wasm');
+const withTorch = envString('NER_BENCH_BERT_TORCH') !== '0';
+
+/** models.mjs' batch: lengths 89..128, random ids, -100 on [CLS]/[SEP]/padding (same LCG as the torch peer). */
+function makeBatch() {
+  let state = 7;
+  const next = (n) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state % n;
+  };
+  const inputIds = [];
+  const attentionMask = [];
+  const labels = [];
+  for (let b = 0; b < batchSize; b++) {
+    const real = length - next(40);
+    inputIds.push(Array.from({ length }, (_, t) => (t < real ? 1000 + next(20000) : 0)));
+    attentionMask.push(Array.from({ length }, (_, t) => (t < real ? 1 : 0)));
+    labels.push(Array.from({ length }, (_, t) => (t > 0 && t < real - 1 ? next(SPEC.labels) : -100)));
+  }
+  return { inputIds, attentionMask, labels };
+}
+
+/** Worker: one backend, one layer count; prints a JSON line. */
+async function worker(backend, workerLayers, workerSteps) {
+  const ready = await useBackend(backend);
+  if (!ready.ok) {
+    console.log(JSON.stringify({ unavailable: ready.reason }));
+    return;
+  }
+  const trainer = await import(pathToFileURL(join(repoRoot, 'packages/trainer/dist/index.js')).href);
+  const config = new models.BertConfig({
+    hiddenSize: SPEC.hidden,
+    numHiddenLayers: workerLayers,
+    numAttentionHeads: SPEC.heads,
+    intermediateSize: SPEC.intermediate,
+    vocabSize: SPEC.vocab,
+    numLabels: SPEC.labels,
+  });
+  const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
+  const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
+  const raw = makeBatch();
+  const batch = {
+    inputIds: tf.tensor2d(raw.inputIds, undefined, 'int32'),
+    attentionMask: tf.tensor2d(raw.attentionMask, undefined, 'int32'),
+    labels: tf.tensor2d(raw.labels, undefined, 'int32'),
+  };
+  const groups = optimizer.paramGroups;
+  const lastGroup = groups[groups.length - 1].params;
+  const lastParam = lastGroup[lastGroup.length - 1][1];
+  const losses = [];
+  const step = async () => {
+    const { loss, grads } = model.computeGradients(batch, { training: true });
+    optimizer.step(grads);
+    losses.push((await loss.data())[0]);
+    tf.dispose([loss, ...grads.values()]);
+    await lastParam.data(); // the last weight AdamW updates: the step has finished on any backend
+  };
+  for (let i = 0; i < warmup; i++) await step();
+  const tensorsBefore = tf.memory().numTensors;
+  const stepMs = [];
+  const cpuStart = process.cpuUsage();
+  for (let i = 0; i < workerSteps; i++) {
+    const t0 = performance.now();
+    await step();
+    stepMs.push(performance.now() - t0);
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  const ms = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
+  console.log(
+    JSON.stringify({
+      backend: tf.getBackend(),
+      layers: workerLayers,
+      parameters: model.numParameters(),
+      msPerStep: ms,
+      stepMs,
+      cpuMsPerStep: (cpu.user + cpu.system) / 1000 / workerSteps,
+      tokensPerS: (batchSize * length) / (ms / 1000),
+      losses,
+      tensorsFlat: tf.memory().numTensors === tensorsBefore,
+    }),
+  );
+}
+
+if (process.argv[2] === '--worker') {
+  await worker(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));
+  process.exit(0);
+}
+
+const self = fileURLToPath(import.meta.url);
+const runWorker = (backend, workerLayers, workerSteps) =>
+  runJson(process.execPath, [self, '--worker', backend, String(workerLayers), String(workerSteps)]).catch(
+    (e) => ({
+      failed: e.message,
+    }),
+  );
+const load = () =>
+  loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ');
+
+console.log(
+  `bert-base-sized BertForTokenClassification step (hidden ${SPEC.hidden}, heads ${SPEC.heads}, intermediate ${SPEC.intermediate}, vocab ${SPEC.vocab}, ${SPEC.labels} labels), ` +
+    `batch ${batchSize} x ${length}, forward + backward + AdamW; ${warmup} warm-up step(s) excluded`,
+);
+console.log(`${coreCount} cores, ${new Date().toISOString()}, load average at start ${load()}`);
+
+const results = [];
+const record = (name, layerCount, r) => {
+  results.push({ name, layers: layerCount, ...r });
+  const label = `${name} ${String(layerCount).padStart(2)} layers`;
+  if (r.unavailable) console.log(`${label.padEnd(22)} not available: ${r.unavailable}`);
+  else if (r.failed) console.log(`${label.padEnd(22)} failed: ${r.failed}`);
+  else
+    console.log(
+      `${label.padEnd(22)} ${fmt(r.msPerStep, 0)} ms/step ${fmt(r.tokensPerS, 1)} tok/s  (steps ${r.stepMs.map((v) => v.toFixed(0)).join(', ')} ms; ` +
+        `cpu ${fmt(r.cpuMsPerStep, 0, 0)} ms/step; ${r.parameters} weights; loss ${r.losses.map((v) => v.toFixed(3)).join(' ')}` +
+        `${r.tensorsFlat === false ? '; TENSOR COUNT GREW' : ''})`,
+    );
+};
+
+if (withTorch) {
+  const { python, reason } = await findPython('NER_BENCH_TORCH_PYTHON', 'torch', [
+    'python3',
+    '/usr/bin/python3',
+  ]);
+  if (!python) record('torch', layers, { unavailable: reason });
+  else {
+    const options = { ...SPEC, layers, batch: batchSize, length, warmup, steps, threads: coreCount };
+    const r = await runJson(python, [join(peersDir, 'torch_bert_step.py'), JSON.stringify(options)]).catch(
+      (e) => ({
+        failed: e.message,
+      }),
+    );
+    if (r.torch) console.log(`torch ${r.torch} (${python}), ${r.threads} threads`);
+    record('torch', layers, r);
+  }
+}
+if (backends.includes('native')) {
+  const r = await runWorker('native', layers, steps);
+  record('native', layers, r);
+  if (!r.unavailable && !r.failed && backends.includes('wasm')) {
+    for (const l of wasmLayers.filter((l) => l !== layers))
+      record('native', l, await runWorker('native', l, steps));
+  }
+}
+if (backends.includes('wasm')) {
+  for (const l of wasmLayers) record('wasm', l, await runWorker('wasm', l, wasmSteps));
+}
+console.log(`load average at end ${load()}`);
+
+const find = (name, l) => results.find((r) => r.name === name && r.layers === l && r.msPerStep !== undefined);
+const torch = find('torch', layers);
+const native = find('native', layers);
+let wasm = find('wasm', layers);
+let wasmNote = 'measured';
+if (!wasm && wasmLayers.length >= 2) {
+  const [a, b] = [...wasmLayers].sort((x, y) => x - y).map((l) => find('wasm', l));
+  if (a && b) {
+    const perLayer = (b.msPerStep - a.msPerStep) / (b.layers - a.layers);
+    const ms = a.msPerStep + (layers - a.layers) * perLayer;
+    wasm = { msPerStep: ms, tokensPerS: (batchSize * length) / (ms / 1000) };
+    wasmNote = `EXTRAPOLATED from ${a.layers} and ${b.layers} layers (${perLayer.toFixed(0)} ms per layer)`;
+    console.log(
+      `wasm   ${layers} layers ${fmt(ms, 0)} ms/step ${fmt(wasm.tokensPerS, 1)} tok/s  (${wasmNote})`,
+    );
+  }
+}
+
+console.log(`\nratios (same run, ${layers} layers unless said)`);
+if (!native) {
+  const n = results.find((r) => r.name === 'native');
+  console.log(`native: not available: ${n?.unavailable ?? n?.failed ?? 'not run'}`);
+} else {
+  if (torch)
+    console.log(
+      `native / torch tokens/s  ${(native.tokensPerS / torch.tokensPerS).toFixed(2)} (target >= 1.0)`,
+    );
+  if (wasm)
+    console.log(
+      `native / wasm tokens/s   ${(native.tokensPerS / wasm.tokensPerS).toFixed(1)} (target >= 30; wasm ${wasmNote})`,
+    );
+  for (const l of wasmLayers) {
+    const n = find('native', l);
+    const w = find('wasm', l);
+    if (n && w && l !== layers)
+      console.log(
+        `native / wasm at ${l} layer(s), both measured  ${(n.tokensPerS / w.tokensPerS).toFixed(1)}`,
+      );
+  }
+}
+if (torch && wasm)
+  console.log(
+    `wasm / torch tokens/s    ${(wasm.tokensPerS / torch.tokensPerS).toFixed(3)} (wasm ${wasmNote})`,
+  );

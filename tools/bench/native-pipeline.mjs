@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// Latency of the token-classification pipeline (aggregationStrategy "simple") for one CoNLL-2003
+// validation sentence per call, p50 / p90 ms, with a randomly initialised bert-base-sized
+// BertForTokenClassification (hidden 768, 12 layers, vocab 28996, 9 CoNLL labels, seed 1) saved to a
+// temporary folder and loaded back, and the bert-base-cased tokenizer from ../shared:
+//   - tfjs native backend (@ner/tfjs-backend-native, when it loads) and tfjs wasm,
+//   - peer: onnxruntime-node (what transformers.js runs in Node) on an ONNX export of the same
+//     weights (peers/export_bert_onnx.py, Debian torch), inside the same @ner/pipeline code, so
+//     tokenization and post-processing are identical and only the model differs. Skipped with the
+//     reason when onnxruntime-node or torch is missing (see peers/ort-model.mjs for the setup).
+// Each column runs in its own child process; the logits of the first sentence are compared across
+// columns, so a column that is fast because it is wrong shows. Target of issue 9: native <= 1.5x ort.
+//
+//   pnpm build && NER_BENCH_ORT_PATH=/tmp/ortpeer/node_modules/onnxruntime-node node tools/bench/native-pipeline.mjs
+//
+// env: NER_BENCH_PIPELINE_SENTENCES (timed sentences, 30), NER_BENCH_PIPELINE_WARMUP (3),
+//      NER_BENCH_PIPELINE_BACKENDS (native,wasm), NER_BENCH_PIPELINE_LAYERS (12),
+//      NER_BENCH_ORT_PATH, NER_BENCH_TORCH_PYTHON, NER_BENCH_KEEP_MODEL=1 (keep the temp folder)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sharedPath } from '../test-support/index.js';
+import { conllSentences } from './collate-data.mjs';
+import { loadOrt, ortPipelineModel } from './peers/ort-model.mjs';
+import {
+  coreCount,
+  envList,
+  envNumber,
+  envString,
+  findPython,
+  fmt,
+  models,
+  peersDir,
+  repoRoot,
+  runJson,
+  useBackend,
+} from './peers/tfjs-backends.mjs';
+
+const count = envNumber('NER_BENCH_PIPELINE_SENTENCES', 30);
+const warmup = Number(envString('NER_BENCH_PIPELINE_WARMUP') ?? 3);
+const backends = envList('NER_BENCH_PIPELINE_BACKENDS', 'native,wasm');
+const layers = envNumber('NER_BENCH_PIPELINE_LAYERS', 12);
+const LABELS = ['O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC', 'B-MISC', 'I-MISC'];
+const tokenizerDir = sharedPath('data', 'tokenizers', 'bert-base-cased');
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/** Worker: one column. Times `run(text)` per sentence; prints a JSON line. */
+async function worker(column, modelDir, onnxFile) {
+  const pipelineLib = await import(pathToFileURL(join(repoRoot, 'packages/pipeline/dist/index.js')).href);
+  let run;
+  let model;
+  let tokenizer;
+  if (column === 'ort') {
+    const { ort, reason } = await loadOrt();
+    if (!ort) return { unavailable: reason };
+    const { readFileSync } = await import('node:fs');
+    const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8'));
+    model = await ortPipelineModel(ort, onnxFile, config, coreCount);
+    tokenizer = await pipelineLib.loadPretrainedTokenizer(tokenizerDir, {}, config.max_position_embeddings);
+    const p = new pipelineLib.TokenClassificationPipeline(model, tokenizer, {
+      aggregationStrategy: 'simple',
+    });
+    run = (text) => p.run(text);
+  } else {
+    const ready = await useBackend(column);
+    if (!ready.ok) return { unavailable: ready.reason };
+    const ner = await pipelineLib.pipeline('ner', {
+      model: modelDir,
+      tokenizer: tokenizerDir,
+      aggregationStrategy: 'simple',
+    });
+    model = ner.pipeline.model;
+    tokenizer = ner.pipeline.tokenizer;
+    run = (text) => ner(text);
+  }
+  const texts = conllSentences('validation')
+    .slice(0, warmup + count)
+    .map((words) => words.join(' '));
+  for (const text of texts.slice(0, warmup)) await run(text);
+  const ms = [];
+  let entities = 0;
+  let tokens = 0;
+  for (const text of texts.slice(warmup)) {
+    const t0 = performance.now();
+    const out = await run(text);
+    ms.push(performance.now() - t0);
+    entities += out.length;
+    tokens += (await tokenizer.encodeText(text)).ids.length;
+  }
+  // Parity probe: the logits of the first timed sentence.
+  const e = await tokenizer.encodeText(texts[warmup]);
+  const logits = await model.predict({
+    inputIds: [e.ids],
+    attentionMask: [e.attentionMask],
+    tokenTypeIds: [e.typeIds],
+  });
+  const sorted = [...ms].sort((a, b) => a - b);
+  return {
+    n: ms.length,
+    p50: percentile(sorted, 0.5),
+    p90: percentile(sorted, 0.9),
+    mean: ms.reduce((a, b) => a + b, 0) / ms.length,
+    meanTokens: tokens / ms.length,
+    entities,
+    probe: Array.from(logits.data),
+  };
+}
+
+if (process.argv[2] === '--worker') {
+  const result = await worker(process.argv[3], process.argv[4], process.argv[5]).catch((error) => ({
+    failed: String(error.message).split('\n')[0],
+  }));
+  console.log(JSON.stringify(result));
+  process.exit(0);
+}
+
+const self = fileURLToPath(import.meta.url);
+const load = () =>
+  loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ');
+console.log(
+  `pipeline("ner", aggregationStrategy "simple"), 1 CoNLL-2003 validation sentence per call, ${count} timed after ${warmup} warm-up; ` +
+    `random bert-base-sized BERT (hidden 768, ${layers} layers, vocab 28996, 9 labels)`,
+);
+console.log(`${coreCount} cores, ${new Date().toISOString()}, load average at start ${load()}`);
+
+// The model, saved where every column loads it from.
+const dir = mkdtempSync(join(tmpdir(), 'ner-native-pipeline-'));
+const modelDir = join(dir, 'model');
+const onnxFile = join(dir, 'model.onnx');
+try {
+  await useBackend('wasm');
+  const config = models.AutoConfig.forModel('bert', {
+    hiddenSize: 768,
+    numHiddenLayers: layers,
+    numAttentionHeads: 12,
+    intermediateSize: 3072,
+    vocabSize: 28996,
+    id2label: Object.fromEntries(LABELS.map((l, i) => [i, l])),
+  });
+  const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
+  await model.savePretrained(modelDir);
+  model.dispose();
+
+  const columns = {};
+  const { ort, reason: ortReason, path: ortPath } = await loadOrt();
+  if (!ort) columns.ort = { unavailable: ortReason };
+  else {
+    const { python, reason } = await findPython('NER_BENCH_TORCH_PYTHON', 'torch');
+    if (!python) columns.ort = { unavailable: `no ONNX export: ${reason}` };
+    else {
+      const t0 = performance.now();
+      const exported = await runJson(python, [
+        join(peersDir, 'export_bert_onnx.py'),
+        modelDir,
+        onnxFile,
+      ]).catch((e) => ({
+        failed: e.message,
+      }));
+      if (exported.failed) columns.ort = { unavailable: `ONNX export failed: ${exported.failed}` };
+      else
+        console.log(
+          `ort: onnxruntime-node ${ort.env?.versions?.node ?? '?'} from ${ortPath}, ${coreCount} intra-op threads; ` +
+            `ONNX exported with torch ${exported.torch} in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+        );
+    }
+  }
+  for (const column of [...(columns.ort ? [] : ['ort']), ...backends]) {
+    columns[column] = await runJson(process.execPath, [self, '--worker', column, modelDir, onnxFile]).catch(
+      (e) => ({
+        failed: e.message,
+      }),
+    );
+  }
+  console.log(`load average at end ${load()}\n`);
+
+  const reference = Object.values(columns).find((c) => c.probe);
+  for (const [column, r] of Object.entries(columns)) {
+    if (r.unavailable) console.log(`${column.padEnd(7)} not available: ${r.unavailable}`);
+    else if (r.failed) console.log(`${column.padEnd(7)} failed: ${r.failed}`);
+    else {
+      const diff = Math.max(...r.probe.map((v, i) => Math.abs(v - reference.probe[i])));
+      console.log(
+        `${column.padEnd(7)} p50 ${fmt(r.p50, 1)} ms  p90 ${fmt(r.p90, 1)} ms  mean ${fmt(r.mean, 1)} ms  ` +
+          `(${r.n} sentences, ${r.meanTokens.toFixed(1)} tokens on average, ${r.entities} entities; first-sentence logits max |diff| vs ${Object.keys(columns).find((k) => columns[k] === reference)} ${diff.toExponential(1)})`,
+      );
+    }
+  }
+  const ok = (c) => columns[c] && columns[c].p50 !== undefined;
+  console.log('\nratios (same run; latency, lower is better)');
+  if (!ok('native'))
+    console.log(
+      `native: not available: ${columns.native?.unavailable ?? columns.native?.failed ?? 'not run'}`,
+    );
+  if (ok('native') && ok('ort'))
+    console.log(
+      `native / ort p50 ${(columns.native.p50 / columns.ort.p50).toFixed(2)}x, p90 ${(columns.native.p90 / columns.ort.p90).toFixed(2)}x (target <= 1.5)`,
+    );
+  if (ok('native') && ok('wasm'))
+    console.log(
+      `wasm / native p50 ${(columns.wasm.p50 / columns.native.p50).toFixed(1)}x (native speed-up over wasm)`,
+    );
+  if (ok('wasm') && ok('ort'))
+    console.log(
+      `wasm / ort p50 ${(columns.wasm.p50 / columns.ort.p50).toFixed(1)}x, p90 ${(columns.wasm.p90 / columns.ort.p90).toFixed(1)}x`,
+    );
+} finally {
+  if (envString('NER_BENCH_KEEP_MODEL') === '1') console.log(`model kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
