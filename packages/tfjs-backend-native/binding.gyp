@@ -1,0 +1,14 @@
+{
+  "targets": [
+    {
+      "target_name": "ner_native",
+      "sources": ["src/addon/binding.cc", "src/addon/kernels.cc"],
+      "include_dirs": ["/usr/include/x86_64-linux-gnu/openblas-pthread", "/usr/include/openblas"],
+      "libraries": ["-lopenblas", "-lpthread"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-O3", "-ffp-contract=off"],
+      "cflags": ["-O3"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,116 @@
+/**
+ * Loads the compiled N-API addon (`build/Release/ner_native.node`), never
+ * throwing: when it was not built (no compiler, no OpenBLAS) or cannot load,
+ * `addon` is null and `addonError` says why, in one line.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The functions the addon exports (see src/addon/binding.cc). */
+export interface NativeAddon {
+  gemm(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    aOffsets: Int32Array,
+    bOffsets: Int32Array,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: boolean,
+    transposeB: boolean,
+  ): void;
+  unary(op: number, x: Float32Array, out: Float32Array): void;
+  binary(
+    op: number,
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    dims: Int32Array,
+    aStrides: Int32Array,
+    bStrides: Int32Array,
+  ): void;
+  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, r: number, inner: number): void;
+  softmax(x: Float32Array, out: Float32Array, cols: number): void;
+  transpose(
+    x: Float32Array | Int32Array,
+    out: Float32Array | Int32Array,
+    shape: Int32Array,
+    perm: Int32Array,
+  ): void;
+  gather(
+    params: Float32Array | Int32Array,
+    indices: Int32Array,
+    out: Float32Array | Int32Array,
+    outer: number,
+    axisDim: number,
+    inner: number,
+  ): number;
+  scatterAdd(
+    indices: Int32Array,
+    depth: number,
+    strides: Int32Array,
+    updates: Float32Array,
+    out: Float32Array,
+    sliceSize: number,
+    skipInvalid: boolean,
+  ): number;
+  adamw(
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    outParam: Float32Array,
+    outM: Float32Array,
+    outV: Float32Array,
+    decayFactor: number,
+    beta1: number,
+    beta2: number,
+    biasCorrection2Sqrt: number,
+    eps: number,
+    stepSize: number,
+  ): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  blasConfig(): string;
+}
+
+/** Where the addon is looked for: the package's own build folder (beside src/ and dist/). */
+export const ADDON_PATH = fileURLToPath(new URL('../build/Release/ner_native.node', import.meta.url));
+
+function load(): { addon: NativeAddon | null; error: string | null } {
+  if (process.env.NER_NATIVE_DISABLE) {
+    return { addon: null, error: 'disabled by NER_NATIVE_DISABLE' };
+  }
+  if (!existsSync(ADDON_PATH)) {
+    return {
+      addon: null,
+      error:
+        'the native addon is not built (apt-get install -y g++ make libopenblas-dev, then reinstall @ner/tfjs-backend-native)',
+    };
+  }
+  try {
+    const require = createRequire(import.meta.url);
+    return { addon: require(ADDON_PATH) as NativeAddon, error: null };
+  } catch (error) {
+    return {
+      addon: null,
+      error: `the native addon failed to load: ${(error as Error).message.split('\n')[0]}`,
+    };
+  }
+}
+
+const loaded = load();
+
+/** The addon, or null when it is not available. */
+export const addon: NativeAddon | null = loaded.addon;
+
+/** Why the addon is not available (one line), or null when it loaded. */
+export const addonError: string | null = loaded.error;
+
+/** The addon, for kernels that are only registered when it loaded. */
+export function requireAddon(): NativeAddon {
+  if (!addon) throw new Error(`@ner/tfjs-backend-native: ${addonError}`);
+  return addon;
+}

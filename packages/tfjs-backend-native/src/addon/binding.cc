@@ -1,0 +1,333 @@
+// N-API glue: every function takes typed arrays that the JS side allocated
+// (inputs are the cpu backend's own arrays, read in place; outputs are fresh
+// arrays that become the result tensors), so nothing here allocates JS memory
+// or keeps a reference after returning.
+#include <node_api.h>
+
+#include <cblas.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kernels.h"
+#include "parallel.h"
+
+namespace ner {
+
+static int gThreads = 1;
+int numThreads() { return gThreads; }
+void setNumThreads(int n) {
+  gThreads = n < 1 ? 1 : n;
+  openblas_set_num_threads(gThreads);
+}
+
+}  // namespace ner
+
+namespace {
+
+struct ArgError {
+  std::string message;
+};
+
+napi_value throwError(napi_env env, const std::string &message) {
+  napi_throw_error(env, "NER_NATIVE", message.c_str());
+  return nullptr;
+}
+
+struct Args {
+  napi_env env;
+  std::vector<napi_value> values;
+  const char *fn;
+
+  Args(napi_env e, napi_callback_info info, size_t expected, const char *name) : env(e), fn(name) {
+    size_t argc = expected;
+    values.resize(expected);
+    napi_get_cb_info(env, info, &argc, values.data(), nullptr, nullptr);
+    if (argc < expected) throw ArgError{std::string(fn) + ": expected " + std::to_string(expected) + " arguments"};
+  }
+
+  void *typed(size_t i, napi_typedarray_type want1, napi_typedarray_type want2, size_t *length) {
+    bool isTyped = false;
+    napi_is_typedarray(env, values[i], &isTyped);
+    if (!isTyped) throw ArgError{std::string(fn) + ": argument " + std::to_string(i) + " must be a typed array"};
+    napi_typedarray_type type;
+    void *data = nullptr;
+    napi_value buffer;
+    size_t offset = 0;
+    napi_get_typedarray_info(env, values[i], &type, length, &data, &buffer, &offset);
+    if (type != want1 && type != want2)
+      throw ArgError{std::string(fn) + ": argument " + std::to_string(i) + " has the wrong typed-array type"};
+    return data;
+  }
+  float *f32(size_t i, size_t *length) {
+    return static_cast<float *>(typed(i, napi_float32_array, napi_float32_array, length));
+  }
+  int32_t *i32(size_t i, size_t *length) {
+    return static_cast<int32_t *>(typed(i, napi_int32_array, napi_int32_array, length));
+  }
+  // Any 4-byte element array (float32 or int32), for data movement kernels.
+  uint32_t *u32(size_t i, size_t *length) {
+    return static_cast<uint32_t *>(typed(i, napi_float32_array, napi_int32_array, length));
+  }
+  std::vector<int64_t> ints(size_t i) {
+    size_t n = 0;
+    int32_t *p = i32(i, &n);
+    return std::vector<int64_t>(p, p + n);
+  }
+  int64_t integer(size_t i) {
+    int64_t v = 0;
+    if (napi_get_value_int64(env, values[i], &v) != napi_ok)
+      throw ArgError{std::string(fn) + ": argument " + std::to_string(i) + " must be a number"};
+    return v;
+  }
+  double number(size_t i) {
+    double v = 0;
+    if (napi_get_value_double(env, values[i], &v) != napi_ok)
+      throw ArgError{std::string(fn) + ": argument " + std::to_string(i) + " must be a number"};
+    return v;
+  }
+  bool boolean(size_t i) {
+    bool v = false;
+    if (napi_get_value_bool(env, values[i], &v) != napi_ok)
+      throw ArgError{std::string(fn) + ": argument " + std::to_string(i) + " must be a boolean"};
+    return v;
+  }
+};
+
+napi_value makeInt(napi_env env, int64_t v) {
+  napi_value out;
+  napi_create_int64(env, v, &out);
+  return out;
+}
+
+void need(bool ok, const char *fn, const char *what) {
+  if (!ok) throw ArgError{std::string(fn) + ": " + what};
+}
+
+#define NER_GUARD(...)                               \
+  try {                                              \
+    __VA_ARGS__                                             \
+  } catch (const ArgError &e) {                      \
+    return throwError(env, e.message);               \
+  } catch (const std::exception &e) {                \
+    return throwError(env, e.what());                \
+  }
+
+// gemm(a, b, out, aOffsets, bOffsets, m, n, k, transA, transB); offsets are element offsets per batch.
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 10, "gemm");
+    size_t la, lb, lc;
+    float *a = args.f32(0, &la);
+    float *b = args.f32(1, &lb);
+    float *c = args.f32(2, &lc);
+    std::vector<int64_t> aOff = args.ints(3);
+    std::vector<int64_t> bOff = args.ints(4);
+    int64_t m = args.integer(5), n = args.integer(6), k = args.integer(7);
+    bool transA = args.boolean(8);
+    bool transB = args.boolean(9);
+    need(m >= 0 && n >= 0 && k >= 0, "gemm", "negative dimension");
+    need(aOff.size() == bOff.size(), "gemm", "offset arrays differ in length");
+    size_t batch = aOff.size();
+    need(lc == batch * static_cast<size_t>(m * n), "gemm", "output size mismatch");
+    for (size_t i = 0; i < batch; i++) {
+      need(aOff[i] >= 0 && static_cast<size_t>(aOff[i] + m * k) <= la, "gemm", "a offset out of range");
+      need(bOff[i] >= 0 && static_cast<size_t>(bOff[i] + k * n) <= lb, "gemm", "b offset out of range");
+    }
+    ner::gemm(a, b, c, aOff.data(), bOff.data(), batch, static_cast<int>(m), static_cast<int>(n),
+              static_cast<int>(k), transA, transB);
+    return nullptr;
+  })
+}
+
+napi_value Unary(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 3, "unary");
+    int op = static_cast<int>(args.integer(0));
+    size_t lx, lo;
+    float *x = args.f32(1, &lx);
+    float *out = args.f32(2, &lo);
+    need(lx == lo, "unary", "input and output sizes differ");
+    ner::unary(op, x, out, lx);
+    return nullptr;
+  })
+}
+
+// binary(op, a, b, out, dims, aStrides, bStrides)
+napi_value Binary(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 7, "binary");
+    int op = static_cast<int>(args.integer(0));
+    size_t la, lb, lo;
+    float *a = args.f32(1, &la);
+    float *b = args.f32(2, &lb);
+    float *out = args.f32(3, &lo);
+    std::vector<int64_t> dims = args.ints(4), sa = args.ints(5), sb = args.ints(6);
+    int rank = static_cast<int>(dims.size());
+    need(rank >= 1 && sa.size() == dims.size() && sb.size() == dims.size(), "binary", "rank mismatch");
+    size_t total = 1;
+    int64_t lastA = 0, lastB = 0;
+    for (int d = 0; d < rank; d++) {
+      total *= static_cast<size_t>(dims[d]);
+      if (dims[d] > 0) {
+        lastA += (dims[d] - 1) * sa[d];
+        lastB += (dims[d] - 1) * sb[d];
+      }
+    }
+    need(total == lo, "binary", "output size mismatch");
+    if (total > 0) {
+      need(static_cast<size_t>(lastA) < la && static_cast<size_t>(lastB) < lb, "binary", "stride out of range");
+    }
+    ner::binary(op, a, b, out, rank, dims.data(), sa.data(), sb.data());
+    return nullptr;
+  })
+}
+
+// reduce(op, x, out, outer, r, inner)
+napi_value Reduce(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 6, "reduce");
+    int op = static_cast<int>(args.integer(0));
+    size_t lx, lo;
+    float *x = args.f32(1, &lx);
+    float *out = args.f32(2, &lo);
+    size_t outer = static_cast<size_t>(args.integer(3)), r = static_cast<size_t>(args.integer(4)),
+           inner = static_cast<size_t>(args.integer(5));
+    need(lx == outer * r * inner && lo == outer * inner, "reduce", "size mismatch");
+    ner::reduce(op, x, out, outer, r, inner);
+    return nullptr;
+  })
+}
+
+napi_value Softmax(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 3, "softmax");
+    size_t lx, lo;
+    float *x = args.f32(0, &lx);
+    float *out = args.f32(1, &lo);
+    size_t cols = static_cast<size_t>(args.integer(2));
+    need(lx == lo && cols > 0 && lx % cols == 0, "softmax", "size mismatch");
+    ner::softmax(x, out, lx / cols, cols);
+    return nullptr;
+  })
+}
+
+// transpose(x, out, shape, perm)
+napi_value Transpose(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 4, "transpose");
+    size_t lx, lo;
+    uint32_t *x = args.u32(0, &lx);
+    uint32_t *out = args.u32(1, &lo);
+    std::vector<int64_t> shape = args.ints(2), perm = args.ints(3);
+    need(shape.size() == perm.size() && !shape.empty(), "transpose", "rank mismatch");
+    size_t total = 1;
+    std::vector<bool> seen(shape.size(), false);
+    for (size_t d = 0; d < shape.size(); d++) {
+      total *= static_cast<size_t>(shape[d]);
+      need(perm[d] >= 0 && static_cast<size_t>(perm[d]) < shape.size() && !seen[perm[d]], "transpose", "bad perm");
+      seen[perm[d]] = true;
+    }
+    need(lx == total && lo == total, "transpose", "size mismatch");
+    ner::transpose(x, out, static_cast<int>(shape.size()), shape.data(), perm.data());
+    return nullptr;
+  })
+}
+
+// gather(params, indices, out, outer, axisDim, inner) -> -1 or position of a bad index
+napi_value Gather(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 6, "gather");
+    size_t lp, li, lo;
+    uint32_t *params = args.u32(0, &lp);
+    int32_t *indices = args.i32(1, &li);
+    uint32_t *out = args.u32(2, &lo);
+    size_t outer = static_cast<size_t>(args.integer(3)), axisDim = static_cast<size_t>(args.integer(4)),
+           inner = static_cast<size_t>(args.integer(5));
+    need(lp == outer * axisDim * inner && lo == outer * li * inner, "gather", "size mismatch");
+    return makeInt(env, ner::gather(params, indices, out, outer, axisDim, inner, li));
+  })
+}
+
+// scatterAdd(indices, k, strides, updates, out, sliceSize, skipInvalid) -> -1 or position of a bad index
+napi_value ScatterAdd(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 7, "scatterAdd");
+    size_t li, lu, lo;
+    int32_t *indices = args.i32(0, &li);
+    size_t k = static_cast<size_t>(args.integer(1));
+    std::vector<int64_t> strides = args.ints(2);
+    float *updates = args.f32(3, &lu);
+    float *out = args.f32(4, &lo);
+    size_t sliceSize = static_cast<size_t>(args.integer(5));
+    bool skipInvalid = args.boolean(6);
+    need(k >= 1 && strides.size() == k && li % k == 0, "scatterAdd", "bad index depth");
+    size_t nRows = li / k;
+    need(lu == nRows * sliceSize, "scatterAdd", "updates size mismatch");
+    need(sliceSize > 0 && lo % sliceSize == 0, "scatterAdd", "output size mismatch");
+    return makeInt(env, ner::scatterAdd(indices, k, strides.data(), updates, out, nRows, sliceSize,
+                                        lo / sliceSize, skipInvalid));
+  })
+}
+
+// adamw(param, grad, m, v, outParam, outM, outV, decayFactor, beta1, beta2, biasCorrection2Sqrt, eps, stepSize)
+napi_value AdamW(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 13, "adamw");
+    size_t n[7];
+    float *p[7];
+    for (size_t i = 0; i < 7; i++) p[i] = args.f32(i, &n[i]);
+    for (size_t i = 1; i < 7; i++) need(n[i] == n[0], "adamw", "all arrays must have the same length");
+    ner::adamw(p[0], p[1], p[2], p[3], p[4], p[5], p[6], n[0], static_cast<float>(args.number(7)),
+               static_cast<float>(args.number(8)), static_cast<float>(args.number(9)),
+               static_cast<float>(args.number(10)), static_cast<float>(args.number(11)),
+               static_cast<float>(args.number(12)));
+    return nullptr;
+  })
+}
+
+napi_value SetNumThreads(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 1, "setNumThreads");
+    ner::setNumThreads(static_cast<int>(args.integer(0)));
+    return nullptr;
+  })
+}
+
+napi_value GetNumThreads(napi_env env, napi_callback_info) { return makeInt(env, ner::numThreads()); }
+
+napi_value BlasConfig(napi_env env, napi_callback_info) {
+  napi_value out;
+  const char *config = openblas_get_config();
+  napi_create_string_utf8(env, config ? config : "", NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  unsigned hw = std::thread::hardware_concurrency();
+  ner::setNumThreads(hw == 0 ? 1 : static_cast<int>(hw));
+  struct Entry {
+    const char *name;
+    napi_callback fn;
+  } entries[] = {
+      {"gemm", Gemm},          {"unary", Unary},
+      {"binary", Binary},       {"reduce", Reduce},
+      {"softmax", Softmax},     {"transpose", Transpose},
+      {"gather", Gather},       {"scatterAdd", ScatterAdd},
+      {"adamw", AdamW},         {"setNumThreads", SetNumThreads},
+      {"getNumThreads", GetNumThreads}, {"blasConfig", BlasConfig},
+  };
+  for (const auto &e : entries) {
+    napi_value fn;
+    napi_create_function(env, e.name, NAPI_AUTO_LENGTH, e.fn, nullptr, &fn);
+    napi_set_named_property(env, exports, e.name, fn);
+  }
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

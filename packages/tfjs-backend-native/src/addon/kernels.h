@@ -1,0 +1,52 @@
+// The native kernels, on raw float32 / 4-byte buffers. Shapes are checked by
+// the TypeScript side before these are called; these functions only check what
+// depends on data (index ranges) and report it through their return value.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ner {
+
+// Op codes shared with src/addon-ops.ts (keep in sync).
+enum UnaryOp : int {
+  kExp = 0, kLog, kSqrt, kRsqrt, kSquare, kTanh, kErf, kNeg, kSigmoid, kRelu, kAbs,
+  kReciprocal, kLog1p,
+};
+enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kPow, kSquaredDifference };
+enum ReduceOp : int { kSum = 0, kMean, kMax, kMin };
+
+// C[batch] = op(A[aOffsets[batch]]) @ op(B[bOffsets[batch]]), row-major, C contiguous m x n per batch.
+void gemm(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
+          size_t batch, int m, int n, int k, bool transA, bool transB);
+
+void unary(int op, const float *x, float *out, size_t n);
+
+// Broadcasting binary op over `rank` collapsed dims; strides are in elements (0 = broadcast).
+void binary(int op, const float *a, const float *b, float *out, int rank, const int64_t *dims,
+            const int64_t *aStrides, const int64_t *bStrides);
+
+// x viewed as [outer, r, inner]; out is [outer, inner].
+void reduce(int op, const float *x, float *out, size_t outer, size_t r, size_t inner);
+
+void softmax(const float *x, float *out, size_t rows, size_t cols);
+
+// 4-byte elements; out shape is shape[perm[i]].
+void transpose(const uint32_t *x, uint32_t *out, int rank, const int64_t *shape, const int64_t *perm);
+
+// params [outer, axisDim, inner] gathered at indices[nIdx] -> out [outer, nIdx, inner].
+// Returns the position of the first out-of-range index, or -1.
+int64_t gather(const uint32_t *params, const int32_t *indices, uint32_t *out, size_t outer, size_t axisDim,
+               size_t inner, size_t nIdx);
+
+// out[row(i), :] += updates[i, :] with row(i) = sum_j indices[i * k + j] * strides[j]; rows >= outRows or < 0
+// are skipped when `skipInvalid`, else reported (position returned). out must be zeroed by the caller.
+int64_t scatterAdd(const int32_t *indices, size_t k, const int64_t *strides, const float *updates, float *out,
+                   size_t nRows, size_t sliceSize, size_t outRows, bool skipInvalid);
+
+// One AdamW step (torch.optim.AdamW single-tensor path, in float32 like the tfjs op sequence).
+void adamw(const float *param, const float *grad, const float *m, const float *v, float *outParam,
+           float *outM, float *outV, size_t n, float decayFactor, float beta1, float beta2,
+           float biasCorrection2Sqrt, float eps, float stepSize);
+
+}  // namespace ner

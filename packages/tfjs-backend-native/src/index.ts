@@ -1,0 +1,21 @@
+/**
+ * @ner/tfjs-backend-native: a TensorFlow.js backend named `native` whose hot
+ * kernels run in a multi-threaded N-API addon (GEMM on OpenBLAS). Importing
+ * registers it when the addon is built; when it is not, importing still works
+ * and `nativeBackendInfo().reason` says why.
+ */
+import { registerNativeBackend } from './native-backend.js';
+
+export {
+  NATIVE_BACKEND_NAME,
+  NATIVE_BACKEND_PRIORITY,
+  NATIVE_KERNELS,
+  NativeBackend,
+  type NativeBackendInfo,
+  nativeBackendInfo,
+  registerNativeBackend,
+  setNativeThreads,
+} from './native-backend.js';
+export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs, adamwStep } from './kernels/adamw.js';
+
+registerNativeBackend();

@@ -1,0 +1,83 @@
+/**
+ * `NerAdamW`: one fused AdamW step per parameter (torch.optim.AdamW,
+ * single-tensor path), three outputs: the new parameter, first and second
+ * moments. A custom kernel, so a trainer can use it through
+ * `tf.engine().runKernel` without depending on this package; see
+ * {@link adamwStep}.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { requireAddon } from '../addon.js';
+import { type KernelArgs, float32Of } from './util.js';
+
+/** The name the fused AdamW kernel is registered under (for the `native` backend only). */
+export const ADAMW_KERNEL_NAME = 'NerAdamW';
+
+/** Attributes of {@link ADAMW_KERNEL_NAME}; the scalars torch's step computes from lr, betas and the step count. */
+export interface AdamWKernelAttrs {
+  /** `1 - lr * weightDecay` (1 for no decay). */
+  readonly decayFactor: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  /** `sqrt(1 - beta2 ** step)`. */
+  readonly biasCorrection2Sqrt: number;
+  readonly eps: number;
+  /** `lr / (1 - beta1 ** step)`. */
+  readonly stepSize: number;
+}
+
+export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
+  const { param, grad, m, v } = args.inputs as Record<'param' | 'grad' | 'm' | 'v', tf.TensorInfo>;
+  const attrs = args.attrs as unknown as AdamWKernelAttrs;
+  const arrays = [param, grad, m, v].map((t) => float32Of(args.backend, t!));
+  const names = ['param', 'grad', 'm', 'v'];
+  arrays.forEach((array, i) => {
+    if (!array) throw new Error(`${ADAMW_KERNEL_NAME}: input "${names[i]}" must be a float32 tensor`);
+  });
+  for (const [i, t] of [grad, m, v].entries()) {
+    if (!tf.util.arraysEqual(t!.shape, param!.shape)) {
+      throw new Error(
+        `${ADAMW_KERNEL_NAME}: input "${names[i + 1]}" has shape [${t!.shape}], the parameter has [${param!.shape}]`,
+      );
+    }
+  }
+  const n = arrays[0]!.length;
+  const outParam = new Float32Array(n);
+  const outM = new Float32Array(n);
+  const outV = new Float32Array(n);
+  requireAddon().adamw(
+    arrays[0]!,
+    arrays[1]!,
+    arrays[2]!,
+    arrays[3]!,
+    outParam,
+    outM,
+    outV,
+    attrs.decayFactor,
+    attrs.beta1,
+    attrs.beta2,
+    attrs.biasCorrection2Sqrt,
+    attrs.eps,
+    attrs.stepSize,
+  );
+  const shape = [...param!.shape];
+  return [outParam, outM, outV].map((values) => args.backend.makeTensorInfo(shape, 'float32', values));
+}
+
+/**
+ * One fused AdamW step on the active backend, when it has the kernel (the
+ * `native` backend); returns null elsewhere so callers keep their op-by-op
+ * path. The result tensors are new; the inputs are not modified.
+ */
+export function adamwStep(
+  param: tf.Tensor,
+  grad: tf.Tensor,
+  m: tf.Tensor,
+  v: tf.Tensor,
+  attrs: AdamWKernelAttrs,
+): [tf.Tensor, tf.Tensor, tf.Tensor] | null {
+  if (!tf.getKernel(ADAMW_KERNEL_NAME, tf.getBackend())) return null;
+  const outputs = tf
+    .engine()
+    .runKernel(ADAMW_KERNEL_NAME, { param, grad, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return [outputs[0]!, outputs[1]!, outputs[2]!];
+}

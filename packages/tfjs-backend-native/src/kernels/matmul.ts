@@ -1,0 +1,119 @@
+/**
+ * `BatchMatMul` and `_FusedMatMul` on OpenBLAS `cblas_sgemm`, reading the
+ * inputs in place. Batch dimensions broadcast as in tfjs (and numpy): each
+ * output batch gets the offsets of its `a` and `b` matrices.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { requireAddon } from '../addon.js';
+import { binaryKernel } from './elementwise.js';
+import { unaryKernel } from './elementwise.js';
+import { type KernelArgs, MAX_NATIVE_SIZE, fallback, float32Of, sizeOf } from './util.js';
+
+/** Offsets of the batch matrices that output batch `i` multiplies, for broadcast batch shapes. */
+function batchOffsets(
+  batchShape: readonly number[],
+  outBatch: readonly number[],
+  matrixSize: number,
+): Int32Array {
+  const total = sizeOf(outBatch);
+  const offsets = new Int32Array(total);
+  const rank = outBatch.length;
+  const padded = [...new Array(rank - batchShape.length).fill(1), ...batchShape];
+  const strides = new Array<number>(rank).fill(0);
+  let stride = matrixSize;
+  for (let d = rank - 1; d >= 0; d--) {
+    strides[d] = padded[d] === 1 ? 0 : stride;
+    stride *= padded[d]!;
+  }
+  for (let i = 0; i < total; i++) {
+    let rem = i;
+    let offset = 0;
+    for (let d = rank - 1; d >= 0; d--) {
+      const dim = outBatch[d]!;
+      offset += (rem % dim) * strides[d]!;
+      rem = Math.floor(rem / dim);
+    }
+    offsets[i] = offset;
+  }
+  return offsets;
+}
+
+/** Native batched matmul, or null when the inputs are not float32 arrays. */
+export function nativeMatMul(
+  backend: KernelArgs['backend'],
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): tf.TensorInfo | null {
+  const aValues = float32Of(backend, a);
+  const bValues = float32Of(backend, b);
+  if (!aValues || !bValues || a.shape.length < 2 || b.shape.length < 2) return null;
+  const aRank = a.shape.length;
+  const bRank = b.shape.length;
+  const m = transposeA ? a.shape[aRank - 1]! : a.shape[aRank - 2]!;
+  const kA = transposeA ? a.shape[aRank - 2]! : a.shape[aRank - 1]!;
+  const kB = transposeB ? b.shape[bRank - 1]! : b.shape[bRank - 2]!;
+  const n = transposeB ? b.shape[bRank - 2]! : b.shape[bRank - 1]!;
+  if (kA !== kB) {
+    throw new Error(
+      `Error in matMul: inner shapes (${kA}) and (${kB}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+    );
+  }
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  const outBatch = tf.broadcast_util.assertAndGetBroadcastShape(aBatch, bBatch);
+  const outShape = [...outBatch, m, n];
+  const outSize = sizeOf(outShape);
+  if (outSize > MAX_NATIVE_SIZE || aValues.length > MAX_NATIVE_SIZE || bValues.length > MAX_NATIVE_SIZE)
+    return null;
+  const out = new Float32Array(outSize);
+  if (outSize > 0) {
+    const aOffsets = batchOffsets(aBatch, outBatch, m * kA);
+    const bOffsets = batchOffsets(bBatch, outBatch, kA * n);
+    requireAddon().gemm(aValues, bValues, out, aOffsets, bOffsets, m, n, kA, transposeA, transposeB);
+  }
+  return backend.makeTensorInfo(outShape, 'float32', out);
+}
+
+export function batchMatMulKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+  return nativeMatMul(args.backend, a, b, !!transposeA, !!transposeB) ?? fallback(tf.BatchMatMul, args);
+}
+
+/** Activations applied natively after the product; others run through the cpu kernel whole. */
+const NATIVE_ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid']);
+
+export function fusedMatMulKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const { a, b, bias, preluActivationWeights } = args.inputs as {
+    a: tf.TensorInfo;
+    b: tf.TensorInfo;
+    bias?: tf.TensorInfo;
+    preluActivationWeights?: tf.TensorInfo;
+  };
+  const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean; activation?: string };
+  const activation = attrs.activation ?? 'linear';
+  const biasOk = !bias || float32Of(args.backend, bias) !== null;
+  if (!NATIVE_ACTIVATIONS.has(activation) || preluActivationWeights || !biasOk) {
+    return fallback(tf._FusedMatMul, args);
+  }
+  const product = nativeMatMul(args.backend, a, b, !!attrs.transposeA, !!attrs.transposeB);
+  if (!product) return fallback(tf._FusedMatMul, args);
+  let result = product;
+  if (bias) {
+    const added = binaryKernel('Add', {
+      inputs: { a: result, b: bias },
+      backend: args.backend,
+    }) as tf.TensorInfo;
+    args.backend.disposeIntermediateTensorInfo(result);
+    result = added;
+  }
+  if (activation !== 'linear') {
+    const name = activation === 'relu' ? 'Relu' : 'Sigmoid';
+    const activated = unaryKernel(name, { inputs: { x: result }, backend: args.backend }) as tf.TensorInfo;
+    args.backend.disposeIntermediateTensorInfo(result);
+    result = activated;
+  }
+  return result;
+}

@@ -1,0 +1,59 @@
+/** Shared helpers of the native kernels: zero-copy access to the cpu backend's arrays, fallbacks. */
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+
+export type Backend = MathBackendCPU;
+export type KernelArgs = {
+  inputs: tf.NamedTensorInfoMap;
+  backend: Backend;
+  attrs?: tf.NamedAttrMap;
+};
+
+/** The backing array of a tensor, read in place (no copy). */
+export function valuesOf(backend: Backend, t: tf.TensorInfo): tf.backend_util.TypedArray | unknown {
+  return backend.data.get(t.dataId)?.values;
+}
+
+/** The Float32Array of a float32 tensor, or null when it is not one (complex, string, int...). */
+export function float32Of(backend: Backend, t: tf.TensorInfo): Float32Array | null {
+  if (t.dtype !== 'float32') return null;
+  const values = valuesOf(backend, t);
+  return values instanceof Float32Array ? values : null;
+}
+
+/** The Int32Array of an int32 tensor, or null. */
+export function int32Of(backend: Backend, t: tf.TensorInfo): Int32Array | null {
+  if (t.dtype !== 'int32') return null;
+  const values = valuesOf(backend, t);
+  return values instanceof Int32Array ? values : null;
+}
+
+/** 4-byte elements (float32 or int32): data movement kernels copy either. */
+export function fourBytesOf(backend: Backend, t: tf.TensorInfo): Float32Array | Int32Array | null {
+  return float32Of(backend, t) ?? int32Of(backend, t);
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  let size = 1;
+  for (const dim of shape) size *= dim;
+  return size;
+}
+
+/** The cpu backend's kernel of that name, the fallback for cases the addon does not cover. */
+export function cpuKernel(name: string): tf.KernelFunc {
+  const config = tf.getKernel(name, 'cpu');
+  if (!config) throw new Error(`@ner/tfjs-backend-native: the cpu backend has no "${name}" kernel`);
+  return config.kernelFunc;
+}
+
+/** Calls the cpu kernel with the same arguments (they share storage). */
+export function fallback(name: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  return cpuKernel(name)(args as unknown as Parameters<tf.KernelFunc>[0]);
+}
+
+/** Element offsets are passed as Int32Array: keep tensors below 2^31 elements on the native path. */
+export const MAX_NATIVE_SIZE = 2 ** 31 - 1;
+
+export function int32s(values: readonly number[]): Int32Array {
+  return Int32Array.from(values);
+}

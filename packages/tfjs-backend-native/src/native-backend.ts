@@ -1,0 +1,132 @@
+/**
+ * The `native` backend: the cpu backend's storage and kernels, with the hot
+ * kernels replaced by the addon's. Every cpu kernel is registered again under
+ * `native`, so every op works; the overrides read the cpu backend's typed
+ * arrays in place and return fresh arrays as outputs, falling back to the cpu
+ * kernel for dtypes or attributes they do not cover.
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { addon, addonError } from './addon.js';
+import { ADAMW_KERNEL_NAME, adamwKernel } from './kernels/adamw.js';
+import { binaryKernel, unaryKernel } from './kernels/elementwise.js';
+import { gatherKernel, scatterNdKernel, unsortedSegmentSumKernel } from './kernels/gather-scatter.js';
+import { batchMatMulKernel, fusedMatMulKernel } from './kernels/matmul.js';
+import { BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './kernels/ops.js';
+import { reduceKernel } from './kernels/reduce.js';
+import { softmaxKernel } from './kernels/softmax.js';
+import { transposeKernel } from './kernels/transpose.js';
+import type { KernelArgs } from './kernels/util.js';
+
+/** The name the backend registers under (`tf.setBackend('native')`). */
+export const NATIVE_BACKEND_NAME = 'native';
+
+/**
+ * Priority in tfjs' automatic choice: above wasm (2) and cpu (1), below
+ * tfjs-node (3), so importing this package makes it the default unless
+ * libtensorflow is there too.
+ */
+export const NATIVE_BACKEND_PRIORITY = 2.5;
+
+/** The cpu backend, under its own class so `tf.backend()` says which one is active. */
+export class NativeBackend extends MathBackendCPU {}
+
+type Kernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+
+const OVERRIDES: Record<string, Kernel> = {
+  [tf.BatchMatMul]: batchMatMulKernel,
+  [tf._FusedMatMul]: fusedMatMulKernel,
+  [tf.Softmax]: softmaxKernel,
+  [tf.Transpose]: transposeKernel,
+  [tf.GatherV2]: gatherKernel,
+  [tf.ScatterNd]: scatterNdKernel,
+  [tf.UnsortedSegmentSum]: unsortedSegmentSumKernel,
+  [ADAMW_KERNEL_NAME]: adamwKernel,
+};
+for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) {
+  OVERRIDES[name] = (args) => unaryKernel(name, args);
+}
+for (const name of Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]) {
+  OVERRIDES[name] = (args) => binaryKernel(name, args);
+}
+for (const name of Object.keys(REDUCE_OPS) as (keyof typeof REDUCE_OPS)[]) {
+  OVERRIDES[name] = (args) => reduceKernel(name, args);
+}
+
+/** The kernels the addon implements (the rest of `native` is the cpu backend's). */
+export const NATIVE_KERNELS: readonly string[] = Object.keys(OVERRIDES).sort();
+
+let registered = false;
+
+/**
+ * Registers the `native` backend and its kernels with this copy of
+ * tfjs-core. Returns false (and registers nothing) when the addon is not
+ * available; see {@link nativeBackendInfo} for why. Idempotent; importing the
+ * package calls it.
+ */
+export function registerNativeBackend(): boolean {
+  if (!addon) return false;
+  if (registered) return true;
+  registered = true;
+  if (!tf.findBackendFactory(NATIVE_BACKEND_NAME)) {
+    tf.registerBackend(NATIVE_BACKEND_NAME, () => new NativeBackend(), NATIVE_BACKEND_PRIORITY);
+  }
+  const done = new Set<string>();
+  for (const config of tf.getKernelsForBackend('cpu')) {
+    const override = OVERRIDES[config.kernelName];
+    tf.registerKernel({
+      ...config,
+      backendName: NATIVE_BACKEND_NAME,
+      kernelFunc: (override ?? config.kernelFunc) as tf.KernelFunc,
+    });
+    done.add(config.kernelName);
+  }
+  for (const [kernelName, kernelFunc] of Object.entries(OVERRIDES)) {
+    if (done.has(kernelName)) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName: NATIVE_BACKEND_NAME,
+      kernelFunc: kernelFunc as tf.KernelFunc,
+    });
+  }
+  return true;
+}
+
+/** What the package found at load time. */
+export interface NativeBackendInfo {
+  /** True when the addon loaded and the `native` backend is registered. */
+  readonly available: boolean;
+  /** Why not (one line), or null. */
+  readonly reason: string | null;
+  /** Threads the addon's kernels and OpenBLAS use. */
+  readonly threads: number;
+  /** `openblas_get_config()`, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Zen". */
+  readonly blas: string | null;
+}
+
+export function nativeBackendInfo(): NativeBackendInfo {
+  return {
+    available: registered,
+    reason: registered ? null : (addonError ?? 'not registered'),
+    threads: addon ? addon.getNumThreads() : 0,
+    blas: addon ? addon.blasConfig() : null,
+  };
+}
+
+/**
+ * Sets how many threads the kernels and OpenBLAS use (default: the machine's
+ * logical cores, or `NER_NATIVE_THREADS`). No-op without the addon.
+ */
+export function setNativeThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`setNativeThreads: threads must be a positive integer, got ${threads}`);
+  }
+  addon?.setNumThreads(threads);
+}
+
+const fromEnv = process.env.NER_NATIVE_THREADS;
+if (addon && fromEnv) {
+  const threads = Number(fromEnv);
+  if (Number.isInteger(threads) && threads >= 1) addon.setNumThreads(threads);
+}
