@@ -1,6 +1,7 @@
 /**
  * Picks the fastest TensorFlow.js backend that is installed and loads:
- * tfjs-node-gpu (CUDA), tfjs-node (libtensorflow CPU), wasm, then cpu.
+ * tfjs-node-gpu (CUDA), tfjs-node (libtensorflow CPU), native
+ * (@ner/tfjs-backend-native: OpenBLAS and multi-threaded kernels), wasm, then cpu.
  * `NER_BACKEND` forces one. Packages are imported dynamically, so none of
  * them is required; the choice is logged once.
  */
@@ -8,13 +9,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './errors.js';
 
 /** Backends in order of preference. `tensorflow` is what tfjs-node and tfjs-node-gpu register. */
-export type BackendChoice = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type BackendChoice = 'tfjs-node-gpu' | 'tfjs-node' | 'native' | 'wasm' | 'cpu';
 
-export const BACKEND_PREFERENCE: readonly BackendChoice[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+export const BACKEND_PREFERENCE: readonly BackendChoice[] = [
+  'tfjs-node-gpu',
+  'tfjs-node',
+  'native',
+  'wasm',
+  'cpu',
+];
 
 const PACKAGES: Record<BackendChoice, { specifier: string; backendName: string }> = {
   'tfjs-node-gpu': { specifier: '@tensorflow/tfjs-node-gpu', backendName: 'tensorflow' },
   'tfjs-node': { specifier: '@tensorflow/tfjs-node', backendName: 'tensorflow' },
+  native: { specifier: '@ner/tfjs-backend-native', backendName: 'native' },
   wasm: { specifier: '@tensorflow/tfjs-backend-wasm', backendName: 'wasm' },
   cpu: { specifier: '@tensorflow/tfjs-backend-cpu', backendName: 'cpu' },
 };
@@ -33,13 +41,16 @@ export interface InitBackendOptions {
 export interface BackendInfo {
   /** The package that provided it. */
   readonly choice: BackendChoice;
-  /** `tf.getBackend()` afterwards: "tensorflow", "wasm" or "cpu". */
+  /** `tf.getBackend()` afterwards: "tensorflow", "native", "wasm" or "cpu". */
   readonly backendName: string;
   /** Why earlier candidates were skipped (not installed, failed to load). */
   readonly skipped: readonly string[];
 }
 
 let chosen: Promise<BackendInfo> | null = null;
+
+/** The native backend's package is installed but its addon is not built (worth one notice). */
+class NativeUnavailable extends Error {}
 
 function normalizeChoice(value: string): BackendChoice {
   const aliases: Record<string, BackendChoice> = {
@@ -49,12 +60,17 @@ function normalizeChoice(value: string): BackendChoice {
     'tfjs-node': 'tfjs-node',
     node: 'tfjs-node',
     tensorflow: 'tfjs-node',
+    native: 'native',
+    'tfjs-backend-native': 'native',
+    openblas: 'native',
     wasm: 'wasm',
     cpu: 'cpu',
   };
   const choice = aliases[value.trim().toLowerCase()];
   if (!choice) {
-    throw new BackendError(`NER_BACKEND="${value}" is not one of tfjs-node-gpu, tfjs-node, wasm, cpu.`);
+    throw new BackendError(
+      `NER_BACKEND="${value}" is not one of tfjs-node-gpu, tfjs-node, native, wasm, cpu.`,
+    );
   }
   return choice;
 }
@@ -63,7 +79,12 @@ async function tryBackend(choice: BackendChoice): Promise<void> {
   const { specifier, backendName } = PACKAGES[choice];
   // A variable specifier: bundlers and type-checkers must not require the optional packages.
   const moduleName: string = specifier;
-  await import(moduleName);
+  const loaded = (await import(moduleName)) as {
+    nativeBackendInfo?: () => { available: boolean; reason: string | null };
+  };
+  // @ner/tfjs-backend-native always imports; it says whether its addon was built.
+  const info = loaded.nativeBackendInfo?.();
+  if (info && !info.available) throw new NativeUnavailable(info.reason ?? 'its addon did not load');
   if (!tf.findBackendFactory(backendName)) {
     throw new Error(
       `${specifier} loaded but registered no "${backendName}" backend with this copy of @tensorflow/tfjs-core ` +
@@ -94,13 +115,17 @@ async function choose(options: InitBackendOptions): Promise<BackendInfo> {
   const order = options.prefer
     ? [options.prefer, ...BACKEND_PREFERENCE.filter((c) => c !== options.prefer)]
     : BACKEND_PREFERENCE;
+  let notice = '';
   for (const choice of order) {
     try {
       await tryBackend(choice);
-      log?.(`[@ner/models] TensorFlow.js backend: ${tf.getBackend()} (${choice})`);
+      log?.(`[@ner/models] TensorFlow.js backend: ${tf.getBackend()} (${choice}${notice})`);
       return { choice, backendName: tf.getBackend(), skipped };
     } catch (error) {
-      skipped.push(`${choice}: ${(error as Error).message.split('\n')[0]}`);
+      const reason = (error as Error).message.split('\n')[0];
+      skipped.push(`${choice}: ${reason}`);
+      // Installed but not built is worth saying, on the same one line; not installed is not.
+      if (error instanceof NativeUnavailable) notice = `; native unavailable: ${reason}`;
     }
   }
   throw new BackendError(
@@ -111,7 +136,9 @@ async function choose(options: InitBackendOptions): Promise<BackendInfo> {
 /**
  * Selects and initialises the best available backend (once per process; later
  * calls return the same result). Order: `NER_BACKEND` if set, else
- * `options.prefer`, then tfjs-node-gpu, tfjs-node, wasm, cpu.
+ * `options.prefer`, then tfjs-node-gpu, tfjs-node, native, wasm, cpu. When
+ * @ner/tfjs-backend-native is installed but its addon is not built, the one
+ * log line says so and the next backend (wasm) is used.
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   if (!chosen) {

@@ -1,5 +1,6 @@
 // Backend selection, and the wasm backend against the Python oracle (its kernels differ from cpu's).
 import '@tensorflow/tfjs-backend-cpu';
+import { nativeBackendInfo } from '@ner/tfjs-backend-native';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -35,10 +36,30 @@ describe('initBackend', () => {
     await expect(initBackend({ env: { NER_BACKEND: 'cuda' }, log: null })).rejects.toThrow(BackendError);
   });
 
-  it('without NER_BACKEND, skips the native backends that are not installed and takes wasm', async () => {
+  it('without NER_BACKEND, skips the backends that are not installed and takes native (or wasm without its addon)', async () => {
     resetBackendChoice();
-    const info = await initBackend({ env: {}, log: null });
-    expect(info.skipped.map((line) => line.split(':')[0])).toEqual(['tfjs-node-gpu', 'tfjs-node']);
+    const lines: string[] = [];
+    const info = await initBackend({ env: {}, log: (line) => lines.push(line) });
+    if (nativeBackendInfo().available) {
+      expect(info.skipped.map((line) => line.split(':')[0])).toEqual(['tfjs-node-gpu', 'tfjs-node']);
+      expect(info.choice).toBe('native');
+      expect(tf.getBackend()).toBe('native');
+      expect(lines).toEqual(['[@ner/models] TensorFlow.js backend: native (native)']);
+    } else {
+      expect(info.skipped.map((line) => line.split(':')[0])).toEqual([
+        'tfjs-node-gpu',
+        'tfjs-node',
+        'native',
+      ]);
+      expect(info.choice).toBe('wasm');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^\[@ner\/models\] TensorFlow\.js backend: wasm \(wasm; native unavailable: /);
+    }
+  });
+
+  it('prefer: wasm goes before native', async () => {
+    resetBackendChoice();
+    const info = await initBackend({ env: {}, prefer: 'wasm', log: null });
     expect(info.choice).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
   });
