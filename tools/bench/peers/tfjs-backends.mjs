@@ -53,7 +53,12 @@ async function importNative() {
         if (!tf.findBackendFactory('native') && typeof mod[fn] === 'function') await mod[fn]?.();
       }
       if (tf.findBackendFactory('native')) return null;
-      errors.push(`${file} loaded but registered no "native" backend with @ner/models' tfjs-core`);
+      const why = typeof mod.nativeBackendInfo === 'function' ? mod.nativeBackendInfo()?.reason : undefined;
+      errors.push(
+        why
+          ? `${NATIVE_PACKAGE}: ${why}`
+          : `${file} loaded but registered no "native" backend with @ner/models' tfjs-core`,
+      );
     } catch (error) {
       errors.push(`${file}: ${firstLine(error)}`);
     }
