@@ -46,7 +46,7 @@ function positiveInt(flag: string, raw: string): number {
 }
 const smoke = opts.smoke;
 const trainSize = smoke ? 32 : positiveInt('train-size', opts['train-size']);
-const evalSize = smoke ? 16 : positiveInt('eval-size', opts['eval-size']);
+const evalSize = smoke ? 20 : positiveInt('eval-size', opts['eval-size']);
 const numTrainEpochs = smoke ? 1 : positiveInt('epochs', opts.epochs);
 const batchSize = positiveInt('batch-size', opts['batch-size']);
 const seed = Number(opts.seed);
@@ -231,9 +231,15 @@ for (let epoch = 0; epoch < numTrainEpochs; epoch++) {
     }
   }
   if (accelerator.isMainProcess) {
+    // Each validation sentence exactly once, whatever the number of processes.
+    if (metric.size !== evalDataset.numRows) {
+      throw new Error(`evaluation scored ${metric.size} sentences, expected ${evalDataset.numRows}`);
+    }
     const results = metric.compute();
     const seconds = (performance.now() - epochStarted) / 1000;
-    progress.log(`epoch ${epoch} (${seconds.toFixed(1)} s, train + eval):`);
+    progress.log(
+      `epoch ${epoch} (${seconds.toFixed(1)} s, train + eval; ${evalDataset.numRows} sentences scored):`,
+    );
     for (const [type, s] of Object.entries(results)) {
       if (typeof s === 'object')
         progress.log(
