@@ -31,6 +31,15 @@ export interface NativeAddon {
     aStrides: Int32Array,
     bStrides: Int32Array,
   ): void;
+  compare(
+    op: number,
+    a: Float32Array,
+    b: Float32Array,
+    out: Uint8Array,
+    dims: Int32Array,
+    aStrides: Int32Array,
+    bStrides: Int32Array,
+  ): void;
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, r: number, inner: number): void;
   softmax(x: Float32Array, out: Float32Array, cols: number): void;
   transpose(

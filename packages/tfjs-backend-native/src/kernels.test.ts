@@ -210,6 +210,42 @@ d('broadcasting binary kernels', () => {
       else expectNative('binary', run);
     });
   }
+  it.each([
+    ['greater', tf.greater],
+    ['greaterEqual', tf.greaterEqual],
+    ['less', tf.less],
+    ['lessEqual', tf.lessEqual],
+    ['equal', tf.equal],
+    ['notEqual', tf.notEqual],
+  ] as [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][])(
+    '%s, broadcasting, bool output',
+    (_name, fn) => {
+      // Values on a coarse grid so that ties (equal elements) occur; NaN compares like the cpu kernel.
+      const grid = (shape: number[]): Input => {
+        const x = input(random, shape);
+        x.values = x.values.map((v) => Math.round(v * 2) / 2) as Float32Array;
+        return x;
+      };
+      for (const [aShape, bShape] of [
+        [
+          [4, 6],
+          [4, 6],
+        ],
+        [[2, 3, 40], [40]],
+        [[64, 600], []], // dropout mask: noise >= rate
+      ]) {
+        const a = grid(aShape!);
+        const b = grid(bShape!);
+        expectNative('compare', () => {
+          expectSameAsCpu([a, b], (x, y) => fn(x!, y!), 0, 0);
+          expectSameAsCpu([b, a], (x, y) => fn(x!, y!), 0, 0);
+        });
+      }
+      const nan: Input = { values: Float32Array.from([Number.NaN, 1, Number.NaN]), shape: [3] };
+      const one: Input = { values: Float32Array.from([1, Number.NaN, Number.NaN]), shape: [3] };
+      expectSameAsCpu([nan, one], (x, y) => fn(x!, y!), 0, 0);
+    },
+  );
   it('pow with positive bases, broadcasting', () => {
     const a = input(random, [3, 4], 0.1, 3);
     const b = input(random, [4], -2, 3);

@@ -10,10 +10,10 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { addon, addonError } from './addon.js';
 import { ADAMW_KERNEL_NAME, adamwKernel } from './kernels/adamw.js';
-import { binaryKernel, unaryKernel } from './kernels/elementwise.js';
+import { binaryKernel, compareKernel, unaryKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterNdKernel, unsortedSegmentSumKernel } from './kernels/gather-scatter.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/matmul.js';
-import { BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './kernels/ops.js';
+import { BINARY_OPS, COMPARE_OPS, REDUCE_OPS, UNARY_OPS } from './kernels/ops.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
@@ -49,6 +49,9 @@ for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) {
 }
 for (const name of Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]) {
   OVERRIDES[name] = (args) => binaryKernel(name, args);
+}
+for (const name of Object.keys(COMPARE_OPS) as (keyof typeof COMPARE_OPS)[]) {
+  OVERRIDES[name] = (args) => compareKernel(name, args);
 }
 for (const name of Object.keys(REDUCE_OPS) as (keyof typeof REDUCE_OPS)[]) {
   OVERRIDES[name] = (args) => reduceKernel(name, args);

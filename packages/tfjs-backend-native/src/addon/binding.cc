@@ -68,6 +68,9 @@ struct Args {
   int32_t *i32(size_t i, size_t *length) {
     return static_cast<int32_t *>(typed(i, napi_int32_array, napi_int32_array, length));
   }
+  uint8_t *u8(size_t i, size_t *length) {
+    return static_cast<uint8_t *>(typed(i, napi_uint8_array, napi_uint8_array, length));
+  }
   // Any 4-byte element array (float32 or int32), for data movement kernels.
   uint32_t *u32(size_t i, size_t *length) {
     return static_cast<uint32_t *>(typed(i, napi_float32_array, napi_int32_array, length));
@@ -156,6 +159,25 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   })
 }
 
+// Checks a collapsed broadcast against the input and output lengths.
+void checkBroadcast(const char *fn, const std::vector<int64_t> &dims, const std::vector<int64_t> &sa,
+                    const std::vector<int64_t> &sb, size_t la, size_t lb, size_t lo) {
+  int rank = static_cast<int>(dims.size());
+  need(rank >= 1 && sa.size() == dims.size() && sb.size() == dims.size(), fn, "rank mismatch");
+  size_t total = 1;
+  int64_t lastA = 0, lastB = 0;
+  for (int d = 0; d < rank; d++) {
+    need(dims[d] >= 0 && sa[d] >= 0 && sb[d] >= 0, fn, "negative dimension or stride");
+    total *= static_cast<size_t>(dims[d]);
+    if (dims[d] > 0) {
+      lastA += (dims[d] - 1) * sa[d];
+      lastB += (dims[d] - 1) * sb[d];
+    }
+  }
+  need(total == lo, fn, "output size mismatch");
+  if (total > 0) need(static_cast<size_t>(lastA) < la && static_cast<size_t>(lastB) < lb, fn, "stride out of range");
+}
+
 // binary(op, a, b, out, dims, aStrides, bStrides)
 napi_value Binary(napi_env env, napi_callback_info info) {
   NER_GUARD({
@@ -166,22 +188,24 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     float *b = args.f32(2, &lb);
     float *out = args.f32(3, &lo);
     std::vector<int64_t> dims = args.ints(4), sa = args.ints(5), sb = args.ints(6);
-    int rank = static_cast<int>(dims.size());
-    need(rank >= 1 && sa.size() == dims.size() && sb.size() == dims.size(), "binary", "rank mismatch");
-    size_t total = 1;
-    int64_t lastA = 0, lastB = 0;
-    for (int d = 0; d < rank; d++) {
-      total *= static_cast<size_t>(dims[d]);
-      if (dims[d] > 0) {
-        lastA += (dims[d] - 1) * sa[d];
-        lastB += (dims[d] - 1) * sb[d];
-      }
-    }
-    need(total == lo, "binary", "output size mismatch");
-    if (total > 0) {
-      need(static_cast<size_t>(lastA) < la && static_cast<size_t>(lastB) < lb, "binary", "stride out of range");
-    }
-    ner::binary(op, a, b, out, rank, dims.data(), sa.data(), sb.data());
+    checkBroadcast("binary", dims, sa, sb, la, lb, lo);
+    ner::binary(op, a, b, out, static_cast<int>(dims.size()), dims.data(), sa.data(), sb.data());
+    return nullptr;
+  })
+}
+
+// compare(op, a, b, out: Uint8Array, dims, aStrides, bStrides)
+napi_value Compare(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 7, "compare");
+    int op = static_cast<int>(args.integer(0));
+    size_t la, lb, lo;
+    float *a = args.f32(1, &la);
+    float *b = args.f32(2, &lb);
+    uint8_t *out = args.u8(3, &lo);
+    std::vector<int64_t> dims = args.ints(4), sa = args.ints(5), sb = args.ints(6);
+    checkBroadcast("compare", dims, sa, sb, la, lb, lo);
+    ner::compare(op, a, b, out, static_cast<int>(dims.size()), dims.data(), sa.data(), sb.data());
     return nullptr;
   })
 }
@@ -281,10 +305,8 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
     float *p[7];
     for (size_t i = 0; i < 7; i++) p[i] = args.f32(i, &n[i]);
     for (size_t i = 1; i < 7; i++) need(n[i] == n[0], "adamw", "all arrays must have the same length");
-    ner::adamw(p[0], p[1], p[2], p[3], p[4], p[5], p[6], n[0], static_cast<float>(args.number(7)),
-               static_cast<float>(args.number(8)), static_cast<float>(args.number(9)),
-               static_cast<float>(args.number(10)), static_cast<float>(args.number(11)),
-               static_cast<float>(args.number(12)));
+    ner::adamw(p[0], p[1], p[2], p[3], p[4], p[5], p[6], n[0], args.number(7), args.number(8), args.number(9),
+               args.number(10), args.number(11), args.number(12));
     return nullptr;
   })
 }
@@ -314,7 +336,7 @@ napi_value Init(napi_env env, napi_value exports) {
     napi_callback fn;
   } entries[] = {
       {"gemm", Gemm},          {"unary", Unary},
-      {"binary", Binary},       {"reduce", Reduce},
+      {"binary", Binary},       {"compare", Compare},     {"reduce", Reduce},
       {"softmax", Softmax},     {"transpose", Transpose},
       {"gather", Gather},       {"scatterAdd", ScatterAdd},
       {"adamw", AdamW},         {"setNumThreads", SetNumThreads},

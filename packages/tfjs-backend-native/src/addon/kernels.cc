@@ -103,24 +103,42 @@ static inline float apply(float x, float y) {
 }
 
 // Inner (contiguous) loop with each input's stride 0 or 1, specialised so the compiler vectorises it.
+// Comparisons (op codes offset by 100 so they share the templates), NaN compares false except !=.
 template <int Op>
-NER_SIMD static void binaryRow(const float *a, const float *b, float *out, size_t n, bool aStep, bool bStep) {
+static inline uint8_t applyCompare(float x, float y) {
+  if constexpr (Op == 100 + kGreater) return x > y;
+  if constexpr (Op == 100 + kGreaterEqual) return x >= y;
+  if constexpr (Op == 100 + kLess) return x < y;
+  if constexpr (Op == 100 + kLessEqual) return x <= y;
+  if constexpr (Op == 100 + kEqual) return x == y;
+  if constexpr (Op == 100 + kNotEqual) return x != y;
+  return 0;
+}
+
+template <int Op, typename Out>
+static inline Out applyAny(float x, float y) {
+  if constexpr (Op >= 100) return applyCompare<Op>(x, y);
+  else return apply<Op>(x, y);
+}
+
+template <int Op, typename Out>
+NER_SIMD static void binaryRow(const float *a, const float *b, Out *out, size_t n, bool aStep, bool bStep) {
   if (aStep && bStep) {
-    for (size_t i = 0; i < n; i++) out[i] = apply<Op>(a[i], b[i]);
+    for (size_t i = 0; i < n; i++) out[i] = applyAny<Op, Out>(a[i], b[i]);
   } else if (aStep) {
     const float y = b[0];
-    for (size_t i = 0; i < n; i++) out[i] = apply<Op>(a[i], y);
+    for (size_t i = 0; i < n; i++) out[i] = applyAny<Op, Out>(a[i], y);
   } else if (bStep) {
     const float x = a[0];
-    for (size_t i = 0; i < n; i++) out[i] = apply<Op>(x, b[i]);
+    for (size_t i = 0; i < n; i++) out[i] = applyAny<Op, Out>(x, b[i]);
   } else {
-    const float v = apply<Op>(a[0], b[0]);
+    const Out v = applyAny<Op, Out>(a[0], b[0]);
     for (size_t i = 0; i < n; i++) out[i] = v;
   }
 }
 
-template <int Op>
-static void binaryImpl(const float *a, const float *b, float *out, int rank, const int64_t *dims,
+template <int Op, typename Out = float>
+static void binaryImpl(const float *a, const float *b, Out *out, int rank, const int64_t *dims,
                        const int64_t *aStrides, const int64_t *bStrides) {
   const size_t inner = static_cast<size_t>(dims[rank - 1]);
   const int64_t sa = aStrides[rank - 1];
@@ -142,7 +160,7 @@ static void binaryImpl(const float *a, const float *b, float *out, int rank, con
       offB += idx[d] * bStrides[d];
     }
     for (size_t row = begin; row < end; row++) {
-      binaryRow<Op>(a + offA, b + offB, out + row * inner, inner, sa != 0, sb != 0);
+      binaryRow<Op, Out>(a + offA, b + offB, out + row * inner, inner, sa != 0, sb != 0);
       for (int d = rank - 2; d >= 0; d--) {
         idx[d]++;
         offA += aStrides[d];
@@ -167,6 +185,19 @@ void binary(int op, const float *a, const float *b, float *out, int rank, const 
     case kMinimum: binaryImpl<kMinimum>(a, b, out, rank, dims, aStrides, bStrides); break;
     case kPow: binaryImpl<kPow>(a, b, out, rank, dims, aStrides, bStrides); break;
     case kSquaredDifference: binaryImpl<kSquaredDifference>(a, b, out, rank, dims, aStrides, bStrides); break;
+    default: break;
+  }
+}
+
+void compare(int op, const float *a, const float *b, uint8_t *out, int rank, const int64_t *dims,
+             const int64_t *aStrides, const int64_t *bStrides) {
+  switch (op) {
+    case kGreater: binaryImpl<100 + kGreater, uint8_t>(a, b, out, rank, dims, aStrides, bStrides); break;
+    case kGreaterEqual: binaryImpl<100 + kGreaterEqual, uint8_t>(a, b, out, rank, dims, aStrides, bStrides); break;
+    case kLess: binaryImpl<100 + kLess, uint8_t>(a, b, out, rank, dims, aStrides, bStrides); break;
+    case kLessEqual: binaryImpl<100 + kLessEqual, uint8_t>(a, b, out, rank, dims, aStrides, bStrides); break;
+    case kEqual: binaryImpl<100 + kEqual, uint8_t>(a, b, out, rank, dims, aStrides, bStrides); break;
+    case kNotEqual: binaryImpl<100 + kNotEqual, uint8_t>(a, b, out, rank, dims, aStrides, bStrides); break;
     default: break;
   }
 }
@@ -373,10 +404,8 @@ int64_t scatterAdd(const int32_t *indices, size_t k, const int64_t *strides, con
 
 NER_SIMD static void adamwRange(const float *param, const float *grad, const float *m, const float *v,
                                 float *outParam, float *outM, float *outV, size_t n, float decayFactor,
-                                float beta1, float beta2, float biasCorrection2Sqrt, float eps, float stepSize) {
-  const float oneMinusBeta1 = 1.0f - beta1;
-  const float oneMinusBeta2 = 1.0f - beta2;
-  const float negStep = -stepSize;
+                                float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
+                                float biasCorrection2Sqrt, float eps, float negStep) {
   for (size_t i = 0; i < n; i++) {
     const float g = grad[i];
     const float decayed = param[i] * decayFactor;
@@ -390,11 +419,15 @@ NER_SIMD static void adamwRange(const float *param, const float *grad, const flo
 }
 
 void adamw(const float *param, const float *grad, const float *m, const float *v, float *outParam,
-           float *outM, float *outV, size_t n, float decayFactor, float beta1, float beta2,
-           float biasCorrection2Sqrt, float eps, float stepSize) {
+           float *outM, float *outV, size_t n, double decayFactor, double beta1, double beta2,
+           double biasCorrection2Sqrt, double eps, double stepSize) {
+  const float f[8] = {static_cast<float>(decayFactor), static_cast<float>(beta1), static_cast<float>(1.0 - beta1),
+                      static_cast<float>(beta2),       static_cast<float>(1.0 - beta2),
+                      static_cast<float>(biasCorrection2Sqrt), static_cast<float>(eps),
+                      static_cast<float>(-stepSize)};
   parallelFor(n, kGrain, [&](size_t begin, size_t end) {
     adamwRange(param + begin, grad + begin, m + begin, v + begin, outParam + begin, outM + begin, outV + begin,
-               end - begin, decayFactor, beta1, beta2, biasCorrection2Sqrt, eps, stepSize);
+               end - begin, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
   });
 }
 

@@ -14,6 +14,7 @@ enum UnaryOp : int {
   kReciprocal, kLog1p,
 };
 enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kPow, kSquaredDifference };
+enum CompareOp : int { kGreater = 0, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqual };
 enum ReduceOp : int { kSum = 0, kMean, kMax, kMin };
 
 // C[batch] = op(A[aOffsets[batch]]) @ op(B[bOffsets[batch]]), row-major, C contiguous m x n per batch.
@@ -25,6 +26,10 @@ void unary(int op, const float *x, float *out, size_t n);
 // Broadcasting binary op over `rank` collapsed dims; strides are in elements (0 = broadcast).
 void binary(int op, const float *a, const float *b, float *out, int rank, const int64_t *dims,
             const int64_t *aStrides, const int64_t *bStrides);
+
+// Broadcasting comparison: out is 0/1 bytes (tfjs bool storage).
+void compare(int op, const float *a, const float *b, uint8_t *out, int rank, const int64_t *dims,
+             const int64_t *aStrides, const int64_t *bStrides);
 
 // x viewed as [outer, r, inner]; out is [outer, inner].
 void reduce(int op, const float *x, float *out, size_t outer, size_t r, size_t inner);
@@ -45,8 +50,10 @@ int64_t scatterAdd(const int32_t *indices, size_t k, const int64_t *strides, con
                    size_t nRows, size_t sliceSize, size_t outRows, bool skipInvalid);
 
 // One AdamW step (torch.optim.AdamW single-tensor path, in float32 like the tfjs op sequence).
+// Scalars come as doubles and are rounded to float32 exactly where tfjs rounds them (each scalar
+// operand of the op sequence, e.g. 1 - beta1 computed in double), so the results agree.
 void adamw(const float *param, const float *grad, const float *m, const float *v, float *outParam,
-           float *outM, float *outV, size_t n, float decayFactor, float beta1, float beta2,
-           float biasCorrection2Sqrt, float eps, float stepSize);
+           float *outM, float *outV, size_t n, double decayFactor, double beta1, double beta2,
+           double biasCorrection2Sqrt, double eps, double stepSize);
 
 }  // namespace ner

@@ -6,11 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
-import { BINARY_OPS, UNARY_OPS } from './ops.js';
+import { BINARY_OPS, COMPARE_OPS, UNARY_OPS } from './ops.js';
 import { type KernelArgs, MAX_NATIVE_SIZE, fallback, float32Of, int32s, sizeOf } from './util.js';
 
 export type UnaryName = keyof typeof UNARY_OPS;
 export type BinaryName = keyof typeof BINARY_OPS;
+export type CompareName = keyof typeof COMPARE_OPS;
 
 export function unaryKernel(name: UnaryName, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };
@@ -85,4 +86,29 @@ export function binaryKernel(name: BinaryName, args: KernelArgs): tf.TensorInfo 
     );
   }
   return args.backend.makeTensorInfo(outShape, 'float32', out);
+}
+
+/** Comparisons of float32 tensors (dropout masks, padding masks); the output is bool (0/1 bytes). */
+export function compareKernel(name: CompareName, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const aValues = float32Of(args.backend, a);
+  const bValues = float32Of(args.backend, b);
+  if (!aValues || !bValues) return fallback(name, args);
+  const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+  const size = sizeOf(outShape);
+  if (size > MAX_NATIVE_SIZE) return fallback(name, args);
+  const out = new Uint8Array(size);
+  if (size > 0) {
+    const { dims, aStrides, bStrides } = collapseBroadcast(a.shape, b.shape, outShape);
+    requireAddon().compare(
+      COMPARE_OPS[name],
+      aValues,
+      bValues,
+      out,
+      int32s(dims),
+      int32s(aStrides),
+      int32s(bStrides),
+    );
+  }
+  return args.backend.makeTensorInfo(outShape, 'bool', out);
 }

@@ -26,4 +26,13 @@ export const BINARY_OPS = {
   SquaredDifference: 7,
 } as const;
 
+export const COMPARE_OPS = {
+  Greater: 0,
+  GreaterEqual: 1,
+  Less: 2,
+  LessEqual: 3,
+  Equal: 4,
+  NotEqual: 5,
+} as const;
+
 export const REDUCE_OPS = { Sum: 0, Mean: 1, Max: 2, Min: 3 } as const;

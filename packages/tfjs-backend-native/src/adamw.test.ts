@@ -1,0 +1,124 @@
+// The fused NerAdamW kernel against the op-by-op torch.optim.AdamW step that
+// @ner/trainer runs (same float32 operation order), on the cpu backend.
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADAMW_KERNEL_NAME, adamwStep } from './index.js';
+import { HAS_ADDON, randomArray, rng } from './test-helpers.js';
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** @ner/trainer's AdamW.step body for one parameter, op by op. */
+function opByOp(
+  p: tf.Tensor,
+  g: tf.Tensor,
+  m: tf.Tensor,
+  v: tf.Tensor,
+  lr: number,
+  wd: number,
+  step: number,
+) {
+  const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
+  const biasCorrection1 = 1 - beta1 ** step;
+  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+  const stepSize = lr / biasCorrection1;
+  return tf.tidy(() => {
+    const decayed = wd !== 0 ? tf.mul(p, 1 - lr * wd) : p;
+    const expAvg = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+    const expAvgSq = tf.add(tf.mul(v, beta2), tf.mul(tf.mul(g, 1 - beta2), g));
+    const denom = tf.add(tf.div(tf.sqrt(expAvgSq), biasCorrection2Sqrt), eps);
+    return [tf.add(decayed, tf.mul(tf.div(expAvg, denom), -stepSize)), expAvg, expAvgSq];
+  });
+}
+
+describe.skipIf(!HAS_ADDON)('NerAdamW', () => {
+  it('is registered for native only; adamwStep returns null elsewhere', async () => {
+    expect(tf.getKernel(ADAMW_KERNEL_NAME, 'native')).toBeDefined();
+    await tf.setBackend('cpu');
+    const t = tf.ones([2]);
+    expect(
+      adamwStep(t, t, t, t, {
+        decayFactor: 1,
+        beta1: 0.9,
+        beta2: 0.999,
+        biasCorrection2Sqrt: 1,
+        eps: 1e-8,
+        stepSize: 1,
+      }),
+    ).toBeNull();
+    t.dispose();
+  });
+
+  it.each([
+    [[7], 1e-3, 0.01],
+    [[33, 65], 5e-5, 0.0],
+    [[300, 200], 0.1, 0.5], // threaded
+  ] as [number[], number, number][])(
+    'matches the op-by-op step over 3 steps: shape %j lr %d wd %d',
+    async (shape, lr, wd) => {
+      const random = rng(11);
+      const size = shape.reduce((p, q) => p * q, 1);
+      const p0 = randomArray(random, size);
+      const grads = [0, 1, 2].map(() => randomArray(random, size, -1, 1));
+      const run = (fused: boolean) => {
+        tf.setBackend(fused ? 'native' : 'cpu');
+        let p = tf.tensor(p0, shape);
+        let m = tf.zeros(shape);
+        let v = tf.zeros(shape);
+        for (let step = 1; step <= 3; step++) {
+          const g = tf.tensor(grads[step - 1]!, shape);
+          let next: tf.Tensor[];
+          if (fused) {
+            next = adamwStep(p, g, m, v, {
+              decayFactor: 1 - lr * wd,
+              beta1: 0.9,
+              beta2: 0.999,
+              biasCorrection2Sqrt: Math.sqrt(1 - 0.999 ** step),
+              eps: 1e-8,
+              stepSize: lr / (1 - 0.9 ** step),
+            })!;
+          } else {
+            next = opByOp(p, g, m, v, lr, wd, step);
+          }
+          tf.dispose([p, m, v, g]);
+          [p, m, v] = next as [tf.Tensor, tf.Tensor, tf.Tensor];
+        }
+        const out = [p, m, v].map((t) => t.dataSync().slice());
+        tf.dispose([p, m, v]);
+        return out;
+      };
+      const before = tf.memory().numTensors;
+      const want = run(false);
+      const got = run(true);
+      expect(tf.memory().numTensors).toBe(before);
+      for (let o = 0; o < 3; o++) {
+        // Same float32 operations in the same order: equal up to an ulp per step (float32 eps 1.19e-7).
+        let worst = 0;
+        for (let i = 0; i < size; i++) {
+          const diff = Math.abs(got[o]![i]! - want[o]![i]!);
+          worst = Math.max(worst, diff === 0 ? 0 : diff / (3.6e-7 * Math.abs(want[o]![i]!) + 1e-12));
+        }
+        expect(worst, ['param', 'm', 'v'][o]).toBeLessThanOrEqual(1);
+      }
+    },
+  );
+
+  it('rejects mismatched shapes naming the input', async () => {
+    await tf.setBackend('native');
+    const p = tf.ones([3]);
+    const g = tf.ones([4]);
+    const attrs = {
+      decayFactor: 1,
+      beta1: 0.9,
+      beta2: 0.999,
+      biasCorrection2Sqrt: 1,
+      eps: 1e-8,
+      stepSize: 1,
+    };
+    expect(() => adamwStep(p, g, p, p, attrs)).toThrow(
+      'NerAdamW: input "grad" has shape [4], the parameter has [3]',
+    );
+    tf.dispose([p, g]);
+  });
+});
