@@ -70,9 +70,9 @@ const result = spawnSync(process.execPath, args, {
 });
 if (result.status !== 0) {
   const log = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
-  const hint = /cblas\.h|lopenblas/.test(log)
+  const hint = /cblas\.h: No such file|cannot find -lopenblas/.test(log)
     ? 'OpenBLAS is missing (apt-get install -y libopenblas-dev)'
-    : /(g\+\+|c\+\+|make|cc): (command )?not found|find Python|ENOENT/.test(log)
+    : /(g\+\+|c\+\+|make|cc): (command )?not found|gyp ERR! find Python|spawn \S+ ENOENT/.test(log)
       ? 'a C++ toolchain is missing (apt-get install -y g++ make python3)'
       : 'the compiler reported errors';
   if (process.env.NER_NATIVE_VERBOSE) console.log(log);
