@@ -22,7 +22,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 
 const shared = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data');
+// `pnpm start -- --epochs 3` hands the script a literal `--` first (pnpm 10): skip it.
+const argv = process.argv.slice(2);
 const { values: opts } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     model: { type: 'string' },
     data: { type: 'string', default: resolve(shared, 'conll2003') },
@@ -50,14 +53,14 @@ const evalSize = smoke ? 20 : positiveInt('eval-size', opts['eval-size']);
 const numTrainEpochs = smoke ? 1 : positiveInt('epochs', opts.epochs);
 const batchSize = positiveInt('batch-size', opts['batch-size']);
 const seed = Number(opts.seed);
+if (!Number.isInteger(seed) || seed < 0)
+  throw new Error(`--seed needs a non-negative integer, got ${opts.seed}`);
 const started = performance.now();
 
 // Every process runs the script; only the main process talks (accelerate's `accelerator.print`).
 const accelerator = new Accelerator();
 await initBackend({ log: accelerator.isMainProcess ? undefined : null });
-accelerator.print(
-  `${accelerator.numProcesses} process(es), backend ${tf.getBackend()}; this is process ${accelerator.processIndex}`,
-);
+accelerator.print(`${accelerator.numProcesses} process(es), tfjs backend ${tf.getBackend()}`);
 if (!existsSync(opts.data)) throw new Error(`--data ${opts.data} does not exist`);
 const rawDatasets = await loadDataset(opts.data);
 accelerator.print(rawDatasets.toString());
@@ -194,6 +197,8 @@ if (accelerator.isMainProcess) {
   mkdirSync(outputDir, { recursive: true });
 }
 const metric = new Seqeval();
+// Tensors alive after the first step (weights + AdamW moments): the count must stay flat.
+let steadyTensors: number | undefined;
 model.setSeed(seed);
 const progress = new Progress(numTrainingSteps, accelerator.isMainProcess);
 for (let epoch = 0; epoch < numTrainEpochs; epoch++) {
@@ -210,6 +215,7 @@ for (let epoch = 0; epoch < numTrainEpochs; epoch++) {
     const lossValue = (await loss.data())[0]!;
     tf.dispose([loss, ...grads.values(), ...Object.values(inputs)]);
     progress.update(lossValue);
+    steadyTensors ??= tf.memory().numTensors;
   }
 
   // Evaluation (model.eval(), no gradients)
@@ -229,6 +235,11 @@ for (let epoch = 0; epoch < numTrainEpochs; epoch++) {
       const { yTrue, yPred } = predictionsToTags(predictionsGathered, labelsGathered, labelNames);
       metric.addBatch({ predictions: yPred, references: yTrue });
     }
+  }
+  if (tf.memory().numTensors !== steadyTensors) {
+    throw new Error(
+      `tensor leak: ${steadyTensors} tensors after the first step, ${tf.memory().numTensors} after epoch ${epoch}`,
+    );
   }
   if (accelerator.isMainProcess) {
     // Each validation sentence exactly once, whatever the number of processes.
