@@ -18,7 +18,10 @@ import { Trainer, TrainingArguments } from '@ner/trainer';
 import type { EvalPrediction } from '@ner/trainer';
 
 const shared = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data');
+// pnpm 10 forwards `start -- --flag` with the literal `--` first; drop it so flags parse.
+const argv = process.argv.slice(2);
 const { values: opts } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     model: { type: 'string' },
     data: { type: 'string', default: resolve(shared, 'conll2003') },
@@ -29,8 +32,20 @@ const { values: opts } = parseArgs({
     epochs: { type: 'string', default: '2' },
     'learning-rate': { type: 'string' },
     smoke: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+if (opts.help) {
+  console.log(`Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [options]
+  --model <dir|hub id>     pretrained checkpoint (default: a small BERT from scratch)
+  --data <dir|hub id>      CoNLL-2003 folder (default: ../shared/data/conll2003)
+  --tokenizer <dir>        tokenizer when --model is not given (default: bert-base-cased vocab)
+  --output <dir>           checkpoints and final/ (default: outputs/)
+  --train-size <n>         training sentences (1000)      --eval-size <n>  validation sentences (200)
+  --epochs <n>             (2)                             --learning-rate  (2e-3 from scratch, 2e-5 with --model)
+  --smoke                  a few steps on a few sentences (CI)`);
+  process.exit(0);
+}
 const smoke = opts.smoke;
 const trainSize = smoke ? 48 : Number(opts['train-size']);
 const evalSize = smoke ? 16 : Number(opts['eval-size']);

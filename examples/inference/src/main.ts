@@ -27,7 +27,10 @@ const MORE_SENTENCES = [
   'Hugging Face Inc. is a company based in New York City.',
 ];
 
+// pnpm 10 forwards `start -- --flag` with the literal `--` first; drop it so flags parse.
+const argv = process.argv.slice(2);
 const { values: opts } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     model: { type: 'string' },
     tokenizer: { type: 'string' },
