@@ -26,6 +26,7 @@ import {
   weightedF1Score,
 } from './classification-metrics.js';
 import { confusionMatrixSvg } from './confusion-matrix-svg.js';
+import { decodeLiteralEscapes } from './decode-escapes.js';
 
 const shared = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data');
 const { values: opts } = parseArgs({
@@ -54,8 +55,10 @@ const started = Date.now();
 await initBackend();
 
 // 1. Data: {text, label} with label a ClassLabel (loadDataset knows the `sentiment` folder).
-const raw = await loadDataset(opts.data);
-console.log(raw.toString());
+const loaded = await loadDataset(opts.data);
+console.log(loaded.toString());
+// The tweets hold literal `\u2019`-style escapes (see decode-escapes.ts); decode them first.
+const raw = loaded.map((row) => ({ text: decodeLiteralEscapes(row.text as string) }));
 const labelFeature = raw.get('train').features.get('label');
 if (!(labelFeature instanceof ClassLabel)) {
   throw new Error(`${opts.data}: column "label" is not a ClassLabel (got ${String(labelFeature)})`);
@@ -118,8 +121,8 @@ const computeMetrics = ({ predictions, labelIds }: EvalPrediction) => {
   return { accuracy: accuracyScore(labels, preds), f1: weightedF1Score(labels, preds) };
 };
 const batchSize = positiveInt('batch-size', opts['batch-size'], smoke ? 16 : 32);
-const epochs = smoke ? 1 : positiveInt('epochs', opts.epochs, 4);
-const learningRate = Number(opts['learning-rate'] ?? (opts.model ? 2e-5 : 1e-3));
+const epochs = smoke ? 1 : positiveInt('epochs', opts.epochs, 3);
+const learningRate = Number(opts['learning-rate'] ?? (opts.model ? 2e-5 : 2e-3));
 const trainer = new Trainer({
   model,
   args: new TrainingArguments({
