@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // float32 GEMM GFLOP/s at BERT-base shapes: tfjs `matMul` on the native backend
 // (@ner/tfjs-backend-native, when it loads), wasm and cpu, next to numpy (OpenBLAS) run as a
-// Python subprocess in the same run. The numpy peer runs before and after the tfjs columns and
-// the faster of its two runs is the one compared against, so background load on a shared machine
-// counts against the native backend, not for it. Target of issue 9: native / numpy >= 0.70.
+// Python subprocess in the same run. Per shape, each numpy peer runs before and after the tfjs
+// columns and the faster of its two runs is the one compared against (and the fastest numpy peer),
+// so background load on a shared machine counts against the native backend, not for it. Target of issue 9: native / numpy >= 0.70.
 //
 //   pnpm build && node tools/bench/native-gemm.mjs
 //
@@ -13,10 +13,13 @@
 //   NER_BENCH_GEMM_REPS      timed products per shape (at least; default 3), after one warm-up
 //   NER_BENCH_GEMM_SECONDS   and at least this long per shape (default 1)
 //   NER_BENCH_GEMM_CPU_MAX_GFLOP  the cpu backend skips bigger products (default 5: it does ~0.6 GFLOP/s)
-//   NER_BENCH_PYTHON         interpreter for the numpy peer (default: first of python3, /usr/bin/python3 with numpy)
+//   NER_BENCH_PYTHON         interpreters for the numpy peers, comma-separated (default python3,/usr/bin/python3;
+//                            each that imports numpy is a column: pip numpy and Debian numpy link different BLAS)
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
   coreCount,
+  describeNative,
   envList,
   envNumber,
   findPython,
@@ -41,6 +44,11 @@ const backends = envList('NER_BENCH_GEMM_BACKENDS', 'native,wasm,cpu');
 const reps = envNumber('NER_BENCH_GEMM_REPS', 3);
 const minSeconds = envNumber('NER_BENCH_GEMM_SECONDS', 1);
 const cpuMaxGflop = envNumber('NER_BENCH_GEMM_CPU_MAX_GFLOP', 5);
+
+const loadText = () =>
+  loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ');
 
 function randomArray(size, seed) {
   let state = seed >>> 0;
@@ -68,13 +76,8 @@ function checkProduct(shape, a, b, c) {
   return worst;
 }
 
-async function numpyPeer(python) {
-  return runJson(python, [
-    join(peersDir, 'numpy_gemm.py'),
-    shapes.map((s) => s.name).join(','),
-    String(reps),
-    String(minSeconds),
-  ]);
+async function numpyPeer(python, shape) {
+  return runJson(python, [join(peersDir, 'numpy_gemm.py'), shape.name, String(reps), String(minSeconds)]);
 }
 
 async function measureTfjs(shape, aData, bData) {
@@ -100,75 +103,107 @@ async function measureTfjs(shape, aData, bData) {
   return { gflops: shape.flops / ms / 1e6, ms, reps: count, error };
 }
 
-const { python, reason: pythonReason } = await findPython('NER_BENCH_PYTHON', 'numpy');
-const started = new Date().toISOString();
+// numpy peers: every interpreter of the list that imports numpy (numpy builds differ in BLAS).
+const pythons = [];
+const pythonReasons = [];
+for (const candidate of envList('NER_BENCH_PYTHON', 'python3,/usr/bin/python3')) {
+  const { python, reason } = await findPython(null, 'numpy', [candidate]);
+  if (python) pythons.push(python);
+  else pythonReasons.push(reason);
+}
 console.log(
-  `float32 GEMM, ${coreCount} cores, ${started}; one warm-up product, then >= ${reps} products and >= ${minSeconds} s per shape`,
+  `float32 GEMM, ${coreCount} cores, ${new Date().toISOString()}, load average ${loadText()}; ` +
+    `one warm-up product, then >= ${reps} products and >= ${minSeconds} s per shape and column`,
+);
+console.log(
+  'per shape: each numpy peer, then the tfjs backends, then each numpy peer again (a peer counts with its faster run)',
 );
 
-const numpyRuns = [];
-if (python) numpyRuns.push(await numpyPeer(python).catch((e) => ({ error: e.message })));
-
-const inputs = shapes.map((shape, i) => ({
-  a: randomArray(shape.batch * shape.m * shape.k, 11 + i),
-  b: randomArray(shape.batch * shape.k * shape.n, 23 + i),
-}));
-const columns = {};
-for (const backend of backends) {
-  const ready = await useBackend(backend);
-  if (!ready.ok) {
-    columns[backend] = { unavailable: ready.reason };
-    continue;
+const columns = Object.fromEntries(backends.map((b) => [b, {}]));
+const numpy = Object.fromEntries(pythons.map((p) => [p, { runs: {}, info: null, error: null }]));
+const runNumpy = async (shape) => {
+  for (const python of pythons) {
+    const r = await numpyPeer(python, shape).catch((e) => ({ error: e.message }));
+    if (r.error) {
+      numpy[python].error = r.error;
+      continue;
+    }
+    numpy[python].info = r;
+    const runs = numpy[python].runs[shape.name] ?? [];
+    runs.push(r.results[0].gflops);
+    numpy[python].runs[shape.name] = runs;
   }
-  columns[backend] = {};
-  for (const [i, shape] of shapes.entries()) {
+};
+let nativeLine = '';
+for (const [i, shape] of shapes.entries()) {
+  const a = randomArray(shape.batch * shape.m * shape.k, 11 + i);
+  const b = randomArray(shape.batch * shape.k * shape.n, 23 + i);
+  await runNumpy(shape);
+  for (const backend of backends) {
+    if (columns[backend].unavailable) continue;
+    const ready = await useBackend(backend);
+    if (!ready.ok) {
+      columns[backend] = { unavailable: ready.reason };
+      continue;
+    }
+    if (backend === 'native' && !nativeLine) nativeLine = await describeNative();
     if (backend === 'cpu' && shape.flops / 1e9 > cpuMaxGflop) {
       columns[backend][shape.name] = { skipped: `> ${cpuMaxGflop} GFLOP` };
       continue;
     }
-    columns[backend][shape.name] = await measureTfjs(shape, inputs[i].a, inputs[i].b);
+    columns[backend][shape.name] = await measureTfjs(shape, a, b);
   }
+  await runNumpy(shape);
 }
+console.log(`load average at end ${loadText()}`);
 
-if (python) numpyRuns.push(await numpyPeer(python).catch((e) => ({ error: e.message })));
-const numpyOk = numpyRuns.filter((r) => !r.error);
-const numpyBest = (name) => {
-  const values = numpyOk
-    .map((r) => r.results.find((x) => x.shape === name)?.gflops)
-    .filter((v) => v !== undefined);
-  return values.length ? { best: Math.max(...values), all: values } : null;
-};
-
-if (!python) console.log(`numpy: not available: ${pythonReason}`);
-for (const r of numpyRuns.filter((r) => r.error)) console.log(`numpy: run failed: ${r.error}`);
-if (numpyOk.length) {
-  const r = numpyOk[0];
-  console.log(
-    `numpy ${r.numpy} (${python}, Python ${r.python}, ${r.blas}), run before and after the tfjs columns`,
-  );
-}
+for (const reason of pythonReasons) console.log(`numpy: not available: ${reason}`);
+const numpyNames = pythons.map((python, i) => {
+  const n = numpy[python];
+  if (n.error) console.log(`numpy (${python}): run failed: ${n.error}`);
+  if (n.info)
+    console.log(
+      `numpy${i + 1}: numpy ${n.info.numpy} (${python}, Python ${n.info.python}, BLAS ${n.info.blas})`,
+    );
+  return `numpy${i + 1}`;
+});
 for (const backend of backends) {
   if (columns[backend].unavailable) console.log(`${backend}: not available: ${columns[backend].unavailable}`);
+  else if (backend === 'native') console.log(nativeLine);
 }
+const numpyBest = (python, name) => {
+  const runs = numpy[python].runs[name];
+  return runs?.length ? Math.max(...runs) : undefined;
+};
+const bestNumpy = (name) => {
+  const values = pythons.map((p) => numpyBest(p, name)).filter((v) => v !== undefined);
+  return values.length ? Math.max(...values) : undefined;
+};
 
 const header = [
   'shape'.padEnd(16),
   'GFLOP'.padStart(6),
-  'numpy'.padStart(15),
+  ...numpyNames.map((n) => n.padStart(15)),
   ...backends.map((b) => b.padStart(8)),
 ];
-console.log(`\nGFLOP/s (higher is better; numpy: best of its runs, then each run)\n${header.join(' ')}`);
+console.log(
+  `\nGFLOP/s (higher is better; numpy: the faster run, both runs in brackets)\n${header.join(' ')}`,
+);
 for (const shape of shapes) {
-  const np = numpyBest(shape.name);
+  const npCells = pythons.map((p) => {
+    const runs = numpy[p].runs[shape.name];
+    return (
+      runs?.length ? `${Math.max(...runs).toFixed(1)} (${runs.map((v) => v.toFixed(0)).join('/')})` : 'n/a'
+    ).padStart(15);
+  });
   const cells = backends.map((b) => {
     const c = columns[b];
     if (c.unavailable) return 'n/a'.padStart(8);
     const r = c[shape.name];
     return r.skipped ? 'skip'.padStart(8) : fmt(r.gflops, 2);
   });
-  const npCell = np ? `${np.best.toFixed(1)} (${np.all.map((v) => v.toFixed(0)).join('/')})` : 'n/a';
   console.log(
-    `${shape.name.padEnd(16)} ${fmt(shape.flops / 1e9, 2, 6)} ${npCell.padStart(15)} ${cells.join(' ')}`,
+    `${shape.name.padEnd(16)} ${fmt(shape.flops / 1e9, 2, 6)} ${npCells.join(' ')} ${cells.join(' ')}`,
   );
 }
 
@@ -185,21 +220,26 @@ console.log(
     : '\nall measured products match a float64 dot product on 16 entries (rel error <= 1e-3)',
 );
 
-console.log('\nratios (same run)');
+console.log('\nratios (same run; numpy = the fastest numpy peer on that shape)');
+const g = (b, name) =>
+  columns[b] && !columns[b].unavailable && columns[b][name] && !columns[b][name].skipped
+    ? columns[b][name].gflops
+    : undefined;
 for (const shape of shapes) {
-  const np = numpyBest(shape.name);
+  const np = bestNumpy(shape.name);
   const parts = [];
-  const g = (b) =>
-    columns[b] && !columns[b].unavailable && !columns[b][shape.name]?.skipped
-      ? columns[b][shape.name].gflops
-      : undefined;
-  if (backends.includes('native') && columns.native.unavailable) parts.push('native n/a');
-  else if (backends.includes('native')) {
-    if (np) parts.push(`native/numpy ${(g('native') / np.best).toFixed(2)} (target >= 0.70)`);
-    if (g('wasm')) parts.push(`native/wasm ${(g('native') / g('wasm')).toFixed(1)}x`);
-    if (g('cpu')) parts.push(`native/cpu ${(g('native') / g('cpu')).toFixed(1)}x`);
+  const native = g('native', shape.name);
+  if (backends.includes('native') && native === undefined) parts.push('native n/a');
+  if (native !== undefined) {
+    if (np) parts.push(`native/numpy ${(native / np).toFixed(2)} (target >= 0.70)`);
+    for (const [i, p] of pythons.entries()) {
+      const v = numpyBest(p, shape.name);
+      if (v && pythons.length > 1) parts.push(`native/numpy${i + 1} ${(native / v).toFixed(2)}`);
+    }
+    if (g('wasm', shape.name)) parts.push(`native/wasm ${(native / g('wasm', shape.name)).toFixed(1)}x`);
+    if (g('cpu', shape.name)) parts.push(`native/cpu ${(native / g('cpu', shape.name)).toFixed(1)}x`);
   }
-  if (np && g('wasm')) parts.push(`wasm/numpy ${(g('wasm') / np.best).toFixed(3)}`);
-  if (np && g('cpu')) parts.push(`cpu/numpy ${(g('cpu') / np.best).toFixed(3)}`);
+  if (np && g('wasm', shape.name)) parts.push(`wasm/numpy ${(g('wasm', shape.name) / np).toFixed(3)}`);
+  if (np && g('cpu', shape.name)) parts.push(`cpu/numpy ${(g('cpu', shape.name) / np).toFixed(3)}`);
   console.log(`${shape.name.padEnd(16)} ${parts.join(', ')}`);
 }

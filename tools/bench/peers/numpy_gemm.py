@@ -6,6 +6,7 @@ Prints one JSON line: {"numpy": version, "blas": ..., "results": [{"shape", "gfl
 Timing as in the JS bench: one warm-up product, then at least REPS products and MIN_SECONDS seconds.
 """
 import json
+import os
 import sys
 import time
 
@@ -17,8 +18,13 @@ def blas_name():
         config = np.show_config(mode="dicts")
         blas = config["Build Dependencies"]["blas"]
         return f'{blas.get("name")} {blas.get("version")}'
-    except Exception:  # older numpy: no mode="dicts"
-        return "unknown"
+    except Exception:  # older numpy: no mode="dicts"; name the BLAS library the process has mapped
+        try:
+            with open("/proc/self/maps") as maps:
+                libs = sorted({line.split()[-1] for line in maps if "blas" in line.lower() and ".so" in line})
+            return ", ".join(os.path.realpath(lib) for lib in libs) or "unknown"
+        except OSError:
+            return "unknown"
 
 
 def main():

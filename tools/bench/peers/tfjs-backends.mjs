@@ -98,6 +98,22 @@ export function envString(name) {
   return value ? value : undefined;
 }
 
+/** One line about the native backend (threads, BLAS) from its nativeBackendInfo(), when it loads. */
+export async function describeNative() {
+  try {
+    // The ESM build, as @ner/models' dynamic import loads it (same module instance).
+    const pkg = modelsRequire.resolve(`${NATIVE_PACKAGE}/package.json`);
+    const mod = await import(pathToFileURL(join(dirname(pkg), 'dist', 'index.js')).href);
+    const info = mod.nativeBackendInfo?.();
+    if (!info) return 'native: no nativeBackendInfo()';
+    return info.available
+      ? `native: ${NATIVE_PACKAGE}, ${info.threads} threads, ${info.blas ?? 'BLAS unknown'}`
+      : `native: unavailable: ${info.reason}`;
+  } catch (error) {
+    return `native: ${firstLine(error)}`;
+  }
+}
+
 /** Comma-separated env list, or the default. */
 export function envList(name, fallback) {
   const value = process.env[name]?.trim();
@@ -153,11 +169,11 @@ export function runJson(command, args, options = {}) {
 }
 
 /**
- * The Python interpreter for a peer: `envName` if set, else the first of `candidates` that imports
- * `module`. Returns `{ python, reason }`.
+ * The Python interpreter for a peer: env var `envName` if given and set, else the first of
+ * `candidates` that imports `module`. Returns `{ python, reason }`.
  */
 export async function findPython(envName, module, candidates = ['python3', '/usr/bin/python3']) {
-  const forced = process.env[envName]?.trim();
+  const forced = envName ? envString(envName) : undefined;
   const list = forced ? [forced] : candidates;
   const reasons = [];
   for (const python of list) {
@@ -168,7 +184,10 @@ export async function findPython(envName, module, candidates = ['python3', '/usr
       reasons.push(`${python}: ${firstLine(error).slice(0, 160)}`);
     }
   }
-  return { python: null, reason: `no Python with ${module} (${reasons.join('; ')}); set ${envName}` };
+  return {
+    python: null,
+    reason: `no Python with ${module} (${reasons.join('; ')})${envName ? `; set ${envName}` : ''}`,
+  };
 }
 
 export const fmt = (value, digits = 1, width = 8) =>
