@@ -54,8 +54,10 @@ if (!gyp) {
   );
   process.exit(0);
 }
+// npm points npm_config_node_gyp at a .js file; other tools may point at an executable script.
+const viaNode = /\.[cm]?js$/.test(gyp);
 const args = [
-  gyp,
+  ...(viaNode ? [gyp] : []),
   'rebuild',
   '--release',
   `--jobs=${Math.max(1, Math.min(4, (await import('node:os')).availableParallelism()))}`,
@@ -63,10 +65,13 @@ const args = [
 // Local Node headers (Debian's nodejs ships them) avoid a download, which offline machines cannot do.
 const prefix = resolve(dirname(process.execPath), '..');
 if (existsSync(join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
-const result = spawnSync(process.execPath, args, {
+const result = spawnSync(viaNode ? process.execPath : gyp, args, {
   cwd: root,
   stdio: ['ignore', 'pipe', 'pipe'],
   encoding: 'utf8',
+  // An install must never hang: a compile takes well under a minute.
+  timeout: 15 * 60 * 1000,
+  maxBuffer: 64 * 1024 * 1024,
 });
 if (result.status !== 0) {
   const log = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
-import { type KernelArgs, float32Of } from './util.js';
+import { type KernelArgs, float32Of, outputArray } from './util.js';
 
 /** The name the fused AdamW kernel is registered under (for the `native` backend only). */
 export const ADAMW_KERNEL_NAME = 'NerAdamW';
@@ -41,9 +41,9 @@ export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
     }
   }
   const n = arrays[0]!.length;
-  const outParam = new Float32Array(n);
-  const outM = new Float32Array(n);
-  const outV = new Float32Array(n);
+  const outParam = outputArray(n);
+  const outM = outputArray(n);
+  const outV = outputArray(n);
   requireAddon().adamw(
     arrays[0]!,
     arrays[1]!,

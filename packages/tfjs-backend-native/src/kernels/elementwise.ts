@@ -7,7 +7,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
 import { BINARY_OPS, COMPARE_OPS, UNARY_OPS } from './ops.js';
-import { type KernelArgs, MAX_NATIVE_SIZE, fallback, float32Of, int32s, sizeOf } from './util.js';
+import {
+  type KernelArgs,
+  MAX_NATIVE_SIZE,
+  fallback,
+  float32Of,
+  int32s,
+  sizeOf,
+  outputArray,
+} from './util.js';
 
 export type UnaryName = keyof typeof UNARY_OPS;
 export type BinaryName = keyof typeof BINARY_OPS;
@@ -17,7 +25,7 @@ export function unaryKernel(name: UnaryName, args: KernelArgs): tf.TensorInfo | 
   const { x } = args.inputs as { x: tf.TensorInfo };
   const values = float32Of(args.backend, x);
   if (!values) return fallback(name, args);
-  const out = new Float32Array(values.length);
+  const out = outputArray(values.length);
   requireAddon().unary(UNARY_OPS[name], values, out);
   return args.backend.makeTensorInfo([...x.shape], 'float32', out);
 }
@@ -72,7 +80,7 @@ export function binaryKernel(name: BinaryName, args: KernelArgs): tf.TensorInfo 
   const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
   const size = sizeOf(outShape);
   if (size > MAX_NATIVE_SIZE) return fallback(name, args);
-  const out = new Float32Array(size);
+  const out = outputArray(size);
   if (size > 0) {
     const { dims, aStrides, bStrides } = collapseBroadcast(a.shape, b.shape, outShape);
     requireAddon().binary(
@@ -97,7 +105,7 @@ export function compareKernel(name: CompareName, args: KernelArgs): tf.TensorInf
   const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
   const size = sizeOf(outShape);
   if (size > MAX_NATIVE_SIZE) return fallback(name, args);
-  const out = new Uint8Array(size);
+  const out = outputArray(size, 'bool');
   if (size > 0) {
     const { dims, aStrides, bStrides } = collapseBroadcast(a.shape, b.shape, outShape);
     requireAddon().compare(

@@ -5,7 +5,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
-import { type KernelArgs, fallback, float32Of, fourBytesOf, int32Of, int32s, sizeOf } from './util.js';
+import {
+  type KernelArgs,
+  fallback,
+  float32Of,
+  fourBytesOf,
+  int32Of,
+  int32s,
+  sizeOf,
+  outputArray,
+} from './util.js';
 
 export function gatherKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
@@ -19,7 +28,7 @@ export function gatherKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] 
   const inner = sizeOf(x.shape.slice(axis + 1));
   const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
   const size = outer * ids.length * inner;
-  const out = params instanceof Float32Array ? new Float32Array(size) : new Int32Array(size);
+  const out = params instanceof Float32Array ? outputArray(size) : outputArray(size, 'int32');
   const bad = requireAddon().gather(params, ids, out, outer, axisDim, inner);
   if (bad >= 0) throw new Error(`GatherV2: the index value ${ids[bad]} is not in [0, ${axisDim - 1}]`);
   return args.backend.makeTensorInfo(outShape, x.dtype, out);

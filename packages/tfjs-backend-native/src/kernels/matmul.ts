@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
 import { binaryKernel } from './elementwise.js';
 import { unaryKernel } from './elementwise.js';
-import { type KernelArgs, MAX_NATIVE_SIZE, fallback, float32Of, sizeOf } from './util.js';
+import { type KernelArgs, MAX_NATIVE_SIZE, fallback, float32Of, sizeOf, outputArray } from './util.js';
 
 /** Offsets of the batch matrices that output batch `i` multiplies, for broadcast batch shapes. */
 function batchOffsets(
@@ -67,7 +67,7 @@ export function nativeMatMul(
   const outSize = sizeOf(outShape);
   if (outSize > MAX_NATIVE_SIZE || aValues.length > MAX_NATIVE_SIZE || bValues.length > MAX_NATIVE_SIZE)
     return null;
-  const out = new Float32Array(outSize);
+  const out = outputArray(outSize);
   if (outSize > 0) {
     const aOffsets = batchOffsets(aBatch, outBatch, m * kA);
     const bOffsets = batchOffsets(bBatch, outBatch, kA * n);

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
 import { REDUCE_OPS } from './ops.js';
-import { type KernelArgs, fallback, float32Of, int32s, sizeOf } from './util.js';
+import { type KernelArgs, fallback, float32Of, int32s, sizeOf, outputArray } from './util.js';
 
 export type ReduceName = keyof typeof REDUCE_OPS;
 
@@ -44,13 +44,13 @@ export function reduceKernel(name: ReduceName, args: KernelArgs): tf.TensorInfo 
   } else {
     // Move the reduced axes innermost (kept axes keep their order).
     const perm = [...Array.from({ length: rank }, (_, d) => d).filter((d) => !axes.includes(d)), ...axes];
-    source = new Float32Array(values.length);
+    source = outputArray(values.length);
     addon.transpose(values, source, int32s(x.shape), int32s(perm));
     outer = sizeOf(keptShape);
     reduced = sizeOf(axes.map((d) => x.shape[d]!));
     inner = 1;
   }
-  const out = new Float32Array(outer * inner);
+  const out = outputArray(outer * inner);
   addon.reduce(REDUCE_OPS[name], source, out, outer, reduced, inner);
   return args.backend.makeTensorInfo(outShape, 'float32', out);
 }

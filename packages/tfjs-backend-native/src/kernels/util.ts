@@ -57,3 +57,32 @@ export const MAX_NATIVE_SIZE = 2 ** 31 - 1;
 export function int32s(values: readonly number[]): Int32Array {
   return Int32Array.from(values);
 }
+
+/** Below this many elements a zeroed array is as cheap as any. */
+const UNINIT_MIN = 16384;
+
+/**
+ * An output array whose every element the kernel will write: uninitialised memory
+ * (`Buffer.allocUnsafeSlow`, malloc without calloc's zeroing), which halves the cost of
+ * a large output. Never used for outputs that are accumulated into (scatter sums).
+ */
+export function outputArray(n: number): Float32Array;
+export function outputArray(n: number, type: 'int32'): Int32Array;
+export function outputArray(n: number, type: 'bool'): Uint8Array;
+export function outputArray(
+  n: number,
+  type: 'float32' | 'int32' | 'bool' = 'float32',
+): Float32Array | Int32Array | Uint8Array {
+  const bytes = type === 'bool' ? 1 : 4;
+  if (n < UNINIT_MIN) {
+    return type === 'float32'
+      ? new Float32Array(n)
+      : type === 'int32'
+        ? new Int32Array(n)
+        : new Uint8Array(n);
+  }
+  const buffer = Buffer.allocUnsafeSlow(n * bytes);
+  if (type === 'float32') return new Float32Array(buffer.buffer, buffer.byteOffset, n);
+  if (type === 'int32') return new Int32Array(buffer.buffer, buffer.byteOffset, n);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, n);
+}
