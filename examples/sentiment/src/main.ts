@@ -34,7 +34,7 @@ const { values: opts } = parseArgs({
     model: { type: 'string' },
     data: { type: 'string', default: resolve(shared, 'sentiment') },
     tokenizer: { type: 'string', default: resolve(shared, 'tokenizers', 'bert-base-uncased') },
-    output: { type: 'string', default: resolve(import.meta.dirname, '..', 'outputs') },
+    output: { type: 'string' },
     'train-size': { type: 'string' },
     epochs: { type: 'string' },
     'learning-rate': { type: 'string' },
@@ -51,6 +51,8 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
 }
 
 const smoke = opts.smoke;
+// Smoke runs get their own folder so they never overwrite a real run's model and image.
+const outputDir = opts.output ?? resolve(import.meta.dirname, '..', 'outputs', ...(smoke ? ['smoke'] : []));
 const started = Date.now();
 await initBackend();
 
@@ -126,7 +128,7 @@ const learningRate = Number(opts['learning-rate'] ?? (opts.model ? 2e-5 : 2e-3))
 const trainer = new Trainer({
   model,
   args: new TrainingArguments({
-    outputDir: opts.output,
+    outputDir,
     overwriteOutputDir: true,
     numTrainEpochs: epochs,
     learningRate,
@@ -160,12 +162,12 @@ console.log(`${''.padEnd(10)}${labelNames.map((l) => l.padStart(10)).join('')}`)
 cm.forEach((row, i) => {
   console.log(`${labelNames[i]!.padEnd(10)}${row.map((v) => v.toFixed(2).padStart(10)).join('')}`);
 });
-await mkdir(opts.output, { recursive: true });
-const svgPath = resolve(opts.output, 'confusion-matrix-test.svg');
+await mkdir(outputDir, { recursive: true });
+const svgPath = resolve(outputDir, 'confusion-matrix-test.svg');
 await writeFile(svgPath, confusionMatrixSvg(cm, labelNames, { title: 'Normalized confusion matrix (test)' }));
 
 // 5. Save, reload, and check that the reloaded model gives the same logits.
-const finalDir = resolve(opts.output, 'final');
+const finalDir = resolve(outputDir, 'final');
 await trainer.saveModel(finalDir);
 await saveTokenizer(tokenizer, finalDir);
 const reloaded = await AutoModelForSequenceClassification.fromPretrained(finalDir);
