@@ -64,6 +64,7 @@ describe('confusionMatrixSvg', () => {
     expect(svg).toContain('>Predicted label</text>');
     expect(svg).toContain('>True label</text>');
     expect(svg).toContain('>Test &lt;split&gt;</text>');
+    expect(svg).toContain('<title id="cm-title">Test &lt;split&gt;</title>');
     expect(svg).toContain('fill="url(#blues)"');
     expect(svg).toContain('>0.0</text>');
     expect(svg).toContain('>1.0</text>');

@@ -97,7 +97,9 @@ export function confusionMatrixSvg(
 
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="cm-title">`,
+    // A <title> first gives the image its accessible name (and a tooltip in browsers).
+    `<title id="cm-title">${escapeXml(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${left + grid / 2}" y="26" text-anchor="middle" font-size="16" ${font}>${escapeXml(title)}</text>`,
   );
