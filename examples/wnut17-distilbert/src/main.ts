@@ -20,7 +20,10 @@ import type { EvalPrediction } from '@ner/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 
 const shared = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data');
+// pnpm 10 forwards `start -- --flag` with the literal `--` first; drop it so flags parse.
+const argv = process.argv.slice(2);
 const { values: opts } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     model: { type: 'string' },
     data: { type: 'string', default: resolve(shared, 'wnut17') },
