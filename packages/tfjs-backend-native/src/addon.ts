@@ -83,6 +83,8 @@ export interface NativeAddon {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   blasConfig(): string;
+  /** mallopt: big blocks from the heap, freed memory kept for reuse. Process-wide. */
+  tuneMalloc(): boolean;
 }
 
 /** Where the addon is looked for: the package's own build folder (beside src/ and dist/). */

@@ -187,6 +187,11 @@ d('broadcasting binary kernels', () => {
       [2, 1, 1, 16],
     ], // attention mask
     [[64, 600], [600]], // threaded
+    [
+      [300, 400],
+      [300, 400],
+    ], // one long collapsed row, split across threads
+    [[300, 400], []], // scalar operand, split across threads
     [[3, 0, 2], [2]], // empty
   ];
   const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [

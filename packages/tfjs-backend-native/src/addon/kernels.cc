@@ -146,9 +146,27 @@ static void binaryImpl(const float *a, const float *b, Out *out, int rank, const
   size_t outer = 1;
   for (int d = 0; d < rank - 1; d++) outer *= static_cast<size_t>(dims[d]);
   if (outer == 0 || inner == 0) return;
+  // Few long rows (same-shape or scalar operands collapse to one row): split each row instead.
+  if (outer < static_cast<size_t>(numThreads()) && inner >= 2 * kGrain) {
+    std::vector<int64_t> idx(rank > 1 ? rank - 1 : 1, 0);
+    for (size_t row = 0; row < outer; row++) {
+      int64_t offA = 0, offB = 0;
+      size_t rem = row;
+      for (int d = rank - 2; d >= 0; d--) {
+        int64_t i = static_cast<int64_t>(rem % static_cast<size_t>(dims[d]));
+        rem /= static_cast<size_t>(dims[d]);
+        offA += i * aStrides[d];
+        offB += i * bStrides[d];
+      }
+      parallelFor(inner, kGrain, [&](size_t begin, size_t end) {
+        binaryRow<Op, Out>(a + offA + (sa ? begin : 0), b + offB + (sb ? begin : 0), out + row * inner + begin,
+                           end - begin, sa != 0, sb != 0);
+      });
+    }
+    return;
+  }
   // Rows per task so that each task has at least kGrain elements.
   size_t rowGrain = std::max<size_t>(1, kGrain / inner);
-  // Inner rows shorter than a vector waste the specialisation: for those, go element by element.
   parallelFor(outer, rowGrain, [&](size_t begin, size_t end) {
     std::vector<int64_t> idx(rank > 1 ? rank - 1 : 1, 0);
     int64_t offA = 0, offB = 0;
