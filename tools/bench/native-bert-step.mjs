@@ -20,6 +20,7 @@
 // env: NER_BENCH_BERT_LAYERS (12), NER_BENCH_BERT_BATCH (8), NER_BENCH_BERT_LENGTH (128),
 //      NER_BENCH_BERT_STEPS (timed steps, 2), NER_BENCH_BERT_WARMUP (1),
 //      NER_BENCH_BERT_WASM_LAYERS (0,1), NER_BENCH_BERT_WASM_STEPS (1),
+//      NER_BENCH_BERT_WASM_WARMUP_ROWS (1: wasm's warm-up step uses this many rows of the batch),
 //      NER_BENCH_BERT_BACKENDS (native,wasm), NER_BENCH_BERT_TORCH (1; 0 skips the torch peer),
 //      NER_BENCH_TORCH_PYTHON (default: first of python3, /usr/bin/python3 that imports torch)
 import { loadavg } from 'node:os';
@@ -48,6 +49,7 @@ const steps = envNumber('NER_BENCH_BERT_STEPS', 2);
 const warmup = Number(envString('NER_BENCH_BERT_WARMUP') ?? 1);
 const wasmLayers = envList('NER_BENCH_BERT_WASM_LAYERS', '0,1').map(Number);
 const wasmSteps = envNumber('NER_BENCH_BERT_WASM_STEPS', 1);
+const wasmWarmupRows = envNumber('NER_BENCH_BERT_WASM_WARMUP_ROWS', 1);
 const backends = envList('NER_BENCH_BERT_BACKENDS', 'native,wasm');
 const withTorch = envString('NER_BENCH_BERT_TORCH') !== '0';
 
@@ -89,23 +91,27 @@ async function worker(backend, workerLayers, workerSteps) {
   const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
   const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
   const raw = makeBatch();
-  const batch = {
-    inputIds: tf.tensor2d(raw.inputIds, undefined, 'int32'),
-    attentionMask: tf.tensor2d(raw.attentionMask, undefined, 'int32'),
-    labels: tf.tensor2d(raw.labels, undefined, 'int32'),
-  };
+  const toBatch = (rows) => ({
+    inputIds: tf.tensor2d(raw.inputIds.slice(0, rows), undefined, 'int32'),
+    attentionMask: tf.tensor2d(raw.attentionMask.slice(0, rows), undefined, 'int32'),
+    labels: tf.tensor2d(raw.labels.slice(0, rows), undefined, 'int32'),
+  });
+  const batch = toBatch(batchSize);
+  // wasm's warm-up step runs on the first row only (every kernel of the step, at 1/8 of the cost:
+  // wasm has no per-shape compilation to warm); native and torch warm up on the full batch.
+  const warmupBatch = backend === 'wasm' && wasmWarmupRows < batchSize ? toBatch(wasmWarmupRows) : batch;
   const groups = optimizer.paramGroups;
   const lastGroup = groups[groups.length - 1].params;
   const lastParam = lastGroup[lastGroup.length - 1][1];
   const losses = [];
-  const step = async () => {
-    const { loss, grads } = model.computeGradients(batch, { training: true });
+  const step = async (input = batch) => {
+    const { loss, grads } = model.computeGradients(input, { training: true });
     optimizer.step(grads);
     losses.push((await loss.data())[0]);
     tf.dispose([loss, ...grads.values()]);
     await lastParam.data(); // the last weight AdamW updates: the step has finished on any backend
   };
-  for (let i = 0; i < warmup; i++) await step();
+  for (let i = 0; i < warmup; i++) await step(warmupBatch);
   const tensorsBefore = tf.memory().numTensors;
   const stepMs = [];
   const cpuStart = process.cpuUsage();
@@ -150,7 +156,8 @@ const load = () =>
 
 console.log(
   `bert-base-sized BertForTokenClassification step (hidden ${SPEC.hidden}, heads ${SPEC.heads}, intermediate ${SPEC.intermediate}, vocab ${SPEC.vocab}, ${SPEC.labels} labels), ` +
-    `batch ${batchSize} x ${length}, forward + backward + AdamW; ${warmup} warm-up step(s) excluded`,
+    `batch ${batchSize} x ${length}, forward + backward + AdamW; ${warmup} warm-up step(s) excluded ` +
+    `(wasm's on ${Math.min(wasmWarmupRows, batchSize)} row(s) of the batch)`,
 );
 console.log(`${coreCount} cores, ${new Date().toISOString()}, load average at start ${load()}`);
 
