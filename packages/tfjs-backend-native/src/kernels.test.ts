@@ -156,6 +156,27 @@ d('unary kernels', () => {
   });
 });
 
+d('Cast', () => {
+  const random = rng(8);
+  it('bool and int32 to float32 give a real Float32Array (so later ops stay native)', () => {
+    const bools: Input = { values: randomInts(random, 40000, 2), shape: [200, 200] };
+    const ints: Input = { values: randomInts(random, 1000, 100000), shape: [1000] };
+    expectSameAsCpu([bools], (t) => tf.cast(tf.cast(t!, 'bool'), 'float32'), 0, 0);
+    expectSameAsCpu([ints], (t) => tf.cast(t!, 'float32'), 0, 0);
+    tf.setBackend('native');
+    tf.tidy(() => {
+      const mask = tf.cast(tf.greater(tf.tensor1d([1, -1, 2]), 0), 'float32');
+      expect(tf.backend().readSync(mask.dataId)).toBeInstanceOf(Float32Array);
+      expectNative('binary', () => expect(Array.from(tf.mul(mask, 3).dataSync())).toEqual([3, 0, 3]));
+    });
+  });
+  it('float32 to int32 and bool use the cpu kernel', () => {
+    const x: Input = { values: Float32Array.from([-1.7, 0, 0.2, 3.9]), shape: [4] };
+    expectSameAsCpu([x], (t) => tf.cast(t!, 'int32'), 0, 0);
+    expectSameAsCpu([x], (t) => tf.cast(t!, 'bool'), 0, 0);
+  });
+});
+
 d('broadcasting binary kernels', () => {
   const random = rng(3);
   const shapes: [number[], number[]][] = [

@@ -10,6 +10,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { addon, addonError } from './addon.js';
 import { ADAMW_KERNEL_NAME, adamwKernel } from './kernels/adamw.js';
+import { castKernel } from './kernels/cast.js';
 import { binaryKernel, compareKernel, unaryKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterNdKernel, unsortedSegmentSumKernel } from './kernels/gather-scatter.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/matmul.js';
@@ -50,6 +51,7 @@ const OVERRIDES: Record<string, Kernel> = {
   [tf.BatchMatMul]: batchMatMulKernel,
   [tf._FusedMatMul]: fusedMatMulKernel,
   [tf.Softmax]: softmaxKernel,
+  [tf.Cast]: castKernel,
   [tf.Transpose]: transposeKernel,
   [tf.GatherV2]: gatherKernel,
   [tf.ScatterNd]: scatterNdKernel,

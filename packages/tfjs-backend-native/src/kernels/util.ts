@@ -14,11 +14,22 @@ export function valuesOf(backend: Backend, t: tf.TensorInfo): tf.backend_util.Ty
   return backend.data.get(t.dataId)?.values;
 }
 
-/** The Float32Array of a float32 tensor, or null when it is not one (complex, string, int...). */
+/**
+ * The Float32Array of a float32 tensor, or null when it is not one (complex, string,
+ * int...). The cpu backend's Cast from bool or int32 to float32 keeps the Uint8Array /
+ * Int32Array (and the native Cast does not, but cpu fallbacks can): those are converted
+ * into a temporary Float32Array, one fast pass instead of a JS kernel.
+ */
 export function float32Of(backend: Backend, t: tf.TensorInfo): Float32Array | null {
   if (t.dtype !== 'float32') return null;
   const values = valuesOf(backend, t);
-  return values instanceof Float32Array ? values : null;
+  if (values instanceof Float32Array) return values;
+  if (values instanceof Uint8Array || values instanceof Int32Array) {
+    const converted = new Float32Array(values.length);
+    converted.set(values);
+    return converted;
+  }
+  return null;
 }
 
 /** The Int32Array of an int32 tensor, or null. */
