@@ -98,18 +98,22 @@ const DEFINITIONS: Definition[] = [
     gradFunc: (dy, [a, b], attrs) => {
       const transposeA = attrs.transposeA as boolean;
       const transposeB = attrs.transposeB as boolean;
-      const grads = (): [tf.Tensor, tf.Tensor] => {
-        if (!transposeA && !transposeB)
-          return [tf.matMul(dy, b!, false, true), tf.matMul(a!, dy, true, false)];
-        if (!transposeA && transposeB)
-          return [tf.matMul(dy, b!, false, false), tf.matMul(dy, a!, true, false)];
-        if (transposeA && !transposeB)
-          return [tf.matMul(b!, dy, false, true), tf.matMul(a!, dy, false, false)];
-        return [tf.matMul(b!, dy, true, true), tf.matMul(dy, a!, true, true)];
+      // One product per input: each closure computes only its own (the backward pass calls both).
+      const gradA = (): tf.Tensor => {
+        if (!transposeA && !transposeB) return tf.matMul(dy, b!, false, true);
+        if (!transposeA && transposeB) return tf.matMul(dy, b!, false, false);
+        if (transposeA && !transposeB) return tf.matMul(b!, dy, false, true);
+        return tf.matMul(b!, dy, true, true);
+      };
+      const gradB = (): tf.Tensor => {
+        if (!transposeA && !transposeB) return tf.matMul(a!, dy, true, false);
+        if (!transposeA && transposeB) return tf.matMul(dy, a!, true, false);
+        if (transposeA && !transposeB) return tf.matMul(a!, dy, false, false);
+        return tf.matMul(dy, a!, true, true);
       };
       return {
-        a: () => unbroadcast(grads()[0], a!.shape),
-        b: () => unbroadcast(grads()[1], b!.shape),
+        a: () => unbroadcast(gradA(), a!.shape),
+        b: () => unbroadcast(gradB(), b!.shape),
       };
     },
   },
