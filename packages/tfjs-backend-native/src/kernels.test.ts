@@ -91,6 +91,32 @@ d('BatchMatMul', () => {
     }
   });
 
+  it('_FusedMatMul gradients (tfjs custom gradient: activation derivative, both products, bias sum)', () => {
+    const a = input(random, [5, 7]);
+    const b = input(random, [7, 4]);
+    const bias = input(random, [4]);
+    // tfjs-core's Node build registers no gradients; fused.matMul reshapes inside its custom gradient.
+    if (!tf.getGradient('Reshape')) {
+      tf.registerGradient({
+        kernelName: 'Reshape',
+        inputsToSave: ['x'],
+        gradFunc: (dy, [x]) => ({ x: () => tf.reshape(dy as tf.Tensor, x!.shape) }),
+      });
+    }
+    // Under a gradient tape tfjs only fuses the linear activation (others run unfused ops).
+    expectNative('gemm', () => {
+      expectSameAsCpu(
+        [a, b, bias],
+        (x, y, z) =>
+          tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) =>
+            tf.fused.matMul({ a: p as tf.Tensor2D, b: q as tf.Tensor2D, bias: r }),
+          )([x!, y!, z!]),
+        1e-5,
+        1e-5,
+      );
+    });
+  });
+
   it('rejects mismatched inner dimensions with the tfjs message', () => {
     tf.setBackend('native');
     expect(() => tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([4, 2])))).toThrow(
