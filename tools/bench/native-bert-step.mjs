@@ -183,11 +183,13 @@ if (withTorch) {
   if (!python) record('torch', layers, { unavailable: reason });
   else {
     const options = { ...SPEC, layers, batch: batchSize, length, warmup, steps, threads: coreCount };
-    const r = await runJson(python, [join(peersDir, 'torch_bert_step.py'), JSON.stringify(options)]).catch(
-      (e) => ({
-        failed: e.message,
-      }),
-    );
+    const r = await runJson(python, [
+      '-B',
+      join(peersDir, 'torch_bert_step.py'),
+      JSON.stringify(options),
+    ]).catch((e) => ({
+      failed: e.message,
+    }));
     if (r.torch) console.log(`torch ${r.torch} (${python}), ${r.threads} threads`);
     record('torch', layers, r);
   }

@@ -77,7 +77,13 @@ function checkProduct(shape, a, b, c) {
 }
 
 async function numpyPeer(python, shape) {
-  return runJson(python, [join(peersDir, 'numpy_gemm.py'), shape.name, String(reps), String(minSeconds)]);
+  return runJson(python, [
+    '-B',
+    join(peersDir, 'numpy_gemm.py'),
+    shape.name,
+    String(reps),
+    String(minSeconds),
+  ]);
 }
 
 async function measureTfjs(shape, aData, bData) {

@@ -155,7 +155,9 @@ try {
     if (!python) columns.ort = { unavailable: `no ONNX export: ${reason}` };
     else {
       const t0 = performance.now();
+      // -B: no __pycache__ next to the peer scripts.
       const exported = await runJson(python, [
+        '-B',
         join(peersDir, 'export_bert_onnx.py'),
         modelDir,
         onnxFile,
