@@ -393,6 +393,53 @@ d('Transpose', () => {
   });
 });
 
+d('PadV2', () => {
+  const random = rng(9);
+  it.each([
+    [[5], [[2, 3]], 0],
+    [
+      [3, 4],
+      [
+        [1, 2],
+        [0, 3],
+      ],
+      0,
+    ],
+    [
+      [2, 3, 4],
+      [
+        [0, 1],
+        [2, 0],
+        [1, 1],
+      ],
+      1.5,
+    ], // constant value
+    [
+      [128, 64],
+      [
+        [0, 384],
+        [0, 0],
+      ],
+      0,
+    ], // slice gradient of a position table
+    [
+      [2, 1, 3],
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+      0,
+    ], // no padding
+  ] as [number[], [number, number][], number][])('%j padded by %j with %d', (shape, paddings, value) => {
+    expect(tf.getKernel('PadV2', 'native')!.kernelFunc).not.toBe(tf.getKernel('PadV2', 'cpu')!.kernelFunc);
+    const x = input(random, shape);
+    expectSameAsCpu([x], (t) => tf.pad(t!, paddings, value), 0, 0);
+    const ints: Input = { values: randomInts(random, x.values.length, 9), shape };
+    expectSameAsCpu([ints], (t) => tf.pad(t!, paddings, value === 0 ? 0 : 2), 0, 0);
+  });
+});
+
 d('GatherV2, ScatterNd, UnsortedSegmentSum', () => {
   const random = rng(7);
   it.each([

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { addon, addonError } from './addon.js';
 import { ADAMW_KERNEL_NAME, adamwKernel } from './kernels/adamw.js';
 import { castKernel } from './kernels/cast.js';
+import { padKernel } from './kernels/pad.js';
 import { binaryKernel, compareKernel, unaryKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterNdKernel, unsortedSegmentSumKernel } from './kernels/gather-scatter.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/matmul.js';
@@ -52,6 +53,7 @@ const OVERRIDES: Record<string, Kernel> = {
   [tf._FusedMatMul]: fusedMatMulKernel,
   [tf.Softmax]: softmaxKernel,
   [tf.Cast]: castKernel,
+  [tf.PadV2]: padKernel,
   [tf.Transpose]: transposeKernel,
   [tf.GatherV2]: gatherKernel,
   [tf.ScatterNd]: scatterNdKernel,
