@@ -169,7 +169,6 @@ static void binaryImpl(const float *a, const float *b, Out *out, int rank, const
   if (outer == 0 || inner == 0) return;
   // Few long rows (same-shape or scalar operands collapse to one row): split each row instead.
   if (outer < static_cast<size_t>(numThreads()) && inner >= 2 * kGrain) {
-    std::vector<int64_t> idx(rank > 1 ? rank - 1 : 1, 0);
     for (size_t row = 0; row < outer; row++) {
       int64_t offA = 0, offB = 0;
       size_t rem = row;
