@@ -14,6 +14,7 @@ import {
   TokenClassificationPipeline,
   type TokenEntity,
 } from '@ner/pipeline';
+import { compareEntities } from './compare-entities.js';
 import { runNer } from './ner-cli.js';
 import { chooseModel, displayPath, oracleDir, outputsDir } from './paths.js';
 import { PythonOutputs } from './python-oracle.js';
@@ -129,7 +130,8 @@ console.log(
 );
 const batch = await ner(sentences, { aggregationStrategy: 'simple', batchSize: 2 });
 for (const [i, text] of sentences.entries()) {
-  const same = JSON.stringify(batch[i]) === JSON.stringify(results[text]?.simple);
+  const single = results[text]?.simple;
+  const same = Array.isArray(single) && compareEntities(single, batch[i]!).ok;
   console.log(
     `  ${JSON.stringify(text)}: ${batch[i]!.length} entities, ${same ? 'same as' : 'DIFFERENT from'} one by one`,
   );
@@ -169,7 +171,8 @@ if (cliTexts.length === 0) {
     writeFileSync(predictionsFile, jsonl.stdout);
     for (const line of jsonl.stdout.trimEnd().split('\n')) {
       const { text, entities } = JSON.parse(line) as { text: string; entities: TokenClassificationOutput };
-      const same = JSON.stringify(entities) === JSON.stringify(results[text]?.first);
+      const inProcess = results[text]?.first;
+      const same = Array.isArray(inProcess) && compareEntities(inProcess, entities).ok;
       if (!same) {
         differing++;
         failures.push(`ner predict output for "${text}" differs from the in-process pipeline`);

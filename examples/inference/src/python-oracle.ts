@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GroupedEntity, TokenEntity } from '@ner/pipeline';
+import { compareEntities } from './compare-entities.js';
 
 type Entity = TokenEntity | GroupedEntity;
 type OracleResult = { value: Entity[] } | { error: { type: string; message: string } };
@@ -45,27 +46,9 @@ export class PythonOutputs {
       return { ok: false, message: `${where} raised ${expected.error.type}: ${expected.error.message}` };
     }
     const want = expected.value;
-    if (want.length !== actual.length) {
-      return { ok: false, message: `${where} has ${want.length} entities, we have ${actual.length}` };
-    }
-    // Every field but the score, keys sorted, so key order does not matter.
-    const strip = (e: Entity) =>
-      JSON.stringify(
-        Object.entries(e)
-          .filter(([key]) => key !== 'score')
-          .sort(([a], [b]) => (a < b ? -1 : 1)),
-      );
-    let maxScoreDiff = 0;
-    for (const [i, ours] of actual.entries()) {
-      const theirs = want[i]!;
-      if (strip(ours) !== strip(theirs)) {
-        return { ok: false, message: `${where} entity ${i}: Python ${strip(theirs)}, ours ${strip(ours)}` };
-      }
-      maxScoreDiff = Math.max(maxScoreDiff, Math.abs(ours.score - theirs.score));
-    }
-    if (maxScoreDiff > 1e-5) {
-      return { ok: false, message: `${where}: scores differ by up to ${maxScoreDiff.toExponential(2)}` };
-    }
+    const result = compareEntities(want, actual);
+    if (!result.ok) return { ok: false, message: `${where}: ${result.message}` };
+    const maxScoreDiff = result.maxScoreDiff;
     return {
       ok: true,
       message: `matches Python (${recorded.id}/${strategy}, ${want.length} entities, max |Δscore| ${maxScoreDiff.toExponential(1)})`,
