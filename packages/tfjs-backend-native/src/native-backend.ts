@@ -42,6 +42,9 @@ export const NATIVE_BACKEND_PRIORITY = 2.5;
 export class NativeBackend extends MathBackendCPU {
   constructor() {
     super();
+    // The cpu backend prints "install our node backend to speed things up" on its first write;
+    // that advice is wrong for this backend, whose hot kernels are already native.
+    (this as unknown as { firstUse: boolean }).firstUse = false;
     if (process.env.NER_NATIVE_MALLOC_TUNING !== '0') addon?.tuneMalloc();
   }
 }
