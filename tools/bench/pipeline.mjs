@@ -7,8 +7,8 @@
 // several pieces or [UNK]), so the figures show pipeline overhead, not real model cost.
 // `--sizes tiny,distilbert,bert` adds randomly initialised distilbert-base-sized and bert-base-sized
 // models with the bert-base-cased tokenizer (slow on the tfjs CPU backend: few sentences).
-// ONNX / transformers.js peers are not measured: onnxruntime-node downloads native binaries at
-// install time, which this machine cannot do.
+// The onnxruntime-node peer lives in native-pipeline.mjs (its CPU binaries are in the npm tarball;
+// install it with --ignore-scripts outside the repo and point NER_BENCH_ORT_PATH at it).
 // Run `npx tsup` in packages/models, packages/align and packages/pipeline first.
 import { performance } from 'node:perf_hooks';
 import {
