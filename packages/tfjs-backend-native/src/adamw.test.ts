@@ -104,6 +104,54 @@ describe.skipIf(!HAS_ADDON)('NerAdamW', () => {
     },
   );
 
+  it('inPlace updates exclusively owned storage in place, and copies when storage is shared', async () => {
+    await tf.setBackend('native');
+    const random = rng(5);
+    const size = 5000;
+    const p0 = randomArray(random, size);
+    const g0 = randomArray(random, size, -1, 1);
+    const attrs = {
+      decayFactor: 1 - 1e-3 * 0.01,
+      beta1: 0.9,
+      beta2: 0.999,
+      biasCorrection2Sqrt: Math.sqrt(1 - 0.999),
+      eps: 1e-8,
+      stepSize: 1e-3 / (1 - 0.9),
+    };
+    const want = tf.tidy(() =>
+      adamwStep(tf.tensor(p0), tf.tensor(g0), tf.zeros([size]), tf.zeros([size]), attrs)!.map((t) =>
+        t.dataSync().slice(),
+      ),
+    );
+    const p = tf.tensor(p0);
+    const g = tf.tensor(g0);
+    const m = tf.zeros([size]);
+    const v = tf.zeros([size]);
+    const run = () =>
+      tf
+        .engine()
+        .runKernel(
+          ADAMW_KERNEL_NAME,
+          { param: p, grad: g, m, v },
+          { ...attrs, inPlace: true },
+        ) as tf.Tensor[];
+    // A clone shares p's storage: the kernel must not write through it.
+    const snapshot = tf.clone(p);
+    const copied = run();
+    expect(copied).toHaveLength(3);
+    expect(Array.from(snapshot.dataSync())).toEqual(Array.from(p0));
+    expect(Array.from(copied[0]!.dataSync())).toEqual(Array.from(want[0]!));
+    tf.dispose([snapshot, ...copied]);
+    // Now p, m and v own their storage: updated in place, no outputs.
+    const before = tf.memory().numTensors;
+    expect(run()).toHaveLength(0);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(p.dataSync())).toEqual(Array.from(want[0]!));
+    expect(Array.from(m.dataSync())).toEqual(Array.from(want[1]!));
+    expect(Array.from(v.dataSync())).toEqual(Array.from(want[2]!));
+    tf.dispose([p, g, m, v]);
+  });
+
   it('rejects mismatched shapes naming the input', async () => {
     await tf.setBackend('native');
     const p = tf.ones([3]);

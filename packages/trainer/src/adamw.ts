@@ -147,13 +147,17 @@ export class AdamW {
           tf.getKernel(FUSED_ADAMW_KERNEL, tf.getBackend()) !== undefined
         ) {
           // One pass over memory instead of about ten ops (a multiply by 1 when there is no decay is exact).
-          const [updated, expAvg, expAvgSq] = tf
+          // `inPlace`: the kernel updates the variables' own storage and returns nothing when each
+          // owns it alone (as torch's in-place step); else it returns new tensors to assign.
+          const outputs = tf
             .engine()
             .runKernel(
               FUSED_ADAMW_KERNEL,
               { param, grad, m: state.expAvg, v: state.expAvgSq },
-              { decayFactor, beta1, beta2, biasCorrection2Sqrt, eps: group.eps, stepSize },
+              { decayFactor, beta1, beta2, biasCorrection2Sqrt, eps: group.eps, stepSize, inPlace: true },
             ) as tf.Tensor[];
+          if (outputs.length === 0) continue;
+          const [updated, expAvg, expAvgSq] = outputs;
           state.expAvg.assign(expAvg!);
           state.expAvgSq.assign(expAvgSq!);
           param.assign(updated!);

@@ -23,6 +23,15 @@ export interface AdamWKernelAttrs {
   readonly eps: number;
   /** `lr / (1 - beta1 ** step)`. */
   readonly stepSize: number;
+  /**
+   * Update `param`, `m` and `v` in their own memory, as torch does, and return no outputs.
+   * Taken only where each of the three is the sole owner of its storage (backend refCount 1,
+   * a float32 array): a clone or a variable's initial value shares storage and must not see
+   * the update. Otherwise the kernel returns three new tensors as without this flag, so the
+   * caller checks the output count. Saves three fresh buffers (and their page faults) per
+   * parameter per step.
+   */
+  readonly inPlace?: boolean;
 }
 
 export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
@@ -41,6 +50,28 @@ export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
     }
   }
   const n = arrays[0]!.length;
+  const backend = args.backend;
+  const owned = (t: tf.TensorInfo) =>
+    backend.refCount(t.dataId) === 1 && backend.data.get(t.dataId)?.values instanceof Float32Array;
+  if (attrs.inPlace === true && owned(param!) && owned(m!) && owned(v!)) {
+    // Elementwise with each index read before it is written: safe with outputs aliasing inputs.
+    requireAddon().adamw(
+      arrays[0]!,
+      arrays[1]!,
+      arrays[2]!,
+      arrays[3]!,
+      arrays[0]!,
+      arrays[2]!,
+      arrays[3]!,
+      attrs.decayFactor,
+      attrs.beta1,
+      attrs.beta2,
+      attrs.biasCorrection2Sqrt,
+      attrs.eps,
+      attrs.stepSize,
+    );
+    return [];
+  }
   const outParam = outputArray(n);
   const outM = outputArray(n);
   const outV = outputArray(n);
@@ -76,8 +107,13 @@ export function adamwStep(
   attrs: AdamWKernelAttrs,
 ): [tf.Tensor, tf.Tensor, tf.Tensor] | null {
   if (!tf.getKernel(ADAMW_KERNEL_NAME, tf.getBackend())) return null;
+  const { inPlace: _ignored, ...copying } = attrs;
   const outputs = tf
     .engine()
-    .runKernel(ADAMW_KERNEL_NAME, { param, grad, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    .runKernel(
+      ADAMW_KERNEL_NAME,
+      { param, grad, m, v },
+      copying as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
   return [outputs[0]!, outputs[1]!, outputs[2]!];
 }
