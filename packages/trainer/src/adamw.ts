@@ -125,6 +125,8 @@ export class AdamW {
 
   /** Applies one update with gradients keyed by parameter name. Disposes nothing it was given. */
   step(grads: ReadonlyMap<string, tf.Tensor>): void {
+    // Looked up once per step, not per parameter: the backend does not change mid-step.
+    const hasFusedKernel = tf.getKernel(FUSED_ADAMW_KERNEL, tf.getBackend()) !== undefined;
     for (const group of this.paramGroups) {
       const [beta1, beta2] = group.betas;
       for (const [name, param] of group.params) {
@@ -141,11 +143,7 @@ export class AdamW {
         const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** state.step);
         const stepSize = group.lr / biasCorrection1;
         const decayFactor = 1 - group.lr * group.weightDecay;
-        if (
-          param.dtype === 'float32' &&
-          grad.dtype === 'float32' &&
-          tf.getKernel(FUSED_ADAMW_KERNEL, tf.getBackend()) !== undefined
-        ) {
+        if (hasFusedKernel && param.dtype === 'float32' && grad.dtype === 'float32') {
           // One pass over memory instead of about ten ops (a multiply by 1 when there is no decay is exact).
           // `inPlace`: the kernel updates the variables' own storage and returns nothing when each
           // owns it alone (as torch's in-place step); else it returns new tensors to assign.

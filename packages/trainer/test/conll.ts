@@ -3,7 +3,7 @@
 // aligned one per word with -100 on [CLS]/[SEP], as the sub-word alignment would for one-piece words.
 import { readConll } from '@ner/datasets';
 import { BertConfig, AutoModelForTokenClassification } from '@ner/models';
-import { f1Score } from '@ner/seqeval';
+import { f1Score, predictionsToTags } from '@ner/seqeval';
 import { sharedPath } from '@ner/test-support';
 import type { HostTensor } from '@ner/collate';
 
@@ -62,25 +62,7 @@ export function toTagSequences(
   logits: HostTensor,
   labels: HostTensor,
 ): { yTrue: string[][]; yPred: string[][] } {
-  const [rows, width, classes] = logits.shape as [number, number, number];
-  const yTrue: string[][] = [];
-  const yPred: string[][] = [];
-  for (let r = 0; r < rows; r++) {
-    const t: string[] = [];
-    const p: string[] = [];
-    for (let c = 0; c < width; c++) {
-      const label = labels.data[r * width + c]!;
-      if (label === -100) continue;
-      let best = 0;
-      const base = (r * width + c) * classes;
-      for (let k = 1; k < classes; k++) if (logits.data[base + k]! > logits.data[base + best]!) best = k;
-      t.push(NER_NAMES[label]!);
-      p.push(NER_NAMES[best]!);
-    }
-    yTrue.push(t);
-    yPred.push(p);
-  }
-  return { yTrue, yPred };
+  return predictionsToTags(logits, labels, NER_NAMES);
 }
 
 export function seqevalF1(logits: HostTensor, labels: HostTensor): number {

@@ -72,7 +72,23 @@ export function collapseBroadcast(
   return { dims: dims.reverse(), aStrides: aStrides.reverse(), bStrides: bStrides.reverse() };
 }
 
-export function binaryKernel(name: BinaryName, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+/**
+ * The shared body of the broadcasting kernels: float32 inputs, the broadcast shape, a fresh
+ * output of `dtype`, and the collapsed dims/strides handed to `run` (the addon call).
+ */
+function broadcastKernel<O extends Float32Array | Uint8Array>(
+  name: BinaryName | CompareName,
+  args: KernelArgs,
+  dtype: 'float32' | 'bool',
+  run: (
+    a: Float32Array,
+    b: Float32Array,
+    out: O,
+    dims: Int32Array,
+    aStrides: Int32Array,
+    bStrides: Int32Array,
+  ) => void,
+): tf.TensorInfo | tf.TensorInfo[] {
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const aValues = float32Of(args.backend, a);
   const bValues = float32Of(args.backend, b);
@@ -80,43 +96,23 @@ export function binaryKernel(name: BinaryName, args: KernelArgs): tf.TensorInfo 
   const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
   const size = sizeOf(outShape);
   if (size > MAX_NATIVE_SIZE) return fallback(name, args);
-  const out = outputArray(size);
+  const out = (dtype === 'bool' ? outputArray(size, 'bool') : outputArray(size)) as O;
   if (size > 0) {
     const { dims, aStrides, bStrides } = collapseBroadcast(a.shape, b.shape, outShape);
-    requireAddon().binary(
-      BINARY_OPS[name],
-      aValues,
-      bValues,
-      out,
-      int32s(dims),
-      int32s(aStrides),
-      int32s(bStrides),
-    );
+    run(aValues, bValues, out, int32s(dims), int32s(aStrides), int32s(bStrides));
   }
-  return args.backend.makeTensorInfo(outShape, 'float32', out);
+  return args.backend.makeTensorInfo(outShape, dtype, out);
+}
+
+export function binaryKernel(name: BinaryName, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  return broadcastKernel<Float32Array>(name, args, 'float32', (a, b, out, dims, sa, sb) =>
+    requireAddon().binary(BINARY_OPS[name], a, b, out, dims, sa, sb),
+  );
 }
 
 /** Comparisons of float32 tensors (dropout masks, padding masks); the output is bool (0/1 bytes). */
 export function compareKernel(name: CompareName, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
-  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-  const aValues = float32Of(args.backend, a);
-  const bValues = float32Of(args.backend, b);
-  if (!aValues || !bValues) return fallback(name, args);
-  const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-  const size = sizeOf(outShape);
-  if (size > MAX_NATIVE_SIZE) return fallback(name, args);
-  const out = outputArray(size, 'bool');
-  if (size > 0) {
-    const { dims, aStrides, bStrides } = collapseBroadcast(a.shape, b.shape, outShape);
-    requireAddon().compare(
-      COMPARE_OPS[name],
-      aValues,
-      bValues,
-      out,
-      int32s(dims),
-      int32s(aStrides),
-      int32s(bStrides),
-    );
-  }
-  return args.backend.makeTensorInfo(outShape, 'bool', out);
+  return broadcastKernel<Uint8Array>(name, args, 'bool', (a, b, out, dims, sa, sb) =>
+    requireAddon().compare(COMPARE_OPS[name], a, b, out, dims, sa, sb),
+  );
 }
