@@ -80,6 +80,12 @@ export interface NativeAddon {
     eps: number,
     stepSize: number,
   ): void;
+  /** Packs a row-major k x n weight matrix for skinnyGemm into `packed` (packedPanelsSize(k, n) floats). */
+  packPanels(b: Float32Array, k: number, n: number, packed: Float32Array): void;
+  packedPanelsSize(k: number, n: number): number;
+  /** out (m x n) = a (m x k) @ a matrix packed by packPanels; AVX2 + FMA only (see canSkinnyGemm). */
+  skinnyGemm(a: Float32Array, packed: Float32Array, out: Float32Array, m: number, n: number, k: number): void;
+  canSkinnyGemm(): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   blasConfig(): string;
@@ -89,6 +95,16 @@ export interface NativeAddon {
 
 /** Where the addon is looked for: the package's own build folder (beside src/ and dist/). */
 export const ADDON_PATH = fileURLToPath(new URL('../build/Release/ner_native.node', import.meta.url));
+
+/**
+ * OpenBLAS reads `OPENBLAS_THREAD_TIMEOUT` once, when the addon loads it. By default its idle
+ * threads spin (sched_yield) for about 2^28 cycles after each GEMM; with as many threads as
+ * cores, that spinning takes the cores the addon's own kernels run on next. 2^4 cycles makes
+ * them sleep at once. A value the user set is kept.
+ */
+function configureOpenBlas(): void {
+  if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
+}
 
 function load(): { addon: NativeAddon | null; error: string | null } {
   if (process.env.NER_NATIVE_DISABLE) {
@@ -101,6 +117,7 @@ function load(): { addon: NativeAddon | null; error: string | null } {
         'the native addon is not built (apt-get install -y g++ make libopenblas-dev, then reinstall @ner/tfjs-backend-native)',
     };
   }
+  configureOpenBlas();
   try {
     const require = createRequire(import.meta.url);
     return { addon: require(ADDON_PATH) as NativeAddon, error: null };

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Where a bert-base-sized training step spends its time on the native backend: every kernel
+// registered under `native` is wrapped with a timer, one warm-up step is run, then one timed
+// step; prints per-kernel totals (ms, calls, share of the step) and the time outside kernels
+// (tape, gradient bookkeeping, GC). A diagnostic for issue 9, not a benchmark with a peer.
+//
+//   pnpm build && node tools/bench/native-profile.mjs
+//
+// env: NER_BENCH_BERT_LAYERS (2), NER_BENCH_BERT_BATCH (8), NER_BENCH_BERT_LENGTH (128),
+//      NER_PROFILE_WARMUP (untimed steps first, 1), NER_PROFILE_MODE (step | forward: one no-grad forward pass)
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { envNumber, envString, models, repoRoot, tf, useBackend } from './peers/tfjs-backends.mjs';
+
+const SPEC = { hidden: 768, heads: 12, intermediate: 3072, vocab: 28996, labels: 9 };
+const layers = envNumber('NER_BENCH_BERT_LAYERS', 2);
+const batchSize = envNumber('NER_BENCH_BERT_BATCH', 8);
+const length = envNumber('NER_BENCH_BERT_LENGTH', 128);
+const mode = envString('NER_PROFILE_MODE') ?? 'step';
+const backendName = envString('NER_BACKEND') ?? 'native';
+
+const ready = await useBackend(backendName);
+if (!ready.ok) {
+  console.log(`${backendName} not available: ${ready.reason}`);
+  process.exit(1);
+}
+const totals = new Map();
+let timing = false;
+for (const config of tf.getKernelsForBackend(backendName)) {
+  const inner = config.kernelFunc;
+  tf.unregisterKernel(config.kernelName, backendName);
+  tf.registerKernel({
+    ...config,
+    kernelFunc: (args) => {
+      if (!timing) return inner(args);
+      const t0 = performance.now();
+      const out = inner(args);
+      const entry = totals.get(config.kernelName) ?? { ms: 0, calls: 0 };
+      entry.ms += performance.now() - t0;
+      entry.calls += 1;
+      totals.set(config.kernelName, entry);
+      return out;
+    },
+  });
+}
+
+const trainer = await import(pathToFileURL(join(repoRoot, 'packages/trainer/dist/index.js')).href);
+const config = new models.BertConfig({
+  hiddenSize: SPEC.hidden,
+  numHiddenLayers: layers,
+  numAttentionHeads: SPEC.heads,
+  intermediateSize: SPEC.intermediate,
+  vocabSize: SPEC.vocab,
+  numLabels: SPEC.labels,
+});
+const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
+const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
+let state = 7;
+const next = (n) => {
+  state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+  return state % n;
+};
+const ids = [];
+const mask = [];
+const labels = [];
+for (let b = 0; b < batchSize; b++) {
+  const real = length - next(40);
+  ids.push(Array.from({ length }, (_, t) => (t < real ? 1000 + next(20000) : 0)));
+  mask.push(Array.from({ length }, (_, t) => (t < real ? 1 : 0)));
+  labels.push(Array.from({ length }, (_, t) => (t > 0 && t < real - 1 ? next(SPEC.labels) : -100)));
+}
+const batch = {
+  inputIds: tf.tensor2d(ids, undefined, 'int32'),
+  attentionMask: tf.tensor2d(mask, undefined, 'int32'),
+  labels: tf.tensor2d(labels, undefined, 'int32'),
+};
+const step = async () => {
+  if (mode === 'forward') {
+    const logits = tf.tidy(() => model.forward(batch, { training: false }).logits);
+    await logits.data();
+    logits.dispose();
+    return;
+  }
+  const { loss, grads } = model.computeGradients(batch, { training: true });
+  optimizer.step(grads);
+  await loss.data();
+  tf.dispose([loss, ...grads.values()]);
+};
+for (let i = 0; i < envNumber('NER_PROFILE_WARMUP', 1); i++) await step();
+timing = true;
+const usageBefore = process.resourceUsage();
+const t0 = performance.now();
+await step();
+const stepMs = performance.now() - t0;
+const usageAfter = process.resourceUsage();
+timing = false;
+const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms);
+const kernelMs = rows.reduce((s, [, e]) => s + e.ms, 0);
+const usage = (key) => usageAfter[key] - usageBefore[key];
+console.log(
+  `${backendName}, ${mode}, ${layers} layers, batch ${batchSize} x ${length}: ${stepMs.toFixed(0)} ms ` +
+    `(cpu user ${(usage('userCPUTime') / 1000).toFixed(0)} ms, system ${(usage('systemCPUTime') / 1000).toFixed(0)} ms, ` +
+    `${usage('minorPageFault')} minor page faults, ${usage('voluntaryContextSwitches')} + ${usage('involuntaryContextSwitches')} context switches)`,
+);
+for (const [name, e] of rows) {
+  if (e.ms < stepMs * 0.002) continue;
+  console.log(
+    `${name.padEnd(22)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.calls).padStart(5)} calls ${((100 * e.ms) / stepMs).toFixed(1).padStart(5)}%`,
+  );
+}
+console.log(
+  `${'outside kernels'.padEnd(22)} ${(stepMs - kernelMs).toFixed(1).padStart(8)} ms ${((100 * (stepMs - kernelMs)) / stepMs).toFixed(1).padStart(11)}%`,
+);
