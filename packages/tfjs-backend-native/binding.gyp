@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "ner_native",
-      "sources": ["src/addon/binding.cc", "src/addon/kernels.cc"],
+      "sources": ["src/addon/binding.cc", "src/addon/kernels.cc", "src/addon/panel_gemm.cc", "src/addon/parallel.cc"],
       "include_dirs": ["/usr/include/x86_64-linux-gnu/openblas-pthread", "/usr/include/openblas"],
       "libraries": ["-lopenblas", "-lpthread"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],

@@ -80,12 +80,21 @@ export interface NativeAddon {
     eps: number,
     stepSize: number,
   ): void;
-  /** Packs a row-major k x n weight matrix for skinnyGemm into `packed` (packedPanelsSize(k, n) floats). */
-  packPanels(b: Float32Array, k: number, n: number, packed: Float32Array): void;
+  /**
+   * Packs op(b) (k x n; b stored n x k when transB) in gemmPacked's layout into `packed`
+   * (packedPanelsSize(k, n) floats).
+   */
+  packPanels(b: Float32Array, transB: boolean, k: number, n: number, packed: Float32Array): void;
   packedPanelsSize(k: number, n: number): number;
-  /** out (m x n) = a (m x k) @ a matrix packed by packPanels; AVX2 + FMA only (see canSkinnyGemm). */
-  skinnyGemm(a: Float32Array, packed: Float32Array, out: Float32Array, m: number, n: number, k: number): void;
-  canSkinnyGemm(): boolean;
+  /** out (m x n) = a (m x k) @ a matrix packPanels packed; only while panelGemmEnabled(). */
+  gemmPacked(a: Float32Array, packed: Float32Array, out: Float32Array, m: number, n: number, k: number): void;
+  /**
+   * True while gemm runs the addon's AVX-512 kernel instead of OpenBLAS: by default where the
+   * CPU has AVX-512F, unless NER_NATIVE_PANEL_GEMM=0.
+   */
+  panelGemmEnabled(): boolean;
+  /** Switches the AVX-512 kernel on or off; returns what is now in effect (false without AVX-512F). */
+  setPanelGemm(on: boolean): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   blasConfig(): string;

@@ -74,6 +74,28 @@ d('BatchMatMul', () => {
     });
   });
 
+  // Shapes at the AVX-512 panel kernel's block edges (panel_gemm.cc: 32-column panels, 12-row
+  // register blocks, 96-row chunks, k in slices of 256), ragged on every side. Long sums
+  // (k up to 600) differ from the cpu's double-precision accumulation by a few 1e-5.
+  const blocked: [number[], number[], boolean, boolean][] = [
+    [[37, 600], [600, 70], false, false],
+    [[205, 300], [300, 47], false, false],
+    [[300, 29], [300, 33], true, false],
+    [[50, 520], [65, 520], false, true],
+    [[270, 13], [31, 270], true, true],
+    [[12, 256], [256, 32], false, false],
+    [[13, 257], [257, 16], false, false],
+    [[97, 17], [17, 1], false, false],
+    [[3, 30, 64], [3, 64, 30], false, false],
+  ];
+  it.each(blocked)('%j x %j transposeA=%s transposeB=%s (block edges)', (aShape, bShape, ta, tb) => {
+    const a = input(random, aShape, -1, 1);
+    const b = input(random, bShape, -1, 1);
+    expectNative('gemm', () => {
+      expectSameAsCpu([a, b], (x, y) => tf.matMul(x!, y!, ta, tb), 1e-4, 1e-5);
+    });
+  });
+
   it('broadcasts batch dims on both sides (numpy rules; the cpu kernel only handles suffix broadcasts)', () => {
     const a = input(random, [3, 1, 5, 4]);
     const b = input(random, [1, 2, 4, 6]);

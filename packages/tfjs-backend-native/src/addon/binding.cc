@@ -164,6 +164,69 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   })
 }
 
+// packPanels(b, transB, k, n, packed): packed.length must be packedPanelsSize(k, n).
+napi_value PackPanels(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 5, "packPanels");
+    size_t lb, lp;
+    float *b = args.f32(0, &lb);
+    bool transB = args.boolean(1);
+    int64_t k = args.integer(2), n = args.integer(3);
+    float *packed = args.f32(4, &lp);
+    need(k > 0 && n > 0, "packPanels", "dimensions must be positive");
+    need(lb == static_cast<size_t>(k * n), "packPanels", "b does not have k * n elements");
+    need(lp == ner::packedPanelsSize(static_cast<int>(k), static_cast<int>(n)), "packPanels",
+         "packed buffer has the wrong size");
+    ner::packPanels(b, transB, static_cast<int>(k), static_cast<int>(n), packed);
+    return nullptr;
+  })
+}
+
+napi_value PackedPanelsSize(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 2, "packedPanelsSize");
+    int64_t k = args.integer(0), n = args.integer(1);
+    need(k > 0 && n > 0, "packedPanelsSize", "dimensions must be positive");
+    return makeInt(env, static_cast<int64_t>(ner::packedPanelsSize(static_cast<int>(k), static_cast<int>(n))));
+  })
+}
+
+// gemmPacked(a, packed, out, m, n, k): out (m x n) = a (m x k) @ the matrix packPanels packed.
+napi_value GemmPacked(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 6, "gemmPacked");
+    size_t la, lp, lc;
+    float *a = args.f32(0, &la);
+    float *packed = args.f32(1, &lp);
+    float *c = args.f32(2, &lc);
+    int64_t m = args.integer(3), n = args.integer(4), k = args.integer(5);
+    need(m > 0 && n > 0 && k > 0, "gemmPacked", "dimensions must be positive");
+    need(ner::panelGemmEnabled(), "gemmPacked", "the panel kernel is off (no AVX-512F, or switched off)");
+    need(la == static_cast<size_t>(m * k), "gemmPacked", "a is not m x k");
+    need(lc == static_cast<size_t>(m * n), "gemmPacked", "output is not m x n");
+    need(lp == ner::packedPanelsSize(static_cast<int>(k), static_cast<int>(n)), "gemmPacked",
+         "packed matrix has the wrong size");
+    ner::panelGemm(a, false, packed, c, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), true);
+    return nullptr;
+  })
+}
+
+napi_value PanelGemmEnabled(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_get_boolean(env, ner::panelGemmEnabled(), &out);
+  return out;
+}
+
+// setPanelGemm(on): returns whether the panel kernel is now in use.
+napi_value SetPanelGemm(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 1, "setPanelGemm");
+    napi_value out;
+    napi_get_boolean(env, ner::setPanelGemm(args.boolean(0)), &out);
+    return out;
+  })
+}
+
 napi_value Unary(napi_env env, napi_callback_info info) {
   NER_GUARD({
     Args args(env, info, 3, "unary");
@@ -376,6 +439,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adamw", AdamW},         {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"blasConfig", BlasConfig},
       {"tuneMalloc", TuneMalloc},
+      {"packPanels", PackPanels}, {"packedPanelsSize", PackedPanelsSize},
+      {"gemmPacked", GemmPacked}, {"panelGemmEnabled", PanelGemmEnabled},
+      {"setPanelGemm", SetPanelGemm},
   };
   for (const auto &e : entries) {
     napi_value fn;

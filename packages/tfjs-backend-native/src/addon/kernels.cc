@@ -37,6 +37,11 @@ void gemm(const float *a, const float *b, float *c, const int64_t *aOffsets, con
     std::fill(c, c + batch * mn, 0.0f);
     return;
   }
+  // AVX-512 CPUs: our own kernel (see panel_gemm.cc for why), unless switched off.
+  if (panelGemmEnabled()) {
+    panelGemmBatch(a, b, c, aOffsets, bOffsets, batch, m, n, k, transA, transB);
+    return;
+  }
   // Many small products (attention scores: batch * heads of T x d x T): OpenBLAS would run
   // each on one thread anyway, so spread the batch over our threads with OpenBLAS at one thread.
   if (batch > 1 && flops < 4e6 && numThreads() > 1) {

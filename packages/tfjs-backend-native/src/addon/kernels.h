@@ -21,6 +21,21 @@ enum ReduceOp : int { kSum = 0, kMean, kMax, kMin };
 void gemm(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
           size_t batch, int m, int n, int k, bool transA, bool transB);
 
+// AVX-512 GEMM on B packed in 32-column panels (panel_gemm.cc). canPanelGemm(): this CPU has
+// AVX-512F. packPanels writes packedPanelsSize(k, n) floats for op(B) (k x n; b stored n x k
+// when transB). panelGemm: C (m x n) = op(A) @ packed op(B), A stored k x m when transA.
+// panelGemmBatch: gemm()'s contract, packing each B as it goes.
+bool canPanelGemm();
+// Whether gemm() uses it (default: canPanelGemm(), unless NER_NATIVE_PANEL_GEMM=0); setPanelGemm
+// switches at run time and returns what is now in effect (false without AVX-512F).
+bool panelGemmEnabled();
+bool setPanelGemm(bool on);
+size_t packedPanelsSize(int k, int n);
+void packPanels(const float *b, bool transB, int k, int n, float *packed);
+void panelGemm(const float *a, bool transA, const float *packed, float *c, int m, int n, int k, bool threaded);
+void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
+                    size_t batch, int m, int n, int k, bool transA, bool transB);
+
 void unary(int op, const float *x, float *out, size_t n);
 
 // Broadcasting binary op over `rank` collapsed dims; strides are in elements (0 = broadcast).

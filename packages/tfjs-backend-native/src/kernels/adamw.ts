@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
+import { forgetPackedWeight } from './packed-weights.js';
 import { type KernelArgs, float32Of, outputArray } from './util.js';
 
 /** The name the fused AdamW kernel is registered under (for the `native` backend only). */
@@ -55,6 +56,8 @@ export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
     backend.refCount(t.dataId) === 1 && backend.data.get(t.dataId)?.values instanceof Float32Array;
   if (attrs.inPlace === true && owned(param!) && owned(m!) && owned(v!)) {
     // Elementwise with each index read before it is written: safe with outputs aliasing inputs.
+    // The param's packed GEMM copy (inference products) would go stale.
+    forgetPackedWeight(arrays[0]!);
     requireAddon().adamw(
       arrays[0]!,
       arrays[1]!,

@@ -1,11 +1,12 @@
 /**
- * `BatchMatMul` and `_FusedMatMul` on OpenBLAS `cblas_sgemm`, reading the
- * inputs in place. Batch dimensions broadcast as in tfjs (and numpy): each
+ * `BatchMatMul` and `_FusedMatMul` on the addon's gemm (its AVX-512 panel kernel where the CPU
+ * has AVX-512F, else OpenBLAS `cblas_sgemm`), reading the inputs in place. Batch dimensions broadcast as in tfjs (and numpy): each
  * output batch gets the offsets of its `a` and `b` matrices.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
 import { binaryKernel } from './elementwise.js';
+import { PACKED_WEIGHT_MAX_ROWS, packedWeight } from './packed-weights.js';
 import { unaryKernel } from './elementwise.js';
 import { type KernelArgs, MAX_NATIVE_SIZE, fallback, float32Of, sizeOf, outputArray } from './util.js';
 
@@ -68,6 +69,15 @@ export function nativeMatMul(
   if (outSize > MAX_NATIVE_SIZE || aValues.length > MAX_NATIVE_SIZE || bValues.length > MAX_NATIVE_SIZE)
     return null;
   const out = outputArray(outSize);
+  // Few rows against one matrix (inference on a sentence): the matrix's packed copy, if cached.
+  const rows = sizeOf(aBatch) * m;
+  if (outSize > 0 && !transposeA && sizeOf(bBatch) === 1 && rows <= PACKED_WEIGHT_MAX_ROWS) {
+    const packedB = packedWeight(bValues, transposeB, kA, n);
+    if (packedB) {
+      requireAddon().gemmPacked(aValues, packedB, out, rows, n, kA);
+      return backend.makeTensorInfo(outShape, 'float32', out);
+    }
+  }
   if (outSize > 0) {
     const aOffsets = batchOffsets(aBatch, outBatch, m * kA);
     const bOffsets = batchOffsets(bBatch, outBatch, kA * n);

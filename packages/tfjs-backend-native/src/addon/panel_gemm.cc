@@ -1,0 +1,208 @@
+// float32 GEMM with AVX-512: C (m x n) = op(A) (m x k) @ op(B) (k x n), row-major, B packed
+// into 32-column panels first. Used instead of OpenBLAS where the CPU has AVX-512F.
+//
+// Why our own: the OpenBLAS of Debian 12 (0.3.21) does not know recent AMD CPUs, and this
+// project's machines pin it to its AVX2 "Haswell" kernels (OPENBLAS_CORETYPE, because other
+// kernels of that build misbehave there), at half the vector width the CPU has. This kernel
+// measured 2x OpenBLAS on bert-base shapes there (tools/bench/native-gemm.mjs).
+//
+// Layout: op(B) is packed as ceil(n / 32) panels, each k x 32 contiguous floats (zero padded
+// on the right). A is not packed: the kernel broadcasts its elements from wherever they are,
+// so a transposed A costs only a stride. Blocking: k in slices of kKc (a panel slice fits L1),
+// rows in chunks of kMc (an A chunk stays in L2), and 12 x 32 of C in 24 zmm registers.
+// Threads split the panels. A weight matrix used for many products can be packed once
+// (packPanels) and passed to panelGemm directly: inference on short inputs does that.
+#include <algorithm>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "kernels.h"
+#include "parallel.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define NER_PANEL_GEMM 1
+#define NER_AVX512 __attribute__((target("avx512f")))
+#endif
+
+namespace ner {
+
+namespace {
+constexpr int kPanel = 32;  // columns per packed panel: two zmm registers
+constexpr int kRows = 12;   // rows per register block: 24 accumulators + 2 B vectors + 1 A
+constexpr int kKc = 256;    // k per slice: a panel slice is 32 KB
+constexpr int kMc = 96;     // rows per chunk: 96 x 256 floats of A = 96 KB
+
+size_t panelCount(int n) { return (static_cast<size_t>(n) + kPanel - 1) / kPanel; }
+}  // namespace
+
+size_t packedPanelsSize(int k, int n) { return panelCount(n) * kPanel * static_cast<size_t>(k); }
+
+namespace {
+
+// Panel `panel` of op(B). transB: b is stored n x k (element (p, j) of op(B) at b[j * k + p]);
+// else k x n.
+void packPanel(const float *b, bool transB, int k, int n, size_t panel, float *packed) {
+  const size_t col = panel * kPanel;
+  const size_t width = std::min<size_t>(kPanel, static_cast<size_t>(n) - col);
+  float *dst = packed + panel * static_cast<size_t>(k) * kPanel;
+  if (!transB) {
+    for (int p = 0; p < k; p++, dst += kPanel) {
+      const float *src = b + static_cast<size_t>(p) * n + col;
+      size_t j = 0;
+      for (; j < width; j++) dst[j] = src[j];
+      for (; j < kPanel; j++) dst[j] = 0.0f;  // padding: the kernel reads whole panels
+    }
+    return;
+  }
+  if (width < kPanel) std::fill(dst, dst + static_cast<size_t>(k) * kPanel, 0.0f);
+  for (size_t j = 0; j < width; j++) {
+    const float *src = b + (col + j) * static_cast<size_t>(k);
+    for (int p = 0; p < k; p++) dst[static_cast<size_t>(p) * kPanel + j] = src[p];
+  }
+}
+
+void packPanelsSerial(const float *b, bool transB, int k, int n, float *packed) {
+  for (size_t panel = 0; panel < panelCount(n); panel++) packPanel(b, transB, k, n, panel, packed);
+}
+
+}  // namespace
+
+void packPanels(const float *b, bool transB, int k, int n, float *packed) {
+  parallelFor(panelCount(n), 4, [&](size_t first, size_t last) {
+    for (size_t panel = first; panel < last; panel++) packPanel(b, transB, k, n, panel, packed);
+  });
+}
+
+#ifdef NER_PANEL_GEMM
+
+namespace {
+
+// MR rows x 32 columns of C over k in [k0, k1), from one packed panel. Element (i, p) of op(A)
+// is a[i * rs + p * cs]. `low` / `high` mask the live columns of the two 16-column halves.
+// The first slice (k0 == 0) overwrites C, later ones add to it.
+template <int MR>
+NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, float *c, size_t ldc, int k0,
+                      int k1, __mmask16 low, __mmask16 high) {
+  __m512 acc[MR][2];
+  for (int i = 0; i < MR; i++) {
+    if (k0 == 0) {
+      acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+    } else {
+      acc[i][0] = _mm512_maskz_loadu_ps(low, c + i * ldc);
+      acc[i][1] = _mm512_maskz_loadu_ps(high, c + i * ldc + 16);
+    }
+  }
+  for (int p = k0; p < k1; p++) {
+    const __m512 b0 = _mm512_loadu_ps(panel + static_cast<size_t>(p) * kPanel);
+    const __m512 b1 = _mm512_loadu_ps(panel + static_cast<size_t>(p) * kPanel + 16);
+    const float *ap = a + p * cs;
+    for (int i = 0; i < MR; i++) {
+      const __m512 av = _mm512_set1_ps(ap[i * rs]);
+      acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);
+      acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
+    }
+  }
+  for (int i = 0; i < MR; i++) {
+    _mm512_mask_storeu_ps(c + i * ldc, low, acc[i][0]);
+    if (high) _mm512_mask_storeu_ps(c + i * ldc + 16, high, acc[i][1]);
+  }
+}
+
+using BlockFn = void (*)(const float *, size_t, size_t, const float *, float *, size_t, int, int, __mmask16,
+                         __mmask16);
+constexpr BlockFn kBlocks[kRows + 1] = {nullptr,  block<1>, block<2>, block<3>,  block<4>,  block<5>, block<6>,
+                                        block<7>, block<8>, block<9>, block<10>, block<11>, block<12>};
+
+// Panels [first, last) of C, all rows.
+NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *packed, float *c, int m, int n,
+                           int k, size_t first, size_t last) {
+  for (int k0 = 0; k0 < k; k0 += kKc) {
+    const int k1 = std::min(k, k0 + kKc);
+    for (int m0 = 0; m0 < m; m0 += kMc) {
+      const int m1 = std::min(m, m0 + kMc);
+      for (size_t panel = first; panel < last; panel++) {
+        const int col = static_cast<int>(panel) * kPanel;
+        const int width = std::min(kPanel, n - col);
+        const auto low = static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1);
+        const auto high = static_cast<__mmask16>(width >= 32 ? 0xFFFF : width > 16 ? (1u << (width - 16)) - 1 : 0);
+        const float *slice = packed + panel * static_cast<size_t>(k) * kPanel;
+        for (int row = m0; row < m1; row += kRows) {
+          const int rows = std::min(kRows, m1 - row);
+          kBlocks[rows](a + row * rs, rs, cs, slice, c + static_cast<size_t>(row) * n + col, n, k0, k1, low, high);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool canPanelGemm() {
+  static const bool ok = __builtin_cpu_supports("avx512f");
+  return ok;
+}
+
+namespace {
+// NER_NATIVE_PANEL_GEMM=0 starts with OpenBLAS for every product.
+bool gEnabled = [] {
+  const char *env = std::getenv("NER_NATIVE_PANEL_GEMM");
+  return canPanelGemm() && !(env && std::strcmp(env, "0") == 0);
+}();
+}  // namespace
+
+bool panelGemmEnabled() { return gEnabled; }
+bool setPanelGemm(bool on) { return gEnabled = on && canPanelGemm(); }
+
+void panelGemm(const float *a, bool transA, const float *packed, float *c, int m, int n, int k, bool threaded) {
+  const size_t rs = transA ? 1 : static_cast<size_t>(k);
+  const size_t cs = transA ? static_cast<size_t>(m) : 1;
+  if (!threaded) {
+    panelRange(a, rs, cs, packed, c, m, n, k, 0, panelCount(n));
+    return;
+  }
+  // A thread is worth starting for ~0.2 MFLOP of work (its start costs ~20 us).
+  const size_t grain = static_cast<size_t>(200000 / (2.0 * m * k * kPanel)) + 1;
+  parallelFor(panelCount(n), grain,
+              [&](size_t first, size_t last) { panelRange(a, rs, cs, packed, c, m, n, k, first, last); });
+}
+
+void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
+                    size_t batch, int m, int n, int k, bool transA, bool transB) {
+  const size_t packedSize = packedPanelsSize(k, n);
+  const size_t mn = static_cast<size_t>(m) * n;
+  const double flops = 2.0 * m * n * k;
+  if (batch > 1 && flops < 4e6) {
+    // Many small products (attention: batch * heads of T x d x T): a batch entry per thread.
+    parallelFor(batch, 1, [&](size_t first, size_t last) {
+      std::vector<float> packed(packedSize);
+      for (size_t i = first; i < last; i++) {
+        packPanelsSerial(b + bOffsets[i], transB, k, n, packed.data());
+        panelGemm(a + aOffsets[i], transA, packed.data(), c + i * mn, m, n, k, false);
+      }
+    });
+    return;
+  }
+  // Calls come from the JS thread one at a time, so one scratch buffer serves them all.
+  static std::vector<float> scratch;
+  if (scratch.size() < packedSize) scratch.resize(packedSize);
+  for (size_t i = 0; i < batch; i++) {
+    packPanels(b + bOffsets[i], transB, k, n, scratch.data());
+    panelGemm(a + aOffsets[i], transA, scratch.data(), c + i * mn, m, n, k, true);
+  }
+}
+
+#else
+
+bool canPanelGemm() { return false; }
+bool panelGemmEnabled() { return false; }
+bool setPanelGemm(bool) { return false; }
+void panelGemm(const float *, bool, const float *, float *, int, int, int, bool) {}
+void panelGemmBatch(const float *, const float *, float *, const int64_t *, const int64_t *, size_t, int, int, int,
+                    bool, bool) {}
+
+#endif
+
+}  // namespace ner
