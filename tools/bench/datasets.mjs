@@ -45,19 +45,29 @@ async function best(label, runs, fn) {
 }
 
 const RUNS = 7;
-const bare = await best('bare parser (readFileSync + split, no checks)', RUNS, () => bareParse(readFileSync(trainPath, 'utf8')));
+const bare = await best('bare parser (readFileSync + split, no checks)', RUNS, () =>
+  bareParse(readFileSync(trainPath, 'utf8')),
+);
 const ours = await best('readConll(train.txt) → Dataset (checked, ClassLabel ids)', RUNS, () =>
   readConll(trainPath, {
     columns: ['tokens', 'pos_tags', 'chunk_tags', 'ner_tags'],
   }),
 );
-const all = await best('loadDataset(conll2003 folder), 3 splits, Hub label order', RUNS, () => loadDataset(folder));
+const all = await best('loadDataset(conll2003 folder), 3 splits, Hub label order', RUNS, () =>
+  loadDataset(folder),
+);
 const train = ours.result;
 await best('shuffle({seed: 42}) of 14041 rows (numpy PCG64 exact)', RUNS, () => train.shuffle({ seed: 42 }));
-await best('map(row → {n: tokens.length}) over 14041 rows', RUNS, () => train.map((row) => ({ n: row.tokens.length })));
+await best('map(row → {n: tokens.length}) over 14041 rows', RUNS, () =>
+  train.map((row) => ({ n: row.tokens.length })),
+);
 await best('map batched (batchSize 1000) same', RUNS, () =>
   train.map((batch) => ({ n: batch.tokens.map((t) => t.length) }), { batched: true }),
 );
-console.log(`\nrows ${train.numRows}, sentences (bare) ${bare.result.length}, splits ${JSON.stringify(all.result.numRows)}`);
+console.log(
+  `\nrows ${train.numRows}, sentences (bare) ${bare.result.length}, splits ${JSON.stringify(all.result.numRows)}`,
+);
 console.log(`ratio readConll / bare parser: ${(ours.ms / bare.ms).toFixed(2)}x`);
-console.log(`CoNLL-2003 train read+convert: ${ours.ms < 1000 ? 'under' : 'OVER'} one second (${ours.ms.toFixed(0)} ms)`);
+console.log(
+  `CoNLL-2003 train read+convert: ${ours.ms < 1000 ? 'under' : 'OVER'} one second (${ours.ms.toFixed(0)} ms)`,
+);

@@ -76,14 +76,12 @@ function checkProduct(shape, a, b, c) {
   return worst;
 }
 
-async function numpyPeer(python, shape) {
-  return runJson(python, [
-    '-B',
-    join(peersDir, 'numpy_gemm.py'),
-    shape.name,
-    String(reps),
-    String(minSeconds),
-  ]);
+async function numpyPeer(peer, shape) {
+  return runJson(
+    peer.python,
+    ['-B', join(peersDir, 'numpy_gemm.py'), shape.name, String(reps), String(minSeconds)],
+    { env: peer.env },
+  );
 }
 
 async function measureTfjs(shape, aData, bData) {
@@ -110,12 +108,22 @@ async function measureTfjs(shape, aData, bData) {
 }
 
 // numpy peers: every interpreter of the list that imports numpy (numpy builds differ in BLAS).
+// Where the machine pins OpenBLAS' kernels (OPENBLAS_CORETYPE, as this project's machines do
+// because some kernels of older builds misbehave there), each interpreter also runs unpinned,
+// with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed for that peer alone: the fastest numpy
+// the machine can run, which is what native is compared with. Its BLAS line names the kernels.
 const pythons = [];
 const pythonReasons = [];
+const pinned = process.env.OPENBLAS_CORETYPE !== undefined;
+const { OPENBLAS_CORETYPE: _core, OPENBLAS_L2_SIZE: _l2, ...unpinnedEnv } = process.env;
 for (const candidate of envList('NER_BENCH_PYTHON', 'python3,/usr/bin/python3')) {
   const { python, reason } = await findPython(null, 'numpy', [candidate]);
-  if (python) pythons.push(python);
-  else pythonReasons.push(reason);
+  if (!python) {
+    pythonReasons.push(reason);
+    continue;
+  }
+  pythons.push({ python, env: process.env, label: pinned ? `OPENBLAS_CORETYPE=${_core}` : '' });
+  if (pinned) pythons.push({ python, env: unpinnedEnv, label: 'OPENBLAS_CORETYPE unset' });
 }
 console.log(
   `float32 GEMM, ${coreCount} cores, ${new Date().toISOString()}, load average ${loadText()}; ` +
@@ -126,18 +134,19 @@ console.log(
 );
 
 const columns = Object.fromEntries(backends.map((b) => [b, {}]));
-const numpy = Object.fromEntries(pythons.map((p) => [p, { runs: {}, info: null, error: null }]));
+const numpy = new Map(pythons.map((p) => [p, { runs: {}, info: null, error: null }]));
 const runNumpy = async (shape) => {
   for (const python of pythons) {
     const r = await numpyPeer(python, shape).catch((e) => ({ error: e.message }));
+    const peer = numpy.get(python);
     if (r.error) {
-      numpy[python].error = r.error;
+      peer.error = r.error;
       continue;
     }
-    numpy[python].info = r;
-    const runs = numpy[python].runs[shape.name] ?? [];
+    peer.info = r;
+    const runs = peer.runs[shape.name] ?? [];
     runs.push(r.results[0].gflops);
-    numpy[python].runs[shape.name] = runs;
+    peer.runs[shape.name] = runs;
   }
 };
 let nativeLine = '';
@@ -164,12 +173,13 @@ for (const [i, shape] of shapes.entries()) {
 console.log(`load average at end ${loadText()}`);
 
 for (const reason of pythonReasons) console.log(`numpy: not available: ${reason}`);
-const numpyNames = pythons.map((python, i) => {
-  const n = numpy[python];
-  if (n.error) console.log(`numpy (${python}): run failed: ${n.error}`);
+const numpyNames = pythons.map((peer, i) => {
+  const n = numpy.get(peer);
+  const where = `${peer.python}${peer.label ? `, ${peer.label}` : ''}`;
+  if (n.error) console.log(`numpy (${where}): run failed: ${n.error}`);
   if (n.info)
     console.log(
-      `numpy${i + 1}: numpy ${n.info.numpy} (${python}, Python ${n.info.python}, BLAS ${n.info.blas})`,
+      `numpy${i + 1}: numpy ${n.info.numpy} (${where}, Python ${n.info.python}, BLAS ${n.info.blas})`,
     );
   return `numpy${i + 1}`;
 });
@@ -177,8 +187,8 @@ for (const backend of backends) {
   if (columns[backend].unavailable) console.log(`${backend}: not available: ${columns[backend].unavailable}`);
   else if (backend === 'native') console.log(nativeLine);
 }
-const numpyBest = (python, name) => {
-  const runs = numpy[python].runs[name];
+const numpyBest = (peer, name) => {
+  const runs = numpy.get(peer).runs[name];
   return runs?.length ? Math.max(...runs) : undefined;
 };
 const bestNumpy = (name) => {
@@ -197,7 +207,7 @@ console.log(
 );
 for (const shape of shapes) {
   const npCells = pythons.map((p) => {
-    const runs = numpy[p].runs[shape.name];
+    const runs = numpy.get(p).runs[shape.name];
     return (
       runs?.length ? `${Math.max(...runs).toFixed(1)} (${runs.map((v) => v.toFixed(0)).join('/')})` : 'n/a'
     ).padStart(15);

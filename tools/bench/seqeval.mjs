@@ -26,7 +26,8 @@ function makeCorpus() {
       if (random() < 0.1) {
         const type = TYPES[Math.floor(random() * TYPES.length)];
         const span = 1 + Math.floor(random() * 3);
-        for (let k = 0; k < span && sentence.length < length; k++) sentence.push(`${k === 0 ? 'B' : 'I'}-${type}`);
+        for (let k = 0; k < span && sentence.length < length; k++)
+          sentence.push(`${k === 0 ? 'B' : 'I'}-${type}`);
       } else sentence.push('O');
     }
     references.push(sentence);
@@ -103,7 +104,9 @@ console.log(`corpus: ${total} tokens in ${references.length} sentences (IOB2, PE
 const silent = { onWarning: () => {} };
 const peer = measure('peer: line-by-line port, micro F1', () => naiveF1(references, predictions));
 const f1 = measure('f1Score (default mode)', () => f1Score(references, predictions, silent));
-const evalDefault = measure('computeSeqeval (default mode)', () => computeSeqeval(predictions, references, silent));
+const evalDefault = measure('computeSeqeval (default mode)', () =>
+  computeSeqeval(predictions, references, silent),
+);
 const evalStrict = measure('computeSeqeval (strict, IOB2)', () =>
   computeSeqeval(predictions, references, { ...silent, mode: 'strict', scheme: 'IOB2' }),
 );
@@ -111,7 +114,9 @@ if (Math.abs(peer.result - f1.result) > 1e-12) {
   console.error(`mismatch: peer F1 ${peer.result} vs f1Score ${f1.result}`);
   process.exit(1);
 }
-console.log(`overall_f1 default ${evalDefault.result.overall_f1.toFixed(4)}, strict ${evalStrict.result.overall_f1.toFixed(4)}`);
+console.log(
+  `overall_f1 default ${evalDefault.result.overall_f1.toFixed(4)}, strict ${evalStrict.result.overall_f1.toFixed(4)}`,
+);
 console.log(
   `speed-up vs peer: f1Score ${(f1.rate / peer.rate).toFixed(1)}x, computeSeqeval default ${(evalDefault.rate / peer.rate).toFixed(1)}x, strict ${(evalStrict.rate / peer.rate).toFixed(1)}x`,
 );

@@ -27,6 +27,25 @@ def blas_name():
             return "unknown"
 
 
+def openblas_config():
+    """openblas_get_config() of the OpenBLAS this process mapped (names the kernels in use), or None."""
+    try:
+        import ctypes
+
+        with open("/proc/self/maps") as maps:
+            libs = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and ".so" in line})
+        for lib in libs:
+            handle = ctypes.CDLL(lib)
+            for name in ("openblas_get_config", "scipy_openblas_get_config64_", "openblas_get_config64_"):
+                fn = getattr(handle, name, None)
+                if fn is not None:
+                    fn.restype = ctypes.c_char_p
+                    return fn().decode()
+    except Exception:
+        return None
+    return None
+
+
 def main():
     shapes = [tuple(int(x) for x in s.split("x")) for s in sys.argv[1].split(",")]
     reps = int(sys.argv[2])
@@ -53,7 +72,7 @@ def main():
         seconds = (time.perf_counter() - start) / count
         assert c.dtype == np.float32
         results.append({"shape": "x".join(map(str, shape)), "gflops": flops / seconds / 1e9, "ms": seconds * 1e3, "reps": count})
-    print(json.dumps({"numpy": np.__version__, "python": sys.version.split()[0], "blas": blas_name(), "results": results}))
+    print(json.dumps({"numpy": np.__version__, "python": sys.version.split()[0], "blas": " / ".join(x for x in (blas_name(), openblas_config()) if x), "results": results}))
 
 
 if __name__ == "__main__":

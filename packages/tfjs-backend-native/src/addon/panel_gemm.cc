@@ -34,6 +34,8 @@ constexpr int kPanel = 32;  // columns per packed panel: two zmm registers
 constexpr int kRows = 12;   // rows per register block: 24 accumulators + 2 B vectors + 1 A
 constexpr int kKc = 256;    // k per slice: a panel slice is 32 KB
 constexpr int kMc = 96;     // rows per chunk: 96 x 256 floats of A = 96 KB
+constexpr int kAhead = 16;    // k rows of a panel prefetched ahead (8 KB)
+constexpr size_t kGroup = 16;  // panels per group: 16 k-slices = 512 KB
 
 size_t panelCount(int n) { return (static_cast<size_t>(n) + kPanel - 1) / kPanel; }
 }  // namespace
@@ -83,7 +85,7 @@ namespace {
 // MR rows x 32 columns of C over k in [k0, k1), from one packed panel. Element (i, p) of op(A)
 // is a[i * rs + p * cs]. `low` / `high` mask the live columns of the two 16-column halves.
 // The first slice (k0 == 0) overwrites C, later ones add to it.
-template <int MR>
+template <int MR, bool PREFETCH>
 NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, float *c, size_t ldc, int k0,
                       int k1, __mmask16 low, __mmask16 high) {
   __m512 acc[MR][2];
@@ -96,6 +98,11 @@ NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, 
     }
   }
   for (int p = k0; p < k1; p++) {
+    if (PREFETCH) {  // the first pass over a panel slice reads it from memory: ask ahead
+      const char *ahead = reinterpret_cast<const char *>(panel + static_cast<size_t>(p + kAhead) * kPanel);
+      _mm_prefetch(ahead, _MM_HINT_T0);
+      _mm_prefetch(ahead + 64, _MM_HINT_T0);
+    }
     const __m512 b0 = _mm512_loadu_ps(panel + static_cast<size_t>(p) * kPanel);
     const __m512 b1 = _mm512_loadu_ps(panel + static_cast<size_t>(p) * kPanel + 16);
     const float *ap = a + p * cs;
@@ -113,25 +120,35 @@ NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, 
 
 using BlockFn = void (*)(const float *, size_t, size_t, const float *, float *, size_t, int, int, __mmask16,
                          __mmask16);
-constexpr BlockFn kBlocks[kRows + 1] = {nullptr,  block<1>, block<2>, block<3>,  block<4>,  block<5>, block<6>,
-                                        block<7>, block<8>, block<9>, block<10>, block<11>, block<12>};
+template <bool P>
+constexpr BlockFn kBlocksOf[kRows + 1] = {nullptr,        block<1, P>,  block<2, P>,  block<3, P>, block<4, P>,
+                                          block<5, P>,    block<6, P>,  block<7, P>,  block<8, P>, block<9, P>,
+                                          block<10, P>,   block<11, P>, block<12, P>};
 
-// Panels [first, last) of C, all rows.
+// Panels [first, last) of C, all rows. Panels go in groups of kGroup (their k-slices, 512 KB,
+// stay in L2 while every row chunk of A passes over them).
 NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *packed, float *c, int m, int n,
                            int k, size_t first, size_t last) {
   for (int k0 = 0; k0 < k; k0 += kKc) {
     const int k1 = std::min(k, k0 + kKc);
-    for (int m0 = 0; m0 < m; m0 += kMc) {
-      const int m1 = std::min(m, m0 + kMc);
-      for (size_t panel = first; panel < last; panel++) {
-        const int col = static_cast<int>(panel) * kPanel;
-        const int width = std::min(kPanel, n - col);
-        const auto low = static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1);
-        const auto high = static_cast<__mmask16>(width >= 32 ? 0xFFFF : width > 16 ? (1u << (width - 16)) - 1 : 0);
-        const float *slice = packed + panel * static_cast<size_t>(k) * kPanel;
-        for (int row = m0; row < m1; row += kRows) {
-          const int rows = std::min(kRows, m1 - row);
-          kBlocks[rows](a + row * rs, rs, cs, slice, c + static_cast<size_t>(row) * n + col, n, k0, k1, low, high);
+    for (size_t group = first; group < last; group += kGroup) {
+      const size_t groupEnd = std::min(last, group + kGroup);
+      for (int m0 = 0; m0 < m; m0 += kMc) {
+        const int m1 = std::min(m, m0 + kMc);
+        for (size_t panel = group; panel < groupEnd; panel++) {
+          const int col = static_cast<int>(panel) * kPanel;
+          const int width = std::min(kPanel, n - col);
+          const auto low = static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1);
+          const auto high =
+              static_cast<__mmask16>(width >= 32 ? 0xFFFF : width > 16 ? (1u << (width - 16)) - 1 : 0);
+          const float *slice = packed + panel * static_cast<size_t>(k) * kPanel;
+          for (int row = m0; row < m1; row += kRows) {
+            const int rows = std::min(kRows, m1 - row);
+            // Only the first row block of a chunk meets the slice outside L1/L2.
+            const BlockFn fn = row == m0 ? kBlocksOf<true>[rows] : kBlocksOf<false>[rows];
+            fn(a + row * rs, rs, cs, slice, c + static_cast<size_t>(row) * n + col, n, k0, k1, low,
+                          high);
+          }
         }
       }
     }

@@ -22,7 +22,7 @@ namespace {
 
 // How long an idle worker keeps polling for the next job before it sleeps. Kernels of one
 // model step follow each other within microseconds, so a short spin catches most of them.
-constexpr auto kSpin = std::chrono::microseconds(50);
+constexpr auto kSpin = std::chrono::microseconds(300);
 
 class Pool {
  public:
