@@ -7,6 +7,7 @@
 //   pnpm build && node tools/bench/native-profile.mjs
 //
 // env: NER_BENCH_BERT_LAYERS (2), NER_BENCH_BERT_BATCH (8), NER_BENCH_BERT_LENGTH (128),
+//      NER_PROFILE_SHAPES=1 (one line per kernel and input shapes),
 //      NER_PROFILE_WARMUP (untimed steps first, 1), NER_PROFILE_MODE (step | forward: one no-grad forward pass)
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +18,7 @@ const layers = envNumber('NER_BENCH_BERT_LAYERS', 2);
 const batchSize = envNumber('NER_BENCH_BERT_BATCH', 8);
 const length = envNumber('NER_BENCH_BERT_LENGTH', 128);
 const mode = envString('NER_PROFILE_MODE') ?? 'step';
+const byShape = envString('NER_PROFILE_SHAPES') === '1';
 const backendName = envString('NER_BACKEND') ?? 'native';
 
 const ready = await useBackend(backendName);
@@ -35,10 +37,15 @@ for (const config of tf.getKernelsForBackend(backendName)) {
       if (!timing) return inner(args);
       const t0 = performance.now();
       const out = inner(args);
-      const entry = totals.get(config.kernelName) ?? { ms: 0, calls: 0 };
+      const key = byShape
+        ? `${config.kernelName} ${Object.values(args.inputs)
+            .map((t) => t.shape.join('x'))
+            .join(',')}`
+        : config.kernelName;
+      const entry = totals.get(key) ?? { ms: 0, calls: 0 };
       entry.ms += performance.now() - t0;
       entry.calls += 1;
-      totals.set(config.kernelName, entry);
+      totals.set(key, entry);
       return out;
     },
   });
@@ -105,7 +112,7 @@ console.log(
 for (const [name, e] of rows) {
   if (e.ms < stepMs * 0.002) continue;
   console.log(
-    `${name.padEnd(22)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.calls).padStart(5)} calls ${((100 * e.ms) / stepMs).toFixed(1).padStart(5)}%`,
+    `${name.padEnd(byShape ? 60 : 22)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.calls).padStart(5)} calls ${((100 * e.ms) / stepMs).toFixed(1).padStart(5)}%`,
   );
 }
 console.log(

@@ -5,6 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from './errors.js';
+import {
+  GELU_ERF_KERNEL,
+  LAYER_NORM_KERNEL,
+  backendHasKernel,
+  fusedGeluErf,
+  fusedLayerNorm,
+} from './fused-kernels.js';
 import type { SeededRandom } from './seeded-random.js';
 
 /** Per-call state: training mode switches dropout on; the generator seeds each mask. */
@@ -29,8 +36,13 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null):
   return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]);
 }
 
-/** `nn.LayerNorm` over the last axis: biased variance, `eps` inside the square root. */
+/**
+ * `nn.LayerNorm` over the last axis: biased variance, `eps` inside the square root. One fused
+ * kernel each way where the backend has it (fused-kernels.ts), else these ops.
+ */
 export function layerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor {
+  if (x.dtype === 'float32' && backendHasKernel(LAYER_NORM_KERNEL))
+    return fusedLayerNorm(x, weight, bias, eps);
   const mean = tf.mean(x, -1, true);
   const centered = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centered), -1, true);
@@ -38,8 +50,12 @@ export function layerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps:
   return tf.add(tf.mul(normalized, weight), bias);
 }
 
-/** Exact (erf) GELU, `nn.functional.gelu(x)`: `0.5 x (1 + erf(x / sqrt 2))`. */
+/**
+ * Exact (erf) GELU, `nn.functional.gelu(x)`: `0.5 x (1 + erf(x / sqrt 2))`. One fused kernel
+ * each way where the backend has it (fused-kernels.ts), else these ops.
+ */
 export function geluErf(x: tf.Tensor): tf.Tensor {
+  if (x.dtype === 'float32' && backendHasKernel(GELU_ERF_KERNEL)) return fusedGeluErf(x);
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
 }
 

@@ -95,6 +95,31 @@ export interface NativeAddon {
   panelGemmEnabled(): boolean;
   /** Switches the AVX-512 kernel on or off; returns what is now in effect (false without AVX-512F). */
   setPanelGemm(on: boolean): boolean;
+  /** LayerNorm over rows of `n`: y, and each row's mean and 1 / sqrt(var + eps). */
+  layerNorm(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    n: number,
+    eps: number,
+  ): void;
+  layerNormGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    gamma: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    n: number,
+  ): void;
+  /** 0.5 x (1 + erf(x / sqrt 2)) and its gradient dy * (Phi(x) + x phi(x)). */
+  geluErf(x: Float32Array, y: Float32Array): void;
+  geluErfGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   blasConfig(): string;

@@ -11,6 +11,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { addon, addonError } from './addon.js';
 import { ADAMW_KERNEL_NAME, adamwKernel } from './kernels/adamw.js';
 import { castKernel } from './kernels/cast.js';
+import {
+  GELU_ERF_GRAD_KERNEL,
+  GELU_ERF_KERNEL,
+  LAYER_NORM_GRAD_KERNEL,
+  LAYER_NORM_KERNEL,
+  geluErfGradKernel,
+  geluErfKernel,
+  layerNormGradKernel,
+  layerNormKernel,
+} from './kernels/fused.js';
 import { padKernel } from './kernels/pad.js';
 import { binaryKernel, compareKernel, unaryKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterNdKernel, unsortedSegmentSumKernel } from './kernels/gather-scatter.js';
@@ -62,6 +72,10 @@ const OVERRIDES: Record<string, Kernel> = {
   [tf.ScatterNd]: scatterNdKernel,
   [tf.UnsortedSegmentSum]: unsortedSegmentSumKernel,
   [ADAMW_KERNEL_NAME]: adamwKernel,
+  [LAYER_NORM_KERNEL]: layerNormKernel,
+  [LAYER_NORM_GRAD_KERNEL]: layerNormGradKernel,
+  [GELU_ERF_KERNEL]: geluErfKernel,
+  [GELU_ERF_GRAD_KERNEL]: geluErfGradKernel,
 };
 for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) {
   OVERRIDES[name] = (args) => unaryKernel(name, args);

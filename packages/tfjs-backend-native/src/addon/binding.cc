@@ -397,6 +397,69 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
   })
 }
 
+// layerNorm(x, gamma, beta, y, mean, rstd, n, eps): rows = x.length / n.
+napi_value LayerNorm(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 8, "layerNorm");
+    size_t lx, lg, lb, ly, lm, lr;
+    float *x = args.f32(0, &lx), *gamma = args.f32(1, &lg), *beta = args.f32(2, &lb);
+    float *y = args.f32(3, &ly), *mean = args.f32(4, &lm), *rstd = args.f32(5, &lr);
+    int64_t n = args.integer(6);
+    need(n > 0 && lx % static_cast<size_t>(n) == 0, "layerNorm", "x is not rows x n");
+    size_t rows = lx / static_cast<size_t>(n);
+    need(lg == static_cast<size_t>(n) && lb == static_cast<size_t>(n), "layerNorm", "gamma and beta must have n elements");
+    need(ly == lx && lm == rows && lr == rows, "layerNorm", "output sizes do not match x");
+    adviseHugePages(y, ly * sizeof(float));
+    ner::layerNorm(x, gamma, beta, y, mean, rstd, rows, static_cast<size_t>(n), static_cast<float>(args.number(7)));
+    return nullptr;
+  })
+}
+
+// layerNormGrad(dy, x, gamma, mean, rstd, dx, dgamma, dbeta, n).
+napi_value LayerNormGrad(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 9, "layerNormGrad");
+    size_t ld, lx, lg, lm, lr, ldx, ldg, ldb;
+    float *dy = args.f32(0, &ld), *x = args.f32(1, &lx), *gamma = args.f32(2, &lg);
+    float *mean = args.f32(3, &lm), *rstd = args.f32(4, &lr);
+    float *dx = args.f32(5, &ldx), *dgamma = args.f32(6, &ldg), *dbeta = args.f32(7, &ldb);
+    int64_t n = args.integer(8);
+    need(n > 0 && lx % static_cast<size_t>(n) == 0, "layerNormGrad", "x is not rows x n");
+    size_t rows = lx / static_cast<size_t>(n);
+    need(ld == lx && ldx == lx, "layerNormGrad", "dy and dx must match x");
+    need(lg == static_cast<size_t>(n) && ldg == lg && ldb == lg, "layerNormGrad", "gamma, dgamma, dbeta must have n elements");
+    need(lm == rows && lr == rows, "layerNormGrad", "mean and rstd must have one value per row");
+    adviseHugePages(dx, ldx * sizeof(float));
+    ner::layerNormGrad(dy, x, gamma, mean, rstd, dx, dgamma, dbeta, rows, static_cast<size_t>(n));
+    return nullptr;
+  })
+}
+
+// geluErf(x, y) and geluErfGrad(dy, x, dx).
+napi_value GeluErf(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 2, "geluErf");
+    size_t lx, ly;
+    float *x = args.f32(0, &lx), *y = args.f32(1, &ly);
+    need(lx == ly, "geluErf", "input and output sizes differ");
+    adviseHugePages(y, ly * sizeof(float));
+    ner::geluErf(x, y, lx);
+    return nullptr;
+  })
+}
+
+napi_value GeluErfGrad(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 3, "geluErfGrad");
+    size_t ld, lx, lo;
+    float *dy = args.f32(0, &ld), *x = args.f32(1, &lx), *dx = args.f32(2, &lo);
+    need(ld == lx && lo == lx, "geluErfGrad", "dy, x and dx sizes differ");
+    adviseHugePages(dx, lo * sizeof(float));
+    ner::geluErfGrad(dy, x, dx, lx);
+    return nullptr;
+  })
+}
+
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   NER_GUARD({
     Args args(env, info, 1, "setNumThreads");
@@ -440,6 +503,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"getNumThreads", GetNumThreads}, {"blasConfig", BlasConfig},
       {"tuneMalloc", TuneMalloc},
       {"packPanels", PackPanels}, {"packedPanelsSize", PackedPanelsSize},
+      {"layerNorm", LayerNorm},   {"layerNormGrad", LayerNormGrad},
+      {"geluErf", GeluErf},       {"geluErfGrad", GeluErfGrad},
       {"gemmPacked", GemmPacked}, {"panelGemmEnabled", PanelGemmEnabled},
       {"setPanelGemm", SetPanelGemm},
   };

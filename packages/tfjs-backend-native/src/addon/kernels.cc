@@ -9,14 +9,7 @@
 
 #include "parallel.h"
 
-// Leaf loops are compiled twice, for x86-64-v3 (AVX2 + FMA) and the baseline,
-// and the loader picks one at run time (GCC function multi-versioning). So the
-// addon is portable to any x86-64 and still vectorised on this project's CPUs.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define NER_SIMD __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define NER_SIMD
-#endif
+#include "vector_math.h"
 
 namespace ner {
 
@@ -63,27 +56,6 @@ void gemm(const float *a, const float *b, float *c, const int64_t *aOffsets, con
 }
 
 // ---------------------------------------------------------------- unary
-
-// erf as a rational function on [-4, 4] (the float32 approximation of Eigen / XLA, a few
-// ulp): branch-free, so the loop vectorises, unlike a call to std::erf per element.
-static inline float erfRational(float x) {
-  const float c = x < -4.0f ? -4.0f : (x > 4.0f ? 4.0f : x);
-  const float x2 = c * c;
-  float p = -2.72614225801306e-10f;
-  p = p * x2 + 2.77068142495902e-08f;
-  p = p * x2 + -2.10102402082508e-06f;
-  p = p * x2 + -5.69250639462346e-05f;
-  p = p * x2 + -7.34990630326855e-04f;
-  p = p * x2 + -2.95459980854025e-03f;
-  p = p * x2 + -1.60960333262415e-02f;
-  p = p * c;
-  float q = -1.45660718464996e-05f;
-  q = q * x2 + -2.13374055278905e-04f;
-  q = q * x2 + -1.68282697438203e-03f;
-  q = q * x2 + -7.37332916720468e-03f;
-  q = q * x2 + -1.42647390514189e-02f;
-  return p / q;
-}
 
 NER_SIMD static void unaryRange(int op, const float *x, float *out, size_t n) {
   switch (op) {

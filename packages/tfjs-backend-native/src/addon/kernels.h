@@ -36,6 +36,15 @@ void panelGemm(const float *a, bool transA, const float *packed, float *c, int m
 void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
                     size_t batch, int m, int n, int k, bool transA, bool transB);
 
+// Fused LayerNorm over the last axis (rows x n) and erf GELU, forward and backward (fused.cc).
+// layerNorm also writes each row's mean and 1 / sqrt(var + eps) for layerNormGrad.
+void layerNorm(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *rstd,
+               size_t rows, size_t n, float eps);
+void layerNormGrad(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,
+                   float *dx, float *dgamma, float *dbeta, size_t rows, size_t n);
+void geluErf(const float *x, float *y, size_t n);
+void geluErfGrad(const float *dy, const float *x, float *dx, size_t n);
+
 void unary(int op, const float *x, float *out, size_t n);
 
 // Broadcasting binary op over `rank` collapsed dims; strides are in elements (0 = broadcast).

@@ -20,9 +20,10 @@ namespace ner {
 
 namespace {
 
-// How long an idle worker keeps polling for the next job before it sleeps. Kernels of one
-// model step follow each other within microseconds, so a short spin catches most of them.
-constexpr auto kSpin = std::chrono::microseconds(300);
+// How long an idle worker keeps polling for the next job before it sleeps (and the caller
+// for the workers to finish). Kernels of one model step mostly follow each other within
+// tens of microseconds, so a short spin catches them without taking a core from others.
+constexpr auto kSpin = std::chrono::microseconds(50);
 
 class Pool {
  public:
@@ -46,7 +47,17 @@ class Pool {
     }
     wake_.notify_all();
     fn(context, 0, std::min(n, chunk));
-    while (pending_.load(std::memory_order_acquire) != 0) NER_PAUSE();
+    // Usually the workers finish with the caller; if one was descheduled (the machine's other
+    // threads, V8's GC among them, share these cores), sleep instead of spinning on its core.
+    auto until = std::chrono::steady_clock::now() + kSpin;
+    while (pending_.load(std::memory_order_acquire) != 0) {
+      if (std::chrono::steady_clock::now() > until) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        done_.wait(lock, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+        break;
+      }
+      NER_PAUSE();
+    }
   }
 
   size_t size() const { return size_; }
@@ -73,13 +84,17 @@ class Pool {
         size_t end = std::min(n_, begin + chunk_);
         if (begin < end) fn_(context_, begin, end);
       }
-      pending_.fetch_sub(1, std::memory_order_acq_rel);
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lock(mutex_);  // the caller may be about to sleep on done_
+        done_.notify_one();
+      }
     }
   }
 
   const size_t size_;
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable done_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<size_t> pending_{0};
   // The job: written before generation_ is bumped (release), read after it is seen (acquire).

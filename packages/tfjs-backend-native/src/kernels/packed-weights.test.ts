@@ -18,7 +18,13 @@ afterAll(async () => {
 });
 
 /** x @ w^T on the cpu backend, from the same values (the reference). */
-function onCpu(x: Float32Array, xShape: number[], w: Float32Array, wShape: number[], transposeB: boolean) {
+function onCpu(
+  x: Float32Array,
+  xShape: number[],
+  w: Float32Array,
+  wShape: number[],
+  transposeB: boolean,
+): Float32Array {
   const previous = tf.getBackend();
   tf.setBackend('cpu');
   try {
@@ -27,7 +33,7 @@ function onCpu(x: Float32Array, xShape: number[], w: Float32Array, wShape: numbe
         .matMul(tf.tensor(x.slice(), xShape), tf.tensor(w.slice(), wShape), false, transposeB)
         .dataSync()
         .slice(),
-    );
+    ) as Float32Array;
   } finally {
     tf.setBackend(previous);
   }
@@ -68,10 +74,10 @@ d('packed weight copies', () => {
       const input = tf.tensor(x, xShape);
       const spy = vi.spyOn(addon!, 'gemmPacked');
       try {
-        const first = tf.tidy(() => tf.matMul(input, weight, false, tb).dataSync().slice());
+        const first = tf.tidy(() => tf.matMul(input, weight, false, tb).dataSync().slice()) as Float32Array;
         expect(spy).not.toHaveBeenCalled();
-        const second = tf.tidy(() => tf.matMul(input, weight, false, tb).dataSync().slice());
-        const third = tf.tidy(() => tf.matMul(input, weight, false, tb).dataSync().slice());
+        const second = tf.tidy(() => tf.matMul(input, weight, false, tb).dataSync().slice()) as Float32Array;
+        const third = tf.tidy(() => tf.matMul(input, weight, false, tb).dataSync().slice()) as Float32Array;
         expect(spy).toHaveBeenCalledTimes(2);
         expectClose(first, want);
         expectClose(second, want);
@@ -105,7 +111,8 @@ d('packed weight copies', () => {
     const grad = tf.tensor(randomArray(random, 40 * 64, -1, 1), wShape);
     const m = tf.zeros(wShape);
     const v = tf.zeros(wShape);
-    const product = () => tf.tidy(() => tf.matMul(input, weight, false, true).dataSync().slice());
+    const product = () =>
+      tf.tidy(() => tf.matMul(input, weight, false, true).dataSync().slice()) as Float32Array;
     product();
     expectClose(product(), onCpu(x, [5, 64], w0, wShape, true)); // packed now
     const outputs = tf.engine().runKernel(
@@ -122,7 +129,7 @@ d('packed weight copies', () => {
       },
     ) as tf.Tensor[];
     expect(outputs).toHaveLength(0); // updated in place
-    const w1 = weight.dataSync().slice();
+    const w1 = weight.dataSync().slice() as Float32Array;
     expect(Array.from(w1)).not.toEqual(Array.from(w0));
     expectClose(product(), onCpu(x, [5, 64], w1, wShape, true));
     expectClose(product(), onCpu(x, [5, 64], w1, wShape, true));
@@ -141,7 +148,7 @@ d('gemm with the panel kernel switched off (OpenBLAS)', () => {
           .matMul(tf.tensor(a, [3, 37, 50]), tf.tensor(b, [3, 45, 50]), false, true)
           .dataSync()
           .slice(),
-      );
+      ) as Float32Array;
     const panels = run();
     expect(addon!.setPanelGemm(false)).toBe(false);
     try {

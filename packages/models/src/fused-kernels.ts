@@ -1,0 +1,75 @@
+/**
+ * Fused LayerNorm and erf-GELU, when the active backend registers them (the `native` backend of
+ * `@ner/tfjs-backend-native` does). Composite tfjs ops spend a LayerNorm in ~9 kernels and its
+ * gradient in ~20, each a pass over the activations; a backend kernel does one pass each way.
+ * The kernel names and their inputs / outputs are a contract with that package (see its
+ * `src/kernels/fused.ts`); on any other backend the callers in `nn.ts` keep the composite ops,
+ * which are the reference these kernels are tested against (the oracle tests run on both).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export const LAYER_NORM_KERNEL = 'NerLayerNorm';
+export const LAYER_NORM_GRAD_KERNEL = 'NerLayerNormGrad';
+export const GELU_ERF_KERNEL = 'NerGeluErf';
+export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
+
+/** Whether the active backend registers `kernelName`. */
+export function backendHasKernel(kernelName: string): boolean {
+  return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
+}
+
+/** A kernel with several outputs (runKernel returns them as an array). */
+function runMany(kernelName: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor[] {
+  return tf.engine().runKernel(kernelName, inputs, attrs) as unknown as tf.Tensor[];
+}
+
+/** A kernel with one output (runKernel returns it alone). */
+function runOne(kernelName: string, inputs: tf.NamedTensorMap): tf.Tensor {
+  return tf.engine().runKernel(kernelName, inputs, {}) as unknown as tf.Tensor;
+}
+
+/** LayerNorm over the last axis with the backend's fused kernels (forward and gradient). */
+export function fusedLayerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor {
+  // customGrad passes the inputs then the save function as one rest list.
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [y, mean, rstd] = runMany(LAYER_NORM_KERNEL, { x: input, gamma, beta }, { eps });
+    save([input, gamma, mean!, rstd!]);
+    return {
+      value: y!,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [savedX, savedGamma, savedMean, savedRstd] = saved as [
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+        ];
+        const grad = Array.isArray(dy) ? dy[0]! : dy;
+        return runMany(LAYER_NORM_GRAD_KERNEL, {
+          dy: grad,
+          x: savedX,
+          gamma: savedGamma,
+          mean: savedMean,
+          rstd: savedRstd,
+        });
+      },
+    };
+  });
+  return op(x, weight, bias);
+}
+
+/** Exact (erf) GELU with the backend's fused kernels (forward and gradient). */
+export function fusedGeluErf(x: tf.Tensor): tf.Tensor {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([input]);
+    return {
+      value: runOne(GELU_ERF_KERNEL, { x: input }),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const grad = Array.isArray(dy) ? dy[0]! : dy;
+        return [runOne(GELU_ERF_GRAD_KERNEL, { dy: grad, x: saved[0]! })];
+      },
+    };
+  });
+  return op(x);
+}
