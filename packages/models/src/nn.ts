@@ -26,13 +26,21 @@ export interface ForwardContext {
  */
 export const FLOAT32_MIN = -3.4028234663852886e38;
 
-/** `nn.Linear` with the PyTorch `[out, in]` weight layout: `x @ W^T + b` on the last axis. */
+/**
+ * `nn.Linear` with the PyTorch `[out, in]` weight layout: `x @ W^T + b` on the last axis. One
+ * fused product-and-bias op (`_FusedMatMul`): every backend has it, and the native backend adds
+ * the bias inside its one-sentence product instead of in a pass of its own.
+ */
 export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
   const inFeatures = x.shape[x.shape.length - 1]!;
   const outFeatures = weight.shape[0]!;
   const flat = x.rank === 2 ? x : tf.reshape(x, [-1, inFeatures]);
-  let y: tf.Tensor = tf.matMul(flat as tf.Tensor2D, weight as tf.Tensor2D, false, true);
-  if (bias) y = tf.add(y, bias);
+  const y = tf.fused.matMul({
+    a: flat as tf.Tensor2D,
+    b: weight as tf.Tensor2D,
+    transposeB: true,
+    ...(bias ? { bias } : {}),
+  });
   return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]);
 }
 

@@ -86,8 +86,19 @@ export interface NativeAddon {
    */
   packPanels(b: Float32Array, transB: boolean, k: number, n: number, packed: Float32Array): void;
   packedPanelsSize(k: number, n: number): number;
-  /** out (m x n) = a (m x k) @ a matrix packPanels packed; only while panelGemmEnabled(). */
-  gemmPacked(a: Float32Array, packed: Float32Array, out: Float32Array, m: number, n: number, k: number): void;
+  /**
+   * out (m x n) = a (m x k) @ a matrix packPanels packed, plus `bias` (n floats) on every row
+   * when given; only while panelGemmEnabled().
+   */
+  gemmPacked(
+    a: Float32Array,
+    packed: Float32Array,
+    out: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    bias: Float32Array | null,
+  ): void;
   /**
    * True while gemm runs the addon's AVX-512 kernel instead of OpenBLAS: by default where the
    * CPU has AVX-512F, unless NER_NATIVE_PANEL_GEMM=0.

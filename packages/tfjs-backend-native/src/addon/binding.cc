@@ -82,6 +82,11 @@ struct Args {
     int32_t *p = i32(i, &n);
     return std::vector<int64_t>(p, p + n);
   }
+  bool isNull(size_t i) {
+    napi_valuetype type;
+    napi_typeof(env, values[i], &type);
+    return type == napi_null || type == napi_undefined;
+  }
   int64_t integer(size_t i) {
     int64_t v = 0;
     if (napi_get_value_int64(env, values[i], &v) != napi_ok)
@@ -191,10 +196,11 @@ napi_value PackedPanelsSize(napi_env env, napi_callback_info info) {
   })
 }
 
-// gemmPacked(a, packed, out, m, n, k): out (m x n) = a (m x k) @ the matrix packPanels packed.
+// gemmPacked(a, packed, out, m, n, k, bias | null): out (m x n) = a (m x k) @ the matrix
+// packPanels packed (+ bias on every row).
 napi_value GemmPacked(napi_env env, napi_callback_info info) {
   NER_GUARD({
-    Args args(env, info, 6, "gemmPacked");
+    Args args(env, info, 7, "gemmPacked");
     size_t la, lp, lc;
     float *a = args.f32(0, &la);
     float *packed = args.f32(1, &lp);
@@ -206,7 +212,13 @@ napi_value GemmPacked(napi_env env, napi_callback_info info) {
     need(lc == static_cast<size_t>(m * n), "gemmPacked", "output is not m x n");
     need(lp == ner::packedPanelsSize(static_cast<int>(k), static_cast<int>(n)), "gemmPacked",
          "packed matrix has the wrong size");
-    ner::panelGemm(a, false, packed, c, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), true);
+    const float *bias = nullptr;
+    if (!args.isNull(6)) {
+      size_t lbias;
+      bias = args.f32(6, &lbias);
+      need(lbias == static_cast<size_t>(n), "gemmPacked", "bias must have n elements");
+    }
+    ner::panelGemm(a, false, packed, bias, c, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), true);
     return nullptr;
   })
 }

@@ -97,7 +97,7 @@ NER_SIMD void geluGradRange(const float *dy, const float *x, float *dx, size_t n
 
 void layerNorm(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *rstd,
                size_t rows, size_t n, float eps) {
-  const size_t grain = std::max<size_t>(1, (1 << 14) / std::max<size_t>(1, n));
+  const size_t grain = std::max<size_t>(1, (1 << 17) / std::max<size_t>(1, n));  // see kGrain in kernels.cc
   parallelFor(rows, grain, [&](size_t begin, size_t end) {
     for (size_t r = begin; r < end; r++) {
       const float *xr = x + r * n;
@@ -138,11 +138,11 @@ void layerNormGrad(const float *dy, const float *x, const float *gamma, const fl
 }
 
 void geluErf(const float *x, float *y, size_t n) {
-  parallelFor(n, 1 << 13, [&](size_t begin, size_t end) { geluRange(x + begin, y + begin, end - begin); });
+  parallelFor(n, 1 << 16, [&](size_t begin, size_t end) { geluRange(x + begin, y + begin, end - begin); });
 }
 
 void geluErfGrad(const float *dy, const float *x, float *dx, size_t n) {
-  parallelFor(n, 1 << 13,
+  parallelFor(n, 1 << 16,
               [&](size_t begin, size_t end) { geluGradRange(dy + begin, x + begin, dx + begin, end - begin); });
 }
 

@@ -84,14 +84,18 @@ namespace {
 
 // MR rows x 32 columns of C over k in [k0, k1), from one packed panel. Element (i, p) of op(A)
 // is a[i * rs + p * cs]. `low` / `high` mask the live columns of the two 16-column halves.
-// The first slice (k0 == 0) overwrites C, later ones add to it.
+// The first slice (k0 == 0) overwrites C (starting from `bias`, this block's 32 entries of a
+// bias row added to every row, when not null), later ones add to it.
 template <int MR, bool PREFETCH>
-NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, float *c, size_t ldc, int k0,
-                      int k1, __mmask16 low, __mmask16 high) {
+NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, const float *bias, float *c,
+                      size_t ldc, int k0, int k1, __mmask16 low, __mmask16 high) {
   __m512 acc[MR][2];
+  const __m512 start0 = bias ? _mm512_maskz_loadu_ps(low, bias) : _mm512_setzero_ps();
+  const __m512 start1 = bias ? _mm512_maskz_loadu_ps(high, bias + 16) : _mm512_setzero_ps();
   for (int i = 0; i < MR; i++) {
     if (k0 == 0) {
-      acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+      acc[i][0] = start0;
+      acc[i][1] = start1;
     } else {
       acc[i][0] = _mm512_maskz_loadu_ps(low, c + i * ldc);
       acc[i][1] = _mm512_maskz_loadu_ps(high, c + i * ldc + 16);
@@ -118,8 +122,8 @@ NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, 
   }
 }
 
-using BlockFn = void (*)(const float *, size_t, size_t, const float *, float *, size_t, int, int, __mmask16,
-                         __mmask16);
+using BlockFn = void (*)(const float *, size_t, size_t, const float *, const float *, float *, size_t, int, int,
+                         __mmask16, __mmask16);
 template <bool P>
 constexpr BlockFn kBlocksOf[kRows + 1] = {nullptr,        block<1, P>,  block<2, P>,  block<3, P>, block<4, P>,
                                           block<5, P>,    block<6, P>,  block<7, P>,  block<8, P>, block<9, P>,
@@ -127,8 +131,8 @@ constexpr BlockFn kBlocksOf[kRows + 1] = {nullptr,        block<1, P>,  block<2,
 
 // Panels [first, last) of C, all rows. Panels go in groups of kGroup (their k-slices, 512 KB,
 // stay in L2 while every row chunk of A passes over them).
-NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *packed, float *c, int m, int n,
-                           int k, size_t first, size_t last) {
+NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *packed, const float *bias, float *c,
+                           int m, int n, int k, size_t first, size_t last) {
   for (int k0 = 0; k0 < k; k0 += kKc) {
     const int k1 = std::min(k, k0 + kKc);
     for (size_t group = first; group < last; group += kGroup) {
@@ -146,8 +150,8 @@ NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *pa
             const int rows = std::min(kRows, m1 - row);
             // Only the first row block of a chunk meets the slice outside L1/L2.
             const BlockFn fn = row == m0 ? kBlocksOf<true>[rows] : kBlocksOf<false>[rows];
-            fn(a + row * rs, rs, cs, slice, c + static_cast<size_t>(row) * n + col, n, k0, k1, low,
-                          high);
+            fn(a + row * rs, rs, cs, slice, bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col, n,
+               k0, k1, low, high);
           }
         }
       }
@@ -173,17 +177,18 @@ bool gEnabled = [] {
 bool panelGemmEnabled() { return gEnabled; }
 bool setPanelGemm(bool on) { return gEnabled = on && canPanelGemm(); }
 
-void panelGemm(const float *a, bool transA, const float *packed, float *c, int m, int n, int k, bool threaded) {
+void panelGemm(const float *a, bool transA, const float *packed, const float *bias, float *c, int m, int n, int k,
+               bool threaded) {
   const size_t rs = transA ? 1 : static_cast<size_t>(k);
   const size_t cs = transA ? static_cast<size_t>(m) : 1;
   if (!threaded) {
-    panelRange(a, rs, cs, packed, c, m, n, k, 0, panelCount(n));
+    panelRange(a, rs, cs, packed, bias, c, m, n, k, 0, panelCount(n));
     return;
   }
-  // A thread is worth starting for ~0.2 MFLOP of work (its start costs ~20 us).
-  const size_t grain = static_cast<size_t>(200000 / (2.0 * m * k * kPanel)) + 1;
+  // A worker is worth waking for ~2 MFLOP (~15 us) of work: see kGrain in kernels.cc.
+  const size_t grain = static_cast<size_t>(2e6 / (2.0 * m * k * kPanel)) + 1;
   parallelFor(panelCount(n), grain,
-              [&](size_t first, size_t last) { panelRange(a, rs, cs, packed, c, m, n, k, first, last); });
+              [&](size_t first, size_t last) { panelRange(a, rs, cs, packed, bias, c, m, n, k, first, last); });
 }
 
 void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
@@ -197,7 +202,7 @@ void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOf
       std::vector<float> packed(packedSize);
       for (size_t i = first; i < last; i++) {
         packPanelsSerial(b + bOffsets[i], transB, k, n, packed.data());
-        panelGemm(a + aOffsets[i], transA, packed.data(), c + i * mn, m, n, k, false);
+        panelGemm(a + aOffsets[i], transA, packed.data(), nullptr, c + i * mn, m, n, k, false);
       }
     });
     return;
@@ -207,7 +212,7 @@ void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOf
   if (scratch.size() < packedSize) scratch.resize(packedSize);
   for (size_t i = 0; i < batch; i++) {
     packPanels(b + bOffsets[i], transB, k, n, scratch.data());
-    panelGemm(a + aOffsets[i], transA, scratch.data(), c + i * mn, m, n, k, true);
+    panelGemm(a + aOffsets[i], transA, scratch.data(), nullptr, c + i * mn, m, n, k, true);
   }
 }
 
@@ -216,7 +221,7 @@ void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOf
 bool canPanelGemm() { return false; }
 bool panelGemmEnabled() { return false; }
 bool setPanelGemm(bool) { return false; }
-void panelGemm(const float *, bool, const float *, float *, int, int, int, bool) {}
+void panelGemm(const float *, bool, const float *, const float *, float *, int, int, int, bool) {}
 void panelGemmBatch(const float *, const float *, float *, const int64_t *, const int64_t *, size_t, int, int, int,
                     bool, bool) {}
 

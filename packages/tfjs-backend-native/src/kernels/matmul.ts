@@ -39,14 +39,19 @@ function batchOffsets(
   return offsets;
 }
 
-/** Native batched matmul, or null when the inputs are not float32 arrays. */
+/**
+ * Native batched matmul, or null when the inputs are not float32 arrays. With `bias` (a float32
+ * vector of n), returns `{ result, biasAdded }`: the packed few-row path adds it inside the
+ * product, other paths leave it to the caller.
+ */
 export function nativeMatMul(
   backend: KernelArgs['backend'],
   a: tf.TensorInfo,
   b: tf.TensorInfo,
   transposeA: boolean,
   transposeB: boolean,
-): tf.TensorInfo | null {
+  bias: Float32Array | null = null,
+): { result: tf.TensorInfo; biasAdded: boolean } | null {
   const aValues = float32Of(backend, a);
   const bValues = float32Of(backend, b);
   if (!aValues || !bValues || a.shape.length < 2 || b.shape.length < 2) return null;
@@ -74,8 +79,9 @@ export function nativeMatMul(
   if (outSize > 0 && !transposeA && sizeOf(bBatch) === 1 && rows <= PACKED_WEIGHT_MAX_ROWS) {
     const packedB = packedWeight(bValues, transposeB, kA, n);
     if (packedB) {
-      requireAddon().gemmPacked(aValues, packedB, out, rows, n, kA);
-      return backend.makeTensorInfo(outShape, 'float32', out);
+      const withBias = bias !== null && bias.length === n;
+      requireAddon().gemmPacked(aValues, packedB, out, rows, n, kA, withBias ? bias : null);
+      return { result: backend.makeTensorInfo(outShape, 'float32', out), biasAdded: withBias };
     }
   }
   if (outSize > 0) {
@@ -83,13 +89,15 @@ export function nativeMatMul(
     const bOffsets = batchOffsets(bBatch, outBatch, kA * n);
     requireAddon().gemm(aValues, bValues, out, aOffsets, bOffsets, m, n, kA, transposeA, transposeB);
   }
-  return backend.makeTensorInfo(outShape, 'float32', out);
+  return { result: backend.makeTensorInfo(outShape, 'float32', out), biasAdded: false };
 }
 
 export function batchMatMulKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
-  return nativeMatMul(args.backend, a, b, !!transposeA, !!transposeB) ?? fallback(tf.BatchMatMul, args);
+  return (
+    nativeMatMul(args.backend, a, b, !!transposeA, !!transposeB)?.result ?? fallback(tf.BatchMatMul, args)
+  );
 }
 
 /** Activations applied natively after the product; others run through the cpu kernel whole. */
@@ -108,10 +116,12 @@ export function fusedMatMulKernel(args: KernelArgs): tf.TensorInfo | tf.TensorIn
   if (!NATIVE_ACTIVATIONS.has(activation) || preluActivationWeights || !biasOk) {
     return fallback(tf._FusedMatMul, args);
   }
-  const product = nativeMatMul(args.backend, a, b, !!attrs.transposeA, !!attrs.transposeB);
+  // A bias of the product's last axis can go into the product itself (packed path).
+  const biasValues = bias && bias.shape.length === 1 ? float32Of(args.backend, bias) : null;
+  const product = nativeMatMul(args.backend, a, b, !!attrs.transposeA, !!attrs.transposeB, biasValues);
   if (!product) return fallback(tf._FusedMatMul, args);
-  let result = product;
-  if (bias) {
+  let result = product.result;
+  if (bias && !product.biasAdded) {
     const added = binaryKernel('Add', {
       inputs: { a: result, b: bias },
       backend: args.backend,

@@ -89,6 +89,32 @@ d('packed weight copies', () => {
     },
   );
 
+  it('fused matMul with a bias adds it inside the packed product (same as the cpu backend)', () => {
+    const x = randomArray(random, 9 * 50, -1, 1);
+    const w = randomArray(random, 45 * 50, -1, 1);
+    const bias = randomArray(random, 45, -1, 1);
+    const want = onCpu(x, [9, 50], w, [45, 50], true).map((v, i) => v + bias[i % 45]!);
+    const [xs, ws, bs] = [tf.tensor2d(x, [9, 50]), tf.tensor2d(w, [45, 50]), tf.tensor1d(bias)];
+    const spy = vi.spyOn(addon!, 'gemmPacked');
+    const add = vi.spyOn(addon!, 'binary');
+    try {
+      const run = () =>
+        tf.tidy(() =>
+          tf.fused.matMul({ a: xs, b: ws, transposeB: true, bias: bs }).dataSync().slice(),
+        ) as Float32Array;
+      expectClose(run(), Float32Array.from(want)); // first use: product, then a separate Add
+      expect(add).toHaveBeenCalledTimes(1);
+      expectClose(run(), Float32Array.from(want)); // packed: bias inside the product
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(spy.mock.calls[0]![6]).toBeInstanceOf(Float32Array);
+      expect(add).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+      add.mockRestore();
+      tf.dispose([xs, ws, bs]);
+    }
+  });
+
   it('products with many rows do not use a packed copy', () => {
     const weight = tf.tensor(randomArray(random, 64 * 48), [64, 48]);
     const input = tf.tensor(randomArray(random, 300 * 48), [300, 48]);
