@@ -29,7 +29,8 @@ import { BINARY_OPS, COMPARE_OPS, REDUCE_OPS, UNARY_OPS } from './kernels/ops.js
 import { reduceKernel } from './kernels/reduce.js';
 import { softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
-import type { KernelArgs } from './kernels/util.js';
+import { markExposed, recycle } from './kernels/buffer-pool.js';
+import { type KernelArgs, runCpuKernel } from './kernels/util.js';
 
 /** The name the backend registers under (`tf.setBackend('native')`). */
 export const NATIVE_BACKEND_NAME = 'native';
@@ -56,6 +57,20 @@ export class NativeBackend extends MathBackendCPU {
     // that advice is wrong for this backend, whose hot kernels are already native.
     (this as unknown as { firstUse: boolean }).firstUse = false;
     if (process.env.NER_NATIVE_MALLOC_TUNING !== '0') addon?.tuneMalloc();
+  }
+
+  /** The storage itself goes to the caller (as in the cpu backend), so it is never reused. */
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    markExposed(this.data.get(dataId)?.values);
+    return super.readSync(dataId);
+  }
+
+  /** A deleted tensor's output array goes back to the pool (buffer-pool.ts). */
+  override disposeData(dataId: tf.DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const deleted = super.disposeData(dataId, force);
+    if (deleted && values !== undefined && !this.data.has(dataId)) recycle(values);
+    return deleted;
   }
 }
 
@@ -111,10 +126,11 @@ export function registerNativeBackend(): boolean {
   const done = new Set<string>();
   for (const config of tf.getKernelsForBackend('cpu')) {
     const override = OVERRIDES[config.kernelName];
+    const cpu = config.kernelFunc;
     tf.registerKernel({
       ...config,
       backendName: NATIVE_BACKEND_NAME,
-      kernelFunc: (override ?? config.kernelFunc) as tf.KernelFunc,
+      kernelFunc: (override ?? ((args) => runCpuKernel(cpu, args as unknown as KernelArgs))) as tf.KernelFunc,
     });
     done.add(config.kernelName);
   }

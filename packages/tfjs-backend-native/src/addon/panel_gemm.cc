@@ -32,7 +32,7 @@ namespace ner {
 namespace {
 constexpr int kPanel = 32;  // columns per packed panel: two zmm registers
 constexpr int kRows = 12;   // rows per register block: 24 accumulators + 2 B vectors + 1 A
-constexpr int kKc = 256;    // k per slice: a panel slice is 32 KB
+constexpr int kKc = 256;    // k per slice
 constexpr int kMc = 96;     // rows per chunk: 96 x 256 floats of A = 96 KB
 constexpr int kAhead = 16;    // k rows of a panel prefetched ahead (8 KB)
 constexpr size_t kGroup = 16;  // panels per group: 16 k-slices = 512 KB

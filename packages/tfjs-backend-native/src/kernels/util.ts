@@ -1,6 +1,7 @@
 /** Shared helpers of the native kernels: zero-copy access to the cpu backend's arrays, fallbacks. */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { markOwned, noteAliases, takePooled } from './buffer-pool.js';
 
 export type Backend = MathBackendCPU;
 export type KernelArgs = {
@@ -59,7 +60,14 @@ export function cpuKernel(name: string): tf.KernelFunc {
 
 /** Calls the cpu kernel with the same arguments (they share storage). */
 export function fallback(name: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
-  return cpuKernel(name)(args as unknown as Parameters<tf.KernelFunc>[0]);
+  return runCpuKernel(cpuKernel(name), args);
+}
+
+/** Runs a cpu kernel on the native backend's storage, noting outputs that view an input's memory. */
+export function runCpuKernel(kernel: tf.KernelFunc, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const outputs = kernel(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo | tf.TensorInfo[];
+  noteAliases(args.backend.data as never, args.inputs, outputs);
+  return outputs;
 }
 
 /** Element offsets are passed as Int32Array: keep tensors below 2^31 elements on the native path. */
@@ -67,6 +75,11 @@ export const MAX_NATIVE_SIZE = 2 ** 31 - 1;
 
 export function int32s(values: readonly number[]): Int32Array {
   return Int32Array.from(values);
+}
+
+function floatArray(n: number): Float32Array {
+  const buffer = Buffer.allocUnsafeSlow(n * 4);
+  return new Float32Array(buffer.buffer, buffer.byteOffset, n);
 }
 
 /** Below this many elements a zeroed array is as cheap as any. */
@@ -92,8 +105,12 @@ export function outputArray(
         ? new Int32Array(n)
         : new Uint8Array(n);
   }
+  if (type === 'float32') {
+    const values = takePooled(n) ?? floatArray(n);
+    markOwned(values);
+    return values;
+  }
   const buffer = Buffer.allocUnsafeSlow(n * bytes);
-  if (type === 'float32') return new Float32Array(buffer.buffer, buffer.byteOffset, n);
   if (type === 'int32') return new Int32Array(buffer.buffer, buffer.byteOffset, n);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, n);
 }
