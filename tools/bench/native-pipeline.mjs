@@ -34,6 +34,7 @@ import {
   peersDir,
   repoRoot,
   runJson,
+  tf,
   useBackend,
 } from './peers/tfjs-backends.mjs';
 
@@ -68,6 +69,9 @@ async function worker(column, modelDir, onnxFile) {
   } else {
     const ready = await useBackend(column);
     if (!ready.ok) return { unavailable: ready.reason };
+    // pipeline() calls initBackend(), which otherwise picks the best installed backend (native)
+    // whatever tf.setBackend said: pin it to this column's.
+    process.env.NER_BACKEND = column;
     const ner = await pipelineLib.pipeline('ner', {
       model: modelDir,
       tokenizer: tokenizerDir,
@@ -76,6 +80,7 @@ async function worker(column, modelDir, onnxFile) {
     model = ner.pipeline.model;
     tokenizer = ner.pipeline.tokenizer;
     run = (text) => ner(text);
+    if (tf.getBackend() !== column) return { failed: `ran on ${tf.getBackend()}, not ${column}` };
   }
   const texts = conllSentences('validation')
     .slice(0, warmup + count)
