@@ -1,6 +1,7 @@
 /**
  * @ner/tfjs-backend-native: a TensorFlow.js backend named `native` whose hot
- * kernels run in a multi-threaded N-API addon (GEMM on OpenBLAS). Importing
+ * kernels run in a multi-threaded N-API addon (GEMM on an AVX-512 kernel of its
+ * own where the CPU has it, else OpenBLAS; fused LayerNorm and GELU). Importing
  * registers it when the addon is built; when it is not, importing still works
  * and `nativeBackendInfo().reason` says why.
  */
