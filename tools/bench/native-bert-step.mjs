@@ -27,6 +27,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  benchTokenBatch,
   coreCount,
   envList,
   envNumber,
@@ -53,25 +54,6 @@ const wasmWarmupRows = envNumber('NER_BENCH_BERT_WASM_WARMUP_ROWS', 1);
 const backends = envList('NER_BENCH_BERT_BACKENDS', 'native,wasm');
 const withTorch = envString('NER_BENCH_BERT_TORCH') !== '0';
 
-/** models.mjs' batch: lengths 89..128, random ids, -100 on [CLS]/[SEP]/padding (same LCG as the torch peer). */
-function makeBatch() {
-  let state = 7;
-  const next = (n) => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state % n;
-  };
-  const inputIds = [];
-  const attentionMask = [];
-  const labels = [];
-  for (let b = 0; b < batchSize; b++) {
-    const real = length - next(40);
-    inputIds.push(Array.from({ length }, (_, t) => (t < real ? 1000 + next(20000) : 0)));
-    attentionMask.push(Array.from({ length }, (_, t) => (t < real ? 1 : 0)));
-    labels.push(Array.from({ length }, (_, t) => (t > 0 && t < real - 1 ? next(SPEC.labels) : -100)));
-  }
-  return { inputIds, attentionMask, labels };
-}
-
 /** Worker: one backend, one layer count; prints a JSON line. */
 async function worker(backend, workerLayers, workerSteps) {
   const ready = await useBackend(backend);
@@ -90,7 +72,7 @@ async function worker(backend, workerLayers, workerSteps) {
   });
   const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
   const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
-  const raw = makeBatch();
+  const raw = benchTokenBatch(batchSize, length, SPEC.labels);
   const toBatch = (rows) => ({
     inputIds: tf.tensor2d(raw.inputIds.slice(0, rows), undefined, 'int32'),
     attentionMask: tf.tensor2d(raw.attentionMask.slice(0, rows), undefined, 'int32'),

@@ -11,7 +11,15 @@
 //      NER_PROFILE_WARMUP (untimed steps first, 1), NER_PROFILE_MODE (step | forward: one no-grad forward pass)
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { envNumber, envString, models, repoRoot, tf, useBackend } from './peers/tfjs-backends.mjs';
+import {
+  benchTokenBatch,
+  envNumber,
+  envString,
+  models,
+  repoRoot,
+  tf,
+  useBackend,
+} from './peers/tfjs-backends.mjs';
 
 const SPEC = { hidden: 768, heads: 12, intermediate: 3072, vocab: 28996, labels: 9 };
 const layers = envNumber('NER_BENCH_BERT_LAYERS', 2);
@@ -62,20 +70,7 @@ const config = new models.BertConfig({
 });
 const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
 const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
-let state = 7;
-const next = (n) => {
-  state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-  return state % n;
-};
-const ids = [];
-const mask = [];
-const labels = [];
-for (let b = 0; b < batchSize; b++) {
-  const real = length - next(40);
-  ids.push(Array.from({ length }, (_, t) => (t < real ? 1000 + next(20000) : 0)));
-  mask.push(Array.from({ length }, (_, t) => (t < real ? 1 : 0)));
-  labels.push(Array.from({ length }, (_, t) => (t > 0 && t < real - 1 ? next(SPEC.labels) : -100)));
-}
+const { inputIds: ids, attentionMask: mask, labels } = benchTokenBatch(batchSize, length, SPEC.labels);
 const batch = {
   inputIds: tf.tensor2d(ids, undefined, 'int32'),
   attentionMask: tf.tensor2d(mask, undefined, 'int32'),
