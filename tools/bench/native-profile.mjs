@@ -47,6 +47,7 @@ for (const config of tf.getKernelsForBackend(backendName)) {
       const out = inner(args);
       const key = byShape
         ? `${config.kernelName} ${Object.values(args.inputs)
+            .filter(Boolean)
             .map((t) => t.shape.join('x'))
             .join(',')}`
         : config.kernelName;
