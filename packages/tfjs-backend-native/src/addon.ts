@@ -86,6 +86,8 @@ export interface NativeAddon {
    */
   packPanels(b: Float32Array, transB: boolean, k: number, n: number, packed: Float32Array): void;
   packedPanelsSize(k: number, n: number): number;
+  /** A Float32Array of `floats` on 2 MiB-aligned memory advised for huge pages (packed copies). */
+  allocPacked(floats: number): Float32Array;
   /**
    * out (m x n) = a (m x k) @ a matrix packPanels packed, plus `bias` (n floats) on every row
    * when given; only while panelGemmEnabled().

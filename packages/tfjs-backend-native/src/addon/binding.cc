@@ -182,11 +182,38 @@ napi_value PackPanels(napi_env env, napi_callback_info info) {
     need(lb == static_cast<size_t>(k * n), "packPanels", "b does not have k * n elements");
     need(lp == ner::packedPanelsSize(static_cast<int>(k), static_cast<int>(n)), "packPanels",
          "packed buffer has the wrong size");
-    // Packed weights are streamed from memory on every few-row product: huge pages spare the
-    // TLB misses of walking 340 MB (bert-base) in 4 KiB pages.
-    adviseHugePages(packed, lp * sizeof(float));
     ner::packPanels(b, transB, static_cast<int>(k), static_cast<int>(n), packed);
     return nullptr;
+  })
+}
+
+// allocPacked(floats): a Float32Array on fresh memory aligned to 2 MiB and advised for
+// transparent huge pages, freed when V8 collects it. For packed weight copies, which every
+// few-row product streams whole from memory: huge pages spare the TLB misses of walking
+// 340 MB (bert-base) in 4 KiB pages. Throws when the memory cannot be had.
+napi_value AllocPacked(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 1, "allocPacked");
+    int64_t floats = args.integer(0);
+    need(floats > 0, "allocPacked", "size must be positive");
+    constexpr size_t kHuge = 2 * 1024 * 1024;
+    // Aligned start, exact size (glibc takes any size; rounding up would waste up to 2 MiB per
+    // matrix): the whole 2 MiB stretches get huge pages, the tail small ones.
+    size_t bytes = static_cast<size_t>(floats) * sizeof(float);
+    void *data = std::aligned_alloc(kHuge, bytes);
+    need(data != nullptr, "allocPacked", "out of memory");
+#ifdef MADV_HUGEPAGE
+    madvise(data, bytes, MADV_HUGEPAGE);
+#endif
+    napi_value buffer;
+    auto release = [](napi_env, void *p, void *) { std::free(p); };
+    if (napi_create_external_arraybuffer(env, data, bytes, release, nullptr, &buffer) != napi_ok) {
+      std::free(data);
+      throw ArgError{"allocPacked: external array buffers are not available"};
+    }
+    napi_value out;
+    napi_create_typedarray(env, napi_float32_array, static_cast<size_t>(floats), buffer, 0, &out);
+    return out;
   })
 }
 
@@ -518,6 +545,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"getNumThreads", GetNumThreads}, {"blasConfig", BlasConfig},
       {"tuneMalloc", TuneMalloc},
       {"packPanels", PackPanels}, {"packedPanelsSize", PackedPanelsSize},
+      {"allocPacked", AllocPacked},
       {"layerNorm", LayerNorm},   {"layerNormGrad", LayerNormGrad},
       {"geluErf", GeluErf},       {"geluErfGrad", GeluErfGrad},
       {"gemmPacked", GemmPacked}, {"panelGemmEnabled", PanelGemmEnabled},

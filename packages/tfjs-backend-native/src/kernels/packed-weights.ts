@@ -14,7 +14,6 @@
  * turns the cache off.
  */
 import { requireAddon } from '../addon.js';
-import { outputArray } from './util.js';
 
 /** Products with more rows than this pack B on every call (the copy is then a small share). */
 export const PACKED_WEIGHT_MAX_ROWS = 256;
@@ -49,7 +48,8 @@ export function packedWeight(
     return null;
   }
   const addon = requireAddon();
-  const data = outputArray(addon.packedPanelsSize(k, n));
+  // Its own memory (huge pages, not the output pool): it is streamed on every product.
+  const data = addon.allocPacked(addon.packedPanelsSize(k, n));
   addon.packPanels(b, transposed, k, n, data);
   packed.set(b, { transposed, k, n, data });
   return data;
