@@ -85,10 +85,11 @@ namespace {
 // MR rows x 32 columns of C over k in [k0, k1), from one packed panel. Element (i, p) of op(A)
 // is a[i * rs + p * cs]. `low` / `high` mask the live columns of the two 16-column halves.
 // The first slice (k0 == 0) overwrites C (starting from `bias`, this block's 32 entries of a
-// bias row added to every row, when not null), later ones add to it.
+// bias row added to every row, when not null), later ones add to it. With PREFETCH, row p of
+// the panel at `ahead` (k x 32 floats) is requested into cache at step p.
 template <int MR, bool PREFETCH>
-NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, const float *bias, float *c,
-                      size_t ldc, int k0, int k1, __mmask16 low, __mmask16 high) {
+NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, const float *ahead,
+                      const float *bias, float *c, size_t ldc, int k0, int k1, __mmask16 low, __mmask16 high) {
   __m512 acc[MR][2];
   const __m512 start0 = bias ? _mm512_maskz_loadu_ps(low, bias) : _mm512_setzero_ps();
   const __m512 start1 = bias ? _mm512_maskz_loadu_ps(high, bias + 16) : _mm512_setzero_ps();
@@ -102,10 +103,10 @@ NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, 
     }
   }
   for (int p = k0; p < k1; p++) {
-    if (PREFETCH) {  // the first pass over a panel slice reads it from memory: ask ahead
-      const char *ahead = reinterpret_cast<const char *>(panel + static_cast<size_t>(p + kAhead) * kPanel);
-      _mm_prefetch(ahead, _MM_HINT_T0);
-      _mm_prefetch(ahead + 64, _MM_HINT_T0);
+    if (PREFETCH) {
+      const char *line = reinterpret_cast<const char *>(ahead + static_cast<size_t>(p) * kPanel);
+      _mm_prefetch(line, _MM_HINT_T0);
+      _mm_prefetch(line + 64, _MM_HINT_T0);
     }
     const __m512 b0 = _mm512_loadu_ps(panel + static_cast<size_t>(p) * kPanel);
     const __m512 b1 = _mm512_loadu_ps(panel + static_cast<size_t>(p) * kPanel + 16);
@@ -122,8 +123,8 @@ NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, 
   }
 }
 
-using BlockFn = void (*)(const float *, size_t, size_t, const float *, const float *, float *, size_t, int, int,
-                         __mmask16, __mmask16);
+using BlockFn = void (*)(const float *, size_t, size_t, const float *, const float *, const float *, float *,
+                         size_t, int, int, __mmask16, __mmask16);
 template <bool P>
 constexpr BlockFn kBlocksOf[kRows + 1] = {nullptr,        block<1, P>,  block<2, P>,  block<3, P>, block<4, P>,
                                           block<5, P>,    block<6, P>,  block<7, P>,  block<8, P>, block<9, P>,
@@ -146,12 +147,18 @@ NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *pa
           const auto high =
               static_cast<__mmask16>(width >= 32 ? 0xFFFF : width > 16 ? (1u << (width - 16)) - 1 : 0);
           const float *slice = packed + panel * static_cast<size_t>(k) * kPanel;
+          const float *nextSlice = panel + 1 < groupEnd ? slice + static_cast<size_t>(k) * kPanel : nullptr;
           for (int row = m0; row < m1; row += kRows) {
             const int rows = std::min(kRows, m1 - row);
-            // Only the first row block of a chunk meets the slice outside L1/L2.
-            const BlockFn fn = row == m0 ? kBlocksOf<true>[rows] : kBlocksOf<false>[rows];
-            fn(a + row * rs, rs, cs, slice, bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col, n,
-               k0, k1, low, high);
+            // Software pipelining for products whose panels come from memory (few rows: one
+            // sentence): the first row block asks for its own slice a few rows ahead, the
+            // second for the next panel's slice, so that fetch overlaps this panel's compute.
+            const float *ahead = row == m0                  ? slice + static_cast<size_t>(kAhead) * kPanel
+                                 : row == m0 + kRows && nextSlice ? nextSlice
+                                                                  : nullptr;
+            const BlockFn fn = ahead ? kBlocksOf<true>[rows] : kBlocksOf<false>[rows];
+            fn(a + row * rs, rs, cs, slice, ahead, bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col,
+               n, k0, k1, low, high);
           }
         }
       }
