@@ -12,6 +12,7 @@
 // JS cpu backend; they are meant for tfjs-node / tfjs-node-gpu machines.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { benchTokenBatch } from './peers/token-batch.mjs';
 
 const models = await import('../../packages/models/dist/index.js');
 // tfjs-core and the backends resolve from the models package, so they share its tfjs-core instance.
@@ -66,24 +67,6 @@ function forwardFlops(size) {
   return layers * perLayer + tokens * 2 * h * LABELS;
 }
 
-function makeBatch() {
-  let state = 7;
-  const next = (n) => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state % n;
-  };
-  const inputIds = [];
-  const attentionMask = [];
-  const labels = [];
-  for (let b = 0; b < BATCH; b++) {
-    const length = LENGTH - next(40);
-    inputIds.push(Array.from({ length: LENGTH }, (_, t) => (t < length ? 1000 + next(20000) : 0)));
-    attentionMask.push(Array.from({ length: LENGTH }, (_, t) => (t < length ? 1 : 0)));
-    labels.push(Array.from({ length: LENGTH }, (_, t) => (t > 0 && t < length - 1 ? next(LABELS) : -100)));
-  }
-  return { inputIds, attentionMask, labels };
-}
-
 function time(fn) {
   const start = performance.now();
   fn();
@@ -92,7 +75,7 @@ function time(fn) {
 
 async function measure(backend, size) {
   const model = build(size);
-  const batch = makeBatch();
+  const batch = benchTokenBatch(BATCH, LENGTH, LABELS);
   const forward = () => {
     const output = model.forward(batch);
     output.logits.dataSync();

@@ -25,24 +25,24 @@
 //      NER_BENCH_TORCH_PYTHON (default: first of python3, /usr/bin/python3 that imports torch)
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
+  BERT_BASE,
   benchTokenBatch,
+  bertBaseTraining,
   coreCount,
   envList,
   envNumber,
   envString,
   findPython,
   fmt,
-  models,
   peersDir,
-  repoRoot,
   runJson,
   tf,
   useBackend,
 } from './peers/tfjs-backends.mjs';
 
-const SPEC = { hidden: 768, heads: 12, intermediate: 3072, vocab: 28996, labels: 9 };
+const SPEC = BERT_BASE;
 const layers = envNumber('NER_BENCH_BERT_LAYERS', 12);
 const batchSize = envNumber('NER_BENCH_BERT_BATCH', 8);
 const length = envNumber('NER_BENCH_BERT_LENGTH', 128);
@@ -61,17 +61,7 @@ async function worker(backend, workerLayers, workerSteps) {
     console.log(JSON.stringify({ unavailable: ready.reason }));
     return;
   }
-  const trainer = await import(pathToFileURL(join(repoRoot, 'packages/trainer/dist/index.js')).href);
-  const config = new models.BertConfig({
-    hiddenSize: SPEC.hidden,
-    numHiddenLayers: workerLayers,
-    numAttentionHeads: SPEC.heads,
-    intermediateSize: SPEC.intermediate,
-    vocabSize: SPEC.vocab,
-    numLabels: SPEC.labels,
-  });
-  const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
-  const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
+  const { model, optimizer } = await bertBaseTraining(workerLayers);
   const raw = benchTokenBatch(batchSize, length, SPEC.labels);
   const toBatch = (rows) => ({
     inputIds: tf.tensor2d(raw.inputIds.slice(0, rows), undefined, 'int32'),

@@ -9,19 +9,16 @@
 // env: NER_BENCH_BERT_LAYERS (2), NER_BENCH_BERT_BATCH (8), NER_BENCH_BERT_LENGTH (128),
 //      NER_PROFILE_SHAPES=1 (one line per kernel and input shapes),
 //      NER_PROFILE_WARMUP (untimed steps first, 1), NER_PROFILE_MODE (step | forward: one no-grad forward pass)
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
+  BERT_BASE,
   benchTokenBatch,
+  bertBaseTraining,
   envNumber,
   envString,
-  models,
-  repoRoot,
   tf,
   useBackend,
 } from './peers/tfjs-backends.mjs';
 
-const SPEC = { hidden: 768, heads: 12, intermediate: 3072, vocab: 28996, labels: 9 };
 const layers = envNumber('NER_BENCH_BERT_LAYERS', 2);
 const batchSize = envNumber('NER_BENCH_BERT_BATCH', 8);
 const length = envNumber('NER_BENCH_BERT_LENGTH', 128);
@@ -60,18 +57,8 @@ for (const config of tf.getKernelsForBackend(backendName)) {
   });
 }
 
-const trainer = await import(pathToFileURL(join(repoRoot, 'packages/trainer/dist/index.js')).href);
-const config = new models.BertConfig({
-  hiddenSize: SPEC.hidden,
-  numHiddenLayers: layers,
-  numAttentionHeads: SPEC.heads,
-  intermediateSize: SPEC.intermediate,
-  vocabSize: SPEC.vocab,
-  numLabels: SPEC.labels,
-});
-const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
-const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
-const { inputIds: ids, attentionMask: mask, labels } = benchTokenBatch(batchSize, length, SPEC.labels);
+const { model, optimizer } = await bertBaseTraining(layers);
+const { inputIds: ids, attentionMask: mask, labels } = benchTokenBatch(batchSize, length, BERT_BASE.labels);
 const batch = {
   inputIds: tf.tensor2d(ids, undefined, 'int32'),
   attentionMask: tf.tensor2d(mask, undefined, 'int32'),

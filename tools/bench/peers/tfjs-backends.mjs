@@ -195,26 +195,26 @@ export const fmt = (value, digits = 1, width = 8) =>
     ? '-'.padStart(width)
     : value.toFixed(digits).padStart(width);
 
+export { benchTokenBatch } from './token-batch.mjs';
+
+/** bert-base's sizes with CoNLL-2003's 9 labels: the step bench's and the profiler's model. */
+export const BERT_BASE = { hidden: 768, heads: 12, intermediate: 3072, vocab: 28996, labels: 9 };
+
 /**
- * The benches' token-classification batch: `batchSize` rows of `length` tokens, each row 89..128
- * real tokens (length - 0..39) of random ids 1000..20999 then padding 0, labels random in
- * 0..numLabels-1 with -100 on [CLS], [SEP] and padding. A fixed LCG (seed 7) that the torch
- * peer (peers/torch_bert_step.py) repeats, so every column sees the same batch.
+ * A seeded BertForTokenClassification of bert-base size with `layers` encoder layers, and the
+ * @ner/trainer AdamW (lr 5e-5) over the Trainer's two weight-decay groups.
  */
-export function benchTokenBatch(batchSize, length, numLabels) {
-  let state = 7;
-  const next = (n) => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state % n;
-  };
-  const inputIds = [];
-  const attentionMask = [];
-  const labels = [];
-  for (let b = 0; b < batchSize; b++) {
-    const real = length - next(40);
-    inputIds.push(Array.from({ length }, (_, t) => (t < real ? 1000 + next(20000) : 0)));
-    attentionMask.push(Array.from({ length }, (_, t) => (t < real ? 1 : 0)));
-    labels.push(Array.from({ length }, (_, t) => (t > 0 && t < real - 1 ? next(numLabels) : -100)));
-  }
-  return { inputIds, attentionMask, labels };
+export async function bertBaseTraining(layers) {
+  const trainer = await import(pathToFileURL(join(repoRoot, 'packages/trainer/dist/index.js')).href);
+  const config = new models.BertConfig({
+    hiddenSize: BERT_BASE.hidden,
+    numHiddenLayers: layers,
+    numAttentionHeads: BERT_BASE.heads,
+    intermediateSize: BERT_BASE.intermediate,
+    vocabSize: BERT_BASE.vocab,
+    numLabels: BERT_BASE.labels,
+  });
+  const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
+  const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
+  return { model, optimizer };
 }

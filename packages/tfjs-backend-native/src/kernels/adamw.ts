@@ -54,38 +54,21 @@ export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
   const backend = args.backend;
   const owned = (t: tf.TensorInfo) =>
     backend.refCount(t.dataId) === 1 && backend.data.get(t.dataId)?.values instanceof Float32Array;
-  if (attrs.inPlace === true && owned(param!) && owned(m!) && owned(v!)) {
-    // Elementwise with each index read before it is written: safe with outputs aliasing inputs.
-    // The param's packed GEMM copy (inference products) would go stale.
-    forgetPackedWeight(arrays[0]!);
-    requireAddon().adamw(
-      arrays[0]!,
-      arrays[1]!,
-      arrays[2]!,
-      arrays[3]!,
-      arrays[0]!,
-      arrays[2]!,
-      arrays[3]!,
-      attrs.decayFactor,
-      attrs.beta1,
-      attrs.beta2,
-      attrs.biasCorrection2Sqrt,
-      attrs.eps,
-      attrs.stepSize,
-    );
-    return [];
-  }
-  const outParam = outputArray(n);
-  const outM = outputArray(n);
-  const outV = outputArray(n);
+  const inPlace = attrs.inPlace === true && owned(param!) && owned(m!) && owned(v!);
+  // In place: elementwise with each index read before it is written, so outputs may alias the
+  // inputs; the param's packed GEMM copy (inference products) would go stale.
+  if (inPlace) forgetPackedWeight(arrays[0]!);
+  const outputs = inPlace
+    ? [arrays[0]!, arrays[2]!, arrays[3]!]
+    : [outputArray(n), outputArray(n), outputArray(n)];
   requireAddon().adamw(
     arrays[0]!,
     arrays[1]!,
     arrays[2]!,
     arrays[3]!,
-    outParam,
-    outM,
-    outV,
+    outputs[0]!,
+    outputs[1]!,
+    outputs[2]!,
     attrs.decayFactor,
     attrs.beta1,
     attrs.beta2,
@@ -93,8 +76,9 @@ export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
     attrs.eps,
     attrs.stepSize,
   );
+  if (inPlace) return [];
   const shape = [...param!.shape];
-  return [outParam, outM, outV].map((values) => args.backend.makeTensorInfo(shape, 'float32', values));
+  return outputs.map((values) => args.backend.makeTensorInfo(shape, 'float32', values));
 }
 
 /**

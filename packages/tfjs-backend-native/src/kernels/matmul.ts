@@ -1,13 +1,12 @@
 /**
  * `BatchMatMul` and `_FusedMatMul` on the addon's gemm (its AVX-512 panel kernel where the CPU
- * has AVX-512F, else OpenBLAS `cblas_sgemm`), reading the inputs in place. Batch dimensions broadcast as in tfjs (and numpy): each
- * output batch gets the offsets of its `a` and `b` matrices.
+ * has AVX-512F, else OpenBLAS `cblas_sgemm`), reading the inputs in place. Batch dimensions
+ * broadcast as in tfjs (and numpy): each output batch gets the offsets of its `a` and `b` matrices.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
-import { binaryKernel } from './elementwise.js';
+import { binaryKernel, unaryKernel } from './elementwise.js';
 import { PACKED_WEIGHT_MAX_ROWS, packedWeight } from './packed-weights.js';
-import { unaryKernel } from './elementwise.js';
 import { type KernelArgs, MAX_NATIVE_SIZE, fallback, float32Of, sizeOf, outputArray } from './util.js';
 
 /** Offsets of the batch matrices that output batch `i` multiplies, for broadcast batch shapes. */
@@ -112,13 +111,13 @@ export function fusedMatMulKernel(args: KernelArgs): tf.TensorInfo | tf.TensorIn
   };
   const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean; activation?: string };
   const activation = attrs.activation ?? 'linear';
-  const biasOk = !bias || float32Of(args.backend, bias) !== null;
-  if (!NATIVE_ACTIVATIONS.has(activation) || preluActivationWeights || !biasOk) {
+  const biasValues = bias ? float32Of(args.backend, bias) : null;
+  if (!NATIVE_ACTIVATIONS.has(activation) || preluActivationWeights || (bias && !biasValues)) {
     return fallback(tf._FusedMatMul, args);
   }
   // A bias of the product's last axis can go into the product itself (packed path).
-  const biasValues = bias && bias.shape.length === 1 ? float32Of(args.backend, bias) : null;
-  const product = nativeMatMul(args.backend, a, b, !!attrs.transposeA, !!attrs.transposeB, biasValues);
+  const vectorBias = bias && bias.shape.length === 1 ? biasValues : null;
+  const product = nativeMatMul(args.backend, a, b, !!attrs.transposeA, !!attrs.transposeB, vectorBias);
   if (!product) return fallback(tf._FusedMatMul, args);
   let result = product.result;
   if (bias && !product.biasAdded) {
