@@ -1,14 +1,66 @@
 /**
  * Atomic writing of a checkpoint folder: nothing half-written is ever left
- * under the final name, even if the process dies mid-save.
+ * under the final name, even if the process dies mid-save; temporaries that a
+ * killed process left behind are removed by the next save into the same place.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { serializeSafetensors, type Float32TensorData } from './safetensors.js';
+import { ModelsError } from './errors.js';
+import { type Float32TensorData, serializeSafetensors } from './safetensors.js';
 
 /** Weight file names transformers writes; stale shards of an older save are removed like Python does. */
 const SHARD_PATTERN = /^model-\d{5}-of-\d{5}\.safetensors$/;
+
+/** Our temporary names: `.<final name>.tmp-<pid>-<8 hex>` (files and the staging folder alike). */
+const TEMPORARY_PATTERN = /^\.(.+)\.tmp-(\d+)-[0-9a-f]{8}$/;
+
+/** Temporaries this process is writing now (absolute paths): never orphans, even with our pid. */
+const inProgress = new Set<string>();
+
+/** What the system error codes of a failed write mean, in words a user can act on. */
+const CODE_MEANINGS: Readonly<Record<string, string>> = {
+  ENOSPC: 'disk full',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+};
+
+/**
+ * Saving a model failed for a system reason (disk full, no permission...).
+ * The temporaries were removed and the files already in the folder are whole
+ * (each is replaced by a rename only once every new file was written).
+ */
+export class SaveError extends ModelsError {
+  /** The file or folder that could not be written. */
+  readonly path: string;
+  /** Node's system error code, e.g. `ENOSPC`. */
+  readonly code: string;
+  constructor(path: string, code: string, cause: unknown) {
+    const meaning = CODE_MEANINGS[code];
+    super(
+      `Cannot save to ${path}: ${meaning === undefined ? code : `${meaning} (${code})`}. ` +
+        'The temporary files were removed; the files already there are unchanged.',
+    );
+    this.path = path;
+    this.code = code;
+    this.cause = cause;
+  }
+}
+
+function systemCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Wraps Node's system errors as {@link SaveError} naming `path`; anything else passes unchanged. */
+function asSaveError(error: unknown, path: string): unknown {
+  const code = systemCode(error);
+  if (error instanceof SaveError || code === undefined) return error;
+  return new SaveError(path, code, error);
+}
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -23,15 +75,65 @@ function temporarySibling(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** Writes `bytes` to `path` through a temporary file in the same folder and a rename. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const temporary = temporarySibling(path);
+/** True when the process `pid` may still be writing `path` (alive, or not ours to signal). */
+function mayBeWriting(pid: number, path: string): boolean {
+  // Our own pid: either a temporary we are writing now, or one left by an
+  // earlier process that had the same pid (pid 1 in every container start).
+  if (pid === process.pid) return inProgress.has(path);
   try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, path);
+    process.kill(pid, 0);
+    return true;
   } catch (error) {
-    await rm(temporary, { force: true });
+    return systemCode(error) === 'EPERM';
+  }
+}
+
+/**
+ * Removes our temporaries in `folder` whose writer is gone (its pid, which the
+ * name carries, is dead); `only` limits it to the temporaries of one final name.
+ */
+async function removeOrphanTemporaries(folder: string, only?: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return; // No folder yet: nothing left over.
+  }
+  for (const name of names) {
+    const match = TEMPORARY_PATTERN.exec(name);
+    if (match === null || (only !== undefined && match[1] !== only)) continue;
+    const path = resolve(folder, name);
+    if (!mayBeWriting(Number(match[2]), path)) await rm(path, { recursive: true, force: true });
+  }
+}
+
+/** Runs `write(temporary)` for a fresh temporary next to `path`, removing it if the write fails. */
+async function withTemporary<T>(path: string, write: (temporary: string) => Promise<T>): Promise<T> {
+  const temporary = resolve(temporarySibling(path));
+  inProgress.add(temporary);
+  try {
+    return await write(temporary);
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true }).catch(() => undefined);
     throw error;
+  } finally {
+    inProgress.delete(temporary);
+  }
+}
+
+/**
+ * Writes `bytes` to `path` through a temporary file in the same folder and a
+ * rename. A system failure (disk full...) throws {@link SaveError} after the
+ * temporary is removed; the previous file at `path`, if any, is unchanged.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  try {
+    await withTemporary(path, async (temporary) => {
+      await writeFile(temporary, bytes);
+      await rename(temporary, path);
+    });
+  } catch (error) {
+    throw asSaveError(error, path);
   }
 }
 
@@ -43,25 +145,62 @@ export async function savePretrainedFiles(
 ): Promise<void> {
   const target = resolve(dir);
   const weights = serializeSafetensors(tensors, { format: 'pt' });
+  await removeOrphanTemporaries(dirname(target), basename(target));
   if (!(await exists(target))) {
-    await mkdir(dirname(target), { recursive: true });
-    const staging = temporarySibling(target);
+    await mkdir(dirname(target), { recursive: true }).catch((error) => {
+      throw asSaveError(error, dirname(target));
+    });
+    let writing = target;
     try {
-      await mkdir(staging);
-      await writeFile(join(staging, 'config.json'), configText);
-      await writeFile(join(staging, 'model.safetensors'), weights);
-      await rename(staging, target);
+      await withTemporary(target, async (staging) => {
+        await mkdir(staging);
+        writing = join(staging, 'config.json');
+        await writeFile(writing, configText);
+        writing = join(staging, 'model.safetensors');
+        await writeFile(writing, weights);
+        writing = target;
+        await rename(staging, target);
+      });
     } catch (error) {
-      await rm(staging, { recursive: true, force: true });
-      throw error;
+      throw asSaveError(error, writing);
     }
     return;
   }
-  await writeFileAtomic(join(target, 'model.safetensors'), weights);
-  await writeFileAtomic(join(target, 'config.json'), configText);
+  await removeOrphanTemporaries(target);
+  await replaceFiles(target, [
+    ['model.safetensors', weights],
+    ['config.json', configText],
+  ]);
   for (const name of await readdir(target)) {
     if (SHARD_PATTERN.test(name) || name === 'model.safetensors.index.json') {
       await rm(join(target, name), { force: true });
     }
+  }
+}
+
+/**
+ * Writes every file to a temporary first and renames them only when all were
+ * written, so a full disk never leaves new weights beside an old config.
+ */
+async function replaceFiles(folder: string, files: readonly [string, Uint8Array | string][]): Promise<void> {
+  const written: [string, string][] = [];
+  let writing = folder;
+  try {
+    for (const [name, bytes] of files) {
+      writing = join(folder, name);
+      const temporary = resolve(temporarySibling(writing));
+      inProgress.add(temporary);
+      written.push([temporary, writing]);
+      await writeFile(temporary, bytes);
+    }
+    for (const [temporary, final] of written) {
+      writing = final;
+      await rename(temporary, final);
+    }
+  } catch (error) {
+    for (const [temporary] of written) await rm(temporary, { force: true }).catch(() => undefined);
+    throw asSaveError(error, writing);
+  } finally {
+    for (const [temporary] of written) inProgress.delete(temporary);
   }
 }
