@@ -1,9 +1,9 @@
 // The fused NerAdamW kernel against the op-by-op torch.optim.AdamW step that
 // @ner/trainer runs (same float32 operation order), on the cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { ADAMW_KERNEL_NAME, adamwStep } from './index.js';
-import { HAS_ADDON, randomArray, rng } from './test-helpers.js';
+import { describeWithAddon, randomArray, rng } from './test-helpers.js';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -32,7 +32,7 @@ function opByOp(
   });
 }
 
-describe.skipIf(!HAS_ADDON)('NerAdamW', () => {
+describeWithAddon('NerAdamW', () => {
   it('is registered for native only; adamwStep returns null elsewhere', async () => {
     expect(tf.getKernel(ADAMW_KERNEL_NAME, 'native')).toBeDefined();
     await tf.setBackend('cpu');

@@ -4,11 +4,11 @@
 // an ulp or two, and the cpu's erf is an approximation with error < 1.5e-7); GEMM and
 // sums 1e-5 relative + 1e-5 absolute (blocked summation order differs from the cpu's).
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { addon } from './addon.js';
 import './index.js';
 import {
-  HAS_ADDON,
+  describeWithAddon,
   type Input,
   expectSameAsCpu,
   randomArray,
@@ -17,7 +17,7 @@ import {
   runOn,
 } from './test-helpers.js';
 
-const d = describe.skipIf(!HAS_ADDON);
+const d = describeWithAddon;
 
 function input(random: () => number, shape: number[], low = -2, high = 2): Input {
   return {

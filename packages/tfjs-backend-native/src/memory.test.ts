@@ -5,15 +5,15 @@
 // data count (which also sees kernel intermediates) flat from one step to the next.
 // Whole-model training steps are checked by @ner/models' native-backend test.
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import './index.js';
-import { HAS_ADDON, randomArray, rng } from './test-helpers.js';
+import { describeWithAddon, randomArray, rng } from './test-helpers.js';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe.skipIf(!HAS_ADDON)('tensor count', () => {
+describeWithAddon('tensor count', () => {
   it('is flat across steps on native', async () => {
     await tf.setBackend('native');
     const random = rng(3);

@@ -1,12 +1,72 @@
 // Test helpers: run the same op on the cpu and the native backend from the same data, compare.
 import * as tf from '@tensorflow/tfjs-core';
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addon, addonError } from './addon.js';
 
 /** True when the addon is built; tests that need it skip otherwise (and say why, once). */
 export const HAS_ADDON = addon !== null;
-if (!HAS_ADDON) {
+
+/**
+ * True under CI (`CI` set, as .ci/run and hosted CI services do). There the addon must build:
+ * tests that need it fail instead of skipping, so a broken build cannot pass as skips.
+ */
+export const UNDER_CI = Boolean(process.env.CI);
+
+if (!HAS_ADDON && !UNDER_CI) {
   console.warn(`[@ner/tfjs-backend-native tests] native kernel tests skipped: ${addonError}`);
+}
+
+/** The message a test that needs the addon fails with under CI when it did not load. */
+export function addonMissingMessage(): string {
+  return `the native addon is not available under CI (CI=${process.env.CI}): ${addonError}`;
+}
+
+/**
+ * `describe` for tests that need the addon: runs them when it loaded; without it, skips them
+ * (with the warning above) outside CI, and replaces them by one failing test under CI.
+ */
+export function describeWithAddon(name: string, body: () => void): void {
+  if (HAS_ADDON) {
+    describe(name, body);
+  } else if (UNDER_CI) {
+    describe(name, () => {
+      it('needs the native addon', () => {
+        throw new Error(addonMissingMessage());
+      });
+    });
+  } else {
+    describe.skip(name, body);
+  }
+}
+
+/**
+ * The worst of |got - want| / (atol + rtol |want|) over two arrays, and where. NaN-aware: a NaN
+ * is a match only against a NaN in the reference, and counts as an infinite mismatch anywhere
+ * else (either side), so a kernel that returns NaN can never pass as close. Equal values
+ * (infinities included) match exactly.
+ */
+export function worstMismatch(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  atol: number,
+  rtol: number,
+): { worst: number; at: number } {
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const x = Number(got[i]);
+    const y = Number(want[i]);
+    let ratio: number;
+    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) ratio = 0;
+    else if (Number.isNaN(x) || Number.isNaN(y)) ratio = Number.POSITIVE_INFINITY;
+    else ratio = Math.abs(x - y) / (atol + rtol * Math.abs(y));
+    if (Number.isNaN(ratio)) ratio = Number.POSITIVE_INFINITY; // inf - inf of opposite signs
+    if (ratio > worst) {
+      worst = ratio;
+      at = i;
+    }
+  }
+  return { worst, at };
 }
 
 /** A small seeded generator (mulberry32) so failures reproduce. */
@@ -67,19 +127,7 @@ export function expectSameAsCpu(
     const a = got[o]!.data;
     const b = want[o]!.data;
     expect(a.length, label).toBe(b.length);
-    let worst = 0;
-    let at = -1;
-    for (let i = 0; i < b.length; i++) {
-      const x = Number(a[i]);
-      const y = Number(b[i]);
-      if (Number.isNaN(y) && Number.isNaN(x)) continue;
-      const diff = Math.abs(x - y);
-      const ratio = diff === 0 ? 0 : diff / (atol + rtol * Math.abs(y));
-      if (!(ratio <= worst)) {
-        worst = ratio;
-        at = i;
-      }
-    }
+    const { worst, at } = worstMismatch(a as ArrayLike<number>, b as ArrayLike<number>, atol, rtol);
     expect(
       worst,
       `${label} output ${o}: worst at ${at}: native ${a[at]} vs cpu ${b[at]}`,

@@ -8,7 +8,9 @@
 #include <malloc.h>
 #include <sys/mman.h>
 
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -19,11 +21,13 @@
 
 namespace ner {
 
-static int gThreads = 1;
-int numThreads() { return gThreads; }
+// Process-wide, like OpenBLAS' own count: every worker_threads worker shares this addon
+// instance, so a count set on any thread applies to all of them.
+static std::atomic<int> gThreads{1};
+int numThreads() { return gThreads.load(std::memory_order_relaxed); }
 void setNumThreads(int n) {
-  gThreads = n < 1 ? 1 : n;
-  openblas_set_num_threads(gThreads);
+  gThreads.store(n < 1 ? 1 : n, std::memory_order_relaxed);
+  setBlasThreads(n < 1 ? 1 : n);
 }
 
 }  // namespace ner
@@ -530,9 +534,20 @@ napi_value BlasConfig(napi_env env, napi_callback_info) {
   return out;
 }
 
+// Init runs once per JS environment that loads the addon (the main thread and every worker
+// thread), but the shared library, its statics and its thread pool are loaded once per process.
+// So process-wide defaults are set on the first load only: a worker starting must not reset a
+// thread count that the main thread chose. Nothing here is per environment (no instance data):
+// the addon keeps no JS handles, and the only JS-owned memory (allocPacked) is freed by its
+// array buffer's finalizer in the environment that made it. Nothing static frees shared state
+// on unload either (the pool is never destroyed; Node does not dlclose addons).
+std::once_flag gProcessDefaults;
+
 napi_value Init(napi_env env, napi_value exports) {
-  unsigned hw = std::thread::hardware_concurrency();
-  ner::setNumThreads(hw == 0 ? 1 : static_cast<int>(hw));
+  std::call_once(gProcessDefaults, [] {
+    unsigned hw = std::thread::hardware_concurrency();
+    ner::setNumThreads(hw == 0 ? 1 : static_cast<int>(hw));
+  });
   struct Entry {
     const char *name;
     napi_callback fn;

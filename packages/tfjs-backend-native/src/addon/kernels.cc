@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <vector>
 
 #include "parallel.h"
@@ -20,6 +21,23 @@ namespace ner {
 static constexpr size_t kGrain = 1 << 17;
 
 // ---------------------------------------------------------------- GEMM
+
+namespace {
+// Every OpenBLAS call of the addon holds this lock. Debian's libopenblas0-pthread (0.3.21) is
+// built with USE_THREAD=1, which makes concurrent calls safe on paper, but OpenBLAS has had a
+// series of races between concurrent callers of its thread server and its buffer allocator
+// (OpenBLAS issues 1416, 1755, 2126), and its thread count is process-wide: the batched path
+// below sets it to 1 and back, which two worker_threads doing at once would leave at 1 for
+// good (or change under a product running on the other thread). One product at a time loses
+// little: each threaded OpenBLAS product already uses every core. Products on the AVX-512
+// panel kernel do not take it.
+std::mutex gBlasMutex;
+}  // namespace
+
+void setBlasThreads(int n) {
+  std::lock_guard<std::mutex> lock(gBlasMutex);
+  openblas_set_num_threads(n);
+}
 
 void gemm(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
           size_t batch, int m, int n, int k, bool transA, bool transB) {
@@ -38,6 +56,7 @@ void gemm(const float *a, const float *b, float *c, const int64_t *aOffsets, con
     panelGemmBatch(a, b, c, aOffsets, bOffsets, batch, m, n, k, transA, transB);
     return;
   }
+  std::lock_guard<std::mutex> lock(gBlasMutex);
   // Many small products (attention scores: batch * heads of T x d x T): OpenBLAS would run
   // each on one thread anyway, so spread the batch over our threads with OpenBLAS at one thread.
   if (batch > 1 && flops < 4e6 && numThreads() > 1) {

@@ -17,6 +17,9 @@ enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kPow, kSqu
 enum CompareOp : int { kGreater = 0, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqual };
 enum ReduceOp : int { kSum = 0, kMean, kMax, kMin };
 
+// openblas_set_num_threads under the lock that serialises the addon's OpenBLAS calls.
+void setBlasThreads(int n);
+
 // C[batch] = op(A[aOffsets[batch]]) @ op(B[bOffsets[batch]]), row-major, C contiguous m x n per batch.
 void gemm(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
           size_t batch, int m, int n, int k, bool transA, bool transB);

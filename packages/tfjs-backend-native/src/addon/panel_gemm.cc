@@ -13,6 +13,7 @@
 // Threads split the panels. A weight matrix used for many products can be packed once
 // (packPanels) and passed to panelGemm directly: inference on short inputs does that.
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -174,15 +175,20 @@ bool canPanelGemm() {
 }
 
 namespace {
-// NER_NATIVE_PANEL_GEMM=0 starts with OpenBLAS for every product.
-bool gEnabled = [] {
+// NER_NATIVE_PANEL_GEMM=0 starts with OpenBLAS for every product. Process-wide (one switch for
+// every worker thread), atomic because any of them may flip it while others read it.
+std::atomic<bool> gEnabled{[] {
   const char *env = std::getenv("NER_NATIVE_PANEL_GEMM");
   return canPanelGemm() && !(env && std::strcmp(env, "0") == 0);
-}();
+}()};
 }  // namespace
 
-bool panelGemmEnabled() { return gEnabled; }
-bool setPanelGemm(bool on) { return gEnabled = on && canPanelGemm(); }
+bool panelGemmEnabled() { return gEnabled.load(std::memory_order_relaxed); }
+bool setPanelGemm(bool on) {
+  const bool now = on && canPanelGemm();
+  gEnabled.store(now, std::memory_order_relaxed);
+  return now;
+}
 
 void panelGemm(const float *a, bool transA, const float *packed, const float *bias, float *c, int m, int n, int k,
                bool threaded) {
@@ -214,8 +220,12 @@ void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOf
     });
     return;
   }
-  // Calls come from the JS thread one at a time, so one scratch buffer serves them all.
-  static std::vector<float> scratch;
+  // One scratch buffer per calling thread: every worker_threads worker loads this addon into
+  // the same process, so a plain static would be packed and resized by several JS threads at
+  // once (wrong products, double frees). thread_local keeps the reuse that a per-call buffer
+  // would lose (packing bert-base's 768 x 3072 weight needs 9 MB, freshly faulted in each
+  // call); the buffer is freed when its thread exits.
+  thread_local std::vector<float> scratch;
   if (scratch.size() < packedSize) scratch.resize(packedSize);
   for (size_t i = 0; i < batch; i++) {
     packPanels(b + bOffsets[i], transB, k, n, scratch.data());

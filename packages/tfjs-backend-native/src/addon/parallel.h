@@ -1,12 +1,16 @@
-// A fork-join parallel-for over a persistent pool of worker threads. Kernels are called
-// from the JS thread one at a time: each call splits its range into at most `numThreads`
-// chunks, runs chunk 0 itself and hands the others to the pool's workers, which are already
-// running (starting a std::thread per call cost ~20-50 us, more than a small kernel's work).
-// Workers spin briefly after a job, then sleep on a condition variable. Threads are only
-// used when the work is large enough (`grain`).
+// A fork-join parallel-for over a persistent pool of worker threads. Each call splits its
+// range into at most `numThreads` chunks, runs chunk 0 itself and hands the others to the
+// pool's workers, which are already running (starting a std::thread per call cost ~20-50 us,
+// more than a small kernel's work). Workers spin briefly after a job, then sleep on a
+// condition variable. Threads are only used when the work is large enough (`grain`).
 //
-// The pool serves one caller at a time: a second JS thread (worker_threads) calling while it
-// is busy, or a kernel body calling parallelFor again, runs its loop on its own thread.
+// One pool per process, serving one job at a time (its `busy_` mutex, taken with try_lock).
+// Every worker_threads worker loads this addon into the same process, so several JS threads
+// can call at once: the one that gets the pool splits its work, the others (and a kernel body
+// calling parallelFor again) run their whole loop on their own thread, which is itself a core
+// doing work. Why not wait for the pool: with the pool as wide as the machine, a waiting
+// caller only idles its core. Why not a pool per calling thread: W callers would start W x
+// numThreads threads on numThreads cores. A single JS thread sees no difference.
 #pragma once
 
 #include <algorithm>

@@ -3,11 +3,11 @@
 // arrays the caller passed in.
 import '../index.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAS_ADDON, randomArray, rng } from '../test-helpers.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithAddon, randomArray, rng } from '../test-helpers.js';
 import { POOL_MIN_FLOATS, poolStats } from './buffer-pool.js';
 
-const d = describe.skipIf(!HAS_ADDON);
+const d = describeWithAddon;
 const SIZE = 2 * POOL_MIN_FLOATS; // pooled: at least the pool's minimum
 
 beforeAll(async () => {

@@ -5,11 +5,11 @@
 // axes below, at and off the kernel's 16-lane blocks.
 import '../index.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAS_ADDON, randomArray, rng } from '../test-helpers.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithAddon, randomArray, rng, worstMismatch } from '../test-helpers.js';
 import { GELU_ERF_GRAD_KERNEL, GELU_ERF_KERNEL, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from './fused.js';
 
-const d = describe.skipIf(!HAS_ADDON);
+const d = describeWithAddon;
 
 beforeAll(async () => {
   await tf.setBackend('native');
@@ -26,12 +26,8 @@ function expectClose(
   label: string,
 ) {
   expect(got.length, label).toBe(want.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < want.length; i++) {
-    const ratio = Math.abs(got[i]! - want[i]!) / (atol + rtol * Math.abs(want[i]!));
-    if (ratio > worst) [worst, at] = [ratio, i];
-  }
+  // NaN-aware (a NaN result fails unless the reference is NaN there): see worstMismatch.
+  const { worst, at } = worstMismatch(got, want, atol, rtol);
   expect(worst, `${label}: worst at ${at}: ${got[at]} vs ${want[at]}`).toBeLessThanOrEqual(1);
 }
 
