@@ -273,7 +273,10 @@ void reduce(int op, const float *x, float *out, size_t outer, size_t r, size_t i
   const bool isSum = op == kSum || op == kMean;
   const double scale = op == kMean ? 1.0 / static_cast<double>(r) : 1.0;
   if (r == 0) {
-    std::fill(out, out + outer * inner, isSum ? (op == kMean ? NAN : 0.0f) : (op == kMax ? -INFINITY : INFINITY));
+    // Empty reductions give what tfjs' cpu backend gives, so a model does not change its
+    // answers with the backend: its Mean is Sum(x / n), 0 like the sum of nothing, and its
+    // Max / Min start from the first element, which is not there (undefined, so NaN).
+    std::fill(out, out + outer * inner, isSum ? 0.0f : NAN);
     return;
   }
   if (inner == 1) {
