@@ -10,6 +10,7 @@
 import { copyFile, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { HubValidationError } from './errors.js';
 import { isCommitHash, type RepoType, repoFolderName } from './repo.js';
 
 /** Returned by {@link tryLoadFromCache} when the cache records that the file does not exist. */
@@ -34,6 +35,13 @@ export function readCachedCommit(repoDir: string, revision: string): string | un
  * name and renamed so a reader never sees half a hash.
  */
 export async function writeRef(repoDir: string, revision: string, commit: string): Promise<void> {
+  if (!isCommitHash(commit)) {
+    // The ref is read back as a path component (snapshots/{commit}); only a full hash may go there.
+    throw new HubValidationError(
+      `Refusing to record ${JSON.stringify(commit)} as the commit of revision "${revision}" in ` +
+        `${join(repoDir, 'refs')}: expected a 40-hex commit hash.`,
+    );
+  }
   if (revision === commit) return;
   const refPath = join(repoDir, 'refs', revision);
   try {

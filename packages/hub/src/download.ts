@@ -1,17 +1,18 @@
 /**
- * Streams one URL to a file without ever leaving a partial file under the final name: bytes go to a
- * uniquely named `*.incomplete` file beside the target, which is renamed only when the byte count matches
- * what the server announced. Transient failures (connection reset, truncated body, 5xx) are retried up
- * to the attempt limit, resuming with a `Range` request when the server supports it; when every attempt
- * fails the temporary file is deleted.
+ * Streams one URL to a file without ever leaving a partial or wrong file under the final name: bytes go to
+ * a uniquely named `*.incomplete` file beside the target, which is renamed only when the byte count matches
+ * what the server announced and, for an LFS file, the sha256 matches its ETag. Transient failures
+ * (connection reset, truncated body, a body that stalls, 5xx) are retried up to the attempt limit, resuming
+ * with a `Range` request when the server answers `206` for exactly the missing bytes (any other
+ * `Content-Range` restarts from byte 0); when every attempt fails the temporary file is deleted.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, type Hash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { HubHttpError } from './errors.js';
+import { resumeMismatch } from './content-range.js';
+import { HubHttpError, HubIntegrityError, HubResponseError, HubTimeoutError } from './errors.js';
 import {
   describeNetworkError,
-  fetchWithRetry,
   isTransientStatus,
   type RequestContext,
   type RetryOptions,
@@ -19,7 +20,8 @@ import {
   retryDelay,
   sleep,
 } from './http.js';
-import { createProgress, type ProgressOptions } from './progress.js';
+import { createProgress, type ProgressOptions, type ProgressReporter } from './progress.js';
+import { StallWatchdog } from './stall-watchdog.js';
 
 /** One download. */
 export interface DownloadRequest {
@@ -29,9 +31,24 @@ export interface DownloadRequest {
   readonly destination: string;
   /** Size announced by the metadata request (`X-Linked-Size` / `Content-Length`), checked at the end. */
   readonly expectedSize: number | undefined;
+  /** sha256 (lowercase hex) the bytes must have: an LFS file's ETag. Checked before the rename. */
+  readonly expectedSha256?: string;
   readonly context: RequestContext;
   readonly retry?: RetryOptions;
   readonly progress?: ProgressOptions;
+  /** Abort an attempt that receives no byte (headers included) for this long, then resume (default 60 s). */
+  readonly stallTimeoutMs?: number;
+}
+
+/** A 206 answer for other bytes than the missing ones: retried from byte 0. */
+class ResumeMismatchError extends HubResponseError {
+  override name = 'ResumeMismatchError';
+}
+
+/** The bytes in the temporary file so far, and their running sha256. */
+interface PartialFile {
+  written: number;
+  hash: Hash;
 }
 
 /** The server's total size from `Content-Range: bytes a-b/total` or `Content-Length`. */
@@ -51,53 +68,13 @@ export async function downloadToFile(request: DownloadRequest): Promise<void> {
   await mkdir(dirname(destination), { recursive: true });
   const temp = `${destination}.${randomBytes(6).toString('hex')}.incomplete`;
   const progress = createProgress(context.filename ?? url, request.expectedSize, request.progress ?? {});
-  let written = 0;
+  const partial: PartialFile = { written: 0, hash: createHash('sha256') };
   let lastError: unknown;
   try {
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       try {
-        const headers: Record<string, string> = { ...request.headers, 'accept-encoding': 'identity' };
-        if (written > 0) headers.range = `bytes=${written}-`;
-        // Retries of the body are handled by this loop, so the request itself is tried once per attempt.
-        const response = await fetchWithRetry(
-          url,
-          { headers, redirect: 'follow' },
-          { ...retry, attempts: 1 },
-        );
-        if (isTransientStatus(response.status)) {
-          await response.body?.cancel();
-          throw new HubHttpError(`HTTP ${response.status} while downloading ${url}`, response.status);
-        }
-        await raiseForStatus(response, url, context);
-        // 206: the server resumed where we stopped; 200: it sent everything again.
-        const resumed = response.status === 206;
-        if (!resumed) written = 0;
-        const total = announcedSize(response, written) ?? request.expectedSize;
-        const file = await open(temp, resumed ? 'a' : 'w');
-        try {
-          if (response.body) {
-            for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-              await file.write(chunk);
-              written += chunk.byteLength;
-              if (total !== undefined && written > total) {
-                throw new HubHttpError(
-                  `${url} sent more than the ${total} bytes it announced`,
-                  response.status,
-                );
-              }
-              progress.update(written);
-            }
-          }
-        } finally {
-          await file.close();
-        }
-        const expected = request.expectedSize ?? total;
-        if (expected !== undefined && written !== expected) {
-          throw new HubHttpError(
-            `Download of ${url} stopped at ${written} of ${expected} bytes (connection closed early)`,
-            response.status,
-          );
-        }
+        await downloadAttempt(request, temp, partial, progress);
+        verifySha256(request, partial);
         await rename(temp, destination);
         progress.done();
         return;
@@ -119,6 +96,98 @@ export async function downloadToFile(request: DownloadRequest): Promise<void> {
   }
 }
 
+/** One request: resumes from `partial.written` when it can, and appends what arrives to `temp`. */
+async function downloadAttempt(
+  request: DownloadRequest,
+  temp: string,
+  partial: PartialFile,
+  progress: ProgressReporter,
+): Promise<void> {
+  const { url, context } = request;
+  const watchdog = new StallWatchdog(request.stallTimeoutMs ?? 60_000);
+  try {
+    const headers: Record<string, string> = { ...request.headers, 'accept-encoding': 'identity' };
+    if (partial.written > 0) headers.range = `bytes=${partial.written}-`;
+    const response = await fetch(url, { headers, redirect: 'follow', signal: watchdog.signal });
+    if (isTransientStatus(response.status)) {
+      await response.body?.cancel();
+      throw new HubHttpError(`HTTP ${response.status} while downloading ${url}`, response.status);
+    }
+    await raiseForStatus(response, url, context);
+    // 206: the server resumed; it is appended only when it starts where the file ends. 200: everything again.
+    if (response.status === 206) {
+      const mismatch = resumeMismatch(
+        response.headers.get('content-range'),
+        partial.written,
+        request.expectedSize,
+      );
+      if (mismatch !== undefined) {
+        await response.body?.cancel();
+        restart(partial);
+        throw new ResumeMismatchError(`${url} answered ${mismatch}; restarting from byte 0.`, url);
+      }
+    } else {
+      restart(partial);
+    }
+    const total = announcedSize(response, partial.written) ?? request.expectedSize;
+    const file = await open(temp, partial.written > 0 ? 'a' : 'w');
+    try {
+      if (response.body) {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          watchdog.touch();
+          await file.write(chunk);
+          // Updated together after the write, so the hash always covers exactly the bytes on disk.
+          partial.hash.update(chunk);
+          partial.written += chunk.byteLength;
+          if (total !== undefined && partial.written > total) {
+            throw new HubHttpError(`${url} sent more than the ${total} bytes it announced`, response.status);
+          }
+          progress.update(partial.written);
+        }
+      }
+    } finally {
+      await file.close();
+    }
+    const expected = request.expectedSize ?? total;
+    if (expected !== undefined && partial.written !== expected) {
+      throw new HubHttpError(
+        `Download of ${url} stopped at ${partial.written} of ${expected} bytes (connection closed early)`,
+        response.status,
+      );
+    }
+  } catch (error) {
+    if (!watchdog.stalled) throw error;
+    throw new HubTimeoutError(
+      `${url} delivered no data for ${watchdog.timeoutMs} ms (option "stallTimeoutMs" or ` +
+        `HF_HUB_DOWNLOAD_TIMEOUT); ${partial.written} bytes were received so far.`,
+      url,
+      watchdog.timeoutMs,
+      { cause: error },
+    );
+  } finally {
+    watchdog.stop();
+  }
+}
+
+function restart(partial: PartialFile): void {
+  partial.written = 0;
+  partial.hash = createHash('sha256');
+}
+
+/** Throws a {@link HubIntegrityError} when the bytes do not hash to the expected sha256. */
+function verifySha256(request: DownloadRequest, partial: PartialFile): void {
+  if (request.expectedSha256 === undefined) return;
+  const actual = partial.hash.digest('hex');
+  if (actual === request.expectedSha256) return;
+  throw new HubIntegrityError(
+    `The download of ${describeTarget(request.context)} from ${request.url} has sha256 ${actual}, but its ETag ` +
+      `says ${request.expectedSha256}; the file was discarded and nothing was written to the cache.`,
+    request.url,
+    request.expectedSha256,
+    actual,
+  );
+}
+
 function describeTarget(context: RequestContext): string {
   return `"${context.filename ?? '?'}" of ${context.repoType} repo "${context.repoId}" (revision "${context.revision}")`;
 }
@@ -132,8 +201,12 @@ const NETWORK_ERROR_CODES = new Set([
   'ENOTFOUND',
 ]);
 
-/** Network errors, truncated bodies and transient statuses are retried; 4xx answers are final. */
+/**
+ * Network errors, truncated or stalled bodies, transient statuses and a misplaced resume are retried;
+ * 4xx answers, integrity failures and local file errors are final.
+ */
 function isRetryable(error: unknown): boolean {
+  if (error instanceof ResumeMismatchError) return true;
   if (error instanceof HubHttpError)
     return error.status === 0 || isTransientStatus(error.status) || error.status < 300;
   // fetch throws TypeError ("fetch failed", "terminated") for connection failures.

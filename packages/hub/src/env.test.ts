@@ -1,8 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultCacheDir, defaultEndpoint, defaultToken, hfHome, isOfflineMode } from './env.js';
+import {
+  defaultCacheDir,
+  defaultEndpoint,
+  defaultStallTimeoutMs,
+  defaultToken,
+  hfHome,
+  isOfflineMode,
+} from './env.js';
 
 describe('environment variables as huggingface_hub reads them', () => {
   it('HF_HUB_CACHE beats HF_HOME/hub, which beats XDG_CACHE_HOME/huggingface/hub', () => {
@@ -26,9 +33,20 @@ describe('environment variables as huggingface_hub reads them', () => {
 
   it('HF_TOKEN beats the saved token file', () => {
     const home = mkdtempSync(join(tmpdir(), 'ner-hf-home-'));
-    writeFileSync(join(home, 'token'), 'hf_saved\n');
-    expect(defaultToken({ HF_HOME: home })).toBe('hf_saved');
-    expect(defaultToken({ HF_HOME: home, HF_TOKEN: 'hf_env' })).toBe('hf_env');
-    expect(defaultToken({ HF_HOME: join(home, 'none') })).toBeUndefined();
+    try {
+      writeFileSync(join(home, 'token'), 'hf_saved\n');
+      expect(defaultToken({ HF_HOME: home })).toBe('hf_saved');
+      expect(defaultToken({ HF_HOME: home, HF_TOKEN: 'hf_env' })).toBe('hf_env');
+      expect(defaultToken({ HF_HOME: join(home, 'none') })).toBeUndefined();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('HF_HUB_DOWNLOAD_TIMEOUT (seconds) sets the stall timeout; anything but a positive number keeps 60 s', () => {
+    expect(defaultStallTimeoutMs({})).toBe(60_000);
+    expect(defaultStallTimeoutMs({ HF_HUB_DOWNLOAD_TIMEOUT: '2.5' })).toBe(2500);
+    for (const value of ['0', '-1', 'soon', ''])
+      expect(defaultStallTimeoutMs({ HF_HUB_DOWNLOAD_TIMEOUT: value })).toBe(60_000);
   });
 });

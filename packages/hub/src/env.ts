@@ -63,3 +63,15 @@ export function defaultToken(env: NodeJS.ProcessEnv = process.env): string | und
   const text = readFileSync(tokenPath, 'utf8').trim();
   return text === '' ? undefined : text;
 }
+
+/** Default stall timeout of a download body when neither the option nor the environment sets one. */
+export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+
+/**
+ * How long a download body may deliver no byte before it is aborted and resumed: `$HF_HUB_DOWNLOAD_TIMEOUT`
+ * (seconds, Python's read timeout for downloads) when it holds a positive number, else 60 s.
+ */
+export function defaultStallTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(envValue('HF_HUB_DOWNLOAD_TIMEOUT', env));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_STALL_TIMEOUT_MS;
+}

@@ -57,6 +57,73 @@ export class HubHttpError extends HubError {
   }
 }
 
+/**
+ * No byte came back in time: a request exceeded `timeoutMs`, or a download body stalled for
+ * `stallTimeoutMs`. A subclass of {@link HubHttpError} with status 0, so it is retried like a dropped
+ * connection and, after the last attempt, an unreachable Hub falls back to the cache.
+ */
+export class HubTimeoutError extends HubHttpError {
+  override name = 'HubTimeoutError';
+  constructor(
+    message: string,
+    /** The URL that did not answer in time. */
+    readonly url: string,
+    /** The limit that was exceeded, in milliseconds. */
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 0, options);
+  }
+}
+
+/**
+ * The server answered something the Hub never answers and that is unsafe to follow: a pagination link to
+ * another origin (it would receive the token), an ETag or commit hash that cannot be a cache file name, a
+ * `206 Partial Content` for the wrong byte range. `url` is the offending URL or value's source.
+ */
+export class HubResponseError extends HubError {
+  override name = 'HubResponseError';
+  constructor(
+    message: string,
+    /** Where the answer came from. */
+    readonly url: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A response body is larger than this package reads from that kind of request (checked while streaming). */
+export class HubResponseTooLargeError extends HubResponseError {
+  override name = 'HubResponseTooLargeError';
+  constructor(
+    message: string,
+    url: string,
+    /** The most bytes read from such a response. */
+    readonly limitBytes: number,
+  ) {
+    super(message, url);
+  }
+}
+
+/**
+ * A downloaded file does not match the sha256 its ETag names (LFS files are named by their sha256), so
+ * it was not put into the cache and its temporary file was deleted.
+ */
+export class HubIntegrityError extends HubError {
+  override name = 'HubIntegrityError';
+  constructor(
+    message: string,
+    /** The URL the bytes came from. */
+    readonly url: string,
+    /** sha256 announced by the ETag. */
+    readonly expectedSha256: string,
+    /** sha256 of the bytes received. */
+    readonly actualSha256: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A repo id, revision or file name that cannot be valid (caught before any request is made). */
 export class HubValidationError extends HubError {
   override name = 'HubValidationError';

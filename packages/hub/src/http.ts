@@ -3,11 +3,13 @@
  * (5xx, connection resets, timeouts), and error classes chosen from the status and the Hub's
  * `X-Error-Code` header, with messages that say which repo/file/revision and what to do.
  */
+import { readBodyPrefix } from './body.js';
 import {
   EntryNotFoundError,
   GatedRepoError,
   HubAuthError,
   HubHttpError,
+  HubTimeoutError,
   RepositoryNotFoundError,
   RevisionNotFoundError,
 } from './errors.js';
@@ -60,20 +62,29 @@ export function hubHeaders(
   return headers;
 }
 
+/** True for what `fetch` (or a body read) throws when an `AbortSignal.timeout` fired. */
+export function isTimeoutAbort(error: unknown): boolean {
+  return (error as { name?: unknown } | undefined)?.name === 'TimeoutError';
+}
+
 /**
- * `fetch` that retries connection errors and transient statuses up to `retry.attempts` times in all.
- * The last transient response is returned (not thrown) so the caller's status handling names it.
+ * `fetch` that retries connection errors, timeouts and transient statuses up to `retry.attempts` times in
+ * all. The last transient response is returned (not thrown) so the caller's status handling names it.
+ * With `timeoutMs`, each attempt (headers and body, since the signal stays attached to the body) is
+ * aborted after that long; when every attempt timed out the error is a {@link HubTimeoutError}.
  */
 export async function fetchWithRetry(
   url: string,
   init: RequestInit,
   retry: RetryOptions = {},
+  timeoutMs?: number,
 ): Promise<Response> {
   const attempts = Math.max(1, retry.attempts ?? 5);
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     try {
-      const response = await fetch(url, init);
+      const signal = timeoutMs === undefined ? init.signal : AbortSignal.timeout(timeoutMs);
+      const response = await fetch(url, { ...init, signal });
       if (!isTransientStatus(response.status) || attempt === attempts) return response;
       await response.body?.cancel();
     } catch (error) {
@@ -81,6 +92,15 @@ export async function fetchWithRetry(
       if (attempt === attempts) break;
     }
     await sleep(retryDelay(attempt, retry));
+  }
+  if (timeoutMs !== undefined && isTimeoutAbort(lastError)) {
+    throw new HubTimeoutError(
+      `${url} did not answer within ${timeoutMs} ms (option "timeoutMs"), ${attempts} attempt(s). Raise ` +
+        '"timeoutMs" for a slow network, or set HF_HUB_OFFLINE=1 to use only the local cache.',
+      url,
+      timeoutMs,
+      { cause: lastError },
+    );
   }
   throw new HubHttpError(
     `Could not reach ${url} after ${attempts} attempt(s): ${describeNetworkError(lastError)}. ` +
@@ -171,10 +191,13 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** Bytes of an error body read for its message; the rest is never downloaded. */
+const ERROR_BODY_BYTES = 1024;
+
 /** The Hub's `{"error": "..."}` body, at most 1 KiB of it, or undefined. */
 async function readErrorBody(response: Response): Promise<string | undefined> {
   try {
-    const text = (await response.text()).slice(0, 1024);
+    const text = (await readBodyPrefix(response, ERROR_BODY_BYTES)).toString('utf8');
     if (text === '') return undefined;
     try {
       const parsed = JSON.parse(text) as { error?: unknown };

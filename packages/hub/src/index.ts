@@ -4,7 +4,7 @@
  */
 export { resolveFile, resolveFiles } from './resolve-file.js';
 export { listRepoFiles, listRepoTree, type RepoListing, type RepoTreeEntry } from './list-files.js';
-export type { HubOptions } from './options.js';
+export { DEFAULT_TIMEOUT_MS, type HubOptions } from './options.js';
 export type { RetryOptions } from './http.js';
 export type { ProgressOptions } from './progress.js';
 export { CACHED_NO_EXIST, repoCacheDir, tryLoadFromCache } from './cache.js';
@@ -16,6 +16,8 @@ export {
   hfHome,
   isOfflineMode,
   DEFAULT_ENDPOINT,
+  DEFAULT_STALL_TIMEOUT_MS,
+  defaultStallTimeoutMs,
 } from './env.js';
 export {
   EntryNotFoundError,
@@ -23,6 +25,10 @@ export {
   HubAuthError,
   HubError,
   HubHttpError,
+  HubIntegrityError,
+  HubResponseError,
+  HubResponseTooLargeError,
+  HubTimeoutError,
   HubValidationError,
   LocalEntryNotFoundError,
   RepositoryNotFoundError,

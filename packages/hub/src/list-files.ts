@@ -6,12 +6,19 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { readBodyWithLimit } from './body.js';
 import { readCachedCommit, repoCacheDir, writeRef } from './cache.js';
-import { HubError, HubHttpError, LocalEntryNotFoundError } from './errors.js';
-import { fetchWithRetry, hubHeaders, type RequestContext, raiseForStatus } from './http.js';
+import {
+  HubError,
+  HubHttpError,
+  HubResponseError,
+  HubTimeoutError,
+  LocalEntryNotFoundError,
+} from './errors.js';
+import { fetchWithRetry, hubHeaders, isTimeoutAbort, type RequestContext, raiseForStatus } from './http.js';
 import { isLocalFolder, looksLikePath, missingFolderError } from './local-path.js';
 import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './options.js';
-import { hubRevisionApiUrl, hubTreeApiUrl, validateRepoId } from './repo.js';
+import { hubRevisionApiUrl, hubTreeApiUrl, isCommitHash, validateRepoId } from './repo.js';
 
 /** Files of a repo at a revision. */
 export interface RepoListing {
@@ -31,8 +38,8 @@ export interface RepoTreeEntry {
   readonly oid?: string;
 }
 
-/** Largest API answer read (a listing of a huge repo is a few MiB). */
-const MAX_JSON_BYTES = 64 * 1024 * 1024;
+/** Largest API answer read, checked while it streams (a listing of a huge repo is a few MiB). */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 /** Most pages followed in a tree listing. */
 const MAX_PAGES = 10_000;
 
@@ -60,6 +67,13 @@ export async function listRepoFiles(repoIdOrPath: string, options: HubOptions = 
   const info = body as { sha?: unknown; siblings?: unknown };
   if (typeof info.sha !== 'string' || !Array.isArray(info.siblings)) {
     throw new HubError(`${url} did not answer with {sha, siblings} as the Hub's revision API does.`);
+  }
+  if (!isCommitHash(info.sha)) {
+    throw new HubResponseError(
+      `${url} answered "sha": ${JSON.stringify(info.sha.slice(0, 100))}, which is not a 40-hex commit hash; ` +
+        'nothing was recorded in the cache.',
+      url,
+    );
   }
   const files = info.siblings
     .map((sibling) => (sibling as { rfilename?: unknown }).rfilename)
@@ -135,22 +149,55 @@ async function getJsonPage(
     url,
     { headers: hubHeaders(options.token, { accept: 'application/json' }) },
     options.retry,
+    options.timeoutMs,
   );
   await raiseForStatus(response, url, ctx);
-  const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > MAX_JSON_BYTES)
-    throw new HubError(`${url} answered ${length} bytes; at most ${MAX_JSON_BYTES} are read.`);
-  const text = await response.text();
-  if (text.length > MAX_JSON_BYTES) throw new HubError(`${url} answered more than ${MAX_JSON_BYTES} bytes.`);
+  let bytes: Buffer;
+  try {
+    bytes = await readBodyWithLimit(response, url, MAX_JSON_BYTES);
+  } catch (error) {
+    if (!isTimeoutAbort(error)) throw error;
+    throw new HubTimeoutError(
+      `${url} did not finish its answer within ${options.timeoutMs} ms (option "timeoutMs").`,
+      url,
+      options.timeoutMs,
+      { cause: error },
+    );
+  }
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     throw new HubError(`${url} did not answer with JSON: ${(error as Error).message}`);
   }
-  const link = response.headers.get('link');
-  const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
-  return { body, next: next === undefined ? undefined : new URL(next, url).href };
+  return { body, next: nextPageUrl(response.headers.get('link'), url, options.endpoint) };
+}
+
+/**
+ * The `rel="next"` target of a `Link` header, resolved against `url`. Only a page on the endpoint's own
+ * origin is followed: the request carries the token, and the Hub paginates on itself only (as
+ * huggingface_hub does), so a link elsewhere is refused rather than sent the token.
+ */
+function nextPageUrl(link: string | null, url: string, endpoint: string): string | undefined {
+  const target = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
+  if (target === undefined) return undefined;
+  let next: URL;
+  try {
+    next = new URL(target, url);
+  } catch {
+    throw new HubResponseError(
+      `${url} sent a Link header with an invalid next URL ${JSON.stringify(target)}.`,
+      url,
+    );
+  }
+  if (next.origin !== new URL(endpoint).origin) {
+    throw new HubResponseError(
+      `${url} sent a next-page link to another origin (${next.href}); only pages on ${new URL(endpoint).origin} ` +
+        'are followed, so the token is never sent elsewhere.',
+      url,
+    );
+  }
+  return next.href;
 }
 
 async function listFromCache(

@@ -1,7 +1,14 @@
 /**
  * Options shared by every call that reaches the Hub, and their defaults from the environment.
  */
-import { defaultCacheDir, defaultEndpoint, defaultToken, isOfflineMode } from './env.js';
+import {
+  defaultCacheDir,
+  defaultEndpoint,
+  defaultStallTimeoutMs,
+  defaultToken,
+  isOfflineMode,
+} from './env.js';
+import { HubValidationError } from './errors.js';
 import type { RetryOptions } from './http.js';
 import type { ProgressOptions } from './progress.js';
 import { type RepoType, validateRevision } from './repo.js';
@@ -22,7 +29,21 @@ export interface HubOptions extends ProgressOptions {
   readonly localFilesOnly?: boolean;
   /** Retry policy for transient failures. */
   readonly retry?: RetryOptions;
+  /**
+   * Longest time one metadata or API request may take, headers and JSON body together, per attempt
+   * (default 60 000 ms). Timed-out attempts are retried like dropped connections.
+   */
+  readonly timeoutMs?: number;
+  /**
+   * A download (or the wait for its response headers) that delivers no byte for this long is aborted and
+   * resumed with a `Range` request, as one attempt of `retry` (default `$HF_HUB_DOWNLOAD_TIMEOUT` seconds,
+   * else 60 000 ms). A slow download that keeps delivering bytes is never cut.
+   */
+  readonly stallTimeoutMs?: number;
 }
+
+/** Default of {@link HubOptions.timeoutMs}. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** {@link HubOptions} with every default filled in. */
 export interface ResolvedHubOptions {
@@ -34,6 +55,19 @@ export interface ResolvedHubOptions {
   readonly offline: boolean;
   readonly retry: RetryOptions;
   readonly progress: ProgressOptions;
+  readonly timeoutMs: number;
+  readonly stallTimeoutMs: number;
+}
+
+/** A positive, finite number of milliseconds, or the HubValidationError that names the option. */
+function positiveMs(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new HubValidationError(
+      `Option "${name}" must be a positive number of milliseconds, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
 }
 
 /** Fills in defaults (read from the environment now, not at import time). */
@@ -56,5 +90,7 @@ export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions 
     offline: options.localFilesOnly === true || isOfflineMode(),
     retry: options.retry ?? {},
     progress,
+    timeoutMs: positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS),
+    stallTimeoutMs: positiveMs('stallTimeoutMs', options.stallTimeoutMs, defaultStallTimeoutMs()),
   };
 }

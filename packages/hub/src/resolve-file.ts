@@ -8,6 +8,7 @@
  * 4. otherwise a HEAD request gives commit + ETag, `refs/{revision}` is updated, and the blob is downloaded
  *    only when the cache lacks it; when the Hub cannot be reached the cached copy is used.
  */
+import { dirname } from 'node:path';
 import {
   CACHED_NO_EXIST,
   blobPath,
@@ -21,10 +22,11 @@ import {
 } from './cache.js';
 import { downloadToFile } from './download.js';
 import { EntryNotFoundError, HubHttpError, LocalEntryNotFoundError } from './errors.js';
-import { fetchFileMetadata } from './file-metadata.js';
+import { fetchFileMetadata, isSha256Etag } from './file-metadata.js';
 import { hubHeaders, type RequestContext } from './http.js';
 import { isLocalFolder, looksLikePath, missingFolderError, resolveLocalFile } from './local-path.js';
 import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './options.js';
+import { orphanAgeMs, removeOrphanedDownloads } from './orphans.js';
 import { hubFileUrl, isCommitHash, validateFilename, validateRepoId } from './repo.js';
 
 /**
@@ -83,7 +85,7 @@ async function resolveHubFile(
   const headers = hubHeaders(options.token);
   let metadata: Awaited<ReturnType<typeof fetchFileMetadata>>;
   try {
-    metadata = await fetchFileMetadata(url, headers, context, options.retry);
+    metadata = await fetchFileMetadata(url, headers, context, options.retry, options.timeoutMs);
   } catch (error) {
     if (error instanceof HubHttpError && error.status === 0) {
       // Unreachable Hub: a cached copy is still good (Python does the same), otherwise say so.
@@ -104,6 +106,8 @@ async function resolveHubFile(
   if (await isFile(pointer)) return pointer;
   const blob = blobPath(repoDir, metadata.etag);
   if (!(await isFile(blob))) {
+    // Temporary files of downloads killed long ago (see orphans.ts) go before a new one starts.
+    await removeOrphanedDownloads(dirname(blob), orphanAgeMs(options.stallTimeoutMs));
     // The token goes only to the Hub itself, never to a CDN on another host.
     const sameHost = new URL(metadata.location).origin === new URL(options.endpoint).origin;
     await downloadToFile({
@@ -111,9 +115,11 @@ async function resolveHubFile(
       headers: hubHeaders(sameHost ? options.token : undefined),
       destination: blob,
       expectedSize: metadata.size,
+      ...(isSha256Etag(metadata.etag) ? { expectedSha256: metadata.etag } : {}),
       context,
       retry: options.retry,
       progress: options.progress,
+      stallTimeoutMs: options.stallTimeoutMs,
     });
   }
   return linkSnapshot(repoDir, metadata.commit, filename, metadata.etag);

@@ -7,6 +7,7 @@ import {
   mkdirSync,
   writeFileSync,
   lstatSync,
+  rmSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,14 @@ const WEIGHTS = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 31 + 7)
 const fast = { attempts: 3, baseDelayMs: 5 };
 
 let hub: FakeHub;
-const newCache = () => mkdtempSync(join(tmpdir(), 'ner-hub-cache-'));
+/** Every temp folder a test makes, removed after each test. */
+const tempDirs: string[] = [];
+const newTempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
+const newCache = () => newTempDir('ner-hub-cache-');
 const gitSha1 = (text: string | Buffer) => {
   const bytes = Buffer.from(text);
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
@@ -71,6 +79,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   delete process.env.HF_HUB_OFFLINE;
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 const opts = (cacheDir: string, extra: Record<string, unknown> = {}) => ({
@@ -284,7 +293,7 @@ describe('resolveFiles against a local Hub-like server', () => {
   });
 
   it('a local folder works with no network, and a missing file or folder is named', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'ner-hub-local-'));
+    const folder = newTempDir('ner-hub-local-');
     writeFileSync(join(folder, 'config.json'), CONFIG);
     const before = hub.requests.length;
     expect(await resolveFiles(folder, ['config.json'])).toEqual([join(folder, 'config.json')]);
@@ -340,7 +349,7 @@ describe('listing', () => {
   });
 
   it('listRepoFiles lists a local folder', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'ner-hub-list-'));
+    const folder = newTempDir('ner-hub-list-');
     mkdirSync(join(folder, 'a'));
     writeFileSync(join(folder, 'a', 'b.txt'), '');
     writeFileSync(join(folder, 'c.txt'), '');

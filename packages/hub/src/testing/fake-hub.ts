@@ -9,8 +9,10 @@
  *   `EntryNotFound`, `GatedRepo`) as the Hub does; private repos answer 401 without the right token;
  *   renamed repos answer a relative 307.
  * - `GET /api/{models|datasets}/{repo}/revision/{rev}` and `/api/.../tree/{rev}/{path}` (paginated).
- * - Fault injection: `failNext(path, n, kind)` makes the next `n` downloads of a file fail with a truncated
- *   body or a 503. Every request is logged in `requests`.
+ * - Fault injection: `failNext(path, n, kind)` makes the next `n` downloads of a file fail (truncated body,
+ *   503, reset, a body that stalls, a corrupted byte, a 206 for the wrong range); `FakeFile.etag` serves a
+ *   hostile ETag; `setInterceptor` lets a test answer any request itself (lying headers, endless bodies).
+ *   Every request is logged in `requests`.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -21,6 +23,8 @@ export interface FakeFile {
   readonly content: Uint8Array | string;
   /** Served through the CDN redirect with a sha256 ETag, like a Git LFS file. */
   readonly lfs?: boolean;
+  /** ETag to announce instead of the real hash (without quotes), to test clients against a lying server. */
+  readonly etag?: string;
 }
 
 /** One fake repo: its revisions (branch/tag → files). */
@@ -46,13 +50,31 @@ export interface FakeRequest {
   readonly range: string | undefined;
 }
 
-/** How an injected failure looks. */
-export type FakeFailure = 'truncate' | 'status-503' | 'reset';
+/**
+ * How an injected failure looks: `truncate` sends half the body and closes; `status-503`; `reset` drops
+ * the connection; `stall` sends half the body and then nothing, keeping the connection open; `corrupt`
+ * sends the full length with one byte changed; `misplaced-range` answers a `Range` request with a 206 of
+ * the right length taken from byte 0 (and truncates a request without `Range`, so a resume follows).
+ */
+export type FakeFailure = 'truncate' | 'status-503' | 'reset' | 'stall' | 'corrupt' | 'misplaced-range';
+
+/**
+ * Sees every request before the fake Hub does; returns true when it answered the request itself.
+ * `server` says which of the two servers (Hub or CDN) received it.
+ */
+export type FakeInterceptor = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  server: 'hub' | 'cdn',
+) => boolean;
 
 interface StoredFile {
   readonly bytes: Buffer;
   readonly lfs: boolean;
+  /** Real hash: git sha1, or sha256 for LFS (the CDN path). */
   readonly etag: string;
+  /** What the Hub announces as ETag. */
+  readonly announcedEtag: string;
 }
 
 interface StoredRepo {
@@ -75,6 +97,8 @@ export interface FakeHub {
   failNext(filename: string, times: number, kind?: FakeFailure): void;
   /** Tree pages hold at most this many entries (default 1000). */
   setTreePageSize(size: number): void;
+  /** Installs (or with `undefined` removes) a hook that may answer requests instead of the fake Hub. */
+  setInterceptor(interceptor: FakeInterceptor | undefined): void;
   close(): Promise<void>;
 }
 
@@ -100,7 +124,7 @@ function store(spec: FakeRepo): StoredRepo {
       const bytes = Buffer.from(file.content);
       const lfs = file.lfs ?? false;
       const etag = lfs ? createHash('sha256').update(bytes).digest('hex') : gitBlobSha(bytes);
-      byPath.set(path, { bytes, lfs, etag });
+      byPath.set(path, { bytes, lfs, etag, announcedEtag: file.etag ?? etag });
     }
     files.set(commit, byPath);
   }
@@ -129,6 +153,7 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
       for (const file of byPath.values()) blobsBySha.set(file.etag, file);
   }
   let treePageSize = 1000;
+  let interceptor: FakeInterceptor | undefined;
 
   const log = (request: IncomingMessage, server: 'hub' | 'cdn') =>
     requests.push({
@@ -162,16 +187,31 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
     let start = 0;
     const range = request.headers.range ? /^bytes=(\d+)-$/.exec(request.headers.range) : null;
     if (range && request.method === 'GET') start = Math.min(Number(range[1]), file.bytes.length);
-    const body = file.bytes.subarray(start);
+    const size = file.bytes.length;
+    let body = file.bytes.subarray(start);
     const status = start > 0 ? 206 : 200;
     const extra: Record<string, string> = { 'accept-ranges': 'bytes', 'content-length': String(body.length) };
-    if (start > 0) extra['content-range'] = `bytes ${start}-${file.bytes.length - 1}/${file.bytes.length}`;
+    if (start > 0) extra['content-range'] = `bytes ${start}-${size - 1}/${size}`;
+    if (injected === 'misplaced-range' && start > 0) {
+      // The right number of bytes, but from the start of the file, and a Content-Range that says so.
+      body = file.bytes.subarray(0, size - start);
+      extra['content-range'] = `bytes 0-${size - start - 1}/${size}`;
+    }
+    if (injected === 'corrupt') {
+      body = Buffer.from(body);
+      body[body.length >> 1] = (body[body.length >> 1] ?? 0) ^ 0xff;
+    }
     response.writeHead(status, { ...headers, ...extra });
     if (request.method === 'HEAD') {
       response.end();
       return;
     }
-    if (injected === 'truncate') {
+    if (injected === 'stall') {
+      // Half the body, then silence with the connection open (close() ends it).
+      response.write(body.subarray(0, Math.floor(body.length / 2)));
+      return;
+    }
+    if (injected === 'truncate' || (injected === 'misplaced-range' && start === 0)) {
       // Announce the full length, send half, then drop the connection.
       // Close a moment after the half was sent: a client's stream drops chunks it has not read yet when
       // it errors, and the test wants to see a resume from exactly half.
@@ -185,6 +225,7 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
 
   const cdn = createServer((request, response) => {
     log(request, 'cdn');
+    if (interceptor?.(request, response, 'cdn')) return;
     const sha = /^\/blob\/([0-9a-f]{64})(?:\?.*)?$/.exec(request.url ?? '')?.[1];
     const file = sha ? blobsBySha.get(sha) : undefined;
     if (!file || !sha) {
@@ -199,6 +240,7 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
   const hub = createServer((request, response) => {
     log(request, 'hub');
     try {
+      if (interceptor?.(request, response, 'hub')) return;
       route(request, response);
     } catch (error) {
       response.writeHead(500).end(String(error));
@@ -313,7 +355,7 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
       response.writeHead(302, {
         location: `${cdnOrigin}/blob/${file.etag}?name=${encodeURIComponent(path)}`,
         'x-repo-commit': commit,
-        'x-linked-etag': `"${file.etag}"`,
+        'x-linked-etag': `"${file.announcedEtag}"`,
         'x-linked-size': String(file.bytes.length),
         etag: `"${gitBlobSha(Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${file.etag}\n`))}"`,
       });
@@ -322,7 +364,7 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
     }
     sendBody(request, response, path, file, {
       'content-type': 'application/octet-stream',
-      etag: `"${file.etag}"`,
+      etag: `"${file.announcedEtag}"`,
       'x-repo-commit': commit,
     });
   };
@@ -341,6 +383,9 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
     },
     setTreePageSize(size) {
       treePageSize = size;
+    },
+    setInterceptor(hook) {
+      interceptor = hook;
     },
     async close() {
       hub.closeAllConnections();

@@ -6,6 +6,7 @@ export {
   type FakeFailure,
   type FakeFile,
   type FakeHub,
+  type FakeInterceptor,
   type FakeRepo,
   type FakeRequest,
   startFakeHub,

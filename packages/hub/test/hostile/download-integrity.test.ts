@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { HubIntegrityError, HubResponseError, listRepoFiles, resolveFile } from '../../src/index.js';
+import { type FakeHub, startFakeHub } from '../../src/testing/index.js';
+import { FAST_RETRY, removeTempDirs, tempDir } from './helpers.js';
+
+// Varied bytes, so a misplaced or corrupted range cannot look right by accident.
+const TEXT = Buffer.from(Array.from({ length: 4096 }, (_, i) => 97 + ((i * 7) % 26)));
+const WEIGHTS = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 31 + 7) % 251));
+const WEIGHTS_SHA256 = createHash('sha256').update(WEIGHTS).digest('hex');
+let hub: FakeHub;
+
+beforeAll(async () => {
+  hub = await startFakeHub([
+    {
+      repoId: 'org/m',
+      revisions: {
+        main: {
+          'vocab.txt': TEXT,
+          'model.safetensors': { content: WEIGHTS, lfs: true },
+          'dot.txt': { content: 'x', etag: '.' },
+        },
+      },
+    },
+  ]);
+});
+afterAll(async () => {
+  await hub.close();
+});
+afterEach(() => {
+  hub.setInterceptor(undefined);
+  hub.failNext('vocab.txt', 0);
+  hub.failNext('model.safetensors', 0);
+  removeTempDirs();
+});
+
+const options = (cacheDir: string) => ({
+  cacheDir,
+  endpoint: hub.endpoint,
+  token: false as const,
+  retry: FAST_RETRY,
+});
+
+it('a resumed download whose 206 Content-Range starts at the wrong byte is not appended; it restarts from 0', async () => {
+  const cacheDir = tempDir();
+  // 1st GET: half the body, then closed. 2nd GET (Range: bytes=2048-): 206 "bytes 0-2047/4096".
+  hub.failNext('vocab.txt', 2, 'misplaced-range');
+  const before = hub.requests.length;
+  const path = await resolveFile('org/m', 'vocab.txt', options(cacheDir));
+  expect(Buffer.compare(readFileSync(path), TEXT)).toBe(0);
+  const gets = hub.requests.slice(before).filter((r) => r.method === 'GET');
+  expect(gets.map((r) => r.range)).toEqual([undefined, 'bytes=2048-', undefined]);
+});
+
+it('an LFS blob whose bytes do not match its sha256 ETag is refused and its .incomplete file removed', async () => {
+  const cacheDir = tempDir();
+  hub.failNext('model.safetensors', 1, 'corrupt');
+  const error = await resolveFile('org/m', 'model.safetensors', options(cacheDir)).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(HubIntegrityError);
+  const integrity = error as HubIntegrityError;
+  expect(integrity.expectedSha256).toBe(WEIGHTS_SHA256);
+  expect(integrity.actualSha256).toMatch(/^[0-9a-f]{64}$/);
+  expect(integrity.actualSha256).not.toBe(WEIGHTS_SHA256);
+  expect(integrity.message).toContain('"model.safetensors"');
+  const repoDir = join(cacheDir, 'models--org--m');
+  expect(readdirSync(join(repoDir, 'blobs'))).toEqual([]);
+  expect(existsSync(join(repoDir, 'snapshots'))).toBe(false);
+});
+
+it('an ETag of "." never becomes a path (blobs/ stays a folder) and gets a typed error', async () => {
+  const cacheDir = tempDir();
+  const error = await resolveFile('org/m', 'dot.txt', options(cacheDir)).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(HubResponseError);
+  expect((error as Error).message).toMatch(/usable ETag for "dot\.txt".*got "\."/);
+  // Refused at the metadata step: nothing at all was written for the repo (before, blobs/ became a file).
+  expect(existsSync(join(cacheDir, 'models--org--m'))).toBe(false);
+  // The same holds for the other names that are not blob names.
+  for (const etag of ['..', 'a/b', 'x.incomplete', '.hidden', 'a b', 'x'.repeat(200)]) {
+    hub.setInterceptor((request, response) => {
+      if (!request.url?.includes('/resolve/')) return false;
+      response
+        .writeHead(200, { etag: `"${etag}"`, 'x-repo-commit': hub.commitOf('org/m'), 'content-length': '1' })
+        .end(request.method === 'HEAD' ? undefined : 'x');
+      return true;
+    });
+    await expect(resolveFile('org/m', 'dot.txt', options(cacheDir))).rejects.toThrow(HubResponseError);
+  }
+  expect(existsSync(join(cacheDir, 'models--org--m'))).toBe(false);
+});
+
+it('a revision API "sha" that is not a 40-hex commit is refused and never written to refs/', async () => {
+  const cacheDir = tempDir();
+  hub.setInterceptor((request, response) => {
+    if (!request.url?.startsWith('/api/models/org/m/revision/')) return false;
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ sha: '../../../../tmp/evil', siblings: [{ rfilename: 'a.txt' }] }));
+    return true;
+  });
+  const error = await listRepoFiles('org/m', options(cacheDir)).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(HubResponseError);
+  expect((error as Error).message).toMatch(/"sha": "\.\.\/\.\.\/\.\.\/\.\.\/tmp\/evil".*not a 40-hex commit/);
+  expect(existsSync(join(cacheDir, 'models--org--m', 'refs', 'main'))).toBe(false);
+});
+
+it('an orphaned blobs/*.incomplete of a killed download is removed at the next download; a fresh one is kept', async () => {
+  const cacheDir = tempDir();
+  const blobs = join(cacheDir, 'models--org--m', 'blobs');
+  mkdirSync(blobs, { recursive: true });
+  const orphan = join(blobs, `${WEIGHTS_SHA256}.0123456789ab.incomplete`);
+  const live = join(blobs, `${WEIGHTS_SHA256}.ba9876543210.incomplete`);
+  writeFileSync(orphan, WEIGHTS.subarray(0, 1000));
+  writeFileSync(live, WEIGHTS.subarray(0, 1000));
+  const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+  utimesSync(orphan, twoHoursAgo, twoHoursAgo);
+  const path = await resolveFile('org/m', 'model.safetensors', options(cacheDir));
+  expect(Buffer.compare(readFileSync(path), WEIGHTS)).toBe(0);
+  expect(readdirSync(blobs).sort()).toEqual([WEIGHTS_SHA256, `${WEIGHTS_SHA256}.ba9876543210.incomplete`]);
+});
