@@ -5,12 +5,15 @@
  * values all look like integers (or numbers) becomes `int64` (`float64`) as pandas infers, an empty
  * field is null. With `features`, ClassLabel columns take names or ids.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import type { Dataset } from '../dataset.js';
 import { DatasetFormatError } from '../errors.js';
 import { ClassLabel, type Features, Value } from '../features.js';
 import { checkFileSize, DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
+import { type CsvRecord, CsvRecordSplitter } from './csv-records.js';
 import { buildDataset } from './jsonl.js';
+
+export type { CsvRecord } from './csv-records.js';
 
 /** Options of the CSV reader. */
 export interface CsvOptions extends ReadLimits {
@@ -20,16 +23,55 @@ export interface CsvOptions extends ReadLimits {
   readonly features?: Features;
 }
 
-/** One parsed record and the line it started on. */
-export interface CsvRecord {
-  readonly fields: string[];
-  /** Which fields were quoted (an empty quoted field is an empty string, an empty bare one is null). */
-  readonly quoted: boolean[];
-  readonly line: number;
-}
+/** Strings are fed to the splitter in pieces of this many characters, so limits bite while a field grows. */
+const TEXT_PIECE_CHARS = 1024 * 1024;
+
+/** Bytes read from a file at a time. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /** Splits CSV text into records (RFC 4180 quoting). */
 export function parseCsvRecords(text: string, file: string, options: CsvOptions = {}): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const splitter = newSplitter(file, options, (record) => records.push(record));
+  for (let at = 0; at < text.length; at += TEXT_PIECE_CHARS)
+    splitter.push(text.slice(at, at + TEXT_PIECE_CHARS));
+  splitter.end();
+  return records;
+}
+
+/**
+ * Reads a CSV/TSV file with a header row into a Dataset. The file is streamed: memory holds the parsed
+ * values and at most one record in progress (bounded by `maxLineChars`), never the whole text twice.
+ */
+export async function readCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
+  await checkFileSize(path, options);
+  const table = new CsvTable(path, options);
+  const splitter = newSplitter(path, options, (record) => table.add(record));
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
+  try {
+    for await (const chunk of stream) splitter.push(chunk as string);
+  } catch (error) {
+    if (error instanceof DatasetFormatError) throw error;
+    throw new DatasetFormatError(path, 0, `cannot read: ${(error as Error).message}`);
+  } finally {
+    stream.destroy();
+  }
+  splitter.end();
+  return table.toDataset();
+}
+
+/** Parses CSV text with a header row; `file` names it in errors. */
+export function parseCsv(text: string, file: string, options: CsvOptions = {}): Dataset {
+  const table = new CsvTable(file, options);
+  for (const record of parseCsvRecords(text, file, options)) table.add(record);
+  return table.toDataset();
+}
+
+function newSplitter(
+  file: string,
+  options: CsvOptions,
+  onRecord: (record: CsvRecord) => void,
+): CsvRecordSplitter {
   const delimiter = options.delimiter ?? ',';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw new DatasetFormatError(
@@ -38,128 +80,69 @@ export function parseCsvRecords(text: string, file: string, options: CsvOptions 
       `delimiter must be one character other than a quote or line break, got ${JSON.stringify(delimiter)}`,
     );
   }
-  const maxField = options.maxLineChars ?? DEFAULT_LIMITS.maxLineChars;
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let quoted: boolean[] = [];
-  let field = '';
-  let fieldQuoted = false;
-  let inQuotes = false;
-  let line = 1;
-  let recordLine = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const endField = () => {
-    if (field.length > maxField)
-      throw new DatasetFormatError(
-        file,
-        recordLine,
-        `field longer than ${maxField} characters (option maxLineChars).`,
-      );
-    fields.push(field);
-    quoted.push(fieldQuoted);
-    field = '';
-    fieldQuoted = false;
-  };
-  const endRecord = () => {
-    endField();
-    // A blank line is no record (Python's csv reader yields [] and readers skip it).
-    if (!(fields.length === 1 && fields[0] === '' && !quoted[0]))
-      records.push({ fields, quoted, line: recordLine });
-    fields = [];
-    quoted = [];
-  };
-  while (i < text.length) {
-    const char = text[i] as string;
-    if (inQuotes) {
-      if (char === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        inQuotes = false;
-        i += 1;
-        continue;
+  return new CsvRecordSplitter(
+    file,
+    delimiter,
+    options.maxLineChars ?? DEFAULT_LIMITS.maxLineChars,
+    onRecord,
+  );
+}
+
+/** Collects records into columns: the first is the header, the others must have as many fields. */
+class CsvTable {
+  private names: string[] | undefined;
+  private raw: (string | null)[][] = [];
+  private readonly lines: number[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly options: CsvOptions,
+  ) {}
+
+  add(record: CsvRecord): void {
+    if (this.names === undefined) {
+      const seen = new Set<string>();
+      for (const name of record.fields) {
+        if (seen.has(name))
+          throw new DatasetFormatError(
+            this.file,
+            record.line,
+            `column ${JSON.stringify(name)} appears twice in the header.`,
+          );
+        seen.add(name);
       }
-      if (char === '\n') line += 1;
-      field += char;
-      i += 1;
-      continue;
+      this.names = record.fields;
+      this.raw = this.names.map(() => []);
+      return;
     }
-    if (char === '"' && field === '' && !fieldQuoted) {
-      inQuotes = true;
-      fieldQuoted = true;
-      i += 1;
-      continue;
-    }
-    if (char === delimiter) {
-      endField();
-      i += 1;
-      continue;
-    }
-    if (char === '\r' || char === '\n') {
-      endRecord();
-      i += char === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      line += 1;
-      recordLine = line;
-      continue;
-    }
-    field += char;
-    i += 1;
-  }
-  if (inQuotes) throw new DatasetFormatError(file, recordLine, 'a quoted field is never closed (missing ").');
-  if (field !== '' || fieldQuoted || fields.length > 0) endRecord();
-  return records;
-}
-
-/** Reads a CSV/TSV file with a header row into a Dataset. */
-export async function readCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
-  await checkFileSize(path, options);
-  return parseCsv(await readFile(path, 'utf8'), path, options);
-}
-
-/** Parses CSV text with a header row; `file` names it in errors. */
-export function parseCsv(text: string, file: string, options: CsvOptions = {}): Dataset {
-  const records = parseCsvRecords(text, file, options);
-  const header = records[0];
-  if (header === undefined) throw new DatasetFormatError(file, 0, 'empty file: expected a header row.');
-  const names = header.fields;
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (seen.has(name))
-      throw new DatasetFormatError(
-        file,
-        header.line,
-        `column ${JSON.stringify(name)} appears twice in the header.`,
-      );
-    seen.add(name);
-  }
-  const raw = names.map(() => [] as (string | null)[]);
-  const lines: number[] = [];
-  for (let r = 1; r < records.length; r += 1) {
-    const record = records[r] as CsvRecord;
+    const names = this.names;
     if (record.fields.length !== names.length) {
       throw new DatasetFormatError(
-        file,
+        this.file,
         record.line,
         `expected ${names.length} fields (${names.join(', ')}), found ${record.fields.length}.`,
       );
     }
     record.fields.forEach((value, c) => {
-      (raw[c] as (string | null)[]).push(value === '' && !record.quoted[c] ? null : value);
+      (this.raw[c] as (string | null)[]).push(value === '' && !record.quoted[c] ? null : value);
     });
-    lines.push(record.line);
+    this.lines.push(record.line);
   }
-  const columns = new Map<string, unknown[]>();
-  names.forEach((name, c) => {
-    const values = raw[c] as (string | null)[];
-    const feature = options.features?.get(name);
-    columns.set(
-      name,
-      feature === undefined ? inferCsvColumn(values) : convertCsvColumn(values, feature, file, name, lines),
-    );
-  });
-  return buildDataset(columns, lines, file, options.features);
+
+  toDataset(): Dataset {
+    const { file, options, lines } = this;
+    if (this.names === undefined) throw new DatasetFormatError(file, 0, 'empty file: expected a header row.');
+    const columns = new Map<string, unknown[]>();
+    this.names.forEach((name, c) => {
+      const values = this.raw[c] as (string | null)[];
+      const feature = options.features?.get(name);
+      columns.set(
+        name,
+        feature === undefined ? inferCsvColumn(values) : convertCsvColumn(values, feature, file, name, lines),
+      );
+    });
+    return buildDataset(columns, lines, file, options.features);
+  }
 }
 
 const INTEGER = /^[-+]?\d+$/;
