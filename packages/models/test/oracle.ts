@@ -20,6 +20,13 @@ export interface OracleModel {
   id2label: Record<string, string>;
   loss: number;
   num_parameters: number;
+  /** The tensors Python wrote to outputs.safetensors, by name. */
+  outputs: Record<string, { shape: number[]; dtype: string }>;
+  /** Only the classification models that have train/ fixtures. */
+  train?: {
+    params_without_grad: string[];
+    hf_trainer_groups: { n_decay: number; n_no_decay: number };
+  };
 }
 
 export const manifest = JSON.parse(readFileSync(sharedPath('oracle', 'models', 'manifest.json'), 'utf8')) as {
