@@ -1,6 +1,14 @@
 // savePretrained / fromPretrained: byte-exact round trip, key mapping, Python's messages, error cases.
 import '@tensorflow/tfjs-backend-cpu';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -29,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  // Temporary folders are left to the OS; nothing here holds them open.
+  rmSync(root, { recursive: true, force: true });
 });
 
 function tokenBatch(name: string) {
