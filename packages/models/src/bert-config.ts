@@ -1,5 +1,14 @@
 /** `BertConfig`: the fields of transformers' BertConfig, read from and written to config.json. */
+import {
+  CONFIG_LIMITS,
+  checkFloatRange,
+  checkIntegerRange,
+  checkParameterCount,
+  checkProbability,
+} from './config-limits.js';
 import { ConfigError } from './errors.js';
+import { activation } from './nn.js';
+import { bertEncoderShapes, countParameters } from './parameter-shapes.js';
 import { type FieldSpec, PretrainedConfig, type PretrainedConfigOptions } from './pretrained-config.js';
 
 /** camelCase twins of BertConfig's Python kwargs; defaults are Python's (bert-base). */
@@ -79,20 +88,68 @@ export class BertConfig extends PretrainedConfig {
     const fields = config.readFields(source, raw);
     config.applyCommon(common);
     Object.assign(config, fields);
+    config.validate(source);
     return config;
   }
 
-  /** Throws when the architecture cannot be built (Python raises the same at model init). */
-  validate(): void {
+  /**
+   * Checks every field before a model is built from this config (Python
+   * raises `ValueError` for some of these at model init; we check all of them
+   * up front): sizes are integers within `CONFIG_LIMITS`, dropout
+   * probabilities lie in [0, 1), `layer_norm_eps` is positive, the hidden size
+   * divides into the heads, the labels are consistent, `pad_token_id` is in
+   * the vocabulary, and the whole model stays under
+   * `CONFIG_LIMITS.maxParameters` weights. `fromDict` calls it with the file
+   * path; the encoders call it again before allocating anything.
+   * @param source names the file (or "config") in error messages
+   * @throws ConfigError naming the file and field
+   */
+  validate(source = 'config'): void {
+    const limits = CONFIG_LIMITS;
+    checkIntegerRange(source, 'vocab_size', this.vocabSize, 1, limits.maxVocabSize);
+    checkIntegerRange(source, 'hidden_size', this.hiddenSize, 1, limits.maxHiddenSize);
+    checkIntegerRange(source, 'num_hidden_layers', this.numHiddenLayers, 1, limits.maxLayers);
+    checkIntegerRange(source, 'num_attention_heads', this.numAttentionHeads, 1, limits.maxHiddenSize);
+    checkIntegerRange(source, 'intermediate_size', this.intermediateSize, 1, limits.maxIntermediateSize);
+    checkIntegerRange(
+      source,
+      'max_position_embeddings',
+      this.maxPositionEmbeddings,
+      1,
+      limits.maxPositionEmbeddings,
+    );
+    checkIntegerRange(source, 'type_vocab_size', this.typeVocabSize, 1, limits.maxTypeVocabSize);
+    checkProbability(source, 'hidden_dropout_prob', this.hiddenDropoutProb);
+    checkProbability(source, 'attention_probs_dropout_prob', this.attentionProbsDropoutProb);
+    if (this.classifierDropout !== null)
+      checkProbability(source, 'classifier_dropout', this.classifierDropout);
+    checkFloatRange(source, 'initializer_range', this.initializerRange, 0, 1000);
+    // LayerNorm divides by sqrt(var + eps): eps <= 0 gives NaN or Infinity on constant rows.
+    checkFloatRange(source, 'layer_norm_eps', this.layerNormEps, 0, 1, true);
     if (this.hiddenSize % this.numAttentionHeads !== 0) {
       throw new ConfigError(
-        `The hidden size (${this.hiddenSize}) is not a multiple of the number of attention heads (${this.numAttentionHeads})`,
+        `${source}: The hidden size (${this.hiddenSize}) is not a multiple of the number of attention heads (${this.numAttentionHeads})`,
       );
     }
     if (this.positionEmbeddingType !== 'absolute') {
       throw new ConfigError(
-        `position_embedding_type "${this.positionEmbeddingType}" is not supported; only "absolute" is implemented.`,
+        `${source}: position_embedding_type "${this.positionEmbeddingType}" is not supported; only "absolute" is implemented.`,
       );
     }
+    try {
+      activation(this.hiddenAct);
+    } catch (error) {
+      throw new ConfigError(`${source}: "hidden_act": ${(error as Error).message}`);
+    }
+    this.validateCommon(source, this.vocabSize);
+    // The largest head adds a classifier to the encoder with its pooler.
+    const weights =
+      countParameters(bertEncoderShapes(this, '', true)) + this.numLabels * (this.hiddenSize + 1);
+    checkParameterCount(
+      source,
+      weights,
+      `vocab_size ${this.vocabSize}, hidden_size ${this.hiddenSize}, num_hidden_layers ${this.numHiddenLayers}, ` +
+        `intermediate_size ${this.intermediateSize}, max_position_embeddings ${this.maxPositionEmbeddings}`,
+    );
   }
 }

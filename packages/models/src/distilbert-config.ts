@@ -1,5 +1,14 @@
 /** `DistilBertConfig`: the fields of transformers' DistilBertConfig, read from and written to config.json. */
+import {
+  CONFIG_LIMITS,
+  checkFloatRange,
+  checkIntegerRange,
+  checkParameterCount,
+  checkProbability,
+} from './config-limits.js';
 import { ConfigError } from './errors.js';
+import { activation } from './nn.js';
+import { countParameters, distilBertEncoderShapes } from './parameter-shapes.js';
 import { type FieldSpec, PretrainedConfig, type PretrainedConfigOptions } from './pretrained-config.js';
 
 /** camelCase twins of DistilBertConfig's Python kwargs; defaults are Python's (distilbert-base). */
@@ -87,13 +96,60 @@ export class DistilBertConfig extends PretrainedConfig {
     const fields = config.readFields(source, raw);
     config.applyCommon(common);
     Object.assign(config, fields);
+    config.validate(source);
     return config;
   }
 
-  /** Throws when the architecture cannot be built (Python asserts the same at model init). */
-  validate(): void {
+  /**
+   * Checks every field before a model is built from this config: sizes are
+   * integers within `CONFIG_LIMITS`, dropout probabilities lie in [0, 1),
+   * `dim` divides into the heads (Python asserts it at model init), the labels
+   * are consistent, `pad_token_id` is in the vocabulary, and the whole model
+   * stays under `CONFIG_LIMITS.maxParameters` weights. `fromDict` calls it
+   * with the file path; the encoders call it again before allocating anything.
+   * @param source names the file (or "config") in error messages
+   * @throws ConfigError naming the file and field
+   */
+  validate(source = 'config'): void {
+    const limits = CONFIG_LIMITS;
+    checkIntegerRange(source, 'vocab_size', this.vocabSize, 1, limits.maxVocabSize);
+    checkIntegerRange(
+      source,
+      'max_position_embeddings',
+      this.maxPositionEmbeddings,
+      1,
+      limits.maxPositionEmbeddings,
+    );
+    checkIntegerRange(source, 'n_layers', this.nLayers, 1, limits.maxLayers);
+    checkIntegerRange(source, 'n_heads', this.nHeads, 1, limits.maxHiddenSize);
+    checkIntegerRange(source, 'dim', this.dim, 1, limits.maxHiddenSize);
+    checkIntegerRange(source, 'hidden_dim', this.hiddenDim, 1, limits.maxIntermediateSize);
+    checkProbability(source, 'dropout', this.dropout);
+    checkProbability(source, 'attention_dropout', this.attentionDropout);
+    checkProbability(source, 'qa_dropout', this.qaDropout);
+    checkProbability(source, 'seq_classif_dropout', this.seqClassifDropout);
+    checkFloatRange(source, 'initializer_range', this.initializerRange, 0, 1000);
     if (this.dim % this.nHeads !== 0) {
-      throw new ConfigError(`self.n_heads: ${this.nHeads} must divide self.dim: ${this.dim} evenly`);
+      throw new ConfigError(
+        `${source}: self.n_heads: ${this.nHeads} must divide self.dim: ${this.dim} evenly`,
+      );
     }
+    try {
+      activation(this.activation);
+    } catch (error) {
+      throw new ConfigError(`${source}: "activation": ${(error as Error).message}`);
+    }
+    this.validateCommon(source, this.vocabSize);
+    // The largest head (sequence classification) adds pre_classifier and classifier.
+    const weights =
+      countParameters(distilBertEncoderShapes(this, '')) +
+      this.dim * (this.dim + 1) +
+      this.numLabels * (this.dim + 1);
+    checkParameterCount(
+      source,
+      weights,
+      `vocab_size ${this.vocabSize}, dim ${this.dim}, n_layers ${this.nLayers}, hidden_dim ${this.hiddenDim}, ` +
+        `max_position_embeddings ${this.maxPositionEmbeddings}`,
+    );
   }
 }

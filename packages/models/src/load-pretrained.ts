@@ -11,6 +11,7 @@ import { DistilBertConfig } from './distilbert-config.js';
 import { CheckpointError, ConfigError } from './errors.js';
 import { type FileResolver, type HubOptions, modelFileResolver } from './model-files.js';
 import type { WeightSource } from './parameter-registry.js';
+import { modelParameterShapes } from './parameter-shapes.js';
 import type { PretrainedConfig, ProblemType } from './pretrained-config.js';
 import type { LoadingInfo, ModelInitOptions, PreTrainedModel } from './pretrained-model.js';
 import { pythonListRepr, torchSizeRepr } from './python-repr.js';
@@ -135,6 +136,7 @@ async function readCheckpoint(
       throw new CheckpointError(`${indexPath}: missing "weight_map".`);
     }
     const tensors = new Map<string, SafetensorsEntry>();
+    const owner = new Map<string, string>();
     const files: string[] = [];
     for (const shard of new Set(Object.values(index.weight_map))) {
       if (typeof shard !== 'string' || shard.includes('/') || shard.includes('\\') || shard.startsWith('.')) {
@@ -145,7 +147,18 @@ async function readCheckpoint(
       const shardPath = await resolveFile(shard);
       if (!shardPath) throw new CheckpointError(`${indexPath} lists shard ${shard}, which is missing.`);
       const file = await readSafetensors(shardPath);
-      for (const [name, entry] of file.tensors) tensors.set(name, entry);
+      for (const [name, entry] of file.tensors) {
+        // A tensor stored in two shards would otherwise load from whichever shard came last.
+        const first = owner.get(name);
+        if (first !== undefined) {
+          throw new CheckpointError(
+            `${indexPath}: tensor "${name}" is stored in two shards, ${first} and ${shardPath}; ` +
+              'each tensor must appear in exactly one.',
+          );
+        }
+        owner.set(name, shardPath);
+        tensors.set(name, entry);
+      }
       files.push(shardPath);
     }
     return { tensors, files };
@@ -177,6 +190,24 @@ function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((dim, i) => dim === b[i]);
 }
 
+/** Python's `Error(s) in loading state_dict` for shape mismatches, in module order, plus the checkpoint files. */
+function sizeMismatchError(
+  className: string,
+  mismatched: readonly [string, number[], number[]][],
+  files: readonly string[],
+): CheckpointError {
+  const lines = mismatched.map(
+    ([key, found, expected]) =>
+      `\tsize mismatch for ${key}: copying a param with shape ${torchSizeRepr(found)} from checkpoint, ` +
+      `the shape in current model is ${torchSizeRepr(expected)}.`,
+  );
+  return new CheckpointError(
+    `Error(s) in loading state_dict for ${className}:\n${lines.join('\n')}\n` +
+      '\tYou may consider adding `ignoreMismatchedSizes: true` (Python: `ignore_mismatched_sizes=True`) in the model `fromPretrained` options.\n' +
+      `\tCheckpoint: ${files.join(', ')}`,
+  );
+}
+
 /** Builds a model of `spec` from a folder or Hub id. */
 export async function loadPretrained<M extends PreTrainedModel>(
   spec: ModelClassSpec<M>,
@@ -192,7 +223,9 @@ export async function loadPretrained<M extends PreTrainedModel>(
     );
   }
   applyConfigOverrides(config, options);
-  const { tensors: raw } = await readCheckpoint(resolveFile, pathOrId);
+  // Sizes are bounded before anything is read or allocated (overrides may have changed the labels).
+  config.validate(config.nameOrPath ? `config.json of ${config.nameOrPath}` : 'config');
+  const { tensors: raw, files } = await readCheckpoint(resolveFile, pathOrId);
 
   const checkpoint = new Map<string, SafetensorsEntry>();
   for (const [key, entry] of raw) checkpoint.set(fixLegacyKey(key), entry);
@@ -208,6 +241,19 @@ export async function loadPretrained<M extends PreTrainedModel>(
     if (addPrefixToModel) return `${dotted}${name}`;
     return name;
   };
+
+  // Compare the checkpoint header with the model's shapes before any weight is allocated or initialised:
+  // a config claiming a 3e7-row vocabulary must not cost gigabytes to find out it is wrong.
+  const expectedShapes = modelParameterShapes(spec.className, config as BertConfig | DistilBertConfig);
+  if (expectedShapes && !options.ignoreMismatchedSizes) {
+    const early: [string, number[], number[]][] = [];
+    for (const [name, shape] of expectedShapes) {
+      const key = toCheckpointKey(name);
+      const entry = checkpoint.get(key);
+      if (entry && !shapesEqual(entry.shape, shape)) early.push([key, [...entry.shape], shape]);
+    }
+    if (early.length > 0) throw sizeMismatchError(spec.className, early, files);
+  }
 
   const used = new Set<string>();
   const missing: string[] = [];
@@ -230,15 +276,7 @@ export async function loadPretrained<M extends PreTrainedModel>(
 
   if (mismatched.length > 0 && !options.ignoreMismatchedSizes) {
     model.dispose();
-    const lines = mismatched.map(
-      ([key, found, expected]) =>
-        `\tsize mismatch for ${key}: copying a param with shape ${torchSizeRepr(found)} from checkpoint, ` +
-        `the shape in current model is ${torchSizeRepr(expected)}.`,
-    );
-    throw new CheckpointError(
-      `Error(s) in loading state_dict for ${spec.className}:\n${lines.join('\n')}\n` +
-        '\tYou may consider adding `ignoreMismatchedSizes: true` (Python: `ignore_mismatched_sizes=True`) in the model `fromPretrained` options.',
-    );
+    throw sizeMismatchError(spec.className, mismatched, files);
   }
 
   const buffers = new Set(

@@ -4,6 +4,7 @@
  * num_labels derived), problem_type, architectures, and the rules
  * `save_pretrained` follows to decide which fields reach config.json.
  */
+import { CONFIG_LIMITS, checkIntegerRange } from './config-limits.js';
 import { ConfigError } from './errors.js';
 import { PyFloat, PyIntKeyDict, pythonJsonDumps } from './python-json.js';
 
@@ -119,6 +120,13 @@ export abstract class PretrainedConfig {
   /** Unknown config.json keys, kept so a load/save round trip loses nothing. */
   extra: Record<string, unknown> = {};
 
+  /**
+   * Checks every field's type and range before a model is built (see the
+   * subclasses); `source` names the file in error messages.
+   * @throws ConfigError naming the file and field
+   */
+  abstract validate(source?: string): void;
+
   /** Model-specific fields (written to config.json always, as Python's `to_diff_dict` does). */
   protected abstract fieldSpecs(): readonly FieldSpec[];
 
@@ -177,8 +185,8 @@ export abstract class PretrainedConfig {
 
   /** Like Python's setter: resets labels to `LABEL_i` when the count changes. */
   set numLabels(count: number) {
-    if (!Number.isInteger(count) || count < 1)
-      throw new ConfigError(`num_labels must be a positive integer, got ${count}.`);
+    // Bounded before the loop below, which a hostile count would otherwise keep busy for ever.
+    checkIntegerRange('config', 'num_labels', count, 1, CONFIG_LIMITS.maxLabels);
     if (this.numLabels === count) return;
     const id2label: Record<number, string> = {};
     for (let i = 0; i < count; i++) id2label[i] = `LABEL_${i}`;
@@ -202,14 +210,18 @@ export abstract class PretrainedConfig {
         throw new ConfigError(`${source}: "id2label" must be an object like {"0": "O", "1": "B-PER"}.`);
       }
       options.id2label = raw.id2label as Record<string, string>;
-      if (raw.num_labels !== undefined && raw.num_labels !== Object.keys(raw.id2label).length) {
-        console.warn(
-          `You passed along \`num_labels=${raw.num_labels}\` with an incompatible id to label map: ` +
-            `${JSON.stringify(raw.id2label)}. The number of labels wil be overwritten to ${Object.keys(raw.id2label).length}.`,
+      const labelCount = Object.keys(raw.id2label).length;
+      // Python warns and keeps id2label; a file that contradicts itself is more likely damaged, so we refuse it.
+      if (raw.num_labels !== undefined && raw.num_labels !== labelCount) {
+        throw new ConfigError(
+          `${source}: "num_labels" = ${JSON.stringify(raw.num_labels)} contradicts "id2label", which has ${labelCount} labels; ` +
+            'remove num_labels or make the two agree.',
         );
       }
     } else if (raw.num_labels !== undefined) {
-      options.numLabels = checkInt(source, 'num_labels', raw.num_labels);
+      const count = checkInt(source, 'num_labels', raw.num_labels);
+      checkIntegerRange(source, 'num_labels', count, 1, CONFIG_LIMITS.maxLabels);
+      options.numLabels = count;
     }
     if (raw.label2id != null) {
       if (typeof raw.label2id !== 'object' || Array.isArray(raw.label2id)) {
@@ -241,6 +253,61 @@ export abstract class PretrainedConfig {
       if (raw[spec.json] !== undefined) values[spec.prop] = readField(source, spec, raw[spec.json]);
     }
     return values;
+  }
+
+  /**
+   * Checks the fields every config shares: `id2label` keyed exactly
+   * `0..n-1` (a gap would only fail when a model predicts the missing class),
+   * `label2id` its inverse, `problem_type` known, and `pad_token_id` a row of
+   * the `vocabSize`-row embedding table. Subclasses call it from `validate`.
+   * @throws ConfigError naming `source` and the field.
+   */
+  protected validateCommon(source: string, vocabSize: number): void {
+    const ids = Object.keys(this.id2label).map(Number);
+    const count = ids.length;
+    checkIntegerRange(source, 'num_labels (the size of id2label)', count, 1, CONFIG_LIMITS.maxLabels);
+    const present = new Set(ids);
+    const missing: number[] = [];
+    for (let id = 0; id < count && missing.length < 10; id++) if (!present.has(id)) missing.push(id);
+    if (missing.length > 0) {
+      const stray = ids.filter((id) => id < 0 || id >= count).slice(0, 10);
+      throw new ConfigError(
+        `${source}: "id2label" must have the ids 0..${count - 1}, one per label with none missing; ` +
+          `missing ${missing.join(', ')}, unexpected ${stray.join(', ')}.`,
+      );
+    }
+    for (const [label, id] of Object.entries(this.label2id)) {
+      if (typeof id !== 'number' || this.id2label[id] !== label) {
+        throw new ConfigError(
+          `${source}: "label2id" maps ${JSON.stringify(label)} to ${JSON.stringify(id)}, but "id2label" ` +
+            `${typeof id === 'number' && id in this.id2label ? `names id ${id} ${JSON.stringify(this.id2label[id])}` : `has no id ${JSON.stringify(id)}`}; ` +
+            'label2id must be the inverse of id2label.',
+        );
+      }
+    }
+    for (const [id, label] of Object.entries(this.id2label)) {
+      if (!Object.hasOwn(this.label2id, label)) {
+        throw new ConfigError(
+          `${source}: "label2id" has no entry for ${JSON.stringify(label)} (id2label[${id}]); ` +
+            'label2id must be the inverse of id2label.',
+        );
+      }
+    }
+    if (this.problemType !== null && !PROBLEM_TYPES.includes(this.problemType)) {
+      throw new ConfigError(
+        `${source}: "problem_type" ${JSON.stringify(this.problemType)} is not one of ${PROBLEM_TYPES.map((t) => `"${t}"`).join(', ')}.`,
+      );
+    }
+    if (this.padTokenId !== null) {
+      // The padding row must exist: Python's nn.Embedding asserts it; here an id past the table would be ignored.
+      const pad = this.padTokenId;
+      if (!Number.isInteger(pad) || pad < 0 || pad >= vocabSize) {
+        throw new ConfigError(
+          `${source}: "pad_token_id" = ${JSON.stringify(pad)} is outside the vocabulary; expected an integer in ` +
+            `[0, ${vocabSize - 1}] (vocab_size = ${vocabSize}) or null.`,
+        );
+      }
+    }
   }
 
   private isDefaultLabels(): boolean {

@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { SafetensorsError } from './errors.js';
+import { findDuplicateKey } from './json-duplicate-keys.js';
 import {
   bytesToFloat32,
   bytesToInt32,
@@ -73,7 +74,7 @@ function elementCount(source: string, name: string, shape: readonly number[]): n
  * the file and the 100 MB cap, the header is a UTF-8 JSON object, every entry
  * has a known dtype, a shape of non-negative integers and `data_offsets`
  * `[begin, end]` with `end - begin` equal to the element count times the dtype
- * size, and the tensors tile the data section exactly (no gaps, no overlaps,
+ * size, no key appears twice in one object (a tensor named twice), and the tensors tile the data section exactly (no gaps, no overlaps,
  * nothing beyond or missing at the end), as the reference validator does.
  *
  * @param bytes the whole file
@@ -116,6 +117,17 @@ export function parseSafetensors(bytes: Uint8Array, source = '<buffer>'): Safete
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     fail(source, 'header must be a JSON object.');
+  }
+  // JSON.parse keeps the last of two equal keys: a tensor named twice would load from its last entry.
+  const duplicate = findDuplicateKey(headerText);
+  if (duplicate) {
+    fail(
+      source,
+      duplicate.path.length === 0
+        ? `tensor "${duplicate.key}" appears twice in the header; each tensor name must be unique.`
+        : `${duplicate.path[0] === '__metadata__' ? '"__metadata__"' : `tensor "${duplicate.path[0]}"`}: ` +
+            `key "${[...duplicate.path.slice(1), duplicate.key].join('.')}" appears twice in the header.`,
+    );
   }
 
   const dataStart = 8 + headerLength;

@@ -1,0 +1,137 @@
+/**
+ * The names and shapes of every weight a model class creates, computed from
+ * the config alone (nothing is allocated). `fromPretrained` compares them with
+ * the checkpoint header before building the model, so a config whose sizes do
+ * not match the checkpoint fails fast instead of first allocating and
+ * randomly initialising gigabytes; the configs use them to bound the total
+ * weight count. A test checks these lists equal the constructed models'
+ * `namedParameters()`, name for name and in order.
+ */
+import type { BertConfig } from './bert-config.js';
+import type { DistilBertConfig } from './distilbert-config.js';
+
+/** `[pytorchName, shape]` pairs in module (construction) order. */
+export type ParameterShapeList = [string, number[]][];
+
+/** Weights of `BertEncoder` under `prefix` (embeddings, layers, optional pooler). */
+export function bertEncoderShapes(
+  config: BertConfig,
+  prefix: string,
+  addPoolingLayer: boolean,
+): ParameterShapeList {
+  const hidden = config.hiddenSize;
+  const out: ParameterShapeList = [];
+  const dense = (name: string, rows: number, columns: number) => {
+    out.push([`${prefix}${name}.weight`, [rows, columns]], [`${prefix}${name}.bias`, [rows]]);
+  };
+  const norm = (name: string) => {
+    out.push([`${prefix}${name}.weight`, [hidden]], [`${prefix}${name}.bias`, [hidden]]);
+  };
+  out.push(
+    [`${prefix}embeddings.word_embeddings.weight`, [config.vocabSize, hidden]],
+    [`${prefix}embeddings.position_embeddings.weight`, [config.maxPositionEmbeddings, hidden]],
+    [`${prefix}embeddings.token_type_embeddings.weight`, [config.typeVocabSize, hidden]],
+  );
+  norm('embeddings.LayerNorm');
+  for (let i = 0; i < config.numHiddenLayers; i++) {
+    const base = `encoder.layer.${i}.`;
+    dense(`${base}attention.self.query`, hidden, hidden);
+    dense(`${base}attention.self.key`, hidden, hidden);
+    dense(`${base}attention.self.value`, hidden, hidden);
+    dense(`${base}attention.output.dense`, hidden, hidden);
+    norm(`${base}attention.output.LayerNorm`);
+    dense(`${base}intermediate.dense`, config.intermediateSize, hidden);
+    dense(`${base}output.dense`, hidden, config.intermediateSize);
+    norm(`${base}output.LayerNorm`);
+  }
+  if (addPoolingLayer) dense('pooler.dense', hidden, hidden);
+  return out;
+}
+
+/** Weights of `DistilBertEncoder` under `prefix`. */
+export function distilBertEncoderShapes(config: DistilBertConfig, prefix: string): ParameterShapeList {
+  const dim = config.dim;
+  const out: ParameterShapeList = [];
+  const dense = (name: string, rows: number, columns: number) => {
+    out.push([`${prefix}${name}.weight`, [rows, columns]], [`${prefix}${name}.bias`, [rows]]);
+  };
+  const norm = (name: string) => {
+    out.push([`${prefix}${name}.weight`, [dim]], [`${prefix}${name}.bias`, [dim]]);
+  };
+  out.push(
+    [`${prefix}embeddings.word_embeddings.weight`, [config.vocabSize, dim]],
+    [`${prefix}embeddings.position_embeddings.weight`, [config.maxPositionEmbeddings, dim]],
+  );
+  norm('embeddings.LayerNorm');
+  for (let i = 0; i < config.nLayers; i++) {
+    const base = `transformer.layer.${i}.`;
+    dense(`${base}attention.q_lin`, dim, dim);
+    dense(`${base}attention.k_lin`, dim, dim);
+    dense(`${base}attention.v_lin`, dim, dim);
+    dense(`${base}attention.out_lin`, dim, dim);
+    norm(`${base}sa_layer_norm`);
+    dense(`${base}ffn.lin1`, config.hiddenDim, dim);
+    dense(`${base}ffn.lin2`, dim, config.hiddenDim);
+    norm(`${base}output_layer_norm`);
+  }
+  return out;
+}
+
+function classifier(
+  out: ParameterShapeList,
+  name: string,
+  rows: number,
+  columns: number,
+): ParameterShapeList {
+  out.push([`${name}.weight`, [rows, columns]], [`${name}.bias`, [rows]]);
+  return out;
+}
+
+/**
+ * The weights of model class `className` built from `config`, or `null` for a
+ * class this list does not know (the loader then checks shapes as it builds).
+ */
+export function modelParameterShapes(
+  className: string,
+  config: BertConfig | DistilBertConfig,
+): ParameterShapeList | null {
+  const labels = config.numLabels;
+  if (config.modelType === 'bert') {
+    const bert = config as BertConfig;
+    const hidden = bert.hiddenSize;
+    switch (className) {
+      case 'BertModel':
+        return bertEncoderShapes(bert, '', true);
+      case 'BertForTokenClassification':
+        return classifier(bertEncoderShapes(bert, 'bert.', false), 'classifier', labels, hidden);
+      case 'BertForSequenceClassification':
+        return classifier(bertEncoderShapes(bert, 'bert.', true), 'classifier', labels, hidden);
+      default:
+        return null;
+    }
+  }
+  const distil = config as DistilBertConfig;
+  const dim = distil.dim;
+  switch (className) {
+    case 'DistilBertModel':
+      return distilBertEncoderShapes(distil, '');
+    case 'DistilBertForTokenClassification':
+      return classifier(distilBertEncoderShapes(distil, 'distilbert.'), 'classifier', labels, dim);
+    case 'DistilBertForSequenceClassification':
+      return classifier(
+        classifier(distilBertEncoderShapes(distil, 'distilbert.'), 'pre_classifier', dim, dim),
+        'classifier',
+        labels,
+        dim,
+      );
+    default:
+      return null;
+  }
+}
+
+/** Total element count of a shape list (a float: exact below 2^53, which the limits keep us under). */
+export function countParameters(shapes: ParameterShapeList): number {
+  let total = 0;
+  for (const [, shape] of shapes) total += shape.reduce((a, b) => a * b, 1);
+  return total;
+}

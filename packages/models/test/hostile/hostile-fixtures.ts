@@ -1,0 +1,103 @@
+// Temp checkpoint folders for the hostile-input tests: a tiny valid model, then one field made hostile.
+import '@tensorflow/tfjs-backend-cpu';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  BertConfig,
+  BertForTokenClassification,
+  DistilBertConfig,
+  DistilBertForTokenClassification,
+  serializeSafetensors,
+} from '../../src/index.js';
+
+/** A tiny BERT token-classification config: vocab 100, hidden 8, 1 layer, 2 heads, 3 labels. */
+export function tinyBertConfig(): BertConfig {
+  return new BertConfig({
+    vocabSize: 100,
+    hiddenSize: 8,
+    numHiddenLayers: 1,
+    numAttentionHeads: 2,
+    intermediateSize: 16,
+    maxPositionEmbeddings: 16,
+    id2label: { 0: 'O', 1: 'B-PER', 2: 'I-PER' },
+  });
+}
+
+/** The DistilBERT twin of `tinyBertConfig`. */
+export function tinyDistilBertConfig(): DistilBertConfig {
+  return new DistilBertConfig({
+    vocabSize: 100,
+    dim: 8,
+    nLayers: 1,
+    nHeads: 2,
+    hiddenDim: 16,
+    maxPositionEmbeddings: 16,
+    id2label: { 0: 'O', 1: 'B-PER', 2: 'I-PER' },
+  });
+}
+
+/** Creates temp folders and removes every one of them in `cleanup` (call it from `afterEach`). */
+export class TempFolders {
+  private readonly made: string[] = [];
+
+  make(prefix = 'ner-models-hostile-'): string {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    this.made.push(dir);
+    return dir;
+  }
+
+  cleanup(): void {
+    for (const dir of this.made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Weights of a tiny model built from `config`, as safetensors bytes. */
+export function tinyCheckpoint(config: BertConfig | DistilBertConfig): Uint8Array {
+  const model =
+    config instanceof BertConfig
+      ? new BertForTokenClassification(config, { seed: 1 })
+      : new DistilBertForTokenClassification(config, { seed: 1 });
+  const bytes = serializeSafetensors(model.stateDict());
+  model.dispose();
+  return bytes;
+}
+
+/**
+ * Writes a checkpoint folder: `model.safetensors` of the valid `base` config,
+ * and `config.json` = the base config's JSON with `patch` applied (a key set
+ * to `undefined` is removed). Returns the folder.
+ */
+export function writeCheckpoint(
+  folders: TempFolders,
+  base: BertConfig | DistilBertConfig,
+  patch: Record<string, unknown> = {},
+  weights: Uint8Array = tinyCheckpoint(base),
+): string {
+  const dir = folders.make();
+  mkdirSync(dir, { recursive: true });
+  const json = { ...base.toJSON(), ...patch };
+  for (const [key, value] of Object.entries(patch)) if (value === undefined) delete json[key];
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(json, null, 2));
+  writeFileSync(join(dir, 'model.safetensors'), weights);
+  return dir;
+}
+
+/** The id the next tfjs tensor will get: the difference between two calls counts the tensors made in between. */
+export function nextTensorId(): number {
+  const probe = tf.scalar(0);
+  const id = probe.id;
+  probe.dispose();
+  return id;
+}
+
+/** Builds a safetensors file from a header text (written as is) and a data section. */
+export function rawSafetensors(headerText: string, data: Uint8Array): Uint8Array {
+  const header = Buffer.from(headerText, 'utf8');
+  const out = new Uint8Array(8 + header.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+  out.set(header, 8);
+  out.set(data, 8 + header.length);
+  return out;
+}
