@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { entryToFloat32, parseSafetensors, serializeSafetensors } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdamW, AdamWStateDict } from './adamw.js';
 import { CheckpointError } from './errors.js';
 import type { LambdaLR, SchedulerStateDict } from './schedules.js';
+
+export { type OrphanCleanup, removeOrphanTemps, writeFolderAtomic } from './atomic-folder.js';
 
 /** Prefix of checkpoint folders, as in Python (`checkpoint-500`). */
 export const PREFIX_CHECKPOINT_DIR = 'checkpoint';
@@ -21,31 +23,6 @@ export const CHECKPOINT_FILES = {
   trainerState: 'trainer_state.json',
   trainingArgs: 'training_args.json',
 } as const;
-
-/**
- * Writes a folder atomically: `fill` writes into a temporary sibling, which
- * is then renamed to `dir` (an existing `dir` is replaced), so a crash never
- * leaves a half-written checkpoint under the final name.
- */
-export async function writeFolderAtomic(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = join(dir, '..', `.tmp-${basename(dir)}-${process.pid}-${Date.now()}`);
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  try {
-    await fill(tmp);
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
-  if (existsSync(dir)) {
-    const old = `${tmp}-old`;
-    await rename(dir, old);
-    await rename(tmp, dir);
-    await rm(old, { recursive: true, force: true });
-  } else {
-    await rename(tmp, dir);
-  }
-}
 
 /** Optimizer moments as safetensors (`exp_avg.<name>`, `exp_avg_sq.<name>`) plus a JSON of groups and steps. */
 export async function saveOptimizer(dir: string, optimizer: AdamW): Promise<void> {

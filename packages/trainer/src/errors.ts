@@ -22,6 +22,32 @@ export class OptimizerError extends TrainerError {}
 /** A checkpoint folder is missing files or holds unreadable state. */
 export class CheckpointError extends TrainerError {}
 
+/**
+ * Writing a saved model failed (disk full, no permission, read-only disk...).
+ * Every file is written under a temporary name and renamed, so nothing
+ * half-written is left under a final name; `path` is the file or folder that
+ * could not be written and `code` the system error code (`ENOSPC`...).
+ */
+export class SaveError extends TrainerError {
+  /** The file or folder that could not be written. */
+  readonly path: string;
+  /** Node's system error code, e.g. `ENOSPC`; undefined when the cause had none. */
+  readonly code: string | undefined;
+  constructor(message: string, path: string, code: string | undefined, cause: unknown) {
+    super(message);
+    this.path = path;
+    this.code = code;
+    this.cause = cause;
+  }
+}
+
+/**
+ * Writing a checkpoint folder failed. The temporary folder was removed and the
+ * checkpoints already on disk (including an older copy of the same step) are
+ * untouched.
+ */
+export class CheckpointWriteError extends SaveError {}
+
 /** The loss became NaN or infinite; `step` names the optimizer step (1-based) that produced it. */
 export class NonFiniteLossError extends TrainerError {
   readonly step: number;

@@ -13,9 +13,11 @@ export {
 export { type ClippedGradients, clipGradNorm, globalGradNorm } from './clip-grad-norm.js';
 export {
   CheckpointError,
+  CheckpointWriteError,
   CollectiveError,
   NonFiniteLossError,
   OptimizerError,
+  SaveError,
   TrainerError,
   TrainingArgumentsError,
 } from './errors.js';
@@ -49,7 +51,9 @@ export {
   CHECKPOINT_FILES,
   getLastCheckpoint,
   loadModelWeights,
+  type OrphanCleanup,
   PREFIX_CHECKPOINT_DIR,
+  removeOrphanTemps,
   rotateCheckpoints,
   sortedCheckpoints,
   writeFolderAtomic,

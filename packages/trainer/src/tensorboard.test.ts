@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { crc32c, SummaryWriter } from './tensorboard.js';
 
 // An independent reader of what TensorBoard expects: TFRecord framing with masked CRC-32C and
@@ -67,11 +67,16 @@ function scalars(event: Uint8Array): { step: number; values: Record<string, numb
 }
 
 describe('TensorBoard event files', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
   it('CRC-32C matches the standard check value', () => {
     expect(crc32c(new TextEncoder().encode('123456789'))).toBe(0xe3069283);
   });
   it('writes framed Event records with scalar summaries', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ner-tb-'));
+    dir = mkdtempSync(join(tmpdir(), 'ner-tb-'));
     const writer = new SummaryWriter(dir);
     writer.addScalars(7, { 'train/loss': 0.5, 'eval/f1': 0.25 });
     const records = readRecords(readFileSync(writer.path));

@@ -1,6 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type CollateFn, HostTensor, type RowSource, rowAt, rowCount } from '@ner/collate';
+import { writeFileAtomic } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { Accelerator, type PreparedDataLoader } from './accelerator.js';
 import { AdamW } from './adamw.js';
@@ -12,13 +13,14 @@ import {
   loadOptimizer,
   loadScheduler,
   PREFIX_CHECKPOINT_DIR,
+  removeOrphanTemps,
   rotateCheckpoints,
   saveOptimizer,
   saveScheduler,
   writeFolderAtomic,
 } from './checkpoint.js';
 import { clipGradNorm } from './clip-grad-norm.js';
-import { CheckpointError, NonFiniteLossError, TrainerError } from './errors.js';
+import { CheckpointError, NonFiniteLossError, SaveError, TrainerError } from './errors.js';
 import { JsonlLoggerCallback, PrinterCallback, ProgressCallback } from './logging-callbacks.js';
 import { toModelInputs } from './model-batch.js';
 import { padAndConcatenate } from './nested-concat.js';
@@ -30,6 +32,7 @@ import { TensorBoardCallback } from './tensorboard.js';
 import type { TrainableModel } from './trainable-model.js';
 import { type LogEntry, TrainerState } from './trainer-state.js';
 import { TrainingArguments, type TrainingArgumentsOptions } from './training-arguments.js';
+import { describeCode, failedPath, systemErrorCode } from './write-failure.js';
 
 /** What `computeMetrics` receives (Python `EvalPrediction`): logits padded with -100 across batches. */
 export interface EvalPrediction {
@@ -208,6 +211,7 @@ export class Trainer<Row = unknown> {
   async train(options: { resumeFromCheckpoint?: string | boolean } = {}): Promise<TrainOutput> {
     const args = this.args;
     if (this.trainDataset === undefined) throw new TrainerError('Trainer: training requires a trainDataset.');
+    await this.removeOrphanCheckpoints(Boolean(options.resumeFromCheckpoint));
     let resumeDir: string | undefined;
     if (options.resumeFromCheckpoint === true) {
       resumeDir = await getLastCheckpoint(args.outputDir);
@@ -548,7 +552,6 @@ export class Trainer<Row = unknown> {
     }
     // Only the main process writes; the others wait so nobody reads a checkpoint before it exists.
     if (this.accelerator.isMainProcess) {
-      await mkdir(args.outputDir, { recursive: true });
       await writeFolderAtomic(dir, async (tmp) => {
         await this.model.savePretrained(tmp);
         await this.processingClass?.savePretrained(tmp);
@@ -604,14 +607,59 @@ export class Trainer<Row = unknown> {
     state.numInputTokensSeen = saved.numInputTokensSeen;
   }
 
-  /** Saves the model (and tokenizer) to `outputDir` or `dir` (Python `save_model`). */
+  /**
+   * Saves the model (and tokenizer) to `outputDir` or `dir` (Python `save_model`).
+   * Each file is written under a temporary name and renamed; a write that fails
+   * for a system reason (disk full...) throws {@link SaveError} naming the file
+   * and the code, and the files already there stay whole.
+   */
   async saveModel(dir: string = this.args.outputDir): Promise<void> {
-    await this.model.savePretrained(dir);
-    await this.processingClass?.savePretrained(dir);
-    await writeFile(
-      join(dir, CHECKPOINT_FILES.trainingArgs),
-      `${JSON.stringify(this.args.toJSON(), null, 2)}\n`,
-    );
+    try {
+      await this.model.savePretrained(dir);
+      await this.processingClass?.savePretrained(dir);
+      await writeFileAtomic(
+        join(dir, CHECKPOINT_FILES.trainingArgs),
+        `${JSON.stringify(this.args.toJSON(), null, 2)}\n`,
+      );
+    } catch (error) {
+      const code = systemErrorCode(error);
+      if (code === undefined || error instanceof SaveError) throw error;
+      const path = failedPath(error, dir);
+      throw new SaveError(
+        `Cannot save the model to ${dir}: ${describeCode(code)} while writing ${path}. ` +
+          'No file was left half-written; files written before the failure were replaced whole.',
+        path,
+        code,
+        error,
+      );
+    }
+  }
+
+  /**
+   * Deletes the temporary checkpoint folders that a run killed while saving
+   * left in outputDir (see `removeOrphanTemps`). Only the main process writes
+   * checkpoints, so only it cleans; when resuming, the others wait for it so
+   * that a checkpoint restored from an interrupted replacement is visible to all.
+   */
+  private async removeOrphanCheckpoints(resuming: boolean): Promise<void> {
+    if (this.accelerator.isMainProcess) {
+      try {
+        const { removed, restored } = await removeOrphanTemps(this.args.outputDir);
+        const quiet = this.args.logLevel === 'error' || this.args.logLevel === 'critical';
+        if (!quiet && removed.length + restored.length > 0) {
+          console.warn(
+            `Removed ${removed.length} unfinished checkpoint folder(s) left by an interrupted save in ${this.args.outputDir}` +
+              (restored.length > 0 ? `; restored ${restored.join(', ')}` : ''),
+          );
+        }
+      } catch (error) {
+        // Leftovers waste disk space but do not stop training.
+        console.warn(
+          `Could not clean temporary checkpoint folders in ${this.args.outputDir}: ${(error as Error).message}`,
+        );
+      }
+    }
+    if (resuming) await this.accelerator.waitForEveryone();
   }
 
   /** Frees optimizer state (the model stays usable). */

@@ -2,12 +2,9 @@
 // sentences, with the Trainer and with a hand-written Accelerator loop; seqeval F1 on those
 // sentences must clearly rise.
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataCollatorForTokenClassification, type HostTensor } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   Accelerator,
   AdamW,
@@ -17,6 +14,9 @@ import {
   trainerParameterGroups,
 } from '../src/index.js';
 import { conllFeatures, type Feature, seqevalF1, tinyConllModel } from './conll.js';
+import { makeTempDir, removeTempDirs } from './temp-dirs.js';
+
+afterEach(removeTempDirs);
 
 const collator = new DataCollatorForTokenClassification({ padTokenId: 0 });
 let features: Feature[] = [];
@@ -34,7 +34,7 @@ describe('training on CoNLL-2003 sentences', () => {
     const trainer = new Trainer({
       model,
       args: {
-        outputDir: mkdtempSync(join(tmpdir(), 'ner-conll-')),
+        outputDir: makeTempDir('ner-conll-'),
         learningRate: 8e-3,
         numTrainEpochs: 3,
         perDeviceTrainBatchSize: 16,

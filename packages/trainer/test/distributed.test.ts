@@ -1,15 +1,17 @@
 // Data parallel over 2 CPU processes on loopback, against a 1-process run with the combined batch.
 import '@tensorflow/tfjs-backend-cpu';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AutoModelForSequenceClassification } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdamW, LaunchError, launch } from '../src/index.js';
 import { maxAbsDiff, type OracleBatch, oracleDir, readJson } from './oracle.js';
+import { makeTempDir, removeTempDirs } from './temp-dirs.js';
+
+afterEach(removeTempDirs);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const worker = join(here, 'fixtures', 'dp-worker.mjs');
@@ -52,7 +54,7 @@ function combinedRows(batches: OracleBatch[], k: number) {
 
 describe('Accelerator over 2 processes', () => {
   it('reaches the parameters of a 1-process run on the combined batch (1e-5)', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ner-dp-'));
+    const out = makeTempDir('ner-dp-');
     const modelDir = oracleDir('bert-seq-cls');
     const batchesPath = oracleDir('bert-seq-cls', 'train', 'batches.json');
     await launch({
@@ -94,7 +96,7 @@ describe('Accelerator over 2 processes', () => {
   });
 
   it('pads different sequence lengths with -100 and gathers every sample exactly once', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ner-dp-'));
+    const out = makeTempDir('ner-dp-');
     await launch({ numProcesses: 2, script: worker, args: ['eval', out], stdio: 'pipe' });
     const steps = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8')) as {
       shape: number[];
@@ -121,7 +123,7 @@ describe('Accelerator over 2 processes', () => {
   });
 
   it('ner-launch (the bin) exits non-zero naming the failing rank', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ner-dp-'));
+    const out = makeTempDir('ner-dp-');
     const bin = join(here, '..', 'dist', 'ner-launch.js');
     const result = spawnSync(process.execPath, [bin, '--num-processes', '2', worker, 'crash', out], {
       encoding: 'utf8',
@@ -132,7 +134,7 @@ describe('Accelerator over 2 processes', () => {
   });
 
   it("stops the other workers and reports the failing rank's error", async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ner-dp-'));
+    const out = makeTempDir('ner-dp-');
     const error = await launch({
       numProcesses: 2,
       script: worker,

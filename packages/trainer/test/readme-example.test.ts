@@ -1,13 +1,12 @@
 // The README snippets, with a temporary output folder and the console quiet.
 import '@tensorflow/tfjs-backend-cpu';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataCollatorForTokenClassification } from '@ner/collate';
 import { AutoModelForTokenClassification, BertConfig } from '@ner/models';
 import { f1Score } from '@ner/seqeval';
 import * as tf from '@tensorflow/tfjs-core';
-import { expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import {
   Accelerator,
   AdamW,
@@ -17,6 +16,9 @@ import {
   toModelInputs,
   trainerParameterGroups,
 } from '../src/index.js';
+import { makeTempDir, removeTempDirs } from './temp-dirs.js';
+
+afterEach(removeTempDirs);
 
 const labels = ['O', 'B-PER', 'I-PER'];
 const makeModel = () =>
@@ -38,7 +40,7 @@ const collator = new DataCollatorForTokenClassification({ padTokenId: 0 });
 
 it('README Trainer example runs', async () => {
   await tf.setBackend('cpu');
-  const out = mkdtempSync(join(tmpdir(), 'ner-readme-'));
+  const out = makeTempDir('ner-readme-');
   const trainer = new Trainer({
     model: makeModel(),
     args: new TrainingArguments({
@@ -85,7 +87,7 @@ it('README Trainer example runs', async () => {
 });
 
 it('README Accelerator example runs', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'ner-readme-'));
+  const out = makeTempDir('ner-readme-');
   const model0 = makeModel();
   const accelerator = new Accelerator();
   const trainLoader = accelerator.prepareDataLoader(rows, {

@@ -1,14 +1,16 @@
 // The Trainer in 2 processes (per-device batch 4) against 1 process with batch 8: same global
 // batches (accelerate deals batch k to process k mod 2), so the same losses and evaluation.
 import '@tensorflow/tfjs-backend-cpu';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AutoModelForSequenceClassification, BertConfig } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launch, Trainer } from '../src/index.js';
+import { makeTempDir, removeTempDirs } from './temp-dirs.js';
+
+afterEach(removeTempDirs);
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -40,7 +42,7 @@ beforeAll(async () => {
 
 describe('Trainer over 2 processes', () => {
   it('logs the losses of a 1-process run with the combined batch and evaluates every sample once', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ner-trainer-dp-'));
+    const out = makeTempDir('ner-trainer-dp-');
     await launch({
       numProcesses: 2,
       script: join(here, 'fixtures', 'trainer-worker.mjs'),
@@ -60,7 +62,7 @@ describe('Trainer over 2 processes', () => {
     const single = new Trainer({
       model,
       args: {
-        outputDir: mkdtempSync(join(tmpdir(), 'ner-trainer-dp-')),
+        outputDir: makeTempDir('ner-trainer-dp-'),
         perDeviceTrainBatchSize: 8,
         perDeviceEvalBatchSize: 3,
         learningRate: 1e-2,

@@ -1,10 +1,8 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoModelForSequenceClassification, BertConfig } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadModelWeights,
   ProgressCallback,
@@ -13,6 +11,9 @@ import {
   TrainingArguments,
 } from '../src/index.js';
 import { collator, syntheticRows, tinyModel } from './tiny.js';
+import { makeTempDir, removeTempDirs } from './temp-dirs.js';
+
+afterEach(removeTempDirs);
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -41,7 +42,7 @@ function run(batch: number, accumulation: number) {
     trainer: new Trainer({
       model,
       args: {
-        outputDir: mkdtempSync(join(tmpdir(), 'ner-accum-')),
+        outputDir: makeTempDir('ner-accum-'),
         perDeviceTrainBatchSize: batch,
         gradientAccumulationSteps: accumulation,
         learningRate: 1e-2,
@@ -108,7 +109,7 @@ describe('ProgressCallback', () => {
 
 describe('loadBestModelAtEnd', () => {
   it('ends with the weights of the best checkpoint', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ner-best-'));
+    const out = makeTempDir('ner-best-');
     const scores = [0.2, 0.9, 0.1];
     let call = 0;
     const model = tinyModel();

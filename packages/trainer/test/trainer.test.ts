@@ -1,9 +1,8 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   EarlyStoppingCallback,
   NonFiniteLossError,
@@ -13,12 +12,15 @@ import {
   TrainingArgumentsError,
 } from '../src/index.js';
 import { collator, syntheticRows, tinyModel } from './tiny.js';
+import { makeTempDir, removeTempDirs } from './temp-dirs.js';
+
+afterEach(removeTempDirs);
 
 const rows = syntheticRows(24);
 const evalRows = syntheticRows(10, 99);
 
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'ner-trainer-'));
+  return makeTempDir('ner-trainer-');
 }
 
 function trainLosses(trainer: { state: { logHistory: Record<string, number>[] } }): number[] {
@@ -163,12 +165,30 @@ describe('Trainer', () => {
     const out = await trainer.predict(evalRows);
     expect(out.metrics.test_loss).toBeCloseTo(metrics.eval_loss!, 6);
     expect(out.labelIds?.shape).toEqual([10, width]);
-    // Row 0 is padded to the widest batch with -100 in both labels and logits.
-    const len0 = evalRows[0]!.input_ids.length;
-    if (len0 < width) {
-      expect(out.labelIds!.data[width - 1]).toBe(-100);
-      expect(out.predictions.data[(width - 1) * 3]).toBe(-100);
+    // Batches of 3 are padded to their own longest row by the collator, then
+    // concatenated with -100 up to the longest batch: rows 3-5 form the only
+    // batch narrower than the widest (lengths 4, 5, 7 against 8).
+    const batchWidth = (i: number) =>
+      Math.max(...evalRows.slice(i - (i % 3), i - (i % 3) + 3).map((r) => r.input_ids.length));
+    const narrow = evalRows.map((_, i) => i).filter((i) => batchWidth(i) < width);
+    expect(narrow).toEqual([3, 4, 5]);
+    const row = 3;
+    const length = evalRows[row]!.input_ids.length;
+    expect([length, batchWidth(row), width]).toEqual([4, 7, 8]);
+    const labelsOf = Array.from(out.labelIds!.data.subarray(row * width, (row + 1) * width));
+    // Its labels, then -100: the collator's padding up to 7, the concatenation's at 7.
+    expect(labelsOf).toEqual([...evalRows[row]!.labels, -100, -100, -100, -100]);
+    const logitsAt = (j: number) =>
+      Array.from(out.predictions.data.subarray((row * width + j) * 3, (row * width + j + 1) * 3));
+    expect(logitsAt(width - 1)).toEqual([-100, -100, -100]);
+    // Inside its batch the logits are the model's own: the same as predicting the row alone.
+    const alone = await trainer.predict([evalRows[row]!]);
+    expect(alone.predictions.shape).toEqual([1, length, 3]);
+    for (let j = 0; j < length; j++) {
+      const expected = Array.from(alone.predictions.data.subarray(j * 3, (j + 1) * 3));
+      for (const [c, value] of logitsAt(j).entries()) expect(value).toBeCloseTo(expected[c]!, 5);
     }
+    for (let j = length; j < batchWidth(row); j++) expect(logitsAt(j).every((v) => v !== -100)).toBe(true);
     model.dispose();
   });
 

@@ -54,6 +54,7 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
   } catch (error) {
     throw new DatasetFormatError(path, 0, `not a readable parquet file: ${(error as Error).message}`);
   }
+  const expectedRows = checkRowCounts(metadata, path);
   const features = options.features ?? featuresFromParquetMetadata(metadata, path);
   // Only the top-level schema elements are columns; nested ones belong to their list/struct.
   const columnNames = topLevelNames(metadata);
@@ -64,6 +65,14 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     rows = (await parquetReadObjects({ file, metadata, rowFormat: 'object' })) as Record<string, unknown>[];
   } catch (error) {
     throw new DatasetFormatError(path, 0, `cannot decode parquet data: ${(error as Error).message}`);
+  }
+  // A footer whose row groups lost their data can decode to fewer (or more) rows without any error.
+  if (rows.length !== expectedRows) {
+    throw new DatasetFormatError(
+      path,
+      0,
+      `decoded ${rows.length} rows but the file's metadata says num_rows = ${expectedRows}; the file is corrupt or truncated.`,
+    );
   }
   const order = features?.names.filter((name) => columnNames.includes(name)) ?? [];
   for (const name of columnNames) if (!order.includes(name)) order.push(name);
@@ -88,6 +97,46 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     columns.set(name, values);
   }
   return new Dataset(columns, new Features(types));
+}
+
+/**
+ * The file's `num_rows`, after checking that it and every row group's `num_rows` are counts and that the
+ * row groups add up to it (a corrupt footer otherwise reads as an empty or a different table).
+ */
+function checkRowCounts(metadata: FileMetaData, file: string): number {
+  const total = asCount(metadata.num_rows);
+  if (total === undefined)
+    throw new DatasetFormatError(
+      file,
+      0,
+      `metadata num_rows ${String(metadata.num_rows)} is not a row count.`,
+    );
+  let sum = 0;
+  (metadata.row_groups ?? []).forEach((group, index) => {
+    const rows = asCount(group?.num_rows);
+    if (rows === undefined) {
+      throw new DatasetFormatError(
+        file,
+        0,
+        `row group ${index}: num_rows ${String(group?.num_rows)} is not a row count; the footer is corrupt.`,
+      );
+    }
+    sum += rows;
+  });
+  if (sum !== total) {
+    throw new DatasetFormatError(
+      file,
+      0,
+      `the metadata says num_rows = ${total} but its ${metadata.row_groups?.length ?? 0} row groups hold ${sum}; the footer is corrupt.`,
+    );
+  }
+  return total;
+}
+
+/** A non-negative safe integer from a bigint or number, else undefined. */
+function asCount(value: unknown): number | undefined {
+  const number = typeof value === 'bigint' ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
 }
 
 /** Names of the root's children in the flattened parquet schema (skipping each child's subtree). */

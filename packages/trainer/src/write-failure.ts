@@ -1,0 +1,39 @@
+/** What the system error codes of a failed write mean, in words a user can act on. */
+const CODE_MEANINGS: Readonly<Record<string, string>> = {
+  ENOSPC: 'disk full',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  ENAMETOOLONG: 'file name too long',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'a folder is in the way',
+};
+
+function field(value: unknown, key: 'code' | 'path'): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const found = (value as Record<string, unknown>)[key];
+  return typeof found === 'string' ? found : undefined;
+}
+
+/**
+ * The system error code (`ENOSPC`...) of a failed write: Node's own error, or
+ * one wrapped once as `cause` (the save errors of @ner/models keep both).
+ */
+export function systemErrorCode(error: unknown): string | undefined {
+  return field(error, 'code') ?? field((error as { cause?: unknown } | null)?.cause, 'code');
+}
+
+/** The file a failed write names (Node's `error.path`), else `fallback`. */
+export function failedPath(error: unknown, fallback: string): string {
+  return field(error, 'path') ?? field((error as { cause?: unknown } | null)?.cause, 'path') ?? fallback;
+}
+
+/** `disk full (ENOSPC)`, or the code alone when we have no words for it. */
+export function describeCode(code: string): string {
+  const meaning = CODE_MEANINGS[code];
+  return meaning === undefined ? code : `${meaning} (${code})`;
+}
