@@ -129,26 +129,34 @@ async function downloadAttempt(
     } else {
       restart(partial);
     }
-    const total = announcedSize(response, partial.written) ?? request.expectedSize;
+    // The metadata's size wins over what this response announces: a body is never written past it.
+    const announced = announcedSize(response, partial.written);
+    const expected = request.expectedSize ?? announced;
+    if (request.expectedSize !== undefined && announced !== undefined && announced !== request.expectedSize) {
+      await response.body?.cancel();
+      throw new HubHttpError(
+        `${url} announced a file of ${announced} bytes, but the Hub said ${request.expectedSize}`,
+        response.status,
+      );
+    }
     const file = await open(temp, partial.written > 0 ? 'a' : 'w');
     try {
       if (response.body) {
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
           watchdog.touch();
+          if (expected !== undefined && partial.written + chunk.byteLength > expected) {
+            throw new HubHttpError(`${url} sent more than the ${expected} bytes announced`, response.status);
+          }
           await file.write(chunk);
           // Updated together after the write, so the hash always covers exactly the bytes on disk.
           partial.hash.update(chunk);
           partial.written += chunk.byteLength;
-          if (total !== undefined && partial.written > total) {
-            throw new HubHttpError(`${url} sent more than the ${total} bytes it announced`, response.status);
-          }
           progress.update(partial.written);
         }
       }
     } finally {
       await file.close();
     }
-    const expected = request.expectedSize ?? total;
     if (expected !== undefined && partial.written !== expected) {
       throw new HubHttpError(
         `Download of ${url} stopped at ${partial.written} of ${expected} bytes (connection closed early)`,

@@ -2,9 +2,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { HubIntegrityError, HubResponseError, listRepoFiles, resolveFile } from '../../src/index.js';
+import {
+  HubHttpError,
+  HubIntegrityError,
+  HubResponseError,
+  listRepoFiles,
+  resolveFile,
+} from '../../src/index.js';
 import { type FakeHub, startFakeHub } from '../../src/testing/index.js';
-import { FAST_RETRY, removeTempDirs, tempDir } from './helpers.js';
+import { FAST_RETRY, removeTempDirs, streamEndlessly, tempDir } from './helpers.js';
 
 // Varied bytes, so a misplaced or corrupted range cannot look right by accident.
 const TEXT = Buffer.from(Array.from({ length: 4096 }, (_, i) => 97 + ((i * 7) % 26)));
@@ -52,6 +58,28 @@ it('a resumed download whose 206 Content-Range starts at the wrong byte is not a
   expect(Buffer.compare(readFileSync(path), TEXT)).toBe(0);
   const gets = hub.requests.slice(before).filter((r) => r.method === 'GET');
   expect(gets.map((r) => r.range)).toEqual([undefined, 'bytes=2048-', undefined]);
+});
+
+it('a download whose Content-Length exceeds the size the Hub announced is not written past that size', async () => {
+  const cacheDir = tempDir();
+  const senders: (() => number)[] = [];
+  hub.setInterceptor((request, response, server) => {
+    if (server !== 'cdn' || request.method !== 'GET') return false;
+    response.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(2 ** 30),
+    });
+    senders.push(streamEndlessly(request, response, Buffer.alloc(1024 * 1024, 1), 128 * 1024 * 1024));
+    return true;
+  });
+  const error = await resolveFile('org/m', 'model.safetensors', options(cacheDir)).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(HubHttpError);
+  expect((error as Error).message).toMatch(/announced a file of 1073741824 bytes, but the Hub said 65536/);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(senders).toHaveLength(3);
+  const sent = senders.reduce((sum, sentBytes) => sum + sentBytes(), 0);
+  expect(sent).toBeLessThan(48 * 1024 * 1024);
+  expect(readdirSync(join(cacheDir, 'models--org--m', 'blobs'))).toEqual([]);
 });
 
 it('an LFS blob whose bytes do not match its sha256 ETag is refused and its .incomplete file removed', async () => {
