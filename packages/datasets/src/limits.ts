@@ -13,12 +13,15 @@ export interface ReadLimits {
   readonly maxLineChars?: number;
   /** Most tokens in one CoNLL sentence (default 100 000). */
   readonly maxTokensPerSentence?: number;
+  /** Deepest nesting of objects and arrays in one JSON Lines value (default 100; the top object is 1). */
+  readonly maxJsonDepth?: number;
 }
 
 export const DEFAULT_LIMITS = {
   maxFileBytes: 1024 * 1024 * 1024,
   maxLineChars: 16 * 1024 * 1024,
   maxTokensPerSentence: 100_000,
+  maxJsonDepth: 100,
 } as const;
 
 /** Throws unless `path` is a file no larger than the limit; returns its size. */

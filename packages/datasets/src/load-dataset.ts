@@ -226,6 +226,7 @@ async function readFileAs(
     ...(options.maxTokensPerSentence === undefined
       ? {}
       : { maxTokensPerSentence: options.maxTokensPerSentence }),
+    ...(options.maxJsonDepth === undefined ? {} : { maxJsonDepth: options.maxJsonDepth }),
   };
   const features = options.features ?? (corpus === 'sentiment' ? sentimentFeatures() : undefined);
   switch (format) {

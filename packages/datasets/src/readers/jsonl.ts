@@ -14,7 +14,8 @@ import {
   inferFeature,
   Sequence,
 } from '../features.js';
-import { checkFileSize, type ReadLimits } from '../limits.js';
+import { checkFileSize, DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
+import { checkJsonLine } from './json-line-check.js';
 import { forEachLine } from './lines.js';
 
 /** Options of the JSON Lines reader. */
@@ -34,9 +35,11 @@ export function parseJsonl(text: string, file: string, options: JsonlOptions = {
   const columns = new Map<string, unknown[]>();
   const lines: number[] = [];
   for (const name of options.features?.names ?? []) columns.set(name, []);
+  const maxDepth = options.maxJsonDepth ?? DEFAULT_LIMITS.maxJsonDepth;
   let rows = 0;
   forEachLine(text, file, options, (line, lineNumber) => {
     if (line.trim() === '') return;
+    checkJsonLine(line, file, lineNumber, maxDepth);
     let value: unknown;
     try {
       value = JSON.parse(line);
