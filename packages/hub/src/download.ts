@@ -10,6 +10,7 @@ import { createHash, type Hash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { resumeMismatch } from './content-range.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from './env.js';
 import { HubHttpError, HubIntegrityError, HubResponseError, HubTimeoutError } from './errors.js';
 import {
   describeNetworkError,
@@ -104,7 +105,7 @@ async function downloadAttempt(
   progress: ProgressReporter,
 ): Promise<void> {
   const { url, context } = request;
-  const watchdog = new StallWatchdog(request.stallTimeoutMs ?? 60_000);
+  const watchdog = new StallWatchdog(request.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS);
   try {
     const headers: Record<string, string> = { ...request.headers, 'accept-encoding': 'identity' };
     if (partial.written > 0) headers.range = `bytes=${partial.written}-`;
@@ -112,6 +113,12 @@ async function downloadAttempt(
     if (isTransientStatus(response.status)) {
       await response.body?.cancel();
       throw new HubHttpError(`HTTP ${response.status} while downloading ${url}`, response.status);
+    }
+    if (response.status === 416 && partial.written > 0) {
+      // "Range Not Satisfiable": the bytes on disk do not fit the file the server has; start over.
+      await response.body?.cancel();
+      restart(partial);
+      throw new ResumeMismatchError(`${url} answered 416 to a resume; restarting from byte 0.`, url);
     }
     await raiseForStatus(response, url, context);
     // 206: the server resumed; it is appended only when it starts where the file ends. 200: everything again.

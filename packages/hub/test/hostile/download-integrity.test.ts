@@ -60,6 +60,23 @@ it('a resumed download whose 206 Content-Range starts at the wrong byte is not a
   expect(gets.map((r) => r.range)).toEqual([undefined, 'bytes=2048-', undefined]);
 });
 
+it('a resume answered 416 (Range Not Satisfiable) restarts from byte 0 instead of failing', async () => {
+  const cacheDir = tempDir();
+  hub.failNext('model.safetensors', 1, 'truncate');
+  let refused = 0;
+  hub.setInterceptor((request, response, server) => {
+    if (server !== 'cdn' || request.headers.range === undefined || refused > 0) return false;
+    refused += 1;
+    response.writeHead(416, { 'content-range': `bytes */${WEIGHTS.length}` }).end();
+    return true;
+  });
+  const before = hub.requests.length;
+  const path = await resolveFile('org/m', 'model.safetensors', options(cacheDir));
+  expect(Buffer.compare(readFileSync(path), WEIGHTS)).toBe(0);
+  const gets = hub.requests.slice(before).filter((r) => r.server === 'cdn' && r.method === 'GET');
+  expect(gets.map((r) => r.range)).toEqual([undefined, `bytes=${WEIGHTS.length / 2}-`, undefined]);
+});
+
 it('a download whose Content-Length exceeds the size the Hub announced is not written past that size', async () => {
   const cacheDir = tempDir();
   const senders: (() => number)[] = [];
