@@ -5,8 +5,8 @@
  * reported, unexpected ones reported, shape mismatches an error unless
  * `ignoreMismatchedSizes`, all with Python's message text.
  */
-import { readFile } from 'node:fs/promises';
 import { BertConfig } from './bert-config.js';
+import { MAX_JSON_FILE_BYTES, readBoundedText } from './bounded-json-file.js';
 import { DistilBertConfig } from './distilbert-config.js';
 import { CheckpointError, ConfigError } from './errors.js';
 import { type FileResolver, type HubOptions, modelFileResolver } from './model-files.js';
@@ -81,9 +81,18 @@ export async function loadConfigFile(
 ): Promise<BertConfig | DistilBertConfig> {
   const path = await resolveFile('config.json');
   if (!path) throw new ConfigError(`${pathOrId} does not contain a config.json.`);
+  const tooLarge = (size: string) =>
+    new ConfigError(`${path}: config.json is ${size}, above the ${MAX_JSON_FILE_BYTES}-byte limit.`);
+  let text: string;
+  try {
+    text = await readBoundedText(path, tooLarge);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`${path}: cannot be read (${(error as Error).message}).`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`${path}: not valid JSON (${(error as Error).message}).`);
   }
@@ -127,12 +136,15 @@ async function readCheckpoint(
   const indexPath = await resolveFile('model.safetensors.index.json');
   if (indexPath) {
     let index: { weight_map?: Record<string, string> };
+    const tooLarge = (size: string) =>
+      new CheckpointError(`${indexPath}: the index is ${size}, above the ${MAX_JSON_FILE_BYTES}-byte limit.`);
     try {
-      index = JSON.parse(await readFile(indexPath, 'utf8'));
+      index = JSON.parse(await readBoundedText(indexPath, tooLarge));
     } catch (error) {
+      if (error instanceof CheckpointError) throw error;
       throw new CheckpointError(`${indexPath}: not valid JSON (${(error as Error).message}).`);
     }
-    if (!index.weight_map || typeof index.weight_map !== 'object') {
+    if (!index || typeof index !== 'object' || !index.weight_map || typeof index.weight_map !== 'object') {
       throw new CheckpointError(`${indexPath}: missing "weight_map".`);
     }
     const tensors = new Map<string, SafetensorsEntry>();

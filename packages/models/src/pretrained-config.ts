@@ -229,7 +229,14 @@ export abstract class PretrainedConfig {
       }
       options.label2id = raw.label2id as Record<string, number>;
     }
-    if (raw.problem_type !== undefined) options.problemType = raw.problem_type as ProblemType | null;
+    if (raw.problem_type !== undefined) {
+      if (raw.problem_type !== null && !PROBLEM_TYPES.includes(raw.problem_type as ProblemType)) {
+        throw new ConfigError(
+          `${source}: "problem_type" ${JSON.stringify(raw.problem_type)} is not one of ${PROBLEM_TYPES.map((t) => `"${t}"`).join(', ')} or null.`,
+        );
+      }
+      options.problemType = raw.problem_type as ProblemType | null;
+    }
     if (raw.pad_token_id !== undefined) {
       options.padTokenId =
         raw.pad_token_id === null ? null : checkInt(source, 'pad_token_id', raw.pad_token_id);
