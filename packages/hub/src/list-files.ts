@@ -175,8 +175,8 @@ async function getJsonPage(
 
 /**
  * The `rel="next"` target of a `Link` header, resolved against `url`. Only a page on the endpoint's own
- * origin is followed: the request carries the token, and the Hub paginates on itself only (as
- * huggingface_hub does), so a link elsewhere is refused rather than sent the token.
+ * origin is followed: the request carries the token, and the Hub paginates on itself only, so a link
+ * elsewhere is refused (naming it) rather than sent the token.
  */
 function nextPageUrl(link: string | null, url: string, endpoint: string): string | undefined {
   const target = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
