@@ -1,41 +1,59 @@
-// The whole pipeline from text: tokenizer.json (read by @ner/align) + the oracle's tiny
-// BERT (@ner/models) + our post-processing must give Python's pipeline output.
+// The whole pipeline from text on every backend: tokenizer.json (read by @ner/align) + the
+// oracle's tiny BERT (@ner/models) + our post-processing must give Python's pipeline output.
 import '@tensorflow/tfjs-backend-cpu';
 import { sharedPath } from '@ner/test-support';
-import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AggregationStrategy, pipeline, type TokenClassifier, type TokenEntity } from '../src/index.js';
 import { toPipelineEncoding } from './fakes.js';
-import { expectEntitiesToMatch, oracle } from './oracle-cases.js';
+import {
+  expectEntitiesToMatch,
+  FIXTURE_COUNTS,
+  modelOutputsOf,
+  oracle,
+  oracleBackends,
+  restoreCpu,
+  useBackend,
+} from './oracle-cases.js';
 
-let ner: TokenClassifier;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  ner = await pipeline('ner', {
-    model: sharedPath('oracle', 'pipeline', 'model'),
-    tokenizer: sharedPath('oracle', 'pipeline'),
+const backends = await oracleBackends();
+
+afterAll(restoreCpu);
+
+describe.each(backends)('pipeline("ner") from text on the oracle model, %s backend', (backend) => {
+  let ner: TokenClassifier;
+  beforeAll(async () => {
+    // pipeline() calls initBackend(), which keeps this choice.
+    await useBackend(backend);
+    ner = await pipeline('ner', {
+      model: sharedPath('oracle', 'pipeline', 'model'),
+      tokenizer: sharedPath('oracle', 'pipeline'),
+    });
   });
-});
-afterAll(() => ner.dispose());
+  afterAll(() => ner.dispose());
 
-describe('pipeline("ner") from text on the oracle model', () => {
   it('tokenizes every oracle sentence exactly as the oracle did', async () => {
+    const compared: string[] = [];
     for (const s of oracle.sentences) {
       expect(await ner.pipeline.tokenizer.encodeText(s.text), s.id).toEqual(toPipelineEncoding(s.encoding));
+      compared.push(s.id);
     }
+    expect(compared).toHaveLength(FIXTURE_COUNTS.sentences);
   });
 
   for (const strategy of oracle.strategies as AggregationStrategy[]) {
     it(`reproduces model_outputs for every sentence with ${strategy}`, async () => {
+      const compared: string[] = [];
+      let entities = 0;
       for (const s of oracle.sentences) {
-        const expected = s.model_outputs[strategy]!;
-        if (!('value' in expected)) throw new Error('unexpected oracle error');
-        expectEntitiesToMatch(
+        entities += expectEntitiesToMatch(
           await ner(s.text, { aggregationStrategy: strategy }),
-          expected.value,
+          modelOutputsOf(s, strategy),
           `${s.id}/${strategy}`,
         );
+        compared.push(s.id);
       }
+      expect(compared).toHaveLength(FIXTURE_COUNTS.sentences);
+      expect(entities).toBe(oracle.sentences.reduce((sum, s) => sum + modelOutputsOf(s, strategy).length, 0));
     });
   }
 
@@ -49,6 +67,8 @@ describe('pipeline("ner") from text on the oracle model', () => {
   });
 
   it('reproduces the stride cases from the text alone', async () => {
+    expect(oracle.stride_cases).toHaveLength(FIXTURE_COUNTS.strideCases);
+    let compared = 0;
     for (const c of oracle.stride_cases) {
       // The oracle ran these with model_max_length 16/12/20; give the tokenizer that limit.
       const limited = await pipeline('ner', {
@@ -63,9 +83,11 @@ describe('pipeline("ner") from text on the oracle model', () => {
           expected.value,
           strategy,
         );
+        compared += 1;
       }
       limited.dispose();
     }
+    expect(compared).toBe(FIXTURE_COUNTS.strideCases * 4);
   });
 
   it('takes pre-split words; offsets point into the words joined by spaces', async () => {

@@ -1,10 +1,10 @@
-// End to end through @ner/models: the oracle's tiny BERT checkpoint, fed the
-// oracle's token ids, must give Python's pipeline outputs.
+// End to end through @ner/models on every backend: the oracle's tiny BERT checkpoint, fed the
+// oracle's token ids, must give Python's logits and pipeline outputs.
 import '@tensorflow/tfjs-backend-cpu';
 import { AutoModelForTokenClassification } from '@ner/models';
 import { sharedPath } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AggregationStrategy,
   fromNerModel,
@@ -12,22 +12,43 @@ import {
   TokenClassificationPipeline,
 } from '../src/index.js';
 import { ReplayTokenizer, toPipelineEncoding } from './fakes.js';
-import { expectEntitiesToMatch, oracle } from './oracle-cases.js';
+import {
+  expectEntitiesToMatch,
+  FIXTURE_COUNTS,
+  modelOutputsOf,
+  oracle,
+  oracleBackends,
+  restoreCpu,
+  useBackend,
+} from './oracle-cases.js';
 
-let model: PipelineModel;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  model = fromNerModel(
-    await AutoModelForTokenClassification.fromPretrained(sharedPath('oracle', 'pipeline', 'model'), {
-      logger: { warn: () => {} },
-    }),
-  );
-});
-
+const backends = await oracleBackends();
 const encodings = new Map(oracle.sentences.map((s) => [s.text, toPipelineEncoding(s.encoding)]));
 
-describe('the oracle tiny model through @ner/models', () => {
+afterAll(restoreCpu);
+
+it('the fixture has its 16 sentences and Python outputs for each of the 5 strategies', () => {
+  expect(oracle.sentences).toHaveLength(FIXTURE_COUNTS.sentences);
+  expect(oracle.strategies).toHaveLength(FIXTURE_COUNTS.strategies);
+  for (const s of oracle.sentences)
+    expect(Object.keys(s.model_outputs).sort(), s.id).toEqual([...oracle.strategies].sort());
+});
+
+describe.each(backends)('the oracle tiny model through @ner/models on %s', (backend) => {
+  let model: PipelineModel;
+  beforeAll(async () => {
+    await useBackend(backend);
+    model = fromNerModel(
+      await AutoModelForTokenClassification.fromPretrained(sharedPath('oracle', 'pipeline', 'model'), {
+        logger: { warn: () => {} },
+      }),
+    );
+  });
+  afterAll(() => model.dispose?.());
+
   it('gives Python logits for every oracle sentence (1e-4)', async () => {
+    const compared: string[] = [];
+    let comparedValues = 0;
     for (const s of oracle.sentences) {
       const { data, shape } = await model.predict({
         inputIds: [s.encoding.ids],
@@ -36,12 +57,17 @@ describe('the oracle tiny model through @ner/models', () => {
       });
       expect(shape).toEqual([1, s.encoding.ids.length, 9]);
       const flat = s.model_logits.flat();
+      expect(data.length, s.id).toBe(flat.length);
       let worst = 0;
       flat.forEach((v, i) => {
         worst = Math.max(worst, Math.abs(v - data[i]!));
       });
       expect(worst, s.id).toBeLessThan(1e-4);
+      compared.push(s.id);
+      comparedValues += data.length;
     }
+    expect(compared).toHaveLength(FIXTURE_COUNTS.sentences);
+    expect(comparedValues).toBe(oracle.sentences.reduce((sum, s) => sum + s.encoding.ids.length * 9, 0));
   });
 
   for (const strategy of oracle.strategies as AggregationStrategy[]) {
@@ -51,11 +77,12 @@ describe('the oracle tiny model through @ner/models', () => {
         batchSize: 4,
       });
       const outputs = await ner.run(oracle.sentences.map((s) => s.text));
+      expect(outputs).toHaveLength(FIXTURE_COUNTS.sentences);
+      let entities = 0;
       oracle.sentences.forEach((s, i) => {
-        const expected = s.model_outputs[strategy]!;
-        if (!('value' in expected)) throw new Error('unexpected oracle error');
-        expectEntitiesToMatch(outputs[i]!, expected.value, `${s.id}/${strategy}`);
+        entities += expectEntitiesToMatch(outputs[i]!, modelOutputsOf(s, strategy), `${s.id}/${strategy}`);
       });
+      expect(entities).toBe(oracle.sentences.reduce((sum, s) => sum + modelOutputsOf(s, strategy).length, 0));
     });
   }
 
@@ -69,9 +96,7 @@ describe('the oracle tiny model through @ner/models', () => {
     });
     expect(tf.memory().numTensors).toBe(before);
   });
-});
 
-describe('batch size independence with a real model', () => {
   it('gives the same entities for batchSize 1 and 16 (padding is masked)', async () => {
     const texts = oracle.sentences.map((s) => s.text);
     const run = (batchSize: number) =>
@@ -82,6 +107,7 @@ describe('batch size independence with a real model', () => {
       }).run(texts);
     const one = await run(1);
     const many = await run(16);
+    expect(one).toHaveLength(FIXTURE_COUNTS.sentences);
     one.forEach((entities, i) => {
       expectEntitiesToMatch(many[i]!, entities, `sentence ${i}`);
     });

@@ -1,6 +1,9 @@
 // Typed access to ../shared/oracle/pipeline/cases.json (schema in the oracle README).
+import '@tensorflow/tfjs-backend-cpu';
 import { readFileSync } from 'node:fs';
+import { initBackend, resetBackendChoice } from '@ner/models';
 import { sharedPath } from '@ner/test-support';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import type { GroupedEntity, TokenEntity } from '../src/index.js';
 
@@ -64,12 +67,19 @@ export const oracle: OracleCases = JSON.parse(
   readFileSync(sharedPath('oracle', 'pipeline', 'cases.json'), 'utf8'),
 );
 
-/** Same entities in the same order: every field exact, scores within 1e-5. */
+/**
+ * How many cases cases.json holds (sentences with model logits, stride texts, _sanitize_parameters
+ * calls) and the aggregation strategies each sentence has Python outputs for. Oracle tests check
+ * that they compared exactly these, so a truncated fixture or a skipped case cannot pass unseen.
+ */
+export const FIXTURE_COUNTS = { sentences: 16, strideCases: 2, sanitizeParameters: 13, strategies: 5 };
+
+/** Same entities in the same order: every field exact, scores within 1e-5. Returns how many. */
 export function expectEntitiesToMatch(
   actual: readonly OracleEntity[],
   expected: readonly OracleEntity[],
   where: string,
-) {
+): number {
   const strip = (e: OracleEntity) => ({ ...e, score: 0 });
   expect(actual.map(strip), where).toEqual(expected.map(strip));
   actual.forEach((entity, i) => {
@@ -77,4 +87,50 @@ export function expectEntitiesToMatch(
       1e-5,
     );
   });
+  return actual.length;
+}
+
+/** The entities Python gave for `strategy` (the oracle holds no errors for real sentences). */
+export function modelOutputsOf(sentence: OracleSentence, strategy: string): OracleEntity[] {
+  const expected = sentence.model_outputs[strategy];
+  if (!expected || !('value' in expected))
+    throw new Error(`no oracle entities for ${sentence.id}/${strategy}`);
+  return expected.value;
+}
+
+/** The backends the model-running oracle tests use. */
+export type OracleBackend = 'cpu' | 'wasm' | 'native';
+
+/**
+ * cpu and wasm always; native when @ner/models can load it (its addon is built). Under CI native
+ * stays in the list even when it does not load, so those tests fail instead of disappearing.
+ */
+export async function oracleBackends(): Promise<OracleBackend[]> {
+  try {
+    await useBackend('native');
+    return ['cpu', 'wasm', 'native'];
+  } catch (error) {
+    if (process.env.CI) return ['cpu', 'wasm', 'native'];
+    console.warn(`[@ner/pipeline tests] native backend left out: ${(error as Error).message.split('\n')[0]}`);
+    return ['cpu', 'wasm'];
+  } finally {
+    await restoreCpu();
+  }
+}
+
+/**
+ * Makes `backend` the one `initBackend` (and so `pipeline()`) uses, whatever NER_BACKEND the
+ * test config sets, and checks it took.
+ */
+export async function useBackend(backend: OracleBackend): Promise<void> {
+  resetBackendChoice();
+  const info = await initBackend({ env: { NER_BACKEND: backend }, log: null });
+  if (info.backendName !== backend || tf.getBackend() !== backend)
+    throw new Error(`asked for the ${backend} backend, got ${info.backendName} (tf: ${tf.getBackend()})`);
+}
+
+/** Back to cpu with no remembered backend choice. */
+export async function restoreCpu(): Promise<void> {
+  resetBackendChoice();
+  await tf.setBackend('cpu');
 }

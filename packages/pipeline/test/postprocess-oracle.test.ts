@@ -10,7 +10,7 @@ import {
   wordPieceTraits,
   float32Softmax,
 } from '../src/index.js';
-import { expectEntitiesToMatch, type OracleEncoding, oracle } from './oracle-cases.js';
+import { expectEntitiesToMatch, FIXTURE_COUNTS, type OracleEncoding, oracle } from './oracle-cases.js';
 
 // [UNK] is id 1 in the oracle vocab.
 const tokenizer = wordPieceTraits({ unkTokenId: 1 });
@@ -25,6 +25,38 @@ function windowOf(encoding: OracleEncoding, logits: number[][]): TokenClassifica
     logits,
   };
 }
+
+// The tests below are generated from cases.json; this pins how many cases that is and that every
+// Python output in it is one of the generated comparisons (none is left unread).
+describe('the cases compared are the whole fixture', () => {
+  it('16 sentences, 2 stride texts, 13 _sanitize_parameters calls, 5 strategies', () => {
+    expect(oracle.sentences).toHaveLength(FIXTURE_COUNTS.sentences);
+    expect(oracle.stride_cases).toHaveLength(FIXTURE_COUNTS.strideCases);
+    expect(oracle.sanitize_parameters).toHaveLength(FIXTURE_COUNTS.sanitizeParameters);
+    expect(oracle.strategies).toHaveLength(FIXTURE_COUNTS.strategies);
+  });
+
+  it('every sentence and stride text has an output for each strategy, and crafted logits a known label set', () => {
+    const strategies = [...oracle.strategies].sort();
+    let craftedOutputs = 0;
+    for (const sentence of oracle.sentences) {
+      expect(Object.keys(sentence.model_outputs).sort(), sentence.id).toEqual(strategies);
+      expect(sentence.pre_entities.length, sentence.id).toBeLessThanOrEqual(sentence.encoding.ids.length);
+      for (const [setName, crafted] of Object.entries(sentence.crafted)) {
+        expect(oracle.label_sets[crafted.label_set], `${sentence.id} ${setName}`).toBeDefined();
+        expect(Object.keys(crafted.outputs).sort()).toEqual(Object.keys(oracle.ignore_label_variants).sort());
+        for (const byStrategy of Object.values(crafted.outputs)) {
+          expect(Object.keys(byStrategy).sort()).toEqual(strategies);
+          craftedOutputs += Object.keys(byStrategy).length;
+        }
+      }
+    }
+    for (const strideCase of oracle.stride_cases)
+      expect(Object.keys(strideCase.outputs).sort()).toEqual(strategies);
+    // Each sentence has crafted logits for both label sets, each run with 3 ignoreLabels variants.
+    expect(craftedOutputs).toBe(FIXTURE_COUNTS.sentences * 2 * 3 * FIXTURE_COUNTS.strategies);
+  });
+});
 
 describe('gatherPreEntities matches Python gather_pre_entities', () => {
   for (const sentence of oracle.sentences) {

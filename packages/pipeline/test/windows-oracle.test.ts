@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitIntoWindows } from '../src/index.js';
-import { type OracleEncoding, oracle } from './oracle-cases.js';
+import { FIXTURE_COUNTS, type OracleEncoding, oracle } from './oracle-cases.js';
 
 const asPipelineEncoding = (e: OracleEncoding) => ({
   ids: e.ids,
@@ -13,6 +13,10 @@ const asPipelineEncoding = (e: OracleEncoding) => ({
 });
 
 describe('splitIntoWindows reproduces the windows transformers 4.38 fed to the model', () => {
+  it('the fixture has its 2 stride texts, each cut into more than one window', () => {
+    expect(oracle.stride_cases).toHaveLength(FIXTURE_COUNTS.strideCases);
+    for (const strideCase of oracle.stride_cases) expect(strideCase.chunks.length).toBeGreaterThan(1);
+  });
   oracle.stride_cases.forEach((strideCase, c) => {
     it(`stride case ${c}: max ${strideCase.model_max_length}, stride ${strideCase.stride}`, () => {
       const windows = splitIntoWindows(
