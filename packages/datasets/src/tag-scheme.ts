@@ -8,12 +8,31 @@
 /** Schemes we can tell apart. */
 export type TagScheme = 'IOB1' | 'IOB2' | 'IOBES' | 'BILOU' | 'none';
 
-/** `B-PER` → `['B', 'PER']`; `O` → `['O', '']`; anything else → undefined. */
+/** Entity prefixes of every scheme we know: B(egin), I(nside), E(nd), S(ingle), L(ast), U(nit). */
+const KNOWN_PREFIXES = new Set(['B', 'I', 'E', 'S', 'L', 'U']);
+
+/** Prefixes each scheme allows besides `O` (IOB1/IOB2 only `B-`/`I-`). */
+const SCHEME_PREFIXES: Record<TagScheme, readonly string[]> = {
+  IOB1: ['B', 'I'],
+  IOB2: ['B', 'I'],
+  IOBES: ['B', 'I', 'E', 'S'],
+  BILOU: ['B', 'I', 'L', 'U'],
+  none: ['B', 'I'],
+};
+
+/** `B-PER` → `['B', 'PER']`; `O` → `['O', '']`; anything else (`X-ORG`, `B-`, `PER`) → undefined. */
 export function splitTag(tag: string): [prefix: string, type: string] | undefined {
   if (tag === 'O') return ['O', ''];
   const dash = tag.indexOf('-');
-  if (dash !== 1) return undefined;
-  return [tag.charAt(0), tag.slice(2)];
+  if (dash !== 1 || tag.length < 3) return undefined;
+  const prefix = tag.charAt(0);
+  if (!KNOWN_PREFIXES.has(prefix)) return undefined;
+  return [prefix, tag.slice(2)];
+}
+
+/** The entity prefixes `scheme` allows (besides the tag `O`). */
+export function prefixesOf(scheme: TagScheme): readonly string[] {
+  return SCHEME_PREFIXES[scheme];
 }
 
 /**

@@ -10,7 +10,7 @@ import { Dataset } from '../dataset.js';
 import { DatasetFormatError } from '../errors.js';
 import { ClassLabel, Features, type FeatureType, Sequence, Value } from '../features.js';
 import { checkFileSize, DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
-import { detectTagScheme, iob1ToIob2, splitTag, type TagScheme } from '../tag-scheme.js';
+import { detectTagScheme, iob1ToIob2, prefixesOf, splitTag, type TagScheme } from '../tag-scheme.js';
 import { forEachLine } from './lines.js';
 
 /** Options of the CoNLL reader. */
@@ -155,7 +155,7 @@ export function parseConll(
     if (tagColumns.includes(name)) {
       const scheme = detectTagScheme(values);
       schemes[name] = scheme;
-      if (scheme === 'none') checkTags(values, name, file, startLines);
+      checkTags(values, name, scheme, file, startLines);
       if (scheme === 'IOB1' && (options.tagScheme ?? 'IOB2') === 'IOB2') values = values.map(iob1ToIob2);
     }
     const { ids, label } = encodeColumn(values, name, options.labelNames?.[name], file, startLines);
@@ -165,22 +165,33 @@ export function parseConll(
   return { dataset: new Dataset(columns, new Features(types)), report: { schemes, docstarts, tokens } };
 }
 
-/** A tag column with no B-/I- prefixes at all is fine (`O` only); a malformed tag is not. */
+/**
+ * Every tag of a scheme column is `O` or `P-TYPE` with a prefix the detected scheme allows (`B`/`I` for
+ * IOB1/IOB2, plus `E`/`S` for IOBES or `L`/`U` for BILOU); `X-ORG`, `B-`, `PER` are errors at file:line.
+ */
 function checkTags(
   sentences: readonly string[][],
   column: string,
+  scheme: TagScheme,
   file: string,
   startLines: readonly number[],
 ): void {
+  const prefixes = prefixesOf(scheme);
+  const valid = new Set<string>();
   sentences.forEach((tags, s) => {
     tags.forEach((tag, t) => {
-      if (splitTag(tag) === undefined) {
+      if (valid.has(tag)) return;
+      const prefix = splitTag(tag)?.[0];
+      if (prefix !== 'O' && (prefix === undefined || !prefixes.includes(prefix))) {
+        const expected = prefixes.map((p) => `"${p}-TYPE"`).join('/');
+        const schemeNote = scheme === 'IOBES' || scheme === 'BILOU' ? ` (the column is ${scheme})` : '';
         throw new DatasetFormatError(
           file,
           (startLines[s] as number) + t,
-          `column ${column}: tag ${JSON.stringify(tag)} is neither "O" nor "B-TYPE"/"I-TYPE".`,
+          `column ${column}: tag ${JSON.stringify(tag)} is neither "O" nor ${expected}${schemeNote}.`,
         );
       }
+      valid.add(tag);
     });
   });
 }
