@@ -169,6 +169,16 @@ describe('checkpoint shapes are checked against the header before allocation (is
     expect(tensorsMade).toBe(0);
   });
 
+  it('the same holds for DistilBERT', async () => {
+    const { error, tensorsMade } = await loadError({ vocab_size: 1_000_000 }, true);
+    expect(error).toBeInstanceOf(CheckpointError);
+    expect(error.message).toContain(
+      'size mismatch for distilbert.embeddings.word_embeddings.weight: copying a param with shape ' +
+        'torch.Size([100, 8]) from checkpoint, the shape in current model is torch.Size([1000000, 8]).',
+    );
+    expect(tensorsMade).toBe(0);
+  });
+
   it('every mismatching tensor is listed in module order, still before allocation', async () => {
     const { error, tensorsMade } = await loadError({ vocab_size: 200, max_position_embeddings: 32 });
     expect(error).toBeInstanceOf(CheckpointError);
