@@ -3,6 +3,7 @@ import type { AggregationStrategy } from './aggregation-strategy.js';
 import { PipelineInputShapeError } from './errors.js';
 import { argmax, float32Softmax } from './float32-math.js';
 import { groupEntities } from './group-entities.js';
+import { resolveIgnoreLabels } from './ignore-labels.js';
 import { labelOf } from './id2label.js';
 import { aggregateOverlappingEntities } from './overlapping-entities.js';
 import { gatherPreEntities, type PreEntity, type PreEntityInput } from './pre-entities.js';
@@ -29,8 +30,11 @@ export interface TokenClassificationPostprocessOptions {
   tokenizer: TokenizerTraits;
   /** Default `'none'`, as in Python. */
   aggregationStrategy?: AggregationStrategy;
-  /** Labels (for `none`) or entity groups (otherwise) to drop; default `['O']`. Applied after grouping. */
-  ignoreLabels?: readonly string[];
+  /**
+   * Labels (for `none`) or entity groups (otherwise) to drop; default `['O']`.
+   * Applied after grouping. A single string is one label.
+   */
+  ignoreLabels?: readonly string[] | string;
 }
 
 /**
@@ -78,7 +82,8 @@ export function postprocessTokenClassification(
   options: TokenClassificationPostprocessOptions,
 ): TokenClassificationOutput {
   const strategy = options.aggregationStrategy ?? 'none';
-  const ignoreLabels = options.ignoreLabels ?? ['O'];
+  // Also resolved here: this function is exported and called without the sanitizer.
+  const ignoreLabels = resolveIgnoreLabels(options.ignoreLabels ?? ['O']);
   const all: (TokenEntity | GroupedEntity)[] = [];
   windows.forEach((window, w) => {
     if (window.logits.length !== window.inputIds.length) {

@@ -4,14 +4,18 @@ import {
   parseAggregationStrategy,
 } from './aggregation-strategy.js';
 import { InvalidPipelineOptionError } from './errors.js';
+import { resolveIgnoreLabels } from './ignore-labels.js';
 import type { Offset } from './types.js';
 
 /** Call options of a token-classification pipeline (Python's keyword arguments, camelCased). */
 export interface TokenClassificationCallOptions {
   /** `'none' | 'simple' | 'first' | 'average' | 'max'`, case-insensitive. */
   aggregationStrategy?: AggregationStrategy | string;
-  /** Labels or groups to drop from the output (default `['O']`). */
-  ignoreLabels?: readonly string[];
+  /**
+   * Labels or groups to drop from the output (default `['O']`). A single
+   * string is one label (`'O'` is `['O']`), not Python's substring test.
+   */
+  ignoreLabels?: readonly string[] | string;
   /** Overlap, in tokens, between the windows a long text is cut into. */
   stride?: number;
   /** Offsets to use instead of the tokenizer's (Python's `offset_mapping`). */
@@ -79,7 +83,8 @@ export function sanitizeTokenClassificationParameters(
     }
     result.postprocess.aggregationStrategy = parsed;
   }
-  if (options.ignoreLabels !== undefined) result.postprocess.ignoreLabels = options.ignoreLabels;
+  if (options.ignoreLabels !== undefined)
+    result.postprocess.ignoreLabels = resolveIgnoreLabels(options.ignoreLabels);
 
   if (options.stride !== undefined) {
     const stride = options.stride;

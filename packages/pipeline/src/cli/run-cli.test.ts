@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { splitInputLines } from './read-input.js';
 import { runCli } from './run-cli.js';
 
@@ -18,6 +18,10 @@ async function run(argv: string[], stdin: string) {
 }
 
 describe('ner CLI errors', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
   it('reports a missing model folder', async () => {
     const r = await run(['predict', '--model', '/definitely/not/here'], 'Hello\n');
     expect(r.code).toBe(1);
@@ -26,6 +30,7 @@ describe('ner CLI errors', () => {
   });
   it('reports a model without id2label', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ner-cli-'));
+    dirs.push(dir);
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: 32 }));
     const r = await run(['predict', '--model', dir], 'Hello\n');
     expect(r.code).toBe(1);
