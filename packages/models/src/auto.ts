@@ -34,6 +34,8 @@ export class AutoConfig {
   static async fromPretrained(pathOrId: string, options: AutoConfigOptions = {}): Promise<AnyConfig> {
     const config = await loadConfigFile(await modelFileResolver(pathOrId, options), pathOrId);
     applyConfigOverrides(config, options);
+    // The file was checked as read; the label options may have changed what a model would be built from.
+    config.validate(`config.json of ${pathOrId} with the given options`);
     return config;
   }
 

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AutoModelForTokenClassification, ConfigError } from '../../src/index.js';
+import { AutoConfig, AutoModelForTokenClassification, ConfigError } from '../../src/index.js';
 import { TempFolders, tinyBertConfig, tinyDistilBertConfig, writeCheckpoint } from './hostile-fixtures.js';
 
 const folders = new TempFolders();
@@ -180,5 +180,18 @@ describe('config.json values that were accepted but wrong (issue 14, item 9)', (
   it('the valid tiny checkpoint still loads (control)', async () => {
     const { error } = await loadError({});
     expect(error).toBeNull();
+  });
+});
+
+describe('label options are checked like the file (issue 14, item 9)', () => {
+  it('AutoConfig.fromPretrained refuses an id2label option with a gap', async () => {
+    const dir = writeCheckpoint(folders, tinyBertConfig());
+    const error = await AutoConfig.fromPretrained(dir, { id2label: { 0: 'O', 2: 'B-PER' } }).catch(
+      (caught: unknown) => caught as Error,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(
+      `config.json of ${dir} with the given options: "id2label" must have the ids 0..1, one per label with none missing; missing 1, unexpected 2.`,
+    );
   });
 });
