@@ -9,6 +9,7 @@ import { DatasetDict } from './dataset-dict.js';
 import { DatasetUsageError } from './errors.js';
 import { type FeatureType, Features, inferFeature } from './features.js';
 import { numpyPermutation } from './numpy-permutation.js';
+import { getOwn, setOwn } from './own-property.js';
 import { pythonRepr } from './python-repr.js';
 
 /** One row: column name → value. */
@@ -95,7 +96,7 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
     const map = new Map<string, readonly unknown[]>();
     const types: [string, FeatureType][] = [];
     for (const name of names) {
-      const values = columns[name];
+      const values = getOwn(columns, name) as readonly unknown[] | undefined;
       if (values === undefined)
         throw new DatasetUsageError(`Features name column "${name}", which the data does not have.`);
       const feature = options.features?.get(name) ?? inferFeature(values, `column "${name}"`);
@@ -117,7 +118,12 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
   ): Dataset<T> {
     const names = options.features?.names ?? Object.keys(rows[0] ?? {});
     const columns: Record<string, unknown[]> = {};
-    for (const name of names) columns[name] = rows.map((row) => row[name] ?? null);
+    for (const name of names)
+      setOwn(
+        columns,
+        name,
+        rows.map((row) => getOwn(row, name) ?? null),
+      );
     return Dataset.fromColumns<T>(columns, options);
   }
 
@@ -130,7 +136,7 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
   get(index: number): R {
     const i = this.checkIndex(index);
     const row: Row = {};
-    for (const [name, values] of this.columns) row[name] = values[i];
+    for (const [name, values] of this.columns) setOwn(row, name, values[i]);
     return row as R;
   }
 
@@ -150,7 +156,7 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
     const from = Math.max(0, Math.min(this.numRows, start < 0 ? this.numRows + start : start));
     const to = Math.max(from, Math.min(this.numRows, end < 0 ? this.numRows + end : end));
     const batch: Batch = {};
-    for (const [name, values] of this.columns) batch[name] = values.slice(from, to);
+    for (const [name, values] of this.columns) setOwn(batch, name, values.slice(from, to));
     return batch;
   }
 

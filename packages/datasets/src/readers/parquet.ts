@@ -3,7 +3,7 @@
  * 🤗 Datasets writes: `{"info": {"features": {...}}}`), which is how ClassLabel names travel with the
  * data; without it they are inferred. 64-bit integers come back as numbers (an error if one does not fit).
  */
-import { asyncBufferFromFile, type FileMetaData, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, type FileMetaData, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { Dataset } from '../dataset.js';
 import { DatasetFormatError, FeatureError } from '../errors.js';
 import { Features, type FeatureType, inferFeature } from '../features.js';
@@ -60,9 +60,15 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
   const columnNames = topLevelNames(metadata);
   if (columnNames.length === 0 && Number(metadata.num_rows) > 0)
     throw new DatasetFormatError(path, 0, 'parquet file without columns.');
-  let rows: Record<string, unknown>[];
+  // Rows as arrays in `columnNames` order: hyparquet's object rows assign `row[name]`, which drops a
+  // column named `__proto__` (and makes its value the row's prototype).
+  let rows: unknown[][];
   try {
-    rows = (await parquetReadObjects({ file, metadata, rowFormat: 'object' })) as Record<string, unknown>[];
+    rows = await new Promise<unknown[][]>((resolve, reject) => {
+      parquetRead({ file, metadata, columns: columnNames, rowFormat: 'array', onComplete: resolve }).catch(
+        reject,
+      );
+    });
   } catch (error) {
     throw new DatasetFormatError(path, 0, `cannot decode parquet data: ${(error as Error).message}`);
   }
@@ -80,8 +86,8 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
   const types: [string, FeatureType][] = [];
   for (const name of order) {
     const values = new Array<unknown>(rows.length);
-    for (let i = 0; i < rows.length; i += 1)
-      values[i] = toPlain((rows[i] as Record<string, unknown>)[name], path, name, i);
+    const at = columnNames.indexOf(name);
+    for (let i = 0; i < rows.length; i += 1) values[i] = toPlain((rows[i] as unknown[])[at], path, name, i);
     const feature = features?.get(name);
     if (feature === undefined) {
       types.push([name, inferFeature(values, `${path}: column "${name}"`)]);
