@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveFiles } from '@ner/hub';
 import { startFakeHub } from '@ner/hub/testing';
@@ -12,6 +11,7 @@ import {
   readParquet,
   type Sequence,
 } from '../src/index.js';
+import { tempFolder } from './temp-folder.js';
 
 const NER_NAMES = ['O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC', 'B-MISC', 'I-MISC'];
 
@@ -61,7 +61,7 @@ const TEST = [{ id: '0', tokens: ['Japan', 'wins'], ner_tags: [5, 0] }];
 
 describe('parquet with huggingface metadata', () => {
   it('reads ClassLabel names from the metadata and int64 lists as numbers', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'ner-pq-')), 'train.parquet');
+    const path = join(tempFolder('ner-pq-'), 'train.parquet');
     writeFileSync(path, nerParquet(TRAIN));
     const dataset = await readParquet(path);
     expect(dataset.numRows).toBe(3);
@@ -74,7 +74,7 @@ describe('parquet with huggingface metadata', () => {
   });
 
   it('a label outside the ClassLabel is an error naming the file', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'ner-pq-')), 'bad.parquet');
+    const path = join(tempFolder('ner-pq-'), 'bad.parquet');
     writeFileSync(path, nerParquet([{ id: '0', tokens: ['x'], ner_tags: [9] }]));
     const error = await readParquet(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatasetFormatError);
@@ -82,7 +82,7 @@ describe('parquet with huggingface metadata', () => {
   });
 
   it('a file that is not parquet is an error naming it', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'ner-pq-')), 'junk.parquet');
+    const path = join(tempFolder('ner-pq-'), 'junk.parquet');
     writeFileSync(path, 'not parquet at all');
     await expect(readParquet(path)).rejects.toThrow(/junk\.parquet: not a readable parquet file/);
   });
@@ -113,7 +113,7 @@ describe('a dataset and a model from a local Hub-like server, then from the cach
         },
       },
     ]);
-    const cacheDir = mkdtempSync(join(tmpdir(), 'ner-ds-cache-'));
+    const cacheDir = tempFolder('ner-ds-cache-');
     const options = { cacheDir, endpoint: hub.endpoint, token: false as const, retry: { attempts: 1 } };
     let raw = await loadDataset('org/tiny-ner', options);
     const model = await resolveFiles('org/tiny-model', ['config.json', 'model.safetensors'], options);
@@ -183,7 +183,7 @@ describe('a dataset and a model from a local Hub-like server, then from the cach
     ]);
     try {
       const options = {
-        cacheDir: mkdtempSync(join(tmpdir(), 'ner-ds-')),
+        cacheDir: tempFolder('ner-ds-'),
         endpoint: hub.endpoint,
         token: false as const,
       };
@@ -211,7 +211,7 @@ describe('a dataset and a model from a local Hub-like server, then from the cach
     try {
       await expect(
         loadDataset('org/none', {
-          cacheDir: mkdtempSync(join(tmpdir(), 'ner-ds-')),
+          cacheDir: tempFolder('ner-ds-'),
           endpoint: hub.endpoint,
           token: false,
         }),

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedPath } from '@ner/test-support';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import {
   loadDataset,
   planDataFiles,
 } from '../src/index.js';
+import { tempFolder } from './temp-folder.js';
 
 describe('loadDataset on local files', () => {
   it('a single known-corpus file becomes its split, with the Hub labels', async () => {
@@ -37,7 +37,7 @@ describe('loadDataset on local files', () => {
   });
 
   it('an unknown folder: format by majority, splits by keyword, labels in first-seen order', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'ner-ds-local-'));
+    const folder = tempFolder('ner-ds-local-');
     writeFileSync(join(folder, 'my_train.tsv'), 'text\tlabel\nhi\tb\nho\ta\n');
     writeFileSync(join(folder, 'my_dev.tsv'), 'text\tlabel\nhu\ta\n');
     writeFileSync(join(folder, 'notes.jsonl'), '{"x":1}\n');
@@ -56,11 +56,11 @@ describe('loadDataset on local files', () => {
   });
 
   it('bad input and missing paths are clear errors', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'ner-ds-bad-'));
+    const folder = tempFolder('ner-ds-bad-');
     writeFileSync(join(folder, 'train.jsonl'), '{"a": 1}\n{"a": \n');
     await expect(loadDataset(folder)).rejects.toThrow(DatasetFormatError);
     await expect(loadDataset('./no/such/folder')).rejects.toThrow(DatasetUsageError);
-    const empty = mkdtempSync(join(tmpdir(), 'ner-ds-empty-'));
+    const empty = tempFolder('ner-ds-empty-');
     await expect(loadDataset(empty)).rejects.toThrow(/has no data files/);
   });
 });

@@ -2,7 +2,7 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetFormatError, readCsv } from '../../src/index.js';
-import { tempFolder } from './temp-folder.js';
+import { tempFolder } from '../temp-folder.js';
 
 const folder = tempFolder('ner-ds-hostile-csv-');
 const LIMIT = 64 * 1024;

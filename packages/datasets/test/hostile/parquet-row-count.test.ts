@@ -4,7 +4,7 @@ import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { DatasetFormatError, readParquet } from '../../src/index.js';
-import { tempFolder } from './temp-folder.js';
+import { tempFolder } from '../temp-folder.js';
 
 const folder = tempFolder('ner-ds-hostile-parquet-');
 

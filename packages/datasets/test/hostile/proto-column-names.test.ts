@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { Dataset, parseCsv, parseJsonl, readParquet } from '../../src/index.js';
-import { tempFolder } from './temp-folder.js';
+import { tempFolder } from '../temp-folder.js';
 
 const folder = tempFolder('ner-ds-hostile-proto-');
 
