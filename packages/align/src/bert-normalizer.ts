@@ -1,3 +1,13 @@
+import {
+  combiningClassRank,
+  decomposeCanonical,
+  isChineseChar,
+  isCleanTextRemoved,
+  isNonspacingMark,
+  isRustWhitespace,
+  lowercaseCodePoint,
+} from './unicode-properties.js';
+
 /** Options of the Rust `BertNormalizer` (names as in tokenizer.json, camelCased). */
 export interface BertNormalizerOptions {
   cleanText: boolean;
@@ -19,34 +29,6 @@ export interface NormalizedText {
   originalEnd: Int32Array;
 }
 
-const WHITE_SPACE = /^\p{White_Space}$/u;
-// Rust's `is_control`: categories Cc, Cf, Cn, Co (tab, newline and carriage return excepted).
-const CONTROL = /^[\p{Cc}\p{Cf}\p{Cn}\p{Co}\p{Cs}]$/u;
-const NONSPACING_MARK = /\p{Mn}/gu;
-
-function isBertWhitespace(ch: string): boolean {
-  return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || WHITE_SPACE.test(ch);
-}
-
-function isBertControl(ch: string): boolean {
-  if (ch === '\t' || ch === '\n' || ch === '\r') return false;
-  return CONTROL.test(ch);
-}
-
-/** The CJK ranges of the original BERT code (`_is_chinese_char`). */
-export function isChineseChar(cp: number): boolean {
-  return (
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x20000 && cp <= 0x2a6df) ||
-    (cp >= 0x2a700 && cp <= 0x2b73f) ||
-    (cp >= 0x2b740 && cp <= 0x2b81f) ||
-    (cp >= 0x2b920 && cp <= 0x2ceaf) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0x2f800 && cp <= 0x2fa1f)
-  );
-}
-
 /**
  * Normalizes text exactly as the Rust `BertNormalizer` (clean_text, then
  * handle_chinese_chars, then strip_accents = NFD + drop Mn, then lowercase),
@@ -55,30 +37,44 @@ export function isChineseChar(cp: number): boolean {
 export class BertNormalizer {
   readonly options: BertNormalizerOptions;
   private readonly stripAccents: boolean;
-  /** Per non-ASCII code point: its normalized replacement (may be empty). Cached: corpora repeat characters. */
-  private readonly cache = new Map<number, string>();
+  /** Per code point: what it becomes (see {@link CharMapping}). Cached: corpora repeat characters. */
+  private readonly cache = new Map<number, CharMapping>();
+  /** Bounds the cache on hostile text that walks through every code point. */
+  private static readonly cacheLimit = 65_536;
 
   constructor(options: BertNormalizerOptions) {
     this.options = options;
     this.stripAccents = options.stripAccents ?? options.lowercase;
   }
 
-  /** What one original character becomes (for ASCII and non-ASCII alike). */
-  private mapChar(cp: number, ch: string): string {
+  /** clean_text and handle_chinese_chars of one character: the steps before NFD. */
+  private cleanAndSpace(cp: number, ch: string): string {
+    if (this.options.cleanText) {
+      if (isCleanTextRemoved(cp)) return '';
+      if (isRustWhitespace(cp)) return ' ';
+    }
+    return this.options.handleChineseChars && isChineseChar(cp) ? ` ${ch} ` : ch;
+  }
+
+  /** What one original character becomes on its own (for ASCII and non-ASCII alike). */
+  private mapChar(cp: number, ch: string): CharMapping {
     const cached = this.cache.get(cp);
     if (cached !== undefined) return cached;
-    let out = ch;
-    if (this.options.cleanText) {
-      if (cp === 0 || cp === 0xfffd || isBertControl(ch)) out = '';
-      else if (isBertWhitespace(ch)) out = ' ';
-    }
+    let out = this.cleanAndSpace(cp, ch);
+    let edges = out === '' ? -1 : 0;
     if (out !== '' && out !== ' ') {
-      if (this.options.handleChineseChars && isChineseChar(cp)) out = ` ${out} `;
-      if (this.stripAccents) out = out.normalize('NFD').replace(NONSPACING_MARK, '');
+      if (this.stripAccents) {
+        const decomposed = decomposeCanonical(cp, out);
+        const first = combiningClassRank(decomposed.codePointAt(0)!);
+        const last = combiningClassRank(lastCodePoint(decomposed));
+        edges = (first << 8) | last;
+        out = stripAccents(decomposed);
+      }
       if (this.options.lowercase) out = lowercasePerChar(out);
     }
-    this.cache.set(cp, out);
-    return out;
+    const mapping = { out, edges };
+    if (this.cache.size < BertNormalizer.cacheLimit) this.cache.set(cp, mapping);
+    return mapping;
   }
 
   normalize(text: string): NormalizedText {
@@ -104,12 +100,18 @@ export class BertNormalizer {
     const parts: string[] = [];
     const starts: number[] = [];
     const ends: number[] = [];
+    // Combining class rank that ends the NFD text so far: when the next character starts
+    // with a lower one, NFD reorders across characters and the slow path takes over.
+    let previousLast = 0;
     let i = 0;
     while (i < n) {
-      const cp = text.codePointAt(i) as number;
-      const width = cp > 0xffff ? 2 : 1;
-      const ch = width === 1 ? text[i]! : text.slice(i, i + 2);
-      const out = this.mapChar(cp, ch);
+      const [cp, width, ch] = codePointAt(text, i);
+      const { out, edges } = this.mapChar(cp, ch);
+      if (edges >= 0) {
+        const first = edges >> 8;
+        if (first > 0 && previousLast > first) return this.normalizeReordering(text);
+        previousLast = edges & 0xff;
+      }
       if (out.length > 0) {
         parts.push(out);
         for (let k = 0; k < out.length; k++) {
@@ -125,11 +127,103 @@ export class BertNormalizer {
       originalEnd: Int32Array.from(ends),
     };
   }
+
+  /**
+   * The whole Rust sequence for text where NFD moves combining marks across
+   * characters. Rust's NFD sorts the characters of each run of combining marks by
+   * class but leaves the alignments where they were: a character takes the span of
+   * the slot it lands in (an added one, the span of the slot before it). Then
+   * strip_accents drops nonspacing marks, and lowercase maps each character.
+   */
+  private normalizeReordering(text: string): NormalizedText {
+    const slotStarts: number[] = [];
+    const slotEnds: number[] = [];
+    const items: { cp: number; added: boolean; rank: number }[] = [];
+    for (let i = 0; i < text.length; ) {
+      const [cp, width, ch] = codePointAt(text, i);
+      for (const c of this.cleanAndSpace(cp, ch)) {
+        slotStarts.push(i);
+        slotEnds.push(i + width);
+        let added = false;
+        for (const piece of decomposeCanonical(c.codePointAt(0)!, c)) {
+          const pieceCp = piece.codePointAt(0)!;
+          items.push({ cp: pieceCp, added, rank: combiningClassRank(pieceCp) });
+          added = true;
+        }
+      }
+      i += width;
+    }
+    sortCombiningRuns(items);
+    const parts: string[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let slot = -1;
+    for (const item of items) {
+      if (!item.added) slot++;
+      if (isNonspacingMark(item.cp)) continue;
+      const ch = String.fromCodePoint(item.cp);
+      const out = this.options.lowercase ? lowercaseCodePoint(item.cp, ch) : ch;
+      parts.push(out);
+      for (let k = 0; k < out.length; k++) {
+        starts.push(slot < 0 ? 0 : slotStarts[slot]!);
+        ends.push(slot < 0 ? 0 : slotEnds[slot]!);
+      }
+    }
+    return {
+      normalized: parts.join(''),
+      originalStart: Int32Array.from(starts),
+      originalEnd: Int32Array.from(ends),
+    };
+  }
+}
+
+/**
+ * One original character after the normalizer: `out`, and for NFD's canonical
+ * ordering, `edges`: -1 when clean_text removed it (NFD never sees it), else the
+ * combining class ranks of the first and last character of its NFD (first << 8 | last).
+ */
+interface CharMapping {
+  out: string;
+  edges: number;
+}
+
+/** Code point, UTF-16 width and text of the character at `i`; a lone surrogate reads as U+FFFD, as Rust gets it. */
+function codePointAt(text: string, i: number): [number, number, string] {
+  const cp = text.codePointAt(i)!;
+  if (cp > 0xffff) return [cp, 2, text.slice(i, i + 2)];
+  if (cp >= 0xd800 && cp <= 0xdfff) return [0xfffd, 1, '\ufffd'];
+  return [cp, 1, text[i]!];
+}
+
+function lastCodePoint(s: string): number {
+  const last = s.charCodeAt(s.length - 1);
+  return last >= 0xdc00 && last <= 0xdfff && s.length > 1 ? s.codePointAt(s.length - 2)! : last;
+}
+
+/** Stable sort by rank of each run of items with rank > 0 (runs are short: insertion sort). */
+function sortCombiningRuns(items: { rank: number }[]): void {
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.rank === 0) continue;
+    let j = i;
+    while (j > 0 && items[j - 1]!.rank > item.rank) {
+      items[j] = items[j - 1]!;
+      j--;
+    }
+    items[j] = item;
+  }
+}
+
+/** Drops the nonspacing marks (Rust crate's Mn table) of an NFD string. */
+function stripAccents(s: string): string {
+  let out = '';
+  for (const ch of s) if (!isNonspacingMark(ch.codePointAt(0)!)) out += ch;
+  return out;
 }
 
 /** Rust `char::to_lowercase` on each character (no context-dependent final sigma, unlike `String#toLowerCase`). */
 function lowercasePerChar(s: string): string {
   let out = '';
-  for (const ch of s) out += ch === '\u03a3' ? '\u03c3' : ch.toLowerCase();
+  for (const ch of s) out += lowercaseCodePoint(ch.codePointAt(0)!, ch);
   return out;
 }

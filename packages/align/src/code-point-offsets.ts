@@ -28,8 +28,10 @@ function utf16ToCodePointIndex(text: string): Int32Array {
   for (let i = 0; i < text.length; i++) {
     map[i] = cp;
     const c = text.charCodeAt(i);
-    // The low surrogate of a pair shares its code point index with the high one.
-    if (!(c >= 0xd800 && c <= 0xdbff && i + 1 < text.length)) cp++;
+    const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+    // The low surrogate of a pair shares its code point index with the high one;
+    // a lone surrogate is one code point (U+FFFD to Rust), like `for...of` counts it.
+    if (!(c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff)) cp++;
     else {
       map[i + 1] = cp;
       i++;

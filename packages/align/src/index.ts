@@ -7,7 +7,8 @@ export type { WordPieceTokenizerConfig, EncodeOptions, PaddingStrategy } from '.
 export { Encoding } from './encoding.js';
 export type { BatchEncoding, EncodingFields, Offset } from './encoding.js';
 export { loadTokenizer, saveTokenizer, readVocabTxt, toTokenizerJson } from './load-tokenizer.js';
-export { BertNormalizer, isChineseChar } from './bert-normalizer.js';
+export { BertNormalizer } from './bert-normalizer.js';
+export { isChineseChar } from './unicode-properties.js';
 export type { BertNormalizerOptions, NormalizedText } from './bert-normalizer.js';
 export { bertPreTokenize, isBertPunctuation } from './bert-pre-tokenizer.js';
 export type { PreTokenSpan } from './bert-pre-tokenizer.js';

@@ -1,0 +1,99 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadTokenizer, toCodePointOffsets } from '../src/index.js';
+import { vocabDir } from './corpora.js';
+import { GENERAL_CATEGORIES, PLANES, generatedTexts, mulberry32 } from './unicode-samples.js';
+
+interface RustEncoding {
+  getIds(): number[];
+  getTokens(): string[];
+  getOffsets(): number[][];
+  getWordIds(): (number | null | undefined)[];
+}
+const require = createRequire(import.meta.url);
+const { Tokenizer } = require('tokenizers') as {
+  Tokenizer: {
+    fromFile(path: string): { encodeBatch(t: string[]): Promise<RustEncoding[]>; disableTruncation(): void };
+  };
+};
+
+const RANDOM_TEXTS = 1500;
+
+// NFD sorts runs of combining marks by class across characters (uncased strip_accents):
+// marks of many classes, spacing marks with a class (U+302E, U+1D165), marks Rust's
+// Unicode 9.0 data gives no class (U+0897, U+1DFA), decomposing characters, characters
+// clean_text deletes between marks, CJK and spaces.
+// biome-ignore format: a table
+const REORDER_POOL = [
+  '\u0301', '\u0316', '\u0334', '\u05b0', '\u0f71', '\u0f72', '\u0f74', '\u302e', '\u302f', '\u{1d165}',
+  '\u{1d16d}', '\u0f39', '\u0345', '\u035c', '\u0360', '\u0897', '\u1dfa', '\u0315', '\u0323', '\u093c',
+  'é', 'ǘ', '\u0344', '\u0958', '\u1e69', '\u2126', '\u{1d15e}', '\u1100\u1161', '\uac01',
+  '\u200b', '\u00ad', '\u200e', 'a', 'K', ' ', '北', 'İ',
+];
+
+function reorderTexts(count: number, seed: number): string[] {
+  const random = mulberry32(seed);
+  return Array.from({ length: count }, () => {
+    let text = '';
+    const length = 2 + Math.floor(random() * 10);
+    for (let k = 0; k < length; k++) text += REORDER_POOL[Math.floor(random() * REORDER_POOL.length)]!;
+    return text;
+  });
+}
+const generated = generatedTexts(20261205, RANDOM_TEXTS);
+
+describe('generated text from every plane and general category', () => {
+  it('holds every sample, all 17 planes and all 29 general categories (Cs cannot be in a string)', () => {
+    expect(generated.samples).toBeGreaterThan(3000);
+    expect(generated.texts.length).toBeGreaterThan(RANDOM_TEXTS + generated.samples / 6);
+    expect([...generated.planes].sort((a, b) => a - b)).toEqual(Array.from({ length: PLANES }, (_, i) => i));
+    expect([...generated.categories].sort()).toEqual([...GENERAL_CATEGORIES].sort());
+  });
+});
+
+describe.each(['bert-base-cased', 'bert-base-uncased'] as const)(
+  'generated Unicode text vs Rust tokenizers 0.23.2 (%s)',
+  (vocab) => {
+    it('ids, tokens, word ids and offsets identical on every generated string', async () => {
+      const ours = await loadTokenizer(vocabDir(vocab));
+      const rust = Tokenizer.fromFile(join(vocabDir(vocab), 'tokenizer.json'));
+      rust.disableTruncation();
+      const { texts } = generated;
+      const expected = await rust.encodeBatch(texts);
+      let compared = 0;
+      texts.forEach((text, i) => {
+        const e = ours.encode(text);
+        const r = expected[i]!;
+        const label = `#${i} ${JSON.stringify(text)}`;
+        expect(e.inputIds, label).toEqual(r.getIds());
+        expect(e.tokens(), label).toEqual(r.getTokens());
+        expect(e.wordIds(), label).toEqual(r.getWordIds().map((w) => w ?? null));
+        expect(toCodePointOffsets(text, e.offsets), label).toEqual(r.getOffsets());
+        compared++;
+      });
+      expect(compared).toBe(texts.length);
+      expect(expected.length).toBe(texts.length);
+    });
+
+    it('3000 strings of combining marks that NFD reorders across characters: identical', async () => {
+      const ours = await loadTokenizer(vocabDir(vocab));
+      const rust = Tokenizer.fromFile(join(vocabDir(vocab), 'tokenizer.json'));
+      rust.disableTruncation();
+      const texts = reorderTexts(3000, 14);
+      const expected = await rust.encodeBatch(texts);
+      let compared = 0;
+      texts.forEach((text, i) => {
+        const e = ours.encode(text);
+        const r = expected[i]!;
+        const label = `#${i} ${JSON.stringify(text)}`;
+        expect(e.inputIds, label).toEqual(r.getIds());
+        expect(e.tokens(), label).toEqual(r.getTokens());
+        expect(e.wordIds(), label).toEqual(r.getWordIds().map((w) => w ?? null));
+        expect(toCodePointOffsets(text, e.offsets), label).toEqual(r.getOffsets());
+        compared++;
+      });
+      expect(compared).toBe(3000);
+    });
+  },
+);
