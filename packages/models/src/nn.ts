@@ -27,38 +27,32 @@ export interface ForwardContext {
 export const FLOAT32_MIN = -3.4028234663852886e38;
 
 /**
- * Backends whose `_FusedMatMul` adds the bias wrongly. tfjs-backend-wasm 4.22 (and earlier 4.x):
- * outside its XNNPACK path (any transpose, or a batch), the kernel indexes the bias by the output's
- * flat position clamped to the last element, so rows after the first get `bias[N - 1]`, and it
- * adds the bias once per 48-feature block of the product. See docs/troubleshooting.md.
- */
-const FUSED_BIAS_UNRELIABLE_BACKENDS: ReadonlySet<string> = new Set(['wasm']);
-
-/**
  * `nn.Linear` with the PyTorch `[out, in]` weight layout: `x @ W^T + b` on the last axis. One
- * fused product-and-bias op (`_FusedMatMul`) where the backend gets it right: the native backend
- * adds the bias inside its one-sentence product instead of in a pass of its own. On wasm, a plain
- * product then an add (its fused kernel gives wrong sums with a bias).
+ * fused product-and-bias op (`_FusedMatMul`): the native backend adds the bias inside its
+ * one-sentence product instead of in a pass of its own. On wasm the weight is transposed first
+ * (see `linearOnWasm`).
  */
 export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
   const inFeatures = x.shape[x.shape.length - 1]!;
   const outFeatures = weight.shape[0]!;
-  const flat = x.rank === 2 ? x : tf.reshape(x, [-1, inFeatures]);
-  const y = FUSED_BIAS_UNRELIABLE_BACKENDS.has(tf.getBackend())
-    ? productThenBias(flat as tf.Tensor2D, weight as tf.Tensor2D, bias)
-    : tf.fused.matMul({
-        a: flat as tf.Tensor2D,
-        b: weight as tf.Tensor2D,
-        transposeB: true,
-        ...(bias ? { bias } : {}),
-      });
+  const flat = (x.rank === 2 ? x : tf.reshape(x, [-1, inFeatures])) as tf.Tensor2D;
+  const y =
+    tf.getBackend() === 'wasm'
+      ? linearOnWasm(flat, weight as tf.Tensor2D, bias)
+      : tf.fused.matMul({ a: flat, b: weight as tf.Tensor2D, transposeB: true, ...(bias ? { bias } : {}) });
   return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]);
 }
 
-/** `x @ W^T`, then `+ b` as its own op (the unfused form of `linear`). */
-function productThenBias(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor | null): tf.Tensor {
-  const product = tf.matMul(x, weight, false, true);
-  return bias ? tf.add(product, bias) : product;
+/**
+ * `linear` on tfjs-backend-wasm (4.22 and earlier 4.x). Its `_FusedMatMul` adds the bias wrongly
+ * whenever it leaves XNNPACK's fully-connected path, which any transpose does: the bias is indexed
+ * by the output's flat position clamped to its last element, so rows after the first get
+ * `bias[N - 1]`, and it is added once per 48-feature block (docs/troubleshooting.md). With the
+ * weight transposed to `[in, out]` and a single matrix, the kernel takes the XNNPACK path, which
+ * adds the bias right and runs several times faster than the generic loop even with the transpose.
+ */
+function linearOnWasm(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor | null): tf.Tensor {
+  return tf.fused.matMul({ a: x, b: tf.transpose(weight), ...(bias ? { bias } : {}) });
 }
 
 /**
