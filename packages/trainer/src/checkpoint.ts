@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { entryToFloat32, parseSafetensors, serializeSafetensors } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdamW, AdamWStateDict } from './adamw.js';
 import { CheckpointError } from './errors.js';
 import type { LambdaLR, SchedulerStateDict } from './schedules.js';
+import { writeFileNamed } from './write-failure.js';
 
 export { type OrphanCleanup, removeOrphanTemps, writeFolderAtomic } from './atomic-folder.js';
 
@@ -34,11 +35,11 @@ export async function saveOptimizer(dir: string, optimizer: AdamW): Promise<void
     tensors.set(`exp_avg_sq.${name}`, entry.expAvgSq);
     steps[name] = entry.step;
   }
-  await writeFile(
+  await writeFileNamed(
     join(dir, CHECKPOINT_FILES.optimizer),
     serializeSafetensors(tensors, { format: 'ner-adamw' }),
   );
-  await writeFile(
+  await writeFileNamed(
     join(dir, CHECKPOINT_FILES.optimizerMeta),
     `${JSON.stringify({ param_groups: dict.paramGroups, steps }, null, 2)}\n`,
   );
@@ -82,7 +83,7 @@ export async function loadOptimizer(dir: string, optimizer: AdamW): Promise<void
 
 export async function saveScheduler(dir: string, scheduler: LambdaLR): Promise<void> {
   const s = scheduler.stateDict();
-  await writeFile(
+  await writeFileNamed(
     join(dir, CHECKPOINT_FILES.scheduler),
     `${JSON.stringify({ last_epoch: s.lastEpoch, base_lrs: s.baseLrs, _last_lr: s.lastLr }, null, 2)}\n`,
   );

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type CollateFn, HostTensor, type RowSource, rowAt, rowCount } from '@ner/collate';
 import { writeFileAtomic } from '@ner/models';
@@ -32,7 +32,7 @@ import { TensorBoardCallback } from './tensorboard.js';
 import type { TrainableModel } from './trainable-model.js';
 import { type LogEntry, TrainerState } from './trainer-state.js';
 import { TrainingArguments, type TrainingArgumentsOptions } from './training-arguments.js';
-import { describeCode, failedPath, systemErrorCode } from './write-failure.js';
+import { describeCode, failedPath, systemErrorCode, writeFileNamed } from './write-failure.js';
 
 /** What `computeMetrics` receives (Python `EvalPrediction`): logits padded with -100 across batches. */
 export interface EvalPrediction {
@@ -558,13 +558,13 @@ export class Trainer<Row = unknown> {
         if (!args.saveOnlyModel) {
           if (this.optimizer) await saveOptimizer(tmp, this.optimizer);
           if (this.lrScheduler) await saveScheduler(tmp, this.lrScheduler);
-          await writeFile(
+          await writeFileNamed(
             join(tmp, CHECKPOINT_FILES.rng),
             `${JSON.stringify({ seed: args.seed, scheme: 'dropout seed = f(seed, epoch, step)', global_step: state.globalStep })}\n`,
           );
         }
-        await writeFile(join(tmp, CHECKPOINT_FILES.trainerState), state.toJSONString());
-        await writeFile(
+        await writeFileNamed(join(tmp, CHECKPOINT_FILES.trainerState), state.toJSONString());
+        await writeFileNamed(
           join(tmp, CHECKPOINT_FILES.trainingArgs),
           `${JSON.stringify(args.toJSON(), null, 2)}\n`,
         );
@@ -614,17 +614,17 @@ export class Trainer<Row = unknown> {
    * and the code, and the files already there stay whole.
    */
   async saveModel(dir: string = this.args.outputDir): Promise<void> {
+    // Each step names what it writes, for errors that carry no path of their own.
+    let writing = dir;
     try {
       await this.model.savePretrained(dir);
       await this.processingClass?.savePretrained(dir);
-      await writeFileAtomic(
-        join(dir, CHECKPOINT_FILES.trainingArgs),
-        `${JSON.stringify(this.args.toJSON(), null, 2)}\n`,
-      );
+      writing = join(dir, CHECKPOINT_FILES.trainingArgs);
+      await writeFileAtomic(writing, `${JSON.stringify(this.args.toJSON(), null, 2)}\n`);
     } catch (error) {
       const code = systemErrorCode(error);
       if (code === undefined || error instanceof SaveError) throw error;
-      const path = failedPath(error, dir);
+      const path = failedPath(error, writing);
       throw new SaveError(
         `Cannot save the model to ${dir}: ${describeCode(code)} while writing ${path}. ` +
           'No file was left half-written; files written before the failure were replaced whole.',

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+
 /** What the system error codes of a failed write mean, in words a user can act on. */
 const CODE_MEANINGS: Readonly<Record<string, string>> = {
   ENOSPC: 'disk full',
@@ -36,4 +38,19 @@ export function failedPath(error: unknown, fallback: string): string {
 export function describeCode(code: string): string {
   const meaning = CODE_MEANINGS[code];
   return meaning === undefined ? code : `${meaning} (${code})`;
+}
+
+/**
+ * `writeFile` whose failure names the file: Node's errors from the write
+ * itself (ENOSPC) carry no `path`, only those from opening it do.
+ */
+export async function writeFileNamed(path: string, data: Uint8Array | string): Promise<void> {
+  try {
+    await writeFile(path, data);
+  } catch (error) {
+    if (typeof error === 'object' && error !== null && field(error, 'path') === undefined) {
+      (error as { path?: string }).path = path;
+    }
+    throw error;
+  }
 }
