@@ -5,7 +5,8 @@
 //
 // Plain CommonJS run as its own process (not inside vitest): a thread-safety bug in the addon can
 // abort the process ("double free or corruption"), and that must fail the test, not kill the runner.
-// Prints one JSON line: { threadsBefore, threadsAfter, workers: [{ checked, worst, failures }] }.
+// Prints one JSON line: { panel, threadsBefore, threadsAfter, workers: [{ checked, worst, failures }],
+// afterExit: the same for products on the main thread once the workers have exited }.
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 
 function rng(seed) {
@@ -128,8 +129,11 @@ async function main() {
     ),
   );
   const threadsAfter = addon.getNumThreads();
+  // The workers have exited (their environments torn down, their thread_local buffers freed):
+  // the addon must still work on this thread, with the shared pool and buffers intact.
+  const afterExit = runWorker({ addonPath, seed: 999, iterations: 10 });
   process.stdout.write(
-    `${JSON.stringify({ panel: addon.panelGemmEnabled(), threadsBefore, threadsAfter, workers: results })}\n`,
+    `${JSON.stringify({ panel: addon.panelGemmEnabled(), threadsBefore, threadsAfter, workers: results, afterExit })}\n`,
   );
 }
 

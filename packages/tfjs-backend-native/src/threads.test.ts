@@ -23,6 +23,7 @@ interface StressResult {
   threadsBefore: number;
   threadsAfter: number;
   workers: WorkerResult[];
+  afterExit: WorkerResult;
 }
 
 /** Runs the harness with `workers` threads of `iterations` products each; fails on a crash. */
@@ -45,6 +46,10 @@ function expectAllCorrect(result: StressResult, workers: number, iterations: num
     expect(worker.checked, `worker ${w}`).toBeGreaterThanOrEqual(iterations / 2);
     expect(worker.worst, `worker ${w}`).toBeLessThanOrEqual(1);
   }
+  // Workers exiting (environment teardown, thread_local buffers freed) leaves the addon working.
+  expect(result.afterExit.failures).toEqual([]);
+  expect(result.afterExit.checked).toBeGreaterThan(0);
+  expect(result.afterExit.worst).toBeLessThanOrEqual(1);
 }
 
 describeWithAddon('the addon from 4 worker threads at once', () => {
