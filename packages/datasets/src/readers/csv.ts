@@ -138,7 +138,9 @@ class CsvTable {
       const feature = options.features?.get(name);
       columns.set(
         name,
-        feature === undefined ? inferCsvColumn(values) : convertCsvColumn(values, feature, file, name, lines),
+        feature === undefined
+          ? inferCsvColumn(values, file, name, lines)
+          : convertCsvColumn(values, feature, file, name, lines),
       );
     });
     return buildDataset(columns, lines, file, options.features);
@@ -148,19 +150,37 @@ class CsvTable {
 const INTEGER = /^[-+]?\d+$/;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
-/** pandas-like inference: all integers → numbers (int64), all numeric → numbers (float64), else strings. */
-function inferCsvColumn(values: readonly (string | null)[]): unknown[] {
+/**
+ * pandas-like inference: all integers → numbers (int64), all numeric → numbers (float64), else strings.
+ * An integer column with a value beyond ±(2^53 - 1) is an error (pandas keeps it as an exact int64; a
+ * JavaScript number would round it), naming the way out: `features` with `Value('string')`.
+ */
+function inferCsvColumn(
+  values: readonly (string | null)[],
+  file: string,
+  name: string,
+  lines: readonly number[],
+): unknown[] {
   const present = values.filter((value): value is string => value !== null);
-  if (
-    present.length > 0 &&
-    present.every((value) => INTEGER.test(value) && Number.isSafeInteger(Number(value)))
-  ) {
+  if (present.length > 0 && present.every((value) => INTEGER.test(value))) {
+    values.forEach((value, i) => {
+      if (value !== null) checkSafeInteger(value, file, name, lines[i] ?? 0);
+    });
     return values.map((value) => (value === null ? null : Number(value)));
   }
   if (present.length > 0 && present.every((value) => NUMBER.test(value))) {
     return values.map((value) => (value === null ? null : Number(value)));
   }
   return [...values];
+}
+
+function checkSafeInteger(value: string, file: string, name: string, line: number): void {
+  if (Number.isSafeInteger(Number(value))) return;
+  throw new DatasetFormatError(
+    file,
+    line,
+    `column "${name}": integer ${value} is beyond ±(2^53 - 1) and would be rounded; give this column Value('string') in features to keep it as text.`,
+  );
 }
 
 /** Converts strings to what a given feature holds (ids for ClassLabel names, numbers for numeric Values). */
@@ -179,6 +199,9 @@ function convertCsvColumn(
         if (value === 'True' || value === 'true') return true;
         if (value === 'False' || value === 'false') return false;
       } else if (NUMBER.test(value)) {
+        // A float column rounds as Python's float does; an integer column must hold the value exactly.
+        if (!feature.dtype.startsWith('float') && INTEGER.test(value))
+          checkSafeInteger(value, file, name, lines[i] ?? 0);
         return Number(value);
       }
       throw new DatasetFormatError(

@@ -1,5 +1,6 @@
 /**
- * Checks one JSON Lines line before `JSON.parse`: nesting depth (deep values overflow the stack of
+ * Checks one JSON Lines line (or another JSON text, such as parquet's `huggingface` metadata) before
+ * `JSON.parse`: nesting depth (deep values overflow the stack of
  * every recursive step after parsing, with a `RangeError` that names nothing) and integers that a
  * JavaScript number cannot hold exactly (`JSON.parse` rounds 2^53 + 1 silently; Python keeps it).
  * Both need the source text, so this is a small scanner over brackets, strings and number tokens.
@@ -24,10 +25,25 @@ const LONG_DIGIT_RUN = /\d{16}/;
 
 const isDigit = (code: number) => code >= ZERO && code <= NINE;
 
-/** Throws a {@link DatasetFormatError} naming file and line if `line` nests too deep or has an unsafe integer. */
-export function checkJsonLine(line: string, file: string, lineNumber: number, maxDepth: number): void {
+/** Where a JSON text comes from and what to refuse in it. */
+export interface JsonCheck {
+  readonly file: string;
+  /** 1-based line, or 0 when the text is not a line of the file. */
+  readonly line: number;
+  readonly maxDepth: number;
+  /** `'refuse'` (default): an integer literal beyond ±(2^53 - 1) is an error. */
+  readonly unsafeIntegers?: 'refuse' | 'allow';
+  /** Put before the message, e.g. `"huggingface" metadata: `. */
+  readonly context?: string;
+}
+
+/** Throws a {@link DatasetFormatError} at `check.file`/`check.line` if `line` nests too deep or has an unsafe integer. */
+export function checkJsonLine(line: string, check: JsonCheck): void {
+  const checkIntegers = check.unsafeIntegers !== 'allow';
+  const { file, line: lineNumber, maxDepth } = check;
+  const context = check.context ?? '';
   // Most lines have neither a long digit run nor many brackets: skip the character scan for them.
-  if (!LONG_DIGIT_RUN.test(line) && bracketsAtMost(line, maxDepth)) return;
+  if (!(checkIntegers && LONG_DIGIT_RUN.test(line)) && bracketsAtMost(line, maxDepth)) return;
   let depth = 0;
   // The key of the top-level field being read, as its raw JSON string (decoded only for a message).
   let lastTopString = '';
@@ -48,14 +64,14 @@ export function checkJsonLine(line: string, file: string, lineNumber: number, ma
         throw new DatasetFormatError(
           file,
           lineNumber,
-          `${fieldLabel(topKey)}JSON nested deeper than ${maxDepth} levels (option maxJsonDepth).`,
+          `${context}${fieldLabel(topKey)}JSON nested deeper than ${maxDepth} levels (option maxJsonDepth).`,
         );
       }
     } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
       depth -= 1;
     } else if (code === COLON && depth === 1) {
       topKey = lastTopString;
-    } else if (code === MINUS || isDigit(code)) {
+    } else if (checkIntegers && (code === MINUS || isDigit(code))) {
       i = checkNumber(line, i, file, lineNumber, topKey);
       continue;
     }

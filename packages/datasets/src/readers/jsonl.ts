@@ -39,7 +39,7 @@ export function parseJsonl(text: string, file: string, options: JsonlOptions = {
   let rows = 0;
   forEachLine(text, file, options, (line, lineNumber) => {
     if (line.trim() === '') return;
-    checkJsonLine(line, file, lineNumber, maxDepth);
+    checkJsonLine(line, { file, line: lineNumber, maxDepth });
     let value: unknown;
     try {
       value = JSON.parse(line);

@@ -7,7 +7,8 @@ import { asyncBufferFromFile, type FileMetaData, parquetMetadataAsync, parquetRe
 import { Dataset } from '../dataset.js';
 import { DatasetFormatError, FeatureError } from '../errors.js';
 import { Features, type FeatureType, inferFeature } from '../features.js';
-import { checkFileSize, type ReadLimits } from '../limits.js';
+import { checkFileSize, DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
+import { checkJsonLine } from './json-line-check.js';
 
 /** Options of the parquet reader. */
 export interface ParquetOptions extends ReadLimits {
@@ -19,7 +20,11 @@ export interface ParquetOptions extends ReadLimits {
 const MAX_METADATA_CHARS = 16 * 1024 * 1024;
 
 /** The Features stored in a parquet file's `huggingface` metadata, or undefined. */
-export function featuresFromParquetMetadata(metadata: FileMetaData, file: string): Features | undefined {
+export function featuresFromParquetMetadata(
+  metadata: FileMetaData,
+  file: string,
+  limits: ReadLimits = {},
+): Features | undefined {
   const entry = metadata.key_value_metadata?.find((item) => item.key === 'huggingface');
   if (entry?.value === undefined) return undefined;
   if (entry.value.length > MAX_METADATA_CHARS) {
@@ -29,6 +34,14 @@ export function featuresFromParquetMetadata(metadata: FileMetaData, file: string
       `"huggingface" metadata is ${entry.value.length} characters; the limit is ${MAX_METADATA_CHARS}.`,
     );
   }
+  // Features.fromJSON recurses per level: bound the nesting before a deep value overflows the stack.
+  checkJsonLine(entry.value, {
+    file,
+    line: 0,
+    maxDepth: limits.maxJsonDepth ?? DEFAULT_LIMITS.maxJsonDepth,
+    unsafeIntegers: 'allow',
+    context: '"huggingface" metadata: ',
+  });
   let parsed: { info?: { features?: unknown } };
   try {
     parsed = JSON.parse(entry.value) as { info?: { features?: unknown } };
@@ -55,7 +68,7 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     throw new DatasetFormatError(path, 0, `not a readable parquet file: ${(error as Error).message}`);
   }
   const expectedRows = checkRowCounts(metadata, path);
-  const features = options.features ?? featuresFromParquetMetadata(metadata, path);
+  const features = options.features ?? featuresFromParquetMetadata(metadata, path, options);
   // Only the top-level schema elements are columns; nested ones belong to their list/struct.
   const columnNames = topLevelNames(metadata);
   if (columnNames.length === 0 && Number(metadata.num_rows) > 0)
