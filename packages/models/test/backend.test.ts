@@ -79,8 +79,9 @@ function fusedIssueExample(transposeB: boolean): number[] {
 }
 
 describe('upstream: tfjs-backend-wasm 4.22 _FusedMatMul adds the wrong bias (docs/troubleshooting.md)', () => {
-  // These pin the upstream bug. When one fails after a tfjs upgrade, the kernel was fixed: check
-  // the cases below, then linear() in src/nn.ts may use the fused op on wasm again.
+  // These pin the upstream bug. When one fails after a tfjs upgrade, the kernel changed: check the
+  // cases below and the troubleshooting page, then linearOnWasm() in src/nn.ts (which relies on the
+  // untransposed XNNPACK path being right) may be dropped if transposeB is right and as fast.
   it('cpu: [[1,2,3],[4,5,6]] times the picker, plus [10, 100], is [[11, 102], [14, 105]]', async () => {
     await useBackend('cpu');
     expect(fusedIssueExample(true)).toEqual([11, 102, 14, 105]);
