@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeHub } from '@ner/hub/testing';
@@ -20,8 +20,8 @@ describe('loadTokenizer from a Hub id (through @ner/hub, local fake Hub)', () =>
         },
       },
     ]);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'ner-align-hub-'));
     try {
-      const cacheDir = mkdtempSync(join(tmpdir(), 'ner-align-hub-'));
       const fromHub = await loadTokenizer('org/tiny-bert', {
         endpoint: hub.endpoint,
         cacheDir,
@@ -33,6 +33,7 @@ describe('loadTokenizer from a Hub id (through @ner/hub, local fake Hub)', () =>
       expect(fromHub.modelMaxLength).toBe(512);
     } finally {
       await hub.close();
+      rmSync(cacheDir, { recursive: true, force: true });
     }
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   fromCodePointOffsets,
   loadTokenizer,
@@ -35,8 +35,15 @@ const TEXTS = [
   'soft\u00adhyphen \u200e ok',
 ];
 
+const tempDirs: string[] = [];
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'ner-align-'));
+  const dir = mkdtempSync(join(tmpdir(), 'ner-align-'));
+  tempDirs.push(dir);
+  return dir;
 }
 
 describe('loadTokenizer', () => {
