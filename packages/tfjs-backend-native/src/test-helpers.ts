@@ -22,6 +22,19 @@ export function addonMissingMessage(): string {
 }
 
 /**
+ * Selects the `native` backend for a file's tests (a file-level `beforeAll`). Without the addon:
+ * does nothing locally (the tests skip), and under CI throws the load error, so the failure
+ * says why instead of "Backend name 'native' not found".
+ */
+export async function useNativeBackend(): Promise<void> {
+  if (!HAS_ADDON) {
+    if (UNDER_CI) throw new Error(addonMissingMessage());
+    return;
+  }
+  await tf.setBackend('native');
+}
+
+/**
  * `describe` for tests that need the addon: runs them when it loaded; without it, skips them
  * (with the warning above) outside CI, and replaces them by one failing test under CI.
  */

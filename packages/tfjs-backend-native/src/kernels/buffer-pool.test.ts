@@ -4,14 +4,14 @@
 import '../index.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithAddon, randomArray, rng } from '../test-helpers.js';
+import { describeWithAddon, randomArray, rng, useNativeBackend } from '../test-helpers.js';
 import { POOL_MIN_FLOATS, poolStats } from './buffer-pool.js';
 
 const d = describeWithAddon;
 const SIZE = 2 * POOL_MIN_FLOATS; // pooled: at least the pool's minimum
 
 beforeAll(async () => {
-  await tf.setBackend('native');
+  await useNativeBackend();
 });
 afterAll(async () => {
   await tf.setBackend('cpu');

@@ -6,13 +6,13 @@
 import '../index.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithAddon, randomArray, rng, worstMismatch } from '../test-helpers.js';
+import { describeWithAddon, randomArray, rng, worstMismatch, useNativeBackend } from '../test-helpers.js';
 import { GELU_ERF_GRAD_KERNEL, GELU_ERF_KERNEL, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from './fused.js';
 
 const d = describeWithAddon;
 
 beforeAll(async () => {
-  await tf.setBackend('native');
+  await useNativeBackend();
 });
 afterAll(async () => {
   await tf.setBackend('cpu');

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addon } from '../addon.js';
 import { ADAMW_KERNEL_NAME } from '../index.js';
-import { HAS_ADDON, describeWithAddon, randomArray, rng } from '../test-helpers.js';
+import { HAS_ADDON, describeWithAddon, randomArray, rng, useNativeBackend } from '../test-helpers.js';
 
 const PANELS = HAS_ADDON && addon!.panelGemmEnabled();
 // Without the addon: skipped locally, failing under CI (describeWithAddon); with it but no
@@ -13,7 +13,7 @@ const d = HAS_ADDON ? describe.skipIf(!PANELS) : describeWithAddon;
 if (HAS_ADDON && !PANELS) console.warn('[packed-weights tests] skipped: this CPU has no AVX-512F');
 
 beforeAll(async () => {
-  await tf.setBackend('native');
+  await useNativeBackend();
 });
 afterAll(async () => {
   await tf.setBackend('cpu');
