@@ -5,13 +5,12 @@
  * `List(ClassLabel(...))`, with the given label order or the order of first appearance. Entity and chunk
  * columns are checked for their tag scheme and IOB1 is converted to IOB2 unless told otherwise.
  */
-import { readFile } from 'node:fs/promises';
 import { Dataset } from '../dataset.js';
 import { DatasetFormatError } from '../errors.js';
 import { ClassLabel, Features, type FeatureType, Sequence, Value } from '../features.js';
 import { checkFileSize, DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
 import { detectTagScheme, iob1ToIob2, prefixesOf, splitTag, type TagScheme } from '../tag-scheme.js';
-import { forEachLine } from './lines.js';
+import { forEachLine, forEachLineOfFile, type LineHandler } from './lines.js';
 
 /** Options of the CoNLL reader. */
 export interface ConllOptions extends ReadLimits {
@@ -58,7 +57,9 @@ export async function readConllWithReport(
   options: ConllOptions = {},
 ): Promise<{ dataset: Dataset; report: ConllReport }> {
   await checkFileSize(path, options);
-  return parseConll(await readFile(path, 'utf8'), path, options);
+  const parser = conllParser(path, options);
+  await forEachLineOfFile(path, options, parser.onLine);
+  return parser.finish();
 }
 
 /** Parses CoNLL text; `file` names it in errors. */
@@ -67,6 +68,16 @@ export function parseConll(
   file: string,
   options: ConllOptions = {},
 ): { dataset: Dataset; report: ConllReport } {
+  const parser = conllParser(file, options);
+  forEachLine(text, file, options, parser.onLine);
+  return parser.finish();
+}
+
+/** A line handler that gathers sentences, and `finish` that turns them into the dataset. */
+function conllParser(
+  file: string,
+  options: ConllOptions,
+): { onLine: LineHandler; finish: () => { dataset: Dataset; report: ConllReport } } {
   const maxTokens = options.maxTokensPerSentence ?? DEFAULT_LIMITS.maxTokensPerSentence;
   const splitter = options.separator === ' ' ? ' ' : options.separator === '\t' ? '\t' : /[ \t]+/;
   let columnNames = options.columns;
@@ -86,7 +97,7 @@ export function parseConll(
     current = (columnNames ?? []).map(() => []);
   };
 
-  forEachLine(text, file, options, (line, lineNumber) => {
+  const onLine: LineHandler = (line, lineNumber) => {
     if (line.trim() === '') {
       endSentence();
       return;
@@ -128,41 +139,45 @@ export function parseConll(
     }
     for (let c = 0; c < fields.length; c += 1) (current[c] as string[]).push(fields[c] as string);
     tokens += 1;
-  });
-  endSentence();
+  };
 
-  const names = columnNames ?? options.columns ?? (DEFAULT_COLUMNS[4] as readonly string[]);
-  if (sentences.length === 0) sentences = names.map(() => []);
-  const tagColumns =
-    options.tagColumns ?? names.filter((name) => name === 'ner_tags' || name === 'chunk_tags');
-  const schemes: Record<string, TagScheme> = {};
-  const columns = new Map<string, readonly unknown[]>();
-  const types: [string, FeatureType][] = [];
-  if (options.addId ?? true) {
-    columns.set(
-      'id',
-      startLines.map((_, i) => String(i)),
-    );
-    types.push(['id', new Value('string')]);
-  }
-  names.forEach((name, c) => {
-    let values = sentences[c] as string[][];
-    if (c === 0) {
-      columns.set(name, values);
-      types.push([name, new Sequence(new Value('string'))]);
-      return;
+  const finish = (): { dataset: Dataset; report: ConllReport } => {
+    endSentence();
+
+    const names = columnNames ?? options.columns ?? (DEFAULT_COLUMNS[4] as readonly string[]);
+    if (sentences.length === 0) sentences = names.map(() => []);
+    const tagColumns =
+      options.tagColumns ?? names.filter((name) => name === 'ner_tags' || name === 'chunk_tags');
+    const schemes: Record<string, TagScheme> = {};
+    const columns = new Map<string, readonly unknown[]>();
+    const types: [string, FeatureType][] = [];
+    if (options.addId ?? true) {
+      columns.set(
+        'id',
+        startLines.map((_, i) => String(i)),
+      );
+      types.push(['id', new Value('string')]);
     }
-    if (tagColumns.includes(name)) {
-      const scheme = detectTagScheme(values);
-      schemes[name] = scheme;
-      checkTags(values, name, scheme, file, startLines);
-      if (scheme === 'IOB1' && (options.tagScheme ?? 'IOB2') === 'IOB2') values = values.map(iob1ToIob2);
-    }
-    const { ids, label } = encodeColumn(values, name, options.labelNames?.[name], file, startLines);
-    columns.set(name, ids);
-    types.push([name, new Sequence(label)]);
-  });
-  return { dataset: new Dataset(columns, new Features(types)), report: { schemes, docstarts, tokens } };
+    names.forEach((name, c) => {
+      let values = sentences[c] as string[][];
+      if (c === 0) {
+        columns.set(name, values);
+        types.push([name, new Sequence(new Value('string'))]);
+        return;
+      }
+      if (tagColumns.includes(name)) {
+        const scheme = detectTagScheme(values);
+        schemes[name] = scheme;
+        checkTags(values, name, scheme, file, startLines);
+        if (scheme === 'IOB1' && (options.tagScheme ?? 'IOB2') === 'IOB2') values = values.map(iob1ToIob2);
+      }
+      const { ids, label } = encodeColumn(values, name, options.labelNames?.[name], file, startLines);
+      columns.set(name, ids);
+      types.push([name, new Sequence(label)]);
+    });
+    return { dataset: new Dataset(columns, new Features(types)), report: { schemes, docstarts, tokens } };
+  };
+  return { onLine, finish };
 }
 
 /**

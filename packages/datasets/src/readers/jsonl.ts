@@ -3,7 +3,6 @@
  * (missing keys are null). Features are inferred unless given; a `ClassLabel` column accepts names (encoded
  * with `str2int`) or ids, and anything else is an error naming the file and line.
  */
-import { readFile } from 'node:fs/promises';
 import { Dataset } from '../dataset.js';
 import { DatasetFormatError, FeatureError } from '../errors.js';
 import {
@@ -16,7 +15,7 @@ import {
 } from '../features.js';
 import { checkFileSize, DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
 import { checkJsonLine } from './json-line-check.js';
-import { forEachLine } from './lines.js';
+import { forEachLine, forEachLineOfFile } from './lines.js';
 
 /** Options of the JSON Lines reader. */
 export interface JsonlOptions extends ReadLimits {
@@ -24,22 +23,40 @@ export interface JsonlOptions extends ReadLimits {
   readonly features?: Features;
 }
 
-/** Reads a JSON Lines file into a Dataset. */
+/** Reads a JSON Lines file into a Dataset (streamed: the file's text is never held whole). */
 export async function readJsonl(path: string, options: JsonlOptions = {}): Promise<Dataset> {
   await checkFileSize(path, options);
-  return parseJsonl(await readFile(path, 'utf8'), path, options);
+  const collector = new JsonlCollector(path, options);
+  await forEachLineOfFile(path, options, (line, lineNumber) => collector.add(line, lineNumber));
+  return collector.toDataset();
 }
 
 /** Parses JSON Lines text; `file` names it in errors. */
 export function parseJsonl(text: string, file: string, options: JsonlOptions = {}): Dataset {
-  const columns = new Map<string, unknown[]>();
-  const lines: number[] = [];
-  for (const name of options.features?.names ?? []) columns.set(name, []);
-  const maxDepth = options.maxJsonDepth ?? DEFAULT_LIMITS.maxJsonDepth;
-  let rows = 0;
-  forEachLine(text, file, options, (line, lineNumber) => {
+  const collector = new JsonlCollector(file, options);
+  forEachLine(text, file, options, (line, lineNumber) => collector.add(line, lineNumber));
+  return collector.toDataset();
+}
+
+/** Collects one object per line into columns (keys in first-seen order, missing keys null). */
+class JsonlCollector {
+  private readonly columns = new Map<string, unknown[]>();
+  private readonly lines: number[] = [];
+  private readonly maxDepth: number;
+  private rows = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: JsonlOptions,
+  ) {
+    for (const name of options.features?.names ?? []) this.columns.set(name, []);
+    this.maxDepth = options.maxJsonDepth ?? DEFAULT_LIMITS.maxJsonDepth;
+  }
+
+  add(line: string, lineNumber: number): void {
+    const { file, columns } = this;
     if (line.trim() === '') return;
-    checkJsonLine(line, { file, line: lineNumber, maxDepth });
+    checkJsonLine(line, { file, line: lineNumber, maxDepth: this.maxDepth });
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -56,16 +73,19 @@ export function parseJsonl(text: string, file: string, options: JsonlOptions = {
     for (const [key, item] of Object.entries(value)) {
       let column = columns.get(key);
       if (column === undefined) {
-        column = new Array<unknown>(rows).fill(null);
+        column = new Array<unknown>(this.rows).fill(null);
         columns.set(key, column);
       }
       column.push(item);
     }
-    rows += 1;
-    lines.push(lineNumber);
-    for (const column of columns.values()) if (column.length < rows) column.push(null);
-  });
-  return buildDataset(columns, lines, file, options.features);
+    this.rows += 1;
+    this.lines.push(lineNumber);
+    for (const column of columns.values()) if (column.length < this.rows) column.push(null);
+  }
+
+  toDataset(): Dataset {
+    return buildDataset(this.columns, this.lines, this.file, this.options.features);
+  }
 }
 
 /** Encodes ClassLabel columns, checks values against features, infers the rest. Shared by JSONL and CSV. */
