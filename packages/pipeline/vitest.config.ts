@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
-    // Tests run on the pure-JS CPU backend (the one they import), whatever else is installed.
+    // Tests default to the pure-JS CPU backend; the model oracle tests pick cpu, wasm and native themselves
+    // (test/oracle-cases.ts), so every backend runs the same checks.
     env: { NER_BACKEND: 'cpu' },
   },
 });

@@ -90,5 +90,7 @@ export {
 } from './safetensors.js';
 export type { SafetensorsDtype } from './safetensors-dtype.js';
 export type { ModuleType } from './parameter-registry.js';
-export { writeFileAtomic } from './save-pretrained.js';
+export { SaveError, writeFileAtomic } from './save-pretrained.js';
+export { CONFIG_LIMITS } from './config-limits.js';
+export { MAX_JSON_FILE_BYTES } from './bounded-json-file.js';
 export { SeededRandom } from './seeded-random.js';

@@ -8,6 +8,18 @@ import { CONFIG_LIMITS, checkIntegerRange } from './config-limits.js';
 import { ConfigError } from './errors.js';
 import { PyFloat, PyIntKeyDict, pythonJsonDumps } from './python-json.js';
 
+/**
+ * Config checks run at several points of one load (file, encoder, Auto class), each naming its
+ * source; like transformers' `logger.warning_once`, a problem is printed once per process, by the
+ * first check (the one that read the file).
+ */
+const warnedProblems = new Set<string>();
+function warnOnce(problem: string, message: string): void {
+  if (warnedProblems.has(problem)) return;
+  warnedProblems.add(problem);
+  console.warn(message);
+}
+
 /** How a model-specific field is typed in config.json. */
 export type FieldKind = 'int' | 'float' | 'string' | 'bool' | 'float-or-null';
 
@@ -265,7 +277,7 @@ export abstract class PretrainedConfig {
   /**
    * Checks the fields every config shares: `id2label` keyed exactly
    * `0..n-1` (a gap would only fail when a model predicts the missing class),
-   * `label2id` its inverse, `problem_type` known, and `pad_token_id` a row of
+   * `label2id` its inverse (only a warning: Python loads such files), `problem_type` known, and `pad_token_id` a row of
    * the `vocabSize`-row embedding table. Subclasses call it from `validate`.
    * @throws ConfigError naming `source` and the field.
    */
@@ -283,22 +295,11 @@ export abstract class PretrainedConfig {
           `missing ${missing.join(', ')}, unexpected ${stray.join(', ')}.`,
       );
     }
-    for (const [label, id] of Object.entries(this.label2id)) {
-      if (typeof id !== 'number' || this.id2label[id] !== label) {
-        throw new ConfigError(
-          `${source}: "label2id" maps ${JSON.stringify(label)} to ${JSON.stringify(id)}, but "id2label" ` +
-            `${typeof id === 'number' && id in this.id2label ? `names id ${id} ${JSON.stringify(this.id2label[id])}` : `has no id ${JSON.stringify(id)}`}; ` +
-            'label2id must be the inverse of id2label.',
-        );
-      }
-    }
-    for (const [id, label] of Object.entries(this.id2label)) {
-      if (!Object.hasOwn(this.label2id, label)) {
-        throw new ConfigError(
-          `${source}: "label2id" has no entry for ${JSON.stringify(label)} (id2label[${id}]); ` +
-            'label2id must be the inverse of id2label.',
-        );
-      }
+    const label2idProblem = this.label2idMismatch();
+    if (label2idProblem !== null) {
+      // Python loads such configs (some published checkpoints have a stale label2id) and only
+      // id2label decides what a prediction is called, so this warns instead of refusing.
+      warnOnce(label2idProblem, `${source}: ${label2idProblem}; predictions use id2label.`);
     }
     if (this.problemType !== null && !PROBLEM_TYPES.includes(this.problemType)) {
       throw new ConfigError(
@@ -315,6 +316,25 @@ export abstract class PretrainedConfig {
         );
       }
     }
+  }
+
+  /** Why `label2id` is not the inverse of `id2label`, or null when it is. */
+  private label2idMismatch(): string | null {
+    for (const [label, id] of Object.entries(this.label2id)) {
+      if (typeof id !== 'number' || this.id2label[id] !== label) {
+        const found =
+          typeof id === 'number' && id in this.id2label
+            ? `names id ${id} ${JSON.stringify(this.id2label[id])}`
+            : `has no id ${JSON.stringify(id)}`;
+        return `"label2id" maps ${JSON.stringify(label)} to ${JSON.stringify(id)}, but "id2label" ${found}`;
+      }
+    }
+    for (const [id, label] of Object.entries(this.id2label)) {
+      if (!Object.hasOwn(this.label2id, label)) {
+        return `"label2id" has no entry for ${JSON.stringify(label)} (id2label[${id}])`;
+      }
+    }
+    return null;
   }
 
   private isDefaultLabels(): boolean {

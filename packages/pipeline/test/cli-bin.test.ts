@@ -1,11 +1,11 @@
 // Spawns the built `ner` bin (dist/cli.js) on the oracle's tiny model.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sharedPath } from '@ner/test-support';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectEntitiesToMatch, oracle } from './oracle-cases.js';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,6 +21,11 @@ function newestSource(dir: string): number {
   }
   return newest;
 }
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function ner(args: string[], input: string, env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [bin, ...args], {
@@ -87,6 +92,7 @@ describe('ner predict (spawned bin)', () => {
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/^ner: Model folder not found: .*nope/);
     const dir = mkdtempSync(join(tmpdir(), 'ner-bin-'));
+    made.push(dir);
     const config = JSON.parse(readFileSync(join(model, 'config.json'), 'utf8'));
     delete config.id2label;
     delete config.label2id;

@@ -1,14 +1,20 @@
 // Loading by Hub id: a huggingface_hub cache laid out by hand (offline), so no network is needed.
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedPath } from '@ner/test-support';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { pipeline } from '../src/index.js';
 import { expectEntitiesToMatch, oracle } from './oracle-cases.js';
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function fakeCache(): string {
   const cacheDir = mkdtempSync(join(tmpdir(), 'ner-hub-cache-'));
+  made.push(cacheDir);
   const repo = join(cacheDir, 'models--ner-test--tiny-bert-ner');
   const commit = 'a'.repeat(40);
   const snapshot = join(repo, 'snapshots', commit);

@@ -2,7 +2,7 @@
 // naming the file and field.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AutoConfig, AutoModelForTokenClassification, ConfigError } from '../../src/index.js';
 import { TempFolders, tinyBertConfig, tinyDistilBertConfig, writeCheckpoint } from './hostile-fixtures.js';
 
@@ -27,6 +27,22 @@ async function loadError(
     (caught: unknown) => caught,
   );
   return { error: error as Error, file: join(dir, 'config.json') };
+}
+
+async function loadWithWarnings(
+  patch: Record<string, unknown>,
+): Promise<{ warnings: string[]; file: string; config: { id2label: Record<number, string> } }> {
+  const dir = writeCheckpoint(folders, tinyBertConfig(), patch);
+  const spy = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  try {
+    const model = await AutoModelForTokenClassification.fromPretrained(dir, { logger: { warn: () => {} } });
+    const config = { id2label: { ...model.config.id2label } };
+    model.dispose();
+    const warnings = spy.mock.calls.map((call) => String(call[0]));
+    return { warnings, file: join(dir, 'config.json'), config };
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 describe('config.json values that were accepted but wrong (issue 14, item 9)', () => {
@@ -127,20 +143,19 @@ describe('config.json values that were accepted but wrong (issue 14, item 9)', (
     );
   });
 
-  it('label2id that disagrees with id2label is refused', async () => {
-    const { error, file } = await loadError({ label2id: { O: 0, 'B-PER': 2, 'I-PER': 1 } });
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toBe(
-      `${file}: "label2id" maps "B-PER" to 2, but "id2label" names id 2 "I-PER"; label2id must be the inverse of id2label.`,
-    );
+  it('label2id that disagrees with id2label loads with a warning naming the file (Python loads it too)', async () => {
+    const { warnings, file, config } = await loadWithWarnings({ label2id: { O: 0, 'B-PER': 2, 'I-PER': 1 } });
+    expect(config.id2label).toEqual({ 0: 'O', 1: 'B-PER', 2: 'I-PER' });
+    expect(warnings).toEqual([
+      `${file}: "label2id" maps "B-PER" to 2, but "id2label" names id 2 "I-PER"; predictions use id2label.`,
+    ]);
   });
 
-  it('label2id missing a label of id2label is refused', async () => {
-    const { error, file } = await loadError({ label2id: { O: 0, 'B-PER': 1 } });
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toBe(
-      `${file}: "label2id" has no entry for "I-PER" (id2label[2]); label2id must be the inverse of id2label.`,
-    );
+  it('label2id missing a label of id2label loads with a warning naming the file', async () => {
+    const { warnings, file } = await loadWithWarnings({ label2id: { O: 0, 'B-PER': 1 } });
+    expect(warnings).toEqual([
+      `${file}: "label2id" has no entry for "I-PER" (id2label[2]); predictions use id2label.`,
+    ]);
   });
 
   it('num_labels that contradicts id2label is refused', async () => {
