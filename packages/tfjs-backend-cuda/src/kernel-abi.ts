@@ -1,0 +1,221 @@
+/**
+ * The kernels the `.cu` sources (`src/cu/`) define, `extern "C" __global__`, and their
+ * parameters in order. Three parties hold to this table: the CUDA sources (a test parses their
+ * signatures and compares), the fake device (a JS version of every entry), and the TypeScript
+ * kernels that launch them (arguments checked against it). Add entries at the end; never change
+ * an existing one without changing all three.
+ *
+ * Conventions:
+ * - float32 data is `float*`; int32 and bool data are both `int*` on the device (a bool is 0/1
+ *   in an int32; the backend converts to tfjs' Uint8Array at upload/download).
+ * - `n` is an element count below 2^31 (the backend checks before launching).
+ * - `dims` is `struct NerDims { int rank; int a[6]; int b[6]; int c[6]; int d[6]; }`, passed by
+ *   value; each kernel says what a..d mean. Shapes are row-major; a stride of 0 broadcasts.
+ * - Grids are 1-D over the output unless said otherwise; every kernel bounds-checks its index
+ *   (grid-stride loops), so any grid size is correct and only speed depends on it.
+ * - Reductions and softmax take rows of a contiguous `[outer, inner]` view; the backend
+ *   transposes first when the axis is not innermost.
+ */
+
+/** A parameter kind: device pointer, int32, uint32, float32, or the `NerDims` struct. */
+export type AbiParam = 'ptr' | 'i32' | 'u32' | 'f32' | 'dims';
+
+/** One kernel: its parameters in order and what it computes. */
+export interface KernelSpec {
+  readonly params: readonly AbiParam[];
+  readonly doc: string;
+}
+
+/** Unary op codes of `ner_unary_f32`. */
+export const UNARY_OP = {
+  neg: 0,
+  exp: 1,
+  log: 2,
+  sqrt: 3,
+  rsqrt: 4,
+  square: 5,
+  abs: 6,
+  tanh: 7,
+  sigmoid: 8,
+  relu: 9,
+  erf: 10,
+  reciprocal: 11,
+  sign: 12,
+  log1p: 13,
+  expm1: 14,
+  floor: 15,
+  ceil: 16,
+  round: 17,
+  sin: 18,
+  cos: 19,
+  softplus: 20,
+  elu: 21,
+  step: 22,
+  isNaN: 23,
+  isFinite: 24,
+  isInf: 25,
+} as const;
+
+/** Binary op codes of `ner_binary_f32` / `ner_binary_i32` (i32: the integer ops only). */
+export const BINARY_OP = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+  pow: 6,
+  squaredDifference: 7,
+  floorDiv: 8,
+  mod: 9,
+  realDiv: 10,
+  logicalAnd: 11,
+  logicalOr: 12,
+  atan2: 13,
+} as const;
+
+/** Compare op codes of `ner_compare_*` (output int32 0/1). */
+export const COMPARE_OP = {
+  equal: 0,
+  notEqual: 1,
+  less: 2,
+  lessEqual: 3,
+  greater: 4,
+  greaterEqual: 5,
+} as const;
+
+/** Reduce op codes of `ner_reduce_f32` / `ner_reduce_i32`. Empty rows give sum 0, mean 0, prod 1, max/min NaN (f32) as tfjs-cpu. */
+export const REDUCE_OP = { sum: 0, mean: 1, max: 2, min: 3, prod: 4, any: 5, all: 6 } as const;
+
+/** dtype codes of `ner_cast`. */
+export const DTYPE_CODE = { float32: 0, int32: 1, bool: 2 } as const;
+
+export const KERNEL_ABI: Readonly<Record<string, KernelSpec>> = {
+  ner_unary_f32: {
+    params: ['ptr', 'ptr', 'i32', 'i32', 'f32'],
+    doc: '(const float* x, float* y, int n, int op, float alpha): y[i] = op(x[i]); alpha is the slope of elu/leakyRelu-style ops (unused by the others). Math as tfjs-cpu (erf is erff, round is half-to-even, sign(0)=0; isNaN/isFinite/isInf write 0/1 as float).',
+  },
+  ner_binary_f32: {
+    params: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'dims'],
+    doc: '(const float* a, const float* b, float* y, int n, int op, NerDims d): y[i] = a[ia] op b[ib]; d.rank, d.a = output shape, d.b = strides of a, d.c = strides of b (in elements, 0 where broadcast). floorDiv/mod follow Python (tfjs-cpu) semantics.',
+  },
+  ner_binary_i32: {
+    params: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'dims'],
+    doc: '(const int* a, const int* b, int* y, int n, int op, NerDims d): as ner_binary_f32 on int32 (add, sub, mul, maximum, minimum, floorDiv, mod, logicalAnd, logicalOr); div of int32 is floor division as in tfjs.',
+  },
+  ner_compare_f32: {
+    params: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'dims'],
+    doc: '(const float* a, const float* b, int* y, int n, int op, NerDims d): y = (a op b) ? 1 : 0, broadcasting as ner_binary_f32. NaN compares false except notEqual.',
+  },
+  ner_compare_i32: {
+    params: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'dims'],
+    doc: '(const int* a, const int* b, int* y, int n, int op, NerDims d): as ner_compare_f32 on int32/bool.',
+  },
+  ner_select_f32: {
+    params: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'dims'],
+    doc: '(const int* cond, const float* a, const float* b, float* y, int n, NerDims d): y = cond ? a : b; d.a = output shape, d.b/d.c/d.d = strides of cond/a/b. 32-bit payload: also used for int32 (bits copied).',
+  },
+  ner_cast: {
+    params: ['ptr', 'ptr', 'i32', 'i32', 'i32'],
+    doc: '(const void* x, void* y, int n, int from, int to): dtype codes DTYPE_CODE; float->int32 truncates toward zero, ->bool is x != 0.',
+  },
+  ner_reduce_f32: {
+    params: ['ptr', 'ptr', 'i32', 'i32', 'i32'],
+    doc: '(const float* x, float* y, int outer, int inner, int op): y[o] = reduce(x[o*inner .. o*inner+inner)); one block per row (any block size up to 1024, a power of two), sums in float with a tree (pairwise) order. any/all write 0/1.',
+  },
+  ner_reduce_i32: {
+    params: ['ptr', 'ptr', 'i32', 'i32', 'i32'],
+    doc: '(const int* x, int* y, int outer, int inner, int op): as ner_reduce_f32 on int32/bool (mean truncates as tfjs int mean).',
+  },
+  ner_arg_reduce_f32: {
+    params: ['ptr', 'ptr', 'i32', 'i32', 'i32'],
+    doc: '(const float* x, int* y, int outer, int inner, int isMin): index of the first max (isMin=0) or min (1) of each row.',
+  },
+  ner_softmax_f32: {
+    params: ['ptr', 'ptr', 'i32', 'i32'],
+    doc: '(const float* x, float* y, int rows, int cols): y = exp(x - max) / sum over each row; one block per row.',
+  },
+  ner_log_softmax_f32: {
+    params: ['ptr', 'ptr', 'i32', 'i32'],
+    doc: '(const float* x, float* y, int rows, int cols): y = x - max - log(sum exp(x - max)) over each row.',
+  },
+  ner_transpose_32: {
+    params: ['ptr', 'ptr', 'i32', 'dims'],
+    doc: '(const void* x, void* y, int n, NerDims d): 32-bit elements; d.a = output shape, d.b = the input stride of each output axis (strides permuted).',
+  },
+  ner_gather_32: {
+    params: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
+    doc: '(const void* x, const int* idx, void* y, int outer, int numIdx, int inner, int axisDim): y[o, i, j] = x[o, idx[i], j] for 32-bit elements; an index outside [0, axisDim) writes 0.',
+  },
+  ner_segment_sum_f32: {
+    params: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32'],
+    doc: '(const float* x, const int* seg, float* y, int rows, int inner, int numSegments): y[seg[r], j] += x[r, j] (atomicAdd); y is zeroed by the caller; segment ids outside [0, numSegments) are skipped.',
+  },
+  ner_scatter_nd_f32: {
+    params: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'dims'],
+    doc: '(const int* indices, const float* updates, float* y, int numUpdates, int indexDepth, int sliceSize, int outSize, NerDims d): y[offset(indices[u]) + j] += updates[u*sliceSize + j] (atomicAdd); d.a[k] = the output stride (in elements) of index column k; out-of-range offsets are skipped; y is zeroed by the caller.',
+  },
+  ner_pad_32: {
+    params: ['ptr', 'ptr', 'i32', 'u32', 'dims'],
+    doc: '(const void* x, void* y, int n, unsigned value, NerDims d): 32-bit elements; d.a = output shape, d.b = input shape, d.c = padding before each axis; outside the input writes the bit pattern value.',
+  },
+  ner_slice_32: {
+    params: ['ptr', 'ptr', 'i32', 'i32', 'dims'],
+    doc: '(const void* x, void* y, int n, int offset, NerDims d): 32-bit elements; y[i] = x[offset + sum_k coord_k(i) * d.b[k]] with d.a = output shape and d.b = input strides times the step of each axis (strided slice; offset = the flat input index of the begin corner).',
+  },
+  ner_copy_2d_32: {
+    params: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32'],
+    doc: '(const void* src, void* dst, int rows, int cols, int srcStride, int dstStride, int dstOffset): dst[dstOffset + r*dstStride + c] = src[r*srcStride + c] (concat along an axis, one input per launch).',
+  },
+  ner_one_hot_f32: {
+    params: ['ptr', 'ptr', 'i32', 'i32', 'f32', 'f32'],
+    doc: '(const int* idx, float* y, int n, int depth, float on, float off): y[i, j] = idx[i] == j ? on : off.',
+  },
+  ner_range_f32: {
+    params: ['ptr', 'i32', 'f32', 'f32'],
+    doc: '(float* y, int n, float start, float delta): y[i] = start + i * delta.',
+  },
+  ner_random_uniform_f32: {
+    params: ['ptr', 'i32', 'u32', 'u32', 'u32', 'f32', 'f32'],
+    doc: '(float* y, int n, unsigned seedLo, unsigned seedHi, unsigned offset, float low, float high): Philox4x32-10 counter (offset + i/4) keyed by the seed; y in [low, high). Deterministic for a seed, independent of launch geometry.',
+  },
+  ner_layer_norm_f32: {
+    params: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'f32'],
+    doc: '(const float* x, const float* gamma, const float* beta, float* y, float* mean, float* rstd, int rows, int cols, float eps): NerLayerNorm over each row, biased variance, rstd = 1/sqrt(var + eps); one block per row.',
+  },
+  ner_layer_norm_grad_f32: {
+    params: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
+    doc: '(const float* dy, const float* x, const float* gamma, const float* mean, const float* rstd, float* dx, float* dgamma, float* dbeta, int rows, int cols): NerLayerNormGrad; dgamma/dbeta accumulate with atomicAdd and are zeroed by the caller.',
+  },
+  ner_gelu_erf_f32: {
+    params: ['ptr', 'ptr', 'i32'],
+    doc: '(const float* x, float* y, int n): 0.5 x (1 + erf(x / sqrt 2)).',
+  },
+  ner_gelu_erf_grad_f32: {
+    params: ['ptr', 'ptr', 'ptr', 'i32'],
+    doc: '(const float* dy, const float* x, float* dx, int n): dy * (Phi(x) + x phi(x)).',
+  },
+  ner_adamw_f32: {
+    params: [
+      'ptr',
+      'ptr',
+      'ptr',
+      'ptr',
+      'ptr',
+      'ptr',
+      'ptr',
+      'i32',
+      'f32',
+      'f32',
+      'f32',
+      'f32',
+      'f32',
+      'f32',
+    ],
+    doc: '(const float* param, const float* grad, const float* m, const float* v, float* paramOut, float* mOut, float* vOut, int n, float decayFactor, float beta1, float beta2, float biasCorrection2Sqrt, float eps, float stepSize): one NerAdamW step as @ner/tfjs-backend-native (torch single-tensor AdamW): p *= decayFactor; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= stepSize * m / (sqrt(v)/biasCorrection2Sqrt + eps). Outputs may alias inputs (in place).',
+  },
+  ner_bias_add_f32: {
+    params: ['ptr', 'ptr', 'ptr', 'i32', 'i32'],
+    doc: '(const float* x, const float* bias, float* y, int rows, int cols): y[r, c] = x[r, c] + bias[c] (may alias x).',
+  },
+};
