@@ -1,5 +1,5 @@
 /** A character span `[start, end)` in JavaScript string indices (UTF-16 code units). */
-export type Offset = [start: number, end: number];
+export type Offset = readonly [start: number, end: number];
 
 /** Plain fields of an {@link Encoding}. */
 export interface EncodingFields {

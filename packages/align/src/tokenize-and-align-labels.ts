@@ -1,6 +1,6 @@
 import { alignLabelsWithTokens } from './align-labels.js';
 import { AlignInputError } from './errors.js';
-import type { WordPieceTokenizer } from './wordpiece-tokenizer.js';
+import type { Tokenizer } from './tokenizer.js';
 
 /** Options of {@link tokenizeAndAlignLabels}. */
 export interface TokenizeAndAlignOptions {
@@ -29,7 +29,7 @@ export interface TokenizedColumns {
  * course's `tokenize_and_align_labels`.
  */
 export function tokenizeAndAlignLabels(
-  tokenizer: WordPieceTokenizer,
+  tokenizer: Tokenizer,
   options: TokenizeAndAlignOptions = {},
 ): (batch: Record<string, unknown[]>) => TokenizedColumns {
   const textColumn = options.textColumn ?? 'tokens';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { sharedPath } from '@ner/test-support';
 import { join } from 'node:path';
+import { sharedPath } from '@ner/test-support';
 import { describe, expect, it } from 'vitest';
 import { type Encoding, loadTokenizer, toCodePointOffsets } from '../src/index.js';
 import { conllValidation, vocabDir, wnutTest } from './corpora.js';

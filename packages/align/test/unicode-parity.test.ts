@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTokenizer, toCodePointOffsets } from '../src/index.js';
 import { vocabDir } from './corpora.js';
-import { GENERAL_CATEGORIES, PLANES, generatedTexts, mulberry32 } from './unicode-samples.js';
+import { GENERAL_CATEGORIES, generatedTexts, mulberry32, PLANES } from './unicode-samples.js';
 
 interface RustEncoding {
   getIds(): number[];

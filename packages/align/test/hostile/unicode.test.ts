@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BertNormalizer,
-  type WordPieceTokenizer,
   loadTokenizer,
   toCodePointOffsets,
+  type WordPieceTokenizer,
 } from '../../src/index.js';
 import { vocabDir } from '../corpora.js';
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 interface Tokens {
   tokens: string[];
-  offsets: number[][];
+  offsets: (readonly number[])[];
 }
 
 /** Our tokens and code point offsets, after checking they equal the Rust binding's. */

@@ -1,9 +1,12 @@
 import { BertNormalizer, type BertNormalizerOptions } from './bert-normalizer.js';
 import { bertPreTokenize } from './bert-pre-tokenizer.js';
-import { decodeWordPieces } from './wordpiece-decoder.js';
 import { type BatchEncoding, Encoding, type Offset } from './encoding.js';
 import { AlignInputError } from './errors.js';
+import { isLengthLimit } from './model-max-length.js';
+import { type PretrainedOptions, readPretrainedConfig, writePretrainedFiles } from './pretrained-files.js';
+import { cutWindows, type RawSequence, truncateLongestFirst } from './truncation.js';
 import { WordPiece } from './wordpiece.js';
+import { cleanUpTokenization, decodeWordPieces, type WordPieceDecoderOptions } from './wordpiece-decoder.js';
 
 /** Everything that defines a BERT-style WordPiece tokenizer. */
 export interface WordPieceTokenizerConfig {
@@ -17,8 +20,16 @@ export interface WordPieceTokenizerConfig {
   maskToken: string;
   continuingSubwordPrefix: string;
   maxInputCharsPerWord: number;
-  /** Python's `model_max_length`: the default `maxLength` when truncating. */
+  /**
+   * Python's `model_max_length`: the default `maxLength` when truncating or
+   * padding to `'max_length'`; {@link VERY_LARGE_INTEGER} (above
+   * {@link LARGE_INTEGER}) means no limit, as in transformers.
+   */
   modelMaxLength: number;
+  /** The tokenizer.json WordPiece decoder's settings (default `##`, clean-up on). */
+  decoder?: WordPieceDecoderOptions;
+  /** tokenizer_config.json `clean_up_tokenization_spaces`: `decode` cleans up the whole string (default true). */
+  cleanUpTokenizationSpaces?: boolean;
   /**
    * Tokens matched verbatim in the raw text before normalization (tokenizer.json
    * `added_tokens`; the special tokens for a bare vocab.txt). Each match is a word.
@@ -31,7 +42,19 @@ export interface WordPieceTokenizerConfig {
 /** Padding modes, as Python's `padding=`: `true`/`'longest'`, `'max_length'`, or none. */
 export type PaddingStrategy = boolean | 'longest' | 'max_length' | 'do_not_pad';
 
-/** Options of {@link WordPieceTokenizer.encode}, camelCased from Python's `tokenizer(...)` keywords. */
+/** Options of {@link Tokenizer.decode}. */
+export interface DecodeOptions {
+  /** Leave out `[CLS]`, `[SEP]`, `[PAD]`, `[UNK]`, `[MASK]` (Python `skip_special_tokens`). */
+  skipSpecialTokens?: boolean;
+  /**
+   * Python's `clean_up_tokenization_spaces`: run `clean_up_tokenization` on the
+   * decoded string (default: the tokenizer's setting, true for BERT). False gives
+   * the Rust decoder's output alone.
+   */
+  cleanUpTokenizationSpaces?: boolean;
+}
+
+/** Options of {@link Tokenizer.encode}, camelCased from Python's `tokenizer(...)` keywords. */
 export interface EncodeOptions {
   /** The input is a list of words (Python `is_split_into_words=True`). */
   isSplitIntoWords?: boolean;
@@ -49,18 +72,20 @@ export interface EncodeOptions {
   textPair?: string | readonly string[];
 }
 
-interface RawSequence {
-  ids: number[];
-  offsets: Offset[];
-  wordIds: number[];
-}
-
 /**
  * A WordPiece tokenizer with the behaviour of Hugging Face's Rust ("fast")
- * BERT tokenizer: BertNormalizer → BertPreTokenizer → WordPiece →
- * `[CLS] $A [SEP]`, with word ids and character offsets.
+ * BERT tokenizer (`BertTokenizerFast`): BertNormalizer → BertPreTokenizer →
+ * WordPiece → `[CLS] $A [SEP]`, with word ids and character offsets, truncation
+ * with stride (overflow) windows, padding and decoding. Load one with
+ * {@link Tokenizer.fromPretrained}, save it with {@link Tokenizer.savePretrained}.
+ *
+ * @example
+ * const tokenizer = await Tokenizer.fromPretrained('bert-base-cased');
+ * tokenizer.encode(['EU', 'rejects'], { isSplitIntoWords: true }).wordIds(); // [null, 0, 1, null]
  */
-export class WordPieceTokenizer {
+export class Tokenizer {
+  /** Tokenizers read offsets from their own pipeline (Python: `tokenizer.is_fast`). */
+  readonly isFast = true;
   readonly config: WordPieceTokenizerConfig;
   readonly clsTokenId: number;
   readonly sepTokenId: number;
@@ -110,14 +135,45 @@ export class WordPieceTokenizer {
     if (maskId !== undefined) this.specialIds.add(maskId);
   }
 
+  /**
+   * Loads a tokenizer from a folder or a Hub model id (through `@ner/hub`):
+   * `tokenizer.json` when present, otherwise `vocab.txt` with the standard BERT
+   * pipeline; `tokenizer_config.json` and `special_tokens_map.json` add
+   * `model_max_length`, special tokens and `do_lower_case`. `modelMaxLength`
+   * overrides the file's, as Python's `from_pretrained(..., model_max_length=)`.
+   * Python: `AutoTokenizer.from_pretrained(idOrDir)` (fast tokenizer).
+   */
+  static async fromPretrained(idOrDir: string, options: PretrainedOptions = {}): Promise<Tokenizer> {
+    return new Tokenizer(await readPretrainedConfig(idOrDir, options));
+  }
+
+  /**
+   * Writes tokenizer.json, vocab.txt, tokenizer_config.json and
+   * special_tokens_map.json as transformers 4.38 writes them (each written to a
+   * temporary name and renamed). Python: `tokenizer.save_pretrained(dir)`.
+   */
+  async savePretrained(dir: string): Promise<void> {
+    await writePretrainedFiles(this.config, dir);
+  }
+
   /** Vocabulary size. Python: `len(tokenizer)` / `tokenizer.vocab_size`. */
   get vocabSize(): number {
     return this.config.vocab.size;
   }
 
-  /** Python: `tokenizer.model_max_length`. */
+  /** Python: `tokenizer.model_max_length` ({@link VERY_LARGE_INTEGER} when the files name no limit). */
   get modelMaxLength(): number {
     return this.config.modelMaxLength;
+  }
+
+  /** The pad token string. Python: `tokenizer.pad_token`. */
+  get padToken(): string {
+    return this.config.padToken;
+  }
+
+  /** The WordPiece continuation prefix (`##`). */
+  get continuingSubwordPrefix(): string {
+    return this.config.continuingSubwordPrefix;
   }
 
   /** Token strings → ids (`[UNK]`'s id for unknown tokens). Python: `convert_tokens_to_ids`. */
@@ -135,10 +191,26 @@ export class WordPieceTokenizer {
     });
   }
 
-  /** Ids → text with the WordPiece decoder (`##` joined, cleanup of spaces before punctuation). Python: `tokenizer.decode`. */
-  decode(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string {
+  /**
+   * Tokens → text with the tokenizer.json WordPiece decoder (`##` glued on,
+   * clean-up per token). Python (fast): `tokenizer.convert_tokens_to_string`.
+   */
+  convertTokensToString(tokens: readonly string[]): string {
+    return decodeWordPieces(tokens, {
+      prefix: this.config.decoder?.prefix ?? this.config.continuingSubwordPrefix,
+      cleanup: this.config.decoder?.cleanup ?? true,
+    });
+  }
+
+  /**
+   * Ids → text: the WordPiece decoder, then (by default, as Python for BERT)
+   * `clean_up_tokenization` on the whole string. Python: `tokenizer.decode`.
+   */
+  decode(ids: readonly number[], options: DecodeOptions = {}): string {
     const kept = options.skipSpecialTokens ? ids.filter((id) => !this.specialIds.has(id)) : ids;
-    return decodeWordPieces(this.convertIdsToTokens(kept), this.config.continuingSubwordPrefix);
+    const text = this.convertTokensToString(this.convertIdsToTokens(kept));
+    const cleanUp = options.cleanUpTokenizationSpaces ?? this.config.cleanUpTokenizationSpaces ?? true;
+    return cleanUp ? cleanUpTokenization(text) : text;
   }
 
   /** Tokens of a text without special tokens. Python: `tokenizer.tokenize(text)`. */
@@ -319,7 +391,8 @@ export class WordPieceTokenizer {
     if (padding === false || padding === 'do_not_pad') return undefined;
     if (padding === 'max_length') {
       const maxLength = options.maxLength ?? this.config.modelMaxLength;
-      return maxLength;
+      // Python: no maximum length known → "Default to no padding".
+      return isLengthLimit(maxLength) ? maxLength : undefined;
     }
     return Math.max(0, ...encodings.map((e) => e.length));
   }
@@ -389,49 +462,10 @@ export class WordPieceTokenizer {
   }
 }
 
-function sliceSequence(s: RawSequence, start: number, end: number): RawSequence {
-  return {
-    ids: s.ids.slice(start, end),
-    offsets: s.offsets.slice(start, end),
-    wordIds: s.wordIds.slice(start, end),
-  };
-}
+/** transformers' name for this tokenizer class. */
+export { Tokenizer as BertTokenizerFast };
 
-/**
- * Windows of at most `budget` tokens, each starting `budget - stride` after the
- * previous, stopping at the first window that reaches the end: the rule of
- * Rust `tokenizers` 0.23 `Encoding::truncate` (transformers 4.38 with older
- * tokenizers could add one more, fully overlapped, window).
- */
-export function cutWindows<T extends RawSequence>(s: T, budget: number, stride: number): RawSequence[] {
-  const length = s.ids.length;
-  if (length <= budget) return [s];
-  const step = budget - stride;
-  const windows: RawSequence[] = [];
-  for (let start = 0; start < length; start += step) {
-    const stop = Math.min(start + budget, length);
-    windows.push(sliceSequence(s, start, stop));
-    if (stop === length) break;
-  }
-  return windows;
-}
-
-/**
- * Pair truncation `longest_first` as Rust `truncate_encodings`: the shorter
- * sequence keeps what it can, the longer one the rest; when both are too long
- * they split the budget (the second gets the odd token).
- */
-function truncateLongestFirst(a: RawSequence, b: RawSequence, budget: number): [RawSequence[], RawSequence] {
-  let n1 = a.ids.length;
-  let n2 = b.ids.length;
-  if (n1 + n2 <= budget) return [[a], b];
-  const swap = n1 > n2;
-  if (swap) [n1, n2] = [n2, n1];
-  n2 = n1 > budget ? n1 : Math.max(n1, budget - n1);
-  if (n1 + n2 > budget) {
-    n1 = Math.floor(budget / 2);
-    n2 = n1 + (budget % 2);
-  }
-  if (swap) [n1, n2] = [n2, n1];
-  return [[sliceSequence(a, 0, n1)], sliceSequence(b, 0, n2)];
-}
+/** @deprecated The old name of {@link Tokenizer}. */
+export const WordPieceTokenizer = Tokenizer;
+/** @deprecated The old name of {@link Tokenizer}. */
+export type WordPieceTokenizer = Tokenizer;

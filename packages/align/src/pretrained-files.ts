@@ -1,0 +1,351 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type HubOptions, resolveFile } from '@ner/hub';
+import { TokenizerLoadError } from './errors.js';
+import { parseModelMaxLength } from './model-max-length.js';
+import type { WordPieceTokenizerConfig } from './tokenizer.js';
+
+/** Options of `Tokenizer.fromPretrained`: where to look on the Hub, and Python's loading overrides. */
+export interface PretrainedOptions extends HubOptions {
+  /** Overrides tokenizer_config.json's `model_max_length` (Python: `from_pretrained(..., model_max_length=)`). */
+  modelMaxLength?: number;
+}
+
+type Json = Record<string, unknown>;
+
+function readJson(path: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new TokenizerLoadError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error('not a JSON object');
+    return value as Json;
+  } catch (error) {
+    throw new TokenizerLoadError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** vocab.txt: one token per line, id = line number (as Python's `load_vocab`). */
+export function readVocabTxt(path: string): Map<string, number> {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const vocab = new Map<string, number>();
+  lines.forEach((line, id) => {
+    const token = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (!vocab.has(token)) vocab.set(token, id);
+  });
+  if (vocab.size === 0) throw new TokenizerLoadError(`${path}: the vocabulary is empty`);
+  return vocab;
+}
+
+function tokenString(value: unknown, fallback: string): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as Json).content === 'string')
+    return (value as Json).content as string;
+  return fallback;
+}
+
+function configFromFiles(
+  tokenizerJson: Json | undefined,
+  vocab: Map<string, number> | undefined,
+  config: Json,
+  specials: Json,
+  source: string,
+): WordPieceTokenizerConfig {
+  const pick = (key: string, fallback: string) => tokenString(specials[key] ?? config[key], fallback);
+  const base = {
+    unkToken: pick('unk_token', '[UNK]'),
+    clsToken: pick('cls_token', '[CLS]'),
+    sepToken: pick('sep_token', '[SEP]'),
+    padToken: pick('pad_token', '[PAD]'),
+    maskToken: pick('mask_token', '[MASK]'),
+    modelMaxLength: parseModelMaxLength(config.model_max_length),
+    ...(typeof config.clean_up_tokenization_spaces === 'boolean'
+      ? { cleanUpTokenizationSpaces: config.clean_up_tokenization_spaces }
+      : {}),
+    extraConfig: config,
+  };
+  if (tokenizerJson) {
+    const model = tokenizerJson.model as Json | undefined;
+    if (model?.type !== 'WordPiece') {
+      throw new TokenizerLoadError(
+        `${source}: model.type is ${JSON.stringify(model?.type)}, only WordPiece is supported`,
+      );
+    }
+    const normalizer = tokenizerJson.normalizer as Json | null | undefined;
+    if (normalizer?.type !== 'BertNormalizer') {
+      throw new TokenizerLoadError(
+        `${source}: normalizer.type is ${JSON.stringify(normalizer?.type)}, expected BertNormalizer`,
+      );
+    }
+    const pre = tokenizerJson.pre_tokenizer as Json | null | undefined;
+    if (pre?.type !== 'BertPreTokenizer') {
+      throw new TokenizerLoadError(
+        `${source}: pre_tokenizer.type is ${JSON.stringify(pre?.type)}, expected BertPreTokenizer`,
+      );
+    }
+    const vocabObject = model.vocab as Record<string, number> | undefined;
+    if (!vocabObject || typeof vocabObject !== 'object')
+      throw new TokenizerLoadError(`${source}: model.vocab is missing`);
+    const addedTokens = Array.isArray(tokenizerJson.added_tokens)
+      ? (tokenizerJson.added_tokens as Json[])
+          .map((t) => t.content)
+          .filter((c): c is string => typeof c === 'string')
+      : undefined;
+    const decoder = tokenizerJson.decoder as Json | null | undefined;
+    return {
+      ...base,
+      ...(addedTokens ? { addedTokens } : {}),
+      ...(decoder?.type === 'WordPiece'
+        ? {
+            decoder: {
+              prefix: typeof decoder.prefix === 'string' ? decoder.prefix : '##',
+              cleanup: decoder.cleanup !== false,
+            },
+          }
+        : {}),
+      vocab: new Map(Object.entries(vocabObject)),
+      unkToken: typeof model.unk_token === 'string' ? model.unk_token : base.unkToken,
+      continuingSubwordPrefix:
+        typeof model.continuing_subword_prefix === 'string' ? model.continuing_subword_prefix : '##',
+      maxInputCharsPerWord:
+        typeof model.max_input_chars_per_word === 'number' ? model.max_input_chars_per_word : 100,
+      normalizer: {
+        cleanText: normalizer.clean_text !== false,
+        handleChineseChars: normalizer.handle_chinese_chars !== false,
+        stripAccents: typeof normalizer.strip_accents === 'boolean' ? normalizer.strip_accents : null,
+        lowercase: normalizer.lowercase !== false,
+      },
+    };
+  }
+  if (!vocab) throw new TokenizerLoadError(`${source}: neither tokenizer.json nor vocab.txt`);
+  return {
+    ...base,
+    vocab,
+    continuingSubwordPrefix: '##',
+    maxInputCharsPerWord: 100,
+    normalizer: {
+      cleanText: true,
+      handleChineseChars: config.tokenize_chinese_chars !== false,
+      stripAccents: typeof config.strip_accents === 'boolean' ? config.strip_accents : null,
+      lowercase: config.do_lower_case !== false,
+    },
+  };
+}
+
+async function optionalFile(
+  pathOrHubId: string,
+  name: string,
+  options: HubOptions,
+): Promise<string | undefined> {
+  try {
+    const path = await resolveFile(pathOrHubId, name, options);
+    return existsSync(path) ? path : undefined;
+  } catch (error) {
+    const type = (error as Error).name;
+    if (type === 'EntryNotFoundError' || type === 'LocalEntryNotFoundError') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Reads the tokenizer files of a folder or Hub id (see `Tokenizer.fromPretrained`)
+ * into a tokenizer configuration; each file is read and parsed once.
+ */
+export async function readPretrainedConfig(
+  pathOrHubId: string,
+  options: PretrainedOptions = {},
+): Promise<WordPieceTokenizerConfig> {
+  const { modelMaxLength, ...hub } = options;
+  if (existsSync(pathOrHubId) && !statSync(pathOrHubId).isDirectory()) {
+    throw new TokenizerLoadError(
+      `${pathOrHubId} is a file; pass the folder that holds tokenizer.json or vocab.txt`,
+    );
+  }
+  const tokenizerPath = await optionalFile(pathOrHubId, 'tokenizer.json', hub);
+  const vocabPath = tokenizerPath ? undefined : await optionalFile(pathOrHubId, 'vocab.txt', hub);
+  if (!tokenizerPath && !vocabPath) {
+    throw new TokenizerLoadError(`${pathOrHubId}: found neither tokenizer.json nor vocab.txt`);
+  }
+  const configPath = await optionalFile(pathOrHubId, 'tokenizer_config.json', hub);
+  const specialsPath = await optionalFile(pathOrHubId, 'special_tokens_map.json', hub);
+  const config = configFromFiles(
+    tokenizerPath ? readJson(tokenizerPath) : undefined,
+    vocabPath ? readVocabTxt(vocabPath) : undefined,
+    configPath ? readJson(configPath) : {},
+    specialsPath ? readJson(specialsPath) : {},
+    tokenizerPath ?? vocabPath ?? pathOrHubId,
+  );
+  if (modelMaxLength !== undefined) {
+    if (!Number.isInteger(modelMaxLength) || modelMaxLength < 1)
+      throw new TokenizerLoadError(`modelMaxLength must be a positive integer, got ${modelMaxLength}`);
+    config.modelMaxLength = modelMaxLength;
+  }
+  return config;
+}
+
+/** The tokenizer.json a Rust / Python fast tokenizer reads for this configuration. */
+export function tokenizerJsonOf(c: WordPieceTokenizerConfig): Json {
+  const idOf = (token: string) => c.vocab.get(token);
+  const added = [...new Set([c.padToken, c.unkToken, c.clsToken, c.sepToken, c.maskToken])]
+    .filter((t) => c.vocab.has(t))
+    .map((content) => ({
+      id: idOf(content),
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    }))
+    .sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+  const vocab: Record<string, number> = {};
+  for (const [token, id] of [...c.vocab].sort((a, b) => a[1] - b[1])) vocab[token] = id;
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: added,
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: c.normalizer.cleanText,
+      handle_chinese_chars: c.normalizer.handleChineseChars,
+      strip_accents: c.normalizer.stripAccents,
+      lowercase: c.normalizer.lowercase,
+    },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [
+        { SpecialToken: { id: c.clsToken, type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: c.sepToken, type_id: 0 } },
+      ],
+      pair: [
+        { SpecialToken: { id: c.clsToken, type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: c.sepToken, type_id: 0 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+        { SpecialToken: { id: c.sepToken, type_id: 1 } },
+      ],
+      special_tokens: {
+        [c.clsToken]: { id: c.clsToken, ids: [idOf(c.clsToken)], tokens: [c.clsToken] },
+        [c.sepToken]: { id: c.sepToken, ids: [idOf(c.sepToken)], tokens: [c.sepToken] },
+      },
+    },
+    decoder: {
+      type: 'WordPiece',
+      prefix: c.decoder?.prefix ?? c.continuingSubwordPrefix,
+      cleanup: c.decoder?.cleanup ?? true,
+    },
+    model: {
+      type: 'WordPiece',
+      unk_token: c.unkToken,
+      continuing_subword_prefix: c.continuingSubwordPrefix,
+      max_input_chars_per_word: c.maxInputCharsPerWord,
+      vocab,
+    },
+  };
+}
+
+/** Object keys sorted recursively, as Python's `json.dumps(..., sort_keys=True)`. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Json = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Json)[key]);
+  return out;
+}
+
+/**
+ * Python's `json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"`,
+ * with `int(1e30)` written as Python's integer literal (JSON.stringify would write 1e+30).
+ */
+function pythonJson(value: Json): string {
+  const text = JSON.stringify(sortKeys(value), null, 2);
+  return `${text.replace(/("model_max_length": )1e\+30\b/, `$1${PYTHON_VERY_LARGE_INTEGER}`)}\n`;
+}
+
+/** `str(int(1e30))` in Python: the double 1e30 printed exactly. */
+const PYTHON_VERY_LARGE_INTEGER = '1000000000000000019884624838656';
+
+// tokenizer_config.json keys transformers 4.38 drops when saving (private or per-file).
+const DROPPED_CONFIG_KEYS = ['name_or_path', 'special_tokens_map_file', 'tokenizer_file', 'vocab_file'];
+
+/** tokenizer_config.json as transformers 4.38's `save_pretrained` writes it for `BertTokenizerFast`. */
+export function tokenizerConfigOf(c: WordPieceTokenizerConfig): Json {
+  const config: Json = { ...c.extraConfig };
+  for (const key of DROPPED_CONFIG_KEYS) delete config[key];
+  const addedTokensDecoder: Json = {};
+  for (const entry of (tokenizerJsonOf(c).added_tokens as Json[]) ?? []) {
+    const { id, ...token } = entry;
+    addedTokensDecoder[String(id)] = token;
+  }
+  return {
+    ...config,
+    added_tokens_decoder: addedTokensDecoder,
+    clean_up_tokenization_spaces: c.cleanUpTokenizationSpaces ?? true,
+    do_lower_case: c.normalizer.lowercase,
+    tokenize_chinese_chars: c.normalizer.handleChineseChars,
+    strip_accents: c.normalizer.stripAccents,
+    ...specialTokensMapOf(c),
+    model_max_length: c.modelMaxLength,
+    tokenizer_class: (c.extraConfig?.tokenizer_class as string | undefined) ?? 'BertTokenizer',
+  };
+}
+
+/** special_tokens_map.json: the five BERT special tokens as strings. */
+export function specialTokensMapOf(c: WordPieceTokenizerConfig): Json {
+  return {
+    cls_token: c.clsToken,
+    mask_token: c.maskToken,
+    pad_token: c.padToken,
+    sep_token: c.sepToken,
+    unk_token: c.unkToken,
+  };
+}
+
+const VOCAB_PLACEHOLDER = '\u0000vocab\u0000';
+
+/**
+ * tokenizer.json text as the Rust `save(path, pretty=true)` writes it: two-space
+ * indent, vocabulary in id order. (A JS object would list integer-like tokens
+ * such as "0" or "20" first, so the vocabulary is written by hand.)
+ */
+function tokenizerJsonText(c: WordPieceTokenizerConfig): string {
+  const json = tokenizerJsonOf(c);
+  const model = json.model as Json;
+  const text = JSON.stringify({ ...json, model: { ...model, vocab: VOCAB_PLACEHOLDER } }, null, 2);
+  const indent = '      ';
+  const entries = [...c.vocab]
+    .sort((a, b) => a[1] - b[1])
+    .map(([token, id]) => `${indent}${JSON.stringify(token)}: ${id}`);
+  const vocab = entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n    }`;
+  return text.replace(JSON.stringify(VOCAB_PLACEHOLDER), () => vocab);
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text, 'utf8');
+  await rename(tmp, path);
+}
+
+/**
+ * Writes tokenizer.json (pretty, as the Rust `save` transformers calls),
+ * vocab.txt (one token per line in id order), tokenizer_config.json and
+ * special_tokens_map.json (sorted keys, two-space indent, trailing newline).
+ */
+export async function writePretrainedFiles(c: WordPieceTokenizerConfig, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const vocabLines = [...c.vocab].sort((a, b) => a[1] - b[1]).map(([t]) => t);
+  await writeAtomic(join(dir, 'tokenizer.json'), tokenizerJsonText(c));
+  await writeAtomic(join(dir, 'vocab.txt'), `${vocabLines.join('\n')}\n`);
+  await writeAtomic(join(dir, 'tokenizer_config.json'), pythonJson(tokenizerConfigOf(c)));
+  await writeAtomic(join(dir, 'special_tokens_map.json'), pythonJson(specialTokensMapOf(c)));
+}
