@@ -17,7 +17,7 @@ import { DataCollatorForTokenClassification, DataLoader, HostTensor } from '@ner
 import { CONLL2003_NER_NAMES, loadDataset } from '@ner/datasets';
 import { AutoModelForTokenClassification, BertConfig, initBackend } from '@ner/models';
 import { predictionsToTags, Seqeval } from '@ner/seqeval';
-import { Accelerator, AdamW, formatDuration, getScheduler, toModelInputs } from '@ner/trainer';
+import { Accelerator, AdamW, formatDuration, getScheduler } from '@ner/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 
@@ -206,24 +206,22 @@ for (let epoch = 0; epoch < numTrainEpochs; epoch++) {
   // Training (model.train(): dropout on)
   trainDataloader.setEpoch(epoch);
   for (const batch of trainDataloader) {
-    const inputs = toModelInputs(batch);
     // outputs = model(**batch); accelerator.backward(outputs.loss): loss and gradients
-    // averaged over the processes.
-    const { loss, grads } = await accelerator.backward(model, inputs);
+    // averaged over the processes. The collator's batch goes into the model as it is.
+    const { loss, grads } = await accelerator.backward(model, batch);
     optimizer.step(grads);
     lrScheduler.step();
     const lossValue = (await loss.data())[0]!;
-    tf.dispose([loss, ...grads.values(), ...Object.values(inputs)]);
+    tf.dispose([loss, ...grads.values()]);
     progress.update(lossValue);
     steadyTensors ??= tf.memory().numTensors;
   }
 
   // Evaluation (model.eval(), no gradients)
   for (const batch of evalDataloader) {
-    const inputs = toModelInputs(batch);
-    const argmax = tf.tidy(() => tf.argMax(model.forward(inputs, { training: false }).logits, -1));
+    const argmax = tf.tidy(() => tf.argMax(model.forward(batch, { training: false }).logits, -1));
     const predictions = new HostTensor(Int32Array.from(await argmax.data()), argmax.shape, 'int32');
-    tf.dispose([argmax, ...Object.values(inputs)]);
+    argmax.dispose();
     // Processes hold batches padded to different lengths: pad to the longest before gathering.
     const predictionsPadded = await accelerator.padAcrossProcesses(predictions, { dim: 1, padIndex: -100 });
     const labelsPadded = await accelerator.padAcrossProcesses(batch.labels!, { dim: 1, padIndex: -100 });

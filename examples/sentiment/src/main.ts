@@ -14,9 +14,8 @@ import { DataCollatorWithPadding } from '@ner/collate';
 import { ClassLabel, loadDataset } from '@ner/datasets';
 import type { Dataset } from '@ner/datasets';
 import { AutoModel, AutoModelForSequenceClassification, BertConfig, initBackend } from '@ner/models';
-import type { ModelBatch } from '@ner/models';
 import { pipeline } from '@ner/pipeline';
-import { Trainer, TrainingArguments, toModelInputs } from '@ner/trainer';
+import { Trainer, TrainingArguments } from '@ner/trainer';
 import type { EvalPrediction } from '@ner/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -176,12 +175,12 @@ await saveTokenizer(tokenizer, finalDir);
 const reloaded = await AutoModelForSequenceClassification.fromPretrained(finalDir);
 const collate = new DataCollatorWithPadding({ padTokenId: tokenizer.padTokenId }).collateFn;
 const sampleSize = Math.min(16, validation.numRows);
-const sample = toModelInputs(
-  collate(Array.from({ length: sampleSize }, (_, i) => validation.get(i))) as Record<string, unknown>,
+// The collator's batch goes into the model as it is (Python's keys, host tensors); no labels: no loss.
+const { labels: _labels, ...sampleInputs } = collate(
+  Array.from({ length: sampleSize }, (_, i) => validation.get(i)),
 );
-const { labels: _labels, ...sampleInputs } = sample;
-const before = model.forward(sampleInputs as ModelBatch);
-const after = reloaded.forward(sampleInputs as ModelBatch, { outputHiddenStates: true });
+const before = model.forward(sampleInputs);
+const after = reloaded.forward(sampleInputs, { outputHiddenStates: true });
 const maxDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(before.logits, after.logits))).dataSync()[0]!);
 console.log(`reloaded from ${finalDir}: max |logits difference| on ${sampleSize} examples = ${maxDiff}`);
 if (!(maxDiff <= 1e-6)) throw new Error(`reloaded model's logits differ by ${maxDiff} (expected ≤ 1e-6)`);
@@ -193,12 +192,12 @@ const clsOf = (ds: Dataset, n: number): tf.Tensor2D => {
   const parts: tf.Tensor2D[] = [];
   for (let start = 0; start < n; start += 64) {
     const rows = Array.from({ length: Math.min(64, n - start) }, (_, i) => ds.get(start + i));
-    const { labels: _l, ...inputs } = toModelInputs(collate(rows) as Record<string, unknown>);
-    const out = encoder.forward(inputs as ModelBatch);
+    const { labels: _l, ...inputs } = collate(rows);
+    const out = encoder.forward(inputs);
     parts.push(
       tf.tidy(() => tf.squeeze(tf.slice(out.lastHiddenState, [0, 0, 0], [-1, 1, -1]), [1]) as tf.Tensor2D),
     );
-    tf.dispose([out as unknown as tf.TensorContainer, inputs as unknown as tf.TensorContainer]);
+    tf.dispose(out as unknown as tf.TensorContainer);
   }
   const all = tf.concat(parts);
   tf.dispose(parts);
@@ -253,7 +252,6 @@ tf.dispose([
   headCls,
   before as unknown as tf.TensorContainer,
   after as unknown as tf.TensorContainer,
-  sample as unknown as tf.TensorContainer,
 ]);
 encoder.dispose();
 reloaded.dispose();

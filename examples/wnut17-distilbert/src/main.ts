@@ -171,7 +171,7 @@ console.log(text);
 
 // Manual inference, as the guide: tokenize, logits, argmax over labels, id2label.
 const inputs = tokenizer.encode(text);
-const logits = model.forward({ inputIds: [inputs.inputIds], attentionMask: [inputs.attentionMask] }).logits;
+const logits = model.forward({ input_ids: [inputs.inputIds], attention_mask: [inputs.attentionMask] }).logits;
 const predictions = tf.tidy(() => tf.argMax(logits, 2));
 const predictedIds = (await predictions.array()) as number[][];
 tf.dispose([logits, predictions]);

@@ -1,6 +1,7 @@
 export { CollateConfigError, CollateError } from './errors.js';
 export { HostTensor, type HostDType, type HostDataOf, type IntTensor } from './host-tensor.js';
 export { type FeatureRow, tensorizeColumn } from './columns.js';
+export type { BatchTensorLike, ModelBatch } from './model-batch.js';
 export { type IndexedRows, type RowSource, rowAt, rowCount, isRowSource } from './row-source.js';
 export {
   type CollatedBatch,

@@ -5,7 +5,7 @@ import { type FromPretrainedOptions, loadPretrained, type ModelClassSpec } from 
 import { BertEncoder } from './bert-encoder.js';
 import { tokenClassificationLoss } from './head-losses.js';
 import { headOutput } from './head-output.js';
-import { type ForwardOptions, type ModelBatch, type ModelOutput, prepareInputs } from './model-io.js';
+import { type ForwardOptions, type ModelInput, type ModelOutput, prepareInputs } from './model-io.js';
 import { dropout, linear } from './nn.js';
 import { type ModelInitOptions, PreTrainedModel } from './pretrained-model.js';
 
@@ -46,15 +46,15 @@ export class BertForTokenClassification extends PreTrainedModel<BertConfig> {
    * Logits `[B, T, num_labels]`, and the mean cross-entropy over labels that
    * are not -100 when `batch.labels` is given. The caller disposes the result.
    */
-  forward(batch: ModelBatch, options: ForwardOptions = {}): ModelOutput {
+  forward(batch: ModelInput, options: ForwardOptions = {}): ModelOutput {
     return tf.tidy(() => this.run(batch, options) as unknown as tf.TensorContainer) as unknown as ModelOutput;
   }
 
-  protected forwardWithLoss(batch: ModelBatch, options: ForwardOptions): tf.Scalar {
+  protected forwardWithLoss(batch: ModelInput, options: ForwardOptions): tf.Scalar {
     return this.run(batch, { ...options, outputHiddenStates: false, outputAttentions: false }).loss!;
   }
 
-  private run(batch: ModelBatch, options: ForwardOptions): ModelOutput {
+  private run(batch: ModelInput, options: ForwardOptions): ModelOutput {
     const { config } = this;
     const inputs = prepareInputs(batch, {
       vocabSize: config.vocabSize,

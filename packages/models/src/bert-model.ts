@@ -4,7 +4,7 @@ import type { BertConfig } from './bert-config.js';
 import { type FromPretrainedOptions, loadPretrained, type ModelClassSpec } from './load-pretrained.js';
 import { BertEncoder } from './bert-encoder.js';
 import { InputError } from './errors.js';
-import { type BaseModelOutput, type ForwardOptions, type ModelBatch, prepareInputs } from './model-io.js';
+import { type BaseModelOutput, type ForwardOptions, type ModelInput, prepareInputs } from './model-io.js';
 import { type ModelInitOptions, PreTrainedModel } from './pretrained-model.js';
 
 /** Options of `BertModel`. */
@@ -41,7 +41,7 @@ export class BertModel extends PreTrainedModel<BertConfig> {
    * `[B, H]`, and on request `hiddenStates` / `attentions`. The caller
    * disposes the tensors (`tf.dispose(output)`).
    */
-  forward(batch: ModelBatch, options: ForwardOptions = {}): BaseModelOutput {
+  forward(batch: ModelInput, options: ForwardOptions = {}): BaseModelOutput {
     return tf.tidy(() => {
       const inputs = prepareInputs(batch, {
         vocabSize: this.config.vocabSize,

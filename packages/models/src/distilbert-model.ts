@@ -4,7 +4,7 @@ import type { DistilBertConfig } from './distilbert-config.js';
 import { type FromPretrainedOptions, loadPretrained, type ModelClassSpec } from './load-pretrained.js';
 import { DistilBertEncoder } from './distilbert-encoder.js';
 import { InputError } from './errors.js';
-import { type BaseModelOutput, type ForwardOptions, type ModelBatch, prepareInputs } from './model-io.js';
+import { type BaseModelOutput, type ForwardOptions, type ModelInput, prepareInputs } from './model-io.js';
 import { type ModelInitOptions, PreTrainedModel } from './pretrained-model.js';
 
 export class DistilBertModel extends PreTrainedModel<DistilBertConfig> {
@@ -31,11 +31,11 @@ export class DistilBertModel extends PreTrainedModel<DistilBertConfig> {
   }
 
   /**
-   * Runs the encoder (`tokenTypeIds` is ignored: DistilBERT has no segment
+   * Runs the encoder (`token_type_ids` is ignored: DistilBERT has no segment
    * embeddings). Returns `lastHiddenState` and on request `hiddenStates` /
    * `attentions`; the caller disposes them.
    */
-  forward(batch: ModelBatch, options: ForwardOptions = {}): BaseModelOutput {
+  forward(batch: ModelInput, options: ForwardOptions = {}): BaseModelOutput {
     return tf.tidy(() => {
       const inputs = prepareInputs(batch, {
         vocabSize: this.config.vocabSize,

@@ -60,8 +60,10 @@ export type { HubOptions } from './model-files.js';
 export type {
   BaseModelOutput,
   BatchTensorLike,
+  CamelCaseModelBatch,
   ForwardOptions,
   ModelBatch,
+  ModelInput,
   ModelOutput,
 } from './model-io.js';
 export { FLOAT32_MIN, geluErf } from './nn.js';

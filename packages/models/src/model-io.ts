@@ -3,30 +3,52 @@
  * arrays, as the collator produces them) and Python-named outputs.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { BatchTensorLike, ModelBatch } from '@ner/collate';
 import { InputError } from './errors.js';
 
-/** A 2-D batch: a tensor, nested arrays, or a flat typed array with its shape. */
-export type BatchTensorLike =
-  | tf.Tensor
-  | number[][]
-  | number[]
-  | { readonly data: Int32Array | Float32Array | number[]; readonly shape: readonly number[] };
+/**
+ * The batch a model takes is `@ner/collate`'s `ModelBatch`: Python's keys (`input_ids`,
+ * `attention_mask`, `token_type_ids`, `labels`) with the collator's host tensors, tfjs tensors or
+ * plain arrays as values. `attention_mask` defaults to all ones; `token_type_ids` to zeros (BERT;
+ * DistilBERT ignores it); `labels` are `[B, T]` token ids (-100 = ignore) for token classification,
+ * `[B]` class ids (int), `[B]`/`[B, 1]` floats for regression or `[B, C]` floats for multi-label
+ * sequence classification. Label dtype decides the problem type as in Python: a host tensor or
+ * tensor keeps its dtype; plain arrays become int32 when every value is an integer.
+ */
+export type { BatchTensorLike, ModelBatch };
 
 /**
- * A batch, named like the keyword arguments of a transformers model.
- * `inputIds` `[B, T]`; `attentionMask` `[B, T]` (1 = attend, defaults to all
- * ones); `tokenTypeIds` `[B, T]` (BERT only, defaults to zeros; DistilBERT
- * ignores it); `labels` `[B, T]` token ids (-100 = ignore) for token
- * classification, `[B]` class ids (int), `[B]`/`[B, 1]` floats for regression
- * or `[B, C]` floats for multi-label sequence classification. Label dtype
- * decides the problem type as in Python: pass a float32 tensor for float
- * labels; plain arrays become int32 when every value is an integer.
+ * The camelCase batch of earlier releases.
+ * @deprecated Pass the collator's batch with Python's keys (`ModelBatch`); this shape goes away
+ * in the next minor release.
  */
-export interface ModelBatch {
+export interface CamelCaseModelBatch {
   readonly inputIds: BatchTensorLike;
   readonly attentionMask?: BatchTensorLike | null;
   readonly tokenTypeIds?: BatchTensorLike | null;
   readonly labels?: BatchTensorLike | null;
+}
+
+/** What `forward`, `computeLoss` and `computeGradients` accept. */
+export type ModelInput = ModelBatch | CamelCaseModelBatch;
+
+/** The batch with Python's keys, reading a deprecated camelCase batch too. */
+export function pythonKeys(batch: ModelInput): ModelBatch {
+  if (batch === null || typeof batch !== 'object') {
+    throw new InputError(
+      `expected a batch object with input_ids, got ${batch === null ? 'null' : typeof batch}.`,
+    );
+  }
+  if ('input_ids' in batch) return batch;
+  if ('inputIds' in batch) {
+    return {
+      input_ids: batch.inputIds,
+      attention_mask: batch.attentionMask ?? null,
+      token_type_ids: batch.tokenTypeIds ?? null,
+      labels: batch.labels ?? null,
+    };
+  }
+  throw new InputError(`the batch has no input_ids (keys: ${Object.keys(batch).join(', ') || 'none'}).`);
 }
 
 /** Options of `forward`. */
@@ -73,6 +95,7 @@ export function toTensor(
   }
   let data: ArrayLike<number>;
   let shape: number[];
+  let declared: 'int32' | 'float32' | null = null;
   if (Array.isArray(value)) {
     if (value.length > 0 && Array.isArray(value[0])) {
       const rows = value as number[][];
@@ -93,13 +116,15 @@ export function toTensor(
   } else {
     data = value.data;
     shape = [...value.shape];
+    // A collator's host tensor says its dtype: float labels stay float (regression) even when whole.
+    if ('dtype' in value && (value.dtype === 'int32' || value.dtype === 'float32')) declared = value.dtype;
   }
   for (let i = 0; i < data.length; i++) {
     if (typeof data[i] !== 'number' || Number.isNaN(data[i])) {
       throw new InputError(`${field}: value at flat index ${i} is not a number.`);
     }
   }
-  let resolved = dtype;
+  let resolved = dtype === 'auto' && declared !== null ? declared : dtype;
   if (resolved === 'auto') {
     resolved = 'int32';
     for (let i = 0; i < data.length; i++) {
@@ -127,40 +152,41 @@ export interface PreparedInputs {
  * a backend gather failure.
  */
 export function prepareInputs(
-  batch: ModelBatch,
+  input: ModelInput,
   limits: { vocabSize: number; maxPositions: number; typeVocabSize: number | null },
 ): PreparedInputs {
-  const inputIds = toTensor(batch.inputIds, 'inputIds', 'int32');
+  const batch = pythonKeys(input);
+  const inputIds = toTensor(batch.input_ids, 'input_ids', 'int32');
   if (inputIds.rank !== 2) {
-    throw new InputError(`inputIds must be [batch, sequence], got shape [${inputIds.shape.join(', ')}].`);
+    throw new InputError(`input_ids must be [batch, sequence], got shape [${inputIds.shape.join(', ')}].`);
   }
   const [batchSize, length] = inputIds.shape as [number, number];
   if (length > limits.maxPositions) {
     throw new InputError(
-      `inputIds has ${length} tokens per row but max_position_embeddings is ${limits.maxPositions}; truncate the inputs.`,
+      `input_ids has ${length} tokens per row but max_position_embeddings is ${limits.maxPositions}; truncate the inputs.`,
     );
   }
-  checkRange(inputIds, 'inputIds', 0, limits.vocabSize, 'vocab_size');
+  checkRange(inputIds, 'input_ids', 0, limits.vocabSize, 'vocab_size');
   const sameShape = (tensor: tf.Tensor, field: string) => {
     if (tensor.rank !== 2 || tensor.shape[0] !== batchSize || tensor.shape[1] !== length) {
       throw new InputError(
-        `${field} has shape [${tensor.shape.join(', ')}]; expected [${batchSize}, ${length}] like inputIds.`,
+        `${field} has shape [${tensor.shape.join(', ')}]; expected [${batchSize}, ${length}] like input_ids.`,
       );
     }
   };
   let attentionMask: tf.Tensor;
-  if (batch.attentionMask != null) {
-    attentionMask = toTensor(batch.attentionMask, 'attentionMask', 'float32');
-    sameShape(attentionMask, 'attentionMask');
+  if (batch.attention_mask != null) {
+    attentionMask = toTensor(batch.attention_mask, 'attention_mask', 'float32');
+    sameShape(attentionMask, 'attention_mask');
   } else {
     attentionMask = tf.ones([batchSize, length], 'float32');
   }
   let tokenTypeIds: tf.Tensor | null = null;
   if (limits.typeVocabSize !== null) {
-    if (batch.tokenTypeIds != null) {
-      tokenTypeIds = toTensor(batch.tokenTypeIds, 'tokenTypeIds', 'int32');
-      sameShape(tokenTypeIds, 'tokenTypeIds');
-      checkRange(tokenTypeIds, 'tokenTypeIds', 0, limits.typeVocabSize, 'type_vocab_size');
+    if (batch.token_type_ids != null) {
+      tokenTypeIds = toTensor(batch.token_type_ids, 'token_type_ids', 'int32');
+      sameShape(tokenTypeIds, 'token_type_ids');
+      checkRange(tokenTypeIds, 'token_type_ids', 0, limits.typeVocabSize, 'type_vocab_size');
     } else {
       tokenTypeIds = tf.zeros([batchSize, length], 'int32');
     }

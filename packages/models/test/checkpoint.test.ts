@@ -43,9 +43,9 @@ afterAll(() => {
 function tokenBatch(name: string) {
   const inputs = readInputs(name);
   return {
-    inputIds: inputs.input_ids,
-    attentionMask: inputs.attention_mask,
-    tokenTypeIds: inputs.token_type_ids ?? null,
+    input_ids: inputs.input_ids,
+    attention_mask: inputs.attention_mask,
+    token_type_ids: inputs.token_type_ids ?? null,
   };
 }
 
@@ -116,7 +116,7 @@ describe('savePretrained', () => {
     expect(keys).toContain('distilbert.transformer.layer.0.ffn.lin1.weight');
     const reloaded = await AutoModelForSequenceClassification.fromPretrained(dir);
     expect(reloaded).toBeInstanceOf(DistilBertForSequenceClassification);
-    const batch = { inputIds: [[2, 7, 9, 3]], attentionMask: [[1, 1, 1, 1]] };
+    const batch = { input_ids: [[2, 7, 9, 3]], attention_mask: [[1, 1, 1, 1]] };
     const a = model.forward(batch).logits;
     const b = reloaded.forward(batch).logits;
     expect(a.shape).toEqual([1, 3]);

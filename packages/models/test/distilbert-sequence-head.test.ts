@@ -16,7 +16,7 @@ it('pre_classifier + ReLU + classifier on the first token, over the Python encod
   expect(model.loadingInfo!.missingKeys).toEqual(['pre_classifier.bias', 'pre_classifier.weight']);
   expect(warnings[0]).toMatch(/^Some weights of DistilBertForSequenceClassification were not initialized/);
   const inputs = readInputs('distilbert-token-cls');
-  const output = model.forward({ inputIds: inputs.input_ids, attentionMask: inputs.attention_mask });
+  const output = model.forward({ input_ids: inputs.input_ids, attention_mask: inputs.attention_mask });
   const hidden = readTensors('distilbert-token-cls', 'outputs.safetensors').get('hidden_states.2')!;
   const [batch, length, dim] = hidden.shape as [number, number, number];
   const preW = model.parameters.get('pre_classifier.weight')!.dataSync();

@@ -31,9 +31,9 @@ function batchOf(name: string): ModelBatch {
       ? tf.tensor(inputs.labels as number[], undefined, 'float32')
       : tf.tensor(inputs.labels as number[], undefined, 'int32');
   return {
-    inputIds: inputs.input_ids,
-    attentionMask: inputs.attention_mask,
-    tokenTypeIds: inputs.token_type_ids ?? null,
+    input_ids: inputs.input_ids,
+    attention_mask: inputs.attention_mask,
+    token_type_ids: inputs.token_type_ids ?? null,
     labels,
   };
 }

@@ -53,9 +53,9 @@ describe.each(ORACLE_BACKENDS)('oracle gradients on %s', (backend) => {
     const first = Array.isArray(batches) ? batches[0] : batches.batches[0];
     const labels = tf.tensor(first.labels, undefined, first.labels_dtype === 'float32' ? 'float32' : 'int32');
     const batch = {
-      inputIds: first.input_ids,
-      attentionMask: first.attention_mask,
-      tokenTypeIds: first.token_type_ids ?? null,
+      input_ids: first.input_ids,
+      attention_mask: first.attention_mask,
+      token_type_ids: first.token_type_ids ?? null,
       labels,
     };
     const before = tf.memory().numTensors;

@@ -41,9 +41,9 @@ describe.each(ORACLE_BACKENDS)('pipeline oracle on %s', (backend) => {
     for (const sentence of cases.sentences) {
       const { ids, type_ids, attention_mask } = sentence.encoding;
       const output = model.forward({
-        inputIds: [ids],
-        tokenTypeIds: [type_ids],
-        attentionMask: [attention_mask],
+        input_ids: [ids],
+        token_type_ids: [type_ids],
+        attention_mask: [attention_mask],
       });
       expect(output.logits.shape, sentence.id).toEqual([1, ids.length, 9]);
       const { ratio, maxAbs } = worstError(

@@ -94,9 +94,9 @@ function distilBertConfig(id2label: Record<number, string>): DistilBertConfig {
 function fixtureBatch(fixture: string, withTokenTypes: boolean): ModelBatch {
   const inputs = readInputs(fixture);
   return {
-    inputIds: inputs.input_ids,
-    attentionMask: inputs.attention_mask,
-    tokenTypeIds: withTokenTypes ? (inputs.token_type_ids ?? null) : null,
+    input_ids: inputs.input_ids,
+    attention_mask: inputs.attention_mask,
+    token_type_ids: withTokenTypes ? (inputs.token_type_ids ?? null) : null,
     labels: inputs.labels as number[][] | number[],
   };
 }

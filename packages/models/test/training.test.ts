@@ -26,11 +26,11 @@ const tinyBert = () =>
   });
 
 const batch = {
-  inputIds: [
+  input_ids: [
     [2, 5, 9, 11, 3],
     [2, 7, 3, 0, 0],
   ],
-  attentionMask: [
+  attention_mask: [
     [1, 1, 1, 1, 1],
     [1, 1, 1, 0, 0],
   ],
@@ -49,9 +49,9 @@ describe('memory', () => {
     const inputs = readInputs('bert-token-cls');
     const model = await AutoModelForTokenClassification.fromPretrained(modelDir('bert-token-cls'));
     const oracleBatch = {
-      inputIds: inputs.input_ids,
-      attentionMask: inputs.attention_mask,
-      tokenTypeIds: inputs.token_type_ids ?? null,
+      input_ids: inputs.input_ids,
+      attention_mask: inputs.attention_mask,
+      token_type_ids: inputs.token_type_ids ?? null,
       labels: inputs.labels as number[][],
     };
     const counts: number[] = [];
@@ -173,12 +173,12 @@ describe('losses', () => {
 
   it('sequence heads pick problem_type like Python and store it on the config', () => {
     const single = new BertForSequenceClassification(tinyBert());
-    single.computeLoss({ inputIds: batch.inputIds, labels: tf.tensor1d([0, 2], 'int32') }).dispose();
+    single.computeLoss({ input_ids: batch.input_ids, labels: tf.tensor1d([0, 2], 'int32') }).dispose();
     expect(single.config.problemType).toBe('single_label_classification');
     const multi = new BertForSequenceClassification(tinyBert());
     multi
       .computeLoss({
-        inputIds: batch.inputIds,
+        input_ids: batch.input_ids,
         labels: tf.tensor2d([
           [1, 0, 1],
           [0, 0, 1],
@@ -189,7 +189,7 @@ describe('losses', () => {
     const regressionConfig = tinyBert();
     regressionConfig.numLabels = 1;
     const regression = new BertForSequenceClassification(regressionConfig);
-    regression.computeLoss({ inputIds: batch.inputIds, labels: tf.tensor1d([0.5, -1]) }).dispose();
+    regression.computeLoss({ input_ids: batch.input_ids, labels: tf.tensor1d([0.5, -1]) }).dispose();
     expect(regression.config.problemType).toBe('regression');
     for (const m of [single, multi, regression]) m.dispose();
   });
@@ -198,21 +198,21 @@ describe('losses', () => {
 describe('inputs', () => {
   it('rejects ids outside the vocabulary, mismatched masks, long rows and bad labels', () => {
     const model = new BertForTokenClassification(tinyBert());
-    expect(() => model.forward({ inputIds: [[2, 40]] })).toThrow(
-      /inputIds\[0\]\[1\] = 40 is outside \[0, 40\)/,
+    expect(() => model.forward({ input_ids: [[2, 40]] })).toThrow(
+      /input_ids\[0\]\[1\] = 40 is outside \[0, 40\)/,
     );
-    expect(() => model.forward({ inputIds: [[2, 3]], attentionMask: [[1, 1, 1]] })).toThrow(InputError);
-    expect(() => model.forward({ inputIds: [new Array(17).fill(1)] })).toThrow(
+    expect(() => model.forward({ input_ids: [[2, 3]], attention_mask: [[1, 1, 1]] })).toThrow(InputError);
+    expect(() => model.forward({ input_ids: [new Array(17).fill(1)] })).toThrow(
       /max_position_embeddings is 16/,
     );
-    expect(() => model.forward({ inputIds: [[2, 3]], labels: [[0, 7]] })).toThrow(/value 7 at flat index 1/);
-    expect(() => model.forward({ inputIds: [[2, 3], [4]] })).toThrow(/row 1 has 1 values/);
+    expect(() => model.forward({ input_ids: [[2, 3]], labels: [[0, 7]] })).toThrow(/value 7 at flat index 1/);
+    expect(() => model.forward({ input_ids: [[2, 3], [4]] })).toThrow(/row 1 has 1 values/);
     model.dispose();
   });
 
   it('exposes the last hidden state and pooler output of the bare encoder ([CLS] features)', () => {
     const model = new BertModel(tinyBert());
-    const output = model.forward({ inputIds: batch.inputIds, attentionMask: batch.attentionMask });
+    const output = model.forward({ input_ids: batch.input_ids, attention_mask: batch.attention_mask });
     expect(output.lastHiddenState.shape).toEqual([2, 5, 16]);
     expect(output.poolerOutput!.shape).toEqual([2, 16]);
     tf.dispose(output as unknown as tf.TensorContainer);

@@ -45,9 +45,9 @@ export function fromNerModel(model: NerModel): PipelineModel {
     async predict(batch: PipelineBatch): Promise<PipelineLogits> {
       const output = model.forward(
         {
-          inputIds: flat(batch.inputIds),
-          attentionMask: flat(batch.attentionMask),
-          ...(usesTokenTypeIds ? { tokenTypeIds: flat(batch.tokenTypeIds) } : {}),
+          input_ids: flat(batch.inputIds),
+          attention_mask: flat(batch.attentionMask),
+          ...(usesTokenTypeIds ? { token_type_ids: flat(batch.tokenTypeIds) } : {}),
         },
         { training: false, outputHiddenStates: false, outputAttentions: false },
       );

@@ -109,7 +109,7 @@ export type Prepared<T> = T extends LambdaLR
  * const accelerator = new Accelerator();
  * const [model, optimizer, trainLoader] = await accelerator.prepare(model0, new AdamW(...), loader);
  * for (const batch of trainLoader) {
- *   const { loss, grads } = await accelerator.computeGradients(model, toModelInputs(batch));
+ *   const { loss, grads } = await accelerator.computeGradients(model, batch);
  *   optimizer.step(grads);
  * }
  */

@@ -321,7 +321,7 @@ export class Trainer<Row = unknown> {
   /** One micro-batch: loss and gradients scaled by 1/accum (Python `training_step`). */
   private trainingStep(batch: AnyBatch, accum: number, stepForErrors: number): Map<string, tf.Tensor> {
     const inputs = toModelInputs(batch, this.labelNames());
-    const tokens = inputs.inputIds!.size;
+    const tokens = inputs.input_ids.size;
     let result: { loss: tf.Scalar; grads: Map<string, tf.Tensor> };
     try {
       result = this.model.computeGradients(inputs as never, { training: true });
@@ -471,7 +471,7 @@ export class Trainer<Row = unknown> {
     const accelerator = this.accelerator;
     for (const batch of loader) {
       const inputs = toModelInputs(batch as AnyBatch, this.labelNames());
-      const rows = inputs.inputIds.shape[0]!;
+      const rows = inputs.input_ids.shape[0]!;
       try {
         const [logits, loss] = tf.tidy(() => {
           const out = this.model.forward(inputs as never, { training: false });

@@ -1,0 +1,77 @@
+// The collator's batch goes into the model as it is: Python's keys, host tensors, dtypes kept.
+import '@tensorflow/tfjs-backend-cpu';
+import { DataCollatorForTokenClassification, DataCollatorWithPadding, HostTensor } from '@ner/collate';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BertConfig, BertForSequenceClassification, BertForTokenClassification } from '../src/index.js';
+
+const config = (numLabels: number) =>
+  new BertConfig({
+    vocabSize: 40,
+    hiddenSize: 16,
+    numHiddenLayers: 1,
+    numAttentionHeads: 2,
+    intermediateSize: 20,
+    maxPositionEmbeddings: 16,
+    numLabels,
+  });
+
+const rows = [
+  {
+    input_ids: [2, 5, 9, 3],
+    token_type_ids: [0, 0, 0, 0],
+    attention_mask: [1, 1, 1, 1],
+    labels: [-100, 0, 1, -100],
+  },
+  { input_ids: [2, 7, 3], token_type_ids: [0, 0, 0], attention_mask: [1, 1, 1], labels: [-100, 2, -100] },
+];
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('collated batches', () => {
+  it('DataCollatorForTokenClassification output is a forward input with no renaming', () => {
+    const model = new BertForTokenClassification(config(3), { seed: 1 });
+    const batch = new DataCollatorForTokenClassification({ padTokenId: 0 }).collate(rows);
+    const asTensors = {
+      input_ids: tf.tensor2d([...batch.input_ids.data], [2, 4], 'int32'),
+      attention_mask: tf.tensor2d([...batch.attention_mask!.data], [2, 4], 'int32'),
+      token_type_ids: tf.tensor2d([...batch.token_type_ids!.data], [2, 4], 'int32'),
+      labels: tf.tensor2d([...batch.labels!.data], [2, 4], 'int32'),
+    };
+    const fromHost = model.forward(batch);
+    const fromTensors = model.forward(asTensors);
+    expect(fromHost.logits.shape).toEqual([2, 4, 3]);
+    expect(fromHost.loss!.dataSync()[0]).toBeCloseTo(fromTensors.loss!.dataSync()[0]!, 6);
+    expect([...fromHost.logits.dataSync()]).toEqual([...fromTensors.logits.dataSync()]);
+    tf.dispose([fromHost, fromTensors, asTensors] as unknown as tf.TensorContainer);
+    model.dispose();
+  });
+
+  it('a float32 host tensor of whole numbers stays float: regression, as Python decides by dtype', () => {
+    const regressionConfig = config(1);
+    const model = new BertForSequenceClassification(regressionConfig);
+    const collator = new DataCollatorWithPadding({ padTokenId: 0 });
+    const batch = collator.collate(rows.map(({ labels: _, ...row }) => row));
+    const labels = new HostTensor(new Float32Array([1, 0]), [2], 'float32');
+    model.computeLoss({ ...batch, labels }).dispose();
+    expect(model.config.problemType).toBe('regression');
+    model.dispose();
+  });
+
+  it('still reads the deprecated camelCase batch', () => {
+    const model = new BertForTokenClassification(config(3), { seed: 1 });
+    const hf = model.forward({ input_ids: [[2, 5, 9, 3]], attention_mask: [[1, 1, 1, 0]] });
+    const camel = model.forward({ inputIds: [[2, 5, 9, 3]], attentionMask: [[1, 1, 1, 0]] });
+    expect([...camel.logits.dataSync()]).toEqual([...hf.logits.dataSync()]);
+    tf.dispose([hf, camel] as unknown as tf.TensorContainer);
+    model.dispose();
+  });
+
+  it('names the missing key when the batch has no input_ids', () => {
+    const model = new BertForTokenClassification(config(3));
+    expect(() => model.forward({ ids: [[2, 3]] } as never)).toThrow(/no input_ids \(keys: ids\)/);
+    model.dispose();
+  });
+});
