@@ -1,0 +1,528 @@
+// N-API glue (node_api.h only, NAPI_VERSION 8): `openDevice(options)` returns a device object
+// whose methods call Device (device.h), or a string saying why there is none. Pointers travel
+// as BigInt; launch arguments and GEMM descriptors arrive packed in typed arrays by
+// src/addon.ts, which also validates them against KERNEL_ABI.
+#include <node_api.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "device.h"
+
+using ner::cuda::CudaError;
+using ner::cuda::Device;
+using ner::cuda::GemmArgs;
+using ner::cuda::KernelDecl;
+using ner::cuda::KernelSources;
+using ner::cuda::ParamKind;
+using ner::cuda::PendingDownload;
+
+namespace {
+
+/** Thrown inside a method to report a bad JS argument; turned into a TypeError. */
+struct ArgError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void ok(napi_env env, napi_status status, const char *what) {
+  if (status != napi_ok) {
+    const napi_extended_error_info *info = nullptr;
+    napi_get_last_error_info(env, &info);
+    throw ArgError(std::string(what) + (info && info->error_message ? ": " + std::string(info->error_message) : ""));
+  }
+}
+
+std::string getString(napi_env env, napi_value v, const char *what) {
+  size_t len = 0;
+  ok(env, napi_get_value_string_utf8(env, v, nullptr, 0, &len), what);
+  std::string s(len, '\0');
+  ok(env, napi_get_value_string_utf8(env, v, &s[0], len + 1, &len), what);
+  return s;
+}
+
+napi_value getProp(napi_env env, napi_value obj, const char *name) {
+  napi_value v;
+  ok(env, napi_get_named_property(env, obj, name, &v), name);
+  return v;
+}
+
+std::vector<std::string> getStringArray(napi_env env, napi_value arr, const char *what) {
+  uint32_t n = 0;
+  ok(env, napi_get_array_length(env, arr, &n), what);
+  std::vector<std::string> out;
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value item;
+    ok(env, napi_get_element(env, arr, i, &item), what);
+    out.push_back(getString(env, item, what));
+  }
+  return out;
+}
+
+uint64_t getPtr(napi_env env, napi_value v, const char *what) {
+  uint64_t p = 0;
+  bool lossless = false;
+  if (napi_get_value_bigint_uint64(env, v, &p, &lossless) != napi_ok || !lossless) {
+    throw ArgError(std::string(what) + ": expected a device pointer (a non-negative BigInt)");
+  }
+  return p;
+}
+
+double getNumber(napi_env env, napi_value v, const char *what) {
+  double d = 0;
+  if (napi_get_value_double(env, v, &d) != napi_ok) throw ArgError(std::string(what) + ": expected a number");
+  return d;
+}
+
+size_t getSize(napi_env env, napi_value v, const char *what) {
+  const double d = getNumber(env, v, what);
+  if (!(d >= 0) || d > 9007199254740991.0 || d != static_cast<double>(static_cast<uint64_t>(d))) {
+    throw ArgError(std::string(what) + ": expected a non-negative integer");
+  }
+  return static_cast<size_t>(d);
+}
+
+/** The bytes of an ArrayBufferView (typed array, Buffer or DataView). */
+void getView(napi_env env, napi_value v, void **data, size_t *bytes, const char *what) {
+  bool isTyped = false, isDataView = false;
+  napi_is_typedarray(env, v, &isTyped);
+  if (isTyped) {
+    napi_typedarray_type type;
+    size_t length = 0, offset = 0;
+    napi_value buffer;
+    ok(env, napi_get_typedarray_info(env, v, &type, &length, data, &buffer, &offset), what);
+    size_t element = 1;
+    switch (type) {
+      case napi_int16_array: case napi_uint16_array: element = 2; break;
+      case napi_int32_array: case napi_uint32_array: case napi_float32_array: element = 4; break;
+      case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: element = 8; break;
+      default: element = 1;
+    }
+    *bytes = length * element;
+    return;
+  }
+  napi_is_dataview(env, v, &isDataView);
+  if (isDataView) {
+    napi_value buffer;
+    size_t offset = 0;
+    ok(env, napi_get_dataview_info(env, v, bytes, data, &buffer, &offset), what);
+    return;
+  }
+  throw ArgError(std::string(what) + ": expected an ArrayBufferView");
+}
+
+napi_value makePtr(napi_env env, uint64_t p) {
+  napi_value v;
+  napi_create_bigint_uint64(env, p, &v);
+  return v;
+}
+
+napi_value undefinedValue(napi_env env) {
+  napi_value v;
+  napi_get_undefined(env, &v);
+  return v;
+}
+
+/** Per-object state: the device, shared by all its methods; freed with the JS object. */
+struct DeviceHandle {
+  // Shared with downloads in flight, so closing the device never frees it under a worker thread.
+  std::shared_ptr<Device> device;
+};
+
+struct CallInfo {
+  DeviceHandle *handle;
+  size_t argc;
+  napi_value argv[8];
+};
+
+CallInfo callInfo(napi_env env, napi_callback_info info) {
+  CallInfo c{};
+  c.argc = 8;
+  void *data = nullptr;
+  ok(env, napi_get_cb_info(env, info, &c.argc, c.argv, nullptr, &data), "arguments");
+  c.handle = static_cast<DeviceHandle *>(data);
+  if (!c.handle || !c.handle->device) throw CudaError("the CUDA device is closed");
+  return c;
+}
+
+void requireArgs(const CallInfo &c, size_t n, const char *method) {
+  if (c.argc < n) throw ArgError(std::string(method) + ": expected " + std::to_string(n) + " arguments");
+}
+
+/** Runs a method body, turning C++ exceptions into JS exceptions. */
+template <typename Fn>
+napi_value guarded(napi_env env, Fn fn) {
+  try {
+    return fn();
+  } catch (const ArgError &e) {
+    napi_throw_type_error(env, nullptr, e.what());
+  } catch (const std::exception &e) {
+    napi_throw_error(env, nullptr, e.what());
+  }
+  return nullptr;
+}
+
+napi_value Malloc(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    requireArgs(c, 1, "malloc");
+    return makePtr(env, c.handle->device->malloc(getSize(env, c.argv[0], "malloc(bytes)")));
+  });
+}
+
+napi_value Free(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    requireArgs(c, 1, "free");
+    c.handle->device->free(getPtr(env, c.argv[0], "free(ptr)"));
+    return undefinedValue(env);
+  });
+}
+
+napi_value Upload(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    requireArgs(c, 2, "upload");
+    void *data = nullptr;
+    size_t bytes = 0;
+    getView(env, c.argv[1], &data, &bytes, "upload(src)");
+    c.handle->device->upload(getPtr(env, c.argv[0], "upload(dst)"), data, bytes);
+    return undefinedValue(env);
+  });
+}
+
+napi_value Download(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    requireArgs(c, 2, "download");
+    void *data = nullptr;
+    size_t bytes = 0;
+    getView(env, c.argv[0], &data, &bytes, "download(dst)");
+    c.handle->device->download(data, getPtr(env, c.argv[1], "download(src)"), bytes);
+    return undefinedValue(env);
+  });
+}
+
+/** One downloadAsync in flight: the staged copy, the JS buffer it lands in, the promise. */
+struct AsyncDownload {
+  std::shared_ptr<Device> device;
+  PendingDownload pending;
+  void *dst;
+  napi_ref dstRef;
+  napi_deferred deferred;
+  napi_async_work work;
+  std::string error;
+};
+
+void ExecuteDownload(napi_env, void *data) {
+  auto *job = static_cast<AsyncDownload *>(data);
+  try {
+    job->device->finishDownload(job->pending, job->dst);
+  } catch (const std::exception &e) {
+    job->error = e.what();
+  }
+}
+
+void CompleteDownload(napi_env env, napi_status status, void *data) {
+  auto *job = static_cast<AsyncDownload *>(data);
+  job->device->releaseDownload(job->pending);
+  if (status != napi_ok && job->error.empty()) job->error = "downloadAsync was cancelled";
+  if (job->error.empty()) {
+    napi_resolve_deferred(env, job->deferred, undefinedValue(env));
+  } else {
+    napi_value message, error;
+    napi_create_string_utf8(env, job->error.c_str(), job->error.size(), &message);
+    napi_create_error(env, nullptr, message, &error);
+    napi_reject_deferred(env, job->deferred, error);
+  }
+  napi_delete_reference(env, job->dstRef);
+  napi_delete_async_work(env, job->work);
+  delete job;
+}
+
+napi_value DownloadAsync(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    requireArgs(c, 2, "downloadAsync");
+    void *data = nullptr;
+    size_t bytes = 0;
+    getView(env, c.argv[0], &data, &bytes, "downloadAsync(dst)");
+    const uint64_t src = getPtr(env, c.argv[1], "downloadAsync(src)");
+    auto *job = new AsyncDownload{c.handle->device, {}, data, nullptr, nullptr, nullptr, {}};
+    try {
+      job->pending = c.handle->device->beginDownload(src, bytes);
+    } catch (...) {
+      delete job;
+      throw;
+    }
+    napi_value promise, name;
+    ok(env, napi_create_reference(env, c.argv[0], 1, &job->dstRef), "downloadAsync");
+    ok(env, napi_create_promise(env, &job->deferred, &promise), "downloadAsync");
+    napi_create_string_utf8(env, "ner_cuda_download", NAPI_AUTO_LENGTH, &name);
+    ok(env, napi_create_async_work(env, nullptr, name, ExecuteDownload, CompleteDownload, job, &job->work),
+       "downloadAsync");
+    ok(env, napi_queue_async_work(env, job->work), "downloadAsync");
+    return promise;
+  });
+}
+
+napi_value Copy(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    requireArgs(c, 3, "copy");
+    c.handle->device->copy(getPtr(env, c.argv[0], "copy(dst)"), getPtr(env, c.argv[1], "copy(src)"),
+                           getSize(env, c.argv[2], "copy(bytes)"));
+    return undefinedValue(env);
+  });
+}
+
+napi_value Fill32(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    requireArgs(c, 3, "fill32");
+    uint32_t value = 0;
+    ok(env, napi_get_value_uint32(env, c.argv[1], &value), "fill32(value)");
+    c.handle->device->fill32(getPtr(env, c.argv[0], "fill32(dst)"), value, getSize(env, c.argv[2], "fill32(count)"));
+    return undefinedValue(env);
+  });
+}
+
+// launch(kernelId, geometry: Uint32Array(7) [gx, gy, gz, bx, by, bz, sharedBytes], args: Uint8Array)
+napi_value Launch(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    requireArgs(c, 3, "launch");
+    const size_t id = getSize(env, c.argv[0], "launch(kernel)");
+    void *geo = nullptr, *args = nullptr;
+    size_t geoBytes = 0, argBytes = 0;
+    getView(env, c.argv[1], &geo, &geoBytes, "launch(geometry)");
+    getView(env, c.argv[2], &args, &argBytes, "launch(args)");
+    if (geoBytes != 7 * sizeof(unsigned)) throw ArgError("launch(geometry): expected a Uint32Array of 7");
+    std::array<unsigned, 7> g;
+    std::memcpy(g.data(), geo, sizeof g);
+    c.handle->device->launch(id, g, static_cast<const uint8_t *>(args), argBytes);
+    return undefinedValue(env);
+  });
+}
+
+// gemm(pointers: BigUint64Array(4) [a, b, c, bias or 0], numbers: Float64Array(16)
+//   [m, n, k, transA, transB, lda, ldb, ldc, batch, strideA, strideB, strideC, alpha, beta, relu, tf32])
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    requireArgs(c, 2, "gemm");
+    void *p = nullptr, *q = nullptr;
+    size_t pBytes = 0, qBytes = 0;
+    getView(env, c.argv[0], &p, &pBytes, "gemm(pointers)");
+    getView(env, c.argv[1], &q, &qBytes, "gemm(numbers)");
+    if (pBytes != 4 * 8 || qBytes != 16 * 8) throw ArgError("gemm: expected BigUint64Array(4) and Float64Array(16)");
+    uint64_t ptrs[4];
+    double nums[16];
+    std::memcpy(ptrs, p, sizeof ptrs);
+    std::memcpy(nums, q, sizeof nums);
+    GemmArgs g{};
+    g.a = ptrs[0];
+    g.b = ptrs[1];
+    g.c = ptrs[2];
+    g.bias = ptrs[3];
+    g.m = static_cast<int64_t>(nums[0]);
+    g.n = static_cast<int64_t>(nums[1]);
+    g.k = static_cast<int64_t>(nums[2]);
+    g.transA = nums[3] != 0;
+    g.transB = nums[4] != 0;
+    g.lda = static_cast<int64_t>(nums[5]);
+    g.ldb = static_cast<int64_t>(nums[6]);
+    g.ldc = static_cast<int64_t>(nums[7]);
+    g.batch = static_cast<int64_t>(nums[8]);
+    g.strideA = static_cast<int64_t>(nums[9]);
+    g.strideB = static_cast<int64_t>(nums[10]);
+    g.strideC = static_cast<int64_t>(nums[11]);
+    g.alpha = static_cast<float>(nums[12]);
+    g.beta = static_cast<float>(nums[13]);
+    g.relu = nums[14] != 0;
+    g.tf32 = nums[15] != 0;
+    c.handle->device->gemm(g);
+    return undefinedValue(env);
+  });
+}
+
+napi_value Synchronize(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    c.handle->device->synchronize();
+    return undefinedValue(env);
+  });
+}
+
+napi_value MemGetInfo(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    const auto m = c.handle->device->memGetInfo();
+    napi_value arr, f, t;
+    napi_create_array_with_length(env, 2, &arr);
+    napi_create_double(env, static_cast<double>(m.first), &f);
+    napi_create_double(env, static_cast<double>(m.second), &t);
+    napi_set_element(env, arr, 0, f);
+    napi_set_element(env, arr, 1, t);
+    return arr;
+  });
+}
+
+napi_value setString(napi_env env, napi_value obj, const char *key, const std::string &value) {
+  napi_value v;
+  napi_create_string_utf8(env, value.c_str(), value.size(), &v);
+  napi_set_named_property(env, obj, key, v);
+  return v;
+}
+
+void setNumber(napi_env env, napi_value obj, const char *key, double value) {
+  napi_value v;
+  napi_create_double(env, value, &v);
+  napi_set_named_property(env, obj, key, v);
+}
+
+napi_value Info(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    const auto &i = c.handle->device->info();
+    napi_value obj, libs;
+    napi_create_object(env, &obj);
+    napi_create_object(env, &libs);
+    setString(env, obj, "name", i.name);
+    setNumber(env, obj, "major", i.major);
+    setNumber(env, obj, "minor", i.minor);
+    setNumber(env, obj, "totalMemoryBytes", static_cast<double>(i.totalMemory));
+    setNumber(env, obj, "driverVersion", i.driverVersion);
+    setNumber(env, obj, "multiprocessors", i.multiprocessors);
+    setString(env, obj, "kernelSource", i.kernelSource);
+    for (const auto &lib : i.libraries) setString(env, libs, lib.first.c_str(), lib.second);
+    napi_set_named_property(env, obj, "libraries", libs);
+    return obj;
+  });
+}
+
+napi_value Close(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    size_t argc = 0;
+    void *data = nullptr;
+    ok(env, napi_get_cb_info(env, info, &argc, nullptr, nullptr, &data), "close");
+    auto *handle = static_cast<DeviceHandle *>(data);
+    if (handle && handle->device) {
+      handle->device->close();
+      handle->device.reset();
+    }
+    return undefinedValue(env);
+  });
+}
+
+void FinalizeDevice(napi_env, void *data, void *) { delete static_cast<DeviceHandle *>(data); }
+
+ParamKind parseKind(const std::string &s, const std::string &kernel) {
+  if (s == "ptr") return ParamKind::Ptr;
+  if (s == "i32") return ParamKind::I32;
+  if (s == "u32") return ParamKind::U32;
+  if (s == "f32") return ParamKind::F32;
+  if (s == "dims") return ParamKind::Dims;
+  throw ArgError("kernel " + kernel + ": unknown parameter kind '" + s + "'");
+}
+
+KernelSources getSources(napi_env env, napi_value opts) {
+  KernelSources sources;
+  sources.cacheDir = getString(env, getProp(env, opts, "cacheDir"), "cacheDir");
+  sources.sourceHash = getString(env, getProp(env, opts, "sourceHash"), "sourceHash");
+  sources.unitySource = getString(env, getProp(env, opts, "unitySource"), "unitySource");
+  sources.fileNames = getStringArray(env, getProp(env, opts, "fileNames"), "fileNames");
+  sources.fileContents = getStringArray(env, getProp(env, opts, "fileContents"), "fileContents");
+  if (sources.fileNames.size() != sources.fileContents.size()) throw ArgError("fileNames / fileContents differ");
+  return sources;
+}
+
+// nvrtcCompile({arch, cacheDir, sourceHash, unitySource, fileNames, fileContents})
+//   -> {library, cubinBytes}; compiles the kernels without a GPU (tests, and a check of the NVRTC path).
+napi_value NvrtcCompile(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    size_t argc = 1;
+    napi_value opts;
+    ok(env, napi_get_cb_info(env, info, &argc, &opts, nullptr, nullptr), "nvrtcCompile");
+    if (argc < 1) throw ArgError("nvrtcCompile: expected an options object");
+    const int arch = static_cast<int>(getNumber(env, getProp(env, opts, "arch"), "arch"));
+    const KernelSources sources = getSources(env, opts);
+    std::vector<char> cubin;
+    const std::string library = ner::cuda::compileKernelsWithNvrtc(arch, sources, cubin);
+    napi_value obj;
+    napi_create_object(env, &obj);
+    setString(env, obj, "library", library);
+    setNumber(env, obj, "cubinBytes", static_cast<double>(cubin.size()));
+    return obj;
+  });
+}
+
+// openDevice({ordinal, fatbinPath, forceNvrtc, cacheDir, sourceHash, unitySource, fileNames,
+//   fileContents, kernelNames, kernelParams: string[][]}) -> device object | reason string
+napi_value OpenDevice(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    size_t argc = 1;
+    napi_value opts;
+    ok(env, napi_get_cb_info(env, info, &argc, &opts, nullptr, nullptr), "openDevice");
+    if (argc < 1) throw ArgError("openDevice: expected an options object");
+    const int ordinal = static_cast<int>(getNumber(env, getProp(env, opts, "ordinal"), "ordinal"));
+    KernelSources sources = getSources(env, opts);
+    sources.fatbinPath = getString(env, getProp(env, opts, "fatbinPath"), "fatbinPath");
+    bool force = false;
+    ok(env, napi_get_value_bool(env, getProp(env, opts, "forceNvrtc"), &force), "forceNvrtc");
+    sources.forceNvrtc = force;
+    const auto names = getStringArray(env, getProp(env, opts, "kernelNames"), "kernelNames");
+    napi_value paramsArr = getProp(env, opts, "kernelParams");
+    std::vector<KernelDecl> kernels;
+    for (uint32_t i = 0; i < names.size(); i++) {
+      napi_value p;
+      ok(env, napi_get_element(env, paramsArr, i, &p), "kernelParams");
+      KernelDecl decl{names[i], {}};
+      for (const auto &kind : getStringArray(env, p, "kernelParams")) decl.params.push_back(parseKind(kind, names[i]));
+      kernels.push_back(std::move(decl));
+    }
+
+    std::string whyNot;
+    std::unique_ptr<Device> device = Device::open(ordinal, kernels, sources, whyNot);
+    if (!device) {
+      napi_value reason;
+      napi_create_string_utf8(env, whyNot.c_str(), whyNot.size(), &reason);
+      return reason;
+    }
+    auto *handle = new DeviceHandle{std::shared_ptr<Device>(std::move(device))};
+    napi_value obj;
+    napi_create_object(env, &obj);
+    const struct {
+      const char *name;
+      napi_callback fn;
+    } methods[] = {{"malloc", Malloc},         {"free", Free},
+                   {"upload", Upload},         {"download", Download},
+                   {"downloadAsync", DownloadAsync}, {"copy", Copy},
+                   {"fill32", Fill32},         {"launch", Launch},
+                   {"gemm", Gemm},             {"synchronize", Synchronize},
+                   {"memGetInfo", MemGetInfo}, {"info", Info},
+                   {"close", Close}};
+    for (const auto &m : methods) {
+      napi_value fn;
+      ok(env, napi_create_function(env, m.name, NAPI_AUTO_LENGTH, m.fn, handle, &fn), m.name);
+      ok(env, napi_set_named_property(env, obj, m.name, fn), m.name);
+    }
+    // The handle lives as long as the object; its finalizer closes the device if close() was not called.
+    ok(env, napi_wrap(env, obj, handle, FinalizeDevice, nullptr, nullptr), "wrap");
+    return obj;
+  });
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_value fn;
+  napi_create_function(env, "openDevice", NAPI_AUTO_LENGTH, OpenDevice, nullptr, &fn);
+  napi_set_named_property(env, exports, "openDevice", fn);
+  napi_create_function(env, "nvrtcCompile", NAPI_AUTO_LENGTH, NvrtcCompile, nullptr, &fn);
+  napi_set_named_property(env, exports, "nvrtcCompile", fn);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

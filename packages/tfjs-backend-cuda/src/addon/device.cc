@@ -1,0 +1,605 @@
+#include "device.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace ner::cuda {
+
+size_t paramSlotBytes(ParamKind kind) { return kind == ParamKind::Dims ? 104 : 8; }
+
+namespace {
+
+constexpr size_t kWorkspaceBytes = 32u << 20;  // cuBLASLt workspace, allocated once
+
+template <typename Fn>
+bool bind(const Library &lib, Fn &slot, const char *name, std::string &missing) {
+  slot = reinterpret_cast<Fn>(findSymbol(lib, name));
+  if (!slot) missing += (missing.empty() ? "" : ", ") + std::string(name);
+  return slot != nullptr;
+}
+
+bool bindDriver(const Library &lib, DriverApi &d, std::string &missing) {
+  bind(lib, d.cuInit, "cuInit", missing);
+  bind(lib, d.cuDriverGetVersion, "cuDriverGetVersion", missing);
+  bind(lib, d.cuGetErrorName, "cuGetErrorName", missing);
+  bind(lib, d.cuGetErrorString, "cuGetErrorString", missing);
+  bind(lib, d.cuDeviceGetCount, "cuDeviceGetCount", missing);
+  bind(lib, d.cuDeviceGet, "cuDeviceGet", missing);
+  bind(lib, d.cuDeviceGetName, "cuDeviceGetName", missing);
+  bind(lib, d.cuDeviceGetAttribute, "cuDeviceGetAttribute", missing);
+  bind(lib, d.cuDeviceTotalMem, "cuDeviceTotalMem_v2", missing);
+  bind(lib, d.cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain", missing);
+  bind(lib, d.cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2", missing);
+  bind(lib, d.cuCtxSetCurrent, "cuCtxSetCurrent", missing);
+  bind(lib, d.cuStreamCreate, "cuStreamCreate", missing);
+  bind(lib, d.cuStreamDestroy, "cuStreamDestroy_v2", missing);
+  bind(lib, d.cuStreamSynchronize, "cuStreamSynchronize", missing);
+  bind(lib, d.cuEventCreate, "cuEventCreate", missing);
+  bind(lib, d.cuEventRecord, "cuEventRecord", missing);
+  bind(lib, d.cuEventSynchronize, "cuEventSynchronize", missing);
+  bind(lib, d.cuEventDestroy, "cuEventDestroy_v2", missing);
+  bind(lib, d.cuMemAlloc, "cuMemAlloc_v2", missing);
+  bind(lib, d.cuMemFree, "cuMemFree_v2", missing);
+  bind(lib, d.cuMemAllocHost, "cuMemAllocHost_v2", missing);
+  bind(lib, d.cuMemFreeHost, "cuMemFreeHost", missing);
+  bind(lib, d.cuMemGetInfo, "cuMemGetInfo_v2", missing);
+  bind(lib, d.cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2", missing);
+  bind(lib, d.cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2", missing);
+  bind(lib, d.cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2", missing);
+  bind(lib, d.cuMemsetD32Async, "cuMemsetD32Async", missing);
+  bind(lib, d.cuModuleLoadData, "cuModuleLoadData", missing);
+  bind(lib, d.cuModuleUnload, "cuModuleUnload", missing);
+  bind(lib, d.cuModuleGetFunction, "cuModuleGetFunction", missing);
+  bind(lib, d.cuLaunchKernel, "cuLaunchKernel", missing);
+  return missing.empty();
+}
+
+bool bindCublasLt(const Library &lib, CublasLtApi &l, std::string &missing) {
+  bind(lib, l.cublasLtCreate, "cublasLtCreate", missing);
+  bind(lib, l.cublasLtDestroy, "cublasLtDestroy", missing);
+  bind(lib, l.cublasLtGetVersion, "cublasLtGetVersion", missing);
+  bind(lib, l.cublasLtMatmulDescCreate, "cublasLtMatmulDescCreate", missing);
+  bind(lib, l.cublasLtMatmulDescDestroy, "cublasLtMatmulDescDestroy", missing);
+  bind(lib, l.cublasLtMatmulDescSetAttribute, "cublasLtMatmulDescSetAttribute", missing);
+  bind(lib, l.cublasLtMatrixLayoutCreate, "cublasLtMatrixLayoutCreate", missing);
+  bind(lib, l.cublasLtMatrixLayoutDestroy, "cublasLtMatrixLayoutDestroy", missing);
+  bind(lib, l.cublasLtMatrixLayoutSetAttribute, "cublasLtMatrixLayoutSetAttribute", missing);
+  bind(lib, l.cublasLtMatmulPreferenceCreate, "cublasLtMatmulPreferenceCreate", missing);
+  bind(lib, l.cublasLtMatmulPreferenceDestroy, "cublasLtMatmulPreferenceDestroy", missing);
+  bind(lib, l.cublasLtMatmulPreferenceSetAttribute, "cublasLtMatmulPreferenceSetAttribute", missing);
+  bind(lib, l.cublasLtMatmulAlgoGetHeuristic, "cublasLtMatmulAlgoGetHeuristic", missing);
+  bind(lib, l.cublasLtMatmul, "cublasLtMatmul", missing);
+  return missing.empty();
+}
+
+bool bindNvrtc(const Library &lib, NvrtcApi &r, std::string &missing) {
+  bind(lib, r.nvrtcVersion, "nvrtcVersion", missing);
+  bind(lib, r.nvrtcGetErrorString, "nvrtcGetErrorString", missing);
+  bind(lib, r.nvrtcGetNumSupportedArchs, "nvrtcGetNumSupportedArchs", missing);
+  bind(lib, r.nvrtcGetSupportedArchs, "nvrtcGetSupportedArchs", missing);
+  bind(lib, r.nvrtcCreateProgram, "nvrtcCreateProgram", missing);
+  bind(lib, r.nvrtcDestroyProgram, "nvrtcDestroyProgram", missing);
+  bind(lib, r.nvrtcCompileProgram, "nvrtcCompileProgram", missing);
+  bind(lib, r.nvrtcGetProgramLogSize, "nvrtcGetProgramLogSize", missing);
+  bind(lib, r.nvrtcGetProgramLog, "nvrtcGetProgramLog", missing);
+  bind(lib, r.nvrtcGetCUBINSize, "nvrtcGetCUBINSize", missing);
+  bind(lib, r.nvrtcGetCUBIN, "nvrtcGetCUBIN", missing);
+  return missing.empty();
+}
+
+const char *cublasStatusName(cublasStatus_t s) {
+  switch (s) {
+    case 0: return "CUBLAS_STATUS_SUCCESS";
+    case 1: return "CUBLAS_STATUS_NOT_INITIALIZED";
+    case 3: return "CUBLAS_STATUS_ALLOC_FAILED";
+    case 7: return "CUBLAS_STATUS_INVALID_VALUE";
+    case 8: return "CUBLAS_STATUS_ARCH_MISMATCH";
+    case 11: return "CUBLAS_STATUS_MAPPING_ERROR";
+    case 13: return "CUBLAS_STATUS_EXECUTION_FAILED";
+    case 14: return "CUBLAS_STATUS_INTERNAL_ERROR";
+    case 15: return "CUBLAS_STATUS_NOT_SUPPORTED";
+    case 16: return "CUBLAS_STATUS_LICENSE_ERROR";
+    default: return "CUBLAS_STATUS_UNKNOWN";
+  }
+}
+
+void checkLt(cublasStatus_t s, const std::string &call) {
+  if (s != CUBLAS_STATUS_SUCCESS) throw CudaError(call + ": " + cublasStatusName(s) + " (" + std::to_string(s) + ")");
+}
+
+bool readFile(const std::string &path, std::vector<char> &out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return !in.bad();
+}
+
+void makeDirs(const std::string &path) {
+  for (size_t i = 1; i <= path.size(); i++) {
+    if (i == path.size() || path[i] == '/') mkdir(path.substr(0, i).c_str(), 0755);
+  }
+}
+
+/** Writes `data` to `path` through a temporary name and a rename, so readers never see half a file. */
+bool writeFileAtomically(const std::string &path, const std::vector<char> &data) {
+  std::random_device rd;
+  const std::string tmp = path + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(rd());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    if (!out) {
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+int64_t alignmentOf(uint64_t value) {
+  if (value == 0) return 256;
+  const uint64_t low = value & (~value + 1);
+  return low >= 256 ? 256 : static_cast<int64_t>(low);
+}
+
+}  // namespace
+
+std::string compileKernelsWithNvrtc(int arch, const KernelSources &sources, std::vector<char> &cubin) {
+  static Library lib;  // loaded once per process
+  static NvrtcApi rtc{};
+  std::string why;
+  if (!lib.handle) {
+    lib = openLibrary({"libnvrtc.so.13", "libnvrtc.so.12"}, false, why);
+    if (!lib.handle) throw CudaError("NVRTC is needed to compile the kernels: " + why);
+    std::string missing;
+    if (!bindNvrtc(lib, rtc, missing)) {
+      lib = Library{};
+      throw CudaError("NVRTC library lacks " + missing);
+    }
+  }
+  int rtcMajor = 0, rtcMinor = 0;
+  rtc.nvrtcVersion(&rtcMajor, &rtcMinor);
+  const std::string version = std::to_string(rtcMajor) + "." + std::to_string(rtcMinor);
+
+  // The newest architecture this NVRTC knows: a newer GPU gets that one's cubin if the family
+  // matches, otherwise an error naming both.
+  int numArchs = 0;
+  rtc.nvrtcGetNumSupportedArchs(&numArchs);
+  std::vector<int> archs(static_cast<size_t>(numArchs > 0 ? numArchs : 0));
+  if (numArchs > 0) rtc.nvrtcGetSupportedArchs(archs.data());
+  bool supported = archs.empty();
+  for (int a : archs) supported = supported || a == arch;
+  if (!supported) {
+    throw CudaError("NVRTC " + version + " cannot compile for sm_" + std::to_string(arch) +
+                    " (install a newer NVRTC, e.g. the nvidia-cuda-nvrtc wheel, or build the fatbin with a newer nvcc)");
+  }
+
+  const std::string key = sources.sourceHash + "-sm_" + std::to_string(arch) + "-nvrtc" + version;
+  const std::string cachePath = sources.cacheDir.empty() ? "" : sources.cacheDir + "/" + key + ".cubin";
+  if (!cachePath.empty() && readFile(cachePath, cubin) && !cubin.empty()) return lib.path;
+
+  std::vector<const char *> headers, names;
+  for (size_t i = 0; i < sources.fileNames.size(); i++) {
+    headers.push_back(sources.fileContents[i].c_str());
+    names.push_back(sources.fileNames[i].c_str());
+  }
+  nvrtcProgram prog = nullptr;
+  nvrtcResult r = rtc.nvrtcCreateProgram(&prog, sources.unitySource.c_str(), "ner_kernels.cu",
+                                          static_cast<int>(headers.size()), headers.data(), names.data());
+  if (r != NVRTC_SUCCESS) throw CudaError(std::string("nvrtcCreateProgram: ") + rtc.nvrtcGetErrorString(r));
+  const std::string archOption = "--gpu-architecture=sm_" + std::to_string(arch);
+  // --fmad=false matches the fatbin build and keeps results within rounding of the cpu backend.
+  const char *options[] = {archOption.c_str(), "--fmad=false", "--std=c++17", "-default-device"};
+  r = rtc.nvrtcCompileProgram(prog, 4, options);
+  if (r != NVRTC_SUCCESS) {
+    size_t logSize = 0;
+    rtc.nvrtcGetProgramLogSize(prog, &logSize);
+    std::string log(logSize, '\0');
+    if (logSize) rtc.nvrtcGetProgramLog(prog, &log[0]);
+    rtc.nvrtcDestroyProgram(&prog);
+    throw CudaError("nvrtcCompileProgram(" + archOption + ", NVRTC " + version + "): " +
+                    rtc.nvrtcGetErrorString(r) + "\n" + log.substr(0, 4000));
+  }
+  size_t size = 0;
+  rtc.nvrtcGetCUBINSize(prog, &size);
+  cubin.assign(size, 0);
+  r = rtc.nvrtcGetCUBIN(prog, cubin.data());
+  rtc.nvrtcDestroyProgram(&prog);
+  if (r != NVRTC_SUCCESS) throw CudaError(std::string("nvrtcGetCUBIN: ") + rtc.nvrtcGetErrorString(r));
+  if (!cachePath.empty()) {
+    makeDirs(sources.cacheDir);
+    writeFileAtomically(cachePath, cubin);  // a cache that cannot be written only costs a recompile
+  }
+  return lib.path;
+}
+
+std::string Device::errorName(CUresult r) const {
+  const char *name = nullptr;
+  if (cu_.cuGetErrorName && cu_.cuGetErrorName(r, &name) == CUDA_SUCCESS && name) return name;
+  return "CUDA error " + std::to_string(r);
+}
+
+void Device::check(CUresult r, const std::string &call) const {
+  if (r != CUDA_SUCCESS) throw CudaError(call + ": " + errorName(r));
+}
+
+void Device::requireOpen() const {
+  if (closed_) throw CudaError("the CUDA device is closed");
+}
+
+std::unique_ptr<Device> Device::open(int ordinal, const std::vector<KernelDecl> &kernels,
+                                     const KernelSources &sources, std::string &whyNot) {
+  std::unique_ptr<Device> d(new Device());
+  d->kernels_ = kernels;
+  d->cudaLib_ = openLibrary({"libcuda.so.1"}, true, whyNot);
+  if (!d->cudaLib_.handle) {
+    whyNot = "no NVIDIA driver: " + whyNot;
+    return nullptr;
+  }
+  std::string missing;
+  if (!bindDriver(d->cudaLib_, d->cu_, missing)) {
+    whyNot = d->cudaLib_.path + " lacks " + missing + " (a driver too old for CUDA 12?)";
+    return nullptr;
+  }
+  const CUresult init = d->cu_.cuInit(0);
+  if (init != CUDA_SUCCESS) {
+    whyNot = "cuInit failed: " + d->errorName(init) + " (driver " + d->cudaLib_.path + ")";
+    return nullptr;
+  }
+  d->cu_.cuDriverGetVersion(&d->info_.driverVersion);
+  int count = 0;
+  const CUresult counted = d->cu_.cuDeviceGetCount(&count);
+  if (counted != CUDA_SUCCESS || count == 0) {
+    whyNot = counted != CUDA_SUCCESS ? "cuDeviceGetCount failed: " + d->errorName(counted) : "no CUDA device";
+    return nullptr;
+  }
+  if (ordinal < 0 || ordinal >= count) {
+    whyNot = "device " + std::to_string(ordinal) + " requested (NER_CUDA_DEVICE) but only " + std::to_string(count) +
+             " present";
+    return nullptr;
+  }
+  try {
+    d->check(d->cu_.cuDeviceGet(&d->device_, ordinal), "cuDeviceGet");
+    char name[256] = {};
+    d->check(d->cu_.cuDeviceGetName(name, sizeof name - 1, d->device_), "cuDeviceGetName");
+    d->info_.name = name;
+    d->check(d->cu_.cuDeviceGetAttribute(&d->info_.major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, d->device_),
+             "cuDeviceGetAttribute(major)");
+    d->check(d->cu_.cuDeviceGetAttribute(&d->info_.minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, d->device_),
+             "cuDeviceGetAttribute(minor)");
+    d->check(d->cu_.cuDeviceGetAttribute(&d->info_.multiprocessors, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+                                         d->device_),
+             "cuDeviceGetAttribute(multiprocessors)");
+    d->check(d->cu_.cuDeviceTotalMem(&d->info_.totalMemory, d->device_), "cuDeviceTotalMem");
+    // The primary context is the one the CUDA runtime (and PyTorch) use: sharing it lets buffers
+    // pass between libraries in one process and avoids a second context's memory.
+    d->check(d->cu_.cuDevicePrimaryCtxRetain(&d->context_, d->device_), "cuDevicePrimaryCtxRetain");
+    d->retained_ = true;
+    d->check(d->cu_.cuCtxSetCurrent(d->context_), "cuCtxSetCurrent");
+    d->check(d->cu_.cuStreamCreate(&d->stream_, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+    d->info_.libraries.emplace_back("cuda", d->cudaLib_.path);
+
+    std::string why;
+    d->cublasLib_ = openLibrary({"libcublasLt.so.13", "libcublasLt.so.12"}, false, why);
+    if (!d->cublasLib_.handle) throw CudaError("cuBLASLt is needed for matrix products: " + why);
+    missing.clear();
+    if (!bindCublasLt(d->cublasLib_, d->lt_, missing)) throw CudaError(d->cublasLib_.path + " lacks " + missing);
+    d->info_.libraries.emplace_back("cublasLt", d->cublasLib_.path);
+    checkLt(d->lt_.cublasLtCreate(&d->lt_handle_), "cublasLtCreate");
+    d->check(d->cu_.cuMemAlloc(&d->workspace_, kWorkspaceBytes), "cuMemAlloc(cuBLASLt workspace)");
+    d->workspaceBytes_ = kWorkspaceBytes;
+
+    d->loadKernels(sources);
+  } catch (const std::exception &e) {
+    whyNot = e.what();
+    d->close();
+    return nullptr;
+  }
+  return d;
+}
+
+std::string Device::compileWithNvrtc(const KernelSources &sources, std::vector<char> &cubin) {
+  const std::string path = compileKernelsWithNvrtc(info_.major * 10 + info_.minor, sources, cubin);
+  info_.libraries.emplace_back("nvrtc", path);
+  return "nvrtc";
+}
+
+void Device::loadKernels(const KernelSources &sources) {
+  std::string fatbinWhyNot;
+  if (!sources.forceNvrtc && !sources.fatbinPath.empty()) {
+    std::vector<char> image;
+    if (readFile(sources.fatbinPath, image) && !image.empty()) {
+      const CUresult r = cu_.cuModuleLoadData(&module_, image.data());
+      if (r == CUDA_SUCCESS) {
+        info_.kernelSource = "fatbin";
+      } else {
+        // No cubin for this arch and a PTX the driver cannot JIT (too new a PTX ISA, or no JIT):
+        // compile the same sources with NVRTC instead.
+        module_ = nullptr;
+        fatbinWhyNot = "cuModuleLoadData(" + sources.fatbinPath + "): " + errorName(r);
+      }
+    } else {
+      fatbinWhyNot = sources.fatbinPath + " could not be read";
+    }
+  }
+  if (!module_) {
+    std::vector<char> cubin;
+    try {
+      info_.kernelSource = compileWithNvrtc(sources, cubin);
+    } catch (const CudaError &e) {
+      throw CudaError(fatbinWhyNot.empty() ? e.what() : fatbinWhyNot + "; " + e.what());
+    }
+    check(cu_.cuModuleLoadData(&module_, cubin.data()), "cuModuleLoadData(NVRTC cubin)");
+  }
+  functions_.assign(kernels_.size(), nullptr);
+  for (size_t i = 0; i < kernels_.size(); i++) {
+    check(cu_.cuModuleGetFunction(&functions_[i], module_, kernels_[i].name.c_str()),
+          "cuModuleGetFunction(" + kernels_[i].name + ")");
+  }
+}
+
+Device::~Device() {
+  try {
+    close();
+  } catch (...) {
+  }
+}
+
+void Device::close() {
+  if (closed_) return;
+  closed_ = true;
+  if (context_) cu_.cuCtxSetCurrent(context_);
+  if (stream_) cu_.cuStreamSynchronize(stream_);
+  for (auto &entry : plans_) {
+    GemmPlan &p = entry.second;
+    if (p.desc) lt_.cublasLtMatmulDescDestroy(p.desc);
+    if (p.layoutA) lt_.cublasLtMatrixLayoutDestroy(p.layoutA);
+    if (p.layoutB) lt_.cublasLtMatrixLayoutDestroy(p.layoutB);
+    if (p.layoutC) lt_.cublasLtMatrixLayoutDestroy(p.layoutC);
+  }
+  plans_.clear();
+  if (lt_handle_) lt_.cublasLtDestroy(lt_handle_);
+  lt_handle_ = nullptr;
+  if (workspace_) cu_.cuMemFree(workspace_);
+  workspace_ = 0;
+  if (module_) cu_.cuModuleUnload(module_);
+  module_ = nullptr;
+  if (stream_) cu_.cuStreamDestroy(stream_);
+  stream_ = nullptr;
+  if (retained_) cu_.cuDevicePrimaryCtxRelease(device_);
+  retained_ = false;
+  // The libraries stay loaded: unloading the driver while other code may hold it is unsafe.
+}
+
+CUdeviceptr Device::malloc(size_t bytes) {
+  requireOpen();
+  CUdeviceptr p = 0;
+  check(cu_.cuMemAlloc(&p, bytes ? bytes : 1), "cuMemAlloc(" + std::to_string(bytes) + " bytes)");
+  return p;
+}
+
+void Device::free(CUdeviceptr ptr) {
+  requireOpen();
+  check(cu_.cuStreamSynchronize(stream_), "cuStreamSynchronize (before cuMemFree)");
+  check(cu_.cuMemFree(ptr), "cuMemFree");
+}
+
+void Device::upload(CUdeviceptr dst, const void *src, size_t bytes) {
+  requireOpen();
+  if (!bytes) return;
+  // From pageable memory the driver stages the bytes before returning, so `src` may be reused
+  // at once while the copy stays ordered on the stream.
+  check(cu_.cuMemcpyHtoDAsync(dst, src, bytes, stream_), "cuMemcpyHtoDAsync");
+}
+
+void Device::download(void *dst, CUdeviceptr src, size_t bytes) {
+  requireOpen();
+  if (bytes) check(cu_.cuMemcpyDtoHAsync(dst, src, bytes, stream_), "cuMemcpyDtoHAsync");
+  check(cu_.cuStreamSynchronize(stream_), "cuStreamSynchronize (download)");
+}
+
+PendingDownload Device::beginDownload(CUdeviceptr src, size_t bytes) {
+  requireOpen();
+  // The copy is queued now, in stream order, into pinned memory (truly asynchronous); a worker
+  // thread waits for it and copies into the JS buffer, so the event loop never blocks.
+  PendingDownload p;
+  p.bytes = bytes;
+  check(cu_.cuMemAllocHost(&p.pinned, bytes ? bytes : 1), "cuMemAllocHost(" + std::to_string(bytes) + " bytes)");
+  CUresult r = cu_.cuEventCreate(&p.done, CU_EVENT_DISABLE_TIMING);
+  if (r == CUDA_SUCCESS && bytes) r = cu_.cuMemcpyDtoHAsync(p.pinned, src, bytes, stream_);
+  if (r == CUDA_SUCCESS) r = cu_.cuEventRecord(p.done, stream_);
+  if (r != CUDA_SUCCESS) {
+    releaseDownload(p);
+    check(r, "cuMemcpyDtoHAsync (downloadAsync)");
+  }
+  return p;
+}
+
+void Device::finishDownload(const PendingDownload &p, void *dst) {
+  check(cu_.cuCtxSetCurrent(context_), "cuCtxSetCurrent (worker thread)");
+  check(cu_.cuEventSynchronize(p.done), "cuEventSynchronize (downloadAsync)");
+  if (p.bytes) std::memcpy(dst, p.pinned, p.bytes);
+}
+
+void Device::releaseDownload(PendingDownload &p) {
+  if (p.done) cu_.cuEventDestroy(p.done);
+  if (p.pinned) cu_.cuMemFreeHost(p.pinned);
+  p.done = nullptr;
+  p.pinned = nullptr;
+}
+
+void Device::copy(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
+  requireOpen();
+  if (bytes) check(cu_.cuMemcpyDtoDAsync(dst, src, bytes, stream_), "cuMemcpyDtoDAsync");
+}
+
+void Device::fill32(CUdeviceptr dst, uint32_t value, size_t count) {
+  requireOpen();
+  if (count) check(cu_.cuMemsetD32Async(dst, value, count, stream_), "cuMemsetD32Async");
+}
+
+void Device::launch(size_t kernel, const std::array<unsigned, 7> &g, const uint8_t *args, size_t argBytes) {
+  requireOpen();
+  if (kernel >= kernels_.size()) throw CudaError("launch: unknown kernel id " + std::to_string(kernel));
+  const KernelDecl &decl = kernels_[kernel];
+  void *params[16];
+  if (decl.params.size() > 16) throw CudaError("launch(" + decl.name + "): too many parameters");
+  size_t offset = 0;
+  for (size_t i = 0; i < decl.params.size(); i++) {
+    params[i] = const_cast<uint8_t *>(args + offset);
+    offset += paramSlotBytes(decl.params[i]);
+  }
+  if (offset != argBytes) {
+    throw CudaError("launch(" + decl.name + "): " + std::to_string(argBytes) + " argument bytes, expected " +
+                    std::to_string(offset));
+  }
+  if (!g[0] || !g[1] || !g[2] || !g[3] || !g[4] || !g[5]) return;  // an empty grid launches nothing
+  lastKernel_ = decl.name;
+  check(cu_.cuLaunchKernel(functions_[kernel], g[0], g[1], g[2], g[3], g[4], g[5], g[6], stream_, params, nullptr),
+        "cuLaunchKernel(" + decl.name + ")");
+}
+
+Device::GemmPlan &Device::plan(const GemmArgs &g) {
+  const uint32_t epilogue = g.bias ? (g.relu ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_BIAS)
+                                   : (g.relu ? CUBLASLT_EPILOGUE_RELU : CUBLASLT_EPILOGUE_DEFAULT);
+  // Algorithms depend on pointer alignment (cuBLASLt assumes 256 bytes unless told), so the
+  // alignment of each matrix, including the batch strides' offsets, is part of the key.
+  auto align = [&](CUdeviceptr p, int64_t stride) {
+    int64_t a = alignmentOf(p);
+    if (g.batch > 1 && stride) a = std::min(a, alignmentOf(static_cast<uint64_t>(stride) * 4));
+    return a;
+  };
+  const int64_t alignA = align(g.a, g.strideA), alignB = align(g.b, g.strideB), alignC = align(g.c, g.strideC);
+  const int64_t alignBias = g.bias ? alignmentOf(g.bias) : 256;
+  const GemmKey key = {g.m,      g.n,      g.k,      g.lda,     g.ldb,  g.ldc,  g.batch,   g.strideA, g.strideB,
+                       g.strideC, g.transA, g.transB, epilogue, g.tf32, alignA, alignB, alignC, alignBias};
+  auto found = plans_.find(key);
+  if (found != plans_.end()) return found->second;
+
+  // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: cuBLASLt's "A" is our B
+  // buffer and its "B" our A buffer; the row-major buffers read as column-major transposes.
+  GemmPlan p;
+  const int computeType = g.tf32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F;
+  try {
+    checkLt(lt_.cublasLtMatmulDescCreate(&p.desc, computeType, CUDA_R_32F), "cublasLtMatmulDescCreate");
+    const int32_t opFirst = g.transB ? CUBLAS_OP_T : CUBLAS_OP_N;
+    const int32_t opSecond = g.transA ? CUBLAS_OP_T : CUBLAS_OP_N;
+    checkLt(lt_.cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_TRANSA, &opFirst, sizeof opFirst),
+            "cublasLtMatmulDescSetAttribute(TRANSA)");
+    checkLt(lt_.cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_TRANSB, &opSecond, sizeof opSecond),
+            "cublasLtMatmulDescSetAttribute(TRANSB)");
+    checkLt(lt_.cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue),
+            "cublasLtMatmulDescSetAttribute(EPILOGUE)");
+    if (g.bias) {
+      const void *bias = reinterpret_cast<const void *>(g.bias);
+      checkLt(lt_.cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias),
+              "cublasLtMatmulDescSetAttribute(BIAS_POINTER)");
+    }
+    const uint64_t firstRows = g.transB ? g.k : g.n, firstCols = g.transB ? g.n : g.k;
+    const uint64_t secondRows = g.transA ? g.m : g.k, secondCols = g.transA ? g.k : g.m;
+    checkLt(lt_.cublasLtMatrixLayoutCreate(&p.layoutA, CUDA_R_32F, firstRows, firstCols, g.ldb),
+            "cublasLtMatrixLayoutCreate(B)");
+    checkLt(lt_.cublasLtMatrixLayoutCreate(&p.layoutB, CUDA_R_32F, secondRows, secondCols, g.lda),
+            "cublasLtMatrixLayoutCreate(A)");
+    checkLt(lt_.cublasLtMatrixLayoutCreate(&p.layoutC, CUDA_R_32F, static_cast<uint64_t>(g.n),
+                                           static_cast<uint64_t>(g.m), g.ldc),
+            "cublasLtMatrixLayoutCreate(C)");
+    if (g.batch > 1) {
+      const int32_t batch = static_cast<int32_t>(g.batch);
+      const int64_t strides[3] = {g.strideB, g.strideA, g.strideC};
+      cublasLtMatrixLayout_t layouts[3] = {p.layoutA, p.layoutB, p.layoutC};
+      for (int i = 0; i < 3; i++) {
+        checkLt(lt_.cublasLtMatrixLayoutSetAttribute(layouts[i], CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &batch,
+                                                     sizeof batch),
+                "cublasLtMatrixLayoutSetAttribute(BATCH_COUNT)");
+        checkLt(lt_.cublasLtMatrixLayoutSetAttribute(layouts[i], CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET,
+                                                     &strides[i], sizeof strides[i]),
+                "cublasLtMatrixLayoutSetAttribute(STRIDED_BATCH_OFFSET)");
+      }
+    }
+    cublasLtMatmulPreference_t pref = nullptr;
+    checkLt(lt_.cublasLtMatmulPreferenceCreate(&pref), "cublasLtMatmulPreferenceCreate");
+    const uint64_t ws = workspaceBytes_;
+    const uint32_t alignments[4] = {static_cast<uint32_t>(alignB), static_cast<uint32_t>(alignA),
+                                    static_cast<uint32_t>(std::min(alignC, alignBias)),
+                                    static_cast<uint32_t>(std::min(alignC, alignBias))};
+    cublasStatus_t s =
+        lt_.cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof ws);
+    const int alignAttrs[4] = {CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES,
+                               CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES};
+    for (int i = 0; i < 4 && s == CUBLAS_STATUS_SUCCESS; i++) {
+      s = lt_.cublasLtMatmulPreferenceSetAttribute(pref, alignAttrs[i], &alignments[i], sizeof alignments[i]);
+    }
+    cublasLtMatmulHeuristicResult_t result{};
+    int returned = 0;
+    if (s == CUBLAS_STATUS_SUCCESS) {
+      s = lt_.cublasLtMatmulAlgoGetHeuristic(lt_handle_, p.desc, p.layoutA, p.layoutB, p.layoutC, p.layoutC, pref, 1,
+                                             &result, &returned);
+    }
+    lt_.cublasLtMatmulPreferenceDestroy(pref);
+    const std::string shape = "(m=" + std::to_string(g.m) + " n=" + std::to_string(g.n) + " k=" +
+                              std::to_string(g.k) + " batch=" + std::to_string(g.batch) + ")";
+    checkLt(s, "cublasLtMatmulAlgoGetHeuristic" + shape);
+    if (returned < 1) throw CudaError("cublasLtMatmulAlgoGetHeuristic" + shape + ": no algorithm for this product");
+    p.algo = result.algo;
+  } catch (...) {
+    if (p.desc) lt_.cublasLtMatmulDescDestroy(p.desc);
+    if (p.layoutA) lt_.cublasLtMatrixLayoutDestroy(p.layoutA);
+    if (p.layoutB) lt_.cublasLtMatrixLayoutDestroy(p.layoutB);
+    if (p.layoutC) lt_.cublasLtMatrixLayoutDestroy(p.layoutC);
+    throw;
+  }
+  return plans_.emplace(key, p).first->second;
+}
+
+void Device::gemm(const GemmArgs &g) {
+  requireOpen();
+  if (g.m <= 0 || g.n <= 0 || g.batch <= 0) return;
+  if (g.k <= 0) throw CudaError("gemm: k must be positive (got " + std::to_string(g.k) + ")");
+  GemmPlan &p = plan(g);
+  if (g.bias) {
+    // The plan is shared by every call of this shape; the bias vector differs per call.
+    const void *bias = reinterpret_cast<const void *>(g.bias);
+    checkLt(lt_.cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias),
+            "cublasLtMatmulDescSetAttribute(BIAS_POINTER)");
+  }
+  const void *first = reinterpret_cast<const void *>(g.b);
+  const void *second = reinterpret_cast<const void *>(g.a);
+  void *c = reinterpret_cast<void *>(g.c);
+  lastKernel_ = "cublasLtMatmul";
+  checkLt(lt_.cublasLtMatmul(lt_handle_, p.desc, &g.alpha, first, p.layoutA, second, p.layoutB, &g.beta, c,
+                             p.layoutC, c, p.layoutC, &p.algo, reinterpret_cast<void *>(workspace_), workspaceBytes_,
+                             stream_),
+          "cublasLtMatmul(m=" + std::to_string(g.m) + " n=" + std::to_string(g.n) + " k=" + std::to_string(g.k) + ")");
+}
+
+void Device::synchronize() {
+  requireOpen();
+  const CUresult r = cu_.cuStreamSynchronize(stream_);
+  if (r != CUDA_SUCCESS) {
+    throw CudaError("cuStreamSynchronize: " + errorName(r) +
+                    (lastKernel_.empty() ? "" : " (the last work queued was " + lastKernel_ + ")"));
+  }
+}
+
+std::pair<size_t, size_t> Device::memGetInfo() {
+  requireOpen();
+  size_t freeBytes = 0, totalBytes = 0;
+  check(cu_.cuMemGetInfo(&freeBytes, &totalBytes), "cuMemGetInfo");
+  return {freeBytes, totalBytes};
+}
+
+}  // namespace ner::cuda

@@ -1,0 +1,27 @@
+// Finding and opening the CUDA libraries at run time (dlopen), in the order the README gives:
+// already loaded, NER_CUDA_LIB_DIR, Python wheels' nvidia/*/lib folders, the system loader,
+// CUDA_HOME and /usr/local/cuda.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ner::cuda {
+
+/** An opened shared library: its dlopen handle and the path it was found at. */
+struct Library {
+  void *handle = nullptr;
+  std::string path;
+};
+
+/**
+ * Opens the first of `names` (most preferred first, e.g. libcublasLt.so.13 then .so.12) found
+ * along the search order. On failure returns a Library with a null handle and sets `whyNot` to
+ * one line naming every place searched.
+ */
+Library openLibrary(const std::vector<std::string> &names, bool isDriver, std::string &whyNot);
+
+/** dlsym, or nullptr. */
+void *findSymbol(const Library &lib, const char *name);
+
+}  // namespace ner::cuda

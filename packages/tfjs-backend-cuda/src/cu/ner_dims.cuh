@@ -1,0 +1,90 @@
+// Shared by every kernel source: the one struct kernels take by value, index helpers, and the
+// block reductions. Must compile under nvcc and NVRTC alike, so it includes no system header
+// (NVRTC has none) and uses only built-in device functions.
+#pragma once
+
+/** Shapes and strides of up to six axes (see kernel-abi.ts): 25 int32, 100 bytes, by value. */
+struct NerDims {
+  int rank;
+  int a[6];
+  int b[6];
+  int c[6];
+  int d[6];
+};
+
+#define NER_MAX_RANK 6
+
+// Grid-stride loop over [0, n): any grid size is correct, only the speed depends on it.
+#define NER_GRID_LOOP(i, n)                                                     \
+  for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
+       i += (long long)blockDim.x * gridDim.x)
+
+/** The offset of output element `flat` in an operand with strides `s`, for output shape `shape`. */
+__device__ __forceinline__ long long nerOffset(long long flat, const int *shape, const int *s, int rank) {
+  long long off = 0;
+  for (int k = rank - 1; k >= 0; k--) {
+    const int dim = shape[k];
+    const long long coord = dim > 0 ? flat % dim : 0;
+    flat = dim > 0 ? flat / dim : 0;
+    off += coord * s[k];
+  }
+  return off;
+}
+
+/** Two offsets at once (the binary ops): one division chain for both operands. */
+__device__ __forceinline__ void nerOffsets2(long long flat, const NerDims &d, long long &oa, long long &ob) {
+  oa = 0;
+  ob = 0;
+  for (int k = d.rank - 1; k >= 0; k--) {
+    const int dim = d.a[k];
+    const long long coord = dim > 0 ? flat % dim : 0;
+    flat = dim > 0 ? flat / dim : 0;
+    oa += coord * d.b[k];
+    ob += coord * d.c[k];
+  }
+}
+
+// Block reductions: warp shuffles, then one value per warp through shared memory. Every thread
+// of the block must call them (they synchronise), and every thread gets the result. Blocks of
+// fewer than 32 threads (a power of two) reduce through shared memory alone, since a shuffle
+// across lanes that do not exist is undefined.
+template <typename T, typename Op>
+__device__ __forceinline__ T nerBlockReduce(T v, T identity, Op op, T *scratch) {
+  const int lane = threadIdx.x & 31;
+  const int warp = threadIdx.x >> 5;
+  __syncthreads();  // scratch may still be read by a previous reduction
+  if (blockDim.x < 32) {
+    scratch[threadIdx.x] = v;
+    __syncthreads();
+    for (int width = blockDim.x >> 1; width > 0; width >>= 1) {
+      if ((int)threadIdx.x < width) scratch[threadIdx.x] = op(scratch[threadIdx.x], scratch[threadIdx.x + width]);
+      __syncthreads();
+    }
+    const T result = scratch[0];
+    __syncthreads();
+    return result;
+  }
+  const int warps = blockDim.x >> 5;
+  for (int o = 16; o > 0; o >>= 1) v = op(v, __shfl_xor_sync(0xffffffffu, v, o));
+  if (lane == 0) scratch[warp] = v;
+  __syncthreads();
+  v = lane < warps ? scratch[lane] : identity;
+  for (int o = 16; o > 0; o >>= 1) v = op(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+
+struct NerSumF {
+  __device__ __forceinline__ float operator()(float a, float b) const { return a + b; }
+};
+struct NerMaxF {  // ignores NaN (fmaxf): callers that must propagate NaN use their own
+  __device__ __forceinline__ float operator()(float a, float b) const { return fmaxf(a, b); }
+};
+
+/** `scratch` holds 32 floats of shared memory. */
+__device__ __forceinline__ float nerBlockSum(float v, float *scratch) {
+  return nerBlockReduce<float>(v, 0.0f, NerSumF(), scratch);
+}
+
+__device__ __forceinline__ float nerBlockMax(float v, float *scratch) {
+  return nerBlockReduce<float>(v, -__int_as_float(0x7f800000), NerMaxF(), scratch);
+}
