@@ -1,5 +1,40 @@
 /**
- * @ner/tfjs-backend-cuda: a TensorFlow.js backend named `cuda` for NVIDIA GPUs.
+ * @ner/tfjs-backend-cuda: a TensorFlow.js backend named `cuda` for NVIDIA GPUs, without
+ * libtensorflow. Importing starts the probe: when the addon finds a driver and a device, the
+ * `cuda` backend is registered (await {@link cudaReady}, then `tf.setBackend('cuda')`); when not,
+ * nothing is registered and {@link cudaStatus} says why.
  */
+import { loadCuda } from './status.js';
+
+export {
+  CachingAllocator,
+  type AllocatorStats,
+  type Block,
+  ROUND_BYTES,
+  SMALL_LIMIT_BYTES,
+} from './allocator.js';
+export { CudaBackend, type CudaMemoryInfo, type CudaTensorData, MAX_ELEMENTS } from './backend.js';
 export * from './device.js';
+export { CudaAbiError, CudaBackendError, CudaMemoryAccessError, CudaOutOfMemoryError } from './errors.js';
+export {
+  FakeCudaDevice,
+  type FakeCudaDeviceOptions,
+  type FakeDeviceCounters,
+  checkLaunch,
+} from './fake/fake-device.js';
+export { getFallbackCounts, resetFallbackCounts } from './fallback.js';
 export * from './kernel-abi.js';
+export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs } from './kernels/fused.js';
+export {
+  CUDA_BACKEND_NAME,
+  CUDA_BACKEND_PRIORITY,
+  type RegisterCudaBackendOptions,
+  createCudaBackend,
+  cudaKernelNames,
+  registerCudaBackend,
+} from './register.js';
+export { getAllowTf32, setAllowTf32 } from './settings.js';
+export { type CudaStatus, cudaStatus, loadCuda } from './status.js';
+
+/** Resolves when the probe is done (the backend is registered if a device was found). */
+export const cudaReady = loadCuda();

@@ -1,0 +1,336 @@
+/**
+ * `CudaBackend`: tensors live in device memory (blocks of the {@link CachingAllocator}); the
+ * data map holds, per `dataId`, the block, byte size, dtype, shape and a reference count, as
+ * tfjs' own backends do (`Reshape` shares a block by counting one more reference). float32 and
+ * int32 are stored as they are; bool as int32 0/1 (converted at upload and download); strings
+ * stay on the host. Kernels are in `kernels/`; a kernel without a device version runs on a
+ * private cpu backend (`fallback.ts`).
+ */
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { type AllocatorStats, type Block, CachingAllocator } from './allocator.js';
+import type { CudaDevice, CudaDeviceInfo, DevicePtr, KernelArg } from './device.js';
+import { CudaBackendError } from './errors.js';
+
+/** Largest element count of one tensor (kernels index with int32). */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** One entry of the data map. */
+export interface CudaTensorData {
+  /** Device memory, or null for empty tensors and strings. */
+  block: Block | null;
+  /** Bytes of the device data (4 per element; 0 for strings). */
+  bytes: number;
+  dtype: tf.DataType;
+  shape: number[];
+  refCount: number;
+  /** Strings only: the encoded values, kept on the host. */
+  host?: Uint8Array[];
+}
+
+/** `tf.memory()` on the cuda backend (tfjs adds numTensors and friends). */
+export interface CudaMemoryInfo {
+  unreliable: false;
+  /** Bytes of device memory held by live tensors (rounded block sizes). */
+  numBytesInGPU: number;
+  /** Bytes the allocator holds from the device: in use plus cached. */
+  numBytesInGPUAllocated: number;
+  /** Bytes cached in the allocator's free lists. */
+  numBytesInGPUFree: number;
+  /** Same as numBytesInGPU (`torch.cuda.memory_allocated()`). */
+  bytesInUse: number;
+  /** Same as numBytesInGPUFree (`torch.cuda.memory_reserved() - memory_allocated()`). */
+  bytesCached: number;
+  /** `device.malloc` calls so far. */
+  mallocs: number;
+  /** Largest bytesInUse so far (`torch.cuda.max_memory_allocated()`). */
+  peakBytesInUse: number;
+}
+
+let nextDataId = 0;
+
+function elementCount(shape: readonly number[]): number {
+  let size = 1;
+  for (const dim of shape) size *= dim;
+  return size;
+}
+
+/** See the module comment. */
+export class CudaBackend extends tf.KernelBackend {
+  readonly data: tf.DataStorage<CudaTensorData>;
+  readonly allocator: CachingAllocator;
+  private cpu: MathBackendCPU | null = null;
+  /** Entries that hold a block, so `dispose` can return them all. */
+  private readonly live = new Set<CudaTensorData>();
+
+  constructor(readonly device: CudaDevice) {
+    super();
+    this.data = new tf.DataStorage(this, tf.engine());
+    this.allocator = new CachingAllocator(device);
+  }
+
+  /** The device's description. */
+  deviceInfo(): CudaDeviceInfo {
+    return this.device.info();
+  }
+
+  // ---- storage ---------------------------------------------------------------------------
+
+  override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
+    const dataId = { id: nextDataId++ };
+    this.data.set(dataId, this.store(values, shape, dtype, 1));
+    return dataId;
+  }
+
+  override move(
+    dataId: tf.DataId,
+    values: tf.backend_util.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+    refCount: number,
+  ): void {
+    this.data.set(dataId, this.store(values, shape, dtype, refCount));
+  }
+
+  /** A new tensor with device memory for `shape` and nothing written yet (kernel outputs). */
+  makeOutput(shape: readonly number[], dtype: tf.DataType): tf.TensorInfo {
+    if (dtype === 'string' || dtype === 'complex64') {
+      throw new CudaBackendError(`cuda: a ${dtype} tensor cannot be a device kernel's output`);
+    }
+    const size = this.checkedSize(shape, dtype);
+    const dataId = { id: nextDataId++ };
+    const bytes = size * 4;
+    const entry: CudaTensorData = {
+      block: bytes > 0 ? this.allocator.allocate(bytes) : null,
+      bytes,
+      dtype,
+      shape: [...shape],
+      refCount: 1,
+    };
+    if (entry.block) this.live.add(entry);
+    this.data.set(dataId, entry);
+    return { dataId, shape: [...shape], dtype };
+  }
+
+  /** A tensor from host values (as tfjs' cpu backend's `makeTensorInfo`). */
+  makeTensorInfo(
+    shape: readonly number[],
+    dtype: tf.DataType,
+    values: tf.backend_util.BackendValues | string[],
+  ): tf.TensorInfo {
+    const encoded =
+      dtype === 'string' && values.length > 0 && typeof (values as unknown[])[0] === 'string'
+        ? (values as string[]).map((s) => tf.util.encodeString(s))
+        : (values as tf.backend_util.BackendValues);
+    return { dataId: this.write(encoded, [...shape], dtype), shape: [...shape], dtype };
+  }
+
+  /** A view of the same data with another shape (Reshape): one more reference, no copy. */
+  share(x: tf.TensorInfo, shape: readonly number[]): tf.TensorInfo {
+    this.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...shape], dtype: x.dtype };
+  }
+
+  /** The device address of a tensor's data (0n for empty tensors). */
+  ptrOf(t: tf.TensorInfo): DevicePtr {
+    const entry = this.entry(t.dataId);
+    if (entry.dtype === 'string') throw new CudaBackendError('cuda: string tensors stay on the host');
+    return entry.block?.ptr ?? 0n;
+  }
+
+  override refCount(dataId: tf.DataId): number {
+    return this.data.has(dataId) ? this.data.get(dataId)!.refCount : 0;
+  }
+
+  override incRef(dataId: tf.DataId): void {
+    this.entry(dataId).refCount++;
+  }
+
+  decRef(dataId: tf.DataId): void {
+    if (this.data.has(dataId)) this.data.get(dataId)!.refCount--;
+  }
+
+  override disposeData(dataId: tf.DataId, force = false): boolean {
+    if (!this.data.has(dataId)) return true;
+    const entry = this.data.get(dataId)!;
+    entry.refCount--;
+    if (!force && entry.refCount > 0) return false;
+    if (entry.block) this.allocator.release(entry.block);
+    entry.block = null;
+    this.live.delete(entry);
+    this.data.delete(dataId);
+    return true;
+  }
+
+  /** Frees a kernel's temporary (as tfjs backends name it). */
+  disposeIntermediateTensorInfo(t: tf.TensorInfo): void {
+    this.disposeData(t.dataId);
+  }
+
+  override numDataIds(): number {
+    return this.data.numDataIds();
+  }
+
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    const entry = this.entry(dataId);
+    if (entry.dtype === 'string') return entry.host!;
+    const raw = this.rawArray(entry);
+    if (entry.block) this.device.download(raw, entry.block.ptr);
+    return this.fromDevice(raw, entry.dtype);
+  }
+
+  override async read(dataId: tf.DataId): Promise<tf.backend_util.BackendValues> {
+    const entry = this.entry(dataId);
+    if (entry.dtype === 'string') return entry.host!;
+    const raw = this.rawArray(entry);
+    const block = entry.block;
+    if (block) {
+      // Keep the block alive while the copy is in flight even if the tensor is disposed meanwhile.
+      this.incRef(dataId);
+      try {
+        await this.device.downloadAsync(raw, block.ptr);
+      } finally {
+        this.disposeData(dataId);
+      }
+    }
+    return this.fromDevice(raw, entry.dtype);
+  }
+
+  // ---- kernels ---------------------------------------------------------------------------
+
+  /** Launches an ABI kernel with a 1-D grid covering `work` threads (grid-stride kernels). */
+  launch(kernel: string, work: number, args: readonly KernelArg[], block = 256): void {
+    const grid = Math.max(1, Math.min(Math.ceil(work / block), 65535 * 16));
+    this.device.launch(kernel, [grid, 1, 1], [block, 1, 1], 0, args);
+  }
+
+  /** Launches a one-block-per-row kernel over `rows` rows. */
+  launchRows(kernel: string, rows: number, args: readonly KernelArg[], block = 256): void {
+    this.device.launch(kernel, [Math.max(1, Math.min(rows, 2 ** 31 - 1)), 1, 1], [block, 1, 1], 0, args);
+  }
+
+  /** The private cpu backend fallbacks run on. */
+  cpuBackend(): MathBackendCPU {
+    if (!this.cpu) {
+      this.cpu = new MathBackendCPU();
+      // Its "install tfjs-node" banner would be noise here.
+      (this.cpu as unknown as { firstUse: boolean }).firstUse = false;
+    }
+    return this.cpu;
+  }
+
+  // ---- reports ---------------------------------------------------------------------------
+
+  override memory(): CudaMemoryInfo {
+    const stats: AllocatorStats = this.allocator.stats();
+    return {
+      unreliable: false,
+      numBytesInGPU: stats.bytesInUse,
+      numBytesInGPUAllocated: stats.bytesInUse + stats.bytesCached,
+      numBytesInGPUFree: stats.bytesCached,
+      bytesInUse: stats.bytesInUse,
+      bytesCached: stats.bytesCached,
+      mallocs: stats.mallocs,
+      peakBytesInUse: stats.peakBytesInUse,
+    };
+  }
+
+  /** Frees the allocator's cached blocks on the device (`torch.cuda.empty_cache()`). */
+  emptyCache(): void {
+    this.allocator.emptyCache();
+  }
+
+  override async time(f: () => void): Promise<tf.BackendTimingInfo> {
+    this.device.synchronize();
+    const start = performance.now();
+    f();
+    this.device.synchronize();
+    return { kernelMs: performance.now() - start };
+  }
+
+  override timerAvailable(): boolean {
+    return true;
+  }
+
+  override floatPrecision(): 32 {
+    return 32;
+  }
+
+  override epsilon(): number {
+    return super.epsilon();
+  }
+
+  override dispose(): void {
+    // DataStorage is a WeakMap (not iterable), so live blocks are tracked in `live`.
+    for (const entry of this.live) {
+      if (entry.block) this.allocator.release(entry.block);
+      entry.block = null;
+    }
+    this.live.clear();
+    this.allocator.emptyCache();
+    this.cpu?.dispose();
+    this.cpu = null;
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  entry(dataId: tf.DataId): CudaTensorData {
+    const entry = this.data.get(dataId);
+    if (!entry) throw new CudaBackendError('cuda: tensor data not found (disposed, or of another backend)');
+    return entry;
+  }
+
+  private checkedSize(shape: readonly number[], dtype: tf.DataType): number {
+    const size = elementCount(shape);
+    if (!Number.isSafeInteger(size) || size < 0 || size > MAX_ELEMENTS) {
+      throw new CudaBackendError(
+        `cuda: a ${dtype} tensor of shape [${shape}] has ${size} elements; at most ${MAX_ELEMENTS} are supported`,
+      );
+    }
+    return size;
+  }
+
+  private store(
+    values: tf.backend_util.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+    refCount: number,
+  ): CudaTensorData {
+    if (dtype === 'string') {
+      return { block: null, bytes: 0, dtype, shape: [...shape], refCount, host: values as Uint8Array[] };
+    }
+    if (dtype === 'complex64') throw new CudaBackendError('cuda: complex64 tensors are not supported');
+    const size = this.checkedSize(shape, dtype);
+    const bytes = size * 4;
+    const block = bytes > 0 ? this.allocator.allocate(bytes) : null;
+    if (block && values != null) {
+      const source = values as tf.TypedArray;
+      if (source.length !== size) {
+        this.allocator.release(block);
+        throw new CudaBackendError(
+          `cuda: ${source.length} values for a ${dtype} tensor of shape [${shape}] (${size} elements)`,
+        );
+      }
+      this.device.upload(block.ptr, this.toDevice(source, dtype));
+    }
+    const entry: CudaTensorData = { block, bytes, dtype, shape: [...shape], refCount };
+    if (block) this.live.add(entry);
+    return entry;
+  }
+
+  /** Host values in the device layout: float32 or int32 words (bool as int32 0/1). */
+  private toDevice(values: tf.TypedArray, dtype: tf.DataType): Float32Array | Int32Array {
+    if (dtype === 'float32') return values instanceof Float32Array ? values : Float32Array.from(values);
+    if (dtype === 'bool') return Int32Array.from(values, (v) => (v ? 1 : 0));
+    return values instanceof Int32Array ? values : Int32Array.from(values);
+  }
+
+  private rawArray(entry: CudaTensorData): Float32Array | Int32Array {
+    const size = entry.bytes / 4;
+    return entry.dtype === 'float32' ? new Float32Array(size) : new Int32Array(size);
+  }
+
+  private fromDevice(raw: Float32Array | Int32Array, dtype: tf.DataType): tf.TypedArray {
+    return dtype === 'bool' ? Uint8Array.from(raw) : raw;
+  }
+}

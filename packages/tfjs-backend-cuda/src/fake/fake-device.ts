@@ -1,0 +1,277 @@
+/**
+ * A {@link CudaDevice} in host memory, so the whole backend (allocator, data map, kernels,
+ * fallbacks) runs in tests on machines without a GPU. Memory is a {@link FakeHeap}; every
+ * `KERNEL_ABI` entry has a JS version (`fake-kernels.ts`) and `gemm` is a float64-accumulating
+ * loop. Launches are checked strictly against the ABI (kernel name, argument count and kinds,
+ * geometry) and every memory access against the live allocations, so a backend bug that would
+ * be a silent out-of-bounds write on a GPU is an exception here.
+ */
+import type { CudaDevice, CudaDeviceInfo, DevicePtr, GemmDesc, KernelArg } from '../device.js';
+import { NER_DIMS_INTS } from '../device.js';
+import { CudaAbiError, CudaMemoryAccessError } from '../errors.js';
+import { type AbiParam, KERNEL_ABI } from '../kernel-abi.js';
+import { FAKE_KERNELS } from './fake-kernels.js';
+import { FakeHeap } from './heap.js';
+
+/** Options of {@link FakeCudaDevice}. */
+export interface FakeCudaDeviceOptions {
+  /** Bytes of "device memory" (default 256 MiB). `malloc` beyond it throws as `cuMemAlloc` would. */
+  readonly capacityBytes?: number;
+  /** Called before every malloc; throw from it to simulate an out-of-memory (tests). */
+  readonly onMalloc?: (bytes: number) => void;
+}
+
+/** What the fake device counted. */
+export interface FakeDeviceCounters {
+  /** Launches per kernel name (`gemm` counts products). */
+  launches: Record<string, number>;
+  mallocs: number;
+  frees: number;
+  bytesUploaded: number;
+  bytesDownloaded: number;
+  bytesCopied: number;
+  syncs: number;
+}
+
+function kindOf(arg: KernelArg): AbiParam | 'unknown' {
+  const keys = Object.keys(arg);
+  if (keys.length !== 1) return 'unknown';
+  const key = keys[0] as string;
+  const value = (arg as unknown as Record<string, unknown>)[key];
+  switch (key) {
+    case 'ptr':
+      return typeof value === 'bigint' ? 'ptr' : 'unknown';
+    case 'i32':
+      return Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31
+        ? 'i32'
+        : 'unknown';
+    case 'u32':
+      return Number.isInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 32
+        ? 'u32'
+        : 'unknown';
+    case 'f32':
+      return typeof value === 'number' ? 'f32' : 'unknown';
+    case 'dims':
+      return value instanceof Int32Array && value.length === NER_DIMS_INTS ? 'dims' : 'unknown';
+    default:
+      return 'unknown';
+  }
+}
+
+/** Checks a launch against `KERNEL_ABI`; throws {@link CudaAbiError} naming the first mismatch. */
+export function checkLaunch(
+  kernel: string,
+  grid: readonly number[],
+  block: readonly number[],
+  args: readonly KernelArg[],
+): void {
+  const spec = KERNEL_ABI[kernel];
+  if (!spec) throw new CudaAbiError(`launch of "${kernel}": no such kernel in KERNEL_ABI`);
+  if (args.length !== spec.params.length) {
+    throw new CudaAbiError(
+      `launch of ${kernel}: ${args.length} arguments, the ABI lists ${spec.params.length} (${spec.params.join(', ')})`,
+    );
+  }
+  args.forEach((arg, i) => {
+    const kind = kindOf(arg);
+    if (kind !== spec.params[i]) {
+      throw new CudaAbiError(
+        `launch of ${kernel}: argument ${i} is ${JSON.stringify(arg, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))}, the ABI wants ${spec.params[i]}`,
+      );
+    }
+  });
+  const geometry = [...grid, ...block];
+  if (geometry.length !== 6 || geometry.some((g) => !Number.isInteger(g) || g < 1)) {
+    throw new CudaAbiError(
+      `launch of ${kernel}: grid [${grid}] and block [${block}] must be positive integers`,
+    );
+  }
+  if (block[0]! * block[1]! * block[2]! > 1024) {
+    throw new CudaAbiError(`launch of ${kernel}: block [${block}] has more than 1024 threads`);
+  }
+}
+
+/** See the module comment. */
+export class FakeCudaDevice implements CudaDevice {
+  readonly heap: FakeHeap;
+  readonly counters: FakeDeviceCounters = {
+    launches: {},
+    mallocs: 0,
+    frees: 0,
+    bytesUploaded: 0,
+    bytesDownloaded: 0,
+    bytesCopied: 0,
+    syncs: 0,
+  };
+  private closed = false;
+
+  constructor(private readonly options: FakeCudaDeviceOptions = {}) {
+    this.heap = new FakeHeap(options.capacityBytes ?? 256 * 1024 * 1024);
+  }
+
+  info(): CudaDeviceInfo {
+    return {
+      name: 'Fake CUDA device (host memory)',
+      computeCapability: [9, 0],
+      totalMemoryBytes: this.heap.capacity,
+      driverVersion: 13000,
+      multiprocessors: 1,
+      kernelSource: 'fake',
+      libraries: {},
+    };
+  }
+
+  malloc(bytes: number): DevicePtr {
+    this.open();
+    if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new RangeError(`malloc: bad size ${bytes}`);
+    this.options.onMalloc?.(bytes);
+    const ptr = this.heap.malloc(bytes);
+    if (ptr === null) {
+      throw new Error(
+        `cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY (${bytes} bytes; ${this.heap.bytesAllocated} of ${this.heap.capacity} allocated)`,
+      );
+    }
+    this.counters.mallocs += 1;
+    return ptr;
+  }
+
+  free(ptr: DevicePtr): void {
+    this.open();
+    this.heap.freePtr(ptr);
+    this.counters.frees += 1;
+  }
+
+  upload(dst: DevicePtr, src: ArrayBufferView): void {
+    this.open();
+    const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+    this.heap.bytes(dst, bytes.length, 'upload').set(bytes);
+    this.counters.bytesUploaded += bytes.length;
+  }
+
+  download(dst: ArrayBufferView, src: DevicePtr): void {
+    this.open();
+    this.counters.syncs += 1;
+    const out = new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength);
+    out.set(this.heap.bytes(src, out.length, 'download'));
+    this.counters.bytesDownloaded += out.length;
+  }
+
+  async downloadAsync(dst: ArrayBufferView, src: DevicePtr): Promise<void> {
+    // Resolves on a later tick, as a real asynchronous copy would.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.download(dst, src);
+  }
+
+  copy(dst: DevicePtr, src: DevicePtr, bytes: number): void {
+    this.open();
+    const from = this.heap.bytes(src, bytes, 'copy src');
+    this.heap.bytes(dst, bytes, 'copy dst').set(from);
+    this.counters.bytesCopied += bytes;
+  }
+
+  fill32(dst: DevicePtr, value: number, count: number): void {
+    this.open();
+    this.heap.i32(dst, count, 'fill32').fill(value | 0);
+  }
+
+  launch(
+    kernel: string,
+    grid: readonly [number, number, number],
+    block: readonly [number, number, number],
+    sharedBytes: number,
+    args: readonly KernelArg[],
+  ): void {
+    this.open();
+    checkLaunch(kernel, grid, block, args);
+    if (!Number.isInteger(sharedBytes) || sharedBytes < 0 || sharedBytes > 48 * 1024) {
+      throw new CudaAbiError(
+        `launch of ${kernel}: shared memory ${sharedBytes} bytes is outside [0, 48 KiB]`,
+      );
+    }
+    const impl = FAKE_KERNELS[kernel as keyof typeof FAKE_KERNELS];
+    if (!impl) throw new CudaAbiError(`launch of ${kernel}: the fake device has no implementation`);
+    impl(this.heap, args);
+    this.counters.launches[kernel] = (this.counters.launches[kernel] ?? 0) + 1;
+  }
+
+  gemm(desc: GemmDesc): void {
+    this.open();
+    const { m, n, k, batch, lda, ldb, ldc, strideA, strideB, strideC, transA, transB } = desc;
+    for (const [name, value] of Object.entries({
+      m,
+      n,
+      k,
+      batch,
+      lda,
+      ldb,
+      ldc,
+      strideA,
+      strideB,
+      strideC,
+    })) {
+      if (!Number.isSafeInteger(value) || value < 0) throw new CudaAbiError(`gemm: ${name} = ${value}`);
+    }
+    if (ldc < n || lda < (transA ? m : k) || ldb < (transB ? k : n)) {
+      throw new CudaAbiError(
+        `gemm: leading dimensions lda=${lda} ldb=${ldb} ldc=${ldc} too small for m=${m} n=${n} k=${k}`,
+      );
+    }
+    this.counters.launches.gemm = (this.counters.launches.gemm ?? 0) + 1;
+    if (m === 0 || n === 0 || batch === 0) return;
+    const span = (rows: number, ld: number, cols: number, stride: number) =>
+      (batch - 1) * stride + (rows - 1) * ld + cols;
+    const a =
+      k === 0 ? null : this.heap.f32(desc.a, span(transA ? k : m, lda, transA ? m : k, strideA), 'gemm A');
+    const b =
+      k === 0 ? null : this.heap.f32(desc.b, span(transB ? n : k, ldb, transB ? k : n, strideB), 'gemm B');
+    const c = this.heap.f32(desc.c, span(m, ldc, n, strideC), 'gemm C');
+    const bias = desc.bias === undefined ? null : this.heap.f32(desc.bias, n, 'gemm bias');
+    for (let p = 0; p < batch; p++) {
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let sum = 0;
+          for (let q = 0; q < k; q++) {
+            const av = a![p * strideA + (transA ? q * lda + i : i * lda + q)]!;
+            const bv = b![p * strideB + (transB ? j * ldb + q : q * ldb + j)]!;
+            sum += av * bv;
+          }
+          const at = p * strideC + i * ldc + j;
+          let value = desc.alpha * sum + (desc.beta === 0 ? 0 : desc.beta * c[at]!);
+          if (bias) value += bias[j]!;
+          if (desc.activation === 'relu' && value < 0) value = 0;
+          c[at] = value;
+        }
+      }
+    }
+  }
+
+  synchronize(): void {
+    this.open();
+    this.counters.syncs += 1;
+  }
+
+  memGetInfo(): { freeBytes: number; totalBytes: number } {
+    return { freeBytes: this.heap.capacity - this.heap.bytesAllocated, totalBytes: this.heap.capacity };
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Zeroes the counters (tests measure one step at a time). */
+  resetCounters(): void {
+    Object.assign(this.counters, {
+      launches: {},
+      mallocs: 0,
+      frees: 0,
+      bytesUploaded: 0,
+      bytesDownloaded: 0,
+      bytesCopied: 0,
+      syncs: 0,
+    });
+  }
+
+  private open(): void {
+    if (this.closed) throw new CudaMemoryAccessError('the fake CUDA device was closed');
+  }
+}

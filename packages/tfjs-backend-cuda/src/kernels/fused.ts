@@ -1,0 +1,166 @@
+/**
+ * The fused kernels `@ner/models` and `@ner/trainer` call by name (same inputs, attributes and
+ * outputs as `@ner/tfjs-backend-native`'s): `NerLayerNorm`, `NerLayerNormGrad`, `NerGeluErf`,
+ * `NerGeluErfGrad` and `NerAdamW` (in place when asked and each state tensor owns its block).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { CudaKernelArgs } from '../fallback.js';
+import { defineKernel } from './registry.js';
+import { filled } from './shape.js';
+import { sizeOf } from './util.js';
+
+export const LAYER_NORM_KERNEL = 'NerLayerNorm';
+export const LAYER_NORM_GRAD_KERNEL = 'NerLayerNormGrad';
+export const GELU_ERF_KERNEL = 'NerGeluErf';
+export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
+export const ADAMW_KERNEL_NAME = 'NerAdamW';
+
+function float32Input(args: CudaKernelArgs, kernel: string, name: string): tf.TensorInfo {
+  const t = args.inputs[name] as tf.TensorInfo | undefined;
+  if (t?.dtype !== 'float32') throw new Error(`${kernel}: input "${name}" must be a float32 tensor`);
+  return t!;
+}
+
+function lastAxis(kernel: string, x: tf.TensorInfo): number {
+  const n = x.shape[x.shape.length - 1];
+  if (x.shape.length === 0 || !n)
+    throw new Error(`${kernel}: x must have a non-empty last axis, got [${x.shape}]`);
+  return n;
+}
+
+defineKernel(LAYER_NORM_KERNEL, (args) => {
+  const x = float32Input(args, LAYER_NORM_KERNEL, 'x');
+  const gamma = float32Input(args, LAYER_NORM_KERNEL, 'gamma');
+  const beta = float32Input(args, LAYER_NORM_KERNEL, 'beta');
+  const cols = lastAxis(LAYER_NORM_KERNEL, x);
+  for (const [name, t] of [
+    ['gamma', gamma],
+    ['beta', beta],
+  ] as const) {
+    if (sizeOf(t.shape) !== cols) {
+      throw new Error(`${LAYER_NORM_KERNEL}: ${name} has shape [${t.shape}], x's last axis is ${cols}`);
+    }
+  }
+  const rows = sizeOf(x.shape) / cols;
+  const { eps } = args.attrs as { eps: number };
+  const backend = args.backend;
+  const rowShape = x.shape.slice(0, -1);
+  const y = backend.makeOutput(x.shape, 'float32');
+  const mean = backend.makeOutput(rowShape, 'float32');
+  const rstd = backend.makeOutput(rowShape, 'float32');
+  if (rows > 0) {
+    backend.launchRows('ner_layer_norm_f32', rows, [
+      ...[x, gamma, beta, y, mean, rstd].map((t) => ({ ptr: backend.ptrOf(t) })),
+      { i32: rows },
+      { i32: cols },
+      { f32: eps },
+    ]);
+  }
+  return [y, mean, rstd];
+});
+
+defineKernel(LAYER_NORM_GRAD_KERNEL, (args) => {
+  const names = ['dy', 'x', 'gamma', 'mean', 'rstd'] as const;
+  const [dy, x, gamma, mean, rstd] = names.map((name) =>
+    float32Input(args, LAYER_NORM_GRAD_KERNEL, name),
+  ) as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+  const cols = lastAxis(LAYER_NORM_GRAD_KERNEL, x);
+  if (!tf.util.arraysEqual(dy.shape, x.shape)) {
+    throw new Error(`${LAYER_NORM_GRAD_KERNEL}: dy has shape [${dy.shape}], x has [${x.shape}]`);
+  }
+  const rows = sizeOf(x.shape) / cols;
+  const backend = args.backend;
+  const dx = backend.makeOutput(x.shape, 'float32');
+  // dgamma and dbeta accumulate across rows with atomics: they start at zero.
+  const dgamma = filled(backend, [cols], 'float32', 0);
+  const dbeta = filled(backend, [cols], 'float32', 0);
+  if (rows > 0) {
+    backend.launchRows('ner_layer_norm_grad_f32', rows, [
+      ...[dy, x, gamma, mean, rstd, dx, dgamma, dbeta].map((t) => ({ ptr: backend.ptrOf(t) })),
+      { i32: rows },
+      { i32: cols },
+    ]);
+  }
+  return [dx, dgamma, dbeta];
+});
+
+defineKernel(GELU_ERF_KERNEL, (args) => {
+  const x = float32Input(args, GELU_ERF_KERNEL, 'x');
+  const backend = args.backend;
+  const y = backend.makeOutput(x.shape, 'float32');
+  const n = sizeOf(x.shape);
+  if (n > 0)
+    backend.launch('ner_gelu_erf_f32', n, [{ ptr: backend.ptrOf(x) }, { ptr: backend.ptrOf(y) }, { i32: n }]);
+  return y;
+});
+
+defineKernel(GELU_ERF_GRAD_KERNEL, (args) => {
+  const dy = float32Input(args, GELU_ERF_GRAD_KERNEL, 'dy');
+  const x = float32Input(args, GELU_ERF_GRAD_KERNEL, 'x');
+  if (!tf.util.arraysEqual(dy.shape, x.shape)) {
+    throw new Error(`${GELU_ERF_GRAD_KERNEL}: dy has shape [${dy.shape}], x has [${x.shape}]`);
+  }
+  const backend = args.backend;
+  const dx = backend.makeOutput(x.shape, 'float32');
+  const n = sizeOf(x.shape);
+  if (n > 0) {
+    backend.launch('ner_gelu_erf_grad_f32', n, [
+      { ptr: backend.ptrOf(dy) },
+      { ptr: backend.ptrOf(x) },
+      { ptr: backend.ptrOf(dx) },
+      { i32: n },
+    ]);
+  }
+  return dx;
+});
+
+/** Attributes of `NerAdamW` (as `@ner/tfjs-backend-native`'s `AdamWKernelAttrs`). */
+export interface AdamWKernelAttrs {
+  readonly decayFactor: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly biasCorrection2Sqrt: number;
+  readonly eps: number;
+  readonly stepSize: number;
+  /**
+   * Update param, m and v in their own device memory and return no outputs, when each is the
+   * sole owner of its block (backend refCount 1); otherwise three new tensors are returned.
+   */
+  readonly inPlace?: boolean;
+}
+
+defineKernel(ADAMW_KERNEL_NAME, (args) => {
+  const names = ['param', 'grad', 'm', 'v'] as const;
+  const [param, grad, m, v] = names.map((name) => float32Input(args, ADAMW_KERNEL_NAME, name)) as [
+    tf.TensorInfo,
+    tf.TensorInfo,
+    tf.TensorInfo,
+    tf.TensorInfo,
+  ];
+  for (const [i, t] of [grad, m, v].entries()) {
+    if (!tf.util.arraysEqual(t.shape, param.shape)) {
+      throw new Error(
+        `${ADAMW_KERNEL_NAME}: input "${names[i + 1]}" has shape [${t.shape}], the parameter has [${param.shape}]`,
+      );
+    }
+  }
+  const attrs = args.attrs as unknown as AdamWKernelAttrs;
+  const backend = args.backend;
+  const owned = (t: tf.TensorInfo) => backend.refCount(t.dataId) === 1;
+  const inPlace = attrs.inPlace === true && owned(param) && owned(m) && owned(v);
+  const outputs = inPlace ? [param, m, v] : [0, 1, 2].map(() => backend.makeOutput(param.shape, 'float32'));
+  const n = sizeOf(param.shape);
+  if (n > 0) {
+    backend.launch('ner_adamw_f32', n, [
+      ...[param, grad, m, v, ...outputs].map((t) => ({ ptr: backend.ptrOf(t) })),
+      { i32: n },
+      { f32: attrs.decayFactor },
+      { f32: attrs.beta1 },
+      { f32: attrs.beta2 },
+      { f32: attrs.biasCorrection2Sqrt },
+      { f32: attrs.eps },
+      { f32: attrs.stepSize },
+    ]);
+  }
+  return inPlace ? [] : outputs;
+});

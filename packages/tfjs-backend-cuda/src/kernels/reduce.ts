@@ -1,0 +1,104 @@
+/**
+ * Reductions over any axes: the reduced axes are moved innermost with a transpose when they
+ * are not already, then `ner_reduce_*` reduces each row of the `[outer, inner]` view.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { CudaBackend } from '../backend.js';
+import type { CudaKernelArgs } from '../fallback.js';
+import { REDUCE_OP } from '../kernel-abi.js';
+import { castWords } from './elementwise.js';
+import { defineKernel, fallback } from './registry.js';
+import { transposeWords } from './transpose.js';
+import { sizeOf } from './util.js';
+
+/** The input as rows of the reduced axes: `{rows, outer, inner, keptShape, outShape}`, or null. */
+function asRows(
+  backend: CudaBackend,
+  x: tf.TensorInfo,
+  requested: number | number[] | null | undefined,
+  keepDims: boolean,
+): { rows: tf.TensorInfo; owned: boolean; outer: number; inner: number; outShape: number[] } | null {
+  const axes = [...tf.util.parseAxisParam((requested ?? null) as number[], x.shape)].sort((p, q) => p - q);
+  if (new Set(axes).size !== axes.length) return null;
+  const rank = x.shape.length;
+  const kept = Array.from({ length: rank }, (_, d) => d).filter((d) => !axes.includes(d));
+  const keptShape = kept.map((d) => x.shape[d]!);
+  const outShape = keepDims ? x.shape.map((dim, d) => (axes.includes(d) ? 1 : dim)) : keptShape;
+  const inner = sizeOf(axes.map((d) => x.shape[d]!));
+  const outer = sizeOf(keptShape);
+  const innermost = axes.every((axis, i) => axis === rank - axes.length + i);
+  if (innermost) return { rows: x, owned: false, outer, inner, outShape };
+  const moved = transposeWords(backend, x, [...kept, ...axes]);
+  if (!moved) return null;
+  return { rows: moved, owned: true, outer, inner, outShape };
+}
+
+function reduceKernel(name: string, op: number, axisAttr: 'axis' | 'reductionIndices') {
+  return (args: CudaKernelArgs) => {
+    const backend = args.backend;
+    let x = args.inputs.x as tf.TensorInfo;
+    const attrs = (args.attrs ?? {}) as Record<string, unknown>;
+    const isLogical = op === REDUCE_OP.any || op === REDUCE_OP.all;
+    if (x.dtype === 'string') return fallback(name, args, 'string input');
+    if (isLogical && x.dtype !== 'bool') return fallback(name, args, `${x.dtype} input`);
+    // tfjs: Sum / Prod of bool count in int32; Mean of integers is float32 (falls back).
+    if (op === REDUCE_OP.mean && x.dtype !== 'float32') return fallback(name, args, `${x.dtype} input`);
+    let cast: tf.TensorInfo | null = null;
+    if (!isLogical && x.dtype === 'bool') {
+      cast = castWords(backend, x, 'int32');
+      x = cast;
+    }
+    try {
+      const view = asRows(backend, x, attrs[axisAttr] as number | number[] | null, !!attrs.keepDims);
+      if (!view) return fallback(name, args, 'repeated axes or rank above 6');
+      const outDtype = isLogical ? 'bool' : x.dtype;
+      const y = backend.makeOutput(view.outShape, outDtype);
+      if (view.outer > 0) {
+        backend.launchRows(x.dtype === 'float32' ? 'ner_reduce_f32' : 'ner_reduce_i32', view.outer, [
+          { ptr: backend.ptrOf(view.rows) },
+          { ptr: backend.ptrOf(y) },
+          { i32: view.outer },
+          { i32: view.inner },
+          { i32: op },
+        ]);
+      }
+      if (view.owned) backend.disposeIntermediateTensorInfo(view.rows);
+      return y;
+    } finally {
+      if (cast) backend.disposeIntermediateTensorInfo(cast);
+    }
+  };
+}
+
+defineKernel(tf.Sum, reduceKernel(tf.Sum, REDUCE_OP.sum, 'axis'));
+defineKernel(tf.Mean, reduceKernel(tf.Mean, REDUCE_OP.mean, 'axis'));
+defineKernel(tf.Max, reduceKernel(tf.Max, REDUCE_OP.max, 'reductionIndices'));
+defineKernel(tf.Min, reduceKernel(tf.Min, REDUCE_OP.min, 'axis'));
+defineKernel(tf.Prod, reduceKernel(tf.Prod, REDUCE_OP.prod, 'axis'));
+defineKernel(tf.Any, reduceKernel(tf.Any, REDUCE_OP.any, 'axis'));
+defineKernel(tf.All, reduceKernel(tf.All, REDUCE_OP.all, 'axis'));
+
+function argReduceKernel(name: string, isMin: number) {
+  return (args: CudaKernelArgs) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    const { axis } = args.attrs as { axis: number };
+    if (x.dtype !== 'float32') return fallback(name, args, `${x.dtype} input`);
+    const view = asRows(args.backend, x, [axis], false);
+    if (!view) return fallback(name, args, 'rank above 6');
+    const y = args.backend.makeOutput(view.outShape, 'int32');
+    if (view.outer > 0 && view.inner > 0) {
+      args.backend.launchRows('ner_arg_reduce_f32', view.outer, [
+        { ptr: args.backend.ptrOf(view.rows) },
+        { ptr: args.backend.ptrOf(y) },
+        { i32: view.outer },
+        { i32: view.inner },
+        { i32: isMin },
+      ]);
+    }
+    if (view.owned) args.backend.disposeIntermediateTensorInfo(view.rows);
+    return y;
+  };
+}
+
+defineKernel(tf.ArgMax, argReduceKernel(tf.ArgMax, 0));
+defineKernel(tf.ArgMin, argReduceKernel(tf.ArgMin, 1));

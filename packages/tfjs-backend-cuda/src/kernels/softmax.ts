@@ -1,0 +1,32 @@
+/** Softmax and LogSoftmax over the last axis (`ner_softmax_f32`, `ner_log_softmax_f32`). */
+import * as tf from '@tensorflow/tfjs-core';
+import type { CudaKernelArgs } from '../fallback.js';
+import { defineKernel, fallback } from './registry.js';
+import { sizeOf } from './util.js';
+
+function softmaxKernel(name: string, kernel: string) {
+  return (args: CudaKernelArgs) => {
+    const x = (args.inputs.logits ?? args.inputs.x) as tf.TensorInfo;
+    const { dim, axis } = (args.attrs ?? {}) as { dim?: number; axis?: number };
+    const rank = x.shape.length;
+    const requested = dim ?? axis ?? -1;
+    if (x.dtype !== 'float32' || rank === 0 || (requested !== -1 && requested !== rank - 1)) {
+      return fallback(name, args, `${x.dtype}, axis ${requested} of rank ${rank}`);
+    }
+    const cols = x.shape[rank - 1]!;
+    const rows = cols === 0 ? 0 : sizeOf(x.shape) / cols;
+    const y = args.backend.makeOutput(x.shape, 'float32');
+    if (rows > 0) {
+      args.backend.launchRows(kernel, rows, [
+        { ptr: args.backend.ptrOf(x) },
+        { ptr: args.backend.ptrOf(y) },
+        { i32: rows },
+        { i32: cols },
+      ]);
+    }
+    return y;
+  };
+}
+
+defineKernel(tf.Softmax, softmaxKernel(tf.Softmax, 'ner_softmax_f32'));
+defineKernel(tf.LogSoftmax, softmaxKernel(tf.LogSoftmax, 'ner_log_softmax_f32'));
