@@ -23,8 +23,8 @@ export const FATBIN_PATH = fileURLToPath(new URL('../build/ner_kernels.fatbin', 
 /** The kernel sources, shipped in the package for NVRTC. */
 export const CU_DIR = fileURLToPath(new URL('../src/cu/', import.meta.url));
 
-/** The device object `openDevice` returns (see src/addon/binding.cc). */
-interface NativeDevice {
+/** The device object `openDevice` returns (see src/addon/binding.cc). @internal */
+export interface NativeDevice {
   malloc(bytes: number): bigint;
   free(ptr: bigint): void;
   upload(dst: bigint, src: ArrayBufferView): void;
@@ -307,6 +307,15 @@ class AddonCudaDevice implements CudaDevice {
   close(): void {
     this.native.close();
   }
+}
+
+/**
+ * Wraps the addon's device object (exported for tests, which pass a recording stand-in to check
+ * argument validation and packing without a GPU).
+ * @internal
+ */
+export function wrapNativeDevice(native: NativeDevice): CudaDevice {
+  return new AddonCudaDevice(native);
 }
 
 let probed: CudaProbe | null = null;

@@ -24,7 +24,8 @@ function parseKernels(): Map<string, { file: string; params: string[] }> {
     for (const m of text.matchAll(/extern\s+"C"\s+__global__\s+void\s+(\w+)\s*\(([^)]*)\)/g)) {
       const name = m[1] as string;
       const params = (m[2] as string).split(',').filter((p) => p.trim() !== '');
-      if (kernels.has(name)) throw new Error(`${name} is defined twice (${kernels.get(name)?.file}, ${file})`);
+      if (kernels.has(name))
+        throw new Error(`${name} is defined twice (${kernels.get(name)?.file}, ${file})`);
       kernels.set(name, { file, params: params.map((p) => kindOf(p)) });
     }
   }

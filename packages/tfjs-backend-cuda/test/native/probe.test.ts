@@ -14,10 +14,10 @@ const hasSystemDriver =
 const haveCompiler = spawnSync('cc', ['--version']).status === 0;
 
 /** Opens device 0 in a fresh Node process (libraries it loads stay out of this one). */
-function openInChild(env: Record<string, string>): string {
+function openInChild(env: Record<string, string>, ordinal = 0): string {
   const script = `
     const addon = require(${JSON.stringify(ADDON_PATH)});
-    const r = addon.openDevice({ ordinal: 0, fatbinPath: '', forceNvrtc: false, cacheDir: '', sourceHash: 'x',
+    const r = addon.openDevice({ ordinal: ${ordinal}, fatbinPath: '', forceNvrtc: false, cacheDir: '', sourceHash: 'x',
       unitySource: '', fileNames: [], fileContents: [], kernelNames: [], kernelParams: [] });
     process.stdout.write(typeof r === 'string' ? r : 'AVAILABLE');`;
   const result = spawnSync(process.execPath, ['-e', script], {
@@ -48,7 +48,9 @@ describe.runIf(existsSync(ADDON_PATH))('probeCuda without a GPU', () => {
       const probe = probeCuda();
       expect(probe.available).toBe(false);
       if (probe.available) return;
-      expect(probe.reason).toMatch(/^no NVIDIA driver: libcuda\.so\.1 not found \(searched: already loaded, /);
+      expect(probe.reason).toMatch(
+        /^no NVIDIA driver: libcuda\.so\.1 not found \(searched: already loaded, /,
+      );
       expect(probe.reason).toContain('the system loader');
       expect(probe.reason).toContain('/usr/local/cuda/lib64');
       expect(probe.reason).not.toContain('\n');
@@ -101,13 +103,20 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('probe with a stand-in li
   });
 
   it('a device number past the last device is named', () => {
+    const reason = openInChild({ NER_CUDA_LIB_DIR: dir, STUB_CUINIT_RESULT: '0', STUB_DEVICE_COUNT: '1' }, 3);
+    expect(reason).toBe('device 3 requested (NER_CUDA_DEVICE) but only 1 present');
+  });
+
+  it('a failing driver call is named with the call and its CUDA error name', () => {
+    // device 0 of 1 exists, so the stand-in's failing cuDeviceGet is what stops it
     const reason = openInChild({ NER_CUDA_LIB_DIR: dir, STUB_CUINIT_RESULT: '0', STUB_DEVICE_COUNT: '1' });
-    // ordinal 0 of 1 exists, so the stub's failing cuDeviceGet is what stops it
     expect(reason).toBe('cuDeviceGet: CUDA_ERROR_UNKNOWN');
   });
 
   it('a driver lacking a versioned entry point is named', () => {
     const reason = openInChild({ NER_CUDA_LIB_DIR: oldDriverDir });
-    expect(reason).toBe(`${join(oldDriverDir, 'libcuda.so.1')} lacks cuMemAlloc_v2 (a driver too old for CUDA 12?)`);
+    expect(reason).toBe(
+      `${join(oldDriverDir, 'libcuda.so.1')} lacks cuMemAlloc_v2 (a driver too old for CUDA 12?)`,
+    );
   });
 });
