@@ -2,8 +2,8 @@ import type { AggregationStrategy } from './aggregation-strategy.js';
 import { InvalidPipelineOptionError } from './errors.js';
 import { argmax, float32NanMeanColumns, maxOf } from './float32-math.js';
 import { labelOf } from './id2label.js';
+import type { TokenizerTraits } from './pipeline-interfaces.js';
 import type { PreEntity } from './pre-entities.js';
-import type { TokenizerTraits } from './tokenizer-traits.js';
 import type { Id2Label } from './types.js';
 
 /** A labelled token or word, the unit that `groupEntities` merges. */

@@ -76,7 +76,7 @@ async function resolveComponents(
   }
   const tokenizer =
     typeof tokenizerSource === 'string'
-      ? await loadPretrainedTokenizer(tokenizerSource, source, model.config.maxPositionEmbeddings)
+      ? await loadPretrainedTokenizer(tokenizerSource, source)
       : toPipelineTokenizer(tokenizerSource as object);
   return { model, tokenizer };
 }

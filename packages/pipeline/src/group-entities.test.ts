@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { wordPieceTraits } from '../test/word-piece-traits.js';
 import { getTag, groupEntities } from './group-entities.js';
-import { wordPieceTraits } from './tokenizer-traits.js';
 
 const tokenizer = wordPieceTraits({ unkTokenId: 1 });
 const span = (entity: string, word: string, start: number, end: number, score = 0.5) => ({

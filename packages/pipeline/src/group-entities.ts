@@ -1,6 +1,6 @@
-import { float32NanMean } from './float32-math.js';
 import type { LabelledSpan } from './aggregate-words.js';
-import type { TokenizerTraits } from './tokenizer-traits.js';
+import { float32NanMean } from './float32-math.js';
+import type { TokenizerTraits } from './pipeline-interfaces.js';
 import type { GroupedEntity } from './types.js';
 
 /**

@@ -1,26 +1,38 @@
-import type { TokenizerTraits } from './tokenizer-traits.js';
+import type { EncodeOptions, Encoding } from '@ner/align';
 import type { Id2Label } from './types.js';
-import type { PadToken, PipelineEncoding } from './windows.js';
 
 /**
- * The tokenizer as the pipeline sees it. `@ner/align` tokenizers are wrapped
- * into this shape by `pipeline()`; anything else (a test double, another
- * tokenizer library) can implement it directly.
+ * What post-processing needs from a tokenizer. An `@ner/align` `Tokenizer`
+ * has all of it; plain objects (test doubles, other tokenizers) can too.
  */
-export interface PipelineTokenizer {
-  /** Encodes one text with special tokens, without truncation or padding. */
-  encodeText(text: string): PipelineEncoding | Promise<PipelineEncoding>;
+export interface TokenizerTraits {
   /**
-   * Encodes pre-split words (`isSplitIntoWords`) with special tokens, without
-   * truncation or padding; offsets point into `words.join(' ')`.
+   * The model's `continuing_subword_prefix` (`"##"` for WordPiece). When set, a
+   * token is a sub-word iff its length differs from the text span it covers (the
+   * rule of transformers 4.38); when null, Python's fallback heuristic is used: a
+   * token is a sub-word when the character before it is not a space.
    */
-  encodeWords?(words: readonly string[]): PipelineEncoding | Promise<PipelineEncoding>;
-  /** What post-processing needs: sub-word prefix, `[UNK]` id, tokens-to-text. */
-  readonly traits: TokenizerTraits;
-  /** Longest encoding (special tokens included) the tokenizer/model pair accepts. */
+  readonly continuingSubwordPrefix: string | null;
+  /** Id of `[UNK]`; such tokens take their word from the text and never count as sub-words. */
+  readonly unkTokenId: number | null;
+  /** `convert_tokens_to_string`: joins tokens (or words) into display text. */
+  convertTokensToString(tokens: readonly string[]): string;
+  /** Fast tokenizers give offsets; word-level strategies and `stride` need one. Default true. */
+  readonly isFast?: boolean;
+}
+
+/**
+ * The tokenizer as the pipeline sees it: an `@ner/align` `Tokenizer` is one as
+ * it is (the pipeline asks it for truncation, stride windows and padding as
+ * Python's pipeline asks a fast tokenizer); anything else can implement it.
+ */
+export interface PipelineTokenizer extends TokenizerTraits {
+  /** Python's `tokenizer(input, truncation=..., stride=..., return_overflowing_tokens=..., padding=...)`. */
+  encode(input: string | readonly string[], options?: EncodeOptions): Encoding;
+  /** Longest encoding (special tokens included); above `LARGE_INTEGER` means no limit. */
   readonly modelMaxLength: number;
-  /** Token used to pad a batch. */
-  readonly pad: PadToken;
+  /** Token id used to pad a batch. */
+  readonly padTokenId: number;
 }
 
 /** A padded batch, one row per window. */

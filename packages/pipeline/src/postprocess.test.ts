@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { wordPieceTraits } from '../test/word-piece-traits.js';
 import { postprocessTokenClassification } from './postprocess.js';
-import { wordPieceTraits } from './tokenizer-traits.js';
 import type { GroupedEntity } from './types.js';
 
 // One word in four pieces, worked out by hand. Logits are log-probabilities, so

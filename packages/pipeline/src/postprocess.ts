@@ -1,13 +1,13 @@
-import { type LabelledSpan, aggregateWords } from './aggregate-words.js';
+import { aggregateWords, type LabelledSpan } from './aggregate-words.js';
 import type { AggregationStrategy } from './aggregation-strategy.js';
 import { PipelineInputShapeError } from './errors.js';
 import { argmax, float32Softmax } from './float32-math.js';
 import { groupEntities } from './group-entities.js';
-import { resolveIgnoreLabels } from './ignore-labels.js';
 import { labelOf } from './id2label.js';
+import { resolveIgnoreLabels } from './ignore-labels.js';
 import { aggregateOverlappingEntities } from './overlapping-entities.js';
+import type { TokenizerTraits } from './pipeline-interfaces.js';
 import { gatherPreEntities, type PreEntity, type PreEntityInput } from './pre-entities.js';
-import type { TokenizerTraits } from './tokenizer-traits.js';
 import type { GroupedEntity, Id2Label, Offset, TokenClassificationOutput, TokenEntity } from './types.js';
 
 /** One encoded window of the input and the model's logits for it. */

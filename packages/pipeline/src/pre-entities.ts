@@ -1,5 +1,5 @@
 import { PipelineInputShapeError } from './errors.js';
-import type { TokenizerTraits } from './tokenizer-traits.js';
+import type { TokenizerTraits } from './pipeline-interfaces.js';
 import type { Offset } from './types.js';
 
 /** A non-special token with its label probabilities, before any aggregation (Python's `pre_entity`). */

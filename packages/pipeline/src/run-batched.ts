@@ -1,6 +1,18 @@
+import type { Encoding } from '@ner/align';
 import { PipelineInputShapeError } from './errors.js';
-import type { PipelineModel } from './pipeline-interfaces.js';
-import { type PadToken, type PipelineEncoding, padEncodings } from './windows.js';
+import type { PipelineBatch, PipelineModel } from './pipeline-interfaces.js';
+
+/** Rows padded on the right to the longest: pad id, attention 0, token type 0. */
+function padBatch(group: readonly Encoding[], padTokenId: number): PipelineBatch {
+  const longest = Math.max(0, ...group.map((e) => e.length));
+  const fill = (row: readonly number[], value: number) =>
+    row.length === longest ? [...row] : [...row, ...new Array<number>(longest - row.length).fill(value)];
+  return {
+    inputIds: group.map((e) => fill(e.inputIds, padTokenId)),
+    attentionMask: group.map((e) => fill(e.attentionMask, 0)),
+    tokenTypeIds: group.map((e) => fill(e.tokenTypeIds, 0)),
+  };
+}
 
 /**
  * Runs the model over encodings in batches of `batchSize`, each batch padded to
@@ -10,9 +22,9 @@ import { type PadToken, type PipelineEncoding, padEncodings } from './windows.js
  */
 export async function runBatched(
   model: PipelineModel,
-  encodings: readonly PipelineEncoding[],
+  encodings: readonly Encoding[],
   batchSize: number,
-  pad: PadToken,
+  padTokenId: number,
 ): Promise<Float32Array[][]> {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new PipelineInputShapeError(`batchSize must be a positive integer, got ${batchSize}.`);
@@ -20,15 +32,11 @@ export async function runBatched(
   const results: Float32Array[][] = [];
   for (let from = 0; from < encodings.length; from += batchSize) {
     const group = encodings.slice(from, from + batchSize);
-    const padded = padEncodings(group, pad);
-    const logits = await model.predict({
-      inputIds: padded.map((e) => e.ids),
-      attentionMask: padded.map((e) => e.attentionMask),
-      tokenTypeIds: padded.map((e) => e.typeIds),
-    });
+    const batchInput = padBatch(group, padTokenId);
+    const logits = await model.predict(batchInput);
     const { data, shape } = logits;
     const batch = group.length;
-    const length = padded[0]?.ids.length ?? 0;
+    const length = batchInput.inputIds[0]?.length ?? 0;
     if (shape.length === 3) {
       const [b, t, c] = shape as [number, number, number];
       if (b !== batch || t !== length) {
@@ -38,7 +46,7 @@ export async function runBatched(
       }
       group.forEach((encoding, i) => {
         const rows: Float32Array[] = [];
-        for (let j = 0; j < encoding.ids.length; j++)
+        for (let j = 0; j < encoding.length; j++)
           rows.push(data.subarray((i * t + j) * c, (i * t + j + 1) * c));
         results.push(rows);
       });

@@ -1,4 +1,6 @@
+import { type Encoding, isLengthLimit } from '@ner/align';
 import { InvalidPipelineOptionError, PipelineInputShapeError } from './errors.js';
+import { maxModelLength } from './max-model-length.js';
 import type { PipelineModel, PipelineTokenizer } from './pipeline-interfaces.js';
 import { runBatched } from './run-batched.js';
 import {
@@ -7,7 +9,6 @@ import {
   parseClassificationFunction,
   postprocessTextClassification,
 } from './text-classification-postprocess.js';
-import { type PipelineEncoding, planWindows } from './windows.js';
 
 /** Options of a text-classification pipeline, given at creation or per call. */
 export interface TextClassificationPipelineOptions {
@@ -39,11 +40,9 @@ export class TextClassificationPipeline {
     readonly defaults: TextClassificationPipelineOptions = {},
   ) {}
 
+  /** Longest input: the tokenizer's limit, capped by the position embeddings. */
   get maxLength(): number {
-    const positions = this.model.config.maxPositionEmbeddings;
-    return positions === undefined
-      ? this.tokenizer.modelMaxLength
-      : Math.min(positions, this.tokenizer.modelMaxLength);
+    return maxModelLength(this.model, this.tokenizer);
   }
 
   async run(
@@ -66,10 +65,8 @@ export class TextClassificationPipeline {
       if (typeof t !== 'string')
         throw new PipelineInputShapeError(`Input ${i} is not a string (${typeof t}).`);
     });
-    const encodings = await Promise.all(
-      texts.map((text, i) => this.encode(text, i, merged.truncation ?? false)),
-    );
-    const logits = await runBatched(this.model, encodings, merged.batchSize ?? 1, this.tokenizer.pad);
+    const encodings = texts.map((text, i) => this.encode(text, i, merged.truncation ?? false));
+    const logits = await runBatched(this.model, encodings, merged.batchSize ?? 1, this.tokenizer.padTokenId);
     const config = this.model.config;
     const results = logits.map((rows) => {
       const row = rows[0]!;
@@ -82,28 +79,16 @@ export class TextClassificationPipeline {
     return typeof input === 'string' ? (results[0] as LabelScore[]) : (results as LabelScore[][]);
   }
 
-  private async encode(text: string, i: number, truncation: boolean): Promise<PipelineEncoding> {
-    const encoding = await this.tokenizer.encodeText(text);
+  private encode(text: string, i: number, truncation: boolean): Encoding {
+    const encoding = this.tokenizer.encode(text);
     const max = this.maxLength;
-    if (encoding.ids.length <= max) return encoding;
+    if (!isLengthLimit(max) || encoding.length <= max) return encoding;
     if (!truncation) {
       throw new PipelineInputShapeError(
-        `Input ${i} has ${encoding.ids.length} tokens but the model accepts at most ${max}; pass truncation: true to cut it.`,
+        `Input ${i} has ${encoding.length} tokens but the model accepts at most ${max}; pass truncation: true to cut it.`,
       );
     }
-    // Keep the special tokens around the first `max - specials` content tokens.
-    const plan = planWindows(encoding, max, 0);
-    const [start, stop] = plan.ranges[0]!;
-    const keep = (_: unknown, j: number) =>
-      j < plan.head || (j >= plan.head + start && j < plan.head + stop) || j >= plan.tail;
-    return {
-      ids: encoding.ids.filter(keep),
-      tokens: encoding.tokens.filter(keep),
-      offsets: encoding.offsets.filter(keep),
-      typeIds: encoding.typeIds.filter(keep),
-      attentionMask: encoding.attentionMask.filter(keep),
-      specialTokensMask: encoding.specialTokensMask.filter(keep),
-      wordIds: encoding.wordIds.filter(keep),
-    };
+    // The tokenizer keeps the special tokens around the first `max - specials` content tokens.
+    return this.tokenizer.encode(text, { truncation: true, maxLength: max });
   }
 }

@@ -1,4 +1,6 @@
-import { PipelineInputShapeError, InvalidPipelineOptionError } from './errors.js';
+import { encodeWindows } from './encode-windows.js';
+import { PipelineInputShapeError } from './errors.js';
+import { maxModelLength } from './max-model-length.js';
 import type { PipelineModel, PipelineTokenizer } from './pipeline-interfaces.js';
 import { postprocessTokenClassification, type TokenClassificationWindow } from './postprocess.js';
 import { runBatched } from './run-batched.js';
@@ -7,7 +9,6 @@ import {
   type TokenClassificationCallOptions,
 } from './sanitize-parameters.js';
 import type { TokenClassificationOutput } from './types.js';
-import { type PipelineEncoding, planWindows, splitIntoWindows, windowSourceIndices } from './windows.js';
 
 /** Options of a token-classification pipeline, given at creation or per call. */
 export interface TokenClassificationPipelineOptions extends TokenClassificationCallOptions {
@@ -15,14 +16,6 @@ export interface TokenClassificationPipelineOptions extends TokenClassificationC
   batchSize?: number;
   /** Inputs are already split into words: `string[]` is one input, `string[][]` a batch. */
   isSplitIntoWords?: boolean;
-}
-
-/** One text (or word list) and its windows, ready for the model. */
-interface PreparedInput {
-  sentence: string;
-  windows: PipelineEncoding[];
-  /** Per window, the position of each token in the whole encoding (long inputs only). */
-  sourceIndices: number[][] | null;
 }
 
 /**
@@ -42,10 +35,7 @@ export class TokenClassificationPipeline {
 
   /** Longest encoding a window may have: the tokenizer's limit, capped by the position embeddings. */
   get maxLength(): number {
-    const positions = this.model.config.maxPositionEmbeddings;
-    return positions === undefined
-      ? this.tokenizer.modelMaxLength
-      : Math.min(positions, this.tokenizer.modelMaxLength);
+    return maxModelLength(this.model, this.tokenizer);
   }
 
   /**
@@ -67,23 +57,23 @@ export class TokenClassificationPipeline {
   ): Promise<TokenClassificationOutput | TokenClassificationOutput[]> {
     const merged = { ...this.defaults, ...options };
     const params = sanitizeTokenClassificationParameters(merged, {
-      isFast: this.tokenizer.traits.isFast ?? true,
+      isFast: this.tokenizer.isFast ?? true,
       modelMaxLength: this.maxLength,
     });
     // Python reports the deprecated groupedEntities/ignoreSubwords flags with warnings.warn.
     for (const warning of params.warnings) process.emitWarning(warning, 'DeprecationWarning');
     const { single, items } = normalizeInputs(input, merged.isSplitIntoWords ?? false);
     const stride = params.preprocess.tokenizerParams?.stride;
-    const prepared = await Promise.all(items.map((item) => this.prepare(item, stride)));
+    const prepared = items.map((item) => encodeWindows(this.tokenizer, item, this.maxLength, stride));
 
     const windows = prepared.flatMap((p) => p.windows);
-    const logits = await runBatched(this.model, windows, merged.batchSize ?? 1, this.tokenizer.pad);
+    const logits = await runBatched(this.model, windows, merged.batchSize ?? 1, this.tokenizer.padTokenId);
 
     let cursor = 0;
     const outputs = prepared.map((p) => {
       const windowInputs: TokenClassificationWindow[] = p.windows.map((window, w) => ({
-        inputIds: window.ids,
-        tokens: window.tokens,
+        inputIds: window.inputIds,
+        tokens: window.tokens(),
         offsets: params.preprocess.offsetMapping ?? window.offsets,
         specialTokensMask: window.specialTokensMask,
         logits: logits[cursor + w]!,
@@ -92,52 +82,11 @@ export class TokenClassificationPipeline {
       cursor += p.windows.length;
       return postprocessTokenClassification(p.sentence, windowInputs, {
         id2label: this.model.config.id2label,
-        tokenizer: this.tokenizer.traits,
+        tokenizer: this.tokenizer,
         ...params.postprocess,
       });
     });
     return single ? outputs[0]! : outputs;
-  }
-
-  /** Encodes one input and cuts it into windows when it is longer than the model allows. */
-  private async prepare(
-    item: string | readonly string[],
-    stride: number | undefined,
-  ): Promise<PreparedInput> {
-    let sentence: string;
-    let encoding: PipelineEncoding;
-    if (typeof item === 'string') {
-      sentence = item;
-      encoding = await this.tokenizer.encodeText(item);
-    } else {
-      if (!this.tokenizer.encodeWords) {
-        throw new InvalidPipelineOptionError(
-          'isSplitIntoWords needs a tokenizer that can encode pre-split words.',
-        );
-      }
-      sentence = item.join(' ');
-      encoding = await this.tokenizer.encodeWords(item);
-    }
-    const maxLength = this.maxLength;
-    if (stride !== undefined) {
-      // Python asks for overflowing windows whenever `stride` is given, even for short texts.
-      return {
-        sentence,
-        windows: splitIntoWindows(encoding, maxLength, stride, this.tokenizer.pad),
-        sourceIndices: null,
-      };
-    }
-    if (encoding.ids.length <= maxLength) return { sentence, windows: [encoding], sourceIndices: null };
-    // Python would truncate silently here; we read the whole text instead, in windows
-    // that overlap by a quarter of their content, and report token indices in the full encoding.
-    const specials = encoding.specialTokensMask.filter(Boolean).length;
-    const autoStride = Math.floor(Math.max(1, maxLength - specials) / 4);
-    const plan = planWindows(encoding, maxLength, autoStride);
-    const windows = splitIntoWindows(encoding, maxLength, autoStride, this.tokenizer.pad);
-    const sourceIndices = windows.map((window, w) =>
-      windowSourceIndices(plan, w, window.ids.length, encoding.ids.length),
-    );
-    return { sentence, windows, sourceIndices };
   }
 }
 

@@ -1,5 +1,5 @@
-/** A `[start, end)` character span into the input text (`null` ends when the tokenizer gives no offsets). */
-export type Offset = readonly [number, number];
+/** A `[start, end)` character span into the input text: `@ner/align`'s type, one definition for both packages. */
+export type { Offset } from '@ner/align';
 
 /** `config.id2label`: an object with numeric-string keys (as in `config.json`) or an array. */
 export type Id2Label = Readonly<Record<number | string, string>> | readonly string[];

@@ -1,37 +1,46 @@
-// Test doubles that replay the oracle: a tokenizer that returns the oracle's
-// encodings and a model that returns the oracle's logits for those token ids.
-import type { OracleEncoding } from './oracle-cases.js';
-import {
-  type PipelineBatch,
-  type PipelineEncoding,
-  type PipelineLogits,
-  type PipelineModel,
-  type PipelineTokenizer,
-  wordPieceTraits,
-} from '../src/index.js';
+// Test doubles that replay the oracle: the oracle's own tokenizer files (run by @ner/align, whose
+// encodings are checked against the oracle's) and a model that returns the oracle's logits for
+// those token ids.
+import { type Encoding, Tokenizer } from '@ner/align';
+import { expect } from 'vitest';
+import type { PipelineBatch, PipelineLogits, PipelineModel } from '../src/index.js';
+import { type OracleEncoding, oracle, oracleDir } from './oracle-cases.js';
 
-export const toPipelineEncoding = (e: OracleEncoding): PipelineEncoding => ({
+/** An align encoding in the oracle's field names (offsets unchanged: the oracle texts are BMP only). */
+export const toOracleEncoding = (e: Encoding): OracleEncoding => ({
+  ids: e.inputIds,
+  tokens: e.tokens(),
+  offsets: e.offsets.map(([s, t]): [number, number] => [s, t]),
+  type_ids: e.tokenTypeIds,
+  attention_mask: e.attentionMask,
+  special_tokens_mask: e.specialTokensMask,
+  word_ids: e.wordIds(),
+});
+
+/** Only the fields an encoding has (the oracle's chunks also carry `content_range`). */
+export const encodingFields = (e: OracleEncoding): OracleEncoding => ({
   ids: e.ids,
   tokens: e.tokens,
   offsets: e.offsets,
-  typeIds: e.type_ids,
-  attentionMask: e.attention_mask,
-  specialTokensMask: e.special_tokens_mask,
-  wordIds: e.word_ids,
+  type_ids: e.type_ids,
+  attention_mask: e.attention_mask,
+  special_tokens_mask: e.special_tokens_mask,
+  word_ids: e.word_ids,
 });
 
-export class ReplayTokenizer implements PipelineTokenizer {
-  readonly traits = wordPieceTraits({ unkTokenId: 1 });
-  readonly pad = { id: 0, token: '[PAD]' };
-  constructor(
-    private readonly encodings: Map<string, PipelineEncoding>,
-    readonly modelMaxLength = 64,
-  ) {}
-  encodeText(text: string): PipelineEncoding {
-    const e = this.encodings.get(text);
-    if (!e) throw new Error(`no oracle encoding for ${JSON.stringify(text)}`);
-    return e;
-  }
+/**
+ * The oracle folder's tokenizer (`model_max_length` 64 unless given, as the
+ * replayed fixtures assume), after checking it encodes every oracle sentence and
+ * stride text exactly as the oracle recorded: the pipeline then sees the
+ * oracle's encodings.
+ */
+export async function oracleTokenizer(modelMaxLength = 64): Promise<Tokenizer> {
+  const tokenizer = await Tokenizer.fromPretrained(oracleDir, { modelMaxLength });
+  for (const s of oracle.sentences)
+    expect(toOracleEncoding(tokenizer.encode(s.text)), s.id).toEqual(s.encoding);
+  for (const c of oracle.stride_cases)
+    expect(toOracleEncoding(tokenizer.encode(c.text)), c.text).toEqual(c.full_encoding);
+  return tokenizer;
 }
 
 /** Looks logits up by the unpadded ids of each row. */

@@ -5,13 +5,9 @@ import { AutoModelForTokenClassification } from '@ner/models';
 import { sharedPath } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AggregationStrategy,
-  fromNerModel,
-  type PipelineModel,
-  TokenClassificationPipeline,
-} from '../src/index.js';
-import { ReplayTokenizer, toPipelineEncoding } from './fakes.js';
+import { type AggregationStrategy, type PipelineModel, TokenClassificationPipeline } from '../src/index.js';
+import { fromNerModel } from '../src/internal.js';
+import { oracleTokenizer } from './fakes.js';
 import {
   expectEntitiesToMatch,
   FIXTURE_COUNTS,
@@ -23,7 +19,7 @@ import {
 } from './oracle-cases.js';
 
 const backends = await oracleBackends();
-const encodings = new Map(oracle.sentences.map((s) => [s.text, toPipelineEncoding(s.encoding)]));
+const tokenizer = await oracleTokenizer();
 
 afterAll(restoreCpu);
 
@@ -72,7 +68,7 @@ describe.each(backends)('the oracle tiny model through @ner/models on %s', (back
 
   for (const strategy of oracle.strategies as AggregationStrategy[]) {
     it(`reproduces Python's pipeline outputs, strategy ${strategy}, batchSize 4`, async () => {
-      const ner = new TokenClassificationPipeline(model, new ReplayTokenizer(encodings), {
+      const ner = new TokenClassificationPipeline(model, tokenizer, {
         aggregationStrategy: strategy,
         batchSize: 4,
       });
@@ -100,7 +96,7 @@ describe.each(backends)('the oracle tiny model through @ner/models on %s', (back
   it('gives the same entities for batchSize 1 and 16 (padding is masked)', async () => {
     const texts = oracle.sentences.map((s) => s.text);
     const run = (batchSize: number) =>
-      new TokenClassificationPipeline(model, new ReplayTokenizer(encodings), {
+      new TokenClassificationPipeline(model, tokenizer, {
         aggregationStrategy: 'average',
         ignoreLabels: [],
         batchSize,

@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
   type AggregationStrategy,
-  gatherPreEntities,
   InvalidPipelineOptionError,
+  UnknownAggregationStrategyError,
+} from '../src/index.js';
+import {
+  float32Softmax,
+  gatherPreEntities,
   postprocessTokenClassification,
   sanitizeTokenClassificationParameters,
   type TokenClassificationWindow,
-  UnknownAggregationStrategyError,
-  wordPieceTraits,
-  float32Softmax,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { expectEntitiesToMatch, FIXTURE_COUNTS, type OracleEncoding, oracle } from './oracle-cases.js';
+import { wordPieceTraits } from './word-piece-traits.js';
 
 // [UNK] is id 1 in the oracle vocab.
 const tokenizer = wordPieceTraits({ unkTokenId: 1 });

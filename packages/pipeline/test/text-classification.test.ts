@@ -3,19 +3,14 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Encoding } from '@ner/align';
 import { AutoModelForSequenceClassification, entryToFloat32, readSafetensors } from '@ner/models';
 import { sharedPath } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  fromNerModel,
-  type LabelScore,
-  type PipelineEncoding,
-  type PipelineTokenizer,
-  pipeline,
-  type TextClassifier,
-  wordPieceTraits,
-} from '../src/index.js';
+import { type LabelScore, type PipelineTokenizer, pipeline, type TextClassifier } from '../src/index.js';
+import { fromNerModel } from '../src/internal.js';
+import { wordPieceTraits } from './word-piece-traits.js';
 
 interface Inputs {
   input_ids: number[][];
@@ -26,22 +21,23 @@ interface Inputs {
 /** Encodes "text-N" as row N of the oracle batch (without its padding). */
 function rowTokenizer(inputs: Inputs): PipelineTokenizer {
   return {
-    traits: wordPieceTraits({ unkTokenId: 1 }),
-    pad: { id: 0, token: '[PAD]' },
+    ...wordPieceTraits({ unkTokenId: 1 }),
+    padTokenId: 0,
     modelMaxLength: 64,
-    encodeText(text: string): PipelineEncoding {
-      const row = Number(text.split('-')[1]);
+    encode(text: string | readonly string[]): Encoding {
+      const row = Number((text as string).split('-')[1]);
       const n = inputs.attention_mask[row]!.filter(Boolean).length;
       const ids = inputs.input_ids[row]!.slice(0, n);
-      return {
-        ids,
-        tokens: ids.map((id) => `t${id}`),
+      return new Encoding({
+        inputIds: ids,
+        tokenStrings: ids.map((id) => `t${id}`),
         offsets: ids.map(() => [0, 0]),
-        typeIds: inputs.token_type_ids[row]!.slice(0, n),
+        tokenTypeIds: inputs.token_type_ids[row]!.slice(0, n),
         attentionMask: ids.map(() => 1),
         specialTokensMask: ids.map((id) => (id === 2 || id === 3 ? 1 : 0)),
-        wordIds: ids.map(() => null),
-      };
+        wordIdList: ids.map(() => null),
+        sequenceIdList: ids.map(() => 0),
+      });
     },
   };
 }

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   type AggregationStrategy,
   InvalidPipelineOptionError,
-  type TokenEntity,
   TokenClassificationPipeline,
+  type TokenEntity,
 } from '../src/index.js';
-import { PerTokenModel, ReplayModel, ReplayTokenizer, toPipelineEncoding } from './fakes.js';
+import { oracleTokenizer, PerTokenModel, ReplayModel } from './fakes.js';
 import { expectEntitiesToMatch, oracle } from './oracle-cases.js';
 
 const conll9 = oracle.label_sets.conll9!;
-const encodings = new Map(oracle.sentences.map((s) => [s.text, toPipelineEncoding(s.encoding)]));
+const tokenizer = await oracleTokenizer();
 const logits = new Map(oracle.sentences.map((s) => [s.encoding.ids.join(','), s.model_logits]));
 
 describe('TokenClassificationPipeline glue (oracle encodings and logits replayed)', () => {
@@ -17,7 +17,7 @@ describe('TokenClassificationPipeline glue (oracle encodings and logits replayed
     for (const batchSize of [1, 3, 16]) {
       it(`${strategy}, batch of all sentences, batchSize ${batchSize}`, async () => {
         const model = new ReplayModel(logits, conll9);
-        const ner = new TokenClassificationPipeline(model, new ReplayTokenizer(encodings), {
+        const ner = new TokenClassificationPipeline(model, tokenizer, {
           aggregationStrategy: strategy,
           batchSize,
         });
@@ -39,10 +39,7 @@ describe('TokenClassificationPipeline glue (oracle encodings and logits replayed
 
   it('a single string gives a single entity list; per-call options override the defaults', async () => {
     const s = oracle.sentences[1]!;
-    const ner = new TokenClassificationPipeline(
-      new ReplayModel(logits, conll9),
-      new ReplayTokenizer(encodings),
-    );
+    const ner = new TokenClassificationPipeline(new ReplayModel(logits, conll9), tokenizer);
     const tokens = await ner.run(s.text);
     expect(tokens).toEqual((s.model_outputs.none as { value: unknown }).value);
     const grouped = await ner.run(s.text, { aggregationStrategy: 'first' });
@@ -52,10 +49,6 @@ describe('TokenClassificationPipeline glue (oracle encodings and logits replayed
 
 describe('TokenClassificationPipeline on long texts', () => {
   oracle.stride_cases.forEach((c, n) => {
-    const tokenizer = new ReplayTokenizer(
-      new Map([[c.text, toPipelineEncoding(c.full_encoding)]]),
-      c.model_max_length,
-    );
     const chunkLogits = new Map(
       c.chunks.map((chunk, i) => [
         chunk.ids.filter((_, j) => chunk.attention_mask[j]).join(','),
@@ -64,7 +57,8 @@ describe('TokenClassificationPipeline on long texts', () => {
     );
     for (const strategy of oracle.strategies as AggregationStrategy[]) {
       it(`stride case ${n} ${strategy} with stride ${c.stride} reproduces Python`, async () => {
-        const ner = new TokenClassificationPipeline(new ReplayModel(chunkLogits, conll9), tokenizer, {
+        const windowed = await oracleTokenizer(c.model_max_length);
+        const ner = new TokenClassificationPipeline(new ReplayModel(chunkLogits, conll9), windowed, {
           batchSize: 2,
         });
         const expected = c.outputs[strategy]!;
@@ -80,9 +74,9 @@ describe('TokenClassificationPipeline on long texts', () => {
 
   it('without stride, a text longer than the model reads every token (no silent cut)', async () => {
     const c = oracle.stride_cases[1]!;
-    const full = toPipelineEncoding(c.full_encoding);
-    const short = new ReplayTokenizer(new Map([[c.text, full]]), 12);
-    const roomy = new ReplayTokenizer(new Map([[c.text, full]]), 64);
+    const full = c.full_encoding;
+    const short = await oracleTokenizer(12);
+    const roomy = await oracleTokenizer(64);
     const windowed = (await new TokenClassificationPipeline(new PerTokenModel(), short).run(c.text, {
       ignoreLabels: [],
     })) as TokenEntity[];

@@ -1,36 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { splitIntoWindows } from '../src/index.js';
-import { FIXTURE_COUNTS, type OracleEncoding, oracle } from './oracle-cases.js';
+import { encodeWindows } from '../src/internal.js';
+import { encodingFields, oracleTokenizer, toOracleEncoding } from './fakes.js';
+import { FIXTURE_COUNTS, oracle } from './oracle-cases.js';
 
-const asPipelineEncoding = (e: OracleEncoding) => ({
-  ids: e.ids,
-  tokens: e.tokens,
-  offsets: e.offsets,
-  typeIds: e.type_ids,
-  attentionMask: e.attention_mask,
-  specialTokensMask: e.special_tokens_mask,
-  wordIds: e.word_ids,
-});
-
-describe('splitIntoWindows reproduces the windows transformers 4.38 fed to the model', () => {
+describe('the pipeline asks @ner/align for the windows transformers 4.38 fed to the model', () => {
   it('the fixture has its 2 stride texts, each cut into more than one window', () => {
     expect(oracle.stride_cases).toHaveLength(FIXTURE_COUNTS.strideCases);
     for (const strideCase of oracle.stride_cases) expect(strideCase.chunks.length).toBeGreaterThan(1);
   });
   oracle.stride_cases.forEach((strideCase, c) => {
-    it(`stride case ${c}: max ${strideCase.model_max_length}, stride ${strideCase.stride}`, () => {
-      const windows = splitIntoWindows(
-        asPipelineEncoding(strideCase.full_encoding),
+    it(`stride case ${c}: max ${strideCase.model_max_length}, stride ${strideCase.stride}`, async () => {
+      const tokenizer = await oracleTokenizer();
+      const { windows, sourceIndices } = encodeWindows(
+        tokenizer,
+        strideCase.text,
         strideCase.model_max_length,
         strideCase.stride,
-        { id: 0, token: '[PAD]' },
       );
-      expect(windows).toEqual(strideCase.chunks.map((chunk) => asPipelineEncoding(chunk)));
+      expect(windows.map(toOracleEncoding)).toEqual(strideCase.chunks.map(encodingFields));
+      expect(sourceIndices).toBeNull();
     });
   });
-  it('keeps a short encoding as one window', () => {
+  it('keeps a short encoding as one window', async () => {
     const sentence = oracle.sentences[0]!;
-    const windows = splitIntoWindows(asPipelineEncoding(sentence.encoding), 64, 8, { id: 0, token: '[PAD]' });
-    expect(windows).toEqual([asPipelineEncoding(sentence.encoding)]);
+    const { windows } = encodeWindows(await oracleTokenizer(), sentence.text, 64, 8);
+    expect(windows.map(toOracleEncoding)).toEqual([sentence.encoding]);
   });
 });

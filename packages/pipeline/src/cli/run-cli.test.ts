@@ -31,7 +31,11 @@ describe('ner CLI errors', () => {
   it('reports a model without id2label', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ner-cli-'));
     dirs.push(dir);
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: 32 }));
+    // A config @ner/models accepts (it reads config.json once for the pipeline), without labels.
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ model_type: 'bert', hidden_size: 32, num_attention_heads: 4 }),
+    );
     const r = await run(['predict', '--model', dir], 'Hello\n');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/config\.json has no id2label/);

@@ -2,7 +2,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { AGGREGATION_STRATEGIES, type AggregationStrategy } from '../aggregation-strategy.js';
 import { PipelineError } from '../errors.js';
 import { pipeline, type TokenClassifier } from '../factory.js';
-import { isLocalFolder, readPipelineFolder, requireId2Label } from '../model-folder.js';
 import type { GroupedEntity, TokenClassificationOutput, TokenEntity } from '../types.js';
 import { highlightEntities } from './highlight.js';
 import { readAll, splitInputLines } from './read-input.js';
@@ -40,10 +39,7 @@ function positiveInt(value: string, flag: string, allowZero = false): number {
 }
 
 async function loadClassifier(options: PredictOptions): Promise<TokenClassifier> {
-  if (isLocalFolder(options.model) || /^[./~]|\\/.test(options.model)) {
-    // Check the folder first so a missing folder or label map gets a plain explanation.
-    requireId2Label(readPipelineFolder(options.model));
-  }
+  // pipeline() checks the folder first, so a missing folder or label map gets a plain explanation.
   return pipeline('token-classification', {
     model: options.model,
     ...(options.tokenizer === undefined ? {} : { tokenizer: options.tokenizer }),
