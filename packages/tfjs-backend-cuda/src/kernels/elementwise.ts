@@ -161,8 +161,15 @@ function binaryKernel(name: string, op: number) {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     if (a.dtype !== b.dtype) return fallback(name, args, `dtypes ${a.dtype} and ${b.dtype}`);
     let result: tf.TensorInfo | null = null;
-    if (a.dtype === 'float32') result = broadcastBinary(args.backend, 'ner_binary_f32', a, b, op, 'float32');
-    else if (a.dtype === 'int32' && INT_BINARY.has(op))
+    if (a.dtype === 'float32') {
+      result = broadcastBinary(args.backend, 'ner_binary_f32', a, b, op, 'float32');
+      // tfjs' FloorDiv of floats is int32.
+      if (result && name === tf.FloorDiv) {
+        const floored = castWords(args.backend, result, 'int32');
+        args.backend.disposeIntermediateTensorInfo(result);
+        result = floored;
+      }
+    } else if (a.dtype === 'int32' && INT_BINARY.has(op))
       result = broadcastBinary(args.backend, 'ner_binary_i32', a, b, op, 'int32');
     else return fallback(name, args, `${a.dtype} inputs`);
     return result ?? fallback(name, args, 'broadcast shape of more than 6 axes');

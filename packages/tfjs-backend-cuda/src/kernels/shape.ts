@@ -205,7 +205,9 @@ defineKernel(tf.StridedSlice, (args) => {
     a.shrinkAxisMask,
   );
   if (info.isIdentity) return args.backend.share(x, info.finalShape);
-  const sliced = sliceWords(args.backend, x, info.begin, info.finalShapeSparse, info.strides);
+  // The window in the input's axes (finalShapeSparse drops shrunk axes), then the final shape.
+  const size = tf.slice_util.computeOutShape(info.begin, info.end, info.strides);
+  const sliced = sliceWords(args.backend, x, info.begin, size, info.strides);
   if (!sliced) return fallback(tf.StridedSlice, args, 'rank above 6');
   const out = args.backend.share(sliced, info.finalShape);
   args.backend.disposeIntermediateTensorInfo(sliced);
