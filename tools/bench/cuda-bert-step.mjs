@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// One training step of a bert-base-sized BertForTokenClassification (hidden 768, 12 layers, 12 heads,
+// intermediate 3072, vocab 28996, 9 labels; random weights, seed 1), batch 32 x 128 tokens: forward +
+// backward (@ner/models computeGradients, dropout on) + AdamW (@ner/trainer AdamW with the Trainer's
+// two weight-decay groups), samples/s on the `cuda` backend (@ner/tfjs-backend-cuda) next to PyTorch
+// eager on the same GPU in the same run (peers/torch_cuda_bert_step.py: transformers'
+// BertForTokenClassification with eager attention, torch.optim.AdamW). Each precision (fp32: TF32
+// off on both sides; tf32: on) runs in a child process of its own. Also recorded per step of ours:
+// the kernels that fell back to the cpu (getFallbackCounts()), the device counters the package
+// offers (kernel launches, GEMMs, syncs), and torch's CUDA kernel count per step (torch.profiler),
+// which is what stands between a launch-bound step and 1.0x.
+// Target of issue 15: cuda / torch >= 0.5 samples/s at the same precision, 0 fallbacks.
+//
+//   pnpm build && node tools/bench/cuda-bert-step.mjs          (in the repo)
+//   node tools/gpu-check/payload/cuda/dist/cuda-bert-step.mjs   (bundled by tools/gpu-check/pack.sh)
+//
+// env: NER_BENCH_BERT_LAYERS (12), NER_BENCH_BERT_BATCH (32), NER_BENCH_BERT_LENGTH (128),
+//      NER_BENCH_BERT_WARMUP (3), NER_BENCH_BERT_STEPS (5), NER_BENCH_BERT_MODES (fp32,tf32),
+//      NER_BENCH_BERT_TORCH (1; 0 skips torch), NER_BENCH_TORCH_ATTN (eager; sdpa is transformers' default),
+//      NER_BENCH_TORCH_PYTHON, NER_BENCH_JSON=<file> or --json <file>
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import {
+  envList,
+  envNumber,
+  envString,
+  findPython,
+  firstLine,
+  fmt,
+  peersDir,
+  runJson,
+  writeJsonResult,
+} from '../gpu-check/lib/common.mjs';
+import {
+  countersDelta,
+  countsDelta,
+  deviceCounters,
+  fallbackCounts,
+  loadCuda,
+  sumCounts,
+  useCuda,
+} from '../gpu-check/lib/cuda.mjs';
+import { models, tf, trainer } from '../gpu-check/lib/deps.mjs';
+import { benchTokenBatch } from './peers/token-batch.mjs';
+
+const SPEC = { hidden: 768, heads: 12, intermediate: 3072, vocab: 28996, labels: 9 };
+const layers = envNumber('NER_BENCH_BERT_LAYERS', 12);
+const batchSize = envNumber('NER_BENCH_BERT_BATCH', 32);
+const length = envNumber('NER_BENCH_BERT_LENGTH', 128);
+const warmup = Number(envString('NER_BENCH_BERT_WARMUP') ?? 3);
+const steps = envNumber('NER_BENCH_BERT_STEPS', 5);
+const modes = envList('NER_BENCH_BERT_MODES', 'fp32,tf32');
+const withTorch = envString('NER_BENCH_BERT_TORCH') !== '0';
+const torchAttn = envString('NER_BENCH_TORCH_ATTN') ?? 'eager';
+
+/** Worker: one precision on `cuda`; prints a JSON line. */
+async function worker(mode) {
+  const ready = await useCuda({ tf32: mode === 'tf32' });
+  if (!ready.ok) return { unavailable: ready.reason };
+  const config = new models.BertConfig({
+    hiddenSize: SPEC.hidden,
+    numHiddenLayers: layers,
+    numAttentionHeads: SPEC.heads,
+    intermediateSize: SPEC.intermediate,
+    vocabSize: SPEC.vocab,
+    numLabels: SPEC.labels,
+  });
+  const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
+  const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
+  const raw = benchTokenBatch(batchSize, length, SPEC.labels);
+  const batch = {
+    inputIds: tf.tensor2d(raw.inputIds, undefined, 'int32'),
+    attentionMask: tf.tensor2d(raw.attentionMask, undefined, 'int32'),
+    labels: tf.tensor2d(raw.labels, undefined, 'int32'),
+  };
+  const groups = optimizer.paramGroups;
+  const lastGroup = groups[groups.length - 1].params;
+  const lastParam = lastGroup[lastGroup.length - 1][1];
+  const losses = [];
+  const step = async () => {
+    const { loss, grads } = model.computeGradients(batch, { training: true });
+    optimizer.step(grads);
+    losses.push((await loss.data())[0]);
+    tf.dispose([loss, ...grads.values()]);
+    await lastParam.data(); // the last weight AdamW updates: the step has finished on the GPU
+  };
+  for (let i = 0; i < warmup; i++) await step();
+  const tensorsBefore = tf.memory().numTensors;
+  const fallbacksBefore = fallbackCounts();
+  const countersBefore = deviceCounters();
+  const stepMs = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    await step();
+    stepMs.push(performance.now() - t0);
+  }
+  const fallbacks = countsDelta(fallbacksBefore, fallbackCounts());
+  const counters = countersDelta(countersBefore, deviceCounters());
+  const perStep = counters
+    ? Object.fromEntries(Object.entries(counters).map(([k, v]) => [k, v / steps]))
+    : null;
+  const ms = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
+  return {
+    backend: tf.getBackend(),
+    mode,
+    layers,
+    parameters: model.numParameters(),
+    msPerStep: ms,
+    stepMs,
+    samplesPerS: batchSize / (ms / 1000),
+    tokensPerS: (batchSize * length) / (ms / 1000),
+    losses,
+    tensorsFlat: tf.memory().numTensors === tensorsBefore,
+    fallbacksPerStep: fallbacks ? sumCounts(fallbacks) / steps : null,
+    fallbacks,
+    deviceCountersSource: countersBefore?.source ?? null,
+    deviceCountersPerStep: perStep,
+    memory: tf.memory(),
+  };
+}
+
+if (process.argv[2] === '--worker') {
+  const r = await worker(process.argv[3]).catch((error) => ({ failed: firstLine(error) }));
+  console.log(JSON.stringify(r));
+  process.exit(0);
+}
+
+const self = fileURLToPath(import.meta.url);
+const result = {
+  date: new Date().toISOString(),
+  model: { ...SPEC, layers },
+  batch: batchSize,
+  length,
+  warmup,
+  steps,
+  modes,
+};
+console.log(
+  `bert-base-sized BertForTokenClassification training step (hidden ${SPEC.hidden}, ${layers} layers, heads ${SPEC.heads}, ` +
+    `intermediate ${SPEC.intermediate}, vocab ${SPEC.vocab}, ${SPEC.labels} labels), batch ${batchSize} x ${length}, ` +
+    `forward + backward + AdamW, dropout on; ${warmup} warm-up steps, ${steps} timed; ${result.date}`,
+);
+
+result.torch = null;
+if (withTorch) {
+  const { python, reason } = await findPython('NER_BENCH_TORCH_PYTHON', 'torch');
+  if (!python) result.torch = { unavailable: reason };
+  else {
+    const options = {
+      ...SPEC,
+      layers,
+      batch: batchSize,
+      length,
+      warmup,
+      steps,
+      modes,
+      attn: torchAttn,
+      profile: true,
+    };
+    result.torch = await runJson(
+      python,
+      ['-B', join(peersDir(), 'torch_cuda_bert_step.py'), JSON.stringify(options)],
+      {
+        timeoutMs: 300000,
+      },
+    ).catch((error) => ({ failed: firstLine(error) }));
+    result.torch.python = python;
+  }
+}
+
+const loaded = await loadCuda();
+result.cudaStatus = loaded.status;
+result.cuda = {};
+for (const mode of modes) {
+  result.cuda[mode] = loaded.available
+    ? await runJson(process.execPath, [self, '--worker', mode], { timeoutMs: 300000 }).catch((error) => ({
+        failed: firstLine(error),
+      }))
+    : { unavailable: loaded.reason };
+}
+
+if (result.torch?.model)
+  console.log(
+    `torch ${result.torch.torch} (CUDA ${result.torch.cuda}) on ${result.torch.device}: ${result.torch.model}`,
+  );
+else if (result.torch)
+  console.log(`torch: not available: ${result.torch.unavailable ?? result.torch.failed}`);
+console.log(`\n${'column'.padEnd(12)} ${'ms/step'.padStart(9)} ${'samples/s'.padStart(10)}  details`);
+result.ratios = {};
+for (const mode of modes) {
+  const o = result.cuda[mode];
+  const t = result.torch?.results?.[mode];
+  if (o?.msPerStep !== undefined) {
+    const launches = o.deviceCountersPerStep
+      ? ` device counters/step ${JSON.stringify(o.deviceCountersPerStep)};`
+      : '';
+    console.log(
+      `${`cuda ${mode}`.padEnd(12)} ${fmt(o.msPerStep, 1, 9)} ${fmt(o.samplesPerS, 1, 10)}  steps ${o.stepMs.map((v) => v.toFixed(0)).join(', ')} ms;` +
+        ` fallbacks/step ${o.fallbacksPerStep ?? 'n/a'}${o.fallbacks && Object.keys(o.fallbacks).length ? ` ${JSON.stringify(o.fallbacks)}` : ''};${launches}` +
+        ` loss ${o.losses.map((v) => v.toFixed(3)).join(' ')}${o.tensorsFlat === false ? '; TENSOR COUNT GREW' : ''}`,
+    );
+  } else console.log(`${`cuda ${mode}`.padEnd(12)} not available: ${o?.unavailable ?? o?.failed}`);
+  if (t) {
+    console.log(
+      `${`torch ${mode}`.padEnd(12)} ${fmt(t.msPerStep, 1, 9)} ${fmt(t.samplesPerS, 1, 10)}  steps ${t.stepMs.map((v) => v.toFixed(0)).join(', ')} ms;` +
+        ` CUDA kernels/step ${t.cudaKernelsPerStep ?? 'n/a'}; loss ${t.losses.map((v) => v.toFixed(3)).join(' ')}`,
+    );
+  }
+  if (o?.samplesPerS && t?.samplesPerS) result.ratios[mode] = o.samplesPerS / t.samplesPerS;
+}
+console.log(
+  '\nratios (same run, same GPU; target of issue 15: cuda / torch >= 0.5 at the same precision, 0 fallbacks)',
+);
+for (const mode of modes) {
+  const ratio = result.ratios[mode];
+  console.log(`${mode}: ${ratio === undefined ? 'n/a' : `cuda / torch samples/s ${ratio.toFixed(2)}`}`);
+}
+writeJsonResult(result);
