@@ -1,19 +1,19 @@
 /**
- * `AutoConfig` / `AutoModel…` classes: read config.json, dispatch on
- * `model_type` ("bert" or "distilbert") to the matching class.
+ * `AutoConfig` / `AutoModel…` classes: read config.json and build the class the registry maps its
+ * `model_type` to (see `registry.ts`).
  */
-import { BertConfig } from './bert-config.js';
-import { BertForSequenceClassification } from './bert-for-sequence-classification.js';
-import { BertForTokenClassification } from './bert-for-token-classification.js';
-import { BertModel } from './bert-model.js';
-import { DistilBertConfig } from './distilbert-config.js';
-import { DistilBertForSequenceClassification } from './distilbert-for-sequence-classification.js';
-import { DistilBertForTokenClassification } from './distilbert-for-token-classification.js';
-import { DistilBertModel } from './distilbert-model.js';
-import { ConfigError } from './errors.js';
+import type { BertConfig } from './bert/config.js';
+import type { BertForSequenceClassification, BertForTokenClassification, BertModel } from './bert/models.js';
+import type { DistilBertConfig } from './distilbert/config.js';
+import type {
+  DistilBertForSequenceClassification,
+  DistilBertForTokenClassification,
+  DistilBertModel,
+} from './distilbert/models.js';
 import { applyConfigOverrides, type FromPretrainedOptions, loadConfigFile } from './load-pretrained.js';
 import { type HubOptions, modelFileResolver } from './model-files.js';
-import type { ModelInitOptions } from './pretrained-model.js';
+import { loadModel, type ModelInitOptions } from './pretrained-model.js';
+import { type AutoTask, configFor, modelClassFor } from './registry.js';
 
 /** Any config this package implements. */
 export type AnyConfig = BertConfig | DistilBertConfig;
@@ -28,6 +28,10 @@ export type BaseModel = BertModel | DistilBertModel;
 export type AutoConfigOptions = HubOptions &
   Pick<FromPretrainedOptions, 'id2label' | 'label2id' | 'numLabels' | 'problemType'>;
 
+/**
+ * transformers' `AutoConfig`: reads `config.json` of a folder or Hub id into the config class of
+ * its `model_type` (`BertConfig` or `DistilBertConfig`), or makes a fresh one (`forModel`).
+ */
 // biome-ignore lint/complexity/noStaticOnlyClass: named and called like transformers' Auto classes.
 export class AutoConfig {
   /** Reads `config.json` of a folder or Hub id into BertConfig or DistilBertConfig. */
@@ -41,73 +45,70 @@ export class AutoConfig {
 
   /** A fresh config for `modelType` (`AutoConfig.for_model`). */
   static forModel(modelType: 'bert' | 'distilbert', options: Record<string, unknown> = {}): AnyConfig {
-    if (modelType === 'bert') return new BertConfig(options);
-    if (modelType === 'distilbert') return new DistilBertConfig(options);
-    throw new ConfigError(`model_type "${modelType}" is not supported; use "bert" or "distilbert".`);
+    return configFor(modelType, options);
   }
 }
 
-async function configFor(pathOrId: string, options: FromPretrainedOptions): Promise<AnyConfig> {
-  if (options.config) return options.config as AnyConfig;
-  return loadConfigFile(await modelFileResolver(pathOrId, options), pathOrId);
+async function loadAuto<M>(task: AutoTask, pathOrId: string, options: FromPretrainedOptions): Promise<M> {
+  const config =
+    options.config ?? (await loadConfigFile(await modelFileResolver(pathOrId, options), pathOrId));
+  return (await loadModel(modelClassFor(config.modelType, task), pathOrId, { ...options, config })) as M;
 }
 
+function buildAuto<M>(task: AutoTask, config: AnyConfig, options: ModelInitOptions): M {
+  return new (modelClassFor(config.modelType, task))(config, options) as M;
+}
+
+/**
+ * transformers' `AutoModelForTokenClassification`: `BertForTokenClassification` or
+ * `DistilBertForTokenClassification`, by the config's `model_type`.
+ */
 // biome-ignore lint/complexity/noStaticOnlyClass: named and called like transformers' Auto classes.
 export class AutoModelForTokenClassification {
   /** `AutoModelForTokenClassification.from_pretrained`. */
-  static async fromPretrained(
+  static fromPretrained(
     pathOrId: string,
     options: FromPretrainedOptions = {},
   ): Promise<TokenClassificationModel> {
-    const config = await configFor(pathOrId, options);
-    return config instanceof BertConfig
-      ? BertForTokenClassification.fromPretrained(pathOrId, { ...options, config })
-      : DistilBertForTokenClassification.fromPretrained(pathOrId, { ...options, config });
+    return loadAuto('token-classification', pathOrId, options);
   }
 
   /** `AutoModelForTokenClassification.from_config`: fresh seeded weights. */
   static fromConfig(config: AnyConfig, options: ModelInitOptions = {}): TokenClassificationModel {
-    return config instanceof BertConfig
-      ? new BertForTokenClassification(config, options)
-      : new DistilBertForTokenClassification(config, options);
+    return buildAuto('token-classification', config, options);
   }
 }
 
+/**
+ * transformers' `AutoModelForSequenceClassification`: `BertForSequenceClassification` or
+ * `DistilBertForSequenceClassification`, by the config's `model_type`.
+ */
 // biome-ignore lint/complexity/noStaticOnlyClass: named and called like transformers' Auto classes.
 export class AutoModelForSequenceClassification {
   /** `AutoModelForSequenceClassification.from_pretrained`. */
-  static async fromPretrained(
+  static fromPretrained(
     pathOrId: string,
     options: FromPretrainedOptions = {},
   ): Promise<SequenceClassificationModel> {
-    const config = await configFor(pathOrId, options);
-    return config instanceof BertConfig
-      ? BertForSequenceClassification.fromPretrained(pathOrId, { ...options, config })
-      : DistilBertForSequenceClassification.fromPretrained(pathOrId, { ...options, config });
+    return loadAuto('sequence-classification', pathOrId, options);
   }
 
   /** `AutoModelForSequenceClassification.from_config`: fresh seeded weights. */
   static fromConfig(config: AnyConfig, options: ModelInitOptions = {}): SequenceClassificationModel {
-    return config instanceof BertConfig
-      ? new BertForSequenceClassification(config, options)
-      : new DistilBertForSequenceClassification(config, options);
+    return buildAuto('sequence-classification', config, options);
   }
 }
 
+/** transformers' `AutoModel`: the bare encoder, `BertModel` or `DistilBertModel` (for "[CLS] features"). */
 // biome-ignore lint/complexity/noStaticOnlyClass: named and called like transformers' Auto classes.
 export class AutoModel {
-  /** `AutoModel.from_pretrained`: the bare encoder (for "[CLS] features"). */
-  static async fromPretrained(pathOrId: string, options: FromPretrainedOptions = {}): Promise<BaseModel> {
-    const config = await configFor(pathOrId, options);
-    return config instanceof BertConfig
-      ? BertModel.fromPretrained(pathOrId, { ...options, config })
-      : DistilBertModel.fromPretrained(pathOrId, { ...options, config });
+  /** `AutoModel.from_pretrained`. */
+  static fromPretrained(pathOrId: string, options: FromPretrainedOptions = {}): Promise<BaseModel> {
+    return loadAuto('base', pathOrId, options);
   }
 
   /** `AutoModel.from_config`: fresh seeded weights. */
   static fromConfig(config: AnyConfig, options: ModelInitOptions = {}): BaseModel {
-    return config instanceof BertConfig
-      ? new BertModel(config, options)
-      : new DistilBertModel(config, options);
+    return buildAuto('base', config, options);
   }
 }

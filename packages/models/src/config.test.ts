@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { sharedPath } from '@ner/test-support';
 import { describe, expect, it } from 'vitest';
-import { BertConfig } from './bert-config.js';
-import { DistilBertConfig } from './distilbert-config.js';
+import { BertConfig } from './bert/config.js';
+import { DistilBertConfig } from './distilbert/config.js';
 import { ConfigError } from './errors.js';
 import { applyConfigOverrides, configFromDict } from './load-pretrained.js';
 

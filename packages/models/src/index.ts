@@ -28,14 +28,27 @@ export {
   initBackend,
   resetBackendChoice,
 } from './backend.js';
-export { BertConfig, type BertConfigOptions } from './bert-config.js';
-export { BertForSequenceClassification } from './bert-for-sequence-classification.js';
-export { BertForTokenClassification } from './bert-for-token-classification.js';
-export { BertModel, type BertModelOptions } from './bert-model.js';
-export { DistilBertConfig, type DistilBertConfigOptions } from './distilbert-config.js';
-export { DistilBertForSequenceClassification } from './distilbert-for-sequence-classification.js';
-export { DistilBertForTokenClassification } from './distilbert-for-token-classification.js';
-export { DistilBertModel } from './distilbert-model.js';
+export { BertConfig, type BertConfigOptions } from './bert/config.js';
+export {
+  BertForSequenceClassification,
+  BertForTokenClassification,
+  BertModel,
+  type BertModelOptions,
+} from './bert/models.js';
+export { DistilBertConfig, type DistilBertConfigOptions } from './distilbert/config.js';
+export {
+  DistilBertForSequenceClassification,
+  DistilBertForTokenClassification,
+  DistilBertModel,
+} from './distilbert/models.js';
+export { BaseEncoderModel, type BaseModelOptions } from './base-model.js';
+export {
+  ClassificationHeadModel,
+  SequenceClassificationHeadModel,
+  TokenClassificationHeadModel,
+} from './classification-heads.js';
+export type { ModelFamily } from './model-family.js';
+export { type AutoTask, modelClassByName, modelClassFor, type ModelType } from './registry.js';
 export {
   BackendError,
   CheckpointError,
@@ -76,6 +89,7 @@ export {
 export {
   type LoadingInfo,
   type LossAndGradients,
+  type ModelClass,
   type ModelInitOptions,
   PreTrainedModel,
 } from './pretrained-model.js';

@@ -5,9 +5,9 @@
  * reported, unexpected ones reported, shape mismatches an error unless
  * `ignoreMismatchedSizes`, all with Python's message text.
  */
-import { BertConfig } from './bert-config.js';
+import { BertConfig } from './bert/config.js';
 import { MAX_JSON_FILE_BYTES, readBoundedText } from './bounded-json-file.js';
-import { DistilBertConfig } from './distilbert-config.js';
+import { DistilBertConfig } from './distilbert/config.js';
 import { CheckpointError, ConfigError } from './errors.js';
 import { type FileResolver, type HubOptions, modelFileResolver } from './model-files.js';
 import type { WeightSource } from './parameter-registry.js';

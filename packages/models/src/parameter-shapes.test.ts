@@ -1,14 +1,14 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BertConfig } from './bert-config.js';
-import { BertForSequenceClassification } from './bert-for-sequence-classification.js';
-import { BertForTokenClassification } from './bert-for-token-classification.js';
-import { BertModel } from './bert-model.js';
-import { DistilBertConfig } from './distilbert-config.js';
-import { DistilBertForSequenceClassification } from './distilbert-for-sequence-classification.js';
-import { DistilBertForTokenClassification } from './distilbert-for-token-classification.js';
-import { DistilBertModel } from './distilbert-model.js';
+import { BertConfig } from './bert/config.js';
+import { BertForSequenceClassification, BertForTokenClassification, BertModel } from './bert/models.js';
+import { DistilBertConfig } from './distilbert/config.js';
+import {
+  DistilBertForSequenceClassification,
+  DistilBertForTokenClassification,
+  DistilBertModel,
+} from './distilbert/models.js';
 import { countParameters, modelParameterShapes } from './parameter-shapes.js';
 import type { PreTrainedModel } from './pretrained-model.js';
 

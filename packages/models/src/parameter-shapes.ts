@@ -7,8 +7,8 @@
  * weight count. A test checks these lists equal the constructed models'
  * `namedParameters()`, name for name and in order.
  */
-import type { BertConfig } from './bert-config.js';
-import type { DistilBertConfig } from './distilbert-config.js';
+import type { BertConfig } from './bert/config.js';
+import type { DistilBertConfig } from './distilbert/config.js';
 
 /** `[pytorchName, shape]` pairs in module (construction) order. */
 export type ParameterShapeList = [string, number[]][];

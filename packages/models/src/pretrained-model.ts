@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from './errors.js';
 import { registerGradients } from './gradients.js';
+import { type FromPretrainedOptions, loadPretrained, type ModelClassSpec } from './load-pretrained.js';
+import type { ModelFamily } from './model-family.js';
 import type { ForwardOptions, ModelInput } from './model-io.js';
 import type { ForwardContext } from './nn.js';
 import { type ModuleType, ParameterRegistry, type WeightSource } from './parameter-registry.js';
@@ -43,9 +45,47 @@ export interface LossAndGradients {
   readonly grads: Map<string, tf.Tensor>;
 }
 
+/** A concrete model class: how `fromConfig` / `fromPretrained` and the Auto registry build one. */
+export interface ModelClass<M extends PreTrainedModel = PreTrainedModel> {
+  new (config: M['config'], options?: ModelInitOptions): M;
+  /** The Python class name (`BertForTokenClassification`), written to `architectures`. */
+  readonly className: string;
+  /** The family whose main layer and head details the class uses. */
+  // biome-ignore lint/suspicious/noExplicitAny: each class narrows the family to its own config type.
+  readonly family: ModelFamily<any>;
+  /** Heads keep the main layer under `base_model_prefix` ("bert."); bare encoders have it at the root. */
+  readonly hasHead: boolean;
+}
+
+/** Loads a checkpoint into `modelClass` (what `fromPretrained` and the Auto classes do). */
+export function loadModel<M extends PreTrainedModel>(
+  modelClass: ModelClass<M>,
+  pathOrId: string,
+  options: FromPretrainedOptions,
+): Promise<M> {
+  return loadPretrained(loadSpecOf(modelClass), pathOrId, options);
+}
+
+/** What `loadPretrained` needs to know about a model class. */
+function loadSpecOf<M extends PreTrainedModel>(modelClass: ModelClass<M>): ModelClassSpec<M> {
+  return {
+    className: modelClass.className,
+    modelType: modelClass.family.modelType,
+    baseModelPrefix: modelClass.family.baseModelPrefix,
+    expectsPrefix: modelClass.hasHead,
+    buffers: modelClass.family.buffers,
+    ignoreUnexpected: [],
+    create: (config, options) => new modelClass(config as M['config'], options),
+  };
+}
+
+/**
+ * transformers' `PreTrainedModel`: the base of every model here. Holds the config and the weights
+ * (tfjs Variables under PyTorch names, created in `named_parameters()` order from a seeded
+ * generator), runs eval/train forward passes, gives a trainer the loss and gradients, and saves and
+ * loads Python-compatible checkpoints (`fromPretrained`, `savePretrained`).
+ */
 export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedConfig> {
-  /** The Python class name, written to `architectures` and used in messages. */
-  abstract readonly className: string;
   readonly config: C;
   /** Filled by `fromPretrained`: which weights were missing, unexpected or re-initialised. */
   loadingInfo: LoadingInfo | null = null;
@@ -59,6 +99,33 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
     this.registry = new ParameterRegistry(new SeededRandom(seed), options.weightSource);
     // A separate stream for dropout, so loading a checkpoint does not shift the masks.
     this.dropoutRng = new SeededRandom(seed ^ 0x5bd1e995);
+  }
+
+  /** The Python class name, written to `architectures` and used in messages. */
+  get className(): string {
+    return (this.constructor as ModelClass).className;
+  }
+
+  /** A model with freshly initialised weights (seeded: same config and seed, same weights), `from_config`. */
+  static fromConfig<M extends PreTrainedModel>(
+    this: ModelClass<M>,
+    config: M['config'],
+    options: ModelInitOptions = {},
+  ): M {
+    return new this(config, options);
+  }
+
+  /**
+   * Loads config.json + model.safetensors from a folder or Hub id, like Python's
+   * `from_pretrained` on the same class. See `FromPretrainedOptions`.
+   */
+  static fromPretrained<M extends PreTrainedModel>(
+    this: ModelClass<M>,
+    pathOrId: string,
+    options: FromPretrainedOptions = {},
+  ): Promise<M> {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass called on, as in Python's classmethod.
+    return loadModel(this, pathOrId, options);
   }
 
   /**

@@ -5,11 +5,11 @@ import {
   checkIntegerRange,
   checkParameterCount,
   checkProbability,
-} from './config-limits.js';
-import { ConfigError } from './errors.js';
-import { activation } from './nn.js';
-import { bertEncoderShapes, countParameters } from './parameter-shapes.js';
-import { type FieldSpec, PretrainedConfig, type PretrainedConfigOptions } from './pretrained-config.js';
+} from '../config-limits.js';
+import { ConfigError } from '../errors.js';
+import { activation } from '../nn.js';
+import { bertEncoderShapes, countParameters } from '../parameter-shapes.js';
+import { type FieldSpec, PretrainedConfig, type PretrainedConfigOptions } from '../pretrained-config.js';
 
 /** camelCase twins of BertConfig's Python kwargs; defaults are Python's (bert-base). */
 export interface BertConfigOptions extends PretrainedConfigOptions {
@@ -49,6 +49,10 @@ const BERT_FIELDS: readonly FieldSpec[] = [
   { json: 'classifier_dropout', prop: 'classifierDropout', kind: 'float-or-null', default: null },
 ];
 
+/**
+ * transformers' `BertConfig`: sizes, dropouts and labels of a BERT model, read from and written to
+ * `config.json` with Python's keys (camelCase properties here). Bounded by `CONFIG_LIMITS` when read.
+ */
 export class BertConfig extends PretrainedConfig {
   readonly modelType = 'bert';
   vocabSize = 30522;

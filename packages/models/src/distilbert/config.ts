@@ -5,11 +5,11 @@ import {
   checkIntegerRange,
   checkParameterCount,
   checkProbability,
-} from './config-limits.js';
-import { ConfigError } from './errors.js';
-import { activation } from './nn.js';
-import { countParameters, distilBertEncoderShapes } from './parameter-shapes.js';
-import { type FieldSpec, PretrainedConfig, type PretrainedConfigOptions } from './pretrained-config.js';
+} from '../config-limits.js';
+import { ConfigError } from '../errors.js';
+import { activation } from '../nn.js';
+import { countParameters, distilBertEncoderShapes } from '../parameter-shapes.js';
+import { type FieldSpec, PretrainedConfig, type PretrainedConfigOptions } from '../pretrained-config.js';
 
 /** camelCase twins of DistilBertConfig's Python kwargs; defaults are Python's (distilbert-base). */
 export interface DistilBertConfigOptions extends PretrainedConfigOptions {
@@ -44,6 +44,10 @@ const DISTILBERT_FIELDS: readonly FieldSpec[] = [
   { json: 'seq_classif_dropout', prop: 'seqClassifDropout', kind: 'float', default: 0.2 },
 ];
 
+/**
+ * transformers' `DistilBertConfig`: sizes, dropouts and labels of a DistilBERT model, read from and
+ * written to `config.json` with Python's keys; `hiddenSize` and friends map to `dim`, ... as in Python.
+ */
 export class DistilBertConfig extends PretrainedConfig {
   readonly modelType = 'distilbert';
   vocabSize = 30522;

@@ -1,0 +1,59 @@
+/** The bare encoders (`BertModel`, `DistilBertModel`): a family's main layer and no head. */
+import * as tf from '@tensorflow/tfjs-core';
+import { InputError } from './errors.js';
+import type { MainLayer, ModelFamily } from './model-family.js';
+import { type BaseModelOutput, type ForwardOptions, type ModelInput, prepareInputs } from './model-io.js';
+import type { PretrainedConfig } from './pretrained-config.js';
+import { type ModelClass, type ModelInitOptions, PreTrainedModel } from './pretrained-model.js';
+
+/** Options of the bare encoders. */
+export interface BaseModelOptions extends ModelInitOptions {
+  /** Build BERT's `pooler.dense` (Python's `add_pooling_layer`, default true); DistilBERT has none. */
+  readonly addPoolingLayer?: boolean;
+}
+
+/**
+ * Shared implementation of transformers' bare `…Model` classes: the main layer at the root of the
+ * state dict (no `bert.` prefix), returning `lastHiddenState` (and BERT's `poolerOutput`).
+ */
+export abstract class BaseEncoderModel<C extends PretrainedConfig> extends PreTrainedModel<C> {
+  static readonly hasHead: boolean = false;
+  private readonly family: ModelFamily<C>;
+  private readonly mainLayer: MainLayer;
+
+  constructor(config: C, options: BaseModelOptions = {}) {
+    super(config, options);
+    this.family = (new.target as unknown as ModelClass).family;
+    this.mainLayer = this.family.createMainLayer(this.registry, '', config, options.addPoolingLayer ?? true);
+  }
+
+  /**
+   * Runs the encoder. Returns `lastHiddenState` `[B, T, H]`, BERT's `poolerOutput` `[B, H]`, and
+   * on request `hiddenStates` / `attentions`. The caller disposes the tensors (`tf.dispose(output)`).
+   */
+  forward(batch: ModelInput, options: ForwardOptions = {}): BaseModelOutput {
+    return tf.tidy(() => {
+      const result = this.mainLayer.run(
+        prepareInputs(batch, this.family.inputLimits(this.config)),
+        this.context(options),
+      );
+      const output: {
+        lastHiddenState: tf.Tensor3D;
+        poolerOutput?: tf.Tensor2D;
+        hiddenStates?: tf.Tensor3D[];
+        attentions?: tf.Tensor4D[];
+      } = { lastHiddenState: result.lastHiddenState };
+      if (result.pooled) output.poolerOutput = result.pooled;
+      if (options.outputHiddenStates ?? this.config.outputHiddenStates)
+        output.hiddenStates = result.hiddenStates;
+      if (options.outputAttentions ?? this.config.outputAttentions) output.attentions = result.attentions;
+      return output;
+    });
+  }
+
+  protected forwardWithLoss(): tf.Scalar {
+    throw new InputError(
+      `${this.className} has no head and computes no loss; use a …ForTokenClassification or …ForSequenceClassification model.`,
+    );
+  }
+}

@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createLayerNorm, type ModuleWeights } from '../module-weights.js';
+import { dropout, embeddingLookup, type ForwardContext, layerNorm } from '../nn.js';
+import type { ParameterRegistry } from '../parameter-registry.js';
+import type { BertConfig } from './config.js';
+
+/**
+ * transformers' `BertEmbeddings`: word + token type + absolute position embeddings, LayerNorm and
+ * dropout. Weights at `{prefix}embeddings.word_embeddings.weight`, `…position_embeddings…`,
+ * `…token_type_embeddings…`, `…LayerNorm.{weight,bias}`.
+ */
+export class BertEmbeddings {
+  private readonly wordEmbeddings: tf.Variable;
+  private readonly positionEmbeddings: tf.Variable;
+  private readonly tokenTypeEmbeddings: tf.Variable;
+  private readonly norm: ModuleWeights;
+
+  constructor(
+    registry: ParameterRegistry,
+    prefix: string,
+    private readonly config: BertConfig,
+  ) {
+    const std = config.initializerRange;
+    const hidden = config.hiddenSize;
+    const base = `${prefix}embeddings.`;
+    this.wordEmbeddings = registry.create(`${base}word_embeddings.weight`, [config.vocabSize, hidden], {
+      kind: 'embedding',
+      std,
+      paddingIdx: config.padTokenId,
+    });
+    this.positionEmbeddings = registry.create(
+      `${base}position_embeddings.weight`,
+      [config.maxPositionEmbeddings, hidden],
+      { kind: 'embedding', std, paddingIdx: null },
+    );
+    this.tokenTypeEmbeddings = registry.create(
+      `${base}token_type_embeddings.weight`,
+      [config.typeVocabSize, hidden],
+      { kind: 'embedding', std, paddingIdx: null },
+    );
+    this.norm = createLayerNorm(registry, `${base}LayerNorm`, hidden);
+  }
+
+  /** `[B, T, H]` embeddings of `inputIds` `[B, T]`; call inside `tf.tidy`. */
+  run(inputIds: tf.Tensor2D, tokenTypeIds: tf.Tensor2D, ctx: ForwardContext): tf.Tensor {
+    const { config } = this;
+    const length = inputIds.shape[1];
+    const words = embeddingLookup(this.wordEmbeddings, inputIds, config.padTokenId);
+    const types = tf.gather(this.tokenTypeEmbeddings, tokenTypeIds);
+    const positions = tf.slice(this.positionEmbeddings, [0, 0], [length, config.hiddenSize]);
+    // Same order as BertEmbeddings: (words + token types) + positions.
+    const summed = tf.add(tf.add(words, types), positions);
+    const normed = layerNorm(summed, this.norm.weight, this.norm.bias, config.layerNormEps);
+    return dropout(normed, config.hiddenDropoutProb, ctx);
+  }
+}
