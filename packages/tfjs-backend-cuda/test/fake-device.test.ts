@@ -142,11 +142,8 @@ describe('FakeCudaDevice', () => {
   it('Philox4x32-10 gives the Random123 known-answer vectors', () => {
     const hex = (words: number[]) => words.map((w) => w.toString(16).padStart(8, '0'));
     expect(hex(philox4x32([0, 0, 0, 0], 0, 0))).toEqual(['6627e8d5', 'e169c58d', 'bc57ac4c', '9b00dbd8']);
-    expect(hex(philox4x32([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], 0xffffffff, 0xffffffff))).toEqual([
-      '408f276d',
-      '41c83b0e',
-      'a20bc7c6',
-      '6d5451fd',
-    ]);
+    expect(hex(philox4x32([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], 0xffffffff, 0xffffffff))).toEqual(
+      ['408f276d', '41c83b0e', 'a20bc7c6', '6d5451fd'],
+    );
   });
 });
