@@ -3,6 +3,7 @@
 #include "ner_dims.cuh"
 
 #define NER_NAN __int_as_float(0x7fc00000)
+#define NER_INF __int_as_float(0x7f800000)
 
 __device__ __forceinline__ float nerUnary(float x, int op, float alpha) {
   switch (op) {
@@ -35,9 +36,10 @@ __device__ __forceinline__ float nerUnary(float x, int op, float alpha) {
     }
     case 21: return x >= 0.0f ? x : alpha * (expf(x) - 1.0f);
     case 22: return x != x ? x : (x > 0.0f ? 1.0f : alpha);
+    // Comparisons rather than isfinite/isinf, which need headers NVRTC may not provide.
     case 23: return x != x ? 1.0f : 0.0f;
-    case 24: return isfinite(x) ? 1.0f : 0.0f;
-    case 25: return isinf(x) ? 1.0f : 0.0f;
+    case 24: return fabsf(x) < NER_INF ? 1.0f : 0.0f;
+    case 25: return fabsf(x) == NER_INF ? 1.0f : 0.0f;
     default: return NER_NAN;
   }
 }
@@ -189,7 +191,7 @@ extern "C" __global__ void ner_select_f32(const int *cond, const float *a, const
 
 /** float -> int32 as a JS number stored into an Int32Array: truncate, wrap modulo 2^32, NaN/Inf -> 0. */
 __device__ __forceinline__ int nerFloatToInt(float x) {
-  if (!isfinite(x)) return 0;
+  if (!(fabsf(x) < NER_INF)) return 0;  // NaN and +-Infinity
   const float t = truncf(x);
   if (t >= -2147483648.0f && t < 2147483648.0f) return (int)t;
   const double wrapped = fmod((double)t, 4294967296.0);

@@ -2,6 +2,10 @@
 // block reductions. Must compile under nvcc and NVRTC alike, so it includes no system header
 // (NVRTC has none) and uses only built-in device functions.
 #pragma once
+// Include guards as well: NVRTC receives this file as an in-memory header, where a guard is
+// the portable way to include it once.
+#ifndef NER_DIMS_CUH
+#define NER_DIMS_CUH
 
 /** Shapes and strides of up to six axes (see kernel-abi.ts): 25 int32, 100 bytes, by value. */
 struct NerDims {
@@ -88,3 +92,5 @@ __device__ __forceinline__ float nerBlockSum(float v, float *scratch) {
 __device__ __forceinline__ float nerBlockMax(float v, float *scratch) {
   return nerBlockReduce<float>(v, -__int_as_float(0x7f800000), NerMaxF(), scratch);
 }
+
+#endif  // NER_DIMS_CUH
