@@ -34,7 +34,7 @@ __device__ __forceinline__ float nerUnary(float x, int op, float alpha) {
       if (x < threshold) return expf(x);
       return logf(1.0f + expf(x));
     }
-    case 21: return x >= 0.0f ? x : alpha * (expf(x) - 1.0f);
+    case 21: return x >= 0.0f ? x : alpha * expm1f(x);  // expm1: exact near 0, as tfjs' double exp(x) - 1
     case 22: return x != x ? x : (x > 0.0f ? 1.0f : alpha);
     // Comparisons rather than isfinite/isinf, which need headers NVRTC may not provide.
     case 23: return x != x ? 1.0f : 0.0f;

@@ -43,8 +43,8 @@ extern "C" __global__ void ner_scatter_nd_f32(const int *indices, const float *u
     const long long j = t - u * sliceSize;
     long long offset = 0;
     for (int k = 0; k < depth; k++) offset += (long long)indices[u * indexDepth + k] * d.a[k];
-    const long long target = offset + j;
-    if (offset >= 0 && target < outSize && indexDepth <= NER_MAX_RANK) atomicAdd(y + target, updates[t]);
+    // A slice that does not fit entirely inside y is skipped as a whole.
+    if (offset >= 0 && offset + sliceSize <= outSize && indexDepth <= NER_MAX_RANK) atomicAdd(y + offset + j, updates[t]);
   }
 }
 

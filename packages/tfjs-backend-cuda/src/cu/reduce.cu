@@ -22,6 +22,9 @@ struct NerProdF {
 struct NerAddU {  // int32 sums wrap modulo 2^32 as an Int32Array store does
   __device__ __forceinline__ int operator()(int a, int b) const { return (int)((unsigned)a + (unsigned)b); }
 };
+struct NerAddL {
+  __device__ __forceinline__ long long operator()(long long a, long long b) const { return a + b; }
+};
 struct NerMulU {
   __device__ __forceinline__ int operator()(int a, int b) const { return (int)((unsigned)a * (unsigned)b); }
 };
@@ -87,12 +90,12 @@ extern "C" __global__ void ner_reduce_i32(const int *x, int *y, int outer, int i
     switch (op) {
       case 0: result = nerRowReduceI(row, inner, 0, NerAddU(), scratch); break;
       case 1: {
-        // Mean of int32 in tfjs: the sum (as a JS number) divided by the count, truncated.
-        float acc = 0.0f;
-        for (int j = threadIdx.x; j < inner; j += blockDim.x) acc += (float)row[j];
-        __shared__ float fscratch[32];
-        const float s = nerBlockSum(acc, fscratch);
-        result = inner > 0 ? (int)truncf(s / (float)inner) : 0;
+        // Mean of int32 in tfjs: the exact sum (a JS number) divided by the count, truncated.
+        long long acc = 0;
+        for (int j = threadIdx.x; j < inner; j += blockDim.x) acc += row[j];
+        __shared__ long long lscratch[32];
+        const long long s = nerBlockReduce<long long>(acc, 0LL, NerAddL(), lscratch);
+        result = inner > 0 ? (int)(s / inner) : 0;  // C++ division truncates toward zero
         break;
       }
       case 2: result = inner > 0 ? nerRowReduceI(row, inner, -2147483647 - 1, NerMaxI(), scratch) : 0; break;
