@@ -18,9 +18,9 @@ describe('manual path: tokenize → model → argmax → id2label', () => {
     const s = oracle.sentences[1]!; // "Hugging Face Inc. is a company based in New York City."
     const encoding = tokenizer.encode(s.text);
     const { logits } = model.forward({
-      inputIds: [encoding.inputIds],
-      attentionMask: [encoding.attentionMask],
-      tokenTypeIds: [encoding.tokenTypeIds],
+      input_ids: [encoding.inputIds],
+      attention_mask: [encoding.attentionMask],
+      token_type_ids: [encoding.tokenTypeIds],
     });
     const argmax = tf.argMax(logits, -1);
     const predictions = (await argmax.array()) as number[][];
