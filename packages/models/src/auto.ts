@@ -11,7 +11,7 @@ import type {
   DistilBertModel,
 } from './distilbert/models.js';
 import { applyConfigOverrides, type FromPretrainedOptions, loadConfigFile } from './load-pretrained.js';
-import { type HubOptions, modelFileResolver } from './model-files.js';
+import { type ModelFileOptions, modelFileResolver } from './model-files.js';
 import { loadModel, type ModelInitOptions } from './pretrained-model.js';
 import { type AutoTask, configFor, modelClassFor } from './registry.js';
 
@@ -25,7 +25,7 @@ export type SequenceClassificationModel = BertForSequenceClassification | Distil
 export type BaseModel = BertModel | DistilBertModel;
 
 /** Options of `AutoConfig.fromPretrained`: Hub options plus label overrides. */
-export type AutoConfigOptions = HubOptions &
+export type AutoConfigOptions = ModelFileOptions &
   Pick<FromPretrainedOptions, 'id2label' | 'label2id' | 'numLabels' | 'problemType'>;
 
 /**

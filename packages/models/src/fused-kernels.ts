@@ -8,10 +8,20 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+/** Fused LayerNorm: inputs `{x, gamma, beta}`, attr `eps`; outputs `[y, mean, rstd]`. */
 export const LAYER_NORM_KERNEL = 'NerLayerNorm';
+/** Its gradient: inputs `{dy, x, gamma, mean, rstd}`; outputs `[dx, dgamma, dbeta]`. */
 export const LAYER_NORM_GRAD_KERNEL = 'NerLayerNormGrad';
+/** Exact (erf) GELU: input `{x}`. */
 export const GELU_ERF_KERNEL = 'NerGeluErf';
+/** Its gradient: inputs `{dy, x}`. */
 export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
+/**
+ * Fused AdamW step (used by `@ner/trainer`'s AdamW, defined here so every kernel name of the
+ * contract with the backends lives in one place): inputs `{param, grad, m, v}`, outputs the new
+ * parameter and moments.
+ */
+export const ADAMW_KERNEL = 'NerAdamW';
 
 /** Whether the active backend registers `kernelName`. */
 export function backendHasKernel(kernelName: string): boolean {

@@ -47,7 +47,6 @@ export {
   SequenceClassificationHeadModel,
   TokenClassificationHeadModel,
 } from './classification-heads.js';
-export type { ModelFamily } from './model-family.js';
 export { type AutoTask, modelClassByName, modelClassFor, type ModelType } from './registry.js';
 export {
   BackendError,
@@ -58,18 +57,15 @@ export {
   SafetensorsError,
 } from './errors.js';
 export { registerGradients } from './gradients.js';
-export {
-  type FromPretrainedOptions,
-  fixLegacyKey,
-  type LoadLogger,
-} from './load-pretrained.js';
+export type { FromPretrainedOptions, LoadLogger } from './load-pretrained.js';
 export {
   binaryCrossEntropyWithLogits,
   crossEntropyIgnoringIndex,
   IGNORE_INDEX,
   meanSquaredError,
 } from './losses.js';
-export type { HubOptions } from './model-files.js';
+export type { HubOptions } from '@ner/hub';
+export type { ModelFileOptions } from './model-files.js';
 export type {
   BaseModelOutput,
   BatchTensorLike,
@@ -79,7 +75,6 @@ export type {
   ModelInput,
   ModelOutput,
 } from './model-io.js';
-export { FLOAT32_MIN, geluErf } from './nn.js';
 export {
   type PretrainedConfigOptions,
   PretrainedConfig,
@@ -109,4 +104,3 @@ export type { ModuleType } from './parameter-registry.js';
 export { SaveError, writeFileAtomic } from './save-pretrained.js';
 export { CONFIG_LIMITS } from './config-limits.js';
 export { MAX_JSON_FILE_BYTES } from './bounded-json-file.js';
-export { SeededRandom } from './seeded-random.js';

@@ -9,7 +9,7 @@ import { BertConfig } from './bert/config.js';
 import { MAX_JSON_FILE_BYTES, readBoundedText } from './bounded-json-file.js';
 import { DistilBertConfig } from './distilbert/config.js';
 import { CheckpointError, ConfigError } from './errors.js';
-import { type FileResolver, type HubOptions, modelFileResolver } from './model-files.js';
+import { type FileResolver, type ModelFileOptions, modelFileResolver } from './model-files.js';
 import type { WeightSource } from './parameter-registry.js';
 import { modelParameterShapes } from './parameter-shapes.js';
 import type { PretrainedConfig, ProblemType } from './pretrained-config.js';
@@ -24,7 +24,7 @@ export interface LoadLogger {
 }
 
 /** Options of `fromPretrained`, camelCase twins of the Python kwargs. */
-export interface FromPretrainedOptions extends HubOptions {
+export interface FromPretrainedOptions extends ModelFileOptions {
   /** Replace the label names (e.g. a new tag set); the head is re-initialised if its size changes. */
   readonly id2label?: Record<number | string, string>;
   readonly label2id?: Record<string, number>;

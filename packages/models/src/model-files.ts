@@ -1,79 +1,51 @@
 /**
  * Finds a checkpoint's files: a local folder always works; anything else is
  * treated as a Hub id and resolved through @ner/hub (same cache as Python's
- * huggingface_hub), loaded lazily so local use never needs it.
+ * huggingface_hub).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { EntryNotFoundError, type HubOptions, LocalEntryNotFoundError, resolveFiles } from '@ner/hub';
 import { CheckpointError } from './errors.js';
 
 /** Resolves one file of a Hub repo to a local path, `null` when the repo has no such file. */
 export type FileResolver = (filename: string) => Promise<string | null>;
 
-/** How to reach the Hub (all optional; @ner/hub reads HF_HOME, HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE). */
-export interface HubOptions {
-  readonly revision?: string;
-  readonly cacheDir?: string;
-  readonly token?: string;
-  readonly localFilesOnly?: boolean;
+/**
+ * Where checkpoint files come from: @ner/hub's `HubOptions` (revision, cache folder, token,
+ * endpoint, offline; they default to HF_HOME, HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE), or a resolver
+ * of your own.
+ */
+export interface ModelFileOptions extends HubOptions {
   /** Plug in a resolver (tests, custom storage); overrides @ner/hub. */
   readonly resolveFile?: (repoId: string, filename: string) => Promise<string | null>;
 }
 
-type HubModule = {
-  resolveFiles?: (repoId: string, filenames: string[], options?: Record<string, unknown>) => Promise<unknown>;
-};
-
-function pickPath(result: unknown, filename: string): string | null {
-  if (result instanceof Map) return (result.get(filename) as string | null | undefined) ?? null;
-  if (Array.isArray(result)) return (result[0] as string | null | undefined) ?? null;
-  if (result && typeof result === 'object') {
-    const value = (result as Record<string, unknown>)[filename];
-    if (typeof value === 'string') return value;
-    if (value && typeof value === 'object' && typeof (value as { path?: unknown }).path === 'string') {
-      return (value as { path: string }).path;
-    }
-    return null;
-  }
-  return typeof result === 'string' ? result : null;
-}
-
-async function hubResolver(repoId: string, options: HubOptions): Promise<FileResolver> {
-  if (options.resolveFile) {
-    const custom = options.resolveFile;
-    return (filename) => custom(repoId, filename);
-  }
-  let hub: HubModule;
-  try {
-    // A variable specifier keeps bundlers from inlining the optional dependency.
-    const specifier = '@ner/hub';
-    hub = (await import(specifier)) as HubModule;
-  } catch (error) {
-    throw new CheckpointError(
-      `"${repoId}" is not a local folder, and @ner/hub (needed to fetch Hub models) could not be loaded: ${(error as Error).message}`,
-    );
-  }
-  if (typeof hub.resolveFiles !== 'function') {
-    throw new CheckpointError(`"${repoId}" is not a local folder, and this @ner/hub has no resolveFiles().`);
-  }
-  const resolveFiles = hub.resolveFiles;
-  const hubOptions: Record<string, unknown> = { repoType: 'model' };
-  if (options.revision !== undefined) hubOptions.revision = options.revision;
-  if (options.cacheDir !== undefined) hubOptions.cacheDir = options.cacheDir;
-  if (options.token !== undefined) hubOptions.token = options.token;
-  if (options.localFilesOnly !== undefined) hubOptions.localFilesOnly = options.localFilesOnly;
+/**
+ * A Hub repo's file resolver. A file the repo does not have (or, offline, the cache does not
+ * hold) is `null`, as transformers' optional files are; every other failure (network, auth,
+ * unknown repo or revision) is thrown, and so is any failure for config.json.
+ */
+function hubResolver(repoId: string, options: ModelFileOptions): FileResolver {
+  const { resolveFile: custom, ...hubOptions } = options;
+  if (custom) return (filename) => custom(repoId, filename);
   return async (filename) => {
     try {
-      return pickPath(await resolveFiles(repoId, [filename], hubOptions), filename);
+      const [path] = await resolveFiles(repoId, [filename], { ...hubOptions, repoType: 'model' });
+      return path ?? null;
     } catch (error) {
-      if (filename === 'config.json') throw error;
+      const missing = error instanceof EntryNotFoundError || error instanceof LocalEntryNotFoundError;
+      if (!missing || filename === 'config.json') throw error;
       return null;
     }
   };
 }
 
 /** A resolver for `pathOrId`: files of a local folder, or of a Hub repo. */
-export async function modelFileResolver(pathOrId: string, options: HubOptions = {}): Promise<FileResolver> {
+export async function modelFileResolver(
+  pathOrId: string,
+  options: ModelFileOptions = {},
+): Promise<FileResolver> {
   const local = resolve(pathOrId);
   if (existsSync(local)) {
     if (!statSync(local).isDirectory()) {

@@ -1,12 +1,7 @@
+// The fused AdamW kernel a backend may provide (the native backend does); its name is defined in @ner/models.
+import { ADAMW_KERNEL as FUSED_ADAMW_KERNEL } from '@ner/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { OptimizerError } from './errors.js';
-
-/**
- * A fused AdamW kernel a backend may provide (@ner/tfjs-backend-native's `native`
- * does): inputs `{param, grad, m, v}`, outputs the new parameter and moments, the
- * same float32 operations as the op-by-op step below. Used by name, so no dependency.
- */
-const FUSED_ADAMW_KERNEL = 'NerAdamW';
 
 /** One parameter group as given to {@link AdamW} (torch's `{"params": [...], "weight_decay": ...}`). */
 export interface ParamGroupInput {

@@ -1,0 +1,20 @@
+/**
+ * `@ner/models/internal`: pieces other `@ner` packages and backends share with the models, not
+ * needed to use them. No stability promise beyond the package's own version.
+ */
+export {
+  ADAMW_KERNEL,
+  GELU_ERF_GRAD_KERNEL,
+  GELU_ERF_KERNEL,
+  LAYER_NORM_GRAD_KERNEL,
+  LAYER_NORM_KERNEL,
+  backendHasKernel,
+} from './fused-kernels.js';
+export { fixLegacyKey } from './load-pretrained.js';
+export type { EncoderResult, LayerStackResult, MainLayer, ModelFamily, SequenceSummary } from './model-family.js';
+export { prepareInputs, type PreparedInputs, pythonKeys } from './model-io.js';
+export { createLayerNorm, createLinear, type ModuleWeights } from './module-weights.js';
+export { FLOAT32_MIN, type ForwardContext, geluErf } from './nn.js';
+export { BERT_FAMILY } from './bert/family.js';
+export { DISTILBERT_FAMILY } from './distilbert/family.js';
+export { SeededRandom } from './seeded-random.js';
