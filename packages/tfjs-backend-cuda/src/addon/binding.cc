@@ -449,7 +449,7 @@ napi_value NvrtcCompile(napi_env env, napi_callback_info info) {
     const int arch = static_cast<int>(getNumber(env, getProp(env, opts, "arch"), "arch"));
     const KernelSources sources = getSources(env, opts);
     std::vector<char> cubin;
-    const std::string library = ner::cuda::compileKernelsWithNvrtc(arch, sources, cubin);
+    const std::string library = ner::cuda::compileKernelsWithNvrtc(arch, 0, sources, cubin);
     napi_value obj;
     napi_create_object(env, &obj);
     setString(env, obj, "library", library);

@@ -149,6 +149,16 @@ bool writeFileAtomically(const std::string &path, const std::vector<char> &data)
   return true;
 }
 
+/**
+ * The sonames to try, newest first, that the driver can run: a CUDA 13 library needs a driver
+ * that supports CUDA 13 (cuDriverGetVersion >= 13000, driver 580+), so an older driver gets
+ * only the CUDA 12 one. `driverVersion` 0 (unknown: no GPU) tries both.
+ */
+std::vector<std::string> versionedNames(const std::string &stem, int driverVersion) {
+  if (driverVersion > 0 && driverVersion < 13000) return {stem + ".12"};
+  return {stem + ".13", stem + ".12"};
+}
+
 int64_t alignmentOf(uint64_t value) {
   if (value == 0) return 256;
   const uint64_t low = value & (~value + 1);
@@ -157,12 +167,13 @@ int64_t alignmentOf(uint64_t value) {
 
 }  // namespace
 
-std::string compileKernelsWithNvrtc(int arch, const KernelSources &sources, std::vector<char> &cubin) {
+std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSources &sources,
+                                    std::vector<char> &cubin) {
   static Library lib;  // loaded once per process
   static NvrtcApi rtc{};
   std::string why;
   if (!lib.handle) {
-    lib = openLibrary({"libnvrtc.so.13", "libnvrtc.so.12"}, false, why);
+    lib = openLibrary(versionedNames("libnvrtc.so", driverVersion), false, why);
     if (!lib.handle) throw CudaError("NVRTC is needed to compile the kernels: " + why);
     std::string missing;
     if (!bindNvrtc(lib, rtc, missing)) {
@@ -293,7 +304,7 @@ std::unique_ptr<Device> Device::open(int ordinal, const std::vector<KernelDecl> 
     d->info_.libraries.emplace_back("cuda", d->cudaLib_.path);
 
     std::string why;
-    d->cublasLib_ = openLibrary({"libcublasLt.so.13", "libcublasLt.so.12"}, false, why);
+    d->cublasLib_ = openLibrary(versionedNames("libcublasLt.so", d->info_.driverVersion), false, why);
     if (!d->cublasLib_.handle) throw CudaError("cuBLASLt is needed for matrix products: " + why);
     missing.clear();
     if (!bindCublasLt(d->cublasLib_, d->lt_, missing)) throw CudaError(d->cublasLib_.path + " lacks " + missing);
@@ -312,7 +323,7 @@ std::unique_ptr<Device> Device::open(int ordinal, const std::vector<KernelDecl> 
 }
 
 std::string Device::compileWithNvrtc(const KernelSources &sources, std::vector<char> &cubin) {
-  const std::string path = compileKernelsWithNvrtc(info_.major * 10 + info_.minor, sources, cubin);
+  const std::string path = compileKernelsWithNvrtc(info_.major * 10 + info_.minor, info_.driverVersion, sources, cubin);
   info_.libraries.emplace_back("nvrtc", path);
   return "nvrtc";
 }

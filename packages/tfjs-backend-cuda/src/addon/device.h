@@ -69,10 +69,12 @@ struct PendingDownload {
 
 /**
  * Compiles the kernel sources with NVRTC to a cubin for sm_`arch` (e.g. 90), through the on-disk
- * cache when `sources.cacheDir` is set. Needs no GPU. Returns the NVRTC library's path; throws
- * CudaError naming what failed (library not found, compile log).
+ * cache when `sources.cacheDir` is set. Needs no GPU. `driverVersion` (cuDriverGetVersion, 0 when
+ * unknown) picks an NVRTC whose cubins the driver can load. Returns the NVRTC library's path;
+ * throws CudaError naming what failed (library not found, compile log).
  */
-std::string compileKernelsWithNvrtc(int arch, const KernelSources &sources, std::vector<char> &cubin);
+std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSources &sources,
+                                    std::vector<char> &cubin);
 
 class Device {
  public:
