@@ -2,12 +2,25 @@ import type { TrainerState, LogEntry } from './trainer-state.js';
 import type { TrainingArguments } from './training-arguments.js';
 import { TrainerError } from './errors.js';
 
-/** transformers' `TrainerControl`: flags callbacks set to steer the loop. */
+/**
+ * transformers' `TrainerControl`: flags callbacks set to steer the loop. The
+ * {@link DefaultFlowCallback} sets `shouldLog` / `shouldEvaluate` / `shouldSave`
+ * from the logging, eval and save strategies and `shouldTrainingStop` at
+ * `maxSteps`; any callback may set or clear them after it. The Trainer acts
+ * on them after `onStepEnd` and `onEpochEnd`, and the handler clears them as
+ * Python does: `shouldTrainingStop` on `onTrainBegin`, `shouldEpochStop` on
+ * `onEpochBegin`, the other three on `onStepBegin`.
+ */
 export class TrainerControl {
+  /** End training after this step. */
   shouldTrainingStop = false;
+  /** End the current epoch after this step. */
   shouldEpochStop = false;
+  /** Save a checkpoint now. */
   shouldSave = false;
+  /** Evaluate now. */
   shouldEvaluate = false;
+  /** Log the running loss now. */
   shouldLog = false;
 }
 
@@ -48,7 +61,18 @@ export interface TrainerCallback {
 
 export type CallbackEvent = keyof TrainerCallback;
 
-/** Calls every callback's hook for an event, in order. */
+/** Clears the control flags that Python's `CallbackHandler` resets when an event starts. */
+function resetControl(event: CallbackEvent, control: TrainerControl): void {
+  if (event === 'onTrainBegin') control.shouldTrainingStop = false;
+  else if (event === 'onEpochBegin') control.shouldEpochStop = false;
+  else if (event === 'onStepBegin') {
+    control.shouldLog = false;
+    control.shouldEvaluate = false;
+    control.shouldSave = false;
+  }
+}
+
+/** Calls every callback's hook for an event, in order (Python's `CallbackHandler`). */
 export class CallbackHandler {
   readonly callbacks: TrainerCallback[];
   constructor(callbacks: TrainerCallback[]) {
@@ -59,6 +83,38 @@ export class CallbackHandler {
     this.callbacks.push(callback);
   }
 
+  /**
+   * Runs the hooks of `event`. Hooks that return nothing run at once, one
+   * after the other, so a constructor can fire `onInitEnd` and see its
+   * effects; from the first hook that returns a promise on, the rest wait
+   * for it, and the result is a promise.
+   */
+  dispatch(
+    event: CallbackEvent,
+    args: TrainingArguments,
+    state: TrainerState,
+    control: TrainerControl,
+    extras: CallbackExtras = {},
+  ): void | Promise<void> {
+    resetControl(event, control);
+    const hooks = this.callbacks.map((callback) => callback[event]?.bind(callback));
+    for (let i = 0; i < hooks.length; i++) {
+      const result = hooks[i]?.(args, state, control, extras);
+      if (result instanceof Promise)
+        return this.awaitRest(result, hooks.slice(i + 1), [args, state, control, extras]);
+    }
+  }
+
+  private async awaitRest(
+    pending: Promise<void>,
+    hooks: (Hook | undefined)[],
+    parameters: Parameters<Hook>,
+  ): Promise<void> {
+    await pending;
+    for (const hook of hooks) await hook?.(...parameters);
+  }
+
+  /** {@link dispatch} as a promise. */
   async call(
     event: CallbackEvent,
     args: TrainingArguments,
@@ -66,7 +122,7 @@ export class CallbackHandler {
     control: TrainerControl,
     extras: CallbackExtras = {},
   ): Promise<void> {
-    for (const callback of this.callbacks) await callback[event]?.(args, state, control, extras);
+    await this.dispatch(event, args, state, control, extras);
   }
 }
 

@@ -1,12 +1,24 @@
+/**
+ * Checkpoint I/O, all of it: what a `checkpoint-N/` folder holds and how it is
+ * written (atomically), read back to resume, found again (`getLastCheckpoint`)
+ * and rotated; the best-metric bookkeeping that rotation depends on; and
+ * `saveModel`'s files.
+ */
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { entryToFloat32, parseSafetensors, serializeSafetensors } from '@ner/models';
+import { entryToFloat32, parseSafetensors, serializeSafetensors, writeFileAtomic } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Accelerator } from './accelerator.js';
 import type { AdamW, AdamWStateDict } from './adamw.js';
-import { CheckpointError } from './errors.js';
+import { removeOrphanTemps, writeFolderAtomic } from './atomic-folder.js';
+import { CheckpointError, SaveError, TrainerError } from './errors.js';
 import type { LambdaLR, SchedulerStateDict } from './schedules.js';
-import { writeFileNamed } from './write-failure.js';
+import type { TrainableModel } from './trainable-model.js';
+import { TrainerState } from './trainer-state.js';
+import type { ProcessingClass } from './trainer-types.js';
+import type { TrainingArguments } from './training-arguments.js';
+import { describeCode, failedPath, systemErrorCode, writeFileNamed } from './write-failure.js';
 
 export { type OrphanCleanup, removeOrphanTemps, writeFolderAtomic } from './atomic-folder.js';
 
@@ -170,4 +182,201 @@ export async function rotateCheckpoints(
   const doomed = sorted.slice(0, Math.max(0, sorted.length - keep));
   for (const dir of doomed) await rm(dir, { recursive: true, force: true });
   return doomed;
+}
+
+/** The folder of the checkpoint at `globalStep` (`<outputDir>/checkpoint-<step>`). */
+export function checkpointFolder(outputDir: string, globalStep: number): string {
+  return join(outputDir, `${PREFIX_CHECKPOINT_DIR}-${globalStep}`);
+}
+
+/**
+ * The folder `train({ resumeFromCheckpoint })` resumes from: the given path,
+ * the newest checkpoint of outputDir for `true`, nothing for `false`/undefined.
+ */
+export async function resolveResumeCheckpoint(
+  outputDir: string,
+  resumeFromCheckpoint: string | boolean | undefined,
+): Promise<string | undefined> {
+  if (typeof resumeFromCheckpoint === 'string') return resumeFromCheckpoint;
+  if (resumeFromCheckpoint !== true) return undefined;
+  const last = await getLastCheckpoint(outputDir);
+  if (last === undefined)
+    throw new CheckpointError(`No valid checkpoint found in output directory (${outputDir})`);
+  return last;
+}
+
+/**
+ * Python's `_determine_best_metric`: when `metricForBestModel` is set, reads it
+ * from the evaluation metrics and, if it beats `state.bestMetric`, records it
+ * with `dir` as `state.bestModelCheckpoint`.
+ */
+export function updateBestMetric(
+  args: TrainingArguments,
+  state: TrainerState,
+  metrics: Record<string, number> | undefined,
+  dir: string,
+): void {
+  if (metrics === undefined || args.metricForBestModel === undefined) return;
+  const name = args.metricForBestModel;
+  const key = name.startsWith('eval_') ? name : `eval_${name}`;
+  const value = metrics[key];
+  if (value === undefined) {
+    throw new TrainerError(
+      `The \`metricForBestModel\` training argument is set to '${key}', which is not found in the evaluation metrics. ` +
+        `The available evaluation metrics are: ${Object.keys(metrics).join(', ')}.`,
+    );
+  }
+  const greater = args.greaterIsBetter ?? true;
+  if (state.bestMetric === null || (greater ? value > state.bestMetric : value < state.bestMetric)) {
+    state.bestMetric = value;
+    state.bestModelCheckpoint = dir;
+  }
+}
+
+/** What a checkpoint holds besides the arguments and state. */
+export interface CheckpointContents {
+  model: TrainableModel;
+  processingClass: ProcessingClass | undefined;
+  optimizer: AdamW | undefined;
+  lrScheduler: LambdaLR | undefined;
+}
+
+/**
+ * Writes `dir` atomically: model and tokenizer files, optimizer, scheduler and
+ * RNG state (unless `saveOnlyModel`), `trainer_state.json` and
+ * `training_args.json`; then deletes the checkpoints beyond `saveTotalLimit`.
+ * Call it from the main process only.
+ */
+export async function writeCheckpoint(
+  dir: string,
+  contents: CheckpointContents,
+  args: TrainingArguments,
+  state: TrainerState,
+): Promise<void> {
+  await writeFolderAtomic(dir, async (tmp) => {
+    await contents.model.savePretrained(tmp);
+    await contents.processingClass?.savePretrained(tmp);
+    if (!args.saveOnlyModel) {
+      if (contents.optimizer) await saveOptimizer(tmp, contents.optimizer);
+      if (contents.lrScheduler) await saveScheduler(tmp, contents.lrScheduler);
+      // Dropout is reseeded from (seed, epoch, step), so the seed and step are the whole RNG state.
+      await writeFileNamed(
+        join(tmp, CHECKPOINT_FILES.rng),
+        `${JSON.stringify({ seed: args.seed, scheme: 'dropout seed = f(seed, epoch, step)', global_step: state.globalStep })}\n`,
+      );
+    }
+    await writeFileNamed(join(tmp, CHECKPOINT_FILES.trainerState), state.toJSONString());
+    await writeFileNamed(
+      join(tmp, CHECKPOINT_FILES.trainingArgs),
+      `${JSON.stringify(args.toJSON(), null, 2)}\n`,
+    );
+  });
+  await rotateCheckpoints(
+    args.outputDir,
+    args.saveTotalLimit,
+    state.bestModelCheckpoint,
+    args.loadBestModelAtEnd,
+  );
+}
+
+/**
+ * Restores a checkpoint for resuming: the model weights, optimizer moments,
+ * scheduler position, and the progress fields of `state` (step, epoch, log
+ * history, best metric, flos, tokens seen).
+ */
+export async function loadCheckpoint(
+  dir: string,
+  model: TrainableModel,
+  optimizer: AdamW,
+  lrScheduler: LambdaLR,
+  state: TrainerState,
+): Promise<void> {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(await readFile(join(dir, CHECKPOINT_FILES.trainerState), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+  } catch (error) {
+    throw new CheckpointError(
+      `Cannot resume from ${dir}: ${CHECKPOINT_FILES.trainerState} is missing or invalid (${(error as Error).message})`,
+    );
+  }
+  const saved = TrainerState.fromJSON(json);
+  await loadModelWeights(dir, model.namedParameters());
+  await loadOptimizer(dir, optimizer);
+  await loadScheduler(dir, lrScheduler);
+  state.globalStep = saved.globalStep;
+  state.epoch = saved.epoch;
+  state.logHistory = saved.logHistory;
+  state.bestMetric = saved.bestMetric;
+  state.bestModelCheckpoint = saved.bestModelCheckpoint;
+  state.totalFlos = saved.totalFlos;
+  state.numInputTokensSeen = saved.numInputTokensSeen;
+}
+
+/**
+ * Deletes the temporary checkpoint folders that a run killed while saving
+ * left in outputDir (see `removeOrphanTemps`) and says so on the console
+ * unless logLevel is 'error'/'critical'. A failure only warns: leftovers
+ * waste disk space but do not stop training. Only the main process writes
+ * checkpoints, so only it cleans; when resuming, the others wait for it so
+ * that a checkpoint restored from an interrupted replacement is visible to all.
+ */
+export async function cleanCheckpointLeftovers(
+  args: TrainingArguments,
+  accelerator: Accelerator,
+  resuming: boolean,
+): Promise<void> {
+  const outputDir = args.outputDir;
+  if (accelerator.isMainProcess) {
+    try {
+      const { removed, restored } = await removeOrphanTemps(outputDir);
+      const quiet = args.logLevel === 'error' || args.logLevel === 'critical';
+      if (!quiet && removed.length + restored.length > 0) {
+        console.warn(
+          `Removed ${removed.length} unfinished checkpoint folder(s) left by an interrupted save in ${outputDir}` +
+            (restored.length > 0 ? `; restored ${restored.join(', ')}` : ''),
+        );
+      }
+    } catch (error) {
+      console.warn(
+        `Could not clean temporary checkpoint folders in ${outputDir}: ${(error as Error).message}`,
+      );
+    }
+  }
+  if (resuming) await accelerator.waitForEveryone();
+}
+
+/**
+ * `Trainer.saveModel`'s files: the model, the tokenizer and
+ * `training_args.json` in `dir`, each written under a temporary name and
+ * renamed. A system failure (disk full...) becomes a {@link SaveError} naming
+ * the file and the code.
+ */
+export async function saveModelFiles(
+  dir: string,
+  model: TrainableModel,
+  processingClass: ProcessingClass | undefined,
+  args: TrainingArguments,
+): Promise<void> {
+  // Each step names what it writes, for errors that carry no path of their own.
+  let writing = dir;
+  try {
+    await model.savePretrained(dir);
+    await processingClass?.savePretrained(dir);
+    writing = join(dir, CHECKPOINT_FILES.trainingArgs);
+    await writeFileAtomic(writing, `${JSON.stringify(args.toJSON(), null, 2)}\n`);
+  } catch (error) {
+    const code = systemErrorCode(error);
+    if (code === undefined || error instanceof SaveError) throw error;
+    const path = failedPath(error, writing);
+    throw new SaveError(
+      `Cannot save the model to ${dir}: ${describeCode(code)} while writing ${path}. ` +
+        'No file was left half-written; files written before the failure were replaced whole.',
+      path,
+      code,
+      error,
+    );
+  }
 }

@@ -2,6 +2,10 @@
  * @ner/trainer: AdamW and learning-rate schedules exactly like PyTorch /
  * transformers, the Hugging Face `Trainer` with `TrainingArguments` and
  * checkpoints, and an `Accelerator` for hand-written (multi-process) loops.
+ *
+ * This entry holds what a user needs; the helpers behind it (checkpoint
+ * rotation, metric formatting, TensorBoard record framing...) are in
+ * `@ner/trainer/internal`, which follows no compatibility promise.
  */
 export {
   AdamW,
@@ -37,7 +41,7 @@ export {
   type SchedulerType,
   scheduleLambda,
 } from './schedules.js';
-export type { TrainableModel, TrainerBatch } from './trainable-model.js';
+export type { TrainableModel } from './trainable-model.js';
 export {
   type CallbackEvent,
   type CallbackExtras,
@@ -48,16 +52,13 @@ export {
   TrainerControl,
 } from './callbacks.js';
 export {
-  CHECKPOINT_FILES,
   getLastCheckpoint,
   loadModelWeights,
   type OrphanCleanup,
   PREFIX_CHECKPOINT_DIR,
   removeOrphanTemps,
-  rotateCheckpoints,
-  sortedCheckpoints,
-  writeFolderAtomic,
 } from './checkpoint.js';
+export { DefaultFlowCallback } from './default-flow-callback.js';
 export {
   formatDuration,
   JsonlLoggerCallback,
@@ -66,18 +67,23 @@ export {
   ProgressCallback,
 } from './logging-callbacks.js';
 export { type ModelInputs, toModelInputs } from './model-batch.js';
-export { padAndConcatenate } from './nested-concat.js';
-export { roundTo, speedMetrics } from './speed-metrics.js';
-export { crc32c, SummaryWriter, TensorBoardCallback } from './tensorboard.js';
-export {
-  type ComputeMetrics,
-  type EvalPrediction,
-  type PredictionOutput,
-  type ProcessingClass,
-  type TrainOutput,
-  Trainer,
-  type TrainerOptions,
-} from './trainer.js';
+export { SummaryWriter, TensorBoardCallback } from './tensorboard.js';
+export { Trainer } from './trainer.js';
+export type {
+  CollatedBatch,
+  ComputeLossResult,
+  ComputeMetrics,
+  EvalLoopOutput,
+  EvalPrediction,
+  ModelOutputs,
+  PredictionOutput,
+  PredictionStepOutput,
+  PreparedInputs,
+  ProcessingClass,
+  TrainerOptions,
+  TrainingStepOutput,
+  TrainOutput,
+} from './trainer-types.js';
 export { type LogEntry, TrainerState } from './trainer-state.js';
 export {
   type IntervalStrategy,
@@ -93,6 +99,5 @@ export {
   PreparedDataLoader,
 } from './accelerator.js';
 export type { Gatherable } from './host-array.js';
-export { parseLaunchArgs } from './launch-args.js';
 export { findFreePort, LaunchError, type LaunchOptions, type LaunchResult, launch } from './launcher.js';
 export { ProcessGroup, type ProcessGroupOptions } from './process-group.js';

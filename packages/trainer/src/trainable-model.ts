@@ -1,16 +1,5 @@
+import type { ModelBatch } from '@ner/collate';
 import type * as tf from '@tensorflow/tfjs-core';
-
-/**
- * A batch as the models take it (camelCase keyword arguments). Each field is a
- * tensor, nested arrays, or a flat typed array with its shape (a collator's
- * host tensor qualifies).
- */
-export interface TrainerBatch {
-  readonly inputIds: unknown;
-  readonly attentionMask?: unknown;
-  readonly tokenTypeIds?: unknown;
-  readonly labels?: unknown;
-}
 
 /**
  * What the Trainer and the Accelerator need from a model. `@ner/models`'
@@ -20,10 +9,10 @@ export interface TrainableModel {
   /** Weights as `[pytorchName, variable]` in `named_parameters()` order. */
   namedParameters(): [string, tf.Variable][];
   /** Forward pass; `logits` `[B, T, C]` or `[B, C]`, `loss` when labels are given. */
-  forward(batch: never, options?: { training?: boolean }): { logits: tf.Tensor; loss?: tf.Scalar };
-  /** Loss and gradients by parameter name (the `loss.backward()` step). */
+  forward(batch: ModelBatch, options?: { training?: boolean }): { logits: tf.Tensor; loss?: tf.Scalar };
+  /** Loss and gradients by parameter name (the `loss.backward()` step; the Accelerator's). */
   computeGradients(
-    batch: never,
+    batch: ModelBatch,
     options?: { training?: boolean },
   ): { loss: tf.Scalar; grads: Map<string, tf.Tensor> };
   /** Writes `config.json` + `model.safetensors` (Python `save_pretrained`). */

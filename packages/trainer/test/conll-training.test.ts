@@ -101,7 +101,7 @@ describe('training on CoNLL-2003 sentences', () => {
         labels.push(toHostTensor(gatheredLabels));
         tf.dispose([logits, ...Object.values(inputs)]);
       }
-      const { padAndConcatenate } = await import('../src/index.js');
+      const { padAndConcatenate } = await import('../src/internal.js');
       return seqevalF1(padAndConcatenate(preds), padAndConcatenate(labels));
     }
 

@@ -6,6 +6,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   EarlyStoppingCallback,
   NonFiniteLossError,
+  type PreparedInputs,
+  type TrainableModel,
   type TrainerCallback,
   Trainer,
   TrainingArguments,
@@ -286,15 +288,14 @@ describe('Trainer', () => {
   });
 
   it('stops with a clear error on a NaN loss', async () => {
-    const model = tinyModel();
-    const original = model.computeGradients.bind(model);
-    model.computeGradients = (batch, options) => {
-      const out = original(batch, options);
-      out.loss.dispose();
-      return { loss: tf.scalar(Number.NaN), grads: out.grads };
-    };
-    const trainer = new Trainer({
-      model,
+    // The loss of every batch turns NaN (still connected to the weights, so gradients exist).
+    class NanLossTrainer<Row> extends Trainer<Row> {
+      protected override computeLoss(model: TrainableModel, inputs: PreparedInputs): tf.Scalar {
+        return tf.mul(super.computeLoss(model, inputs) as tf.Scalar, Number.NaN);
+      }
+    }
+    const trainer = new NanLossTrainer({
+      model: tinyModel(),
       args: { ...base, outputDir: tempDir() },
       trainDataset: rows,
       dataCollator: collator,

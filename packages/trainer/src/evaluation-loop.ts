@@ -1,0 +1,146 @@
+/**
+ * The bookkeeping of `Trainer.evaluationLoop`: what each `predictionStep`
+ * returns is gathered over every process, concatenated with -100 padding and
+ * turned into Python's prefixed metrics.
+ */
+import { HostTensor } from '@ner/collate';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Accelerator, PreparedDataLoader } from './accelerator.js';
+import { toHost } from './host-array.js';
+import { padAndConcatenate } from './nested-concat.js';
+import { speedMetrics } from './speed-metrics.js';
+import type { ComputeMetrics, EvalLoopOutput, PredictionStepOutput } from './trainer-types.js';
+import type { TrainingArguments } from './training-arguments.js';
+
+/** Collects the steps of one evaluation loop across processes. */
+export class EvalLoopGatherer {
+  private readonly predictions: HostTensor[] = [];
+  private readonly labels: HostTensor[] = [];
+  private lossSum = 0;
+  private lossCount = 0;
+  private numSamples = 0;
+
+  constructor(private readonly accelerator: Accelerator) {}
+
+  /** Gathers one step's results from every process; the tensors stay the caller's to dispose. */
+  async add(step: PredictionStepOutput, rows: number): Promise<void> {
+    const accelerator = this.accelerator;
+    let gatheredRows: number | undefined;
+    if (step.loss !== undefined) {
+      // Python repeats the batch loss per sample and gathers it, so eval_loss weighs batches by size.
+      const perSample = new HostTensor(
+        new Float32Array(rows).fill(step.loss.dataSync()[0]!),
+        [rows],
+        'float32',
+      );
+      const gathered = await accelerator.gatherForMetrics(perSample);
+      for (const value of gathered.data) this.lossSum += value;
+      this.lossCount += gathered.data.length;
+      gatheredRows = gathered.data.length;
+    }
+    if (step.logits !== undefined) {
+      const logits = await this.gatherPadded(step.logits);
+      gatheredRows = logits.shape[0]!;
+      this.predictions.push(logits);
+    }
+    if (step.labels !== undefined) this.labels.push(await this.gatherPadded(step.labels));
+    this.numSamples += gatheredRows ?? rows * accelerator.numProcesses;
+  }
+
+  /** Processes may hold different sequence lengths: pad to the longest with -100, then gather. */
+  private async gatherPadded(tensor: tf.Tensor): Promise<HostTensor> {
+    const host = toHost(tensor);
+    const padded =
+      host.shape.length > 1
+        ? await this.accelerator.padAcrossProcesses(host, { dim: 1, padIndex: -100 })
+        : host;
+    return this.accelerator.gatherForMetrics(padded);
+  }
+
+  /** Predictions, labels and `<prefix>_*` metrics (`computeMetrics` runs when there are labels). */
+  async finish(computeMetrics: ComputeMetrics | undefined, metricKeyPrefix: string): Promise<EvalLoopOutput> {
+    const predictions =
+      this.predictions.length > 0
+        ? padAndConcatenate(this.predictions, -100)
+        : new HostTensor(new Float32Array(0), [0], 'float32');
+    const labelIds = this.labels.length > 0 ? padAndConcatenate(this.labels, -100) : null;
+    let metrics: Record<string, number> = {};
+    if (computeMetrics !== undefined && labelIds !== null && this.predictions.length > 0) {
+      metrics = { ...(await computeMetrics({ predictions, labelIds })) };
+    }
+    if (this.lossCount > 0) metrics[`${metricKeyPrefix}_loss`] = this.lossSum / this.lossCount;
+    return {
+      predictions,
+      labelIds,
+      metrics: prefixMetrics(metrics, metricKeyPrefix),
+      numSamples: this.numSamples,
+    };
+  }
+}
+
+/**
+ * Python pops each key without the prefix and re-adds it prefixed, so those
+ * come after the ones that had it (`eval_loss` first).
+ */
+export function prefixMetrics(metrics: Record<string, number>, prefix: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const entries = Object.entries(metrics);
+  for (const [key, value] of entries) if (key.startsWith(`${prefix}_`)) out[key] = value;
+  for (const [key, value] of entries) if (!key.startsWith(`${prefix}_`)) out[`${prefix}_${key}`] = value;
+  return out;
+}
+
+/**
+ * Rows in a collated batch (Python `find_batch_size`): dim 0 of `input_ids`,
+ * else of the first field that has one.
+ */
+export function findBatchSize(batch: Record<string, unknown>): number {
+  const fields = [batch.input_ids, ...Object.values(batch)];
+  for (const field of fields) {
+    if (Array.isArray(field)) return field.length;
+    const shape = (field as { shape?: readonly number[] } | null | undefined)?.shape;
+    if (Array.isArray(shape) && shape.length > 0) return shape[0]!;
+  }
+  return 0;
+}
+
+/**
+ * Runs `predictionStep` on every batch of `dataloader` and gathers the
+ * results (the body of `Trainer.evaluationLoop`); with logLevel 'info' or
+ * 'debug' the main process announces the run as Python does.
+ */
+export async function runEvaluationLoop(
+  dataloader: PreparedDataLoader<unknown, unknown>,
+  description: string,
+  predictionStep: (batch: Record<string, unknown>) => PredictionStepOutput,
+  trainer: { accelerator: Accelerator; args: TrainingArguments; computeMetrics: ComputeMetrics | undefined },
+  metricKeyPrefix: string,
+): Promise<EvalLoopOutput> {
+  const { accelerator, args } = trainer;
+  if (accelerator.isMainProcess && (args.logLevel === 'info' || args.logLevel === 'debug')) {
+    console.info(
+      `***** Running ${description} *****\n  Num examples = ${dataloader.numRows}\n  Batch size = ${args.perDeviceEvalBatchSize}`,
+    );
+  }
+  const gatherer = new EvalLoopGatherer(accelerator);
+  for (const batch of dataloader) {
+    const step = predictionStep(batch as Record<string, unknown>);
+    try {
+      await gatherer.add(step, findBatchSize(batch as Record<string, unknown>));
+    } finally {
+      tf.dispose([step.loss, step.logits, step.labels].filter((t): t is tf.Tensor => t !== undefined));
+    }
+  }
+  return gatherer.finish(trainer.computeMetrics, metricKeyPrefix);
+}
+
+/** Adds `<prefix>_runtime`, `_samples_per_second` and `_steps_per_second` to an evaluation's metrics. */
+export function addSpeedMetrics(
+  output: EvalLoopOutput,
+  startMs: number,
+  prefix: string,
+  batchSize: number,
+): void {
+  const steps = Math.ceil(output.numSamples / batchSize);
+  Object.assign(output.metrics, speedMetrics(prefix, startMs, output.numSamples, steps));
+}
