@@ -2,9 +2,11 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: ['src/index.ts'],
+    // `internal` shares the public entry's chunks (CJS too), so both see one copy of each class.
+    entry: ['src/index.ts', 'src/internal.ts'],
     format: ['esm', 'cjs'],
     dts: true,
+    splitting: true,
     sourcemap: true,
     clean: false,
     target: 'es2022',
