@@ -426,3 +426,17 @@ describe('RandomUniform', () => {
     tf.dispose([a, b]);
   });
 });
+
+describe('matMul with k = 0 and an epilogue', () => {
+  it('gives the bias, then relu, without a product', async () => {
+    await expectSameAsCpu(() => [
+      tf.fused.matMul({ a: tf.ones([3, 0]), b: tf.ones([0, 2]), bias: tf.tensor([-1, 2]) }),
+      tf.fused.matMul({
+        a: tf.ones([3, 0]),
+        b: tf.ones([0, 2]),
+        bias: tf.tensor([-1, 2]),
+        activation: 'relu',
+      }),
+    ]);
+  });
+});

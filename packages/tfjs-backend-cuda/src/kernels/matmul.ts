@@ -83,23 +83,26 @@ export function matMul(
   };
   const [pa, pb, pc] = [backend.ptrOf(a), backend.ptrOf(b), backend.ptrOf(y)];
   if (k === 0) {
-    // An empty sum: zeros (plus the bias), without asking the library about k = 0.
+    // An empty sum: zeros (plus the bias, then relu) without asking the library about k = 0.
     backend.device.fill32(pc, 0, batch * m * n);
-    if (epilogue.bias || epilogue.relu) {
-      backend.device.gemm({
-        ...common,
-        a: pa,
-        b: pb,
-        c: pc,
-        m,
-        n,
-        k: 0,
-        batch,
-        strideA: 0,
-        strideB: 0,
-        strideC: m * n,
-        beta: 1,
-      });
+    if (epilogue.bias) {
+      backend.launch('ner_bias_add_f32', batch * m * n, [
+        { ptr: pc },
+        { ptr: backend.ptrOf(epilogue.bias) },
+        { ptr: pc },
+        { i32: batch * m },
+        { i32: n },
+      ]);
+    }
+    if (epilogue.relu) {
+      const total = batch * m * n;
+      backend.launch('ner_unary_f32', total, [
+        { ptr: pc },
+        { ptr: pc },
+        { i32: total },
+        { i32: UNARY_OP.relu },
+        { f32: 0 },
+      ]);
     }
     return y;
   }
