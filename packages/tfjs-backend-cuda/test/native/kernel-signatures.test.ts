@@ -1,35 +1,29 @@
 // Every `extern "C" __global__` kernel in src/cu/*.cu against KERNEL_ABI, both ways: the same
 // names, and for each the same number and kinds of parameters in the same order.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CU_DIR } from '../../src/addon.js';
 import { type AbiParam, KERNEL_ABI } from '../../src/kernel-abi.js';
+import { parseCuKernels } from './cu-signatures.js';
 
-/** The ABI kind of one C parameter declaration, e.g. `const float *x` -> ptr. */
-function kindOf(declaration: string): AbiParam | `unknown: ${string}` {
-  const d = declaration.trim();
-  if (d.includes('*')) return 'ptr';
-  if (/^(const\s+)?NerDims\b/.test(d)) return 'dims';
-  if (/^(const\s+)?unsigned(\s+int)?\s+\w+$/.test(d)) return 'u32';
-  if (/^(const\s+)?int\s+\w+$/.test(d)) return 'i32';
-  if (/^(const\s+)?float\s+\w+$/.test(d)) return 'f32';
-  return `unknown: ${d}`;
+/** The ABI kind of one C parameter type, e.g. `const float *` -> ptr. */
+function kindOf(type: string): AbiParam | `unknown: ${string}` {
+  const t = type.trim();
+  if (t.includes('*')) return 'ptr';
+  if (/^(const )?NerDims$/.test(t)) return 'dims';
+  if (/^(const )?unsigned( int)?$/.test(t)) return 'u32';
+  if (/^(const )?int$/.test(t)) return 'i32';
+  if (/^(const )?float$/.test(t)) return 'f32';
+  return `unknown: ${t}`;
 }
 
 function parseKernels(): Map<string, { file: string; params: string[] }> {
-  const kernels = new Map<string, { file: string; params: string[] }>();
-  for (const file of readdirSync(CU_DIR).filter((f) => f.endsWith('.cu'))) {
-    const text = readFileSync(join(CU_DIR, file), 'utf8');
-    for (const m of text.matchAll(/extern\s+"C"\s+__global__\s+void\s+(\w+)\s*\(([^)]*)\)/g)) {
-      const name = m[1] as string;
-      const params = (m[2] as string).split(',').filter((p) => p.trim() !== '');
-      if (kernels.has(name))
-        throw new Error(`${name} is defined twice (${kernels.get(name)?.file}, ${file})`);
-      kernels.set(name, { file, params: params.map((p) => kindOf(p)) });
-    }
+  const out = new Map<string, { file: string; params: string[] }>();
+  for (const [name, k] of parseCuKernels(CU_DIR)) {
+    out.set(name, { file: k.file, params: k.params.map((p) => kindOf(p.type)) });
   }
-  return kernels;
+  return out;
 }
 
 describe('CUDA kernel signatures', () => {
