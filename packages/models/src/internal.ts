@@ -11,7 +11,13 @@ export {
   backendHasKernel,
 } from './fused-kernels.js';
 export { fixLegacyKey } from './load-pretrained.js';
-export type { EncoderResult, LayerStackResult, MainLayer, ModelFamily, SequenceSummary } from './model-family.js';
+export type {
+  EncoderResult,
+  LayerStackResult,
+  MainLayer,
+  ModelFamily,
+  SequenceSummary,
+} from './model-family.js';
 export { prepareInputs, type PreparedInputs, pythonKeys } from './model-io.js';
 export { createLayerNorm, createLinear, type ModuleWeights } from './module-weights.js';
 export { FLOAT32_MIN, type ForwardContext, geluErf } from './nn.js';

@@ -29,3 +29,43 @@ export function createLayerNorm(registry: ParameterRegistry, name: string, size:
     bias: registry.create(`${name}.bias`, [size], { kind: 'zeros' }, true, 'LayerNorm'),
   };
 }
+
+/** The modules of one post-LayerNorm transformer layer (BERT's `BertLayer`, DistilBERT's `TransformerBlock`). */
+export interface TransformerLayerWeights {
+  readonly query: ModuleWeights;
+  readonly key: ModuleWeights;
+  readonly value: ModuleWeights;
+  readonly attentionOutput: ModuleWeights;
+  readonly attentionNorm: ModuleWeights;
+  readonly intermediate: ModuleWeights;
+  readonly output: ModuleWeights;
+  readonly outputNorm: ModuleWeights;
+}
+
+/** Each module's PyTorch name inside the layer, e.g. `attention.self.query` or `attention.q_lin`. */
+export type TransformerLayerNames = { readonly [K in keyof TransformerLayerWeights]: string };
+
+/**
+ * Creates one layer's weights under `base` + its PyTorch names, in `named_parameters()` order
+ * (query, key, value, attention output, its LayerNorm, intermediate, output, its LayerNorm).
+ */
+export function createTransformerLayer(
+  registry: ParameterRegistry,
+  base: string,
+  names: TransformerLayerNames,
+  sizes: { readonly hidden: number; readonly intermediate: number; readonly std: number },
+): TransformerLayerWeights {
+  const { hidden, intermediate, std } = sizes;
+  const dense = (name: string, out: number, inp: number) =>
+    createLinear(registry, `${base}${name}`, out, inp, std);
+  return {
+    query: dense(names.query, hidden, hidden),
+    key: dense(names.key, hidden, hidden),
+    value: dense(names.value, hidden, hidden),
+    attentionOutput: dense(names.attentionOutput, hidden, hidden),
+    attentionNorm: createLayerNorm(registry, `${base}${names.attentionNorm}`, hidden),
+    intermediate: dense(names.intermediate, intermediate, hidden),
+    output: dense(names.output, hidden, intermediate),
+    outputNorm: createLayerNorm(registry, `${base}${names.outputNorm}`, hidden),
+  };
+}

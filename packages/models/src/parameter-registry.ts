@@ -60,6 +60,11 @@ export function initialValues(
   }
 }
 
+/**
+ * A model's weights by PyTorch name, in creation order (= `named_parameters()` order): each is
+ * taken from the checkpoint being loaded when it has one, else initialised from the seeded
+ * generator, and tagged with its torch module type.
+ */
 export class ParameterRegistry {
   /** Variables by PyTorch name, in module (construction) order. */
   readonly variables = new Map<string, tf.Variable>();

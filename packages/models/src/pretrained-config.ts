@@ -114,6 +114,11 @@ const COMMON_KEYS = new Set([
   'model_type',
 ]);
 
+/**
+ * transformers' `PretrainedConfig`: the fields every model config shares (labels, problem type,
+ * pad id, output switches, unknown keys kept for a lossless round trip), reading and writing
+ * `config.json` byte for byte as Python does. `BertConfig` and `DistilBertConfig` add their fields.
+ */
 export abstract class PretrainedConfig {
   /** `model_type` in config.json. */
   abstract readonly modelType: string;
@@ -141,6 +146,34 @@ export abstract class PretrainedConfig {
 
   /** Model-specific fields (written to config.json always, as Python's `to_diff_dict` does). */
   protected abstract fieldSpecs(): readonly FieldSpec[];
+
+  /**
+   * Applies camelCase constructor options: the common ones, then the model's own fields. Subclasses
+   * call it from their constructors (after their field defaults are set).
+   */
+  protected applyOptions(options: object): void {
+    this.applyCommon(options as PretrainedConfigOptions);
+    const self = this as unknown as Record<string, unknown>;
+    for (const spec of this.fieldSpecs()) {
+      const value = (options as Record<string, unknown>)[spec.prop];
+      if (value !== undefined) self[spec.prop] = value;
+    }
+  }
+
+  /** Builds a config from a parsed config.json object and validates it; `source` names the file in errors. */
+  static fromDict<T extends PretrainedConfig>(
+    this: new () => T,
+    raw: Record<string, unknown>,
+    source = 'config.json',
+  ): T {
+    const config = new this();
+    const common = config.readCommon(source, raw);
+    const fields = config.readFields(source, raw);
+    config.applyCommon(common);
+    Object.assign(config, fields);
+    config.validate(source);
+    return config;
+  }
 
   /** Applies the common options; subclasses call this from their constructors. */
   protected applyCommon(options: PretrainedConfigOptions): void {

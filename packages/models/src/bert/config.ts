@@ -73,27 +73,11 @@ export class BertConfig extends PretrainedConfig {
 
   constructor(options: BertConfigOptions = {}) {
     super();
-    this.applyCommon(options);
-    const self = this as unknown as Record<string, unknown>;
-    for (const spec of BERT_FIELDS) {
-      const value = (options as Record<string, unknown>)[spec.prop];
-      if (value !== undefined) self[spec.prop] = value;
-    }
+    this.applyOptions(options);
   }
 
   protected fieldSpecs(): readonly FieldSpec[] {
     return BERT_FIELDS;
-  }
-
-  /** Builds a config from a parsed config.json object; `source` names the file in errors. */
-  static fromDict(raw: Record<string, unknown>, source = 'config.json'): BertConfig {
-    const config = new BertConfig();
-    const common = config.readCommon(source, raw);
-    const fields = config.readFields(source, raw);
-    config.applyCommon(common);
-    Object.assign(config, fields);
-    config.validate(source);
-    return config;
   }
 
   /**

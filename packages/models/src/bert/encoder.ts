@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerStackResult } from '../model-family.js';
-import { createLayerNorm, createLinear, type ModuleWeights } from '../module-weights.js';
+import {
+  createTransformerLayer,
+  type TransformerLayerNames,
+  type TransformerLayerWeights,
+} from '../module-weights.js';
 import {
   activation,
   dropout,
@@ -13,24 +17,24 @@ import {
 import type { ParameterRegistry } from '../parameter-registry.js';
 import type { BertConfig } from './config.js';
 
-/** One `BertLayer`: self-attention, its output projection + LayerNorm, intermediate, output + LayerNorm. */
-interface BertLayerWeights {
-  readonly query: ModuleWeights;
-  readonly key: ModuleWeights;
-  readonly value: ModuleWeights;
-  readonly attentionOutput: ModuleWeights;
-  readonly attentionNorm: ModuleWeights;
-  readonly intermediate: ModuleWeights;
-  readonly output: ModuleWeights;
-  readonly outputNorm: ModuleWeights;
-}
+/** PyTorch names of a `BertLayer`'s modules. */
+const BERT_LAYER_NAMES: TransformerLayerNames = {
+  query: 'attention.self.query',
+  key: 'attention.self.key',
+  value: 'attention.self.value',
+  attentionOutput: 'attention.output.dense',
+  attentionNorm: 'attention.output.LayerNorm',
+  intermediate: 'intermediate.dense',
+  output: 'output.dense',
+  outputNorm: 'output.LayerNorm',
+};
 
 /**
  * transformers' `BertEncoder`: the stack of `num_hidden_layers` post-LayerNorm transformer layers
  * (weights at `{prefix}encoder.layer.N.attention.self.query…`, `…intermediate.dense…`, …).
  */
 export class BertEncoder {
-  private readonly layers: BertLayerWeights[] = [];
+  private readonly layers: TransformerLayerWeights[] = [];
   private readonly act: (x: tf.Tensor) => tf.Tensor;
 
   constructor(
@@ -39,21 +43,15 @@ export class BertEncoder {
     private readonly config: BertConfig,
   ) {
     this.act = activation(config.hiddenAct);
-    const std = config.initializerRange;
-    const hidden = config.hiddenSize;
-    const dense = (name: string, out: number, inp: number) => createLinear(registry, name, out, inp, std);
+    const sizes = {
+      hidden: config.hiddenSize,
+      intermediate: config.intermediateSize,
+      std: config.initializerRange,
+    };
     for (let i = 0; i < config.numHiddenLayers; i++) {
-      const base = `${prefix}encoder.layer.${i}.`;
-      this.layers.push({
-        query: dense(`${base}attention.self.query`, hidden, hidden),
-        key: dense(`${base}attention.self.key`, hidden, hidden),
-        value: dense(`${base}attention.self.value`, hidden, hidden),
-        attentionOutput: dense(`${base}attention.output.dense`, hidden, hidden),
-        attentionNorm: createLayerNorm(registry, `${base}attention.output.LayerNorm`, hidden),
-        intermediate: dense(`${base}intermediate.dense`, config.intermediateSize, hidden),
-        output: dense(`${base}output.dense`, hidden, config.intermediateSize),
-        outputNorm: createLayerNorm(registry, `${base}output.LayerNorm`, hidden),
-      });
+      this.layers.push(
+        createTransformerLayer(registry, `${prefix}encoder.layer.${i}.`, BERT_LAYER_NAMES, sizes),
+      );
     }
   }
 

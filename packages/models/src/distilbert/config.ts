@@ -66,12 +66,7 @@ export class DistilBertConfig extends PretrainedConfig {
 
   constructor(options: DistilBertConfigOptions = {}) {
     super();
-    this.applyCommon(options);
-    const self = this as unknown as Record<string, unknown>;
-    for (const spec of DISTILBERT_FIELDS) {
-      const value = (options as Record<string, unknown>)[spec.prop];
-      if (value !== undefined) self[spec.prop] = value;
-    }
+    this.applyOptions(options);
   }
 
   protected fieldSpecs(): readonly FieldSpec[] {
@@ -91,17 +86,6 @@ export class DistilBertConfig extends PretrainedConfig {
   /** Python's attribute_map: `num_hidden_layers` is `n_layers`. */
   get numHiddenLayers(): number {
     return this.nLayers;
-  }
-
-  /** Builds a config from a parsed config.json object; `source` names the file in errors. */
-  static fromDict(raw: Record<string, unknown>, source = 'config.json'): DistilBertConfig {
-    const config = new DistilBertConfig();
-    const common = config.readCommon(source, raw);
-    const fields = config.readFields(source, raw);
-    config.applyCommon(common);
-    Object.assign(config, fields);
-    config.validate(source);
-    return config;
   }
 
   /**

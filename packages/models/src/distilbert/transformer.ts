@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerStackResult } from '../model-family.js';
-import { createLayerNorm, createLinear, type ModuleWeights } from '../module-weights.js';
+import {
+  createTransformerLayer,
+  type TransformerLayerNames,
+  type TransformerLayerWeights,
+} from '../module-weights.js';
 import {
   activation,
   dropout,
@@ -14,24 +18,24 @@ import type { ParameterRegistry } from '../parameter-registry.js';
 import type { DistilBertConfig } from './config.js';
 import { DISTILBERT_LAYER_NORM_EPS } from './embeddings.js';
 
-/** One `TransformerBlock`: `attention.{q,k,v,out}_lin`, `sa_layer_norm`, `ffn.lin1/lin2`, `output_layer_norm`. */
-interface TransformerBlockWeights {
-  readonly q: ModuleWeights;
-  readonly k: ModuleWeights;
-  readonly v: ModuleWeights;
-  readonly out: ModuleWeights;
-  readonly saNorm: ModuleWeights;
-  readonly lin1: ModuleWeights;
-  readonly lin2: ModuleWeights;
-  readonly outputNorm: ModuleWeights;
-}
+/** PyTorch names of a `TransformerBlock`'s modules. */
+const BLOCK_NAMES: TransformerLayerNames = {
+  query: 'attention.q_lin',
+  key: 'attention.k_lin',
+  value: 'attention.v_lin',
+  attentionOutput: 'attention.out_lin',
+  attentionNorm: 'sa_layer_norm',
+  intermediate: 'ffn.lin1',
+  output: 'ffn.lin2',
+  outputNorm: 'output_layer_norm',
+};
 
 /**
  * transformers' DistilBERT `Transformer`: the stack of `n_layers` post-LayerNorm blocks (weights at
  * `{prefix}transformer.layer.N.attention.q_lin…`, LayerNorm eps 1e-12 fixed as in Python).
  */
 export class DistilBertTransformer {
-  private readonly blocks: TransformerBlockWeights[] = [];
+  private readonly blocks: TransformerLayerWeights[] = [];
   private readonly act: (x: tf.Tensor) => tf.Tensor;
 
   constructor(
@@ -40,21 +44,11 @@ export class DistilBertTransformer {
     private readonly config: DistilBertConfig,
   ) {
     this.act = activation(config.activation);
-    const std = config.initializerRange;
-    const dim = config.dim;
-    const dense = (name: string, out: number, inp: number) => createLinear(registry, name, out, inp, std);
+    const sizes = { hidden: config.dim, intermediate: config.hiddenDim, std: config.initializerRange };
     for (let i = 0; i < config.nLayers; i++) {
-      const base = `${prefix}transformer.layer.${i}.`;
-      this.blocks.push({
-        q: dense(`${base}attention.q_lin`, dim, dim),
-        k: dense(`${base}attention.k_lin`, dim, dim),
-        v: dense(`${base}attention.v_lin`, dim, dim),
-        out: dense(`${base}attention.out_lin`, dim, dim),
-        saNorm: createLayerNorm(registry, `${base}sa_layer_norm`, dim),
-        lin1: dense(`${base}ffn.lin1`, config.hiddenDim, dim),
-        lin2: dense(`${base}ffn.lin2`, dim, config.hiddenDim),
-        outputNorm: createLayerNorm(registry, `${base}output_layer_norm`, dim),
-      });
+      this.blocks.push(
+        createTransformerLayer(registry, `${prefix}transformer.layer.${i}.`, BLOCK_NAMES, sizes),
+      );
     }
   }
 
@@ -69,16 +63,25 @@ export class DistilBertTransformer {
     const attentions: tf.Tensor4D[] = [];
     for (const block of this.blocks) {
       // DistilBERT scales q before the product (BERT scales the scores after).
-      const q = tf.div(splitHeads(linear(hidden, block.q.weight, block.q.bias), heads), scale);
-      const k = splitHeads(linear(hidden, block.k.weight, block.k.bias), heads);
-      const v = splitHeads(linear(hidden, block.v.weight, block.v.bias), heads);
+      const q = tf.div(splitHeads(linear(hidden, block.query.weight, block.query.bias), heads), scale);
+      const k = splitHeads(linear(hidden, block.key.weight, block.key.bias), heads);
+      const v = splitHeads(linear(hidden, block.value.weight, block.value.bias), heads);
       const scores = tf.add(tf.matMul(q, k, false, true), mask);
       const weights = dropout(tf.softmax(scores), config.attentionDropout, ctx);
       attentions.push(weights as tf.Tensor4D);
-      const context = linear(mergeHeads(tf.matMul(weights, v)), block.out.weight, block.out.bias);
-      const attended = layerNorm(tf.add(context, hidden), block.saNorm.weight, block.saNorm.bias, eps);
-      const inner = this.act(linear(attended, block.lin1.weight, block.lin1.bias));
-      const ffn = dropout(linear(inner, block.lin2.weight, block.lin2.bias), config.dropout, ctx);
+      const context = linear(
+        mergeHeads(tf.matMul(weights, v)),
+        block.attentionOutput.weight,
+        block.attentionOutput.bias,
+      );
+      const attended = layerNorm(
+        tf.add(context, hidden),
+        block.attentionNorm.weight,
+        block.attentionNorm.bias,
+        eps,
+      );
+      const inner = this.act(linear(attended, block.intermediate.weight, block.intermediate.bias));
+      const ffn = dropout(linear(inner, block.output.weight, block.output.bias), config.dropout, ctx);
       hidden = layerNorm(tf.add(ffn, attended), block.outputNorm.weight, block.outputNorm.bias, eps);
       hiddenStates.push(hidden as tf.Tensor3D);
     }
