@@ -7,7 +7,7 @@ import { getFallbackCounts, resetFallbackCounts } from '../src/fallback.js';
 import type { FakeCudaDevice } from '../src/fake/fake-device.js';
 import type { GemmDesc } from '../src/device.js';
 import { getAllowTf32, setAllowTf32 } from '../src/settings.js';
-import { cudaBackend, useFakeCuda } from './fake-backend.js';
+import { cudaBackend, onRealGpu, useFakeCuda } from './fake-backend.js';
 
 let device: FakeCudaDevice;
 
@@ -100,7 +100,7 @@ describe('refcounts and disposal', () => {
     expect(backend.memory().bytesCached).toBe(512);
     const y = tf.tensor([9, 9, 9]);
     expect(backend.ptrOf(y)).toBe(ptr);
-    expect(device.counters.mallocs).toBe(1);
+    if (!onRealGpu) expect(device.counters.mallocs).toBe(1);
     y.dispose();
   });
 
@@ -119,7 +119,7 @@ describe('refcounts and disposal', () => {
     expect((tf.memory() as tf.MemoryInfo & Record<string, number>).bytesCached).toBe(0);
   });
 
-  it('dispose() of the backend returns every block to the device', () => {
+  it.skipIf(onRealGpu)('dispose() of the backend returns every block to the device', () => {
     const x = tf.ones([100]);
     void x;
     tf.removeBackend('cuda');

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFallbackCounts, resetFallbackCounts } from '../src/fallback.js';
 import type { FakeCudaDevice } from '../src/fake/fake-device.js';
 import { ADAMW_KERNEL_NAME } from '../src/kernels/fused.js';
-import { cudaBackend, useFakeCuda } from './fake-backend.js';
+import { cudaBackend, onRealGpu, useFakeCuda } from './fake-backend.js';
 
 let device: FakeCudaDevice;
 
@@ -138,20 +138,22 @@ describe.each([
     const model = build();
     const optimizer = makeOptimizer(model);
     resetFallbackCounts();
-    device.resetCounters();
+    if (!onRealGpu) device.resetCounters();
     trainingStep(model, optimizer);
     // The fused kernels ran (the models pick them by name on this backend).
-    for (const kernel of [
-      'ner_layer_norm_f32',
-      'ner_layer_norm_grad_f32',
-      'ner_gelu_erf_f32',
-      'ner_gelu_erf_grad_f32',
-      'ner_adamw_f32',
-      'ner_softmax_f32',
-    ]) {
-      expect(device.counters.launches[kernel], kernel).toBeGreaterThan(0);
+    if (!onRealGpu) {
+      for (const kernel of [
+        'ner_layer_norm_f32',
+        'ner_layer_norm_grad_f32',
+        'ner_gelu_erf_f32',
+        'ner_gelu_erf_grad_f32',
+        'ner_adamw_f32',
+        'ner_softmax_f32',
+      ]) {
+        expect(device.counters.launches[kernel], kernel).toBeGreaterThan(0);
+      }
+      expect(device.counters.launches.gemm).toBeGreaterThan(0);
     }
-    expect(device.counters.launches.gemm).toBeGreaterThan(0);
     const counts = getFallbackCounts();
     if (Object.keys(counts).length > 0) console.warn('cuda fallbacks in a training step:', counts);
     expect(counts).toEqual({});
@@ -184,7 +186,10 @@ describe.each([
 describe('the @ner/models oracle on cuda', () => {
   const dir = sharedPath('oracle', 'models', 'bert-token-cls');
 
-  it('bert-token-cls logits and loss match Python within 1e-5', async () => {
+  // The issue's GPU target is 1e-4 (float32 sums in another order); the fake device meets 1e-5.
+  const tolerance = onRealGpu ? 1e-4 : 1e-5;
+
+  it(`bert-token-cls logits and loss match Python within ${tolerance}`, async () => {
     const inputs = JSON.parse(readFileSync(`${dir}/inputs.json`, 'utf8')) as {
       input_ids: number[][];
       attention_mask: number[][];
@@ -211,11 +216,11 @@ describe('the @ner/models oracle on cuda', () => {
     expect(output.logits.shape).toEqual([...logitsEntry.shape]);
     let worst = 0;
     for (let i = 0; i < want.length; i++) {
-      worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (1e-5 + 1e-5 * Math.abs(want[i]!)));
+      worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (tolerance + tolerance * Math.abs(want[i]!)));
     }
     expect(worst).toBeLessThanOrEqual(1);
     const wantLoss = entryToFloat32(expected.get('loss')!, 'loss')[0]!;
-    expect(Math.abs(output.loss!.dataSync()[0]! - wantLoss) / wantLoss).toBeLessThan(1e-5);
+    expect(Math.abs(output.loss!.dataSync()[0]! - wantLoss) / wantLoss).toBeLessThan(tolerance);
     expect(getFallbackCounts()).toEqual({});
     tf.dispose(output as unknown as tf.TensorContainer);
     expect(tf.memory().numTensors).toBe(before);
