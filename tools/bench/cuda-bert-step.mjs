@@ -170,6 +170,8 @@ if (withTorch) {
 
 const loaded = await loadCuda();
 result.cudaStatus = loaded.status;
+// The GPU check records the step as skipped with this reason (the torch peer's result stays).
+if (!loaded.available) result.skippedReason = loaded.reason;
 result.cuda = {};
 for (const mode of modes) {
   result.cuda[mode] = loaded.available

@@ -128,6 +128,8 @@ const cuda = await useCuda();
 const ours = {};
 if (!cuda.ok) {
   result.cuda = { unavailable: cuda.reason };
+  // The GPU check records the step as skipped with this reason (the torch peer's result stays).
+  result.skippedReason = cuda.reason;
 } else {
   const info = await loadCuda();
   result.cuda = { status: info.status };

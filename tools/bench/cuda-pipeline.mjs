@@ -128,56 +128,58 @@ console.log(
     `random bert-base-sized BERT (hidden 768, ${layers} layers, vocab 28996, 9 labels); ${result.date}`,
 );
 
+const loaded = await loadCuda();
+const torchPeer = await findPython('NER_BENCH_TORCH_PYTHON', 'torch');
+if (!loaded.available) {
+  result.cuda = { unavailable: loaded.reason };
+  // The GPU check records the step as skipped with this reason (the torch peer's result stays).
+  result.skippedReason = loaded.reason;
+}
+if (!torchPeer.python) result.torch = { unavailable: torchPeer.reason };
 const dir = mkdtempSync(join(tmpdir(), 'ner-cuda-pipeline-'));
 try {
-  const modelDir = join(dir, 'model');
-  const sentencesFile = join(dir, 'sentences.json');
-  const texts = conllSentences('validation')
-    .slice(0, warmup + count)
-    .map((words) => words.join(' '));
-  writeFileSync(sentencesFile, JSON.stringify(texts));
-  // The checkpoint, built on cpu (the parent never touches the GPU) with the tokenizer beside it.
-  await tf.setBackend('cpu');
-  const model = models.AutoModelForTokenClassification.fromConfig(
-    new models.BertConfig({
-      hiddenSize: 768,
-      numHiddenLayers: layers,
-      numAttentionHeads: 12,
-      intermediateSize: 3072,
-      vocabSize: 28996,
-      id2label: Object.fromEntries(LABELS.map((l, i) => [i, l])),
-      label2id: Object.fromEntries(LABELS.map((l, i) => [l, i])),
-    }),
-    { seed: 1 },
-  );
-  await model.savePretrained(modelDir);
-  model.dispose();
-  const tokenizerDir = sharedPath('data', 'tokenizers', 'bert-base-cased');
-  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt']) {
-    if (existsSync(join(tokenizerDir, f))) copyFileSync(join(tokenizerDir, f), join(modelDir, f));
-  }
-
-  const loaded = await loadCuda();
-  result.cuda = loaded.available
-    ? await runJson(process.execPath, [self, '--worker', modelDir, sentencesFile], {
+  if (loaded.available || torchPeer.python) {
+    const modelDir = join(dir, 'model');
+    const sentencesFile = join(dir, 'sentences.json');
+    const texts = conllSentences('validation')
+      .slice(0, warmup + count)
+      .map((words) => words.join(' '));
+    writeFileSync(sentencesFile, JSON.stringify(texts));
+    // The checkpoint, built on cpu (the parent never touches the GPU) with the tokenizer beside it.
+    await tf.setBackend('cpu');
+    const model = models.AutoModelForTokenClassification.fromConfig(
+      new models.BertConfig({
+        hiddenSize: 768,
+        numHiddenLayers: layers,
+        numAttentionHeads: 12,
+        intermediateSize: 3072,
+        vocabSize: 28996,
+        id2label: Object.fromEntries(LABELS.map((l, i) => [i, l])),
+        label2id: Object.fromEntries(LABELS.map((l, i) => [l, i])),
+      }),
+      { seed: 1 },
+    );
+    await model.savePretrained(modelDir);
+    model.dispose();
+    const tokenizerDir = sharedPath('data', 'tokenizers', 'bert-base-cased');
+    for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt']) {
+      if (existsSync(join(tokenizerDir, f))) copyFileSync(join(tokenizerDir, f), join(modelDir, f));
+    }
+    if (loaded.available) {
+      result.cuda = await runJson(process.execPath, [self, '--worker', modelDir, sentencesFile], {
         timeoutMs: 240000,
-      }).catch((error) => ({
-        failed: firstLine(error),
-      }))
-    : { unavailable: loaded.reason };
-  const { python, reason } = await findPython('NER_BENCH_TORCH_PYTHON', 'torch');
-  result.torch = python
-    ? await runJson(
-        python,
-        [
-          '-B',
-          join(peersDir(), 'torch_cuda_pipeline.py'),
-          JSON.stringify({ model: modelDir, sentences: sentencesFile, warmup, probe: texts[warmup] }),
-        ],
+      }).catch((error) => ({ failed: firstLine(error) }));
+    }
+    if (torchPeer.python) {
+      const options = { model: modelDir, sentences: sentencesFile, warmup, probe: texts[warmup] };
+      result.torch = await runJson(
+        torchPeer.python,
+        ['-B', join(peersDir(), 'torch_cuda_pipeline.py'), JSON.stringify(options)],
         { timeoutMs: 240000 },
-      ).catch((error) => ({ failed: firstLine(error) }))
-    : { unavailable: reason };
-  if (envString('NER_BENCH_KEEP_MODEL') === '1') console.log(`model kept in ${modelDir}`);
+      ).catch((error) => ({ failed: firstLine(error) }));
+    }
+    if (envString('NER_BENCH_KEEP_MODEL') === '1') console.log(`model kept in ${modelDir}`);
+  }
 } finally {
   if (envString('NER_BENCH_KEEP_MODEL') !== '1') rmSync(dir, { recursive: true, force: true });
 }

@@ -87,6 +87,9 @@ const result = await esbuild.build({
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
+  // Every module a script imports is evaluated, as Node would: package.json "sideEffects" lists must
+  // not drop a bare `import '@tensorflow/tfjs-backend-cpu'` (it registers the cpu backend).
+  ignoreAnnotations: true,
   external: ['*.node'],
   nodePaths: [
     join(repoRoot, 'packages', 'models', 'node_modules'),

@@ -99,6 +99,30 @@ function hostInput(shape, kind, seed, extra = {}) {
   return { shape, dtype, values };
 }
 
+// ---- erf GELU as @ner/models runs it: the backend's fused kernels where registered, else ops ----
+
+/** NerGeluErf / NerGeluErfGrad through customGrad, as @ner/models' fused-kernels.ts calls them. */
+function geluErfFused(t, x) {
+  const op = t.customGrad((input, save) => {
+    save([input]);
+    return {
+      value: t.engine().runKernel('NerGeluErf', { x: input }, {}),
+      gradFunc: (dy, saved) => [
+        t.engine().runKernel('NerGeluErfGrad', { dy: Array.isArray(dy) ? dy[0] : dy, x: saved[0] }, {}),
+      ],
+    };
+  });
+  return op(x);
+}
+
+/** `0.5 x (1 + erf(x / sqrt 2))` with ops: the reference on cpu. */
+const geluErfComposite = (t, x) => t.mul(t.mul(x, 0.5), t.add(t.erf(t.mul(x, Math.SQRT1_2)), 1));
+
+/** Fused on a backend that registers the kernel (cuda), composite elsewhere (cpu). */
+function geluErf(x) {
+  return tf.getKernel('NerGeluErf', tf.getBackend()) ? geluErfFused(tf, x) : geluErfComposite(tf, x);
+}
+
 // ---- the cases -------------------------------------------------------------------------------------
 
 /** `{ name, inputs: host inputs, run(t, ...tensors) => Tensor | Tensor[], reference?(...) on cpu }` */
@@ -137,7 +161,6 @@ const UNARY = {
   isFinite: ['special', (t, x) => t.isFinite(x)],
   isInf: ['special', (t, x) => t.isInf(x)],
   expSpecial: ['special', (t, x) => t.exp(x)],
-  geluErf: ['uniform', (_t, x) => models.geluErf(x)],
 };
 for (const [name, [kind, fn]] of Object.entries(UNARY)) {
   for (let d = 0; d < draws; d++) {
@@ -145,6 +168,12 @@ for (const [name, [kind, fn]] of Object.entries(UNARY)) {
     const shape = randomShape(r, 1, 4);
     add(`unary ${name} [${shape}]`, [hostInput(shape, kind, 11 + d)], fn);
   }
+}
+
+for (const shape of [[7], [33, 129], [4, 128, 3072]]) {
+  add(`NerGeluErf [${shape}] vs composite on cpu`, [hostInput(shape, 'uniform', 15)], (_t, x) => geluErf(x), {
+    needsKernel: 'NerGeluErf',
+  });
 }
 
 const BINARY_F32 = {
@@ -570,7 +599,7 @@ add(
   (t, x, w1, b1, w2, b2, labels) =>
     t.grads((xx, ww1, bb1, ww2, bb2) => {
       const flat = t.reshape(xx, [51, 32]);
-      const h = models.geluErf(t.add(t.matMul(flat, ww1, false, true), bb1));
+      const h = geluErf(t.add(t.matMul(flat, ww1, false, true), bb1));
       const y = t.reshape(t.add(t.matMul(h, ww2, false, true), bb2), [3, 17, 9]);
       const mean = t.mean(y, -1, true);
       const centered = t.sub(y, mean);
@@ -616,7 +645,7 @@ add('grad: slice, concat, transpose', [hostInput([3, 5, 7], 'uniform', 291)], (t
   })([x]),
 );
 add('grad: geluErf', [hostInput([7, 129], 'uniform', 295)], (t, x) =>
-  t.grads((xx) => t.sum(t.mul(models.geluErf(xx), xx)))([x]),
+  t.grads((xx) => t.sum(t.mul(geluErf(xx), xx)))([x]),
 );
 
 // ---- the fused kernels against composite ops on cpu -------------------------------------------------

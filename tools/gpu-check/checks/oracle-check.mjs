@@ -182,9 +182,9 @@ for (const [name, info] of Object.entries(manifest.models)) {
     const lossRel = Math.abs(output.loss.dataSync()[0] - info.loss) / Math.abs(info.loss);
     if (!(lossRel < tol)) ok = false;
     tf.dispose(output);
+    const leaked = tf.memory().numTensors - before;
     tf.dispose(batch.labels);
     model.dispose();
-    const leaked = tf.memory().numTensors - before;
     if (leaked !== 0) ok = false;
     entry.forward = { ok, lossRel, worstRatioAt1e5: worstAt1e5, leakedTensors: leaked, outputs };
   } catch (error) {

@@ -50,7 +50,9 @@ export async function loadCuda() {
     // Dry runs of the scripts themselves on a machine without a GPU: the package's host-memory
     // FakeCudaDevice behind the real backend code. Never a GPU result; every report says "fake".
     if (typeof module.registerCudaBackend === 'function' && typeof module.FakeCudaDevice === 'function') {
-      module.registerCudaBackend({ device: new module.FakeCudaDevice({ capacityBytes: 2 ** 31 }) });
+      const device = new module.FakeCudaDevice({ capacityBytes: 2 ** 31 });
+      module.registerCudaBackend({ device });
+      instrumentDevice(device);
       fake = true;
     }
   }

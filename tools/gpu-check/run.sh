@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The GPU check of issue 15, for the lent GPU machine (H100/H200, CUDA 13 driver, PyTorch and nvcc,
+# python3, no Node, no network): one command of at most 10 minutes that writes
+#   $OUT/gpu-report.json   date, device, driver, CUDA/torch/node versions, git commit, and per step
+#                          {ok, status, seconds, results, error}; rewritten after every step, so it is
+#                          valid JSON even if the run is killed
+#   $OUT/gpu-check.log     everything the steps printed
+# It needs tools/gpu-check/payload (made here by tools/gpu-check/pack.sh, carried by the device tool):
+# Node (xz), the bundled checks and benches, the cuda addon, fatbin and .cu sources, the fixtures.
+#
+#   device tool: run  command "bash tools/gpu-check/run.sh"  carry ["tools/gpu-check/payload"]  timeout_s 600
+#   here (dry run, no GPU):  OUT=/tmp/gpu-out bash tools/gpu-check/run.sh
+#
+# Steps, in order (each with its own time limit, none aborts the run; the slowest come last):
+#   probe      nvidia-smi, nvcc, torch, node; the package's cudaStatus() and probeCuda()
+#   kernels    every kernel on `cuda` against `cpu` on random shapes, relative 1e-5
+#   oracle     @ner/models oracle forward / gradient checks on `cuda`, 1e-4, TF32 off
+#   gemm       GEMM TFLOP/s at bert-base shapes, fp32 and TF32, against torch.matmul
+#   pipeline   pipeline("ner") latency for one sentence against transformers' pipeline
+#   bert-step  bert-base training step (batch 32 x 128) samples/s against PyTorch eager
+#   trainer    the main job, examples/conll2003-trainer, with NER_BACKEND=cuda (F1)
+# Steps that need the GPU are recorded as skipped, with the probe's reason, when it has none; the
+# benches still run their torch peers (recorded as unavailable where torch has no GPU).
+# env: GPU_CHECK_BUDGET_S (total seconds for the steps, 550), GPU_CHECK_STEPS (comma list to run),
+#      GPU_CHECK_PAYLOAD (default tools/gpu-check/payload)
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+REPO=$PWD
+if [ -z "${OUT:-}" ]; then
+  echo "run.sh: set OUT to the folder the report is written to" >&2
+  exit 2
+fi
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+PAYLOAD=$(cd "${GPU_CHECK_PAYLOAD:-tools/gpu-check/payload}" 2>/dev/null && pwd || echo "$REPO/tools/gpu-check/payload")
+DIST=$PAYLOAD/cuda/dist
+WORK=$(mktemp -d /tmp/ner-gpu-check.XXXXXX)
+LOG=$OUT/gpu-check.log
+REPORT=$OUT/gpu-report.json
+BUDGET=${GPU_CHECK_BUDGET_S:-550}
+ONLY=${GPU_CHECK_STEPS:-}
+START=$(date +%s)
+: >"$LOG"
+
+log() { echo "[$(date -u +%H:%M:%S) +$(($(date +%s) - START))s] $*" | tee -a "$LOG"; }
+report() { python3 "$REPO/tools/gpu-check/report.py" "$@" 2>>"$LOG"; }
+wanted() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
+
+log "gpu-check in $REPO, payload $PAYLOAD, work $WORK, budget ${BUDGET}s"
+report init "$REPORT" --manifest "$PAYLOAD/manifest.json" --budget "$BUDGET"
+
+# Node, carried compressed (xz; Python's lzma when xz is missing).
+NODE=$WORK/bin/node
+mkdir -p "$WORK/bin"
+if [ -f "$PAYLOAD/node.xz" ]; then
+  if ! xz -dc "$PAYLOAD/node.xz" >"$NODE" 2>>"$LOG"; then
+    python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' \
+      "$PAYLOAD/node.xz" "$NODE" 2>>"$LOG"
+  fi
+  chmod +x "$NODE" 2>/dev/null
+fi
+if ! "$NODE" --version >>"$LOG" 2>&1; then
+  log "no runnable node from $PAYLOAD/node.xz; trying the PATH's"
+  NODE=$(command -v node || echo "$NODE")
+fi
+export PATH="$WORK/bin:$PATH"
+log "node: $("$NODE" --version 2>&1 | head -1)"
+
+# What the steps share: fixtures from the payload, the Python peers from the repo, NVRTC's cache.
+export NER_SHARED_DIR=$PAYLOAD/shared
+export NER_BENCH_PEERS_DIR=$REPO/tools/bench/peers
+export NER_CUDA_CACHE_DIR=$WORK/nvrtc-cache
+export PYTHONUNBUFFERED=1
+export PYTHONDONTWRITEBYTECODE=1
+unset NER_BACKEND NER_CUDA_ALLOW_TF32
+
+log "environment (nvidia-smi, nvcc, torch, transformers, node)"
+report env "$REPORT" --node "$NODE"
+python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["device"], indent=1))' "$REPORT" >>"$LOG" 2>&1
+
+# run_step NAME LIMIT_SECONDS COMMAND...: runs with its limit (cut to what is left of the budget),
+# appends its output to the log, records it. The command writes its results to $WORK/NAME.json.
+run_step() {
+  local name=$1 limit=$2
+  shift 2
+  local left=$((BUDGET - ($(date +%s) - START)))
+  if ((left < 15)); then
+    log "step $name: skipped, ${left}s left of the ${BUDGET}s budget"
+    report step "$REPORT" "$name" --skipped "not run: ${left}s were left of the ${BUDGET}s budget"
+    return
+  fi
+  ((limit > left)) && limit=$left
+  log "step $name (limit ${limit}s): $*"
+  local t0
+  t0=$(date +%s.%N)
+  timeout -k 10 "$limit" "$@" >"$WORK/$name.out" 2>&1
+  local rc=$?
+  local seconds
+  seconds=$(python3 -c "import sys; print(round($(date +%s.%N) - float(sys.argv[1]), 2))" "$t0")
+  {
+    echo "----- $name output (rc $rc, ${seconds}s) -----"
+    cat "$WORK/$name.out"
+    echo "----- end of $name -----"
+  } >>"$LOG"
+  LAST_RC=$rc LAST_SECONDS=$seconds LAST_LIMIT=$limit
+  report step "$REPORT" "$name" --rc "$rc" --seconds "$seconds" --limit "$limit" --result "$WORK/$name.json" --output "$WORK/$name.out"
+  log "step $name: $(report get "$REPORT" "steps.$name.status") in ${seconds}s"
+}
+
+# (a) probe
+if wanted probe; then
+  run_step probe 90 "$NODE" "$DIST/probe.js" --json "$WORK/probe.json"
+fi
+AVAILABLE=$(report get "$REPORT" steps.probe.results.available)
+REASON=$(report get "$REPORT" steps.probe.results.reason)
+[ -z "$REASON" ] && REASON="the probe gave no answer: $(report get "$REPORT" steps.probe.error | head -c 300)"
+gpu_step() {
+  local name=$1
+  shift
+  wanted "$name" || return 0
+  if [ "$AVAILABLE" = "true" ]; then
+    run_step "$name" "$@"
+  else
+    log "step $name: skipped: $REASON"
+    report step "$REPORT" "$name" --skipped "$REASON"
+  fi
+}
+
+# (b) kernels, (c) oracle: only with a device.
+gpu_step kernels 150 "$NODE" "$DIST/kernels-check.js" --json "$WORK/kernels.json"
+gpu_step oracle 90 "$NODE" "$DIST/oracle-check.js" --json "$WORK/oracle.json"
+# (d) GEMM, (f) pipeline, (e) bert step: the benches run their torch peers even without our backend.
+wanted gemm && run_step gemm 100 "$NODE" "$DIST/cuda-gemm.js" --json "$WORK/gemm.json"
+wanted pipeline && run_step pipeline 120 "$NODE" "$DIST/cuda-pipeline.js" --json "$WORK/pipeline.json"
+wanted bert-step && run_step bert-step 180 "$NODE" "$DIST/cuda-bert-step.js" --json "$WORK/bert-step.json"
+
+# (g) the main job: the default small run (1,000 sentences, 2 epochs) on cuda; F1 next to the
+# reference that pack.sh measured on `native` with the same seed.
+if wanted trainer; then
+  if [ "$AVAILABLE" = "true" ]; then
+    LAST_RC=""
+    run_step trainer 200 env NER_BACKEND=cuda "$NODE" "$DIST/conll2003-trainer.js" \
+      --data "$NER_SHARED_DIR/data/conll2003" --tokenizer "$NER_SHARED_DIR/data/tokenizers/bert-base-cased" \
+      --output "$WORK/trainer-out"
+    # Its results come from its log and trainer_state.json: recorded again with them.
+    [ -n "$LAST_RC" ] && report trainer-result "$WORK/trainer.out" "$WORK/trainer-out" \
+      --reference "$PAYLOAD/reference/trainer-native.json" >"$WORK/trainer.json"
+    [ -n "$LAST_RC" ] && report step "$REPORT" trainer --rc "$LAST_RC" --seconds "$LAST_SECONDS" --limit "$LAST_LIMIT" \
+      --result "$WORK/trainer.json" --output "$WORK/trainer.out"
+    log "step trainer: $(report get "$REPORT" steps.trainer.status), F1 $(report get "$REPORT" steps.trainer.results.eval_f1)"
+  else
+    log "step trainer: skipped: $REASON"
+    report step "$REPORT" trainer --skipped "$REASON"
+  fi
+fi
+
+report finish "$REPORT" --seconds "$(($(date +%s) - START))" | tee -a "$LOG"
+log "report: $REPORT; log: $LOG"
+rm -rf "$WORK"
+exit 0
