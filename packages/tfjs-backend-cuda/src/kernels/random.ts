@@ -1,12 +1,11 @@
 /**
  * `RandomUniform` (the kernel tfjs-node registers; tfjs-core's `randomUniform` op draws on the
- * host, so this serves callers of `runKernel('RandomUniform')`): Philox4x32-10 on the device,
- * keyed by the seed; each call advances a counter so successive draws differ.
+ * host, so this serves callers of `runKernel('RandomUniform')`, such as dropout that wants its
+ * masks made on the device): Philox4x32-10 keyed by the seed, counter from 0, so one seed gives
+ * the same values every call (as tfjs' seeded `randomUniform`); without a seed, a random key.
  */
 import { defineKernel } from './registry.js';
 import { sizeOf } from './util.js';
-
-let drawOffset = 0;
 
 /** The kernel name tfjs-core declares (not exported from its index). */
 export const RANDOM_UNIFORM_KERNEL = 'RandomUniform';
@@ -24,18 +23,17 @@ defineKernel(RANDOM_UNIFORM_KERNEL, (args) => {
   }
   const n = sizeOf(shape);
   const y = args.backend.makeOutput(shape, 'float32');
-  const key = seed ?? Math.floor(Math.random() * 2 ** 32);
+  const key = Math.floor(Math.abs(seed ?? Math.random() * 2 ** 53));
   if (n > 0) {
     args.backend.launch('ner_random_uniform_f32', Math.ceil(n / 4), [
       { ptr: args.backend.ptrOf(y) },
       { i32: n },
       { u32: key >>> 0 },
       { u32: Math.floor(key / 2 ** 32) >>> 0 },
-      { u32: drawOffset >>> 0 },
+      { u32: 0 },
       { f32: minval ?? 0 },
       { f32: maxval ?? 1 },
     ]);
   }
-  drawOffset = (drawOffset + Math.ceil(n / 4)) >>> 0;
   return y;
 });
