@@ -1,29 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { sharedPath } from '@ner/test-support';
 import { describe, expect, it } from 'vitest';
 import { type Encoding, loadTokenizer, toCodePointOffsets } from '../src/index.js';
 import { conllValidation, vocabDir, wnutTest } from './corpora.js';
-
-interface RustEncoding {
-  getIds(): number[];
-  getTokens(): string[];
-  getOffsets(): number[][];
-  getWordIds(): (number | null | undefined)[];
-  getTypeIds(): number[];
-  getSpecialTokensMask(): number[];
-  getAttentionMask(): number[];
-  getOverflowing(): RustEncoding[];
-}
-interface RustTokenizer {
-  encodeBatch(inputs: string[], options?: { addSpecialTokens?: boolean }): Promise<RustEncoding[]>;
-  encode(input: string, pair?: string | null): Promise<RustEncoding>;
-  disableTruncation(): void;
-  setTruncation(maxLength: number, options?: { stride?: number }): void;
-}
-const require = createRequire(import.meta.url);
-const { Tokenizer } = require('tokenizers') as { Tokenizer: { fromFile(path: string): RustTokenizer } };
+import { type RustEncoding, type RustTokenizer, rustTokenizer } from './rust-binding.js';
 
 const EDGE_TEXTS = [
   '',
@@ -137,7 +118,7 @@ function compare(
 describe.each<Vocab>(['bert-base-cased', 'bert-base-uncased'])(
   'parity with Rust tokenizers 0.23.2 (%s)',
   (vocab) => {
-    const rust = Tokenizer.fromFile(join(vocabDir(vocab), 'tokenizer.json'));
+    const rust = rustTokenizer(vocab);
     rust.disableTruncation();
     const corpora = { 'CoNLL-2003 validation': conllValidation(), 'WNUT-17 test': wnutTest() };
 
@@ -181,7 +162,7 @@ describe.each<Vocab>(['bert-base-cased', 'bert-base-uncased'])(
     // truncation keeps, must be identical.
     it('truncation: the kept window equals the Rust binding', async () => {
       const ours = await loadTokenizer(vocabDir(vocab));
-      const withTruncation = Tokenizer.fromFile(join(vocabDir(vocab), 'tokenizer.json'));
+      const withTruncation = rustTokenizer(vocab);
       const texts = conllValidation()
         .slice(0, 400)
         .map((s) => s.join(' '));

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedPath } from '@ner/test-support';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BertTokenizerFast,
   decodeWordPieces,
@@ -14,16 +13,9 @@ import {
   VERY_LARGE_INTEGER,
 } from '../src/index.js';
 import { vocabDir } from './corpora.js';
+import { tempDirs } from './temp-dirs.js';
 
-const tempDirs: string[] = [];
-afterEach(() => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ner-align-pretrained-'));
-  tempDirs.push(dir);
-  return dir;
-}
+const tmp = tempDirs('ner-align-pretrained-');
 const read = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8');
 
 describe('Tokenizer.fromPretrained / savePretrained', () => {

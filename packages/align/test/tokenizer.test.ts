@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   fromCodePointOffsets,
   loadTokenizer,
@@ -11,22 +9,8 @@ import {
   toCodePointOffsets,
 } from '../src/index.js';
 import { conllValidation, vocabDir } from './corpora.js';
-
-interface RustEncoding {
-  getIds(): number[];
-  getTokens(): string[];
-  getOffsets(): number[][];
-  getWordIds(): (number | null | undefined)[];
-  getTypeIds(): number[];
-}
-interface RustTokenizer {
-  encode(input: string, pair?: string | null): Promise<RustEncoding>;
-  encodeBatch(inputs: string[]): Promise<RustEncoding[]>;
-  decode(ids: number[], skipSpecialTokens: boolean): Promise<string>;
-  disableTruncation(): void;
-}
-const require = createRequire(import.meta.url);
-const { Tokenizer } = require('tokenizers') as { Tokenizer: { fromFile(path: string): RustTokenizer } };
+import { type RustTokenizer, rustTokenizer, rustTokenizerFromFile } from './rust-binding.js';
+import { tempDirs } from './temp-dirs.js';
 
 const TEXTS = [
   'Héllo Wörld! naïve café',
@@ -35,16 +19,7 @@ const TEXTS = [
   'soft\u00adhyphen \u200e ok',
 ];
 
-const tempDirs: string[] = [];
-afterEach(() => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ner-align-'));
-  tempDirs.push(dir);
-  return dir;
-}
+const tmp = tempDirs('ner-align-');
 
 describe('loadTokenizer', () => {
   it('builds the standard BERT pipeline from a bare vocab.txt (+ tokenizer_config.json)', async () => {
@@ -53,7 +28,7 @@ describe('loadTokenizer', () => {
       symlinkSync(join(vocabDir(name), 'vocab.txt'), join(dir, 'vocab.txt'));
       symlinkSync(join(vocabDir(name), 'tokenizer_config.json'), join(dir, 'tokenizer_config.json'));
       const fromVocab = await loadTokenizer(dir);
-      const rust = Tokenizer.fromFile(join(vocabDir(name), 'tokenizer.json'));
+      const rust = rustTokenizer(name);
       const expected = await rust.encodeBatch(TEXTS);
       TEXTS.forEach((text, i) => {
         const e = fromVocab.encode(text);
@@ -75,7 +50,7 @@ describe('saveTokenizer', () => {
     const ours = await loadTokenizer(vocabDir('bert-base-uncased'));
     const dir = tmp();
     await saveTokenizer(ours, dir);
-    const rust = Tokenizer.fromFile(join(dir, 'tokenizer.json'));
+    const rust = rustTokenizerFromFile(join(dir, 'tokenizer.json'));
     rust.disableTruncation();
     const expected = await rust.encodeBatch(TEXTS);
     TEXTS.forEach((text, i) => {
@@ -96,7 +71,7 @@ describe('saveTokenizer', () => {
 describe('WordPieceTokenizer', () => {
   it('decodes like the Rust WordPiece decoder', async () => {
     const ours = await loadTokenizer(vocabDir('bert-base-cased'));
-    const rust = Tokenizer.fromFile(join(vocabDir('bert-base-cased'), 'tokenizer.json'));
+    const rust = rustTokenizer('bert-base-cased');
     const texts = [
       ...conllValidation()
         .slice(0, 200)
@@ -117,7 +92,7 @@ describe('WordPieceTokenizer', () => {
 
   it('encodes text pairs like the Rust template ([CLS] A [SEP] B [SEP], type ids 1)', async () => {
     const ours = await loadTokenizer(vocabDir('bert-base-cased'));
-    const rust = Tokenizer.fromFile(join(vocabDir('bert-base-cased'), 'tokenizer.json'));
+    const rust = rustTokenizer('bert-base-cased');
     const e = ours.encode('Who lives in Paris?', { textPair: 'Angela lives in Berlin.' });
     const r = await rust.encode('Who lives in Paris?', 'Angela lives in Berlin.');
     expect(e.inputIds).toEqual(r.getIds());
@@ -129,7 +104,7 @@ describe('WordPieceTokenizer', () => {
 
   it('truncates text pairs longest_first exactly as the Rust binding', async () => {
     const ours = await loadTokenizer(vocabDir('bert-base-cased'));
-    const rust = Tokenizer.fromFile(join(vocabDir('bert-base-cased'), 'tokenizer.json')) as RustTokenizer & {
+    const rust = rustTokenizer('bert-base-cased') as RustTokenizer & {
       setTruncation(maxLength: number): void;
     };
     const a = 'one two three four five six seven eight nine ten';

@@ -1,22 +1,6 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTokenizer, toCodePointOffsets } from '../src/index.js';
-import { vocabDir } from './corpora.js';
+import { expectSameAsRust } from './rust-binding.js';
 import { GENERAL_CATEGORIES, generatedTexts, mulberry32, PLANES } from './unicode-samples.js';
-
-interface RustEncoding {
-  getIds(): number[];
-  getTokens(): string[];
-  getOffsets(): number[][];
-  getWordIds(): (number | null | undefined)[];
-}
-const require = createRequire(import.meta.url);
-const { Tokenizer } = require('tokenizers') as {
-  Tokenizer: {
-    fromFile(path: string): { encodeBatch(t: string[]): Promise<RustEncoding[]>; disableTruncation(): void };
-  };
-};
 
 const RANDOM_TEXTS = 1500;
 
@@ -56,44 +40,12 @@ describe.each(['bert-base-cased', 'bert-base-uncased'] as const)(
   'generated Unicode text vs Rust tokenizers 0.23.2 (%s)',
   (vocab) => {
     it('ids, tokens, word ids and offsets identical on every generated string', async () => {
-      const ours = await loadTokenizer(vocabDir(vocab));
-      const rust = Tokenizer.fromFile(join(vocabDir(vocab), 'tokenizer.json'));
-      rust.disableTruncation();
       const { texts } = generated;
-      const expected = await rust.encodeBatch(texts);
-      let compared = 0;
-      texts.forEach((text, i) => {
-        const e = ours.encode(text);
-        const r = expected[i]!;
-        const label = `#${i} ${JSON.stringify(text)}`;
-        expect(e.inputIds, label).toEqual(r.getIds());
-        expect(e.tokens(), label).toEqual(r.getTokens());
-        expect(e.wordIds(), label).toEqual(r.getWordIds().map((w) => w ?? null));
-        expect(toCodePointOffsets(text, e.offsets), label).toEqual(r.getOffsets());
-        compared++;
-      });
-      expect(compared).toBe(texts.length);
-      expect(expected.length).toBe(texts.length);
+      expect(await expectSameAsRust(vocab, texts)).toBe(texts.length);
     });
 
     it('3000 strings of combining marks that NFD reorders across characters: identical', async () => {
-      const ours = await loadTokenizer(vocabDir(vocab));
-      const rust = Tokenizer.fromFile(join(vocabDir(vocab), 'tokenizer.json'));
-      rust.disableTruncation();
-      const texts = reorderTexts(3000, 14);
-      const expected = await rust.encodeBatch(texts);
-      let compared = 0;
-      texts.forEach((text, i) => {
-        const e = ours.encode(text);
-        const r = expected[i]!;
-        const label = `#${i} ${JSON.stringify(text)}`;
-        expect(e.inputIds, label).toEqual(r.getIds());
-        expect(e.tokens(), label).toEqual(r.getTokens());
-        expect(e.wordIds(), label).toEqual(r.getWordIds().map((w) => w ?? null));
-        expect(toCodePointOffsets(text, e.offsets), label).toEqual(r.getOffsets());
-        compared++;
-      });
-      expect(compared).toBe(3000);
+      expect(await expectSameAsRust(vocab, reorderTexts(3000, 14))).toBe(3000);
     });
   },
 );

@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BertNormalizer,
@@ -8,20 +6,11 @@ import {
   type WordPieceTokenizer,
 } from '../../src/index.js';
 import { vocabDir } from '../corpora.js';
+import { type RustEncoding, rustBertNormalizer, rustTokenizer } from '../rust-binding.js';
 
 // Characters that Node 20.20's Unicode 17 tables classify differently from the Unicode
 // versions frozen in the Rust crates (unicode_categories: Unicode 8.0, NFD: 9.0). Each
 // test pins the Rust binding's answer and checks it against the binding too.
-
-interface RustEncoding {
-  getTokens(): string[];
-  getOffsets(): number[][];
-}
-const require = createRequire(import.meta.url);
-const { Tokenizer, bertNormalizer } = require('tokenizers') as {
-  Tokenizer: { fromFile(path: string): { encode(text: string): Promise<RustEncoding> } };
-  bertNormalizer(options: object): { normalizeString(s: string): string };
-};
 
 type Vocab = 'bert-base-cased' | 'bert-base-uncased';
 const tokenizers = {} as Record<Vocab, WordPieceTokenizer>;
@@ -29,7 +18,7 @@ const rustTokenizers = {} as Record<Vocab, { encode(text: string): Promise<RustE
 beforeAll(async () => {
   for (const vocab of ['bert-base-cased', 'bert-base-uncased'] as const) {
     tokenizers[vocab] = await loadTokenizer(vocabDir(vocab));
-    rustTokenizers[vocab] = Tokenizer.fromFile(join(vocabDir(vocab), 'tokenizer.json'));
+    rustTokenizers[vocab] = rustTokenizer(vocab);
   }
 });
 
@@ -168,7 +157,7 @@ describe('hostile Unicode: characters newer than the Rust tables', () => {
 
   it('U+11938 (decomposes since Unicode 13) is left whole by strip_accents, as Rust NFD does', () => {
     const options = { cleanText: true, handleChineseChars: true, stripAccents: true, lowercase: true };
-    const rust = bertNormalizer(options);
+    const rust = rustBertNormalizer(options);
     for (const text of ['\u{11938}', '\u{105c9}', '\u{16d68}']) {
       expect(new BertNormalizer(options).normalize(text).normalized).toBe(text);
       expect(rust.normalizeString(text)).toBe(text);
