@@ -40,7 +40,17 @@ class EmulatedDevice extends FakeCudaDevice {
   launch(kernel, grid, block, _sharedBytes, args) {
     checkLaunch(kernel, grid, block, args);
     const values = args.map((a) => ('ptr' in a ? a.ptr : 'dims' in a ? a.dims : (a.i32 ?? a.u32 ?? a.f32)));
-    this.emu.launch(kernel, this.heap.buffer, values);
+    // Sequential (one thread, one block) unless NER_CUDA_CHECK_EMULATOR_THREADS=1: then host
+    // threads, at most 3 blocks of at most 64 (two warps: shuffles and the cross-warp step run;
+    // the kernels are correct for any geometry, and more threads only cost time on a CPU).
+    const threaded = Boolean(process.env.NER_CUDA_CHECK_EMULATOR_THREADS);
+    this.emu.launch(
+      kernel,
+      this.heap.buffer,
+      values,
+      threaded ? Math.min(grid[0], 3) : 1,
+      threaded ? Math.min(block[0], 64) : 1,
+    );
   }
 }
 

@@ -1,39 +1,94 @@
-// Just enough of CUDA to compile src/cu/*.cu as host C++ and run each kernel with one block of
-// one thread: grid-stride loops then visit every element in order, block reductions take their
-// fewer-than-32-threads path, atomics are plain adds. This runs the kernels' arithmetic and
-// indexing on a machine without a GPU (not their parallel behaviour: warp shuffles and races
-// need a GPU). Used by the emulator test only.
+// Just enough of CUDA to compile src/cu/*.cu as host C++ and run the kernels on the CPU, used by
+// the emulator test only. A launch runs its blocks one after another on blockDim.x host threads:
+// __syncthreads is a barrier, __shfl_xor_sync exchanges through a table between two barriers,
+// __shared__ variables are statics (one block at a time uses them), atomicAdd takes a lock.
+// With one thread per block (the sequential mode) grid-stride loops visit every element in
+// order and block reductions take their small-block path. This checks arithmetic, indexing and
+// the reductions' structure, not timing, memory ordering or real warp behaviour.
 #pragma once
 
 #include <math.h>  // the C float functions (expf, erff, ...) at global scope, as in device code
+
+#include <barrier>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 struct NerEmuDim3 {
   unsigned x = 0, y = 0, z = 0;
 };
-inline NerEmuDim3 blockIdx{0, 0, 0}, threadIdx{0, 0, 0}, blockDim{1, 1, 1}, gridDim{1, 1, 1};
+inline thread_local NerEmuDim3 blockIdx{0, 0, 0}, threadIdx{0, 0, 0};
+inline NerEmuDim3 blockDim{1, 1, 1}, gridDim{1, 1, 1};
 
 #define __global__
 #define __device__
 #define __forceinline__ inline
 #define __shared__ static
 
-inline void __syncthreads() {}
-template <typename T>
-inline T __shfl_xor_sync(unsigned, T v, int) {
-  return v;  // never reached with one thread per block
+inline std::barrier<> *nerEmuBarrier = nullptr;
+inline std::mutex nerEmuAtomicLock;
+inline uint64_t nerEmuShuffle[1024];
+
+inline void __syncthreads() {
+  if (nerEmuBarrier) nerEmuBarrier->arrive_and_wait();
 }
+
+template <typename T>
+inline T __shfl_xor_sync(unsigned, T v, int laneMask) {
+  static_assert(sizeof(T) <= sizeof(uint64_t), "shuffle of a value wider than 8 bytes");
+  std::memcpy(&nerEmuShuffle[threadIdx.x], &v, sizeof v);
+  __syncthreads();
+  T other;
+  std::memcpy(&other, &nerEmuShuffle[threadIdx.x ^ static_cast<unsigned>(laneMask)], sizeof other);
+  __syncthreads();
+  return other;
+}
+
 inline float __int_as_float(int i) {
   float f;
   std::memcpy(&f, &i, sizeof f);
   return f;
 }
+
 inline unsigned __umulhi(unsigned a, unsigned b) {
   return static_cast<unsigned>((static_cast<uint64_t>(a) * b) >> 32);
 }
+
 inline float atomicAdd(float *p, float v) {
+  std::lock_guard<std::mutex> hold(nerEmuAtomicLock);
   const float old = *p;
   *p = old + v;
   return old;
+}
+
+/** Runs `kernel` over `grid` blocks of `block` threads (1-D). */
+inline void nerEmuLaunch(unsigned grid, unsigned block, const std::function<void()> &kernel) {
+  gridDim = {grid, 1, 1};
+  blockDim = {block, 1, 1};
+  if (block == 1) {
+    for (unsigned b = 0; b < grid; b++) {
+      blockIdx = {b, 0, 0};
+      threadIdx = {0, 0, 0};
+      kernel();
+    }
+    return;
+  }
+  std::barrier<> barrier(static_cast<std::ptrdiff_t>(block));
+  nerEmuBarrier = &barrier;
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < block; t++) {
+    threads.emplace_back([&, t] {
+      threadIdx = {t, 0, 0};
+      for (unsigned b = 0; b < grid; b++) {
+        blockIdx = {b, 0, 0};
+        kernel();
+        barrier.arrive_and_wait();  // the block is done before the next one reuses __shared__
+      }
+    });
+  }
+  for (auto &thread : threads) thread.join();
+  nerEmuBarrier = nullptr;
 }
