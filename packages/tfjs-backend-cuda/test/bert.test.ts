@@ -3,6 +3,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { readFileSync } from 'node:fs';
 import {
+  AutoModelForSequenceClassification,
   AutoModelForTokenClassification,
   BertConfig,
   BertForTokenClassification,
@@ -184,46 +185,59 @@ describe.each([
 });
 
 describe('the @ner/models oracle on cuda', () => {
-  const dir = sharedPath('oracle', 'models', 'bert-token-cls');
-
+  const manifest = JSON.parse(readFileSync(sharedPath('oracle', 'models', 'manifest.json'), 'utf8')) as {
+    models: Record<string, { task: string; loss: number }>;
+  };
   // The issue's GPU target is 1e-4 (float32 sums in another order); the fake device meets 1e-5.
   const tolerance = onRealGpu ? 1e-4 : 1e-5;
 
-  it(`bert-token-cls logits and loss match Python within ${tolerance}`, async () => {
-    const inputs = JSON.parse(readFileSync(`${dir}/inputs.json`, 'utf8')) as {
-      input_ids: number[][];
-      attention_mask: number[][];
-      token_type_ids?: number[][];
-      labels: number[][];
-    };
-    const path = `${dir}/outputs.safetensors`;
-    const expected = parseSafetensors(readFileSync(path), path).tensors;
-    const model = await AutoModelForTokenClassification.fromPretrained(dir, { logger: { warn: () => {} } });
-    resetFallbackCounts();
-    const before = tf.memory().numTensors;
-    const output = model.forward(
-      {
-        inputIds: inputs.input_ids,
-        attentionMask: inputs.attention_mask,
-        tokenTypeIds: inputs.token_type_ids ?? null,
-        labels: inputs.labels,
-      },
-      { training: false },
-    );
-    const logitsEntry = expected.get('logits')!;
-    const want = entryToFloat32(logitsEntry, 'logits');
-    const got = output.logits.dataSync();
-    expect(output.logits.shape).toEqual([...logitsEntry.shape]);
-    let worst = 0;
-    for (let i = 0; i < want.length; i++) {
-      worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (tolerance + tolerance * Math.abs(want[i]!)));
-    }
-    expect(worst).toBeLessThanOrEqual(1);
-    const wantLoss = entryToFloat32(expected.get('loss')!, 'loss')[0]!;
-    expect(Math.abs(output.loss!.dataSync()[0]! - wantLoss) / wantLoss).toBeLessThan(tolerance);
-    expect(getFallbackCounts()).toEqual({});
-    tf.dispose(output as unknown as tf.TensorContainer);
-    expect(tf.memory().numTensors).toBe(before);
-    model.dispose();
-  });
+  it.each(Object.entries(manifest.models))(
+    `%s logits and loss match Python within ${tolerance}`,
+    async (name, info) => {
+      const dir = sharedPath('oracle', 'models', name);
+      const inputs = JSON.parse(readFileSync(`${dir}/inputs.json`, 'utf8')) as {
+        input_ids: number[][];
+        attention_mask: number[][];
+        token_type_ids?: number[][];
+        labels: number[][] | number[];
+        labels_dtype: 'int64' | 'float32';
+      };
+      const path = `${dir}/outputs.safetensors`;
+      const expected = parseSafetensors(readFileSync(path), path).tensors;
+      const auto =
+        info.task === 'token' ? AutoModelForTokenClassification : AutoModelForSequenceClassification;
+      const model = await auto.fromPretrained(dir, { logger: { warn: () => {} } });
+      const labels = tf.tensor(
+        inputs.labels as number[],
+        undefined,
+        inputs.labels_dtype === 'float32' ? 'float32' : 'int32',
+      );
+      resetFallbackCounts();
+      const before = tf.memory().numTensors;
+      const output = model.forward(
+        {
+          inputIds: inputs.input_ids,
+          attentionMask: inputs.attention_mask,
+          tokenTypeIds: inputs.token_type_ids ?? null,
+          labels,
+        },
+        { training: false },
+      );
+      const logitsEntry = expected.get('logits')!;
+      const want = entryToFloat32(logitsEntry, 'logits');
+      const got = output.logits.dataSync();
+      expect(output.logits.shape).toEqual([...logitsEntry.shape]);
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) {
+        worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (tolerance + tolerance * Math.abs(want[i]!)));
+      }
+      expect(worst).toBeLessThanOrEqual(1);
+      expect(Math.abs(output.loss!.dataSync()[0]! - info.loss) / info.loss).toBeLessThan(tolerance);
+      expect(getFallbackCounts()).toEqual({});
+      tf.dispose(output as unknown as tf.TensorContainer);
+      expect(tf.memory().numTensors).toBe(before);
+      labels.dispose();
+      model.dispose();
+    },
+  );
 });
