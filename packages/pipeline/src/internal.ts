@@ -9,25 +9,13 @@ export { aggregateWord, aggregateWords, type LabelledSpan } from './aggregate-wo
 export { isWordLevelStrategy, parseAggregationStrategy } from './aggregation-strategy.js';
 export { highlightEntities } from './cli/highlight.js';
 export { type EncodedInput, encodeWindows } from './encode-windows.js';
-export {
-  argmax,
-  float32NanMean,
-  float32NanMeanColumns,
-  float32PairwiseSum,
-  float32Softmax,
-} from './float32-math.js';
+export * from './float32-math.js';
 export { getTag, groupEntities, groupSubEntities } from './group-entities.js';
 export { labelCount, labelOf } from './id2label.js';
-export {
-  loadPretrainedModel,
-  loadPretrainedTokenizer,
-  type PretrainedLoadOptions,
-  toPipelineModel,
-  toPipelineTokenizer,
-} from './load-pretrained.js';
-export { maxModelLength } from './max-model-length.js';
+export * from './load-pretrained.js';
 export { fromNerModel, isNerModel, type NerModel } from './models-adapter.js';
 export { aggregateOverlappingEntities } from './overlapping-entities.js';
+export { PipelineBase } from './pipeline-base.js';
 export {
   aggregate,
   postprocessTokenClassification,

@@ -1,7 +1,6 @@
 import { type Encoding, isLengthLimit } from '@ner/align';
 import { InvalidPipelineOptionError, PipelineInputShapeError } from './errors.js';
-import { maxModelLength } from './max-model-length.js';
-import type { PipelineModel, PipelineTokenizer } from './pipeline-interfaces.js';
+import { PipelineBase } from './pipeline-base.js';
 import { runBatched } from './run-batched.js';
 import {
   type ClassificationFunction,
@@ -31,19 +30,8 @@ export interface TextClassificationPipelineOptions {
  * `[{label, score}]`, a list gives one `{label, score}` per text; with `topK`,
  * each text gets a sorted list.
  */
-export class TextClassificationPipeline {
+export class TextClassificationPipeline extends PipelineBase<TextClassificationPipelineOptions> {
   readonly task = 'text-classification' as const;
-
-  constructor(
-    readonly model: PipelineModel,
-    readonly tokenizer: PipelineTokenizer,
-    readonly defaults: TextClassificationPipelineOptions = {},
-  ) {}
-
-  /** Longest input: the tokenizer's limit, capped by the position embeddings. */
-  get maxLength(): number {
-    return maxModelLength(this.model, this.tokenizer);
-  }
 
   async run(
     input: string | readonly string[],

@@ -1,7 +1,6 @@
 import { encodeWindows } from './encode-windows.js';
 import { PipelineInputShapeError } from './errors.js';
-import { maxModelLength } from './max-model-length.js';
-import type { PipelineModel, PipelineTokenizer } from './pipeline-interfaces.js';
+import { PipelineBase } from './pipeline-base.js';
 import { postprocessTokenClassification, type TokenClassificationWindow } from './postprocess.js';
 import { runBatched } from './run-batched.js';
 import {
@@ -24,19 +23,8 @@ export interface TokenClassificationPipelineOptions extends TokenClassificationC
  * overlapping windows), and aggregates token predictions into entities with
  * character offsets into the input.
  */
-export class TokenClassificationPipeline {
+export class TokenClassificationPipeline extends PipelineBase<TokenClassificationPipelineOptions> {
   readonly task = 'token-classification' as const;
-
-  constructor(
-    readonly model: PipelineModel,
-    readonly tokenizer: PipelineTokenizer,
-    readonly defaults: TokenClassificationPipelineOptions = {},
-  ) {}
-
-  /** Longest encoding a window may have: the tokenizer's limit, capped by the position embeddings. */
-  get maxLength(): number {
-    return maxModelLength(this.model, this.tokenizer);
-  }
 
   /**
    * Entities of one input (a string, or a word list with `isSplitIntoWords`) or,

@@ -8,17 +8,14 @@ import { type AggregationStrategy, pipeline, type TokenClassifier, type TokenEnt
 import { toOracleEncoding } from './fakes.js';
 import {
   expectEntitiesToMatch,
+  expectModelOutputs,
   FIXTURE_COUNTS,
-  modelOutputsOf,
   oracle,
-  oracleBackends,
-  restoreCpu,
+  oracleSuiteBackends,
   useBackend,
 } from './oracle-cases.js';
 
-const backends = await oracleBackends();
-
-afterAll(restoreCpu);
+const backends = await oracleSuiteBackends();
 
 describe.each(backends)('pipeline("ner") from text on the oracle model, %s backend', (backend) => {
   let ner: TokenClassifier;
@@ -43,18 +40,9 @@ describe.each(backends)('pipeline("ner") from text on the oracle model, %s backe
 
   for (const strategy of oracle.strategies as AggregationStrategy[]) {
     it(`reproduces model_outputs for every sentence with ${strategy}`, async () => {
-      const compared: string[] = [];
-      let entities = 0;
-      for (const s of oracle.sentences) {
-        entities += expectEntitiesToMatch(
-          await ner(s.text, { aggregationStrategy: strategy }),
-          modelOutputsOf(s, strategy),
-          `${s.id}/${strategy}`,
-        );
-        compared.push(s.id);
-      }
-      expect(compared).toHaveLength(FIXTURE_COUNTS.sentences);
-      expect(entities).toBe(oracle.sentences.reduce((sum, s) => sum + modelOutputsOf(s, strategy).length, 0));
+      const outputs = [];
+      for (const s of oracle.sentences) outputs.push(await ner(s.text, { aggregationStrategy: strategy }));
+      expectModelOutputs(outputs, strategy);
     });
   }
 

@@ -10,18 +10,15 @@ import { fromNerModel } from '../src/internal.js';
 import { oracleTokenizer } from './fakes.js';
 import {
   expectEntitiesToMatch,
+  expectModelOutputs,
   FIXTURE_COUNTS,
-  modelOutputsOf,
   oracle,
-  oracleBackends,
-  restoreCpu,
+  oracleSuiteBackends,
   useBackend,
 } from './oracle-cases.js';
 
-const backends = await oracleBackends();
+const backends = await oracleSuiteBackends();
 const tokenizer = await oracleTokenizer();
-
-afterAll(restoreCpu);
 
 it('the fixture has its 16 sentences and Python outputs for each of the 5 strategies', () => {
   expect(oracle.sentences).toHaveLength(FIXTURE_COUNTS.sentences);
@@ -72,13 +69,7 @@ describe.each(backends)('the oracle tiny model through @ner/models on %s', (back
         aggregationStrategy: strategy,
         batchSize: 4,
       });
-      const outputs = await ner.run(oracle.sentences.map((s) => s.text));
-      expect(outputs).toHaveLength(FIXTURE_COUNTS.sentences);
-      let entities = 0;
-      oracle.sentences.forEach((s, i) => {
-        entities += expectEntitiesToMatch(outputs[i]!, modelOutputsOf(s, strategy), `${s.id}/${strategy}`);
-      });
-      expect(entities).toBe(oracle.sentences.reduce((sum, s) => sum + modelOutputsOf(s, strategy).length, 0));
+      expectModelOutputs(await ner.run(oracle.sentences.map((s) => s.text)), strategy);
     });
   }
 

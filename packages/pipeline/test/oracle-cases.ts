@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { initBackend, resetBackendChoice } from '@ner/models';
 import { sharedPath } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { GroupedEntity, TokenEntity } from '../src/index.js';
 
 export type OracleResult<T> = { value: T } | { error: { type: string; message: string } };
@@ -98,6 +98,19 @@ export function modelOutputsOf(sentence: OracleSentence, strategy: string): Orac
   return expected.value;
 }
 
+/**
+ * One output per oracle sentence, each equal to Python's for `strategy`; checks
+ * that every sentence and every entity Python gave was compared.
+ */
+export function expectModelOutputs(outputs: readonly (readonly OracleEntity[])[], strategy: string): void {
+  expect(outputs).toHaveLength(FIXTURE_COUNTS.sentences);
+  let entities = 0;
+  oracle.sentences.forEach((s, i) => {
+    entities += expectEntitiesToMatch(outputs[i]!, modelOutputsOf(s, strategy), `${s.id}/${strategy}`);
+  });
+  expect(entities).toBe(oracle.sentences.reduce((sum, s) => sum + modelOutputsOf(s, strategy).length, 0));
+}
+
 /** The backends the model-running oracle tests use. */
 export type OracleBackend = 'cpu' | 'wasm' | 'native';
 
@@ -127,6 +140,12 @@ export async function useBackend(backend: OracleBackend): Promise<void> {
   const info = await initBackend({ env: { NER_BACKEND: backend }, log: null });
   if (info.backendName !== backend || tf.getBackend() !== backend)
     throw new Error(`asked for the ${backend} backend, got ${info.backendName} (tf: ${tf.getBackend()})`);
+}
+
+/** {@link oracleBackends} for a test file, which goes back to cpu when it ends. */
+export async function oracleSuiteBackends(): Promise<OracleBackend[]> {
+  afterAll(restoreCpu);
+  return oracleBackends();
 }
 
 /** Back to cpu with no remembered backend choice. */
