@@ -34,7 +34,8 @@ export interface CallbackExtras {
   checkpoint?: string;
 }
 
-type Hook = (
+/** One event's function: what every {@link TrainerCallback} hook receives. */
+export type CallbackHook = (
   args: TrainingArguments,
   state: TrainerState,
   control: TrainerControl,
@@ -46,17 +47,17 @@ type Hook = (
  * need; set `control` flags to stop training or force a save/evaluate.
  */
 export interface TrainerCallback {
-  onInitEnd?: Hook;
-  onTrainBegin?: Hook;
-  onTrainEnd?: Hook;
-  onEpochBegin?: Hook;
-  onEpochEnd?: Hook;
-  onStepBegin?: Hook;
-  onStepEnd?: Hook;
-  onEvaluate?: Hook;
-  onPredict?: Hook;
-  onSave?: Hook;
-  onLog?: Hook;
+  onInitEnd?: CallbackHook;
+  onTrainBegin?: CallbackHook;
+  onTrainEnd?: CallbackHook;
+  onEpochBegin?: CallbackHook;
+  onEpochEnd?: CallbackHook;
+  onStepBegin?: CallbackHook;
+  onStepEnd?: CallbackHook;
+  onEvaluate?: CallbackHook;
+  onPredict?: CallbackHook;
+  onSave?: CallbackHook;
+  onLog?: CallbackHook;
 }
 
 export type CallbackEvent = keyof TrainerCallback;
@@ -107,8 +108,8 @@ export class CallbackHandler {
 
   private async awaitRest(
     pending: Promise<void>,
-    hooks: (Hook | undefined)[],
-    parameters: Parameters<Hook>,
+    hooks: (CallbackHook | undefined)[],
+    parameters: Parameters<CallbackHook>,
   ): Promise<void> {
     await pending;
     for (const hook of hooks) await hook?.(...parameters);
@@ -151,7 +152,7 @@ export class EarlyStoppingCallback implements TrainerCallback {
     this.threshold = options.earlyStoppingThreshold ?? 0;
   }
 
-  onTrainBegin: Hook = (args) => {
+  onTrainBegin: CallbackHook = (args) => {
     if (!args.loadBestModelAtEnd)
       throw new TrainerError('EarlyStoppingCallback requires loadBestModelAtEnd = true');
     if (args.metricForBestModel === undefined) {
@@ -161,7 +162,7 @@ export class EarlyStoppingCallback implements TrainerCallback {
       throw new TrainerError("EarlyStoppingCallback requires evalStrategy 'steps' or 'epoch'");
   };
 
-  onEvaluate: Hook = (args, state, control, extras) => {
+  onEvaluate: CallbackHook = (args, state, control, extras) => {
     const name = args.metricForBestModel ?? 'loss';
     const key = name.startsWith('eval_') ? name : `eval_${name}`;
     const value = extras.metrics?.[key];

@@ -46,6 +46,7 @@ export {
   type CallbackEvent,
   type CallbackExtras,
   CallbackHandler,
+  type CallbackHook,
   EarlyStoppingCallback,
   type EarlyStoppingOptions,
   type TrainerCallback,

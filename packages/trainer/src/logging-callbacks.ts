@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import type { TrainerCallback, TrainerControl, CallbackExtras } from './callbacks.js';
+import type { CallbackHook, TrainerCallback } from './callbacks.js';
 import type { TrainerState } from './trainer-state.js';
 import type { TrainingArguments } from './training-arguments.js';
 
@@ -10,6 +10,12 @@ export type LineWriter = (line: string) => void;
 
 function quiet(args: TrainingArguments): boolean {
   return args.logLevel === 'error' || args.logLevel === 'critical';
+}
+
+/** A log dict as Python prints it: JSON without the `step` the Trainer adds. */
+function logLine(logs: Record<string, number>): string {
+  const { step: _step, ...shown } = logs;
+  return JSON.stringify(shown);
 }
 
 /** Formats seconds as tqdm does (`MM:SS` or `H:MM:SS`). */
@@ -95,19 +101,14 @@ export class ProgressCallback implements TrainerCallback {
     }
   };
 
-  onLog = (
-    args: TrainingArguments,
-    state: TrainerState,
-    _control: TrainerControl,
-    extras: CallbackExtras,
-  ): void => {
+  onLog: CallbackHook = (args, state, _control, extras) => {
     if (extras.logs?.loss !== undefined) this.lastLoss = extras.logs.loss;
     if (quiet(args) || extras.logs === undefined || !state.isWorldProcessZero) return;
-    const { step: _step, ...shown } = extras.logs;
+    const line = logLine(extras.logs);
     if (this.bars) {
-      this.bars.log(`${JSON.stringify(shown)}\n`);
+      this.bars.log(`${line}\n`);
       this.bars.update();
-    } else this.write(JSON.stringify(shown));
+    } else this.write(line);
   };
 
   onTrainEnd = (): void => {
@@ -123,15 +124,8 @@ export class PrinterCallback implements TrainerCallback {
   constructor(options: { write?: LineWriter } = {}) {
     this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
   }
-  onLog = (
-    args: TrainingArguments,
-    _state: TrainerState,
-    _control: TrainerControl,
-    extras: CallbackExtras,
-  ): void => {
-    if (quiet(args) || extras.logs === undefined) return;
-    const { step: _step, ...shown } = extras.logs;
-    this.write(JSON.stringify(shown));
+  onLog: CallbackHook = (args, _state, _control, extras) => {
+    if (!quiet(args) && extras.logs !== undefined) this.write(logLine(extras.logs));
   };
 }
 
@@ -141,12 +135,7 @@ export class JsonlLoggerCallback implements TrainerCallback {
   constructor(fileName = 'metrics.jsonl') {
     this.fileName = fileName;
   }
-  onLog = (
-    args: TrainingArguments,
-    state: TrainerState,
-    _control: TrainerControl,
-    extras: CallbackExtras,
-  ): void => {
+  onLog: CallbackHook = (args, state, _control, extras) => {
     if (!state.isWorldProcessZero || extras.logs === undefined) return;
     mkdirSync(args.outputDir, { recursive: true });
     appendFileSync(

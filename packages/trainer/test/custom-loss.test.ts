@@ -1,9 +1,7 @@
 // The README's computeLoss override (a class-weighted cross-entropy), run for real: the weights
 // change the training and evaluation losses to the values a hand computation from the logits gives.
-import '@tensorflow/tfjs-backend-cpu';
-import { AutoModelForTokenClassification, BertConfig } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ComputeLossResult,
   type PreparedInputs,
@@ -12,13 +10,10 @@ import {
   type TrainerOptions,
   type TrainingArgumentsOptions,
 } from '../src/index.js';
-import { makeTempDir, removeTempDirs } from './temp-dirs.js';
-import { collator, syntheticRows } from './tiny.js';
+import { makeTempDir } from './temp-dirs.js';
+import { collator, NO_DROPOUT, syntheticRows, tinyModel, useCpuAndTempDirs } from './tiny.js';
 
-afterEach(removeTempDirs);
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+useCpuAndTempDirs();
 
 // The README class, unchanged.
 class WeightedLossTrainer<Row> extends Trainer<Row> {
@@ -48,21 +43,7 @@ class WeightedLossTrainer<Row> extends Trainer<Row> {
 }
 
 // No dropout, so the first training step's loss is the loss of the initial weights.
-const model = () =>
-  AutoModelForTokenClassification.fromConfig(
-    new BertConfig({
-      vocabSize: 40,
-      hiddenSize: 16,
-      numHiddenLayers: 1,
-      numAttentionHeads: 2,
-      intermediateSize: 20,
-      maxPositionEmbeddings: 32,
-      numLabels: 3,
-      hiddenDropoutProb: 0,
-      attentionProbsDropoutProb: 0,
-    }),
-    { seed: 11 },
-  );
+const model = () => tinyModel(11, 3, NO_DROPOUT);
 const rows = syntheticRows(8, 5);
 
 /** sum(w[y] * -log softmax(logits)[y]) / sum(w[y]) over labelled tokens, in plain numbers. */

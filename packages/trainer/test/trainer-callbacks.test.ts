@@ -1,8 +1,6 @@
 // onInitEnd at the end of construction, and the DefaultFlowCallback as a real, first callback.
-import '@tensorflow/tfjs-backend-cpu';
 import { readdirSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DefaultFlowCallback,
   Trainer,
@@ -11,13 +9,10 @@ import {
   TrainerState,
   TrainingArguments,
 } from '../src/index.js';
-import { makeTempDir, removeTempDirs } from './temp-dirs.js';
-import { collator, syntheticRows, tinyModel } from './tiny.js';
+import { makeTempDir } from './temp-dirs.js';
+import { collator, syntheticRows, tinyModel, useCpuAndTempDirs } from './tiny.js';
 
-afterEach(removeTempDirs);
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+useCpuAndTempDirs();
 
 const quiet = { reportTo: 'none', logLevel: 'error' } as const;
 

@@ -9,27 +9,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launch, Trainer } from '../src/index.js';
 import { makeTempDir, removeTempDirs } from './temp-dirs.js';
+import { SEQUENCE_RUN, sequenceRow, TINY_SEQUENCE_CONFIG } from './tiny.js';
 
 afterEach(removeTempDirs);
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 // No dropout, so per-process and combined batches see the same network.
-const config = {
-  vocabSize: 40,
-  hiddenSize: 16,
-  numHiddenLayers: 1,
-  numAttentionHeads: 2,
-  intermediateSize: 20,
-  maxPositionEmbeddings: 16,
-  hiddenDropoutProb: 0,
-  attentionProbsDropoutProb: 0,
-  numLabels: 2,
-};
+const config = TINY_SEQUENCE_CONFIG;
 // Equal-length rows: per-sample losses average the same way in both set-ups.
-const row = (i: number) => ({ input_ids: [2, 4 + (i % 30), 4 + ((i * 7) % 30), 3], labels: i % 2 });
-const rows = Array.from({ length: 24 }, (_, i) => row(i));
-const evalRows = Array.from({ length: 7 }, (_, i) => row(100 + i));
+const rows = Array.from({ length: 24 }, (_, i) => sequenceRow(i));
+const evalRows = Array.from({ length: 7 }, (_, i) => sequenceRow(100 + i));
 
 beforeAll(async () => {
   if (!existsSync(join(here, '..', 'dist', 'index.js'))) {
@@ -47,7 +37,7 @@ describe('Trainer over 2 processes', () => {
       numProcesses: 2,
       script: join(here, 'fixtures', 'trainer-worker.mjs'),
       args: [out, '4'],
-      env: { NER_TRAINER_FIXTURE: JSON.stringify({ config, rows, evalRows }) },
+      env: { NER_TRAINER_FIXTURE: JSON.stringify({ config, rows, evalRows, args: SEQUENCE_RUN }) },
       stdio: 'pipe',
     });
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as {
@@ -61,17 +51,7 @@ describe('Trainer over 2 processes', () => {
     const model = AutoModelForSequenceClassification.fromConfig(new BertConfig(config), { seed: 5 });
     const single = new Trainer({
       model,
-      args: {
-        outputDir: makeTempDir('ner-trainer-dp-'),
-        perDeviceTrainBatchSize: 8,
-        perDeviceEvalBatchSize: 3,
-        learningRate: 1e-2,
-        numTrainEpochs: 2,
-        loggingSteps: 1,
-        saveStrategy: 'no',
-        reportTo: 'none',
-        logLevel: 'error',
-      },
+      args: { ...SEQUENCE_RUN, outputDir: makeTempDir('ner-trainer-dp-'), perDeviceTrainBatchSize: 8 },
       trainDataset: rows,
       evalDataset: evalRows,
     });

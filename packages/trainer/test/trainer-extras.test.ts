@@ -1,8 +1,6 @@
-import '@tensorflow/tfjs-backend-cpu';
 import { join } from 'node:path';
 import { AutoModelForSequenceClassification, BertConfig } from '@ner/models';
-import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   loadModelWeights,
   ProgressCallback,
@@ -10,47 +8,34 @@ import {
   TrainerState,
   TrainingArguments,
 } from '../src/index.js';
-import { collator, syntheticRows, tinyModel } from './tiny.js';
-import { makeTempDir, removeTempDirs } from './temp-dirs.js';
+import { makeTempDir } from './temp-dirs.js';
+import {
+  collator,
+  SEQUENCE_RUN,
+  sequenceRow,
+  syntheticRows,
+  TINY_SEQUENCE_CONFIG,
+  tinyModel,
+  useCpuAndTempDirs,
+} from './tiny.js';
 
-afterEach(removeTempDirs);
+useCpuAndTempDirs();
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-
-const seqConfig = {
-  vocabSize: 40,
-  hiddenSize: 16,
-  numHiddenLayers: 1,
-  numAttentionHeads: 2,
-  intermediateSize: 20,
-  maxPositionEmbeddings: 16,
-  hiddenDropoutProb: 0,
-  attentionProbsDropoutProb: 0,
-  numLabels: 2,
-};
-const seqRows = Array.from({ length: 24 }, (_, i) => ({
-  input_ids: [2, 4 + (i % 30), 4 + ((i * 7) % 30), 3],
-  labels: i % 2,
-}));
+const seqRows = Array.from({ length: 24 }, (_, i) => sequenceRow(i));
 
 function run(batch: number, accumulation: number) {
-  const model = AutoModelForSequenceClassification.fromConfig(new BertConfig(seqConfig), { seed: 5 });
+  const model = AutoModelForSequenceClassification.fromConfig(new BertConfig(TINY_SEQUENCE_CONFIG), {
+    seed: 5,
+  });
   return {
     model,
     trainer: new Trainer({
       model,
       args: {
+        ...SEQUENCE_RUN,
         outputDir: makeTempDir('ner-accum-'),
         perDeviceTrainBatchSize: batch,
         gradientAccumulationSteps: accumulation,
-        learningRate: 1e-2,
-        numTrainEpochs: 2,
-        loggingSteps: 1,
-        saveStrategy: 'no',
-        reportTo: 'none',
-        logLevel: 'error',
       },
       trainDataset: seqRows,
     }),

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CheckpointError, CheckpointWriteError, SaveError, Trainer, TrainerError } from '../../src/index.js';
 import { makeTempDir, removeTempDirs } from '../temp-dirs.js';
-import { collator, syntheticRows, tinyModel } from '../tiny.js';
+import { collator, SHORT_RUN, syntheticRows, tinyModel } from '../tiny.js';
 
 const disk = vi.hoisted(() => ({ failWhen: undefined as ((path: string) => boolean) | undefined }));
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -33,15 +33,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 });
 
 const rows = syntheticRows(16);
-const args = {
-  perDeviceTrainBatchSize: 4,
-  learningRate: 5e-3,
-  logLevel: 'error',
-  reportTo: 'none',
-  loggingSteps: 1,
-  maxSteps: 4,
-  saveSteps: 2,
-} as const;
+const args = SHORT_RUN;
 
 const tempDir = () => makeTempDir('ner-full-disk-');
 

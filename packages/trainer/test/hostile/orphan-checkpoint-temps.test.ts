@@ -9,19 +9,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Accelerator, removeOrphanTemps, Trainer, type TrainerCallback } from '../../src/index.js';
 import { makeTempDir, removeTempDirs } from '../temp-dirs.js';
-import { collator, syntheticRows, tinyModel } from '../tiny.js';
+import { collator, SHORT_RUN, syntheticRows, TINY_CONFIG, tinyModel } from '../tiny.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rows = syntheticRows(16);
-const args = {
-  perDeviceTrainBatchSize: 4,
-  learningRate: 5e-3,
-  logLevel: 'error',
-  reportTo: 'none',
-  loggingSteps: 1,
-  maxSteps: 4,
-  saveSteps: 2,
-} as const;
+const args = SHORT_RUN;
 
 /** A pid that belongs to no process: a child that has already exited. */
 function deadPid(): number {
@@ -53,15 +45,7 @@ describe('orphan temporary checkpoint folders', () => {
       );
     }
     const out = tempDir();
-    const config = {
-      vocabSize: 40,
-      hiddenSize: 16,
-      numHiddenLayers: 1,
-      numAttentionHeads: 2,
-      intermediateSize: 20,
-      maxPositionEmbeddings: 32,
-      numLabels: 3,
-    };
+    const config = TINY_CONFIG;
     const child = spawnSync(process.execPath, [join(here, '..', 'fixtures', 'kill-while-saving.mjs'), out], {
       env: { ...process.env, NER_KILL_FIXTURE: JSON.stringify({ config, rows, args }) },
       encoding: 'utf8',
