@@ -1,4 +1,5 @@
 import { type FeatureRow, describeValue, readIntSequence, requireKey, tensorizeColumn } from './columns.js';
+import type { ModelBatch } from './model-batch.js';
 import { CollateConfigError, CollateError, assertInteger } from './errors.js';
 import { HostTensor, type IntTensor } from './host-tensor.js';
 
@@ -71,9 +72,10 @@ export interface ResolvedPadOptions {
 
 /**
  * A collated batch: Hugging Face column names (so it lines up with Python and with model `forward`
- * argument names) mapping to host tensors. Per-token columns are `[rows, cols]` int32.
+ * argument names) mapping to host tensors. Per-token columns are `[rows, cols]` int32. It is a
+ * {@link ModelBatch}: models take it as it is.
  */
-export interface CollatedBatch {
+export interface CollatedBatch extends ModelBatch {
   input_ids: IntTensor;
   attention_mask?: IntTensor;
   token_type_ids?: IntTensor;
