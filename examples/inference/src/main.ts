@@ -9,6 +9,7 @@ import {
   AGGREGATION_STRATEGIES,
   type GroupedEntity,
   PipelineError,
+  type PipelineTokenizer,
   pipeline,
   type TokenClassificationOutput,
   TokenClassificationPipeline,
@@ -110,10 +111,10 @@ for (const strategy of AGGREGATION_STRATEGIES) {
 // A tokenizer without offsets (Python's "slow" tokenizers) cannot tell words apart: the
 // word-level strategies are refused with Python's ValueError text, `simple` still works.
 console.log('\n=== the same tokenizer treated as a slow one (isFast: false) ===');
-const slow = new TokenClassificationPipeline(ner.pipeline.model, {
-  ...ner.pipeline.tokenizer,
-  traits: { ...ner.pipeline.tokenizer.traits, isFast: false },
+const slowTokenizer: PipelineTokenizer = Object.assign(Object.create(ner.pipeline.tokenizer), {
+  isFast: false,
 });
+const slow = new TokenClassificationPipeline(ner.pipeline.model, slowTokenizer);
 for (const strategy of AGGREGATION_STRATEGIES) {
   try {
     const entities = (await slow.run(sentences[0]!, { aggregationStrategy: strategy })) as unknown[];
