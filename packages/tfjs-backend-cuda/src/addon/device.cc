@@ -93,6 +93,8 @@ bool bindNvrtc(const Library &lib, NvrtcApi &r, std::string &missing) {
   bind(lib, r.nvrtcGetProgramLog, "nvrtcGetProgramLog", missing);
   bind(lib, r.nvrtcGetCUBINSize, "nvrtcGetCUBINSize", missing);
   bind(lib, r.nvrtcGetCUBIN, "nvrtcGetCUBIN", missing);
+  bind(lib, r.nvrtcGetPTXSize, "nvrtcGetPTXSize", missing);
+  bind(lib, r.nvrtcGetPTX, "nvrtcGetPTX", missing);
   return missing.empty();
 }
 
@@ -185,21 +187,28 @@ std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSou
   rtc.nvrtcVersion(&rtcMajor, &rtcMinor);
   const std::string version = std::to_string(rtcMajor) + "." + std::to_string(rtcMinor);
 
-  // The newest architecture this NVRTC knows: a newer GPU gets that one's cubin if the family
-  // matches, otherwise an error naming both.
+  // A GPU newer than this NVRTC knows (e.g. Blackwell with NVRTC 12.4) gets PTX for the newest
+  // architecture NVRTC has, which the driver JIT-compiles; otherwise a cubin for the device.
   int numArchs = 0;
   rtc.nvrtcGetNumSupportedArchs(&numArchs);
   std::vector<int> archs(static_cast<size_t>(numArchs > 0 ? numArchs : 0));
   if (numArchs > 0) rtc.nvrtcGetSupportedArchs(archs.data());
-  bool supported = archs.empty();
-  for (int a : archs) supported = supported || a == arch;
-  if (!supported) {
-    throw CudaError("NVRTC " + version + " cannot compile for sm_" + std::to_string(arch) +
-                    " (install a newer NVRTC, e.g. the nvidia-cuda-nvrtc wheel, or build the fatbin with a newer nvcc)");
+  bool exact = archs.empty();
+  int newestBelow = 0;
+  for (int a : archs) {
+    exact = exact || a == arch;
+    if (a < arch && a > newestBelow) newestBelow = a;
   }
+  if (!exact && newestBelow == 0) {
+    throw CudaError("NVRTC " + version + " cannot compile for sm_" + std::to_string(arch) +
+                    " (install another NVRTC, e.g. the nvidia-cuda-nvrtc wheel)");
+  }
+  const bool ptx = !exact;
+  const std::string target = ptx ? "compute_" + std::to_string(newestBelow) : "sm_" + std::to_string(arch);
 
-  const std::string key = sources.sourceHash + "-sm_" + std::to_string(arch) + "-nvrtc" + version;
-  const std::string cachePath = sources.cacheDir.empty() ? "" : sources.cacheDir + "/" + key + ".cubin";
+  const std::string key = sources.sourceHash + "-" + target + "-nvrtc" + version;
+  const std::string cachePath =
+      sources.cacheDir.empty() ? "" : sources.cacheDir + "/" + key + (ptx ? ".ptx" : ".cubin");
   if (!cachePath.empty() && readFile(cachePath, cubin) && !cubin.empty()) return lib.path;
 
   std::vector<const char *> headers, names;
@@ -211,7 +220,7 @@ std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSou
   nvrtcResult r = rtc.nvrtcCreateProgram(&prog, sources.unitySource.c_str(), "ner_kernels.cu",
                                           static_cast<int>(headers.size()), headers.data(), names.data());
   if (r != NVRTC_SUCCESS) throw CudaError(std::string("nvrtcCreateProgram: ") + rtc.nvrtcGetErrorString(r));
-  const std::string archOption = "--gpu-architecture=sm_" + std::to_string(arch);
+  const std::string archOption = "--gpu-architecture=" + target;
   // --fmad=false matches the fatbin build and keeps results within rounding of the cpu backend.
   const char *options[] = {archOption.c_str(), "--fmad=false", "--std=c++17", "-default-device"};
   r = rtc.nvrtcCompileProgram(prog, 4, options);
@@ -225,11 +234,19 @@ std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSou
                     rtc.nvrtcGetErrorString(r) + "\n" + log.substr(0, 4000));
   }
   size_t size = 0;
-  rtc.nvrtcGetCUBINSize(prog, &size);
-  cubin.assign(size, 0);
-  r = rtc.nvrtcGetCUBIN(prog, cubin.data());
+  if (ptx) {
+    rtc.nvrtcGetPTXSize(prog, &size);  // includes the terminating NUL cuModuleLoadData needs
+    cubin.assign(size, 0);
+    r = rtc.nvrtcGetPTX(prog, cubin.data());
+  } else {
+    rtc.nvrtcGetCUBINSize(prog, &size);
+    cubin.assign(size, 0);
+    r = rtc.nvrtcGetCUBIN(prog, cubin.data());
+  }
   rtc.nvrtcDestroyProgram(&prog);
-  if (r != NVRTC_SUCCESS) throw CudaError(std::string("nvrtcGetCUBIN: ") + rtc.nvrtcGetErrorString(r));
+  if (r != NVRTC_SUCCESS) {
+    throw CudaError(std::string(ptx ? "nvrtcGetPTX: " : "nvrtcGetCUBIN: ") + rtc.nvrtcGetErrorString(r));
+  }
   if (!cachePath.empty()) {
     makeDirs(sources.cacheDir);
     writeFileAtomically(cachePath, cubin);  // a cache that cannot be written only costs a recompile
@@ -353,7 +370,7 @@ void Device::loadKernels(const KernelSources &sources) {
     } catch (const CudaError &e) {
       throw CudaError(fatbinWhyNot.empty() ? e.what() : fatbinWhyNot + "; " + e.what());
     }
-    check(cu_.cuModuleLoadData(&module_, cubin.data()), "cuModuleLoadData(NVRTC cubin)");
+    check(cu_.cuModuleLoadData(&module_, cubin.data()), "cuModuleLoadData(NVRTC output)");
   }
   functions_.assign(kernels_.size(), nullptr);
   for (size_t i = 0; i < kernels_.size(); i++) {

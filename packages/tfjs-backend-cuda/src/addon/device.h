@@ -68,8 +68,9 @@ struct PendingDownload {
 };
 
 /**
- * Compiles the kernel sources with NVRTC to a cubin for sm_`arch` (e.g. 90), through the on-disk
- * cache when `sources.cacheDir` is set. Needs no GPU. `driverVersion` (cuDriverGetVersion, 0 when
+ * Compiles the kernel sources with NVRTC to a cubin for sm_`arch` (e.g. 90), or to PTX for the
+ * newest older architecture when this NVRTC does not know `arch` (the driver JIT-compiles it),
+ * through the on-disk cache when `sources.cacheDir` is set. Needs no GPU. `driverVersion` (cuDriverGetVersion, 0 when
  * unknown) picks an NVRTC whose cubins the driver can load. Returns the NVRTC library's path;
  * throws CudaError naming what failed (library not found, compile log).
  */
