@@ -4,7 +4,7 @@
 // Reads CoNLL-2003 and the bert-base-cased vocabulary from ../shared/data (never copied here).
 import '@tensorflow/tfjs-backend-cpu';
 import { resolve } from 'node:path';
-import { alignLabelsWithTokens, loadTokenizer, tokenizeAndAlignLabels } from '@ner/align';
+import { alignLabelsWithTokens, Tokenizer, tokenizeAndAlignLabels } from '@ner/align';
 import { DataCollatorForTokenClassification, HostTensor } from '@ner/collate';
 import { type ClassLabel, formatWordsWithLabels, loadDataset, type Sequence } from '@ner/datasets';
 import { AutoModelForTokenClassification, BertConfig } from '@ner/models';
@@ -43,7 +43,7 @@ show(labelNames);
 console.log(formatWordsWithLabels(first.tokens, first.ner_tags, nerFeature.feature as ClassLabel));
 
 step('4. tokenizer on pre-split words');
-const tokenizer = await loadTokenizer(resolve(shared, 'tokenizers', 'bert-base-cased'));
+const tokenizer = await Tokenizer.fromPretrained(resolve(shared, 'tokenizers', 'bert-base-cased'));
 const inputs = tokenizer.encode(first.tokens, { isSplitIntoWords: true });
 show(inputs.tokens());
 

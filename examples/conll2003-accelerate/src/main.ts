@@ -12,7 +12,7 @@
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadTokenizer, saveTokenizer, tokenizeAndAlignLabels } from '@ner/align';
+import { Tokenizer, tokenizeAndAlignLabels } from '@ner/align';
 import { DataCollatorForTokenClassification, DataLoader, HostTensor } from '@ner/collate';
 import { CONLL2003_NER_NAMES, loadDataset } from '@ner/datasets';
 import { AutoModelForTokenClassification, BertConfig, initBackend } from '@ner/models';
@@ -68,7 +68,7 @@ const labelNames = CONLL2003_NER_NAMES as readonly string[];
 const id2label = Object.fromEntries(labelNames.map((name, i) => [i, name]));
 const label2id = Object.fromEntries(labelNames.map((name, i) => [name, i]));
 
-const tokenizer = await loadTokenizer(opts.model ?? opts.tokenizer);
+const tokenizer = await Tokenizer.fromPretrained(opts.model ?? opts.tokenizer);
 const tokenize = tokenizeAndAlignLabels(tokenizer, { strategy: 'all', labelNames, maxLength: 128 });
 const firstRows = (split: string, n: number, flag: string) => {
   const dataset = rawDatasets.get(split);
@@ -272,7 +272,7 @@ for (let epoch = 0; epoch < numTrainEpochs; epoch++) {
   await accelerator.waitForEveryone();
   const unwrappedModel = accelerator.unwrapModel(model);
   await accelerator.save(unwrappedModel, outputDir);
-  if (accelerator.isMainProcess) await saveTokenizer(tokenizer, outputDir);
+  if (accelerator.isMainProcess) await tokenizer.savePretrained(outputDir);
 }
 
 progress.stop();

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadTokenizer, saveTokenizer, tokenizeAndAlignLabels } from '@ner/align';
+import { Tokenizer, tokenizeAndAlignLabels } from '@ner/align';
 import { DataCollatorForTokenClassification } from '@ner/collate';
 import { CONLL2003_NER_NAMES, loadDataset } from '@ner/datasets';
 import { AutoModelForTokenClassification, BertConfig, initBackend } from '@ner/models';
@@ -60,7 +60,7 @@ const labelNames = CONLL2003_NER_NAMES as readonly string[];
 const id2label = Object.fromEntries(labelNames.map((name, i) => [i, name]));
 const label2id = Object.fromEntries(labelNames.map((name, i) => [name, i]));
 
-const tokenizer = await loadTokenizer(opts.model ?? opts.tokenizer);
+const tokenizer = await Tokenizer.fromPretrained(opts.model ?? opts.tokenizer);
 const tokenize = tokenizeAndAlignLabels(tokenizer, { strategy: 'all', labelNames, maxLength: 128 });
 const train = raw
   .get('train')
@@ -111,7 +111,7 @@ const trainer = new Trainer({
   evalDataset: validation,
   dataCollator: new DataCollatorForTokenClassification({ padTokenId: tokenizer.padTokenId }).collateFn,
   // The Trainer saves the tokenizer into each checkpoint through this object.
-  processingClass: { savePretrained: (dir: string) => saveTokenizer(tokenizer, dir) },
+  processingClass: tokenizer,
   computeMetrics: ({ predictions, labelIds }: EvalPrediction) => {
     const { yTrue, yPred } = predictionsToTags(predictions, labelIds!, labelNames);
     const scores = computeSeqeval(yPred, yTrue);
@@ -135,7 +135,7 @@ console.log('final evaluation', metrics);
 
 const finalDir = resolve(opts.output, 'final');
 await trainer.saveModel(finalDir);
-await saveTokenizer(tokenizer, finalDir);
+await tokenizer.savePretrained(finalDir);
 console.log(`model and tokenizer saved to ${finalDir}`);
 
 const ner = await pipeline('token-classification', { model: finalDir, aggregationStrategy: 'simple' });

@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadTokenizer, saveTokenizer } from '@ner/align';
+import { Tokenizer } from '@ner/align';
 import { DataCollatorWithPadding } from '@ner/collate';
 import { ClassLabel, loadDataset } from '@ner/datasets';
 import type { Dataset } from '@ner/datasets';
@@ -83,7 +83,7 @@ const validationRows = subset(raw.get('validation'), smoke ? 16 : Number.POSITIV
 const testRows = subset(raw.get('test'), smoke ? 16 : Number.POSITIVE_INFINITY);
 
 // 2. Tokenize (Python: `tokenizer(batch["text"], truncation=True)`); padding is left to the collator.
-const tokenizer = await loadTokenizer(opts.model ?? opts.tokenizer);
+const tokenizer = await Tokenizer.fromPretrained(opts.model ?? opts.tokenizer);
 const smallConfig = new BertConfig({
   vocabSize: tokenizer.vocabSize,
   hiddenSize: 64,
@@ -145,7 +145,7 @@ const trainer = new Trainer({
   trainDataset: train,
   evalDataset: validation,
   dataCollator: new DataCollatorWithPadding({ padTokenId: tokenizer.padTokenId }).collateFn,
-  processingClass: { savePretrained: (dir: string) => saveTokenizer(tokenizer, dir) },
+  processingClass: tokenizer,
   computeMetrics,
 });
 await trainer.train();
@@ -171,7 +171,7 @@ await writeFile(svgPath, confusionMatrixSvg(cm, labelNames, { title: 'Normalized
 // 5. Save, reload, and check that the reloaded model gives the same logits.
 const finalDir = resolve(outputDir, 'final');
 await trainer.saveModel(finalDir);
-await saveTokenizer(tokenizer, finalDir);
+await tokenizer.savePretrained(finalDir);
 const reloaded = await AutoModelForSequenceClassification.fromPretrained(finalDir);
 const collate = new DataCollatorWithPadding({ padTokenId: tokenizer.padTokenId }).collateFn;
 const sampleSize = Math.min(16, validation.numRows);

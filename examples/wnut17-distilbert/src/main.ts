@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadTokenizer, saveTokenizer, tokenizeAndAlignLabels } from '@ner/align';
+import { Tokenizer, tokenizeAndAlignLabels } from '@ner/align';
 import { DataCollatorForTokenClassification } from '@ner/collate';
 import { ClassLabel, loadDataset, Sequence, WNUT17_NER_NAMES } from '@ner/datasets';
 import { AutoModelForTokenClassification, DistilBertConfig, initBackend } from '@ner/models';
@@ -65,7 +65,7 @@ const label2id = Object.fromEntries(labelList.map((name, i) => [name, i]));
 
 // A pretrained checkpoint when --model is given (e.g. distilbert/distilbert-base-uncased
 // on a machine with network); otherwise a small DistilBERT from scratch.
-const tokenizer = await loadTokenizer(opts.model ?? opts.tokenizer);
+const tokenizer = await Tokenizer.fromPretrained(opts.model ?? opts.tokenizer);
 const scratchMaxPositions = 128;
 const model = opts.model
   ? await AutoModelForTokenClassification.fromPretrained(opts.model, { id2label, label2id })
@@ -129,7 +129,7 @@ const trainer = new Trainer({
   evalDataset: test,
   dataCollator: new DataCollatorForTokenClassification({ padTokenId: tokenizer.padTokenId }).collateFn,
   // processing_class=tokenizer: the Trainer saves the tokenizer into each checkpoint.
-  processingClass: { savePretrained: (dir: string) => saveTokenizer(tokenizer, dir) },
+  processingClass: tokenizer,
   computeMetrics: ({ predictions, labelIds }: EvalPrediction) => {
     const { yTrue, yPred } = predictionsToTags(predictions, labelIds!, labelList);
     const results = computeSeqeval(yPred, yTrue);
