@@ -47,6 +47,7 @@ describe('unary float32', () => {
     ['softplus', tf.softplus],
     ['elu', tf.elu],
     ['step', (x) => tf.step(x)],
+    ['step with alpha 0.3', (x) => tf.step(x, 0.3)],
     ['isNaN', tf.isNaN],
     ['isFinite', tf.isFinite],
     ['isInf', tf.isInf],

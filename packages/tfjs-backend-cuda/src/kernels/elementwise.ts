@@ -130,7 +130,9 @@ function unaryKernel(name: string, op: number) {
   return (args: CudaKernelArgs) => {
     const x = args.inputs.x as tf.TensorInfo;
     if (x.dtype !== 'float32') return fallback(name, args, `${x.dtype} input`);
-    const alpha = name === tf.Elu ? 1 : 0;
+    // Elu's slope is 1 in tfjs; Step takes the value for x <= 0 as its alpha attribute.
+    const alpha =
+      name === tf.Elu ? 1 : name === tf.Step ? ((args.attrs?.alpha as number | undefined) ?? 0) : 0;
     const y = unaryF32(args.backend, x, op, alpha);
     if (!PREDICATES.has(name)) return y;
     const out = castWords(args.backend, y, 'bool');
