@@ -113,6 +113,25 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('probe with a stand-in li
     expect(reason).toBe('cuDeviceGet: CUDA_ERROR_UNKNOWN');
   });
 
+  it('a working driver without cuBLASLt names the library and the places searched', () => {
+    const reason = openInChild({
+      NER_CUDA_LIB_DIR: dir,
+      STUB_CUINIT_RESULT: '0',
+      STUB_DEVICE_COUNT: '1',
+      STUB_CALLS_RESULT: '0',
+      LD_LIBRARY_PATH: '',
+    });
+    if (
+      existsSync('/usr/local/cuda/lib64/libcublasLt.so.13') ||
+      existsSync('/usr/local/cuda/lib64/libcublasLt.so.12')
+    ) {
+      return; // a machine with cuBLASLt gets further
+    }
+    expect(reason).toMatch(
+      /^cuBLASLt is needed for matrix products: libcublasLt\.so\.13 or libcublasLt\.so\.12 not found \(searched: already loaded, NER_CUDA_LIB_DIR=.*, \d+ Python wheel folder\(s\) nvidia\/\*\/lib, the system loader, /,
+    );
+  });
+
   it('a driver lacking a versioned entry point is named', () => {
     const reason = openInChild({ NER_CUDA_LIB_DIR: oldDriverDir });
     expect(reason).toBe(
