@@ -26,6 +26,9 @@ export interface CudaTensorData {
   refCount: number;
   /** Strings only: the encoded values, kept on the host. */
   host?: Uint8Array[];
+  /** Asynchronous reads in flight; the block outlives a disposal until they finish. */
+  pendingReads?: number;
+  releaseAfterReads?: boolean;
 }
 
 /** `tf.memory()` on the cuda backend (tfjs adds numTensors and friends). */
@@ -155,11 +158,16 @@ export class CudaBackend extends tf.KernelBackend {
     const entry = this.data.get(dataId)!;
     entry.refCount--;
     if (!force && entry.refCount > 0) return false;
+    if (entry.pendingReads) entry.releaseAfterReads = true;
+    else this.releaseBlock(entry);
+    this.data.delete(dataId);
+    return true;
+  }
+
+  private releaseBlock(entry: CudaTensorData): void {
     if (entry.block) this.allocator.release(entry.block);
     entry.block = null;
     this.live.delete(entry);
-    this.data.delete(dataId);
-    return true;
   }
 
   /** Frees a kernel's temporary (as tfjs backends name it). */
@@ -185,12 +193,14 @@ export class CudaBackend extends tf.KernelBackend {
     const raw = this.rawArray(entry);
     const block = entry.block;
     if (block) {
-      // Keep the block alive while the copy is in flight even if the tensor is disposed meanwhile.
-      this.incRef(dataId);
+      // The tensor may be disposed while the copy is in flight: the block then goes back to the
+      // allocator when the last read finishes, not before (tfjs already forgot the tensor).
+      entry.pendingReads = (entry.pendingReads ?? 0) + 1;
       try {
         await this.device.downloadAsync(raw, block.ptr);
       } finally {
-        this.disposeData(dataId);
+        entry.pendingReads -= 1;
+        if (entry.pendingReads === 0 && entry.releaseAfterReads) this.releaseBlock(entry);
       }
     }
     return this.fromDevice(raw, entry.dtype);
