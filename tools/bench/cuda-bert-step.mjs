@@ -167,6 +167,9 @@ if (withTorch) {
     result.torch.python = python;
   }
 }
+// Written as it goes: a step the GPU check's time limit kills still leaves what it measured.
+result.partial = true;
+writeJsonResult(result);
 
 const loaded = await loadCuda();
 result.cudaStatus = loaded.status;
@@ -179,7 +182,9 @@ for (const mode of modes) {
         failed: firstLine(error),
       }))
     : { unavailable: loaded.reason };
+  writeJsonResult(result);
 }
+delete result.partial;
 
 if (result.torch?.model)
   console.log(

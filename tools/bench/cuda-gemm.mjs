@@ -122,6 +122,8 @@ const runTorch = async () => {
 };
 if (!torchPeer.python) result.torch = { unavailable: torchPeer.reason };
 await runTorch();
+// Written as it goes: a step the GPU check's time limit kills still leaves what it measured.
+writeJsonResult({ ...result, partial: true, torchRuns });
 
 // Ours.
 const cuda = await useCuda();
@@ -143,6 +145,7 @@ if (!cuda.ok) {
       } catch (error) {
         ours[key] = { failed: firstLine(error) };
       }
+      writeJsonResult({ ...result, partial: true, torchRuns, cudaSoFar: ours });
     }
   }
 }

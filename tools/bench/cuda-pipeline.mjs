@@ -94,11 +94,16 @@ async function worker(modelDir, sentencesFile) {
     entities += out.length;
   }
   const fallbacks = countsDelta(before, fallbackCounts());
-  const e = await tokenizer.encodeText(texts[warmup]);
+  // The pipeline tokenizer's encode() (older @ner/align: encodeText() with ids / typeIds).
+  const e =
+    typeof tokenizer.encode === 'function'
+      ? tokenizer.encode(texts[warmup])
+      : await tokenizer.encodeText(texts[warmup]);
+  const ids = e.inputIds ?? e.ids;
   const logits = await model.predict({
-    inputIds: [e.ids],
+    inputIds: [ids],
     attentionMask: [e.attentionMask],
-    tokenTypeIds: [e.typeIds],
+    tokenTypeIds: [e.tokenTypeIds ?? e.typeIds],
   });
   const sorted = [...ms].sort((a, b) => a - b);
   return {
@@ -110,7 +115,7 @@ async function worker(modelDir, sentencesFile) {
     mean: ms.reduce((a, b) => a + b, 0) / ms.length,
     entities,
     fallbacks,
-    probeIds: Array.from(e.ids),
+    probeIds: Array.from(ids),
     probe: Array.from(logits.data),
   };
 }
@@ -169,6 +174,12 @@ try {
       result.cuda = await runJson(process.execPath, [self, '--worker', modelDir, sentencesFile], {
         timeoutMs: 240000,
       }).catch((error) => ({ failed: firstLine(error) }));
+      // Written as it goes: a step the GPU check's time limit kills still leaves what it measured.
+      writeJsonResult({
+        ...result,
+        partial: true,
+        cuda: { ...result.cuda, probe: undefined, probeIds: undefined },
+      });
     }
     if (torchPeer.python) {
       const options = { model: modelDir, sentences: sentencesFile, warmup, probe: texts[warmup] };

@@ -5,7 +5,7 @@
 #
 #   bash tools/gpu-check/pack.sh [--no-build] [--no-reference]
 #
-#   1. builds the packages the checks import (turbo; --no-build uses the dist/ folders as they are)
+#   1. builds the packages the checks import (pnpm; --no-build uses the dist/ folders as they are)
 #   2. node.xz         this machine's node binary, xz -9 (reused while the binary is unchanged)
 #   3. cuda/           the bundled checks and benches (bundle.mjs: tfjs-core, the cpu backend and the
 #                      @ner packages inside), laid out like the cuda package: dist/, build/Release/*.node,
@@ -46,11 +46,11 @@ trap 'rm -rf "$TMP"' EXIT
 
 # 1. Build.
 if [ "$BUILD" = 1 ]; then
-  echo "== building the packages the checks import (turbo)"
-  if ! npx turbo run build --output-logs=errors-only \
-    --filter='@ner-examples/conll2003-trainer...' --filter='@ner/tfjs-backend-cuda...' >"$TMP/build.log" 2>&1; then
+  echo "== building the packages the checks import (pnpm, dependencies first)"
+  if ! npx -y pnpm@10.34.8 --filter='@ner-examples/conll2003-trainer...' --filter='@ner/tfjs-backend-cuda...' \
+    run build >"$TMP/build.log" 2>&1; then
     tail -20 "$TMP/build.log" >&2
-    note "the build failed (packed the dist/ folders as they are): $(grep -m1 -iE 'error|failed' "$TMP/build.log" | cut -c1-200)"
+    note "the build failed (packed the dist/ folders as they are): $(grep -m1 -iE 'error|failed|cannot' "$TMP/build.log" | cut -c1-200)"
   fi
 fi
 

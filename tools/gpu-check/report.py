@@ -8,6 +8,7 @@ run killed at any point leaves a valid JSON file behind.
   report.py step REPORT NAME --skipped REASON             a step that did not run, and why
   report.py get REPORT DOTTED.PATH                        print one value ('' when missing)
   report.py trainer-result LOG OUTDIR [--reference FILE]  the main job's metrics as JSON (stdout)
+  report.py lib-dirs                                      folders for NER_CUDA_LIB_DIR (wheels, driver)
   report.py finish REPORT --seconds S                     the verdicts against issue 15's targets
 """
 import argparse
@@ -273,6 +274,32 @@ def verdicts(report):
     return v
 
 
+def cmd_lib_dirs(a):
+    """Folders that hold libcuda, cuBLASLt and NVRTC here: this Python's nvidia/*/lib wheel folders
+    (PyTorch's) and the driver's folder; colon-separated, for NER_CUDA_LIB_DIR."""
+    import site
+
+    sites = set()
+    for p in list(sys.path) + (site.getsitepackages() if hasattr(site, "getsitepackages") else []):
+        if p.endswith(("site-packages", "dist-packages")) and os.path.isdir(p):
+            sites.add(p)
+    dirs = []
+    for s in sorted(sites):
+        dirs += sorted(glob.glob(os.path.join(s, "nvidia", "*", "lib")))
+    ok, text = run(["ldconfig", "-p"])
+    found = [line.split("=>")[-1].strip() for line in text.splitlines() if "libcuda.so.1" in line] if ok else []
+    candidates = [os.path.dirname(f) for f in found] + ["/usr/local/nvidia/lib64", "/usr/lib/x86_64-linux-gnu", "/usr/lib64"]
+    for d in candidates:
+        if os.path.exists(os.path.join(d, "libcuda.so.1")):
+            dirs.append(d)
+            break
+    seen = []
+    for d in dirs:
+        if d not in seen and any(n.endswith((".so", ".so.1")) or ".so." in n for n in os.listdir(d)):
+            seen.append(d)
+    print(":".join(seen))
+
+
 def cmd_finish(a):
     report = load(a.report)
     report["seconds"] = a.seconds
@@ -312,6 +339,7 @@ def main():
     s.add_argument("outdir")
     s.add_argument("--reference")
     s.add_argument("--skipped-reason")
+    sub.add_parser("lib-dirs")
     s = sub.add_parser("finish")
     s.add_argument("report")
     s.add_argument("--seconds", type=float, default=0)
@@ -323,6 +351,7 @@ def main():
         "get": cmd_get,
         "trainer-result": cmd_trainer_result,
         "finish": cmd_finish,
+        "lib-dirs": cmd_lib_dirs,
     }[a.cmd](a)
 
 

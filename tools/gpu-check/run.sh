@@ -113,6 +113,25 @@ if wanted probe; then
 fi
 AVAILABLE=$(report get "$REPORT" steps.probe.results.available)
 REASON=$(report get "$REPORT" steps.probe.results.reason)
+PROBE=probe
+# A probe that found no driver or libraries may only have missed them: python3 here can be a venv
+# that is not activated (VIRTUAL_ENV unset), so the package does not scan its nvidia/*/lib wheels.
+# Probe once more with those folders in NER_CUDA_LIB_DIR (the package's documented override); both
+# probes stay in the report, and the steps below run with whichever found the device.
+if wanted probe && [ "$AVAILABLE" != "true" ] && [ -z "${NER_CUDA_LIB_DIR:-}" ]; then
+  HINT=$(report lib-dirs)
+  if [ -n "$HINT" ]; then
+    log "probe: retrying with NER_CUDA_LIB_DIR=$HINT"
+    export NER_CUDA_LIB_DIR=$HINT
+    run_step probe-lib-dir 90 "$NODE" "$DIST/probe.js" --json "$WORK/probe-lib-dir.json"
+    if [ "$(report get "$REPORT" steps.probe-lib-dir.results.available)" = "true" ]; then
+      PROBE=probe-lib-dir
+      AVAILABLE=true
+    else
+      unset NER_CUDA_LIB_DIR
+    fi
+  fi
+fi
 [ -z "$REASON" ] && REASON="the probe gave no answer: $(report get "$REPORT" steps.probe.error | head -c 300)"
 gpu_step() {
   local name=$1

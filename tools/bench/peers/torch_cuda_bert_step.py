@@ -31,7 +31,7 @@ def build_model(o):
     try:
         from transformers import BertConfig, BertForTokenClassification
 
-        config = BertConfig(
+        sizes = dict(
             vocab_size=o["vocab"],
             hidden_size=o["hidden"],
             num_hidden_layers=o["layers"],
@@ -39,11 +39,11 @@ def build_model(o):
             intermediate_size=o["intermediate"],
             num_labels=o["labels"],
         )
-        try:
-            model = BertForTokenClassification(config, attn_implementation=o.get("attn", "eager"))
+        try:  # transformers >= 4.36 takes the attention implementation as a config argument
+            config = BertConfig(**sizes, attn_implementation=o.get("attn", "eager"))
         except TypeError:
-            config._attn_implementation = o.get("attn", "eager")
-            model = BertForTokenClassification(config)
+            config = BertConfig(**sizes)
+        model = BertForTokenClassification(config)
         import transformers
 
         name = f"transformers {transformers.__version__} BertForTokenClassification ({getattr(model.config, '_attn_implementation', '?')} attention)"

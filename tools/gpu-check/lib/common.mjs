@@ -61,10 +61,11 @@ export function peersDir() {
 
 /**
  * The shared fixtures folder: `NER_SHARED_DIR` (run.sh points it at the payload's copy), else
- * `../shared` beside the repository. Throws a clear error naming a missing file.
+ * `../shared` beside the repository (found from this file, else from the working directory). Throws a clear error naming a missing file.
  */
 export function sharedPath(...parts) {
-  const base = envString('NER_SHARED_DIR') ?? resolve('..', 'shared');
+  const fromFile = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared');
+  const base = envString('NER_SHARED_DIR') ?? (existsSync(fromFile) ? fromFile : resolve('..', 'shared'));
   const path = join(base, ...parts);
   if (!existsSync(path)) {
     throw new Error(
