@@ -4,24 +4,18 @@ import '@tensorflow/tfjs-backend-cpu';
 import { AutoModelForSequenceClassification, AutoModelForTokenClassification } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { globalGradNorm } from '../src/index.js';
 import {
-  AdamW,
-  getScheduler,
-  globalGradNorm,
-  nameRuleParameterGroups,
-  type ParamGroupInput,
-  trainerParameterGroups,
-} from '../src/index.js';
-import {
-  manifest,
   maxAbsDiff,
   type OracleBatch,
   type OracleLog,
   oracleDir,
+  oracleOptimizer,
   readJson,
   readTensors,
   toModelBatch,
   trainedModels,
+  worstDiffAfterThreeSteps,
 } from './oracle.js';
 
 const variants = ['decay_all', 'hf_trainer_groups', 'name_rule_no_decay'] as const;
@@ -43,26 +37,12 @@ describe('AdamW + linear schedule vs Python', () => {
 
   it.each(cases)('%s / %s', async (name, task, variant) => {
     const model = await loadModel(name, task);
-    const training = manifest.training;
     const log = readJson<OracleLog>(name, 'train', variant, 'log.json');
-    let groups: ParamGroupInput[];
-    if (variant === 'decay_all') groups = [{ params: model.namedParameters() }];
-    else if (variant === 'hf_trainer_groups') groups = trainerParameterGroups(model, training.weight_decay);
-    else groups = nameRuleParameterGroups(model, training.weight_decay);
+    const { groups, optimizer, scheduler } = oracleOptimizer(model, variant);
     if (variant !== 'decay_all') {
       expect(groups[0]!.params.map(([n]) => n)).toEqual(log.decay_param_names);
       expect(groups[1]!.params.map(([n]) => n)).toEqual(log.no_decay_param_names);
     }
-    const optimizer = new AdamW(groups, {
-      lr: training.lr,
-      betas: training.betas,
-      eps: training.eps,
-      weightDecay: training.weight_decay,
-    });
-    const scheduler = getScheduler('linear', optimizer, {
-      numWarmupSteps: training.num_warmup_steps,
-      numTrainingSteps: training.num_training_steps,
-    });
     const batches = readJson<OracleBatch[]>(name, 'train', 'batches.json');
     const grads1 = readTensors(name, 'train', 'grads_step1.safetensors');
     for (const expected of log.steps) {
@@ -90,12 +70,7 @@ describe('AdamW + linear schedule vs Python', () => {
     }
     const lrAfter = Array.isArray(log.lr_after) ? log.lr_after : [log.lr_after];
     for (const [i, lr] of scheduler.getLastLr().entries()) expect(lr).toBeCloseTo(lrAfter[i]!, 12);
-    const after = readTensors(name, 'train', variant, 'params_after_3_steps.safetensors');
-    let worst = 0;
-    for (const [param, variable] of model.namedParameters()) {
-      worst = Math.max(worst, maxAbsDiff(variable.dataSync(), after.get(param)!.data));
-    }
-    expect(worst).toBeLessThan(1e-5);
+    expect(worstDiffAfterThreeSteps(model, name, variant)).toBeLessThan(1e-5);
     optimizer.dispose();
     (model as { dispose(): void }).dispose();
   });

@@ -3,6 +3,15 @@ import { readFileSync } from 'node:fs';
 import { entryToFloat32, parseSafetensors } from '@ner/models';
 import { sharedPath } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  AdamW,
+  getScheduler,
+  type ModelWithParameters,
+  nameRuleParameterGroups,
+  type ParamGroupInput,
+  type TrainableModel,
+  trainerParameterGroups,
+} from '../src/index.js';
 
 export interface OracleBatch {
   input_ids: number[][];
@@ -88,5 +97,38 @@ export function toModelBatch(batch: OracleBatch): {
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
   for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+/** One of the oracle's weight-decay set-ups. */
+export type DecayVariant = 'decay_all' | 'hf_trainer_groups' | 'name_rule_no_decay';
+
+/** The oracle's AdamW (groups of `variant`) and linear warmup schedule for `model`. */
+export function oracleOptimizer(model: ModelWithParameters & TrainableModel, variant: DecayVariant) {
+  const training = manifest.training;
+  let groups: ParamGroupInput[];
+  if (variant === 'decay_all') groups = [{ params: model.namedParameters() }];
+  else if (variant === 'hf_trainer_groups') groups = trainerParameterGroups(model, training.weight_decay);
+  else groups = nameRuleParameterGroups(model, training.weight_decay);
+  const optimizer = new AdamW(groups, {
+    lr: training.lr,
+    betas: training.betas,
+    eps: training.eps,
+    weightDecay: training.weight_decay,
+  });
+  const scheduler = getScheduler('linear', optimizer, {
+    numWarmupSteps: training.num_warmup_steps,
+    numTrainingSteps: training.num_training_steps,
+  });
+  return { groups, optimizer, scheduler };
+}
+
+/** Largest difference between the model's weights and Python's after the oracle's three steps. */
+export function worstDiffAfterThreeSteps(model: TrainableModel, name: string, variant: DecayVariant): number {
+  const after = readTensors(name, 'train', variant, 'params_after_3_steps.safetensors');
+  let worst = 0;
+  for (const [param, variable] of model.namedParameters()) {
+    worst = Math.max(worst, maxAbsDiff(variable.dataSync(), after.get(param)!.data));
+  }
   return worst;
 }
