@@ -115,6 +115,18 @@ export class CudaBackend extends tf.KernelBackend {
     return { dataId, shape: [...shape], dtype };
   }
 
+  /** Several outputs at once; if one cannot be allocated, the ones before it are released. */
+  makeOutputs(specs: readonly (readonly [readonly number[], tf.DataType])[]): tf.TensorInfo[] {
+    const made: tf.TensorInfo[] = [];
+    try {
+      for (const [shape, dtype] of specs) made.push(this.makeOutput(shape, dtype));
+    } catch (error) {
+      for (const t of made) this.disposeData(t.dataId);
+      throw error;
+    }
+    return made;
+  }
+
   /** A tensor from host values (as tfjs' cpu backend's `makeTensorInfo`). */
   makeTensorInfo(
     shape: readonly number[],

@@ -6,7 +6,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CudaKernelArgs } from '../fallback.js';
 import { defineKernel } from './registry.js';
-import { filled } from './shape.js';
 import { sizeOf } from './util.js';
 
 export const LAYER_NORM_KERNEL = 'NerLayerNorm';
@@ -45,9 +44,11 @@ defineKernel(LAYER_NORM_KERNEL, (args) => {
   const { eps } = args.attrs as { eps: number };
   const backend = args.backend;
   const rowShape = x.shape.slice(0, -1);
-  const y = backend.makeOutput(x.shape, 'float32');
-  const mean = backend.makeOutput(rowShape, 'float32');
-  const rstd = backend.makeOutput(rowShape, 'float32');
+  const [y, mean, rstd] = backend.makeOutputs([
+    [x.shape, 'float32'],
+    [rowShape, 'float32'],
+    [rowShape, 'float32'],
+  ]) as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
   if (rows > 0) {
     backend.launchRows('ner_layer_norm_f32', rows, [
       ...[x, gamma, beta, y, mean, rstd].map((t) => ({ ptr: backend.ptrOf(t) })),
@@ -70,10 +71,14 @@ defineKernel(LAYER_NORM_GRAD_KERNEL, (args) => {
   }
   const rows = sizeOf(x.shape) / cols;
   const backend = args.backend;
-  const dx = backend.makeOutput(x.shape, 'float32');
+  const [dx, dgamma, dbeta] = backend.makeOutputs([
+    [x.shape, 'float32'],
+    [[cols], 'float32'],
+    [[cols], 'float32'],
+  ]) as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
   // dgamma and dbeta accumulate across rows with atomics: they start at zero.
-  const dgamma = filled(backend, [cols], 'float32', 0);
-  const dbeta = filled(backend, [cols], 'float32', 0);
+  backend.device.fill32(backend.ptrOf(dgamma), 0, cols);
+  backend.device.fill32(backend.ptrOf(dbeta), 0, cols);
   if (rows > 0) {
     backend.launchRows('ner_layer_norm_grad_f32', rows, [
       ...[dy, x, gamma, mean, rstd, dx, dgamma, dbeta].map((t) => ({ ptr: backend.ptrOf(t) })),
@@ -148,7 +153,9 @@ defineKernel(ADAMW_KERNEL_NAME, (args) => {
   const backend = args.backend;
   const owned = (t: tf.TensorInfo) => backend.refCount(t.dataId) === 1;
   const inPlace = attrs.inPlace === true && owned(param) && owned(m) && owned(v);
-  const outputs = inPlace ? [param, m, v] : [0, 1, 2].map(() => backend.makeOutput(param.shape, 'float32'));
+  const outputs = inPlace
+    ? [param, m, v]
+    : backend.makeOutputs([0, 1, 2].map(() => [param.shape, 'float32'] as const));
   const n = sizeOf(param.shape);
   if (n > 0) {
     backend.launch('ner_adamw_f32', n, [

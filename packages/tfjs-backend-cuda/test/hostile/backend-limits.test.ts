@@ -83,3 +83,27 @@ it('reading a disposed tensor is an error, not a read of freed memory', () => {
   x.dispose();
   expect(() => cudaBackend().entry(dataId)).toThrow();
 });
+
+it.skipIf(onRealGpu)(
+  'a multi-output kernel that runs out of memory releases the outputs it had made',
+  async () => {
+    // Device mallocs of 512 bytes fail once armed: y (9728 bytes) is made, mean (512) is not.
+    let armed = false;
+    await useFakeCuda({
+      onMalloc: (bytes) => {
+        if (armed && bytes === 512) throw new Error('cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY');
+      },
+    });
+    const x = tf.zeros([8, 300]);
+    const gamma = tf.ones([300]);
+    const beta = tf.zeros([300]);
+    const before = cudaBackend().memory().bytesInUse;
+    armed = true;
+    expect(() => tf.engine().runKernel(LAYER_NORM_KERNEL, { x, gamma, beta }, { eps: 1e-12 })).toThrow(
+      CudaOutOfMemoryError,
+    );
+    armed = false;
+    expect(cudaBackend().memory().bytesInUse).toBe(before);
+    tf.dispose([x, gamma, beta]);
+  },
+);
