@@ -1,0 +1,91 @@
+// The addon's device end to end on stand-ins for the driver and cuBLASLt that work on host
+// memory (fixtures/stub-host-cuda.c): opening, info, copies, launch argument checks, errors with
+// the call's name, close, and above all GEMM: the row-major GemmDesc mapped onto cuBLASLt's
+// column-major contract (operands swapped, transposes, leading dimensions, batch strides, bias
+// and relu epilogues) and compared with a row-major reference. Runs without a GPU.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADDON_PATH } from '../../src/addon.js';
+import { KERNEL_ABI } from '../../src/kernel-abi.js';
+
+const haveCompiler = spawnSync('cc', ['--version']).status === 0;
+const fixtures = join(import.meta.dirname, 'fixtures');
+
+describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('the addon on host-memory stand-ins', () => {
+  let dir = '';
+  let report: Record<string, unknown> = {};
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ner-cuda-hoststub-'));
+    for (const [define, name] of [
+      ['-DSTUB_DRIVER', 'libcuda.so.1'],
+      ['-DSTUB_CUBLASLT', 'libcublasLt.so.13'],
+    ] as const) {
+      const r = spawnSync(
+        'cc',
+        ['-shared', '-fPIC', define, '-o', join(dir, name), join(fixtures, 'stub-host-cuda.c')],
+        {
+          encoding: 'utf8',
+        },
+      );
+      if (r.status !== 0) throw new Error(r.stderr);
+    }
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(fixtures, 'host-stub-child.cjs'),
+        ADDON_PATH,
+        JSON.stringify(Object.entries(KERNEL_ABI).map(([name, spec]) => [name, spec.params])),
+        join(dir, 'libcuda.so.1'),
+      ],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NER_CUDA_LIB_DIR: dir },
+      },
+    );
+    if (run.status !== 0) throw new Error(`child failed: ${run.stderr}`);
+    report = JSON.parse(run.stdout);
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens the device and reports it', () => {
+    expect(report.openError).toBeUndefined();
+    expect(report.info).toMatchObject({
+      name: 'Stub GPU (host memory)',
+      major: 9,
+      minor: 0,
+      multiprocessors: 132,
+      driverVersion: 13000,
+      kernelSource: 'fatbin',
+      libraries: { cuda: join(dir, 'libcuda.so.1'), cublasLt: join(dir, 'libcublasLt.so.13') },
+    });
+  });
+
+  it('maps every GEMM variant onto column-major cuBLASLt correctly', () => {
+    const gemm = report.gemm as [string, number][];
+    expect(gemm).toHaveLength(9);
+    for (const [label, worst] of gemm) expect(worst, label).toBeLessThan(1e-5);
+  });
+
+  it('fills, copies back synchronously and asynchronously, and reports memory', () => {
+    expect(report.fill32).toEqual(new Array(16).fill(1.5));
+    expect(report.downloadAsync).toEqual([1.5, 1.5]);
+    expect(report.memGetInfo).toEqual([79 * 2 ** 30, 80 * 2 ** 30]);
+  });
+
+  it('names the kernel and the CUDA error when a launch fails', () => {
+    expect(report.badLaunch).toBe('cuLaunchKernel(ner_range_f32): CUDA_ERROR_STUB');
+  });
+
+  it('refuses an argument buffer that does not match the kernel', () => {
+    expect(report.shortArgs).toBe('launch(ner_range_f32): 24 argument bytes, expected 32');
+  });
+
+  it('throws after close', () => {
+    expect(report.afterClose).toBe('the CUDA device is closed');
+  });
+});
