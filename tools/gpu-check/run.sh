@@ -59,6 +59,12 @@ if [ -f "$PAYLOAD/node.xz" ]; then
   fi
   chmod +x "$NODE" 2>/dev/null
 fi
+if ! "$NODE" --version >>"$LOG" 2>&1 && [ -s "$NODE" ]; then
+  # /tmp may be mounted noexec: try the payload's folder (writable, inside the repo).
+  log "node does not run from $WORK/bin; trying $PAYLOAD/.bin"
+  mkdir -p "$PAYLOAD/.bin" && cp "$NODE" "$PAYLOAD/.bin/node" && chmod +x "$PAYLOAD/.bin/node"
+  "$PAYLOAD/.bin/node" --version >>"$LOG" 2>&1 && NODE=$PAYLOAD/.bin/node && ln -sf "$NODE" "$WORK/bin/node"
+fi
 if ! "$NODE" --version >>"$LOG" 2>&1; then
   log "no runnable node from $PAYLOAD/node.xz; trying the PATH's"
   NODE=$(command -v node || echo "$NODE")
@@ -166,7 +172,7 @@ if wanted trainer; then
       --reference "$PAYLOAD/reference/trainer-native.json" >"$WORK/trainer.json"
     [ -n "$LAST_RC" ] && report step "$REPORT" trainer --rc "$LAST_RC" --seconds "$LAST_SECONDS" --limit "$LAST_LIMIT" \
       --result "$WORK/trainer.json" --output "$WORK/trainer.out"
-    log "step trainer: $(report get "$REPORT" steps.trainer.status), F1 $(report get "$REPORT" steps.trainer.results.eval_f1)"
+    [ -n "$LAST_RC" ] && log "step trainer: $(report get "$REPORT" steps.trainer.status), F1 $(report get "$REPORT" steps.trainer.results.eval_f1)"
   else
     log "step trainer: skipped: $REASON"
     report step "$REPORT" trainer --skipped "$REASON"
@@ -175,5 +181,5 @@ fi
 
 report finish "$REPORT" --seconds "$(($(date +%s) - START))" | tee -a "$LOG"
 log "report: $REPORT; log: $LOG"
-rm -rf "$WORK"
+rm -rf "$WORK" "$PAYLOAD/.bin"
 exit 0
