@@ -7,9 +7,10 @@
 // Skips the compile when build/Release/ner_cuda.node is newer than every source.
 // NER_CUDA_SKIP_BUILD=1 skips both steps.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFatbin } from './build-fatbin.mjs';
@@ -82,9 +83,39 @@ if (process.env.NER_CUDA_SKIP_BUILD) {
   console.log(`${tag} NER_CUDA_SKIP_BUILD is set: addon and fatbin not built.`);
   process.exit(0);
 }
+/**
+ * One build at a time per package folder: `node-gyp rebuild` starts by deleting build/, so a
+ * second build running meanwhile (pnpm build and a test run, two terminals) would break the
+ * first. Waits up to 5 minutes for another holder; a lock older than 20 minutes is stale.
+ */
+function withBuildLock(fn) {
+  const id = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  const lock = join(tmpdir(), `ner-cuda-build-${id}.lock`);
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + 5 * 60 * 1000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch {
+      const age = existsSync(lock) ? Date.now() - statSync(lock).mtimeMs : 0;
+      if (age > 20 * 60 * 1000) rmSync(lock, { force: true });
+      else if (Date.now() > deadline) return console.log(`${tag} another build holds ${lock}: skipped`);
+      else Atomics.wait(sleeper, 0, 0, 500);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 try {
-  console.log(`${tag} ${buildAddon()}`);
-  console.log(`${tag} ${buildFatbin({ force }).message}`);
+  withBuildLock(() => {
+    console.log(`${tag} ${buildAddon()}`);
+    console.log(`${tag} ${buildFatbin({ force }).message}`);
+  });
 } catch (error) {
   console.log(`${tag} build skipped: ${error instanceof Error ? error.message : String(error)}`);
 }
