@@ -7,30 +7,27 @@ import { basename, join } from 'node:path';
 import { sharedPath } from '@ner/test-support';
 import { afterAll, expect, it, vi } from 'vitest';
 
-const reads = vi.hoisted(() => new Map<string, number>());
-const count = (path: unknown) => {
-  const name = String(path).split(/[\\/]/).pop()!;
-  reads.set(name, (reads.get(name) ?? 0) + 1);
-};
+// vi.mock factories run before the imports, so what they use is made in vi.hoisted.
+const { reads, counted } = vi.hoisted(() => {
+  const reads = new Map<string, number>();
+  /** `fn` that first counts its path argument's file name. */
+  const counted = <T>(fn: T): T =>
+    ((path: unknown, ...rest: unknown[]) => {
+      const name = String(path).split(/[\\/]/).pop()!;
+      reads.set(name, (reads.get(name) ?? 0) + 1);
+      return (fn as (...args: unknown[]) => unknown)(path, ...rest);
+    }) as T;
+  return { reads, counted };
+});
 
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
-  const readFileSync = ((path: Parameters<typeof fs.readFileSync>[0], ...rest: unknown[]) => {
-    count(path);
-    return (fs.readFileSync as (...args: unknown[]) => unknown)(path, ...rest);
-  }) as typeof fs.readFileSync;
+  const readFileSync = counted(fs.readFileSync);
   return { ...fs, default: { ...fs, readFileSync }, readFileSync };
 });
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fsp = await importOriginal<typeof import('node:fs/promises')>();
-  const readFile = ((path: Parameters<typeof fsp.readFile>[0], ...rest: unknown[]) => {
-    count(path);
-    return (fsp.readFile as (...args: unknown[]) => unknown)(path, ...rest);
-  }) as typeof fsp.readFile;
-  const open = ((path: Parameters<typeof fsp.open>[0], ...rest: unknown[]) => {
-    count(path);
-    return (fsp.open as (...args: unknown[]) => unknown)(path, ...rest);
-  }) as typeof fsp.open;
+  const [readFile, open] = [counted(fsp.readFile), counted(fsp.open)];
   return { ...fsp, default: { ...fsp, readFile, open }, readFile, open };
 });
 
