@@ -3,7 +3,7 @@
 # lent GPU machine, which has no Node, no node_modules and no network, and receives only the
 # repository tree plus the carried payload (64 MiB in all). Runs HERE, before the device call:
 #
-#   bash tools/gpu-check/pack.sh [--no-build] [--no-reference]
+#   bash tools/gpu-check/pack.sh [--no-build] [--no-reference (keep the reference measured before)]
 #
 #   1. builds the packages the checks import (pnpm; --no-build uses the dist/ folders as they are)
 #   2. node.xz         this machine's node binary, xz -9 (reused while the binary is unchanged)
@@ -99,9 +99,9 @@ cp -r "$SHARED/oracle/models" "$PAYLOAD/shared/oracle/"
 chmod -R u+w "$PAYLOAD/shared"
 
 # 5. The main job on `native` here: the F1 the cuda run should match (same seed, same data).
-rm -rf "$PAYLOAD/reference"
 mkdir -p "$PAYLOAD/reference"
 if [ "$REFERENCE" = 1 ]; then
+  rm -f "$PAYLOAD/reference/trainer-native.json"
   echo "== the main job on native here (reference F1; about a minute on 2 cores)"
   if (cd examples/conll2003-trainer && NER_BACKEND=native timeout 600 node_modules/.bin/tsx src/main.ts \
     --output "$TMP/trainer-native") >"$TMP/trainer-native.log" 2>&1; then
