@@ -3,7 +3,7 @@ Node binary cannot run). Every command rewrites the report atomically (temporary
 run killed at any point leaves a valid JSON file behind.
 
   report.py init REPORT --manifest FILE --budget S        start a report (date, payload manifest)
-  report.py env REPORT --node NODE                        device, driver, CUDA, torch, node versions
+  report.py env REPORT --node N --fatbin F                    device, driver, CUDA, torch, node versions
   report.py step REPORT NAME --rc N --seconds S --limit S --result FILE --output FILE
   report.py step REPORT NAME --skipped REASON             a step that did not run, and why
   report.py get REPORT DOTTED.PATH                        print one value ('' when missing)
@@ -133,6 +133,9 @@ def cmd_env(a):
     env["python"] = sys.version.split()[0]
     ok, text = run([a.node, "--version"]) if a.node else (False, "no node")
     env["node"] = text if ok else f"unavailable: {text[-300:]}"
+    if a.fatbin and os.path.exists(a.fatbin):  # what the carried fatbin holds (cuobjdump is there)
+        ok, text = run(["cuobjdump", "--list-elf", "--list-ptx", a.fatbin])
+        env["fatbinContents"] = text.splitlines()[:20] if ok else f"unavailable: {text[-200:]}"
     ok, text = run(["uname", "-srm"])
     env["kernel"] = text if ok else None
     env["cpus"] = os.cpu_count()
@@ -322,6 +325,7 @@ def main():
     s = sub.add_parser("env")
     s.add_argument("report")
     s.add_argument("--node", default="")
+    s.add_argument("--fatbin", default="")
     s = sub.add_parser("step")
     s.add_argument("report")
     s.add_argument("name")

@@ -81,7 +81,7 @@ export PYTHONDONTWRITEBYTECODE=1
 unset NER_BACKEND NER_CUDA_ALLOW_TF32
 
 log "environment (nvidia-smi, nvcc, torch, transformers, node)"
-report env "$REPORT" --node "$NODE"
+report env "$REPORT" --node "$NODE" --fatbin "$PAYLOAD/cuda/build/ner_kernels.fatbin"
 python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["device"], indent=1))' "$REPORT" >>"$LOG" 2>&1
 
 # run_step NAME LIMIT_SECONDS COMMAND...: runs with its limit (cut to what is left of the budget),
