@@ -3,7 +3,7 @@ Node binary cannot run). Every command rewrites the report atomically (temporary
 run killed at any point leaves a valid JSON file behind.
 
   report.py init REPORT --manifest FILE --budget S        start a report (date, payload manifest)
-  report.py env REPORT --node N --fatbin F                    device, driver, CUDA, torch, node versions
+  report.py env REPORT --node N --fatbin F               device, driver, CUDA, torch, node, fatbin
   report.py step REPORT NAME --rc N --seconds S --limit S --result FILE --output FILE
   report.py step REPORT NAME --skipped REASON             a step that did not run, and why
   report.py get REPORT DOTTED.PATH                        print one value ('' when missing)
