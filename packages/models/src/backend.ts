@@ -9,9 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './errors.js';
 
 /** Backends in order of preference. `tensorflow` is what tfjs-node and tfjs-node-gpu register. */
-export type BackendChoice = 'tfjs-node-gpu' | 'tfjs-node' | 'native' | 'wasm' | 'cpu';
+export type BackendChoice = 'cuda' | 'tfjs-node-gpu' | 'tfjs-node' | 'native' | 'wasm' | 'cpu';
 
 export const BACKEND_PREFERENCE: readonly BackendChoice[] = [
+  'cuda',
   'tfjs-node-gpu',
   'tfjs-node',
   'native',
@@ -20,6 +21,7 @@ export const BACKEND_PREFERENCE: readonly BackendChoice[] = [
 ];
 
 const PACKAGES: Record<BackendChoice, { specifier: string; backendName: string }> = {
+  cuda: { specifier: '@ner/tfjs-backend-cuda', backendName: 'cuda' },
   'tfjs-node-gpu': { specifier: '@tensorflow/tfjs-node-gpu', backendName: 'tensorflow' },
   'tfjs-node': { specifier: '@tensorflow/tfjs-node', backendName: 'tensorflow' },
   native: { specifier: '@ner/tfjs-backend-native', backendName: 'native' },
@@ -49,11 +51,14 @@ export interface BackendInfo {
 
 let chosen: Promise<BackendInfo> | null = null;
 
-/** The native backend's package is installed but its addon is not built (worth one notice). */
+/** A backend package is installed but cannot run here: addon not built, no GPU (worth one notice). */
 class NativeUnavailable extends Error {}
 
 function normalizeChoice(value: string): BackendChoice {
   const aliases: Record<string, BackendChoice> = {
+    cuda: 'cuda',
+    'tfjs-backend-cuda': 'cuda',
+    nvidia: 'cuda',
     'tfjs-node-gpu': 'tfjs-node-gpu',
     'node-gpu': 'tfjs-node-gpu',
     gpu: 'tfjs-node-gpu',
@@ -69,7 +74,7 @@ function normalizeChoice(value: string): BackendChoice {
   const choice = aliases[value.trim().toLowerCase()];
   if (!choice) {
     throw new BackendError(
-      `NER_BACKEND="${value}" is not one of tfjs-node-gpu, tfjs-node, native, wasm, cpu.`,
+      `NER_BACKEND="${value}" is not one of cuda, tfjs-node-gpu, tfjs-node, native, wasm, cpu.`,
     );
   }
   return choice;
@@ -81,10 +86,14 @@ async function tryBackend(choice: BackendChoice): Promise<void> {
   const moduleName: string = specifier;
   const loaded = (await import(moduleName)) as {
     nativeBackendInfo?: () => { available: boolean; reason: string | null };
+    cudaReady?: Promise<{ available: boolean; reason?: string }>;
   };
   // @ner/tfjs-backend-native always imports; it says whether its addon was built.
   const info = loaded.nativeBackendInfo?.();
   if (info && !info.available) throw new NativeUnavailable(info.reason ?? 'its addon did not load');
+  // @ner/tfjs-backend-cuda always imports too; its probe says whether a driver and a device answered.
+  const cuda = loaded.cudaReady ? await loaded.cudaReady : null;
+  if (cuda && !cuda.available) throw new NativeUnavailable(cuda.reason ?? 'no CUDA device');
   if (!tf.findBackendFactory(backendName)) {
     throw new Error(
       `${specifier} loaded but registered no "${backendName}" backend with this copy of @tensorflow/tfjs-core ` +
@@ -125,7 +134,7 @@ async function choose(options: InitBackendOptions): Promise<BackendInfo> {
       const reason = (error as Error).message.split('\n')[0];
       skipped.push(`${choice}: ${reason}`);
       // Installed but not built is worth saying, on the same one line; not installed is not.
-      if (error instanceof NativeUnavailable) notice = `; native unavailable: ${reason}`;
+      if (error instanceof NativeUnavailable) notice += `; ${choice} unavailable: ${reason}`;
     }
   }
   throw new BackendError(
@@ -136,7 +145,7 @@ async function choose(options: InitBackendOptions): Promise<BackendInfo> {
 /**
  * Selects and initialises the best available backend (once per process; later
  * calls return the same result). Order: `NER_BACKEND` if set, else
- * `options.prefer`, then tfjs-node-gpu, tfjs-node, native, wasm, cpu. When
+ * `options.prefer`, then cuda, tfjs-node-gpu, tfjs-node, native, wasm, cpu. When
  * @ner/tfjs-backend-native is installed but its addon is not built, the one
  * log line says so and the next backend (wasm) is used.
  */

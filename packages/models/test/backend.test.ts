@@ -38,12 +38,13 @@ describe('initBackend', () => {
     const lines: string[] = [];
     const info = await initBackend({ env: {}, log: (line) => lines.push(line) });
     if (nativeBackendInfo().available) {
-      expect(info.skipped.map((line) => line.split(':')[0])).toEqual(['tfjs-node-gpu', 'tfjs-node']);
+      expect(info.skipped.map((line) => line.split(':')[0])).toEqual(['cuda', 'tfjs-node-gpu', 'tfjs-node']);
       expect(info.choice).toBe('native');
       expect(tf.getBackend()).toBe('native');
       expect(lines).toEqual(['[@ner/models] TensorFlow.js backend: native (native)']);
     } else {
       expect(info.skipped.map((line) => line.split(':')[0])).toEqual([
+        'cuda',
         'tfjs-node-gpu',
         'tfjs-node',
         'native',
