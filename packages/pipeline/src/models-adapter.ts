@@ -45,9 +45,9 @@ export function fromNerModel(model: NerModel): PipelineModel {
     async predict(batch: PipelineBatch): Promise<PipelineLogits> {
       const output = model.forward(
         {
-          input_ids: flat(batch.inputIds),
-          attention_mask: flat(batch.attentionMask),
-          ...(usesTokenTypeIds ? { token_type_ids: flat(batch.tokenTypeIds) } : {}),
+          input_ids: flat(batch.input_ids),
+          attention_mask: flat(batch.attention_mask),
+          ...(usesTokenTypeIds ? { token_type_ids: flat(batch.token_type_ids) } : {}),
         },
         { training: false, outputHiddenStates: false, outputAttentions: false },
       );

@@ -35,11 +35,11 @@ export interface PipelineTokenizer extends TokenizerTraits {
   readonly padTokenId: number;
 }
 
-/** A padded batch, one row per window. */
+/** A padded batch, one row per window, under the Hugging Face batch keys the models take. */
 export interface PipelineBatch {
-  inputIds: number[][];
-  attentionMask: number[][];
-  tokenTypeIds: number[][];
+  input_ids: number[][];
+  attention_mask: number[][];
+  token_type_ids: number[][];
 }
 
 /** Model logits, row-major, with their shape (`[B, T, C]` for tokens, `[B, C]` for sequences). */

@@ -8,9 +8,9 @@ function padBatch(group: readonly Encoding[], padTokenId: number): PipelineBatch
   const fill = (row: readonly number[], value: number) =>
     row.length === longest ? [...row] : [...row, ...new Array<number>(longest - row.length).fill(value)];
   return {
-    inputIds: group.map((e) => fill(e.inputIds, padTokenId)),
-    attentionMask: group.map((e) => fill(e.attentionMask, 0)),
-    tokenTypeIds: group.map((e) => fill(e.tokenTypeIds, 0)),
+    input_ids: group.map((e) => fill(e.inputIds, padTokenId)),
+    attention_mask: group.map((e) => fill(e.attentionMask, 0)),
+    token_type_ids: group.map((e) => fill(e.tokenTypeIds, 0)),
   };
 }
 
@@ -36,7 +36,7 @@ export async function runBatched(
     const logits = await model.predict(batchInput);
     const { data, shape } = logits;
     const batch = group.length;
-    const length = batchInput.inputIds[0]?.length ?? 0;
+    const length = batchInput.input_ids[0]?.length ?? 0;
     if (shape.length === 3) {
       const [b, t, c] = shape as [number, number, number];
       if (b !== batch || t !== length) {

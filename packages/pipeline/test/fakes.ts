@@ -54,13 +54,13 @@ export class ReplayModel implements PipelineModel {
     this.config = { id2label, numLabels: id2label.length };
   }
   predict(batch: PipelineBatch): PipelineLogits {
-    const b = batch.inputIds.length;
-    const t = batch.inputIds[0]!.length;
+    const b = batch.input_ids.length;
+    const t = batch.input_ids[0]!.length;
     const c = this.config.numLabels;
     this.batches.push(b);
     const data = new Float32Array(b * t * c);
-    batch.inputIds.forEach((ids, i) => {
-      const key = ids.filter((_, j) => batch.attentionMask[i]![j]).join(',');
+    batch.input_ids.forEach((ids, i) => {
+      const key = ids.filter((_, j) => batch.attention_mask[i]![j]).join(',');
       const rows = this.logits.get(key);
       if (!rows) throw new Error(`no oracle logits for ids ${key}`);
       rows.forEach((row, j) => {
@@ -78,10 +78,10 @@ export class PerTokenModel implements PipelineModel {
     numLabels: 9,
   };
   predict(batch: PipelineBatch): PipelineLogits {
-    const b = batch.inputIds.length;
-    const t = batch.inputIds[0]!.length;
+    const b = batch.input_ids.length;
+    const t = batch.input_ids[0]!.length;
     const data = new Float32Array(b * t * 9);
-    batch.inputIds.forEach((ids, i) => {
+    batch.input_ids.forEach((ids, i) => {
       ids.forEach((id, j) => {
         for (let k = 0; k < 9; k++) data[(i * t + j) * 9 + k] = Math.fround(Math.sin(id * 7.1 + k * 1.3) * 3);
       });

@@ -44,9 +44,9 @@ describe.each(backends)('the oracle tiny model through @ner/models on %s', (back
     let comparedValues = 0;
     for (const s of oracle.sentences) {
       const { data, shape } = await model.predict({
-        inputIds: [s.encoding.ids],
-        attentionMask: [s.encoding.attention_mask],
-        tokenTypeIds: [s.encoding.type_ids],
+        input_ids: [s.encoding.ids],
+        attention_mask: [s.encoding.attention_mask],
+        token_type_ids: [s.encoding.type_ids],
       });
       expect(shape).toEqual([1, s.encoding.ids.length, 9]);
       const flat = s.model_logits.flat();
@@ -77,9 +77,9 @@ describe.each(backends)('the oracle tiny model through @ner/models on %s', (back
     const before = tf.memory().numTensors;
     const s = oracle.sentences[0]!;
     await model.predict({
-      inputIds: [s.encoding.ids],
-      attentionMask: [s.encoding.attention_mask],
-      tokenTypeIds: [s.encoding.type_ids],
+      input_ids: [s.encoding.ids],
+      attention_mask: [s.encoding.attention_mask],
+      token_type_ids: [s.encoding.type_ids],
     });
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -30,17 +30,17 @@ function combinedRows(batches: OracleBatch[], k: number) {
   const b = batches[(k + 1) % batches.length]!;
   const pick = <T>(rows: (x: OracleBatch) => T[]) => [rows(a)[0]!, rows(a)[1]!, rows(b)[0]!, rows(b)[1]!];
   return {
-    inputIds: tf.tensor2d(
+    input_ids: tf.tensor2d(
       pick((x) => x.input_ids),
       undefined,
       'int32',
     ),
-    attentionMask: tf.tensor2d(
+    attention_mask: tf.tensor2d(
       pick((x) => x.attention_mask),
       undefined,
       'int32',
     ),
-    tokenTypeIds: tf.tensor2d(
+    token_type_ids: tf.tensor2d(
       pick((x) => x.token_type_ids!),
       undefined,
       'int32',

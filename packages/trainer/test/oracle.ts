@@ -77,15 +77,15 @@ export function readTensors(...parts: string[]): Map<string, { shape: number[]; 
 
 /** An oracle batch as model input tensors (the caller disposes them). */
 export function toModelBatch(batch: OracleBatch): {
-  inputIds: tf.Tensor;
-  attentionMask: tf.Tensor;
-  tokenTypeIds?: tf.Tensor;
+  input_ids: tf.Tensor;
+  attention_mask: tf.Tensor;
+  token_type_ids?: tf.Tensor;
   labels: tf.Tensor;
 } {
   return {
-    inputIds: tf.tensor2d(batch.input_ids, undefined, 'int32'),
-    attentionMask: tf.tensor2d(batch.attention_mask, undefined, 'int32'),
-    ...(batch.token_type_ids ? { tokenTypeIds: tf.tensor2d(batch.token_type_ids, undefined, 'int32') } : {}),
+    input_ids: tf.tensor2d(batch.input_ids, undefined, 'int32'),
+    attention_mask: tf.tensor2d(batch.attention_mask, undefined, 'int32'),
+    ...(batch.token_type_ids ? { token_type_ids: tf.tensor2d(batch.token_type_ids, undefined, 'int32') } : {}),
     labels: tf.tensor(
       batch.labels as number[],
       undefined,

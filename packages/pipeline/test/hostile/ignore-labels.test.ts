@@ -39,11 +39,11 @@ class SpaceTokenizer extends Tokenizer {
 class FixedModel implements PipelineModel {
   readonly config = { id2label: LABELS, numLabels: LABELS.length };
   predict(batch: PipelineBatch): PipelineLogits {
-    const b = batch.inputIds.length;
-    const t = batch.inputIds[0]!.length;
+    const b = batch.input_ids.length;
+    const t = batch.input_ids[0]!.length;
     const c = LABELS.length;
     const data = new Float32Array(b * t * c);
-    batch.inputIds.forEach((ids, i) => {
+    batch.input_ids.forEach((ids, i) => {
       ids.forEach((id, j) => {
         data[(i * t + j) * c + LABEL_OF_ID[id]!] = 4;
       });
