@@ -85,7 +85,9 @@ export function toModelBatch(batch: OracleBatch): {
   return {
     input_ids: tf.tensor2d(batch.input_ids, undefined, 'int32'),
     attention_mask: tf.tensor2d(batch.attention_mask, undefined, 'int32'),
-    ...(batch.token_type_ids ? { token_type_ids: tf.tensor2d(batch.token_type_ids, undefined, 'int32') } : {}),
+    ...(batch.token_type_ids
+      ? { token_type_ids: tf.tensor2d(batch.token_type_ids, undefined, 'int32') }
+      : {}),
     labels: tf.tensor(
       batch.labels as number[],
       undefined,
