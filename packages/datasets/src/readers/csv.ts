@@ -5,13 +5,13 @@
  * values all look like integers (or numbers) becomes `int64` (`float64`) as pandas infers, an empty
  * field is null. With `features`, ClassLabel columns take names or ids.
  */
-import { createReadStream } from 'node:fs';
 import type { Dataset } from '../dataset.js';
 import { DatasetFormatError } from '../errors.js';
 import { ClassLabel, type Features, Value } from '../features.js';
 import { checkFileSize, DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
 import { type CsvRecord, CsvRecordSplitter } from './csv-records.js';
 import { buildDataset } from './jsonl.js';
+import { pushFileChunks } from './text-stream.js';
 
 export type { CsvRecord } from './csv-records.js';
 
@@ -25,9 +25,6 @@ export interface CsvOptions extends ReadLimits {
 
 /** Strings are fed to the splitter in pieces of this many characters, so limits bite while a field grows. */
 const TEXT_PIECE_CHARS = 1024 * 1024;
-
-/** Bytes read from a file at a time. */
-const READ_CHUNK_BYTES = 1024 * 1024;
 
 /** Splits CSV text into records (RFC 4180 quoting). */
 export function parseCsvRecords(text: string, file: string, options: CsvOptions = {}): CsvRecord[] {
@@ -47,15 +44,7 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<D
   await checkFileSize(path, options);
   const table = new CsvTable(path, options);
   const splitter = newSplitter(path, options, (record) => table.add(record));
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
-  try {
-    for await (const chunk of stream) splitter.push(chunk as string);
-  } catch (error) {
-    if (error instanceof DatasetFormatError) throw error;
-    throw new DatasetFormatError(path, 0, `cannot read: ${(error as Error).message}`);
-  } finally {
-    stream.destroy();
-  }
+  await pushFileChunks(path, splitter);
   splitter.end();
   return table.toDataset();
 }

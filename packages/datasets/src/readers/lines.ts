@@ -3,15 +3,12 @@
  * length, and a UTF-8 BOM dropped from the first line. Files are streamed in chunks, so memory holds one
  * chunk and at most one unfinished line (bounded by `maxLineChars`), never the whole text.
  */
-import { createReadStream } from 'node:fs';
 import { DatasetFormatError } from '../errors.js';
+import { pushFileChunks } from './text-stream.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
 
 /** Called per line with its text (no line ending) and 1-based number. */
 export type LineHandler = (line: string, lineNumber: number) => void;
-
-/** Bytes read from a file at a time. */
-const READ_CHUNK_BYTES = 1024 * 1024;
 
 /** Calls `fn(line, lineNumber)` for every line of `text` (a last line without `\n` included). */
 export function forEachLine(text: string, file: string, limits: ReadLimits, fn: LineHandler): void {
@@ -23,15 +20,7 @@ export function forEachLine(text: string, file: string, limits: ReadLimits, fn: 
 /** {@link forEachLine} over a file, read as a UTF-8 stream. */
 export async function forEachLineOfFile(path: string, limits: ReadLimits, fn: LineHandler): Promise<void> {
   const splitter = new LineSplitter(path, limits, fn);
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
-  try {
-    for await (const chunk of stream) splitter.push(chunk as string);
-  } catch (error) {
-    if (error instanceof DatasetFormatError) throw error;
-    throw new DatasetFormatError(path, 0, `cannot read: ${(error as Error).message}`);
-  } finally {
-    stream.destroy();
-  }
+  await pushFileChunks(path, splitter);
   splitter.end();
 }
 

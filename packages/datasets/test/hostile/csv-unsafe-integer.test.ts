@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetFormatError, Features, parseCsv, Value } from '../../src/index.js';
+import { thrownBy } from '../thrown-by.js';
 
 describe('CSV: integers a JavaScript number cannot hold', () => {
   it('a 19-digit id column is an error naming file, line and column, and loads as text when asked', () => {
     const text = 'id,text\n1,a\n1234567890123456789,b\n';
-    const error = (() => {
-      try {
-        return parseCsv(text, 'ids.csv');
-      } catch (e) {
-        return e;
-      }
-    })();
+    const error = thrownBy(() => parseCsv(text, 'ids.csv'));
     expect(error).toBeInstanceOf(DatasetFormatError);
     expect((error as DatasetFormatError).line).toBe(3);
     expect((error as Error).message).toBe(

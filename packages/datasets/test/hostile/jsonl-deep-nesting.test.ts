@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetFormatError, parseJsonl } from '../../src/index.js';
+import { thrownBy } from '../thrown-by.js';
 
 describe('JSONL: nesting depth is bounded before parsing', () => {
   it('a value nested 5,000 deep is a DatasetFormatError naming file, line and the limit', () => {
     const deep = `{"x": ${'['.repeat(5000)}${']'.repeat(5000)}}`;
     const text = `{"x": [[1]]}\n${deep}\n`;
-    const error = (() => {
-      try {
-        return parseJsonl(text, 'deep.jsonl');
-      } catch (e) {
-        return e;
-      }
-    })();
+    const error = thrownBy(() => parseJsonl(text, 'deep.jsonl'));
     expect(error).toBeInstanceOf(DatasetFormatError);
     expect((error as Error).message).toBe(
       'deep.jsonl:2: field "x": JSON nested deeper than 100 levels (option maxJsonDepth).',

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetFormatError, parseJsonl } from '../../src/index.js';
+import { thrownBy } from '../thrown-by.js';
 
 describe('JSONL: integers a JavaScript number cannot hold', () => {
   it('2^53 + 1 is refused with file, line and field instead of being rounded', () => {
     const text = '{"id": 1, "tokens": ["a"]}\n{"id": 9007199254740993, "tokens": ["b"]}\n';
-    const error = (() => {
-      try {
-        return parseJsonl(text, 'big.jsonl');
-      } catch (e) {
-        return e;
-      }
-    })();
+    const error = thrownBy(() => parseJsonl(text, 'big.jsonl'));
     expect(error).toBeInstanceOf(DatasetFormatError);
     expect((error as DatasetFormatError).line).toBe(2);
     expect((error as Error).message).toBe(
