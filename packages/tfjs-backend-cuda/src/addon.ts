@@ -11,7 +11,15 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CudaDevice, CudaDeviceInfo, CudaProbe, DevicePtr, GemmDesc, KernelArg } from './device.js';
+import type {
+  CudaDevice,
+  CudaDeviceInfo,
+  CudaProbe,
+  DevicePtr,
+  Dim3,
+  GemmDesc,
+  KernelArg,
+} from './device.js';
 import { NER_DIMS_INTS } from './device.js';
 import { CudaAbiError } from './errors.js';
 import { type AbiParam, KERNEL_ABI } from './kernel-abi.js';
@@ -201,13 +209,7 @@ class AddonCudaDevice implements CudaDevice {
     this.native.fill32(dst, value >>> 0, count);
   }
 
-  launch(
-    kernel: string,
-    grid: readonly [number, number, number],
-    block: readonly [number, number, number],
-    sharedBytes: number,
-    args: readonly KernelArg[],
-  ): void {
+  launch(kernel: string, grid: Dim3, block: Dim3, sharedBytes: number, args: readonly KernelArg[]): void {
     const id = KERNEL_IDS.get(kernel);
     const spec = KERNEL_ABI[kernel];
     if (id === undefined || !spec)

@@ -23,6 +23,9 @@ export type KernelArg =
   | { readonly f32: number }
   | { readonly dims: Int32Array };
 
+/** A launch's grid or block size, x y z (`cuLaunchKernel` takes three of each). */
+export type Dim3 = readonly [number, number, number];
+
 /** `struct NerDims { int rank; int a[6]; int b[6]; int c[6]; int d[6]; }`: 25 int32, 100 bytes. */
 export const NER_DIMS_INTS = 25;
 export const NER_DIMS_BYTES = NER_DIMS_INTS * 4;
@@ -97,13 +100,7 @@ export interface CudaDevice {
   /** Fills `count` 32-bit words with the bit pattern `value` (`cuMemsetD32Async`). */
   fill32(dst: DevicePtr, value: number, count: number): void;
   /** Launches a kernel named in `KERNEL_ABI` with arguments of the kinds it lists. */
-  launch(
-    kernel: string,
-    grid: readonly [number, number, number],
-    block: readonly [number, number, number],
-    sharedBytes: number,
-    args: readonly KernelArg[],
-  ): void;
+  launch(kernel: string, grid: Dim3, block: Dim3, sharedBytes: number, args: readonly KernelArg[]): void;
   /** One cuBLASLt product (see {@link GemmDesc}). */
   gemm(desc: GemmDesc): void;
   /** Waits for everything queued; throws the first asynchronous error with the kernel's name when known. */

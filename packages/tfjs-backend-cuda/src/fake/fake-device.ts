@@ -6,7 +6,7 @@
  * geometry) and every memory access against the live allocations, so a backend bug that would
  * be a silent out-of-bounds write on a GPU is an exception here.
  */
-import type { CudaDevice, CudaDeviceInfo, DevicePtr, GemmDesc, KernelArg } from '../device.js';
+import type { CudaDevice, CudaDeviceInfo, DevicePtr, Dim3, GemmDesc, KernelArg } from '../device.js';
 import { NER_DIMS_INTS } from '../device.js';
 import { CudaAbiError, CudaMemoryAccessError } from '../errors.js';
 import { type AbiParam, KERNEL_ABI } from '../kernel-abi.js';
@@ -31,6 +31,19 @@ export interface FakeDeviceCounters {
   bytesDownloaded: number;
   bytesCopied: number;
   syncs: number;
+}
+
+/** Counters at zero, a fresh `launches` record each call (the device and its reset share none). */
+function zeroCounters(): FakeDeviceCounters {
+  return {
+    launches: {},
+    mallocs: 0,
+    frees: 0,
+    bytesUploaded: 0,
+    bytesDownloaded: 0,
+    bytesCopied: 0,
+    syncs: 0,
+  };
 }
 
 function kindOf(arg: KernelArg): AbiParam | 'unknown' {
@@ -94,15 +107,7 @@ export function checkLaunch(
 /** See the module comment. */
 export class FakeCudaDevice implements CudaDevice {
   readonly heap: FakeHeap;
-  readonly counters: FakeDeviceCounters = {
-    launches: {},
-    mallocs: 0,
-    frees: 0,
-    bytesUploaded: 0,
-    bytesDownloaded: 0,
-    bytesCopied: 0,
-    syncs: 0,
-  };
+  readonly counters: FakeDeviceCounters = zeroCounters();
   private closed = false;
 
   constructor(private readonly options: FakeCudaDeviceOptions = {}) {
@@ -174,13 +179,7 @@ export class FakeCudaDevice implements CudaDevice {
     this.heap.i32(dst, count, 'fill32').fill(value | 0);
   }
 
-  launch(
-    kernel: string,
-    grid: readonly [number, number, number],
-    block: readonly [number, number, number],
-    sharedBytes: number,
-    args: readonly KernelArg[],
-  ): void {
+  launch(kernel: string, grid: Dim3, block: Dim3, sharedBytes: number, args: readonly KernelArg[]): void {
     this.open();
     checkLaunch(kernel, grid, block, args);
     if (!Number.isInteger(sharedBytes) || sharedBytes < 0 || sharedBytes > 48 * 1024) {
@@ -260,15 +259,7 @@ export class FakeCudaDevice implements CudaDevice {
 
   /** Zeroes the counters (tests measure one step at a time). */
   resetCounters(): void {
-    Object.assign(this.counters, {
-      launches: {},
-      mallocs: 0,
-      frees: 0,
-      bytesUploaded: 0,
-      bytesDownloaded: 0,
-      bytesCopied: 0,
-      syncs: 0,
-    });
+    Object.assign(this.counters, zeroCounters());
   }
 
   private open(): void {

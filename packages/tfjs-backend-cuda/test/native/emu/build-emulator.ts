@@ -38,39 +38,36 @@ ${cuFiles.map((f) => `#include "${f}"`).join('\n')}
 #include <stdexcept>
 #include <string>
 
-static void *ptrArg(napi_env env, napi_value args, uint32_t i, uint8_t *base, size_t heapBytes) {
+// args[i], the one step every reader below starts with.
+static napi_value argAt(napi_env env, napi_value args, uint32_t i) {
   napi_value v;
   napi_get_element(env, args, i, &v);
+  return v;
+}
+static void *ptrArg(napi_env env, napi_value args, uint32_t i, uint8_t *base, size_t heapBytes) {
   uint64_t offset = 0;
   bool lossless = false;
-  napi_get_value_bigint_uint64(env, v, &offset, &lossless);
+  napi_get_value_bigint_uint64(env, argAt(env, args, i), &offset, &lossless);
   if (offset >= heapBytes) throw std::runtime_error("pointer argument " + std::to_string(i) + " outside the heap");
   return base + offset;
 }
 static int i32Arg(napi_env env, napi_value args, uint32_t i) {
-  napi_value v;
-  napi_get_element(env, args, i, &v);
   int32_t x = 0;
-  napi_get_value_int32(env, v, &x);
+  napi_get_value_int32(env, argAt(env, args, i), &x);
   return x;
 }
 static unsigned u32Arg(napi_env env, napi_value args, uint32_t i) {
-  napi_value v;
-  napi_get_element(env, args, i, &v);
   uint32_t x = 0;
-  napi_get_value_uint32(env, v, &x);
+  napi_get_value_uint32(env, argAt(env, args, i), &x);
   return x;
 }
 static float f32Arg(napi_env env, napi_value args, uint32_t i) {
-  napi_value v;
-  napi_get_element(env, args, i, &v);
   double x = 0;
-  napi_get_value_double(env, v, &x);
+  napi_get_value_double(env, argAt(env, args, i), &x);
   return static_cast<float>(x);
 }
 static NerDims dimsArg(napi_env env, napi_value args, uint32_t i) {
-  napi_value v;
-  napi_get_element(env, args, i, &v);
+  napi_value v = argAt(env, args, i);
   napi_typedarray_type type;
   size_t length = 0, offset = 0;
   void *data = nullptr;
