@@ -3,6 +3,18 @@ import { predictionsToTags } from './predictions-to-tags.js';
 
 const names = ['O', 'B-PER', 'I-PER'];
 
+/** The tags of the two-row example below, whether it comes as logits or as class ids. */
+const twoRowTags = {
+  yTrue: [
+    ['B-PER', 'I-PER'],
+    ['O', 'B-PER'],
+  ],
+  yPred: [
+    ['B-PER', 'I-PER'],
+    ['O', 'I-PER'],
+  ],
+};
+
 describe('predictionsToTags', () => {
   it('takes the argmax per position and drops -100 positions', () => {
     // 2 rows x 3 positions x 3 classes
@@ -18,16 +30,7 @@ describe('predictionsToTags', () => {
       ]),
     };
     const labels = { shape: [2, 3], data: Int32Array.from([1, -100, 2, 0, 1, -100]) };
-    expect(predictionsToTags(logits, labels, names)).toEqual({
-      yTrue: [
-        ['B-PER', 'I-PER'],
-        ['O', 'B-PER'],
-      ],
-      yPred: [
-        ['B-PER', 'I-PER'],
-        ['O', 'I-PER'],
-      ],
-    });
+    expect(predictionsToTags(logits, labels, names)).toEqual(twoRowTags);
   });
 
   it('breaks ties towards the lowest class id like numpy.argmax', () => {
@@ -50,16 +53,7 @@ describe('predictionsToTags', () => {
     // Padded across processes with -100: those positions carry label -100 too and are skipped.
     const predictions = { shape: [2, 3], data: Int32Array.from([1, 2, -100, 0, 2, 1]) };
     const labels = { shape: [2, 3], data: Int32Array.from([1, 2, -100, 0, 1, -100]) };
-    expect(predictionsToTags(predictions, labels, names)).toEqual({
-      yTrue: [
-        ['B-PER', 'I-PER'],
-        ['O', 'B-PER'],
-      ],
-      yPred: [
-        ['B-PER', 'I-PER'],
-        ['O', 'I-PER'],
-      ],
-    });
+    expect(predictionsToTags(predictions, labels, names)).toEqual(twoRowTags);
     expect(() =>
       predictionsToTags({ shape: [1, 2], data: [0, 3] }, { shape: [1, 2], data: [0, 0] }, names),
     ).toThrow(/predicted id 3 at row 0, position 1/);

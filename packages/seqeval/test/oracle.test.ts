@@ -17,6 +17,7 @@ import {
   recallScore,
   SCHEME_NAMES,
   type SchemeName,
+  type ScoreOptions,
   SeqevalError,
   type SeqevalWarning,
   type ZeroDivision,
@@ -178,6 +179,37 @@ function prfsTuple(result: {
   return [result.precision, result.recall, result.fScore, result.support];
 }
 
+/**
+ * Checks one section's classification report and its precision / recall / F1 under every average:
+ * the same calls in default, strict and auto mode, only the options and the section differ.
+ */
+function checkReportAndScores(
+  section: Record<string, Recorded> & Record<string, Record<string, Recorded>>,
+  label: string,
+  options: ScoreOptions,
+  c: OracleCase,
+  problems: string[],
+): void {
+  const [yTrue, yPred] = [c.y_true, c.y_pred];
+  const at = (part: string) => `${c.id}.${label}.${part}`;
+  check(
+    section.classification_report,
+    at('classification_report'),
+    (onWarning) => classificationReport(yTrue, yPred, { ...options, outputDict: true, onWarning }),
+    problems,
+  );
+  for (const [metric, score] of Object.entries(SCORE_FUNCTIONS)) {
+    for (const [name, average] of Object.entries(AVERAGE_OPTION)) {
+      check(
+        section[metric]?.[name],
+        at(`${metric}.${name}`),
+        (onWarning) => score(yTrue, yPred, { ...options, average, onWarning }),
+        problems,
+      );
+    }
+  }
+}
+
 function checkCase(c: OracleCase, problems: string[]): void {
   const yTrue = c.y_true;
   const yPred = c.y_pred;
@@ -198,22 +230,7 @@ function checkCase(c: OracleCase, problems: string[]): void {
     (onWarning) => getEntities(yPred, { suffix: c.suffix, onWarning }),
     problems,
   );
-  check(
-    d.classification_report,
-    at('default.classification_report'),
-    (onWarning) => classificationReport(yTrue, yPred, { ...base, outputDict: true, onWarning }),
-    problems,
-  );
-  for (const [metric, score] of Object.entries(SCORE_FUNCTIONS)) {
-    for (const [name, average] of Object.entries(AVERAGE_OPTION)) {
-      check(
-        d[metric]?.[name],
-        at(`default.${metric}.${name}`),
-        (onWarning) => score(yTrue, yPred, { ...base, average, onWarning }),
-        problems,
-      );
-    }
-  }
+  checkReportAndScores(d, 'default', base, c, problems);
   check(
     d.prfs_none as Recorded,
     at('default.prfs_none'),
@@ -251,22 +268,7 @@ function checkCase(c: OracleCase, problems: string[]): void {
       () => new Entities(yPred, scheme, { suffix: c.suffix }).entities,
       problems,
     );
-    check(
-      s.classification_report,
-      at(`${scheme}.classification_report`),
-      (onWarning) => classificationReport(yTrue, yPred, { ...strict, outputDict: true, onWarning }),
-      problems,
-    );
-    for (const [metric, score] of Object.entries(SCORE_FUNCTIONS)) {
-      for (const [name, average] of Object.entries(AVERAGE_OPTION)) {
-        check(
-          s[metric]?.[name],
-          at(`${scheme}.${metric}.${name}`),
-          (onWarning) => score(yTrue, yPred, { ...strict, average, onWarning }),
-          problems,
-        );
-      }
-    }
+    checkReportAndScores(s, scheme, strict, c, problems);
     check(
       s.prfs_none as Recorded,
       at(`${scheme}.prfs_none`),
@@ -291,22 +293,7 @@ function checkCase(c: OracleCase, problems: string[]): void {
     () => autoDetect(yTrue, { suffix: c.suffix }),
     problems,
   );
-  check(
-    a.classification_report,
-    at('auto.classification_report'),
-    (onWarning) => classificationReport(yTrue, yPred, { ...auto, outputDict: true, onWarning }),
-    problems,
-  );
-  for (const [metric, score] of Object.entries(SCORE_FUNCTIONS)) {
-    for (const [name, average] of Object.entries(AVERAGE_OPTION)) {
-      check(
-        a[metric]?.[name],
-        at(`auto.${metric}.${name}`),
-        (onWarning) => score(yTrue, yPred, { ...auto, average, onWarning }),
-        problems,
-      );
-    }
-  }
+  checkReportAndScores(a, 'auto', auto, c, problems);
   check(
     a.evaluate as Recorded,
     at('auto.evaluate'),
