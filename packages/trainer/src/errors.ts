@@ -19,8 +19,12 @@ export class TrainingArgumentsError extends TrainerError {
 /** An optimizer or scheduler was built or used with bad input. */
 export class OptimizerError extends TrainerError {}
 
-/** A checkpoint folder is missing files or holds unreadable state. */
-export class CheckpointError extends TrainerError {}
+/**
+ * A checkpoint folder is missing files or holds unreadable state. @ner/models
+ * owns checkpoints, so this is its class (a `ModelsError`, not a
+ * `TrainerError`): one `instanceof CheckpointError` catches both packages' errors.
+ */
+export { CheckpointError } from '@ner/models';
 
 /**
  * Writing a saved model failed (disk full, no permission, read-only disk...).
