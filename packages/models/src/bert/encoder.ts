@@ -1,20 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { LayerStackResult } from '../model-family.js';
-import {
-  createTransformerLayer,
-  type TransformerLayerNames,
-  type TransformerLayerWeights,
-} from '../module-weights.js';
-import {
-  activation,
-  dropout,
-  type ForwardContext,
-  layerNorm,
-  linear,
-  mergeHeads,
-  splitHeads,
-} from '../nn.js';
+import type { TransformerLayerNames, TransformerLayerWeights } from '../module-weights.js';
+import { activation, type ForwardContext } from '../nn.js';
 import type { ParameterRegistry } from '../parameter-registry.js';
+import { createTransformerStack, runPostNormStack } from '../post-norm-stack.js';
 import type { BertConfig } from './config.js';
 
 /** PyTorch names of a `BertLayer`'s modules. */
@@ -34,7 +23,7 @@ const BERT_LAYER_NAMES: TransformerLayerNames = {
  * (weights at `{prefix}encoder.layer.N.attention.self.query…`, `…intermediate.dense…`, …).
  */
 export class BertEncoder {
-  private readonly layers: TransformerLayerWeights[] = [];
+  private readonly layers: TransformerLayerWeights[];
   private readonly act: (x: tf.Tensor) => tf.Tensor;
 
   constructor(
@@ -43,55 +32,27 @@ export class BertEncoder {
     private readonly config: BertConfig,
   ) {
     this.act = activation(config.hiddenAct);
-    const sizes = {
-      hidden: config.hiddenSize,
-      intermediate: config.intermediateSize,
-      std: config.initializerRange,
-    };
-    for (let i = 0; i < config.numHiddenLayers; i++) {
-      this.layers.push(
-        createTransformerLayer(registry, `${prefix}encoder.layer.${i}.`, BERT_LAYER_NAMES, sizes),
-      );
-    }
+    this.layers = createTransformerStack(
+      registry,
+      `${prefix}encoder.layer.`,
+      config.numHiddenLayers,
+      BERT_LAYER_NAMES,
+      { hidden: config.hiddenSize, intermediate: config.intermediateSize, std: config.initializerRange },
+    );
   }
 
   /** Runs every layer on `embedded` `[B, T, H]` with the additive `mask`; call inside `tf.tidy`. */
   run(embedded: tf.Tensor, mask: tf.Tensor, ctx: ForwardContext): LayerStackResult {
     const { config } = this;
-    const eps = config.layerNormEps;
-    const heads = config.numAttentionHeads;
-    const scale = Math.sqrt(config.hiddenSize / heads);
-    let hidden = embedded;
-    const hiddenStates: tf.Tensor3D[] = [hidden as tf.Tensor3D];
-    const attentions: tf.Tensor4D[] = [];
-    for (const layer of this.layers) {
-      const q = splitHeads(linear(hidden, layer.query.weight, layer.query.bias), heads);
-      const k = splitHeads(linear(hidden, layer.key.weight, layer.key.bias), heads);
-      const v = splitHeads(linear(hidden, layer.value.weight, layer.value.bias), heads);
-      const scores = tf.add(tf.div(tf.matMul(q, k, false, true), scale), mask);
-      const probs = dropout(tf.softmax(scores), config.attentionProbsDropoutProb, ctx);
-      attentions.push(probs as tf.Tensor4D);
-      const context = mergeHeads(tf.matMul(probs, v));
-      let attended = dropout(
-        linear(context, layer.attentionOutput.weight, layer.attentionOutput.bias),
-        config.hiddenDropoutProb,
-        ctx,
-      );
-      attended = layerNorm(
-        tf.add(attended, hidden),
-        layer.attentionNorm.weight,
-        layer.attentionNorm.bias,
-        eps,
-      );
-      const inner = this.act(linear(attended, layer.intermediate.weight, layer.intermediate.bias));
-      const out = dropout(
-        linear(inner, layer.output.weight, layer.output.bias),
-        config.hiddenDropoutProb,
-        ctx,
-      );
-      hidden = layerNorm(tf.add(out, attended), layer.outputNorm.weight, layer.outputNorm.bias, eps);
-      hiddenStates.push(hidden as tf.Tensor3D);
-    }
-    return { lastHiddenState: hidden as tf.Tensor3D, hiddenStates, attentions };
+    return runPostNormStack(this.layers, embedded, mask, ctx, {
+      heads: config.numAttentionHeads,
+      hiddenSize: config.hiddenSize,
+      eps: config.layerNormEps,
+      act: this.act,
+      attentionDropout: config.attentionProbsDropoutProb,
+      attentionOutputDropout: config.hiddenDropoutProb,
+      ffnDropout: config.hiddenDropoutProb,
+      scaleQueryFirst: false,
+    });
   }
 }

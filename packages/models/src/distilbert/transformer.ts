@@ -1,20 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { LayerStackResult } from '../model-family.js';
-import {
-  createTransformerLayer,
-  type TransformerLayerNames,
-  type TransformerLayerWeights,
-} from '../module-weights.js';
-import {
-  activation,
-  dropout,
-  type ForwardContext,
-  layerNorm,
-  linear,
-  mergeHeads,
-  splitHeads,
-} from '../nn.js';
+import type { TransformerLayerNames, TransformerLayerWeights } from '../module-weights.js';
+import { activation, type ForwardContext } from '../nn.js';
 import type { ParameterRegistry } from '../parameter-registry.js';
+import { createTransformerStack, runPostNormStack } from '../post-norm-stack.js';
 import type { DistilBertConfig } from './config.js';
 import { DISTILBERT_LAYER_NORM_EPS } from './embeddings.js';
 
@@ -35,7 +24,7 @@ const BLOCK_NAMES: TransformerLayerNames = {
  * `{prefix}transformer.layer.N.attention.q_lin…`, LayerNorm eps 1e-12 fixed as in Python).
  */
 export class DistilBertTransformer {
-  private readonly blocks: TransformerLayerWeights[] = [];
+  private readonly blocks: TransformerLayerWeights[];
   private readonly act: (x: tf.Tensor) => tf.Tensor;
 
   constructor(
@@ -44,47 +33,32 @@ export class DistilBertTransformer {
     private readonly config: DistilBertConfig,
   ) {
     this.act = activation(config.activation);
-    const sizes = { hidden: config.dim, intermediate: config.hiddenDim, std: config.initializerRange };
-    for (let i = 0; i < config.nLayers; i++) {
-      this.blocks.push(
-        createTransformerLayer(registry, `${prefix}transformer.layer.${i}.`, BLOCK_NAMES, sizes),
-      );
-    }
+    this.blocks = createTransformerStack(
+      registry,
+      `${prefix}transformer.layer.`,
+      config.nLayers,
+      BLOCK_NAMES,
+      {
+        hidden: config.dim,
+        intermediate: config.hiddenDim,
+        std: config.initializerRange,
+      },
+    );
   }
 
   /** Runs every block on `embedded` with the additive `mask`; call inside `tf.tidy`. */
   run(embedded: tf.Tensor, mask: tf.Tensor, ctx: ForwardContext): LayerStackResult {
     const { config } = this;
-    const eps = DISTILBERT_LAYER_NORM_EPS;
-    const heads = config.nHeads;
-    const scale = Math.sqrt(config.dim / heads);
-    let hidden = embedded;
-    const hiddenStates: tf.Tensor3D[] = [hidden as tf.Tensor3D];
-    const attentions: tf.Tensor4D[] = [];
-    for (const block of this.blocks) {
-      // DistilBERT scales q before the product (BERT scales the scores after).
-      const q = tf.div(splitHeads(linear(hidden, block.query.weight, block.query.bias), heads), scale);
-      const k = splitHeads(linear(hidden, block.key.weight, block.key.bias), heads);
-      const v = splitHeads(linear(hidden, block.value.weight, block.value.bias), heads);
-      const scores = tf.add(tf.matMul(q, k, false, true), mask);
-      const weights = dropout(tf.softmax(scores), config.attentionDropout, ctx);
-      attentions.push(weights as tf.Tensor4D);
-      const context = linear(
-        mergeHeads(tf.matMul(weights, v)),
-        block.attentionOutput.weight,
-        block.attentionOutput.bias,
-      );
-      const attended = layerNorm(
-        tf.add(context, hidden),
-        block.attentionNorm.weight,
-        block.attentionNorm.bias,
-        eps,
-      );
-      const inner = this.act(linear(attended, block.intermediate.weight, block.intermediate.bias));
-      const ffn = dropout(linear(inner, block.output.weight, block.output.bias), config.dropout, ctx);
-      hidden = layerNorm(tf.add(ffn, attended), block.outputNorm.weight, block.outputNorm.bias, eps);
-      hiddenStates.push(hidden as tf.Tensor3D);
-    }
-    return { lastHiddenState: hidden as tf.Tensor3D, hiddenStates, attentions };
+    return runPostNormStack(this.blocks, embedded, mask, ctx, {
+      heads: config.nHeads,
+      hiddenSize: config.dim,
+      eps: DISTILBERT_LAYER_NORM_EPS,
+      act: this.act,
+      attentionDropout: config.attentionDropout,
+      // DistilBERT's attention has no dropout after `out_lin`.
+      attentionOutputDropout: null,
+      ffnDropout: config.dropout,
+      scaleQueryFirst: true,
+    });
   }
 }

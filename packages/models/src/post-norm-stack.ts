@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerStackResult } from './model-family.js';
+import {
+  createTransformerLayer,
+  type TransformerLayerNames,
+  type TransformerLayerWeights,
+} from './module-weights.js';
+import { dropout, type ForwardContext, layerNorm, linear, mergeHeads, splitHeads } from './nn.js';
+import type { ParameterRegistry } from './parameter-registry.js';
+
+/** Sizes of one post-LayerNorm layer: hidden width, feed-forward width and the init std. */
+export interface TransformerLayerSizes {
+  readonly hidden: number;
+  readonly intermediate: number;
+  readonly std: number;
+}
+
+/** Registers `count` layers at `{layerPrefix}0.`, `{layerPrefix}1.`, ... (in that order, as PyTorch does). */
+export function createTransformerStack(
+  registry: ParameterRegistry,
+  layerPrefix: string,
+  count: number,
+  names: TransformerLayerNames,
+  sizes: TransformerLayerSizes,
+): TransformerLayerWeights[] {
+  const layers: TransformerLayerWeights[] = [];
+  for (let i = 0; i < count; i++) {
+    layers.push(createTransformerLayer(registry, `${layerPrefix}${i}.`, names, sizes));
+  }
+  return layers;
+}
+
+/** How one family runs the shared post-LayerNorm layer; read at each `run`, as the config may change. */
+export interface PostNormStackSpec {
+  readonly heads: number;
+  readonly hiddenSize: number;
+  readonly eps: number;
+  readonly act: (x: tf.Tensor) => tf.Tensor;
+  /** Dropout on the attention probabilities. */
+  readonly attentionDropout: number;
+  /** Dropout on the attention output before its residual; null where the family has none (DistilBERT). */
+  readonly attentionOutputDropout: number | null;
+  /** Dropout on the feed-forward output before its residual. */
+  readonly ffnDropout: number;
+  /**
+   * DistilBERT divides q by sqrt(head size) before q·kᵀ, BERT divides the scores after; the two
+   * orders round differently, so each family keeps its own to match PyTorch.
+   */
+  readonly scaleQueryFirst: boolean;
+}
+
+/**
+ * Runs the post-LayerNorm transformer layers (BERT's `BertLayer`, DistilBERT's `TransformerBlock`)
+ * on `embedded` `[B, T, H]` with the additive `mask`; call inside `tf.tidy`.
+ */
+export function runPostNormStack(
+  layers: readonly TransformerLayerWeights[],
+  embedded: tf.Tensor,
+  mask: tf.Tensor,
+  ctx: ForwardContext,
+  spec: PostNormStackSpec,
+): LayerStackResult {
+  const { heads, eps } = spec;
+  const scale = Math.sqrt(spec.hiddenSize / heads);
+  let hidden = embedded;
+  const hiddenStates: tf.Tensor3D[] = [hidden as tf.Tensor3D];
+  const attentions: tf.Tensor4D[] = [];
+  for (const layer of layers) {
+    let q = splitHeads(linear(hidden, layer.query.weight, layer.query.bias), heads);
+    if (spec.scaleQueryFirst) q = tf.div(q, scale);
+    const k = splitHeads(linear(hidden, layer.key.weight, layer.key.bias), heads);
+    const v = splitHeads(linear(hidden, layer.value.weight, layer.value.bias), heads);
+    const product = tf.matMul(q, k, false, true);
+    const scores = tf.add(spec.scaleQueryFirst ? product : tf.div(product, scale), mask);
+    const probs = dropout(tf.softmax(scores), spec.attentionDropout, ctx);
+    attentions.push(probs as tf.Tensor4D);
+    const context = linear(
+      mergeHeads(tf.matMul(probs, v)),
+      layer.attentionOutput.weight,
+      layer.attentionOutput.bias,
+    );
+    const projected =
+      spec.attentionOutputDropout === null ? context : dropout(context, spec.attentionOutputDropout, ctx);
+    const attended = layerNorm(
+      tf.add(projected, hidden),
+      layer.attentionNorm.weight,
+      layer.attentionNorm.bias,
+      eps,
+    );
+    const inner = spec.act(linear(attended, layer.intermediate.weight, layer.intermediate.bias));
+    const out = dropout(linear(inner, layer.output.weight, layer.output.bias), spec.ffnDropout, ctx);
+    hidden = layerNorm(tf.add(out, attended), layer.outputNorm.weight, layer.outputNorm.bias, eps);
+    hiddenStates.push(hidden as tf.Tensor3D);
+  }
+  return { lastHiddenState: hidden as tf.Tensor3D, hiddenStates, attentions };
+}
