@@ -1,7 +1,6 @@
 // Issue 14 item 5: sizes in config.json are bounded before anything is allocated, and errors name file and field.
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AutoConfig,
   AutoModelForTokenClassification,
@@ -12,17 +11,13 @@ import {
 } from '../../src/index.js';
 import {
   nextTensorId,
-  TempFolders,
+  useHostileSetup,
   tinyBertConfig,
   tinyDistilBertConfig,
   writeCheckpoint,
 } from './hostile-fixtures.js';
 
-const folders = new TempFolders();
-afterEach(() => folders.cleanup());
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+const folders = useHostileSetup();
 
 /** Loads a tiny checkpoint whose config.json has `patch` applied; returns the error and the file name. */
 async function loadError(patch: Record<string, unknown>, distil = false) {

@@ -1,16 +1,16 @@
 // Issue 14 item 9: config.json values that used to load and then give NaN or fail later are ConfigErrors
 // naming the file and field.
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AutoConfig, AutoModelForTokenClassification, ConfigError } from '../../src/index.js';
-import { TempFolders, tinyBertConfig, tinyDistilBertConfig, writeCheckpoint } from './hostile-fixtures.js';
+import {
+  useHostileSetup,
+  tinyBertConfig,
+  tinyDistilBertConfig,
+  writeCheckpoint,
+} from './hostile-fixtures.js';
 
-const folders = new TempFolders();
-afterEach(() => folders.cleanup());
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+const folders = useHostileSetup();
 
 async function loadError(
   patch: Record<string, unknown>,

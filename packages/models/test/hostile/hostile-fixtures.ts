@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeAll } from 'vitest';
 import {
   BertConfig,
   BertForTokenClassification,
@@ -51,6 +52,19 @@ export class TempFolders {
   cleanup(): void {
     for (const dir of this.made.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The set-up every hostile test file shares: the cpu backend before the tests, and temp folders
+ * removed after each test. Call once at the top of a test file.
+ */
+export function useHostileSetup(): TempFolders {
+  const folders = new TempFolders();
+  afterEach(() => folders.cleanup());
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  return folders;
 }
 
 /** Weights of a tiny model built from `config`, as safetensors bytes. */

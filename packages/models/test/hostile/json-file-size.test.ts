@@ -2,21 +2,16 @@
 // refused by its size instead of being read whole.
 import { rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AutoConfig,
   AutoModelForTokenClassification,
   CheckpointError,
   ConfigError,
 } from '../../src/index.js';
-import { TempFolders, tinyBertConfig, writeCheckpoint } from './hostile-fixtures.js';
+import { useHostileSetup, tinyBertConfig, writeCheckpoint } from './hostile-fixtures.js';
 
-const folders = new TempFolders();
-afterEach(() => folders.cleanup());
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+const folders = useHostileSetup();
 
 /** One byte over the 100 MB cap; sparse, so it costs no disk. */
 const OVERSIZED = 100_000_001;

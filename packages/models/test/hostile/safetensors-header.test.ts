@@ -2,8 +2,7 @@
 // is refused with the file and the tensor; overlapping and out-of-order offsets stay checked.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AutoModelForTokenClassification,
   CheckpointError,
@@ -14,17 +13,13 @@ import {
 } from '../../src/index.js';
 import {
   rawSafetensors,
-  TempFolders,
+  useHostileSetup,
   tinyBertConfig,
   tinyCheckpoint,
   writeCheckpoint,
 } from './hostile-fixtures.js';
 
-const folders = new TempFolders();
-afterEach(() => folders.cleanup());
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+const folders = useHostileSetup();
 
 /** Four float32 values: 1, 2 (first tensor) and 3, 4 (second). */
 const DATA = new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer);
