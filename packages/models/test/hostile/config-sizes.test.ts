@@ -1,9 +1,7 @@
 // Issue 14 item 5: sizes in config.json are bounded before anything is allocated, and errors name file and field.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   AutoConfig,
-  AutoModelForTokenClassification,
   BertConfig,
   BertForTokenClassification,
   CheckpointError,
@@ -11,36 +9,17 @@ import {
 } from '../../src/index.js';
 import {
   nextTensorId,
+  loadHostileCheckpoint,
   useHostileSetup,
   tinyBertConfig,
-  tinyDistilBertConfig,
   writeCheckpoint,
 } from './hostile-fixtures.js';
 
 const folders = useHostileSetup();
 
 /** Loads a tiny checkpoint whose config.json has `patch` applied; returns the error and the file name. */
-async function loadError(patch: Record<string, unknown>, distil = false) {
-  const dir = writeCheckpoint(folders, distil ? tinyDistilBertConfig() : tinyBertConfig(), patch);
-  const before = nextTensorId();
-  const started = performance.now();
-  const error = await AutoModelForTokenClassification.fromPretrained(dir, {
-    logger: { warn: () => {} },
-  }).then(
-    (model) => {
-      model.dispose();
-      return null;
-    },
-    (caught: unknown) => caught,
-  );
-  return {
-    error: error as Error,
-    file: join(dir, 'config.json'),
-    // One probe tensor is made by nextTensorId itself.
-    tensorsMade: nextTensorId() - before - 1,
-    ms: performance.now() - started,
-  };
-}
+const loadError = (patch: Record<string, unknown>, distil = false) =>
+  loadHostileCheckpoint(folders, patch, distil);
 
 describe('config.json sizes are bounded before allocation (issue 14, item 5)', () => {
   it('num_hidden_layers 1e9 is a ConfigError naming the file and field, not an endless loop', async () => {

@@ -4,30 +4,17 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { AutoConfig, AutoModelForTokenClassification, ConfigError } from '../../src/index.js';
 import {
+  loadHostileCheckpoint,
   useHostileSetup,
   tinyBertConfig,
-  tinyDistilBertConfig,
   writeCheckpoint,
 } from './hostile-fixtures.js';
 
 const folders = useHostileSetup();
 
-async function loadError(
-  patch: Record<string, unknown>,
-  distil = false,
-): Promise<{ error: Error; file: string }> {
-  const dir = writeCheckpoint(folders, distil ? tinyDistilBertConfig() : tinyBertConfig(), patch);
-  const error = await AutoModelForTokenClassification.fromPretrained(dir, {
-    logger: { warn: () => {} },
-  }).then(
-    (model) => {
-      model.dispose();
-      return null;
-    },
-    (caught: unknown) => caught,
-  );
-  return { error: error as Error, file: join(dir, 'config.json') };
-}
+/** Loads a tiny checkpoint whose config.json has `patch` applied; returns the error and the file name. */
+const loadError = (patch: Record<string, unknown>, distil = false) =>
+  loadHostileCheckpoint(folders, patch, distil);
 
 async function loadWithWarnings(
   patch: Record<string, unknown>,

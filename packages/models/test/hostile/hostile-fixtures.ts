@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll } from 'vitest';
 import {
+  AutoModelForTokenClassification,
   BertConfig,
   BertForTokenClassification,
   DistilBertConfig,
@@ -114,4 +115,46 @@ export function rawSafetensors(headerText: string, data: Uint8Array): Uint8Array
   out.set(header, 8);
   out.set(data, 8 + header.length);
   return out;
+}
+
+/** What loading a hostile checkpoint as a token classifier gave. */
+export interface LoadOutcome {
+  /** The error thrown; null where the model loaded (it is disposed at once). */
+  readonly error: Error;
+  /** The path of the checkpoint's config.json, as the error messages name it. */
+  readonly file: string;
+  /** Tensors created while loading (0 means the error came before any allocation). */
+  readonly tensorsMade: number;
+  /** Milliseconds the load took. */
+  readonly ms: number;
+}
+
+/**
+ * Writes a tiny BERT (or DistilBERT) checkpoint whose config.json has `patch` applied and loads it
+ * with `AutoModelForTokenClassification.fromPretrained`, warnings silenced.
+ */
+export async function loadHostileCheckpoint(
+  folders: TempFolders,
+  patch: Record<string, unknown>,
+  distil = false,
+): Promise<LoadOutcome> {
+  const dir = writeCheckpoint(folders, distil ? tinyDistilBertConfig() : tinyBertConfig(), patch);
+  const before = nextTensorId();
+  const started = performance.now();
+  const error = await AutoModelForTokenClassification.fromPretrained(dir, {
+    logger: { warn: () => {} },
+  }).then(
+    (model) => {
+      model.dispose();
+      return null;
+    },
+    (caught: unknown) => caught,
+  );
+  return {
+    error: error as Error,
+    file: join(dir, 'config.json'),
+    // One probe tensor is made by nextTensorId itself.
+    tensorsMade: nextTensorId() - before - 1,
+    ms: performance.now() - started,
+  };
 }
