@@ -1,5 +1,4 @@
 import {
-  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -7,10 +6,8 @@ import {
   mkdirSync,
   writeFileSync,
   lstatSync,
-  rmSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -29,21 +26,15 @@ import {
   tryLoadFromCache,
 } from '../src/index.js';
 import { type FakeHub, startFakeHub } from '../src/testing/index.js';
+import { FAST_RETRY, removeTempDirs, tempDir } from './helpers.js';
 
 const CONFIG = '{"model_type": "bert"}\n';
 // 64 KiB of varied bytes, served like an LFS file through the CDN redirect.
 const WEIGHTS = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 31 + 7) % 251));
-const fast = { attempts: 3, baseDelayMs: 5 };
+const fast = FAST_RETRY;
 
 let hub: FakeHub;
-/** Every temp folder a test makes, removed after each test. */
-const tempDirs: string[] = [];
-const newTempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-};
-const newCache = () => newTempDir('ner-hub-cache-');
+const newCache = () => tempDir('ner-hub-cache-');
 const gitSha1 = (text: string | Buffer) => {
   const bytes = Buffer.from(text);
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
@@ -79,7 +70,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   delete process.env.HF_HUB_OFFLINE;
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 const opts = (cacheDir: string, extra: Record<string, unknown> = {}) => ({
@@ -293,7 +284,7 @@ describe('resolveFiles against a local Hub-like server', () => {
   });
 
   it('a local folder works with no network, and a missing file or folder is named', async () => {
-    const folder = newTempDir('ner-hub-local-');
+    const folder = tempDir('ner-hub-local-');
     writeFileSync(join(folder, 'config.json'), CONFIG);
     const before = hub.requests.length;
     expect(await resolveFiles(folder, ['config.json'])).toEqual([join(folder, 'config.json')]);
@@ -349,7 +340,7 @@ describe('listing', () => {
   });
 
   it('listRepoFiles lists a local folder', async () => {
-    const folder = newTempDir('ner-hub-list-');
+    const folder = tempDir('ner-hub-list-');
     mkdirSync(join(folder, 'a'));
     writeFileSync(join(folder, 'a', 'b.txt'), '');
     writeFileSync(join(folder, 'c.txt'), '');

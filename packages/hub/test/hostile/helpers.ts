@@ -1,26 +1,8 @@
 /** Shared pieces of the hostile-server tests: temp folders that are always removed, and side servers. */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
-const created: string[] = [];
-
-/** A fresh temporary folder, removed by {@link removeTempDirs}. */
-export function tempDir(prefix = 'ner-hub-hostile-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  created.push(dir);
-  return dir;
-}
-
-/** Removes every folder {@link tempDir} made (call from `afterEach`). */
-export function removeTempDirs(): void {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-/** Retries fast so failure paths take milliseconds. */
-export const FAST_RETRY = { attempts: 3, baseDelayMs: 5 };
+export { FAST_RETRY, removeTempDirs, tempDir } from '../helpers.js';
 
 /** A server on 127.0.0.1 that records each request's URL and Authorization header and answers `[]`. */
 export interface RecordingServer {
