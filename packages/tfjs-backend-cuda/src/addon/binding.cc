@@ -427,6 +427,15 @@ ParamKind parseKind(const std::string &s, const std::string &kernel) {
   throw ArgError("kernel " + kernel + ": unknown parameter kind '" + s + "'");
 }
 
+// The one options object that nvrtcCompile and openDevice take; `fn` names the call in the error.
+napi_value optionsArg(napi_env env, napi_callback_info info, const char *fn) {
+  size_t argc = 1;
+  napi_value opts;
+  ok(env, napi_get_cb_info(env, info, &argc, &opts, nullptr, nullptr), fn);
+  if (argc < 1) throw ArgError(std::string(fn) + ": expected an options object");
+  return opts;
+}
+
 KernelSources getSources(napi_env env, napi_value opts) {
   KernelSources sources;
   sources.cacheDir = getString(env, getProp(env, opts, "cacheDir"), "cacheDir");
@@ -442,10 +451,7 @@ KernelSources getSources(napi_env env, napi_value opts) {
 //   -> {library, cubinBytes}; compiles the kernels without a GPU (tests, and a check of the NVRTC path).
 napi_value NvrtcCompile(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    size_t argc = 1;
-    napi_value opts;
-    ok(env, napi_get_cb_info(env, info, &argc, &opts, nullptr, nullptr), "nvrtcCompile");
-    if (argc < 1) throw ArgError("nvrtcCompile: expected an options object");
+    const napi_value opts = optionsArg(env, info, "nvrtcCompile");
     const int arch = static_cast<int>(getNumber(env, getProp(env, opts, "arch"), "arch"));
     const KernelSources sources = getSources(env, opts);
     std::vector<char> cubin;
@@ -462,10 +468,7 @@ napi_value NvrtcCompile(napi_env env, napi_callback_info info) {
 //   fileContents, kernelNames, kernelParams: string[][]}) -> device object | reason string
 napi_value OpenDevice(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    size_t argc = 1;
-    napi_value opts;
-    ok(env, napi_get_cb_info(env, info, &argc, &opts, nullptr, nullptr), "openDevice");
-    if (argc < 1) throw ArgError("openDevice: expected an options object");
+    const napi_value opts = optionsArg(env, info, "openDevice");
     const int ordinal = static_cast<int>(getNumber(env, getProp(env, opts, "ordinal"), "ordinal"));
     KernelSources sources = getSources(env, opts);
     sources.fatbinPath = getString(env, getProp(env, opts, "fatbinPath"), "fatbinPath");

@@ -35,11 +35,12 @@ struct NerMinI {
   __device__ __forceinline__ int operator()(int a, int b) const { return a < b ? a : b; }
 };
 
-template <typename Op>
-__device__ __forceinline__ float nerRowReduceF(const float *row, int inner, float identity, Op op, float *scratch) {
-  float acc = identity;
+// One row of `inner` values folded by `op` across the block (float and int32 rows alike).
+template <typename T, typename Op>
+__device__ __forceinline__ T nerRowReduce(const T *row, int inner, T identity, Op op, T *scratch) {
+  T acc = identity;
   for (int j = threadIdx.x; j < inner; j += blockDim.x) acc = op(acc, row[j]);
-  return nerBlockReduce<float>(acc, identity, op, scratch);
+  return nerBlockReduce<T>(acc, identity, op, scratch);
 }
 
 extern "C" __global__ void ner_reduce_f32(const float *x, float *y, int outer, int inner, int op) {
@@ -50,13 +51,13 @@ extern "C" __global__ void ner_reduce_f32(const float *x, float *y, int outer, i
     switch (op) {
       case 0:
       case 1: {
-        const float s = nerRowReduceF(row, inner, 0.0f, NerSumF(), scratch);
+        const float s = nerRowReduce(row, inner, 0.0f, NerSumF(), scratch);
         result = op == 1 ? (inner > 0 ? s / (float)inner : 0.0f) : s;
         break;
       }
-      case 2: result = inner > 0 ? nerRowReduceF(row, inner, -NER_INF_R, NerMaxNaN(), scratch) : NER_NAN_R; break;
-      case 3: result = inner > 0 ? nerRowReduceF(row, inner, NER_INF_R, NerMinNaN(), scratch) : NER_NAN_R; break;
-      case 4: result = nerRowReduceF(row, inner, 1.0f, NerProdF(), scratch); break;
+      case 2: result = inner > 0 ? nerRowReduce(row, inner, -NER_INF_R, NerMaxNaN(), scratch) : NER_NAN_R; break;
+      case 3: result = inner > 0 ? nerRowReduce(row, inner, NER_INF_R, NerMinNaN(), scratch) : NER_NAN_R; break;
+      case 4: result = nerRowReduce(row, inner, 1.0f, NerProdF(), scratch); break;
       case 5: {
         float acc = 0.0f;
         for (int j = threadIdx.x; j < inner; j += blockDim.x) acc = fmaxf(acc, row[j] != 0.0f ? 1.0f : 0.0f);
@@ -75,20 +76,13 @@ extern "C" __global__ void ner_reduce_f32(const float *x, float *y, int outer, i
   }
 }
 
-template <typename Op>
-__device__ __forceinline__ int nerRowReduceI(const int *row, int inner, int identity, Op op, int *scratch) {
-  int acc = identity;
-  for (int j = threadIdx.x; j < inner; j += blockDim.x) acc = op(acc, row[j]);
-  return nerBlockReduce<int>(acc, identity, op, scratch);
-}
-
 extern "C" __global__ void ner_reduce_i32(const int *x, int *y, int outer, int inner, int op) {
   __shared__ int scratch[32];
   for (int r = blockIdx.x; r < outer; r += gridDim.x) {
     const int *row = x + (long long)r * inner;
     int result;
     switch (op) {
-      case 0: result = nerRowReduceI(row, inner, 0, NerAddU(), scratch); break;
+      case 0: result = nerRowReduce(row, inner, 0, NerAddU(), scratch); break;
       case 1: {
         // Mean of int32 in tfjs: the exact sum (a JS number) divided by the count, truncated.
         long long acc = 0;
@@ -98,9 +92,9 @@ extern "C" __global__ void ner_reduce_i32(const int *x, int *y, int outer, int i
         result = inner > 0 ? (int)(s / inner) : 0;  // C++ division truncates toward zero
         break;
       }
-      case 2: result = inner > 0 ? nerRowReduceI(row, inner, -2147483647 - 1, NerMaxI(), scratch) : 0; break;
-      case 3: result = inner > 0 ? nerRowReduceI(row, inner, 2147483647, NerMinI(), scratch) : 0; break;
-      case 4: result = nerRowReduceI(row, inner, 1, NerMulU(), scratch); break;
+      case 2: result = inner > 0 ? nerRowReduce(row, inner, -2147483647 - 1, NerMaxI(), scratch) : 0; break;
+      case 3: result = inner > 0 ? nerRowReduce(row, inner, 2147483647, NerMinI(), scratch) : 0; break;
+      case 4: result = nerRowReduce(row, inner, 1, NerMulU(), scratch); break;
       case 5: {
         int acc = 0;
         for (int j = threadIdx.x; j < inner; j += blockDim.x) acc |= row[j] != 0 ? 1 : 0;

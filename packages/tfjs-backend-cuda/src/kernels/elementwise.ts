@@ -7,7 +7,7 @@ import type { CudaBackend } from '../backend.js';
 import type { CudaKernelArgs } from '../fallback.js';
 import { BINARY_OP, COMPARE_OP, UNARY_OP } from '../kernel-abi.js';
 import { defineKernel, fallback } from './registry.js';
-import { broadcastStrides, collapseAxes, fitsDims, nerDims, sizeOf } from './util.js';
+import { broadcastStrides, collapseAxes, fitsDims, i32Args, nerDims, ptrArgs, sizeOf } from './util.js';
 
 /** tfjs kernel name -> unary op code (float32 in, float32 out). */
 export const UNARY_KERNELS: Readonly<Record<string, number>> = {
@@ -82,13 +82,7 @@ export function unaryF32(backend: CudaBackend, x: tf.TensorInfo, op: number, alp
   const y = backend.makeOutput(x.shape, 'float32');
   const n = sizeOf(x.shape);
   if (n > 0) {
-    backend.launch('ner_unary_f32', n, [
-      { ptr: backend.ptrOf(x) },
-      { ptr: backend.ptrOf(y) },
-      { i32: n },
-      { i32: op },
-      { f32: alpha },
-    ]);
+    backend.launch('ner_unary_f32', n, [...ptrArgs(backend, x, y), ...i32Args(n, op), { f32: alpha }]);
   }
   return y;
 }
@@ -115,11 +109,8 @@ export function broadcastBinary(
   const n = sizeOf(outShape);
   if (n > 0) {
     backend.launch(kernel, n, [
-      { ptr: backend.ptrOf(a) },
-      { ptr: backend.ptrOf(b) },
-      { ptr: backend.ptrOf(y) },
-      { i32: n },
-      { i32: op },
+      ...ptrArgs(backend, a, b, y),
+      ...i32Args(n, op),
       { dims: nerDims(merged.shape.length, merged.shape, merged.strides[0]!, merged.strides[1]!) },
     ]);
   }
@@ -147,13 +138,7 @@ export function castWords(backend: CudaBackend, x: tf.TensorInfo, dtype: tf.Data
   const y = backend.makeOutput(x.shape, dtype);
   const n = sizeOf(x.shape);
   if (n > 0) {
-    backend.launch('ner_cast', n, [
-      { ptr: backend.ptrOf(x) },
-      { ptr: backend.ptrOf(y) },
-      { i32: n },
-      { i32: code[x.dtype]! },
-      { i32: code[dtype]! },
-    ]);
+    backend.launch('ner_cast', n, [...ptrArgs(backend, x, y), ...i32Args(n, code[x.dtype]!, code[dtype]!)]);
   }
   return y;
 }
@@ -247,10 +232,7 @@ defineKernel(tf.Select, (args) => {
   const n = sizeOf(outShape);
   if (n > 0) {
     backend.launch('ner_select_f32', n, [
-      { ptr: backend.ptrOf(condition) },
-      { ptr: backend.ptrOf(t) },
-      { ptr: backend.ptrOf(e) },
-      { ptr: backend.ptrOf(y) },
+      ...ptrArgs(backend, condition, t, e, y),
       { i32: n },
       {
         dims: nerDims(

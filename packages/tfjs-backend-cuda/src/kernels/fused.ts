@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CudaKernelArgs } from '../fallback.js';
 import { defineKernel } from './registry.js';
-import { sizeOf } from './util.js';
+import { ptrArgs, sizeOf } from './util.js';
 
 export const LAYER_NORM_KERNEL = 'NerLayerNorm';
 export const LAYER_NORM_GRAD_KERNEL = 'NerLayerNormGrad';
@@ -51,7 +51,7 @@ defineKernel(LAYER_NORM_KERNEL, (args) => {
   ]) as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
   if (rows > 0) {
     backend.launchRows('ner_layer_norm_f32', rows, [
-      ...[x, gamma, beta, y, mean, rstd].map((t) => ({ ptr: backend.ptrOf(t) })),
+      ...ptrArgs(backend, x, gamma, beta, y, mean, rstd),
       { i32: rows },
       { i32: cols },
       { f32: eps },
@@ -81,7 +81,7 @@ defineKernel(LAYER_NORM_GRAD_KERNEL, (args) => {
   backend.device.fill32(backend.ptrOf(dbeta), 0, cols);
   if (rows > 0) {
     backend.launchRows('ner_layer_norm_grad_f32', rows, [
-      ...[dy, x, gamma, mean, rstd, dx, dgamma, dbeta].map((t) => ({ ptr: backend.ptrOf(t) })),
+      ...ptrArgs(backend, dy, x, gamma, mean, rstd, dx, dgamma, dbeta),
       { i32: rows },
       { i32: cols },
     ]);
@@ -94,8 +94,7 @@ defineKernel(GELU_ERF_KERNEL, (args) => {
   const backend = args.backend;
   const y = backend.makeOutput(x.shape, 'float32');
   const n = sizeOf(x.shape);
-  if (n > 0)
-    backend.launch('ner_gelu_erf_f32', n, [{ ptr: backend.ptrOf(x) }, { ptr: backend.ptrOf(y) }, { i32: n }]);
+  if (n > 0) backend.launch('ner_gelu_erf_f32', n, [...ptrArgs(backend, x, y), { i32: n }]);
   return y;
 });
 
@@ -109,12 +108,7 @@ defineKernel(GELU_ERF_GRAD_KERNEL, (args) => {
   const dx = backend.makeOutput(x.shape, 'float32');
   const n = sizeOf(x.shape);
   if (n > 0) {
-    backend.launch('ner_gelu_erf_grad_f32', n, [
-      { ptr: backend.ptrOf(dy) },
-      { ptr: backend.ptrOf(x) },
-      { ptr: backend.ptrOf(dx) },
-      { i32: n },
-    ]);
+    backend.launch('ner_gelu_erf_grad_f32', n, [...ptrArgs(backend, dy, x, dx), { i32: n }]);
   }
   return dx;
 });
@@ -159,7 +153,7 @@ defineKernel(ADAMW_KERNEL_NAME, (args) => {
   const n = sizeOf(param.shape);
   if (n > 0) {
     backend.launch('ner_adamw_f32', n, [
-      ...[param, grad, m, v, ...outputs].map((t) => ({ ptr: backend.ptrOf(t) })),
+      ...ptrArgs(backend, param, grad, m, v, ...outputs),
       { i32: n },
       { f32: attrs.decayFactor },
       { f32: attrs.beta1 },

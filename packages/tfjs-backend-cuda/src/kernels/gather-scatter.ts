@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { NER_MAX_RANK } from '../device.js';
 import { defineKernel, fallback } from './registry.js';
 import { filled } from './shape.js';
-import { contiguousStrides, nerDims, sizeOf } from './util.js';
+import { contiguousStrides, i32Args, nerDims, ptrArgs, sizeOf } from './util.js';
 
 defineKernel(tf.GatherV2, (args) => {
   const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
@@ -21,13 +21,8 @@ defineKernel(tf.GatherV2, (args) => {
   const n = outer * numIdx * inner;
   if (n > 0) {
     args.backend.launch('ner_gather_32', n, [
-      { ptr: args.backend.ptrOf(x) },
-      { ptr: args.backend.ptrOf(indices) },
-      { ptr: args.backend.ptrOf(y) },
-      { i32: outer },
-      { i32: numIdx },
-      { i32: inner },
-      { i32: axisDim },
+      ...ptrArgs(args.backend, x, indices, y),
+      ...i32Args(outer, numIdx, inner, axisDim),
     ]);
   }
   return y;
@@ -45,12 +40,8 @@ defineKernel(tf.UnsortedSegmentSum, (args) => {
   const y = filled(args.backend, [numSegments, ...innerShape], 'float32', 0);
   if (rows * inner > 0 && numSegments > 0) {
     args.backend.launch('ner_segment_sum_f32', rows * inner, [
-      { ptr: args.backend.ptrOf(x) },
-      { ptr: args.backend.ptrOf(segmentIds) },
-      { ptr: args.backend.ptrOf(y) },
-      { i32: rows },
-      { i32: inner },
-      { i32: numSegments },
+      ...ptrArgs(args.backend, x, segmentIds, y),
+      ...i32Args(rows, inner, numSegments),
     ]);
   }
   return y;
@@ -70,13 +61,8 @@ defineKernel(tf.ScatterNd, (args) => {
   if (numUpdates * sliceSize > 0) {
     const strides = contiguousStrides(shape).slice(0, depth);
     args.backend.launch('ner_scatter_nd_f32', numUpdates * sliceSize, [
-      { ptr: args.backend.ptrOf(indices) },
-      { ptr: args.backend.ptrOf(updates) },
-      { ptr: args.backend.ptrOf(y) },
-      { i32: numUpdates },
-      { i32: depth },
-      { i32: sliceSize },
-      { i32: outSize },
+      ...ptrArgs(args.backend, indices, updates, y),
+      ...i32Args(numUpdates, depth, sliceSize, outSize),
       { dims: nerDims(depth, strides) },
     ]);
   }

@@ -11,7 +11,7 @@ import { getAllowTf32 } from '../settings.js';
 import { broadcastBinary, unaryF32 } from './elementwise.js';
 import { BINARY_OP, UNARY_OP } from '../kernel-abi.js';
 import { defineKernel, fallback } from './registry.js';
-import { sizeOf } from './util.js';
+import { i32Args, sizeOf } from './util.js';
 
 /** Element offsets of the matrices each output batch reads, under broadcasting. */
 function batchOffsets(
@@ -90,8 +90,7 @@ export function matMul(
         { ptr: pc },
         { ptr: backend.ptrOf(epilogue.bias) },
         { ptr: pc },
-        { i32: batch * m },
-        { i32: n },
+        ...i32Args(batch * m, n),
       ]);
     }
     if (epilogue.relu) {
@@ -99,8 +98,7 @@ export function matMul(
       backend.launch('ner_unary_f32', total, [
         { ptr: pc },
         { ptr: pc },
-        { i32: total },
-        { i32: UNARY_OP.relu },
+        ...i32Args(total, UNARY_OP.relu),
         { f32: 0 },
       ]);
     }

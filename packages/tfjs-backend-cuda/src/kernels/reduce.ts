@@ -9,7 +9,7 @@ import { REDUCE_OP } from '../kernel-abi.js';
 import { castWords } from './elementwise.js';
 import { defineKernel, fallback } from './registry.js';
 import { transposeWords } from './transpose.js';
-import { sizeOf } from './util.js';
+import { i32Args, ptrArgs, sizeOf } from './util.js';
 
 /** The input as rows of the reduced axes: `{rows, outer, inner, keptShape, outShape}`, or null. */
 function asRows(
@@ -55,11 +55,8 @@ function reduceKernel(name: string, op: number, axisAttr: 'axis' | 'reductionInd
       const y = backend.makeOutput(view.outShape, outDtype);
       if (view.outer > 0) {
         backend.launchRows(x.dtype === 'float32' ? 'ner_reduce_f32' : 'ner_reduce_i32', view.outer, [
-          { ptr: backend.ptrOf(view.rows) },
-          { ptr: backend.ptrOf(y) },
-          { i32: view.outer },
-          { i32: view.inner },
-          { i32: op },
+          ...ptrArgs(backend, view.rows, y),
+          ...i32Args(view.outer, view.inner, op),
         ]);
       }
       if (view.owned) backend.disposeIntermediateTensorInfo(view.rows);
@@ -88,11 +85,8 @@ function argReduceKernel(name: string, isMin: number) {
     const y = args.backend.makeOutput(view.outShape, 'int32');
     if (view.outer > 0 && view.inner > 0) {
       args.backend.launchRows('ner_arg_reduce_f32', view.outer, [
-        { ptr: args.backend.ptrOf(view.rows) },
-        { ptr: args.backend.ptrOf(y) },
-        { i32: view.outer },
-        { i32: view.inner },
-        { i32: isMin },
+        ...ptrArgs(args.backend, view.rows, y),
+        ...i32Args(view.outer, view.inner, isMin),
       ]);
     }
     if (view.owned) args.backend.disposeIntermediateTensorInfo(view.rows);

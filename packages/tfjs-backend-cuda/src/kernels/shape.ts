@@ -8,7 +8,7 @@ import type { CudaBackend } from '../backend.js';
 import type { CudaKernelArgs } from '../fallback.js';
 import { castWords } from './elementwise.js';
 import { defineKernel, fallback } from './registry.js';
-import { contiguousStrides, fitsDims, nerDims, sizeOf } from './util.js';
+import { contiguousStrides, fitsDims, i32Args, nerDims, ptrArgs, sizeOf } from './util.js';
 
 /** A float32 value's bits as uint32, or an int32 / bool value as its two's complement. */
 function wordBits(value: number, dtype: tf.DataType): number {
@@ -93,10 +93,8 @@ defineKernel(tf.OneHot, (args) => {
   const y = args.backend.makeOutput([...indices.shape, depth], 'float32');
   if (n * depth > 0) {
     args.backend.launch('ner_one_hot_f32', n * depth, [
-      { ptr: args.backend.ptrOf(indices) },
-      { ptr: args.backend.ptrOf(y) },
-      { i32: n },
-      { i32: depth },
+      ...ptrArgs(args.backend, indices, y),
+      ...i32Args(n, depth),
       { f32: onValue },
       { f32: offValue },
     ]);
@@ -146,10 +144,8 @@ function sliceWords(
   if (n > 0) {
     const offset = begin.reduce((sum, b, k) => sum + b * strides[k]!, 0);
     backend.launch('ner_slice_32', n, [
-      { ptr: backend.ptrOf(x) },
-      { ptr: backend.ptrOf(y) },
-      { i32: n },
-      { i32: offset },
+      ...ptrArgs(backend, x, y),
+      ...i32Args(n, offset),
       {
         dims: nerDims(
           size.length,
@@ -226,8 +222,7 @@ defineKernel(tf.PadV2, (args) => {
   if (n > 0) {
     const rank = x.shape.length;
     args.backend.launch('ner_pad_32', n, [
-      { ptr: args.backend.ptrOf(x) },
-      { ptr: args.backend.ptrOf(y) },
+      ...ptrArgs(args.backend, x, y),
       { i32: n },
       { u32: wordBits(constantValue, x.dtype) },
       {
@@ -259,13 +254,8 @@ function concatWords(
     const cols = sizeOf(t.shape.slice(axis));
     if (rows > 0 && cols > 0) {
       backend.launch('ner_copy_2d_32', rows * cols, [
-        { ptr: backend.ptrOf(t) },
-        { ptr: backend.ptrOf(y) },
-        { i32: rows },
-        { i32: cols },
-        { i32: cols },
-        { i32: outCols },
-        { i32: offset },
+        ...ptrArgs(backend, t, y),
+        ...i32Args(rows, cols, cols, outCols, offset),
       ]);
     }
     offset += cols;

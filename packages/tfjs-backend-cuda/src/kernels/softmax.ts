@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CudaKernelArgs } from '../fallback.js';
 import { defineKernel, fallback } from './registry.js';
-import { sizeOf } from './util.js';
+import { i32Args, ptrArgs, sizeOf } from './util.js';
 
 function softmaxKernel(name: string, kernel: string) {
   return (args: CudaKernelArgs) => {
@@ -17,12 +17,7 @@ function softmaxKernel(name: string, kernel: string) {
     const rows = cols === 0 ? 0 : sizeOf(x.shape) / cols;
     const y = args.backend.makeOutput(x.shape, 'float32');
     if (rows > 0) {
-      args.backend.launchRows(kernel, rows, [
-        { ptr: args.backend.ptrOf(x) },
-        { ptr: args.backend.ptrOf(y) },
-        { i32: rows },
-        { i32: cols },
-      ]);
+      args.backend.launchRows(kernel, rows, [...ptrArgs(args.backend, x, y), ...i32Args(rows, cols)]);
     }
     return y;
   };

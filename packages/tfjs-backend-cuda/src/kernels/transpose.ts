@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../backend.js';
 import { defineKernel, fallback } from './registry.js';
-import { collapseAxes, contiguousStrides, fitsDims, nerDims, sizeOf } from './util.js';
+import { collapseAxes, contiguousStrides, fitsDims, nerDims, ptrArgs, sizeOf } from './util.js';
 
 /** x permuted by `perm` into a new tensor, or null above 6 axes (after merging). */
 export function transposeWords(
@@ -18,8 +18,7 @@ export function transposeWords(
   const n = sizeOf(outShape);
   if (n > 0) {
     backend.launch('ner_transpose_32', n, [
-      { ptr: backend.ptrOf(x) },
-      { ptr: backend.ptrOf(y) },
+      ...ptrArgs(backend, x, y),
       { i32: n },
       { dims: nerDims(merged.shape.length, merged.shape, merged.strides[0]!) },
     ]);

@@ -1,6 +1,17 @@
 /** Helpers the device kernels share: NerDims, strides, output allocation, dtype checks. */
 import type * as tf from '@tensorflow/tfjs-core';
-import { NER_DIMS_INTS, NER_MAX_RANK } from '../device.js';
+import type { CudaBackend } from '../backend.js';
+import { type KernelArg, NER_DIMS_INTS, NER_MAX_RANK } from '../device.js';
+
+/** The device pointers of `tensors`, in order, as kernel arguments. */
+export function ptrArgs(backend: CudaBackend, ...tensors: readonly tf.TensorInfo[]): KernelArg[] {
+  return tensors.map((t) => ({ ptr: backend.ptrOf(t) }));
+}
+
+/** `values`, in order, as int32 kernel arguments. */
+export function i32Args(...values: readonly number[]): KernelArg[] {
+  return values.map((v) => ({ i32: v }));
+}
 
 export function sizeOf(shape: readonly number[]): number {
   let size = 1;
