@@ -7,19 +7,9 @@ import {
   CheckpointError,
   ConfigError,
 } from '../../src/index.js';
-import {
-  nextTensorId,
-  loadHostileCheckpoint,
-  useHostileSetup,
-  tinyBertConfig,
-  writeCheckpoint,
-} from './hostile-fixtures.js';
+import { nextTensorId, useHostileSetup, tinyBertConfig, writeCheckpoint } from './hostile-fixtures.js';
 
-const folders = useHostileSetup();
-
-/** Loads a tiny checkpoint whose config.json has `patch` applied; returns the error and the file name. */
-const loadError = (patch: Record<string, unknown>, distil = false) =>
-  loadHostileCheckpoint(folders, patch, distil);
+const { folders, loadError } = useHostileSetup();
 
 describe('config.json sizes are bounded before allocation (issue 14, item 5)', () => {
   it('num_hidden_layers 1e9 is a ConfigError naming the file and field, not an endless loop', async () => {

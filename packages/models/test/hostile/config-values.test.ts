@@ -3,18 +3,9 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { AutoConfig, AutoModelForTokenClassification, ConfigError } from '../../src/index.js';
-import {
-  loadHostileCheckpoint,
-  useHostileSetup,
-  tinyBertConfig,
-  writeCheckpoint,
-} from './hostile-fixtures.js';
+import { useHostileSetup, tinyBertConfig, writeCheckpoint } from './hostile-fixtures.js';
 
-const folders = useHostileSetup();
-
-/** Loads a tiny checkpoint whose config.json has `patch` applied; returns the error and the file name. */
-const loadError = (patch: Record<string, unknown>, distil = false) =>
-  loadHostileCheckpoint(folders, patch, distil);
+const { folders, loadError } = useHostileSetup();
 
 async function loadWithWarnings(
   patch: Record<string, unknown>,

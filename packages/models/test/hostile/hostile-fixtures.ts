@@ -55,17 +55,25 @@ export class TempFolders {
   }
 }
 
+/** What `useHostileSetup` gives a test file. */
+export interface HostileSetup {
+  /** Temp folders, removed after each test. */
+  readonly folders: TempFolders;
+  /** Loads a tiny checkpoint whose config.json has `patch` applied (see `loadHostileCheckpoint`). */
+  readonly loadError: (patch: Record<string, unknown>, distil?: boolean) => Promise<LoadOutcome>;
+}
+
 /**
  * The set-up every hostile test file shares: the cpu backend before the tests, and temp folders
  * removed after each test. Call once at the top of a test file.
  */
-export function useHostileSetup(): TempFolders {
+export function useHostileSetup(): HostileSetup {
   const folders = new TempFolders();
   afterEach(() => folders.cleanup());
   beforeAll(async () => {
     await tf.setBackend('cpu');
   });
-  return folders;
+  return { folders, loadError: (patch, distil = false) => loadHostileCheckpoint(folders, patch, distil) };
 }
 
 /** Weights of a tiny model built from `config`, as safetensors bytes. */

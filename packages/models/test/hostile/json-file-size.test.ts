@@ -11,7 +11,7 @@ import {
 } from '../../src/index.js';
 import { useHostileSetup, tinyBertConfig, writeCheckpoint } from './hostile-fixtures.js';
 
-const folders = useHostileSetup();
+const { folders } = useHostileSetup();
 
 /** One byte over the 100 MB cap; sparse, so it costs no disk. */
 const OVERSIZED = 100_000_001;

@@ -19,7 +19,7 @@ import {
   writeCheckpoint,
 } from './hostile-fixtures.js';
 
-const folders = useHostileSetup();
+const { folders } = useHostileSetup();
 
 /** Four float32 values: 1, 2 (first tensor) and 3, 4 (second). */
 const DATA = new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer);
