@@ -4,6 +4,7 @@ import { DataCollatorForTokenClassification } from '@ner/collate';
 import { AutoModelForTokenClassification, BertConfig } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll } from 'vitest';
+import { Trainer, type TrainerCallback, type TrainingArgumentsOptions } from '../src/index.js';
 import { removeTempDirs } from './temp-dirs.js';
 
 /** The cpu backend for every test of the file, and its temp folders removed after each test. */
@@ -57,7 +58,10 @@ export function tinyModel(seed = 7, numLabels = 3, overrides: Partial<typeof NO_
 }
 
 /** Rows of varying length; label = token id mod 3 (learnable), -100 on the [CLS]-like first token. */
-export function syntheticRows(count: number, seed = 1): { input_ids: number[]; labels: number[] }[] {
+/** One row of {@link syntheticRows}. */
+export type SyntheticRow = { input_ids: number[]; labels: number[] };
+
+export function syntheticRows(count: number, seed = 1): SyntheticRow[] {
   let state = seed;
   const next = () => {
     state = (state * 1103515245 + 12345) % 2147483648;
@@ -71,6 +75,25 @@ export function syntheticRows(count: number, seed = 1): { input_ids: number[]; l
 }
 
 export const collator = new DataCollatorForTokenClassification({ padTokenId: 0 });
+
+/**
+ * A Trainer of a fresh tiny model over `rows`, with the shared collator and {@link SHORT_RUN} writing to
+ * `outputDir`; `args` override the run, `callbacks` are added to the default ones.
+ */
+export function shortRunTrainer(
+  outputDir: string,
+  rows: SyntheticRow[],
+  args: Partial<TrainingArgumentsOptions> = {},
+  callbacks?: TrainerCallback[],
+) {
+  return new Trainer({
+    model: tinyModel(),
+    args: { ...SHORT_RUN, outputDir, ...args },
+    trainDataset: rows,
+    dataCollator: collator,
+    ...(callbacks === undefined ? {} : { callbacks }),
+  });
+}
 
 /** Row `i` of a 2-class sequence set: four tokens, all rows the same length. */
 export function sequenceRow(i: number): { input_ids: number[]; labels: number } {

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CheckpointError, CheckpointWriteError, SaveError, Trainer, TrainerError } from '../../src/index.js';
 import { makeTempDir, removeTempDirs } from '../temp-dirs.js';
-import { collator, SHORT_RUN, syntheticRows, tinyModel } from '../tiny.js';
+import { collator, SHORT_RUN, shortRunTrainer, syntheticRows, tinyModel } from '../tiny.js';
 
 const disk = vi.hoisted(() => ({ failWhen: undefined as ((path: string) => boolean) | undefined }));
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -58,23 +58,17 @@ describe('a full disk while saving', () => {
   it('a checkpoint write throws CheckpointWriteError (path, ENOSPC), removes the temporary and keeps checkpoint-2', async () => {
     const out = tempDir();
     let checkpoint2: Record<string, string> | undefined;
-    const trainer = new Trainer({
-      model: tinyModel(),
-      args: { ...args, outputDir: out },
-      trainDataset: rows,
-      dataCollator: collator,
-      callbacks: [
-        {
-          onSave: (_args, state) => {
-            if (state.globalStep !== 2) return;
-            checkpoint2 = snapshot(join(out, 'checkpoint-2'));
-            // The disk fills up before the next checkpoint's optimizer state.
-            disk.failWhen = (path) =>
-              path.includes('.tmp-checkpoint-4-') && path.endsWith('optimizer.safetensors');
-          },
+    const trainer = shortRunTrainer(out, rows, {}, [
+      {
+        onSave: (_args, state) => {
+          if (state.globalStep !== 2) return;
+          checkpoint2 = snapshot(join(out, 'checkpoint-2'));
+          // The disk fills up before the next checkpoint's optimizer state.
+          disk.failWhen = (path) =>
+            path.includes('.tmp-checkpoint-4-') && path.endsWith('optimizer.safetensors');
         },
-      ],
-    });
+      },
+    ]);
     const error = await trainer.train().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CheckpointWriteError);
     expect(error).toBeInstanceOf(SaveError);
@@ -92,12 +86,7 @@ describe('a full disk while saving', () => {
 
   it('replacing an existing checkpoint of the same step keeps the old copy whole', async () => {
     const out = tempDir();
-    const trainer = new Trainer({
-      model: tinyModel(),
-      args: { ...args, outputDir: out, maxSteps: 2 },
-      trainDataset: rows,
-      dataCollator: collator,
-    });
+    const trainer = shortRunTrainer(out, rows, { maxSteps: 2 });
     await trainer.train();
     const before = snapshot(join(out, 'checkpoint-2'));
     disk.failWhen = (path) => path.endsWith('trainer_state.json');
@@ -112,12 +101,7 @@ describe('a full disk while saving', () => {
 
   it('saveModel throws SaveError naming the file and keeps the earlier training_args.json', async () => {
     const out = tempDir();
-    const trainer = new Trainer({
-      model: tinyModel(),
-      args: { ...args, outputDir: out, maxSteps: 1, saveStrategy: 'no' },
-      trainDataset: rows,
-      dataCollator: collator,
-    });
+    const trainer = shortRunTrainer(out, rows, { maxSteps: 1, saveStrategy: 'no' });
     await trainer.saveModel(join(out, 'final'));
     const before = readFileSync(join(out, 'final', 'training_args.json'), 'utf8');
     disk.failWhen = (path) => path.includes('training_args.json');

@@ -5,11 +5,18 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Accelerator, removeOrphanTemps, Trainer, type TrainerCallback } from '../../src/index.js';
-import { makeTempDir, removeTempDirs } from '../temp-dirs.js';
-import { collator, SHORT_RUN, syntheticRows, TINY_CONFIG, tinyModel } from '../tiny.js';
+import { makeTempDir } from '../temp-dirs.js';
+import {
+  collator,
+  SHORT_RUN,
+  shortRunTrainer,
+  syntheticRows,
+  TINY_CONFIG,
+  tinyModel,
+  useCpuAndTempDirs,
+} from '../tiny.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rows = syntheticRows(16);
@@ -30,12 +37,7 @@ const temps = (dir: string) => readdirSync(dir).filter((name) => name.startsWith
 
 const tempDir = () => makeTempDir('ner-orphans-');
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-afterEach(() => {
-  removeTempDirs();
-});
+useCpuAndTempDirs();
 
 describe('orphan temporary checkpoint folders', () => {
   it('a run SIGKILLed while saving leaves a temporary folder; resuming removes it and keeps checkpoint-2', async () => {
@@ -59,13 +61,7 @@ describe('orphan temporary checkpoint folders', () => {
     const state2 = readFileSync(join(out, 'checkpoint-2', 'trainer_state.json'));
 
     const recorder = stepRecorder();
-    const trainer = new Trainer({
-      model: tinyModel(),
-      args: { ...args, outputDir: out },
-      trainDataset: rows,
-      dataCollator: collator,
-      callbacks: [recorder.callback],
-    });
+    const trainer = shortRunTrainer(out, rows, {}, [recorder.callback]);
     const result = await trainer.train({ resumeFromCheckpoint: true });
     expect(temps(out)).toEqual([]);
     expect(readdirSync(out).sort()).toEqual(['checkpoint-2', 'checkpoint-4']);
@@ -89,12 +85,7 @@ describe('orphan temporary checkpoint folders', () => {
       mkdirSync(join(out, name));
       writeFileSync(join(out, name, 'model.safetensors'), name);
     }
-    const trainer = new Trainer({
-      model: tinyModel(),
-      args: { ...args, outputDir: out, maxSteps: 1, saveStrategy: 'no' },
-      trainDataset: rows,
-      dataCollator: collator,
-    });
+    const trainer = shortRunTrainer(out, rows, { maxSteps: 1, saveStrategy: 'no' });
     await trainer.train();
     expect(readdirSync(out).sort()).toEqual([names.foreign, names.live, 'checkpoint-2', 'runs'].sort());
     // checkpoint-2 existed, so its `-old` copy was a finished replacement: the real one is untouched.
@@ -103,12 +94,7 @@ describe('orphan temporary checkpoint folders', () => {
 
   it('restores a checkpoint whose replacement was killed between the two renames, and resumes from it', async () => {
     const out = tempDir();
-    const first = new Trainer({
-      model: tinyModel(),
-      args: { ...args, outputDir: out, maxSteps: 2 },
-      trainDataset: rows,
-      dataCollator: collator,
-    });
+    const first = shortRunTrainer(out, rows, { maxSteps: 2 });
     await first.train();
     // The killed writer had moved the old copy aside, but not yet renamed the new one.
     const dead = deadPid();
@@ -116,13 +102,7 @@ describe('orphan temporary checkpoint folders', () => {
     cpSync(join(out, 'checkpoint-2'), filled, { recursive: true });
     renameSync(join(out, 'checkpoint-2'), `${filled}-old`);
     const recorder = stepRecorder();
-    const resumed = new Trainer({
-      model: tinyModel(),
-      args: { ...args, outputDir: out },
-      trainDataset: rows,
-      dataCollator: collator,
-      callbacks: [recorder.callback],
-    });
+    const resumed = shortRunTrainer(out, rows, {}, [recorder.callback]);
     const result = await resumed.train({ resumeFromCheckpoint: true });
     expect(result.globalStep).toBe(4);
     expect(recorder.steps).toEqual([3, 4]);
