@@ -49,66 +49,42 @@ export class AutoConfig {
   }
 }
 
-async function loadAuto<M>(task: AutoTask, pathOrId: string, options: FromPretrainedOptions): Promise<M> {
-  const config =
-    options.config ?? (await loadConfigFile(await modelFileResolver(pathOrId, options), pathOrId));
-  return (await loadModel(modelClassFor(config.modelType, task), pathOrId, { ...options, config })) as M;
-}
+/**
+ * The two static methods every `Auto*` model class has, for one task; the classes below differ
+ * only in the task and the model type they return.
+ */
+function autoModelClass<M>(task: AutoTask) {
+  // biome-ignore lint/complexity/noStaticOnlyClass: named and called like transformers' Auto classes.
+  return class {
+    /** `from_pretrained`: reads config.json, picks the class by `model_type`, loads the weights. */
+    static async fromPretrained(pathOrId: string, options: FromPretrainedOptions = {}): Promise<M> {
+      const config =
+        options.config ?? (await loadConfigFile(await modelFileResolver(pathOrId, options), pathOrId));
+      return (await loadModel(modelClassFor(config.modelType, task), pathOrId, { ...options, config })) as M;
+    }
 
-function buildAuto<M>(task: AutoTask, config: AnyConfig, options: ModelInitOptions): M {
-  return new (modelClassFor(config.modelType, task))(config, options) as M;
+    /** `from_config`: the class of `config.model_type` with fresh seeded weights. */
+    static fromConfig(config: AnyConfig, options: ModelInitOptions = {}): M {
+      return new (modelClassFor(config.modelType, task))(config, options) as M;
+    }
+  };
 }
 
 /**
  * transformers' `AutoModelForTokenClassification`: `BertForTokenClassification` or
  * `DistilBertForTokenClassification`, by the config's `model_type`.
  */
-// biome-ignore lint/complexity/noStaticOnlyClass: named and called like transformers' Auto classes.
-export class AutoModelForTokenClassification {
-  /** `AutoModelForTokenClassification.from_pretrained`. */
-  static fromPretrained(
-    pathOrId: string,
-    options: FromPretrainedOptions = {},
-  ): Promise<TokenClassificationModel> {
-    return loadAuto('token-classification', pathOrId, options);
-  }
-
-  /** `AutoModelForTokenClassification.from_config`: fresh seeded weights. */
-  static fromConfig(config: AnyConfig, options: ModelInitOptions = {}): TokenClassificationModel {
-    return buildAuto('token-classification', config, options);
-  }
-}
+export class AutoModelForTokenClassification extends autoModelClass<TokenClassificationModel>(
+  'token-classification',
+) {}
 
 /**
  * transformers' `AutoModelForSequenceClassification`: `BertForSequenceClassification` or
  * `DistilBertForSequenceClassification`, by the config's `model_type`.
  */
-// biome-ignore lint/complexity/noStaticOnlyClass: named and called like transformers' Auto classes.
-export class AutoModelForSequenceClassification {
-  /** `AutoModelForSequenceClassification.from_pretrained`. */
-  static fromPretrained(
-    pathOrId: string,
-    options: FromPretrainedOptions = {},
-  ): Promise<SequenceClassificationModel> {
-    return loadAuto('sequence-classification', pathOrId, options);
-  }
-
-  /** `AutoModelForSequenceClassification.from_config`: fresh seeded weights. */
-  static fromConfig(config: AnyConfig, options: ModelInitOptions = {}): SequenceClassificationModel {
-    return buildAuto('sequence-classification', config, options);
-  }
-}
+export class AutoModelForSequenceClassification extends autoModelClass<SequenceClassificationModel>(
+  'sequence-classification',
+) {}
 
 /** transformers' `AutoModel`: the bare encoder, `BertModel` or `DistilBertModel` (for "[CLS] features"). */
-// biome-ignore lint/complexity/noStaticOnlyClass: named and called like transformers' Auto classes.
-export class AutoModel {
-  /** `AutoModel.from_pretrained`. */
-  static fromPretrained(pathOrId: string, options: FromPretrainedOptions = {}): Promise<BaseModel> {
-    return loadAuto('base', pathOrId, options);
-  }
-
-  /** `AutoModel.from_config`: fresh seeded weights. */
-  static fromConfig(config: AnyConfig, options: ModelInitOptions = {}): BaseModel {
-    return buildAuto('base', config, options);
-  }
-}
+export class AutoModel extends autoModelClass<BaseModel>('base') {}
