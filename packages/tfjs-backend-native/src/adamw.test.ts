@@ -32,21 +32,22 @@ function opByOp(
   });
 }
 
+/** Step attributes with no decay and no bias correction, for tests that only check dispatch or shapes. */
+const plainStepAttrs = {
+  decayFactor: 1,
+  beta1: 0.9,
+  beta2: 0.999,
+  biasCorrection2Sqrt: 1,
+  eps: 1e-8,
+  stepSize: 1,
+};
+
 describeWithAddon('NerAdamW', () => {
   it('is registered for native only; adamwStep returns null elsewhere', async () => {
     expect(tf.getKernel(ADAMW_KERNEL_NAME, 'native')).toBeDefined();
     await tf.setBackend('cpu');
     const t = tf.ones([2]);
-    expect(
-      adamwStep(t, t, t, t, {
-        decayFactor: 1,
-        beta1: 0.9,
-        beta2: 0.999,
-        biasCorrection2Sqrt: 1,
-        eps: 1e-8,
-        stepSize: 1,
-      }),
-    ).toBeNull();
+    expect(adamwStep(t, t, t, t, plainStepAttrs)).toBeNull();
     t.dispose();
   });
 
@@ -156,15 +157,7 @@ describeWithAddon('NerAdamW', () => {
     await tf.setBackend('native');
     const p = tf.ones([3]);
     const g = tf.ones([4]);
-    const attrs = {
-      decayFactor: 1,
-      beta1: 0.9,
-      beta2: 0.999,
-      biasCorrection2Sqrt: 1,
-      eps: 1e-8,
-      stepSize: 1,
-    };
-    expect(() => adamwStep(p, g, p, p, attrs)).toThrow(
+    expect(() => adamwStep(p, g, p, p, plainStepAttrs)).toThrow(
       'NerAdamW: input "grad" has shape [4], the parameter has [3]',
     );
     tf.dispose([p, g]);
