@@ -8,10 +8,48 @@
  * `namedParameters()`, name for name and in order.
  */
 import type { BertConfig } from './bert/config.js';
+import { BERT_LAYER_NAMES } from './bert/layer-names.js';
 import type { DistilBertConfig } from './distilbert/config.js';
+import { DISTILBERT_BLOCK_NAMES } from './distilbert/layer-names.js';
+import type { TransformerLayerNames } from './module-weights.js';
 
 /** `[pytorchName, shape]` pairs in module (construction) order. */
 export type ParameterShapeList = [string, number[]][];
+
+/** Appends `Linear` and `LayerNorm` weight shapes under `prefix` to `out`. */
+function shapeWriter(out: ParameterShapeList, prefix: string, hidden: number) {
+  return {
+    dense(name: string, rows: number, columns: number): void {
+      out.push([`${prefix}${name}.weight`, [rows, columns]], [`${prefix}${name}.bias`, [rows]]);
+    },
+    norm(name: string): void {
+      out.push([`${prefix}${name}.weight`, [hidden]], [`${prefix}${name}.bias`, [hidden]]);
+    },
+  };
+}
+
+/** `count` post-LayerNorm layers at `{layerPrefix}N.`, in `createTransformerLayer`'s order. */
+function transformerLayerShapes(
+  writer: ReturnType<typeof shapeWriter>,
+  layerPrefix: string,
+  count: number,
+  names: TransformerLayerNames,
+  hidden: number,
+  intermediate: number,
+): void {
+  const { dense, norm } = writer;
+  for (let i = 0; i < count; i++) {
+    const base = `${layerPrefix}${i}.`;
+    dense(`${base}${names.query}`, hidden, hidden);
+    dense(`${base}${names.key}`, hidden, hidden);
+    dense(`${base}${names.value}`, hidden, hidden);
+    dense(`${base}${names.attentionOutput}`, hidden, hidden);
+    norm(`${base}${names.attentionNorm}`);
+    dense(`${base}${names.intermediate}`, intermediate, hidden);
+    dense(`${base}${names.output}`, hidden, intermediate);
+    norm(`${base}${names.outputNorm}`);
+  }
+}
 
 /** Weights of `BertEncoder` under `prefix` (embeddings, layers, optional pooler). */
 export function bertEncoderShapes(
@@ -21,30 +59,22 @@ export function bertEncoderShapes(
 ): ParameterShapeList {
   const hidden = config.hiddenSize;
   const out: ParameterShapeList = [];
-  const dense = (name: string, rows: number, columns: number) => {
-    out.push([`${prefix}${name}.weight`, [rows, columns]], [`${prefix}${name}.bias`, [rows]]);
-  };
-  const norm = (name: string) => {
-    out.push([`${prefix}${name}.weight`, [hidden]], [`${prefix}${name}.bias`, [hidden]]);
-  };
+  const writer = shapeWriter(out, prefix, hidden);
   out.push(
     [`${prefix}embeddings.word_embeddings.weight`, [config.vocabSize, hidden]],
     [`${prefix}embeddings.position_embeddings.weight`, [config.maxPositionEmbeddings, hidden]],
     [`${prefix}embeddings.token_type_embeddings.weight`, [config.typeVocabSize, hidden]],
   );
-  norm('embeddings.LayerNorm');
-  for (let i = 0; i < config.numHiddenLayers; i++) {
-    const base = `encoder.layer.${i}.`;
-    dense(`${base}attention.self.query`, hidden, hidden);
-    dense(`${base}attention.self.key`, hidden, hidden);
-    dense(`${base}attention.self.value`, hidden, hidden);
-    dense(`${base}attention.output.dense`, hidden, hidden);
-    norm(`${base}attention.output.LayerNorm`);
-    dense(`${base}intermediate.dense`, config.intermediateSize, hidden);
-    dense(`${base}output.dense`, hidden, config.intermediateSize);
-    norm(`${base}output.LayerNorm`);
-  }
-  if (addPoolingLayer) dense('pooler.dense', hidden, hidden);
+  writer.norm('embeddings.LayerNorm');
+  transformerLayerShapes(
+    writer,
+    'encoder.layer.',
+    config.numHiddenLayers,
+    BERT_LAYER_NAMES,
+    hidden,
+    config.intermediateSize,
+  );
+  if (addPoolingLayer) writer.dense('pooler.dense', hidden, hidden);
   return out;
 }
 
@@ -52,28 +82,20 @@ export function bertEncoderShapes(
 export function distilBertEncoderShapes(config: DistilBertConfig, prefix: string): ParameterShapeList {
   const dim = config.dim;
   const out: ParameterShapeList = [];
-  const dense = (name: string, rows: number, columns: number) => {
-    out.push([`${prefix}${name}.weight`, [rows, columns]], [`${prefix}${name}.bias`, [rows]]);
-  };
-  const norm = (name: string) => {
-    out.push([`${prefix}${name}.weight`, [dim]], [`${prefix}${name}.bias`, [dim]]);
-  };
+  const writer = shapeWriter(out, prefix, dim);
   out.push(
     [`${prefix}embeddings.word_embeddings.weight`, [config.vocabSize, dim]],
     [`${prefix}embeddings.position_embeddings.weight`, [config.maxPositionEmbeddings, dim]],
   );
-  norm('embeddings.LayerNorm');
-  for (let i = 0; i < config.nLayers; i++) {
-    const base = `transformer.layer.${i}.`;
-    dense(`${base}attention.q_lin`, dim, dim);
-    dense(`${base}attention.k_lin`, dim, dim);
-    dense(`${base}attention.v_lin`, dim, dim);
-    dense(`${base}attention.out_lin`, dim, dim);
-    norm(`${base}sa_layer_norm`);
-    dense(`${base}ffn.lin1`, config.hiddenDim, dim);
-    dense(`${base}ffn.lin2`, dim, config.hiddenDim);
-    norm(`${base}output_layer_norm`);
-  }
+  writer.norm('embeddings.LayerNorm');
+  transformerLayerShapes(
+    writer,
+    'transformer.layer.',
+    config.nLayers,
+    DISTILBERT_BLOCK_NAMES,
+    dim,
+    config.hiddenDim,
+  );
   return out;
 }
 

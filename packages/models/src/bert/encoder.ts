@@ -1,22 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayerStackResult } from '../model-family.js';
-import type { TransformerLayerNames, TransformerLayerWeights } from '../module-weights.js';
+import type { TransformerLayerWeights } from '../module-weights.js';
 import { activation, type ForwardContext } from '../nn.js';
 import type { ParameterRegistry } from '../parameter-registry.js';
 import { createTransformerStack, runPostNormStack } from '../post-norm-stack.js';
+import { BERT_LAYER_NAMES } from './layer-names.js';
 import type { BertConfig } from './config.js';
-
-/** PyTorch names of a `BertLayer`'s modules. */
-const BERT_LAYER_NAMES: TransformerLayerNames = {
-  query: 'attention.self.query',
-  key: 'attention.self.key',
-  value: 'attention.self.value',
-  attentionOutput: 'attention.output.dense',
-  attentionNorm: 'attention.output.LayerNorm',
-  intermediate: 'intermediate.dense',
-  output: 'output.dense',
-  outputNorm: 'output.LayerNorm',
-};
 
 /**
  * transformers' `BertEncoder`: the stack of `num_hidden_layers` post-LayerNorm transformer layers

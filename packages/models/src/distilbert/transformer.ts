@@ -1,23 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayerStackResult } from '../model-family.js';
-import type { TransformerLayerNames, TransformerLayerWeights } from '../module-weights.js';
+import type { TransformerLayerWeights } from '../module-weights.js';
 import { activation, type ForwardContext } from '../nn.js';
 import type { ParameterRegistry } from '../parameter-registry.js';
 import { createTransformerStack, runPostNormStack } from '../post-norm-stack.js';
+import { DISTILBERT_BLOCK_NAMES } from './layer-names.js';
 import type { DistilBertConfig } from './config.js';
 import { DISTILBERT_LAYER_NORM_EPS } from './embeddings.js';
-
-/** PyTorch names of a `TransformerBlock`'s modules. */
-const BLOCK_NAMES: TransformerLayerNames = {
-  query: 'attention.q_lin',
-  key: 'attention.k_lin',
-  value: 'attention.v_lin',
-  attentionOutput: 'attention.out_lin',
-  attentionNorm: 'sa_layer_norm',
-  intermediate: 'ffn.lin1',
-  output: 'ffn.lin2',
-  outputNorm: 'output_layer_norm',
-};
 
 /**
  * transformers' DistilBERT `Transformer`: the stack of `n_layers` post-LayerNorm blocks (weights at
@@ -37,7 +26,7 @@ export class DistilBertTransformer {
       registry,
       `${prefix}transformer.layer.`,
       config.nLayers,
-      BLOCK_NAMES,
+      DISTILBERT_BLOCK_NAMES,
       {
         hidden: config.dim,
         intermediate: config.hiddenDim,
