@@ -112,6 +112,18 @@ void getView(napi_env env, napi_value v, void **data, size_t *bytes, const char 
   throw ArgError(std::string(what) + ": expected an ArrayBufferView");
 }
 
+/** An ArrayBufferView's bytes, as getView reads them. */
+struct HostView {
+  void *data = nullptr;
+  size_t bytes = 0;
+};
+
+HostView viewOf(napi_env env, napi_value v, const char *what) {
+  HostView view;
+  getView(env, v, &view.data, &view.bytes, what);
+  return view;
+}
+
 napi_value makePtr(napi_env env, uint64_t p) {
   napi_value v;
   napi_create_bigint_uint64(env, p, &v);
@@ -136,18 +148,16 @@ struct CallInfo {
   napi_value argv[8];
 };
 
-CallInfo callInfo(napi_env env, napi_callback_info info) {
+// A method's device and arguments; throws when the device is closed or `method` got fewer than `n`.
+CallInfo callInfo(napi_env env, napi_callback_info info, size_t n = 0, const char *method = "") {
   CallInfo c{};
   c.argc = 8;
   void *data = nullptr;
   ok(env, napi_get_cb_info(env, info, &c.argc, c.argv, nullptr, &data), "arguments");
   c.handle = static_cast<DeviceHandle *>(data);
   if (!c.handle || !c.handle->device) throw CudaError("the CUDA device is closed");
-  return c;
-}
-
-void requireArgs(const CallInfo &c, size_t n, const char *method) {
   if (c.argc < n) throw ArgError(std::string(method) + ": expected " + std::to_string(n) + " arguments");
+  return c;
 }
 
 /** Runs a method body, turning C++ exceptions into JS exceptions. */
@@ -165,16 +175,14 @@ napi_value guarded(napi_env env, Fn fn) {
 
 napi_value Malloc(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CallInfo c = callInfo(env, info);
-    requireArgs(c, 1, "malloc");
+    CallInfo c = callInfo(env, info, 1, "malloc");
     return makePtr(env, c.handle->device->malloc(getSize(env, c.argv[0], "malloc(bytes)")));
   });
 }
 
 napi_value Free(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CallInfo c = callInfo(env, info);
-    requireArgs(c, 1, "free");
+    CallInfo c = callInfo(env, info, 1, "free");
     c.handle->device->free(getPtr(env, c.argv[0], "free(ptr)"));
     return undefinedValue(env);
   });
@@ -182,24 +190,18 @@ napi_value Free(napi_env env, napi_callback_info info) {
 
 napi_value Upload(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CallInfo c = callInfo(env, info);
-    requireArgs(c, 2, "upload");
-    void *data = nullptr;
-    size_t bytes = 0;
-    getView(env, c.argv[1], &data, &bytes, "upload(src)");
-    c.handle->device->upload(getPtr(env, c.argv[0], "upload(dst)"), data, bytes);
+    CallInfo c = callInfo(env, info, 2, "upload");
+    const HostView view = viewOf(env, c.argv[1], "upload(src)");
+    c.handle->device->upload(getPtr(env, c.argv[0], "upload(dst)"), view.data, view.bytes);
     return undefinedValue(env);
   });
 }
 
 napi_value Download(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CallInfo c = callInfo(env, info);
-    requireArgs(c, 2, "download");
-    void *data = nullptr;
-    size_t bytes = 0;
-    getView(env, c.argv[0], &data, &bytes, "download(dst)");
-    c.handle->device->download(data, getPtr(env, c.argv[1], "download(src)"), bytes);
+    CallInfo c = callInfo(env, info, 2, "download");
+    const HostView view = viewOf(env, c.argv[0], "download(dst)");
+    c.handle->device->download(view.data, getPtr(env, c.argv[1], "download(src)"), view.bytes);
     return undefinedValue(env);
   });
 }
@@ -243,15 +245,12 @@ void CompleteDownload(napi_env env, napi_status status, void *data) {
 
 napi_value DownloadAsync(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CallInfo c = callInfo(env, info);
-    requireArgs(c, 2, "downloadAsync");
-    void *data = nullptr;
-    size_t bytes = 0;
-    getView(env, c.argv[0], &data, &bytes, "downloadAsync(dst)");
+    CallInfo c = callInfo(env, info, 2, "downloadAsync");
+    const HostView view = viewOf(env, c.argv[0], "downloadAsync(dst)");
     const uint64_t src = getPtr(env, c.argv[1], "downloadAsync(src)");
-    auto *job = new AsyncDownload{c.handle->device, {}, data, nullptr, nullptr, nullptr, {}};
+    auto *job = new AsyncDownload{c.handle->device, {}, view.data, nullptr, nullptr, nullptr, {}};
     try {
-      job->pending = c.handle->device->beginDownload(src, bytes);
+      job->pending = c.handle->device->beginDownload(src, view.bytes);
     } catch (...) {
       delete job;
       throw;
@@ -269,8 +268,7 @@ napi_value DownloadAsync(napi_env env, napi_callback_info info) {
 
 napi_value Copy(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CallInfo c = callInfo(env, info);
-    requireArgs(c, 3, "copy");
+    CallInfo c = callInfo(env, info, 3, "copy");
     c.handle->device->copy(getPtr(env, c.argv[0], "copy(dst)"), getPtr(env, c.argv[1], "copy(src)"),
                            getSize(env, c.argv[2], "copy(bytes)"));
     return undefinedValue(env);
@@ -279,8 +277,7 @@ napi_value Copy(napi_env env, napi_callback_info info) {
 
 napi_value Fill32(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CallInfo c = callInfo(env, info);
-    requireArgs(c, 3, "fill32");
+    CallInfo c = callInfo(env, info, 3, "fill32");
     uint32_t value = 0;
     ok(env, napi_get_value_uint32(env, c.argv[1], &value), "fill32(value)");
     c.handle->device->fill32(getPtr(env, c.argv[0], "fill32(dst)"), value, getSize(env, c.argv[2], "fill32(count)"));
@@ -291,8 +288,7 @@ napi_value Fill32(napi_env env, napi_callback_info info) {
 // launch(kernelId, geometry: Uint32Array(7) [gx, gy, gz, bx, by, bz, sharedBytes], args: Uint8Array)
 napi_value Launch(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CallInfo c = callInfo(env, info);
-    requireArgs(c, 3, "launch");
+    CallInfo c = callInfo(env, info, 3, "launch");
     const size_t id = getSize(env, c.argv[0], "launch(kernel)");
     void *geo = nullptr, *args = nullptr;
     size_t geoBytes = 0, argBytes = 0;
@@ -310,8 +306,7 @@ napi_value Launch(napi_env env, napi_callback_info info) {
 //   [m, n, k, transA, transB, lda, ldb, ldc, batch, strideA, strideB, strideC, alpha, beta, relu, tf32])
 napi_value Gemm(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CallInfo c = callInfo(env, info);
-    requireArgs(c, 2, "gemm");
+    CallInfo c = callInfo(env, info, 2, "gemm");
     void *p = nullptr, *q = nullptr;
     size_t pBytes = 0, qBytes = 0;
     getView(env, c.argv[0], &p, &pBytes, "gemm(pointers)");
