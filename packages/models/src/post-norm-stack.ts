@@ -5,7 +5,7 @@ import {
   type TransformerLayerNames,
   type TransformerLayerWeights,
 } from './module-weights.js';
-import { dropout, type ForwardContext, layerNorm, linear, mergeHeads, splitHeads } from './nn.js';
+import { activation, dropout, type ForwardContext, layerNorm, linear, mergeHeads, splitHeads } from './nn.js';
 import type { ParameterRegistry } from './parameter-registry.js';
 
 /** Sizes of one post-LayerNorm layer: hidden width, feed-forward width and the init std. */
@@ -93,4 +93,33 @@ export function runPostNormStack(
     hiddenStates.push(hidden as tf.Tensor3D);
   }
   return { lastHiddenState: hidden as tf.Tensor3D, hiddenStates, attentions };
+}
+
+/**
+ * A family's layer stack (`BertEncoder`, DistilBERT's `Transformer`): registers the layers at
+ * construction and runs them with the family's `spec()`, read at each call as the config may change.
+ */
+export abstract class PostNormLayerStack {
+  private readonly layers: TransformerLayerWeights[];
+  private readonly act: (x: tf.Tensor) => tf.Tensor;
+
+  protected constructor(
+    registry: ParameterRegistry,
+    layerPrefix: string,
+    count: number,
+    names: TransformerLayerNames,
+    sizes: TransformerLayerSizes,
+    activationName: string,
+  ) {
+    this.act = activation(activationName);
+    this.layers = createTransformerStack(registry, layerPrefix, count, names, sizes);
+  }
+
+  /** How this family runs a layer (everything but the activation, fixed at construction). */
+  protected abstract spec(): Omit<PostNormStackSpec, 'act'>;
+
+  /** Runs every layer on `embedded` `[B, T, H]` with the additive `mask`; call inside `tf.tidy`. */
+  run(embedded: tf.Tensor, mask: tf.Tensor, ctx: ForwardContext): LayerStackResult {
+    return runPostNormStack(this.layers, embedded, mask, ctx, { ...this.spec(), act: this.act });
+  }
 }
