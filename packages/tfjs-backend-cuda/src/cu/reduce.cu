@@ -178,37 +178,36 @@ extern "C" __global__ void ner_arg_reduce_f32(const float *x, int *y, int outer,
   }
 }
 
-// The row's max `m` and the sum `s` of exp(x - m), across the block: what softmax and log-softmax share.
-__device__ __forceinline__ void nerRowMaxSumExp(const float *xr, int cols, float *scratch, float &m, float &s) {
-  m = -NER_INF_R;
-  for (int j = threadIdx.x; j < cols; j += blockDim.x) m = fmaxf(m, xr[j]);
-  m = nerBlockMax(m, scratch);
-  s = 0.0f;
-  for (int j = threadIdx.x; j < cols; j += blockDim.x) s += expf(xr[j] - m);
-  s = nerBlockSum(s, scratch);
+// Softmax over each row of `cols` (kLog: log-softmax), one block a row: both take the row max `m`
+// and the sum `s` of exp(x - m), then differ only in what they write.
+template <bool kLog>
+__device__ __forceinline__ void nerSoftmaxRows(const float *x, float *y, int rows, int cols, float *scratch) {
+  for (int r = blockIdx.x; r < rows; r += gridDim.x) {
+    const float *xr = x + (long long)r * cols;
+    float *yr = y + (long long)r * cols;
+    float m = -NER_INF_R;
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) m = fmaxf(m, xr[j]);
+    m = nerBlockMax(m, scratch);
+    float s = 0.0f;
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) s += expf(xr[j] - m);
+    s = nerBlockSum(s, scratch);
+    if (kLog) {
+      const float logSum = logf(s);
+      for (int j = threadIdx.x; j < cols; j += blockDim.x) yr[j] = xr[j] - m - logSum;
+    } else {
+      for (int j = threadIdx.x; j < cols; j += blockDim.x) yr[j] = expf(xr[j] - m) / s;
+    }
+  }
 }
 
 extern "C" __global__ void ner_softmax_f32(const float *x, float *y, int rows, int cols) {
   __shared__ float scratch[32];
-  for (int r = blockIdx.x; r < rows; r += gridDim.x) {
-    const float *xr = x + (long long)r * cols;
-    float *yr = y + (long long)r * cols;
-    float m, s;
-    nerRowMaxSumExp(xr, cols, scratch, m, s);
-    for (int j = threadIdx.x; j < cols; j += blockDim.x) yr[j] = expf(xr[j] - m) / s;
-  }
+  nerSoftmaxRows<false>(x, y, rows, cols, scratch);
 }
 
 extern "C" __global__ void ner_log_softmax_f32(const float *x, float *y, int rows, int cols) {
   __shared__ float scratch[32];
-  for (int r = blockIdx.x; r < rows; r += gridDim.x) {
-    const float *xr = x + (long long)r * cols;
-    float *yr = y + (long long)r * cols;
-    float m, s;
-    nerRowMaxSumExp(xr, cols, scratch, m, s);
-    const float logSum = logf(s);
-    for (int j = threadIdx.x; j < cols; j += blockDim.x) yr[j] = xr[j] - m - logSum;
-  }
+  nerSoftmaxRows<true>(x, y, rows, cols, scratch);
 }
 
 extern "C" __global__ void ner_layer_norm_f32(const float *x, const float *gamma, const float *beta, float *y,

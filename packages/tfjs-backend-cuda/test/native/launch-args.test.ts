@@ -3,7 +3,7 @@
 // A recording stand-in for the native device shows both without a GPU.
 import { describe, expect, it } from 'vitest';
 import { type NativeDevice, wrapNativeDevice } from '../../src/addon.js';
-import { NER_DIMS_INTS } from '../../src/device.js';
+import { type KernelArg, NER_DIMS_INTS } from '../../src/device.js';
 import { CudaAbiError } from '../../src/errors.js';
 import { KERNEL_ABI } from '../../src/kernel-abi.js';
 
@@ -34,6 +34,12 @@ function recordingDevice(): { native: NativeDevice; seen: Recorded } {
     close: unused,
   };
   return { native, seen };
+}
+
+/** A one-thread launch of `kernel` on a fresh recording device, to run inside `expect(...).toThrow`. */
+function launchOneThread(kernel: string, args: readonly KernelArg[]): () => void {
+  const device = wrapNativeDevice(recordingDevice().native);
+  return () => device.launch(kernel, [1, 1, 1], [1, 1, 1], 0, args);
 }
 
 describe('launch argument packing', () => {
@@ -82,42 +88,33 @@ describe('launch argument packing', () => {
   });
 
   it('rejects a kernel KERNEL_ABI does not list', () => {
-    const device = wrapNativeDevice(recordingDevice().native);
-    expect(() => device.launch('ner_nope', [1, 1, 1], [1, 1, 1], 0, [])).toThrow(CudaAbiError);
+    expect(launchOneThread('ner_nope', [])).toThrow(CudaAbiError);
   });
 
   it('rejects a wrong number of arguments, naming the expected kinds', () => {
-    const device = wrapNativeDevice(recordingDevice().native);
-    expect(() => device.launch('ner_gelu_erf_f32', [1, 1, 1], [1, 1, 1], 0, [{ ptr: 1n }])).toThrow(
+    expect(launchOneThread('ner_gelu_erf_f32', [{ ptr: 1n }])).toThrow(
       'launch(ner_gelu_erf_f32): 1 arguments, expected 3 (ptr, ptr, i32)',
     );
   });
 
   it('rejects an argument of the wrong kind, naming its position', () => {
-    const device = wrapNativeDevice(recordingDevice().native);
-    expect(() =>
-      device.launch('ner_gelu_erf_f32', [1, 1, 1], [1, 1, 1], 0, [{ ptr: 1n }, { ptr: 2n }, { f32: 3 }]),
-    ).toThrow('launch(ner_gelu_erf_f32): argument 2 is f32, expected i32');
+    expect(launchOneThread('ner_gelu_erf_f32', [{ ptr: 1n }, { ptr: 2n }, { f32: 3 }])).toThrow(
+      'launch(ner_gelu_erf_f32): argument 2 is f32, expected i32',
+    );
   });
 
   it('rejects an i32 that is not a 32-bit integer', () => {
-    const device = wrapNativeDevice(recordingDevice().native);
-    expect(() =>
-      device.launch('ner_gelu_erf_f32', [1, 1, 1], [1, 1, 1], 0, [
-        { ptr: 1n },
-        { ptr: 2n },
-        { i32: 2 ** 31 },
-      ]),
-    ).toThrow(CudaAbiError);
-    expect(() =>
-      device.launch('ner_gelu_erf_f32', [1, 1, 1], [1, 1, 1], 0, [{ ptr: 1n }, { ptr: 2n }, { i32: 1.5 }]),
-    ).toThrow(CudaAbiError);
+    expect(launchOneThread('ner_gelu_erf_f32', [{ ptr: 1n }, { ptr: 2n }, { i32: 2 ** 31 }])).toThrow(
+      CudaAbiError,
+    );
+    expect(launchOneThread('ner_gelu_erf_f32', [{ ptr: 1n }, { ptr: 2n }, { i32: 1.5 }])).toThrow(
+      CudaAbiError,
+    );
   });
 
   it('rejects a NerDims of the wrong length', () => {
-    const device = wrapNativeDevice(recordingDevice().native);
-    expect(() =>
-      device.launch('ner_transpose_32', [1, 1, 1], [1, 1, 1], 0, [
+    expect(
+      launchOneThread('ner_transpose_32', [
         { ptr: 1n },
         { ptr: 2n },
         { i32: 4 },
