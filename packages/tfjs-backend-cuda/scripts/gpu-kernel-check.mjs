@@ -147,6 +147,11 @@ function compare(name, got, want, rtol, atol) {
   report.checks.push(entry);
 }
 
+/** Kernel arguments that point at the named buffers of a case, in order. */
+function bufs(...names) {
+  return names.map((buf) => ({ buf }));
+}
+
 function check(c, rtol = 1e-5, atol = 1e-6) {
   try {
     const want = runOn(fake, c);
@@ -173,7 +178,7 @@ for (const [op, code] of Object.entries(UNARY_OP)) {
       label: `ner_unary_f32 ${op}`,
       kernel: 'ner_unary_f32',
       buffers: { x: unaryInput(), y: { f32: N } },
-      args: [{ buf: 'x' }, { buf: 'y' }, { i32: N }, { i32: code }, { f32: 0.7 }],
+      args: [...bufs('x', 'y'), { i32: N }, { i32: code }, { f32: 0.7 }],
       grid: grid1d(N),
       outputs: ['y'],
     },
@@ -188,7 +193,7 @@ for (const [op, code] of Object.entries(BINARY_OP)) {
     label: `ner_binary_f32 ${op}`,
     kernel: 'ner_binary_f32',
     buffers: { a: randF(231), b: randF(33, 0.5, 3), y: { f32: 231 } },
-    args: [{ buf: 'a' }, { buf: 'b' }, { buf: 'y' }, { i32: 231 }, { i32: code }, { dims: bd }],
+    args: [...bufs('a', 'b', 'y'), { i32: 231 }, { i32: code }, { dims: bd }],
     grid: [1, 1, 1],
     outputs: ['y'],
   });
@@ -198,7 +203,7 @@ for (const [op, code] of Object.entries(BINARY_OP)) {
         label: `ner_binary_i32 ${op}`,
         kernel: 'ner_binary_i32',
         buffers: { a: randI(231, -20, 20), b: randI(33, -5, 5), y: { i32: 231 } },
-        args: [{ buf: 'a' }, { buf: 'b' }, { buf: 'y' }, { i32: 231 }, { i32: code }, { dims: bd }],
+        args: [...bufs('a', 'b', 'y'), { i32: 231 }, { i32: code }, { dims: bd }],
         grid: [1, 1, 1],
         outputs: ['y'],
       },
@@ -217,7 +222,7 @@ for (const [op, code] of Object.entries(COMPARE_OP)) {
         label: `${kernel} ${op}`,
         kernel,
         buffers: { a, b, y: { i32: 231 } },
-        args: [{ buf: 'a' }, { buf: 'b' }, { buf: 'y' }, { i32: 231 }, { i32: code }, { dims: bd }],
+        args: [...bufs('a', 'b', 'y'), { i32: 231 }, { i32: code }, { dims: bd }],
         grid: [1, 1, 1],
         outputs: ['y'],
       },
@@ -230,14 +235,7 @@ check(
   {
     kernel: 'ner_select_f32',
     buffers: { cond: randI(7, 0, 1), a: randF(231), b: randF(33), y: { f32: 231 } },
-    args: [
-      { buf: 'cond' },
-      { buf: 'a' },
-      { buf: 'b' },
-      { buf: 'y' },
-      { i32: 231 },
-      { dims: dims(2, [7, 33], [1, 0], [33, 1], [0, 1]) },
-    ],
+    args: [...bufs('cond', 'a', 'b', 'y'), { i32: 231 }, { dims: dims(2, [7, 33], [1, 0], [33, 1], [0, 1]) }],
     grid: [1, 1, 1],
     outputs: ['y'],
   },
@@ -258,7 +256,7 @@ for (const [from, to] of [
       label: `ner_cast ${from}->${to}`,
       kernel: 'ner_cast',
       buffers: { x, y: to === 0 ? { f32: 999 } : { i32: 999 } },
-      args: [{ buf: 'x' }, { buf: 'y' }, { i32: 999 }, { i32: from }, { i32: to }],
+      args: [...bufs('x', 'y'), { i32: 999 }, { i32: from }, { i32: to }],
       grid: grid1d(999),
       outputs: ['y'],
     },
@@ -273,7 +271,7 @@ for (const [op, code] of Object.entries(REDUCE_OP)) {
         label: `ner_reduce_f32 ${op} block ${block}`,
         kernel: 'ner_reduce_f32',
         buffers: { x: op === 'prod' ? randF(37 * 20, 0.5, 1.5) : randF(37 * 1001), y: { f32: 37 } },
-        args: [{ buf: 'x' }, { buf: 'y' }, { i32: 37 }, { i32: op === 'prod' ? 20 : 1001 }, { i32: code }],
+        args: [...bufs('x', 'y'), { i32: 37 }, { i32: op === 'prod' ? 20 : 1001 }, { i32: code }],
         grid: [37, 1, 1],
         block: [block, 1, 1],
         outputs: ['y'],
@@ -287,7 +285,7 @@ for (const [op, code] of Object.entries(REDUCE_OP)) {
         label: `ner_reduce_i32 ${op} block ${block}`,
         kernel: 'ner_reduce_i32',
         buffers: { x: op === 'prod' ? randI(37 * 9, -2, 2) : randI(37 * 1001, -50, 50), y: { i32: 37 } },
-        args: [{ buf: 'x' }, { buf: 'y' }, { i32: 37 }, { i32: op === 'prod' ? 9 : 1001 }, { i32: code }],
+        args: [...bufs('x', 'y'), { i32: 37 }, { i32: op === 'prod' ? 9 : 1001 }, { i32: code }],
         grid: [37, 1, 1],
         block: [block, 1, 1],
         outputs: ['y'],
@@ -303,7 +301,7 @@ for (const isMin of [0, 1]) {
       label: `ner_arg_reduce_f32 isMin=${isMin}`,
       kernel: 'ner_arg_reduce_f32',
       buffers: { x: randF(37 * 1001).map((v) => Math.round(v * 4)), y: { i32: 37 } },
-      args: [{ buf: 'x' }, { buf: 'y' }, { i32: 37 }, { i32: 1001 }, { i32: isMin }],
+      args: [...bufs('x', 'y'), { i32: 37 }, { i32: 1001 }, { i32: isMin }],
       grid: [37, 1, 1],
       outputs: ['y'],
     },
@@ -316,7 +314,7 @@ for (const kernel of ['ner_softmax_f32', 'ner_log_softmax_f32']) {
     {
       kernel,
       buffers: { x: randF(37 * 1001, -10, 10), y: { f32: 37 * 1001 } },
-      args: [{ buf: 'x' }, { buf: 'y' }, { i32: 37 }, { i32: 1001 }],
+      args: [...bufs('x', 'y'), { i32: 37 }, { i32: 1001 }],
       grid: [37, 1, 1],
       outputs: ['y'],
     },
@@ -329,7 +327,7 @@ check(
   {
     kernel: 'ner_transpose_32',
     buffers: { x: randF(315), y: { f32: 315 } },
-    args: [{ buf: 'x' }, { buf: 'y' }, { i32: 315 }, { dims: dims(3, [9, 5, 7], [1, 63, 9]) }],
+    args: [...bufs('x', 'y'), { i32: 315 }, { dims: dims(3, [9, 5, 7], [1, 63, 9]) }],
     grid: [1, 1, 1],
     outputs: ['y'],
   },
@@ -340,7 +338,7 @@ check(
   {
     kernel: 'ner_gather_32',
     buffers: { x: randF(3 * 10 * 17), idx: Int32Array.from([0, 9, 3, -1, 10, 3]), y: { f32: 3 * 6 * 17 } },
-    args: [{ buf: 'x' }, { buf: 'idx' }, { buf: 'y' }, { i32: 3 }, { i32: 6 }, { i32: 17 }, { i32: 10 }],
+    args: [...bufs('x', 'idx', 'y'), { i32: 3 }, { i32: 6 }, { i32: 17 }, { i32: 10 }],
     grid: [2, 1, 1],
     outputs: ['y'],
   },
@@ -351,7 +349,7 @@ check(
   {
     kernel: 'ner_segment_sum_f32',
     buffers: { x: randF(50 * 16), seg: randI(50, -1, 7), y: { f32: 7 * 16 } },
-    args: [{ buf: 'x' }, { buf: 'seg' }, { buf: 'y' }, { i32: 50 }, { i32: 16 }, { i32: 7 }],
+    args: [...bufs('x', 'seg', 'y'), { i32: 50 }, { i32: 16 }, { i32: 7 }],
     grid: [4, 1, 1],
     outputs: ['y'],
   },
@@ -363,9 +361,7 @@ check(
     kernel: 'ner_scatter_nd_f32',
     buffers: { idx: randI(40, 0, 5), upd: randF(80), y: { f32: 120 } },
     args: [
-      { buf: 'idx' },
-      { buf: 'upd' },
-      { buf: 'y' },
+      ...bufs('idx', 'upd', 'y'),
       { i32: 20 },
       { i32: 2 },
       { i32: 4 },
@@ -382,13 +378,7 @@ check(
   {
     kernel: 'ner_pad_32',
     buffers: { x: randF(12), y: { f32: 54 } },
-    args: [
-      { buf: 'x' },
-      { buf: 'y' },
-      { i32: 54 },
-      { u32: 0x40f00000 },
-      { dims: dims(2, [6, 9], [3, 4], [1, 2]) },
-    ],
+    args: [...bufs('x', 'y'), { i32: 54 }, { u32: 0x40f00000 }, { dims: dims(2, [6, 9], [3, 4], [1, 2]) }],
     grid: [1, 1, 1],
     outputs: ['y'],
   },
@@ -399,7 +389,7 @@ check(
   {
     kernel: 'ner_slice_32',
     buffers: { x: randF(48), y: { f32: 9 } },
-    args: [{ buf: 'x' }, { buf: 'y' }, { i32: 9 }, { i32: 10 }, { dims: dims(2, [3, 3], [8, 2]) }],
+    args: [...bufs('x', 'y'), { i32: 9 }, { i32: 10 }, { dims: dims(2, [3, 3], [8, 2]) }],
     grid: [1, 1, 1],
     outputs: ['y'],
   },
@@ -410,7 +400,7 @@ check(
   {
     kernel: 'ner_copy_2d_32',
     buffers: { src: randF(20), dst: { f32: 39, fill: 0x3f800000 } },
-    args: [{ buf: 'src' }, { buf: 'dst' }, { i32: 4 }, { i32: 5 }, { i32: 5 }, { i32: 9 }, { i32: 3 }],
+    args: [...bufs('src', 'dst'), { i32: 4 }, { i32: 5 }, { i32: 5 }, { i32: 9 }, { i32: 3 }],
     grid: [1, 1, 1],
     outputs: ['dst'],
   },
@@ -421,7 +411,7 @@ check(
   {
     kernel: 'ner_one_hot_f32',
     buffers: { idx: Int32Array.from([0, 5, -1, 6, 2, 2, 3, 1, 4, 5]), y: { f32: 60 } },
-    args: [{ buf: 'idx' }, { buf: 'y' }, { i32: 10 }, { i32: 6 }, { f32: 0.9 }, { f32: 0.02 }],
+    args: [...bufs('idx', 'y'), { i32: 10 }, { i32: 6 }, { f32: 0.9 }, { f32: 0.02 }],
     grid: [1, 1, 1],
     outputs: ['y'],
   },
@@ -463,17 +453,7 @@ check(
       mean: { f32: rows },
       rstd: { f32: rows },
     },
-    args: [
-      { buf: 'x' },
-      { buf: 'gamma' },
-      { buf: 'beta' },
-      { buf: 'y' },
-      { buf: 'mean' },
-      { buf: 'rstd' },
-      { i32: rows },
-      { i32: cols },
-      { f32: 1e-12 },
-    ],
+    args: [...bufs('x', 'gamma', 'beta', 'y', 'mean', 'rstd'), { i32: rows }, { i32: cols }, { f32: 1e-12 }],
     grid: [rows, 1, 1],
     outputs: ['y', 'mean', 'rstd'],
   },
@@ -508,14 +488,7 @@ for (const grid of [rows, 5]) {
         dbeta: { f32: cols },
       },
       args: [
-        { buf: 'dy' },
-        { buf: 'x' },
-        { buf: 'gamma' },
-        { buf: 'mean' },
-        { buf: 'rstd' },
-        { buf: 'dx' },
-        { buf: 'dgamma' },
-        { buf: 'dbeta' },
+        ...bufs('dy', 'x', 'gamma', 'mean', 'rstd', 'dx', 'dgamma', 'dbeta'),
         { i32: rows },
         { i32: cols },
       ],
@@ -530,7 +503,7 @@ check(
   {
     kernel: 'ner_gelu_erf_f32',
     buffers: { x: randF(N, -6, 6), y: { f32: N } },
-    args: [{ buf: 'x' }, { buf: 'y' }, { i32: N }],
+    args: [...bufs('x', 'y'), { i32: N }],
     grid: grid1d(N),
     outputs: ['y'],
   },
@@ -541,7 +514,7 @@ check(
   {
     kernel: 'ner_gelu_erf_grad_f32',
     buffers: { dy: randF(N), x: randF(N, -6, 6), dx: { f32: N } },
-    args: [{ buf: 'dy' }, { buf: 'x' }, { buf: 'dx' }, { i32: N }],
+    args: [...bufs('dy', 'x', 'dx'), { i32: N }],
     grid: grid1d(N),
     outputs: ['dx'],
   },
@@ -561,13 +534,7 @@ check(
       vo: { f32: N },
     },
     args: [
-      { buf: 'p' },
-      { buf: 'g' },
-      { buf: 'm' },
-      { buf: 'v' },
-      { buf: 'po' },
-      { buf: 'mo' },
-      { buf: 'vo' },
+      ...bufs('p', 'g', 'm', 'v', 'po', 'mo', 'vo'),
       { i32: N },
       { f32: 0.99999 },
       { f32: 0.9 },
@@ -586,7 +553,7 @@ check(
   {
     kernel: 'ner_bias_add_f32',
     buffers: { x: randF(37 * 100), bias: randF(100), y: { f32: 3700 } },
-    args: [{ buf: 'x' }, { buf: 'bias' }, { buf: 'y' }, { i32: 37 }, { i32: 100 }],
+    args: [...bufs('x', 'bias', 'y'), { i32: 37 }, { i32: 100 }],
     grid: grid1d(3700),
     outputs: ['y'],
   },
