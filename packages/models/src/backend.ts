@@ -52,7 +52,7 @@ export interface BackendInfo {
 let chosen: Promise<BackendInfo> | null = null;
 
 /** A backend package is installed but cannot run here: addon not built, no GPU (worth one notice). */
-class NativeUnavailable extends Error {}
+class BackendUnavailable extends Error {}
 
 function normalizeChoice(value: string): BackendChoice {
   const aliases: Record<string, BackendChoice> = {
@@ -90,10 +90,10 @@ async function tryBackend(choice: BackendChoice): Promise<void> {
   };
   // @ner/tfjs-backend-native always imports; it says whether its addon was built.
   const info = loaded.nativeBackendInfo?.();
-  if (info && !info.available) throw new NativeUnavailable(info.reason ?? 'its addon did not load');
+  if (info && !info.available) throw new BackendUnavailable(info.reason ?? 'its addon did not load');
   // @ner/tfjs-backend-cuda always imports too; its probe says whether a driver and a device answered.
   const cuda = loaded.cudaReady ? await loaded.cudaReady : null;
-  if (cuda && !cuda.available) throw new NativeUnavailable(cuda.reason ?? 'no CUDA device');
+  if (cuda && !cuda.available) throw new BackendUnavailable(cuda.reason ?? 'no CUDA device');
   if (!tf.findBackendFactory(backendName)) {
     throw new Error(
       `${specifier} loaded but registered no "${backendName}" backend with this copy of @tensorflow/tfjs-core ` +
@@ -134,7 +134,7 @@ async function choose(options: InitBackendOptions): Promise<BackendInfo> {
       const reason = (error as Error).message.split('\n')[0];
       skipped.push(`${choice}: ${reason}`);
       // Installed but not built is worth saying, on the same one line; not installed is not.
-      if (error instanceof NativeUnavailable) notice += `; ${choice} unavailable: ${reason}`;
+      if (error instanceof BackendUnavailable) notice += `; ${choice} unavailable: ${reason}`;
     }
   }
   throw new BackendError(

@@ -24,3 +24,4 @@ export { FLOAT32_MIN, type ForwardContext, geluErf } from './nn.js';
 export { BERT_FAMILY } from './bert/family.js';
 export { DISTILBERT_FAMILY } from './distilbert/family.js';
 export { SeededRandom } from './seeded-random.js';
+export { describeSystemCode } from './system-errors.js';

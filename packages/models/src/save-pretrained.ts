@@ -8,6 +8,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ModelsError } from './errors.js';
 import { type Float32TensorData, serializeSafetensors } from './safetensors.js';
+import { describeSystemCode } from './system-errors.js';
 
 /** Weight file names transformers writes; stale shards of an older save are removed like Python does. */
 const SHARD_PATTERN = /^model-\d{5}-of-\d{5}\.safetensors$/;
@@ -17,16 +18,6 @@ const TEMPORARY_PATTERN = /^\.(.+)\.tmp-(\d+)-[0-9a-f]{8}$/;
 
 /** Temporaries this process is writing now (absolute paths): never orphans, even with our pid. */
 const inProgress = new Set<string>();
-
-/** What the system error codes of a failed write mean, in words a user can act on. */
-const CODE_MEANINGS: Readonly<Record<string, string>> = {
-  ENOSPC: 'disk full',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EIO: 'input/output error',
-};
 
 /**
  * Saving a model failed for a system reason (disk full, no permission...).
@@ -39,9 +30,8 @@ export class SaveError extends ModelsError {
   /** Node's system error code, e.g. `ENOSPC`. */
   readonly code: string;
   constructor(path: string, code: string, cause: unknown) {
-    const meaning = CODE_MEANINGS[code];
     super(
-      `Cannot save to ${path}: ${meaning === undefined ? code : `${meaning} (${code})`}. ` +
+      `Cannot save to ${path}: ${describeSystemCode(code)}. ` +
         'The temporary files were removed; the files already there are unchanged.',
     );
     this.path = path;

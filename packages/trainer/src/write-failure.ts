@@ -1,19 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-
-/** What the system error codes of a failed write mean, in words a user can act on. */
-const CODE_MEANINGS: Readonly<Record<string, string>> = {
-  ENOSPC: 'disk full',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EIO: 'input/output error',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files in the system',
-  ENAMETOOLONG: 'file name too long',
-  ENOTDIR: 'a part of the path is not a folder',
-  EISDIR: 'a folder is in the way',
-};
+import { describeSystemCode } from '@ner/models/internal';
 
 function field(value: unknown, key: 'code' | 'path'): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -34,11 +20,8 @@ export function failedPath(error: unknown, fallback: string): string {
   return field(error, 'path') ?? field((error as { cause?: unknown } | null)?.cause, 'path') ?? fallback;
 }
 
-/** `disk full (ENOSPC)`, or the code alone when we have no words for it. */
-export function describeCode(code: string): string {
-  const meaning = CODE_MEANINGS[code];
-  return meaning === undefined ? code : `${meaning} (${code})`;
-}
+/** `disk full (ENOSPC)`: the one table of @ner/models, so models and checkpoints say the same. */
+export const describeCode = describeSystemCode;
 
 /**
  * `writeFile` whose failure names the file: Node's errors from the write
