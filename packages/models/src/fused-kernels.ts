@@ -22,6 +22,21 @@ export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
  * parameter and moments.
  */
 export const ADAMW_KERNEL = 'NerAdamW';
+/**
+ * tfjs-core's own kernel name for uniform noise (`randomUniform` the op never calls it: it draws
+ * on the host with seedrandom and uploads). A backend that registers it (the `cuda` backend does,
+ * Philox on the device) lets dropout make its masks where the activations live instead of
+ * generating and uploading a mask as large as each activation. Attrs: `shape`, `minval`,
+ * `maxval`, `dtype`, `seed` (one seed gives the same values every call).
+ */
+export const RANDOM_UNIFORM_KERNEL = 'RandomUniform';
+
+/** Uniform noise in [0, 1) of `shape`: the backend's kernel when it has one, else tfjs' host op. */
+export function uniformNoise(shape: number[], seed: number): tf.Tensor {
+  if (!backendHasKernel(RANDOM_UNIFORM_KERNEL)) return tf.randomUniform(shape, 0, 1, 'float32', seed);
+  const attrs = { shape, minval: 0, maxval: 1, dtype: 'float32', seed };
+  return tf.engine().runKernel(RANDOM_UNIFORM_KERNEL, {}, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
 
 /** Whether the active backend registers `kernelName`. */
 export function backendHasKernel(kernelName: string): boolean {

@@ -37,6 +37,32 @@ describe('layers', () => {
     expect(new Set(a)).toEqual(new Set([0, 1 / 0.75].map(Math.fround)));
   });
 
+  it("dropout draws its mask from the backend's RandomUniform kernel when it registers one", () => {
+    // A kernel whose noise is 0.3 at even positions and 0.9 at odd ones: with rate 0.5 the even
+    // positions drop and the odd ones survive, scaled by 2; the seed reaches the kernel.
+    const seeds: unknown[] = [];
+    tf.registerKernel({
+      kernelName: 'RandomUniform',
+      backendName: tf.getBackend(),
+      kernelFunc: ({ attrs, backend }) => {
+        const { shape, seed } = attrs as unknown as { shape: number[]; seed: number };
+        seeds.push(seed);
+        const size = shape.reduce((a, b) => a * b, 1);
+        const values = Float32Array.from({ length: size }, (_, i) => (i % 2 === 0 ? 0.3 : 0.9));
+        return (
+          backend as unknown as { makeTensorInfo: (s: number[], d: string, v: Float32Array) => tf.TensorInfo }
+        ).makeTensorInfo(shape, 'float32', values);
+      },
+    });
+    try {
+      const y = dropout(tf.ones([2, 3]), 0.5, { training: true, rng: new SeededRandom(5) }).dataSync();
+      expect([...y]).toEqual([0, 2, 0, 2, 0, 2]);
+      expect(seeds).toEqual([new SeededRandom(5).nextSeed()]);
+    } finally {
+      tf.unregisterKernel('RandomUniform', tf.getBackend());
+    }
+  });
+
   it('SeededRandom is deterministic and roughly standard normal', () => {
     const values = new SeededRandom(9).normalArray(20000, 0, 1);
     expect([...new SeededRandom(9).normalArray(5, 0, 1)]).toEqual([...values.slice(0, 5)]);

@@ -11,6 +11,7 @@ import {
   backendHasKernel,
   fusedGeluErf,
   fusedLayerNorm,
+  uniformNoise,
 } from './fused-kernels.js';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -108,14 +109,16 @@ export function activation(name: string): (x: tf.Tensor) => tf.Tensor {
 
 /**
  * Inverted dropout as `nn.Dropout` in training mode: zero with probability
- * `rate`, scale survivors by `1 / (1 - rate)`. The mask comes from a tfjs
- * uniform op seeded from the model's generator, so a fixed seed and call
- * order reproduce the masks exactly. Identity in eval mode.
+ * `rate`, scale survivors by `1 / (1 - rate)`. The mask comes from uniform
+ * noise seeded from the model's generator, so a fixed seed and call order
+ * reproduce the masks exactly on one backend (a backend with a `RandomUniform`
+ * kernel, such as cuda, draws other numbers than the host op, as CUDA and CPU
+ * generators differ in PyTorch). Identity in eval mode.
  */
 export function dropout(x: tf.Tensor, rate: number, ctx: ForwardContext): tf.Tensor {
   if (!ctx.training || rate === 0) return x;
   if (rate >= 1) return tf.zerosLike(x);
-  const noise = tf.randomUniform(x.shape, 0, 1, 'float32', ctx.rng.nextSeed());
+  const noise = uniformNoise(x.shape, ctx.rng.nextSeed());
   const keep = tf.cast(tf.greaterEqual(noise, rate), 'float32');
   return tf.mul(x, tf.mul(keep, 1 / (1 - rate)));
 }
