@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// Own config so `vitest run` in this folder does not pick up the repo-level
+// projects list (which is resolved relative to the working directory).
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
+});
