@@ -1,0 +1,17 @@
+{
+  "targets": [
+    {
+      "target_name": "ner_gloo",
+      "sources": [
+        "native/gloo/addon.cc",
+        "native/gloo/async_job.cc",
+        "native/gloo/collectives.cc",
+        "native/gloo/store_client.cc"
+      ],
+      "libraries": ["-lgloo", "-lpthread"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}
