@@ -23,6 +23,7 @@ import type {
 import { NER_DIMS_INTS } from './device.js';
 import { CudaAbiError } from './errors.js';
 import { type AbiParam, KERNEL_ABI } from './kernel-abi.js';
+import type { NcclNativeComm, NcclProvider, NcclStatus } from './nccl/types.js';
 
 /** The compiled addon, beside `src/` and `dist/`. */
 export const ADDON_PATH = fileURLToPath(new URL('../build/Release/ner_cuda.node', import.meta.url));
@@ -55,6 +56,8 @@ export interface NativeDevice {
     libraries: Record<string, string>;
   };
   close(): void;
+  /** Starts an NCCL communicator on this device (nccl_binding.cc); rejects on failure or timeout. */
+  ncclInit(uniqueId: Uint8Array, worldSize: number, rank: number, timeoutMs: number): Promise<NcclNativeComm>;
 }
 
 /** The kernel sources as the addon wants them (NVRTC compiles them as one program). */
@@ -90,6 +93,10 @@ export interface CudaAddon {
     fileNames: string[];
     fileContents: string[];
   }): { library: string; cubinBytes: number };
+  /** Opens libnccl.so.2 (once) and says whether it is usable. */
+  ncclStatus(): NcclStatus;
+  /** `ncclGetUniqueId`: 128 bytes; throws `unavailable: ...` without libnccl. */
+  ncclGetUniqueId(): Uint8Array;
 }
 
 /** The addon, or why it cannot be loaded (one line). Never throws. */
@@ -163,7 +170,24 @@ class AddonCudaDevice implements CudaDevice {
   private readonly gemmNumbers = new Float64Array(16);
   private cachedInfo: CudaDeviceInfo | null = null;
 
-  constructor(private readonly native: NativeDevice) {}
+  constructor(
+    private readonly native: NativeDevice,
+    private readonly addon: CudaAddon | null,
+  ) {}
+
+  nccl(): NcclProvider {
+    const addon = this.addon;
+    const none = 'unavailable: the device was not opened through the CUDA addon';
+    return {
+      status: () => (addon ? addon.ncclStatus() : { available: false, reason: none }),
+      getUniqueId: () => {
+        if (!addon) throw new Error(none);
+        return addon.ncclGetUniqueId();
+      },
+      init: (uniqueId, worldSize, rank, timeoutMs) =>
+        this.native.ncclInit(uniqueId, worldSize, rank, timeoutMs),
+    };
+  }
 
   info(): CudaDeviceInfo {
     if (!this.cachedInfo) {
@@ -316,8 +340,8 @@ class AddonCudaDevice implements CudaDevice {
  * argument validation and packing without a GPU).
  * @internal
  */
-export function wrapNativeDevice(native: NativeDevice): CudaDevice {
-  return new AddonCudaDevice(native);
+export function wrapNativeDevice(native: NativeDevice, addon: CudaAddon | null = null): CudaDevice {
+  return new AddonCudaDevice(native, addon);
 }
 
 let probed: CudaProbe | null = null;
@@ -356,7 +380,7 @@ function openCuda(): CudaProbe {
       kernelParams: KERNEL_NAMES.map((name) => (KERNEL_ABI[name] as { params: readonly AbiParam[] }).params),
     });
     if (typeof result === 'string') return { available: false, reason: result };
-    return { available: true, device: new AddonCudaDevice(result) };
+    return { available: true, device: new AddonCudaDevice(result, addon) };
   } catch (error) {
     return {
       available: false,

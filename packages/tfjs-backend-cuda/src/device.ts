@@ -8,6 +8,7 @@
  * Pointers are device addresses as `bigint`. All work goes on one stream; `download` and
  * `synchronize` wait for it, everything else is stream-ordered.
  */
+import type { NcclProvider } from './nccl/types.js';
 
 /** A device address (`CUdeviceptr`). */
 export type DevicePtr = bigint;
@@ -109,6 +110,8 @@ export interface CudaDevice {
   memGetInfo(): { readonly freeBytes: number; readonly totalBytes: number };
   /** Frees the context's resources (process exit does it too). */
   close(): void;
+  /** NCCL on this device's stream (libnccl for the addon, a host stand-in for the fake); absent: none. */
+  nccl?(): NcclProvider;
 }
 
 /** What loading the addon gives: a device, or why there is none (no driver, no GPU, not built). */

@@ -34,3 +34,30 @@ export class CudaMemoryAccessError extends Error {
 export class CudaBackendError extends Error {
   override readonly name = 'CudaBackendError';
 }
+
+/**
+ * An NCCL call failed. `result` is NCCL's result name when it gave one (`ncclInvalidArgument`,
+ * `ncclRemoteError`, ...); the message names the call and NCCL's own text.
+ */
+export class NcclError extends Error {
+  override readonly name: string = 'NcclError';
+  /** `ncclResult_t` name, e.g. `ncclSystemError`; undefined for checks made before calling NCCL. */
+  readonly result: string | undefined;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.result =
+      /\b(nccl(?:UnhandledCudaError|SystemError|InternalError|InvalidArgument|InvalidUsage|RemoteError|InProgress|UnknownResult))\b/.exec(
+        message,
+      )?.[1];
+  }
+}
+
+/** libnccl.so.2 is missing or too old, or the device has no NCCL; the message starts `unavailable: `. */
+export class NcclUnavailableError extends NcclError {
+  override readonly name = 'NcclUnavailableError';
+}
+
+/** A collective or the communicator's set-up passed its deadline; the communicator was aborted. */
+export class NcclTimeoutError extends NcclError {
+  override readonly name = 'NcclTimeoutError';
+}

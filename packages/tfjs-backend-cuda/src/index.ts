@@ -15,7 +15,15 @@ export {
 } from './allocator.js';
 export { CudaBackend, type CudaMemoryInfo, type CudaTensorData, MAX_ELEMENTS } from './backend.js';
 export * from './device.js';
-export { CudaAbiError, CudaBackendError, CudaMemoryAccessError, CudaOutOfMemoryError } from './errors.js';
+export {
+  CudaAbiError,
+  CudaBackendError,
+  CudaMemoryAccessError,
+  CudaOutOfMemoryError,
+  NcclError,
+  NcclTimeoutError,
+  NcclUnavailableError,
+} from './errors.js';
 export {
   FakeCudaDevice,
   type FakeCudaDeviceOptions,
@@ -23,6 +31,16 @@ export {
   checkLaunch,
 } from './fake/fake-device.js';
 export { getFallbackCounts, resetFallbackCounts } from './fallback.js';
+export type { FakeNcclLog, FakeNcclOptions } from './fake/fake-nccl.js';
+export {
+  NCCL_DEFAULT_TIMEOUT_MS,
+  NCCL_UNIQUE_ID_BYTES,
+  NcclCommunicator,
+  type NcclCommunicatorOptions,
+  ncclGetUniqueId,
+  ncclStatus,
+} from './nccl/communicator.js';
+export type { NcclNativeComm, NcclProvider, NcclReduceOp, NcclStatus } from './nccl/types.js';
 export * from './kernel-abi.js';
 export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs } from './kernels/fused.js';
 export {

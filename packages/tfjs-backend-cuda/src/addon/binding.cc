@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "device.h"
+#include "napi_util.h"
 
 using ner::cuda::CudaError;
 using ner::cuda::Device;
@@ -21,157 +22,7 @@ using ner::cuda::PendingDownload;
 
 namespace {
 
-/** Thrown inside a method to report a bad JS argument; turned into a TypeError. */
-struct ArgError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-void ok(napi_env env, napi_status status, const char *what) {
-  if (status != napi_ok) {
-    const napi_extended_error_info *info = nullptr;
-    napi_get_last_error_info(env, &info);
-    throw ArgError(std::string(what) + (info && info->error_message ? ": " + std::string(info->error_message) : ""));
-  }
-}
-
-std::string getString(napi_env env, napi_value v, const char *what) {
-  size_t len = 0;
-  ok(env, napi_get_value_string_utf8(env, v, nullptr, 0, &len), what);
-  std::string s(len, '\0');
-  ok(env, napi_get_value_string_utf8(env, v, &s[0], len + 1, &len), what);
-  return s;
-}
-
-napi_value getProp(napi_env env, napi_value obj, const char *name) {
-  napi_value v;
-  ok(env, napi_get_named_property(env, obj, name, &v), name);
-  return v;
-}
-
-std::vector<std::string> getStringArray(napi_env env, napi_value arr, const char *what) {
-  uint32_t n = 0;
-  ok(env, napi_get_array_length(env, arr, &n), what);
-  std::vector<std::string> out;
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value item;
-    ok(env, napi_get_element(env, arr, i, &item), what);
-    out.push_back(getString(env, item, what));
-  }
-  return out;
-}
-
-uint64_t getPtr(napi_env env, napi_value v, const char *what) {
-  uint64_t p = 0;
-  bool lossless = false;
-  if (napi_get_value_bigint_uint64(env, v, &p, &lossless) != napi_ok || !lossless) {
-    throw ArgError(std::string(what) + ": expected a device pointer (a non-negative BigInt)");
-  }
-  return p;
-}
-
-double getNumber(napi_env env, napi_value v, const char *what) {
-  double d = 0;
-  if (napi_get_value_double(env, v, &d) != napi_ok) throw ArgError(std::string(what) + ": expected a number");
-  return d;
-}
-
-size_t getSize(napi_env env, napi_value v, const char *what) {
-  const double d = getNumber(env, v, what);
-  if (!(d >= 0) || d > 9007199254740991.0 || d != static_cast<double>(static_cast<uint64_t>(d))) {
-    throw ArgError(std::string(what) + ": expected a non-negative integer");
-  }
-  return static_cast<size_t>(d);
-}
-
-/** The bytes of an ArrayBufferView (typed array, Buffer or DataView). */
-void getView(napi_env env, napi_value v, void **data, size_t *bytes, const char *what) {
-  bool isTyped = false, isDataView = false;
-  napi_is_typedarray(env, v, &isTyped);
-  if (isTyped) {
-    napi_typedarray_type type;
-    size_t length = 0, offset = 0;
-    napi_value buffer;
-    ok(env, napi_get_typedarray_info(env, v, &type, &length, data, &buffer, &offset), what);
-    size_t element = 1;
-    switch (type) {
-      case napi_int16_array: case napi_uint16_array: element = 2; break;
-      case napi_int32_array: case napi_uint32_array: case napi_float32_array: element = 4; break;
-      case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: element = 8; break;
-      default: element = 1;
-    }
-    *bytes = length * element;
-    return;
-  }
-  napi_is_dataview(env, v, &isDataView);
-  if (isDataView) {
-    napi_value buffer;
-    size_t offset = 0;
-    ok(env, napi_get_dataview_info(env, v, bytes, data, &buffer, &offset), what);
-    return;
-  }
-  throw ArgError(std::string(what) + ": expected an ArrayBufferView");
-}
-
-/** An ArrayBufferView's bytes, as getView reads them. */
-struct HostView {
-  void *data = nullptr;
-  size_t bytes = 0;
-};
-
-HostView viewOf(napi_env env, napi_value v, const char *what) {
-  HostView view;
-  getView(env, v, &view.data, &view.bytes, what);
-  return view;
-}
-
-napi_value makePtr(napi_env env, uint64_t p) {
-  napi_value v;
-  napi_create_bigint_uint64(env, p, &v);
-  return v;
-}
-
-napi_value undefinedValue(napi_env env) {
-  napi_value v;
-  napi_get_undefined(env, &v);
-  return v;
-}
-
-/** Per-object state: the device, shared by all its methods; freed with the JS object. */
-struct DeviceHandle {
-  // Shared with downloads in flight, so closing the device never frees it under a worker thread.
-  std::shared_ptr<Device> device;
-};
-
-struct CallInfo {
-  DeviceHandle *handle;
-  size_t argc;
-  napi_value argv[8];
-};
-
-// A method's device and arguments; throws when the device is closed or `method` got fewer than `n`.
-CallInfo callInfo(napi_env env, napi_callback_info info, size_t n = 0, const char *method = "") {
-  CallInfo c{};
-  c.argc = 8;
-  void *data = nullptr;
-  ok(env, napi_get_cb_info(env, info, &c.argc, c.argv, nullptr, &data), "arguments");
-  c.handle = static_cast<DeviceHandle *>(data);
-  if (!c.handle || !c.handle->device) throw CudaError("the CUDA device is closed");
-  if (c.argc < n) throw ArgError(std::string(method) + ": expected " + std::to_string(n) + " arguments");
-  return c;
-}
-
-/** Runs a method body, turning C++ exceptions into JS exceptions. */
-template <typename Fn>
-napi_value guarded(napi_env env, Fn fn) {
-  try {
-    return fn();
-  } catch (const ArgError &e) {
-    napi_throw_type_error(env, nullptr, e.what());
-  } catch (const std::exception &e) {
-    napi_throw_error(env, nullptr, e.what());
-  }
-  return nullptr;
-}
+using namespace ner::napi;  // NOLINT: the glue reads as plain N-API calls
 
 napi_value Malloc(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -364,19 +215,6 @@ napi_value MemGetInfo(napi_env env, napi_callback_info info) {
   });
 }
 
-napi_value setString(napi_env env, napi_value obj, const char *key, const std::string &value) {
-  napi_value v;
-  napi_create_string_utf8(env, value.c_str(), value.size(), &v);
-  napi_set_named_property(env, obj, key, v);
-  return v;
-}
-
-void setNumber(napi_env env, napi_value obj, const char *key, double value) {
-  napi_value v;
-  napi_create_double(env, value, &v);
-  napi_set_named_property(env, obj, key, v);
-}
-
 napi_value Info(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     CallInfo c = callInfo(env, info);
@@ -500,7 +338,7 @@ napi_value OpenDevice(napi_env env, napi_callback_info info) {
                    {"fill32", Fill32},         {"launch", Launch},
                    {"gemm", Gemm},             {"synchronize", Synchronize},
                    {"memGetInfo", MemGetInfo}, {"info", Info},
-                   {"close", Close}};
+                   {"close", Close},           {"ncclInit", NcclInit}};
     for (const auto &m : methods) {
       napi_value fn;
       ok(env, napi_create_function(env, m.name, NAPI_AUTO_LENGTH, m.fn, handle, &fn), m.name);
@@ -518,6 +356,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "openDevice", fn);
   napi_create_function(env, "nvrtcCompile", NAPI_AUTO_LENGTH, NvrtcCompile, nullptr, &fn);
   napi_set_named_property(env, exports, "nvrtcCompile", fn);
+  registerNcclExports(env, exports);
   return exports;
 }
 

@@ -25,6 +25,7 @@ constexpr CUresult CUDA_ERROR_NO_BINARY_FOR_GPU = 209;
 constexpr CUresult CUDA_ERROR_INVALID_PTX = 218;
 constexpr CUresult CUDA_ERROR_JIT_COMPILER_NOT_FOUND = 221;
 constexpr CUresult CUDA_ERROR_UNSUPPORTED_PTX_VERSION = 222;
+constexpr CUresult CUDA_ERROR_NOT_READY = 600;
 
 constexpr int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
 constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
@@ -54,6 +55,7 @@ struct DriverApi {
   CUresult (*cuEventRecord)(CUevent, CUstream);
   CUresult (*cuEventSynchronize)(CUevent);
   CUresult (*cuEventDestroy)(CUevent);                              // cuEventDestroy_v2
+  CUresult (*cuEventQuery)(CUevent);  // optional: only NCCL's waits poll (nullptr: they block)
   CUresult (*cuMemAlloc)(CUdeviceptr *, size_t);                    // cuMemAlloc_v2
   CUresult (*cuMemFree)(CUdeviceptr);                               // cuMemFree_v2
   CUresult (*cuMemAllocHost)(void **, size_t);                      // cuMemAllocHost_v2

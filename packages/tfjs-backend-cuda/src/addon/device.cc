@@ -60,6 +60,7 @@ bool bindDriver(const Library &lib, DriverApi &d, std::string &missing) {
   bind(lib, d.cuModuleUnload, "cuModuleUnload", missing);
   bind(lib, d.cuModuleGetFunction, "cuModuleGetFunction", missing);
   bind(lib, d.cuLaunchKernel, "cuLaunchKernel", missing);
+  d.cuEventQuery = reinterpret_cast<decltype(d.cuEventQuery)>(findSymbol(lib, "cuEventQuery"));
   return missing.empty();
 }
 

@@ -104,6 +104,16 @@ class Device {
   void close();
   bool closed() const { return closed_; }
 
+  // For NCCL (nccl.cc), whose collectives go on this device's stream: see device_events.cc.
+  CUstream stream() const { return stream_; }
+  /** Makes the device's context current on the calling thread (worker threads need it). */
+  void makeCurrent() const;
+  /** An event recorded on the stream after everything queued so far. */
+  CUevent recordEvent();
+  /** Whether the event has completed (cuEventQuery; cuEventSynchronize when the driver lacks it). */
+  bool eventDone(CUevent event);
+  void destroyEvent(CUevent event);
+
  private:
   struct GemmPlan {
     cublasLtMatmulDesc_t desc = nullptr;

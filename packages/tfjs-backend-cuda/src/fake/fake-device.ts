@@ -9,8 +9,10 @@
 import type { CudaDevice, CudaDeviceInfo, DevicePtr, Dim3, GemmDesc, KernelArg } from '../device.js';
 import { NER_DIMS_INTS } from '../device.js';
 import { CudaAbiError, CudaMemoryAccessError } from '../errors.js';
+import type { NcclProvider } from '../nccl/types.js';
 import { type AbiParam, KERNEL_ABI } from '../kernel-abi.js';
 import { FAKE_KERNELS } from './fake-kernels.js';
+import { type FakeNcclLog, type FakeNcclOptions, fakeNcclProvider } from './fake-nccl.js';
 import { FakeHeap } from './heap.js';
 
 /** Options of {@link FakeCudaDevice}. */
@@ -19,6 +21,8 @@ export interface FakeCudaDeviceOptions {
   readonly capacityBytes?: number;
   /** Called before every malloc; throw from it to simulate an out-of-memory (tests). */
   readonly onMalloc?: (bytes: number) => void;
+  /** How the host-memory NCCL behaves (see {@link FakeNcclOptions}); default: works. */
+  readonly nccl?: FakeNcclOptions;
 }
 
 /** What the fake device counted. */
@@ -108,10 +112,16 @@ export function checkLaunch(
 export class FakeCudaDevice implements CudaDevice {
   readonly heap: FakeHeap;
   readonly counters: FakeDeviceCounters = zeroCounters();
+  /** What the fake NCCL was asked to do (calls, aborts, destroys). */
+  readonly ncclLog: FakeNcclLog = { calls: [], aborted: null, destroyed: false };
   private closed = false;
 
   constructor(private readonly options: FakeCudaDeviceOptions = {}) {
     this.heap = new FakeHeap(options.capacityBytes ?? 256 * 1024 * 1024);
+  }
+
+  nccl(): NcclProvider {
+    return fakeNcclProvider(this, this.options.nccl ?? {}, this.ncclLog);
   }
 
   info(): CudaDeviceInfo {

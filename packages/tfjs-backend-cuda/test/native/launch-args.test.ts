@@ -32,6 +32,7 @@ function recordingDevice(): { native: NativeDevice; seen: Recorded } {
     memGetInfo: unused,
     info: unused,
     close: unused,
+    ncclInit: unused,
   };
   return { native, seen };
 }
