@@ -1,1 +1,28 @@
-export {};
+export { type AccuracyOptions, accuracyScore } from './accuracy.js';
+export {
+  type ClassificationReportDict,
+  type ClassificationReportOptions,
+  classificationReport,
+  type ReportRow,
+} from './classification-report.js';
+export { type ConfusionMatrixOptions, type ConfusionNormalize, confusionMatrix } from './confusion-matrix.js';
+export {
+  EvaluateError,
+  EvaluateTypeError,
+  EvaluateValueError,
+  EvaluateZeroDivisionError,
+  type PythonErrorType,
+} from './errors.js';
+export { type Label, type LabelArray, type TargetType, uniqueLabels } from './labels.js';
+export type { AveragedScores, PerLabelScores } from './prf.js';
+export type { Average, PrfOptions, WarnFor, ZeroDivision } from './prf-options.js';
+export {
+  type FbetaOptions,
+  f1Score,
+  fbetaScore,
+  precisionRecallFscoreSupport,
+  precisionScore,
+  recallScore,
+  type ScoreOptions,
+} from './scores.js';
+export type { EvaluateWarning, EvaluateWarningCategory, WarningHandler, WarningOptions } from './warnings.js';
