@@ -11,11 +11,4 @@ export default defineConfig([
     clean: false,
     target: 'es2022',
   },
-  {
-    // The launcher CLI: ESM only (it uses top-level await), no types.
-    entry: { 'ner-launch': 'src/bin/ner-launch.ts' },
-    format: ['esm'],
-    sourcemap: true,
-    target: 'es2022',
-  },
 ]);

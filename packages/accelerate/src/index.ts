@@ -1,3 +1,29 @@
+/**
+ * @ner/accelerate: Hugging Face accelerate for @ner. An `Accelerator` for hand-written training
+ * loops (sharded loaders, gradient averaging, gather / pad / reduce for metrics), process groups
+ * like `torch.distributed` with a TCP rendezvous store, and `ner-launch`, the launcher with
+ * torchrun's flags and environment.
+ *
+ * Helpers behind it live in `@ner/accelerate/internal` (no compatibility promise).
+ */
+export {
+  AcceleratedScheduler,
+  Accelerator,
+  type AcceleratorOptions,
+  type Prepared,
+  PreparedDataLoader,
+} from './accelerator.js';
+export { type ClippedGradients, clipGradNorm } from './clip-grad-norm.js';
+export type { AcceleratedModel, LrScheduler, StatefulOptimizer } from './contracts.js';
+export { AccelerateError, BackendUnavailableError, CollectiveError, StoreError } from './errors.js';
+export type { Gatherable } from './host-array.js';
+export {
+  findFreePort,
+  LaunchError,
+  type LaunchOptions,
+  type LaunchResult,
+  launch,
+} from './launcher/launcher.js';
 export type {
   BackendInit,
   BackendName,
@@ -6,3 +32,4 @@ export type {
   ReduceOp,
   StoreAddress,
 } from './process-group/backend.js';
+export { ProcessGroup, type ProcessGroupOptions } from './process-group/process-group.js';

@@ -142,6 +142,14 @@ export class DataLoader<Row = FeatureRow, Batch = HostBatch> implements Iterable
     this.collateRows = typeof collate === 'function' ? collate : (rows) => collate.collate(rows);
   }
 
+  /**
+   * Collates `rows` into a batch with this loader's `collateFn` (or the default collator), so a
+   * loader rebuilt for another shard (accelerate's `prepare`) collates exactly alike.
+   */
+  collate(rows: Row[]): Batch {
+    return this.collateRows(rows);
+  }
+
   /** Number of rows in the dataset. */
   get numRows(): number {
     return rowCount(this.dataset);

@@ -1,7 +1,8 @@
 /**
  * @ner/trainer: AdamW and learning-rate schedules exactly like PyTorch /
- * transformers, the Hugging Face `Trainer` with `TrainingArguments` and
- * checkpoints, and an `Accelerator` for hand-written (multi-process) loops.
+ * transformers, and the Hugging Face `Trainer` with `TrainingArguments` and
+ * checkpoints. Multi-process runs (the `Accelerator`, process groups,
+ * `ner-launch`) live in `@ner/accelerate`.
  *
  * This entry holds what a user needs; the helpers behind it (checkpoint
  * rotation, metric formatting, TensorBoard record framing...) are in
@@ -92,13 +93,3 @@ export {
   TrainingArguments,
   type TrainingArgumentsOptions,
 } from './training-arguments.js';
-export {
-  AcceleratedScheduler,
-  Accelerator,
-  type AcceleratorOptions,
-  type Prepared,
-  PreparedDataLoader,
-} from './accelerator.js';
-export type { Gatherable } from './host-array.js';
-export { findFreePort, LaunchError, type LaunchOptions, type LaunchResult, launch } from './launcher.js';
-export { ProcessGroup, type ProcessGroupOptions } from './process-group.js';

@@ -17,8 +17,6 @@ export {
   writeFolderAtomic,
 } from './checkpoint.js';
 export { findBatchSize, prefixMetrics } from './evaluation-loop.js';
-export { toHost } from './host-array.js';
-export { parseLaunchArgs } from './launch-args.js';
 export { padAndConcatenate } from './nested-concat.js';
 export { roundTo, speedMetrics } from './speed-metrics.js';
 export { crc32c } from './tensorboard.js';

@@ -5,14 +5,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { DataCollatorForTokenClassification, type HostTensor } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Accelerator,
-  AdamW,
-  getScheduler,
-  Trainer,
-  toModelInputs,
-  trainerParameterGroups,
-} from '../src/index.js';
+import { Accelerator } from '@ner/accelerate';
+import { AdamW, getScheduler, Trainer, toModelInputs, trainerParameterGroups } from '../src/index.js';
 import { conllFeatures, type Feature, seqevalF1, tinyConllModel } from './conll.js';
 import { makeTempDir, removeTempDirs } from './temp-dirs.js';
 

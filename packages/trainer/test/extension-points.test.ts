@@ -1,11 +1,11 @@
 // The protected steps are the ones the loops call: overriding each changes what train/evaluate/predict do.
 import * as tf from '@tensorflow/tfjs-core';
+import type { PreparedDataLoader } from '@ner/accelerate';
 import { describe, expect, it } from 'vitest';
 import {
   type CollatedBatch,
   type EvalLoopOutput,
   type PredictionStepOutput,
-  type PreparedDataLoader,
   type TrainableModel,
   Trainer,
   type TrainingStepOutput,

@@ -7,8 +7,8 @@ import { AutoModelForTokenClassification, BertConfig } from '@ner/models';
 import { f1Score } from '@ner/seqeval';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, expect, it } from 'vitest';
+import { Accelerator } from '@ner/accelerate';
 import {
-  Accelerator,
   AdamW,
   getScheduler,
   Trainer,

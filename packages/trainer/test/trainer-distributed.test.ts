@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { AutoModelForSequenceClassification, BertConfig } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, Trainer } from '../src/index.js';
+import { launch } from '@ner/accelerate';
+import { Trainer } from '../src/index.js';
 import { makeTempDir, removeTempDirs } from './temp-dirs.js';
 import { SEQUENCE_RUN, sequenceRow, TINY_SEQUENCE_CONFIG } from './tiny.js';
 

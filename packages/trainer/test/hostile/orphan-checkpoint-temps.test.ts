@@ -6,7 +6,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, w
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Accelerator, removeOrphanTemps, Trainer, type TrainerCallback } from '../../src/index.js';
+import { Accelerator } from '@ner/accelerate';
+import { removeOrphanTemps, Trainer, type TrainerCallback } from '../../src/index.js';
 import { makeTempDir } from '../temp-dirs.js';
 import {
   collator,

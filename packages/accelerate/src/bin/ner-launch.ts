@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { LaunchError, launch } from '../launcher.js';
-import { parseLaunchArgs } from '../launch-args.js';
+import { LaunchError, launch } from '../launcher/launcher.js';
+import { parseLaunchArgs } from '../launcher/launch-args.js';
 
 // `ner-launch --num-processes 2 train.mjs --epochs 3`: torchrun / accelerate launch for node scripts.
 try {

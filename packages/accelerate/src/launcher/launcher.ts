@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { TrainerError } from './errors.js';
+import { AccelerateError } from '../errors.js';
 
 /** Options of {@link launch} (torchrun / `accelerate launch` on one machine). */
 export interface LaunchOptions {
@@ -30,7 +30,7 @@ export interface LaunchResult {
 }
 
 /** A worker failed; the others were stopped. */
-export class LaunchError extends TrainerError {
+export class LaunchError extends AccelerateError {
   constructor(
     readonly rank: number,
     readonly exitCode: number | null,
@@ -67,7 +67,7 @@ export function findFreePort(): Promise<number> {
 export async function launch(options: LaunchOptions): Promise<LaunchResult> {
   const { numProcesses } = options;
   if (!Number.isInteger(numProcesses) || numProcesses < 1) {
-    throw new TrainerError(`launch: numProcesses must be a positive integer, got ${numProcesses}`);
+    throw new AccelerateError(`launch: numProcesses must be a positive integer, got ${numProcesses}`);
   }
   const port = options.masterPort ?? (await findFreePort());
   const children: ChildProcess[] = [];

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CollectiveError } from './errors.js';
-import { findFreePort } from './launcher.js';
-import { ProcessGroup } from './process-group.js';
+import { CollectiveError, findFreePort, ProcessGroup } from '../src/index.js';
 
 describe('ProcessGroup over loopback (3 ranks in one process)', () => {
   it('all-reduces, gathers, broadcasts and reports a lost peer', async () => {

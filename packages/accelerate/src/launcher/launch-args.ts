@@ -1,4 +1,4 @@
-import { TrainerError } from './errors.js';
+import { AccelerateError } from '../errors.js';
 import type { LaunchOptions } from './launcher.js';
 
 /**
@@ -14,7 +14,7 @@ export function parseLaunchArgs(argv: readonly string[]): { help: boolean; optio
   const intValue = (flag: string, raw: string | undefined): number => {
     const value = Number(raw);
     if (raw === undefined || !Number.isInteger(value) || value < 1) {
-      throw new TrainerError(`ner-launch: ${flag} needs a positive integer, got ${raw ?? 'nothing'}`);
+      throw new AccelerateError(`ner-launch: ${flag} needs a positive integer, got ${raw ?? 'nothing'}`);
     }
     return value;
   };
@@ -37,12 +37,12 @@ export function parseLaunchArgs(argv: readonly string[]): { help: boolean; optio
     } else if (flag === '--gpus') {
       gpus = true;
     } else {
-      throw new TrainerError(`ner-launch: unknown option ${flag} (options go before the script)`);
+      throw new AccelerateError(`ner-launch: unknown option ${flag} (options go before the script)`);
     }
   }
   const script = argv[i];
-  if (script === undefined) throw new TrainerError('ner-launch: missing the script to run');
-  if (numProcesses === undefined) throw new TrainerError('ner-launch: --num-processes is required');
+  if (script === undefined) throw new AccelerateError('ner-launch: missing the script to run');
+  if (numProcesses === undefined) throw new AccelerateError('ner-launch: --num-processes is required');
   return {
     help: false,
     options: {

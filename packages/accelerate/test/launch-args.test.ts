@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLaunchArgs } from './launch-args.js';
+import { parseLaunchArgs } from '../src/launcher/launch-args.js';
 
 describe('parseLaunchArgs', () => {
   it('keeps options after the script for the script', () => {

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { CollectiveError } from './errors.js';
+import { CollectiveError } from '../errors.js';
 
 /** Largest frame accepted from a peer (1 GiB): a corrupt length fails fast instead of allocating. */
 export const MAX_FRAME_BYTES = 2 ** 30;

@@ -1,6 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { CollectiveError } from './errors.js';
-import { FramedSocket } from './framed-socket.js';
+import { FramedSocket } from '../backends/framed-socket.js';
+import { CollectiveError } from '../errors.js';
 
 /** Where the processes of a run meet (torch's env:// rendezvous). */
 export interface ProcessGroupOptions {
@@ -42,7 +42,9 @@ export class ProcessGroup {
   }
 
   /** Reads RANK / WORLD_SIZE / MASTER_ADDR / MASTER_PORT (as set by `ner-launch`) and joins the group. */
-  static async fromEnv(env: NodeJS.ProcessEnv = process.env): Promise<ProcessGroup> {
+  static async fromEnv(
+    env: Readonly<Record<string, string | undefined>> = process.env,
+  ): Promise<ProcessGroup> {
     const worldSize = Number(env.WORLD_SIZE ?? '1');
     if (worldSize === 1) return ProcessGroup.single();
     return ProcessGroup.connect({

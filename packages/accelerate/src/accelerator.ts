@@ -1,0 +1,395 @@
+import {
+  DataLoader,
+  type DataLoaderOptions,
+  type HostTensor,
+  type LoaderStep,
+  type RowSource,
+} from '@ner/collate';
+import * as tf from '@tensorflow/tfjs-core';
+import { type ClippedGradients, clipGradNorm } from './clip-grad-norm.js';
+import { type AcceleratedModel, isAcceleratedModel, isLrScheduler, type LrScheduler } from './contracts.js';
+import { AccelerateError } from './errors.js';
+import {
+  concatHost,
+  decodeHost,
+  encodeHost,
+  fromHost,
+  type Gatherable,
+  padHost,
+  sliceRows,
+  toHost,
+} from './host-array.js';
+import { ProcessGroup } from './process-group/process-group.js';
+
+/** Options of {@link Accelerator}. */
+export interface AcceleratorOptions {
+  /** Use this process group instead of joining the one described by the environment. */
+  processGroup?: ProcessGroup;
+  /**
+   * Step prepared schedulers once per process each `step()` (accelerate's
+   * default, for schedules sized on the unsharded loader) [true].
+   */
+  stepSchedulerPerProcess?: boolean;
+  /** Complete the last batch of sharded loaders with repeated samples [true]. */
+  evenBatches?: boolean;
+}
+
+/** accelerate's `GradientState` bits that `gatherForMetrics` needs. */
+interface GradientState {
+  endOfDataloader: boolean;
+  remainder: number;
+}
+
+/**
+ * A data loader sharded for this process (accelerate's `DataLoaderShard`):
+ * iterating it tells the Accelerator when the last batch comes, so
+ * `gatherForMetrics` can drop the samples repeated to even out batches.
+ */
+export class PreparedDataLoader<Row = unknown, Batch = unknown> implements Iterable<Batch> {
+  constructor(
+    readonly loader: DataLoader<Row, Batch>,
+    private readonly state: GradientState,
+  ) {}
+  get length(): number {
+    return this.loader.length;
+  }
+  get numRows(): number {
+    return this.loader.numRows;
+  }
+  get totalBatchSize(): number {
+    return this.loader.totalBatchSize;
+  }
+  setEpoch(epoch: number): void {
+    this.loader.setEpoch(epoch);
+  }
+  *steps(): Generator<LoaderStep<Batch>, void, undefined> {
+    for (const step of this.loader.steps()) {
+      this.state.endOfDataloader = step.isLast;
+      this.state.remainder = this.loader.remainder;
+      yield step;
+    }
+  }
+  *[Symbol.iterator](): Iterator<Batch> {
+    for (const step of this.steps()) yield step.batch;
+  }
+}
+
+/** A scheduler stepped once per process on each `step()` (accelerate's `AcceleratedScheduler`). */
+export class AcceleratedScheduler {
+  constructor(
+    readonly scheduler: LrScheduler,
+    private readonly stepsPerCall: number,
+  ) {}
+  step(): void {
+    for (let i = 0; i < this.stepsPerCall; i++) this.scheduler.step();
+  }
+  getLastLr(): number[] {
+    return this.scheduler.getLastLr();
+  }
+  stateDict() {
+    return this.scheduler.stateDict();
+  }
+}
+
+/** What `prepare` turns each argument into. */
+export type Prepared<T> = T extends LrScheduler
+  ? AcceleratedScheduler
+  : T extends DataLoader<infer R, infer B>
+    ? PreparedDataLoader<R, B>
+    : T;
+
+/**
+ * 🤗 Accelerate's `Accelerator` for hand-written loops, data parallel over
+ * processes started by `ner-launch` (or one process without it): shards
+ * loaders, starts every process from rank 0's weights, averages gradients
+ * every step, and gathers / pads tensors for metrics.
+ *
+ * @example
+ * const accelerator = new Accelerator();
+ * const [model, optimizer, trainLoader] = await accelerator.prepare(model0, new AdamW(...), loader);
+ * for (const batch of trainLoader) {
+ *   const { loss, grads } = await accelerator.computeGradients(model, batch);
+ *   optimizer.step(grads);
+ * }
+ */
+export class Accelerator {
+  readonly numProcesses: number;
+  readonly processIndex: number;
+  readonly localProcessIndex: number;
+  private group: ProcessGroup | undefined;
+  private joining: Promise<ProcessGroup> | undefined;
+  private readonly stepSchedulerPerProcess: boolean;
+  private readonly evenBatches: boolean;
+  private readonly gradientState: GradientState = { endOfDataloader: false, remainder: -1 };
+
+  constructor(options: AcceleratorOptions = {}) {
+    this.group = options.processGroup;
+    this.numProcesses = this.group?.worldSize ?? Number(process.env.WORLD_SIZE ?? '1');
+    this.processIndex = this.group?.rank ?? Number(process.env.RANK ?? '0');
+    this.localProcessIndex = Number(process.env.LOCAL_RANK ?? String(this.processIndex));
+    if (!Number.isInteger(this.numProcesses) || this.numProcesses < 1) {
+      throw new AccelerateError(
+        `Accelerator: WORLD_SIZE must be a positive integer, got ${process.env.WORLD_SIZE}`,
+      );
+    }
+    if (
+      !Number.isInteger(this.processIndex) ||
+      this.processIndex < 0 ||
+      this.processIndex >= this.numProcesses
+    ) {
+      throw new AccelerateError(
+        `Accelerator: RANK must be in [0, ${this.numProcesses}), got ${process.env.RANK}`,
+      );
+    }
+    this.stepSchedulerPerProcess = options.stepSchedulerPerProcess ?? true;
+    this.evenBatches = options.evenBatches ?? true;
+  }
+
+  get isMainProcess(): boolean {
+    return this.processIndex === 0;
+  }
+
+  get isLocalMainProcess(): boolean {
+    return this.localProcessIndex === 0;
+  }
+
+  /** The tfjs backend in use and this process's place in the run. */
+  get device(): {
+    backend: string;
+    processIndex: number;
+    numProcesses: number;
+    cudaVisibleDevices: string | undefined;
+  } {
+    return {
+      backend: tf.getBackend(),
+      processIndex: this.processIndex,
+      numProcesses: this.numProcesses,
+      cudaVisibleDevices: process.env.CUDA_VISIBLE_DEVICES,
+    };
+  }
+
+  /** Joins the process group (done lazily by every collective; call it to fail early). */
+  async connect(): Promise<ProcessGroup> {
+    if (this.group) return this.group;
+    this.joining ??= ProcessGroup.fromEnv();
+    this.group = await this.joining;
+    return this.group;
+  }
+
+  /**
+   * Prepares objects for the run, like `accelerator.prepare(...)`: models get
+   * rank 0's weights, data loaders are sharded across processes,
+   * schedulers step once per process. Optimizers pass through.
+   */
+  async prepare<T extends unknown[]>(...objects: T): Promise<{ [K in keyof T]: Prepared<T[K]> }> {
+    const out: unknown[] = [];
+    for (const object of objects) {
+      if (object instanceof DataLoader) out.push(this.shard(object));
+      else if (isLrScheduler(object)) {
+        out.push(new AcceleratedScheduler(object, this.stepSchedulerPerProcess ? this.numProcesses : 1));
+      } else if (isAcceleratedModel(object)) {
+        await this.broadcastParameters(object);
+        out.push(object);
+      } else out.push(object);
+    }
+    return out as { [K in keyof T]: Prepared<T[K]> };
+  }
+
+  /** A sharded loader over `dataset` for this process (options as @ner/collate's DataLoader). */
+  prepareDataLoader<Row, Batch>(
+    dataset: RowSource<Row>,
+    options: DataLoaderOptions<Row, Batch> = {},
+  ): PreparedDataLoader<Row, Batch> {
+    const loader = new DataLoader<Row, Batch>(dataset, {
+      evenBatches: this.evenBatches,
+      ...options,
+      numProcesses: this.numProcesses,
+      processIndex: this.processIndex,
+    });
+    return new PreparedDataLoader(loader, this.gradientState);
+  }
+
+  private shard<Row, Batch>(loader: DataLoader<Row, Batch>): PreparedDataLoader<Row, Batch> {
+    if (loader.numProcesses === this.numProcesses && loader.processIndex === this.processIndex) {
+      return new PreparedDataLoader(loader, this.gradientState);
+    }
+    // Reuse the user's collate function so the sharded loader collates exactly as theirs.
+    const sharded = new DataLoader<Row, Batch>(loader.dataset, {
+      batchSize: loader.batchSize,
+      dropLast: loader.dropLast,
+      sampler: loader.sampler,
+      collateFn: (rows: Row[]) => loader.collate(rows),
+      numProcesses: this.numProcesses,
+      processIndex: this.processIndex,
+      evenBatches: this.evenBatches,
+    });
+    sharded.setEpoch(loader.epoch);
+    return new PreparedDataLoader(sharded, this.gradientState);
+  }
+
+  /** Copies rank 0's weights to every process (DDP's initial broadcast). */
+  async broadcastParameters(model: Pick<AcceleratedModel, 'namedParameters'>): Promise<void> {
+    if (this.numProcesses === 1) return;
+    const group = await this.connect();
+    const params = model.namedParameters();
+    const total = params.reduce((sum, [, v]) => sum + v.size, 0);
+    let payload: Uint8Array | undefined;
+    if (this.isMainProcess) {
+      const flat = new Float32Array(total);
+      let offset = 0;
+      for (const [, v] of params) {
+        flat.set(v.dataSync() as Float32Array, offset);
+        offset += v.size;
+      }
+      payload = new Uint8Array(flat.buffer);
+    }
+    const received = await group.broadcast(payload);
+    if (received.byteLength !== total * 4) {
+      throw new AccelerateError(
+        `broadcastParameters: rank 0 sent ${received.byteLength / 4} values, this model has ${total}`,
+      );
+    }
+    const flat = new Float32Array(received.slice().buffer);
+    let offset = 0;
+    for (const [, v] of params) {
+      const values = flat.subarray(offset, offset + v.size);
+      tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32')));
+      offset += v.size;
+    }
+  }
+
+  /**
+   * Loss and gradients of a batch on this process, gradients averaged over
+   * all processes (the `loss.backward()` + DDP all-reduce of a PyTorch loop).
+   * The caller disposes `loss` and the gradients.
+   */
+  async computeGradients(
+    model: Pick<AcceleratedModel, 'computeGradients'>,
+    batch: unknown,
+    options: { training?: boolean } = { training: true },
+  ): Promise<{ loss: tf.Scalar; grads: Map<string, tf.Tensor> }> {
+    const { loss, grads } = model.computeGradients(batch as never, options);
+    return { loss, grads: await this.reduceGradients(grads) };
+  }
+
+  /** `backward` of accelerate, tfjs style: same as {@link computeGradients}. */
+  backward(
+    model: Pick<AcceleratedModel, 'computeGradients'>,
+    batch: unknown,
+    options?: { training?: boolean },
+  ): Promise<{ loss: tf.Scalar; grads: Map<string, tf.Tensor> }> {
+    return this.computeGradients(model, batch, options);
+  }
+
+  /** Averages gradients over processes in one all-reduce; disposes the inputs, returns new tensors. */
+  async reduceGradients(grads: Map<string, tf.Tensor>): Promise<Map<string, tf.Tensor>> {
+    if (this.numProcesses === 1) return grads;
+    const group = await this.connect();
+    const entries = [...grads.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const total = entries.reduce((sum, [, g]) => sum + g.size, 0);
+    const flat = new Float32Array(total);
+    let offset = 0;
+    for (const [, g] of entries) {
+      flat.set(g.dataSync() as Float32Array, offset);
+      offset += g.size;
+    }
+    const mean = await group.allReduce(flat, 'mean');
+    const out = new Map<string, tf.Tensor>();
+    offset = 0;
+    for (const [name, g] of entries) {
+      out.set(name, tf.tensor(mean.subarray(offset, offset + g.size), g.shape, 'float32'));
+      offset += g.size;
+      g.dispose();
+    }
+    return out;
+  }
+
+  /** `accelerator.clip_grad_norm_` (gradients are already identical on every process). */
+  clipGradNorm(grads: ReadonlyMap<string, tf.Tensor>, maxNorm: number): ClippedGradients {
+    return clipGradNorm(grads, maxNorm);
+  }
+
+  /** Concatenates every process's tensor along dim 0, in rank order. */
+  async gather<T extends Gatherable>(value: T): Promise<T> {
+    if (this.numProcesses === 1) return value;
+    const group = await this.connect();
+    const parts = (await group.allGather(encodeHost(toHost(value)))).map(decodeHost);
+    return fromHost(concatHost(parts), value) as T;
+  }
+
+  /** Sum or mean of a tensor over processes. */
+  async reduce<T extends Gatherable>(value: T, op: 'sum' | 'mean' = 'sum'): Promise<T> {
+    if (this.numProcesses === 1) return value;
+    const group = await this.connect();
+    const host = toHost(value);
+    const reduced = await group.allReduce(Float32Array.from(host.data), op);
+    const data = host.dtype === 'int32' ? Int32Array.from(reduced) : reduced;
+    return fromHost({ ...host, data } as HostTensor, value) as T;
+  }
+
+  /**
+   * Pads `dim` to the largest size any process holds, with `padIndex`
+   * (accelerate's `pad_across_processes`; use -100 for labels, the pad id or
+   * -100 for predictions), so tensors of different sequence lengths can be gathered.
+   */
+  async padAcrossProcesses<T extends Gatherable>(
+    value: T,
+    options: { dim?: number; padIndex?: number; padFirst?: boolean } = {},
+  ): Promise<T> {
+    const dim = options.dim ?? 0;
+    const host = toHost(value);
+    if (dim < 0 || dim >= host.shape.length) {
+      throw new AccelerateError(`padAcrossProcesses: dim ${dim} is out of range for shape [${host.shape}]`);
+    }
+    if (this.numProcesses === 1) return value;
+    const group = await this.connect();
+    const size = new Uint8Array(4);
+    new DataView(size.buffer).setUint32(0, host.shape[dim]!, true);
+    const sizes = (await group.allGather(size)).map((b) =>
+      new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true),
+    );
+    const max = Math.max(...sizes);
+    if (max === host.shape[dim]) return value;
+    return fromHost(padHost(host, dim, max, options.padIndex ?? 0, options.padFirst ?? false), value) as T;
+  }
+
+  /**
+   * `gather`, then on the last batch of a prepared loader keeps only the
+   * real samples (drops those repeated to even out the batches), so every
+   * sample is counted exactly once.
+   */
+  async gatherForMetrics<T extends Gatherable>(value: T): Promise<T> {
+    const gathered = await this.gather(value);
+    const { endOfDataloader, remainder } = this.gradientState;
+    if (this.numProcesses === 1 || !endOfDataloader || remainder <= 0) return gathered;
+    return fromHost(sliceRows(toHost(gathered), remainder), value) as T;
+  }
+
+  /** Blocks until every process gets here (`wait_for_everyone`). */
+  async waitForEveryone(): Promise<void> {
+    if (this.numProcesses === 1) return;
+    await (await this.connect()).barrier();
+  }
+
+  /** The model itself (there is no wrapper to remove here). */
+  unwrapModel<M>(model: M): M {
+    return model;
+  }
+
+  /** Saves a model on the main process only, then waits for everyone (`accelerator.save` + `save_pretrained`). */
+  async save(model: Pick<AcceleratedModel, 'savePretrained'>, dir: string): Promise<void> {
+    if (this.isMainProcess) await model.savePretrained(dir);
+    await this.waitForEveryone();
+  }
+
+  /** `accelerator.print`: prints once, from the main process. */
+  print(...values: unknown[]): void {
+    if (this.isMainProcess) console.log(...values);
+  }
+
+  /** Closes the connections to the other processes. */
+  async endTraining(): Promise<void> {
+    await this.waitForEveryone();
+    await this.group?.close();
+  }
+}

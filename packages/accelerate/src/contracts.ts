@@ -1,0 +1,65 @@
+import type { ModelBatch } from '@ner/collate';
+import type * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * What the Accelerator needs from a model. `@ner/models`' BERT / DistilBERT heads satisfy it
+ * (and so does `@ner/trainer`'s `TrainableModel`); any model with the same methods works.
+ */
+export interface AcceleratedModel {
+  /** Weights as `[pytorchName, variable]` in `named_parameters()` order. */
+  namedParameters(): [string, tf.Variable][];
+  /** Loss and gradients by parameter name (the `loss.backward()` step). */
+  computeGradients(
+    batch: ModelBatch,
+    options?: { training?: boolean },
+  ): { loss: tf.Scalar; grads: Map<string, tf.Tensor> };
+  /** Writes `config.json` + `model.safetensors` (Python `save_pretrained`). */
+  savePretrained(dir: string): Promise<void>;
+}
+
+/**
+ * A learning-rate scheduler as `prepare` recognises it (`@ner/trainer`'s `LambdaLR` is one):
+ * torch's `step()` / `get_last_lr()` / `state_dict()`.
+ */
+export interface LrScheduler {
+  step(): void;
+  getLastLr(): number[];
+  stateDict(): unknown;
+  loadStateDict?(state: never): void;
+}
+
+/** An optimizer whose state `saveState` can write (`@ner/trainer`'s `AdamW` is one). */
+export interface StatefulOptimizer {
+  stateDict(): unknown;
+  loadStateDict(state: never): void;
+}
+
+export function isAcceleratedModel(value: unknown): value is AcceleratedModel {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AcceleratedModel).namedParameters === 'function' &&
+    typeof (value as AcceleratedModel).computeGradients === 'function'
+  );
+}
+
+export function isLrScheduler(value: unknown): value is LrScheduler {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as LrScheduler).step === 'function' &&
+    typeof (value as LrScheduler).getLastLr === 'function' &&
+    typeof (value as LrScheduler).stateDict === 'function'
+  );
+}
+
+export function isStatefulOptimizer(value: unknown): value is StatefulOptimizer {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !isLrScheduler(value) &&
+    !isAcceleratedModel(value) &&
+    typeof (value as StatefulOptimizer).stateDict === 'function' &&
+    typeof (value as StatefulOptimizer).loadStateDict === 'function'
+  );
+}

@@ -1,0 +1,7 @@
+/**
+ * @ner/accelerate/internal: helpers behind the Accelerator, for tools and tests of this
+ * repository (and @ner/trainer). No compatibility promise: names and signatures may change in
+ * any release. Users import from `@ner/accelerate`.
+ */
+export { concatHost, decodeHost, encodeHost, fromHost, padHost, sliceRows, toHost } from './host-array.js';
+export { parseLaunchArgs } from './launcher/launch-args.js';
