@@ -37,3 +37,7 @@ export {
 } from './length-grouping.js';
 export { type ShardOptions, type ShardedBatch, batchIndices, shardBatches } from './shard-batches.js';
 export { type CollateFn, DataLoader, type DataLoaderOptions, type LoaderStep } from './data-loader.js';
+export {
+  DataCollatorForLanguageModeling,
+  type LanguageModelingCollatorOptions,
+} from './language-modeling-collator.js';
