@@ -6,7 +6,7 @@
 // (dist/ -> ../build/Release/*.node, ../build/*.fatbin, ../src/cu/*.cu):
 //
 //   <out>/package.json              {"type": "module"}
-//   <out>/dist/<entry>.js           probe, kernels-check, oracle-check, cuda-gemm, cuda-bert-step,
+//   <out>/dist/<entry>.js           probe, kernels-check, oracle-check, nccl-check, cuda-gemm, cuda-bert-step,
 //                                   cuda-pipeline, conll2003-trainer (+ addon when the package has one)
 //   <out>/dist/chunk-*.js           shared code
 //   <out>/node_modules/<name>/      shims for the packages @ner/models' initBackend imports by name
@@ -60,6 +60,7 @@ const entryPoints = {
   probe: join(here, 'checks', 'probe.mjs'),
   'kernels-check': join(here, 'checks', 'kernels-check.mjs'),
   'oracle-check': join(here, 'checks', 'oracle-check.mjs'),
+  'nccl-check': join(here, 'checks', 'nccl-check.mjs'),
   'cuda-gemm': join(repoRoot, 'tools', 'bench', 'cuda-gemm.mjs'),
   'cuda-bert-step': join(repoRoot, 'tools', 'bench', 'cuda-bert-step.mjs'),
   'cuda-pipeline': join(repoRoot, 'tools', 'bench', 'cuda-pipeline.mjs'),

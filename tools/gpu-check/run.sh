@@ -15,6 +15,8 @@
 #   probe      nvidia-smi, nvcc, torch, node; the package's cudaStatus() and probeCuda()
 #   kernels    every kernel on `cuda` against `cpu` on random shapes, relative 1e-5
 #   oracle     @ner/models oracle forward / gradient checks on `cuda`, 1e-4, TF32 off
+#   nccl       NcclCommunicator at world size 1: collectives on device buffers against the host,
+#              a world-size-2 set-up with no peer must time out and abort (skipped without libnccl)
 #   gemm       GEMM TFLOP/s at bert-base shapes, fp32 and TF32, against torch.matmul
 #   pipeline   pipeline("ner") latency for one sentence against transformers' pipeline
 #   bert-step  bert-base training step (batch 32 x 128) samples/s against PyTorch eager
@@ -154,6 +156,8 @@ gpu_step() {
 # (b) kernels, (c) oracle: only with a device.
 gpu_step kernels 150 "$NODE" "$DIST/kernels-check.js" --json "$WORK/kernels.json"
 gpu_step oracle 90 "$NODE" "$DIST/oracle-check.js" --json "$WORK/oracle.json"
+# (h) NCCL at world size 1 (issue 17): collectives on device buffers against the host, a dead peer.
+gpu_step nccl 45 "$NODE" "$DIST/nccl-check.js" --json "$WORK/nccl.json"
 # (d) GEMM, (f) pipeline, (e) bert step: the benches run their torch peers even without our backend.
 wanted gemm && run_step gemm 100 "$NODE" "$DIST/cuda-gemm.js" --json "$WORK/gemm.json"
 wanted pipeline && run_step pipeline 120 "$NODE" "$DIST/cuda-pipeline.js" --json "$WORK/pipeline.json"
