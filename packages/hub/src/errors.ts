@@ -128,3 +128,34 @@ export class HubIntegrityError extends HubError {
 export class HubValidationError extends HubError {
   override name = 'HubValidationError';
 }
+
+/**
+ * The Hub refused a write because of what already exists (409): a repo or branch of that name (without
+ * `existOk`), or a commit whose `parentCommit` is no longer the head of the branch.
+ */
+export class HubConflictError extends HubHttpError {
+  override name = 'HubConflictError';
+}
+
+/** The Hub refused a request body as too large (413), e.g. a commit with too many or too large inline files. */
+export class HubPayloadTooLargeError extends HubHttpError {
+  override name = 'HubPayloadTooLargeError';
+}
+
+/**
+ * A file could not be uploaded: the LFS batch API refused it, the storage server kept failing after every
+ * retry, or it answered something the protocol does not allow. Nothing was committed: the commit is only
+ * created once every file is stored. `status` is the last HTTP status (0: the connection dropped).
+ */
+export class HubUploadError extends HubHttpError {
+  override name = 'HubUploadError';
+  constructor(
+    message: string,
+    status: number,
+    /** The file being uploaded, as named in the repo. */
+    readonly pathInRepo: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, status, options);
+  }
+}

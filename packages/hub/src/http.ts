@@ -195,7 +195,7 @@ function capitalize(text: string): string {
 const ERROR_BODY_BYTES = 1024;
 
 /** The Hub's `{"error": "..."}` body, at most 1 KiB of it, or undefined. */
-async function readErrorBody(response: Response): Promise<string | undefined> {
+export async function readErrorBody(response: Response): Promise<string | undefined> {
   try {
     const text = (await readBodyPrefix(response, ERROR_BODY_BYTES)).toString('utf8');
     if (text === '') return undefined;

@@ -19,8 +19,44 @@ export {
   DEFAULT_STALL_TIMEOUT_MS,
   defaultStallTimeoutMs,
 } from './env.js';
+export { whoami, login, logout, tokenPath, type WhoAmI, type LoginOptions } from './whoami.js';
+export {
+  createRepo,
+  createBranch,
+  type CreateRepoOptions,
+  type CreateBranchOptions,
+  type RepoUrl,
+} from './create-repo.js';
+export type { HubWriteOptions } from './write-request.js';
+export type {
+  CommitOperation,
+  CommitOperationAdd,
+  CommitOperationDelete,
+  UploadInfo,
+} from './commit-operations.js';
+export { createCommit, type CommitInfo, type CreateCommitOptions } from './create-commit.js';
+export {
+  uploadFile,
+  uploadFolder,
+  filterRepoPaths,
+  type UploadFileOptions,
+  type UploadFolderOptions,
+} from './upload-folder.js';
+export {
+  renderModelCard,
+  writeModelCard,
+  modelCardMetadata,
+  makeMarkdownTable,
+  parseLogHistory,
+  type TrainingSummary,
+  type CardValue,
+  type LogHistoryEntry,
+} from './model-card.js';
 export {
   EntryNotFoundError,
+  HubConflictError,
+  HubPayloadTooLargeError,
+  HubUploadError,
   GatedRepoError,
   HubAuthError,
   HubError,

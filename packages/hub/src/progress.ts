@@ -33,6 +33,7 @@ export function createProgress(
   label: string,
   total: number | undefined,
   options: ProgressOptions,
+  verbs: { readonly start: string; readonly end: string } = { start: 'Downloading', end: 'Downloaded' },
 ): ProgressReporter {
   if (options.progress === false || (options.progress === undefined && progressBarsDisabled())) return SILENT;
   if (options.progress !== true && (total === undefined || total < PROGRESS_MIN_BYTES)) return SILENT;
@@ -59,7 +60,7 @@ export function createProgress(
   const log = options.log ?? ((line: string) => console.error(line));
   const started = Date.now();
   let nextQuarter = 1;
-  log(`Downloading ${label} (${total === undefined ? 'size unknown' : megabytes(total)})`);
+  log(`${verbs.start} ${label} (${total === undefined ? 'size unknown' : megabytes(total)})`);
   return {
     update(bytes) {
       if (total === undefined || total === 0) return;
@@ -69,7 +70,7 @@ export function createProgress(
       }
     },
     done() {
-      log(`Downloaded ${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      log(`${verbs.end} ${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     },
   };
 }

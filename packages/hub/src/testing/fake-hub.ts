@@ -14,32 +14,27 @@
  *   hostile ETag; `setInterceptor` lets a test answer any request itself (lying headers, endless bodies).
  *   Every request is logged in `requests`.
  */
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  type FakeHubWriteOptions,
+  type FakeWriteState,
+  handleWriteRoute,
+  writeStateOptions,
+} from './fake-hub-writes.js';
+import { createUploadStore } from './fake-lfs.js';
+import {
+  type FakeCommit,
+  type FakeRepo,
+  gitBlobSha,
+  type StoredFile,
+  type StoredRepo,
+  store,
+  treeEntries,
+} from './fake-store.js';
 
-/** One file of a fake repo. */
-export interface FakeFile {
-  readonly content: Uint8Array | string;
-  /** Served through the CDN redirect with a sha256 ETag, like a Git LFS file. */
-  readonly lfs?: boolean;
-  /** ETag to announce instead of the real hash (without quotes), to test clients against a lying server. */
-  readonly etag?: string;
-}
-
-/** One fake repo: its revisions (branch/tag → files). */
-export interface FakeRepo {
-  readonly repoId: string;
-  readonly repoType?: 'model' | 'dataset';
-  /** Branch or tag name → files at that revision (each revision gets its own commit hash). */
-  readonly revisions: Record<string, Record<string, FakeFile | Uint8Array | string>>;
-  /** Requests without `Authorization: Bearer {token}` get 401 (private repo). */
-  readonly token?: string;
-  /** Gated: requests without the token get 403 GatedRepo. */
-  readonly gated?: boolean;
-  /** Old id that redirects (relative 307) to this repo, like a renamed repo. */
-  readonly renamedFrom?: string;
-}
+export type { FakeHubWriteOptions, FakeUser } from './fake-hub-writes.js';
+export type { FakeCommit, FakeFile, FakeRepo } from './fake-store.js';
 
 /** One request the fake Hub received. */
 export interface FakeRequest {
@@ -68,23 +63,6 @@ export type FakeInterceptor = (
   server: 'hub' | 'cdn',
 ) => boolean;
 
-interface StoredFile {
-  readonly bytes: Buffer;
-  readonly lfs: boolean;
-  /** Real hash: git sha1, or sha256 for LFS (the CDN path). */
-  readonly etag: string;
-  /** What the Hub announces as ETag. */
-  readonly announcedEtag: string;
-}
-
-interface StoredRepo {
-  readonly spec: FakeRepo;
-  /** revision name or commit → commit */
-  readonly commits: Map<string, string>;
-  /** commit → path → file */
-  readonly files: Map<string, Map<string, StoredFile>>;
-}
-
 /** A running fake Hub; `close()` stops both servers. */
 export interface FakeHub {
   /** `http://127.0.0.1:PORT`, to use as `endpoint` / `HF_ENDPOINT`. */
@@ -99,36 +77,13 @@ export interface FakeHub {
   setTreePageSize(size: number): void;
   /** Installs (or with `undefined` removes) a hook that may answer requests instead of the fake Hub. */
   setInterceptor(interceptor: FakeInterceptor | undefined): void;
+  /** The next `times` LFS storage PUTs (whole objects or parts) drop the connection after half their body. */
+  failNextUpload(times: number): void;
+  /** Commits made through the commit API on `revision`'s history, newest first. */
+  commitHistory(repoId: string, revision?: string, repoType?: 'model' | 'dataset'): FakeCommit[];
+  /** The bytes of `path` at `revision`, or undefined when the repo, revision or file does not exist. */
+  fileAt(repoId: string, path: string, revision?: string, repoType?: 'model' | 'dataset'): Buffer | undefined;
   close(): Promise<void>;
-}
-
-function gitBlobSha(bytes: Buffer): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-}
-
-function commitHash(repoId: string, revision: string): string {
-  return createHash('sha1').update(`${repoId}@${revision}`).digest('hex');
-}
-
-function store(spec: FakeRepo): StoredRepo {
-  const commits = new Map<string, string>();
-  const files = new Map<string, Map<string, StoredFile>>();
-  for (const [revision, entries] of Object.entries(spec.revisions)) {
-    const commit = commitHash(spec.repoId, revision);
-    commits.set(revision, commit);
-    commits.set(commit, commit);
-    const byPath = new Map<string, StoredFile>();
-    for (const [path, value] of Object.entries(entries)) {
-      const file: FakeFile =
-        typeof value === 'string' || value instanceof Uint8Array ? { content: value } : value;
-      const bytes = Buffer.from(file.content);
-      const lfs = file.lfs ?? false;
-      const etag = lfs ? createHash('sha256').update(bytes).digest('hex') : gitBlobSha(bytes);
-      byPath.set(path, { bytes, lfs, etag, announcedEtag: file.etag ?? etag });
-    }
-    files.set(commit, byPath);
-  }
-  return { spec, commits, files };
 }
 
 async function listen(server: Server): Promise<string> {
@@ -137,7 +92,14 @@ async function listen(server: Server): Promise<string> {
 }
 
 /** Starts a fake Hub serving `repos`. */
-export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub> {
+/**
+ * Starts a fake Hub serving `repos`; `options` adds users (tokens) who may write and tunes the write side's
+ * thresholds (see `FakeHubWriteOptions`).
+ */
+export async function startFakeHub(
+  repos: readonly FakeRepo[],
+  options: FakeHubWriteOptions = {},
+): Promise<FakeHub> {
   const stored = new Map<string, StoredRepo>();
   const renamed = new Map<string, string>();
   for (const spec of repos) {
@@ -223,9 +185,20 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
     response.end(body);
   };
 
+  const writes: FakeWriteState = {
+    stored,
+    blobsBySha,
+    users: new Map((options.users ?? []).map((user) => [user.token, user])),
+    options: writeStateOptions(options),
+    uploads: createUploadStore(),
+    hubOrigin: '',
+    cdnOrigin: '',
+  };
+
   const cdn = createServer((request, response) => {
     log(request, 'cdn');
     if (interceptor?.(request, response, 'cdn')) return;
+    if (handleWriteRoute(writes, request, response, 'cdn')) return;
     const sha = /^\/blob\/([0-9a-f]{64})(?:\?.*)?$/.exec(request.url ?? '')?.[1];
     const file = sha ? blobsBySha.get(sha) : undefined;
     if (!file || !sha) {
@@ -241,6 +214,7 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
     log(request, 'hub');
     try {
       if (interceptor?.(request, response, 'hub')) return;
+      if (handleWriteRoute(writes, request, response, 'hub')) return;
       route(request, response);
     } catch (error) {
       response.writeHead(500).end(String(error));
@@ -370,6 +344,9 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
   };
 
   const endpoint = await listen(hub);
+  writes.hubOrigin = endpoint;
+  writes.cdnOrigin = cdnOrigin;
+  const repoAt = (repoId: string, repoType: string) => stored.get(`${repoType}:${repoId}`);
   return {
     endpoint,
     requests,
@@ -387,6 +364,24 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
     setInterceptor(hook) {
       interceptor = hook;
     },
+    failNextUpload(times) {
+      writes.uploads.dropsLeft = times;
+    },
+    commitHistory(repoId, revision = 'main', repoType = 'model') {
+      const repo = repoAt(repoId, repoType);
+      const history: FakeCommit[] = [];
+      let commit = repo?.commits.get(revision);
+      for (let entry = commit && repo?.log.get(commit); entry; entry = commit && repo?.log.get(commit)) {
+        history.push(entry);
+        commit = entry.parent;
+      }
+      return history;
+    },
+    fileAt(repoId, path, revision = 'main', repoType = 'model') {
+      const repo = repoAt(repoId, repoType);
+      const commit = repo?.commits.get(revision);
+      return commit === undefined ? undefined : repo?.files.get(commit)?.get(path)?.bytes;
+    },
     async close() {
       hub.closeAllConnections();
       cdn.closeAllConnections();
@@ -396,25 +391,4 @@ export async function startFakeHub(repos: readonly FakeRepo[]): Promise<FakeHub>
       ]);
     },
   };
-}
-
-function treeEntries(files: Map<string, StoredFile>, prefix: string, recursive: boolean) {
-  const base = prefix === '' ? '' : `${prefix}/`;
-  const out: { type: 'file' | 'directory'; path: string; size?: number; oid?: string }[] = [];
-  const folders = new Set<string>();
-  for (const [path, file] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (!path.startsWith(base)) continue;
-    const rest = path.slice(base.length).split('/');
-    for (let depth = 1; depth < rest.length; depth += 1) {
-      if (!recursive && depth > 1) break;
-      const folder = base + rest.slice(0, depth).join('/');
-      if (!folders.has(folder)) {
-        folders.add(folder);
-        out.push({ type: 'directory', path: folder });
-      }
-    }
-    if (recursive || rest.length === 1)
-      out.push({ type: 'file', path, size: file.bytes.length, oid: file.etag });
-  }
-  return out;
 }

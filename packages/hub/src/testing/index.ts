@@ -3,7 +3,10 @@
  * that downloads from the Hub. Never used by the library itself.
  */
 export {
+  type FakeCommit,
   type FakeFailure,
+  type FakeHubWriteOptions,
+  type FakeUser,
   type FakeFile,
   type FakeHub,
   type FakeInterceptor,

@@ -1,0 +1,141 @@
+/**
+ * Creating repos and branches (Python's `HfApi.create_repo` and `HfApi.create_branch`).
+ */
+import { HubConflictError, HubValidationError } from './errors.js';
+import { type RepoType, validateRepoId, validateRevision } from './repo.js';
+import { whoami } from './whoami.js';
+import {
+  type HubWriteOptions,
+  readJsonObject,
+  repoApiUrl,
+  resolveWriteOptions,
+  sendWriteRequest,
+} from './write-request.js';
+
+/** Options of {@link createRepo}. */
+export interface CreateRepoOptions extends HubWriteOptions {
+  /** `'model'` (default) or `'dataset'`. */
+  readonly repoType?: RepoType;
+  /** Create the repo private (default: the Hub's default for the namespace, public on the free plan). */
+  readonly private?: boolean;
+  /** A repo that already exists is not an error (Python's `exist_ok`). */
+  readonly existOk?: boolean;
+}
+
+/** Where a repo lives (Python's `RepoUrl`). */
+export interface RepoUrl {
+  /** `{endpoint}/{datasets/}{namespace}/{name}`. */
+  readonly url: string;
+  /** `namespace/name`: a repo id given without a namespace gets the user's. */
+  readonly repoId: string;
+  readonly repoType: RepoType;
+  readonly endpoint: string;
+}
+
+function checkRepoType(repoType: RepoType): void {
+  if (repoType !== 'model' && repoType !== 'dataset') {
+    throw new HubValidationError(`repoType must be "model" or "dataset", got ${JSON.stringify(repoType)}.`);
+  }
+}
+
+/** The repo id a repo URL names, or undefined when the URL is not on `endpoint`. */
+function repoIdFromUrl(url: string, endpoint: string, repoType: RepoType): string | undefined {
+  const prefix = `${endpoint}/${repoType === 'dataset' ? 'datasets/' : ''}`;
+  if (!url.startsWith(prefix)) return undefined;
+  const id = url.slice(prefix.length).replace(/\/+$/, '');
+  return /^[^/]+\/[^/]+$/.test(id) ? id : undefined;
+}
+
+/**
+ * Creates a model or dataset repo. With `existOk`, a repo that exists already (409) is returned as is;
+ * without it that is a `HubConflictError`. A repo id without a namespace is created under the token's user.
+ *
+ * @example
+ * ```ts
+ * const repo = await createRepo('my-user/bert-finetuned-ner', { private: true, existOk: true });
+ * console.log(repo.url);
+ * ```
+ */
+export async function createRepo(repoId: string, options: CreateRepoOptions = {}): Promise<RepoUrl> {
+  validateRepoId(repoId);
+  const repoType = options.repoType ?? 'model';
+  checkRepoType(repoType);
+  const resolved = resolveWriteOptions(options, `create the ${repoType} repo "${repoId}"`);
+  const slash = repoId.indexOf('/');
+  const organization = slash === -1 ? undefined : repoId.slice(0, slash);
+  const name = slash === -1 ? repoId : repoId.slice(slash + 1);
+  const payload: Record<string, unknown> = { name, organization: organization ?? null };
+  if (options.private !== undefined) payload.private = options.private;
+  if (repoType !== 'model') payload.type = repoType;
+  const url = `${resolved.endpoint}/api/repos/create`;
+  const fallbackUrl = `${resolved.endpoint}/${repoType === 'dataset' ? 'datasets/' : ''}${repoId}`;
+  try {
+    const response = await sendWriteRequest(
+      {
+        url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: () => JSON.stringify(payload),
+        retryOn: 'idempotent',
+      },
+      { action: 'create the repo', repoId, repoType },
+      resolved,
+    );
+    const body = await readJsonObject(response, url);
+    const repoUrl = typeof body.url === 'string' ? body.url : fallbackUrl;
+    const finalId = repoIdFromUrl(repoUrl, resolved.endpoint, repoType) ?? repoId;
+    return { url: repoUrl, repoId: finalId, repoType, endpoint: resolved.endpoint };
+  } catch (error) {
+    if (error instanceof HubConflictError && options.existOk === true) {
+      // The repo exists; a bare name lives under the token's user.
+      const fullId = organization === undefined ? `${(await whoami(options)).name}/${name}` : repoId;
+      const prefix = `${resolved.endpoint}/${repoType === 'dataset' ? 'datasets/' : ''}`;
+      return { url: `${prefix}${fullId}`, repoId: fullId, repoType, endpoint: resolved.endpoint };
+    }
+    if (error instanceof HubConflictError && options.existOk !== true) {
+      error.message += ' Pass existOk: true to use the existing repo.';
+    }
+    throw error;
+  }
+}
+
+/** Options of {@link createBranch}. */
+export interface CreateBranchOptions extends HubWriteOptions {
+  readonly repoType?: RepoType;
+  /** Branch, tag or commit the new branch starts from (default: the head of `main`). */
+  readonly revision?: string;
+  /** A branch that already exists is not an error. */
+  readonly existOk?: boolean;
+}
+
+/** Creates branch `branch` in a repo (Python's `HfApi.create_branch`), so uploads can target it. */
+export async function createBranch(
+  repoId: string,
+  branch: string,
+  options: CreateBranchOptions = {},
+): Promise<void> {
+  validateRepoId(repoId);
+  validateRevision(branch);
+  if (options.revision !== undefined) validateRevision(options.revision);
+  const repoType = options.repoType ?? 'model';
+  checkRepoType(repoType);
+  const resolved = resolveWriteOptions(options, `create branch "${branch}" in "${repoId}"`);
+  const payload = options.revision === undefined ? {} : { startingPoint: options.revision };
+  try {
+    const response = await sendWriteRequest(
+      {
+        url: repoApiUrl(resolved.endpoint, repoType, repoId, 'branch', branch),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: () => JSON.stringify(payload),
+        retryOn: 'idempotent',
+      },
+      { action: `create branch "${branch}"`, repoId, repoType },
+      resolved,
+    );
+    await response.body?.cancel();
+  } catch (error) {
+    if (error instanceof HubConflictError && options.existOk === true) return;
+    throw error;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The two pieces of Python formatting a model card needs to read the same as transformers': `repr` of a
+ * float (`2e-05`, `3.0`) and PyYAML's block output with `sort_keys=False` (sequences under a key are not
+ * indented, mappings are indented by two, strings quoted only when plain style would misread them).
+ */
+
+/** A value the card's YAML block can hold. */
+export type YamlValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly YamlValue[]
+  | { readonly [key: string]: YamlValue };
+
+/** Python's `repr(float)`: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
+export function pythonFloat(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  const [mantissa, exponentText] = value.toExponential().split('e') as [string, string];
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 16) {
+    const sign = exponent < 0 ? '-' : '+';
+    return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  const fixed = String(value);
+  return fixed.includes('.') ? fixed : `${fixed}.0`;
+}
+
+/** How a number prints in the card: integers as integers, other numbers as Python floats. */
+export function pythonNumber(value: number): string {
+  return Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : pythonFloat(value);
+}
+
+/** Words YAML 1.1 reads as booleans or null, which PyYAML therefore quotes. */
+const YAML_KEYWORDS =
+  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
+/** Strings YAML would read as a number. */
+const YAML_NUMBER =
+  /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$|^0x[0-9a-fA-F_]+$|^0o?[0-7_]+$/;
+
+/** A string scalar as PyYAML writes it: plain when safe, else single-quoted (`'` doubled). */
+function yamlString(text: string): string {
+  const plainUnsafe =
+    text === '' ||
+    YAML_KEYWORDS.test(text) ||
+    YAML_NUMBER.test(text) ||
+    /^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(text) ||
+    /\s$/.test(text) ||
+    /: |:$| #/.test(text) ||
+    /[\n\r\t]/.test(text);
+  if (!plainUnsafe) return text;
+  // Control characters need double quotes in PyYAML; a card's strings normally have none.
+  if (/[\n\r\t]/.test(text)) return JSON.stringify(text);
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function scalar(value: string | number | boolean | null): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return pythonNumber(value);
+  return yamlString(value);
+}
+
+function isMapping(value: YamlValue): value is { readonly [key: string]: YamlValue } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Lines of `value` at `indent`, as PyYAML's block style writes them. */
+function emit(value: YamlValue, indent: string, out: string[]): void {
+  if (isMapping(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const name = yamlString(key);
+      if (Array.isArray(item) && item.length > 0) {
+        out.push(`${indent}${name}:`);
+        emit(item, indent, out);
+      } else if (isMapping(item) && Object.keys(item).length > 0) {
+        out.push(`${indent}${name}:`);
+        emit(item, `${indent}  `, out);
+      } else out.push(`${indent}${name}: ${inline(item)}`);
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value as readonly YamlValue[]) {
+      if (isMapping(item) && Object.keys(item).length > 0) {
+        // The first key shares the dash's line; the others align under it.
+        const lines: string[] = [];
+        emit(item, `${indent}  `, lines);
+        out.push(`${indent}- ${(lines[0] as string).slice(indent.length + 2)}`, ...lines.slice(1));
+      } else if (Array.isArray(item) && item.length > 0) {
+        const lines: string[] = [];
+        emit(item, `${indent}  `, lines);
+        out.push(`${indent}- ${(lines[0] as string).slice(indent.length + 2)}`, ...lines.slice(1));
+      } else out.push(`${indent}- ${inline(item)}`);
+    }
+  }
+}
+
+function inline(value: YamlValue): string {
+  if (Array.isArray(value)) return '[]';
+  if (isMapping(value)) return '{}';
+  return scalar(value as string | number | boolean | null);
+}
+
+/** `yaml.dump(value, sort_keys=False)` for the shapes a model card uses (no line folding of long strings). */
+export function dumpYaml(value: { readonly [key: string]: YamlValue }): string {
+  const out: string[] = [];
+  emit(value, '', out);
+  return out.length === 0 ? '{}\n' : `${out.join('\n')}\n`;
+}
