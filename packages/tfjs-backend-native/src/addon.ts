@@ -1,11 +1,12 @@
 /**
  * Loads the compiled N-API addon (`build/Release/ner_native.node`), never
- * throwing: when it was not built (no compiler, no OpenBLAS) or cannot load,
- * `addon` is null and `addonError` says why, in one line.
+ * throwing: when it was not built (install script not run, no compiler) or
+ * cannot load, `addon` is null and `addonError` says why, in one line.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { type AddonBuildStatus, missingAddonReason, readBuildStatus } from './build-status.js';
 
 /** The functions the addon exports (see src/addon/binding.cc). */
 export interface NativeAddon {
@@ -108,6 +109,12 @@ export interface NativeAddon {
   panelGemmEnabled(): boolean;
   /** Switches the AVX-512 kernel on or off; returns what is now in effect (false without AVX-512F). */
   setPanelGemm(on: boolean): boolean;
+  /** Which kernel gemm runs now. */
+  gemmKernel(): GemmKernelName;
+  /** Switches gemm's kernel; false (nothing changed) when this CPU or build lacks it. */
+  setGemmKernel(kernel: GemmKernelName): boolean;
+  /** Whether the addon was linked against OpenBLAS (it builds without where OpenBLAS is missing). */
+  builtWithOpenBlas(): boolean;
   /** LayerNorm over rows of `n`: y, and each row's mean and 1 / sqrt(var + eps). */
   layerNorm(
     x: Float32Array,
@@ -135,13 +142,25 @@ export interface NativeAddon {
   geluErfGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** `openblas_get_config()`, or "" in a build without OpenBLAS. */
   blasConfig(): string;
   /** mallopt: big blocks from the heap, freed memory kept for reuse. Process-wide. */
   tuneMalloc(): boolean;
 }
 
+/**
+ * GEMM kernels of the addon: its AVX-512 panel kernel, OpenBLAS (when linked), and its portable
+ * AVX2 + FMA and generic kernels (used where neither of the first two is there).
+ */
+export type GemmKernelName = 'avx512' | 'openblas' | 'avx2' | 'generic';
+
 /** Where the addon is looked for: the package's own build folder (beside src/ and dist/). */
 export const ADDON_PATH = fileURLToPath(new URL('../build/Release/ner_native.node', import.meta.url));
+
+/** What scripts/build-addon.mjs recorded about the last build (null when it never ran). */
+export const BUILD_STATUS: AddonBuildStatus | null = readBuildStatus(
+  fileURLToPath(new URL('../build/ner-build.json', import.meta.url)),
+);
 
 /**
  * OpenBLAS reads `OPENBLAS_THREAD_TIMEOUT` once, when the addon loads it. By default its idle
@@ -157,13 +176,7 @@ function load(): { addon: NativeAddon | null; error: string | null } {
   if (process.env.NER_NATIVE_DISABLE) {
     return { addon: null, error: 'disabled by NER_NATIVE_DISABLE' };
   }
-  if (!existsSync(ADDON_PATH)) {
-    return {
-      addon: null,
-      error:
-        'the native addon is not built (apt-get install -y g++ make libopenblas-dev, then reinstall @ner/tfjs-backend-native)',
-    };
-  }
+  if (!existsSync(ADDON_PATH)) return { addon: null, error: missingAddonReason(BUILD_STATUS) };
   configureOpenBlas();
   try {
     const require = createRequire(import.meta.url);

@@ -17,6 +17,7 @@ export {
   registerNativeBackend,
   setNativeThreads,
 } from './native-backend.js';
+export type { GemmKernelName } from './addon.js';
 export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs, adamwStep } from './kernels/adamw.js';
 
 registerNativeBackend();

@@ -8,7 +8,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { addon, addonError } from './addon.js';
+import { addon, addonError, BUILD_STATUS, type GemmKernelName } from './addon.js';
+import { describeGemm } from './build-status.js';
 import { ADAMW_KERNEL_NAME, adamwKernel } from './kernels/adamw.js';
 import { castKernel } from './kernels/cast.js';
 import {
@@ -153,8 +154,12 @@ export interface NativeBackendInfo {
   readonly reason: string | null;
   /** Threads the addon's kernels and OpenBLAS use. */
   readonly threads: number;
-  /** `openblas_get_config()`, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Zen". */
+  /** `openblas_get_config()`, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Zen"; "" in a build without OpenBLAS. */
   readonly blas: string | null;
+  /** The kernel that runs matrix products now, or null without the addon. */
+  readonly gemm: GemmKernelName | null;
+  /** Why it runs as it does, for a log line: e.g. "AVX-512 GEMM, OpenBLAS not found"; null without the addon. */
+  readonly summary: string | null;
 }
 
 export function nativeBackendInfo(): NativeBackendInfo {
@@ -163,6 +168,8 @@ export function nativeBackendInfo(): NativeBackendInfo {
     reason: registered ? null : (addonError ?? 'not registered'),
     threads: addon ? addon.getNumThreads() : 0,
     blas: addon ? addon.blasConfig() : null,
+    gemm: addon ? addon.gemmKernel() : null,
+    summary: addon ? describeGemm(addon.gemmKernel(), addon.builtWithOpenBlas(), BUILD_STATUS) : null,
   };
 }
 

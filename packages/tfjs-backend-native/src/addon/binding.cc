@@ -4,7 +4,9 @@
 // or keeps a reference after returning.
 #include <node_api.h>
 
+#ifdef NER_HAVE_OPENBLAS
 #include <cblas.h>
+#endif
 #include <malloc.h>
 #include <sys/mman.h>
 
@@ -527,10 +529,53 @@ napi_value TuneMalloc(napi_env env, napi_callback_info) {
 
 napi_value GetNumThreads(napi_env env, napi_callback_info) { return makeInt(env, ner::numThreads()); }
 
+// openblas_get_config(), or "" when the addon was built without OpenBLAS.
 napi_value BlasConfig(napi_env env, napi_callback_info) {
   napi_value out;
+#ifdef NER_HAVE_OPENBLAS
   const char *config = openblas_get_config();
+#else
+  const char *config = "";
+#endif
   napi_create_string_utf8(env, config ? config : "", NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+// gemmKernel(): "avx512", "openblas", "avx2" or "generic", whichever gemm() uses now.
+napi_value GemmKernelName(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_string_utf8(env, ner::gemmKernelName(ner::gemmKernel()), NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+// setGemmKernel(name): switches gemm(); returns false when this CPU or build lacks that kernel.
+napi_value SetGemmKernel(napi_env env, napi_callback_info info) {
+  NER_GUARD({
+    Args args(env, info, 1, "setGemmKernel");
+    size_t length = 0;
+    char name[16] = {0};
+    if (napi_get_value_string_utf8(env, args.values[0], name, sizeof(name), &length) != napi_ok)
+      throw ArgError{"setGemmKernel: argument 0 must be a string"};
+    const std::string wanted(name, length);
+    bool ok = false;
+    bool known = false;
+    for (auto kernel : {ner::GemmKernel::kAvx512, ner::GemmKernel::kOpenBlas, ner::GemmKernel::kAvx2,
+                        ner::GemmKernel::kGeneric}) {
+      if (wanted == ner::gemmKernelName(kernel)) {
+        known = true;
+        ok = ner::setGemmKernel(kernel);
+      }
+    }
+    need(known, "setGemmKernel", "unknown kernel (expected avx512, openblas, avx2 or generic)");
+    napi_value out;
+    napi_get_boolean(env, ok, &out);
+    return out;
+  })
+}
+
+napi_value BuiltWithOpenBlas(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_get_boolean(env, ner::builtWithOpenBlas(), &out);
   return out;
 }
 
@@ -565,6 +610,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"geluErf", GeluErf},       {"geluErfGrad", GeluErfGrad},
       {"gemmPacked", GemmPacked}, {"panelGemmEnabled", PanelGemmEnabled},
       {"setPanelGemm", SetPanelGemm},
+      {"gemmKernel", GemmKernelName}, {"setGemmKernel", SetGemmKernel},
+      {"builtWithOpenBlas", BuiltWithOpenBlas},
   };
   for (const auto &e : entries) {
     napi_value fn;

@@ -1,8 +1,11 @@
 #include "kernels.h"
 
+#ifdef NER_HAVE_OPENBLAS
 #include <cblas.h>
+#endif
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -29,33 +32,83 @@ namespace {
 // (OpenBLAS issues 1416, 1755, 2126), and its thread count is process-wide: the batched path
 // below sets it to 1 and back, which two worker_threads doing at once would leave at 1 for
 // good (or change under a product running on the other thread). One product at a time loses
-// little: each threaded OpenBLAS product already uses every core. Products on the AVX-512
-// panel kernel do not take it.
+// little: each threaded OpenBLAS product already uses every core. Products on our own kernels
+// do not take it.
 std::mutex gBlasMutex;
+
+// gemm()'s kernel when the AVX-512 panel kernel is off (panel_gemm.cc keeps that switch, so
+// NER_NATIVE_PANEL_GEMM=0 and setPanelGemm keep working): OpenBLAS when linked, else ours.
+std::atomic<int> gFallback{static_cast<int>(builtWithOpenBlas() ? GemmKernel::kOpenBlas
+                                            : canAvx2Gemm()     ? GemmKernel::kAvx2
+                                                                : GemmKernel::kGeneric)};
 }  // namespace
 
+bool builtWithOpenBlas() {
+#ifdef NER_HAVE_OPENBLAS
+  return true;
+#else
+  return false;
+#endif
+}
+
+GemmKernel gemmKernel() {
+  return panelGemmEnabled() ? GemmKernel::kAvx512 : static_cast<GemmKernel>(gFallback.load(std::memory_order_relaxed));
+}
+
+bool setGemmKernel(GemmKernel kernel) {
+  switch (kernel) {
+    case GemmKernel::kAvx512: return setPanelGemm(true);
+    case GemmKernel::kOpenBlas: if (!builtWithOpenBlas()) return false; break;
+    case GemmKernel::kAvx2: if (!canAvx2Gemm()) return false; break;
+    case GemmKernel::kGeneric: break;
+    default: return false;
+  }
+  gFallback.store(static_cast<int>(kernel), std::memory_order_relaxed);
+  setPanelGemm(false);
+  return true;
+}
+
+const char *gemmKernelName(GemmKernel kernel) {
+  switch (kernel) {
+    case GemmKernel::kAvx512: return "avx512";
+    case GemmKernel::kOpenBlas: return "openblas";
+    case GemmKernel::kAvx2: return "avx2";
+    default: return "generic";
+  }
+}
+
 void setBlasThreads(int n) {
+#ifdef NER_HAVE_OPENBLAS
   std::lock_guard<std::mutex> lock(gBlasMutex);
   openblas_set_num_threads(n);
+#else
+  (void)n;
+#endif
 }
 
 void gemm(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
           size_t batch, int m, int n, int k, bool transA, bool transB) {
-  const int lda = transA ? m : k;
-  const int ldb = transB ? k : n;
-  const CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
-  const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
-  const double flops = 2.0 * m * n * k;
   const size_t mn = static_cast<size_t>(m) * n;
   if (k == 0) {
     std::fill(c, c + batch * mn, 0.0f);
     return;
   }
+  const GemmKernel kernel = gemmKernel();
   // AVX-512 CPUs: our own kernel (see panel_gemm.cc for why), unless switched off.
-  if (panelGemmEnabled()) {
+  if (kernel == GemmKernel::kAvx512) {
     panelGemmBatch(a, b, c, aOffsets, bOffsets, batch, m, n, k, transA, transB);
     return;
   }
+  if (kernel != GemmKernel::kOpenBlas) {
+    portableGemmBatch(kernel, a, b, c, aOffsets, bOffsets, batch, m, n, k, transA, transB);
+    return;
+  }
+#ifdef NER_HAVE_OPENBLAS
+  const int lda = transA ? m : k;
+  const int ldb = transB ? k : n;
+  const CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
+  const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
+  const double flops = 2.0 * m * n * k;
   std::lock_guard<std::mutex> lock(gBlasMutex);
   // Many small products (attention scores: batch * heads of T x d x T): OpenBLAS would run
   // each on one thread anyway, so spread the batch over our threads with OpenBLAS at one thread.
@@ -75,6 +128,7 @@ void gemm(const float *a, const float *b, float *c, const int64_t *aOffsets, con
     cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a + aOffsets[i], lda, b + bOffsets[i], ldb, 0.0f,
                 c + i * mn, n);
   }
+#endif
 }
 
 // ---------------------------------------------------------------- unary

@@ -17,8 +17,25 @@ enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kPow, kSqu
 enum CompareOp : int { kGreater = 0, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqual };
 enum ReduceOp : int { kSum = 0, kMean, kMax, kMin };
 
-// openblas_set_num_threads under the lock that serialises the addon's OpenBLAS calls.
+// openblas_set_num_threads under the lock that serialises the addon's OpenBLAS calls (a no-op
+// in a build without OpenBLAS).
 void setBlasThreads(int n);
+
+// Who computes gemm(): the AVX-512 panel kernel, OpenBLAS (only when the addon was built with
+// it: NER_HAVE_OPENBLAS), or our portable kernels (portable_gemm.cc). The default is the first
+// that this CPU and build have, in that order, then AVX2 + FMA, then generic loops.
+enum class GemmKernel : int { kAvx512 = 0, kOpenBlas, kAvx2, kGeneric };
+// Whether this addon was linked against OpenBLAS.
+bool builtWithOpenBlas();
+GemmKernel gemmKernel();
+// Switches gemm() at run time; returns false (and changes nothing) when this CPU or build lacks it.
+bool setGemmKernel(GemmKernel kernel);
+// "avx512", "openblas", "avx2", "generic".
+const char *gemmKernelName(GemmKernel kernel);
+bool canAvx2Gemm();
+// gemm()'s contract on our portable kernels (kAvx2 or kGeneric).
+void portableGemmBatch(GemmKernel kernel, const float *a, const float *b, float *c, const int64_t *aOffsets,
+                       const int64_t *bOffsets, size_t batch, int m, int n, int k, bool transA, bool transB);
 
 // C[batch] = op(A[aOffsets[batch]]) @ op(B[bOffsets[batch]]), row-major, C contiguous m x n per batch.
 void gemm(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
