@@ -19,6 +19,17 @@ export interface ConfusionMatrixOptions {
   normalize?: ConfusionNormalize | null;
 }
 
+/** Largest matrix built (4096 × 4096 labels): checked before allocating, since `labels` can be any length. */
+export const MAX_CONFUSION_CELLS = 4096 * 4096;
+
+function checkMatrixSize(n: number): void {
+  if (n * n > MAX_CONFUSION_CELLS) {
+    throw new EvaluateValueError(
+      `confusionMatrix: ${n} labels would make a ${n} × ${n} matrix, above the limit of ${MAX_CONFUSION_CELLS} cells`,
+    );
+  }
+}
+
 /** numpy's `nan_to_num`: NaN → 0, ±Infinity → ±the largest float. */
 function nanToNum(x: number): number {
   if (Number.isNaN(x)) return 0;
@@ -49,6 +60,7 @@ export function confusionMatrix(
     labels = options.labels;
     checkLabelsOption(labels, targets.present);
     if (labels.length === 0) throw new EvaluateValueError("'labels' should contain at least one label.");
+    checkMatrixSize(labels.length);
     if (yTrue.length === 0) return labels.map(() => labels.map(() => 0));
     const inTrue = new Set<Label>();
     for (let i = 0; i < yTrue.length; i++) inTrue.add(yTrue[i]!);
@@ -67,6 +79,7 @@ export function confusionMatrix(
   }
 
   const n = labels.length;
+  checkMatrixSize(n);
   // A label listed twice keeps its last position, as scikit-learn's dict does.
   const index = new Map<Label, number>();
   labels.forEach((label, i) => {

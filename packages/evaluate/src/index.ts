@@ -5,7 +5,12 @@ export {
   classificationReport,
   type ReportRow,
 } from './classification-report.js';
-export { type ConfusionMatrixOptions, type ConfusionNormalize, confusionMatrix } from './confusion-matrix.js';
+export {
+  type ConfusionMatrixOptions,
+  type ConfusionNormalize,
+  confusionMatrix,
+  MAX_CONFUSION_CELLS,
+} from './confusion-matrix.js';
 export {
   EvaluateError,
   EvaluateTypeError,
@@ -26,3 +31,14 @@ export {
   type ScoreOptions,
 } from './scores.js';
 export type { EvaluateWarning, EvaluateWarningCategory, WarningHandler, WarningOptions } from './warnings.js';
+export {
+  Accuracy,
+  ConfusionMatrix,
+  F1,
+  Precision,
+  Recall,
+  type ScoreValue,
+} from './modules/classification-modules.js';
+export { CombinedEvaluations, combine } from './modules/combine.js';
+export { type Batch, EvaluationModule, type Example } from './modules/evaluation-module.js';
+export { load, MODULE_NAMES, type ModuleName, type ModuleTypes } from './modules/load.js';
