@@ -1,0 +1,120 @@
+/**
+ * Loading of the gloo N-API addon (`build/Release/ner_gloo.node`, built at install from
+ * native/gloo against Debian's libgloo-dev). Loading never throws: {@link loadGloo} says why the
+ * engine is unavailable instead.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GLOO_INSTALL_HINT } from './gloo-errors.js';
+
+/** An opaque connected gloo context, owned by the addon. */
+export type GlooContextHandle = { readonly __glooContext: unique symbol };
+
+/** Reduce op codes of the addon, in its enum's order. */
+export const REDUCE_OP_CODES = { sum: 0, mean: 1, max: 2, min: 3 } as const;
+
+/** What `connect` needs: the rendezvous store, this rank, and where its transport binds. */
+export interface GlooConnectOptions {
+  rank: number;
+  size: number;
+  storeHost: string;
+  storePort: number;
+  secret: string;
+  prefix: string;
+  timeoutMs: number;
+  /** Address (or name) the TCP transport binds to; ignored when `iface` is set. */
+  hostname?: string;
+  /** Network interface the TCP transport binds to. */
+  iface?: string;
+}
+
+type Numeric = Float32Array | Float64Array | Int32Array;
+type Bytes = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** The addon's exports. Every call returns a promise settled from libuv's thread pool. */
+export interface GlooAddon {
+  readonly glooVersion: string;
+  connect(options: GlooConnectOptions): Promise<GlooContextHandle>;
+  allReduce(handle: GlooContextHandle, data: Numeric, op: number): Promise<void>;
+  allGatherV(
+    handle: GlooContextHandle,
+    input: Bytes,
+    output: Bytes,
+    counts: readonly number[],
+  ): Promise<void>;
+  broadcast(handle: GlooContextHandle, data: Bytes, root: number): Promise<void>;
+  reduceScatter(
+    handle: GlooContextHandle,
+    input: Numeric,
+    output: Numeric,
+    counts: readonly number[],
+    op: number,
+  ): Promise<void>;
+  barrier(handle: GlooContextHandle): Promise<void>;
+  close(handle: GlooContextHandle): Promise<void>;
+}
+
+/** Result of {@link loadGloo}. */
+export type GlooAvailability =
+  | { available: true; addon: GlooAddon; path: string; glooVersion: string }
+  | { available: false; reason: string };
+
+// This file runs from src/backends/ (tests) and from dist/ (ESM and CJS builds; the CJS build
+// has __dirname and no import.meta.url).
+function moduleDir(): string {
+  if (typeof __dirname === 'string') return __dirname;
+  return dirname(fileURLToPath(import.meta.url));
+}
+
+/** Where the addon is looked for, in order: `NER_GLOO_ADDON`, then the package's build folder. */
+export function glooAddonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  const here = moduleDir();
+  const candidates = [
+    join(here, '..', 'build', 'Release', 'ner_gloo.node'),
+    join(here, '..', '..', 'build', 'Release', 'ner_gloo.node'),
+  ];
+  return env.NER_GLOO_ADDON ? [env.NER_GLOO_ADDON, ...candidates] : candidates;
+}
+
+let cached: GlooAvailability | undefined;
+
+/**
+ * Loads the addon once per process. `{ available: false, reason }` when it is disabled
+ * (`NER_GLOO_DISABLE`), not built (libgloo or a compiler was missing at install) or fails to load.
+ */
+export function loadGloo(): GlooAvailability {
+  cached ??= loadUncached();
+  return cached;
+}
+
+function loadUncached(): GlooAvailability {
+  if (process.env.NER_GLOO_DISABLE) return { available: false, reason: 'disabled by NER_GLOO_DISABLE' };
+  const path = glooAddonCandidates().find((candidate) => existsSync(candidate));
+  if (!path) {
+    return {
+      available: false,
+      reason: 'the gloo addon is not built (libgloo-dev or a C++ compiler was missing at install)',
+    };
+  }
+  try {
+    // process.dlopen works the same from the ESM and the CJS build (no createRequire needed).
+    const module = { exports: {} as GlooAddon };
+    process.dlopen(module, path);
+    return { available: true, addon: module.exports, path, glooVersion: module.exports.glooVersion };
+  } catch (error) {
+    const first = String((error as Error).message ?? error).split('\n')[0];
+    return {
+      available: false,
+      reason: `the gloo addon at ${path} failed to load: ${first}`,
+    };
+  }
+}
+
+/** One line for logs: `gloo 0.5.0 (<path>)`, or `unavailable: <reason>. <apt line>`. */
+export function describeGloo(): string {
+  const loaded = loadGloo();
+  return loaded.available
+    ? `gloo ${loaded.glooVersion} (${loaded.path})`
+    : `unavailable: ${loaded.reason}. ${GLOO_INSTALL_HINT}`;
+}
