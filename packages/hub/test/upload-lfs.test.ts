@@ -1,0 +1,109 @@
+// Large files through the LFS batch API: a 50 MB multipart upload that comes back identical through the
+// cache, objects the Hub already has are not sent again, and a storage server that drops the connection
+// mid-part is retried from that part or, when it keeps failing, ends in a HubUploadError with no commit.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRepo, HubUploadError, listRepoFiles, resolveFile, uploadFile } from '../src/index.js';
+import { type FakeHub, startFakeHub } from '../src/testing/index.js';
+import { FAST_RETRY, removeTempDirs, tempDir } from './helpers.js';
+
+const TOKEN = 'hf_carol_write';
+const CHUNK = 8 * 1024 * 1024;
+const BIG = 50 * 1000 * 1000;
+let hub: FakeHub;
+const write = <const T extends object = object>(extra: T = {} as T) => ({
+  endpoint: hub.endpoint,
+  token: TOKEN,
+  retry: FAST_RETRY,
+  progress: false as const,
+  ...extra,
+});
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+beforeAll(async () => {
+  hub = await startFakeHub([], {
+    users: [{ token: TOKEN, name: 'carol' }],
+    multipartThresholdBytes: 20 * 1024 * 1024,
+    multipartChunkBytes: CHUNK,
+  });
+  await createRepo('carol/big', write());
+});
+afterAll(async () => {
+  await hub.close();
+});
+afterEach(() => {
+  removeTempDirs();
+});
+
+describe('LFS uploads', () => {
+  it('sends a 50 MB file in parts, completes it, and downloads identical bytes through the cache', async () => {
+    const dir = tempDir();
+    const content = randomBytes(BIG);
+    const file = join(dir, 'model.safetensors');
+    writeFileSync(file, content);
+    const from = hub.requests.length;
+    await uploadFile('carol/big', 'model.safetensors', file, write());
+    const sent = hub.requests.slice(from);
+    const parts = sent.filter((r) => r.method === 'PUT');
+    expect(parts).toHaveLength(Math.ceil(BIG / CHUNK));
+    expect(parts.every((r) => r.server === 'cdn' && r.authorization === undefined)).toBe(true);
+    expect(sent.filter((r) => r.url.startsWith('/__lfs/complete/'))).toHaveLength(1);
+    expect(sent.filter((r) => r.url.endsWith('/info/lfs/objects/verify'))).toHaveLength(1);
+
+    const path = await resolveFile('carol/big', 'model.safetensors', {
+      endpoint: hub.endpoint,
+      cacheDir: tempDir(),
+      token: false,
+      retry: FAST_RETRY,
+      progress: false,
+    });
+    expect(sha256(readFileSync(path))).toBe(sha256(content));
+
+    // The same content under another name: the batch API says it is stored, so no byte is sent again.
+    const again = hub.requests.length;
+    await uploadFile('carol/big', 'copy.safetensors', file, write());
+    expect(hub.requests.slice(again).filter((r) => r.method === 'PUT')).toHaveLength(0);
+    expect(hub.fileAt('carol/big', 'copy.safetensors')?.equals(content)).toBe(true);
+  }, 60_000);
+
+  it('retries a part whose connection dropped midway and sends the other parts once', async () => {
+    const content = randomBytes(3 * CHUNK + 1234);
+    const from = hub.requests.length;
+    hub.failNextUpload(1);
+    await uploadFile('carol/big', 'resumed.bin', content, write());
+    const puts = hub.requests.slice(from).filter((r) => r.method === 'PUT');
+    // Part 1 twice (dropped, then whole), parts 2-4 once.
+    expect(puts.map((r) => r.url.split('/').pop())).toEqual(['1', '1', '2', '3', '4']);
+    expect(hub.fileAt('carol/big', 'resumed.bin')?.equals(content)).toBe(true);
+  }, 30_000);
+
+  it('retries a dropped basic transfer', async () => {
+    const content = randomBytes(100_000);
+    hub.failNextUpload(1);
+    await uploadFile('carol/big', 'small.safetensors', content, write());
+    expect(hub.fileAt('carol/big', 'small.safetensors')?.equals(content)).toBe(true);
+  });
+
+  it('fails cleanly with HubUploadError and no commit when storage keeps dropping the connection', async () => {
+    const before = hub.commitHistory('carol/big').length;
+    const head = hub.commitOf('carol/big');
+    hub.failNextUpload(FAST_RETRY.attempts);
+    const upload = uploadFile('carol/big', 'doomed.bin', randomBytes(CHUNK + 10), write());
+    const error = await upload.catch((caught: unknown) => caught);
+    hub.failNextUpload(0);
+    expect(error).toBeInstanceOf(HubUploadError);
+    expect((error as HubUploadError).pathInRepo).toBe('doomed.bin');
+    expect((error as HubUploadError).status).toBe(0);
+    expect((error as Error).message).toMatch(/the content of "doomed\.bin".*Nothing was committed/);
+    expect(hub.commitOf('carol/big')).toBe(head);
+    expect(hub.commitHistory('carol/big')).toHaveLength(before);
+    const listing = await listRepoFiles('carol/big', {
+      endpoint: hub.endpoint,
+      token: false,
+      cacheDir: tempDir(),
+    });
+    expect(listing.files).not.toContain('doomed.bin');
+  }, 30_000);
+});
