@@ -153,4 +153,28 @@ describe.skipIf(!gloo.available)('gloo collectives across processes', () => {
       /^gloo barrier failed on rank 0 of 2: the context is unusable after an earlier failure/,
     );
   });
+
+  it('a rank killed after the rendezvous makes the others fail at once, long before the timeout', async () => {
+    const results = await runRanks(dir!, {
+      worldSize: 2,
+      storePort: await freePort(),
+      secret: 'dies',
+      prefix: 'dies',
+      timeoutMs: 30_000,
+      scenario: 'peerDies',
+      serveStore: true,
+    });
+    expect(results[1]!.code).toBeNull(); // killed by SIGKILL
+    const survivor = results[0]!;
+    expect(survivor.code, survivor.stderr).toBe(0);
+    expect(survivor.output.error).toMatchObject({
+      name: 'GlooCollectiveError',
+      collective: 'allReduce',
+      timedOut: false,
+    });
+    expect((survivor.output.error as { message: string }).message).toMatch(
+      /^gloo allReduce failed on rank 0 of 2: /,
+    );
+    expect(survivor.output.elapsedMs as number).toBeLessThan(10_000);
+  });
 });
