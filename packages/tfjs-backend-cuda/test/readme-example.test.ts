@@ -94,3 +94,24 @@ it.skipIf(process.env.NER_CUDA_TEST_DEVICE === 'gpu')(
     expect(JSON.parse(printed[printed.length - 1]!)).toMatchObject({ gemm: 1 });
   },
 );
+
+it.skipIf(process.env.NER_CUDA_TEST_DEVICE === 'gpu')(
+  '"Multi-GPU: NCCL": one rank on the fake device\'s NCCL',
+  async () => {
+    const device = new FakeCudaDevice();
+    const cudaReady = loadCuda(async () => ({ probeCuda: () => ({ available: true, device }) }));
+    // The snippet's free names: this process is rank 0 of 1, so it never waits for an id.
+    const prologue =
+      'const rank = 0;\nconst worldSize = 1;\nconst receiveIdFromRank0 = async () => { throw new Error("rank 0 makes the id"); };\n';
+    const lines = await run(prologue + snippetAfter('## Multi-GPU: NCCL'), {
+      '@tensorflow/tfjs-core': tf as unknown as Record<string, unknown>,
+      '@ner/tfjs-backend-cuda': { ...cuda, cudaReady },
+    });
+    expect(lines).toEqual(['[1]']);
+    expect(device.ncclLog.calls).toEqual([
+      'allReduce count=1024 dtype=7 op=avg',
+      'allGather sendCount=1 dtype=7',
+    ]);
+    expect(device.ncclLog.destroyed).toBe(true);
+  },
+);
