@@ -35,18 +35,23 @@ export function pythonNumber(value: number): string {
 
 /** Words YAML 1.1 reads as booleans or null, which PyYAML therefore quotes. */
 const YAML_KEYWORDS =
-  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
-/** Strings YAML would read as a number. */
-const YAML_NUMBER =
-  /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$|^0x[0-9a-fA-F_]+$|^0o?[0-7_]+$/;
+  /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
+/** Strings PyYAML's YAML 1.1 resolver would read as a float, an integer or a date. */
+const YAML_FLOAT =
+  /^[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?$|^\.[0-9_]+(?:[eE][-+][0-9]+)?$|^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$/;
+const YAML_INT =
+  /^[-+]?0b[0-1_]+$|^[-+]?0[0-7_]+$|^[-+]?(?:0|[1-9][0-9_]*)$|^[-+]?0x[0-9a-fA-F_]+$|^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/;
+const YAML_DATE = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
 
 /** A string scalar as PyYAML writes it: plain when safe, else single-quoted (`'` doubled). */
 function yamlString(text: string): string {
   const plainUnsafe =
     text === '' ||
     YAML_KEYWORDS.test(text) ||
-    YAML_NUMBER.test(text) ||
-    /^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(text) ||
+    YAML_FLOAT.test(text) ||
+    YAML_INT.test(text) ||
+    YAML_DATE.test(text) ||
+    /^[\s#,[\]{}&*!|>'"%@`]|^[-?:](?:\s|$)/.test(text) ||
     /\s$/.test(text) ||
     /: |:$| #/.test(text) ||
     /[\n\r\t]/.test(text);
@@ -56,10 +61,18 @@ function yamlString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+/** PyYAML's float form: `repr`, with `.0` before a bare exponent (`2.0e-05`) and `.inf` / `.nan`. */
+function yamlNumber(value: number): string {
+  if (Number.isNaN(value)) return '.nan';
+  if (!Number.isFinite(value)) return value > 0 ? '.inf' : '-.inf';
+  const text = pythonNumber(value);
+  return text.includes('e') && !text.includes('.') ? text.replace('e', '.0e') : text;
+}
+
 function scalar(value: string | number | boolean | null): string {
   if (value === null) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number') return pythonNumber(value);
+  if (typeof value === 'number') return yamlNumber(value);
   return yamlString(value);
 }
 
