@@ -35,6 +35,8 @@ export {
   BertModel,
   type BertModelOptions,
 } from './bert/models.js';
+export { BertForMaskedLM } from './bert/bert-for-masked-lm.js';
+export { BertMaskedLMHead } from './bert/masked-lm-head.js';
 export { DistilBertConfig, type DistilBertConfigOptions } from './distilbert/config.js';
 export {
   DistilBertForSequenceClassification,

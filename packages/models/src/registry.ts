@@ -3,6 +3,7 @@
  * The Auto classes look classes up here; adding a family means adding its rows.
  */
 import { BertConfig } from './bert/config.js';
+import { BertForMaskedLM } from './bert/bert-for-masked-lm.js';
 import { BertForSequenceClassification, BertForTokenClassification, BertModel } from './bert/models.js';
 import { DistilBertConfig } from './distilbert/config.js';
 import {
@@ -37,6 +38,9 @@ const MODEL_MAPPING: Readonly<Record<ModelType, Readonly<Record<AutoTask, Regist
   },
 };
 
+/** Classes no Auto task builds here, found only by their `architectures` name. */
+const CLASSES_BY_NAME_ONLY: readonly RegisteredClass[] = [BertForMaskedLM];
+
 /** `CONFIG_MAPPING`: a fresh config of each model type from camelCase options. */
 const CONFIG_MAPPING: Readonly<
   Record<ModelType, (options: Record<string, unknown>) => BertConfig | DistilBertConfig>
@@ -68,5 +72,5 @@ export function configFor(
 export function modelClassByName(className: string): RegisteredClass | undefined {
   for (const byTask of Object.values(MODEL_MAPPING))
     for (const modelClass of Object.values(byTask)) if (modelClass.className === className) return modelClass;
-  return undefined;
+  return CLASSES_BY_NAME_ONLY.find((modelClass) => modelClass.className === className);
 }
