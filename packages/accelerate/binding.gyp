@@ -1,4 +1,7 @@
 {
+  "variables": {
+    "gloo_prefix%": "/usr"
+  },
   "targets": [
     {
       "target_name": "ner_gloo",
@@ -8,7 +11,8 @@
         "native/gloo/collectives.cc",
         "native/gloo/store_client.cc"
       ],
-      "libraries": ["-lgloo", "-lpthread"],
+      "include_dirs": ["<(gloo_prefix)/include"],
+      "libraries": ["-L<(gloo_prefix)/lib", "-Wl,-rpath,<(gloo_prefix)/lib", "-lgloo", "-lpthread"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2"],
       "defines": ["NAPI_VERSION=8"]

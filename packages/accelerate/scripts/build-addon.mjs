@@ -33,10 +33,14 @@ if (!force && existsSync(output) && statSync(output).mtimeMs >= newestSource()) 
   process.exit(0);
 }
 
-// Checked before node-gyp so the message names the missing package, not a compiler error.
-const glooHeader = ['/usr/include/gloo/allreduce.h', '/usr/local/include/gloo/allreduce.h'].find(existsSync);
-if (!glooHeader) {
-  console.log(`${tag} libgloo not found (no gloo/allreduce.h): gloo addon not built; run \`${APT_HINT}\` to enable multi-process CPU training.`);
+// Where libgloo lives: NER_GLOO_PREFIX (a gloo built from source), else Debian's /usr, else
+// /usr/local. Checked before node-gyp so the message names the missing package, not a compiler error.
+const prefixes = process.env.NER_GLOO_PREFIX ? [process.env.NER_GLOO_PREFIX] : ['/usr', '/usr/local'];
+const glooPrefix = prefixes.find((p) => existsSync(join(p, 'include', 'gloo', 'allreduce.h')));
+if (!glooPrefix) {
+  console.log(
+    `${tag} libgloo not found (no gloo/allreduce.h under ${prefixes.join(' or ')}): gloo addon not built; run \`${APT_HINT}\` to enable multi-process CPU training.`,
+  );
   process.exit(0);
 }
 
@@ -58,7 +62,14 @@ if (!gyp) {
   process.exit(0);
 }
 const viaNode = /\.[cm]?js$/.test(gyp);
-const args = [...(viaNode ? [gyp] : []), 'rebuild', '--release', `--jobs=${Math.max(1, Math.min(4, availableParallelism()))}`];
+const args = [
+  ...(viaNode ? [gyp] : []),
+  'rebuild',
+  '--release',
+  `--jobs=${Math.max(1, Math.min(4, availableParallelism()))}`,
+  // node-gyp hands unknown --name=value options to gyp as variables (binding.gyp's gloo_prefix).
+  `--gloo_prefix=${glooPrefix}`,
+];
 // Node's own headers (Debian's nodejs ships them) avoid a download, which offline machines cannot do.
 const prefix = resolve(dirname(process.execPath), '..');
 if (existsSync(join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
