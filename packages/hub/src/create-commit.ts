@@ -58,8 +58,11 @@ export interface CommitInfo {
   readonly prUrl?: string;
 }
 
-/** Files the Hub keeps in git (not LFS) are sent inline; more than this in one commit is refused before reading. */
-const MAX_INLINE_BYTES = 1024 ** 3;
+/**
+ * Files the Hub keeps in git (not LFS) are sent inline, base64 in one request body; more than this in one
+ * commit is refused before any is read (its base64 must fit in one JavaScript string).
+ */
+const MAX_INLINE_BYTES = 256 * 1024 ** 2;
 /** Files per preupload request, as Python sends them. */
 const PREUPLOAD_BATCH = 256;
 
@@ -192,6 +195,7 @@ export async function createCommit(
     progress: { progress: options.progress, log: options.log },
   });
 
+  const keptByOperation = new Map(kept.map((file) => [file.operation, file]));
   const header: Record<string, unknown> = {
     summary: commitMessage,
     description: options.commitDescription ?? '',
@@ -203,7 +207,7 @@ export async function createCommit(
       lines.push(line(operation.isFolder ? 'deletedFolder' : 'deletedFile', { path: operation.pathInRepo }));
       continue;
     }
-    const file = kept.find((candidate) => candidate.operation === operation);
+    const file = keptByOperation.get(operation);
     if (file === undefined) continue;
     if (isLfs(file)) {
       lines.push(
