@@ -5,6 +5,7 @@ import {
   bluesColor,
   confusionMatrixSvg,
   logHistorySeries,
+  MAX_CURVE_POINTS,
   MAX_PLOT_LABELS,
   trainingCurveSvg,
 } from '../src/plot/index.js';
@@ -131,6 +132,16 @@ describe('trainingCurveSvg', () => {
     expectWellFormed(svg);
     expect(count(svg, /<polyline/g)).toBe(2);
     expect(count(svg, /<circle/g)).toBe(3);
+  });
+
+  it('draws the largest chart it accepts and refuses one point more', () => {
+    const points = Array.from({ length: MAX_CURVE_POINTS }, (_, i) => [i, Math.sin(i / 1000)] as const);
+    const svg = trainingCurveSvg([{ name: 'long', points }]);
+    expect(count(svg, /<circle/g)).toBe(0); // no markers on long series
+    expect(count(svg, /<polyline/g)).toBe(1);
+    expect(() => trainingCurveSvg([{ name: 'long', points: [...points, [0, 0]] }])).toThrow(
+      `trainingCurveSvg: ${MAX_CURVE_POINTS + 1} points, above the limit of ${MAX_CURVE_POINTS}`,
+    );
   });
 
   it('rejects too many series and bad sizes', () => {

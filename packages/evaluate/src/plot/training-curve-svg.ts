@@ -41,8 +41,13 @@ function pointOf(p: { x: number; y: number } | readonly [number, number]): [numb
 
 function paddedRange(values: number[], pad: number): [number, number] {
   if (values.length === 0) return [0, 1];
-  let min = Math.min(...values);
-  let max = Math.max(...values);
+  // A loop, not Math.min(...values): spreading 200,000 arguments overflows the stack.
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
   if (min === max) {
     const half = Math.abs(min) > 0 ? Math.abs(min) / 2 : 0.5;
     return [min - half, max + half];
