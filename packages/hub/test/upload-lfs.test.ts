@@ -5,7 +5,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRepo, HubUploadError, listRepoFiles, resolveFile, uploadFile } from '../src/index.js';
+import {
+  createCommit,
+  createRepo,
+  HubUploadError,
+  listRepoFiles,
+  resolveFile,
+  uploadFile,
+} from '../src/index.js';
 import { type FakeHub, startFakeHub } from '../src/testing/index.js';
 import { FAST_RETRY, removeTempDirs, tempDir } from './helpers.js';
 
@@ -20,6 +27,8 @@ const write = <const T extends object = object>(extra: T = {} as T) => ({
   progress: false as const,
   ...extra,
 });
+const count = (from: number, fragment: string) =>
+  hub.requests.slice(from).filter((r) => r.url.includes(fragment)).length;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 beforeAll(async () => {
@@ -44,7 +53,17 @@ describe('LFS uploads', () => {
     const file = join(dir, 'model.safetensors');
     writeFileSync(file, content);
     const from = hub.requests.length;
-    await uploadFile('carol/big', 'model.safetensors', file, write());
+    const lines: string[] = [];
+    await uploadFile(
+      'carol/big',
+      'model.safetensors',
+      file,
+      write({ progress: true, log: (line: string) => lines.push(line) }),
+    );
+    // Plain progress lines (not a TTY bar) name the file and its size, every quarter, then the end.
+    expect(lines[0]).toBe('Uploading model.safetensors (47.7 MiB)');
+    expect(lines.filter((line) => /^model\.safetensors: (25|50|75)% /.test(line))).toHaveLength(3);
+    expect(lines.at(-1)).toMatch(/^Uploaded model\.safetensors in \d+\.\d s$/);
     const sent = hub.requests.slice(from);
     const parts = sent.filter((r) => r.method === 'PUT');
     expect(parts).toHaveLength(Math.ceil(BIG / CHUNK));
@@ -78,6 +97,33 @@ describe('LFS uploads', () => {
     expect(puts.map((r) => r.url.split('/').pop())).toEqual(['1', '1', '2', '3', '4']);
     expect(hub.fileAt('carol/big', 'resumed.bin')?.equals(content)).toBe(true);
   }, 30_000);
+
+  it('uploads several LFS files at once into a dataset repo (batch URL under datasets/)', async () => {
+    await createRepo('carol/data', write({ repoType: 'dataset' }));
+    const shards = [0, 1, 2].map((i) => randomBytes(50_000 + i));
+    const from = hub.requests.length;
+    await createCommit(
+      'carol/data',
+      shards.map((bytes, i) => ({
+        kind: 'add' as const,
+        pathInRepo: `data/train-${i}.parquet`,
+        pathOrBytes: bytes,
+      })),
+      write({ repoType: 'dataset', commitMessage: 'shards', maxConcurrentUploads: 2 }),
+    );
+    expect(count(from, '/datasets/carol/data.git/info/lfs/objects/batch')).toBe(1);
+    expect(hub.requests.slice(from).filter((r) => r.method === 'PUT')).toHaveLength(3);
+    for (const [i, bytes] of shards.entries()) {
+      const path = await resolveFile('carol/data', `data/train-${i}.parquet`, {
+        repoType: 'dataset',
+        endpoint: hub.endpoint,
+        cacheDir: tempDir(),
+        token: false,
+        retry: FAST_RETRY,
+      });
+      expect(readFileSync(path).equals(bytes)).toBe(true);
+    }
+  });
 
   it('retries a dropped basic transfer', async () => {
     const content = randomBytes(100_000);

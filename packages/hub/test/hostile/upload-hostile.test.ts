@@ -118,6 +118,29 @@ describe('refusals and lies', () => {
     expect((error as HubUploadError).pathInRepo).toBe('q.safetensors');
     expect((error as Error).message).toMatch(/"q\.safetensors".*quota exceeded/);
   });
+  it('aborts a storage PUT that never answers after stallTimeoutMs, retries, then gives up with no commit', async () => {
+    const head = hub.commitOf('dave/repo');
+    let swallowed = 0;
+    hub.setInterceptor((request, _response, server) => {
+      if (server !== 'cdn' || request.method !== 'PUT') return false;
+      swallowed += 1;
+      request.resume(); // take the body, never answer
+      return true;
+    });
+    const started = Date.now();
+    const upload = uploadFile(
+      'dave/repo',
+      'stuck.safetensors',
+      Buffer.alloc(2000, 3),
+      write({ stallTimeoutMs: 150 }),
+    );
+    const error = await upload.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HubUploadError);
+    expect((error as Error).message).toMatch(/no progress for 150 ms/);
+    expect(swallowed).toBe(FAST_RETRY.attempts);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(hub.commitOf('dave/repo')).toBe(head);
+  });
   it('does not follow a redirect with a commit', async () => {
     answerFirst('/commit/', 1, 307, '', { location: 'http://127.0.0.1:1/elsewhere' });
     await expect(uploadFile('dave/repo', 'r.txt', Buffer.from('r'), write())).rejects.toThrow(
