@@ -60,11 +60,20 @@ export type GlooAvailability =
   | { available: true; addon: GlooAddon; path: string; glooVersion: string }
   | { available: false; reason: string };
 
-// This file runs from src/backends/ (tests) and from dist/ (ESM and CJS builds; the CJS build
-// has __dirname and no import.meta.url).
+// This file runs from src/backends/ (tests) and from dist/ (ESM and CJS builds). It cannot use
+// import.meta: that syntax would break the CJS build, which tsup emits from the same source.
 function moduleDir(): string {
   if (typeof __dirname === 'string') return __dirname;
-  return dirname(fileURLToPath(import.meta.url));
+  // ESM: the file this function runs from, read from V8's structured call sites.
+  const original = Error.prepareStackTrace;
+  try {
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    const callSites = new Error().stack as unknown as NodeJS.CallSite[];
+    const file = callSites[0]?.getFileName() ?? '';
+    return dirname(file.startsWith('file:') ? fileURLToPath(file) : file);
+  } finally {
+    Error.prepareStackTrace = original;
+  }
 }
 
 /** Where the addon is looked for, in order: `NER_GLOO_ADDON`, then the package's build folder. */
