@@ -171,7 +171,12 @@ export class Accelerator {
   /** Joins the process group (done lazily by every collective; call it to fail early). */
   async connect(): Promise<ProcessGroup> {
     if (this.group) return this.group;
-    this.joining ??= ProcessGroup.fromEnv();
+    // accelerate's choice: NCCL when tensors live on CUDA, Gloo otherwise (unless the launcher said).
+    const backend = tf.getBackend() === 'cuda' ? 'nccl' : 'gloo';
+    this.joining ??= ProcessGroup.fromEnv(
+      process.env,
+      process.env.NER_PROCESS_GROUP_BACKEND ? {} : { backend },
+    );
     this.group = await this.joining;
     return this.group;
   }
@@ -233,23 +238,16 @@ export class Accelerator {
     const group = await this.connect();
     const params = model.namedParameters();
     const total = params.reduce((sum, [, v]) => sum + v.size, 0);
-    let payload: Uint8Array | undefined;
+    const flat = new Float32Array(total);
     if (this.isMainProcess) {
-      const flat = new Float32Array(total);
       let offset = 0;
       for (const [, v] of params) {
         flat.set(v.dataSync() as Float32Array, offset);
         offset += v.size;
       }
-      payload = new Uint8Array(flat.buffer);
     }
-    const received = await group.broadcast(payload);
-    if (received.byteLength !== total * 4) {
-      throw new AccelerateError(
-        `broadcastParameters: rank 0 sent ${received.byteLength / 4} values, this model has ${total}`,
-      );
-    }
-    const flat = new Float32Array(received.slice().buffer);
+    // Same length on every rank, or the header check names the ranks whose model differs.
+    await group.broadcast(flat, 0);
     let offset = 0;
     for (const [, v] of params) {
       const values = flat.subarray(offset, offset + v.size);
@@ -313,7 +311,7 @@ export class Accelerator {
   async gather<T extends Gatherable>(value: T): Promise<T> {
     if (this.numProcesses === 1) return value;
     const group = await this.connect();
-    const parts = (await group.allGather(encodeHost(toHost(value)))).map(decodeHost);
+    const parts = (await group.allGatherUneven(encodeHost(toHost(value)))).map(decodeHost);
     return fromHost(concatHost(parts), value) as T;
   }
 
@@ -322,8 +320,7 @@ export class Accelerator {
     if (this.numProcesses === 1) return value;
     const group = await this.connect();
     const host = toHost(value);
-    const reduced = await group.allReduce(Float32Array.from(host.data), op);
-    const data = host.dtype === 'int32' ? Int32Array.from(reduced) : reduced;
+    const data = await group.allReduce(host.data.slice(), op);
     return fromHost({ ...host, data } as HostTensor, value) as T;
   }
 
@@ -343,11 +340,7 @@ export class Accelerator {
     }
     if (this.numProcesses === 1) return value;
     const group = await this.connect();
-    const size = new Uint8Array(4);
-    new DataView(size.buffer).setUint32(0, host.shape[dim]!, true);
-    const sizes = (await group.allGather(size)).map((b) =>
-      new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true),
-    );
+    const sizes = await group.allGather(Int32Array.of(host.shape[dim]!));
     const max = Math.max(...sizes);
     if (max === host.shape[dim]) return value;
     return fromHost(padHost(host, dim, max, options.padIndex ?? 0, options.padFirst ?? false), value) as T;

@@ -32,4 +32,10 @@ export type {
   ReduceOp,
   StoreAddress,
 } from './process-group/backend.js';
-export { ProcessGroup, type ProcessGroupOptions } from './process-group/process-group.js';
+export {
+  initProcessGroup,
+  ProcessGroup,
+  type ProcessGroupOptions,
+} from './process-group/process-group.js';
+export { TcpStoreClient, type TcpStoreClientOptions } from './store/tcp-store-client.js';
+export { TcpStoreServer, type TcpStoreServerOptions } from './store/tcp-store-server.js';

@@ -4,4 +4,5 @@
  * any release. Users import from `@ner/accelerate`.
  */
 export { concatHost, decodeHost, encodeHost, fromHost, padHost, sliceRows, toHost } from './host-array.js';
-export { parseLaunchArgs } from './launcher/launch-args.js';
+export { LAUNCH_USAGE, parseLaunchArgs } from './launcher/launch-args.js';
+export { readProcessGroupEnv } from './process-group/env.js';

@@ -73,7 +73,7 @@ describe('Accelerator over 2 processes', () => {
     const modelDir = sharedPath('oracle', 'models', 'bert-seq-cls');
     const batchesPath = sharedPath('oracle', 'models', 'bert-seq-cls', 'train', 'batches.json');
     await launch({
-      numProcesses: 2,
+      nprocPerNode: 2,
       script: worker,
       args: ['train', out, modelDir, batchesPath],
       stdio: 'pipe',
@@ -112,7 +112,7 @@ describe('Accelerator over 2 processes', () => {
 
   it('pads different sequence lengths with -100 and gathers every sample exactly once', async () => {
     const out = makeTempDir('ner-dp-');
-    await launch({ numProcesses: 2, script: worker, args: ['eval', out], stdio: 'pipe' });
+    await launch({ nprocPerNode: 2, script: worker, args: ['eval', out], stdio: 'pipe' });
     const steps = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8')) as {
       shape: number[];
       data: number[];
@@ -140,7 +140,7 @@ describe('Accelerator over 2 processes', () => {
   it('ner-launch (the bin) exits non-zero naming the failing rank', async () => {
     const out = makeTempDir('ner-dp-');
     const bin = join(here, '..', 'dist', 'ner-launch.js');
-    const result = spawnSync(process.execPath, [bin, '--num-processes', '2', worker, 'crash', out], {
+    const result = spawnSync(process.execPath, [bin, '--nproc-per-node', '2', worker, 'crash', out], {
       encoding: 'utf8',
     });
     expect(result.status).not.toBe(0);
@@ -151,7 +151,7 @@ describe('Accelerator over 2 processes', () => {
   it("stops the other workers and reports the failing rank's error", async () => {
     const out = makeTempDir('ner-dp-');
     const error = await launch({
-      numProcesses: 2,
+      nprocPerNode: 2,
       script: worker,
       args: ['crash', out],
       stdio: 'pipe',

@@ -4,36 +4,63 @@ import { parseLaunchArgs } from '../src/launcher/launch-args.js';
 describe('parseLaunchArgs', () => {
   it('keeps options after the script for the script', () => {
     const { options } = parseLaunchArgs([
-      '--num-processes',
+      '--nproc-per-node',
       '2',
       'train.mjs',
       '--lr',
       '1e-3',
-      '--num-processes',
+      '--nnodes',
       '9',
     ]);
     expect(options).toEqual({
-      numProcesses: 2,
+      nprocPerNode: 2,
       script: 'train.mjs',
-      args: ['--lr', '1e-3', '--num-processes', '9'],
-      gpus: false,
+      args: ['--lr', '1e-3', '--nnodes', '9'],
     });
   });
-  it('accepts = forms, --gpus and a port', () => {
-    const { options } = parseLaunchArgs(['--num-processes=4', '--gpus', '--master-port', '29501', 's.js']);
-    expect(options).toMatchObject({
-      numProcesses: 4,
-      gpus: true,
+  it("reads torchrun's flags in both spellings, = forms, and accelerate launch's aliases", () => {
+    const { options } = parseLaunchArgs([
+      '--nproc_per_node=4',
+      '--nnodes',
+      '2',
+      '--node-rank=1',
+      '--master-addr',
+      '10.0.0.1',
+      '--master_port',
+      '29501',
+      '--backend',
+      'gloo',
+      '--rdzv-secret',
+      's3',
+      '--gpus=2,3,4,5',
+      's.js',
+    ]);
+    expect(options).toEqual({
+      nprocPerNode: 4,
+      nnodes: 2,
+      nodeRank: 1,
+      masterAddr: '10.0.0.1',
       masterPort: 29501,
+      backend: 'gloo',
+      secret: 's3',
+      gpus: [2, 3, 4, 5],
       script: 's.js',
       args: [],
     });
+    expect(parseLaunchArgs(['--num_processes', '2', '--gpus', 's.js']).options.gpus).toBe(true);
+    expect(parseLaunchArgs(['-n', '3', '--main_process_port', '1234', 's.js']).options).toMatchObject({
+      nprocPerNode: 3,
+      masterPort: 1234,
+    });
   });
   it('explains mistakes', () => {
-    expect(() => parseLaunchArgs(['s.js'])).toThrow(/--num-processes is required/);
-    expect(() => parseLaunchArgs(['--num-processes', '0', 's.js'])).toThrow(/positive integer/);
-    expect(() => parseLaunchArgs(['--num-processes', '2'])).toThrow(/missing the script/);
+    expect(() => parseLaunchArgs(['s.js'])).toThrow(/--nproc-per-node is required/);
+    expect(() => parseLaunchArgs(['--nproc-per-node', '0', 's.js'])).toThrow(/integer >= 1, got '0'/);
+    expect(() => parseLaunchArgs(['--nproc-per-node', '2'])).toThrow(/missing the script/);
     expect(() => parseLaunchArgs(['--bogus', 's.js'])).toThrow(/unknown option --bogus/);
+    expect(() => parseLaunchArgs(['-n', '2', '--backend', 'mpi', 's.js'])).toThrow(/gloo, nccl, star/);
+    expect(() => parseLaunchArgs(['-n', '2', '--master-port', '70000', 's.js'])).toThrow(/not a TCP port/);
+    expect(() => parseLaunchArgs(['-n', '2', '--master-addr'])).toThrow(/--master-addr needs a value/);
     expect(parseLaunchArgs(['--help']).help).toBe(true);
   });
 });

@@ -35,7 +35,7 @@ describe('Trainer over 2 processes', () => {
   it('logs the losses of a 1-process run with the combined batch and evaluates every sample once', async () => {
     const out = makeTempDir('ner-trainer-dp-');
     await launch({
-      numProcesses: 2,
+      nprocPerNode: 2,
       script: join(here, 'fixtures', 'trainer-worker.mjs'),
       args: [out, '4'],
       env: { NER_TRAINER_FIXTURE: JSON.stringify({ config, rows, evalRows, args: SEQUENCE_RUN }) },

@@ -1,256 +1,332 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { FramedSocket } from '../backends/framed-socket.js';
+/**
+ * Process groups as `torch.distributed`: `initProcessGroup({ backend, rank, worldSize, ... })`
+ * or `ProcessGroup.fromEnv()` (what ner-launch / torchrun put in the environment). Rank 0
+ * serves the rendezvous store; every rank claims its rank there, then the engine (gloo, nccl)
+ * connects. Every collective first exchanges a small header (mismatched shapes are an error
+ * naming the ranks) and has a deadline (a rank that does not arrive is named, nobody hangs).
+ */
+import { createBackend } from '../backends/select.js';
 import { CollectiveError } from '../errors.js';
+import { TcpStoreClient } from '../store/tcp-store-client.js';
+import { TcpStoreServer } from '../store/tcp-store-server.js';
+import type { BackendInit, BackendName, CollectiveBackend, HostArray, ReduceOp } from './backend.js';
+import {
+  type CollectiveName,
+  checkHeaders,
+  decodeHeaders,
+  dtypeCode,
+  encodeHeader,
+  opCode,
+} from './collective-header.js';
+import { readProcessGroupEnv } from './env.js';
+import { rendezvous } from './rendezvous.js';
 
-/** Where the processes of a run meet (torch's env:// rendezvous). */
+type NumericArray = Float32Array | Float64Array | Int32Array;
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Options of {@link initProcessGroup} (torch's `init_process_group` with `init_method='env://'`). */
 export interface ProcessGroupOptions {
+  /** The engine: 'gloo' (CPU, default) or 'nccl' (CUDA); 'star' is the no-native fallback. */
+  backend?: BackendName;
   rank: number;
   worldSize: number;
-  /** Only loopback is allowed: 127.0.0.1 (or localhost). */
+  /** Rank 0's address; rank 0 binds its store to it [127.0.0.1]. */
   masterAddr?: string;
+  /** Rank 0's store port [29500]. */
   masterPort?: number;
-  /** How long to wait for every process to join [60 s]. */
+  /** Deadline of the rendezvous and of every collective [30 s]. */
   timeoutMs?: number;
+  /** The run's secret, the same on every rank (`fromEnv` reads NER_STORE_SECRET). */
+  secret?: string;
+  /** Address or interface the engine binds on this rank (`fromEnv`: GLOO_SOCKET_IFNAME) [the address that reaches the store]. */
+  bindAddress?: string;
+  /** Key prefix of this group in the store ['default']. */
+  groupName?: string;
+  /** Makes the engine (tests inject an in-process one) [gloo / nccl / star]. */
+  createBackend?: (name: BackendName, init: BackendInit) => Promise<CollectiveBackend>;
 }
 
-/**
- * Collectives between the processes of a data-parallel run over loopback
- * TCP, in a star: every rank sends to rank 0, which reduces in rank order
- * (so results are bit-identical on every rank and from run to run) and sends
- * the result back. For the handful of CPU processes of one machine this is
- * simpler than a ring and within a small factor of its bandwidth (see
- * tools/bench/trainer-allreduce.mjs).
- *
- * Every rank must call the same collectives in the same order.
- */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Joins (and for rank 0, serves) a process group; see {@link ProcessGroup}. */
+export function initProcessGroup(options: ProcessGroupOptions): Promise<ProcessGroup> {
+  return ProcessGroup.init(options);
+}
+
 export class ProcessGroup {
-  readonly rank: number;
-  readonly worldSize: number;
-  private readonly peers: FramedSocket[];
-  private readonly server: Server | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  private seq = 0;
+  private failure: CollectiveError | undefined;
+  private closing: Promise<void> | undefined;
 
-  private constructor(rank: number, worldSize: number, peers: FramedSocket[], server?: Server) {
-    this.rank = rank;
-    this.worldSize = worldSize;
-    this.peers = peers;
-    this.server = server;
-  }
+  private constructor(
+    readonly rank: number,
+    readonly worldSize: number,
+    readonly backend: BackendName | 'none',
+    readonly timeoutMs: number,
+    private readonly engine?: CollectiveBackend,
+    private readonly store?: TcpStoreClient,
+    private readonly server?: TcpStoreServer,
+  ) {}
 
-  /** A group of one (no networking): every collective returns its input. */
+  /** A group of one: no store, no engine; every collective returns its input. */
   static single(): ProcessGroup {
-    return new ProcessGroup(0, 1, []);
-  }
-
-  /** Reads RANK / WORLD_SIZE / MASTER_ADDR / MASTER_PORT (as set by `ner-launch`) and joins the group. */
-  static async fromEnv(
-    env: Readonly<Record<string, string | undefined>> = process.env,
-  ): Promise<ProcessGroup> {
-    const worldSize = Number(env.WORLD_SIZE ?? '1');
-    if (worldSize === 1) return ProcessGroup.single();
-    return ProcessGroup.connect({
-      rank: Number(env.RANK ?? '0'),
-      worldSize,
-      masterAddr: env.MASTER_ADDR ?? '127.0.0.1',
-      masterPort: Number(env.MASTER_PORT ?? '29500'),
-    });
-  }
-
-  static async connect(options: ProcessGroupOptions): Promise<ProcessGroup> {
-    const { rank, worldSize } = options;
-    const host = options.masterAddr ?? '127.0.0.1';
-    const port = options.masterPort ?? 29500;
-    const timeoutMs = options.timeoutMs ?? 60_000;
-    if (!Number.isInteger(worldSize) || worldSize < 1)
-      throw new CollectiveError(`WORLD_SIZE must be a positive integer, got ${worldSize}`);
-    if (!Number.isInteger(rank) || rank < 0 || rank >= worldSize)
-      throw new CollectiveError(`RANK must be in [0, ${worldSize}), got ${rank}`);
-    if (host !== '127.0.0.1' && host !== 'localhost') {
-      throw new CollectiveError(`MASTER_ADDR must be 127.0.0.1 (loopback only), got ${host}`);
-    }
-    if (!Number.isInteger(port) || port < 1 || port > 65535)
-      throw new CollectiveError(`MASTER_PORT must be a TCP port, got ${port}`);
-    if (worldSize === 1) return ProcessGroup.single();
-    return rank === 0
-      ? ProcessGroup.listen(worldSize, port, timeoutMs)
-      : ProcessGroup.join(rank, worldSize, port, timeoutMs);
-  }
-
-  private static listen(worldSize: number, port: number, timeoutMs: number): Promise<ProcessGroup> {
-    return new Promise((resolve, reject) => {
-      const peers: FramedSocket[] = new Array(worldSize - 1);
-      let joined = 0;
-      const server = createServer((socket) => {
-        const framed = new FramedSocket(socket, 'a joining process');
-        framed.receive().then(
-          (hello) => {
-            const peerRank = new DataView(hello.buffer, hello.byteOffset, hello.byteLength).getUint32(
-              0,
-              true,
-            );
-            if (peerRank < 1 || peerRank >= worldSize || peers[peerRank - 1] !== undefined) {
-              socket.destroy();
-              return;
-            }
-            framed.peer = `rank ${peerRank}`;
-            peers[peerRank - 1] = framed;
-            joined += 1;
-            if (joined === worldSize - 1) {
-              clearTimeout(timer);
-              resolve(new ProcessGroup(0, worldSize, peers, server));
-            }
-          },
-          () => undefined,
-        );
-      });
-      const timer = setTimeout(() => {
-        server.close();
-        reject(
-          new CollectiveError(
-            `rank 0: only ${joined} of ${worldSize - 1} processes joined within ${timeoutMs} ms on 127.0.0.1:${port}`,
-          ),
-        );
-      }, timeoutMs);
-      server.on('error', (error) => {
-        clearTimeout(timer);
-        reject(new CollectiveError(`rank 0 cannot listen on 127.0.0.1:${port}: ${error.message}`));
-      });
-      server.listen(port, '127.0.0.1');
-    });
-  }
-
-  private static async join(
-    rank: number,
-    worldSize: number,
-    port: number,
-    timeoutMs: number,
-  ): Promise<ProcessGroup> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        const socket = await new Promise<Socket>((resolve, reject) => {
-          const s = connect({ host: '127.0.0.1', port }, () => resolve(s));
-          s.once('error', reject);
-        });
-        const root = new FramedSocket(socket, 'rank 0');
-        const hello = new Uint8Array(4);
-        new DataView(hello.buffer).setUint32(0, rank, true);
-        root.send(hello);
-        return new ProcessGroup(rank, worldSize, [root]);
-      } catch (error) {
-        if (Date.now() > deadline) {
-          throw new CollectiveError(
-            `rank ${rank}: cannot reach rank 0 at 127.0.0.1:${port}: ${(error as Error).message}`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-  }
-
-  /** Every rank's payload, in rank order, on every rank. */
-  async allGather(payload: Uint8Array): Promise<Uint8Array[]> {
-    if (this.worldSize === 1) return [payload];
-    if (this.rank === 0) {
-      const all = [payload, ...(await Promise.all(this.peers.map((peer) => peer.receive())))];
-      const packed = packFrames(all);
-      for (const peer of this.peers) peer.send(packed);
-      return all;
-    }
-    const root = this.peers[0]!;
-    root.send(payload);
-    return unpackFrames(await root.receive(), this.worldSize);
+    return new ProcessGroup(0, 1, 'none', DEFAULT_TIMEOUT_MS);
   }
 
   /**
-   * Element-wise sum (or mean) of a float32 buffer over all ranks. Summed in
-   * float64 in rank order on rank 0, then rounded once to float32.
+   * Reads RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT, NER_STORE_SECRET and
+   * NER_PROCESS_GROUP_BACKEND (as ner-launch sets them) and joins the group.
    */
-  async allReduce(values: Float32Array, op: 'sum' | 'mean' = 'sum'): Promise<Float32Array> {
-    if (this.worldSize === 1) return values;
-    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-    if (this.rank === 0) {
-      const others = await Promise.all(this.peers.map((peer) => peer.receive()));
-      const sum = Float64Array.from(values);
-      others.forEach((frame, i) => {
-        if (frame.byteLength !== bytes.byteLength) {
-          throw new CollectiveError(
-            `allReduce: rank ${i + 1} sent ${frame.byteLength / 4} values, rank 0 has ${values.length}`,
-          );
-        }
-        const other = asFloat32(frame);
-        for (let j = 0; j < sum.length; j++) sum[j]! += other[j]!;
-      });
-      const scale = op === 'mean' ? 1 / this.worldSize : 1;
-      const out = new Float32Array(sum.length);
-      for (let j = 0; j < sum.length; j++) out[j] = op === 'mean' ? sum[j]! * scale : sum[j]!;
-      const outBytes = new Uint8Array(out.buffer);
-      for (const peer of this.peers) peer.send(outBytes);
-      return out;
-    }
-    const root = this.peers[0]!;
-    root.send(bytes);
-    const frame = await root.receive();
-    if (frame.byteLength !== bytes.byteLength) {
+  static async fromEnv(
+    env: Env = process.env,
+    overrides: Partial<ProcessGroupOptions> = {},
+  ): Promise<ProcessGroup> {
+    return ProcessGroup.init({ ...readProcessGroupEnv(env), ...overrides });
+  }
+
+  static async init(options: ProcessGroupOptions): Promise<ProcessGroup> {
+    const { rank, worldSize } = options;
+    if (!Number.isInteger(worldSize) || worldSize < 1)
+      throw new CollectiveError(`WORLD_SIZE must be a positive integer, got ${worldSize}`);
+    if (!Number.isInteger(rank) || rank < 0 || rank >= worldSize)
+      throw new CollectiveError(`RANK must be in [0, ${worldSize}), got ${rank}`, [rank]);
+    if (worldSize === 1) return ProcessGroup.single();
+    const host = options.masterAddr ?? '127.0.0.1';
+    const port = options.masterPort ?? 29500;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const secret = options.secret;
+    const backend = options.backend ?? 'gloo';
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new CollectiveError(`MASTER_PORT must be a TCP port, got ${port}`);
+    if (!secret) {
       throw new CollectiveError(
-        `allReduce: rank 0 answered with ${frame.byteLength / 4} values, this rank sent ${values.length}`,
+        'NER_STORE_SECRET is not set: start the ranks with ner-launch (which sets it), or give every rank the same random secret',
       );
     }
-    return asFloat32(frame);
-  }
-
-  /** Rank `root`'s payload on every rank (only rank 0 is supported as root). */
-  async broadcast(payload: Uint8Array | undefined): Promise<Uint8Array> {
-    if (this.worldSize === 1) return payload ?? new Uint8Array(0);
-    if (this.rank === 0) {
-      if (payload === undefined) throw new CollectiveError('broadcast: rank 0 must provide the payload');
-      for (const peer of this.peers) peer.send(payload);
-      return payload;
+    const server = rank === 0 ? await TcpStoreServer.listen({ host, port, secret }) : undefined;
+    let store: TcpStoreClient | undefined;
+    try {
+      const prefix = `${options.groupName ?? 'default'}/`;
+      store = await TcpStoreClient.connect({
+        host,
+        port,
+        secret,
+        prefix,
+        connectTimeoutMs: timeoutMs,
+        timeoutMs,
+      });
+      await rendezvous(store, rank, worldSize, timeoutMs);
+      const init: BackendInit = {
+        rank,
+        worldSize,
+        timeoutMs,
+        store: { host, port, secret, prefix: `${prefix}${backend}/` },
+      };
+      const bindAddress = options.bindAddress ?? bindAddressFor(host, store.localAddress);
+      if (bindAddress !== undefined) init.bindAddress = bindAddress;
+      const engine = await (options.createBackend ?? createBackend)(backend, init);
+      return new ProcessGroup(rank, worldSize, backend, timeoutMs, engine, store, server);
+    } catch (error) {
+      store?.close();
+      await server?.close();
+      throw error;
     }
-    return this.peers[0]!.receive();
   }
 
-  /** Waits until every rank has reached this point (`wait_for_everyone`). */
+  /** Reduces `data` across ranks in place (torch's `all_reduce`) and returns it. */
+  allReduce<T extends NumericArray>(data: T, op: ReduceOp = 'sum'): Promise<T> {
+    if (!this.engine) return Promise.resolve(data);
+    return this.guarded('allReduce', data, data.length, opCode(op), true, async (engine) => {
+      await engine.allReduce(data, op);
+      return data;
+    });
+  }
+
+  /** Every rank's `data` (all the same length), concatenated in rank order. */
+  allGather<T extends HostArray>(data: T): Promise<T> {
+    if (!this.engine) return Promise.resolve(data);
+    return this.guarded('allGather', data, data.length, 0, true, (engine) => engine.allGather(data));
+  }
+
+  /** Every rank's `data`, of any lengths, in rank order (sizes travel in the header). */
+  allGatherUneven<T extends HostArray>(data: T): Promise<T[]> {
+    if (!this.engine) return Promise.resolve([data]);
+    return this.guarded('allGatherV', data, data.length, 0, false, async (engine, headers) => {
+      const counts = headers.map((h) => h.length);
+      const all = await engine.allGatherV(data, counts);
+      let offset = 0;
+      return counts.map((count) => {
+        const part = all.subarray(offset, offset + count) as T;
+        offset += count;
+        return part;
+      });
+    });
+  }
+
+  /** Overwrites `data` on every rank with rank `root`'s (same length everywhere) and returns it. */
+  broadcast<T extends HostArray>(data: T, root = 0): Promise<T> {
+    this.checkRoot(root);
+    if (!this.engine) return Promise.resolve(data);
+    return this.guarded('broadcast', data, data.length, root, true, async (engine) => {
+      await engine.broadcast(data, root);
+      return data;
+    });
+  }
+
+  /** Rank `root`'s bytes on every rank; the others pass nothing and learn the size from the header. */
+  broadcastBytes(payload: Uint8Array | undefined, root = 0): Promise<Uint8Array> {
+    this.checkRoot(root);
+    if (this.rank === root && payload === undefined) {
+      return Promise.reject(new CollectiveError(`broadcast: rank ${root} (the root) must give the payload`));
+    }
+    if (!this.engine) return Promise.resolve(payload!);
+    const length = this.rank === root ? payload!.length : -1;
+    return this.guarded('broadcast', new Uint8Array(0), length, root, false, async (engine, headers) => {
+      const data = this.rank === root ? payload! : new Uint8Array(headers[root]!.length);
+      await engine.broadcast(data, root);
+      return data;
+    });
+  }
+
+  /**
+   * Reduces `data` (length sum(counts)) across ranks and returns this rank's block
+   * (torch's `reduce_scatter`).
+   */
+  reduceScatter<T extends NumericArray>(
+    data: T,
+    counts: readonly number[],
+    op: ReduceOp = 'sum',
+  ): Promise<T> {
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (
+      counts.length !== this.worldSize ||
+      total !== data.length ||
+      counts.some((c) => !Number.isInteger(c) || c < 0)
+    ) {
+      return Promise.reject(
+        new CollectiveError(
+          `reduceScatter: counts [${counts}] must hold ${this.worldSize} non-negative integers summing to the ${data.length} elements given`,
+        ),
+      );
+    }
+    if (!this.engine) return Promise.resolve(data);
+    return this.guarded(
+      'reduceScatter',
+      data,
+      data.length,
+      opCode(op),
+      true,
+      async (engine) => (await engine.reduceScatter(data, counts, op)) as T,
+    );
+  }
+
+  /** Resolves when every rank has called it (`barrier` / `wait_for_everyone`). */
   async barrier(): Promise<void> {
-    await this.allGather(new Uint8Array(0));
+    if (!this.engine) return;
+    await this.guarded('barrier', undefined, 0, 0, true, (engine) => engine.barrier());
   }
 
-  /** Closes the connections. */
-  async close(): Promise<void> {
-    for (const peer of this.peers) peer.close();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  /** Closes the engine, the store connection and (rank 0) the store. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.failure ??= new CollectiveError(`rank ${this.rank}: the process group is closed`);
+      await this.engine?.close().catch(() => undefined);
+      this.store?.close();
+      await this.server?.close();
+    })();
+    return this.closing;
+  }
+
+  private checkRoot(root: number): void {
+    if (!Number.isInteger(root) || root < 0 || root >= this.worldSize) {
+      throw new CollectiveError(`broadcast: root ${root} is not a rank of [0, ${this.worldSize})`);
+    }
+  }
+
+  /**
+   * Runs one collective in call order: header exchange and check, then the engine call, both
+   * under the deadline. Any failure breaks the group (the ranks are out of step afterwards).
+   */
+  private guarded<T>(
+    collective: CollectiveName,
+    data: HostArray | undefined,
+    length: number,
+    extra: number,
+    sameLength: boolean,
+    call: (engine: CollectiveBackend, headers: ReturnType<typeof decodeHeaders>) => Promise<T>,
+  ): Promise<T> {
+    const run = this.tail.then(async () => {
+      if (this.failure) throw this.failure;
+      const engine = this.engine!;
+      const seq = ++this.seq;
+      // Progress marks let a timed-out rank name the ranks that never arrived.
+      this.store?.set(`progress/${this.rank}`, String(seq)).catch(() => undefined);
+      try {
+        const header = encodeHeader({ seq, collective, dtype: dtypeCode(data), length, extra });
+        const all = await this.deadline(engine.allGather(header), collective, seq);
+        const headers = decodeHeaders(all, this.worldSize);
+        checkHeaders(headers, sameLength);
+        return await this.deadline(call(engine, headers), collective, seq);
+      } catch (error) {
+        this.failure = await this.explain(error, collective, seq);
+        throw this.failure;
+      }
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private deadline<T>(work: Promise<T>, collective: string, seq: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new DeadlinePassed(`${collective} #${seq} did not finish within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+      work.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** A CollectiveError for `error` naming the ranks that had not reached collective `seq`. */
+  private async explain(error: unknown, collective: string, seq: number): Promise<CollectiveError> {
+    if (error instanceof CollectiveError && error.message.startsWith('collective mismatch')) return error;
+    const behind: number[] = [];
+    if (this.store) {
+      for (let r = 0; r < this.worldSize; r++) {
+        const mark = await this.store.tryGet(`progress/${r}`).catch(() => undefined);
+        if (mark === undefined || Number(mark.toString('utf8')) < seq) behind.push(r);
+      }
+    }
+    const who =
+      behind.length > 0
+        ? `rank(s) ${behind.join(', ')} did not arrive at ${collective} #${seq} (dead, hung, or out of step)`
+        : 'every rank had reached it; a peer may have died during it';
+    const reason = (error as Error).message;
+    const wrapped = new CollectiveError(
+      `${collective} #${seq} failed on rank ${this.rank} of ${this.worldSize}: ${who}. Cause: ${reason}`,
+      behind.length > 0 ? behind : error instanceof CollectiveError ? error.ranks : [],
+    );
+    wrapped.cause = error;
+    return wrapped;
   }
 }
 
-function packFrames(frames: Uint8Array[]): Uint8Array {
-  const total = frames.reduce((sum, f) => sum + f.byteLength, 4 * frames.length);
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  let offset = 4 * frames.length;
-  frames.forEach((frame, i) => {
-    view.setUint32(4 * i, frame.byteLength, true);
-    out.set(frame, offset);
-    offset += frame.byteLength;
-  });
-  return out;
-}
+class DeadlinePassed extends Error {}
 
-function unpackFrames(packed: Uint8Array, count: number): Uint8Array[] {
-  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
-  const out: Uint8Array[] = [];
-  let offset = 4 * count;
-  for (let i = 0; i < count; i++) {
-    const length = view.getUint32(4 * i, true);
-    if (offset + length > packed.byteLength)
-      throw new CollectiveError('allGather: truncated answer from rank 0');
-    out.push(packed.slice(offset, offset + length));
-    offset += length;
-  }
-  return out;
-}
-
-/** A float32 view of a frame, copying only when the bytes are not 4-byte aligned. */
-function asFloat32(frame: Uint8Array): Float32Array {
-  if (frame.byteOffset % 4 === 0)
-    return new Float32Array(frame.buffer, frame.byteOffset, frame.byteLength / 4);
-  return new Float32Array(frame.slice().buffer);
+/**
+ * Where the engine should listen when nothing says so: loopback for a loopback store, else the
+ * local address of the store connection (an address of this machine that rank 0 can reach).
+ */
+function bindAddressFor(storeHost: string, localAddress: string | undefined): string | undefined {
+  if (/^(localhost|127(\.\d{1,3}){3}|::1)$/i.test(storeHost)) return undefined;
+  return localAddress?.replace(/^::ffff:/, '');
 }
