@@ -112,15 +112,17 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/i;
 /**
  * Where this rank's gloo transport listens, as gloo's TCP `attr` wants it: an interface name
  * (`iface`) when `bindAddress` names one of this machine's interfaces, else a hostname/address.
- * Without `bindAddress`, loopback when the store is on loopback (a single-machine run), else
- * this machine's hostname (what gloo resolves by default, as torch does).
+ * Without `bindAddress` (or with a wildcard like 0.0.0.0), loopback when the store is on
+ * loopback (a single-machine run), else this machine's hostname (what gloo resolves by default, as torch does).
  */
 export function resolveBindAddress(
   init: Pick<BackendInit, 'bindAddress' | 'store'>,
   interfaces: Record<string, unknown> = networkInterfaces(),
 ): { hostname?: string; iface?: string } {
   const bind = init.bindAddress?.trim();
-  if (bind) return Object.hasOwn(interfaces, bind) ? { iface: bind } : { hostname: bind };
+  // A wildcard is where a server listens, not an address peers can dial: treated as unset.
+  const wildcard = bind === '0.0.0.0' || bind === '::';
+  if (bind && !wildcard) return Object.hasOwn(interfaces, bind) ? { iface: bind } : { hostname: bind };
   if (LOOPBACK.test(init.store.host)) return { hostname: init.store.host === '::1' ? '::1' : '127.0.0.1' };
   return {};
 }
