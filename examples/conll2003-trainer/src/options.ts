@@ -1,0 +1,124 @@
+// Command-line options of the main job, with the from-scratch defaults chosen by measurement
+// (see the README's table).
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const shared = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data');
+
+const USAGE = `Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [options]
+  --model <dir|hub id>      pretrained checkpoint (default: a small BERT from scratch)
+  --data <dir|hub id>       CoNLL-2003 folder (default: ../shared/data/conll2003)
+  --tokenizer <dir>         tokenizer when --model is not given (default: bert-base-cased vocab)
+  --output <dir>            checkpoints and final/ (default: outputs/)
+  --train-size <n>          training sentences (default: all 14041)
+  --eval-size <n>           validation sentences (default: all 3250)
+  --epochs <n>              fine-tuning epochs (default: 3 from scratch, 3 with --model)
+  --learning-rate <x>       (default: 3e-3 from scratch, 2e-5 with --model)
+  --batch-size <n>          training batch size (default 32)
+  --warmup-ratio <x>        linear warm-up share of the steps (default 0.1)
+  --label-strategy <s>      all | first: label every sub-token or only a word's first (default first)
+  --min-piece-count <n>     from scratch: keep word pieces used at least n times in the training
+                            text, plus single characters; 0 keeps bert-base-cased's 28,996 (default 3)
+  --hidden-size <n>  --layers <n>  --heads <n>  --intermediate-size <n>  --dropout <x>
+                            size of the model from scratch (default 128, 2, 4, 256, 0.1)
+  --mlm-epochs <n>          from scratch: masked-LM pretraining epochs on the training text first (default 0)
+  --smoke                   a few steps on a few sentences (CI)`;
+
+/** The parsed options, numbers converted, smoke mode applied. */
+export interface JobOptions {
+  readonly model: string | undefined;
+  readonly data: string;
+  readonly tokenizer: string;
+  readonly output: string;
+  readonly trainSize: number | undefined;
+  readonly evalSize: number | undefined;
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly batchSize: number;
+  readonly warmupRatio: number;
+  readonly labelStrategy: 'all' | 'first';
+  readonly minPieceCount: number;
+  readonly hiddenSize: number;
+  readonly layers: number;
+  readonly heads: number;
+  readonly intermediateSize: number;
+  readonly dropout: number;
+  readonly mlmEpochs: number;
+  readonly smoke: boolean;
+}
+
+function numberOption(name: string, text: string | undefined, fallback: number, min = 0): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min) {
+    console.error(`--${name} must be a number >= ${min}, got ${JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+/** Parses `argv` (without node and the script); prints the usage and exits on `--help`. */
+export function parseJobOptions(argv: readonly string[]): JobOptions {
+  // pnpm 10 forwards `start -- --flag` with the literal `--` first; drop it so flags parse.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  const str = { type: 'string' } as const;
+  const { values } = parseArgs({
+    args,
+    options: {
+      model: str,
+      data: { type: 'string', default: resolve(shared, 'conll2003') },
+      tokenizer: { type: 'string', default: resolve(shared, 'tokenizers', 'bert-base-cased') },
+      output: { type: 'string', default: resolve(import.meta.dirname, '..', 'outputs') },
+      'train-size': str,
+      'eval-size': str,
+      epochs: str,
+      'learning-rate': str,
+      'batch-size': str,
+      'warmup-ratio': str,
+      'label-strategy': str,
+      'min-piece-count': str,
+      'hidden-size': str,
+      layers: str,
+      heads: str,
+      'intermediate-size': str,
+      dropout: str,
+      'mlm-epochs': str,
+      smoke: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const strategy = values['label-strategy'] ?? 'first';
+  if (strategy !== 'all' && strategy !== 'first') {
+    console.error(`--label-strategy must be all or first, got ${JSON.stringify(strategy)}`);
+    process.exit(2);
+  }
+  const smoke = values.smoke ?? false;
+  const pretrained = values.model !== undefined;
+  const size = (name: 'train-size' | 'eval-size', smokeSize: number) =>
+    smoke ? smokeSize : values[name] === undefined ? undefined : numberOption(name, values[name], 0, 1);
+  return {
+    model: values.model,
+    data: values.data!,
+    tokenizer: values.tokenizer!,
+    output: values.output!,
+    trainSize: size('train-size', 48),
+    evalSize: size('eval-size', 16),
+    epochs: smoke ? 1 : numberOption('epochs', values.epochs, 3),
+    learningRate: numberOption('learning-rate', values['learning-rate'], pretrained ? 2e-5 : 3e-3),
+    batchSize: numberOption('batch-size', values['batch-size'], 32, 1),
+    warmupRatio: numberOption('warmup-ratio', values['warmup-ratio'], 0.1),
+    labelStrategy: strategy,
+    minPieceCount: numberOption('min-piece-count', values['min-piece-count'], 3),
+    hiddenSize: numberOption('hidden-size', values['hidden-size'], 128, 1),
+    layers: numberOption('layers', values.layers, 2, 1),
+    heads: numberOption('heads', values.heads, 4, 1),
+    intermediateSize: numberOption('intermediate-size', values['intermediate-size'], 256, 1),
+    dropout: numberOption('dropout', values.dropout, 0.1),
+    mlmEpochs: smoke ? 0 : numberOption('mlm-epochs', values['mlm-epochs'], 0),
+    smoke,
+  };
+}
