@@ -1,9 +1,9 @@
 /**
  * Picks the fastest TensorFlow.js backend that is installed and loads:
- * tfjs-node-gpu (CUDA), tfjs-node (libtensorflow CPU), native
- * (@ner/tfjs-backend-native: OpenBLAS and multi-threaded kernels), wasm, then cpu.
- * `NER_BACKEND` forces one. Packages are imported dynamically, so none of
- * them is required; the choice is logged once.
+ * cuda (@ner/tfjs-backend-cuda), tfjs-node-gpu, tfjs-node, native
+ * (@ner/tfjs-backend-native: its own GEMM kernels, OpenBLAS when linked), wasm,
+ * then cpu. `NER_BACKEND` forces one. Packages are imported dynamically, so none
+ * of them is required; the choice is logged once, on one line that says why.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './errors.js';
@@ -47,6 +47,11 @@ export interface BackendInfo {
   readonly backendName: string;
   /** Why earlier candidates were skipped (not installed, failed to load). */
   readonly skipped: readonly string[];
+  /**
+   * Why this one runs, as the log line says it: e.g. "AVX-512 GEMM, OpenBLAS not found",
+   * "native unavailable: ...", "forced by NER_BACKEND".
+   */
+  readonly reason: string;
 }
 
 let chosen: Promise<BackendInfo> | null = null;
@@ -80,12 +85,35 @@ function normalizeChoice(value: string): BackendChoice {
   return choice;
 }
 
-async function tryBackend(choice: BackendChoice): Promise<void> {
+/** Whether an import failed because the package is not there (rather than failing to load). */
+function isNotInstalled(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
+  // Bundlers and test runners resolve imports themselves and word it their way.
+  const message = String((error as { message?: unknown } | null)?.message ?? '');
+  return /^(Cannot find (package|module)|Could not resolve|Failed to (load|resolve) (url|import))/.test(
+    message,
+  );
+}
+
+/**
+ * The cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js ... install our
+ * node backend" on its first write. The advice is not ours to give (the log line says what runs
+ * and why), so the banner goes, once: creating the cpu backend here and marking it used.
+ */
+function silenceCpuBanner(): void {
+  if (!tf.findBackendFactory('cpu')) return;
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu && cpu.firstUse === true) cpu.firstUse = false;
+}
+
+/** Loads `choice` and makes it the active backend; returns what its package says about itself. */
+async function tryBackend(choice: BackendChoice): Promise<string | null> {
   const { specifier, backendName } = PACKAGES[choice];
   // A variable specifier: bundlers and type-checkers must not require the optional packages.
   const moduleName: string = specifier;
   const loaded = (await import(moduleName)) as {
-    nativeBackendInfo?: () => { available: boolean; reason: string | null };
+    nativeBackendInfo?: () => { available: boolean; reason: string | null; summary?: string | null };
     cudaReady?: Promise<{ available: boolean; reason?: string }>;
   };
   // @ner/tfjs-backend-native always imports; it says whether its addon was built.
@@ -100,41 +128,62 @@ async function tryBackend(choice: BackendChoice): Promise<void> {
         '(install versions matching @tensorflow/tfjs-core so they share one copy)',
     );
   }
+  silenceCpuBanner();
   const ok = await tf.setBackend(backendName);
   if (!ok) throw new Error(`tf.setBackend("${backendName}") failed`);
   await tf.ready();
+  return info?.summary ?? null;
 }
+
+/** The hint for a run that ended on plain cpu although wasm would be ~3x faster. */
+const WASM_HINT = `wasm not installed: add @tensorflow/tfjs-backend-wasm@${tf.version_core} for a ~3x faster fallback`;
 
 async function choose(options: InitBackendOptions): Promise<BackendInfo> {
   const env = options.env ?? process.env;
   const forced = env.NER_BACKEND?.trim() ? normalizeChoice(env.NER_BACKEND) : null;
   const log = options.log === undefined ? (message: string) => console.error(message) : options.log;
   const skipped: string[] = [];
+  const line = (reason: string) => `[@ner/models] TensorFlow.js backend: ${tf.getBackend()} (${reason})`;
   if (forced) {
+    let summary: string | null;
     try {
-      await tryBackend(forced);
+      summary = await tryBackend(forced);
     } catch (error) {
       throw new BackendError(
         `NER_BACKEND=${env.NER_BACKEND} but ${PACKAGES[forced].specifier} cannot be used: ${(error as Error).message}`,
       );
     }
-    log?.(`[@ner/models] TensorFlow.js backend: ${tf.getBackend()} (${forced}, forced by NER_BACKEND)`);
-    return { choice: forced, backendName: tf.getBackend(), skipped };
+    const reason = summary ? `${summary}, forced by NER_BACKEND` : 'forced by NER_BACKEND';
+    log?.(line(reason));
+    return { choice: forced, backendName: tf.getBackend(), skipped, reason };
   }
   const order = options.prefer
     ? [options.prefer, ...BACKEND_PREFERENCE.filter((c) => c !== options.prefer)]
     : BACKEND_PREFERENCE;
-  let notice = '';
+  // Installed but unusable is worth saying, on the same one line; not installed is not, except
+  // wasm when the run ends on the much slower cpu.
+  const notices: string[] = [];
   for (const choice of order) {
     try {
-      await tryBackend(choice);
-      log?.(`[@ner/models] TensorFlow.js backend: ${tf.getBackend()} (${choice}${notice})`);
-      return { choice, backendName: tf.getBackend(), skipped };
+      const summary = await tryBackend(choice);
+      const missing = (name: BackendChoice) => skipped.some((s) => s.startsWith(`${name}: not installed`));
+      const parts = [
+        ...(summary ? [summary] : []),
+        ...notices,
+        ...((choice === 'wasm' || choice === 'cpu') && missing('native')
+          ? ['@ner/tfjs-backend-native not installed']
+          : []),
+        ...(choice === 'cpu' && missing('wasm') ? [WASM_HINT] : []),
+        ...(options.prefer === choice ? ['preferred'] : []),
+      ];
+      const reason = parts.length > 0 ? parts.join('; ') : 'the first installed';
+      log?.(line(reason));
+      return { choice, backendName: tf.getBackend(), skipped, reason };
     } catch (error) {
-      const reason = (error as Error).message.split('\n')[0];
-      skipped.push(`${choice}: ${reason}`);
-      // Installed but not built is worth saying, on the same one line; not installed is not.
-      if (error instanceof BackendUnavailable) notice += `; ${choice} unavailable: ${reason}`;
+      const message = (error as Error).message.split('\n')[0];
+      skipped.push(`${choice}: ${isNotInstalled(error) ? `not installed (${message})` : message}`);
+      if (error instanceof BackendUnavailable) notices.push(`${choice} unavailable: ${message}`);
+      else if (!isNotInstalled(error)) notices.push(`${choice} failed: ${message}`);
     }
   }
   throw new BackendError(
@@ -145,9 +194,12 @@ async function choose(options: InitBackendOptions): Promise<BackendInfo> {
 /**
  * Selects and initialises the best available backend (once per process; later
  * calls return the same result). Order: `NER_BACKEND` if set, else
- * `options.prefer`, then cuda, tfjs-node-gpu, tfjs-node, native, wasm, cpu. When
- * @ner/tfjs-backend-native is installed but its addon is not built, the one
- * log line says so and the next backend (wasm) is used.
+ * `options.prefer`, then cuda, tfjs-node-gpu, tfjs-node, native, wasm, cpu. The
+ * one log line says which backend runs and why, e.g.
+ * `[@ner/models] TensorFlow.js backend: native (AVX-512 GEMM, OpenBLAS not found)`; when
+ * @ner/tfjs-backend-native is installed but its addon is not built, it says why
+ * and the next backend (wasm, when installed) is used. Also silences the cpu
+ * backend's "install tfjs-node" banner.
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   if (!chosen) {

@@ -21,7 +21,8 @@ describe('initBackend', () => {
     expect(info.choice).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
     await initBackend({ env: { NER_BACKEND: 'cpu' }, log: (line) => lines.push(line) });
-    expect(lines).toEqual(['[@ner/models] TensorFlow.js backend: cpu (cpu, forced by NER_BACKEND)']);
+    expect(lines).toEqual(['[@ner/models] TensorFlow.js backend: cpu (forced by NER_BACKEND)']);
+    expect(info.reason).toBe('forced by NER_BACKEND');
   });
 
   it('a forced backend that is not installed is an error, an unknown name too', async () => {
@@ -41,7 +42,13 @@ describe('initBackend', () => {
       expect(info.skipped.map((line) => line.split(':')[0])).toEqual(['cuda', 'tfjs-node-gpu', 'tfjs-node']);
       expect(info.choice).toBe('native');
       expect(tf.getBackend()).toBe('native');
-      expect(lines).toEqual(['[@ner/models] TensorFlow.js backend: native (native)']);
+      // The line says which GEMM runs and whether OpenBLAS is there (the addon builds without it).
+      const summary = nativeBackendInfo().summary;
+      expect(summary).toMatch(
+        /^(AVX-512|AVX2|portable|OpenBLAS) GEMM(, OpenBLAS (linked|not found|left out by .+|found but not linkable))?$/,
+      );
+      expect(lines).toEqual([`[@ner/models] TensorFlow.js backend: native (${summary})`]);
+      expect(info.reason).toBe(summary);
     } else {
       expect(info.skipped.map((line) => line.split(':')[0])).toEqual([
         'cuda',
@@ -51,14 +58,16 @@ describe('initBackend', () => {
       ]);
       expect(info.choice).toBe('wasm');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^\[@ner\/models\] TensorFlow\.js backend: wasm \(wasm; native unavailable: /);
+      expect(lines[0]).toMatch(/^\[@ner\/models\] TensorFlow\.js backend: wasm \(native unavailable: /);
     }
   });
 
   it('prefer: wasm goes before native', async () => {
     resetBackendChoice();
-    const info = await initBackend({ env: {}, prefer: 'wasm', log: null });
+    const lines: string[] = [];
+    const info = await initBackend({ env: {}, prefer: 'wasm', log: (line) => lines.push(line) });
     expect(info.choice).toBe('wasm');
+    expect(lines).toEqual(['[@ner/models] TensorFlow.js backend: wasm (preferred)']);
     expect(tf.getBackend()).toBe('wasm');
   });
 });

@@ -25,7 +25,7 @@ describe('native backend fallback', () => {
       expect(info.choice).toBe('wasm');
       expect(info.skipped).toContain('native: the native addon is not built (test)');
       expect(lines).toEqual([
-        '[@ner/models] TensorFlow.js backend: wasm (wasm; native unavailable: the native addon is not built (test))',
+        '[@ner/models] TensorFlow.js backend: wasm (native unavailable: the native addon is not built (test))',
       ]);
       fresh.resetBackendChoice();
       await expect(fresh.initBackend({ env: { NER_BACKEND: 'native' }, log: null })).rejects.toThrow(
