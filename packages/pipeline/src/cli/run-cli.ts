@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AGGREGATION_STRATEGIES, type AggregationStrategy } from '../aggregation-strategy.js';
 import { PipelineError } from '../errors.js';
 import { pipeline, type TokenClassifier } from '../factory.js';
@@ -14,28 +14,38 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
-/** An error the CLI reports as one line, without a stack trace. */
-class CliUsageError extends Error {}
+/** Bad input on standard input (exit code 1), reported as one line. */
+class CliInputError extends Error {}
+
+/** Exit codes, as the README documents them. */
+export const CLI_EXIT_CODES = {
+  ok: 0,
+  /** The model, tokenizer, Hub or input failed: one line on stderr (`NER_DEBUG=1` adds the stack). */
+  failed: 1,
+  /** Usage: unknown command or option, a missing or bad option value. */
+  usage: 2,
+} as const;
 
 interface PredictOptions {
   model: string;
   tokenizer?: string;
   aggregation: AggregationStrategy;
   format: 'jsonl' | 'pretty';
-  stride?: string;
-  batchSize: string;
+  stride?: number;
+  batchSize: number;
   ignoreLabels?: string;
   color?: boolean;
 }
 
-function positiveInt(value: string, flag: string, allowZero = false): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
-    throw new CliUsageError(
-      `${flag} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${value}".`,
-    );
-  }
-  return n;
+/** A commander parser for integer options: a bad value is a usage error (exit code 2). */
+function integerOption(allowZero: boolean): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
+      throw new InvalidArgumentError(`expected a ${allowZero ? 'non-negative' : 'positive'} integer.`);
+    }
+    return n;
+  };
 }
 
 async function loadClassifier(options: PredictOptions): Promise<TokenClassifier> {
@@ -44,8 +54,8 @@ async function loadClassifier(options: PredictOptions): Promise<TokenClassifier>
     model: options.model,
     ...(options.tokenizer === undefined ? {} : { tokenizer: options.tokenizer }),
     aggregationStrategy: options.aggregation,
-    batchSize: positiveInt(options.batchSize, '--batch-size'),
-    ...(options.stride === undefined ? {} : { stride: positiveInt(options.stride, '--stride', true) }),
+    batchSize: options.batchSize,
+    ...(options.stride === undefined ? {} : { stride: options.stride }),
     ...(options.ignoreLabels === undefined
       ? {}
       : { ignoreLabels: options.ignoreLabels.split(',').filter((label) => label !== '') }),
@@ -55,7 +65,7 @@ async function loadClassifier(options: PredictOptions): Promise<TokenClassifier>
 async function predict(options: PredictOptions, io: CliIo): Promise<void> {
   const lines = splitInputLines(await readAll(io.stdin));
   if (lines.every((line) => line.trim() === '')) {
-    throw new CliUsageError(
+    throw new CliInputError(
       'No input: give one text per line on standard input (e.g. ner predict --model DIR < texts.txt).',
     );
   }
@@ -105,8 +115,8 @@ function buildProgram(io: CliIo): Command {
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['jsonl', 'pretty']).default('jsonl'),
     )
-    .option('--stride <tokens>', 'overlap between windows of long texts')
-    .option('--batch-size <n>', 'windows per model call', '8')
+    .option('--stride <tokens>', 'overlap between windows of long texts', integerOption(true))
+    .option('--batch-size <n>', 'windows per model call', integerOption(false), 8)
     .option('--ignore-labels <labels>', 'comma-separated labels to drop (default: O)')
     .option('--color', 'force colours in pretty output')
     .option('--no-color', 'never use colours')
@@ -117,8 +127,23 @@ function buildProgram(io: CliIo): Command {
 }
 
 /**
+ * An error as one line: its message, after its class name when that says something (another
+ * package's, e.g. @ner/hub's LocalEntryNotFoundError; ours are worded for the CLI already).
+ */
+function oneLine(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).replace(/\s*\n\s*/g, ' ');
+  if (error instanceof PipelineError || error instanceof CliInputError)
+    return error.message.replace(/\s*\n\s*/g, ' ');
+  const name =
+    error.name && error.name !== 'Error' && !error.message.startsWith(error.name) ? `${error.name}: ` : '';
+  return `${name}${error.message}`.replace(/\s*\n\s*/g, ' ');
+}
+
+/**
  * Runs the `ner` command line with `argv` (without `node` and the script) and
- * returns the exit code: 0 on success, 1 for a bad model or input, 2 for usage errors.
+ * returns the exit code ({@link CLI_EXIT_CODES}): 0 on success, 1 when the model,
+ * tokenizer, Hub or input fails, 2 for usage errors. Failures are one line on
+ * stderr, without a stack trace unless `NER_DEBUG=1`.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = buildProgram(io);
@@ -126,19 +151,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: 'user' });
     if (argv.length === 0) {
       io.stderr.write(program.helpInformation());
-      return 2;
+      return CLI_EXIT_CODES.usage;
     }
-    return 0;
+    return CLI_EXIT_CODES.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end "with an error" in commander; they are successes for us.
-      return error.exitCode === 0 ? 0 : 2;
+      return error.exitCode === 0 ? CLI_EXIT_CODES.ok : CLI_EXIT_CODES.usage;
     }
-    if (error instanceof CliUsageError || error instanceof PipelineError) {
-      io.stderr.write(`ner: ${error.message}\n`);
-      return 1;
-    }
-    io.stderr.write(`ner: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 1;
+    io.stderr.write(`ner: ${oneLine(error)}\n`);
+    if (io.env.NER_DEBUG === '1' && error instanceof Error && error.stack)
+      io.stderr.write(`${error.stack}\n`);
+    return CLI_EXIT_CODES.failed;
   }
 }
