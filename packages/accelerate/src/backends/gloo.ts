@@ -22,6 +22,12 @@ const WATCHDOG_GRACE_MS = 10_000;
  * gloo engine. The rendezvous runs off the main thread and fails after `init.timeoutMs` when a
  * rank does not arrive.
  *
+ * Every rank must pass the same sizes (and the same `counts`) to the same collective: Gloo itself
+ * does not check, and a rank that receives more bytes than it posted aborts inside Gloo's network
+ * thread. The process group exchanges a fixed-size header before each collective for exactly
+ * this reason; call the engine directly only with sizes known to agree. Integer `mean` truncates
+ * toward zero (C++ integer division).
+ *
  * @throws {GlooUnavailableError} when the addon is not built (libgloo-dev missing).
  * @throws {GlooCollectiveError} when the rendezvous fails or times out.
  * @example
