@@ -81,14 +81,7 @@ void CompleteDownload(napi_env env, napi_status status, void *data) {
   auto *job = static_cast<AsyncDownload *>(data);
   job->device->releaseDownload(job->pending);
   if (status != napi_ok && job->error.empty()) job->error = "downloadAsync was cancelled";
-  if (job->error.empty()) {
-    napi_resolve_deferred(env, job->deferred, undefinedValue(env));
-  } else {
-    napi_value message, error;
-    napi_create_string_utf8(env, job->error.c_str(), job->error.size(), &message);
-    napi_create_error(env, nullptr, message, &error);
-    napi_reject_deferred(env, job->deferred, error);
-  }
+  settleDeferred(env, job->deferred, job->error, nullptr);
   napi_delete_reference(env, job->dstRef);
   napi_delete_async_work(env, job->work);
   delete job;

@@ -20,82 +20,75 @@ namespace {
 
 constexpr size_t kWorkspaceBytes = 32u << 20;  // cuBLASLt workspace, allocated once
 
-template <typename Fn>
-bool bind(const Library &lib, Fn &slot, const char *name, std::string &missing) {
-  slot = reinterpret_cast<Fn>(findSymbol(lib, name));
-  if (!slot) missing += (missing.empty() ? "" : ", ") + std::string(name);
-  return slot != nullptr;
-}
-
 bool bindDriver(const Library &lib, DriverApi &d, std::string &missing) {
-  bind(lib, d.cuInit, "cuInit", missing);
-  bind(lib, d.cuDriverGetVersion, "cuDriverGetVersion", missing);
-  bind(lib, d.cuGetErrorName, "cuGetErrorName", missing);
-  bind(lib, d.cuGetErrorString, "cuGetErrorString", missing);
-  bind(lib, d.cuDeviceGetCount, "cuDeviceGetCount", missing);
-  bind(lib, d.cuDeviceGet, "cuDeviceGet", missing);
-  bind(lib, d.cuDeviceGetName, "cuDeviceGetName", missing);
-  bind(lib, d.cuDeviceGetAttribute, "cuDeviceGetAttribute", missing);
-  bind(lib, d.cuDeviceTotalMem, "cuDeviceTotalMem_v2", missing);
-  bind(lib, d.cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain", missing);
-  bind(lib, d.cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2", missing);
-  bind(lib, d.cuCtxSetCurrent, "cuCtxSetCurrent", missing);
-  bind(lib, d.cuStreamCreate, "cuStreamCreate", missing);
-  bind(lib, d.cuStreamDestroy, "cuStreamDestroy_v2", missing);
-  bind(lib, d.cuStreamSynchronize, "cuStreamSynchronize", missing);
-  bind(lib, d.cuEventCreate, "cuEventCreate", missing);
-  bind(lib, d.cuEventRecord, "cuEventRecord", missing);
-  bind(lib, d.cuEventSynchronize, "cuEventSynchronize", missing);
-  bind(lib, d.cuEventDestroy, "cuEventDestroy_v2", missing);
-  bind(lib, d.cuMemAlloc, "cuMemAlloc_v2", missing);
-  bind(lib, d.cuMemFree, "cuMemFree_v2", missing);
-  bind(lib, d.cuMemAllocHost, "cuMemAllocHost_v2", missing);
-  bind(lib, d.cuMemFreeHost, "cuMemFreeHost", missing);
-  bind(lib, d.cuMemGetInfo, "cuMemGetInfo_v2", missing);
-  bind(lib, d.cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2", missing);
-  bind(lib, d.cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2", missing);
-  bind(lib, d.cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2", missing);
-  bind(lib, d.cuMemsetD32Async, "cuMemsetD32Async", missing);
-  bind(lib, d.cuModuleLoadData, "cuModuleLoadData", missing);
-  bind(lib, d.cuModuleUnload, "cuModuleUnload", missing);
-  bind(lib, d.cuModuleGetFunction, "cuModuleGetFunction", missing);
-  bind(lib, d.cuLaunchKernel, "cuLaunchKernel", missing);
+  bindSymbol(lib, d.cuInit, "cuInit", missing);
+  bindSymbol(lib, d.cuDriverGetVersion, "cuDriverGetVersion", missing);
+  bindSymbol(lib, d.cuGetErrorName, "cuGetErrorName", missing);
+  bindSymbol(lib, d.cuGetErrorString, "cuGetErrorString", missing);
+  bindSymbol(lib, d.cuDeviceGetCount, "cuDeviceGetCount", missing);
+  bindSymbol(lib, d.cuDeviceGet, "cuDeviceGet", missing);
+  bindSymbol(lib, d.cuDeviceGetName, "cuDeviceGetName", missing);
+  bindSymbol(lib, d.cuDeviceGetAttribute, "cuDeviceGetAttribute", missing);
+  bindSymbol(lib, d.cuDeviceTotalMem, "cuDeviceTotalMem_v2", missing);
+  bindSymbol(lib, d.cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain", missing);
+  bindSymbol(lib, d.cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2", missing);
+  bindSymbol(lib, d.cuCtxSetCurrent, "cuCtxSetCurrent", missing);
+  bindSymbol(lib, d.cuStreamCreate, "cuStreamCreate", missing);
+  bindSymbol(lib, d.cuStreamDestroy, "cuStreamDestroy_v2", missing);
+  bindSymbol(lib, d.cuStreamSynchronize, "cuStreamSynchronize", missing);
+  bindSymbol(lib, d.cuEventCreate, "cuEventCreate", missing);
+  bindSymbol(lib, d.cuEventRecord, "cuEventRecord", missing);
+  bindSymbol(lib, d.cuEventSynchronize, "cuEventSynchronize", missing);
+  bindSymbol(lib, d.cuEventDestroy, "cuEventDestroy_v2", missing);
+  bindSymbol(lib, d.cuMemAlloc, "cuMemAlloc_v2", missing);
+  bindSymbol(lib, d.cuMemFree, "cuMemFree_v2", missing);
+  bindSymbol(lib, d.cuMemAllocHost, "cuMemAllocHost_v2", missing);
+  bindSymbol(lib, d.cuMemFreeHost, "cuMemFreeHost", missing);
+  bindSymbol(lib, d.cuMemGetInfo, "cuMemGetInfo_v2", missing);
+  bindSymbol(lib, d.cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2", missing);
+  bindSymbol(lib, d.cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2", missing);
+  bindSymbol(lib, d.cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2", missing);
+  bindSymbol(lib, d.cuMemsetD32Async, "cuMemsetD32Async", missing);
+  bindSymbol(lib, d.cuModuleLoadData, "cuModuleLoadData", missing);
+  bindSymbol(lib, d.cuModuleUnload, "cuModuleUnload", missing);
+  bindSymbol(lib, d.cuModuleGetFunction, "cuModuleGetFunction", missing);
+  bindSymbol(lib, d.cuLaunchKernel, "cuLaunchKernel", missing);
   d.cuEventQuery = reinterpret_cast<decltype(d.cuEventQuery)>(findSymbol(lib, "cuEventQuery"));
   return missing.empty();
 }
 
 bool bindCublasLt(const Library &lib, CublasLtApi &l, std::string &missing) {
-  bind(lib, l.cublasLtCreate, "cublasLtCreate", missing);
-  bind(lib, l.cublasLtDestroy, "cublasLtDestroy", missing);
-  bind(lib, l.cublasLtGetVersion, "cublasLtGetVersion", missing);
-  bind(lib, l.cublasLtMatmulDescCreate, "cublasLtMatmulDescCreate", missing);
-  bind(lib, l.cublasLtMatmulDescDestroy, "cublasLtMatmulDescDestroy", missing);
-  bind(lib, l.cublasLtMatmulDescSetAttribute, "cublasLtMatmulDescSetAttribute", missing);
-  bind(lib, l.cublasLtMatrixLayoutCreate, "cublasLtMatrixLayoutCreate", missing);
-  bind(lib, l.cublasLtMatrixLayoutDestroy, "cublasLtMatrixLayoutDestroy", missing);
-  bind(lib, l.cublasLtMatrixLayoutSetAttribute, "cublasLtMatrixLayoutSetAttribute", missing);
-  bind(lib, l.cublasLtMatmulPreferenceCreate, "cublasLtMatmulPreferenceCreate", missing);
-  bind(lib, l.cublasLtMatmulPreferenceDestroy, "cublasLtMatmulPreferenceDestroy", missing);
-  bind(lib, l.cublasLtMatmulPreferenceSetAttribute, "cublasLtMatmulPreferenceSetAttribute", missing);
-  bind(lib, l.cublasLtMatmulAlgoGetHeuristic, "cublasLtMatmulAlgoGetHeuristic", missing);
-  bind(lib, l.cublasLtMatmul, "cublasLtMatmul", missing);
+  bindSymbol(lib, l.cublasLtCreate, "cublasLtCreate", missing);
+  bindSymbol(lib, l.cublasLtDestroy, "cublasLtDestroy", missing);
+  bindSymbol(lib, l.cublasLtGetVersion, "cublasLtGetVersion", missing);
+  bindSymbol(lib, l.cublasLtMatmulDescCreate, "cublasLtMatmulDescCreate", missing);
+  bindSymbol(lib, l.cublasLtMatmulDescDestroy, "cublasLtMatmulDescDestroy", missing);
+  bindSymbol(lib, l.cublasLtMatmulDescSetAttribute, "cublasLtMatmulDescSetAttribute", missing);
+  bindSymbol(lib, l.cublasLtMatrixLayoutCreate, "cublasLtMatrixLayoutCreate", missing);
+  bindSymbol(lib, l.cublasLtMatrixLayoutDestroy, "cublasLtMatrixLayoutDestroy", missing);
+  bindSymbol(lib, l.cublasLtMatrixLayoutSetAttribute, "cublasLtMatrixLayoutSetAttribute", missing);
+  bindSymbol(lib, l.cublasLtMatmulPreferenceCreate, "cublasLtMatmulPreferenceCreate", missing);
+  bindSymbol(lib, l.cublasLtMatmulPreferenceDestroy, "cublasLtMatmulPreferenceDestroy", missing);
+  bindSymbol(lib, l.cublasLtMatmulPreferenceSetAttribute, "cublasLtMatmulPreferenceSetAttribute", missing);
+  bindSymbol(lib, l.cublasLtMatmulAlgoGetHeuristic, "cublasLtMatmulAlgoGetHeuristic", missing);
+  bindSymbol(lib, l.cublasLtMatmul, "cublasLtMatmul", missing);
   return missing.empty();
 }
 
 bool bindNvrtc(const Library &lib, NvrtcApi &r, std::string &missing) {
-  bind(lib, r.nvrtcVersion, "nvrtcVersion", missing);
-  bind(lib, r.nvrtcGetErrorString, "nvrtcGetErrorString", missing);
-  bind(lib, r.nvrtcGetNumSupportedArchs, "nvrtcGetNumSupportedArchs", missing);
-  bind(lib, r.nvrtcGetSupportedArchs, "nvrtcGetSupportedArchs", missing);
-  bind(lib, r.nvrtcCreateProgram, "nvrtcCreateProgram", missing);
-  bind(lib, r.nvrtcDestroyProgram, "nvrtcDestroyProgram", missing);
-  bind(lib, r.nvrtcCompileProgram, "nvrtcCompileProgram", missing);
-  bind(lib, r.nvrtcGetProgramLogSize, "nvrtcGetProgramLogSize", missing);
-  bind(lib, r.nvrtcGetProgramLog, "nvrtcGetProgramLog", missing);
-  bind(lib, r.nvrtcGetCUBINSize, "nvrtcGetCUBINSize", missing);
-  bind(lib, r.nvrtcGetCUBIN, "nvrtcGetCUBIN", missing);
-  bind(lib, r.nvrtcGetPTXSize, "nvrtcGetPTXSize", missing);
-  bind(lib, r.nvrtcGetPTX, "nvrtcGetPTX", missing);
+  bindSymbol(lib, r.nvrtcVersion, "nvrtcVersion", missing);
+  bindSymbol(lib, r.nvrtcGetErrorString, "nvrtcGetErrorString", missing);
+  bindSymbol(lib, r.nvrtcGetNumSupportedArchs, "nvrtcGetNumSupportedArchs", missing);
+  bindSymbol(lib, r.nvrtcGetSupportedArchs, "nvrtcGetSupportedArchs", missing);
+  bindSymbol(lib, r.nvrtcCreateProgram, "nvrtcCreateProgram", missing);
+  bindSymbol(lib, r.nvrtcDestroyProgram, "nvrtcDestroyProgram", missing);
+  bindSymbol(lib, r.nvrtcCompileProgram, "nvrtcCompileProgram", missing);
+  bindSymbol(lib, r.nvrtcGetProgramLogSize, "nvrtcGetProgramLogSize", missing);
+  bindSymbol(lib, r.nvrtcGetProgramLog, "nvrtcGetProgramLog", missing);
+  bindSymbol(lib, r.nvrtcGetCUBINSize, "nvrtcGetCUBINSize", missing);
+  bindSymbol(lib, r.nvrtcGetCUBIN, "nvrtcGetCUBIN", missing);
+  bindSymbol(lib, r.nvrtcGetPTXSize, "nvrtcGetPTXSize", missing);
+  bindSymbol(lib, r.nvrtcGetPTX, "nvrtcGetPTX", missing);
   return missing.empty();
 }
 

@@ -24,4 +24,12 @@ Library openLibrary(const std::vector<std::string> &names, bool isDriver, std::s
 /** dlsym, or nullptr. */
 void *findSymbol(const Library &lib, const char *name);
 
+/** Binds `slot` to the symbol `name`; when absent, appends the name to `missing` (", "-separated). */
+template <typename Fn>
+bool bindSymbol(const Library &lib, Fn &slot, const char *name, std::string &missing) {
+  slot = reinterpret_cast<Fn>(findSymbol(lib, name));
+  if (!slot) missing += (missing.empty() ? "" : ", ") + std::string(name);
+  return slot != nullptr;
+}
+
 }  // namespace ner::cuda

@@ -169,6 +169,18 @@ napi_value guarded(napi_env env, Fn fn) {
   return nullptr;
 }
 
+/** Settles a promise: resolved with `value` when `error` is empty, else rejected with an Error of it. */
+inline void settleDeferred(napi_env env, napi_deferred deferred, const std::string &error, napi_value value) {
+  if (error.empty()) {
+    napi_resolve_deferred(env, deferred, value ? value : undefinedValue(env));
+    return;
+  }
+  napi_value message, jsError;
+  napi_create_string_utf8(env, error.c_str(), error.size(), &message);
+  napi_create_error(env, nullptr, message, &jsError);
+  napi_reject_deferred(env, deferred, jsError);
+}
+
 inline napi_value setString(napi_env env, napi_value obj, const char *key, const std::string &value) {
   napi_value v;
   napi_create_string_utf8(env, value.c_str(), value.size(), &v);

@@ -9,12 +9,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-template <typename Fn>
-void bindNccl(const Library &lib, Fn &slot, const char *name, std::string &missing) {
-  slot = reinterpret_cast<Fn>(findSymbol(lib, name));
-  if (!slot) missing += (missing.empty() ? "" : ", ") + std::string(name);
-}
-
 std::string versionString(int v) {
   return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
 }
@@ -29,6 +23,8 @@ bool expired(Clock::time_point start, double timeoutMs) {
   return timeoutMs > 0 &&
          std::chrono::duration<double, std::milli>(Clock::now() - start).count() > timeoutMs;
 }
+
+void *asPtr(CUdeviceptr p) { return reinterpret_cast<void *>(p); }
 
 std::string timeoutText(double timeoutMs) {
   return "timed out after " + std::to_string(static_cast<long long>(timeoutMs)) + " ms";
@@ -63,18 +59,18 @@ const NcclLibrary *loadNccl(std::string &whyNot) {
     }
     NcclApi &a = nccl.api;
     std::string missing;
-    bindNccl(lib, a.ncclGetVersion, "ncclGetVersion", missing);
-    bindNccl(lib, a.ncclGetUniqueId, "ncclGetUniqueId", missing);
-    bindNccl(lib, a.ncclCommInitRankConfig, "ncclCommInitRankConfig", missing);
-    bindNccl(lib, a.ncclCommGetAsyncError, "ncclCommGetAsyncError", missing);
-    bindNccl(lib, a.ncclCommFinalize, "ncclCommFinalize", missing);
-    bindNccl(lib, a.ncclCommDestroy, "ncclCommDestroy", missing);
-    bindNccl(lib, a.ncclCommAbort, "ncclCommAbort", missing);
-    bindNccl(lib, a.ncclGetErrorString, "ncclGetErrorString", missing);
-    bindNccl(lib, a.ncclAllReduce, "ncclAllReduce", missing);
-    bindNccl(lib, a.ncclAllGather, "ncclAllGather", missing);
-    bindNccl(lib, a.ncclBroadcast, "ncclBroadcast", missing);
-    bindNccl(lib, a.ncclReduceScatter, "ncclReduceScatter", missing);
+    bindSymbol(lib, a.ncclGetVersion, "ncclGetVersion", missing);
+    bindSymbol(lib, a.ncclGetUniqueId, "ncclGetUniqueId", missing);
+    bindSymbol(lib, a.ncclCommInitRankConfig, "ncclCommInitRankConfig", missing);
+    bindSymbol(lib, a.ncclCommGetAsyncError, "ncclCommGetAsyncError", missing);
+    bindSymbol(lib, a.ncclCommFinalize, "ncclCommFinalize", missing);
+    bindSymbol(lib, a.ncclCommDestroy, "ncclCommDestroy", missing);
+    bindSymbol(lib, a.ncclCommAbort, "ncclCommAbort", missing);
+    bindSymbol(lib, a.ncclGetErrorString, "ncclGetErrorString", missing);
+    bindSymbol(lib, a.ncclAllReduce, "ncclAllReduce", missing);
+    bindSymbol(lib, a.ncclAllGather, "ncclAllGather", missing);
+    bindSymbol(lib, a.ncclBroadcast, "ncclBroadcast", missing);
+    bindSymbol(lib, a.ncclReduceScatter, "ncclReduceScatter", missing);
     a.ncclGetLastError = reinterpret_cast<decltype(a.ncclGetLastError)>(findSymbol(lib, "ncclGetLastError"));
     if (a.ncclGetVersion && a.ncclGetVersion(&nccl.version) != ncclSuccess) nccl.version = 0;
     if (nccl.version > 0 && nccl.version < kNcclMinVersion) {
@@ -199,44 +195,33 @@ void Communicator::waitReady(const std::string &what, double timeoutMs) {
   }
 }
 
+// The collectives: device pointers become the void* NCCL takes; everything else passes through.
 void Communicator::allReduce(CUdeviceptr send, CUdeviceptr recv, size_t count, ncclDataType_t type,
                              ncclRedOp_t op, double timeoutMs) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const ncclComm_t comm = live("ncclAllReduce");
-  settle("ncclAllReduce",
-         nccl_.api.ncclAllReduce(reinterpret_cast<const void *>(send), reinterpret_cast<void *>(recv), count, type,
-                                 op, comm, device_->stream()),
-         timeoutMs);
+  enqueue("ncclAllReduce", timeoutMs, [&](ncclComm_t comm, CUstream stream) {
+    return nccl_.api.ncclAllReduce(asPtr(send), asPtr(recv), count, type, op, comm, stream);
+  });
 }
 
 void Communicator::allGather(CUdeviceptr send, CUdeviceptr recv, size_t sendCount, ncclDataType_t type,
                              double timeoutMs) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const ncclComm_t comm = live("ncclAllGather");
-  settle("ncclAllGather",
-         nccl_.api.ncclAllGather(reinterpret_cast<const void *>(send), reinterpret_cast<void *>(recv), sendCount,
-                                 type, comm, device_->stream()),
-         timeoutMs);
+  enqueue("ncclAllGather", timeoutMs, [&](ncclComm_t comm, CUstream stream) {
+    return nccl_.api.ncclAllGather(asPtr(send), asPtr(recv), sendCount, type, comm, stream);
+  });
 }
 
 void Communicator::broadcast(CUdeviceptr send, CUdeviceptr recv, size_t count, ncclDataType_t type, int root,
                              double timeoutMs) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const ncclComm_t comm = live("ncclBroadcast");
-  settle("ncclBroadcast",
-         nccl_.api.ncclBroadcast(reinterpret_cast<const void *>(send), reinterpret_cast<void *>(recv), count, type,
-                                 root, comm, device_->stream()),
-         timeoutMs);
+  enqueue("ncclBroadcast", timeoutMs, [&](ncclComm_t comm, CUstream stream) {
+    return nccl_.api.ncclBroadcast(asPtr(send), asPtr(recv), count, type, root, comm, stream);
+  });
 }
 
 void Communicator::reduceScatter(CUdeviceptr send, CUdeviceptr recv, size_t recvCount, ncclDataType_t type,
                                  ncclRedOp_t op, double timeoutMs) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const ncclComm_t comm = live("ncclReduceScatter");
-  settle("ncclReduceScatter",
-         nccl_.api.ncclReduceScatter(reinterpret_cast<const void *>(send), reinterpret_cast<void *>(recv), recvCount,
-                                     type, op, comm, device_->stream()),
-         timeoutMs);
+  enqueue("ncclReduceScatter", timeoutMs, [&](ncclComm_t comm, CUstream stream) {
+    return nccl_.api.ncclReduceScatter(asPtr(send), asPtr(recv), recvCount, type, op, comm, stream);
+  });
 }
 
 void Communicator::waitEvent(CUevent event, double timeoutMs) {

@@ -75,6 +75,12 @@ class Communicator {
   /** One poll of ncclCommGetAsyncError: true when done, false while in progress; throws on an error (mu_ held). */
   bool pollLocked(const std::string &call);
   void abortLocked(const std::string &why);
+  /** Queues one collective: `call(comm, stream)` under the lock, its result settled with the deadline. */
+  template <typename Call>
+  void enqueue(const char *name, double timeoutMs, Call call) {
+    std::lock_guard<std::mutex> lock(mu_);
+    settle(name, call(live(name), device_->stream()), timeoutMs);
+  }
 
   std::shared_ptr<Device> device_;
   const NcclLibrary &nccl_;

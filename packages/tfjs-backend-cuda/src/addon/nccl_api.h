@@ -22,18 +22,9 @@ struct ncclUniqueId {
   char internal[kNcclUniqueIdBytes];
 };
 
-constexpr ncclResult_t ncclSuccess = 0;
-constexpr ncclResult_t ncclInvalidArgument = 4;
-constexpr ncclResult_t ncclInProgress = 7;
-
-// ncclDataType_t
-constexpr ncclDataType_t ncclInt32 = 2;
-constexpr ncclDataType_t ncclFloat32 = 7;
-// ncclRedOp_t (ncclAvg since NCCL 2.10)
-constexpr ncclRedOp_t ncclSum = 0;
-constexpr ncclRedOp_t ncclMax = 2;
-constexpr ncclRedOp_t ncclMin = 3;
-constexpr ncclRedOp_t ncclAvg = 4;
+enum : ncclResult_t { ncclSuccess = 0, ncclInvalidArgument = 4, ncclInProgress = 7 };
+enum : ncclDataType_t { ncclInt32 = 2, ncclFloat32 = 7 };
+enum : ncclRedOp_t { ncclSum = 0, ncclMax = 2, ncclMin = 3, ncclAvg = 4 };  // ncclAvg since NCCL 2.10
 
 /** NCCL_VERSION(2, 14, 0): the oldest NCCL with nonblocking communicators (ncclCommInitRankConfig). */
 constexpr int kNcclMinVersion = 21400;

@@ -46,14 +46,7 @@ void CompleteJob(napi_env env, napi_status status, void *data) {
       job->error = e.what();
     }
   }
-  if (job->error.empty()) {
-    napi_resolve_deferred(env, job->deferred, value);
-  } else {
-    napi_value message, error;
-    napi_create_string_utf8(env, job->error.c_str(), job->error.size(), &message);
-    napi_create_error(env, nullptr, message, &error);
-    napi_reject_deferred(env, job->deferred, error);
-  }
+  settleDeferred(env, job->deferred, job->error, value);
   napi_delete_async_work(env, job->work);
   delete job;
 }
@@ -124,13 +117,35 @@ ner::cuda::ncclRedOp_t getOp(napi_env env, napi_value v, const char *what) {
   return op;
 }
 
+/** The arguments every collective takes: (send, recv, count, dtype, [op or root,] timeoutMs). */
+struct CollectiveArgs {
+  std::shared_ptr<Communicator> comm;
+  uint64_t send, recv;
+  size_t count;
+  ner::cuda::ncclDataType_t type;
+  int extra;  // the reduction (ncclRedOp_t) or the root rank; unused by allGather
+  double timeoutMs;
+};
+
+enum class Extra { None, Op, Root };
+
+CollectiveArgs collectiveArgs(napi_env env, napi_callback_info info, const char *method, Extra extra) {
+  const size_t n = extra == Extra::None ? 5 : 6;
+  CommCall c = commCall(env, info, n, method);
+  const std::string m(method);
+  CollectiveArgs a{c.comm, getPtr(env, c.argv[0], (m + "(send)").c_str()), getPtr(env, c.argv[1], (m + "(recv)").c_str()),
+                   getSize(env, c.argv[2], (m + "(count)").c_str()), getType(env, c.argv[3], (m + "(dtype)").c_str()),
+                   0, getNumber(env, c.argv[n - 1], (m + "(timeoutMs)").c_str())};
+  if (extra == Extra::Op) a.extra = getOp(env, c.argv[4], (m + "(op)").c_str());
+  if (extra == Extra::Root) a.extra = getInt(env, c.argv[4], (m + "(root)").c_str());
+  return a;
+}
+
 // allReduce(send, recv, count, dtype, op, timeoutMs)
 napi_value AllReduce(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CommCall c = commCall(env, info, 6, "allReduce");
-    c.comm->allReduce(getPtr(env, c.argv[0], "allReduce(send)"), getPtr(env, c.argv[1], "allReduce(recv)"),
-                      getSize(env, c.argv[2], "allReduce(count)"), getType(env, c.argv[3], "allReduce(dtype)"),
-                      getOp(env, c.argv[4], "allReduce(op)"), getNumber(env, c.argv[5], "allReduce(timeoutMs)"));
+    const CollectiveArgs a = collectiveArgs(env, info, "allReduce", Extra::Op);
+    a.comm->allReduce(a.send, a.recv, a.count, a.type, a.extra, a.timeoutMs);
     return undefinedValue(env);
   });
 }
@@ -138,10 +153,8 @@ napi_value AllReduce(napi_env env, napi_callback_info info) {
 // allGather(send, recv, sendCount, dtype, timeoutMs)
 napi_value AllGather(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CommCall c = commCall(env, info, 5, "allGather");
-    c.comm->allGather(getPtr(env, c.argv[0], "allGather(send)"), getPtr(env, c.argv[1], "allGather(recv)"),
-                      getSize(env, c.argv[2], "allGather(sendCount)"), getType(env, c.argv[3], "allGather(dtype)"),
-                      getNumber(env, c.argv[4], "allGather(timeoutMs)"));
+    const CollectiveArgs a = collectiveArgs(env, info, "allGather", Extra::None);
+    a.comm->allGather(a.send, a.recv, a.count, a.type, a.timeoutMs);
     return undefinedValue(env);
   });
 }
@@ -149,10 +162,8 @@ napi_value AllGather(napi_env env, napi_callback_info info) {
 // broadcast(send, recv, count, dtype, root, timeoutMs)
 napi_value Broadcast(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CommCall c = commCall(env, info, 6, "broadcast");
-    c.comm->broadcast(getPtr(env, c.argv[0], "broadcast(send)"), getPtr(env, c.argv[1], "broadcast(recv)"),
-                      getSize(env, c.argv[2], "broadcast(count)"), getType(env, c.argv[3], "broadcast(dtype)"),
-                      getInt(env, c.argv[4], "broadcast(root)"), getNumber(env, c.argv[5], "broadcast(timeoutMs)"));
+    const CollectiveArgs a = collectiveArgs(env, info, "broadcast", Extra::Root);
+    a.comm->broadcast(a.send, a.recv, a.count, a.type, a.extra, a.timeoutMs);
     return undefinedValue(env);
   });
 }
@@ -160,11 +171,8 @@ napi_value Broadcast(napi_env env, napi_callback_info info) {
 // reduceScatter(send, recv, recvCount, dtype, op, timeoutMs)
 napi_value ReduceScatter(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    CommCall c = commCall(env, info, 6, "reduceScatter");
-    c.comm->reduceScatter(getPtr(env, c.argv[0], "reduceScatter(send)"), getPtr(env, c.argv[1], "reduceScatter(recv)"),
-                          getSize(env, c.argv[2], "reduceScatter(recvCount)"),
-                          getType(env, c.argv[3], "reduceScatter(dtype)"), getOp(env, c.argv[4], "reduceScatter(op)"),
-                          getNumber(env, c.argv[5], "reduceScatter(timeoutMs)"));
+    const CollectiveArgs a = collectiveArgs(env, info, "reduceScatter", Extra::Op);
+    a.comm->reduceScatter(a.send, a.recv, a.count, a.type, a.extra, a.timeoutMs);
     return undefinedValue(env);
   });
 }
