@@ -58,13 +58,13 @@ function isPerType(average: Average): boolean {
   return average === null || average === 'none';
 }
 
-/** sklearn's `_warn_prf` text. */
+/** sklearn's `_warn_prf` text, naming our option (`zeroDivision`) where Python names `zero_division`. */
 function warnPrf(sink: WarningSink, modifier: string, messageStart: string, resultSize: number): void {
   const where = resultSize === 1 ? 'due to' : 'in labels with';
   sink.warn(
     'UndefinedMetricWarning',
     `${messageStart} ill-defined and being set to 0.0 ${where} no ${modifier} samples. ` +
-      'Use `zero_division` parameter to control this behavior.',
+      'Use `zeroDivision` option to control this behavior.',
   );
 }
 

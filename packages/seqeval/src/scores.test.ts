@@ -40,7 +40,7 @@ describe('precision / recall / F1', () => {
         category: 'UndefinedMetricWarning',
         message:
           'Precision is ill-defined and being set to 0.0 due to no predicted samples. ' +
-          'Use `zero_division` parameter to control this behavior.',
+          'Use `zeroDivision` option to control this behavior.',
       },
     ]);
     expect(f1Score(noEntities, noEntities, { zeroDivision: 1 })).toBe(1);
