@@ -39,6 +39,6 @@ export {
   Recall,
   type ScoreValue,
 } from './modules/classification-modules.js';
-export { CombinedEvaluations, combine } from './modules/combine.js';
+export { type CombinableModule, CombinedEvaluations, combine, type ModuleInput } from './modules/combine.js';
 export { type Batch, EvaluationModule, type Example } from './modules/evaluation-module.js';
 export { load, MODULE_NAMES, type ModuleName, type ModuleTypes } from './modules/load.js';

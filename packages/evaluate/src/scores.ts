@@ -9,8 +9,6 @@ export type ScoreOptions = Omit<PrfOptions, 'beta' | 'warnFor'>;
 /** Options of `fbetaScore`: `beta` is required. */
 export type FbetaOptions = ScoreOptions & { beta: number };
 
-type PerLabel = { average: null };
-
 /**
  * scikit-learn's `precision_recall_fscore_support`: precision, recall, F-beta
  * and support of each label (`average` null, the default) or averaged.
@@ -66,7 +64,7 @@ function oneScore(
 export function precisionScore(
   yTrue: LabelArray,
   yPred: LabelArray,
-  options: ScoreOptions & PerLabel,
+  options: ScoreOptions & { average: null },
 ): number[];
 export function precisionScore(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions): number;
 export function precisionScore(
@@ -78,7 +76,11 @@ export function precisionScore(
 }
 
 /** scikit-learn's `recall_score`: tp / (tp + fn); options as {@link precisionScore}. */
-export function recallScore(yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions & PerLabel): number[];
+export function recallScore(
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options: ScoreOptions & { average: null },
+): number[];
 export function recallScore(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions): number;
 export function recallScore(
   yTrue: LabelArray,
@@ -92,7 +94,11 @@ export function recallScore(
  * scikit-learn's `fbeta_score`: (1 + β²)·P·R / (β²·P + R); options as
  * {@link precisionScore} plus `beta`.
  */
-export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaOptions & PerLabel): number[];
+export function fbetaScore(
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options: FbetaOptions & { average: null },
+): number[];
 export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaOptions): number;
 export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaOptions): number | number[] {
   return oneScore(yTrue, yPred, { ...options, warnFor: ['f-score'] }, 'fScore');
@@ -105,7 +111,11 @@ export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaO
  * @example
  * f1Score([0, 1, 2, 0, 1, 2], [0, 2, 1, 0, 0, 1], { average: 'weighted' }); // 0.26666666666666666
  */
-export function f1Score(yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions & PerLabel): number[];
+export function f1Score(
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options: ScoreOptions & { average: null },
+): number[];
 export function f1Score(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions): number;
 export function f1Score(yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}): number | number[] {
   return oneScore(yTrue, yPred, { ...options, beta: 1, warnFor: ['f-score'] }, 'fScore');

@@ -3,15 +3,16 @@ import type { Label } from '../labels.js';
 import type { Batch, Example } from './evaluation-module.js';
 import { load, type ModuleName } from './load.js';
 
-/** What {@link combine} takes: modules, or names for {@link load}. */
-interface CombinableModule {
+/** A module {@link combine} can take: anything with `add`, `addBatch` and `compute`. */
+export interface CombinableModule {
   readonly name?: string;
   add(example: Example): void;
   addBatch(batch: Batch): void;
   compute(options?: object): object;
 }
 
-type ModuleInput = ModuleName | CombinableModule;
+/** What {@link combine} takes: modules, or names for {@link load}. */
+export type ModuleInput = ModuleName | CombinableModule;
 
 /**
  * evaluate's `combine([...])`: several modules fed the same examples, whose

@@ -52,7 +52,7 @@ function checkMatrix(matrix: readonly (readonly number[])[], n: number): void {
 
 /**
  * Renders a square matrix (rows = true label, columns = predicted label, as
- * {@link confusionMatrix} returns it, counts or normalized) as an SVG document.
+ * `confusionMatrix` of `@ner/evaluate` returns it, counts or normalized) as an SVG document.
  *
  * @example
  * import { confusionMatrix } from '@ner/evaluate';

@@ -5,8 +5,9 @@
 import { EvaluateValueError } from '../errors.js';
 import { checkSize, coord, escapeXml, FONT, niceTicks, TAB10, tickText } from './svg.js';
 
-/** Most series and points one chart takes (checked before drawing). */
+/** Most series one chart takes (checked before drawing). */
 export const MAX_CURVE_SERIES = 20;
+/** Most points, all series together, one chart takes (checked before drawing). */
 export const MAX_CURVE_POINTS = 200_000;
 
 /** One line of the chart: points as `{ x, y }` or `[x, y]`. */
