@@ -37,6 +37,9 @@ export interface UploadInfo {
   readonly sample: Buffer;
 }
 
+/** Chunk size of file reads and of request bodies made from bytes in memory (progress and stall checks see steps). */
+const MEMORY_CHUNK_BYTES = 1024 * 1024;
+
 /** Bytes of a file sent as a sample to the preupload check (the Hub's rule). */
 const SAMPLE_BYTES = 512;
 
@@ -70,7 +73,8 @@ export async function computeUploadInfo(operation: CommitOperationAdd): Promise<
     );
   }
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(source)) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(source, { highWaterMark: MEMORY_CHUNK_BYTES }))
+    hash.update(chunk as Buffer);
   const handle = await open(source, 'r');
   try {
     const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, info.size));
@@ -90,18 +94,16 @@ export async function readContent(operation: CommitOperationAdd): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
-/** Chunk size of request bodies made from bytes in memory, so progress and stall checks see steps. */
-const MEMORY_CHUNK_BYTES = 1024 * 1024;
-
 /**
  * A fresh stream of `length` bytes of the content from `start`; `onChunk` sees each chunk as it is handed to
- * the connection (the stall watchdog's heartbeat).
+ * the connection (the stall watchdog's heartbeat). Aborting `release` closes the underlying file.
  */
 export function contentStream(
   operation: CommitOperationAdd,
   start: number,
   length: number,
   onChunk: (bytes: number) => void,
+  release?: AbortSignal,
 ): ReadableStream<Uint8Array> {
   const source = operation.pathOrBytes;
   const chunks: AsyncIterable<Uint8Array> =
@@ -111,20 +113,26 @@ export function contentStream(
         ? Readable.from([])
         : createReadStream(source, { start, end: start + length - 1, highWaterMark: MEMORY_CHUNK_BYTES });
   const iterator = chunks[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await iterator.next();
-      if (done) {
-        controller.close();
-        return;
-      }
-      onChunk(value.byteLength);
-      controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+  // A failed request may leave its body unread; `release` closes the file anyway.
+  release?.addEventListener('abort', () => void iterator.return?.(), { once: true });
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await iterator.next();
+        if (done) {
+          controller.close();
+          return;
+        }
+        onChunk(value.byteLength);
+        controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
     },
-    async cancel() {
-      await iterator.return?.();
-    },
-  });
+    // Read a few chunks ahead so the disk and the socket work at the same time.
+    { highWaterMark: 4 },
+  );
 }
 
 async function* memoryChunks(view: Buffer): AsyncGenerator<Uint8Array> {

@@ -140,13 +140,20 @@ async function putPart(
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     const watchdog = new StallWatchdog(settings.stallTimeoutMs);
+    const release = new AbortController();
     let sent = 0;
     try {
-      const body = contentStream(file.operation, start, length, (bytes) => {
-        watchdog.touch();
-        sent += bytes;
-        onBytes(bytes);
-      });
+      const body = contentStream(
+        file.operation,
+        start,
+        length,
+        (bytes) => {
+          watchdog.touch();
+          sent += bytes;
+          onBytes(bytes);
+        },
+        release.signal,
+      );
       const response = await fetch(url, {
         method: 'PUT',
         headers: { ...headers, 'content-length': String(length) },
@@ -163,6 +170,7 @@ async function putPart(
       lastStatus = 0;
     } finally {
       watchdog.stop();
+      release.abort();
     }
     onBytes(-sent);
     if (attempt < attempts) await sleep(retryDelay(attempt, retry));
