@@ -209,6 +209,23 @@ describe('uploads round-trip through the download cache', () => {
     ).rejects.toThrow(RevisionNotFoundError);
   });
 
+  it('opens a pull request with createPr instead of moving the branch', async () => {
+    await createRepo('alice/prs', write());
+    const main = hub.commitOf('alice/prs');
+    const info = await uploadFile(
+      'alice/prs',
+      'proposal.txt',
+      Buffer.from('please'),
+      write({ createPr: true }),
+    );
+    expect(info.prUrl).toBe(`${hub.endpoint}/alice/prs/discussions/1`);
+    expect(hub.commitOf('alice/prs')).toBe(main);
+    expect(hub.commitOf('alice/prs', 'refs/pr/1')).toBe(info.oid);
+    const path = await resolveFile('alice/prs', 'proposal.txt', read(tempDir(), { revision: 'refs/pr/1' }));
+    expect(readFileSync(path, 'utf8')).toBe('please');
+    expect(hub.requests.some((r) => r.url.includes('/preupload/main?create_pr=1'))).toBe(true);
+  });
+
   it('deletes files and folders, and refuses a stale parentCommit (409)', async () => {
     await createRepo('alice/edits', write());
     const first = await createCommit(

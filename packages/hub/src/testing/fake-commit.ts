@@ -1,6 +1,7 @@
 /**
  * The fake Hub's commit API: applies an NDJSON commit payload to a branch as a new commit, or refuses it
- * the way the Hub does (409 stale parent, 422 unknown LFS object, 404 missing file or branch).
+ * the way the Hub does (409 stale parent, 422 unknown LFS object, 404 missing file or branch). With
+ * `?create_pr=1` the commit goes to a new `refs/pr/N` ref and the answer names the pull request.
  */
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -28,6 +29,7 @@ export function handleCommit(
   branch: string,
   response: ServerResponse,
   body: Buffer,
+  createPr = false,
 ) {
   const head = repo.commits.get(branch);
   if (head === undefined) {
@@ -96,7 +98,13 @@ export function handleCommit(
   }
   const oid = createHash('sha1').update(head).update(body).update(String(repo.log.size)).digest('hex');
   repo.files.set(oid, files);
-  repo.commits.set(branch, oid);
+  // A pull request is a new ref `refs/pr/N` holding the commit; the branch itself does not move.
+  let pr: number | undefined;
+  if (createPr) {
+    pr = 1;
+    while (repo.commits.has(`refs/pr/${pr}`)) pr += 1;
+  }
+  repo.commits.set(pr === undefined ? branch : `refs/pr/${pr}`, oid);
   repo.commits.set(oid, oid);
   repo.log.set(oid, {
     oid,
@@ -106,9 +114,11 @@ export function handleCommit(
   });
   for (const blob of newBlobs) state.blobsBySha.set(blob.etag, blob);
   const prefix = repo.spec.repoType === 'dataset' ? 'datasets/' : '';
+  const repoUrl = `${state.hubOrigin}/${prefix}${repo.spec.repoId}`;
   sendJson(response, {
     success: true,
     commitOid: oid,
-    commitUrl: `${state.hubOrigin}/${prefix}${repo.spec.repoId}/commit/${oid}`,
+    commitUrl: `${repoUrl}/commit/${oid}`,
+    ...(pr === undefined ? {} : { pullRequestUrl: `${repoUrl}/discussions/${pr}` }),
   });
 }

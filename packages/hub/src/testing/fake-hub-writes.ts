@@ -301,5 +301,8 @@ export function handleWriteRoute(
     }
     return respond((body) => handlePreupload(state, response, body));
   }
-  return respond((body) => handleCommit(state, repo, revision, response, body), state.options.maxCommitBytes);
+  return respond(
+    (body) => handleCommit(state, repo, revision, response, body, url.searchParams.get('create_pr') === '1'),
+    state.options.maxCommitBytes,
+  );
 }
