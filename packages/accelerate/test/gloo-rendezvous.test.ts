@@ -31,6 +31,9 @@ describe.skipIf(!gloo.available)('gloo rendezvous in one process', () => {
     await backend.allReduce(ints, 'max');
     expect(Array.from(ints)).toEqual([3, -7]);
     expect(Array.from(await backend.allGather(new Uint8Array([9, 8])))).toEqual([9, 8]);
+    // A Buffer gathers into a Buffer (not through `new Buffer(n)`, which is deprecated).
+    const bytes = await backend.allGather(Buffer.from('gloo'));
+    expect(Buffer.isBuffer(bytes) && bytes.toString()).toBe('gloo');
     expect(Array.from(await backend.allGatherV(new Float64Array([0.25]), [1]))).toEqual([0.25]);
     const scattered = await backend.reduceScatter(new Float64Array([1, 2, 3]), [3], 'sum');
     expect(scattered).toBeInstanceOf(Float64Array);

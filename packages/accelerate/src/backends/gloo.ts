@@ -74,6 +74,18 @@ function ranksNamedByKeys(detail: string, worldSize: number): number[] {
   return [...new Set(ranks)].filter((r) => r < worldSize).sort((a, b) => a - b);
 }
 
+/**
+ * A zeroed array of `data`'s element type. Built from the base class, not `data.constructor`: a
+ * subclass (Node's Buffer is a Uint8Array) may not take a length the same way.
+ */
+function allocLike<T extends HostArray>(data: T, length: number): T {
+  if (Buffer.isBuffer(data)) return Buffer.alloc(length) as unknown as T;
+  if (data instanceof Float32Array) return new Float32Array(length) as T;
+  if (data instanceof Float64Array) return new Float64Array(length) as T;
+  if (data instanceof Int32Array) return new Int32Array(length) as T;
+  return new Uint8Array(length) as T;
+}
+
 /** A connected gloo context; see {@link createGlooBackend}. */
 class GlooBackend implements CollectiveBackend {
   readonly name = 'gloo' as const;
@@ -162,7 +174,7 @@ class GlooBackend implements CollectiveBackend {
 
   // Allocates the result now (its size was checked) and returns the native call that fills it.
   private gatherInto<T extends HostArray>(data: T, counts: number[], total: number): () => Promise<T> {
-    const output = new (data.constructor as new (length: number) => T)(total);
+    const output = allocLike(data, total);
     return async () => {
       await this.addon.allGatherV(this.handle, data, output, counts);
       return output;
