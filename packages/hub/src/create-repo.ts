@@ -1,11 +1,12 @@
 /**
  * Creating repos and branches (Python's `HfApi.create_repo` and `HfApi.create_branch`).
  */
-import { HubConflictError, HubValidationError } from './errors.js';
+import { HubAuthError, HubConflictError, HubError, HubValidationError } from './errors.js';
 import { type RepoType, validateRepoId, validateRevision } from './repo.js';
 import { whoami } from './whoami.js';
 import {
   type HubWriteOptions,
+  type ResolvedWriteOptions,
   readJsonObject,
   repoApiUrl,
   resolveWriteOptions,
@@ -86,6 +87,14 @@ export async function createRepo(repoId: string, options: CreateRepoOptions = {}
     const finalId = repoIdFromUrl(repoUrl, resolved.endpoint, repoType) ?? repoId;
     return { url: repoUrl, repoId: finalId, repoType, endpoint: resolved.endpoint };
   } catch (error) {
+    // Python's rule: a token that may not create repos in an organization still "creates" one that exists.
+    if (
+      error instanceof HubAuthError &&
+      options.existOk === true &&
+      (await repoIsVisible(repoId, repoType, resolved))
+    ) {
+      return { url: fallbackUrl, repoId, repoType, endpoint: resolved.endpoint };
+    }
     if (error instanceof HubConflictError && options.existOk === true) {
       // The repo exists; a bare name lives under the token's user.
       const fullId = organization === undefined ? `${(await whoami(options)).name}/${name}` : repoId;
@@ -95,6 +104,30 @@ export async function createRepo(repoId: string, options: CreateRepoOptions = {}
     if (error instanceof HubConflictError && options.existOk !== true) {
       error.message += ' Pass existOk: true to use the existing repo.';
     }
+    throw error;
+  }
+}
+
+/** True when the token can read the repo (its revision API answers). */
+async function repoIsVisible(
+  repoId: string,
+  repoType: RepoType,
+  options: ResolvedWriteOptions,
+): Promise<boolean> {
+  try {
+    const response = await sendWriteRequest(
+      {
+        url: repoApiUrl(options.endpoint, repoType, repoId, 'revision', 'main'),
+        method: 'GET',
+        retryOn: 'idempotent',
+      },
+      { action: 'check that the repo exists', repoId, repoType },
+      options,
+    );
+    await response.body?.cancel();
+    return true;
+  } catch (error) {
+    if (error instanceof HubError) return false;
     throw error;
   }
 }

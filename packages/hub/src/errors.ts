@@ -159,3 +159,11 @@ export class HubUploadError extends HubHttpError {
     super(message, status, options);
   }
 }
+
+/**
+ * A request would reach the Hub while `HF_HUB_OFFLINE` is set (Python's `OfflineModeIsEnabled`). Downloads
+ * fall back to the cache instead; uploads, logins and repo creation cannot, so they stop here.
+ */
+export class OfflineModeIsEnabled extends HubError {
+  override name = 'OfflineModeIsEnabled';
+}

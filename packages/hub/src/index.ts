@@ -67,6 +67,7 @@ export {
   HubTimeoutError,
   HubValidationError,
   LocalEntryNotFoundError,
+  OfflineModeIsEnabled,
   RepositoryNotFoundError,
   RevisionNotFoundError,
 } from './errors.js';

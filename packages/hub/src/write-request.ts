@@ -5,7 +5,7 @@
  * repeat (a commit) is retried only on answers that say the server did not act on it (429, 503).
  */
 import { readBodyWithLimit } from './body.js';
-import { defaultEndpoint, defaultToken } from './env.js';
+import { defaultEndpoint, defaultToken, isOfflineMode } from './env.js';
 import {
   EntryNotFoundError,
   GatedRepoError,
@@ -17,6 +17,7 @@ import {
   HubResponseError,
   HubTimeoutError,
   HubValidationError,
+  OfflineModeIsEnabled,
   RepositoryNotFoundError,
   RevisionNotFoundError,
 } from './errors.js';
@@ -51,8 +52,16 @@ export interface ResolvedWriteOptions {
   readonly timeoutMs: number;
 }
 
-/** Fills in defaults; throws {@link HubAuthError} when no token can be found (before any request). */
+/**
+ * Fills in defaults; throws {@link OfflineModeIsEnabled} in offline mode and {@link HubAuthError} when no
+ * token can be found (both before any request).
+ */
 export function resolveWriteOptions(options: HubWriteOptions, action: string): ResolvedWriteOptions {
+  if (isOfflineMode()) {
+    throw new OfflineModeIsEnabled(
+      `Cannot ${action}: HF_HUB_OFFLINE is set, so no request may reach the Hub. Unset it to upload.`,
+    );
+  }
   const token = options.token ?? defaultToken();
   if (token === undefined || token.trim() === '') {
     throw new HubAuthError(

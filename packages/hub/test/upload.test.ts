@@ -7,6 +7,7 @@ import {
   createRepo,
   HubAuthError,
   HubConflictError,
+  OfflineModeIsEnabled,
   RepositoryNotFoundError,
   RevisionNotFoundError,
   listRepoFiles,
@@ -104,6 +105,26 @@ describe('createRepo', () => {
     );
     const path = await resolveFile('alice/secret', 'config.json', read(tempDir(), { token: TOKEN }));
     expect(readFileSync(path, 'utf8')).toBe('{"a":1}');
+  });
+  it('with existOk returns a repo it may not create but can see (403 then a visible repo), as Python does', async () => {
+    const repo = await createRepo('someone-else/theirs', write({ existOk: true }));
+    expect(repo.repoId).toBe('someone-else/theirs');
+    await expect(createRepo('someone-else/invisible', write({ existOk: true }))).rejects.toThrow(
+      HubAuthError,
+    );
+  });
+  it('refuses every write in offline mode before any request', async () => {
+    const before = hub.requests.length;
+    process.env.HF_HUB_OFFLINE = '1';
+    try {
+      await expect(createRepo('alice/offline', write())).rejects.toThrow(OfflineModeIsEnabled);
+      await expect(uploadFile('alice/fresh', 'x', Buffer.from('x'), write())).rejects.toThrow(
+        /HF_HUB_OFFLINE/,
+      );
+    } finally {
+      delete process.env.HF_HUB_OFFLINE;
+    }
+    expect(hub.requests.length).toBe(before);
   });
   it('refuses a read token and a foreign namespace with HubAuthError (403)', async () => {
     await expect(createRepo('bob/x', write({ token: 'hf_bob_read' }))).rejects.toThrow(/403.*"write" role/);
