@@ -1,13 +1,15 @@
-import {
-  DataLoader,
-  type DataLoaderOptions,
-  type HostTensor,
-  type LoaderStep,
-  type RowSource,
-} from '@ner/collate';
+import { join } from 'node:path';
+import { DataLoader, type DataLoaderOptions, type HostTensor, type RowSource } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
 import { type ClippedGradients, clipGradNorm } from './clip-grad-norm.js';
-import { type AcceleratedModel, isAcceleratedModel, isLrScheduler, type LrScheduler } from './contracts.js';
+import {
+  type AcceleratedModel,
+  isAcceleratedModel,
+  isLrScheduler,
+  isStatefulOptimizer,
+  type LrScheduler,
+  type StatefulOptimizer,
+} from './contracts.js';
 import { AccelerateError } from './errors.js';
 import {
   concatHost,
@@ -19,7 +21,9 @@ import {
   sliceRows,
   toHost,
 } from './host-array.js';
+import { AcceleratedScheduler, type GradientState, type Prepared, PreparedDataLoader } from './prepared.js';
 import { ProcessGroup } from './process-group/process-group.js';
+import { loadModelWeights, readStateDict, writeFolderAtomically, writeStateDict } from './state-files.js';
 
 /** Options of {@link Accelerator}. */
 export interface AcceleratorOptions {
@@ -33,70 +37,6 @@ export interface AcceleratorOptions {
   /** Complete the last batch of sharded loaders with repeated samples [true]. */
   evenBatches?: boolean;
 }
-
-/** accelerate's `GradientState` bits that `gatherForMetrics` needs. */
-interface GradientState {
-  endOfDataloader: boolean;
-  remainder: number;
-}
-
-/**
- * A data loader sharded for this process (accelerate's `DataLoaderShard`):
- * iterating it tells the Accelerator when the last batch comes, so
- * `gatherForMetrics` can drop the samples repeated to even out batches.
- */
-export class PreparedDataLoader<Row = unknown, Batch = unknown> implements Iterable<Batch> {
-  constructor(
-    readonly loader: DataLoader<Row, Batch>,
-    private readonly state: GradientState,
-  ) {}
-  get length(): number {
-    return this.loader.length;
-  }
-  get numRows(): number {
-    return this.loader.numRows;
-  }
-  get totalBatchSize(): number {
-    return this.loader.totalBatchSize;
-  }
-  setEpoch(epoch: number): void {
-    this.loader.setEpoch(epoch);
-  }
-  *steps(): Generator<LoaderStep<Batch>, void, undefined> {
-    for (const step of this.loader.steps()) {
-      this.state.endOfDataloader = step.isLast;
-      this.state.remainder = this.loader.remainder;
-      yield step;
-    }
-  }
-  *[Symbol.iterator](): Iterator<Batch> {
-    for (const step of this.steps()) yield step.batch;
-  }
-}
-
-/** A scheduler stepped once per process on each `step()` (accelerate's `AcceleratedScheduler`). */
-export class AcceleratedScheduler {
-  constructor(
-    readonly scheduler: LrScheduler,
-    private readonly stepsPerCall: number,
-  ) {}
-  step(): void {
-    for (let i = 0; i < this.stepsPerCall; i++) this.scheduler.step();
-  }
-  getLastLr(): number[] {
-    return this.scheduler.getLastLr();
-  }
-  stateDict() {
-    return this.scheduler.stateDict();
-  }
-}
-
-/** What `prepare` turns each argument into. */
-export type Prepared<T> = T extends LrScheduler
-  ? AcceleratedScheduler
-  : T extends DataLoader<infer R, infer B>
-    ? PreparedDataLoader<R, B>
-    : T;
 
 /**
  * 🤗 Accelerate's `Accelerator` for hand-written loops, data parallel over
@@ -121,6 +61,12 @@ export class Accelerator {
   private readonly stepSchedulerPerProcess: boolean;
   private readonly evenBatches: boolean;
   private readonly gradientState: GradientState = { endOfDataloader: false, remainder: -1 };
+  /** What `prepare` saw, in order: the contents of `saveState` / `loadState`. */
+  private readonly registered = {
+    models: [] as AcceleratedModel[],
+    optimizers: [] as StatefulOptimizer[],
+    schedulers: [] as LrScheduler[],
+  };
 
   constructor(options: AcceleratorOptions = {}) {
     this.group = options.processGroup;
@@ -191,11 +137,16 @@ export class Accelerator {
     for (const object of objects) {
       if (object instanceof DataLoader) out.push(this.shard(object));
       else if (isLrScheduler(object)) {
+        this.registered.schedulers.push(object);
         out.push(new AcceleratedScheduler(object, this.stepSchedulerPerProcess ? this.numProcesses : 1));
       } else if (isAcceleratedModel(object)) {
         await this.broadcastParameters(object);
+        this.registered.models.push(object);
         out.push(object);
-      } else out.push(object);
+      } else {
+        if (isStatefulOptimizer(object)) this.registered.optimizers.push(object);
+        out.push(object);
+      }
     }
     return out as { [K in keyof T]: Prepared<T[K]> };
   }
@@ -378,6 +329,43 @@ export class Accelerator {
   /** `accelerator.print`: prints once, from the main process. */
   print(...values: unknown[]): void {
     if (this.isMainProcess) console.log(...values);
+  }
+
+  /**
+   * Saves every prepared model, optimizer and scheduler to `dir` (accelerate's `save_state`):
+   * the main process writes `model.safetensors` + `config.json` (the 2nd model in `model_1/`...),
+   * `optimizer.json` / `optimizer.safetensors`, `scheduler.json` (`_1`... for more), under a
+   * temporary name renamed at the end, so a crash leaves no half-written `dir`. Every process
+   * waits for the write.
+   */
+  async saveState(dir: string): Promise<void> {
+    await this.waitForEveryone();
+    if (this.isMainProcess) {
+      const { models, optimizers, schedulers } = this.registered;
+      await writeFolderAtomically(dir, async (tmp) => {
+        for (const [i, model] of models.entries())
+          await model.savePretrained(i === 0 ? tmp : join(tmp, `model_${i}`));
+        for (const [i, optimizer] of optimizers.entries())
+          await writeStateDict(tmp, i === 0 ? 'optimizer' : `optimizer_${i}`, optimizer.stateDict());
+        for (const [i, scheduler] of schedulers.entries())
+          await writeStateDict(tmp, i === 0 ? 'scheduler' : `scheduler_${i}`, scheduler.stateDict());
+      });
+    }
+    await this.waitForEveryone();
+  }
+
+  /** Restores what {@link saveState} wrote into the prepared objects, on every process (`load_state`). */
+  async loadState(dir: string): Promise<void> {
+    const { models, optimizers, schedulers } = this.registered;
+    for (const [i, model] of models.entries())
+      await loadModelWeights(model, i === 0 ? dir : join(dir, `model_${i}`));
+    for (const [i, optimizer] of optimizers.entries())
+      optimizer.loadStateDict((await readStateDict(dir, i === 0 ? 'optimizer' : `optimizer_${i}`)) as never);
+    for (const [i, scheduler] of schedulers.entries()) {
+      const state = await readStateDict(dir, i === 0 ? 'scheduler' : `scheduler_${i}`);
+      scheduler.loadStateDict?.(state as never);
+    }
+    await this.waitForEveryone();
   }
 
   /** Closes the connections to the other processes. */

@@ -6,13 +6,8 @@
  *
  * Helpers behind it live in `@ner/accelerate/internal` (no compatibility promise).
  */
-export {
-  AcceleratedScheduler,
-  Accelerator,
-  type AcceleratorOptions,
-  type Prepared,
-  PreparedDataLoader,
-} from './accelerator.js';
+export { Accelerator, type AcceleratorOptions } from './accelerator.js';
+export { AcceleratedScheduler, type Prepared, PreparedDataLoader } from './prepared.js';
 export { type ClippedGradients, clipGradNorm } from './clip-grad-norm.js';
 export type { AcceleratedModel, LrScheduler, StatefulOptimizer } from './contracts.js';
 export { AccelerateError, BackendUnavailableError, CollectiveError, StoreError } from './errors.js';

@@ -99,7 +99,7 @@ describe('ProcessGroup (in-process engine, real store)', () => {
     );
     await expect(
       ProcessGroup.fromEnv({ WORLD_SIZE: '2', RANK: '0', NER_PROCESS_GROUP_BACKEND: 'mpi' }),
-    ).rejects.toThrow(/NER_PROCESS_GROUP_BACKEND must be one of gloo, nccl, star/);
+    ).rejects.toThrow(/NER_PROCESS_GROUP_BACKEND must be one of gloo, nccl/);
     await expect(ProcessGroup.fromEnv({ WORLD_SIZE: '2', RANK: '1' })).rejects.toThrow(/NER_STORE_SECRET/);
     const [single] = [ProcessGroup.single()];
     await expect(single.broadcastBytes(undefined, 0)).rejects.toThrow(/root\) must give the payload/);

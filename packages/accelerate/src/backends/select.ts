@@ -2,7 +2,6 @@
 import type { BackendInit, BackendName, CollectiveBackend } from '../process-group/backend.js';
 import { createGlooBackend } from './gloo.js';
 import { createNcclBackend } from './nccl.js';
-import { createStarBackend } from './star.js';
 
 export function createBackend(name: BackendName, init: BackendInit): Promise<CollectiveBackend> {
   switch (name) {
@@ -10,7 +9,5 @@ export function createBackend(name: BackendName, init: BackendInit): Promise<Col
       return createGlooBackend(init);
     case 'nccl':
       return createNcclBackend(init);
-    case 'star':
-      return createStarBackend(init);
   }
 }

@@ -8,7 +8,7 @@ export const LAUNCH_USAGE = `Usage: ner-launch [options] script.js [script args.
   --node-rank R        this machine's index [0]
   --master-addr A      node 0's address; rank 0's store binds to it [127.0.0.1]
   --master-port P      the store's port [free port on one node, 29500 on several]
-  --backend B          gloo | nccl | star (NER_PROCESS_GROUP_BACKEND) [gloo on CPU, nccl on CUDA]
+  --backend B          gloo | nccl (NER_PROCESS_GROUP_BACKEND) [gloo on CPU, nccl on CUDA]
   --gpus[=0,1,...]     one CUDA_VISIBLE_DEVICES per local rank [0..N-1, or the list]
   --rdzv-secret S      the run's secret, the same on every node [random on one node; NER_STORE_SECRET]
 Sets RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, NODE_RANK, MASTER_ADDR, MASTER_PORT and
@@ -38,7 +38,7 @@ const FLAG_ALIASES: Readonly<Record<string, string>> = {
   '--rdzv_secret': 'secret',
   '--gpus': 'gpus',
 };
-const BACKENDS: readonly BackendName[] = ['gloo', 'nccl', 'star'];
+const BACKENDS: readonly BackendName[] = ['gloo', 'nccl'];
 
 /**
  * Parses ner-launch's arguments: launcher options come before the script; everything after the

@@ -17,7 +17,7 @@ export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
 export type HostArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** Names of the engines, as torch spells them. */
-export type BackendName = 'gloo' | 'nccl' | 'star';
+export type BackendName = 'gloo' | 'nccl';
 
 /** Where the rendezvous store runs (rank 0 serves it; see `src/store/protocol.ts`). */
 export interface StoreAddress {

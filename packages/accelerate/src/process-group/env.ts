@@ -2,7 +2,7 @@ import { CollectiveError } from '../errors.js';
 import type { BackendName } from './backend.js';
 import type { ProcessGroupOptions } from './process-group.js';
 
-const BACKENDS: readonly BackendName[] = ['gloo', 'nccl', 'star'];
+const BACKENDS: readonly BackendName[] = ['gloo', 'nccl'];
 
 /**
  * The process-group options torchrun's environment describes: RANK, WORLD_SIZE, MASTER_ADDR,

@@ -26,7 +26,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Options of {@link initProcessGroup} (torch's `init_process_group` with `init_method='env://'`). */
 export interface ProcessGroupOptions {
-  /** The engine: 'gloo' (CPU, default) or 'nccl' (CUDA); 'star' is the no-native fallback. */
+  /** The engine: 'gloo' (CPU, default) or 'nccl' (CUDA). */
   backend?: BackendName;
   rank: number;
   worldSize: number;
@@ -42,7 +42,7 @@ export interface ProcessGroupOptions {
   bindAddress?: string;
   /** Key prefix of this group in the store ['default']. */
   groupName?: string;
-  /** Makes the engine (tests inject an in-process one) [gloo / nccl / star]. */
+  /** Makes the engine (tests inject an in-process one) [gloo / nccl]. */
   createBackend?: (name: BackendName, init: BackendInit) => Promise<CollectiveBackend>;
 }
 

@@ -1,0 +1,134 @@
+/**
+ * The files of `Accelerator.saveState` (accelerate's `save_state` folder): the model as
+ * `save_pretrained` writes it, and each optimizer / scheduler state dict as JSON whose float
+ * arrays go to a safetensors file next to it. Written under a temporary name and renamed, so a
+ * crash never leaves a half-written state folder under the final name.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { entryToFloat32, parseSafetensors, serializeSafetensors } from '@ner/models';
+import * as tf from '@tensorflow/tfjs-core';
+import type { AcceleratedModel } from './contracts.js';
+import { AccelerateError } from './errors.js';
+
+/** A state dict leaf holding float values: `{ shape, data }` as AdamW's moments are. */
+interface FloatLeaf {
+  shape: number[];
+  data: Float32Array;
+}
+
+const TENSOR_REF = '__safetensors__';
+
+function isFloatLeaf(value: unknown): value is FloatLeaf {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as FloatLeaf).data instanceof Float32Array &&
+    Array.isArray((value as FloatLeaf).shape)
+  );
+}
+
+/** JSON for `dict` with every float leaf replaced by a reference into `tensors`. */
+function splitTensors(value: unknown, path: string, tensors: Map<string, FloatLeaf>): unknown {
+  if (isFloatLeaf(value)) {
+    tensors.set(path, value);
+    return { [TENSOR_REF]: path };
+  }
+  if (ArrayBuffer.isView(value)) {
+    throw new AccelerateError(
+      `saveState: ${path} is a ${value.constructor.name}; only {shape, data: Float32Array} arrays are saved`,
+    );
+  }
+  if (Array.isArray(value)) return value.map((v, i) => splitTensors(v, `${path}.${i}`, tensors));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, splitTensors(v, path ? `${path}.${k}` : k, tensors)]),
+    );
+  }
+  return value;
+}
+
+function joinTensors(value: unknown, file: ReturnType<typeof parseSafetensors>, source: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => joinTensors(v, file, source));
+  if (typeof value === 'object' && value !== null) {
+    const ref = (value as Record<string, unknown>)[TENSOR_REF];
+    if (typeof ref === 'string') {
+      const entry = file.tensors.get(ref);
+      if (!entry) throw new AccelerateError(`loadState: ${source} has no tensor '${ref}'`);
+      return { shape: [...entry.shape], data: entryToFloat32(entry, ref) };
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, joinTensors(v, file, source)]));
+  }
+  return value;
+}
+
+/** Writes a state dict as `<stem>.json` (+ `<stem>.safetensors` when it holds float arrays). */
+export async function writeStateDict(dir: string, stem: string, dict: unknown): Promise<void> {
+  const tensors = new Map<string, FloatLeaf>();
+  const json = splitTensors(dict, '', tensors);
+  if (tensors.size > 0) {
+    await writeFile(join(dir, `${stem}.safetensors`), serializeSafetensors(tensors, { format: 'ner-state' }));
+  }
+  await writeFile(join(dir, `${stem}.json`), `${JSON.stringify(json)}\n`);
+}
+
+export async function readStateDict(dir: string, stem: string): Promise<unknown> {
+  const jsonPath = join(dir, `${stem}.json`);
+  if (!existsSync(jsonPath)) throw new AccelerateError(`loadState: ${jsonPath} is missing`);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(jsonPath, 'utf8'));
+  } catch (error) {
+    throw new AccelerateError(`loadState: ${jsonPath} is not valid JSON: ${(error as Error).message}`);
+  }
+  const tensorsPath = join(dir, `${stem}.safetensors`);
+  if (!existsSync(tensorsPath)) return json;
+  return joinTensors(json, parseSafetensors(await readFile(tensorsPath), tensorsPath), tensorsPath);
+}
+
+/** Loads `model.safetensors` from `dir` into the model's variables (names and shapes must match). */
+export async function loadModelWeights(model: AcceleratedModel, dir: string): Promise<void> {
+  const path = join(dir, 'model.safetensors');
+  if (!existsSync(path)) throw new AccelerateError(`loadState: ${path} is missing`);
+  const file = parseSafetensors(await readFile(path), path);
+  for (const [name, variable] of model.namedParameters()) {
+    const entry = file.tensors.get(name);
+    if (!entry) throw new AccelerateError(`loadState: ${path} has no weight '${name}'`);
+    if (entry.shape.length !== variable.shape.length || entry.shape.some((d, i) => d !== variable.shape[i])) {
+      throw new AccelerateError(
+        `loadState: ${path}: '${name}' has shape [${entry.shape}], the model has [${variable.shape}]`,
+      );
+    }
+    const values = entryToFloat32(entry, name);
+    tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
+  }
+}
+
+/**
+ * Fills a fresh temporary folder next to `dir` with `fill`, then renames it to `dir` (an older
+ * `dir` is moved aside first and removed after). A failure removes the temporary folder.
+ */
+export async function writeFolderAtomically(
+  dir: string,
+  fill: (tmp: string) => Promise<void>,
+): Promise<void> {
+  const parent = dirname(dir);
+  await mkdir(parent, { recursive: true });
+  const stamp = `${process.pid}-${Date.now()}`;
+  const tmp = join(parent, `.tmp-${basename(dir)}-${stamp}`);
+  await mkdir(tmp);
+  try {
+    await fill(tmp);
+    let old: string | undefined;
+    if (existsSync(dir)) {
+      old = join(parent, `.old-${basename(dir)}-${stamp}`);
+      await rename(dir, old);
+    }
+    await rename(tmp, dir);
+    if (old) await rm(old, { recursive: true, force: true });
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
+}
