@@ -28,6 +28,10 @@ const WATCHDOG_GRACE_MS = 10_000;
  * this reason; call the engine directly only with sizes known to agree. Integer `mean` truncates
  * toward zero (C++ integer division).
  *
+ * Each rank's rendezvous and collectives hold one thread of libuv's pool while they wait (4 by
+ * default, `UV_THREADPOOL_SIZE`): run one rank per process, as ner-launch does; several ranks in
+ * one process (tests) work only while they fit in the pool.
+ *
  * @throws {GlooUnavailableError} when the addon is not built (libgloo-dev missing).
  * @throws {GlooCollectiveError} when the rendezvous fails or times out.
  * @example
