@@ -1,6 +1,6 @@
 import { EvaluateValueError } from './errors.js';
 import { checkTargets, type Label, type LabelArray, uniqueLabels } from './labels.js';
-import { type AveragedScores, computePrf, type PerLabelScores } from './prf.js';
+import { ALL_SCORES, type AveragedScores, computePrf, type PerLabelScores, scoresFromCounts } from './prf.js';
 import type { ZeroDivision } from './prf-options.js';
 import { alignRight, codePointLength, formatFixed, formatPythonFloat } from './python-format.js';
 import { npSum } from './numpy-sum.js';
@@ -124,7 +124,10 @@ export function classificationReport(
   const totalSupport = npSum(scores.support);
   const averages = (['micro', 'macro', 'weighted'] as const).map((average) => {
     const heading = average === 'micro' && microIsAccuracy ? 'accuracy' : `${average} avg`;
-    const avg = computePrf(yTrue, yPred, { ...common, average }, sink).scores as AveragedScores;
+    // Same checks and counts as the per-label call (posLabel is the default 1, so
+    // nothing else can warn): only the averaging differs.
+    const settings = { average, beta: 1, warnFor: ALL_SCORES, zeroDivision: common.zeroDivision };
+    const avg = scoresFromCounts(perLabel.counts, settings, sink) as AveragedScores;
     return { heading, avg };
   });
 

@@ -37,7 +37,8 @@ export interface PrfComputation {
   counts: LabelCounts;
 }
 
-const ALL_SCORES: WarnFor = ['precision', 'recall', 'f-score'];
+/** scikit-learn's default `warn_for`: every score warns. */
+export const ALL_SCORES: WarnFor = ['precision', 'recall', 'f-score'];
 
 function warnPrf(sink: WarningSink, modifier: string, messageStart: string, resultSize: number): void {
   const where = resultSize === 1 ? 'due to' : 'in labels with';
@@ -83,6 +84,14 @@ function npMean(values: readonly number[], sink: WarningSink): number {
   return npSum(values) / values.length;
 }
 
+/** The settings of one score computation, after validation. */
+export interface PrfSettings {
+  average: Average;
+  beta: number;
+  warnFor: WarnFor;
+  zeroDivision: ZeroDivision;
+}
+
 /**
  * scikit-learn 1.2's `precision_recall_fscore_support` for 1-D labels, with its
  * checks, zero-division rules, warnings and averaging (numpy's summation order).
@@ -106,8 +115,21 @@ export function computePrf(
   const posLabel = options.posLabel === undefined ? 1 : options.posLabel;
   const labels = resolveScoredLabels(targets, average, options.labels, posLabel, sink);
   checkSampleWeight(options.sampleWeight, yTrue.length);
-
   const perLabel = countLabels(yTrue, yPred, labels, options.sampleWeight);
+  const scores = scoresFromCounts(perLabel, { average, beta, warnFor, zeroDivision }, sink);
+  return { scores, labels, counts: perLabel };
+}
+
+/**
+ * The second half of `precision_recall_fscore_support`: scores from per-label
+ * counts. The classification report counts once and averages three ways.
+ */
+export function scoresFromCounts(
+  perLabel: LabelCounts,
+  settings: PrfSettings,
+  sink: WarningSink,
+): PerLabelScores | AveragedScores {
+  const { average, beta, warnFor, zeroDivision } = settings;
   const counts = average === 'micro' ? poolCounts(perLabel) : perLabel;
   const precision = prfDivide(counts.tp, counts.pred, 'precision', 'predicted', warnFor, zeroDivision, sink);
   const recall = prfDivide(counts.tp, counts.true, 'recall', 'true', warnFor, zeroDivision, sink);
@@ -131,7 +153,7 @@ export function computePrf(
   }
 
   if (average === null) {
-    return { scores: { precision, recall, fScore, support: counts.true.slice() }, labels, counts: perLabel };
+    return { precision, recall, fScore, support: counts.true.slice() };
   }
   if (average === 'weighted') {
     const p = npWeightedAverage(precision, counts.true);
@@ -140,24 +162,21 @@ export function computePrf(
       // predicted either, recall always, the F-score when both are.
       const value = zeroDivision === 1 ? 1 : 0;
       const nothingPredicted = npSum(counts.pred) === 0;
-      const scores: AveragedScores = nothingPredicted
+      return nothingPredicted
         ? { precision: value, recall: value, fScore: value, support: null }
         : { precision: 0, recall: value, fScore: 0, support: null };
-      return { scores, labels, counts: perLabel };
     }
-    const scores: AveragedScores = {
+    return {
       precision: p,
       recall: npWeightedAverage(recall, counts.true)!,
       fScore: npWeightedAverage(fScore, counts.true)!,
       support: null,
     };
-    return { scores, labels, counts: perLabel };
   }
-  const scores: AveragedScores = {
+  return {
     precision: npMean(precision, sink),
     recall: npMean(recall, sink),
     fScore: npMean(fScore, sink),
     support: null,
   };
-  return { scores, labels, counts: perLabel };
 }
