@@ -1,21 +1,9 @@
 import { defineConfig } from 'tsup';
+import { binBuild, libraryBuild } from '../../tools/tsup/library.js';
 
 export default defineConfig([
-  {
-    // `internal` shares the public entry's chunks (CJS too), so both see one copy of each class.
-    entry: ['src/index.ts', 'src/internal.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    splitting: true,
-    sourcemap: true,
-    clean: false,
-    target: 'es2022',
-  },
-  {
-    // The launcher CLI: ESM only (it uses top-level await), no types.
-    entry: { 'ner-launch': 'src/bin/ner-launch.ts' },
-    format: ['esm'],
-    sourcemap: true,
-    target: 'es2022',
-  },
+  // `internal` shares the public entry's chunks (CJS too), so both see one copy of each class.
+  libraryBuild(['src/index.ts', 'src/internal.ts'], { splitting: true, clean: false }),
+  // The launcher CLI: ESM only (it uses top-level await), no types.
+  binBuild({ 'ner-launch': 'src/bin/ner-launch.ts' }),
 ]);

@@ -1,10 +1,4 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tools/tsup/library.js';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/internal.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+export default defineConfig(libraryBuild(['src/index.ts', 'src/internal.ts']));

@@ -1,19 +1,8 @@
 import { defineConfig } from 'tsup';
+import { binBuild, libraryBuild } from '../../tools/tsup/library.js';
 
 export default defineConfig([
-  {
-    entry: ['src/index.ts', 'src/internal.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: false,
-    target: 'es2022',
-  },
-  {
-    // The `ner` bin: ESM only, keeps its shebang.
-    entry: { cli: 'src/cli/main.ts' },
-    format: ['esm'],
-    sourcemap: true,
-    target: 'es2022',
-  },
+  libraryBuild(['src/index.ts', 'src/internal.ts'], { clean: false }),
+  // The `ner` bin: ESM only, keeps its shebang.
+  binBuild({ cli: 'src/cli/main.ts' }),
 ]);

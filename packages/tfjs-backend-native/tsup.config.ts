@@ -1,12 +1,5 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tools/tsup/library.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  // import.meta.url locates build/Release/ner_native.node; shimmed in the CJS build.
-  shims: true,
-});
+// import.meta.url locates build/Release/ner_native.node; shimmed in the CJS build.
+export default defineConfig(libraryBuild(['src/index.ts'], { shims: true }));

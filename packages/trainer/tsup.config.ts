@@ -1,14 +1,7 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tools/tsup/library.js';
 
-export default defineConfig([
-  {
-    // `internal` shares the public entry's chunks (CJS too), so both see one copy of each class.
-    entry: ['src/index.ts', 'src/internal.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    splitting: true,
-    sourcemap: true,
-    clean: false,
-    target: 'es2022',
-  },
-]);
+// `internal` shares the public entry's chunks (CJS too), so both see one copy of each class.
+export default defineConfig(
+  libraryBuild(['src/index.ts', 'src/internal.ts'], { splitting: true, clean: false }),
+);
