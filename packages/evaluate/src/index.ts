@@ -22,6 +22,7 @@ export { type Label, type LabelArray, type TargetType, uniqueLabels } from './la
 export type { AveragedScores, PerLabelScores } from './prf.js';
 export type { Average, PrfOptions, WarnFor, ZeroDivision } from './prf-options.js';
 export {
+  type Averaged,
   type FbetaOptions,
   f1Score,
   fbetaScore,

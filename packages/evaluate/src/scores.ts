@@ -1,10 +1,13 @@
 import type { LabelArray } from './labels.js';
 import { type AveragedScores, computePrf, type PerLabelScores } from './prf.js';
-import type { PrfOptions } from './prf-options.js';
+import type { Average, PrfOptions } from './prf-options.js';
 import { WarningSink } from './warnings.js';
 
 /** Options of `precisionScore`, `recallScore`, `f1Score` (no `beta`, no `warnFor`). */
 export type ScoreOptions = Omit<PrfOptions, 'beta' | 'warnFor'>;
+
+/** Options whose `average` is known not to be `null`: the result is one number. */
+export type Averaged = { average?: Exclude<Average, null> };
 
 /** Options of `fbetaScore`: `beta` is required. */
 export type FbetaOptions = ScoreOptions & { beta: number };
@@ -66,7 +69,16 @@ export function precisionScore(
   yPred: LabelArray,
   options: ScoreOptions & { average: null },
 ): number[];
-export function precisionScore(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions): number;
+export function precisionScore(
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options?: ScoreOptions & Averaged,
+): number;
+export function precisionScore(
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options?: ScoreOptions,
+): number | number[];
 export function precisionScore(
   yTrue: LabelArray,
   yPred: LabelArray,
@@ -81,7 +93,8 @@ export function recallScore(
   yPred: LabelArray,
   options: ScoreOptions & { average: null },
 ): number[];
-export function recallScore(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions): number;
+export function recallScore(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions & Averaged): number;
+export function recallScore(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions): number | number[];
 export function recallScore(
   yTrue: LabelArray,
   yPred: LabelArray,
@@ -99,7 +112,8 @@ export function fbetaScore(
   yPred: LabelArray,
   options: FbetaOptions & { average: null },
 ): number[];
-export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaOptions): number;
+export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaOptions & Averaged): number;
+export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaOptions): number | number[];
 export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaOptions): number | number[] {
   return oneScore(yTrue, yPred, { ...options, warnFor: ['f-score'] }, 'fScore');
 }
@@ -116,7 +130,8 @@ export function f1Score(
   yPred: LabelArray,
   options: ScoreOptions & { average: null },
 ): number[];
-export function f1Score(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions): number;
+export function f1Score(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions & Averaged): number;
+export function f1Score(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions): number | number[];
 export function f1Score(yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}): number | number[] {
   return oneScore(yTrue, yPred, { ...options, beta: 1, warnFor: ['f-score'] }, 'fScore');
 }
