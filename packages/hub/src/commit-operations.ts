@@ -33,6 +33,8 @@ export interface UploadInfo {
   readonly size: number;
   /** Lowercase hex sha256 of the whole content: the LFS object id. */
   readonly sha256: string;
+  /** Git blob sha1 (`sha1("blob {size}\0" + content)`): a regular file's id in the repo. */
+  readonly gitSha1: string;
   /** The first 512 bytes, from which the Hub guesses text or binary. */
   readonly sample: Buffer;
 }
@@ -59,6 +61,7 @@ export async function computeUploadInfo(operation: CommitOperationAdd): Promise<
     return {
       size: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
+      gitSha1: createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex'),
       sample: Buffer.from(bytes.subarray(0, SAMPLE_BYTES)),
     };
   }
@@ -72,14 +75,18 @@ export async function computeUploadInfo(operation: CommitOperationAdd): Promise<
       `Cannot upload "${source}" as "${operation.pathInRepo}": not a regular file.`,
     );
   }
+  // One pass computes both ids: the sha256 names LFS objects, the git sha1 regular files.
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(source, { highWaterMark: MEMORY_CHUNK_BYTES }))
+  const gitHash = createHash('sha1').update(`blob ${info.size}\0`);
+  for await (const chunk of createReadStream(source, { highWaterMark: MEMORY_CHUNK_BYTES })) {
     hash.update(chunk as Buffer);
+    gitHash.update(chunk as Buffer);
+  }
   const handle = await open(source, 'r');
   try {
     const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, info.size));
     await handle.read(sample, 0, sample.length, 0);
-    return { size: info.size, sha256: hash.digest('hex'), sample };
+    return { size: info.size, sha256: hash.digest('hex'), gitSha1: gitHash.digest('hex'), sample };
   } finally {
     await handle.close();
   }

@@ -69,6 +69,8 @@ const PREUPLOAD_BATCH = 256;
 interface PreuploadResult {
   readonly uploadMode: 'regular' | 'lfs';
   readonly shouldIgnore: boolean;
+  /** The id of the file already at that path on the Hub, if any (git sha1, or sha256 for LFS). */
+  readonly remoteOid: string | undefined;
 }
 
 /** Asks the Hub how each added file must travel (Python's `_fetch_upload_modes`). */
@@ -99,11 +101,20 @@ async function fetchUploadModes(
     );
     const body = await readJsonObject(response, url);
     if (!Array.isArray(body.files)) throw new HubResponseError(`${url} answered without "files".`, url);
-    for (const file of body.files as { path?: unknown; uploadMode?: unknown; shouldIgnore?: unknown }[]) {
+    for (const file of body.files as {
+      path?: unknown;
+      uploadMode?: unknown;
+      shouldIgnore?: unknown;
+      oid?: unknown;
+    }[]) {
       if (typeof file?.path !== 'string' || (file.uploadMode !== 'regular' && file.uploadMode !== 'lfs')) {
         throw new HubResponseError(`${url} answered a file entry without "path" and "uploadMode".`, url);
       }
-      modes.set(file.path, { uploadMode: file.uploadMode, shouldIgnore: file.shouldIgnore === true });
+      modes.set(file.path, {
+        uploadMode: file.uploadMode,
+        shouldIgnore: file.shouldIgnore === true,
+        remoteOid: typeof file.oid === 'string' ? file.oid : undefined,
+      });
     }
   }
   for (const { operation } of additions) {
@@ -132,6 +143,39 @@ function validateOperations(operations: readonly CommitOperation[]): void {
       added.add(operation.pathInRepo);
     }
   }
+}
+
+/**
+ * Nothing changed: no empty commit is made (Python warns and skips too); the branch head is returned.
+ */
+async function noChangeCommit(
+  repoId: string,
+  repoType: RepoType,
+  revision: string,
+  commitMessage: string,
+  options: CreateCommitOptions,
+  resolved: ResolvedWriteOptions,
+): Promise<CommitInfo> {
+  (options.log ?? console.warn)(
+    `No files have been modified since the last commit to "${repoId}"; no commit was made.`,
+  );
+  const url = repoApiUrl(resolved.endpoint, repoType, repoId, 'revision', revision);
+  const response = await sendWriteRequest(
+    { url, method: 'GET', retryOn: 'idempotent' },
+    { action: 'read the branch head', repoId, repoType, revision },
+    resolved,
+  );
+  const body = await readJsonObject(response, url);
+  if (typeof body.sha !== 'string' || !/^[0-9a-f]{40}$/.test(body.sha)) {
+    throw new HubResponseError(`${url} answered without a valid "sha".`, url);
+  }
+  const prefix = repoType === 'dataset' ? 'datasets/' : '';
+  return {
+    commitUrl: `${resolved.endpoint}/${prefix}${repoId}/commit/${body.sha}`,
+    oid: body.sha,
+    commitMessage,
+    commitDescription: options.commitDescription ?? '',
+  };
 }
 
 /** One NDJSON line of the commit payload. */
@@ -178,7 +222,17 @@ export async function createCommit(
   // Empty files cannot go to LFS storage (S3 refuses them), so they always travel inline, as in Python.
   const isLfs = (file: LfsFile) =>
     file.info.size > 0 && modes.get(file.operation.pathInRepo)?.uploadMode === 'lfs';
-  const kept = additions.filter((file) => modes.get(file.operation.pathInRepo)?.shouldIgnore !== true);
+  // Like Python, a file whose content is already at that path is not sent again (and not re-committed).
+  const unchanged = (file: LfsFile) => {
+    const remote = modes.get(file.operation.pathInRepo)?.remoteOid;
+    return remote !== undefined && remote === (isLfs(file) ? file.info.sha256 : file.info.gitSha1);
+  };
+  const kept = additions.filter(
+    (file) => modes.get(file.operation.pathInRepo)?.shouldIgnore !== true && !unchanged(file),
+  );
+  if (kept.length === 0 && !operations.some((operation) => operation.kind === 'delete')) {
+    return noChangeCommit(repoId, repoType, revision, commitMessage, options, resolved);
+  }
   const inlineBytes = kept.filter((file) => !isLfs(file)).reduce((sum, file) => sum + file.info.size, 0);
   if (inlineBytes > MAX_INLINE_BYTES) {
     throw new HubValidationError(

@@ -187,6 +187,36 @@ describe('uploads round-trip through the download cache', () => {
     expect(sent.filter((r) => r.url.includes('/commit/'))).toHaveLength(1);
   });
 
+  it('skips files already on the Hub, and makes no empty commit when nothing changed', async () => {
+    await createRepo('alice/again', write());
+    const folder = tempDir();
+    writeFileSync(join(folder, 'config.json'), '{"a":1}');
+    writeFileSync(join(folder, 'model.safetensors'), Buffer.alloc(5000, 9));
+    const first = await uploadFolder('alice/again', folder, write());
+    const lines: string[] = [];
+    const from = hub.requests.length;
+    const same = await uploadFolder(
+      'alice/again',
+      folder,
+      write({ log: (line: string) => lines.push(line) }),
+    );
+    expect(same.oid).toBe(first.oid);
+    expect(lines).toEqual([
+      'No files have been modified since the last commit to "alice/again"; no commit was made.',
+    ]);
+    expect(
+      hub.requests.slice(from).filter((r) => r.url.includes('/commit/') || r.method === 'PUT'),
+    ).toHaveLength(0);
+    // One changed file: a commit with only that file; the unchanged weights are not asked for again.
+    writeFileSync(join(folder, 'config.json'), '{"a":2}');
+    const next = hub.requests.length;
+    const changed = await uploadFolder('alice/again', folder, write());
+    expect(changed.oid).not.toBe(first.oid);
+    expect(hub.requests.slice(next).filter((r) => r.url.includes('/objects/batch'))).toHaveLength(0);
+    expect(hub.fileAt('alice/again', 'config.json')?.toString()).toBe('{"a":2}');
+    expect(hub.commitHistory('alice/again')).toHaveLength(2);
+  });
+
   it('applies allowPatterns, ignorePatterns, pathInRepo and deletePatterns like Python', async () => {
     await createRepo('alice/patterns', write());
     const folder = tempDir();

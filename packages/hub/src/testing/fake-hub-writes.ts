@@ -202,7 +202,14 @@ function handleBranch(repo: StoredRepo, branch: string, response: ServerResponse
   sendJson(response, {});
 }
 
-function handlePreupload(state: FakeWriteState, response: ServerResponse, body: Buffer) {
+function handlePreupload(
+  state: FakeWriteState,
+  repo: StoredRepo,
+  revision: string,
+  response: ServerResponse,
+  body: Buffer,
+) {
+  const existing = repo.files.get(repo.commits.get(revision) ?? '');
   const payload = JSON.parse(body.toString('utf8')) as {
     files?: { path: string; size: number; sample: string }[];
   };
@@ -210,7 +217,14 @@ function handlePreupload(state: FakeWriteState, response: ServerResponse, body: 
     const sample = Buffer.from(file.sample ?? '', 'base64');
     const binary = sample.includes(0);
     const lfs = file.size >= state.options.lfsThresholdBytes || LFS_EXTENSIONS.test(file.path) || binary;
-    return { path: file.path, uploadMode: lfs ? 'lfs' : 'regular', shouldIgnore: false };
+    // The id of what is already there, so clients can skip unchanged files.
+    const oid = existing?.get(file.path)?.etag;
+    return {
+      path: file.path,
+      uploadMode: lfs ? 'lfs' : 'regular',
+      shouldIgnore: false,
+      ...(oid ? { oid } : {}),
+    };
   });
   sendJson(response, { files });
 }
@@ -299,7 +313,7 @@ export function handleWriteRoute(
       sendError(response, 404, 'RevisionNotFound', `Invalid rev id: ${revision}`);
       return true;
     }
-    return respond((body) => handlePreupload(state, response, body));
+    return respond((body) => handlePreupload(state, repo, revision, response, body));
   }
   return respond(
     (body) => handleCommit(state, repo, revision, response, body, url.searchParams.get('create_pr') === '1'),
