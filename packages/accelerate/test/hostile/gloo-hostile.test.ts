@@ -189,7 +189,9 @@ describe.skipIf(!gloo.available)('a hostile or broken rendezvous store', () => {
       ...init(store.port),
       store: { host: '127.0.0.1', port: store.port, secret: 's', prefix: 'p'.repeat(5000) },
     };
-    await expect(createGlooBackend(long)).rejects.toThrow(/key .pppp.*\.\.\.. is 50\d\d bytes, at most 4096 allowed/);
+    await expect(createGlooBackend(long)).rejects.toThrow(
+      /key .pppp.*\.\.\.. is 50\d\d bytes, at most 4096 allowed/,
+    );
     expect(store.keys).toEqual([]);
   });
 });
