@@ -2,6 +2,7 @@
 // LayerNorm betas included), from a seeded JS generator so each backend gets the same numbers.
 // The oracle checkpoints have all-zero Linear biases, which hid a wasm bug that adds the wrong
 // bias (issue 14): these models make every bias count.
+import { mulberry32 } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   AutoModelForSequenceClassification,
@@ -14,18 +15,6 @@ import {
   type TokenClassificationModel,
 } from '../src/index.js';
 import { readInputs } from './oracle.js';
-
-/** mulberry32: a small seeded generator of uniform numbers in [0, 1). */
-function uniformGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Values for one parameter: LayerNorm gains around 1, biases and betas of either sign with
@@ -47,7 +36,7 @@ function randomValues(name: string, size: number, next: () => number): Float32Ar
 
 /** Overwrites every parameter of `model` with seeded random values (in namedParameters order). */
 export function randomizeParameters(model: PreTrainedModel, seed: number): void {
-  const next = uniformGenerator(seed);
+  const next = mulberry32(seed);
   for (const [name, variable] of model.namedParameters()) {
     tf.tidy(() => variable.assign(tf.tensor(randomValues(name, variable.size, next), variable.shape)));
   }

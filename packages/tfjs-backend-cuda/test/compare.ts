@@ -1,19 +1,11 @@
 // Runs the same tfjs code on cpu and on cuda (fake device) and compares the results.
+import { mulberry32 } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { getFallbackCounts, resetFallbackCounts } from '../src/fallback.js';
 
 /** A seeded uniform generator (mulberry32), so failures reproduce. */
-export function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** `size` values in [lo, hi). */
 export function uniform(size: number, seed: number, lo = -2, hi = 2): number[] {

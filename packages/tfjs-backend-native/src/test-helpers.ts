@@ -82,23 +82,8 @@ export function worstMismatch(
   return { worst, at };
 }
 
-/** A small seeded generator (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randomArray(random: () => number, size: number, low = -2, high = 2): Float32Array {
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = low + (high - low) * random();
-  return out;
-}
+/** A small seeded generator (mulberry32) so failures reproduce; and seeded float32 arrays. */
+export { mulberry32 as rng, uniformFloat32 as randomArray } from '../../../tools/test-support/index.js';
 
 export function randomInts(random: () => number, size: number, high: number): Int32Array {
   const out = new Int32Array(size);

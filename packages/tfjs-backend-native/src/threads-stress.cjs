@@ -9,22 +9,9 @@
 // afterExit: the same for products on the main thread once the workers have exited }.
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { mulberry32: rng, uniformFloat32 } = require('../../../tools/test-support/random.cjs');
 
-function randomArray(random, size) {
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = random() * 2 - 1;
-  return out;
-}
+const randomArray = (random, size) => uniformFloat32(random, size, -1, 1);
 
 // C = op(A) @ op(B) in float64, with sum |a||b| per entry for a rounding bound.
 function reference(a, b, m, n, k, transA, transB) {
