@@ -66,6 +66,8 @@ def plain(value):
 
 def run_call(y_true, y_pred, fn, options):
     kwargs = {OPTION_NAMES[k]: (tuple(v) if k == "warnFor" else v) for k, v in options.items()}
+    if kwargs.get("beta") == "inf":  # JSON has no infinity; the test decodes it the same way
+        kwargs["beta"] = math.inf
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -148,6 +150,17 @@ def generate():
         classes = list(range(k))
         y_true = [rng.choice(classes) for _ in range(n)]
         cases.append(make_case(f"multiclass-{i}", y_true, noisy(rng, y_true, classes, acc)))
+    # beta = infinity (F is recall) and 0 (F is precision).
+    y_true = [rng.choice([0, 1, 2]) for _ in range(25)]
+    cases.append(make_case("fbeta-extremes", y_true, noisy(rng, y_true, [0, 1, 2], 0.5), extra=[
+        ("fbetaScore", {"beta": "inf", "average": None}),
+        ("fbetaScore", {"beta": "inf", "average": "weighted"}),
+        ("fbetaScore", {"beta": 0, "average": "macro"}),
+        ("precisionRecallFscoreSupport", {"beta": 0, "average": None}),
+    ]))
+    # Binary average with a labels option: scikit-learn scores [pos_label] and ignores labels.
+    y_true = [rng.randint(0, 1) for _ in range(20)]
+    cases.append(make_case("binary-with-labels", y_true, noisy(rng, y_true, [0, 1], 0.6), {"labels": [0]}))
     # Non-contiguous integer labels (confusion matrix index conversion).
     y_true = [rng.choice([2, 5, 9]) for _ in range(30)]
     cases.append(make_case("multiclass-sparse-ids", y_true, noisy(rng, y_true, [2, 5, 9], 0.5)))

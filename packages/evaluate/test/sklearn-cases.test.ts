@@ -134,7 +134,7 @@ describe(`scikit-learn ${fixture.sklearn} cases`, () => {
         let thrown: unknown;
         try {
           actual = FUNCTIONS[call.fn]!(testCase.yTrue, testCase.yPred, {
-            ...call.options,
+            ...(decode(call.options) as object),
             onWarning: (w: EvaluateWarning) => warnings.push(w),
           });
         } catch (error) {
