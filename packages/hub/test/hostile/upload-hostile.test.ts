@@ -15,7 +15,7 @@ import {
   uploadFolder,
 } from '../../src/index.js';
 import { type FakeHub, startFakeHub } from '../../src/testing/index.js';
-import { FAST_RETRY, removeTempDirs, tempDir } from './helpers.js';
+import { FAST_RETRY, removeTempDirs, startRecordingServer, tempDir } from './helpers.js';
 
 const TOKEN = 'hf_dave_write';
 let hub: FakeHub;
@@ -140,6 +140,24 @@ describe('refusals and lies', () => {
     expect(swallowed).toBe(FAST_RETRY.attempts);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(hub.commitOf('dave/repo')).toBe(head);
+  });
+  it('never sends the token to storage or verify URLs on another origin', async () => {
+    const elsewhere = await startRecordingServer();
+    try {
+      const content = Buffer.alloc(700, 5);
+      const oid = createHash('sha256').update(content).digest('hex');
+      const actions = {
+        upload: { href: `${elsewhere.origin}/put`, header: { 'x-amz-acl': 'private' } },
+        verify: { href: `${elsewhere.origin}/verify`, header: {} },
+      };
+      answerFirst('/objects/batch', 1, 200, JSON.stringify({ objects: [{ oid, size: 700, actions }] }));
+      // The fake Hub never stored the object, so the commit itself is refused afterwards (422).
+      await expect(uploadFile('dave/repo', 'o.safetensors', content, write())).rejects.toThrow(/422/);
+      expect(elsewhere.requests.map((r) => r.url)).toEqual(['/put', '/verify']);
+      expect(elsewhere.requests.every((r) => r.authorization === undefined)).toBe(true);
+    } finally {
+      await elsewhere.close();
+    }
   });
   it('does not follow a redirect with a commit', async () => {
     answerFirst('/commit/', 1, 307, '', { location: 'http://127.0.0.1:1/elsewhere' });
