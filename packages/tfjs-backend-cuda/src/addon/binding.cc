@@ -322,21 +322,11 @@ napi_value OpenDevice(napi_env env, napi_callback_info info) {
     auto *handle = new DeviceHandle{std::shared_ptr<Device>(std::move(device))};
     napi_value obj;
     napi_create_object(env, &obj);
-    const struct {
-      const char *name;
-      napi_callback fn;
-    } methods[] = {{"malloc", Malloc},         {"free", Free},
-                   {"upload", Upload},         {"download", Download},
-                   {"downloadAsync", DownloadAsync}, {"copy", Copy},
-                   {"fill32", Fill32},         {"launch", Launch},
-                   {"gemm", Gemm},             {"synchronize", Synchronize},
-                   {"memGetInfo", MemGetInfo}, {"info", Info},
-                   {"close", Close},           {"ncclInit", NcclInit}};
-    for (const auto &m : methods) {
-      napi_value fn;
-      ok(env, napi_create_function(env, m.name, NAPI_AUTO_LENGTH, m.fn, handle, &fn), m.name);
-      ok(env, napi_set_named_property(env, obj, m.name, fn), m.name);
-    }
+    defineMethods(env, obj, handle,
+                  {{"malloc", Malloc}, {"free", Free}, {"upload", Upload}, {"download", Download},
+                   {"downloadAsync", DownloadAsync}, {"copy", Copy}, {"fill32", Fill32}, {"launch", Launch},
+                   {"gemm", Gemm}, {"synchronize", Synchronize}, {"memGetInfo", MemGetInfo}, {"info", Info},
+                   {"close", Close}, {"ncclInit", NcclInit}});
     // The handle lives as long as the object; its finalizer closes the device if close() was not called.
     ok(env, napi_wrap(env, obj, handle, FinalizeDevice, nullptr, nullptr), "wrap");
     return obj;
@@ -344,11 +334,7 @@ napi_value OpenDevice(napi_env env, napi_callback_info info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  napi_value fn;
-  napi_create_function(env, "openDevice", NAPI_AUTO_LENGTH, OpenDevice, nullptr, &fn);
-  napi_set_named_property(env, exports, "openDevice", fn);
-  napi_create_function(env, "nvrtcCompile", NAPI_AUTO_LENGTH, NvrtcCompile, nullptr, &fn);
-  napi_set_named_property(env, exports, "nvrtcCompile", fn);
+  defineMethods(env, exports, nullptr, {{"openDevice", OpenDevice}, {"nvrtcCompile", NvrtcCompile}});
   registerNcclExports(env, exports);
   return exports;
 }

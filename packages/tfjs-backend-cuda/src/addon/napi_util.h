@@ -5,6 +5,7 @@
 
 #include <node_api.h>
 
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -167,6 +168,21 @@ napi_value guarded(napi_env env, Fn fn) {
     napi_throw_error(env, nullptr, e.what());
   }
   return nullptr;
+}
+
+/** A JS method: its name and the native function behind it. */
+struct Method {
+  const char *name;
+  napi_callback fn;
+};
+
+/** Defines `methods` on `obj`, each called with `data` (the object's native state, or null). */
+inline void defineMethods(napi_env env, napi_value obj, void *data, std::initializer_list<Method> methods) {
+  for (const Method &m : methods) {
+    napi_value fn;
+    ok(env, napi_create_function(env, m.name, NAPI_AUTO_LENGTH, m.fn, data, &fn), m.name);
+    ok(env, napi_set_named_property(env, obj, m.name, fn), m.name);
+  }
 }
 
 /** Settles a promise: resolved with `value` when `error` is empty, else rejected with an Error of it. */

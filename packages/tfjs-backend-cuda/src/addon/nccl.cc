@@ -59,18 +59,12 @@ const NcclLibrary *loadNccl(std::string &whyNot) {
     }
     NcclApi &a = nccl.api;
     std::string missing;
-    bindSymbol(lib, a.ncclGetVersion, "ncclGetVersion", missing);
-    bindSymbol(lib, a.ncclGetUniqueId, "ncclGetUniqueId", missing);
-    bindSymbol(lib, a.ncclCommInitRankConfig, "ncclCommInitRankConfig", missing);
-    bindSymbol(lib, a.ncclCommGetAsyncError, "ncclCommGetAsyncError", missing);
-    bindSymbol(lib, a.ncclCommFinalize, "ncclCommFinalize", missing);
-    bindSymbol(lib, a.ncclCommDestroy, "ncclCommDestroy", missing);
-    bindSymbol(lib, a.ncclCommAbort, "ncclCommAbort", missing);
-    bindSymbol(lib, a.ncclGetErrorString, "ncclGetErrorString", missing);
-    bindSymbol(lib, a.ncclAllReduce, "ncclAllReduce", missing);
-    bindSymbol(lib, a.ncclAllGather, "ncclAllGather", missing);
-    bindSymbol(lib, a.ncclBroadcast, "ncclBroadcast", missing);
-    bindSymbol(lib, a.ncclReduceScatter, "ncclReduceScatter", missing);
+#define NER_BIND_NCCL(name) bindSymbol(lib, a.name, #name, missing);
+    NER_BIND_NCCL(ncclGetVersion) NER_BIND_NCCL(ncclGetUniqueId) NER_BIND_NCCL(ncclCommInitRankConfig)
+    NER_BIND_NCCL(ncclCommGetAsyncError) NER_BIND_NCCL(ncclCommFinalize) NER_BIND_NCCL(ncclCommDestroy)
+    NER_BIND_NCCL(ncclCommAbort) NER_BIND_NCCL(ncclGetErrorString) NER_BIND_NCCL(ncclAllReduce)
+    NER_BIND_NCCL(ncclAllGather) NER_BIND_NCCL(ncclBroadcast) NER_BIND_NCCL(ncclReduceScatter)
+#undef NER_BIND_NCCL
     a.ncclGetLastError = reinterpret_cast<decltype(a.ncclGetLastError)>(findSymbol(lib, "ncclGetLastError"));
     if (a.ncclGetVersion && a.ncclGetVersion(&nccl.version) != ncclSuccess) nccl.version = 0;
     if (nccl.version > 0 && nccl.version < kNcclMinVersion) {

@@ -117,62 +117,37 @@ ner::cuda::ncclRedOp_t getOp(napi_env env, napi_value v, const char *what) {
   return op;
 }
 
-/** The arguments every collective takes: (send, recv, count, dtype, [op or root,] timeoutMs). */
-struct CollectiveArgs {
-  std::shared_ptr<Communicator> comm;
-  uint64_t send, recv;
-  size_t count;
-  ner::cuda::ncclDataType_t type;
-  int extra;  // the reduction (ncclRedOp_t) or the root rank; unused by allGather
-  double timeoutMs;
-};
+enum class Kind { AllReduce, AllGather, Broadcast, ReduceScatter };
 
-enum class Extra { None, Op, Root };
-
-CollectiveArgs collectiveArgs(napi_env env, napi_callback_info info, const char *method, Extra extra) {
-  const size_t n = extra == Extra::None ? 5 : 6;
-  CommCall c = commCall(env, info, n, method);
-  const std::string m(method);
-  CollectiveArgs a{c.comm, getPtr(env, c.argv[0], (m + "(send)").c_str()), getPtr(env, c.argv[1], (m + "(recv)").c_str()),
-                   getSize(env, c.argv[2], (m + "(count)").c_str()), getType(env, c.argv[3], (m + "(dtype)").c_str()),
-                   0, getNumber(env, c.argv[n - 1], (m + "(timeoutMs)").c_str())};
-  if (extra == Extra::Op) a.extra = getOp(env, c.argv[4], (m + "(op)").c_str());
-  if (extra == Extra::Root) a.extra = getInt(env, c.argv[4], (m + "(root)").c_str());
-  return a;
-}
-
-// allReduce(send, recv, count, dtype, op, timeoutMs)
-napi_value AllReduce(napi_env env, napi_callback_info info) {
+/**
+ * The four collectives, as one template: allReduce(send, recv, count, dtype, op, timeoutMs),
+ * allGather(send, recv, sendCount, dtype, timeoutMs), broadcast(send, recv, count, dtype, root,
+ * timeoutMs), reduceScatter(send, recv, recvCount, dtype, op, timeoutMs).
+ */
+template <Kind K>
+napi_value Collective(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    const CollectiveArgs a = collectiveArgs(env, info, "allReduce", Extra::Op);
-    a.comm->allReduce(a.send, a.recv, a.count, a.type, a.extra, a.timeoutMs);
-    return undefinedValue(env);
-  });
-}
-
-// allGather(send, recv, sendCount, dtype, timeoutMs)
-napi_value AllGather(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const CollectiveArgs a = collectiveArgs(env, info, "allGather", Extra::None);
-    a.comm->allGather(a.send, a.recv, a.count, a.type, a.timeoutMs);
-    return undefinedValue(env);
-  });
-}
-
-// broadcast(send, recv, count, dtype, root, timeoutMs)
-napi_value Broadcast(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const CollectiveArgs a = collectiveArgs(env, info, "broadcast", Extra::Root);
-    a.comm->broadcast(a.send, a.recv, a.count, a.type, a.extra, a.timeoutMs);
-    return undefinedValue(env);
-  });
-}
-
-// reduceScatter(send, recv, recvCount, dtype, op, timeoutMs)
-napi_value ReduceScatter(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const CollectiveArgs a = collectiveArgs(env, info, "reduceScatter", Extra::Op);
-    a.comm->reduceScatter(a.send, a.recv, a.count, a.type, a.extra, a.timeoutMs);
+    const char *method = K == Kind::AllReduce   ? "allReduce"
+                         : K == Kind::AllGather ? "allGather"
+                         : K == Kind::Broadcast ? "broadcast"
+                                                : "reduceScatter";
+    const size_t n = K == Kind::AllGather ? 5 : 6;
+    CommCall c = commCall(env, info, n, method);
+    const std::string m(method);
+    const auto send = getPtr(env, c.argv[0], (m + "(send)").c_str());
+    const auto recv = getPtr(env, c.argv[1], (m + "(recv)").c_str());
+    const size_t count = getSize(env, c.argv[2], (m + "(count)").c_str());
+    const auto type = getType(env, c.argv[3], (m + "(dtype)").c_str());
+    const double timeoutMs = getNumber(env, c.argv[n - 1], (m + "(timeoutMs)").c_str());
+    if (K == Kind::AllGather) {
+      c.comm->allGather(send, recv, count, type, timeoutMs);
+    } else if (K == Kind::Broadcast) {
+      c.comm->broadcast(send, recv, count, type, getInt(env, c.argv[4], (m + "(root)").c_str()), timeoutMs);
+    } else {
+      const auto op = getOp(env, c.argv[4], (m + "(op)").c_str());
+      if (K == Kind::AllReduce) c.comm->allReduce(send, recv, count, type, op, timeoutMs);
+      else c.comm->reduceScatter(send, recv, count, type, op, timeoutMs);
+    }
     return undefinedValue(env);
   });
 }
@@ -223,16 +198,10 @@ napi_value makeCommObject(napi_env env, std::shared_ptr<Communicator> comm) {
   auto *handle = new CommHandle{std::move(comm)};
   napi_value obj;
   napi_create_object(env, &obj);
-  const struct {
-    const char *name;
-    napi_callback fn;
-  } methods[] = {{"allReduce", AllReduce}, {"allGather", AllGather}, {"broadcast", Broadcast},
-                 {"reduceScatter", ReduceScatter}, {"wait", Wait}, {"abort", Abort}, {"destroy", Destroy}};
-  for (const auto &m : methods) {
-    napi_value fn;
-    napi_create_function(env, m.name, NAPI_AUTO_LENGTH, m.fn, handle, &fn);
-    napi_set_named_property(env, obj, m.name, fn);
-  }
+  defineMethods(env, obj, handle,
+                {{"allReduce", Collective<Kind::AllReduce>}, {"allGather", Collective<Kind::AllGather>},
+                 {"broadcast", Collective<Kind::Broadcast>}, {"reduceScatter", Collective<Kind::ReduceScatter>},
+                 {"wait", Wait}, {"abort", Abort}, {"destroy", Destroy}});
   setNumber(env, obj, "worldSize", handle->comm->worldSize);
   setNumber(env, obj, "rank", handle->comm->rank);
   ok(env, napi_wrap(env, obj, handle, FinalizeComm, nullptr, nullptr), "wrap");
@@ -303,11 +272,7 @@ napi_value NcclInit(napi_env env, napi_callback_info info) {
 }
 
 void registerNcclExports(napi_env env, napi_value exports) {
-  napi_value fn;
-  napi_create_function(env, "ncclStatus", NAPI_AUTO_LENGTH, NcclStatus, nullptr, &fn);
-  napi_set_named_property(env, exports, "ncclStatus", fn);
-  napi_create_function(env, "ncclGetUniqueId", NAPI_AUTO_LENGTH, NcclGetUniqueId, nullptr, &fn);
-  napi_set_named_property(env, exports, "ncclGetUniqueId", fn);
+  defineMethods(env, exports, nullptr, {{"ncclStatus", NcclStatus}, {"ncclGetUniqueId", NcclGetUniqueId}});
 }
 
 }  // namespace ner::napi
