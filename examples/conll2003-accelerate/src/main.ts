@@ -4,7 +4,7 @@
 // train with a progress bar → per-epoch evaluation (argmax, pad across processes, gather,
 // seqeval) → wait for everyone, unwrap, save model + tokenizer from the main process.
 //
-// Run it on two processes: `ner-launch --num-processes 2 src/main.ts` (see README). Every
+// Run it on two processes: `ner-launch --nproc-per-node 2 src/main.ts` (see README). Every
 // process runs this whole file; the Accelerator shards the loaders and averages gradients.
 //
 // Offline default: a small BERT initialised from scratch with the bert-base-cased vocabulary
@@ -17,7 +17,8 @@ import { DataCollatorForTokenClassification, DataLoader, HostTensor } from '@ner
 import { CONLL2003_NER_NAMES, loadDataset } from '@ner/datasets';
 import { AutoModelForTokenClassification, BertConfig, initBackend } from '@ner/models';
 import { predictionsToTags, Seqeval } from '@ner/seqeval';
-import { Accelerator, AdamW, formatDuration, getScheduler } from '@ner/trainer';
+import { Accelerator } from '@ner/accelerate';
+import { AdamW, formatDuration, getScheduler } from '@ner/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 
