@@ -210,6 +210,18 @@ export async function createCommit(
     throw new HubValidationError('A commit needs a non-empty "commitMessage".');
   }
   validateOperations(operations);
+  const concurrency = options.maxConcurrentUploads ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new HubValidationError(
+      `"maxConcurrentUploads" must be a positive integer, got ${String(concurrency)}.`,
+    );
+  }
+  const stallTimeoutMs = options.stallTimeoutMs ?? defaultStallTimeoutMs();
+  if (!Number.isFinite(stallTimeoutMs) || stallTimeoutMs <= 0) {
+    throw new HubValidationError(
+      `"stallTimeoutMs" must be a positive number, got ${String(stallTimeoutMs)}.`,
+    );
+  }
   const resolved = resolveWriteOptions(options, `commit to "${repoId}"`);
   const createPr = options.createPr === true;
   const target = { repoId, repoType, revision, createPr };
@@ -244,8 +256,8 @@ export async function createCommit(
     repoId,
     repoType,
     revision,
-    stallTimeoutMs: options.stallTimeoutMs ?? defaultStallTimeoutMs(),
-    concurrency: options.maxConcurrentUploads ?? 4,
+    stallTimeoutMs,
+    concurrency,
     progress: { progress: options.progress, log: options.log },
   });
 

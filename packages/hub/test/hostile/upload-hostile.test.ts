@@ -189,6 +189,13 @@ describe('refusals and lies', () => {
       /commitMessage/,
     );
     await expect(uploadFolder('dave/repo', `${tempDir()}/missing`, write())).rejects.toThrow(/not a folder/);
+    const one = [{ kind: 'add' as const, pathInRepo: 'a', pathOrBytes: Buffer.from('1') }];
+    await expect(
+      createCommit('dave/repo', one, write({ commitMessage: 'x', maxConcurrentUploads: 0 })),
+    ).rejects.toThrow(/maxConcurrentUploads/);
+    await expect(
+      createCommit('dave/repo', one, write({ commitMessage: 'x', stallTimeoutMs: -1 })),
+    ).rejects.toThrow(/stallTimeoutMs/);
     expect(hub.requests.length).toBe(from);
   });
 });
