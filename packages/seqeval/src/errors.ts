@@ -20,26 +20,29 @@ export class SeqevalError extends Error {
 }
 
 /**
+ * A subclass of {@link SeqevalError} for one Python exception class; `name` is the class's JS name.
+ * One definition for the errors that carry nothing but their message.
+ */
+function pythonErrorClass(pythonType: PythonErrorType, name: string) {
+  return class extends SeqevalError {
+    override name = name;
+    constructor(message: string) {
+      super(pythonType, message);
+    }
+  };
+}
+
+/**
  * Input that is not a list of lists (seqeval: `TypeError: Found input variables
  * without list of list.`), e.g. an empty outer list or a flat list of tags.
  */
-export class SeqevalTypeError extends SeqevalError {
-  override name = 'SeqevalTypeError';
-  constructor(message: string) {
-    super('TypeError', message);
-  }
-}
+export class SeqevalTypeError extends pythonErrorClass('TypeError', 'SeqevalTypeError') {}
 
 /**
  * A value seqeval rejects with `ValueError`: inconsistent lengths, a prefix the
  * strict scheme does not allow, a scheme auto-detect cannot name, a bad option.
  */
-export class SeqevalValueError extends SeqevalError {
-  override name = 'SeqevalValueError';
-  constructor(message: string) {
-    super('ValueError', message);
-  }
-}
+export class SeqevalValueError extends pythonErrorClass('ValueError', 'SeqevalValueError') {}
 
 /**
  * A tag whose prefix letter is none of I, O, B, E, S, U, L in strict mode
@@ -56,17 +59,10 @@ export class SeqevalKeyError extends SeqevalError {
 }
 
 /** Accuracy over zero tokens (seqeval: `ZeroDivisionError: division by zero`). */
-export class SeqevalZeroDivisionError extends SeqevalError {
-  override name = 'SeqevalZeroDivisionError';
-  constructor(message: string) {
-    super('ZeroDivisionError', message);
-  }
-}
+export class SeqevalZeroDivisionError extends pythonErrorClass(
+  'ZeroDivisionError',
+  'SeqevalZeroDivisionError',
+) {}
 
 /** An empty-string tag, which seqeval cannot take a prefix from (`IndexError`). */
-export class SeqevalIndexError extends SeqevalError {
-  override name = 'SeqevalIndexError';
-  constructor(message: string) {
-    super('IndexError', message);
-  }
-}
+export class SeqevalIndexError extends pythonErrorClass('IndexError', 'SeqevalIndexError') {}
