@@ -1,4 +1,4 @@
-import { EvaluateValueError } from './errors.js';
+import { EvaluateTypeError, EvaluateValueError } from './errors.js';
 import { checkTargets, type Label, type LabelArray, uniqueLabels } from './labels.js';
 import { ALL_SCORES, type AveragedScores, computePrf, type PerLabelScores, scoresFromCounts } from './prf.js';
 import type { ZeroDivision } from './prf-options.js';
@@ -83,6 +83,15 @@ export function classificationReport(
     throw new EvaluateValueError(`digits must be an integer in [0, 50]; got ${String(digits)}`);
   }
   const targets = checkTargets(yTrue, yPred);
+  if (options.labels !== null && options.labels !== undefined && !Array.isArray(options.labels)) {
+    throw new EvaluateTypeError('classificationReport: labels must be an array of labels');
+  }
+  const givenNames = options.targetNames;
+  if (givenNames !== null && givenNames !== undefined) {
+    if (!Array.isArray(givenNames) || givenNames.some((n) => typeof n !== 'string')) {
+      throw new EvaluateTypeError('classificationReport: targetNames must be an array of strings');
+    }
+  }
   const labelsGiven = options.labels !== null && options.labels !== undefined;
   const labels = labelsGiven ? options.labels! : uniqueLabels(yTrue, yPred);
   // "accuracy" replaces "micro avg" when every label is reported (micro P = R = F1 = accuracy then).

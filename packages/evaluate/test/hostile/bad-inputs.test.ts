@@ -102,6 +102,18 @@ describe('hostile options', () => {
     );
   });
 
+  it('checks that the labels and target names of a report are arrays', () => {
+    expect(() => classificationReport([0, 1], [0, 1], { targetNames: 'ab' as never })).toThrow(
+      'classificationReport: targetNames must be an array of strings',
+    );
+    expect(() => classificationReport([0, 1], [0, 1], { targetNames: ['a', 1] as never })).toThrow(
+      EvaluateTypeError,
+    );
+    expect(() => classificationReport([0, 1], [0, 1], { labels: 3 as never })).toThrow(
+      'classificationReport: labels must be an array of labels',
+    );
+  });
+
   it('refuses a confusion matrix too large to allocate, before allocating it', () => {
     const labels = Array.from({ length: 4097 }, (_, i) => i);
     expect(thrown(() => confusionMatrix([0], [0], { labels })).message).toBe(
