@@ -5,6 +5,7 @@
  * The token goes to the Hub's origin only, never to the storage URLs.
  */
 import { type CommitOperationAdd, contentStream, type UploadInfo } from './commit-operations.js';
+import { readBodyPrefix } from './body.js';
 import { HubError, HubResponseError, HubUploadError } from './errors.js';
 import { describeNetworkError, isTransientStatus, retryDelay, sleep } from './http.js';
 import { createProgress, type ProgressOptions } from './progress.js';
@@ -137,6 +138,7 @@ async function putPart(
   const retry = settings.options.retry;
   const attempts = Math.max(1, retry.attempts ?? 5);
   let lastStatus = 0;
+  let lastDetail = '';
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     const watchdog = new StallWatchdog(settings.stallTimeoutMs);
@@ -161,9 +163,15 @@ async function putPart(
         duplex: 'half',
         signal: watchdog.signal,
       } as RequestInit);
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return response;
+      if (response.ok) {
+        // Only the status and ETag matter; a storage body is never read (it could be endless).
+        await response.body?.cancel().catch(() => undefined);
+        return response;
+      }
       lastStatus = response.status;
+      lastError = undefined;
+      // The storage server's reason (e.g. S3's XML error), its first 512 bytes at most.
+      lastDetail = (await readBodyPrefix(response, 512).catch(() => Buffer.alloc(0))).toString('utf8').trim();
       if (!(isTransientStatus(response.status) || response.status === 429)) break;
     } catch (error) {
       lastError = watchdog.stalled ? new Error(`no progress for ${settings.stallTimeoutMs} ms`) : error;
@@ -175,7 +183,10 @@ async function putPart(
     onBytes(-sent);
     if (attempt < attempts) await sleep(retryDelay(attempt, retry));
   }
-  const reason = lastError === undefined ? `HTTP ${lastStatus}` : describeNetworkError(lastError);
+  const reason =
+    lastError === undefined
+      ? `HTTP ${lastStatus}${lastDetail === '' ? '' : `: ${lastDetail}`}`
+      : describeNetworkError(lastError);
   throw new HubUploadError(
     `Could not upload ${what} of "${file.operation.pathInRepo}" to LFS storage (${reason}). Nothing was ` +
       'committed; run the upload again (objects already stored are not sent twice).',

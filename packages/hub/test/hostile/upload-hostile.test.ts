@@ -159,6 +159,25 @@ describe('refusals and lies', () => {
       await elsewhere.close();
     }
   });
+  it("stops at once on a storage 403 and quotes the storage server's reason", async () => {
+    let puts = 0;
+    hub.setInterceptor((request, response, server) => {
+      if (server !== 'cdn' || request.method !== 'PUT') return false;
+      puts += 1;
+      request.resume();
+      response
+        .writeHead(403, { 'content-type': 'application/xml' })
+        .end('<Error><Code>AccessDenied</Code></Error>');
+      return true;
+    });
+    const error = await uploadFile('dave/repo', 'denied.safetensors', Buffer.alloc(900, 1), write()).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(HubUploadError);
+    expect((error as HubUploadError).status).toBe(403);
+    expect((error as Error).message).toMatch(/HTTP 403: <Error><Code>AccessDenied/);
+    expect(puts).toBe(1);
+  });
   it('does not follow a redirect with a commit', async () => {
     answerFirst('/commit/', 1, 307, '', { location: 'http://127.0.0.1:1/elsewhere' });
     await expect(uploadFile('dave/repo', 'r.txt', Buffer.from('r'), write())).rejects.toThrow(
