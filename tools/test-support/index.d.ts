@@ -13,3 +13,27 @@ export declare function uniformFloat32(
   low?: number,
   high?: number,
 ): Float32Array;
+/** BertConfig sizes of the tiny test BERT (vocab 40, hidden 16, 2 heads, intermediate 20, 16 positions). */
+export declare function tinyBertSizes(numHiddenLayers?: number): {
+  vocabSize: number;
+  hiddenSize: number;
+  numHiddenLayers: number;
+  numAttentionHeads: number;
+  intermediateSize: number;
+  maxPositionEmbeddings: number;
+};
+/** DistilBertConfig sizes of the tiny test DistilBERT (the same sizes). */
+export declare function tinyDistilBertSizes(nLayers?: number): {
+  vocabSize: number;
+  dim: number;
+  nLayers: number;
+  nHeads: number;
+  hiddenDim: number;
+  maxPositionEmbeddings: number;
+};
+/** Two padded sentences of a token-classification batch with Python's keys. */
+export declare function tinyTokenBatch(): {
+  input_ids: number[][];
+  attention_mask: number[][];
+  labels: number[][];
+};

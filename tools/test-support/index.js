@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export { mulberry32, uniformFloat32 } from './random.cjs';
+export { tinyBertSizes, tinyDistilBertSizes, tinyTokenBatch } from './tiny-models.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -1,20 +1,12 @@
 // The collator's batch goes into the model as it is: Python's keys, host tensors, dtypes kept.
 import '@tensorflow/tfjs-backend-cpu';
 import { DataCollatorForTokenClassification, DataCollatorWithPadding, HostTensor } from '@ner/collate';
+import { tinyBertSizes } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BertConfig, BertForSequenceClassification, BertForTokenClassification } from '../src/index.js';
 
-const config = (numLabels: number) =>
-  new BertConfig({
-    vocabSize: 40,
-    hiddenSize: 16,
-    numHiddenLayers: 1,
-    numAttentionHeads: 2,
-    intermediateSize: 20,
-    maxPositionEmbeddings: 16,
-    numLabels,
-  });
+const config = (numLabels: number) => new BertConfig({ ...tinyBertSizes(1), numLabels });
 
 const rows = [
   {

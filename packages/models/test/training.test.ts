@@ -1,5 +1,6 @@
 // What a trainer relies on: flat tensor count, seeded dropout and init, loss edge cases, input errors.
 import '@tensorflow/tfjs-backend-cpu';
+import { tinyBertSizes, tinyDistilBertSizes, tinyTokenBatch } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,31 +15,9 @@ import {
 } from '../src/index.js';
 import { modelDir, readInputs } from './oracle.js';
 
-const tinyBert = () =>
-  new BertConfig({
-    vocabSize: 40,
-    hiddenSize: 16,
-    numHiddenLayers: 2,
-    numAttentionHeads: 2,
-    intermediateSize: 20,
-    maxPositionEmbeddings: 16,
-    numLabels: 3,
-  });
+const tinyBert = () => new BertConfig({ ...tinyBertSizes(), numLabels: 3 });
 
-const batch = {
-  input_ids: [
-    [2, 5, 9, 11, 3],
-    [2, 7, 3, 0, 0],
-  ],
-  attention_mask: [
-    [1, 1, 1, 1, 1],
-    [1, 1, 1, 0, 0],
-  ],
-  labels: [
-    [-100, 0, 1, 2, -100],
-    [-100, 2, -100, -100, -100],
-  ],
-};
+const batch = tinyTokenBatch();
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -143,15 +122,7 @@ describe('dropout and seeds', () => {
 describe('losses', () => {
   it('all labels -100: loss 0 with zero gradients (PyTorch: NaN loss, zero gradients)', () => {
     const model = new DistilBertForTokenClassification(
-      new DistilBertConfig({
-        vocabSize: 40,
-        dim: 16,
-        nHeads: 2,
-        nLayers: 1,
-        hiddenDim: 20,
-        maxPositionEmbeddings: 16,
-        numLabels: 3,
-      }),
+      new DistilBertConfig({ ...tinyDistilBertSizes(1), numLabels: 3 }),
     );
     const ignored = { ...batch, labels: batch.labels.map((row) => row.map(() => -100)) };
     const { loss, grads } = model.computeGradients(ignored);

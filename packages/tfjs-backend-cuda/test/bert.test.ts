@@ -13,6 +13,7 @@ import {
   parseSafetensors,
 } from '@ner/models';
 import { sharedPath } from '@ner/test-support';
+import { tinyBertSizes, tinyDistilBertSizes } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFallbackCounts, resetFallbackCounts } from '../src/fallback.js';
@@ -45,32 +46,12 @@ const batch = {
 };
 
 const tinyBert = () =>
-  new BertForTokenClassification(
-    new BertConfig({
-      vocabSize: 40,
-      hiddenSize: 16,
-      numHiddenLayers: 2,
-      numAttentionHeads: 2,
-      intermediateSize: 20,
-      maxPositionEmbeddings: 16,
-      numLabels: 3,
-    }),
-    { seed: 5 },
-  );
+  new BertForTokenClassification(new BertConfig({ ...tinyBertSizes(), numLabels: 3 }), { seed: 5 });
 
 const tinyDistilBert = () =>
-  new DistilBertForTokenClassification(
-    new DistilBertConfig({
-      vocabSize: 40,
-      dim: 16,
-      nLayers: 2,
-      nHeads: 2,
-      hiddenDim: 20,
-      maxPositionEmbeddings: 16,
-      numLabels: 3,
-    }),
-    { seed: 5 },
-  );
+  new DistilBertForTokenClassification(new DistilBertConfig({ ...tinyDistilBertSizes(), numLabels: 3 }), {
+    seed: 5,
+  });
 
 type Model = ReturnType<typeof tinyBert> | ReturnType<typeof tinyDistilBert>;
 

@@ -3,6 +3,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { BertConfig, BertForTokenClassification } from '@ner/models';
 import { AdamW, clipGradNorm } from '@ner/trainer';
+import { tinyBertSizes, tinyTokenBatch } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getFallbackCounts, resetFallbackCounts } from '../src/fallback.js';
@@ -16,36 +17,14 @@ afterAll(async () => {
 });
 
 it('AdamW steps with gradient clipping: no fallback, flat tensors and device bytes, loss going down', () => {
-  const model = new BertForTokenClassification(
-    new BertConfig({
-      vocabSize: 40,
-      hiddenSize: 16,
-      numHiddenLayers: 1,
-      numAttentionHeads: 2,
-      intermediateSize: 20,
-      maxPositionEmbeddings: 16,
-      numLabels: 3,
-    }),
-    { seed: 3 },
-  );
+  const model = new BertForTokenClassification(new BertConfig({ ...tinyBertSizes(1), numLabels: 3 }), {
+    seed: 3,
+  });
   const optimizer = new AdamW(model.namedParameters() as [string, tf.Variable][], {
     lr: 1e-2,
     weightDecay: 0.01,
   });
-  const batch = {
-    inputIds: [
-      [2, 5, 9, 11, 3],
-      [2, 7, 3, 0, 0],
-    ],
-    attentionMask: [
-      [1, 1, 1, 1, 1],
-      [1, 1, 1, 0, 0],
-    ],
-    labels: [
-      [-100, 0, 1, 2, -100],
-      [-100, 2, -100, -100, -100],
-    ],
-  };
+  const batch = tinyTokenBatch();
   resetFallbackCounts();
   const losses: number[] = [];
   const tensors: number[] = [];
