@@ -15,9 +15,12 @@ import { ClassLabel, loadDataset, Sequence, WNUT17_NER_NAMES } from '@ner/datase
 import { AutoModelForTokenClassification, DistilBertConfig, initBackend } from '@ner/models';
 import { pipeline } from '@ner/pipeline';
 import { computeSeqeval, predictionsToTags } from '@ner/seqeval';
-import { Trainer, TrainingArguments } from '@ner/trainer';
+import { TrainingArguments } from '@ner/trainer';
 import type { EvalPrediction } from '@ner/trainer';
 import * as tf from '@tensorflow/tfjs-core';
+import { balancedClassWeights, countLabels } from './class-weights.js';
+import { countTokenIds, rareTokenIds, replaceRareTokens, shareUnkEmbedding } from './rare-tokens.js';
+import { WeightedLossTrainer } from './weighted-loss-trainer.js';
 
 const shared = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data');
 // pnpm 10 forwards `start -- --flag` with the literal `--` first; drop it so flags parse.
@@ -33,6 +36,15 @@ const { values: opts } = parseArgs({
     'eval-size': { type: 'string', default: '300' },
     epochs: { type: 'string', default: '2' },
     'learning-rate': { type: 'string' },
+    'class-weight-power': { type: 'string' },
+    'min-token-count': { type: 'string' },
+    dropout: { type: 'string' },
+    'warmup-ratio': { type: 'string' },
+    dim: { type: 'string', default: '64' },
+    layers: { type: 'string', default: '2' },
+    'batch-size': { type: 'string', default: '16' },
+    'group-by-length': { type: 'boolean', default: false },
+    'metric-for-best-model': { type: 'string' },
     smoke: { type: 'boolean', default: false },
   },
 });
@@ -40,6 +52,12 @@ const smoke = opts.smoke;
 // Smoke keeps 2 epochs so loadBestModelAtEnd has two checkpoints to choose from.
 const epochs = smoke ? 2 : positiveInt(opts.epochs, '--epochs');
 const started = Date.now();
+
+function nonNegativeNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} must be a number >= 0, got '${value}'`);
+  return n;
+}
 
 function positiveInt(value: string | undefined, flag: string): number {
   const n = Number(value);
@@ -72,10 +90,16 @@ const model = opts.model
   : AutoModelForTokenClassification.fromConfig(
       new DistilBertConfig({
         vocabSize: tokenizer.vocabSize,
-        dim: 64,
-        nLayers: 2,
+        dim: positiveInt(opts.dim, '--dim'),
+        nLayers: positiveInt(opts.layers, '--layers'),
         nHeads: 4,
-        hiddenDim: 128,
+        hiddenDim: 2 * positiveInt(opts.dim, '--dim'),
+        ...(opts.dropout !== undefined
+          ? {
+              dropout: nonNegativeNumber(opts.dropout, '--dropout'),
+              attentionDropout: nonNegativeNumber(opts.dropout, '--dropout'),
+            }
+          : {}),
         maxPositionEmbeddings: scratchMaxPositions,
         id2label,
         label2id,
@@ -103,45 +127,90 @@ function prepare(split: string, size: number) {
   );
 }
 // The guide trains on "train" and evaluates on "test".
-const train = prepare('train', smoke ? 32 : positiveInt(opts['train-size'], '--train-size'));
-const test = prepare('test', smoke ? 16 : positiveInt(opts['eval-size'], '--eval-size'));
+const rawTrain = prepare('train', smoke ? 32 : positiveInt(opts['train-size'], '--train-size'));
+const rawTest = prepare('test', smoke ? 16 : positiveInt(opts['eval-size'], '--eval-size'));
+// From scratch, sub-tokens seen fewer than --min-token-count times in training share [UNK]'s
+// vector (see rare-tokens.ts); a pretrained model has learned vectors for them already.
+const minTokenCount = Number(opts['min-token-count'] ?? (opts.model ? '0' : '2'));
+if (!Number.isInteger(minTokenCount) || minTokenCount < 0)
+  throw new Error(`--min-token-count must be an integer >= 0, got '${opts['min-token-count']}'`);
+const specialIds = new Set([
+  tokenizer.clsTokenId,
+  tokenizer.sepTokenId,
+  tokenizer.padTokenId,
+  tokenizer.unkTokenId,
+]);
+const rare = rareTokenIds(
+  countTokenIds(rawTrain as Iterable<{ input_ids: number[] }>, tokenizer.vocabSize),
+  minTokenCount,
+  specialIds,
+);
+const toUnk = replaceRareTokens(rare, tokenizer.unkTokenId);
+const train = minTokenCount > 0 ? rawTrain.map(toUnk, { batched: true }) : rawTrain;
+const test = minTokenCount > 0 ? rawTest.map(toUnk, { batched: true }) : rawTest;
+if (minTokenCount > 0)
+  console.log(
+    `${rare.size} of ${tokenizer.vocabSize} sub-tokens seen < ${minTokenCount} times in train share [UNK]`,
+  );
 console.log(
   `train ${train.numRows} rows, test (eval) ${test.numRows} rows, columns ${train.columnNames.join(', ')}`,
 );
 
-const trainer = new Trainer({
-  model,
-  args: new TrainingArguments({
-    outputDir: opts.output,
-    overwriteOutputDir: true,
-    learningRate,
-    perDeviceTrainBatchSize: 16,
-    perDeviceEvalBatchSize: 16,
-    numTrainEpochs: epochs,
-    weightDecay: 0.01,
-    evalStrategy: 'epoch',
-    saveStrategy: 'epoch',
-    loadBestModelAtEnd: true,
-    loggingSteps: smoke ? 1 : 25,
-    seed: 42,
-  }),
-  trainDataset: train,
-  evalDataset: test,
-  dataCollator: new DataCollatorForTokenClassification({ padTokenId: tokenizer.padTokenId }).collateFn,
-  // processing_class=tokenizer: the Trainer saves the tokenizer into each checkpoint.
-  processingClass: tokenizer,
-  computeMetrics: ({ predictions, labelIds }: EvalPrediction) => {
-    const { yTrue, yPred } = predictionsToTags(predictions, labelIds!, labelList);
-    const results = computeSeqeval(yPred, yTrue);
-    return {
-      precision: results.overall_precision,
-      recall: results.overall_recall,
-      f1: results.overall_f1,
-      accuracy: results.overall_accuracy,
-    };
+const classWeightPower = nonNegativeNumber(
+  opts['class-weight-power'] ?? (opts.model ? '0' : '0'),
+  '--class-weight-power',
+);
+const counts = countLabels(train as Iterable<{ labels: number[] }>, labelList.length);
+const classWeights = balancedClassWeights(counts, classWeightPower);
+console.log(
+  `class weights (power ${classWeightPower}): ${labelList.map((l, i) => `${l} ${classWeights[i]!.toFixed(2)}`).join(', ')}`,
+);
+const batchSize = positiveInt(opts['batch-size'], '--batch-size');
+const trainer = new WeightedLossTrainer(
+  {
+    model,
+    args: new TrainingArguments({
+      outputDir: opts.output,
+      overwriteOutputDir: true,
+      learningRate,
+      perDeviceTrainBatchSize: batchSize,
+      warmupRatio: nonNegativeNumber(opts['warmup-ratio'] ?? '0', '--warmup-ratio'),
+      groupByLength: opts['group-by-length'],
+      ...(opts['metric-for-best-model'] ? { metricForBestModel: opts['metric-for-best-model'] } : {}),
+      perDeviceEvalBatchSize: 16,
+      numTrainEpochs: epochs,
+      weightDecay: 0.01,
+      evalStrategy: 'epoch',
+      saveStrategy: 'epoch',
+      loadBestModelAtEnd: true,
+      loggingSteps: smoke ? 1 : 25,
+      seed: 42,
+    }),
+    trainDataset: train,
+    evalDataset: test,
+    dataCollator: new DataCollatorForTokenClassification({ padTokenId: tokenizer.padTokenId }).collateFn,
+    // processing_class=tokenizer: the Trainer saves the tokenizer into each checkpoint.
+    processingClass: tokenizer,
+    computeMetrics: ({ predictions, labelIds }: EvalPrediction) => {
+      const { yTrue, yPred } = predictionsToTags(predictions, labelIds!, labelList);
+      const results = computeSeqeval(yPred, yTrue);
+      return {
+        precision: results.overall_precision,
+        recall: results.overall_recall,
+        f1: results.overall_f1,
+        accuracy: results.overall_accuracy,
+      };
+    },
   },
-});
+  classWeights,
+);
 const trained = await trainer.train();
+if (minTokenCount > 0) {
+  const name = [...model.parameters.keys()].find((key) => key.endsWith('embeddings.word_embeddings.weight'));
+  if (name === undefined)
+    throw new Error('the model has no embeddings.word_embeddings.weight to share [UNK] into');
+  shareUnkEmbedding(model.parameters.get(name)!, rare, tokenizer.unkTokenId);
+}
 
 const evals = trainer.state.logHistory.filter((entry) => entry.eval_loss !== undefined);
 console.log('epoch  eval_loss  precision  recall  f1     accuracy');
@@ -157,7 +226,8 @@ console.log(
   `train_runtime ${trained.metrics.train_runtime} s, train_loss ${trained.trainingLoss.toFixed(4)}`,
 );
 // The model in memory is now the best checkpoint's: evaluating it again gives that epoch's scores.
-const reloaded = await trainer.evaluate();
+// Rare ids now share [UNK]'s vector, so the raw test rows (what the pipeline sees) score the same.
+const reloaded = await trainer.evaluate(rawTest);
 console.log(
   `evaluation of the loaded model: eval_loss ${reloaded.eval_loss?.toFixed(4)}, eval_f1 ${reloaded.eval_f1?.toFixed(3)}`,
 );
