@@ -9,8 +9,12 @@ import type { Offset } from './types.js';
 
 /** Call options of a token-classification pipeline (Python's keyword arguments, camelCased). */
 export interface TokenClassificationCallOptions {
-  /** `'none' | 'simple' | 'first' | 'average' | 'max'`, case-insensitive. */
-  aggregationStrategy?: AggregationStrategy | string;
+  /**
+   * `'none' | 'simple' | 'first' | 'average' | 'max'` (upper case too, as Python's enum names).
+   * A literal union, so a typo does not type-check; plain JavaScript callers get an
+   * UnknownAggregationStrategyError at run time instead.
+   */
+  aggregationStrategy?: AggregationStrategy | Uppercase<AggregationStrategy>;
   /**
    * Labels or groups to drop from the output (default `['O']`). A single
    * string is one label (`'O'` is `['O']`), not Python's substring test.
@@ -59,7 +63,7 @@ export function sanitizeTokenClassificationParameters(
   const result: SanitizedTokenClassificationParameters = { preprocess: {}, postprocess: {}, warnings: [] };
   if (options.offsetMapping !== undefined) result.preprocess.offsetMapping = options.offsetMapping;
 
-  let strategy: AggregationStrategy | string | undefined = options.aggregationStrategy;
+  let strategy: string | undefined = options.aggregationStrategy;
   if (options.groupedEntities !== undefined || options.ignoreSubwords !== undefined) {
     if (options.groupedEntities && options.ignoreSubwords) strategy = 'first';
     else if (options.groupedEntities && !options.ignoreSubwords) strategy = 'simple';

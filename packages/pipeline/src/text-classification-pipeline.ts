@@ -16,8 +16,8 @@ export interface TextClassificationPipelineOptions {
    * input gets only its best label (Python's legacy answer).
    */
   topK?: number | null;
-  /** `'softmax' | 'sigmoid' | 'none'` (case-insensitive); default from `problem_type` / `num_labels`. */
-  functionToApply?: ClassificationFunction | string;
+  /** `'softmax' | 'sigmoid' | 'none'` (upper case too); default from `problem_type` / `num_labels`. */
+  functionToApply?: ClassificationFunction | Uppercase<ClassificationFunction>;
   /** Cut texts longer than the model allows (Python: `truncation=True`); otherwise they are an error. */
   truncation?: boolean;
   /** Inputs run through the model together; default 1. */

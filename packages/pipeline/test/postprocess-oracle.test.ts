@@ -132,7 +132,7 @@ describe('stride windows are merged as Python merges them', () => {
         const expected = strideCase.outputs[strategy]!;
         const run = () => {
           const params = sanitizeTokenClassificationParameters(
-            { aggregationStrategy: strategy, stride: strideCase.stride },
+            { aggregationStrategy: strategy as AggregationStrategy, stride: strideCase.stride },
             { isFast: true, modelMaxLength: strideCase.model_max_length },
           );
           return postprocessTokenClassification(
