@@ -37,3 +37,9 @@ export declare function tinyTokenBatch(): {
   attention_mask: number[][];
   labels: number[][];
 };
+/** Elementwise float binary ops with broadcasting that every backend kernel covers (tfjs names). */
+export declare const FLOAT_BINARY_OPS: readonly string[];
+/** Broadcasting comparisons with bool output (tfjs names). */
+export declare const COMPARE_OPS: readonly string[];
+/** `[name, tf[name]]` for each name, typed as binary tensor ops; throws for an op tfjs lacks. */
+export declare function opsByName<T>(tf: object, names: readonly string[]): [string, (a: T, b: T) => T][];

@@ -1,6 +1,7 @@
 // Every device kernel against tfjs' cpu backend on random shapes: broadcasting, transposes, odd
 // sizes, empty tensors, int32 and bool. Each case also asserts it ran without a cpu fallback.
 import '@tensorflow/tfjs-backend-cpu';
+import { COMPARE_OPS, FLOAT_BINARY_OPS, opsByName } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,18 +77,7 @@ describe('unary float32', () => {
 });
 
 describe('binary with broadcasting', () => {
-  const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
-    ['add', tf.add],
-    ['sub', tf.sub],
-    ['mul', tf.mul],
-    ['div', tf.div],
-    ['maximum', tf.maximum],
-    ['minimum', tf.minimum],
-    ['squaredDifference', tf.squaredDifference],
-    ['floorDiv', tf.floorDiv],
-    ['mod', tf.mod],
-    ['atan2', tf.atan2],
-  ];
+  const ops = opsByName<tf.Tensor>(tf, [...FLOAT_BINARY_OPS, 'floorDiv', 'mod', 'atan2']);
   const shapes: [number[], number[]][] = [
     [[2, 3, 5], [5]],
     [
@@ -126,14 +116,7 @@ describe('binary with broadcasting', () => {
 });
 
 describe('compare, logical, select', () => {
-  const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
-    ['equal', tf.equal],
-    ['notEqual', tf.notEqual],
-    ['less', tf.less],
-    ['lessEqual', tf.lessEqual],
-    ['greater', tf.greater],
-    ['greaterEqual', tf.greaterEqual],
-  ];
+  const ops = opsByName<tf.Tensor>(tf, COMPARE_OPS);
   it.each(ops)('float32 %s with broadcasting', async (_, op) => {
     await expectSameAsCpu(() => op(tf.round(f([3, 4], 14)), tf.round(f([4], 15))));
   });

@@ -4,6 +4,7 @@
 // an ulp or two, and the cpu's erf is an approximation with error < 1.5e-7); GEMM and
 // sums 1e-5 relative + 1e-5 absolute (blocked summation order differs from the cpu's).
 import * as tf from '@tensorflow/tfjs-core';
+import { COMPARE_OPS, FLOAT_BINARY_OPS, opsByName } from '../../../tools/test-support/index.js';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { addon } from './addon.js';
 import './index.js';
@@ -263,15 +264,7 @@ d('broadcasting binary kernels', () => {
     [[300, 400], []], // scalar operand, split across threads
     [[3, 0, 2], [2]], // empty
   ];
-  const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
-    ['add', tf.add],
-    ['sub', tf.sub],
-    ['mul', tf.mul],
-    ['div', tf.div],
-    ['maximum', tf.maximum],
-    ['minimum', tf.minimum],
-    ['squaredDifference', tf.squaredDifference],
-  ];
+  const ops = opsByName<tf.Tensor>(tf, FLOAT_BINARY_OPS);
   for (const [name, fn] of ops) {
     it.each(shapes)(`${name} %j with %j`, (aShape, bShape) => {
       const a = input(random, aShape);
@@ -284,42 +277,32 @@ d('broadcasting binary kernels', () => {
       else expectNative('binary', run);
     });
   }
-  it.each([
-    ['greater', tf.greater],
-    ['greaterEqual', tf.greaterEqual],
-    ['less', tf.less],
-    ['lessEqual', tf.lessEqual],
-    ['equal', tf.equal],
-    ['notEqual', tf.notEqual],
-  ] as [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][])(
-    '%s, broadcasting, bool output',
-    (_name, fn) => {
-      // Values on a coarse grid so that ties (equal elements) occur; NaN compares like the cpu kernel.
-      const grid = (shape: number[]): Input => {
-        const x = input(random, shape);
-        x.values = x.values.map((v) => Math.round(v * 2) / 2) as Float32Array;
-        return x;
-      };
-      for (const [aShape, bShape] of [
-        [
-          [4, 6],
-          [4, 6],
-        ],
-        [[2, 3, 40], [40]],
-        [[64, 600], []], // dropout mask: noise >= rate
-      ]) {
-        const a = grid(aShape!);
-        const b = grid(bShape!);
-        expectNative('compare', () => {
-          expectSameAsCpu([a, b], (x, y) => fn(x!, y!), 0, 0);
-          expectSameAsCpu([b, a], (x, y) => fn(x!, y!), 0, 0);
-        });
-      }
-      const nan: Input = { values: Float32Array.from([Number.NaN, 1, Number.NaN]), shape: [3] };
-      const one: Input = { values: Float32Array.from([1, Number.NaN, Number.NaN]), shape: [3] };
-      expectSameAsCpu([nan, one], (x, y) => fn(x!, y!), 0, 0);
-    },
-  );
+  it.each(opsByName<tf.Tensor>(tf, COMPARE_OPS))('%s, broadcasting, bool output', (_name, fn) => {
+    // Values on a coarse grid so that ties (equal elements) occur; NaN compares like the cpu kernel.
+    const grid = (shape: number[]): Input => {
+      const x = input(random, shape);
+      x.values = x.values.map((v) => Math.round(v * 2) / 2) as Float32Array;
+      return x;
+    };
+    for (const [aShape, bShape] of [
+      [
+        [4, 6],
+        [4, 6],
+      ],
+      [[2, 3, 40], [40]],
+      [[64, 600], []], // dropout mask: noise >= rate
+    ]) {
+      const a = grid(aShape!);
+      const b = grid(bShape!);
+      expectNative('compare', () => {
+        expectSameAsCpu([a, b], (x, y) => fn(x!, y!), 0, 0);
+        expectSameAsCpu([b, a], (x, y) => fn(x!, y!), 0, 0);
+      });
+    }
+    const nan: Input = { values: Float32Array.from([Number.NaN, 1, Number.NaN]), shape: [3] };
+    const one: Input = { values: Float32Array.from([1, Number.NaN, Number.NaN]), shape: [3] };
+    expectSameAsCpu([nan, one], (x, y) => fn(x!, y!), 0, 0);
+  });
   it('pow with positive bases, broadcasting', () => {
     const a = input(random, [3, 4], 0.1, 3);
     const b = input(random, [4], -2, 3);
