@@ -36,7 +36,7 @@ export interface UploadInfo {
   /** Git blob sha1 (`sha1("blob {size}\0" + content)`): a regular file's id in the repo. */
   readonly gitSha1: string;
   /** The first 512 bytes, from which the Hub guesses text or binary. */
-  readonly sample: Buffer;
+  readonly sample: Uint8Array;
 }
 
 /** Chunk size of file reads and of request bodies made from bytes in memory (progress and stall checks see steps). */

@@ -85,7 +85,7 @@ async function fetchUploadModes(
   for (let at = 0; at < additions.length; at += PREUPLOAD_BATCH) {
     const files = additions.slice(at, at + PREUPLOAD_BATCH).map(({ operation, info }) => ({
       path: operation.pathInRepo,
-      sample: info.sample.toString('base64'),
+      sample: Buffer.from(info.sample).toString('base64'),
       size: info.size,
     }));
     const response = await sendWriteRequest(
