@@ -146,6 +146,45 @@ export interface NativeAddon {
   blasConfig(): string;
   /** mallopt: big blocks from the heap, freed memory kept for reuse. Process-wide. */
   tuneMalloc(): boolean;
+  /**
+   * y (m x n) = x (m x k) @ weight^T (+ bias), weight stored n x k (PyTorch's Linear), read from
+   * `packed` (fp32 panels) or `packedBf16` (bf16 panels) when given; then `epilogue` in place:
+   * 0 none, 1 erf GELU, 2 LayerNorm(y + residual) with gamma, beta, eps (inference.cc).
+   */
+  linearAct(
+    x: Float32Array,
+    weight: Float32Array,
+    packed: Float32Array | null,
+    packedBf16: Uint16Array | null,
+    bias: Float32Array | null,
+    y: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    epilogue: number,
+    residual: Float32Array | null,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    eps: number,
+  ): void;
+  /**
+   * Self-attention on the fused QKV product `qkv` [batch * length, 3 * heads * headSize], additive
+   * `mask` [batch, length] or null; `out` [batch * length, heads * headSize], heads merged.
+   */
+  selfAttention(
+    qkv: Float32Array,
+    mask: Float32Array | null,
+    out: Float32Array,
+    batch: number,
+    length: number,
+    heads: number,
+    headSize: number,
+    scaleQueryFirst: boolean,
+  ): void;
+  /** packPanels' layout with every weight rounded to bfloat16 (nearest even). */
+  packPanelsBf16(b: Float32Array, transB: boolean, k: number, n: number, packed: Uint16Array): void;
+  /** Whether the CPU has AVX512_BF16 (reported only: the bf16 product widens to fp32 instead). */
+  cpuHasAvx512Bf16(): boolean;
 }
 
 /**

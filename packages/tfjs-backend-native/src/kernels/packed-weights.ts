@@ -14,6 +14,7 @@
  * turns the cache off.
  */
 import { requireAddon } from '../addon.js';
+import { forgetInferenceWeight } from './inference-weights.js';
 
 /** Products with more rows than this pack B on every call (the copy is then a small share). */
 export const PACKED_WEIGHT_MAX_ROWS = 256;
@@ -59,4 +60,5 @@ export function packedWeight(
 export function forgetPackedWeight(b: Float32Array): void {
   packed.delete(b);
   seenOnce.delete(b);
+  forgetInferenceWeight(b);
 }

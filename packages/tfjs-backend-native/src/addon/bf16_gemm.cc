@@ -1,0 +1,151 @@
+// Products on bfloat16 weights for inference (`dtype: 'bf16'`): the panels of panel_gemm.cc with
+// each weight rounded to bf16, so a one-sentence forward streams half the bytes (bert-base: 170
+// instead of 340 MB), which is what bounds it at ~30 rows.
+//
+// Why widen instead of vdpbf16ps: AVX512_BF16's dot product takes bf16 on both sides, so the
+// activations would be rounded to bf16 too (PyTorch's autocast does that). Here each weight is
+// widened exactly to fp32 in registers (a zero-extend and a shift: bf16 is the top half of an
+// fp32) and multiplied by the fp32 activations with FMA, accumulating in fp32. At few rows the
+// product waits on memory, not on arithmetic, so the two extra instructions per 16 weights (used
+// by up to 12 rows) cost nothing measurable, the activations keep full precision, and it runs on
+// every AVX-512F CPU, with or without AVX512_BF16.
+#include <algorithm>
+#include <cstring>
+
+#include "inference.h"
+#include "kernels.h"
+#include "parallel.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define NER_BF16_GEMM 1
+#define NER_AVX512 __attribute__((target("avx512f")))
+#endif
+
+namespace ner {
+
+namespace {
+constexpr int kPanel = 32;  // as panel_gemm.cc: 32 columns per panel, k x 32 per panel
+constexpr int kRows = 12;
+constexpr int kKc = 256;
+constexpr int kAhead = 32;  // k rows of the panel prefetched ahead (2 KB of bf16)
+
+size_t panelCount(int n) { return (static_cast<size_t>(n) + kPanel - 1) / kPanel; }
+
+// Round to nearest even (NaN kept a quiet NaN), as torch's float -> bfloat16.
+uint16_t toBf16(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  if ((bits & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((bits >> 16) | 0x40);
+  bits += 0x7fffu + ((bits >> 16) & 1u);
+  return static_cast<uint16_t>(bits >> 16);
+}
+}  // namespace
+
+bool cpuHasAvx512Bf16() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool ok = __builtin_cpu_supports("avx512bf16");
+  return ok;
+#else
+  return false;
+#endif
+}
+
+void packPanelsBf16(const float *b, bool transB, int k, int n, uint16_t *packed) {
+  parallelFor(panelCount(n), 4, [&](size_t first, size_t last) {
+    for (size_t panel = first; panel < last; panel++) {
+      const size_t col = panel * kPanel;
+      const size_t width = std::min<size_t>(kPanel, static_cast<size_t>(n) - col);
+      uint16_t *dst = packed + panel * static_cast<size_t>(k) * kPanel;
+      for (int p = 0; p < k; p++) {
+        for (size_t j = 0; j < kPanel; j++) {
+          float v = 0.0f;
+          if (j < width) v = transB ? b[(col + j) * static_cast<size_t>(k) + p] : b[static_cast<size_t>(p) * n + col + j];
+          dst[static_cast<size_t>(p) * kPanel + j] = toBf16(v);
+        }
+      }
+    }
+  });
+}
+
+#ifdef NER_BF16_GEMM
+
+namespace {
+
+NER_AVX512 inline __m512 widen(__m256i half) {
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(half), 16));
+}
+
+// MR rows x 32 columns of C over k in [k0, k1) from one bf16 panel (see block in panel_gemm.cc).
+template <int MR>
+NER_AVX512 void blockBf16(const float *a, size_t lda, const uint16_t *panel, const float *bias, float *c, size_t ldc,
+                          int k0, int k1, __mmask16 low, __mmask16 high) {
+  __m512 acc[MR][2];
+  for (int i = 0; i < MR; i++) {
+    if (k0 == 0) {
+      acc[i][0] = bias ? _mm512_maskz_loadu_ps(low, bias) : _mm512_setzero_ps();
+      acc[i][1] = bias ? _mm512_maskz_loadu_ps(high, bias + 16) : _mm512_setzero_ps();
+    } else {
+      acc[i][0] = _mm512_maskz_loadu_ps(low, c + i * ldc);
+      acc[i][1] = _mm512_maskz_loadu_ps(high, c + i * ldc + 16);
+    }
+  }
+  for (int p = k0; p < k1; p++) {
+    _mm_prefetch(reinterpret_cast<const char *>(panel + static_cast<size_t>(p + kAhead) * kPanel), _MM_HINT_T0);
+    const __m512i both = _mm512_loadu_si512(panel + static_cast<size_t>(p) * kPanel);
+    const __m512 b0 = widen(_mm512_castsi512_si256(both));
+    const __m512 b1 = widen(_mm512_extracti64x4_epi64(both, 1));
+    for (int i = 0; i < MR; i++) {
+      const __m512 av = _mm512_set1_ps(a[i * lda + p]);
+      acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);
+      acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
+    }
+  }
+  for (int i = 0; i < MR; i++) {
+    _mm512_mask_storeu_ps(c + i * ldc, low, acc[i][0]);
+    if (high) _mm512_mask_storeu_ps(c + i * ldc + 16, high, acc[i][1]);
+  }
+}
+
+using BlockBf16Fn = void (*)(const float *, size_t, const uint16_t *, const float *, float *, size_t, int, int,
+                             __mmask16, __mmask16);
+constexpr BlockBf16Fn kBf16Blocks[kRows + 1] = {
+    nullptr,          blockBf16<1>, blockBf16<2>, blockBf16<3>, blockBf16<4>,  blockBf16<5>, blockBf16<6>,
+    blockBf16<7>,     blockBf16<8>, blockBf16<9>, blockBf16<10>, blockBf16<11>, blockBf16<12>};
+
+// Panels [first, last), all rows: each panel's k-slice (16 KB of bf16) stays in L1/L2 while the
+// row blocks pass over it, so every weight is read from memory once per product.
+NER_AVX512 void panelRangeBf16(const float *a, const uint16_t *packed, const float *bias, float *c, int m, int n,
+                               int k, size_t first, size_t last) {
+  for (size_t panel = first; panel < last; panel++) {
+    const int col = static_cast<int>(panel) * kPanel;
+    const int width = std::min(kPanel, n - col);
+    const auto low = static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1);
+    const auto high = static_cast<__mmask16>(width >= 32 ? 0xFFFF : width > 16 ? (1u << (width - 16)) - 1 : 0);
+    const uint16_t *slice = packed + panel * static_cast<size_t>(k) * kPanel;
+    for (int k0 = 0; k0 < k; k0 += kKc) {
+      const int k1 = std::min(k, k0 + kKc);
+      for (int row = 0; row < m; row += kRows) {
+        const int rows = std::min(kRows, m - row);
+        kBf16Blocks[rows](a + static_cast<size_t>(row) * k, static_cast<size_t>(k), slice, bias ? bias + col : nullptr,
+                          c + static_cast<size_t>(row) * n + col, static_cast<size_t>(n), k0, k1, low, high);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void panelGemmBf16(const float *a, const uint16_t *packed, const float *bias, float *c, int m, int n, int k) {
+  const size_t grain = static_cast<size_t>(2e6 / (2.0 * m * k * kPanel)) + 1;
+  parallelFor(panelCount(n), grain,
+              [&](size_t first, size_t last) { panelRangeBf16(a, packed, bias, c, m, n, k, first, last); });
+}
+
+#else
+
+void panelGemmBf16(const float *, const uint16_t *, const float *, float *, int, int, int) {}
+
+#endif
+
+}  // namespace ner

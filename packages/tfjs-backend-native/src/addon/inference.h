@@ -1,0 +1,46 @@
+// Inference-only fused kernels of a post-LayerNorm transformer layer (inference.cc, bf16_gemm.cc):
+// what one-sentence latency spends its time on is the number of kernels and their outputs, not
+// the arithmetic, so a layer runs as five calls (QKV product, attention, output product +
+// residual + LayerNorm, intermediate product + GELU, output product + residual + LayerNorm).
+// No gradients: @ner/models calls them only when no tape is recording.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ner {
+
+// A Linear weight in the form the products read: `packed` (packPanels of W, fp32) or
+// `packedBf16` (packPanelsBf16, bf16) when there is one, else `weight` itself (n x k, PyTorch's
+// [out, in]) through gemm().
+struct LinearWeight {
+  const float *weight = nullptr;
+  const float *packed = nullptr;
+  const uint16_t *packedBf16 = nullptr;
+  const float *bias = nullptr;
+};
+
+// y (m x n) = x (m x k) @ W^T + bias.
+void linearForward(const float *x, const LinearWeight &w, float *y, int m, int n, int k);
+
+// Epilogues in place on y (rows x n): erf GELU; LayerNorm(y + residual) with gamma, beta.
+void geluInPlace(float *y, size_t count);
+void residualLayerNormInPlace(float *y, const float *residual, const float *gamma, const float *beta, size_t rows,
+                              size_t n, float eps);
+
+// Multi-head self-attention on the fused QKV product: qkv is [batch * length, 3 * heads * d]
+// (q, k, v side by side, each head's d columns contiguous), mask the additive mask [batch,
+// length] (or null), out [batch * length, heads * d] with the heads merged. scaleQueryFirst:
+// q / sqrt(d) before q k^T (DistilBERT) instead of the scores after (BERT).
+void selfAttention(const float *qkv, const float *mask, float *out, int batch, int length, int heads, int d,
+                   bool scaleQueryFirst);
+
+// bf16 panels (bf16_gemm.cc): the layout of packPanels with each float rounded to bfloat16
+// (nearest even). panelGemmBf16 is panelGemm's contract on them (fp32 activations, fp32
+// accumulation, each weight widened exactly to fp32 in registers); needs AVX-512F.
+void packPanelsBf16(const float *b, bool transB, int k, int n, uint16_t *packed);
+void panelGemmBf16(const float *a, const uint16_t *packed, const float *bias, float *c, int m, int n, int k);
+// Whether the CPU has AVX512_BF16 (vdpbf16ps): reported, see bf16_gemm.cc for why it is not needed.
+bool cpuHasAvx512Bf16();
+
+}  // namespace ner

@@ -1,0 +1,235 @@
+// The fused inference kernels (src/kernels/inference.ts) on `native` against the composite tfjs
+// ops they replace, run on the cpu backend: seeded random layers, one sentence and a padded
+// batch, shapes on and off the panel kernel's 32-column and 12-row blocks, fp32 and bf16 weights
+// (bf16 against cpu on the same weights rounded to bf16), and a weight whose values change in
+// place (the prepared copy must follow).
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import '../src/index.js';
+import {
+  LINEAR_GELU_KERNEL,
+  LINEAR_RESIDUAL_LAYER_NORM_KERNEL,
+  QKV_PROJECTION_KERNEL,
+  SELF_ATTENTION_KERNEL,
+} from '../src/kernels/inference.js';
+import { ADAMW_KERNEL_NAME } from '../src/kernels/adamw.js';
+import { roundToBf16 } from '../src/kernels/inference-weights.js';
+import {
+  type Input,
+  describeWithAddon,
+  expectSameAsCpu,
+  randomArray,
+  rng,
+  runOn,
+} from '../src/test-helpers.js';
+
+beforeAll(() => {
+  tf.setBackend('cpu');
+});
+afterAll(() => {
+  tf.setBackend('cpu');
+});
+
+const FLOAT32_MIN = -3.4028234663852886e38;
+
+function linear(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const k = x.shape[x.shape.length - 1]!;
+  const y = tf.add(tf.matMul(tf.reshape(x, [-1, k]), w, false, true), b);
+  return tf.reshape(y, [...x.shape.slice(0, -1), w.shape[0]!]);
+}
+
+function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  const mean = tf.mean(x, -1, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), -1, true);
+  return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, eps))), gamma), beta);
+}
+
+function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
+
+/** Composite attention on [B, T, 3H], as @ner/models' composite path. */
+function attention(qkv: tf.Tensor, mask: tf.Tensor, heads: number, scaleQueryFirst: boolean): tf.Tensor {
+  const [batch, length, width] = qkv.shape as [number, number, number];
+  const hidden = width / 3;
+  const d = hidden / heads;
+  const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [batch, length, heads, d]), [0, 2, 1, 3]);
+  const [q0, k0, v0] = tf.split(qkv, 3, -1) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  const scale = Math.sqrt(d);
+  const q = scaleQueryFirst ? tf.div(split(q0), scale) : split(q0);
+  const product = tf.matMul(q, split(k0), false, true);
+  const scores = tf.add(scaleQueryFirst ? product : tf.div(product, scale), mask);
+  const context = tf.matMul(tf.softmax(scores), split(v0));
+  return tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch, length, hidden]);
+}
+
+function run(
+  kernel: string,
+  inputs: Record<string, tf.Tensor>,
+  attrs: Record<string, unknown> = {},
+): tf.Tensor {
+  return tf.engine().runKernel(kernel, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+}
+
+const random = rng(19);
+const values = (n: number, scale = 1): Float32Array => randomArray(random, n, -scale, scale);
+const input = (shape: number[], scale = 1): Input => ({
+  values: values(
+    shape.reduce((a, b) => a * b, 1),
+    scale,
+  ),
+  shape,
+});
+
+/** A 0/1 padding mask as the models' additive [B, 1, 1, T] mask. */
+function additiveMask(batch: number, length: number): Input {
+  const v = new Float32Array(batch * length);
+  for (let b = 0; b < batch; b++)
+    for (let t = length - b; t < length; t++) if (t >= 1) v[b * length + t] = FLOAT32_MIN;
+  return { values: v, shape: [batch, 1, 1, length] };
+}
+
+describeWithAddon('fused inference kernels against the composite ops on cpu', () => {
+  for (const [batch, length, hidden, heads, inner] of [
+    [1, 30, 96, 4, 160],
+    [3, 13, 64, 2, 100],
+    [2, 1, 40, 5, 72],
+  ] as const) {
+    const label = `B ${batch}, T ${length}, H ${hidden}, ${heads} heads, FFN ${inner}`;
+    it(`NerQkvProjection: ${label}`, () => {
+      const ins = [
+        input([batch, length, hidden]),
+        ...[0, 1, 2].flatMap(() => [input([hidden, hidden], 0.2), input([hidden])]),
+      ];
+      for (let round = 0; round < 2; round++) {
+        expectSameAsCpu(
+          ins,
+          (x, wq, bq, wk, bk, wv, bv) =>
+            tf.getBackend() === 'native'
+              ? run(QKV_PROJECTION_KERNEL, {
+                  x: x!,
+                  queryWeight: wq!,
+                  queryBias: bq!,
+                  keyWeight: wk!,
+                  keyBias: bk!,
+                  valueWeight: wv!,
+                  valueBias: bv!,
+                })
+              : tf.concat([linear(x!, wq!, bq!), linear(x!, wk!, bk!), linear(x!, wv!, bv!)], -1),
+          1e-5,
+          1e-5,
+          `round ${round}`,
+        );
+      }
+    });
+
+    for (const scaleQueryFirst of [false, true]) {
+      it(`NerSelfAttention (scaleQueryFirst ${scaleQueryFirst}): ${label}`, () => {
+        expectSameAsCpu(
+          [input([batch, length, 3 * hidden], 2), additiveMask(batch, length)],
+          (qkv, mask) =>
+            tf.getBackend() === 'native'
+              ? run(SELF_ATTENTION_KERNEL, { qkv: qkv!, mask: mask! }, { numHeads: heads, scaleQueryFirst })
+              : attention(qkv!, mask!, heads, scaleQueryFirst),
+          1e-5,
+          1e-5,
+        );
+      });
+    }
+
+    it(`NerLinearGelu and NerLinearResidualLayerNorm: ${label}`, () => {
+      expectSameAsCpu(
+        [input([batch, length, hidden]), input([inner, hidden], 0.2), input([inner])],
+        (x, w, b) =>
+          tf.getBackend() === 'native'
+            ? run(LINEAR_GELU_KERNEL, { x: x!, weight: w!, bias: b! })
+            : gelu(linear(x!, w!, b!)),
+        1e-5,
+        1e-5,
+        'gelu',
+      );
+      expectSameAsCpu(
+        [
+          input([batch, length, inner]),
+          input([hidden, inner], 0.2),
+          input([hidden]),
+          input([batch, length, hidden]),
+          input([hidden]),
+          input([hidden]),
+        ],
+        (x, w, b, r, g, beta) =>
+          tf.getBackend() === 'native'
+            ? run(
+                LINEAR_RESIDUAL_LAYER_NORM_KERNEL,
+                { x: x!, weight: w!, bias: b!, residual: r!, gamma: g!, beta: beta! },
+                { eps: 1e-12 },
+              )
+            : layerNorm(tf.add(linear(x!, w!, b!), r!), g!, beta!, 1e-12),
+        1e-5,
+        1e-5,
+        'residual LayerNorm',
+      );
+    });
+  }
+
+  it('bf16 weights give the fp32 product of the bf16-rounded weights', () => {
+    const x = input([2, 17, 96]);
+    const w = input([200, 96], 0.3);
+    const b = input([200]);
+    const rounded = { values: roundToBf16(w.values as Float32Array), shape: w.shape };
+    const got = runOn('native', [x, w, b], (xs, ws, bs) =>
+      run(LINEAR_GELU_KERNEL, { x: xs!, weight: ws!, bias: bs! }, { bf16: true }),
+    )[0]!.data;
+    const want = runOn('cpu', [x, rounded, b], (xs, ws, bs) => gelu(linear(xs!, ws!, bs!)))[0]!.data;
+    const fp32 = runOn('cpu', [x, w, b], (xs, ws, bs) => gelu(linear(xs!, ws!, bs!)))[0]!.data;
+    let worst = 0;
+    let bf16Effect = 0;
+    for (let i = 0; i < want.length; i++) {
+      worst = Math.max(worst, Math.abs((got[i] as number) - (want[i] as number)));
+      bf16Effect = Math.max(bf16Effect, Math.abs((want[i] as number) - (fp32[i] as number)));
+    }
+    expect(worst).toBeLessThan(1e-5);
+    // The rounding is real: the bf16 result differs from fp32 by far more than the tolerance.
+    expect(bf16Effect).toBeGreaterThan(1e-3);
+  });
+
+  it('roundToBf16 rounds to nearest even and keeps NaN and infinities', () => {
+    const out = roundToBf16(
+      new Float32Array([1, 1 + 2 ** -8, 1 + 3 * 2 ** -8, 1 + 2 ** -7 + 2 ** -9, Number.NaN, Infinity]),
+    );
+    expect(Array.from(out.slice(0, 4))).toEqual([1, 1, 1 + 2 ** -6, 1 + 2 ** -7]);
+    expect(out[4]).toBeNaN();
+    expect(out[5]).toBe(Infinity);
+  });
+
+  it('a weight updated in place by AdamW is prepared again', () => {
+    tf.setBackend('native');
+    const x = tf.tensor(values(5 * 32), [5, 32]);
+    const initial = tf.tensor(values(48 * 32, 0.2), [48, 32]);
+    const w = tf.variable(initial);
+    initial.dispose();
+    const b = tf.tensor(values(48), [48]);
+    const before = run(LINEAR_GELU_KERNEL, { x, weight: w, bias: b }).dataSync().slice();
+    const [grad, m, v] = [tf.onesLike(w), tf.zerosLike(w), tf.zerosLike(w)];
+    const attrs = {
+      decayFactor: 1,
+      beta1: 0.9,
+      beta2: 0.999,
+      biasCorrection2Sqrt: Math.sqrt(0.001),
+      eps: 1e-8,
+      stepSize: 1,
+      inPlace: true,
+    };
+    const outputs = tf
+      .engine()
+      .runKernel(ADAMW_KERNEL_NAME, { param: w, grad, m, v }, attrs) as unknown as tf.Tensor[];
+    expect(outputs).toHaveLength(0); // updated in place: same storage, new values
+    const after = run(LINEAR_GELU_KERNEL, { x, weight: w, bias: b }).dataSync();
+    const want = tf.tidy(() => gelu(linear(x, w, b)).dataSync());
+    expect(Math.max(...after.map((value, i) => Math.abs(value - want[i]!)))).toBeLessThan(1e-5);
+    expect(Math.max(...after.map((value, i) => Math.abs(value - before[i]!)))).toBeGreaterThan(1e-3);
+    tf.dispose([x, w, b, grad, m, v]);
+    tf.setBackend('cpu');
+  });
+});
