@@ -13,7 +13,10 @@
         "src/addon/panel_gemm.cc",
         "src/addon/portable_gemm.cc",
         "src/addon/parallel.cc",
-        "src/addon/fused.cc"
+        "src/addon/fused.cc",
+        "src/addon/inference.cc",
+        "src/addon/inference_binding.cc",
+        "src/addon/bf16_gemm.cc"
       ],
       "libraries": ["-lpthread"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],

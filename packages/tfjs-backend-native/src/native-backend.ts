@@ -22,6 +22,16 @@ import {
   layerNormGradKernel,
   layerNormKernel,
 } from './kernels/fused.js';
+import {
+  LINEAR_GELU_KERNEL,
+  LINEAR_RESIDUAL_LAYER_NORM_KERNEL,
+  QKV_PROJECTION_KERNEL,
+  SELF_ATTENTION_KERNEL,
+  linearGeluKernel,
+  linearResidualLayerNormKernel,
+  qkvProjectionKernel,
+  selfAttentionKernel,
+} from './kernels/inference.js';
 import { padKernel } from './kernels/pad.js';
 import { binaryKernel, compareKernel, unaryKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterNdKernel, unsortedSegmentSumKernel } from './kernels/gather-scatter.js';
@@ -92,6 +102,10 @@ const OVERRIDES: Record<string, Kernel> = {
   [LAYER_NORM_GRAD_KERNEL]: layerNormGradKernel,
   [GELU_ERF_KERNEL]: geluErfKernel,
   [GELU_ERF_GRAD_KERNEL]: geluErfGradKernel,
+  [QKV_PROJECTION_KERNEL]: qkvProjectionKernel,
+  [SELF_ATTENTION_KERNEL]: selfAttentionKernel,
+  [LINEAR_GELU_KERNEL]: linearGeluKernel,
+  [LINEAR_RESIDUAL_LAYER_NORM_KERNEL]: linearResidualLayerNormKernel,
 };
 for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) {
   OVERRIDES[name] = (args) => unaryKernel(name, args);

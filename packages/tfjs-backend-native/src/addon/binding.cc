@@ -27,6 +27,8 @@ namespace ner {
 // instance, so a count set on any thread applies to all of them.
 static std::atomic<int> gThreads{1};
 int numThreads() { return gThreads.load(std::memory_order_relaxed); }
+// inference_binding.cc: the fused inference kernels' functions.
+void registerInferenceFunctions(napi_env env, napi_value exports);
 void setNumThreads(int n) {
   gThreads.store(n < 1 ? 1 : n, std::memory_order_relaxed);
   setBlasThreads(n < 1 ? 1 : n);
@@ -618,6 +620,7 @@ napi_value Init(napi_env env, napi_value exports) {
     napi_create_function(env, e.name, NAPI_AUTO_LENGTH, e.fn, nullptr, &fn);
     napi_set_named_property(env, exports, e.name, fn);
   }
+  ner::registerInferenceFunctions(env, exports);
   return exports;
 }
 
