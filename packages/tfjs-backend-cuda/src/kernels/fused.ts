@@ -8,11 +8,24 @@ import type { CudaKernelArgs } from '../fallback.js';
 import { defineKernel } from './registry.js';
 import { ptrArgs, sizeOf } from './util.js';
 
-export const LAYER_NORM_KERNEL = 'NerLayerNorm';
-export const LAYER_NORM_GRAD_KERNEL = 'NerLayerNormGrad';
-export const GELU_ERF_KERNEL = 'NerGeluErf';
-export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
-export const ADAMW_KERNEL_NAME = 'NerAdamW';
+import {
+  ADAMW_KERNEL_NAME,
+  type AdamWKernelAttrs,
+  GELU_ERF_GRAD_KERNEL,
+  GELU_ERF_KERNEL,
+  LAYER_NORM_GRAD_KERNEL,
+  LAYER_NORM_KERNEL,
+} from '../../../../tools/kernel-contract/index.js';
+
+// Kernel names and AdamW's attributes are one contract for both @ner backends (tools/kernel-contract).
+export {
+  ADAMW_KERNEL_NAME,
+  type AdamWKernelAttrs,
+  GELU_ERF_GRAD_KERNEL,
+  GELU_ERF_KERNEL,
+  LAYER_NORM_GRAD_KERNEL,
+  LAYER_NORM_KERNEL,
+};
 
 function float32Input(args: CudaKernelArgs, kernel: string, name: string): tf.TensorInfo {
   const t = args.inputs[name] as tf.TensorInfo | undefined;
@@ -112,21 +125,6 @@ defineKernel(GELU_ERF_GRAD_KERNEL, (args) => {
   }
   return dx;
 });
-
-/** Attributes of `NerAdamW` (as `@ner/tfjs-backend-native`'s `AdamWKernelAttrs`). */
-export interface AdamWKernelAttrs {
-  readonly decayFactor: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly biasCorrection2Sqrt: number;
-  readonly eps: number;
-  readonly stepSize: number;
-  /**
-   * Update param, m and v in their own device memory and return no outputs, when each is the
-   * sole owner of its block (backend refCount 1); otherwise three new tensors are returned.
-   */
-  readonly inPlace?: boolean;
-}
 
 defineKernel(ADAMW_KERNEL_NAME, (args) => {
   const names = ['param', 'grad', 'm', 'v'] as const;

@@ -12,34 +12,7 @@ import { broadcastBinary, unaryF32 } from './elementwise.js';
 import { BINARY_OP, UNARY_OP } from '../kernel-abi.js';
 import { defineKernel, fallback } from './registry.js';
 import { i32Args, sizeOf } from './util.js';
-
-/** Element offsets of the matrices each output batch reads, under broadcasting. */
-function batchOffsets(
-  batchShape: readonly number[],
-  outBatch: readonly number[],
-  matrixSize: number,
-): number[] {
-  const rank = outBatch.length;
-  const padded = [...new Array<number>(rank - batchShape.length).fill(1), ...batchShape];
-  const strides = new Array<number>(rank).fill(0);
-  let stride = matrixSize;
-  for (let d = rank - 1; d >= 0; d--) {
-    strides[d] = padded[d] === 1 ? 0 : stride;
-    stride *= padded[d]!;
-  }
-  const total = sizeOf(outBatch);
-  const offsets = new Array<number>(total);
-  for (let i = 0; i < total; i++) {
-    let rem = i;
-    let offset = 0;
-    for (let d = rank - 1; d >= 0; d--) {
-      offset += (rem % outBatch[d]!) * strides[d]!;
-      rem = Math.floor(rem / outBatch[d]!);
-    }
-    offsets[i] = offset;
-  }
-  return offsets;
-}
+import { batchOffsets, matMulShapes } from '../../../../tools/kernel-contract/index.js';
 
 /** `a @ b` (with transposes and an optional bias / relu epilogue) into a new float32 tensor. */
 export function matMul(
@@ -50,22 +23,13 @@ export function matMul(
   transB: boolean,
   epilogue: { bias?: tf.TensorInfo; relu?: boolean } = {},
 ): tf.TensorInfo {
-  const aRank = a.shape.length;
-  const bRank = b.shape.length;
-  const m = transA ? a.shape[aRank - 1]! : a.shape[aRank - 2]!;
-  const kA = transA ? a.shape[aRank - 2]! : a.shape[aRank - 1]!;
-  const kB = transB ? b.shape[bRank - 1]! : b.shape[bRank - 2]!;
-  const n = transB ? b.shape[bRank - 2]! : b.shape[bRank - 1]!;
-  if (kA !== kB) {
-    throw new Error(
-      `Error in matMul: inner shapes (${kA}) and (${kB}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transA} and transposeB=${transB} must match.`,
-    );
-  }
-  const k = kA;
-  const aBatch = a.shape.slice(0, -2);
-  const bBatch = b.shape.slice(0, -2);
-  const outBatch = tf.backend_util.assertAndGetBroadcastShape(aBatch, bBatch);
-  const outShape = [...outBatch, m, n];
+  const { m, n, k, aBatch, bBatch, outBatch, outShape } = matMulShapes(
+    a.shape,
+    b.shape,
+    transA,
+    transB,
+    tf.backend_util.assertAndGetBroadcastShape,
+  );
   const y = backend.makeOutput(outShape, 'float32');
   const batch = sizeOf(outBatch);
   if (batch === 0 || m === 0 || n === 0) return y;

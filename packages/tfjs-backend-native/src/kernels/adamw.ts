@@ -10,30 +10,10 @@ import { requireAddon } from '../addon.js';
 import { forgetPackedWeight } from './packed-weights.js';
 import { type KernelArgs, float32Of, outputArray } from './util.js';
 
-/** The name the fused AdamW kernel is registered under (for the `native` backend only). */
-export const ADAMW_KERNEL_NAME = 'NerAdamW';
+import { ADAMW_KERNEL_NAME, type AdamWKernelAttrs } from '../../../../tools/kernel-contract/index.js';
 
-/** Attributes of {@link ADAMW_KERNEL_NAME}; the scalars torch's step computes from lr, betas and the step count. */
-export interface AdamWKernelAttrs {
-  /** `1 - lr * weightDecay` (1 for no decay). */
-  readonly decayFactor: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  /** `sqrt(1 - beta2 ** step)`. */
-  readonly biasCorrection2Sqrt: number;
-  readonly eps: number;
-  /** `lr / (1 - beta1 ** step)`. */
-  readonly stepSize: number;
-  /**
-   * Update `param`, `m` and `v` in their own memory, as torch does, and return no outputs.
-   * Taken only where each of the three is the sole owner of its storage (backend refCount 1,
-   * a float32 array): a clone or a variable's initial value shares storage and must not see
-   * the update. Otherwise the kernel returns three new tensors as without this flag, so the
-   * caller checks the output count. Saves three fresh buffers (and their page faults) per
-   * parameter per step.
-   */
-  readonly inPlace?: boolean;
-}
+// The name and attributes are the contract @ner/trainer calls (shared with @ner/tfjs-backend-cuda).
+export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs };
 
 export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
   const { param, grad, m, v } = args.inputs as Record<'param' | 'grad' | 'm' | 'v', tf.TensorInfo>;

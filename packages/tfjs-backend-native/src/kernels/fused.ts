@@ -13,13 +13,17 @@
  * float32 only; other dtypes throw (the models only call them on float32 activations).
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import {
+  GELU_ERF_GRAD_KERNEL,
+  GELU_ERF_KERNEL,
+  LAYER_NORM_GRAD_KERNEL,
+  LAYER_NORM_KERNEL,
+} from '../../../../tools/kernel-contract/index.js';
 import { requireAddon } from '../addon.js';
 import { type KernelArgs, float32Of, outputArray } from './util.js';
 
-export const LAYER_NORM_KERNEL = 'NerLayerNorm';
-export const LAYER_NORM_GRAD_KERNEL = 'NerLayerNormGrad';
-export const GELU_ERF_KERNEL = 'NerGeluErf';
-export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
+// The fused kernels' names are one contract for both @ner backends (tools/kernel-contract).
+export { GELU_ERF_GRAD_KERNEL, GELU_ERF_KERNEL, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL };
 
 function float32(args: KernelArgs, kernel: string, name: string): Float32Array {
   const t = args.inputs[name] as tf.TensorInfo | undefined;

@@ -4,39 +4,11 @@
  * broadcast as in tfjs (and numpy): each output batch gets the offsets of its `a` and `b` matrices.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { batchOffsets, matMulShapes } from '../../../../tools/kernel-contract/index.js';
 import { requireAddon } from '../addon.js';
 import { binaryKernel, unaryKernel } from './elementwise.js';
 import { PACKED_WEIGHT_MAX_ROWS, packedWeight } from './packed-weights.js';
 import { type KernelArgs, MAX_NATIVE_SIZE, fallback, float32Of, sizeOf, outputArray } from './util.js';
-
-/** Offsets of the batch matrices that output batch `i` multiplies, for broadcast batch shapes. */
-function batchOffsets(
-  batchShape: readonly number[],
-  outBatch: readonly number[],
-  matrixSize: number,
-): Int32Array {
-  const total = sizeOf(outBatch);
-  const offsets = new Int32Array(total);
-  const rank = outBatch.length;
-  const padded = [...new Array(rank - batchShape.length).fill(1), ...batchShape];
-  const strides = new Array<number>(rank).fill(0);
-  let stride = matrixSize;
-  for (let d = rank - 1; d >= 0; d--) {
-    strides[d] = padded[d] === 1 ? 0 : stride;
-    stride *= padded[d]!;
-  }
-  for (let i = 0; i < total; i++) {
-    let rem = i;
-    let offset = 0;
-    for (let d = rank - 1; d >= 0; d--) {
-      const dim = outBatch[d]!;
-      offset += (rem % dim) * strides[d]!;
-      rem = Math.floor(rem / dim);
-    }
-    offsets[i] = offset;
-  }
-  return offsets;
-}
 
 /**
  * Native batched matmul, or null when the inputs are not float32 arrays. With `bias` (a float32
@@ -54,21 +26,15 @@ export function nativeMatMul(
   const aValues = float32Of(backend, a);
   const bValues = float32Of(backend, b);
   if (!aValues || !bValues || a.shape.length < 2 || b.shape.length < 2) return null;
-  const aRank = a.shape.length;
-  const bRank = b.shape.length;
-  const m = transposeA ? a.shape[aRank - 1]! : a.shape[aRank - 2]!;
-  const kA = transposeA ? a.shape[aRank - 2]! : a.shape[aRank - 1]!;
-  const kB = transposeB ? b.shape[bRank - 1]! : b.shape[bRank - 2]!;
-  const n = transposeB ? b.shape[bRank - 2]! : b.shape[bRank - 1]!;
-  if (kA !== kB) {
-    throw new Error(
-      `Error in matMul: inner shapes (${kA}) and (${kB}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
-    );
-  }
-  const aBatch = a.shape.slice(0, -2);
-  const bBatch = b.shape.slice(0, -2);
-  const outBatch = tf.broadcast_util.assertAndGetBroadcastShape(aBatch, bBatch);
-  const outShape = [...outBatch, m, n];
+  const {
+    m,
+    n,
+    k: kA,
+    aBatch,
+    bBatch,
+    outBatch,
+    outShape,
+  } = matMulShapes(a.shape, b.shape, transposeA, transposeB, tf.broadcast_util.assertAndGetBroadcastShape);
   const outSize = sizeOf(outShape);
   if (outSize > MAX_NATIVE_SIZE || aValues.length > MAX_NATIVE_SIZE || bValues.length > MAX_NATIVE_SIZE)
     return null;

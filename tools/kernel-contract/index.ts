@@ -1,0 +1,109 @@
+/**
+ * What the @ner tfjs backends (`@ner/tfjs-backend-cuda`, `@ner/tfjs-backend-native`) agree on, in
+ * one place: the fused AdamW kernel's name and attributes (which `@ner/trainer` calls by name), and
+ * the shape rules of a batched matrix product. Each backend imports this file at build time and
+ * tsup bundles it into its dist/, so the published packages stand alone.
+ */
+
+/** The name the fused AdamW kernel is registered under (torch.optim.AdamW's single-tensor step). */
+export const ADAMW_KERNEL_NAME = 'NerAdamW';
+/** The fused kernels @ner/models calls by name: LayerNorm and BERT's erf GELU, forward and gradient. */
+export const LAYER_NORM_KERNEL = 'NerLayerNorm';
+export const LAYER_NORM_GRAD_KERNEL = 'NerLayerNormGrad';
+export const GELU_ERF_KERNEL = 'NerGeluErf';
+export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
+
+/** Attributes of {@link ADAMW_KERNEL_NAME}; the scalars torch's step computes from lr, betas and the step count. */
+export interface AdamWKernelAttrs {
+  /** `1 - lr * weightDecay` (1 for no decay). */
+  readonly decayFactor: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  /** `sqrt(1 - beta2 ** step)`. */
+  readonly biasCorrection2Sqrt: number;
+  readonly eps: number;
+  /** `lr / (1 - beta1 ** step)`. */
+  readonly stepSize: number;
+  /**
+   * Update `param`, `m` and `v` in their own memory, as torch does, and return no outputs.
+   * Taken only where each of the three is the sole owner of its storage (backend refCount 1):
+   * a clone or a variable's initial value shares storage and must not see the update. Otherwise
+   * the kernel returns three new tensors as without this flag, so the caller checks the output
+   * count.
+   */
+  readonly inPlace?: boolean;
+}
+
+/** The sizes of `op(A) @ op(B)` over broadcast batch dimensions. */
+export interface MatMulShapes {
+  /** Rows of the product, its columns, and the summed dimension. */
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly aBatch: number[];
+  readonly bBatch: number[];
+  /** The broadcast batch dimensions, and the output shape `[...outBatch, m, n]`. */
+  readonly outBatch: number[];
+  readonly outShape: number[];
+}
+
+/**
+ * Shapes of a batched product of `a` and `b` (rank >= 2) with transposes, as tfjs' `matMul`:
+ * throws tfjs' own message when the inner dimensions differ. `broadcast` is tfjs'
+ * `assertAndGetBroadcastShape` (passed in: this file imports no package).
+ */
+export function matMulShapes(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  transA: boolean,
+  transB: boolean,
+  broadcast: (a: number[], b: number[]) => number[],
+): MatMulShapes {
+  const aRank = aShape.length;
+  const bRank = bShape.length;
+  const m = (transA ? aShape[aRank - 1] : aShape[aRank - 2]) as number;
+  const kA = (transA ? aShape[aRank - 2] : aShape[aRank - 1]) as number;
+  const kB = (transB ? bShape[bRank - 1] : bShape[bRank - 2]) as number;
+  const n = (transB ? bShape[bRank - 2] : bShape[bRank - 1]) as number;
+  if (kA !== kB) {
+    throw new Error(
+      `Error in matMul: inner shapes (${kA}) and (${kB}) of Tensors with shapes ${aShape} and ${bShape} and transposeA=${transA} and transposeB=${transB} must match.`,
+    );
+  }
+  const aBatch = aShape.slice(0, -2);
+  const bBatch = bShape.slice(0, -2);
+  const outBatch = broadcast(aBatch, bBatch);
+  return { m, n, k: kA, aBatch, bBatch, outBatch, outShape: [...outBatch, m, n] };
+}
+
+/**
+ * Element offsets of the matrices each output batch reads (`matrixSize` elements each) when a
+ * side's batch dimensions `batchShape` broadcast to `outBatch` (1 and missing dimensions repeat).
+ */
+export function batchOffsets(
+  batchShape: readonly number[],
+  outBatch: readonly number[],
+  matrixSize: number,
+): Int32Array {
+  const rank = outBatch.length;
+  const padded = [...new Array<number>(rank - batchShape.length).fill(1), ...batchShape];
+  const strides = new Array<number>(rank).fill(0);
+  let stride = matrixSize;
+  for (let d = rank - 1; d >= 0; d--) {
+    strides[d] = padded[d] === 1 ? 0 : stride;
+    stride *= padded[d] as number;
+  }
+  const total = outBatch.reduce((a, b) => a * b, 1);
+  const offsets = new Int32Array(total);
+  for (let i = 0; i < total; i++) {
+    let rem = i;
+    let offset = 0;
+    for (let d = rank - 1; d >= 0; d--) {
+      const dim = outBatch[d] as number;
+      offset += (rem % dim) * (strides[d] as number);
+      rem = Math.floor(rem / dim);
+    }
+    offsets[i] = offset;
+  }
+  return offsets;
+}
