@@ -89,6 +89,18 @@ describe('ProcessGroup (in-process engine, real store)', () => {
     await closeAll(groups);
   });
 
+  it('rank 0 gone (with the store): the others say so instead of blaming every rank', async () => {
+    const groups = await startGroups(3, { timeoutMs: 1_000 });
+    await groups[0]!.close();
+    const results = await Promise.allSettled([groups[1]!.barrier(), groups[2]!.barrier()]);
+    for (const result of results) {
+      const error = (result as PromiseRejectedResult).reason as CollectiveError;
+      expect(error.message).toMatch(/rank 0 \(which serves the store\) is unreachable/);
+      expect(error.ranks).toEqual([0]);
+    }
+    await closeAll(groups.slice(1));
+  });
+
   it('rejects bad ranks, world sizes and roots before touching the network', async () => {
     await expect(ProcessGroup.init({ rank: 3, worldSize: 2, secret: 'x' })).rejects.toThrow(
       /RANK must be in/,

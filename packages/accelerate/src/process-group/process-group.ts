@@ -300,16 +300,21 @@ export class ProcessGroup {
   private async explain(error: unknown, collective: string, seq: number): Promise<CollectiveError> {
     if (error instanceof CollectiveError && error.message.startsWith('collective mismatch')) return error;
     const behind: number[] = [];
-    if (this.store) {
-      for (let r = 0; r < this.worldSize; r++) {
-        const mark = await this.store.tryGet(`progress/${r}`).catch(() => undefined);
+    let storeGone = false;
+    for (let r = 0; r < this.worldSize && this.store && !storeGone; r++) {
+      try {
+        const mark = await this.store.tryGet(`progress/${r}`);
         if (mark === undefined || Number(mark.toString('utf8')) < seq) behind.push(r);
+      } catch {
+        storeGone = true;
       }
     }
-    const who =
-      behind.length > 0
+    const who = storeGone
+      ? 'rank 0 (which serves the store) is unreachable: it exited or crashed'
+      : behind.length > 0
         ? `rank(s) ${behind.join(', ')} did not arrive at ${collective} #${seq} (dead, hung, or out of step)`
         : 'every rank had reached it; a peer may have died during it';
+    if (storeGone) behind.splice(0, behind.length, 0);
     const reason = (error as Error).message;
     const wrapped = new CollectiveError(
       `${collective} #${seq} failed on rank ${this.rank} of ${this.worldSize}: ${who}. Cause: ${reason}`,
