@@ -107,3 +107,27 @@ export function batchOffsets(
   }
   return offsets;
 }
+
+/** The inputs and attributes of tfjs' `_FusedMatMul`, with tfjs' defaults filled in. */
+export interface FusedMatMulArgs<T> {
+  readonly a: T;
+  readonly b: T;
+  readonly bias?: T;
+  readonly preluActivationWeights?: T;
+  readonly transposeA: boolean;
+  readonly transposeB: boolean;
+  /** `linear` when unset. */
+  readonly activation: string;
+}
+
+/** Reads a `_FusedMatMul` call's inputs and attributes (`T` is tfjs' TensorInfo). */
+export function fusedMatMulArgs<T>(args: { inputs: object; attrs?: object }): FusedMatMulArgs<T> {
+  const inputs = args.inputs as { a: T; b: T; bias?: T; preluActivationWeights?: T };
+  const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean; activation?: string };
+  return {
+    ...inputs,
+    transposeA: !!attrs.transposeA,
+    transposeB: !!attrs.transposeB,
+    activation: attrs.activation ?? 'linear',
+  };
+}

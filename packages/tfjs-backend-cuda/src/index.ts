@@ -42,7 +42,7 @@ export {
 } from './nccl/communicator.js';
 export type { NcclNativeComm, NcclProvider, NcclReduceOp, NcclStatus } from './nccl/types.js';
 export * from './kernel-abi.js';
-export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs } from './kernels/fused.js';
+export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs } from '../../../tools/kernel-contract/index.js';
 export {
   CUDA_BACKEND_NAME,
   CUDA_BACKEND_PRIORITY,

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFallbackCounts, resetFallbackCounts } from '../src/fallback.js';
 import type { FakeCudaDevice } from '../src/fake/fake-device.js';
-import { ADAMW_KERNEL_NAME } from '../src/kernels/fused.js';
+import { ADAMW_KERNEL_NAME } from '../../../tools/kernel-contract/index.js';
 import { cudaBackend, onRealGpu, useFakeCuda } from './fake-backend.js';
 
 let device: FakeCudaDevice;

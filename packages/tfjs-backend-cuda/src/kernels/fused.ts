@@ -17,16 +17,6 @@ import {
   LAYER_NORM_KERNEL,
 } from '../../../../tools/kernel-contract/index.js';
 
-// Kernel names and AdamW's attributes are one contract for both @ner backends (tools/kernel-contract).
-export {
-  ADAMW_KERNEL_NAME,
-  type AdamWKernelAttrs,
-  GELU_ERF_GRAD_KERNEL,
-  GELU_ERF_KERNEL,
-  LAYER_NORM_GRAD_KERNEL,
-  LAYER_NORM_KERNEL,
-};
-
 function float32Input(args: CudaKernelArgs, kernel: string, name: string): tf.TensorInfo {
   const t = args.inputs[name] as tf.TensorInfo | undefined;
   if (t?.dtype !== 'float32') throw new Error(`${kernel}: input "${name}" must be a float32 tensor`);

@@ -12,7 +12,7 @@ import { broadcastBinary, unaryF32 } from './elementwise.js';
 import { BINARY_OP, UNARY_OP } from '../kernel-abi.js';
 import { defineKernel, fallback } from './registry.js';
 import { i32Args, sizeOf } from './util.js';
-import { batchOffsets, matMulShapes } from '../../../../tools/kernel-contract/index.js';
+import { batchOffsets, fusedMatMulArgs, matMulShapes } from '../../../../tools/kernel-contract/index.js';
 
 /** `a @ b` (with transposes and an optional bias / relu epilogue) into a new float32 tensor. */
 export function matMul(
@@ -135,14 +135,8 @@ defineKernel(tf.BatchMatMul, (args) => {
 });
 
 defineKernel(tf._FusedMatMul, (args) => {
-  const { a, b, bias, preluActivationWeights } = args.inputs as {
-    a: tf.TensorInfo;
-    b: tf.TensorInfo;
-    bias?: tf.TensorInfo;
-    preluActivationWeights?: tf.TensorInfo;
-  };
-  const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean; activation?: string };
-  const activation = attrs.activation ?? 'linear';
+  const { a, b, bias, preluActivationWeights, transposeA, transposeB, activation } =
+    fusedMatMulArgs<tf.TensorInfo>(args);
   const backend = args.backend;
   if (
     a.dtype !== 'float32' ||
@@ -155,10 +149,10 @@ defineKernel(tf._FusedMatMul, (args) => {
   ) {
     return fallback(tf._FusedMatMul, args, `activation ${activation}, dtypes ${a.dtype}/${b.dtype}`);
   }
-  const n = attrs.transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
+  const n = transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
   // A bias along the output's last axis only (shape [n], [1, n], ...) fits the epilogue.
   const vectorBias = bias && sizeOf(bias.shape) === n && bias.shape[bias.shape.length - 1] === n;
-  let y = matMul(backend, a, b, !!attrs.transposeA, !!attrs.transposeB, {
+  let y = matMul(backend, a, b, transposeA, transposeB, {
     ...(vectorBias ? { bias } : {}),
     relu: activation === 'relu' && (vectorBias || !bias),
   });

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeEach, expect, it } from 'vitest';
 import { CudaBackendError, CudaOutOfMemoryError } from '../../src/errors.js';
-import { ADAMW_KERNEL_NAME, LAYER_NORM_KERNEL } from '../../src/kernels/fused.js';
+import { ADAMW_KERNEL_NAME, LAYER_NORM_KERNEL } from '../../../../tools/kernel-contract/index.js';
 import { cudaBackend, onRealGpu, useFakeCuda } from '../fake-backend.js';
 
 beforeEach(async () => {

@@ -4,7 +4,7 @@
  * broadcast as in tfjs (and numpy): each output batch gets the offsets of its `a` and `b` matrices.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { batchOffsets, matMulShapes } from '../../../../tools/kernel-contract/index.js';
+import { batchOffsets, fusedMatMulArgs, matMulShapes } from '../../../../tools/kernel-contract/index.js';
 import { requireAddon } from '../addon.js';
 import { binaryKernel, unaryKernel } from './elementwise.js';
 import { PACKED_WEIGHT_MAX_ROWS, packedWeight } from './packed-weights.js';
@@ -69,21 +69,15 @@ export function batchMatMulKernel(args: KernelArgs): tf.TensorInfo | tf.TensorIn
 const NATIVE_ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid']);
 
 export function fusedMatMulKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
-  const { a, b, bias, preluActivationWeights } = args.inputs as {
-    a: tf.TensorInfo;
-    b: tf.TensorInfo;
-    bias?: tf.TensorInfo;
-    preluActivationWeights?: tf.TensorInfo;
-  };
-  const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean; activation?: string };
-  const activation = attrs.activation ?? 'linear';
+  const { a, b, bias, preluActivationWeights, transposeA, transposeB, activation } =
+    fusedMatMulArgs<tf.TensorInfo>(args);
   const biasValues = bias ? float32Of(args.backend, bias) : null;
   if (!NATIVE_ACTIVATIONS.has(activation) || preluActivationWeights || (bias && !biasValues)) {
     return fallback(tf._FusedMatMul, args);
   }
   // A bias of the product's last axis can go into the product itself (packed path).
   const vectorBias = bias && bias.shape.length === 1 ? biasValues : null;
-  const product = nativeMatMul(args.backend, a, b, !!attrs.transposeA, !!attrs.transposeB, vectorBias);
+  const product = nativeMatMul(args.backend, a, b, transposeA, transposeB, vectorBias);
   if (!product) return fallback(tf._FusedMatMul, args);
   let result = product.result;
   if (bias && !product.biasAdded) {
