@@ -73,58 +73,33 @@ export function precisionRecallFscoreSupport(
 }
 
 /**
+ * The call signatures {@link precisionScore}, {@link recallScore} and {@link f1Score} share:
+ * one value per type with `average: null` (or `'none'`), else one averaged number.
+ */
+export interface EntityScore {
+  (yTrue: Sequences, yPred: Sequences, options: PerTypeOptions<ScoreOptions>): number[];
+  (yTrue: Sequences, yPred: Sequences, options?: AveragedOptions<ScoreOptions>): number;
+  (yTrue: Sequences, yPred: Sequences, options?: ScoreOptions): number | number[];
+}
+
+/**
  * Entity-level precision `tp / (tp + fp)`, like `seqeval.metrics.precision_score`.
  * Averages `'micro'` by default; `average: null` gives one value per type.
  */
-export function precisionScore(
-  yTrue: Sequences,
-  yPred: Sequences,
-  options: PerTypeOptions<ScoreOptions>,
-): number[];
-export function precisionScore(
-  yTrue: Sequences,
-  yPred: Sequences,
-  options?: AveragedOptions<ScoreOptions>,
-): number;
-export function precisionScore(yTrue: Sequences, yPred: Sequences, options?: ScoreOptions): number | number[];
-export function precisionScore(
-  yTrue: Sequences,
-  yPred: Sequences,
-  options: ScoreOptions = {},
-): number | number[] {
-  return compute(yTrue, yPred, options, { average: 'micro', warnFor: ['precision'] }).precision;
-}
+export const precisionScore = ((yTrue: Sequences, yPred: Sequences, options: ScoreOptions = {}) =>
+  compute(yTrue, yPred, options, { average: 'micro', warnFor: ['precision'] }).precision) as EntityScore;
 
 /**
  * Entity-level recall `tp / (tp + fn)`, like `seqeval.metrics.recall_score`.
  * Averages `'micro'` by default; `average: null` gives one value per type.
  */
-export function recallScore(
-  yTrue: Sequences,
-  yPred: Sequences,
-  options: PerTypeOptions<ScoreOptions>,
-): number[];
-export function recallScore(
-  yTrue: Sequences,
-  yPred: Sequences,
-  options?: AveragedOptions<ScoreOptions>,
-): number;
-export function recallScore(yTrue: Sequences, yPred: Sequences, options?: ScoreOptions): number | number[];
-export function recallScore(
-  yTrue: Sequences,
-  yPred: Sequences,
-  options: ScoreOptions = {},
-): number | number[] {
-  return compute(yTrue, yPred, options, { average: 'micro', warnFor: ['recall'] }).recall;
-}
+export const recallScore = ((yTrue: Sequences, yPred: Sequences, options: ScoreOptions = {}) =>
+  compute(yTrue, yPred, options, { average: 'micro', warnFor: ['recall'] }).recall) as EntityScore;
 
 /**
  * Entity-level F1, like `seqeval.metrics.f1_score`.
  * Averages `'micro'` by default; `average: null` gives one value per type.
  */
-export function f1Score(yTrue: Sequences, yPred: Sequences, options: PerTypeOptions<ScoreOptions>): number[];
-export function f1Score(yTrue: Sequences, yPred: Sequences, options?: AveragedOptions<ScoreOptions>): number;
-export function f1Score(yTrue: Sequences, yPred: Sequences, options?: ScoreOptions): number | number[];
-export function f1Score(yTrue: Sequences, yPred: Sequences, options: ScoreOptions = {}): number | number[] {
-  return compute(yTrue, yPred, { ...options, beta: 1 }, { average: 'micro', warnFor: ['f-score'] }).fScore;
-}
+export const f1Score = ((yTrue: Sequences, yPred: Sequences, options: ScoreOptions = {}) =>
+  compute(yTrue, yPred, { ...options, beta: 1 }, { average: 'micro', warnFor: ['f-score'] })
+    .fScore) as EntityScore;
