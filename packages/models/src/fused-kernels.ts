@@ -17,6 +17,43 @@ export const GELU_ERF_KERNEL = 'NerGeluErf';
 /** Its gradient: inputs `{dy, x}`. */
 export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
 /**
+ * Inference-only kernels of a post-LayerNorm layer (no gradients: called only when no tape
+ * records, see `fusedInferenceAvailable`); the composite ops of `fused-inference.ts` are their
+ * reference. The `bf16` attr asks for products on bfloat16-rounded weights.
+ *
+ * QKV product: inputs `{x, queryWeight, queryBias, keyWeight, keyBias, valueWeight, valueBias}`
+ * (Linear weights `[H, H]`), attr `bf16`; output `[..., 3H]`, q, k, v side by side.
+ */
+export const QKV_PROJECTION_KERNEL = 'NerQkvProjection';
+/**
+ * Attention: inputs `{qkv [B, T, 3H], mask}` (the additive mask, `[B, 1, 1, T]`), attrs
+ * `numHeads`, `scaleQueryFirst`; output the context `[B, T, H]` with the heads merged.
+ */
+export const SELF_ATTENTION_KERNEL = 'NerSelfAttention';
+/** `gelu(x @ weight^T + bias)` (erf GELU): inputs `{x, weight, bias}`, attr `bf16`. */
+export const LINEAR_GELU_KERNEL = 'NerLinearGelu';
+/**
+ * `LayerNorm(x @ weight^T + bias + residual)`: inputs `{x, weight, bias, residual, gamma, beta}`,
+ * attrs `eps`, `bf16`.
+ */
+export const LINEAR_RESIDUAL_LAYER_NORM_KERNEL = 'NerLinearResidualLayerNorm';
+/** Every inference kernel: a layer runs fused only where the backend has them all. */
+export const INFERENCE_KERNELS: readonly string[] = [
+  QKV_PROJECTION_KERNEL,
+  SELF_ATTENTION_KERNEL,
+  LINEAR_GELU_KERNEL,
+  LINEAR_RESIDUAL_LAYER_NORM_KERNEL,
+];
+
+/**
+ * Whether a layer may run on the inference kernels now: the backend registers all of them and no
+ * gradient tape is recording (they have no gradients; `computeGradients` in eval mode records).
+ */
+export function fusedInferenceAvailable(): boolean {
+  return !tf.engine().isTapeOn() && INFERENCE_KERNELS.every(backendHasKernel);
+}
+
+/**
  * Fused AdamW step (used by `@ner/trainer`'s AdamW, defined here so every kernel name of the
  * contract with the backends lives in one place): inputs `{param, grad, m, v}`, outputs the new
  * parameter and moments.

@@ -17,6 +17,16 @@ import type { LoadingInfo, ModelInitOptions, PreTrainedModel } from './pretraine
 import { pythonListRepr, torchSizeRepr } from './python-repr.js';
 import { entryToFloat32, readSafetensors, type SafetensorsEntry } from './safetensors.js';
 
+/**
+ * Number format of the Linear weights for inference: `'bf16'` rounds them to bfloat16 (nearest
+ * even, as torch's `.to(torch.bfloat16)`) and lets backends with fused inference kernels stream
+ * them as bf16 (half the bytes), accumulating in float32.
+ */
+export type WeightDtype = 'float32' | 'bf16';
+
+/** Every {@link WeightDtype}, for validating user input. */
+export const WEIGHT_DTYPES: readonly WeightDtype[] = ['float32', 'bf16'];
+
 /** Where `fromPretrained` sends transformers' log messages. */
 export interface LoadLogger {
   warn(message: string): void;
@@ -39,6 +49,12 @@ export interface FromPretrainedOptions extends ModelFileOptions {
   readonly logger?: LoadLogger;
   /** Use this config instead of the checkpoint's config.json. */
   readonly config?: PretrainedConfig;
+  /**
+   * `'bf16'`: Linear weights rounded to bfloat16 and read as bf16 by the backend's fused inference
+   * kernels (Python's `torch_dtype=torch.bfloat16` for the products, with float32 accumulation,
+   * biases and LayerNorm). Default `'float32'`. See `PreTrainedModel.useBf16Weights`.
+   */
+  readonly dtype?: WeightDtype;
 }
 
 /** What the loader needs to know about a model class. */
@@ -226,6 +242,10 @@ export async function loadPretrained<M extends PreTrainedModel>(
   pathOrId: string,
   options: FromPretrainedOptions = {},
 ): Promise<M> {
+  if (options.dtype !== undefined && !WEIGHT_DTYPES.includes(options.dtype))
+    throw new ConfigError(
+      `fromPretrained(${pathOrId}): dtype ${JSON.stringify(options.dtype)} is not supported (use "float32" or "bf16").`,
+    );
   const resolveFile = await modelFileResolver(pathOrId, options);
   const config = options.config ?? (await loadConfigFile(resolveFile, pathOrId));
   if (config.modelType !== spec.modelType) {
@@ -290,6 +310,7 @@ export async function loadPretrained<M extends PreTrainedModel>(
     model.dispose();
     throw sizeMismatchError(spec.className, mismatched, files);
   }
+  if (options.dtype === 'bf16') model.useBf16Weights();
 
   const buffers = new Set(
     spec.buffers.map((buffer) => {

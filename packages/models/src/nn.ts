@@ -19,6 +19,13 @@ import type { SeededRandom } from './seeded-random.js';
 export interface ForwardContext {
   readonly training: boolean;
   readonly rng: SeededRandom;
+  /**
+   * Whether the caller reads the attention probabilities. Only when false (not merely unset) may an
+   * eval-mode forward run the fused inference kernels, which never materialise them.
+   */
+  readonly outputAttentions?: boolean;
+  /** Products on bfloat16-rounded Linear weights (`dtype: 'bf16'`); the fused kernels read them packed as bf16. */
+  readonly bf16?: boolean;
 }
 
 /**

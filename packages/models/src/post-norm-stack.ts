@@ -5,7 +5,18 @@ import {
   type TransformerLayerNames,
   type TransformerLayerWeights,
 } from './module-weights.js';
-import { activation, dropout, type ForwardContext, layerNorm, linear, mergeHeads, splitHeads } from './nn.js';
+import { fusedInferenceAvailable } from './fused-kernels.js';
+import { linearGelu, linearResidualLayerNorm, qkvProjection, selfAttention } from './fused-inference.js';
+import {
+  activation,
+  dropout,
+  type ForwardContext,
+  geluErf,
+  layerNorm,
+  linear,
+  mergeHeads,
+  splitHeads,
+} from './nn.js';
 import type { ParameterRegistry } from './parameter-registry.js';
 
 /** Sizes of one post-LayerNorm layer: hidden width, feed-forward width and the init std. */
@@ -65,6 +76,13 @@ export function runPostNormStack(
   let hidden = embedded;
   const hiddenStates: tf.Tensor3D[] = [hidden as tf.Tensor3D];
   const attentions: tf.Tensor4D[] = [];
+  if (!ctx.training && ctx.outputAttentions === false && fusedInferenceAvailable()) {
+    for (const layer of layers) {
+      hidden = runFusedLayer(layer, hidden, mask, spec, ctx.bf16 === true);
+      hiddenStates.push(hidden as tf.Tensor3D);
+    }
+    return { lastHiddenState: hidden as tf.Tensor3D, hiddenStates, attentions };
+  }
   for (const layer of layers) {
     let q = splitHeads(linear(hidden, layer.query.weight, layer.query.bias), heads);
     if (spec.scaleQueryFirst) q = tf.div(q, scale);
@@ -93,6 +111,35 @@ export function runPostNormStack(
     hiddenStates.push(hidden as tf.Tensor3D);
   }
   return { lastHiddenState: hidden as tf.Tensor3D, hiddenStates, attentions };
+}
+
+/**
+ * One layer in eval mode on the backend's inference kernels (fused-inference.ts): five kernels
+ * (QKV product, attention, output product + residual + LayerNorm, intermediate product + GELU,
+ * output product + residual + LayerNorm) instead of ~30 ops; dropout is the identity here.
+ */
+function runFusedLayer(
+  layer: TransformerLayerWeights,
+  hidden: tf.Tensor,
+  mask: tf.Tensor,
+  spec: PostNormStackSpec,
+  bf16: boolean,
+): tf.Tensor {
+  const qkv = qkvProjection(hidden, layer.query, layer.key, layer.value, bf16);
+  const context = selfAttention(qkv, mask, spec.heads, spec.scaleQueryFirst);
+  const attended = linearResidualLayerNorm(
+    context,
+    layer.attentionOutput,
+    hidden,
+    layer.attentionNorm,
+    spec.eps,
+    bf16,
+  );
+  const inner =
+    spec.act === geluErf
+      ? linearGelu(attended, layer.intermediate, bf16)
+      : spec.act(linear(attended, layer.intermediate.weight, layer.intermediate.bias));
+  return linearResidualLayerNorm(inner, layer.output, attended, layer.outputNorm, spec.eps, bf16);
 }
 
 /**

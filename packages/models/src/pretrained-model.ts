@@ -6,7 +6,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from './errors.js';
 import { registerGradients } from './gradients.js';
-import { type FromPretrainedOptions, loadPretrained, type ModelClassSpec } from './load-pretrained.js';
+import {
+  type FromPretrainedOptions,
+  loadPretrained,
+  type ModelClassSpec,
+  type WeightDtype,
+} from './load-pretrained.js';
 import type { ModelFamily } from './model-family.js';
 import type { ForwardOptions, ModelInput } from './model-io.js';
 import type { ForwardContext } from './nn.js';
@@ -15,6 +20,21 @@ import type { PretrainedConfig } from './pretrained-config.js';
 import type { Float32TensorData } from './safetensors.js';
 import { savePretrainedFiles } from './save-pretrained.js';
 import { SeededRandom } from './seeded-random.js';
+
+/** float32 values rounded to the nearest bfloat16 (ties to even; NaN stays NaN), still as float32. */
+export function roundFloat32ToBf16(values: Float32Array): Float32Array {
+  const out = new Float32Array(values.length);
+  const inBits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const outBits = new Uint32Array(out.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const bits = inBits[i]!;
+    outBits[i] =
+      (bits & 0x7fffffff) > 0x7f800000
+        ? (bits | 0x400000) & 0xffff0000
+        : ((bits + 0x7fff + ((bits >>> 16) & 1)) & 0xffff0000) >>> 0;
+  }
+  return out;
+}
 
 /** Options when building a model from a config. */
 export interface ModelInitOptions {
@@ -91,6 +111,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   loadingInfo: LoadingInfo | null = null;
   protected readonly registry: ParameterRegistry;
   private readonly dropoutRng: SeededRandom;
+  private weightFormat: WeightDtype = 'float32';
 
   constructor(config: C, options: ModelInitOptions = {}) {
     this.config = config;
@@ -99,6 +120,28 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
     this.registry = new ParameterRegistry(new SeededRandom(seed), options.weightSource);
     // A separate stream for dropout, so loading a checkpoint does not shift the masks.
     this.dropoutRng = new SeededRandom(seed ^ 0x5bd1e995);
+  }
+
+  /** `'bf16'` once {@link useBf16Weights} ran (`fromPretrained(..., { dtype: 'bf16' })`), else `'float32'`. */
+  get dtype(): WeightDtype {
+    return this.weightFormat;
+  }
+
+  /**
+   * Rounds every Linear weight to bfloat16 (biases, LayerNorm and embeddings stay float32) and
+   * from then on asks the backend's fused inference kernels to read them packed as bf16: on the
+   * `native` backend with AVX-512F that halves the bytes a one-sentence forward streams. Elsewhere
+   * the same rounded weights run in float32 products, so every backend computes with the same
+   * values. Irreversible for this model object (the float32 values are gone).
+   */
+  useBf16Weights(): void {
+    for (const [name, variable] of this.registry.variables) {
+      if (this.registry.moduleTypes.get(name) !== 'Linear' || !name.endsWith('.weight')) continue;
+      const rounded = tf.tensor(roundFloat32ToBf16(variable.dataSync() as Float32Array), variable.shape);
+      variable.assign(rounded);
+      rounded.dispose();
+    }
+    this.weightFormat = 'bf16';
   }
 
   /** The Python class name, written to `architectures` and used in messages. */
@@ -185,7 +228,12 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   }
 
   protected context(options: ForwardOptions): ForwardContext {
-    return { training: options.training ?? false, rng: this.dropoutRng };
+    return {
+      training: options.training ?? false,
+      rng: this.dropoutRng,
+      outputAttentions: options.outputAttentions ?? this.config.outputAttentions,
+      bf16: this.weightFormat === 'bf16',
+    };
   }
 
   /**
