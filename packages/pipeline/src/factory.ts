@@ -66,6 +66,11 @@ async function resolveComponents(
   if (source === null || typeof source !== 'object' || source.model === undefined) {
     throw new PipelineError('pipeline() needs options with a `model` (folder, Hub id or loaded model).');
   }
+  if (source.dtype !== undefined && typeof source.model !== 'string')
+    throw new PipelineError(
+      'pipeline(): `dtype` applies when the model is loaded from a folder or Hub id; ' +
+        'load the model with fromPretrained(..., { dtype }) yourself and pass it without `dtype`.',
+    );
   const model =
     typeof source.model === 'string'
       ? await loadPretrainedModel(source.model, task, source)
