@@ -19,19 +19,16 @@ using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
 using CUevent = struct CUevent_st *;
 
-constexpr CUresult CUDA_SUCCESS = 0;
-constexpr CUresult CUDA_ERROR_NO_DEVICE = 100;
-constexpr CUresult CUDA_ERROR_NO_BINARY_FOR_GPU = 209;
-constexpr CUresult CUDA_ERROR_INVALID_PTX = 218;
-constexpr CUresult CUDA_ERROR_JIT_COMPILER_NOT_FOUND = 221;
-constexpr CUresult CUDA_ERROR_UNSUPPORTED_PTX_VERSION = 222;
-constexpr CUresult CUDA_ERROR_NOT_READY = 600;
-
-constexpr int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
-constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
-constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
-constexpr unsigned CU_STREAM_NON_BLOCKING = 1;
-constexpr unsigned CU_EVENT_DISABLE_TIMING = 2;
+// Values of cuda.h's enums, grouped as there (unscoped, so they convert to the int types above).
+enum : CUresult {
+  CUDA_SUCCESS = 0, CUDA_ERROR_NO_DEVICE = 100, CUDA_ERROR_NO_BINARY_FOR_GPU = 209, CUDA_ERROR_INVALID_PTX = 218,
+  CUDA_ERROR_JIT_COMPILER_NOT_FOUND = 221, CUDA_ERROR_UNSUPPORTED_PTX_VERSION = 222, CUDA_ERROR_NOT_READY = 600
+};
+enum : int {  // CUdevice_attribute
+  CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75,
+  CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76
+};
+enum : unsigned { CU_STREAM_NON_BLOCKING = 1, CU_EVENT_DISABLE_TIMING = 2 };  // stream and event flags
 
 // Entry points are resolved by their versioned names (cuda.h maps cuMemAlloc to cuMemAlloc_v2
 // and so on with macros; dlsym needs the real symbol).
@@ -91,31 +88,24 @@ struct cublasLtMatmulHeuristicResult_t {
   int reserved[4];
 };
 
-constexpr cublasStatus_t CUBLAS_STATUS_SUCCESS = 0;
-constexpr int CUDA_R_32F = 0;                      // cudaDataType
-constexpr int CUBLAS_COMPUTE_32F = 68;             // cublasComputeType_t
-constexpr int CUBLAS_COMPUTE_32F_FAST_TF32 = 77;
-constexpr int CUBLAS_OP_N = 0;
-constexpr int CUBLAS_OP_T = 1;
-// cublasLtMatmulDescAttributes_t
-constexpr int CUBLASLT_MATMUL_DESC_TRANSA = 3;
-constexpr int CUBLASLT_MATMUL_DESC_TRANSB = 4;
-constexpr int CUBLASLT_MATMUL_DESC_EPILOGUE = 7;
-constexpr int CUBLASLT_MATMUL_DESC_BIAS_POINTER = 8;
-// cublasLtEpilogue_t
-constexpr uint32_t CUBLASLT_EPILOGUE_DEFAULT = 1;
-constexpr uint32_t CUBLASLT_EPILOGUE_RELU = 2;
-constexpr uint32_t CUBLASLT_EPILOGUE_BIAS = 4;
-constexpr uint32_t CUBLASLT_EPILOGUE_RELU_BIAS = 6;
-// cublasLtMatrixLayoutAttribute_t
-constexpr int CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT = 5;
-constexpr int CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET = 6;
-// cublasLtMatmulPreferenceAttributes_t
-constexpr int CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES = 1;
-constexpr int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES = 5;
-constexpr int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES = 6;
-constexpr int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES = 7;
-constexpr int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES = 8;
+// Values of cublasLt.h / library_types.h, grouped by the enum they belong to there.
+enum : cublasStatus_t { CUBLAS_STATUS_SUCCESS = 0 };
+enum : int { CUDA_R_32F = 0 };                                                // cudaDataType
+enum : int { CUBLAS_COMPUTE_32F = 68, CUBLAS_COMPUTE_32F_FAST_TF32 = 77 };  // cublasComputeType_t
+enum : int { CUBLAS_OP_N = 0, CUBLAS_OP_T = 1 };                             // cublasOperation_t
+enum : int {  // cublasLtMatmulDescAttributes_t
+  CUBLASLT_MATMUL_DESC_TRANSA = 3, CUBLASLT_MATMUL_DESC_TRANSB = 4, CUBLASLT_MATMUL_DESC_EPILOGUE = 7,
+  CUBLASLT_MATMUL_DESC_BIAS_POINTER = 8
+};
+enum : uint32_t {  // cublasLtEpilogue_t
+  CUBLASLT_EPILOGUE_DEFAULT = 1, CUBLASLT_EPILOGUE_RELU = 2, CUBLASLT_EPILOGUE_BIAS = 4, CUBLASLT_EPILOGUE_RELU_BIAS = 6
+};
+enum : int { CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT = 5, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET = 6 };
+enum : int {  // cublasLtMatmulPreferenceAttributes_t
+  CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES = 1, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES = 5,
+  CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES = 6, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES = 7,
+  CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES = 8
+};
 
 struct CublasLtApi {
   cublasStatus_t (*cublasLtCreate)(cublasLtHandle_t *);
@@ -144,7 +134,7 @@ struct CublasLtApi {
 // ---- NVRTC (libnvrtc.so.13 / .12) ----
 using nvrtcResult = int;
 using nvrtcProgram = struct _nvrtcProgram *;
-constexpr nvrtcResult NVRTC_SUCCESS = 0;
+enum : nvrtcResult { NVRTC_SUCCESS = 0 };
 
 struct NvrtcApi {
   nvrtcResult (*nvrtcVersion)(int *, int *);
