@@ -3,15 +3,8 @@ export { type AutoDetectOptions, autoDetect } from './auto-detect.js';
 export { type ClassificationReportOptions, classificationReport } from './classification-report.js';
 export type { TagSequences } from './default-entities.js';
 export { Entities, type EntitiesOptions, type StrictEntityTuple } from './entities.js';
-export {
-  type PythonErrorType,
-  SeqevalError,
-  SeqevalIndexError,
-  SeqevalKeyError,
-  SeqevalTypeError,
-  SeqevalValueError,
-  SeqevalZeroDivisionError,
-} from './errors.js';
+// Every error class seqeval's Python exceptions map to, and PythonErrorType.
+export * from './errors.js';
 export { type EntityTuple, type GetEntitiesOptions, getEntities } from './get-entities.js';
 export type { Mode, PrfsOptions, ScoreOptions } from './options.js';
 export type { Average, PrecisionRecallFscoreSupport, WarnFor, ZeroDivision } from './prf.js';
