@@ -85,7 +85,7 @@ describe.skipIf(!gloo.available)('ProcessGroup on gloo across processes (ner-lau
       script: worker,
       args: ['hang', '.'],
       stdio: 'pipe',
-      env: { NER_COLLECTIVE_TIMEOUT_MS: '2000' },
+      env: { NER_COLLECTIVE_TIMEOUT_MS: '5000' },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(LaunchError);
     expect(error.rank).not.toBe(1);
