@@ -4,8 +4,9 @@
 // same all-reduce from a small C++ program on libgloo (peers/gloo_allreduce.cc) and Open MPI's
 // MPI_Allreduce (peers/mpi_allreduce.c; over TCP loopback like gloo, and with its default
 // shared-memory transport). Each side: warm-up, then per iteration an untimed barrier and one
-// timed all-reduce; the median is reported, as bandwidth = bytes / median time.
-// Usage: node tools/bench/allreduce.mjs [--ranks 2,4] [--mib 16] [--iterations 20]
+// timed all-reduce; the sides take turns for --rounds rounds and each one's median over all its
+// iterations is reported, as bandwidth = bytes / median time.
+// Usage: node tools/bench/allreduce.mjs [--ranks 2,4] [--mib 16] [--iterations 20] [--rounds 3]
 // Needs the built package (npx tsup in packages/accelerate) and its gloo addon.
 import { execSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +37,9 @@ if (process.argv[2] === '--worker') {
   if (data.some((v) => v !== want)) throw new Error(`rank ${group.rank}: wrong sum`);
   if (group.rank === 0) {
     const sorted = [...times].sort((a, b) => a - b);
-    console.log(JSON.stringify({ peer: 'ours', iterationsMs: times, medianMs: sorted[Math.floor(iterations / 2)] }));
+    console.log(
+      JSON.stringify({ peer: 'ours', iterationsMs: times, medianMs: sorted[Math.floor(iterations / 2)] }),
+    );
   }
   await group.barrier();
   await group.close();
@@ -60,31 +63,43 @@ async function ours(worldSize) {
 const mibPerSecond = (ms) => bytes / 2 ** 20 / (ms / 1000);
 console.log(`uptime: ${execSync('uptime').toString().trim()}`);
 console.log(`${bytes / 2 ** 20} MiB float32 sum all-reduce, ${iterations} timed iterations, median`);
+const rounds = Number(flag('--rounds', '3'));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 for (const worldSize of flag('--ranks', '2,4').split(',').map(Number)) {
-  // Interleaved in one run, so the machine's load hits every side alike.
-  const rows = [];
-  const measure = async (name, run) => {
-    try {
-      const result = await run();
-      rows.push({ name, medianMs: result.medianMs });
-    } catch (error) {
-      rows.push({ name, error: error.message.split('\n')[0] });
+  // Every side runs once per round, in turn, so a load spike on a shared machine hits them alike;
+  // each side's median is over all its timed iterations of all rounds.
+  const sides = [
+    ['ours (ProcessGroup, gloo)', () => ours(worldSize)],
+    ['gloo C++ (libgloo)', async () => (await runGlooPeer({ worldSize, bytes, iterations, warmup }))[0]],
+    ['MPI_Allreduce (TCP)', () => runMpiPeer({ worldSize, transport: 'tcp', bytes, iterations, warmup })],
+    [
+      'MPI_Allreduce (shared mem)',
+      () => runMpiPeer({ worldSize, transport: 'default', bytes, iterations, warmup }),
+    ],
+  ];
+  const times = new Map(sides.map(([name]) => [name, []]));
+  const errors = new Map();
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of sides) {
+      if (errors.has(name)) continue;
+      try {
+        times.get(name).push(...(await run()).iterationsMs);
+      } catch (error) {
+        errors.set(name, error.message.split('\n')[0]);
+      }
     }
-  };
-  await measure('ours (ProcessGroup, gloo)', () => ours(worldSize));
-  await measure('gloo C++ (libgloo)', async () => (await runGlooPeer({ worldSize, bytes, iterations, warmup }))[0]);
-  await measure('MPI_Allreduce (TCP)', () => runMpiPeer({ worldSize, transport: 'tcp', bytes, iterations, warmup }));
-  await measure('MPI_Allreduce (shared mem)', () => runMpiPeer({ worldSize, transport: 'default', bytes, iterations, warmup }));
-  const base = rows[0].medianMs;
-  console.log(`\n${worldSize} ranks:`);
-  for (const row of rows) {
-    if (row.error) {
-      console.log(`  ${row.name.padEnd(28)} unavailable: ${row.error}`);
+  }
+  const base = times.get(sides[0][0]).length ? median(times.get(sides[0][0])) : undefined;
+  console.log(`\n${worldSize} ranks (${rounds} rounds of ${iterations}):`);
+  for (const [name] of sides) {
+    if (errors.has(name)) {
+      console.log(`  ${name.padEnd(28)} unavailable: ${errors.get(name)}`);
       continue;
     }
-    const ratio = base === undefined ? '' : `  ours/this bandwidth ${(row.medianMs / base).toFixed(2)}x`;
+    const ms = median(times.get(name));
+    const ratio = base === undefined ? '' : `  ours / this bandwidth ${(ms / base).toFixed(2)}x`;
     console.log(
-      `  ${row.name.padEnd(28)} ${row.medianMs.toFixed(1).padStart(8)} ms  ${mibPerSecond(row.medianMs).toFixed(0).padStart(6)} MiB/s${ratio}`,
+      `  ${name.padEnd(28)} ${ms.toFixed(1).padStart(8)} ms  ${mibPerSecond(ms).toFixed(0).padStart(6)} MiB/s${ratio}`,
     );
   }
 }

@@ -21,13 +21,23 @@ export function buildMpiPeer() {
   if (existsSync(path) && statSync(path).mtimeMs >= statSync(source).mtimeMs) return { path };
   mkdirSync(outDir, { recursive: true });
   const result = spawnSync('mpicc', ['-O2', '-o', path, source], { encoding: 'utf8', timeout: 120_000 });
-  if (result.error) return { unavailable: `mpicc could not run (apt-get install -y openmpi-bin libopenmpi-dev): ${result.error.message}` };
+  if (result.error)
+    return {
+      unavailable: `mpicc could not run (apt-get install -y openmpi-bin libopenmpi-dev): ${result.error.message}`,
+    };
   if (result.status !== 0) return { unavailable: `mpicc failed: ${result.stderr.trim().split('\n')[0]}` };
   return { path };
 }
 
 /** Runs the peer on `worldSize` local ranks with mpirun; resolves with rank 0's JSON line. */
-export function runMpiPeer({ worldSize, transport = 'tcp', bytes = 16 * 1024 * 1024, iterations = 20, warmup = 3, timeoutMs = 180_000 }) {
+export function runMpiPeer({
+  worldSize,
+  transport = 'tcp',
+  bytes = 16 * 1024 * 1024,
+  iterations = 20,
+  warmup = 3,
+  timeoutMs = 180_000,
+}) {
   const built = buildMpiPeer();
   if (!built.path) return Promise.reject(new Error(`mpi peer unavailable: ${built.unavailable}`));
   const args = ['-np', String(worldSize), '--oversubscribe', '--bind-to', 'none'];
@@ -44,7 +54,8 @@ export function runMpiPeer({ worldSize, transport = 'tcp', bytes = 16 * 1024 * 1
     child.on('close', (code) => {
       clearTimeout(killer);
       const line = stdout.split('\n').find((l) => l.startsWith('{"peer":"mpi"'));
-      if (code !== 0 || !line) return reject(new Error(`mpirun exited ${code}: ${stderr.trim().slice(-500)}`));
+      if (code !== 0 || !line)
+        return reject(new Error(`mpirun exited ${code}: ${stderr.trim().slice(-500)}`));
       resolve(JSON.parse(line));
     });
   });
@@ -58,5 +69,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   const i = process.argv.indexOf('--world-size');
   const worldSize = i > 0 ? Number(process.argv[i + 1]) : 2;
-  console.log(JSON.stringify(await runMpiPeer({ worldSize, transport: process.argv.includes('--tcp') ? 'tcp' : 'default' })));
+  console.log(
+    JSON.stringify(
+      await runMpiPeer({ worldSize, transport: process.argv.includes('--tcp') ? 'tcp' : 'default' }),
+    ),
+  );
 }
