@@ -47,6 +47,8 @@ export interface ProcessGroupOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** How long a failed rank 0 keeps serving the store so the others can read why. */
+const ABORT_GRACE_MS = 750;
 
 /** Joins (and for rank 0, serves) a process group; see {@link ProcessGroup}. */
 export function initProcessGroup(options: ProcessGroupOptions): Promise<ProcessGroup> {
@@ -129,7 +131,11 @@ export class ProcessGroup {
       return new ProcessGroup(rank, worldSize, backend, timeoutMs, engine, store, server);
     } catch (error) {
       store?.close();
-      await server?.close();
+      if (server) {
+        // The other ranks poll for the abort every 250 ms: let them read it before the store goes.
+        await new Promise((resolve) => setTimeout(resolve, ABORT_GRACE_MS));
+        await server.close();
+      }
       throw error;
     }
   }
