@@ -15,6 +15,7 @@ import {
 import { defaultCallbacks } from './default-flow-callback.js';
 import { NonFiniteLossError, TrainerError } from './errors.js';
 import { addSpeedMetrics, runEvaluationLoop } from './evaluation-loop.js';
+import { HubPusher, type PushToHubOptions } from './hub-push.js';
 import { toModelInputs } from './model-batch.js';
 import { getScheduler, type LambdaLR } from './schedules.js';
 import { roundTo } from './speed-metrics.js';
@@ -58,6 +59,8 @@ export class Trainer<Row = unknown> {
   readonly processingClass: types.ProcessingClass | undefined;
   optimizer: AdamW | undefined;
   lrScheduler: LambdaLR | undefined;
+  /** The Hub side (`pushToHub`, model card, background pushes); `hub.repoId` once the repo exists. */
+  readonly hub: HubPusher;
   private readonly collateFn: types.TrainerOptions<Row>['dataCollator'];
   private readonly losses: TrainingLossTracker;
   private readonly nonEmbeddingParameters: number;
@@ -91,10 +94,12 @@ export class Trainer<Row = unknown> {
         `You have set args.evalStrategy to '${this.args.evalStrategy}' but you didn't pass an evalDataset to Trainer.`,
       );
     }
-    const pending = this.callbackHandler.dispatch('onInitEnd', this.args, this.state, this.control);
-    // A failing async hook surfaces in the next train/evaluate/predict, not as an unhandled rejection.
-    pending?.catch(() => undefined);
-    this.initEnd = pending ?? undefined;
+    this.hub = new HubPusher(this);
+    // Async onInitEnd hooks and (with pushToHub) the repo's creation: a failure surfaces in the next
+    // train/evaluate/predict, not as an unhandled rejection.
+    this.initEnd = this.hub.initIfPushing(
+      this.callbackHandler.dispatch('onInitEnd', this.args, this.state, this.control),
+    );
   }
 
   /**
@@ -165,7 +170,7 @@ export class Trainer<Row = unknown> {
     if (resumeDir !== undefined) {
       await loadCheckpoint(resumeDir, this.model, this.optimizer!, this.lrScheduler!, this.state);
     }
-    return runTrainingLoop(this.trainingLoopHost(), loader, plan);
+    return this.hub.afterTraining(await runTrainingLoop(this.trainingLoopHost(), loader, plan));
   }
 
   /** This trainer as the training loop sees it: its state, and its overridable steps bound. */
@@ -367,6 +372,7 @@ export class Trainer<Row = unknown> {
     if (this.accelerator.isMainProcess) {
       const { model, processingClass, optimizer, lrScheduler } = this;
       await writeCheckpoint(dir, { model, processingClass, optimizer, lrScheduler }, args, state);
+      await this.hub.afterCheckpoint(dir);
     }
     await this.accelerator.waitForEveryone();
     await this.callbackHandler.call('onSave', args, state, this.control, { checkpoint: dir });
@@ -381,6 +387,13 @@ export class Trainer<Row = unknown> {
    */
   async saveModel(dir: string = this.args.outputDir): Promise<void> {
     await saveModelFiles(dir, this.model, this.processingClass, this.args);
+    await this.hub.writeCard(dir);
+  }
+
+  /** Python `push_to_hub`: saves into outputDir, writes the card, uploads the folder ({@link PushToHubOptions}). */
+  async pushToHub(options: PushToHubOptions = {}) {
+    await this.initEnd;
+    return this.hub.push(options);
   }
 
   /** Frees optimizer state (the model stays usable). */

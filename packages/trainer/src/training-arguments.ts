@@ -1,4 +1,5 @@
 import { TrainingArgumentsError } from './errors.js';
+import { type HubArgumentsOptions, type HubStrategy, resolveHubArguments } from './hub-arguments.js';
 import { SCHEDULER_TYPES, type SchedulerType } from './schedules.js';
 
 /** When to evaluate / save / log: Python's `IntervalStrategy`. */
@@ -11,7 +12,7 @@ export type ReportTarget = 'jsonl' | 'tensorboard';
  * Options of {@link TrainingArguments}: transformers 4.38's names in camelCase,
  * with the same defaults (shown in brackets).
  */
-export interface TrainingArgumentsOptions {
+export interface TrainingArgumentsOptions extends HubArgumentsOptions {
   /** Where checkpoints and logs go (required). */
   outputDir: string;
   /** Allow writing into a non-empty outputDir [false]. */
@@ -183,6 +184,12 @@ export class TrainingArguments {
   readonly predictionLossOnly: boolean;
   readonly logLevel: NonNullable<TrainingArgumentsOptions['logLevel']>;
   readonly runName: string;
+  readonly pushToHub: boolean;
+  readonly hubModelId: string | undefined;
+  readonly hubStrategy: HubStrategy;
+  readonly hubPrivateRepo: boolean;
+  readonly hubToken: string | undefined;
+  readonly hubAlwaysPush: boolean;
 
   constructor(options: TrainingArgumentsOptions) {
     if (options === null || typeof options !== 'object') {
@@ -305,6 +312,14 @@ export class TrainingArguments {
     this.predictionLossOnly = options.predictionLossOnly ?? false;
     this.logLevel = options.logLevel ?? 'passive';
     this.runName = options.runName ?? this.outputDir;
+    ({
+      pushToHub: this.pushToHub,
+      hubModelId: this.hubModelId,
+      hubStrategy: this.hubStrategy,
+      hubPrivateRepo: this.hubPrivateRepo,
+      hubToken: this.hubToken,
+      hubAlwaysPush: this.hubAlwaysPush,
+    } = resolveHubArguments(options));
     if (this.loadBestModelAtEnd) {
       if (this.evalStrategy !== this.saveStrategy) {
         throw new TrainingArgumentsError(
@@ -360,7 +375,8 @@ export class TrainingArguments {
     for (const [key, value] of Object.entries(this)) {
       const snake =
         key === 'evalStrategy' ? 'evaluation_strategy' : key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-      out[snake] = value === undefined ? null : value;
+      // Python's to_dict masks every *_token field, set or not.
+      out[snake] = snake.endsWith('_token') ? `<${snake.toUpperCase()}>` : value === undefined ? null : value;
     }
     out.train_batch_size = this.trainBatchSize;
     return out;

@@ -112,6 +112,7 @@ describe('a full disk while saving', () => {
     expect((error as SaveError).path).toContain('training_args.json');
     expect((error as Error).message).toContain('disk full (ENOSPC)');
     expect(readdirSync(join(out, 'final')).sort()).toEqual([
+      'README.md', // the model card saveModel writes
       'config.json',
       'model.safetensors',
       'training_args.json',
