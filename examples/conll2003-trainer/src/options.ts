@@ -12,11 +12,12 @@ const USAGE = `Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [op
   --output <dir>            checkpoints and final/ (default: outputs/)
   --train-size <n>          training sentences (default: all 14041)
   --eval-size <n>           validation sentences (default: all 3250)
-  --epochs <n>              fine-tuning epochs (default: 3 from scratch, 3 with --model)
+  --epochs <n>              fine-tuning epochs (default 3)
   --learning-rate <x>       (default: 3e-3 from scratch, 2e-5 with --model)
   --batch-size <n>          training batch size (default 32)
   --warmup-ratio <x>        linear warm-up share of the steps (default 0.1)
-  --label-strategy <s>      all | first: label every sub-token or only a word's first (default first)
+  --label-strategy <s>      all | first: train on every sub-token's label or only a word's first
+                            (default all; evaluation always scores words by their first sub-token)
   --min-piece-count <n>     from scratch: keep word pieces used at least n times in the training
                             text, plus single characters; 0 keeps bert-base-cased's 28,996 (default 3)
   --hidden-size <n>  --layers <n>  --heads <n>  --intermediate-size <n>  --dropout <x>
@@ -91,7 +92,7 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     console.log(USAGE);
     process.exit(0);
   }
-  const strategy = values['label-strategy'] ?? 'first';
+  const strategy = values['label-strategy'] ?? 'all';
   if (strategy !== 'all' && strategy !== 'first') {
     console.error(`--label-strategy must be all or first, got ${JSON.stringify(strategy)}`);
     process.exit(2);
