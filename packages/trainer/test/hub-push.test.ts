@@ -1,6 +1,6 @@
 // Trainer ↔ Hub against @ner/hub's fake Hub: pushToHub round trip through the cache, every hubStrategy
 // judged by what lands in the repo, failed pushes during training, and a refused token at init.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@ner/align';
 import { HubAuthError } from '@ner/hub';
@@ -183,6 +183,51 @@ describe('hubStrategy', () => {
     expect(files).toContain('checkpoint-4/model.safetensors');
     const step2 = JSON.parse(fake.hub().fileAt(repoId, 'checkpoint-2/trainer_state.json')!.toString('utf8'));
     expect(step2.global_step).toBe(2);
+  });
+});
+
+describe('the push queue', () => {
+  it('by default lets the newest save replace one still waiting: pushes go in step order and end with the last', async () => {
+    const outputDir = join(makeTempDir('ner-trainer-queue-'), 'queue');
+    const trainer = shortRunTrainer(outputDir, rows, { pushToHub: true, maxSteps: 8 });
+    await trainer.train();
+    const steps = fake
+      .hub()
+      .commitHistory('alice/queue')
+      .map((commit) => /step (\d+)$/.exec(commit.summary)?.[1])
+      .filter((step) => step !== undefined)
+      .map(Number)
+      .reverse();
+    expect(steps[0]).toBe(2);
+    expect(steps.at(-1)).toBe(8);
+    expect(steps).toEqual([...new Set(steps)].sort((a, b) => a - b));
+    expect(readdirSync(outputDir).filter((name) => name.startsWith('_'))).toEqual([]);
+  });
+
+  it('removes staging folders of dead processes at init and keeps those of live ones', async () => {
+    const outputDir = join(makeTempDir('ner-trainer-queue-'), 'stale');
+    for (const name of ['_hub-push-999999999-1', `_hub-push-${process.pid}-99`]) {
+      mkdirSync(join(outputDir, name), { recursive: true });
+      writeFileSync(join(outputDir, name, 'model.safetensors'), 'x');
+    }
+    const trainer = shortRunTrainer(outputDir, rows, { pushToHub: true, hubStrategy: 'end' });
+    await trainer.train();
+    expect(readdirSync(outputDir).filter((name) => name.startsWith('_'))).toEqual([
+      `_hub-push-${process.pid}-99`,
+    ]);
+  });
+
+  it('pushToHub({ blocking: false }) returns after saving; waitForPush waits for the upload', async () => {
+    const outputDir = join(makeTempDir('ner-trainer-queue-'), 'later');
+    const trainer = shortRunTrainer(outputDir, rows, { saveStrategy: 'no' });
+    await trainer.train();
+    expect(await trainer.pushToHub({ blocking: false, commitMessage: 'Background push' })).toBeUndefined();
+    expect(existsSync(join(outputDir, 'README.md'))).toBe(true);
+    await trainer.hub.waitForPush();
+    expect(fake.hub().commitHistory('alice/later')[0]?.summary).toBe('Background push');
+    expect(fake.hub().fileAt('alice/later', 'model.safetensors')).toEqual(
+      readFileSync(join(outputDir, 'model.safetensors')),
+    );
   });
 });
 
