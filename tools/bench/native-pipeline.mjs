@@ -9,12 +9,13 @@
 //     tokenization and post-processing are identical and only the model differs. Skipped with the
 //     reason when onnxruntime-node or torch is missing (see peers/ort-model.mjs for the setup).
 // Each column runs in its own child process; the logits of the first sentence are compared across
-// columns, so a column that is fast because it is wrong shows. Target of issue 9: native <= 1.5x ort.
+// columns, so a column that is fast because it is wrong shows (native-bf16 differs by its rounding).
+// Targets of issue 19: native p50 <= 1.0x and p90 <= 1.2x ort, native-bf16 p50 <= 0.6x ort (fp32).
 //
 //   pnpm build && NER_BENCH_ORT_PATH=/tmp/ortpeer/node_modules/onnxruntime-node node tools/bench/native-pipeline.mjs
 //
 // env: NER_BENCH_PIPELINE_SENTENCES (timed sentences, 30), NER_BENCH_PIPELINE_WARMUP (3),
-//      NER_BENCH_PIPELINE_BACKENDS (native,wasm), NER_BENCH_PIPELINE_LAYERS (12),
+//      NER_BENCH_PIPELINE_BACKENDS (native,native-bf16,wasm), NER_BENCH_PIPELINE_LAYERS (12),
 //      NER_BENCH_ORT_PATH, NER_BENCH_TORCH_PYTHON, NER_BENCH_KEEP_MODEL=1 (keep the temp folder)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -40,7 +41,7 @@ import {
 
 const count = envNumber('NER_BENCH_PIPELINE_SENTENCES', 30);
 const warmup = Number(envString('NER_BENCH_PIPELINE_WARMUP') ?? 3);
-const backends = envList('NER_BENCH_PIPELINE_BACKENDS', 'native,wasm');
+const backends = envList('NER_BENCH_PIPELINE_BACKENDS', 'native,native-bf16,wasm');
 const layers = envNumber('NER_BENCH_PIPELINE_LAYERS', 12);
 const LABELS = ['O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC', 'B-MISC', 'I-MISC'];
 const tokenizerDir = sharedPath('data', 'tokenizers', 'bert-base-cased');
@@ -51,7 +52,10 @@ function percentile(sorted, p) {
 
 /** Worker: one column. Times `run(text)` per sentence; prints a JSON line. */
 async function worker(column, modelDir, onnxFile) {
-  const pipelineLib = await import(pathToFileURL(join(repoRoot, 'packages/pipeline/dist/index.js')).href);
+  const pipelineLib = {
+    ...(await import(pathToFileURL(join(repoRoot, 'packages/pipeline/dist/index.js')).href)),
+    ...(await import(pathToFileURL(join(repoRoot, 'packages/pipeline/dist/internal.js')).href)),
+  };
   let run;
   let model;
   let tokenizer;
@@ -67,20 +71,23 @@ async function worker(column, modelDir, onnxFile) {
     });
     run = (text) => p.run(text);
   } else {
-    const ready = await useBackend(column);
+    // "native-bf16": the native backend with dtype 'bf16' (Linear weights read as bfloat16).
+    const backend = column.replace(/-bf16$/, '');
+    const ready = await useBackend(backend);
     if (!ready.ok) return { unavailable: ready.reason };
     // pipeline() calls initBackend(), which otherwise picks the best installed backend (native)
     // whatever tf.setBackend said: pin it to this column's.
-    process.env.NER_BACKEND = column;
+    process.env.NER_BACKEND = backend;
     const ner = await pipelineLib.pipeline('ner', {
       model: modelDir,
       tokenizer: tokenizerDir,
       aggregationStrategy: 'simple',
+      ...(column.endsWith('-bf16') ? { dtype: 'bf16' } : {}),
     });
     model = ner.pipeline.model;
     tokenizer = ner.pipeline.tokenizer;
     run = (text) => ner(text);
-    if (tf.getBackend() !== column) return { failed: `ran on ${tf.getBackend()}, not ${column}` };
+    if (tf.getBackend() !== backend) return { failed: `ran on ${tf.getBackend()}, not ${backend}` };
   }
   const texts = conllSentences('validation')
     .slice(0, warmup + count)
@@ -94,14 +101,14 @@ async function worker(column, modelDir, onnxFile) {
     const out = await run(text);
     ms.push(performance.now() - t0);
     entities += out.length;
-    tokens += (await tokenizer.encodeText(text)).ids.length;
+    tokens += tokenizer.encode(text).inputIds.length;
   }
   // Parity probe: the logits of the first timed sentence.
-  const e = await tokenizer.encodeText(texts[warmup]);
+  const e = tokenizer.encode(texts[warmup]);
   const logits = await model.predict({
-    inputIds: [e.ids],
-    attentionMask: [e.attentionMask],
-    tokenTypeIds: [e.typeIds],
+    input_ids: [e.inputIds],
+    attention_mask: [e.attentionMask],
+    token_type_ids: [e.tokenTypeIds],
   });
   const sorted = [...ms].sort((a, b) => a - b);
   return {
@@ -118,6 +125,7 @@ async function worker(column, modelDir, onnxFile) {
 if (process.argv[2] === '--worker') {
   const result = await worker(process.argv[3], process.argv[4], process.argv[5]).catch((error) => ({
     failed: String(error.message).split('\n')[0],
+    stack: process.env.NER_BENCH_DEBUG ? String(error.stack) : undefined,
   }));
   console.log(JSON.stringify(result));
   process.exit(0);
@@ -135,7 +143,10 @@ console.log(
 console.log(`${coreCount} cores, ${new Date().toISOString()}, load average at start ${load()}`);
 
 // The model, saved where every column loads it from.
-const dir = mkdtempSync(join(tmpdir(), 'ner-native-pipeline-'));
+// NER_BENCH_PIPELINE_REUSE=DIR: the model and its ONNX export from a run with NER_BENCH_KEEP_MODEL=1
+// (the export takes ~100 s on a loaded 2-core machine).
+const reuse = envString('NER_BENCH_PIPELINE_REUSE');
+const dir = reuse ?? mkdtempSync(join(tmpdir(), 'ner-native-pipeline-'));
 const modelDir = join(dir, 'model');
 const onnxFile = join(dir, 'model.onnx');
 try {
@@ -148,16 +159,19 @@ try {
     vocabSize: 28996,
     id2label: Object.fromEntries(LABELS.map((l, i) => [i, l])),
   });
-  const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
-  await model.savePretrained(modelDir);
-  model.dispose();
+  if (!reuse) {
+    const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
+    await model.savePretrained(modelDir);
+    model.dispose();
+  }
 
   const columns = {};
   const { ort, reason: ortReason, path: ortPath } = await loadOrt();
   if (!ort) columns.ort = { unavailable: ortReason };
   else {
     const { python, reason } = await findPython('NER_BENCH_TORCH_PYTHON', 'torch');
-    if (!python) columns.ort = { unavailable: `no ONNX export: ${reason}` };
+    if (reuse) console.log(`ort: onnxruntime-node from ${ortPath}; model and ONNX export reused from ${dir}`);
+    else if (!python) columns.ort = { unavailable: `no ONNX export: ${reason}` };
     else {
       const t0 = performance.now();
       // -B: no __pycache__ next to the peer scripts.
@@ -188,12 +202,12 @@ try {
 
   const reference = Object.values(columns).find((c) => c.probe);
   for (const [column, r] of Object.entries(columns)) {
-    if (r.unavailable) console.log(`${column.padEnd(7)} not available: ${r.unavailable}`);
-    else if (r.failed) console.log(`${column.padEnd(7)} failed: ${r.failed}`);
+    if (r.unavailable) console.log(`${column.padEnd(11)} not available: ${r.unavailable}`);
+    else if (r.failed) console.log(`${column.padEnd(11)} failed: ${r.failed}`);
     else {
       const diff = Math.max(...r.probe.map((v, i) => Math.abs(v - reference.probe[i])));
       console.log(
-        `${column.padEnd(7)} p50 ${fmt(r.p50, 1)} ms  p90 ${fmt(r.p90, 1)} ms  mean ${fmt(r.mean, 1)} ms  ` +
+        `${column.padEnd(11)} p50 ${fmt(r.p50, 1)} ms  p90 ${fmt(r.p90, 1)} ms  mean ${fmt(r.mean, 1)} ms  ` +
           `(${r.n} sentences, ${r.meanTokens.toFixed(1)} tokens on average, ${r.entities} entities; first-sentence logits max |diff| vs ${Object.keys(columns).find((k) => columns[k] === reference)} ${diff.toExponential(1)})`,
       );
     }
@@ -206,7 +220,11 @@ try {
     );
   if (ok('native') && ok('ort'))
     console.log(
-      `native / ort p50 ${(columns.native.p50 / columns.ort.p50).toFixed(2)}x, p90 ${(columns.native.p90 / columns.ort.p90).toFixed(2)}x (target <= 1.5)`,
+      `native / ort p50 ${(columns.native.p50 / columns.ort.p50).toFixed(2)}x, p90 ${(columns.native.p90 / columns.ort.p90).toFixed(2)}x (issue 19 targets: p50 <= 1.0, p90 <= 1.2)`,
+    );
+  if (ok('native-bf16') && ok('ort'))
+    console.log(
+      `native-bf16 / ort (fp32) p50 ${(columns['native-bf16'].p50 / columns.ort.p50).toFixed(2)}x, p90 ${(columns['native-bf16'].p90 / columns.ort.p90).toFixed(2)}x (target p50 <= 0.6)`,
     );
   if (ok('native') && ok('wasm'))
     console.log(
@@ -217,6 +235,6 @@ try {
       `wasm / ort p50 ${(columns.wasm.p50 / columns.ort.p50).toFixed(1)}x, p90 ${(columns.wasm.p90 / columns.ort.p90).toFixed(1)}x`,
     );
 } finally {
-  if (envString('NER_BENCH_KEEP_MODEL') === '1') console.log(`model kept in ${dir}`);
+  if (envString('NER_BENCH_KEEP_MODEL') === '1' || reuse) console.log(`model kept in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
 }

@@ -62,10 +62,11 @@ export async function ortPipelineModel(ort, onnxFile, config, threads) {
       maxPositionEmbeddings: config.max_position_embeddings,
     },
     async predict(batch) {
+      // The pipeline's batch has Python's keys (older @ner/pipeline: camelCase ones).
       const out = await session.run({
-        input_ids: int64(batch.inputIds),
-        attention_mask: int64(batch.attentionMask),
-        token_type_ids: int64(batch.tokenTypeIds),
+        input_ids: int64(batch.input_ids ?? batch.inputIds),
+        attention_mask: int64(batch.attention_mask ?? batch.attentionMask),
+        token_type_ids: int64(batch.token_type_ids ?? batch.tokenTypeIds),
       });
       return { data: out.logits.data, shape: [...out.logits.dims] };
     },
