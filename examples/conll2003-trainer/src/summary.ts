@@ -24,6 +24,7 @@ const repoRoot = new URL('../../../', import.meta.url).pathname;
 export function printSummary(summary: JobSummary): void {
   const { metrics } = summary;
   console.log(`\n${summary.sentence}`);
+  if (summary.entities.length === 0) console.log('  (no entities found)');
   for (const entity of summary.entities) {
     const group = 'entity_group' in entity ? entity.entity_group : entity.entity;
     console.log(`  ${group.padEnd(5)} ${JSON.stringify(entity.word)} (score ${entity.score.toFixed(3)})`);
