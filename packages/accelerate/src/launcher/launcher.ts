@@ -147,8 +147,11 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
     );
   }
   let masterPort = options.masterPort;
-  if (masterPort === undefined) masterPort = nnodes === 1 ? await findFreePort(masterAddr) : 29500;
-  else if (nodeRank === 0) await checkPortFree(masterAddr, masterPort);
+  if (masterPort === undefined && nnodes === 1) masterPort = await findFreePort(masterAddr);
+  else {
+    masterPort ??= 29500;
+    if (nodeRank === 0) await checkPortFree(masterAddr, masterPort);
+  }
   const children: ChildProcess[] = [];
   const stderrTails: string[] = Array.from({ length: local }, () => '');
   const stdout: string[] = Array.from({ length: local }, () => '');

@@ -13,7 +13,8 @@ export function readProcessGroupEnv(env: Readonly<Record<string, string | undefi
   const integer = (name: string, fallback: string): number => {
     const raw = env[name] ?? fallback;
     const value = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(value)) {
+    // Decimal digits only: Number() would also take '1e3', '0x10' or ' 2 '.
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value)) {
       throw new CollectiveError(`${name} must be an integer, got '${raw}'`);
     }
     return value;
