@@ -2,7 +2,8 @@ import { EvaluateTypeError, EvaluateValueError } from './errors.js';
 import { checkTargets, type Label, type LabelArray, uniqueLabels } from './labels.js';
 import { ALL_SCORES, type AveragedScores, computePrf, type PerLabelScores, scoresFromCounts } from './prf.js';
 import type { ZeroDivision } from './prf-options.js';
-import { alignRight, codePointLength, formatFixed, formatPythonFloat } from './python-format.js';
+import { alignRight, codePointLength, formatFixed } from '@ner/seqeval/internal';
+import { formatPythonFloat } from './python-format.js';
 import { npSum } from './numpy-sum.js';
 import { type WarningOptions, WarningSink } from './warnings.js';
 

@@ -1,3 +1,5 @@
+import { PythonTypedError } from '@ner/seqeval/internal';
+
 /**
  * Python exception classes that scikit-learn and numpy raise for the same input;
  * every error carries the one Python would have raised, so code ported from
@@ -9,15 +11,8 @@ export type PythonErrorType = 'TypeError' | 'ValueError' | 'ZeroDivisionError';
  * Base class of every error thrown by `@ner/evaluate`: one `instanceof` check
  * separates bad input from bugs; `pythonType` names scikit-learn's exception.
  */
-export class EvaluateError extends Error {
+export class EvaluateError extends PythonTypedError<PythonErrorType> {
   override name = 'EvaluateError';
-  /** The exception class scikit-learn raises in the same situation. */
-  readonly pythonType: PythonErrorType;
-
-  constructor(pythonType: PythonErrorType, message: string) {
-    super(message);
-    this.pythonType = pythonType;
-  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { compareCodePoints } from '@ner/seqeval/internal';
 import { EvaluateTypeError, EvaluateValueError } from './errors.js';
 
 /** A class label: an integer class id or a string (scikit-learn accepts either, never both mixed). */
@@ -8,23 +9,6 @@ export type LabelArray = ArrayLike<Label>;
 
 /** scikit-learn's `type_of_target` for 1-D label arrays: two classes or fewer are `binary`. */
 export type TargetType = 'binary' | 'multiclass';
-
-/** Python's `sorted()` order for strings: by code point, not by UTF-16 unit. */
-function compareCodePoints(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) {
-      // Surrogates (0xD800–0xDFFF) encode code points above every other BMP unit.
-      const xs = x >= 0xd800 && x <= 0xdfff;
-      const ys = y >= 0xd800 && y <= 0xdfff;
-      if (xs !== ys) return xs ? 1 : -1;
-      return x - y;
-    }
-  }
-  return a.length - b.length;
-}
 
 /** Sort order of labels of one kind (numbers ascending, strings by code point), as numpy sorts them. */
 export function compareLabels(a: Label, b: Label): number {

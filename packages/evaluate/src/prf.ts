@@ -10,6 +10,7 @@ import { EvaluateValueError } from './errors.js';
 import { checkSampleWeight, checkTargets, type Label, type LabelArray } from './labels.js';
 import { countLabels, type LabelCounts, poolCounts } from './label-counts.js';
 import { npSum, npWeightedAverage } from './numpy-sum.js';
+import { scoresFromDivision } from '@ner/seqeval/internal';
 import type { WarningSink } from './warnings.js';
 
 /** Scores of each scored label, in label order (`average: null`). */
@@ -39,41 +40,6 @@ export interface PrfComputation {
 
 /** scikit-learn's default `warn_for`: every score warns. */
 export const ALL_SCORES: WarnFor = ['precision', 'recall', 'f-score'];
-
-function warnPrf(sink: WarningSink, modifier: string, messageStart: string, resultSize: number): void {
-  const where = resultSize === 1 ? 'due to' : 'in labels with';
-  sink.warn(
-    'UndefinedMetricWarning',
-    `${messageStart} ill-defined and being set to 0.0 ${where} no ${modifier} samples. ` +
-      'Use `zeroDivision` option to control this behavior.',
-  );
-}
-
-/** scikit-learn's `_prf_divide`: element-wise division; zero denominators give 0 or 1, and a warning. */
-function prfDivide(
-  numerator: readonly number[],
-  denominator: readonly number[],
-  metric: 'precision' | 'recall',
-  modifier: string,
-  warnFor: WarnFor,
-  zeroDivision: ZeroDivision,
-  sink: WarningSink,
-): number[] {
-  let anyZero = false;
-  const fill = zeroDivision === 1 ? 1 : 0;
-  const result = numerator.map((value, i) => {
-    if (denominator[i] === 0) {
-      anyZero = true;
-      return fill;
-    }
-    return value / denominator[i]!;
-  });
-  if (!anyZero || zeroDivision !== 'warn' || !warnFor.includes(metric)) return result;
-  const title = metric === 'precision' ? 'Precision' : 'Recall';
-  const start = warnFor.includes('f-score') ? `${title} and F-score are` : `${title} is`;
-  warnPrf(sink, modifier, start, result.length);
-  return result;
-}
 
 /** numpy's `mean`: NaN with a RuntimeWarning for no values. */
 function npMean(values: readonly number[], sink: WarningSink): number {
@@ -129,28 +95,15 @@ export function scoresFromCounts(
   settings: PrfSettings,
   sink: WarningSink,
 ): PerLabelScores | AveragedScores {
-  const { average, beta, warnFor, zeroDivision } = settings;
+  const { average, zeroDivision } = settings;
   const counts = average === 'micro' ? poolCounts(perLabel) : perLabel;
-  const precision = prfDivide(counts.tp, counts.pred, 'precision', 'predicted', warnFor, zeroDivision, sink);
-  const recall = prfDivide(counts.tp, counts.true, 'recall', 'true', warnFor, zeroDivision, sink);
-  // The F-score warns on its own only when it alone was asked for and both
-  // precision and recall are 0/0 for some label.
-  if (zeroDivision === 'warn' && warnFor.length === 1 && warnFor[0] === 'f-score') {
-    if (counts.true.some((t, i) => t === 0 && counts.pred[i] === 0)) {
-      warnPrf(sink, 'true nor predicted', 'F-score is', counts.true.length);
-    }
-  }
-  let fScore: number[];
-  if (beta === Number.POSITIVE_INFINITY) {
-    fScore = recall.slice();
-  } else {
-    const beta2 = beta ** 2;
-    fScore = precision.map((p, i) => {
-      const r = recall[i]!;
-      const denominator = beta2 * p + r;
-      return ((1 + beta2) * p * r) / (denominator === 0 ? 1 : denominator);
-    });
-  }
+  const { precision, recall, fScore } = scoresFromDivision(
+    counts.tp,
+    counts.pred,
+    counts.true,
+    settings,
+    sink,
+  );
 
   if (average === null) {
     return { precision, recall, fScore, support: counts.true.slice() };

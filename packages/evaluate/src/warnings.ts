@@ -1,3 +1,5 @@
+import { oncePerProcessPrinter, WarningSink as SeqevalWarningSink } from '@ner/seqeval/internal';
+
 /**
  * Warning categories scikit-learn emits through Python's `warnings` module:
  * `UndefinedMetricWarning` (a score divided by zero), `UserWarning` (an option
@@ -24,31 +26,15 @@ export interface WarningOptions {
   onWarning?: WarningHandler;
 }
 
-const printedOnce = new Set<string>();
-
-function printOncePerProcess(warning: EvaluateWarning): void {
-  const text = `${warning.category}: ${warning.message}`;
-  if (printedOnce.has(text)) return;
-  printedOnce.add(text);
-  console.warn(text);
-}
+const printOncePerProcess = oncePerProcessPrinter();
 
 /**
  * The warnings of one public call: de-duplicates them (a classification report
- * computes four averages and would repeat the same warning) and forwards each new one.
+ * computes four averages and would repeat the same warning) and forwards each
+ * new one; seqeval's sink, printing through this package's own once-per-process filter.
  */
-export class WarningSink {
-  private readonly seen = new Set<string>();
-  private readonly handler: WarningHandler;
-
+export class WarningSink extends SeqevalWarningSink {
   constructor(handler: WarningHandler | undefined) {
-    this.handler = handler ?? printOncePerProcess;
-  }
-
-  warn(category: EvaluateWarningCategory, message: string): void {
-    const key = `${category}\u0000${message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.handler({ category, message });
+    super(handler, printOncePerProcess);
   }
 }

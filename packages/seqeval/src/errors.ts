@@ -1,3 +1,5 @@
+import { PythonTypedError } from './python-error.js';
+
 /**
  * Python exception classes that seqeval raises; every error we throw carries
  * the one Python would have raised, so code ported from Python can branch on it.
@@ -8,15 +10,8 @@ export type PythonErrorType = 'TypeError' | 'ValueError' | 'KeyError' | 'ZeroDiv
  * Base class of every error thrown by `@ner/seqeval`. One `instanceof` check
  * separates bad input from bugs; `pythonType` names seqeval's exception.
  */
-export class SeqevalError extends Error {
+export class SeqevalError extends PythonTypedError<PythonErrorType> {
   override name = 'SeqevalError';
-  /** The exception class Python's seqeval raises in the same situation. */
-  readonly pythonType: PythonErrorType;
-
-  constructor(pythonType: PythonErrorType, message: string) {
-    super(message);
-    this.pythonType = pythonType;
-  }
 }
 
 /**

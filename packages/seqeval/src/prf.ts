@@ -1,5 +1,6 @@
 import { SeqevalValueError } from './errors.js';
 import { npMean, npWeightedAverage } from './numpy-math.js';
+import { scoresFromDivision } from './prf-divide.js';
 import type { TypeCounts } from './type-counts.js';
 import type { WarningSink } from './warnings.js';
 
@@ -58,42 +59,6 @@ function isPerType(average: Average): boolean {
   return average === null || average === 'none';
 }
 
-/** sklearn's `_warn_prf` text, naming our option (`zeroDivision`) where Python names `zero_division`. */
-function warnPrf(sink: WarningSink, modifier: string, messageStart: string, resultSize: number): void {
-  const where = resultSize === 1 ? 'due to' : 'in labels with';
-  sink.warn(
-    'UndefinedMetricWarning',
-    `${messageStart} ill-defined and being set to 0.0 ${where} no ${modifier} samples. ` +
-      'Use `zeroDivision` option to control this behavior.',
-  );
-}
-
-/** seqeval's `_prf_divide`: element-wise division, zero denominators → 0 or 1 (and a warning). */
-function prfDivide(
-  numerator: readonly number[],
-  denominator: readonly number[],
-  metric: 'precision' | 'recall',
-  modifier: string,
-  settings: PrfSettings,
-  sink: WarningSink,
-): number[] {
-  const fill = settings.zeroDivision === 1 ? 1 : 0;
-  let anyZero = false;
-  const result = numerator.map((value, i) => {
-    const divisor = denominator[i]!;
-    if (divisor === 0) {
-      anyZero = true;
-      return fill;
-    }
-    return value / divisor;
-  });
-  if (!anyZero || settings.zeroDivision !== 'warn' || !settings.warnFor.includes(metric)) return result;
-  const title = metric === 'precision' ? 'Precision' : 'Recall';
-  const start = settings.warnFor.includes('f-score') ? `${title} and F-score are` : `${title} is`;
-  warnPrf(sink, modifier, start, result.length);
-  return result;
-}
-
 function sum(values: readonly number[]): number {
   let total = 0;
   for (const value of values) total += value;
@@ -119,32 +84,7 @@ export function prfFromCounts(
     pred = [sum(pred)];
     truth = [sum(truth)];
   }
-  const precision = prfDivide(tp, pred, 'precision', 'predicted', settings, sink);
-  const recall = prfDivide(tp, truth, 'recall', 'true', settings, sink);
-
-  if (
-    settings.zeroDivision === 'warn' &&
-    settings.warnFor.length === 1 &&
-    settings.warnFor[0] === 'f-score'
-  ) {
-    if (truth.some((t, i) => t === 0 && pred[i] === 0)) {
-      warnPrf(sink, 'true nor predicted', 'F-score is', truth.length);
-    }
-  }
-
-  const beta = settings.beta;
-  let fScore: number[];
-  if (beta === Number.POSITIVE_INFINITY) {
-    fScore = recall.slice();
-  } else {
-    const beta2 = beta ** 2;
-    fScore = precision.map((p, i) => {
-      const r = recall[i]!;
-      let denominator = beta2 * p + r;
-      if (denominator === 0) denominator = 1;
-      return ((1 + beta2) * p * r) / denominator;
-    });
-  }
+  const { precision, recall, fScore } = scoresFromDivision(tp, pred, truth, settings, sink);
 
   if (isPerType(settings.average)) {
     return { precision, recall, fScore, support: truth.slice() };

@@ -24,26 +24,34 @@ export interface WarningOptions {
   onWarning?: WarningHandler;
 }
 
-const printedOnce = new Set<string>();
-
-/** Python's default: show each distinct warning text once per process. */
-function printOncePerProcess(warning: SeqevalWarning): void {
-  const text = `${warning.category}: ${warning.message}`;
-  if (printedOnce.has(text)) return;
-  printedOnce.add(text);
-  console.warn(text);
+/**
+ * Python's default filter: a printer that shows each distinct warning text once
+ * per process. Each package that warns makes its own, as Python keys the filter
+ * on the module that warns.
+ */
+export function oncePerProcessPrinter(): WarningHandler {
+  const printed = new Set<string>();
+  return (warning) => {
+    const text = `${warning.category}: ${warning.message}`;
+    if (printed.has(text)) return;
+    printed.add(text);
+    console.warn(text);
+  };
 }
+
+const printOncePerProcess = oncePerProcessPrinter();
 
 /**
  * The warnings of one public call: de-duplicates them (seqeval repeats the same
- * warning for every average it computes) and forwards each new one.
+ * warning for every average it computes) and forwards each new one to `handler`,
+ * or without one to `fallback` (seqeval's own once-per-process printer).
  */
 export class WarningSink {
   private readonly seen = new Set<string>();
   private readonly handler: WarningHandler;
 
-  constructor(handler: WarningHandler | undefined) {
-    this.handler = handler ?? printOncePerProcess;
+  constructor(handler: WarningHandler | undefined, fallback: WarningHandler = printOncePerProcess) {
+    this.handler = handler ?? fallback;
   }
 
   warn(category: SeqevalWarningCategory, message: string): void {
