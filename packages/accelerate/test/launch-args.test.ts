@@ -56,6 +56,7 @@ describe('parseLaunchArgs', () => {
   it('explains mistakes', () => {
     expect(() => parseLaunchArgs(['s.js'])).toThrow(/--nproc-per-node is required/);
     expect(() => parseLaunchArgs(['--nproc-per-node', '0', 's.js'])).toThrow(/integer >= 1, got '0'/);
+    expect(() => parseLaunchArgs(['--nproc-per-node', '1e2', 's.js'])).toThrow(/integer >= 1, got '1e2'/);
     expect(() => parseLaunchArgs(['--nproc-per-node', '2'])).toThrow(/missing the script/);
     expect(() => parseLaunchArgs(['--bogus', 's.js'])).toThrow(/unknown option --bogus/);
     expect(() => parseLaunchArgs(['-n', '2', '--backend', 'mpi', 's.js'])).toThrow(/gloo, nccl/);

@@ -49,7 +49,7 @@ export function parseLaunchArgs(argv: readonly string[]): { help: boolean; optio
   let i = 0;
   const integer = (flag: string, raw: string, min: number): number => {
     const value = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(value) || value < min) {
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
       throw new LaunchError(`ner-launch: ${flag} needs an integer >= ${min}, got '${raw}'`);
     }
     return value;
