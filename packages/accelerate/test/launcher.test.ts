@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findFreePort, LaunchError, launch } from '../src/index.js';
+import { findFreePort, launch } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const worker = join(here, 'fixtures', 'env-worker.mjs');
