@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,5 +108,31 @@ describe('launch (ner-launch)', () => {
     const bad = spawnSync(process.execPath, [bin, '--bogus', worker], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown option --bogus/);
+  });
+
+  it('SIGTERM to ner-launch stops every rank it started', async () => {
+    const bin = join(here, '..', 'dist', 'ner-launch.js');
+    const child = spawn(process.execPath, [bin, '--nproc-per-node', '2', worker, 'sleep'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    const deadline = Date.now() + 20_000;
+    while (stdout.trim().split('\n').filter(Boolean).length < 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const pids = stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { pid: number }).pid);
+    expect(pids).toHaveLength(2);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).not.toBe(0);
+    for (const pid of pids) {
+      expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    }
   });
 });
