@@ -42,9 +42,11 @@ export interface AcceleratorOptions {
  * 🤗 Accelerate's `Accelerator` for hand-written loops, data parallel over
  * processes started by `ner-launch` (or one process without it): shards
  * loaders, starts every process from rank 0's weights, averages gradients
- * every step, and gathers / pads tensors for metrics.
+ * every step (Gloo on CPU, NCCL on the `cuda` backend), and gathers / pads
+ * tensors for metrics.
  *
  * @example
+ * // AdamW from @ner/trainer; run with `ner-launch --nproc-per-node 2 train.mjs`.
  * const accelerator = new Accelerator();
  * const [model, optimizer, trainLoader] = await accelerator.prepare(model0, new AdamW(...), loader);
  * for (const batch of trainLoader) {
