@@ -20,6 +20,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { forgetPackedWeight } from './packed-weights.js';
+import { recycleClassArray } from './size-class-pool.js';
 
 const owned = new WeakSet<Float32Array>();
 const exposed = new WeakSet<ArrayBufferLike>();
@@ -79,7 +80,12 @@ export const POOL_MIN_FLOATS = 1 << 18;
 
 /** Called with the array of a tensor whose storage was just deleted. */
 export function recycle(values: unknown): void {
-  if (!(values instanceof Float32Array) || values.length < POOL_MIN_FLOATS) return;
+  if (!(values instanceof Float32Array)) return;
+  if (values.length < POOL_MIN_FLOATS) {
+    // Mid-sized outputs come from the size-class pool (size-class-pool.ts); the rest go to the GC.
+    if (recycleClassArray(values, exposed.has(values.buffer))) forgetPackedWeight(values);
+    return;
+  }
   if (!owned.has(values) || exposed.has(values.buffer)) return;
   if (values.byteLength > limitBytes) return;
   while (pooledBytes + values.byteLength > limitBytes && orderHead < order.length) evictOldest();

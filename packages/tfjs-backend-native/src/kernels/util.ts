@@ -2,6 +2,7 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { markOwned, noteAliases, takePooled } from './buffer-pool.js';
+import { classArray, usesClassPool } from './size-class-pool.js';
 
 export type Backend = MathBackendCPU;
 export type KernelArgs = {
@@ -106,6 +107,7 @@ export function outputArray(
         : new Uint8Array(n);
   }
   if (type === 'float32') {
+    if (usesClassPool(n)) return classArray(n);
     const values = takePooled(n) ?? floatArray(n);
     markOwned(values);
     return values;

@@ -1,0 +1,76 @@
+/**
+ * Reuse of mid-sized output arrays (16K to 256K floats: the activations of one-sentence inference,
+ * 30 tokens x 768 to 3072 features) by size class. Each such output is a view of exactly its
+ * length over an ArrayBuffer rounded up to one of 8 classes per octave (at most 12.5% unused), so
+ * sentences of 30 and 31 tokens share buffers, which exact-length pooling (buffer-pool.ts) could
+ * not do: there, every new sentence length missed. Without reuse, a bert-base forward allocated
+ * ~10 MB of fresh external memory, and V8 ran a collection every few forwards on "external memory
+ * pressure": the slow tail of the latency.
+ *
+ * The same rules as buffer-pool.ts decide what may be reused (only arrays made here, never one
+ * the backend handed out or another tensor views: both are marked through their buffer). At most
+ * `NER_NATIVE_CLASS_POOL_MB` (default 64) MiB wait; `0` turns this pool off.
+ */
+
+const CLASS_MIN_FLOATS = 16384;
+const CLASS_MAX_FLOATS = 1 << 18;
+const limitBytes = Number(process.env.NER_NATIVE_CLASS_POOL_MB ?? 64) * 2 ** 20;
+const free = new Map<number, ArrayBuffer[]>();
+const made = new WeakSet<ArrayBuffer>();
+let pooledBytes = 0;
+
+/** Bytes of the class holding `n` floats: 8 classes per power of two. */
+export function classBytes(n: number): number {
+  const bytes = n * 4;
+  const octave = 2 ** Math.floor(Math.log2(bytes));
+  const step = octave / 8;
+  return Math.ceil(bytes / step) * step;
+}
+
+/** Whether outputs of `n` floats come from this pool. */
+export function usesClassPool(n: number): boolean {
+  return limitBytes > 0 && n >= CLASS_MIN_FLOATS && n < CLASS_MAX_FLOATS;
+}
+
+/** A view of `n` floats over a pooled (stale contents) or new buffer of n's class. */
+export function classArray(n: number): Float32Array {
+  const size = classBytes(n);
+  const buffer = free.get(size)?.pop();
+  if (buffer) {
+    pooledBytes -= size;
+    return new Float32Array(buffer, 0, n);
+  }
+  // Not zero-filled by V8 when it can avoid it: allocUnsafeSlow's memory, viewed whole.
+  const fresh = Buffer.allocUnsafeSlow(size);
+  const array = new Float32Array(fresh.buffer, fresh.byteOffset, size / 4);
+  made.add(array.buffer as ArrayBuffer);
+  return new Float32Array(array.buffer, array.byteOffset, n);
+}
+
+/**
+ * Takes back the buffer of a disposed tensor's array when it came from here; `exposed` says
+ * whether anything outside the backend may still see it. Returns whether it was taken.
+ */
+export function recycleClassArray(values: Float32Array, exposed: boolean): boolean {
+  const buffer = values.buffer as ArrayBuffer;
+  if (!made.has(buffer)) return false;
+  if (exposed || values.byteOffset !== 0) {
+    made.delete(buffer); // left to the GC for good
+    return true;
+  }
+  const size = buffer.byteLength;
+  if (pooledBytes + size > limitBytes) return true;
+  const list = free.get(size);
+  if (list?.includes(buffer)) return true; // disposed twice through two views: pool it once
+  if (list) list.push(buffer);
+  else free.set(size, [buffer]);
+  pooledBytes += size;
+  return true;
+}
+
+/** Pooled buffers and bytes (tests, diagnostics). */
+export function classPoolStats(): { buffers: number; bytes: number } {
+  let buffers = 0;
+  for (const list of free.values()) buffers += list.length;
+  return { buffers, bytes: pooledBytes };
+}
