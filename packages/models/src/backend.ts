@@ -160,8 +160,8 @@ async function choose(options: InitBackendOptions): Promise<BackendInfo> {
   const order = options.prefer
     ? [options.prefer, ...BACKEND_PREFERENCE.filter((c) => c !== options.prefer)]
     : BACKEND_PREFERENCE;
-  // Installed but unusable is worth saying, on the same one line; not installed is not, except
-  // wasm when the run ends on the much slower cpu.
+  // Installed but unusable is worth saying, on the same one line. Not installed is said only for
+  // what a CPU run should have: the native package (on wasm or cpu), and wasm (on the slower cpu).
   const notices: string[] = [];
   for (const choice of order) {
     try {
