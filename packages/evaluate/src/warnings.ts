@@ -1,30 +1,31 @@
+import type {
+  SeqevalWarning,
+  SeqevalWarningCategory,
+  WarningHandler as SeqevalWarningHandler,
+  WarningOptions as SeqevalWarningOptions,
+} from '@ner/seqeval';
 import { oncePerProcessPrinter, WarningSink as SeqevalWarningSink } from '@ner/seqeval/internal';
 
 /**
  * Warning categories scikit-learn emits through Python's `warnings` module:
  * `UndefinedMetricWarning` (a score divided by zero), `UserWarning` (an option
- * that is ignored) and numpy's `RuntimeWarning` (the mean of nothing).
+ * that is ignored) and numpy's `RuntimeWarning` (the mean of nothing); the same
+ * three seqeval emits, so the types are seqeval's.
  */
-export type EvaluateWarningCategory = 'UndefinedMetricWarning' | 'UserWarning' | 'RuntimeWarning';
+export type EvaluateWarningCategory = SeqevalWarningCategory;
 
 /** One warning: Python's category, and scikit-learn's text with this package's option names. */
-export interface EvaluateWarning {
-  readonly category: EvaluateWarningCategory;
-  readonly message: string;
-}
+export type EvaluateWarning = SeqevalWarning;
 
 /** Receives the warnings of one call, each distinct warning once, in the order Python emits them. */
-export type WarningHandler = (warning: EvaluateWarning) => void;
+export type WarningHandler = SeqevalWarningHandler;
 
-/** Option shared by every function that can warn. */
-export interface WarningOptions {
-  /**
-   * Called once per distinct warning of the call, as soon as it arises. Without
-   * it, each distinct warning is printed once per process with `console.warn`,
-   * like Python's default filter.
-   */
-  onWarning?: WarningHandler;
-}
+/**
+ * Option shared by every function that can warn: `onWarning` is called once per
+ * distinct warning of the call; without it, each distinct warning is printed
+ * once per process with `console.warn`, like Python's default filter.
+ */
+export type WarningOptions = SeqevalWarningOptions;
 
 const printOncePerProcess = oncePerProcessPrinter();
 

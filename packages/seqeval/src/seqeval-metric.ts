@@ -1,3 +1,4 @@
+import { AccumulatingMetric } from './accumulating-metric.js';
 import { accuracyScore } from './accuracy.js';
 import { classificationReport } from './classification-report.js';
 import { SeqevalValueError } from './errors.js';
@@ -100,52 +101,24 @@ export interface SeqevalBatch {
  * metric.addBatch({ predictions: [['B-PER', 'O']], references: [['B-PER', 'O']] });
  * metric.compute(); // { PER: { precision: 1, recall: 1, f1: 1, number: 1 }, overall_precision: 1, ... }
  */
-export class Seqeval {
-  private predictions: (readonly string[])[] = [];
-  private references: (readonly string[])[] = [];
-
-  /** Adds one example (`add(prediction=…, reference=…)`). */
-  add(example: SeqevalExample): void {
-    this.predictions.push(example.prediction);
-    this.references.push(example.reference);
+export class Seqeval extends AccumulatingMetric<readonly string[], SeqevalComputeOptions, SeqevalResult> {
+  protected batchLengthError(predictions: number, references: number): Error {
+    return new SeqevalValueError(
+      `Mismatch in the number of predictions (${predictions}) and references (${references})`,
+    );
   }
 
-  /** Adds a batch; predictions and references must have the same number of examples. */
-  addBatch(batch: SeqevalBatch): void {
-    if (batch.predictions.length !== batch.references.length) {
-      throw new SeqevalValueError(
-        `Mismatch in the number of predictions (${batch.predictions.length}) and references (${batch.references.length})`,
-      );
-    }
-    for (let i = 0; i < batch.predictions.length; i++) {
-      this.predictions.push(batch.predictions[i]!);
-      this.references.push(batch.references[i]!);
-    }
+  protected noExamplesError(): Error {
+    return new SeqevalValueError(
+      'Seqeval.compute() found no examples: call add() or addBatch() first, or pass predictions and references',
+    );
   }
 
-  /** Number of examples added since the last `compute`. */
-  get size(): number {
-    return this.predictions.length;
-  }
-
-  /**
-   * Scores everything added (plus an optional final batch) and clears the
-   * accumulator, like evaluate's `compute(predictions=…, references=…, **kwargs)`.
-   */
-  compute(options: SeqevalComputeOptions & Partial<SeqevalBatch> = {}): SeqevalResult {
-    const { predictions, references, ...computeOptions } = options;
-    if (predictions !== undefined || references !== undefined) {
-      this.addBatch({ predictions: predictions ?? [], references: references ?? [] });
-    }
-    if (this.predictions.length === 0) {
-      throw new SeqevalValueError(
-        'Seqeval.compute() found no examples: call add() or addBatch() first, or pass predictions and references',
-      );
-    }
-    const allPredictions = this.predictions;
-    const allReferences = this.references;
-    this.predictions = [];
-    this.references = [];
-    return computeSeqeval(allPredictions, allReferences, computeOptions);
+  protected computeFrom(
+    predictions: (readonly string[])[],
+    references: (readonly string[])[],
+    options: SeqevalComputeOptions,
+  ): SeqevalResult {
+    return computeSeqeval(predictions, references, options);
   }
 }
