@@ -9,6 +9,7 @@ import { type FakeHub, startFakeHub } from '@ner/hub/testing';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LoginCommandIo, registerLoginCommand, runLoginCommand } from '../src/cli/login-command.js';
+import { CLI_EXIT_CODES, runCli } from '../src/cli/run-cli.js';
 import { PipelineError } from '../src/errors.js';
 
 const TOKEN = 'hf_frank_secret_write';
@@ -111,5 +112,14 @@ describe('ner login', () => {
     const { io, out } = setup([], { HF_TOKEN: 'hf_env' });
     await runLoginCommand({ token: TOKEN }, io);
     expect(out.stderr).toMatch(/HF_TOKEN is set/);
+  });
+
+  it('is a subcommand of the ner CLI: runCli(["login", ...]) saves the token and exits 0; a refused one exits 1', async () => {
+    const { io, out, tokenFile } = setup();
+    expect(await runCli(['login', '--token', TOKEN], io)).toBe(CLI_EXIT_CODES.ok);
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(TOKEN);
+    expect(out.stdout + out.stderr).not.toContain(TOKEN);
+    expect(await runCli(['login', '--token', 'hf_wrong'], io)).toBe(CLI_EXIT_CODES.failed);
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(TOKEN);
   });
 });

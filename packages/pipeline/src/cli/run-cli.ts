@@ -4,6 +4,7 @@ import { PipelineError } from '../errors.js';
 import { pipeline, type TokenClassifier } from '../factory.js';
 import type { GroupedEntity, TokenClassificationOutput, TokenEntity } from '../types.js';
 import { highlightEntities } from './highlight.js';
+import { registerLoginCommand } from './login-command.js';
 import { readAll, splitInputLines } from './read-input.js';
 
 /** Where the CLI reads and writes; `process` in real use, buffers in tests. */
@@ -123,6 +124,7 @@ function buildProgram(io: CliIo): Command {
     .action(async (options: PredictOptions) => {
       await predict(options, io);
     });
+  registerLoginCommand(program, io);
   return program;
 }
 
