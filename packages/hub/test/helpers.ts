@@ -1,7 +1,9 @@
-/** Pieces every hub test shares: temporary folders that are always removed, and fast retries. */
+/** Pieces every hub test shares: temporary folders that are always removed, fast retries, a fake Hub per file. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type FakeHub, startFakeHub } from '../src/testing/index.js';
 
 const created: string[] = [];
 
@@ -19,3 +21,51 @@ export function removeTempDirs(): void {
 
 /** Retries fast so failure paths take milliseconds. */
 export const FAST_RETRY = { attempts: 3, baseDelayMs: 5 };
+
+/** The fake Hub of one test file and the options its calls pass. */
+export interface FakeHubSuite {
+  /** The running fake Hub (started in `beforeAll`). */
+  readonly hub: FakeHub;
+  /** Options of a write call: the suite's token, fast retries, no progress bar, then `extra`. */
+  write<const T extends object = object>(
+    extra?: T,
+  ): { endpoint: string; token: string; retry: typeof FAST_RETRY; progress: false } & T;
+}
+
+/**
+ * Starts a fake Hub with `repos` before the file's tests and closes it after them; after each
+ * test, removes its interceptor and the temporary folders. `write()` calls carry `token`;
+ * `setUp` runs once the Hub is up (e.g. to create the repositories the tests write to).
+ */
+export function useFakeHub(
+  repos: Parameters<typeof startFakeHub>[0],
+  hubOptions: Parameters<typeof startFakeHub>[1] = {},
+  suiteOptions: { token?: string; setUp?: (suite: FakeHubSuite) => Promise<unknown> } = {},
+): FakeHubSuite {
+  let running: FakeHub | undefined;
+  const suite: FakeHubSuite = {
+    get hub(): FakeHub {
+      if (running === undefined) throw new Error('the fake Hub starts in beforeAll: use it inside a test');
+      return running;
+    },
+    write: (extra = {} as never) => ({
+      endpoint: suite.hub.endpoint,
+      token: suiteOptions.token ?? '',
+      retry: FAST_RETRY,
+      progress: false as const,
+      ...extra,
+    }),
+  };
+  beforeAll(async () => {
+    running = await startFakeHub(repos, hubOptions);
+    await suiteOptions.setUp?.(suite);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  afterEach(() => {
+    running?.setInterceptor(undefined);
+    removeTempDirs();
+  });
+  return suite;
+}

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createCommit,
   createRepo,
@@ -13,38 +13,25 @@ import {
   resolveFile,
   uploadFile,
 } from '../src/index.js';
-import { type FakeHub, startFakeHub } from '../src/testing/index.js';
-import { FAST_RETRY, removeTempDirs, tempDir } from './helpers.js';
+import { FAST_RETRY, tempDir, useFakeHub } from './helpers.js';
 
 const TOKEN = 'hf_carol_write';
 const CHUNK = 8 * 1024 * 1024;
 const BIG = 50 * 1000 * 1000;
-let hub: FakeHub;
-const write = <const T extends object = object>(extra: T = {} as T) => ({
-  endpoint: hub.endpoint,
-  token: TOKEN,
-  retry: FAST_RETRY,
-  progress: false as const,
-  ...extra,
-});
 const count = (from: number, fragment: string) =>
-  hub.requests.slice(from).filter((r) => r.url.includes(fragment)).length;
+  fake.hub.requests.slice(from).filter((r) => r.url.includes(fragment)).length;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-beforeAll(async () => {
-  hub = await startFakeHub([], {
+const fake = useFakeHub(
+  [],
+  {
     users: [{ token: TOKEN, name: 'carol' }],
     multipartThresholdBytes: 20 * 1024 * 1024,
     multipartChunkBytes: CHUNK,
-  });
-  await createRepo('carol/big', write());
-});
-afterAll(async () => {
-  await hub.close();
-});
-afterEach(() => {
-  removeTempDirs();
-});
+  },
+  { token: TOKEN, setUp: ({ write }) => createRepo('carol/big', write()) },
+);
+const { write } = fake;
 
 describe('LFS uploads', () => {
   it('sends a 50 MB file in parts, completes it, and downloads identical bytes through the cache', async () => {
@@ -52,7 +39,7 @@ describe('LFS uploads', () => {
     const content = randomBytes(BIG);
     const file = join(dir, 'model.safetensors');
     writeFileSync(file, content);
-    const from = hub.requests.length;
+    const from = fake.hub.requests.length;
     const lines: string[] = [];
     await uploadFile(
       'carol/big',
@@ -64,7 +51,7 @@ describe('LFS uploads', () => {
     expect(lines[0]).toBe('Uploading model.safetensors (47.7 MiB)');
     expect(lines.filter((line) => /^model\.safetensors: (25|50|75)% /.test(line))).toHaveLength(3);
     expect(lines.at(-1)).toMatch(/^Uploaded model\.safetensors in \d+\.\d s$/);
-    const sent = hub.requests.slice(from);
+    const sent = fake.hub.requests.slice(from);
     const parts = sent.filter((r) => r.method === 'PUT');
     expect(parts).toHaveLength(Math.ceil(BIG / CHUNK));
     expect(parts.every((r) => r.server === 'cdn' && r.authorization === undefined)).toBe(true);
@@ -72,7 +59,7 @@ describe('LFS uploads', () => {
     expect(sent.filter((r) => r.url.endsWith('/info/lfs/objects/verify'))).toHaveLength(1);
 
     const path = await resolveFile('carol/big', 'model.safetensors', {
-      endpoint: hub.endpoint,
+      endpoint: fake.hub.endpoint,
       cacheDir: tempDir(),
       token: false,
       retry: FAST_RETRY,
@@ -81,27 +68,27 @@ describe('LFS uploads', () => {
     expect(sha256(readFileSync(path))).toBe(sha256(content));
 
     // The same content under another name: the batch API says it is stored, so no byte is sent again.
-    const again = hub.requests.length;
+    const again = fake.hub.requests.length;
     await uploadFile('carol/big', 'copy.safetensors', file, write());
-    expect(hub.requests.slice(again).filter((r) => r.method === 'PUT')).toHaveLength(0);
-    expect(hub.fileAt('carol/big', 'copy.safetensors')?.equals(content)).toBe(true);
+    expect(fake.hub.requests.slice(again).filter((r) => r.method === 'PUT')).toHaveLength(0);
+    expect(fake.hub.fileAt('carol/big', 'copy.safetensors')?.equals(content)).toBe(true);
   }, 60_000);
 
   it('retries a part whose connection dropped midway and sends the other parts once', async () => {
     const content = randomBytes(3 * CHUNK + 1234);
-    const from = hub.requests.length;
-    hub.failNextUpload(1);
+    const from = fake.hub.requests.length;
+    fake.hub.failNextUpload(1);
     await uploadFile('carol/big', 'resumed.bin', content, write());
-    const puts = hub.requests.slice(from).filter((r) => r.method === 'PUT');
+    const puts = fake.hub.requests.slice(from).filter((r) => r.method === 'PUT');
     // Part 1 twice (dropped, then whole), parts 2-4 once.
     expect(puts.map((r) => r.url.split('/').pop())).toEqual(['1', '1', '2', '3', '4']);
-    expect(hub.fileAt('carol/big', 'resumed.bin')?.equals(content)).toBe(true);
+    expect(fake.hub.fileAt('carol/big', 'resumed.bin')?.equals(content)).toBe(true);
   }, 30_000);
 
   it('uploads several LFS files at once into a dataset repo (batch URL under datasets/)', async () => {
     await createRepo('carol/data', write({ repoType: 'dataset' }));
     const shards = [0, 1, 2].map((i) => randomBytes(50_000 + i));
-    const from = hub.requests.length;
+    const from = fake.hub.requests.length;
     await createCommit(
       'carol/data',
       shards.map((bytes, i) => ({
@@ -112,11 +99,11 @@ describe('LFS uploads', () => {
       write({ repoType: 'dataset', commitMessage: 'shards', maxConcurrentUploads: 2 }),
     );
     expect(count(from, '/datasets/carol/data.git/info/lfs/objects/batch')).toBe(1);
-    expect(hub.requests.slice(from).filter((r) => r.method === 'PUT')).toHaveLength(3);
+    expect(fake.hub.requests.slice(from).filter((r) => r.method === 'PUT')).toHaveLength(3);
     for (const [i, bytes] of shards.entries()) {
       const path = await resolveFile('carol/data', `data/train-${i}.parquet`, {
         repoType: 'dataset',
-        endpoint: hub.endpoint,
+        endpoint: fake.hub.endpoint,
         cacheDir: tempDir(),
         token: false,
         retry: FAST_RETRY,
@@ -127,26 +114,26 @@ describe('LFS uploads', () => {
 
   it('retries a dropped basic transfer', async () => {
     const content = randomBytes(100_000);
-    hub.failNextUpload(1);
+    fake.hub.failNextUpload(1);
     await uploadFile('carol/big', 'small.safetensors', content, write());
-    expect(hub.fileAt('carol/big', 'small.safetensors')?.equals(content)).toBe(true);
+    expect(fake.hub.fileAt('carol/big', 'small.safetensors')?.equals(content)).toBe(true);
   });
 
   it('fails cleanly with HubUploadError and no commit when storage keeps dropping the connection', async () => {
-    const before = hub.commitHistory('carol/big').length;
-    const head = hub.commitOf('carol/big');
-    hub.failNextUpload(FAST_RETRY.attempts);
+    const before = fake.hub.commitHistory('carol/big').length;
+    const head = fake.hub.commitOf('carol/big');
+    fake.hub.failNextUpload(FAST_RETRY.attempts);
     const upload = uploadFile('carol/big', 'doomed.bin', randomBytes(CHUNK + 10), write());
     const error = await upload.catch((caught: unknown) => caught);
-    hub.failNextUpload(0);
+    fake.hub.failNextUpload(0);
     expect(error).toBeInstanceOf(HubUploadError);
     expect((error as HubUploadError).pathInRepo).toBe('doomed.bin');
     expect((error as HubUploadError).status).toBe(0);
     expect((error as Error).message).toMatch(/the content of "doomed\.bin".*Nothing was committed/);
-    expect(hub.commitOf('carol/big')).toBe(head);
-    expect(hub.commitHistory('carol/big')).toHaveLength(before);
+    expect(fake.hub.commitOf('carol/big')).toBe(head);
+    expect(fake.hub.commitHistory('carol/big')).toHaveLength(before);
     const listing = await listRepoFiles('carol/big', {
-      endpoint: hub.endpoint,
+      endpoint: fake.hub.endpoint,
       token: false,
       cacheDir: tempDir(),
     });

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createBranch,
   createCommit,
@@ -17,20 +17,11 @@ import {
   uploadFolder,
   whoami,
 } from '../src/index.js';
-import { type FakeHub, startFakeHub } from '../src/testing/index.js';
-import { FAST_RETRY, removeTempDirs, tempDir } from './helpers.js';
+import { FAST_RETRY, tempDir, useFakeHub } from './helpers.js';
 
 const TOKEN = 'hf_alice_write';
-let hub: FakeHub;
-const write = <const T extends object = object>(extra: T = {} as T) => ({
-  endpoint: hub.endpoint,
-  token: TOKEN,
-  retry: FAST_RETRY,
-  progress: false as const,
-  ...extra,
-});
 const read = (cacheDir: string, extra: Record<string, unknown> = {}) => ({
-  endpoint: hub.endpoint,
+  endpoint: fake.hub.endpoint,
   cacheDir,
   token: false as const,
   retry: FAST_RETRY,
@@ -38,24 +29,17 @@ const read = (cacheDir: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-beforeAll(async () => {
-  hub = await startFakeHub(
-    [{ repoId: 'someone-else/theirs', revisions: { main: { 'config.json': '{}' } } }],
-    {
-      users: [
-        { token: TOKEN, name: 'alice', orgs: ['team'] },
-        { token: 'hf_bob_read', name: 'bob', role: 'read' },
-      ],
-    },
-  );
-});
-afterAll(async () => {
-  await hub.close();
-});
-afterEach(() => {
-  hub.setInterceptor(undefined);
-  removeTempDirs();
-});
+const fake = useFakeHub(
+  [{ repoId: 'someone-else/theirs', revisions: { main: { 'config.json': '{}' } } }],
+  {
+    users: [
+      { token: TOKEN, name: 'alice', orgs: ['team'] },
+      { token: 'hf_bob_read', name: 'bob', role: 'read' },
+    ],
+  },
+  { token: TOKEN },
+);
+const { write } = fake;
 
 describe('whoami', () => {
   it('names the token owner and their organizations', async () => {
@@ -74,10 +58,10 @@ describe('createRepo', () => {
   it('creates a model repo whose main branch holds .gitattributes', async () => {
     const repo = await createRepo('alice/fresh', write());
     expect(repo).toEqual({
-      url: `${hub.endpoint}/alice/fresh`,
+      url: `${fake.hub.endpoint}/alice/fresh`,
       repoId: 'alice/fresh',
       repoType: 'model',
-      endpoint: hub.endpoint,
+      endpoint: fake.hub.endpoint,
     });
     const listing = await listRepoFiles('alice/fresh', read(tempDir()));
     expect(listing.files).toEqual(['.gitattributes']);
@@ -85,7 +69,7 @@ describe('createRepo', () => {
   it('puts a bare name under the token owner, and makes dataset repos', async () => {
     expect((await createRepo('bare', write())).repoId).toBe('alice/bare');
     const data = await createRepo('team/data', write({ repoType: 'dataset' }));
-    expect(data.url).toBe(`${hub.endpoint}/datasets/team/data`);
+    expect(data.url).toBe(`${fake.hub.endpoint}/datasets/team/data`);
     expect((await listRepoFiles('team/data', read(tempDir(), { repoType: 'dataset' }))).files).toEqual([
       '.gitattributes',
     ]);
@@ -114,7 +98,7 @@ describe('createRepo', () => {
     );
   });
   it('refuses every write in offline mode before any request', async () => {
-    const before = hub.requests.length;
+    const before = fake.hub.requests.length;
     process.env.HF_HUB_OFFLINE = '1';
     try {
       await expect(createRepo('alice/offline', write())).rejects.toThrow(OfflineModeIsEnabled);
@@ -124,20 +108,20 @@ describe('createRepo', () => {
     } finally {
       delete process.env.HF_HUB_OFFLINE;
     }
-    expect(hub.requests.length).toBe(before);
+    expect(fake.hub.requests.length).toBe(before);
   });
   it('refuses a read token and a foreign namespace with HubAuthError (403)', async () => {
     await expect(createRepo('bob/x', write({ token: 'hf_bob_read' }))).rejects.toThrow(/403.*"write" role/);
     await expect(createRepo('someone-else/x', write())).rejects.toThrow(HubAuthError);
   });
   it('needs a token before sending anything', async () => {
-    const before = hub.requests.length;
+    const before = fake.hub.requests.length;
     const saved = process.env.HF_TOKEN;
     const savedPath = process.env.HF_TOKEN_PATH;
     delete process.env.HF_TOKEN;
     process.env.HF_TOKEN_PATH = join(tempDir(), 'no-token');
     try {
-      await expect(createRepo('alice/none', { endpoint: hub.endpoint })).rejects.toThrow(
+      await expect(createRepo('alice/none', { endpoint: fake.hub.endpoint })).rejects.toThrow(
         /none was found.*ner login/,
       );
     } finally {
@@ -145,7 +129,7 @@ describe('createRepo', () => {
       if (savedPath === undefined) delete process.env.HF_TOKEN_PATH;
       else process.env.HF_TOKEN_PATH = savedPath;
     }
-    expect(hub.requests.length).toBe(before);
+    expect(fake.hub.requests.length).toBe(before);
   });
 });
 
@@ -161,11 +145,11 @@ describe('uploads round-trip through the download cache', () => {
     writeFileSync(join(folder, 'sub', 'notes.md'), '# notes\n');
     mkdirSync(join(folder, '.git'));
     writeFileSync(join(folder, '.git', 'HEAD'), 'ref: refs/heads/main\n');
-    const from = hub.requests.length;
+    const from = fake.hub.requests.length;
     const info = await uploadFolder('alice/round-trip', folder, write({ commitMessage: 'First model' }));
     expect(info.oid).toMatch(/^[0-9a-f]{40}$/);
-    expect(info.commitUrl).toBe(`${hub.endpoint}/alice/round-trip/commit/${info.oid}`);
-    expect(hub.commitHistory('alice/round-trip').map((c) => c.summary)).toEqual(['First model']);
+    expect(info.commitUrl).toBe(`${fake.hub.endpoint}/alice/round-trip/commit/${info.oid}`);
+    expect(fake.hub.commitHistory('alice/round-trip').map((c) => c.summary)).toEqual(['First model']);
 
     const cache = tempDir();
     const names = ['config.json', 'model.safetensors', 'empty.txt', 'sub/notes.md'];
@@ -179,7 +163,7 @@ describe('uploads round-trip through the download cache', () => {
     expect(listing.files).not.toContain('.git/HEAD');
 
     // The weights went to storage with one PUT that carried no token; the rest rode in the commit.
-    const sent = hub.requests.slice(from);
+    const sent = fake.hub.requests.slice(from);
     const puts = sent.filter((r) => r.method === 'PUT');
     expect(puts).toHaveLength(1);
     expect(puts[0]?.server).toBe('cdn');
@@ -194,7 +178,7 @@ describe('uploads round-trip through the download cache', () => {
     writeFileSync(join(folder, 'model.safetensors'), Buffer.alloc(5000, 9));
     const first = await uploadFolder('alice/again', folder, write());
     const lines: string[] = [];
-    const from = hub.requests.length;
+    const from = fake.hub.requests.length;
     const same = await uploadFolder(
       'alice/again',
       folder,
@@ -205,16 +189,16 @@ describe('uploads round-trip through the download cache', () => {
       'No files have been modified since the last commit to "alice/again"; no commit was made.',
     ]);
     expect(
-      hub.requests.slice(from).filter((r) => r.url.includes('/commit/') || r.method === 'PUT'),
+      fake.hub.requests.slice(from).filter((r) => r.url.includes('/commit/') || r.method === 'PUT'),
     ).toHaveLength(0);
     // One changed file: a commit with only that file; the unchanged weights are not asked for again.
     writeFileSync(join(folder, 'config.json'), '{"a":2}');
-    const next = hub.requests.length;
+    const next = fake.hub.requests.length;
     const changed = await uploadFolder('alice/again', folder, write());
     expect(changed.oid).not.toBe(first.oid);
-    expect(hub.requests.slice(next).filter((r) => r.url.includes('/objects/batch'))).toHaveLength(0);
-    expect(hub.fileAt('alice/again', 'config.json')?.toString()).toBe('{"a":2}');
-    expect(hub.commitHistory('alice/again')).toHaveLength(2);
+    expect(fake.hub.requests.slice(next).filter((r) => r.url.includes('/objects/batch'))).toHaveLength(0);
+    expect(fake.hub.fileAt('alice/again', 'config.json')?.toString()).toBe('{"a":2}');
+    expect(fake.hub.commitHistory('alice/again')).toHaveLength(2);
   });
 
   it('applies allowPatterns, ignorePatterns, pathInRepo and deletePatterns like Python', async () => {
@@ -234,7 +218,7 @@ describe('uploads round-trip through the download cache', () => {
       'a.json',
     ]);
     await uploadFolder('alice/patterns', folder, write({ pathInRepo: 'run1', allowPatterns: 'logs/' }));
-    expect(hub.fileAt('alice/patterns', 'run1/logs/deep/x.json')?.toString()).toBe('logs/deep/x.json');
+    expect(fake.hub.fileAt('alice/patterns', 'run1/logs/deep/x.json')?.toString()).toBe('logs/deep/x.json');
     // Re-upload only b.txt into run1 and delete what else is there.
     await uploadFolder(
       'alice/patterns',
@@ -247,12 +231,12 @@ describe('uploads round-trip through the download cache', () => {
 
   it('commits to another branch with revision, and names a missing branch', async () => {
     await createRepo('alice/branches', write());
-    const main = hub.commitOf('alice/branches');
+    const main = fake.hub.commitOf('alice/branches');
     await createBranch('alice/branches', 'dev', write());
     await expect(createBranch('alice/branches', 'dev', write())).rejects.toThrow(HubConflictError);
     await createBranch('alice/branches', 'dev', write({ existOk: true }));
     await uploadFile('alice/branches', 'dev.txt', Buffer.from('on dev'), write({ revision: 'dev' }));
-    expect(hub.commitOf('alice/branches')).toBe(main);
+    expect(fake.hub.commitOf('alice/branches')).toBe(main);
     const path = await resolveFile('alice/branches', 'dev.txt', read(tempDir(), { revision: 'dev' }));
     expect(readFileSync(path, 'utf8')).toBe('on dev');
     await expect(
@@ -262,19 +246,19 @@ describe('uploads round-trip through the download cache', () => {
 
   it('opens a pull request with createPr instead of moving the branch', async () => {
     await createRepo('alice/prs', write());
-    const main = hub.commitOf('alice/prs');
+    const main = fake.hub.commitOf('alice/prs');
     const info = await uploadFile(
       'alice/prs',
       'proposal.txt',
       Buffer.from('please'),
       write({ createPr: true }),
     );
-    expect(info.prUrl).toBe(`${hub.endpoint}/alice/prs/discussions/1`);
-    expect(hub.commitOf('alice/prs')).toBe(main);
-    expect(hub.commitOf('alice/prs', 'refs/pr/1')).toBe(info.oid);
+    expect(info.prUrl).toBe(`${fake.hub.endpoint}/alice/prs/discussions/1`);
+    expect(fake.hub.commitOf('alice/prs')).toBe(main);
+    expect(fake.hub.commitOf('alice/prs', 'refs/pr/1')).toBe(info.oid);
     const path = await resolveFile('alice/prs', 'proposal.txt', read(tempDir(), { revision: 'refs/pr/1' }));
     expect(readFileSync(path, 'utf8')).toBe('please');
-    expect(hub.requests.some((r) => r.url.includes('/preupload/main?create_pr=1'))).toBe(true);
+    expect(fake.hub.requests.some((r) => r.url.includes('/preupload/main?create_pr=1'))).toBe(true);
   });
 
   it('deletes files and folders, and refuses a stale parentCommit (409)', async () => {
@@ -288,7 +272,10 @@ describe('uploads round-trip through the download cache', () => {
       ],
       write({ commitMessage: 'add', commitDescription: 'three files' }),
     );
-    expect(hub.commitHistory('alice/edits')[0]).toMatchObject({ summary: 'add', description: 'three files' });
+    expect(fake.hub.commitHistory('alice/edits')[0]).toMatchObject({
+      summary: 'add',
+      description: 'three files',
+    });
     await createCommit(
       'alice/edits',
       [
@@ -307,7 +294,7 @@ describe('uploads round-trip through the download cache', () => {
       write({ commitMessage: 'late', parentCommit: first.oid }),
     );
     await expect(stale).rejects.toThrow(HubConflictError);
-    expect(hub.fileAt('alice/edits', 'late.txt')).toBeUndefined();
+    expect(fake.hub.fileAt('alice/edits', 'late.txt')).toBeUndefined();
   });
 
   it('names a missing repo (404) and refuses writes by a read token (403)', async () => {

@@ -2,7 +2,7 @@
 // names what went wrong (or in a retried success), and never in a commit made from partial data.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createCommit,
   createRepo,
@@ -14,23 +14,21 @@ import {
   uploadFile,
   uploadFolder,
 } from '../../src/index.js';
-import { type FakeHub, startFakeHub } from '../../src/testing/index.js';
-import { FAST_RETRY, removeTempDirs, startRecordingServer, tempDir } from './helpers.js';
+import { FAST_RETRY, startRecordingServer, tempDir, useFakeHub } from './helpers.js';
 
 const TOKEN = 'hf_dave_write';
-let hub: FakeHub;
-const write = <const T extends object = object>(extra: T = {} as T) => ({
-  endpoint: hub.endpoint,
-  token: TOKEN,
-  retry: FAST_RETRY,
-  progress: false as const,
-  ...extra,
-});
+
+const fake = useFakeHub(
+  [],
+  { users: [{ token: TOKEN, name: 'dave' }], maxCommitBytes: 4096 },
+  { token: TOKEN, setUp: ({ write }) => createRepo('dave/repo', write()) },
+);
+const { write } = fake;
 
 /** Answers the first `times` requests whose URL contains `fragment` with `status` and `body`. */
 function answerFirst(fragment: string, times: number, status: number, body: string, headers = {}) {
   let left = times;
-  hub.setInterceptor((request: IncomingMessage, response: ServerResponse) => {
+  fake.hub.setInterceptor((request: IncomingMessage, response: ServerResponse) => {
     if (left === 0 || !(request.url ?? '').includes(fragment)) return false;
     left -= 1;
     request.resume();
@@ -39,36 +37,24 @@ function answerFirst(fragment: string, times: number, status: number, body: stri
   });
 }
 const count = (fragment: string, from: number) =>
-  hub.requests.slice(from).filter((r) => r.url.includes(fragment)).length;
-
-beforeAll(async () => {
-  hub = await startFakeHub([], { users: [{ token: TOKEN, name: 'dave' }], maxCommitBytes: 4096 });
-  await createRepo('dave/repo', write());
-});
-afterAll(async () => {
-  await hub.close();
-});
-afterEach(() => {
-  hub.setInterceptor(undefined);
-  removeTempDirs();
-});
+  fake.hub.requests.slice(from).filter((r) => r.url.includes(fragment)).length;
 
 describe('retries', () => {
   it('retries a commit refused with 429, honouring Retry-After', async () => {
-    const from = hub.requests.length;
+    const from = fake.hub.requests.length;
     answerFirst('/commit/', 1, 429, '{"error":"Too many requests"}', { 'retry-after': '0' });
     await uploadFile('dave/repo', 'a.txt', Buffer.from('a'), write());
     expect(count('/commit/', from)).toBe(2);
-    expect(hub.fileAt('dave/repo', 'a.txt')?.toString()).toBe('a');
+    expect(fake.hub.fileAt('dave/repo', 'a.txt')?.toString()).toBe('a');
   });
   it('retries the preupload check on 503 and 500', async () => {
-    const from = hub.requests.length;
+    const from = fake.hub.requests.length;
     answerFirst('/preupload/', 2, 503, '{"error":"busy"}');
     await uploadFile('dave/repo', 'b.txt', Buffer.from('b'), write());
     expect(count('/preupload/', from)).toBe(3);
   });
   it('does not send a commit twice after a 500 (it may have been applied)', async () => {
-    const from = hub.requests.length;
+    const from = fake.hub.requests.length;
     answerFirst('/commit/', 1, 500, '{"error":"boom"}');
     const error = await uploadFile('dave/repo', 'c.txt', Buffer.from('c'), write()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HubHttpError);
@@ -85,26 +71,29 @@ describe('retries', () => {
 
 describe('refusals and lies', () => {
   it('is a HubPayloadTooLargeError when the commit payload is too large (413), with no commit', async () => {
-    const head = hub.commitOf('dave/repo');
+    const head = fake.hub.commitOf('dave/repo');
     const text = Buffer.from('x'.repeat(8000));
     await expect(uploadFile('dave/repo', 'big.txt', text, write())).rejects.toThrow(HubPayloadTooLargeError);
     await expect(uploadFile('dave/repo', 'big.txt', text, write())).rejects.toThrow(
       /413.*fewer files per commit/,
     );
-    expect(hub.commitOf('dave/repo')).toBe(head);
+    expect(fake.hub.commitOf('dave/repo')).toBe(head);
   });
   it('refuses a batch answer whose part URLs do not cover the file, before sending a byte', async () => {
     const content = Buffer.alloc(5000, 7);
     const oid = createHash('sha256').update(content).digest('hex');
     const actions = {
-      upload: { href: `${hub.endpoint}/x`, header: { chunk_size: '1000', '00001': `${hub.endpoint}/p1` } },
+      upload: {
+        href: `${fake.hub.endpoint}/x`,
+        header: { chunk_size: '1000', '00001': `${fake.hub.endpoint}/p1` },
+      },
     };
     answerFirst('/objects/batch', 1, 200, JSON.stringify({ objects: [{ oid, size: 5000, actions }] }));
-    const from = hub.requests.length;
+    const from = fake.hub.requests.length;
     await expect(uploadFile('dave/repo', 'w.safetensors', content, write())).rejects.toThrow(
       /1 part URLs for 5000 bytes in parts of 1000 \(expected 5\)/,
     );
-    expect(hub.requests.slice(from).filter((r) => r.method === 'PUT')).toHaveLength(0);
+    expect(fake.hub.requests.slice(from).filter((r) => r.method === 'PUT')).toHaveLength(0);
   });
   it('names the file the LFS batch API refused', async () => {
     const content = Buffer.alloc(300, 1);
@@ -119,9 +108,9 @@ describe('refusals and lies', () => {
     expect((error as Error).message).toMatch(/"q\.safetensors".*quota exceeded/);
   });
   it('aborts a storage PUT that never answers after stallTimeoutMs, retries, then gives up with no commit', async () => {
-    const head = hub.commitOf('dave/repo');
+    const head = fake.hub.commitOf('dave/repo');
     let swallowed = 0;
-    hub.setInterceptor((request, _response, server) => {
+    fake.hub.setInterceptor((request, _response, server) => {
       if (server !== 'cdn' || request.method !== 'PUT') return false;
       swallowed += 1;
       request.resume(); // take the body, never answer
@@ -139,7 +128,7 @@ describe('refusals and lies', () => {
     expect((error as Error).message).toMatch(/no progress for 150 ms/);
     expect(swallowed).toBe(FAST_RETRY.attempts);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(hub.commitOf('dave/repo')).toBe(head);
+    expect(fake.hub.commitOf('dave/repo')).toBe(head);
   });
   it('never sends the token to storage or verify URLs on another origin', async () => {
     const elsewhere = await startRecordingServer();
@@ -161,7 +150,7 @@ describe('refusals and lies', () => {
   });
   it("stops at once on a storage 403 and quotes the storage server's reason", async () => {
     let puts = 0;
-    hub.setInterceptor((request, response, server) => {
+    fake.hub.setInterceptor((request, response, server) => {
       if (server !== 'cdn' || request.method !== 'PUT') return false;
       puts += 1;
       request.resume();
@@ -191,7 +180,7 @@ describe('refusals and lies', () => {
     );
   });
   it('refuses paths outside the repo, .git and duplicates before any request', async () => {
-    const from = hub.requests.length;
+    const from = fake.hub.requests.length;
     for (const pathInRepo of ['../x', '/abs', '.git/config', 'a//b']) {
       await expect(uploadFile('dave/repo', pathInRepo, Buffer.from('x'), write())).rejects.toThrow(
         HubValidationError,
@@ -215,6 +204,6 @@ describe('refusals and lies', () => {
     await expect(
       createCommit('dave/repo', one, write({ commitMessage: 'x', stallTimeoutMs: -1 })),
     ).rejects.toThrow(/stallTimeoutMs/);
-    expect(hub.requests.length).toBe(from);
+    expect(fake.hub.requests.length).toBe(from);
   });
 });
