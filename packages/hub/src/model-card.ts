@@ -196,9 +196,7 @@ export function renderModelCard(summary: TrainingSummary): string {
       .join(', ')} and the ${datasets.at(-1)} datasets.`;
   if (summary.evalResults !== undefined) {
     card += '\nIt achieves the following results on the evaluation set:\n';
-    card += Object.entries(summary.evalResults)
-      .map(([name, value]) => `- ${name}: ${maybeRound(value)}`)
-      .join('\n');
+    card += bulletList(summary.evalResults, maybeRound);
   }
   card += '\n';
   card += '\n## Model description\n\nMore information needed\n';
@@ -208,9 +206,7 @@ export function renderModelCard(summary: TrainingSummary): string {
   card += '\n### Training hyperparameters\n';
   if (summary.hyperparameters !== undefined) {
     card += '\nThe following hyperparameters were used during training:\n';
-    card += Object.entries(summary.hyperparameters)
-      .map(([name, value]) => `- ${name}: ${hyperparameter(value)}`)
-      .join('\n');
+    card += bulletList(summary.hyperparameters, hyperparameter);
     card += '\n';
   } else card += '\nMore information needed\n';
   if (summary.evalLines !== undefined)
@@ -219,6 +215,13 @@ export function renderModelCard(summary: TrainingSummary): string {
   for (const [name, version] of Object.entries(summary.frameworkVersions ?? {}))
     card += `- ${name} ${version}\n`;
   return card;
+}
+
+/** The card's `- name: value` lines (results, hyperparameters), joined without a final newline. */
+function bulletList<V>(values: Readonly<Record<string, V>>, show: (value: V) => string): string {
+  return Object.entries(values)
+    .map(([name, value]) => `- ${name}: ${show(value)}`)
+    .join('\n');
 }
 
 /** Hyperparameters print with `str()` in Python: floats in repr form, no rounding. */
