@@ -141,6 +141,8 @@ const trainer = new WeightedLossTrainer(
       metricForBestModel: 'f1',
       loggingSteps: opts.smoke ? 1 : 50,
       seed: 42,
+      // push_to_hub=True: the repo is created now and every epoch's save is pushed in the background.
+      ...(opts.pushToHub !== undefined ? { pushToHub: true, hubModelId: opts.pushToHub } : {}),
     }),
     trainDataset: train,
     evalDataset: validation,
@@ -184,12 +186,17 @@ console.log(
 // Raw test rows (rare ids not replaced): what the pipeline sees; rare rows now hold [UNK]'s vector.
 const testMetrics = (await trainer.predict(rawTest)).metrics;
 console.log(
-  `test (${rawTest.numRows} sentences): precision ${testMetrics.test_precision?.toFixed(3)}, recall ${testMetrics.test_recall?.toFixed(3)}, f1 ${testMetrics.test_f1?.toFixed(3)}, accuracy ${testMetrics.test_accuracy?.toFixed(3)}`,
+  `test (${rawTest.numRows} sentences): precision ${testMetrics.test_precision?.toFixed(4)}, recall ${testMetrics.test_recall?.toFixed(4)}, f1 ${testMetrics.test_f1?.toFixed(4)}, accuracy ${testMetrics.test_accuracy?.toFixed(3)}`,
 );
 
 const finalDir = resolve(opts.output, 'final');
 await trainer.saveModel(finalDir);
 console.log(`best model and tokenizer saved to ${finalDir}`);
+// trainer.push_to_hub(): saves the model (with its card) into the output folder and uploads it.
+if (opts.pushToHub !== undefined) {
+  const commit = await trainer.pushToHub({ datasetTags: 'wnut_17', language: 'en', license: 'apache-2.0' });
+  console.log(`pushed to ${trainer.hub.repoId}: ${commit?.commitUrl}`);
+}
 trainer.dispose();
 
 const text = 'The Golden State Warriors are an American professional basketball team based in San Francisco.';
@@ -208,7 +215,17 @@ for (const [i, label] of predictedTokenClass.entries()) console.log(`  ${tokens[
 
 // classifier = pipeline("ner", model=...): no aggregation, one entry per non-O token.
 const classifier = await pipeline('ner', { model: finalDir });
-console.log(await classifier(text));
+const entities = await classifier(text);
+console.log(entities);
+// As the guide ends: the pushed model by its Hub id, downloaded into the cache, predicts the same.
+if (opts.pushToHub !== undefined) {
+  const fromHub = await pipeline('ner', { model: trainer.hub.repoId! });
+  const same = JSON.stringify(await fromHub(text)) === JSON.stringify(entities);
+  console.log(
+    `pipeline('ner', { model: '${trainer.hub.repoId}' }) from the Hub: ${same ? 'same' : 'DIFFERENT'} entities`,
+  );
+  if (!same) process.exitCode = 1;
+}
 console.log(`outputs: checkpoints under ${opts.output}, best model in ${finalDir}`);
 console.log(
   `test f1 ${testMetrics.test_f1?.toFixed(3)}; done in ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -49,4 +49,10 @@ describe('parseWnutOptions', () => {
     expect(() => parse('--min-token-count', '1.5')).toThrow(/--min-token-count must be an integer >= 0/);
     expect(() => parse('--train-size', '')).toThrow(/--train-size must be an integer >= 0, got ''/);
   });
+
+  it('takes a Hub repo id for --push-to-hub and refuses one that is not an id', () => {
+    expect(parse().pushToHub).toBeUndefined();
+    expect(parse('--push-to-hub', 'my-user/wnut-distilbert').pushToHub).toBe('my-user/wnut-distilbert');
+    expect(() => parse('--push-to-hub', 'a/b/c')).toThrow(/--push-to-hub must be a repo id.*'a\/b\/c'/);
+  });
 });

@@ -23,6 +23,8 @@ export interface WnutOptions {
   dim: number;
   layers: number;
   dropout: number;
+  /** Hub repo id to push the trained model to (`--push-to-hub <id>`), as the guide's push_to_hub=True. */
+  pushToHub: string | undefined;
 }
 
 /** The from-scratch defaults (the README's measured run); --model switches to the guide's. */
@@ -92,8 +94,13 @@ export function parseWnutOptions(
       layers: { type: 'string' },
       dropout: { type: 'string' },
       smoke: { type: 'boolean', default: false },
+      'push-to-hub': { type: 'string' },
     },
   });
+  const pushToHub = o['push-to-hub'];
+  // The Hub's repo id rule: [namespace/]name; checked here so a typo fails before training.
+  if (pushToHub !== undefined && !/^(?:[\w.-]+\/)?[\w.-]+$/.test(pushToHub))
+    throw new Error(`--push-to-hub must be a repo id 'name' or 'namespace/name', got '${pushToHub}'`);
   const pretrained = o.model !== undefined;
   const smoke = o.smoke ?? false;
   return {
@@ -137,5 +144,6 @@ export function parseWnutOptions(
     dim: count('dim', o.dim, SCRATCH_DEFAULTS.dim),
     layers: count('layers', o.layers, SCRATCH_DEFAULTS.layers),
     dropout: number('dropout', o.dropout, SCRATCH_DEFAULTS.dropout, 'nonNegative'),
+    pushToHub,
   };
 }
