@@ -77,15 +77,11 @@ export class CsvRecordSplitter {
       const code = chunk.charCodeAt(p);
       switch (this.state) {
         case State.FieldStart:
-          if (code === QUOTE) {
-            this.state = State.Quoted;
-            this.fieldQuoted = true;
-            p += 1;
-            segmentStart = p;
-          } else {
-            this.state = State.Bare;
-            segmentStart = p;
-          }
+          // A field that opens with a quote is quoted; its text starts after the quote.
+          this.fieldQuoted = code === QUOTE;
+          this.state = this.fieldQuoted ? State.Quoted : State.Bare;
+          if (this.fieldQuoted) p += 1;
+          segmentStart = p;
           break;
         case State.Bare:
           if (code === this.delimiter) {
@@ -111,16 +107,14 @@ export class CsvRecordSplitter {
           p += 1;
           break;
         case State.QuoteSeen:
+          // Two quotes are one literal quote; otherwise the quotes are closed and what follows
+          // up to the delimiter is kept as text (Python's csv).
           if (code === QUOTE) {
             this.pending += '"';
-            this.state = State.Quoted;
             p += 1;
-            segmentStart = p;
-          } else {
-            // The quotes are closed; what follows up to the delimiter is kept as text (Python's csv).
-            this.state = State.Bare;
-            segmentStart = p;
           }
+          this.state = code === QUOTE ? State.Quoted : State.Bare;
+          segmentStart = p;
           break;
         case State.AfterCr:
           this.state = State.FieldStart;

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetFormatError, parseJsonl } from '../../src/index.js';
-import { thrownBy } from '../thrown-by.js';
+import { parseJsonl } from '../../src/index.js';
+import { expectFormatError } from '../thrown-by.js';
 
 describe('JSONL: nesting depth is bounded before parsing', () => {
   it('a value nested 5,000 deep is a DatasetFormatError naming file, line and the limit', () => {
     const deep = `{"x": ${'['.repeat(5000)}${']'.repeat(5000)}}`;
     const text = `{"x": [[1]]}\n${deep}\n`;
-    const error = thrownBy(() => parseJsonl(text, 'deep.jsonl'));
-    expect(error).toBeInstanceOf(DatasetFormatError);
-    expect((error as Error).message).toBe(
-      'deep.jsonl:2: field "x": JSON nested deeper than 100 levels (option maxJsonDepth).',
-    );
+    expectFormatError(() => parseJsonl(text, 'deep.jsonl'), {
+      message: 'deep.jsonl:2: field "x": JSON nested deeper than 100 levels (option maxJsonDepth).',
+    });
     // Brackets inside strings do not count, and the limit is an option.
     const fine = parseJsonl(`{"s": "${'['.repeat(500)}", "x": [[[1]]]}\n`, 'ok.jsonl', { maxJsonDepth: 4 });
     expect(fine.get(0)).toEqual({ s: '['.repeat(500), x: [[[1]]] });
