@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { trainerHyperparameters } from '../src/hub-model-card.js';
 import { Trainer, TrainingArguments } from '../src/index.js';
 import { makeTempDir } from './temp-dirs.js';
 import { collator, SHORT_RUN, syntheticRows, tinyModel, useCpuAndTempDirs } from './tiny.js';
@@ -76,6 +77,49 @@ describe('the model card saveModel writes', () => {
     expect(card).toContain('This model was trained from scratch on the wnut_17 dataset.');
     expect(card).toContain('task:\n      name: Token Classification\n      type: token-classification');
     expect(card).toMatch(/- name: F1\n\s+type: f1\n\s+value: 0\.75\n/);
+  });
+});
+
+describe('what the card infers', () => {
+  it('names a Hub base model from the config and never a local folder', async () => {
+    const outputDir = join(makeTempDir('ner-trainer-card-'), 'base');
+    const trainer = evaluatingTrainer(outputDir);
+    const config = trainer.model.config as { nameOrPath: string };
+    config.nameOrPath = 'distilbert/distilbert-base-uncased';
+    await trainer.saveModel();
+    let card = readFileSync(join(outputDir, 'README.md'), 'utf8');
+    expect(card).toContain('base_model: distilbert/distilbert-base-uncased\n');
+    expect(card).toContain(
+      'This model is a fine-tuned version of [distilbert/distilbert-base-uncased](https://huggingface.co/distilbert/distilbert-base-uncased) on an unknown dataset.',
+    );
+    config.nameOrPath = outputDir; // a local folder: Python leaves base_model out
+    await trainer.saveModel();
+    card = readFileSync(join(outputDir, 'README.md'), 'utf8');
+    expect(card).not.toContain('base_model');
+  });
+
+  it('lists the hyperparameters transformers lists: epochs as a float, totals over processes and accumulation', () => {
+    const args = new TrainingArguments({
+      outputDir: 'o',
+      numTrainEpochs: 3,
+      gradientAccumulationSteps: 2,
+      warmupRatio: 0.1,
+    });
+    expect(trainerHyperparameters(args, 2)).toEqual({
+      learning_rate: 5e-5,
+      train_batch_size: 8,
+      eval_batch_size: 8,
+      seed: 42,
+      distributed_type: 'multi-process',
+      num_devices: 2,
+      gradient_accumulation_steps: 2,
+      total_train_batch_size: 32,
+      total_eval_batch_size: 16,
+      optimizer: 'AdamW with betas=(0.9,0.999) and epsilon=1e-08',
+      lr_scheduler_type: 'linear',
+      lr_scheduler_warmup_ratio: 0.1,
+      num_epochs: '3.0',
+    });
   });
 });
 
