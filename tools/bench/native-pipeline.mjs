@@ -16,6 +16,8 @@
 //
 // env: NER_BENCH_PIPELINE_SENTENCES (timed sentences, 30), NER_BENCH_PIPELINE_WARMUP (3),
 //      NER_BENCH_PIPELINE_BACKENDS (native,native-bf16,wasm), NER_BENCH_PIPELINE_LAYERS (12),
+//      NER_BENCH_PIPELINE_BATCHED (sentences of the throughput pass, 512; 0: none),
+//      NER_BENCH_PIPELINE_REUSE=DIR (model + ONNX of a NER_BENCH_KEEP_MODEL=1 run),
 //      NER_BENCH_ORT_PATH, NER_BENCH_TORCH_PYTHON, NER_BENCH_KEEP_MODEL=1 (keep the temp folder)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -43,6 +45,7 @@ const count = envNumber('NER_BENCH_PIPELINE_SENTENCES', 30);
 const warmup = Number(envString('NER_BENCH_PIPELINE_WARMUP') ?? 3);
 const backends = envList('NER_BENCH_PIPELINE_BACKENDS', 'native,native-bf16,wasm');
 const layers = envNumber('NER_BENCH_PIPELINE_LAYERS', 12);
+const batched = Number(envString('NER_BENCH_PIPELINE_BATCHED') ?? 512);
 const LABELS = ['O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC', 'B-MISC', 'I-MISC'];
 const tokenizerDir = sharedPath('data', 'tokenizers', 'bert-base-cased');
 
@@ -103,6 +106,30 @@ async function worker(column, modelDir, onnxFile) {
     entities += out.length;
     tokens += tokenizer.encode(text).inputIds.length;
   }
+  // Throughput: `batched` validation sentences through the model in batches of 32, length-grouped
+  // (sorted by token count), the same batches for every column; tokenization is outside the timing.
+  let batchedPerSecond;
+  if (batched > 0) {
+    const encodings = conllSentences('validation')
+      .slice(0, batched)
+      .map((words) => tokenizer.encode(words.join(' ')))
+      .sort((a, b) => a.inputIds.length - b.inputIds.length);
+    const batches = [];
+    for (let start = 0; start < encodings.length; start += 32) {
+      const rows = encodings.slice(start, start + 32);
+      const width = rows[rows.length - 1].inputIds.length;
+      const pad = (values) => [...values, ...new Array(width - values.length).fill(0)];
+      batches.push({
+        input_ids: rows.map((e) => pad(e.inputIds)),
+        attention_mask: rows.map((e) => pad(e.attentionMask)),
+        token_type_ids: rows.map((e) => pad(e.tokenTypeIds)),
+      });
+    }
+    await model.predict(batches[0]); // warm-up
+    const t0 = performance.now();
+    for (const batch of batches) await model.predict(batch);
+    batchedPerSecond = encodings.length / ((performance.now() - t0) / 1000);
+  }
   // Parity probe: the logits of the first timed sentence.
   const e = tokenizer.encode(texts[warmup]);
   const logits = await model.predict({
@@ -118,6 +145,7 @@ async function worker(column, modelDir, onnxFile) {
     mean: ms.reduce((a, b) => a + b, 0) / ms.length,
     meanTokens: tokens / ms.length,
     entities,
+    batchedPerSecond,
     probe: Array.from(logits.data),
   };
 }
@@ -226,6 +254,14 @@ try {
     console.log(
       `native-bf16 / ort (fp32) p50 ${(columns['native-bf16'].p50 / columns.ort.p50).toFixed(2)}x, p90 ${(columns['native-bf16'].p90 / columns.ort.p90).toFixed(2)}x (target p50 <= 0.6)`,
     );
+  for (const [column, r] of Object.entries(columns))
+    if (r.batchedPerSecond)
+      console.log(
+        `${column.padEnd(11)} batched: ${r.batchedPerSecond.toFixed(1)} sentences/s (${batched} sentences, batches of 32, length-grouped)` +
+          (ok('ort') && columns.ort.batchedPerSecond
+            ? `, ${(r.batchedPerSecond / columns.ort.batchedPerSecond).toFixed(2)}x ort (target >= 1.0)`
+            : ''),
+      );
   if (ok('native') && ok('wasm'))
     console.log(
       `wasm / native p50 ${(columns.wasm.p50 / columns.native.p50).toFixed(1)}x (native speed-up over wasm)`,
