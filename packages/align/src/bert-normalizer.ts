@@ -1,3 +1,4 @@
+import { BoundedMemo } from './bounded-memo.js';
 import {
   combiningClassRank,
   decomposeCanonical,
@@ -37,10 +38,10 @@ export interface NormalizedText {
 export class BertNormalizer {
   readonly options: BertNormalizerOptions;
   private readonly stripAccents: boolean;
-  /** Per code point: what it becomes (see {@link CharMapping}). Cached: corpora repeat characters. */
-  private readonly cache = new Map<number, CharMapping>();
-  /** Bounds the cache on hostile text that walks through every code point. */
-  private static readonly cacheLimit = 65_536;
+  /** Per code point: what it becomes (see {@link CharMapping}); bounded for text that walks every code point. */
+  private readonly mappings = new BoundedMemo<number, CharMapping>(65_536, (cp) =>
+    this.mapUncached(cp, String.fromCodePoint(cp)),
+  );
 
   constructor(options: BertNormalizerOptions) {
     this.options = options;
@@ -57,9 +58,7 @@ export class BertNormalizer {
   }
 
   /** What one original character becomes on its own (for ASCII and non-ASCII alike). */
-  private mapChar(cp: number, ch: string): CharMapping {
-    const cached = this.cache.get(cp);
-    if (cached !== undefined) return cached;
+  private mapUncached(cp: number, ch: string): CharMapping {
     let out = this.cleanAndSpace(cp, ch);
     let edges = out === '' ? -1 : 0;
     if (out !== '' && out !== ' ') {
@@ -72,9 +71,7 @@ export class BertNormalizer {
       }
       if (this.options.lowercase) out = lowercasePerChar(out);
     }
-    const mapping = { out, edges };
-    if (this.cache.size < BertNormalizer.cacheLimit) this.cache.set(cp, mapping);
-    return mapping;
+    return { out, edges };
   }
 
   normalize(text: string): NormalizedText {
@@ -105,8 +102,8 @@ export class BertNormalizer {
     let previousLast = 0;
     let i = 0;
     while (i < n) {
-      const [cp, width, ch] = codePointAt(text, i);
-      const { out, edges } = this.mapChar(cp, ch);
+      const [cp, width] = codePointAt(text, i);
+      const { out, edges } = this.mappings.get(cp);
       if (edges >= 0) {
         const first = edges >> 8;
         if (first > 0 && previousLast > first) return this.normalizeReordering(text);

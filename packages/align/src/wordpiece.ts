@@ -1,3 +1,4 @@
+import { BoundedMemo } from './bounded-memo.js';
 /** Options of the Rust `WordPiece` model. */
 export interface WordPieceOptions {
   vocab: Map<string, number>;
@@ -31,9 +32,10 @@ export class WordPiece {
   readonly options: WordPieceOptions;
   readonly unkId: number;
   private readonly maxTokenLength: number;
-  /** Words repeat a lot in corpora: results are cached per word. */
-  private readonly cache = new Map<string, WordPieces>();
-  private static readonly cacheLimit = 200_000;
+  /** Words repeat a lot in corpora: results are kept per word (bounded). */
+  private readonly pieces = new BoundedMemo<string, WordPieces>(200_000, (word) =>
+    this.tokenizeUncached(word),
+  );
 
   constructor(options: WordPieceOptions) {
     this.options = options;
@@ -47,11 +49,7 @@ export class WordPiece {
   }
 
   tokenize(word: string): WordPieces {
-    const cached = this.cache.get(word);
-    if (cached) return cached;
-    const result = this.tokenizeUncached(word);
-    if (this.cache.size < WordPiece.cacheLimit) this.cache.set(word, result);
-    return result;
+    return this.pieces.get(word);
   }
 
   private unknown(word: string): WordPieces {
