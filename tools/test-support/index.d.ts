@@ -43,3 +43,12 @@ export declare const FLOAT_BINARY_OPS: readonly string[];
 export declare const COMPARE_OPS: readonly string[];
 /** `[name, tf[name]]` for each name, typed as binary tensor ops; throws for an op tfjs lacks. */
 export declare function opsByName<T>(tf: object, names: readonly string[]): [string, (a: T, b: T) => T][];
+/** The first ```ts block of the README at `readmePath`; throws naming the file when it has none. */
+export declare function readmeSnippet(readmePath: string): string;
+/**
+ * `expr; // literal` (or `expr;` then a line `// [literal]`; a trailing ` (prose)` after the
+ * literal is dropped) becomes `expect(expr).toEqual(literal)`; `checks` counts the assertions.
+ */
+export declare function withAssertions(code: string): { code: string; checks: number };
+/** Writes `code` beside the test in `testDir` (vitest's `expect` imported), imports it, removes it. */
+export declare function runSnippet(testDir: string, code: string): Promise<void>;
