@@ -17,7 +17,7 @@ const USAGE = `Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [op
   --batch-size <n>          training batch size (default 32)
   --warmup-ratio <x>        linear warm-up share of the steps (default 0.1)
   --label-strategy <s>      all | first: train on every sub-token's label or only a word's first
-                            (default all; evaluation always scores words by their first sub-token)
+                            (default first; evaluation always scores words by their first sub-token)
   --min-piece-count <n>     from scratch: keep word pieces used at least n times in the training
                             text, plus single characters; 0 keeps bert-base-cased's 28,996 (default 3)
   --hidden-size <n>  --layers <n>  --heads <n>  --intermediate-size <n>  --dropout <x>
@@ -92,7 +92,7 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     console.log(USAGE);
     process.exit(0);
   }
-  const strategy = values['label-strategy'] ?? 'all';
+  const strategy = values['label-strategy'] ?? 'first';
   if (strategy !== 'all' && strategy !== 'first') {
     console.error(`--label-strategy must be all or first, got ${JSON.stringify(strategy)}`);
     process.exit(2);
