@@ -125,8 +125,11 @@ function runFusedLayer(
   spec: PostNormStackSpec,
   bf16: boolean,
 ): tf.Tensor {
+  // Intermediates are disposed as soon as they are used (inside the caller's tidy): their buffers
+  // go back to the backend's pool while still in cache, and the next layer writes into them.
   const qkv = qkvProjection(hidden, layer.query, layer.key, layer.value, bf16);
   const context = selfAttention(qkv, mask, spec.heads, spec.scaleQueryFirst);
+  qkv.dispose();
   const attended = linearResidualLayerNorm(
     context,
     layer.attentionOutput,
@@ -135,11 +138,15 @@ function runFusedLayer(
     spec.eps,
     bf16,
   );
+  context.dispose();
   const inner =
     spec.act === geluErf
       ? linearGelu(attended, layer.intermediate, bf16)
       : spec.act(linear(attended, layer.intermediate.weight, layer.intermediate.bias));
-  return linearResidualLayerNorm(inner, layer.output, attended, layer.outputNorm, spec.eps, bf16);
+  const out = linearResidualLayerNorm(inner, layer.output, attended, layer.outputNorm, spec.eps, bf16);
+  inner.dispose();
+  attended.dispose();
+  return out;
 }
 
 /**
