@@ -52,3 +52,7 @@ export declare function readmeSnippet(readmePath: string): string;
 export declare function withAssertions(code: string): { code: string; checks: number };
 /** Writes `code` beside the test in `testDir` (vitest's `expect` imported), imports it, removes it. */
 export declare function runSnippet(testDir: string, code: string): Promise<void>;
+/** A fresh folder under the system temp folder, removed by the next {@link removeTempDirs}. */
+export declare function makeTempDir(prefix: string): string;
+/** Removes every folder made by {@link makeTempDir} so far (call from `afterEach` or `afterAll`). */
+export declare function removeTempDirs(): void;

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export { mulberry32, uniformFloat32 } from './random.cjs';
+export { makeTempDir, removeTempDirs } from './temp-dirs.js';
 export { readmeSnippet, runSnippet, withAssertions } from './readme-snippet.js';
 export { COMPARE_OPS, FLOAT_BINARY_OPS, opsByName } from './tfjs-ops.js';
 export { tinyBertSizes, tinyDistilBertSizes, tinyTokenBatch } from './tiny-models.js';

@@ -1,22 +1,17 @@
 // Runs the README's snippet: every `expression; // value` line becomes an assertion.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readmeSnippet, runSnippet, withAssertions } from '@ner/test-support';
+import { makeTempDir, readmeSnippet, removeTempDirs, runSnippet, withAssertions } from '@ner/test-support';
 import { afterAll, expect, it } from 'vitest';
 import { vocabDir } from './corpora.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const made: string[] = [];
-afterAll(() => {
-  for (const path of made) rmSync(path, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 it('the README snippet runs and gives the values its comments show', async () => {
   const snippet = readmeSnippet(join(here, '..', 'README.md'));
-  const out = mkdtempSync(join(tmpdir(), 'ner-align-readme-'));
-  made.push(out);
+  const out = makeTempDir('ner-align-readme-');
   const { code, checks } = withAssertions(
     snippet
       .replace("from '@ner/align'", `from ${JSON.stringify(join(here, '..', 'src', 'index.js'))}`)

@@ -1,23 +1,18 @@
 // Runs the README's snippet: every `expression; // value` line becomes an
 // assertion, the printed report must equal the commented block under it, and
 // the two pictures must be written.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readmeSnippet, runSnippet, withAssertions } from '@ner/test-support';
+import { makeTempDir, readmeSnippet, removeTempDirs, runSnippet, withAssertions } from '@ner/test-support';
 import { afterAll, expect, it, vi } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const made: string[] = [];
-afterAll(() => {
-  for (const path of made) rmSync(path, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 it('the README snippet runs and gives the values and the report its comments show', async () => {
   const snippet = readmeSnippet(join(here, '..', 'README.md'));
-  const plots = mkdtempSync(join(tmpdir(), 'ner-evaluate-readme-'));
-  made.push(plots);
+  const plots = makeTempDir('ner-evaluate-readme-');
   const { code, checks } = withAssertions(
     snippet
       .replace("from '@ner/evaluate'", `from ${JSON.stringify(join(here, '..', 'src', 'index.js'))}`)

@@ -1,23 +1,14 @@
 /** Pieces every hub test shares: temporary folders that are always removed, fast retries, a fake Hub per file. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { makeTempDir, removeTempDirs } from '@ner/test-support';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type FakeHub, startFakeHub } from '../src/testing/index.js';
 
-const created: string[] = [];
-
-/** A fresh temporary folder, removed by {@link removeTempDirs}. */
+/** A fresh temporary folder, removed by {@link removeTempDirs} (call from `afterEach`). */
 export function tempDir(prefix = 'ner-hub-hostile-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  created.push(dir);
-  return dir;
+  return makeTempDir(prefix);
 }
 
-/** Removes every folder {@link tempDir} made (call from `afterEach`). */
-export function removeTempDirs(): void {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
+export { removeTempDirs };
 
 /** Retries fast so failure paths take milliseconds. */
 export const FAST_RETRY = { attempts: 3, baseDelayMs: 5 };
