@@ -5,14 +5,14 @@
 //
 // Offline default: a small DistilBERT initialised from scratch with the bert-base-uncased
 // vocabulary from ../shared/data (the same vocab as distilbert-base-uncased; pretrained
-// weights cannot be downloaded here). From scratch, two changes make it learn entities at
-// all (README: "Why it learned nothing before"): a class-weighted loss (a computeLoss
-// override, weighted-loss-trainer.ts) and rare sub-tokens sharing [UNK] (rare-tokens.ts).
+// weights cannot be downloaded here). From scratch, a class-weighted loss (a computeLoss
+// override, weighted-loss-trainer.ts) is what makes it predict entities at all (README);
+// --min-token-count lets rare sub-tokens share [UNK]'s vector (rare-tokens.ts), off by default.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Tokenizer, tokenizeAndAlignLabels } from '@ner/align';
 import { DataCollatorForTokenClassification } from '@ner/collate';
-import { ClassLabel, loadDataset, Sequence, WNUT17_NER_NAMES } from '@ner/datasets';
+import { ClassLabel, concatenateDatasets, loadDataset, Sequence, WNUT17_NER_NAMES } from '@ner/datasets';
 import { AutoModelForTokenClassification, DistilBertConfig, initBackend } from '@ner/models';
 import { pipeline } from '@ner/pipeline';
 import { computeSeqeval, predictionsToTags } from '@ner/seqeval';
@@ -103,8 +103,11 @@ const rare = rareTokenIds(
 );
 const toUnk = replaceRareTokens(rare, tokenizer.unkTokenId);
 const withUnk = <T extends typeof rawTrain>(ds: T) => (rare.size > 0 ? ds.map(toUnk, { batched: true }) : ds);
-const train = withUnk(rawTrain);
 const validation = withUnk(rawValidation);
+// --add-validation-to-train: more data for a model from scratch; the epoch count is then fixed.
+const train = opts.addValidationToTrain
+  ? concatenateDatasets([withUnk(rawTrain), validation])
+  : withUnk(rawTrain);
 console.log(
   `train ${train.numRows}, validation ${validation.numRows}, test ${rawTest.numRows} rows; columns ${train.columnNames.join(', ')}`,
 );
@@ -136,7 +139,7 @@ const trainer = new WeightedLossTrainer(
       weightDecay: 0.01,
       evalStrategy: 'epoch',
       saveStrategy: 'epoch',
-      loadBestModelAtEnd: true,
+      loadBestModelAtEnd: !opts.addValidationToTrain,
       // The guide's default (eval_loss) would follow the class-weighted loss; F1 is the goal.
       metricForBestModel: 'f1',
       loggingSteps: opts.smoke ? 1 : 50,
