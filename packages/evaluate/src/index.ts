@@ -24,6 +24,7 @@ export type { Average, PrfOptions, WarnFor, ZeroDivision } from './prf-options.j
 export {
   type Averaged,
   type FbetaOptions,
+  type LabelScore,
   f1Score,
   fbetaScore,
   precisionRecallFscoreSupport,

@@ -57,6 +57,16 @@ function oneScore(
 }
 
 /**
+ * The call signatures `precisionScore`, `recallScore` and `f1Score` share: one
+ * score per label for `average: null`, one number for a known average.
+ */
+export interface LabelScore {
+  (yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions & { average: null }): number[];
+  (yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions & Averaged): number;
+  (yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions): number | number[];
+}
+
+/**
  * scikit-learn's `precision_score`: tp / (tp + fp). `average` defaults to
  * `'binary'` (the `posLabel` class); `null` gives one score per label.
  *
@@ -64,44 +74,12 @@ function oneScore(
  * precisionScore([0, 1, 1, 0], [0, 1, 0, 1]); // 0.5
  * precisionScore(['a', 'b', 'c'], ['a', 'b', 'b'], { average: 'macro' }); // 0.5 (and a warning for 'c')
  */
-export function precisionScore(
-  yTrue: LabelArray,
-  yPred: LabelArray,
-  options: ScoreOptions & { average: null },
-): number[];
-export function precisionScore(
-  yTrue: LabelArray,
-  yPred: LabelArray,
-  options?: ScoreOptions & Averaged,
-): number;
-export function precisionScore(
-  yTrue: LabelArray,
-  yPred: LabelArray,
-  options?: ScoreOptions,
-): number | number[];
-export function precisionScore(
-  yTrue: LabelArray,
-  yPred: LabelArray,
-  options: ScoreOptions = {},
-): number | number[] {
-  return oneScore(yTrue, yPred, { ...options, warnFor: ['precision'] }, 'precision');
-}
+export const precisionScore = ((yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}) =>
+  oneScore(yTrue, yPred, { ...options, warnFor: ['precision'] }, 'precision')) as LabelScore;
 
 /** scikit-learn's `recall_score`: tp / (tp + fn); options as {@link precisionScore}. */
-export function recallScore(
-  yTrue: LabelArray,
-  yPred: LabelArray,
-  options: ScoreOptions & { average: null },
-): number[];
-export function recallScore(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions & Averaged): number;
-export function recallScore(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions): number | number[];
-export function recallScore(
-  yTrue: LabelArray,
-  yPred: LabelArray,
-  options: ScoreOptions = {},
-): number | number[] {
-  return oneScore(yTrue, yPred, { ...options, warnFor: ['recall'] }, 'recall');
-}
+export const recallScore = ((yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}) =>
+  oneScore(yTrue, yPred, { ...options, warnFor: ['recall'] }, 'recall')) as LabelScore;
 
 /**
  * scikit-learn's `fbeta_score`: (1 + β²)·P·R / (β²·P + R); options as
@@ -125,13 +103,5 @@ export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaO
  * @example
  * f1Score([0, 1, 2, 0, 1, 2], [0, 2, 1, 0, 0, 1], { average: 'weighted' }); // 0.26666666666666666
  */
-export function f1Score(
-  yTrue: LabelArray,
-  yPred: LabelArray,
-  options: ScoreOptions & { average: null },
-): number[];
-export function f1Score(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions & Averaged): number;
-export function f1Score(yTrue: LabelArray, yPred: LabelArray, options?: ScoreOptions): number | number[];
-export function f1Score(yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}): number | number[] {
-  return oneScore(yTrue, yPred, { ...options, beta: 1, warnFor: ['f-score'] }, 'fScore');
-}
+export const f1Score = ((yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}) =>
+  oneScore(yTrue, yPred, { ...options, beta: 1, warnFor: ['f-score'] }, 'fScore')) as LabelScore;
