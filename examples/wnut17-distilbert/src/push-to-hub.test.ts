@@ -65,7 +65,8 @@ it('--smoke --push-to-hub pushes the model and the pipeline by Hub id predicts t
   );
   const summaries = hub.commitHistory('smoke-user/wnut-smoke').map((commit) => commit.summary);
   expect(summaries[0]).toBe('End of training');
-  expect(summaries).toContain('Training in progress, epoch 2');
+  // Each epoch's save was pushed during training (a newer save may replace one still waiting).
+  expect(summaries[1]).toMatch(/^Training in progress, epoch \d+$/);
   const card = hub.fileAt('smoke-user/wnut-smoke', 'README.md')?.toString('utf8') ?? '';
   expect(card).toContain('datasets:\n- wnut_17');
   expect(card).toContain('type: token-classification');
