@@ -18,7 +18,7 @@ import { type LfsFile, uploadLfsFiles } from './lfs-upload.js';
 import type { ProgressOptions } from './progress.js';
 import { type RepoType, validateRepoId, validateRevision } from './repo.js';
 import {
-  type HubWriteOptions,
+  type RepoWriteOptions,
   type ResolvedWriteOptions,
   readJsonObject,
   repoApiUrl,
@@ -27,9 +27,7 @@ import {
 } from './write-request.js';
 
 /** Options of {@link createCommit}. */
-export interface CreateCommitOptions extends HubWriteOptions, ProgressOptions {
-  /** `'model'` (default) or `'dataset'`. */
-  readonly repoType?: RepoType;
+export interface CreateCommitOptions extends RepoWriteOptions, ProgressOptions {
   /** The branch to commit to (default `'main'`); it must exist (see `createBranch`). */
   readonly revision?: string;
   /** The commit's summary line (required by the Hub). */

@@ -5,7 +5,7 @@ import { HubAuthError, HubConflictError, HubError, HubValidationError } from './
 import { type RepoType, validateRepoId, validateRevision } from './repo.js';
 import { whoami } from './whoami.js';
 import {
-  type HubWriteOptions,
+  type RepoWriteOptions,
   type ResolvedWriteOptions,
   readJsonObject,
   repoApiUrl,
@@ -14,9 +14,7 @@ import {
 } from './write-request.js';
 
 /** Options of {@link createRepo}. */
-export interface CreateRepoOptions extends HubWriteOptions {
-  /** `'model'` (default) or `'dataset'`. */
-  readonly repoType?: RepoType;
+export interface CreateRepoOptions extends RepoWriteOptions {
   /** Create the repo private (default: the Hub's default for the namespace, public on the free plan). */
   readonly private?: boolean;
   /** A repo that already exists is not an error (Python's `exist_ok`). */
@@ -133,8 +131,7 @@ async function repoIsVisible(
 }
 
 /** Options of {@link createBranch}. */
-export interface CreateBranchOptions extends HubWriteOptions {
-  readonly repoType?: RepoType;
+export interface CreateBranchOptions extends RepoWriteOptions {
   /** Branch, tag or commit the new branch starts from (default: the head of `main`). */
   readonly revision?: string;
   /** A branch that already exists is not an error. */

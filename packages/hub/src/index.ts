@@ -27,7 +27,7 @@ export {
   type CreateBranchOptions,
   type RepoUrl,
 } from './create-repo.js';
-export type { HubWriteOptions } from './write-request.js';
+export type { HubWriteOptions, RepoWriteOptions } from './write-request.js';
 export type {
   CommitOperation,
   CommitOperationAdd,

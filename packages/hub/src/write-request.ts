@@ -81,6 +81,12 @@ export function resolveWriteOptions(options: HubWriteOptions, action: string): R
   };
 }
 
+/** Options of a write to one repo: {@link HubWriteOptions} and which kind of repo. */
+export interface RepoWriteOptions extends HubWriteOptions {
+  /** `'model'` (default) or `'dataset'`. */
+  readonly repoType?: RepoType;
+}
+
 /** What a write is about, so errors can say it. */
 export interface WriteTarget {
   /** What was being done, as a verb phrase: "create a commit", "create the repo". */
