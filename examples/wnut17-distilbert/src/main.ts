@@ -104,7 +104,7 @@ const rare = rareTokenIds(
 const toUnk = replaceRareTokens(rare, tokenizer.unkTokenId);
 const withUnk = <T extends typeof rawTrain>(ds: T) => (rare.size > 0 ? ds.map(toUnk, { batched: true }) : ds);
 const validation = withUnk(rawValidation);
-// --add-validation-to-train: more data for a model from scratch; the epoch count is then fixed.
+// --train-splits train,validation (the from-scratch default): more data; the epoch count is then fixed.
 const train = opts.addValidationToTrain
   ? concatenateDatasets([withUnk(rawTrain), validation])
   : withUnk(rawTrain);
@@ -181,7 +181,9 @@ for (const e of evals)
     `${e.epoch!.toFixed(0).padEnd(6)} ${e.eval_loss!.toFixed(4).padEnd(10)} ${e.eval_precision!.toFixed(3).padEnd(10)} ${e.eval_recall!.toFixed(3).padEnd(7)} ${e.eval_f1!.toFixed(3).padEnd(6)} ${e.eval_accuracy!.toFixed(3)}`,
   );
 console.log(
-  `best checkpoint (validation f1 ${trainer.state.bestMetric?.toFixed(3)}), loaded at the end: ${trainer.state.bestModelCheckpoint}`,
+  opts.addValidationToTrain
+    ? 'validation was trained on (--train-splits train,validation): the scores above are not held out; the last epoch is kept'
+    : `best checkpoint (validation f1 ${trainer.state.bestMetric?.toFixed(3)}), loaded at the end: ${trainer.state.bestModelCheckpoint}`,
 );
 console.log(
   `train_runtime ${trained.metrics.train_runtime} s, train_loss ${trained.trainingLoss.toFixed(4)}`,

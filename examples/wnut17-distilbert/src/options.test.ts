@@ -18,6 +18,8 @@ describe('parseWnutOptions', () => {
       batchSize: 16,
     });
     expect(opts.trainSize).toBe(Number.MAX_SAFE_INTEGER);
+    expect(opts.addValidationToTrain).toBe(true);
+    expect(parse('--train-splits', 'train').addValidationToTrain).toBe(false);
   });
 
   it("switches to the guide's settings for a pretrained --model (after pnpm's literal --)", () => {
@@ -48,6 +50,9 @@ describe('parseWnutOptions', () => {
     expect(() => parse('--class-weight-power=-1')).toThrow(/--class-weight-power must be a number >= 0/);
     expect(() => parse('--min-token-count', '1.5')).toThrow(/--min-token-count must be an integer >= 0/);
     expect(() => parse('--train-size', '')).toThrow(/--train-size must be an integer >= 0, got ''/);
+    expect(() => parse('--train-splits', 'test')).toThrow(
+      "--train-splits must be 'train' or 'train,validation', got 'test'",
+    );
   });
 
   it('takes a Hub repo id for --push-to-hub and refuses one that is not an id', () => {
