@@ -14,15 +14,18 @@ export interface ClippedGradients {
  * The input tensors are left alone.
  */
 export function clipGradNorm(grads: ReadonlyMap<string, tf.Tensor>, maxNorm: number): ClippedGradients {
-  let totalNorm = 0;
-  if (grads.size > 0) {
-    totalNorm = tf.tidy(() => {
-      const norms = [...grads.values()].map((grad) => tf.norm(grad));
-      return tf.norm(tf.stack(norms)).dataSync()[0]!;
-    });
-  }
+  const totalNorm = globalGradNorm(grads);
   const coefficient = Math.min(maxNorm / (totalNorm + 1e-6), 1);
   const out = new Map<string, tf.Tensor>();
   for (const [name, grad] of grads) out.set(name, tf.mul(grad, coefficient));
   return { totalNorm, grads: out };
+}
+
+/** The global L2 norm of a set of gradients (norm of the per-tensor norms); 0 for none. */
+export function globalGradNorm(grads: ReadonlyMap<string, tf.Tensor>): number {
+  if (grads.size === 0) return 0;
+  return tf.tidy(() => {
+    const norms = [...grads.values()].map((grad) => tf.norm(grad));
+    return tf.norm(tf.stack(norms)).dataSync()[0]!;
+  });
 }

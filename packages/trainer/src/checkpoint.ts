@@ -9,7 +9,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { entryToFloat32, parseSafetensors, serializeSafetensors, writeFileAtomic } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Accelerator } from './accelerator.js';
+import type { Accelerator } from '@ner/accelerate';
 import type { AdamW, AdamWStateDict } from './adamw.js';
 import { removeOrphanTemps, writeFolderAtomic } from './atomic-folder.js';
 import { CheckpointError, SaveError, TrainerError } from './errors.js';

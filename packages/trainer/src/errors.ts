@@ -62,6 +62,3 @@ export class NonFiniteLossError extends TrainerError {
     this.step = step;
   }
 }
-
-/** A collective operation (all-reduce, gather, barrier) between processes failed. */
-export class CollectiveError extends TrainerError {}

@@ -5,8 +5,8 @@
  */
 import { HostTensor } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Accelerator, PreparedDataLoader } from './accelerator.js';
-import { toHost } from './host-array.js';
+import type { Accelerator, PreparedDataLoader } from '@ner/accelerate';
+import { toHost } from '@ner/accelerate/internal';
 import { padAndConcatenate } from './nested-concat.js';
 import { speedMetrics } from './speed-metrics.js';
 import type { ComputeMetrics, EvalLoopOutput, PredictionStepOutput } from './trainer-types.js';

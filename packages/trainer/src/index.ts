@@ -15,11 +15,15 @@ export {
   type ParamGroup,
   type ParamGroupInput,
 } from './adamw.js';
-export { type ClippedGradients, clipGradNorm, globalGradNorm } from './clip-grad-norm.js';
+export { HubPushError } from './hub-errors.js';
+export type { HubStrategy } from './hub-arguments.js';
+export type { PushToHubOptions } from './hub-push.js';
+export type { ModelCardOptions } from './hub-model-card.js';
+// One definition, in @ner/accelerate (whose Accelerator clips too); the Trainer's users find it here as before.
+export { type ClippedGradients, clipGradNorm, globalGradNorm } from '@ner/accelerate';
 export {
   CheckpointError,
   CheckpointWriteError,
-  CollectiveError,
   NonFiniteLossError,
   OptimizerError,
   SaveError,

@@ -1,6 +1,6 @@
 import type { CollateFn, HostTensor, RowSource } from '@ner/collate';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Accelerator } from './accelerator.js';
+import type { Accelerator } from '@ner/accelerate';
 import type { AdamW } from './adamw.js';
 import type { TrainerCallback } from './callbacks.js';
 import type { toModelInputs } from './model-batch.js';

@@ -1,6 +1,6 @@
 import type { RowSource } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
-import { Accelerator, type PreparedDataLoader } from './accelerator.js';
+import { Accelerator, type PreparedDataLoader } from '@ner/accelerate';
 import type { AdamW } from './adamw.js';
 import { CallbackHandler, type TrainerCallback, TrainerControl } from './callbacks.js';
 import {

@@ -2,7 +2,7 @@
  * The running training loss behind the `loss` log entries and `train_loss`
  * (Python's `tr_loss` / `_total_loss_scalar` / `_globalstep_last_logged`).
  */
-import type { Accelerator } from './accelerator.js';
+import type { Accelerator } from '@ner/accelerate';
 import { roundTo } from './speed-metrics.js';
 import type { LogEntry } from './trainer-state.js';
 

@@ -4,11 +4,11 @@
  * the few Trainer members they use.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Accelerator, PreparedDataLoader } from './accelerator.js';
+import type { Accelerator, PreparedDataLoader } from '@ner/accelerate';
 import type { AdamW } from './adamw.js';
 import { type CallbackHandler, TrainerControl } from './callbacks.js';
 import { loadModelWeights } from './checkpoint.js';
-import { clipGradNorm } from './clip-grad-norm.js';
+import { clipGradNorm } from '@ner/accelerate';
 import type { LambdaLR } from './schedules.js';
 import { speedMetrics } from './speed-metrics.js';
 import type { TrainableModel } from './trainable-model.js';

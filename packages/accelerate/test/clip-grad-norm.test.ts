@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { clipGradNorm, globalGradNorm } from './clip-grad-norm.js';
+import { clipGradNorm, globalGradNorm } from '../src/clip-grad-norm.js';
 
 describe('clipGradNorm (torch clip_grad_norm_)', () => {
   it('scales by maxNorm / (norm + 1e-6) when the global norm is larger', async () => {
