@@ -18,7 +18,9 @@ export class SeqevalError extends PythonTypedError<PythonErrorType> {
  * A subclass of {@link SeqevalError} for one Python exception class; `name` is the class's JS name.
  * One definition for the errors that carry nothing but their message.
  */
-function pythonErrorClass(pythonType: PythonErrorType, name: string) {
+// The explicit return type keeps the declaration files free of the inferred base's static side
+// (`ErrorConstructor`'s Node-only `NodeJS.CallSite`), so consumers need no @types/node.
+function pythonErrorClass(pythonType: PythonErrorType, name: string): new (message: string) => SeqevalError {
   return class extends SeqevalError {
     override name = name;
     constructor(message: string) {
