@@ -14,17 +14,13 @@ import { DataCollatorWithPadding } from '@ner/collate';
 import { ClassLabel, loadDataset } from '@ner/datasets';
 import type { Dataset } from '@ner/datasets';
 import { AutoModel, AutoModelForSequenceClassification, BertConfig, initBackend } from '@ner/models';
+import { accuracyScore, confusionMatrix, f1Score } from '@ner/evaluate';
+import { confusionMatrixSvg } from '@ner/evaluate/plot';
 import { pipeline } from '@ner/pipeline';
 import { Trainer, TrainingArguments } from '@ner/trainer';
 import type { EvalPrediction } from '@ner/trainer';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  accuracyScore,
-  argmaxRows,
-  normalizedConfusionMatrix,
-  weightedF1Score,
-} from './classification-metrics.js';
-import { confusionMatrixSvg } from './confusion-matrix-svg.js';
+import { argmaxRows } from './argmax-rows.js';
 import { decodeLiteralEscapes } from './decode-escapes.js';
 
 const shared = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data');
@@ -139,7 +135,10 @@ const computeMetrics = ({ predictions, labelIds }: EvalPrediction) => {
   const [n, c] = predictions.shape as [number, number];
   const preds = argmaxRows(predictions.data, n, c);
   const labels = Array.from(labelIds!.data);
-  return { accuracy: accuracyScore(labels, preds), f1: weightedF1Score(labels, preds) };
+  return {
+    accuracy: accuracyScore(labels, preds),
+    f1: f1Score(labels, preds, { average: 'weighted' }) as number,
+  };
 };
 const batchSize = positiveInt('batch-size', opts['batch-size'], smoke ? 16 : 32);
 const epochs = smoke ? 1 : positiveInt('epochs', opts.epochs, 6);
@@ -180,7 +179,10 @@ console.log('test', testOutput.metrics);
 const [nTest, numClasses] = testOutput.predictions.shape as [number, number];
 const testPreds = argmaxRows(testOutput.predictions.data, nTest, numClasses);
 const testLabels = Array.from(testOutput.labelIds!.data);
-const cm = normalizedConfusionMatrix(testLabels, testPreds, numClasses);
+const cm = confusionMatrix(testLabels, testPreds, {
+  labels: Array.from({ length: numClasses }, (_, i) => i),
+  normalize: 'true',
+});
 console.log('normalized confusion matrix (test; rows = true, columns = predicted):');
 console.log(`${''.padEnd(10)}${labelNames.map((l) => l.padStart(10)).join('')}`);
 cm.forEach((row, i) => {
@@ -188,7 +190,14 @@ cm.forEach((row, i) => {
 });
 await mkdir(outputDir, { recursive: true });
 const svgPath = resolve(outputDir, 'confusion-matrix-test.svg');
-await writeFile(svgPath, confusionMatrixSvg(cm, labelNames, { title: 'Normalized confusion matrix (test)' }));
+await writeFile(
+  svgPath,
+  confusionMatrixSvg(cm, labelNames, {
+    title: 'Normalized confusion matrix (test)',
+    digits: 2,
+    colorRange: [0, 1],
+  }),
+);
 
 // 5. Save, reload, and check that the reloaded model gives the same logits.
 const finalDir = resolve(outputDir, 'final');
