@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 // This example does not depend on @ner/hub (its lockfile entry is another task's); the built
 // testing entry is imported by path until it does.
-import { type FakeHub, startFakeHub } from '../../../packages/hub/dist/testing/index.js';
+import { type FakeHub, startFakeHub } from '@ner/hub/testing';
 
 const exampleDir = resolve(import.meta.dirname, '..');
 const TOKEN = 'hf_wnut_smoke_write';
