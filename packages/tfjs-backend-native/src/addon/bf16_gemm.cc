@@ -10,7 +10,9 @@
 // by up to 12 rows) cost nothing measurable, the activations keep full precision, and it runs on
 // every AVX-512F CPU, with or without AVX512_BF16.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "inference.h"
 #include "kernels.h"
@@ -42,6 +44,11 @@ uint16_t toBf16(float f) {
 }
 }  // namespace
 
+// NER_NATIVE_BF16_DOT=1 (opt-in, experimental): where the CPU has AVX512_BF16, bf16 products use
+// vdpbf16ps on pair-interleaved panels, with the activations rounded to bf16 too (as torch's
+// autocast does): twice the multiply-adds per instruction. Read once; even k only.
+bool useBf16Dot(int k);
+
 bool cpuHasAvx512Bf16() {
 #if defined(__x86_64__) && defined(__GNUC__)
   static const bool ok = __builtin_cpu_supports("avx512bf16");
@@ -52,6 +59,7 @@ bool cpuHasAvx512Bf16() {
 }
 
 void packPanelsBf16(const float *b, bool transB, int k, int n, uint16_t *packed) {
+  const bool pairs = useBf16Dot(k);
   parallelFor(panelCount(n), 4, [&](size_t first, size_t last) {
     for (size_t panel = first; panel < last; panel++) {
       const size_t col = panel * kPanel;
@@ -61,7 +69,10 @@ void packPanelsBf16(const float *b, bool transB, int k, int n, uint16_t *packed)
         for (size_t j = 0; j < kPanel; j++) {
           float v = 0.0f;
           if (j < width) v = transB ? b[(col + j) * static_cast<size_t>(k) + p] : b[static_cast<size_t>(p) * n + col + j];
-          dst[static_cast<size_t>(p) * kPanel + j] = toBf16(v);
+          // Pairs: k rows 2q and 2q + 1 of a column side by side in one 32-bit lane.
+          const size_t at = pairs ? (static_cast<size_t>(p / 2) * kPanel + j) * 2 + (p % 2)
+                                  : static_cast<size_t>(p) * kPanel + j;
+          dst[at] = toBf16(v);
         }
       }
     }
@@ -134,9 +145,90 @@ NER_AVX512 void panelRangeBf16(const float *a, const uint16_t *packed, const flo
   }
 }
 
+#define NER_AVX512_BF16 __attribute__((target("avx512f,avx512bf16")))
+
+// MR rows x 32 columns over k pairs [q0, q1): a holds each row's activations as bf16 pairs.
+template <int MR>
+NER_AVX512_BF16 void blockDot(const uint32_t *a, size_t lda, const uint16_t *panel, const float *bias, float *c,
+                              size_t ldc, int q0, int q1, __mmask16 low, __mmask16 high) {
+  __m512 acc[MR][2];
+  for (int i = 0; i < MR; i++) {
+    if (q0 == 0) {
+      acc[i][0] = bias ? _mm512_maskz_loadu_ps(low, bias) : _mm512_setzero_ps();
+      acc[i][1] = bias ? _mm512_maskz_loadu_ps(high, bias + 16) : _mm512_setzero_ps();
+    } else {
+      acc[i][0] = _mm512_maskz_loadu_ps(low, c + i * ldc);
+      acc[i][1] = _mm512_maskz_loadu_ps(high, c + i * ldc + 16);
+    }
+  }
+  for (int q = q0; q < q1; q++) {
+    const uint16_t *row = panel + static_cast<size_t>(q) * kPanel * 2;
+    _mm_prefetch(reinterpret_cast<const char *>(row + kAhead * kPanel * 2), _MM_HINT_T0);
+    const __m512bh b0 = (__m512bh)_mm512_loadu_si512(row);
+    const __m512bh b1 = (__m512bh)_mm512_loadu_si512(row + kPanel);
+    for (int i = 0; i < MR; i++) {
+      const __m512bh av = (__m512bh)_mm512_set1_epi32(static_cast<int>(a[i * lda + q]));
+      acc[i][0] = _mm512_dpbf16_ps(acc[i][0], av, b0);
+      acc[i][1] = _mm512_dpbf16_ps(acc[i][1], av, b1);
+    }
+  }
+  for (int i = 0; i < MR; i++) {
+    _mm512_mask_storeu_ps(c + i * ldc, low, acc[i][0]);
+    if (high) _mm512_mask_storeu_ps(c + i * ldc + 16, high, acc[i][1]);
+  }
+}
+
+using BlockDotFn = void (*)(const uint32_t *, size_t, const uint16_t *, const float *, float *, size_t, int, int,
+                            __mmask16, __mmask16);
+constexpr BlockDotFn kDotBlocks[kRows + 1] = {
+    nullptr,       blockDot<1>, blockDot<2>, blockDot<3>,  blockDot<4>,  blockDot<5>, blockDot<6>,
+    blockDot<7>,   blockDot<8>, blockDot<9>, blockDot<10>, blockDot<11>, blockDot<12>};
+
+void panelRangeDot(const uint32_t *a, const uint16_t *packed, const float *bias, float *c, int m, int n, int k,
+                   size_t first, size_t last) {
+  const int pairs = k / 2;
+  for (size_t panel = first; panel < last; panel++) {
+    const int col = static_cast<int>(panel) * kPanel;
+    const int width = std::min(kPanel, n - col);
+    const auto low = static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1);
+    const auto high = static_cast<__mmask16>(width >= 32 ? 0xFFFF : width > 16 ? (1u << (width - 16)) - 1 : 0);
+    const uint16_t *slice = packed + panel * static_cast<size_t>(k) * kPanel;
+    for (int q0 = 0; q0 < pairs; q0 += kKc / 2) {
+      const int q1 = std::min(pairs, q0 + kKc / 2);
+      for (int row = 0; row < m; row += kRows) {
+        const int rows = std::min(kRows, m - row);
+        kDotBlocks[rows](a + static_cast<size_t>(row) * pairs, static_cast<size_t>(pairs), slice,
+                         bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col, static_cast<size_t>(n),
+                         q0, q1, low, high);
+      }
+    }
+  }
+}
+
 }  // namespace
 
+bool useBf16Dot(int k) {
+  static const bool on = [] {
+    const char *env = std::getenv("NER_NATIVE_BF16_DOT");
+    return env && std::strcmp(env, "1") == 0 && cpuHasAvx512Bf16();
+  }();
+  return on && k % 2 == 0;
+}
+
 void panelGemmBf16(const float *a, const uint16_t *packed, const float *bias, float *c, int m, int n, int k) {
+  if (useBf16Dot(k)) {
+    // The activations as bf16 pairs, once per product (m x k / 2 words).
+    thread_local std::vector<uint32_t> pairs;
+    const size_t count = static_cast<size_t>(m) * (k / 2);
+    if (pairs.size() < count) pairs.resize(count);
+    for (size_t i = 0; i < count; i++)
+      pairs[i] = static_cast<uint32_t>(toBf16(a[2 * i])) | (static_cast<uint32_t>(toBf16(a[2 * i + 1])) << 16);
+    const size_t grain = static_cast<size_t>(2e6 / (2.0 * m * k * kPanel)) + 1;
+    const uint32_t *ap = pairs.data();
+    parallelFor(panelCount(n), grain,
+                [&](size_t first, size_t last) { panelRangeDot(ap, packed, bias, c, m, n, k, first, last); });
+    return;
+  }
   const size_t grain = static_cast<size_t>(2e6 / (2.0 * m * k * kPanel)) + 1;
   parallelFor(panelCount(n), grain,
               [&](size_t first, size_t last) { panelRangeBf16(a, packed, bias, c, m, n, k, first, last); });
@@ -144,6 +236,7 @@ void panelGemmBf16(const float *a, const uint16_t *packed, const float *bias, fl
 
 #else
 
+bool useBf16Dot(int) { return false; }
 void panelGemmBf16(const float *, const uint16_t *, const float *, float *, int, int, int) {}
 
 #endif
