@@ -3,6 +3,7 @@
  * float (`2e-05`, `3.0`) and PyYAML's block output with `sort_keys=False` (sequences under a key are not
  * indented, mappings are indented by two, strings quoted only when plain style would misread them).
  */
+import { pythonFloatRepr } from '../../../tools/python-format/index.js';
 
 /** A value the card's YAML block can hold. */
 export type YamlValue =
@@ -13,19 +14,9 @@ export type YamlValue =
   | readonly YamlValue[]
   | { readonly [key: string]: YamlValue };
 
-/** Python's `repr(float)`: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
+/** Python's `repr(float)` (`2e-05`, `3.0`): tools/python-format's, shared with models, evaluate and trainer. */
 export function pythonFloat(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-  const [mantissa, exponentText] = value.toExponential().split('e') as [string, string];
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 16) {
-    const sign = exponent < 0 ? '-' : '+';
-    return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  }
-  const fixed = String(value);
-  return fixed.includes('.') ? fixed : `${fixed}.0`;
+  return pythonFloatRepr(value);
 }
 
 /** How a number prints in the card: integers as integers, other numbers as Python floats. */

@@ -5,6 +5,7 @@
  * before turning them into strings), non-ASCII escaped (`ensure_ascii`), and
  * floats in Python's repr (`1e-05`, `0.0`) where the field is a float.
  */
+import { pythonFloatRepr as sharedPythonFloatRepr } from '../../../tools/python-format/index.js';
 
 /** Marks a number that Python holds as a float (written `0.0`, `1e-05`). */
 export class PyFloat {
@@ -16,24 +17,9 @@ export class PyIntKeyDict {
   constructor(readonly entries: ReadonlyArray<readonly [number, unknown]>) {}
 }
 
-/** Python's `repr(float)`: shortest round-trip digits, exponent form outside [1e-4, 1e16). */
+/** Python's `repr(float)` as `json.dumps` writes it (`NaN`, `Infinity` for non-finite values). */
 export function pythonFloatRepr(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
-  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-  const [mantissa, exponentText] = value.toExponential().split('e') as [string, string];
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 16) {
-    const sign = exponent < 0 ? '-' : '+';
-    return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  }
-  const digits = mantissa.replace('-', '').replace('.', '');
-  const negative = value < 0 ? '-' : '';
-  if (exponent < 0) return `${negative}0.${'0'.repeat(-exponent - 1)}${digits}`;
-  const intPart = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
-  const fracPart = digits.slice(exponent + 1);
-  return `${negative}${intPart}.${fracPart === '' ? '0' : fracPart}`;
+  return sharedPythonFloatRepr(value, 'json');
 }
 
 function encodeString(text: string): string {

@@ -23,6 +23,8 @@ import type { TrainableModel } from './trainable-model.js';
 import type { TrainerState } from './trainer-state.js';
 import type { TrainingArguments } from './training-arguments.js';
 import { describeCode, systemErrorCode } from './write-failure.js';
+// Python's str(float), shared with hub, models and evaluate (bundled at build time).
+import { pythonFloatRepr } from '../../../tools/python-format/index.js';
 
 /**
  * What a user may say about the model in its card (Python `create_model_card`'s
@@ -60,11 +62,6 @@ export interface ModelCardSource {
 }
 
 const TRAINER_TAG = 'generated_from_trainer';
-
-/** A Python float as `str()` prints it: `3.0`, `0.5`. */
-function pythonFloat(value: number): string {
-  return Number.isInteger(value) ? `${value}.0` : String(value);
-}
 
 function modelConfig(model: TrainableModel): { nameOrPath?: unknown; architectures?: unknown } {
   const config = model.config;
@@ -113,7 +110,7 @@ export function trainerHyperparameters(
   if (args.warmupRatio !== 0) out.lr_scheduler_warmup_ratio = args.warmupRatio;
   if (args.warmupSteps !== 0) out.lr_scheduler_warmup_steps = args.warmupSteps;
   if (args.maxSteps !== -1) out.training_steps = args.maxSteps;
-  else out.num_epochs = pythonFloat(args.numTrainEpochs);
+  else out.num_epochs = pythonFloatRepr(args.numTrainEpochs);
   return out;
 }
 
