@@ -12,6 +12,14 @@ export const LAYER_NORM_KERNEL = 'NerLayerNorm';
 export const LAYER_NORM_GRAD_KERNEL = 'NerLayerNormGrad';
 export const GELU_ERF_KERNEL = 'NerGeluErf';
 export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
+/** Inference only (no gradients): `x @ [Wq|Wk|Wv] + [bq|bk|bv]` in one product (inputs in @ner/models' fused-kernels.ts). */
+export const QKV_PROJECTION_KERNEL = 'NerQkvProjection';
+/** Inference only: scores, additive mask, softmax and context of one attention layer. */
+export const SELF_ATTENTION_KERNEL = 'NerSelfAttention';
+/** Inference only: Linear then erf-GELU. */
+export const LINEAR_GELU_KERNEL = 'NerLinearGelu';
+/** Inference only: Linear, plus the residual, then LayerNorm. */
+export const LINEAR_RESIDUAL_LAYER_NORM_KERNEL = 'NerLinearResidualLayerNorm';
 
 /** Attributes of {@link ADAMW_KERNEL_NAME}; the scalars torch's step computes from lr, betas and the step count. */
 export interface AdamWKernelAttrs {

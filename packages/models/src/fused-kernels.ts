@@ -7,15 +7,18 @@
  * which are the reference these kernels are tested against (the oracle tests run on both).
  */
 import * as tf from '@tensorflow/tfjs-core';
+// The kernel names are written once, in the contract the backends build against
+// (tools/kernel-contract, bundled into each package's dist).
+import * as contract from '../../../tools/kernel-contract/index.js';
 
 /** Fused LayerNorm: inputs `{x, gamma, beta}`, attr `eps`; outputs `[y, mean, rstd]`. */
-export const LAYER_NORM_KERNEL = 'NerLayerNorm';
+export const LAYER_NORM_KERNEL = contract.LAYER_NORM_KERNEL;
 /** Its gradient: inputs `{dy, x, gamma, mean, rstd}`; outputs `[dx, dgamma, dbeta]`. */
-export const LAYER_NORM_GRAD_KERNEL = 'NerLayerNormGrad';
+export const LAYER_NORM_GRAD_KERNEL = contract.LAYER_NORM_GRAD_KERNEL;
 /** Exact (erf) GELU: input `{x}`. */
-export const GELU_ERF_KERNEL = 'NerGeluErf';
+export const GELU_ERF_KERNEL = contract.GELU_ERF_KERNEL;
 /** Its gradient: inputs `{dy, x}`. */
-export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
+export const GELU_ERF_GRAD_KERNEL = contract.GELU_ERF_GRAD_KERNEL;
 /**
  * Inference-only kernels of a post-LayerNorm layer (no gradients: called only when no tape
  * records, see `fusedInferenceAvailable`); the composite ops of `fused-inference.ts` are their
@@ -24,19 +27,19 @@ export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
  * QKV product: inputs `{x, queryWeight, queryBias, keyWeight, keyBias, valueWeight, valueBias}`
  * (Linear weights `[H, H]`), attr `bf16`; output `[..., 3H]`, q, k, v side by side.
  */
-export const QKV_PROJECTION_KERNEL = 'NerQkvProjection';
+export const QKV_PROJECTION_KERNEL = contract.QKV_PROJECTION_KERNEL;
 /**
  * Attention: inputs `{qkv [B, T, 3H], mask}` (the additive mask, `[B, 1, 1, T]`), attrs
  * `numHeads`, `scaleQueryFirst`; output the context `[B, T, H]` with the heads merged.
  */
-export const SELF_ATTENTION_KERNEL = 'NerSelfAttention';
+export const SELF_ATTENTION_KERNEL = contract.SELF_ATTENTION_KERNEL;
 /** `gelu(x @ weight^T + bias)` (erf GELU): inputs `{x, weight, bias}`, attr `bf16`. */
-export const LINEAR_GELU_KERNEL = 'NerLinearGelu';
+export const LINEAR_GELU_KERNEL = contract.LINEAR_GELU_KERNEL;
 /**
  * `LayerNorm(x @ weight^T + bias + residual)`: inputs `{x, weight, bias, residual, gamma, beta}`,
  * attrs `eps`, `bf16`.
  */
-export const LINEAR_RESIDUAL_LAYER_NORM_KERNEL = 'NerLinearResidualLayerNorm';
+export const LINEAR_RESIDUAL_LAYER_NORM_KERNEL = contract.LINEAR_RESIDUAL_LAYER_NORM_KERNEL;
 /** Every inference kernel: a layer runs fused only where the backend has them all. */
 export const INFERENCE_KERNELS: readonly string[] = [
   QKV_PROJECTION_KERNEL,
@@ -54,11 +57,10 @@ export function fusedInferenceAvailable(): boolean {
 }
 
 /**
- * Fused AdamW step (used by `@ner/trainer`'s AdamW, defined here so every kernel name of the
- * contract with the backends lives in one place): inputs `{param, grad, m, v}`, outputs the new
+ * Fused AdamW step (used by `@ner/trainer`'s AdamW): inputs `{param, grad, m, v}`, outputs the new
  * parameter and moments.
  */
-export const ADAMW_KERNEL = 'NerAdamW';
+export const ADAMW_KERNEL = contract.ADAMW_KERNEL_NAME;
 /**
  * tfjs-core's own kernel name for uniform noise (`randomUniform` the op never calls it: it draws
  * on the host with seedrandom and uploads). A backend that registers it (the `cuda` backend does,

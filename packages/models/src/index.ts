@@ -59,7 +59,7 @@ export {
   SafetensorsError,
 } from './errors.js';
 export { registerGradients } from './gradients.js';
-export type { FromPretrainedOptions, LoadLogger } from './load-pretrained.js';
+export type { FromPretrainedOptions, LoadLogger, WeightDtype } from './load-pretrained.js';
 export {
   binaryCrossEntropyWithLogits,
   crossEntropyIgnoringIndex,

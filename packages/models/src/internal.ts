@@ -7,7 +7,12 @@ export {
   GELU_ERF_GRAD_KERNEL,
   GELU_ERF_KERNEL,
   LAYER_NORM_GRAD_KERNEL,
+  INFERENCE_KERNELS,
   LAYER_NORM_KERNEL,
+  LINEAR_GELU_KERNEL,
+  LINEAR_RESIDUAL_LAYER_NORM_KERNEL,
+  QKV_PROJECTION_KERNEL,
+  SELF_ATTENTION_KERNEL,
   backendHasKernel,
 } from './fused-kernels.js';
 export { fixLegacyKey } from './load-pretrained.js';

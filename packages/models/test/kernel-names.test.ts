@@ -5,6 +5,7 @@ import {
   ADAMW_KERNEL,
   GELU_ERF_GRAD_KERNEL,
   GELU_ERF_KERNEL,
+  INFERENCE_KERNELS,
   LAYER_NORM_GRAD_KERNEL,
   LAYER_NORM_KERNEL,
 } from '../src/internal.js';
@@ -24,7 +25,14 @@ describe('kernel names', () => {
         LAYER_NORM_GRAD_KERNEL,
         GELU_ERF_KERNEL,
         GELU_ERF_GRAD_KERNEL,
+        ...INFERENCE_KERNELS,
       ];
+      expect(INFERENCE_KERNELS).toEqual([
+        'NerQkvProjection',
+        'NerSelfAttention',
+        'NerLinearGelu',
+        'NerLinearResidualLayerNorm',
+      ]);
       expect(names.filter((name) => !NATIVE_KERNELS.includes(name))).toEqual([]);
     },
   );

@@ -22,10 +22,20 @@ import { requireAddon } from '../addon.js';
 import { preparedBias, preparedLinear } from './inference-weights.js';
 import { type KernelArgs, float32Of, outputArray, sizeOf } from './util.js';
 
-export const QKV_PROJECTION_KERNEL = 'NerQkvProjection';
-export const SELF_ATTENTION_KERNEL = 'NerSelfAttention';
-export const LINEAR_GELU_KERNEL = 'NerLinearGelu';
-export const LINEAR_RESIDUAL_LAYER_NORM_KERNEL = 'NerLinearResidualLayerNorm';
+// The names are one contract with @ner/models (tools/kernel-contract, bundled at build time).
+import {
+  LINEAR_GELU_KERNEL,
+  LINEAR_RESIDUAL_LAYER_NORM_KERNEL,
+  QKV_PROJECTION_KERNEL,
+  SELF_ATTENTION_KERNEL,
+} from '../../../../tools/kernel-contract/index.js';
+
+export {
+  LINEAR_GELU_KERNEL,
+  LINEAR_RESIDUAL_LAYER_NORM_KERNEL,
+  QKV_PROJECTION_KERNEL,
+  SELF_ATTENTION_KERNEL,
+};
 
 const EPILOGUE_NONE = 0;
 const EPILOGUE_GELU = 1;
