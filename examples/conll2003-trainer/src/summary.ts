@@ -42,6 +42,6 @@ export function printSummary(summary: JobSummary): void {
   const modelDir = fromRoot.startsWith('..') || isAbsolute(fromRoot) ? summary.finalDir : fromRoot;
   console.log(`model saved to ${summary.finalDir}`);
   console.log(
-    `try it (from the repository root):\n  echo "${summary.sentence}" | pnpm ner predict --model ${modelDir} --aggregation ${summary.aggregationStrategy}`,
+    `try it (from the repository root):\n  echo "${summary.sentence}" | npx -y pnpm@10.34.8 -s ner predict --model ${modelDir} --aggregation ${summary.aggregationStrategy}`,
   );
 }
