@@ -1,10 +1,11 @@
 // The README's "Share your model" snippet, against the fake Hub (HF_ENDPOINT, HF_TOKEN) and a temp folder.
 import { join } from 'node:path';
 import { DataCollatorForTokenClassification } from '@ner/collate';
-import { AutoModelForTokenClassification, BertConfig } from '@ner/models';
+import { AutoModelForTokenClassification } from '@ner/models';
 import { expect, it } from 'vitest';
 import { Trainer, TrainingArguments } from '../src/index.js';
 import { useFakeHub } from './hub-fixture.js';
+import { makeReadmeModel, readmeRows } from './readme-fixture.js';
 import { makeTempDir } from './temp-dirs.js';
 import { useCpuAndTempDirs } from './tiny.js';
 
@@ -12,20 +13,8 @@ useCpuAndTempDirs();
 const fake = useFakeHub();
 
 it('README "Share your model" runs and the pushed model loads by its id', async () => {
-  const model = AutoModelForTokenClassification.fromConfig(
-    new BertConfig({
-      vocabSize: 100,
-      hiddenSize: 32,
-      numHiddenLayers: 1,
-      numAttentionHeads: 2,
-      intermediateSize: 64,
-      id2label: { 0: 'O', 1: 'B-PER', 2: 'I-PER' },
-    }),
-  );
-  const rows = [
-    { input_ids: [2, 10, 11, 12, 3], labels: [-100, 1, 2, 0, -100] },
-    { input_ids: [2, 13, 10, 3], labels: [-100, 0, 1, -100] },
-  ];
+  const model = makeReadmeModel();
+  const rows = readmeRows;
   const outputDir = join(makeTempDir('ner-readme-hub-'), 'bert-finetuned-ner');
   const trainer = new Trainer({
     model,

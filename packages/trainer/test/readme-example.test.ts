@@ -3,7 +3,6 @@ import '@tensorflow/tfjs-backend-cpu';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataCollatorForTokenClassification } from '@ner/collate';
-import { AutoModelForTokenClassification, BertConfig } from '@ner/models';
 import { f1Score } from '@ner/seqeval';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, expect, it } from 'vitest';
@@ -16,26 +15,14 @@ import {
   toModelInputs,
   trainerParameterGroups,
 } from '../src/index.js';
+import { makeReadmeModel, readmeRows } from './readme-fixture.js';
 import { makeTempDir, removeTempDirs } from './temp-dirs.js';
 
 afterEach(removeTempDirs);
 
 const labels = ['O', 'B-PER', 'I-PER'];
-const makeModel = () =>
-  AutoModelForTokenClassification.fromConfig(
-    new BertConfig({
-      vocabSize: 100,
-      hiddenSize: 32,
-      numHiddenLayers: 1,
-      numAttentionHeads: 2,
-      intermediateSize: 64,
-      id2label: { 0: 'O', 1: 'B-PER', 2: 'I-PER' },
-    }),
-  );
-const rows = [
-  { input_ids: [2, 10, 11, 12, 3], labels: [-100, 1, 2, 0, -100] },
-  { input_ids: [2, 13, 10, 3], labels: [-100, 0, 1, -100] },
-];
+const makeModel = makeReadmeModel;
+const rows = readmeRows;
 const collator = new DataCollatorForTokenClassification({ padTokenId: 0 });
 
 it('README Trainer example runs', async () => {
