@@ -9,7 +9,15 @@ import type { Accelerator, PreparedDataLoader } from '@ner/accelerate';
 import { toHost } from '@ner/accelerate/internal';
 import { padAndConcatenate } from './nested-concat.js';
 import { speedMetrics } from './speed-metrics.js';
-import type { ComputeMetrics, EvalLoopOutput, PredictionStepOutput } from './trainer-types.js';
+import { TrainerError } from './errors.js';
+import type { TrainableModel } from './trainable-model.js';
+import type {
+  ComputeLossResult,
+  ComputeMetrics,
+  EvalLoopOutput,
+  PredictionStepOutput,
+  PreparedInputs,
+} from './trainer-types.js';
 import type { TrainingArguments } from './training-arguments.js';
 
 /** Collects the steps of one evaluation loop across processes. */
@@ -143,4 +151,37 @@ export function addSpeedMetrics(
 ): void {
   const steps = Math.ceil(output.numSamples / batchSize);
   Object.assign(output.metrics, speedMetrics(prefix, startMs, output.numSamples, steps));
+}
+
+/**
+ * The tensors of one evaluation batch (the body of `Trainer.predictionStep`):
+ * the model runs without dropout; with labels, the loss and logits come from
+ * `lossWithOutputs` (the trainer's `computeLoss` asked for its outputs). Only
+ * what the caller keeps survives the `tf.tidy`; the caller disposes it.
+ */
+export function predictBatch(
+  model: TrainableModel,
+  prepared: PreparedInputs,
+  lossWithOutputs: () => ComputeLossResult,
+  predictionLossOnly: boolean,
+  ignoreKeys: readonly string[] | undefined,
+): PredictionStepOutput {
+  const labels = prepared.labels;
+  const [loss, logits] = tf.tidy(() => {
+    let outputs: ReturnType<TrainableModel['forward']>;
+    let loss: tf.Scalar | undefined;
+    if (labels !== undefined) {
+      const result = lossWithOutputs();
+      if (!Array.isArray(result)) {
+        throw new TrainerError('computeLoss must return [loss, outputs] when returnOutputs is true');
+      }
+      [loss, outputs] = result;
+    } else {
+      outputs = model.forward(prepared, { training: false });
+    }
+    const keep = !predictionLossOnly && !(ignoreKeys ?? []).includes('logits');
+    return [loss, keep ? outputs.logits : undefined] as const;
+  });
+  if (predictionLossOnly) return { loss, logits: undefined, labels: undefined };
+  return { loss, logits, labels: labels === undefined ? undefined : tf.clone(labels) };
 }

@@ -14,7 +14,7 @@ import {
 } from './checkpoint.js';
 import { defaultCallbacks } from './default-flow-callback.js';
 import { NonFiniteLossError, TrainerError } from './errors.js';
-import { addSpeedMetrics, runEvaluationLoop } from './evaluation-loop.js';
+import { addSpeedMetrics, predictBatch, runEvaluationLoop } from './evaluation-loop.js';
 import { HubPusher, type PushToHubOptions } from './hub-push.js';
 import { toModelInputs } from './model-batch.js';
 import { getScheduler, type LambdaLR } from './schedules.js';
@@ -26,6 +26,7 @@ import { runTrainingLoop, type TrainingLoopHost } from './training-loop.js';
 import {
   createAdamW,
   lossAndGradients,
+  lossOf,
   nonEmbeddingParameterCount,
   planTraining,
   startRunState,
@@ -339,25 +340,9 @@ export class Trainer<Row = unknown> {
     ignoreKeys?: string[],
   ): types.PredictionStepOutput {
     const prepared = toModelInputs(inputs, this.labelNames());
-    const labels = prepared.labels;
     try {
-      const [loss, logits] = tf.tidy(() => {
-        let outputs: ReturnType<TrainableModel['forward']>;
-        let loss: tf.Scalar | undefined;
-        if (labels !== undefined) {
-          const result = this.computeLoss(model, prepared, true);
-          if (!Array.isArray(result)) {
-            throw new TrainerError('computeLoss must return [loss, outputs] when returnOutputs is true');
-          }
-          [loss, outputs] = result;
-        } else {
-          outputs = model.forward(prepared, { training: false });
-        }
-        const keep = !predictionLossOnly && !(ignoreKeys ?? []).includes('logits');
-        return [loss, keep ? outputs.logits : undefined] as const;
-      });
-      if (predictionLossOnly) return { loss, logits: undefined, labels: undefined };
-      return { loss, logits, labels: labels === undefined ? undefined : tf.clone(labels) };
+      const lossWithOutputs = () => this.computeLoss(model, prepared, true);
+      return predictBatch(model, prepared, lossWithOutputs, predictionLossOnly, ignoreKeys);
     } finally {
       tf.dispose(Object.values(prepared));
     }
@@ -400,9 +385,4 @@ export class Trainer<Row = unknown> {
   dispose(): void {
     this.optimizer?.dispose();
   }
-}
-
-/** The loss of a {@link Trainer.computeLoss} result, with or without outputs. */
-function lossOf(result: types.ComputeLossResult): tf.Scalar {
-  return Array.isArray(result) ? result[0] : result;
 }

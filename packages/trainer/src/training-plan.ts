@@ -5,6 +5,7 @@ import { AdamW } from './adamw.js';
 import { TrainerError } from './errors.js';
 import { nameRuleParameterGroups, trainerParameterGroups } from './parameter-groups.js';
 import type { TrainableModel } from './trainable-model.js';
+import type { ComputeLossResult } from './trainer-types.js';
 import { TrainerState } from './trainer-state.js';
 import type { TrainingArguments } from './training-arguments.js';
 
@@ -141,6 +142,11 @@ export function lossAndGradients(
     }
   }
   return { loss, grads };
+}
+
+/** The loss of a `Trainer.computeLoss` result, with or without outputs. */
+export function lossOf(result: ComputeLossResult): tf.Scalar {
+  return Array.isArray(result) ? result[0] : result;
 }
 
 /** The Trainer's default optimizer: AdamW over the no-decay groups, with the arguments' settings. */
