@@ -1,32 +1,28 @@
 // evaluate-style modules: load / add / addBatch / compute / combine, with values
 // scikit-learn 1.2.1 gives for the same inputs (computed once in Python, written here).
 import { describe, expect, it } from 'vitest';
-import {
-  Accuracy,
-  ConfusionMatrix,
-  combine,
-  EvaluateValueError,
-  type EvaluateWarning,
-  F1,
-  load,
-  MODULE_NAMES,
-  Precision,
-  Recall,
-} from '../src/index.js';
+import * as evaluate from '../src/index.js';
 
 describe('load', () => {
   it('returns a fresh module of the named class', () => {
-    expect(load('accuracy')).toBeInstanceOf(Accuracy);
-    expect(load('precision')).toBeInstanceOf(Precision);
-    expect(load('recall')).toBeInstanceOf(Recall);
-    expect(load('f1')).toBeInstanceOf(F1);
-    expect(load('confusion_matrix')).toBeInstanceOf(ConfusionMatrix);
-    expect(load('f1')).not.toBe(load('f1'));
-    expect(MODULE_NAMES).toEqual(['accuracy', 'precision', 'recall', 'f1', 'confusion_matrix', 'seqeval']);
+    expect(evaluate.load('accuracy')).toBeInstanceOf(evaluate.Accuracy);
+    expect(evaluate.load('precision')).toBeInstanceOf(evaluate.Precision);
+    expect(evaluate.load('recall')).toBeInstanceOf(evaluate.Recall);
+    expect(evaluate.load('f1')).toBeInstanceOf(evaluate.F1);
+    expect(evaluate.load('confusion_matrix')).toBeInstanceOf(evaluate.ConfusionMatrix);
+    expect(evaluate.load('f1')).not.toBe(evaluate.load('f1'));
+    expect(evaluate.MODULE_NAMES).toEqual([
+      'accuracy',
+      'precision',
+      'recall',
+      'f1',
+      'confusion_matrix',
+      'seqeval',
+    ]);
   });
 
   it('delegates seqeval to @ner/seqeval', () => {
-    const seqeval = load('seqeval');
+    const seqeval = evaluate.load('seqeval');
     seqeval.addBatch({ predictions: [['B-PER', 'O', 'B-LOC']], references: [['B-PER', 'O', 'B-ORG']] });
     const result = seqeval.compute();
     expect(result.overall_precision).toBe(0.5);
@@ -35,14 +31,16 @@ describe('load', () => {
   });
 
   it('names what it has when the name is unknown', () => {
-    expect(() => load('bleu' as never)).toThrow(/unknown evaluation module "bleu".*accuracy, precision/);
-    expect(() => load('constructor' as never)).toThrow(EvaluateValueError);
+    expect(() => evaluate.load('bleu' as never)).toThrow(
+      /unknown evaluation module "bleu".*accuracy, precision/,
+    );
+    expect(() => evaluate.load('constructor' as never)).toThrow(evaluate.EvaluateValueError);
   });
 });
 
 describe('EvaluationModule', () => {
   it('accumulates add and addBatch, computes once, then starts empty', () => {
-    const accuracy = load('accuracy');
+    const accuracy = evaluate.load('accuracy');
     accuracy.add({ prediction: 0, reference: 0 });
     accuracy.addBatch({ predictions: [1, 1], references: [1, 0] });
     expect(accuracy.size).toBe(3);
@@ -52,9 +50,9 @@ describe('EvaluationModule', () => {
   });
 
   it('takes a last batch and options in compute, like evaluate', () => {
-    const f1 = load('f1');
+    const f1 = evaluate.load('f1');
     f1.addBatch({ predictions: [0], references: [0] });
-    const warnings: EvaluateWarning[] = [];
+    const warnings: evaluate.EvaluateWarning[] = [];
     const result = f1.compute({
       predictions: Int32Array.from([2, 1]),
       references: [1, 1],
@@ -65,8 +63,8 @@ describe('EvaluationModule', () => {
     // Label 2 is predicted but never true: its recall is 0/0, but f1 warns only
     // when precision and recall are both undefined (scikit-learn's warn_for).
     expect(warnings).toEqual([]);
-    const recallWarnings: EvaluateWarning[] = [];
-    load('recall').compute({
+    const recallWarnings: evaluate.EvaluateWarning[] = [];
+    evaluate.load('recall').compute({
       predictions: [2, 1, 0],
       references: [1, 1, 0],
       average: 'macro',
@@ -81,21 +79,27 @@ describe('EvaluationModule', () => {
   it('scores binary string labels with posLabel, and per label with average null', () => {
     const references = ['neg', 'pos', 'pos', 'neg'];
     const predictions = ['neg', 'pos', 'neg', 'neg'];
-    expect(load('precision').compute({ predictions, references, posLabel: 'pos' })).toEqual({ precision: 1 });
-    expect(load('recall').compute({ predictions, references, posLabel: 'pos' })).toEqual({ recall: 0.5 });
+    expect(evaluate.load('precision').compute({ predictions, references, posLabel: 'pos' })).toEqual({
+      precision: 1,
+    });
+    expect(evaluate.load('recall').compute({ predictions, references, posLabel: 'pos' })).toEqual({
+      recall: 0.5,
+    });
     const refs = [0, 1, 2, 0, 1, 2];
     const preds = [0, 2, 1, 0, 0, 1];
-    expect(load('f1').compute({ predictions: preds, references: refs, average: null })).toEqual({
+    expect(evaluate.load('f1').compute({ predictions: preds, references: refs, average: null })).toEqual({
       f1: [0.8, 0, 0],
     });
     // evaluate returns float(score) when there is one score.
-    expect(load('f1').compute({ predictions: preds, references: refs, average: null, labels: [0] })).toEqual({
+    expect(
+      evaluate.load('f1').compute({ predictions: preds, references: refs, average: null, labels: [0] }),
+    ).toEqual({
       f1: 0.8,
     });
   });
 
   it('computes the confusion matrix with references as rows', () => {
-    const cm = load('confusion_matrix').compute({
+    const cm = evaluate.load('confusion_matrix').compute({
       references: [2, 0, 2, 2, 0, 1],
       predictions: [0, 0, 2, 2, 0, 2],
       normalize: 'true',
@@ -108,7 +112,7 @@ describe('EvaluationModule', () => {
   });
 
   it('rejects a batch whose lengths differ, keeping what was added', () => {
-    const accuracy = load('accuracy');
+    const accuracy = evaluate.load('accuracy');
     accuracy.add({ prediction: 1, reference: 1 });
     expect(() => accuracy.addBatch({ predictions: [1, 0], references: [1] })).toThrow(
       /accuracy.addBatch: 2 predictions but 1 references/,
@@ -119,7 +123,7 @@ describe('EvaluationModule', () => {
 
 describe('combine', () => {
   it('merges the results of several modules fed the same examples', () => {
-    const metrics = combine(['accuracy', 'f1']);
+    const metrics = evaluate.combine(['accuracy', 'f1']);
     metrics.add({ prediction: 0, reference: 0 });
     expect(metrics.compute({ predictions: [1, 0], references: [1, 1] })).toEqual({
       accuracy: 0.6666666666666666,
@@ -128,7 +132,7 @@ describe('combine', () => {
   });
 
   it('passes the same options to every module (weighted F1 next to accuracy)', () => {
-    const metrics = combine([load('accuracy'), 'f1', 'precision']);
+    const metrics = evaluate.combine([evaluate.load('accuracy'), 'f1', 'precision']);
     const result = metrics.compute({
       predictions: [0, 2, 1, 0, 0, 1],
       references: [0, 1, 2, 0, 1, 2],
@@ -138,11 +142,13 @@ describe('combine', () => {
   });
 
   it('refuses colliding keys unless forcePrefix', () => {
-    expect(() => combine(['f1', 'f1']).compute({ predictions: [1], references: [1] })).toThrow(
+    expect(() => evaluate.combine(['f1', 'f1']).compute({ predictions: [1], references: [1] })).toThrow(
       /two modules return "f1"/,
     );
     expect(
-      combine(['f1', 'accuracy'], { forcePrefix: true }).compute({ predictions: [1, 0], references: [1, 1] }),
+      evaluate
+        .combine(['f1', 'accuracy'], { forcePrefix: true })
+        .compute({ predictions: [1, 0], references: [1, 1] }),
     ).toEqual({ f1_f1: 0.6666666666666666, accuracy_accuracy: 0.5 });
   });
 });
