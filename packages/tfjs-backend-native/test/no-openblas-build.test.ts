@@ -21,7 +21,8 @@ describe.skipIf(!addon)('an addon built with OpenBLAS hidden (NER_NATIVE_NO_OPEN
   let built: NativeAddon | null = null;
 
   it('builds, says it built without OpenBLAS, and records why', () => {
-    for (const path of ['binding.gyp', 'src/addon', 'scripts/build-addon.mjs']) {
+    // The published package's layout: the shared build steps are the copy in dist/.
+    for (const path of ['binding.gyp', 'src/addon', 'scripts/build-addon.mjs', 'dist/native-build.mjs']) {
       cpSync(join(packageRoot, path), join(dir, path), { recursive: true });
     }
     const result = spawnSync(process.execPath, ['scripts/build-addon.mjs'], {

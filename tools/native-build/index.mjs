@@ -1,0 +1,157 @@
+// The steps every @ner N-API addon build shares (tfjs-backend-native, tfjs-backend-cuda,
+// accelerate's gloo addon): find node-gyp, run `node-gyp rebuild` offline with gyp variables,
+// skip it when the addon is newer than its sources, say in one line why a build failed, record
+// the outcome, and keep two builds of one package from running at once.
+//
+// Plain ESM with no dependencies: it runs during `pnpm install` in a fresh clone, before any
+// TypeScript is built. Each package's scripts/build-addon.mjs imports it from here in the
+// repository and copies it to its dist/native-build.mjs (copyNativeBuild), which the published
+// package's script imports instead: `npm install` runs it with no tools/ beside the package.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** What to install when the log shows no compiler, make or Python. */
+export const TOOLCHAIN_HINT = 'a C++ toolchain is missing (apt-get install -y g++ make python3)';
+
+const TOOLCHAIN_FAILURE =
+  /(g\+\+|c\+\+|cc|make): (command )?not found|not found: (make|g\+\+|c\+\+)|gyp ERR! find Python|spawn \S+ ENOENT|ETIMEDOUT/;
+
+/** node-gyp: the one npm/pnpm point us at, a local install, or the copy bundled with npm. */
+export function findNodeGyp() {
+  const candidates = [process.env.npm_config_node_gyp];
+  try {
+    candidates.push(createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js'));
+  } catch {}
+  const npmModules = ['lib', 'node_modules', 'npm', 'node_modules'];
+  const prefix = resolve(dirname(process.execPath), '..');
+  candidates.push(join(prefix, ...npmModules, 'node-gyp', 'bin', 'node-gyp.js'));
+  // Windows-style layout: npm beside node.exe.
+  candidates.push(join(dirname(process.execPath), ...npmModules.slice(1), 'node-gyp', 'bin', 'node-gyp.js'));
+  return candidates.find((c) => c && existsSync(c));
+}
+
+/**
+ * Whether `output` is newer than every one of `inputs` (files, or folders whose files count;
+ * vitest files beside the sources do not).
+ */
+export function isUpToDate(output, inputs) {
+  if (!existsSync(output)) return false;
+  const files = inputs.flatMap((path) =>
+    statSync(path).isDirectory()
+      ? readdirSync(path)
+          .filter((name) => !name.endsWith('.test.ts'))
+          .map((name) => join(path, name))
+      : [path],
+  );
+  return statSync(output).mtimeMs >= Math.max(...files.map((f) => statSync(f).mtimeMs));
+}
+
+/**
+ * One `node-gyp rebuild --release` in `root`. `variables` become gyp variables (node-gyp hands
+ * `--name=value` options it does not know to gyp). Returns `{ ok, log }` and never throws.
+ */
+export function runNodeGyp(gyp, root, { variables = {}, timeoutMinutes = 15 } = {}) {
+  // npm points npm_config_node_gyp at a .js file; other tools may point at an executable script.
+  const viaNode = /\.[cm]?js$/.test(gyp);
+  const args = [
+    ...(viaNode ? [gyp] : []),
+    'rebuild',
+    '--release',
+    `--jobs=${Math.max(1, Math.min(4, availableParallelism()))}`,
+    ...Object.entries(variables).map(([name, value]) => `--${name}=${value}`),
+  ];
+  // Local Node headers (Debian's nodejs ships them) avoid a download, which offline machines cannot do.
+  const prefix = resolve(dirname(process.execPath), '..');
+  if (existsSync(join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
+  const result = spawnSync(viaNode ? process.execPath : gyp, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    // An install must never hang: a compile takes a minute or two on a loaded machine.
+    timeout: timeoutMinutes * 60 * 1000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const log = `${result.stdout ?? ''}\n${result.stderr ?? ''}${result.error ? `\n${result.error.message}` : ''}`;
+  return { ok: result.status === 0, log };
+}
+
+/**
+ * Why a build failed, from its log: `{ failure: 'toolchain' | 'errors' | <a rule's failure>,
+ * hint }`. `rules` (`{ pattern, failure, hint }`, checked first) name a package's own causes,
+ * such as a missing library.
+ */
+export function explainFailure(log, rules = []) {
+  const rule = rules.find((r) => r.pattern.test(log));
+  if (rule) return { failure: rule.failure, hint: rule.hint };
+  if (TOOLCHAIN_FAILURE.test(log)) return { failure: 'toolchain', hint: TOOLCHAIN_HINT };
+  return { failure: 'errors', hint: 'the compiler reported errors' };
+}
+
+/**
+ * The one line a failed build prints (the compiler's log first when `verboseVar` is set):
+ * "<what> build failed: <hint>; <consequence> (set <verboseVar>=1 for the compiler log)".
+ */
+export function failureLine({ what, hint, consequence, verboseVar, log }) {
+  if (process.env[verboseVar]) console.log(log);
+  return `${what} build failed: ${hint}; ${consequence} (set ${verboseVar}=1 for the compiler log)`;
+}
+
+/** Writes a build record as JSON (with the date), for a package to read at load time. */
+export function writeBuildRecord(file, record) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ ...record, date: new Date().toISOString() }, null, 2)}\n`);
+}
+
+/**
+ * Runs `fn` holding a lock for `root`: `node-gyp rebuild` starts by deleting build/, so a second
+ * build of the same package running meanwhile (pnpm build and a test run, two terminals) would
+ * break the first. Waits up to 5 minutes for another holder, then throws naming the lock; a lock
+ * older than 20 minutes is stale. `fn` must return rather than call process.exit (the lock would stay).
+ */
+export function withBuildLock(root, fn) {
+  const id = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  const lock = join(tmpdir(), `ner-addon-build-${id}.lock`);
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + 5 * 60 * 1000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch {
+      const age = existsSync(lock) ? Date.now() - statSync(lock).mtimeMs : 0;
+      if (age > 20 * 60 * 1000) rmSync(lock, { force: true });
+      else if (Date.now() > deadline) throw new Error(`another build holds ${lock}`);
+      else Atomics.wait(sleeper, 0, 0, 500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Copies this file to `<packageRoot>/dist/native-build.mjs`, where a published package's
+ * scripts/build-addon.mjs finds it. `pnpm build` runs the script after tsup (which empties dist/).
+ */
+export function copyNativeBuild(packageRoot) {
+  const target = join(packageRoot, 'dist', 'native-build.mjs');
+  mkdirSync(dirname(target), { recursive: true });
+  copyFileSync(fileURLToPath(import.meta.url), target);
+}
