@@ -20,19 +20,26 @@ const TEMPORARY_PATTERN = /^\.(.+)\.tmp-(\d+)-[0-9a-f]{8}$/;
 const inProgress = new Set<string>();
 
 /**
- * Saving a model failed for a system reason (disk full, no permission...).
- * The temporaries were removed and the files already in the folder are whole
- * (each is replaced by a rename only once every new file was written).
+ * Saving failed for a system reason (disk full, no permission...): a model's
+ * files, or anything a package above writes the same way (the trainer's
+ * checkpoints, `training_args.json`, model cards). The temporaries were
+ * removed and the files already there are whole (each is replaced by a rename
+ * only once every new file was written).
  */
 export class SaveError extends ModelsError {
   /** The file or folder that could not be written. */
   readonly path: string;
   /** Node's system error code, e.g. `ENOSPC`. */
   readonly code: string;
-  constructor(path: string, code: string, cause: unknown) {
+  /**
+   * @param message what was being saved and what was kept; by default it names
+   *   `path` and the code in words (`disk full (ENOSPC)`).
+   */
+  constructor(path: string, code: string, cause: unknown, message?: string) {
     super(
-      `Cannot save to ${path}: ${describeSystemCode(code)}. ` +
-        'The temporary files were removed; the files already there are unchanged.',
+      message ??
+        `Cannot save to ${path}: ${describeSystemCode(code)}. ` +
+          'The temporary files were removed; the files already there are unchanged.',
     );
     this.path = path;
     this.code = code;

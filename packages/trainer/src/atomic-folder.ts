@@ -79,11 +79,11 @@ function asWriteError(dir: string, replacing: boolean, error: unknown): unknown 
     ? `the existing ${dir} was left as it was`
     : 'the checkpoints already written are untouched';
   return new CheckpointWriteError(
-    `Cannot write checkpoint ${dir}: ${describeCode(code)} while writing ${path}. ` +
-      `The temporary folder was removed and ${kept}.`,
     path,
     code,
     error,
+    `Cannot write checkpoint ${dir}: ${describeCode(code)} while writing ${path}. ` +
+      `The temporary folder was removed and ${kept}.`,
   );
 }
 

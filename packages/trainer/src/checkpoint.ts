@@ -351,8 +351,9 @@ export async function cleanCheckpointLeftovers(
 /**
  * `Trainer.saveModel`'s files: the model, the tokenizer and
  * `training_args.json` in `dir`, each written under a temporary name and
- * renamed. A system failure (disk full...) becomes a {@link SaveError} naming
- * the file and the code.
+ * renamed. A system failure (disk full...) is a {@link SaveError} naming the
+ * file and the code: @ner/models' own from `savePretrained` and
+ * `writeFileAtomic`, one made here for a tokenizer's raw system error.
  */
 export async function saveModelFiles(
   dir: string,
@@ -360,23 +361,23 @@ export async function saveModelFiles(
   processingClass: ProcessingClass | undefined,
   args: TrainingArguments,
 ): Promise<void> {
-  // Each step names what it writes, for errors that carry no path of their own.
-  let writing = dir;
   try {
     await model.savePretrained(dir);
     await processingClass?.savePretrained(dir);
-    writing = join(dir, CHECKPOINT_FILES.trainingArgs);
-    await writeFileAtomic(writing, `${JSON.stringify(args.toJSON(), null, 2)}\n`);
   } catch (error) {
     const code = systemErrorCode(error);
     if (code === undefined || error instanceof SaveError) throw error;
-    const path = failedPath(error, writing);
+    const path = failedPath(error, dir);
     throw new SaveError(
-      `Cannot save the model to ${dir}: ${describeCode(code)} while writing ${path}. ` +
-        'No file was left half-written; files written before the failure were replaced whole.',
       path,
       code,
       error,
+      `Cannot save the model to ${dir}: ${describeCode(code)} while writing ${path}. ` +
+        'No file was left half-written; files written before the failure were replaced whole.',
     );
   }
+  await writeFileAtomic(
+    join(dir, CHECKPOINT_FILES.trainingArgs),
+    `${JSON.stringify(args.toJSON(), null, 2)}\n`,
+  );
 }

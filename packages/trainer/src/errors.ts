@@ -1,8 +1,25 @@
-/** Base class of every error thrown by @ner/trainer. */
+import { SaveError } from '@ner/models';
+
+/**
+ * Base class of every error thrown by @ner/trainer. `instanceof TrainerError`
+ * also holds for {@link CheckpointWriteError}: its class extends @ner/models'
+ * `SaveError` (one class for a failed save in both packages), so it cannot
+ * extend this one too, yet catching `TrainerError` still catches it.
+ */
 export class TrainerError extends Error {
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // `x instanceof OptimizerError` calls this with the subclass as `this`: only the base class widens.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof.
+    if (this !== TrainerError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      Function.prototype[Symbol.hasInstance].call(TrainerError, value) ||
+      value instanceof CheckpointWriteError
+    );
   }
 }
 
@@ -27,28 +44,18 @@ export class OptimizerError extends TrainerError {}
 export { CheckpointError } from '@ner/models';
 
 /**
- * Writing a saved model failed (disk full, no permission, read-only disk...).
- * Every file is written under a temporary name and renamed, so nothing
- * half-written is left under a final name; `path` is the file or folder that
- * could not be written and `code` the system error code (`ENOSPC`...).
+ * Writing a saved model failed (disk full, no permission, read-only disk...):
+ * @ner/models' class, thrown by `saveModel` and the model card as by
+ * `savePretrained`. Every file is written under a temporary name and renamed,
+ * so nothing half-written is left under a final name; `path` is the file or
+ * folder that could not be written and `code` the system error code (`ENOSPC`...).
  */
-export class SaveError extends TrainerError {
-  /** The file or folder that could not be written. */
-  readonly path: string;
-  /** Node's system error code, e.g. `ENOSPC`; undefined when the cause had none. */
-  readonly code: string | undefined;
-  constructor(message: string, path: string, code: string | undefined, cause: unknown) {
-    super(message);
-    this.path = path;
-    this.code = code;
-    this.cause = cause;
-  }
-}
+export { SaveError } from '@ner/models';
 
 /**
  * Writing a checkpoint folder failed. The temporary folder was removed and the
  * checkpoints already on disk (including an older copy of the same step) are
- * untouched.
+ * untouched. A `SaveError`, and an `instanceof TrainerError` too.
  */
 export class CheckpointWriteError extends SaveError {}
 

@@ -184,8 +184,9 @@ export async function writeTrainerModelCard(
     await writeFileAtomic(path, renderTrainerModelCard(source, options));
   } catch (error) {
     const code = systemErrorCode(error);
-    if (code === undefined) throw error;
-    throw new SaveError(`Cannot write the model card ${path}: ${describeCode(code)}.`, path, code, error);
+    // writeFileAtomic's own SaveError already names the card's file.
+    if (code === undefined || error instanceof SaveError) throw error;
+    throw new SaveError(path, code, error, `Cannot write the model card ${path}: ${describeCode(code)}.`);
   }
   return path;
 }
