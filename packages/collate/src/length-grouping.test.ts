@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LengthGroupedSampler,
-  defaultMegabatchMult,
-  groupIndicesByLength,
-  measureLengths,
-} from './length-grouping.js';
+import * as grouping from './length-grouping.js';
 import { seededPermutation } from './mt19937.js';
 
 describe('groupIndicesByLength (get_length_grouped_indices after the randperm)', () => {
@@ -14,21 +9,21 @@ describe('groupIndicesByLength (get_length_grouped_indices after the randperm)',
     const permutation = [3, 7, 0, 9, 5, 1, 8, 2, 6, 4];
     // megabatches of 2 × 2: [3,7,0,9] -> [3,9,0,7]; [5,1,8,2] -> [1,8,2,5]; [6,4] -> [6,4];
     // maxima 7, 9, 12 -> the third holds the longest: swap its head (6) with the first head (3).
-    expect(groupIndicesByLength(permutation, lengths, 2, 2)).toEqual([6, 9, 0, 7, 1, 8, 2, 5, 3, 4]);
+    expect(grouping.groupIndicesByLength(permutation, lengths, 2, 2)).toEqual([6, 9, 0, 7, 1, 8, 2, 5, 3, 4]);
   });
 
   it('keeps the permuted order among equal lengths (stable sort, like sorted(reverse=True))', () => {
-    expect(groupIndicesByLength([2, 0, 1], [4, 4, 4], 1, 3)).toEqual([2, 0, 1]);
+    expect(grouping.groupIndicesByLength([2, 0, 1], [4, 4, 4], 1, 3)).toEqual([2, 0, 1]);
   });
 
   it('takes the first megabatch among equal maxima (torch.argmax)', () => {
-    expect(groupIndicesByLength([0, 1, 2, 3], [5, 1, 5, 2], 1, 2)).toEqual([0, 1, 2, 3]);
+    expect(grouping.groupIndicesByLength([0, 1, 2, 3], [5, 1, 5, 2], 1, 2)).toEqual([0, 1, 2, 3]);
   });
 
   it('defaults the megabatch multiplier like transformers', () => {
-    expect(defaultMegabatchMult(1000, 8)).toBe(31);
-    expect(defaultMegabatchMult(100000, 8)).toBe(50);
-    expect(defaultMegabatchMult(10, 8)).toBe(1);
+    expect(grouping.defaultMegabatchMult(1000, 8)).toBe(31);
+    expect(grouping.defaultMegabatchMult(100000, 8)).toBe(50);
+    expect(grouping.defaultMegabatchMult(10, 8)).toBe(1);
   });
 });
 
@@ -36,15 +31,15 @@ describe('LengthGroupedSampler', () => {
   const lengths = Array.from({ length: 100 }, (_, i) => (i * 37) % 23);
 
   it('is the grouped torch permutation of seed + epoch', () => {
-    const sampler = new LengthGroupedSampler({ batchSize: 4, lengths, seed: 7 });
+    const sampler = new grouping.LengthGroupedSampler({ batchSize: 4, lengths, seed: 7 });
     expect(sampler.megabatchMult).toBe(6);
-    expect(sampler.order(2)).toEqual(groupIndicesByLength(seededPermutation(100, 9), lengths, 4, 6));
+    expect(sampler.order(2)).toEqual(grouping.groupIndicesByLength(seededPermutation(100, 9), lengths, 4, 6));
     expect(sampler.order(0)).not.toEqual(sampler.order(1));
     expect([...sampler.order(3)].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 
   it('puts the longest sample first and cuts padding', () => {
-    const sampler = new LengthGroupedSampler({ batchSize: 4, lengths });
+    const sampler = new grouping.LengthGroupedSampler({ batchSize: 4, lengths });
     const order = sampler.order(0);
     expect(lengths[order[0]!]).toBe(22);
     const padding = (o: number[]) => {
@@ -60,12 +55,14 @@ describe('LengthGroupedSampler', () => {
 
   it('measures lengths from rows: the length column, else input_ids', () => {
     expect(
-      Array.from(measureLengths([{ input_ids: [1, 2] }, { input_ids: [3] }], 'length', 'input_ids')),
+      Array.from(grouping.measureLengths([{ input_ids: [1, 2] }, { input_ids: [3] }], 'length', 'input_ids')),
     ).toEqual([2, 1]);
-    expect(Array.from(measureLengths([{ length: 9, input_ids: [1] }], 'length', 'input_ids'))).toEqual([9]);
-    expect(() => measureLengths([{ tokens: ['a'] }], 'length', 'input_ids')).toThrow(
+    expect(
+      Array.from(grouping.measureLengths([{ length: 9, input_ids: [1] }], 'length', 'input_ids')),
+    ).toEqual([9]);
+    expect(() => grouping.measureLengths([{ tokens: ['a'] }], 'length', 'input_ids')).toThrow(
       /can only infer lengths for rows that are objects with a 'input_ids' key/,
     );
-    expect(() => new LengthGroupedSampler({ batchSize: 2 })).toThrow(/one of dataset and lengths/);
+    expect(() => new grouping.LengthGroupedSampler({ batchSize: 2 })).toThrow(/one of dataset and lengths/);
   });
 });
