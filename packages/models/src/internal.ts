@@ -30,3 +30,4 @@ export { BERT_FAMILY } from './bert/family.js';
 export { DISTILBERT_FAMILY } from './distilbert/family.js';
 export { SeededRandom } from './seeded-random.js';
 export { describeSystemCode } from './system-errors.js';
+export { processMayBeAlive, temporariesInProgress, writerMayBeActive } from './temporary-writers.js';

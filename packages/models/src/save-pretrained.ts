@@ -9,15 +9,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ModelsError } from './errors.js';
 import { type Float32TensorData, serializeSafetensors } from './safetensors.js';
 import { describeSystemCode } from './system-errors.js';
+import { temporariesInProgress, writerMayBeActive } from './temporary-writers.js';
 
 /** Weight file names transformers writes; stale shards of an older save are removed like Python does. */
 const SHARD_PATTERN = /^model-\d{5}-of-\d{5}\.safetensors$/;
 
 /** Our temporary names: `.<final name>.tmp-<pid>-<8 hex>` (files and the staging folder alike). */
 const TEMPORARY_PATTERN = /^\.(.+)\.tmp-(\d+)-[0-9a-f]{8}$/;
-
-/** Temporaries this process is writing now (absolute paths): never orphans, even with our pid. */
-const inProgress = new Set<string>();
 
 /**
  * Saving failed for a system reason (disk full, no permission...): a model's
@@ -72,19 +70,6 @@ function temporarySibling(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** True when the process `pid` may still be writing `path` (alive, or not ours to signal). */
-function mayBeWriting(pid: number, path: string): boolean {
-  // Our own pid: either a temporary we are writing now, or one left by an
-  // earlier process that had the same pid (pid 1 in every container start).
-  if (pid === process.pid) return inProgress.has(path);
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return systemCode(error) === 'EPERM';
-  }
-}
-
 /**
  * Removes our temporaries in `folder` whose writer is gone (its pid, which the
  * name carries, is dead); `only` limits it to the temporaries of one final name.
@@ -100,21 +85,21 @@ async function removeOrphanTemporaries(folder: string, only?: string): Promise<v
     const match = TEMPORARY_PATTERN.exec(name);
     if (match === null || (only !== undefined && match[1] !== only)) continue;
     const path = resolve(folder, name);
-    if (!mayBeWriting(Number(match[2]), path)) await rm(path, { recursive: true, force: true });
+    if (!writerMayBeActive(Number(match[2]), path)) await rm(path, { recursive: true, force: true });
   }
 }
 
 /** Runs `write(temporary)` for a fresh temporary next to `path`, removing it if the write fails. */
 async function withTemporary<T>(path: string, write: (temporary: string) => Promise<T>): Promise<T> {
   const temporary = resolve(temporarySibling(path));
-  inProgress.add(temporary);
+  temporariesInProgress.add(temporary);
   try {
     return await write(temporary);
   } catch (error) {
     await rm(temporary, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   } finally {
-    inProgress.delete(temporary);
+    temporariesInProgress.delete(temporary);
   }
 }
 
@@ -186,7 +171,7 @@ async function replaceFiles(folder: string, files: readonly [string, Uint8Array 
     for (const [name, bytes] of files) {
       writing = join(folder, name);
       const temporary = resolve(temporarySibling(writing));
-      inProgress.add(temporary);
+      temporariesInProgress.add(temporary);
       written.push([temporary, writing]);
       await writeFile(temporary, bytes);
     }
@@ -198,6 +183,6 @@ async function replaceFiles(folder: string, files: readonly [string, Uint8Array 
     for (const [temporary] of written) await rm(temporary, { force: true }).catch(() => undefined);
     throw asSaveError(error, writing);
   } finally {
-    for (const [temporary] of written) inProgress.delete(temporary);
+    for (const [temporary] of written) temporariesInProgress.delete(temporary);
   }
 }

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { temporariesInProgress, writerMayBeActive } from '@ner/models/internal';
 import { CheckpointWriteError } from './errors.js';
 import { describeCode, failedPath, systemErrorCode } from './write-failure.js';
 
@@ -14,9 +15,6 @@ import { describeCode, failedPath, systemErrorCode } from './write-failure.js';
  * killed by older versions left exactly these names, so the format stays.
  */
 const TEMP_NAME = /^\.tmp-(.+)-(\d+)-(\d+)(-old)?$/;
-
-/** Temporary folders this process is filling right now (absolute paths), never orphans. */
-const inProgress = new Set<string>();
 
 function temporaryName(dir: string): string {
   return resolve(dir, '..', `.tmp-${basename(resolve(dir))}-${process.pid}-${Date.now()}`);
@@ -35,7 +33,7 @@ function temporaryName(dir: string): string {
 export async function writeFolderAtomic(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
   const tmp = temporaryName(dir);
   const replacing = existsSync(dir);
-  inProgress.add(tmp);
+  temporariesInProgress.add(tmp);
   try {
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp, { recursive: true });
@@ -45,7 +43,7 @@ export async function writeFolderAtomic(dir: string, fill: (tmp: string) => Prom
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     throw asWriteError(dir, replacing, error);
   } finally {
-    inProgress.delete(tmp);
+    temporariesInProgress.delete(tmp);
   }
 }
 
@@ -87,19 +85,6 @@ function asWriteError(dir: string, replacing: boolean, error: unknown): unknown 
   );
 }
 
-/** True when the process `pid` may still be writing (alive, or not ours to signal). */
-function mayBeWriting(pid: number, tmp: string): boolean {
-  // Our own pid: either a folder we are filling now, or one left by an earlier
-  // process that had the same pid (pid 1 in every container start).
-  if (pid === process.pid) return inProgress.has(tmp);
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** What {@link removeOrphanTemps} did. */
 export interface OrphanCleanup {
   /** Temporary folders deleted. */
@@ -137,7 +122,7 @@ export async function removeOrphanTemps(parent: string): Promise<OrphanCleanup> 
     const match = TEMP_NAME.exec(name);
     if (match === null) return false;
     const tmp = resolve(parent, match[4] === undefined ? name : name.slice(0, -'-old'.length));
-    return !mayBeWriting(Number(match[2]), tmp);
+    return !writerMayBeActive(Number(match[2]), tmp);
   });
   for (const name of orphans) {
     const match = TEMP_NAME.exec(name)!;

@@ -14,6 +14,7 @@
 import { copyFile, link, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { type CommitInfo, createRepo, uploadFolder } from '@ner/hub';
+import { processMayBeAlive } from '@ner/models/internal';
 import type { CallbackHandler } from './callbacks.js';
 import { CHECKPOINT_FILES } from './checkpoint.js';
 import { HubPushError } from './hub-errors.js';
@@ -82,13 +83,7 @@ async function linkTree(source: string, target: string): Promise<void> {
 /** A stale staging folder's process: `_hub-push-<pid>-<n>`; folders of processes still alive stay. */
 function ownerIsGone(name: string): boolean {
   const pid = Number(name.slice(STAGING_PREFIX.length).split('-')[0]);
-  if (!Number.isSafeInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !Number.isSafeInteger(pid) || pid <= 0 || !processMayBeAlive(pid);
 }
 
 /** One Trainer's pushes: the repo, the queue of uploads and the last failure. */
