@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// 16 MiB float32 sum all-reduce on 2 and 4 ranks: @ner/accelerate's ProcessGroup (gloo engine,
-// ranks started by launch(), header check and deadline included) against, in the same run, the
+// 16 MiB float32 sum all-reduce on 2 and 4 ranks: @ner/accelerate's ProcessGroup (ranks started
+// by launch(), header check and deadline included), through its shared-memory path (the default
+// on one host) and through gloo's TCP transport (NER_ACCELERATE_SHM=0), against, in the same run, the
 // same all-reduce from a small C++ program on libgloo (peers/gloo_allreduce.cc) and Open MPI's
 // MPI_Allreduce (peers/mpi_allreduce.c; over TCP loopback like gloo, and with its default
 // shared-memory transport). Each side: warm-up, then per iteration an untimed barrier and one
@@ -24,6 +25,9 @@ const bytes = Number(flag('--mib', '16')) * 2 ** 20;
 
 if (process.argv[2] === '--worker') {
   const group = await accelerate.ProcessGroup.fromEnv();
+  const transport = flag('--transport', 'shm');
+  if (group.transport !== transport)
+    throw new Error(`rank ${group.rank}: transport ${group.transport}, not ${transport}`);
   const data = new Float32Array(bytes / 4);
   const times = [];
   for (let i = -warmup; i < iterations; i++) {
@@ -49,12 +53,16 @@ if (process.argv[2] === '--worker') {
 const { runGlooPeer } = await import('./peers/gloo_peer.mjs');
 const { runMpiPeer } = await import('./peers/mpi_peer.mjs');
 
-async function ours(worldSize) {
+async function ours(worldSize, shm) {
   const { stdout } = await accelerate.launch({
     nprocPerNode: worldSize,
     script: here,
-    args: ['--worker', '--mib', String(bytes / 2 ** 20), '--iterations', String(iterations)],
+    args: [
+      ...['--worker', '--mib', String(bytes / 2 ** 20), '--iterations', String(iterations)],
+      ...['--transport', shm ? 'shm' : 'tcp'],
+    ],
     backend: 'gloo',
+    env: { NER_ACCELERATE_SHM: shm ? '1' : '0' },
     stdio: 'pipe',
   });
   return JSON.parse(stdout[0].trim().split('\n').pop());
@@ -63,13 +71,15 @@ async function ours(worldSize) {
 const mibPerSecond = (ms) => bytes / 2 ** 20 / (ms / 1000);
 console.log(`uptime: ${execSync('uptime').toString().trim()}`);
 console.log(`${bytes / 2 ** 20} MiB float32 sum all-reduce, ${iterations} timed iterations, median`);
+console.log("ratios: our bandwidth as a multiple of that side's (>= 0.8 is the target)");
 const rounds = Number(flag('--rounds', '3'));
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 for (const worldSize of flag('--ranks', '2,4').split(',').map(Number)) {
   // Every side runs once per round, in turn, so a load spike on a shared machine hits them alike;
   // each side's median is over all its timed iterations of all rounds.
   const sides = [
-    ['ours (ProcessGroup, gloo)', () => ours(worldSize)],
+    ['ours (ProcessGroup, shm)', () => ours(worldSize, true)],
+    ['ours (ProcessGroup, gloo TCP)', () => ours(worldSize, false)],
     ['gloo C++ (libgloo)', async () => (await runGlooPeer({ worldSize, bytes, iterations, warmup }))[0]],
     ['MPI_Allreduce (TCP)', () => runMpiPeer({ worldSize, transport: 'tcp', bytes, iterations, warmup })],
     [
@@ -89,17 +99,19 @@ for (const worldSize of flag('--ranks', '2,4').split(',').map(Number)) {
       }
     }
   }
-  const base = times.get(sides[0][0]).length ? median(times.get(sides[0][0])) : undefined;
+  const baseOf = (side) => (times.get(side[0]).length ? median(times.get(side[0])) : undefined);
+  const [shmBase, tcpBase] = [baseOf(sides[0]), baseOf(sides[1])];
   console.log(`\n${worldSize} ranks (${rounds} rounds of ${iterations}):`);
   for (const [name] of sides) {
     if (errors.has(name)) {
-      console.log(`  ${name.padEnd(28)} unavailable: ${errors.get(name)}`);
+      console.log(`  ${name.padEnd(30)} unavailable: ${errors.get(name)}`);
       continue;
     }
     const ms = median(times.get(name));
-    const ratio = base === undefined ? '' : `  ours / this bandwidth ${(ms / base).toFixed(2)}x`;
+    const ratio = (label, base) => (base === undefined ? '' : `  ${label} ${(ms / base).toFixed(2)}x`);
+    const ratios = `${ratio('ours shm /', shmBase)}${ratio('ours tcp /', tcpBase)}`;
     console.log(
-      `  ${name.padEnd(28)} ${ms.toFixed(1).padStart(8)} ms  ${mibPerSecond(ms).toFixed(0).padStart(6)} MiB/s${ratio}`,
+      `  ${name.padEnd(30)} ${ms.toFixed(1).padStart(8)} ms  ${mibPerSecond(ms).toFixed(0).padStart(6)} MiB/s${ratios}`,
     );
   }
 }

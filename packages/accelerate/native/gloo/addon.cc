@@ -24,7 +24,7 @@ namespace {
 // One connected gloo context. Collectives take a tag from `nextTag`, the same sequence on every
 // rank because every rank calls the same collectives in the same order.
 struct Handle {
-  std::shared_ptr<gloo::Context> context;
+  Group group;
   uint32_t nextTag = 1;
 };
 
@@ -80,7 +80,7 @@ Handle* getHandle(napi_env env, napi_value value) {
     return nullptr;
   }
   auto* handle = static_cast<Handle*>(data);
-  if (!handle->context) {
+  if (!handle->group.context) {
     napi_throw_error(env, nullptr, "@ner/accelerate gloo: the context is closed");
     return nullptr;
   }
@@ -187,7 +187,7 @@ napi_value Connect(napi_env env, napi_callback_info info) {
   store.timeout = std::chrono::milliseconds(timeoutMs);
 
   auto* job = new AsyncJob();
-  auto result = std::make_shared<std::shared_ptr<gloo::Context>>();
+  auto result = std::make_shared<Group>();
   job->execute = [=]() {
     gloo::transport::tcp::attr attr;
     if (!iface.empty()) attr.iface = iface;
@@ -197,11 +197,15 @@ napi_value Connect(napi_env env, napi_callback_info info) {
     context->setTimeout(std::chrono::milliseconds(timeoutMs));
     StoreClient client(store);
     context->connectFullMesh(client, device);
-    *result = context;
+    // Gloo stays connected for multi-host groups; on one host the shared-memory path takes the
+    // collectives it has (decided by every rank alike, through the store).
+    result->shm = ShmGroup::establish(client, static_cast<int>(rank), static_cast<int>(size),
+                                      std::chrono::milliseconds(timeoutMs));
+    result->context = context;
   };
   job->resolveWith = [result](napi_env env) -> napi_value {
     auto* handle = new Handle();
-    handle->context = std::move(*result);
+    handle->group = std::move(*result);
     napi_value external;
     if (napi_create_external(env, handle, finalizeHandle, nullptr, &external) != napi_ok) {
       delete handle;
@@ -225,9 +229,9 @@ napi_value AllReduce(napi_env env, napi_callback_info info) {
   }
   auto* job = newJobKeeping(env, {argv[1]});
   if (job == nullptr) return nullptr;
-  auto context = handle->context;
+  auto group = handle->group;
   uint32_t tag = handle->nextTag++;
-  job->execute = [=]() { allReduce(context, tag, data.data, data.length, data.dtype, op); };
+  job->execute = [=]() { allReduce(group, tag, data.data, data.length, data.dtype, op); };
   return queueJob(env, job, "ner_gloo.allReduce");
 }
 
@@ -238,19 +242,19 @@ napi_value AllGatherV(napi_env env, napi_callback_info info) {
   ArrayView input, output;
   std::vector<size_t> counts;
   if (handle == nullptr || !getArray(env, argv[1], &input) || !getArray(env, argv[2], &output) ||
-      !getCounts(env, argv[3], handle->context->size, &counts)) {
+      !getCounts(env, argv[3], handle->group.context->size, &counts)) {
     return nullptr;
   }
   size_t total = std::accumulate(counts.begin(), counts.end(), size_t{0});
-  if (input.dtype != output.dtype || input.length != counts[handle->context->rank] || output.length != total) {
+  if (input.dtype != output.dtype || input.length != counts[handle->group.context->rank] || output.length != total) {
     napi_throw_range_error(env, nullptr, "@ner/accelerate gloo: allGatherV input/output do not match counts");
     return nullptr;
   }
   auto* job = newJobKeeping(env, {argv[1], argv[2]});
   if (job == nullptr) return nullptr;
-  auto context = handle->context;
+  auto group = handle->group;
   uint32_t tag = handle->nextTag++;
-  job->execute = [=]() { allGatherV(context, tag, input.data, output.data, counts, input.dtype); };
+  job->execute = [=]() { allGatherV(group, tag, input.data, output.data, counts, input.dtype); };
   return queueJob(env, job, "ner_gloo.allGatherV");
 }
 
@@ -261,15 +265,15 @@ napi_value Broadcast(napi_env env, napi_callback_info info) {
   ArrayView data;
   int32_t root = -1;
   if (handle == nullptr || !getArray(env, argv[1], &data)) return nullptr;
-  if (napi_get_value_int32(env, argv[2], &root) != napi_ok || root < 0 || root >= handle->context->size) {
+  if (napi_get_value_int32(env, argv[2], &root) != napi_ok || root < 0 || root >= handle->group.context->size) {
     napi_throw_range_error(env, nullptr, "@ner/accelerate gloo: broadcast root out of range");
     return nullptr;
   }
   auto* job = newJobKeeping(env, {argv[1]});
   if (job == nullptr) return nullptr;
-  auto context = handle->context;
+  auto group = handle->group;
   uint32_t tag = handle->nextTag++;
-  job->execute = [=]() { broadcast(context, tag, data.data, data.length, data.dtype, root); };
+  job->execute = [=]() { broadcast(group, tag, data.data, data.length, data.dtype, root); };
   return queueJob(env, job, "ner_gloo.broadcast");
 }
 
@@ -281,20 +285,20 @@ napi_value ReduceScatter(napi_env env, napi_callback_info info) {
   std::vector<size_t> counts;
   ReduceOp op;
   if (handle == nullptr || !getArray(env, argv[1], &input) || !getArray(env, argv[2], &output) ||
-      !getCounts(env, argv[3], handle->context->size, &counts) || !getOp(env, argv[4], &op)) {
+      !getCounts(env, argv[3], handle->group.context->size, &counts) || !getOp(env, argv[4], &op)) {
     return nullptr;
   }
   size_t total = std::accumulate(counts.begin(), counts.end(), size_t{0});
   if (input.dtype != output.dtype || input.dtype == DType::Uint8 || input.length != total ||
-      output.length != counts[handle->context->rank]) {
+      output.length != counts[handle->group.context->rank]) {
     napi_throw_range_error(env, nullptr, "@ner/accelerate gloo: reduceScatter input/output do not match counts");
     return nullptr;
   }
   auto* job = newJobKeeping(env, {argv[1], argv[2]});
   if (job == nullptr) return nullptr;
-  auto context = handle->context;
+  auto group = handle->group;
   uint32_t tag = handle->nextTag++;
-  job->execute = [=]() { reduceScatter(context, tag, input.data, output.data, counts, input.dtype, op); };
+  job->execute = [=]() { reduceScatter(group, tag, input.data, output.data, counts, input.dtype, op); };
   return queueJob(env, job, "ner_gloo.reduceScatter");
 }
 
@@ -304,10 +308,22 @@ napi_value Barrier(napi_env env, napi_callback_info info) {
   Handle* handle = getHandle(env, argv[0]);
   if (handle == nullptr) return nullptr;
   auto* job = new AsyncJob();
-  auto context = handle->context;
+  auto group = handle->group;
   uint32_t tag = handle->nextTag++;
-  job->execute = [=]() { barrier(context, tag); };
+  job->execute = [=]() { barrier(group, tag); };
   return queueJob(env, job, "ner_gloo.barrier");
+}
+
+// transport(handle): 'shm' when the collectives go through shared memory, else 'tcp' (gloo).
+napi_value Transport(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!getArgs(env, info, 1, argv)) return nullptr;
+  Handle* handle = getHandle(env, argv[0]);
+  if (handle == nullptr) return nullptr;
+  const char* name = handle->group.shm ? "shm" : "tcp";
+  napi_value value;
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &value);
+  return value;
 }
 
 // Drops the context on a pool thread: closing pairs and joining the device's loop thread may
@@ -321,10 +337,13 @@ napi_value Close(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   auto* handle = static_cast<Handle*>(data);
-  auto context = std::make_shared<std::shared_ptr<gloo::Context>>(std::move(handle->context));
-  handle->context.reset();
+  auto group = std::make_shared<Group>(std::move(handle->group));
+  handle->group = Group();
   auto* job = new AsyncJob();
-  job->execute = [context]() { context->reset(); };
+  job->execute = [group]() {
+    group->shm.reset();
+    group->context.reset();
+  };
   return queueJob(env, job, "ner_gloo.close");
 }
 
@@ -336,6 +355,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"broadcast", nullptr, Broadcast, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reduceScatter", nullptr, ReduceScatter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"barrier", nullptr, Barrier, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"transport", nullptr, Transport, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

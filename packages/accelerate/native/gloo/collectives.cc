@@ -57,8 +57,9 @@ size_t elementBytes(DType dtype) {
   return 1;
 }
 
-void allReduce(const std::shared_ptr<gloo::Context>& context, uint32_t tag, void* data,
-               size_t count, DType dtype, ReduceOp op) {
+void allReduce(const Group& group, uint32_t tag, void* data, size_t count, DType dtype, ReduceOp op) {
+  if (group.shm && dtype != DType::Uint8) return group.shm->allReduce(data, count, dtype, op);
+  const auto& context = group.context;
   switch (dtype) {
     case DType::Float32: return allReduceTyped(context, tag, static_cast<float*>(data), count, op);
     case DType::Float64: return allReduceTyped(context, tag, static_cast<double*>(data), count, op);
@@ -67,18 +68,20 @@ void allReduce(const std::shared_ptr<gloo::Context>& context, uint32_t tag, void
   }
 }
 
-void allGatherV(const std::shared_ptr<gloo::Context>& context, uint32_t tag, const void* input,
-                void* output, const std::vector<size_t>& counts, DType dtype) {
+void allGatherV(const Group& group, uint32_t tag, const void* input, void* output,
+                const std::vector<size_t>& counts, DType dtype) {
   // Gathering only copies bytes, so every element type travels as chars.
   const size_t bytes = elementBytes(dtype);
   std::vector<size_t> byteCounts(counts.size());
   for (size_t i = 0; i < counts.size(); i++) byteCounts[i] = counts[i] * bytes;
   const size_t total = std::accumulate(byteCounts.begin(), byteCounts.end(), size_t{0});
   if (total == 0) return;
+  const auto& context = group.context;
   if (context->size == 1) {
     std::memcpy(output, input, total);
     return;
   }
+  if (group.shm) return group.shm->allGatherV(input, output, byteCounts);
   gloo::AllgathervOptions opts(context);
   // gloo reads the input pointer even for an empty block; give it the output's own slot then.
   const size_t rank = static_cast<size_t>(context->rank);
@@ -94,19 +97,19 @@ void allGatherV(const std::shared_ptr<gloo::Context>& context, uint32_t tag, con
   gloo::allgatherv(opts);
 }
 
-void broadcast(const std::shared_ptr<gloo::Context>& context, uint32_t tag, void* data,
-               size_t count, DType dtype, int root) {
+void broadcast(const Group& group, uint32_t tag, void* data, size_t count, DType dtype, int root) {
   const size_t total = count * elementBytes(dtype);
-  if (total == 0 || context->size == 1) return;
-  gloo::BroadcastOptions opts(context);
+  if (total == 0 || group.context->size == 1) return;
+  if (group.shm) return group.shm->broadcast(data, total, root);
+  gloo::BroadcastOptions opts(group.context);
   opts.setOutput(static_cast<char*>(data), total);
   opts.setRoot(root);
   opts.setTag(tag);
   gloo::broadcast(opts);
 }
 
-void reduceScatter(const std::shared_ptr<gloo::Context>& context, uint32_t tag, const void* input,
-                   void* output, const std::vector<size_t>& counts, DType dtype, ReduceOp op) {
+void reduceScatter(const Group& group, uint32_t tag, const void* input, void* output,
+                   const std::vector<size_t>& counts, DType dtype, ReduceOp op) {
   // An all-reduce into scratch memory, then this rank's block: the input stays untouched (as
   // torch's reduce_scatter leaves it) and every world size works, at twice the bytes of an
   // optimal reduce-scatter.
@@ -114,15 +117,16 @@ void reduceScatter(const std::shared_ptr<gloo::Context>& context, uint32_t tag, 
   const size_t total = std::accumulate(counts.begin(), counts.end(), size_t{0});
   std::vector<char> scratch(total * bytes);
   if (!scratch.empty()) std::memcpy(scratch.data(), input, scratch.size());
-  allReduce(context, tag, scratch.data(), total, dtype, op);
-  const size_t rank = static_cast<size_t>(context->rank);
+  allReduce(group, tag, scratch.data(), total, dtype, op);
+  const size_t rank = static_cast<size_t>(group.context->rank);
   const size_t offset = std::accumulate(counts.begin(), counts.begin() + rank, size_t{0});
   if (counts[rank] > 0) std::memcpy(output, scratch.data() + offset * bytes, counts[rank] * bytes);
 }
 
-void barrier(const std::shared_ptr<gloo::Context>& context, uint32_t tag) {
-  if (context->size == 1) return;
-  gloo::BarrierOptions opts(context);
+void barrier(const Group& group, uint32_t tag) {
+  if (group.context->size == 1) return;
+  if (group.shm) return group.shm->barrier();
+  gloo::BarrierOptions opts(group.context);
   opts.setTag(tag);
   gloo::barrier(opts);
 }

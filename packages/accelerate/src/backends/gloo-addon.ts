@@ -29,6 +29,12 @@ export interface GlooConnectOptions {
   iface?: string;
 }
 
+/**
+ * How a connected group moves its data: `shm` (one POSIX shared-memory segment; every rank on
+ * this host, `NER_ACCELERATE_SHM` not `0`) or `tcp` (gloo's TCP transport).
+ */
+export type GlooTransport = 'shm' | 'tcp';
+
 type Numeric = Float32Array | Float64Array | Int32Array;
 type Bytes = Float32Array | Float64Array | Int32Array | Uint8Array;
 
@@ -52,6 +58,8 @@ export interface GlooAddon {
     op: number,
   ): Promise<void>;
   barrier(handle: GlooContextHandle): Promise<void>;
+  /** 'shm' when every rank is on this host and the collectives go through shared memory. */
+  transport(handle: GlooContextHandle): GlooTransport;
   close(handle: GlooContextHandle): Promise<void>;
 }
 

@@ -6,7 +6,13 @@
  * them in the same order anyway.
  */
 import type { BackendInit, CollectiveBackend, HostArray, ReduceOp } from '../process-group/backend.js';
-import { type GlooAddon, type GlooContextHandle, loadGloo, REDUCE_OP_CODES } from './gloo-addon.js';
+import {
+  type GlooAddon,
+  type GlooContextHandle,
+  type GlooTransport,
+  loadGloo,
+  REDUCE_OP_CODES,
+} from './gloo-addon.js';
 import { checkInit, GlooArgumentChecker, resolveBindAddress } from './gloo-checks.js';
 import { AccelerateError } from '../errors.js';
 import { GlooCollectiveError, GlooUnavailableError } from './gloo-errors.js';
@@ -16,6 +22,12 @@ type NumericArray = Float32Array | Float64Array | Int32Array;
 // Gloo enforces the timeout itself; this JS-side watchdog only catches a native call that
 // somehow outlives it, so a promise never stays pending forever.
 const WATCHDOG_GRACE_MS = 10_000;
+
+/** The gloo engine; `transport` says whether its collectives go through shared memory. */
+export interface GlooEngine extends CollectiveBackend {
+  readonly name: 'gloo';
+  readonly transport: GlooTransport;
+}
 
 /**
  * Connects this rank to the others through the rendezvous store (`init.store`) and returns the
@@ -43,7 +55,7 @@ const WATCHDOG_GRACE_MS = 10_000;
  * await backend.close();
  * ```
  */
-export async function createGlooBackend(init: BackendInit): Promise<CollectiveBackend> {
+export async function createGlooBackend(init: BackendInit): Promise<GlooEngine> {
   checkInit(init);
   const loaded = loadGloo();
   if (!loaded.available) throw new GlooUnavailableError(loaded.reason);
@@ -91,8 +103,10 @@ function allocLike<T extends HostArray>(data: T, length: number): T {
 }
 
 /** A connected gloo context; see {@link createGlooBackend}. */
-class GlooBackend implements CollectiveBackend {
+class GlooBackend implements GlooEngine {
   readonly name = 'gloo' as const;
+  /** `shm` when the group's ranks share this host (see {@link GlooTransport}), else `tcp`. */
+  readonly transport: GlooTransport;
   private readonly check: GlooArgumentChecker;
   private tail: Promise<unknown> = Promise.resolve();
   private failure: GlooCollectiveError | undefined;
@@ -106,6 +120,7 @@ class GlooBackend implements CollectiveBackend {
     private readonly timeoutMs: number,
   ) {
     this.check = new GlooArgumentChecker(rank, worldSize);
+    this.transport = addon.transport(handle);
   }
 
   allReduce(data: NumericArray, op: ReduceOp): Promise<void> {

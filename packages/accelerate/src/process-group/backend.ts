@@ -46,6 +46,8 @@ export interface BackendInit {
  */
 export interface CollectiveBackend {
   readonly name: BackendName;
+  /** How the bytes move, where the engine has a choice (gloo: `shm` on one host, else `tcp`). */
+  readonly transport?: 'shm' | 'tcp';
   readonly rank: number;
   readonly worldSize: number;
   /** Reduces `data` across ranks, in place; every rank ends with the result. */

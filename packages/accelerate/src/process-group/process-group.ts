@@ -140,6 +140,15 @@ export class ProcessGroup {
     }
   }
 
+  /**
+   * How this group's collectives move data: `shm` (gloo engine, every rank on this host: one
+   * shared-memory segment), `tcp` (gloo's TCP transport; several hosts, or `NER_ACCELERATE_SHM=0`),
+   * or undefined (a group of one, or nccl).
+   */
+  get transport(): 'shm' | 'tcp' | undefined {
+    return this.engine?.transport;
+  }
+
   /** Reduces `data` across ranks in place (torch's `all_reduce`) and returns it. */
   allReduce<T extends NumericArray>(data: T, op: ReduceOp = 'sum'): Promise<T> {
     if (!this.engine) return Promise.resolve(data);

@@ -1,0 +1,365 @@
+// Setting up the shared-memory group (host check, segment creation, mapping, unlinking) and the
+// barrier its collectives synchronize with. The collectives themselves are in shm_collectives.cc.
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "shm_group.h"
+
+namespace ner_gloo {
+
+// Lives at the start of the segment; the ranks' states follow it, then the chunk buffers. A
+// fresh segment is zero-filled, which is every atomic's initial state.
+struct ShmHeader {
+  uint32_t magic;
+  uint32_t size;
+  uint64_t slotBytes;
+  uint64_t dataOffset;
+  // Bumped by every arrival; the futex sleepers wait on it.
+  alignas(64) std::atomic<uint32_t> bell;
+  std::atomic<uint32_t> sleepers;
+  // rank + 1 of a rank that gave up on a collective (then every other waiter gives up too).
+  std::atomic<int32_t> abortedBy;
+};
+
+namespace {
+
+// Tells the core this is a spin-wait (frees the pipeline for the sibling hyperthread).
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+// One cache line per rank, so arrivals do not contend for a line.
+struct alignas(64) ShmRankState {
+  std::atomic<uint64_t> epoch;  // barriers this rank has arrived at
+  int32_t pid;
+};
+
+static_assert(std::atomic<uint64_t>::is_always_lock_free && std::atomic<uint32_t>::is_always_lock_free,
+              "the barrier needs address-free atomics to work across processes");
+
+constexpr uint32_t kMagic = 0x4e455253;  // "SREN"
+constexpr int kMaxRanks = 4096;
+// Each rank's slot holds one chunk per buffer set. Small enough that a chunk's copy-in, reduce
+// and copy-out stay in the caches; NER_ACCELERATE_SHM_SLOT_KIB overrides it (rank 0's counts).
+constexpr size_t kDefaultSlotBytes = 1 << 20;
+constexpr size_t kMinSlotBytes = 4096;
+constexpr size_t kMaxSlotBytes = 64u << 20;
+constexpr size_t kMaxSegmentBytes = size_t{4} << 30;
+// Spinning is the fast path when every rank has a core; past this, waiters yield, then sleep.
+constexpr int kSpinRounds = 2000;
+constexpr int kYieldRounds = 50;
+constexpr auto kLivenessEvery = std::chrono::milliseconds(100);
+
+std::string readSmallFile(const char* path) {
+  std::ifstream in(path);
+  std::string text;
+  std::getline(in, text);
+  return text;
+}
+
+std::string readLink(const char* path) {
+  char buffer[256];
+  ssize_t n = readlink(path, buffer, sizeof(buffer) - 1);
+  return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
+}
+
+// Ranks may share memory when they run under one kernel boot, in the same mount (/dev/shm),
+// IPC and pid namespaces (pids are used to see whether a peer is alive).
+std::string hostIdentity() {
+  char name[256] = {0};
+  gethostname(name, sizeof(name) - 1);
+  return std::string(name) + "|" + readSmallFile("/proc/sys/kernel/random/boot_id") + "|" +
+         readLink("/proc/self/ns/mnt") + "|" + readLink("/proc/self/ns/ipc") + "|" +
+         readLink("/proc/self/ns/pid") + "|uid " + std::to_string(getuid());
+}
+
+bool shmEnabled() {
+  const char* value = std::getenv("NER_ACCELERATE_SHM");
+  return value == nullptr || (std::strcmp(value, "0") != 0 && std::strcmp(value, "false") != 0);
+}
+
+size_t slotBytesFromEnv() {
+  const char* value = std::getenv("NER_ACCELERATE_SHM_SLOT_KIB");
+  if (value == nullptr) return kDefaultSlotBytes;
+  char* end = nullptr;
+  unsigned long long kib = std::strtoull(value, &end, 10);
+  if (end == value || *end != '\0') return kDefaultSlotBytes;
+  size_t bytes = static_cast<size_t>(std::min<unsigned long long>(kib, kMaxSlotBytes / 1024)) * 1024;
+  return std::max(kMinSlotBytes, bytes);
+}
+
+std::vector<char> bytesOf(const std::string& text) { return std::vector<char>(text.begin(), text.end()); }
+std::string textOf(const std::vector<char>& bytes) { return std::string(bytes.begin(), bytes.end()); }
+std::string key(const std::string& what, int rank) { return "shm/" + what + "/" + std::to_string(rank); }
+
+std::string randomSegmentName() {
+  unsigned char random[16];
+  if (getrandom(random, sizeof(random), 0) != static_cast<ssize_t>(sizeof(random))) {
+    throw std::runtime_error(std::string("shared memory: getrandom failed: ") + strerror(errno));
+  }
+  static const char* digits = "0123456789abcdef";
+  // The creator's pid in the name says whose it is; the random part makes it unguessable.
+  std::string name = "/ner-accelerate-" + std::to_string(getpid()) + "-";
+  for (unsigned char byte : random) {
+    name += digits[byte >> 4];
+    name += digits[byte & 15];
+  }
+  return name;
+}
+
+size_t segmentBytes(int size, size_t slotBytes, size_t* dataOffset) {
+  size_t control = sizeof(ShmHeader) + sizeof(ShmRankState) * static_cast<size_t>(size);
+  *dataOffset = (control + 4095) / 4096 * 4096;
+  return *dataOffset + 2 * static_cast<size_t>(size) * slotBytes;
+}
+
+ShmRankState* rankStates(ShmHeader* header) {
+  return reinterpret_cast<ShmRankState*>(reinterpret_cast<char*>(header) + sizeof(ShmHeader));
+}
+
+void* mapSegment(int fd, size_t bytes) {
+  void* base = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  return base == MAP_FAILED ? nullptr : base;
+}
+
+// Creates, sizes and maps the segment; returns its base (null on failure, nothing left behind).
+void* createSegment(const std::string& name, int size, size_t slotBytes, size_t* mapped) {
+  size_t dataOffset = 0;
+  size_t bytes = segmentBytes(size, slotBytes, &dataOffset);
+  if (bytes > kMaxSegmentBytes) return nullptr;
+  int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+  if (fd < 0) return nullptr;
+  void* base = ftruncate(fd, static_cast<off_t>(bytes)) == 0 ? mapSegment(fd, bytes) : nullptr;
+  close(fd);
+  if (base == nullptr) {
+    shm_unlink(name.c_str());
+    return nullptr;
+  }
+  auto* header = static_cast<ShmHeader*>(base);
+  header->magic = kMagic;
+  header->size = static_cast<uint32_t>(size);
+  header->slotBytes = slotBytes;
+  header->dataOffset = dataOffset;
+  *mapped = bytes;
+  return base;
+}
+
+// Opens and maps a segment rank 0 made, after checking it has the layout this group expects.
+void* openSegment(const std::string& name, int size, size_t* mapped) {
+  int fd = shm_open(name.c_str(), O_RDWR, 0);
+  if (fd < 0) return nullptr;
+  struct stat info;
+  void* base = nullptr;
+  if (fstat(fd, &info) == 0 && static_cast<size_t>(info.st_size) >= sizeof(ShmHeader) &&
+      static_cast<size_t>(info.st_size) <= kMaxSegmentBytes) {
+    base = mapSegment(fd, static_cast<size_t>(info.st_size));
+  }
+  close(fd);
+  if (base == nullptr) return nullptr;
+  auto* header = static_cast<ShmHeader*>(base);
+  size_t dataOffset = 0;
+  if (header->magic != kMagic || header->size != static_cast<uint32_t>(size) ||
+      header->slotBytes < kMinSlotBytes || header->slotBytes > kMaxSlotBytes ||
+      segmentBytes(size, header->slotBytes, &dataOffset) != static_cast<size_t>(info.st_size) ||
+      header->dataOffset != dataOffset) {
+    munmap(base, static_cast<size_t>(info.st_size));
+    return nullptr;
+  }
+  *mapped = static_cast<size_t>(info.st_size);
+  return base;
+}
+
+std::string waitAndGet(gloo::rendezvous::Store& store, const std::string& name,
+                       std::chrono::milliseconds timeout) {
+  store.wait({name}, timeout);
+  return textOf(store.get(name));
+}
+
+bool processGone(int32_t pid) {
+  if (pid <= 0) return false;
+  if (kill(pid, 0) != 0) return errno == ESRCH;
+  // A killed child its parent has not reaped yet still answers kill(): look at its state.
+  std::string stat = readSmallFile(("/proc/" + std::to_string(pid) + "/stat").c_str());
+  size_t paren = stat.rfind(')');
+  return paren != std::string::npos && paren + 2 < stat.size() &&
+         (stat[paren + 2] == 'Z' || stat[paren + 2] == 'X');
+}
+
+void futexWait(std::atomic<uint32_t>* word, uint32_t expected, std::chrono::milliseconds timeout) {
+  struct timespec ts;
+  ts.tv_sec = timeout.count() / 1000;
+  ts.tv_nsec = (timeout.count() % 1000) * 1000000;
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT, expected, &ts, nullptr, 0);
+}
+
+void futexWakeAll(std::atomic<uint32_t>* word) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+}
+
+}  // namespace
+
+std::shared_ptr<ShmGroup> ShmGroup::establish(gloo::rendezvous::Store& store, int rank, int size,
+                                              std::chrono::milliseconds timeout) {
+  if (size < 2 || size > kMaxRanks) return nullptr;
+  const std::string mine = shmEnabled() ? hostIdentity() : "disabled";
+  store.set(key("host", rank), bytesOf(mine));
+  bool local = mine != "disabled";
+  for (int r = 0; r < size; r++) local = local && waitAndGet(store, key("host", r), timeout) == mine;
+  if (!local) return nullptr;
+
+  size_t mapped = 0;
+  void* base = nullptr;
+  if (rank == 0) {
+    const std::string name = randomSegmentName();
+    base = createSegment(name, size, slotBytesFromEnv(), &mapped);
+    if (base != nullptr) rankStates(static_cast<ShmHeader*>(base))[0].pid = getpid();
+    store.set("shm/name", bytesOf(base != nullptr ? name : ""));
+    bool everyone = base != nullptr;
+    try {
+      for (int r = 1; r < size && base != nullptr; r++) {
+        everyone = waitAndGet(store, key("mapped", r), timeout) == "1" && everyone;
+      }
+    } catch (...) {
+      shm_unlink(name.c_str());
+      if (base != nullptr) munmap(base, mapped);
+      throw;
+    }
+    // Every rank has it mapped (or gave up): the name is no longer needed.
+    if (base != nullptr) shm_unlink(name.c_str());
+    store.set("shm/ready", bytesOf(everyone ? "1" : "0"));
+    if (!everyone && base != nullptr) munmap(base, mapped);
+    if (!everyone) return nullptr;
+  } else {
+    const std::string name = waitAndGet(store, "shm/name", timeout);
+    if (name.empty()) return nullptr;
+    base = openSegment(name, size, &mapped);
+    if (base != nullptr) rankStates(static_cast<ShmHeader*>(base))[rank].pid = getpid();
+    store.set(key("mapped", rank), bytesOf(base != nullptr ? "1" : "0"));
+    std::string ready;
+    try {
+      ready = waitAndGet(store, "shm/ready", timeout);
+    } catch (...) {
+      shm_unlink(name.c_str());  // rank 0 is gone: do its cleanup
+      if (base != nullptr) munmap(base, mapped);
+      throw;
+    }
+    if (ready != "1") {
+      if (base != nullptr) munmap(base, mapped);
+      return nullptr;
+    }
+  }
+  return std::shared_ptr<ShmGroup>(new ShmGroup(rank, size, timeout, base, mapped));
+}
+
+ShmGroup::ShmGroup(int rank, int size, std::chrono::milliseconds timeout, void* base, size_t mappedBytes)
+    : rank_(rank),
+      size_(size),
+      timeout_(timeout),
+      base_(base),
+      mappedBytes_(mappedBytes),
+      header_(static_cast<ShmHeader*>(base)),
+      slotBytes_(static_cast<ShmHeader*>(base)->slotBytes),
+      data_(static_cast<char*>(base) + static_cast<ShmHeader*>(base)->dataOffset) {}
+
+ShmGroup::~ShmGroup() { munmap(base_, mappedBytes_); }
+
+char* ShmGroup::slot(uint64_t set, int owner) const {
+  return data_ + (set * static_cast<size_t>(size_) + static_cast<size_t>(owner)) * slotBytes_;
+}
+
+std::string ShmGroup::missingRanks(uint64_t epoch) const {
+  std::ostringstream out;
+  const ShmRankState* states = rankStates(header_);
+  bool first = true;
+  for (int r = 0; r < size_; r++) {
+    if (states[r].epoch.load(std::memory_order_acquire) >= epoch) continue;
+    out << (first ? "" : ", ") << r << " (pid " << states[r].pid << ")";
+    first = false;
+  }
+  return first ? "none" : out.str();
+}
+
+void ShmGroup::giveUp(const std::string& why) {
+  broken_ = true;
+  int32_t none = 0;
+  header_->abortedBy.compare_exchange_strong(none, rank_ + 1);
+  header_->bell.fetch_add(1);
+  futexWakeAll(&header_->bell);
+  throw std::runtime_error("shared-memory collective: " + why);
+}
+
+void ShmGroup::arriveAndWait() {
+  if (broken_) throw std::runtime_error("shared-memory collective: the group is unusable after an earlier failure");
+  ShmRankState* states = rankStates(header_);
+  const uint64_t target = ++epoch_;
+  states[rank_].epoch.store(target);
+  header_->bell.fetch_add(1);
+  if (header_->sleepers.load() > 0) futexWakeAll(&header_->bell);
+
+  auto everyoneHere = [&]() {
+    for (int r = 0; r < size_; r++) {
+      if (states[r].epoch.load(std::memory_order_acquire) < target) return false;
+    }
+    return true;
+  };
+  for (int i = 0; i < kSpinRounds; i++) {
+    if (everyoneHere()) return;
+    cpuRelax();
+  }
+  for (int i = 0; i < kYieldRounds; i++) {
+    if (everyoneHere()) return;
+    sched_yield();
+  }
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const auto deadline = start + timeout_;
+  auto nextLivenessCheck = start + kLivenessEvery;
+  while (true) {
+    header_->sleepers.fetch_add(1);
+    uint32_t bell = header_->bell.load();
+    bool done = everyoneHere();
+    if (!done && header_->abortedBy.load() == 0) futexWait(&header_->bell, bell, std::chrono::milliseconds(20));
+    header_->sleepers.fetch_sub(1);
+    if (done || everyoneHere()) return;
+    int32_t aborted = header_->abortedBy.load();
+    if (aborted != 0) {
+      giveUp("rank " + std::to_string(aborted - 1) + " gave up on it (it timed out or saw a rank die); not arrived: rank(s) " +
+             missingRanks(target));
+    }
+    auto now = Clock::now();
+    if (now >= nextLivenessCheck) {
+      nextLivenessCheck = now + kLivenessEvery;
+      for (int r = 0; r < size_; r++) {
+        if (states[r].epoch.load() < target && processGone(states[r].pid)) {
+          giveUp("rank " + std::to_string(r) + " (pid " + std::to_string(states[r].pid) + ") exited");
+        }
+      }
+    }
+    if (now >= deadline) {
+      giveUp("timed out after " + std::to_string(timeout_.count()) + " ms waiting for rank(s) " + missingRanks(target));
+    }
+  }
+}
+
+}  // namespace ner_gloo
