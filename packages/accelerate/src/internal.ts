@@ -5,6 +5,7 @@
  */
 export { concatHost, decodeHost, encodeHost, fromHost, padHost, sliceRows, toHost } from './host-array.js';
 export { LAUNCH_USAGE, parseLaunchArgs } from './launcher/launch-args.js';
+export { THREAD_ENV_KEYS, threadEnv } from './launcher/thread-env.js';
 export { readProcessGroupEnv } from './process-group/env.js';
 export { createGlooBackend } from './backends/gloo.js';
 export { type CudaModule, createNcclBackend } from './backends/nccl.js';

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +40,24 @@ describe('launch (ner-launch)', () => {
     expect(r1!.NER_STORE_SECRET).toBe(r0!.NER_STORE_SECRET);
     const again = await launch({ nprocPerNode: 1, script: worker, stdio: 'pipe' });
     expect(envOf(again.stdout[0]!).NER_STORE_SECRET).not.toBe(r0!.NER_STORE_SECRET);
+  });
+
+  it("shares the cores out among the local ranks, as torchrun's OMP_NUM_THREADS, unless set", async () => {
+    const unset = { NER_NATIVE_THREADS: undefined, OMP_NUM_THREADS: undefined };
+    const two = await launch({
+      nprocPerNode: 2,
+      script: worker,
+      stdio: 'pipe',
+      env: { ...unset, OMP_NUM_THREADS: '3' },
+    });
+    const share = String(Math.max(1, Math.floor(availableParallelism() / 2)));
+    for (const rank of two.stdout.map(envOf)) {
+      expect(rank).toMatchObject({ NER_NATIVE_THREADS: share, OMP_NUM_THREADS: '3' });
+    }
+    const one = envOf(
+      (await launch({ nprocPerNode: 1, script: worker, stdio: 'pipe', env: unset })).stdout[0]!,
+    );
+    expect([one.NER_NATIVE_THREADS, one.OMP_NUM_THREADS]).toEqual([undefined, undefined]);
   });
 
   it('numbers ranks node by node on the second of two nodes', async () => {

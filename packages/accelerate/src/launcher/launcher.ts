@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { constants } from 'node:os';
 import { AccelerateError } from '../errors.js';
 import type { BackendName } from '../process-group/backend.js';
+import { threadEnv } from './thread-env.js';
 
 /** Options of {@link launch} (`torchrun` / `accelerate launch`). */
 export interface LaunchOptions {
@@ -132,7 +133,9 @@ function checkOptions(options: LaunchOptions): { nnodes: number; nodeRank: numbe
 /**
  * Starts this node's ranks running `script`, each with RANK, LOCAL_RANK, WORLD_SIZE,
  * LOCAL_WORLD_SIZE, NODE_RANK (and GROUP_RANK), MASTER_ADDR, MASTER_PORT, NER_STORE_SECRET (and
- * CUDA_VISIBLE_DEVICES with `gpus`). Resolves when all exit with 0; when one fails, the others
+ * CUDA_VISIBLE_DEVICES with `gpus`). With several local ranks, NER_NATIVE_THREADS and
+ * OMP_NUM_THREADS default to the cores divided by the local ranks (torchrun sets
+ * OMP_NUM_THREADS=1), unless already set. Resolves when all exit with 0; when one fails, the others
  * are stopped and the promise rejects with a {@link LaunchError} for the first failing rank.
  */
 export async function launch(options: LaunchOptions): Promise<LaunchResult> {
@@ -179,11 +182,14 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
     };
     const onAbort = () => stopAll(new LaunchError('ner-launch: stopped by a signal; every rank was stopped'));
     options.signal?.addEventListener('abort', onAbort);
+    const inherited = { ...process.env, ...options.env };
+    // As torchrun's OMP_NUM_THREADS: the cores are shared out unless the user said otherwise.
+    const threads = threadEnv(local, inherited);
     for (let localRank = 0; localRank < local; localRank++) {
       const rank = nodeRank * local + localRank;
       const env: Record<string, string | undefined> = {
-        ...process.env,
-        ...options.env,
+        ...inherited,
+        ...threads,
         RANK: String(rank),
         LOCAL_RANK: String(localRank),
         WORLD_SIZE: String(nnodes * local),
