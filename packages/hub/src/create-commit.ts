@@ -16,10 +16,11 @@ import { defaultStallTimeoutMs } from './env.js';
 import { HubResponseError, HubValidationError } from './errors.js';
 import { type LfsFile, uploadLfsFiles } from './lfs-upload.js';
 import type { ProgressOptions } from './progress.js';
-import { type RepoType, validateRepoId, validateRevision } from './repo.js';
+import { type RepoType, repoUrl, validateRepoId, validateRevision } from './repo.js';
 import {
   type RepoWriteOptions,
   type ResolvedWriteOptions,
+  postJson,
   readJsonObject,
   repoApiUrl,
   resolveWriteOptions,
@@ -86,14 +87,9 @@ async function fetchUploadModes(
       sample: Buffer.from(info.sample).toString('base64'),
       size: info.size,
     }));
-    const response = await sendWriteRequest(
-      {
-        url,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: () => JSON.stringify({ files }),
-        retryOn: 'idempotent',
-      },
+    const response = await postJson(
+      url,
+      { files },
       { action: 'check the files before upload (preupload)', ...target },
       options,
     );
@@ -167,9 +163,8 @@ async function noChangeCommit(
   if (typeof body.sha !== 'string' || !/^[0-9a-f]{40}$/.test(body.sha)) {
     throw new HubResponseError(`${url} answered without a valid "sha".`, url);
   }
-  const prefix = repoType === 'dataset' ? 'datasets/' : '';
   return {
-    commitUrl: `${resolved.endpoint}/${prefix}${repoId}/commit/${body.sha}`,
+    commitUrl: `${repoUrl(resolved.endpoint, repoId, repoType)}/commit/${body.sha}`,
     oid: body.sha,
     commitMessage,
     commitDescription: options.commitDescription ?? '',
@@ -308,7 +303,7 @@ export async function createCommit(
     commitUrl:
       typeof body.commitUrl === 'string'
         ? body.commitUrl
-        : `${resolved.endpoint}/${repoId}/commit/${body.commitOid}`,
+        : `${repoUrl(resolved.endpoint, repoId, repoType)}/commit/${body.commitOid}`,
     oid: body.commitOid,
     commitMessage,
     commitDescription: options.commitDescription ?? '',

@@ -2,11 +2,12 @@
  * Creating repos and branches (Python's `HfApi.create_repo` and `HfApi.create_branch`).
  */
 import { HubAuthError, HubConflictError, HubError, HubValidationError } from './errors.js';
-import { type RepoType, validateRepoId, validateRevision } from './repo.js';
+import { type RepoType, repoUrl, validateRepoId, validateRevision } from './repo.js';
 import { whoami } from './whoami.js';
 import {
   type RepoWriteOptions,
   type ResolvedWriteOptions,
+  postJson,
   readJsonObject,
   repoApiUrl,
   resolveWriteOptions,
@@ -39,7 +40,7 @@ function checkRepoType(repoType: RepoType): void {
 
 /** The repo id a repo URL names, or undefined when the URL is not on `endpoint`. */
 function repoIdFromUrl(url: string, endpoint: string, repoType: RepoType): string | undefined {
-  const prefix = `${endpoint}/${repoType === 'dataset' ? 'datasets/' : ''}`;
+  const prefix = repoUrl(endpoint, '', repoType);
   if (!url.startsWith(prefix)) return undefined;
   const id = url.slice(prefix.length).replace(/\/+$/, '');
   return /^[^/]+\/[^/]+$/.test(id) ? id : undefined;
@@ -67,19 +68,9 @@ export async function createRepo(repoId: string, options: CreateRepoOptions = {}
   if (options.private !== undefined) payload.private = options.private;
   if (repoType !== 'model') payload.type = repoType;
   const url = `${resolved.endpoint}/api/repos/create`;
-  const fallbackUrl = `${resolved.endpoint}/${repoType === 'dataset' ? 'datasets/' : ''}${repoId}`;
+  const fallbackUrl = repoUrl(resolved.endpoint, repoId, repoType);
   try {
-    const response = await sendWriteRequest(
-      {
-        url,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: () => JSON.stringify(payload),
-        retryOn: 'idempotent',
-      },
-      { action: 'create the repo', repoId, repoType },
-      resolved,
-    );
+    const response = await postJson(url, payload, { action: 'create the repo', repoId, repoType }, resolved);
     const body = await readJsonObject(response, url);
     const repoUrl = typeof body.url === 'string' ? body.url : fallbackUrl;
     const finalId = repoIdFromUrl(repoUrl, resolved.endpoint, repoType) ?? repoId;
@@ -96,8 +87,12 @@ export async function createRepo(repoId: string, options: CreateRepoOptions = {}
     if (error instanceof HubConflictError && options.existOk === true) {
       // The repo exists; a bare name lives under the token's user.
       const fullId = organization === undefined ? `${(await whoami(options)).name}/${name}` : repoId;
-      const prefix = `${resolved.endpoint}/${repoType === 'dataset' ? 'datasets/' : ''}`;
-      return { url: `${prefix}${fullId}`, repoId: fullId, repoType, endpoint: resolved.endpoint };
+      return {
+        url: repoUrl(resolved.endpoint, fullId, repoType),
+        repoId: fullId,
+        repoType,
+        endpoint: resolved.endpoint,
+      };
     }
     if (error instanceof HubConflictError && options.existOk !== true) {
       error.message += ' Pass existOk: true to use the existing repo.';
@@ -152,14 +147,9 @@ export async function createBranch(
   const resolved = resolveWriteOptions(options, `create branch "${branch}" in "${repoId}"`);
   const payload = options.revision === undefined ? {} : { startingPoint: options.revision };
   try {
-    const response = await sendWriteRequest(
-      {
-        url: repoApiUrl(resolved.endpoint, repoType, repoId, 'branch', branch),
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: () => JSON.stringify(payload),
-        retryOn: 'idempotent',
-      },
+    const response = await postJson(
+      repoApiUrl(resolved.endpoint, repoType, repoId, 'branch', branch),
+      payload,
       { action: `create branch "${branch}"`, repoId, repoType },
       resolved,
     );

@@ -6,47 +6,39 @@
 
 /** Base class of every error thrown by `@ner/hub`. */
 export class HubError extends Error {
-  override name = 'HubError';
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    // The class's own name (`RepositoryNotFoundError`, ...), set once here for every subclass.
+    this.name = new.target.name;
+  }
 }
 
 /** The repo does not exist, or it is private/gated and no valid token was sent (Hub answers 401 or 404). */
-export class RepositoryNotFoundError extends HubError {
-  override name = 'RepositoryNotFoundError';
-}
+export class RepositoryNotFoundError extends HubError {}
 
 /** The repo exists but the revision (branch, tag, commit) does not. */
-export class RevisionNotFoundError extends HubError {
-  override name = 'RevisionNotFoundError';
-}
+export class RevisionNotFoundError extends HubError {}
 
 /** The repo and revision exist but the file does not. */
 export class EntryNotFoundError extends HubError {
-  override name = 'EntryNotFoundError';
   /** The commit the revision resolved to, when the Hub said (`X-Repo-Commit`); used for the cache's `.no_exist`. */
   commit: string | undefined;
 }
 
 /** The repo is gated: the user must accept its conditions on the Hub and send a token. */
-export class GatedRepoError extends HubError {
-  override name = 'GatedRepoError';
-}
+export class GatedRepoError extends HubError {}
 
 /** The token was refused (401 with invalid credentials, or 403). */
-export class HubAuthError extends HubError {
-  override name = 'HubAuthError';
-}
+export class HubAuthError extends HubError {}
 
 /**
  * The file is needed from the network but the network may not be used (offline mode, `localFilesOnly`)
  * or could not be reached, and the cache has no copy. Same role as Python's `LocalEntryNotFoundError`.
  */
-export class LocalEntryNotFoundError extends HubError {
-  override name = 'LocalEntryNotFoundError';
-}
+export class LocalEntryNotFoundError extends HubError {}
 
 /** Any other HTTP failure, after retries for transient ones. */
 export class HubHttpError extends HubError {
-  override name = 'HubHttpError';
   constructor(
     message: string,
     /** HTTP status, or 0 when no response came back (connection error). */
@@ -63,7 +55,6 @@ export class HubHttpError extends HubError {
  * connection and, after the last attempt, an unreachable Hub falls back to the cache.
  */
 export class HubTimeoutError extends HubHttpError {
-  override name = 'HubTimeoutError';
   constructor(
     message: string,
     /** The URL that did not answer in time. */
@@ -82,7 +73,6 @@ export class HubTimeoutError extends HubHttpError {
  * `206 Partial Content` for the wrong byte range. `url` is the offending URL or value's source.
  */
 export class HubResponseError extends HubError {
-  override name = 'HubResponseError';
   constructor(
     message: string,
     /** Where the answer came from. */
@@ -94,7 +84,6 @@ export class HubResponseError extends HubError {
 
 /** A response body is larger than this package reads from that kind of request (checked while streaming). */
 export class HubResponseTooLargeError extends HubResponseError {
-  override name = 'HubResponseTooLargeError';
   constructor(
     message: string,
     url: string,
@@ -110,7 +99,6 @@ export class HubResponseTooLargeError extends HubResponseError {
  * it was not put into the cache and its temporary file was deleted.
  */
 export class HubIntegrityError extends HubError {
-  override name = 'HubIntegrityError';
   constructor(
     message: string,
     /** The URL the bytes came from. */
@@ -125,22 +113,16 @@ export class HubIntegrityError extends HubError {
 }
 
 /** A repo id, revision or file name that cannot be valid (caught before any request is made). */
-export class HubValidationError extends HubError {
-  override name = 'HubValidationError';
-}
+export class HubValidationError extends HubError {}
 
 /**
  * The Hub refused a write because of what already exists (409): a repo or branch of that name (without
  * `existOk`), or a commit whose `parentCommit` is no longer the head of the branch.
  */
-export class HubConflictError extends HubHttpError {
-  override name = 'HubConflictError';
-}
+export class HubConflictError extends HubHttpError {}
 
 /** The Hub refused a request body as too large (413), e.g. a commit with too many or too large inline files. */
-export class HubPayloadTooLargeError extends HubHttpError {
-  override name = 'HubPayloadTooLargeError';
-}
+export class HubPayloadTooLargeError extends HubHttpError {}
 
 /**
  * A file could not be uploaded: the LFS batch API refused it, the storage server kept failing after every
@@ -148,7 +130,6 @@ export class HubPayloadTooLargeError extends HubHttpError {
  * created once every file is stored. `status` is the last HTTP status (0: the connection dropped).
  */
 export class HubUploadError extends HubHttpError {
-  override name = 'HubUploadError';
   constructor(
     message: string,
     status: number,
@@ -164,6 +145,4 @@ export class HubUploadError extends HubHttpError {
  * A request would reach the Hub while `HF_HUB_OFFLINE` is set (Python's `OfflineModeIsEnabled`). Downloads
  * fall back to the cache instead; uploads, logins and repo creation cannot, so they stop here.
  */
-export class OfflineModeIsEnabled extends HubError {
-  override name = 'OfflineModeIsEnabled';
-}
+export class OfflineModeIsEnabled extends HubError {}

@@ -9,9 +9,9 @@ import { readBodyPrefix } from './body.js';
 import { HubError, HubResponseError, HubUploadError } from './errors.js';
 import { describeNetworkError, isTransientStatus, retryDelay, sleep } from './http.js';
 import { createProgress, type ProgressOptions } from './progress.js';
-import type { RepoType } from './repo.js';
+import { type RepoType, repoUrl } from './repo.js';
 import { StallWatchdog } from './stall-watchdog.js';
-import { type ResolvedWriteOptions, readJsonObject, sendWriteRequest } from './write-request.js';
+import { postJson, type ResolvedWriteOptions, readJsonObject } from './write-request.js';
 
 /** One file that the preupload check sent to LFS. */
 export interface LfsFile {
@@ -70,7 +70,7 @@ function parseAction(value: unknown, url: string): LfsAction | undefined {
 /** Asks the batch API what to do with `files`; returns the objects that still need an upload. */
 async function batch(files: readonly LfsFile[], settings: LfsSettings): Promise<BatchObject[]> {
   const { options, repoId, repoType, revision } = settings;
-  const url = `${options.endpoint}/${repoType === 'dataset' ? 'datasets/' : ''}${repoId}.git/info/lfs/objects/batch`;
+  const url = `${repoUrl(options.endpoint, repoId, repoType)}.git/info/lfs/objects/batch`;
   const payload = {
     operation: 'upload',
     transfers: ['basic', 'multipart'],
@@ -78,10 +78,12 @@ async function batch(files: readonly LfsFile[], settings: LfsSettings): Promise<
     hash_algo: 'sha256',
     ref: { name: revision },
   };
-  const response = await sendWriteRequest(
-    { url, method: 'POST', headers: LFS_HEADERS, body: () => JSON.stringify(payload), retryOn: 'idempotent' },
+  const response = await postJson(
+    url,
+    payload,
     { action: 'prepare the LFS upload', repoId, repoType, revision },
     options,
+    { headers: LFS_HEADERS },
   );
   const body = await readJsonObject(response, url);
   if (!Array.isArray(body.objects)) throw new HubResponseError(`${url} answered without "objects".`, url);
@@ -255,33 +257,23 @@ async function uploadObject(file: LfsFile, object: BatchObject, settings: LfsSet
       }
       parts.push({ partNumber: index + 1, etag });
     }
-    const completion = await sendWriteRequest(
-      {
-        url: upload.href,
-        method: 'POST',
-        headers: LFS_HEADERS,
-        body: () => JSON.stringify({ oid: file.info.sha256, parts }),
-        retryOn: 'idempotent',
-        anonymous: !onHubOrigin(upload.href, options.endpoint),
-      },
-      target,
-      options,
-    );
+    const completion = await postJson(upload.href, { oid: file.info.sha256, parts }, target, options, {
+      headers: LFS_HEADERS,
+      anonymous: !onHubOrigin(upload.href, options.endpoint),
+    });
     await completion.body?.cancel();
   }
   if (object.verify !== undefined) {
     const verify = object.verify;
-    const response = await sendWriteRequest(
-      {
-        url: verify.href,
-        method: 'POST',
-        headers: { ...verify.header, ...LFS_HEADERS },
-        body: () => JSON.stringify({ oid: file.info.sha256, size }),
-        retryOn: 'idempotent',
-        anonymous: !onHubOrigin(verify.href, options.endpoint),
-      },
+    const response = await postJson(
+      verify.href,
+      { oid: file.info.sha256, size },
       { ...target, action: `verify the LFS upload of "${file.operation.pathInRepo}"` },
       options,
+      {
+        headers: { ...verify.header, ...LFS_HEADERS },
+        anonymous: !onHubOrigin(verify.href, options.endpoint),
+      },
     );
     await response.body?.cancel();
   }

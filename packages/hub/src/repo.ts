@@ -62,9 +62,9 @@ export function repoFolderName(repoId: string, repoType: RepoType): string {
   return [`${repoType}s`, ...repoId.split('/')].join('--');
 }
 
-/** URL path prefix of a repo: `` for models, `datasets/` for datasets. */
-function urlPrefix(repoType: RepoType): string {
-  return repoType === 'dataset' ? 'datasets/' : '';
+/** A repo's page on the Hub: `{endpoint}/{repo}` for models, `{endpoint}/datasets/{repo}` for datasets. */
+export function repoUrl(endpoint: string, repoId: string, repoType: RepoType): string {
+  return `${endpoint}/${repoType === 'dataset' ? 'datasets/' : ''}${repoId}`;
 }
 
 /** Encodes each path segment but keeps the slashes (Python's `quote(filename)`). */
@@ -80,7 +80,7 @@ export function hubFileUrl(
   revision: string,
   filename: string,
 ): string {
-  return `${endpoint}/${urlPrefix(repoType)}${repoId}/resolve/${encodeURIComponent(revision)}/${quotePath(filename)}`;
+  return `${repoUrl(endpoint, repoId, repoType)}/resolve/${encodeURIComponent(revision)}/${quotePath(filename)}`;
 }
 
 /** `{endpoint}/api/{models|datasets}/{repo}/revision/{revision}`: commit sha and file list. */

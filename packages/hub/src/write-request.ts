@@ -269,6 +269,31 @@ export async function readJsonObject(response: Response, url: string): Promise<R
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * POSTs `payload` as JSON to an endpoint that may be retried on any transient failure (create a repo or a
+ * branch, preupload, the LFS batch API); `request` changes the headers or sends no token.
+ */
+export function postJson(
+  url: string,
+  payload: unknown,
+  target: WriteTarget,
+  options: ResolvedWriteOptions,
+  request: Pick<WriteRequest, 'headers' | 'anonymous'> = {},
+): Promise<Response> {
+  return sendWriteRequest(
+    {
+      url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: () => JSON.stringify(payload),
+      retryOn: 'idempotent',
+      ...request,
+    },
+    target,
+    options,
+  );
+}
+
 /** `{endpoint}/api/{models|datasets}/{repo}/{action}/{revision}`. */
 export function repoApiUrl(
   endpoint: string,

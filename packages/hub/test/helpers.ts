@@ -21,11 +21,16 @@ export interface FakeHubSuite {
   write<const T extends object = object>(
     extra?: T,
   ): { endpoint: string; token: string; retry: typeof FAST_RETRY; progress: false } & T;
+  /** Options of a download call: `cacheDir` (default a fresh one), no token, fast retries, no progress bar, then `extra`. */
+  read<const T extends object = object>(
+    cacheDir?: string,
+    extra?: T,
+  ): { endpoint: string; cacheDir: string; token: false; retry: typeof FAST_RETRY; progress: false } & T;
 }
 
 /**
  * Starts a fake Hub with `repos` before the file's tests and closes it after them; after each
- * test, removes its interceptor and the temporary folders. `write()` calls carry `token`;
+ * test, removes its interceptor and the temporary folders. `write()` calls carry `token`, `read()` none;
  * `setUp` runs once the Hub is up (e.g. to create the repositories the tests write to).
  */
 export function useFakeHub(
@@ -42,6 +47,14 @@ export function useFakeHub(
     write: (extra = {} as never) => ({
       endpoint: suite.hub.endpoint,
       token: suiteOptions.token ?? '',
+      retry: FAST_RETRY,
+      progress: false as const,
+      ...extra,
+    }),
+    read: (cacheDir = tempDir(), extra = {} as never) => ({
+      endpoint: suite.hub.endpoint,
+      cacheDir,
+      token: false as const,
       retry: FAST_RETRY,
       progress: false as const,
       ...extra,

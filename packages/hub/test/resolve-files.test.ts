@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   EntryNotFoundError,
   GatedRepoError,
@@ -25,74 +25,60 @@ import {
   resolveFiles,
   tryLoadFromCache,
 } from '../src/index.js';
-import { type FakeHub, startFakeHub } from '../src/testing/index.js';
-import { FAST_RETRY, removeTempDirs, tempDir } from './helpers.js';
+import { startFakeHub } from '../src/testing/index.js';
+import { FAST_RETRY, tempDir, useFakeHub } from './helpers.js';
 
 const CONFIG = '{"model_type": "bert"}\n';
 // 64 KiB of varied bytes, served like an LFS file through the CDN redirect.
 const WEIGHTS = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 31 + 7) % 251));
 const fast = FAST_RETRY;
 
-let hub: FakeHub;
 const newCache = () => tempDir('ner-hub-cache-');
 const gitSha1 = (text: string | Buffer) => {
   const bytes = Buffer.from(text);
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 };
 
-beforeAll(async () => {
-  hub = await startFakeHub([
-    {
-      repoId: 'org/tiny-bert',
-      revisions: {
-        main: {
-          'config.json': CONFIG,
-          'model.safetensors': { content: WEIGHTS, lfs: true },
-          'sub/dir/x.txt': 'x',
-        },
-        v1: { 'config.json': '{"model_type": "distilbert"}\n' },
+const fake = useFakeHub([
+  {
+    repoId: 'org/tiny-bert',
+    revisions: {
+      main: {
+        'config.json': CONFIG,
+        'model.safetensors': { content: WEIGHTS, lfs: true },
+        'sub/dir/x.txt': 'x',
       },
-      renamedFrom: 'old-org/tiny-bert',
+      v1: { 'config.json': '{"model_type": "distilbert"}\n' },
     },
-    { repoId: 'org/private', token: 'hf_secret', revisions: { main: { 'config.json': CONFIG } } },
-    { repoId: 'org/gated', token: 'hf_secret', gated: true, revisions: { main: { 'config.json': CONFIG } } },
-    {
-      repoId: 'org/data',
-      repoType: 'dataset',
-      revisions: {
-        main: { 'README.md': '# data\n', 'data/train.jsonl': '{"a":1}\n', 'data/test.jsonl': '{"a":2}\n' },
-      },
+    renamedFrom: 'old-org/tiny-bert',
+  },
+  { repoId: 'org/private', token: 'hf_secret', revisions: { main: { 'config.json': CONFIG } } },
+  { repoId: 'org/gated', token: 'hf_secret', gated: true, revisions: { main: { 'config.json': CONFIG } } },
+  {
+    repoId: 'org/data',
+    repoType: 'dataset',
+    revisions: {
+      main: { 'README.md': '# data\n', 'data/train.jsonl': '{"a":1}\n', 'data/test.jsonl': '{"a":2}\n' },
     },
-  ]);
-});
-afterAll(async () => {
-  await hub.close();
-});
+  },
+]);
+const { read } = fake;
 afterEach(() => {
   delete process.env.HF_HUB_OFFLINE;
-  removeTempDirs();
-});
-
-const opts = (cacheDir: string, extra: Record<string, unknown> = {}) => ({
-  cacheDir,
-  endpoint: hub.endpoint,
-  token: false as const,
-  retry: fast,
-  ...extra,
 });
 
 describe('resolveFiles against a local Hub-like server', () => {
   it('downloads into the huggingface_hub cache layout (blobs, snapshots symlinks, refs)', async () => {
     const cacheDir = newCache();
-    const [config] = await resolveFiles('org/tiny-bert', ['config.json'], opts(cacheDir));
-    const commit = hub.commitOf('org/tiny-bert');
+    const [config] = await resolveFiles('org/tiny-bert', ['config.json'], read(cacheDir));
+    const commit = fake.hub.commitOf('org/tiny-bert');
     const repoDir = join(cacheDir, 'models--org--tiny-bert');
     expect(config).toBe(join(repoDir, 'snapshots', commit, 'config.json'));
     expect(readFileSync(config as string, 'utf8')).toBe(CONFIG);
     expect(lstatSync(config as string).isSymbolicLink()).toBe(true);
     expect(readlinkSync(config as string)).toBe(join('..', '..', 'blobs', gitSha1(CONFIG)));
     expect(readFileSync(join(repoDir, 'refs', 'main'), 'utf8')).toBe(commit);
-    const nested = await resolveFile('org/tiny-bert', 'sub/dir/x.txt', opts(cacheDir));
+    const nested = await resolveFile('org/tiny-bert', 'sub/dir/x.txt', read(cacheDir));
     expect(readlinkSync(nested)).toBe(join('..', '..', '..', '..', 'blobs', gitSha1('x')));
   });
 
@@ -127,89 +113,91 @@ describe('resolveFiles against a local Hub-like server', () => {
 
   it('uses a dataset repo folder and URL for repoType "dataset"', async () => {
     const cacheDir = newCache();
-    const path = await resolveFile('org/data', 'data/train.jsonl', opts(cacheDir, { repoType: 'dataset' }));
+    const path = await resolveFile('org/data', 'data/train.jsonl', read(cacheDir, { repoType: 'dataset' }));
     expect(path).toBe(
       join(
         cacheDir,
         'datasets--org--data',
         'snapshots',
-        hub.commitOf('org/data', 'main', 'dataset'),
+        fake.hub.commitOf('org/data', 'main', 'dataset'),
         'data/train.jsonl',
       ),
     );
-    expect(hub.requests.some((r) => r.url === '/datasets/org/data/resolve/main/data/train.jsonl')).toBe(true);
+    expect(fake.hub.requests.some((r) => r.url === '/datasets/org/data/resolve/main/data/train.jsonl')).toBe(
+      true,
+    );
   });
 
   it('resolves a tag to its own commit and writes refs/{tag}', async () => {
     const cacheDir = newCache();
-    const path = await resolveFile('org/tiny-bert', 'config.json', opts(cacheDir, { revision: 'v1' }));
+    const path = await resolveFile('org/tiny-bert', 'config.json', read(cacheDir, { revision: 'v1' }));
     expect(readFileSync(path, 'utf8')).toContain('distilbert');
     expect(readFileSync(join(cacheDir, 'models--org--tiny-bert', 'refs', 'v1'), 'utf8')).toBe(
-      hub.commitOf('org/tiny-bert', 'v1'),
+      fake.hub.commitOf('org/tiny-bert', 'v1'),
     );
   });
 
   it('follows a relative redirect of a renamed repo', async () => {
     const cacheDir = newCache();
-    const path = await resolveFile('old-org/tiny-bert', 'config.json', opts(cacheDir));
+    const path = await resolveFile('old-org/tiny-bert', 'config.json', read(cacheDir));
     expect(readFileSync(path, 'utf8')).toBe(CONFIG);
   });
 
   it('needs no request for a commit hash already in the cache', async () => {
     const cacheDir = newCache();
-    const commit = hub.commitOf('org/tiny-bert');
-    await resolveFile('org/tiny-bert', 'config.json', opts(cacheDir));
-    const before = hub.requests.length;
-    const path = await resolveFile('org/tiny-bert', 'config.json', opts(cacheDir, { revision: commit }));
+    const commit = fake.hub.commitOf('org/tiny-bert');
+    await resolveFile('org/tiny-bert', 'config.json', read(cacheDir));
+    const before = fake.hub.requests.length;
+    const path = await resolveFile('org/tiny-bert', 'config.json', read(cacheDir, { revision: commit }));
     expect(readFileSync(path, 'utf8')).toBe(CONFIG);
-    expect(hub.requests.length).toBe(before);
+    expect(fake.hub.requests.length).toBe(before);
   });
 
   it('a second call downloads nothing (only the metadata HEAD)', async () => {
     const cacheDir = newCache();
-    await resolveFile('org/tiny-bert', 'model.safetensors', opts(cacheDir));
-    const before = hub.requests.length;
-    await resolveFile('org/tiny-bert', 'model.safetensors', opts(cacheDir));
-    const after = hub.requests.slice(before);
+    await resolveFile('org/tiny-bert', 'model.safetensors', read(cacheDir));
+    const before = fake.hub.requests.length;
+    await resolveFile('org/tiny-bert', 'model.safetensors', read(cacheDir));
+    const after = fake.hub.requests.slice(before);
     expect(after.map((r) => r.method)).toEqual(['HEAD']);
   });
 
   it('404 for a missing file: EntryNotFoundError naming file and repo, remembered in .no_exist', async () => {
     const cacheDir = newCache();
-    const error = await resolveFile('org/tiny-bert', 'nope.bin', opts(cacheDir)).catch((e: unknown) => e);
+    const error = await resolveFile('org/tiny-bert', 'nope.bin', read(cacheDir)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EntryNotFoundError);
     expect((error as Error).message).toMatch(/"nope\.bin".*"org\/tiny-bert".*"main"/);
-    const commit = hub.commitOf('org/tiny-bert');
+    const commit = fake.hub.commitOf('org/tiny-bert');
     expect(existsSync(join(cacheDir, 'models--org--tiny-bert', '.no_exist', commit, 'nope.bin'))).toBe(true);
     await expect(
-      resolveFile('org/tiny-bert', 'nope.bin', opts(cacheDir, { localFilesOnly: true })),
+      resolveFile('org/tiny-bert', 'nope.bin', read(cacheDir, { localFilesOnly: true })),
     ).rejects.toThrow(EntryNotFoundError);
   });
 
   it('401 for an unknown repo: RepositoryNotFoundError that says what to do', async () => {
-    const error = await resolveFile('org/missing', 'config.json', opts(newCache())).catch((e: unknown) => e);
+    const error = await resolveFile('org/missing', 'config.json', read(newCache())).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RepositoryNotFoundError);
     expect((error as Error).message).toMatch(/"org\/missing".*401.*token/);
   });
 
   it('private repo: works with the token, 401 without it, HubAuthError with a wrong one', async () => {
     const cacheDir = newCache();
-    const path = await resolveFile('org/private', 'config.json', opts(cacheDir, { token: 'hf_secret' }));
+    const path = await resolveFile('org/private', 'config.json', read(cacheDir, { token: 'hf_secret' }));
     expect(readFileSync(path, 'utf8')).toBe(CONFIG);
-    await expect(resolveFile('org/private', 'config.json', opts(newCache()))).rejects.toThrow(
+    await expect(resolveFile('org/private', 'config.json', read(newCache()))).rejects.toThrow(
       RepositoryNotFoundError,
     );
     await expect(
-      resolveFile('org/private', 'config.json', opts(newCache(), { token: 'hf_wrong' })),
+      resolveFile('org/private', 'config.json', read(newCache(), { token: 'hf_wrong' })),
     ).rejects.toThrow(HubAuthError);
   });
 
   it('gated repo and unknown revision get their own errors', async () => {
-    await expect(resolveFile('org/gated', 'config.json', opts(newCache()))).rejects.toThrow(GatedRepoError);
+    await expect(resolveFile('org/gated', 'config.json', read(newCache()))).rejects.toThrow(GatedRepoError);
     const error = await resolveFile(
       'org/tiny-bert',
       'config.json',
-      opts(newCache(), { revision: 'nope' }),
+      read(newCache(), { revision: 'nope' }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RevisionNotFoundError);
     expect((error as Error).message).toContain('"nope"');
@@ -217,35 +205,35 @@ describe('resolveFiles against a local Hub-like server', () => {
 
   it('an interrupted body is retried and resumed with a Range request', async () => {
     const cacheDir = newCache();
-    hub.failNext('model.safetensors', 1, 'truncate');
-    const before = hub.requests.length;
-    const path = await resolveFile('org/tiny-bert', 'model.safetensors', opts(cacheDir));
+    fake.hub.failNext('model.safetensors', 1, 'truncate');
+    const before = fake.hub.requests.length;
+    const path = await resolveFile('org/tiny-bert', 'model.safetensors', read(cacheDir));
     expect(Buffer.compare(readFileSync(path), WEIGHTS)).toBe(0);
-    const downloads = hub.requests.slice(before).filter((r) => r.server === 'cdn' && r.method === 'GET');
+    const downloads = fake.hub.requests.slice(before).filter((r) => r.server === 'cdn' && r.method === 'GET');
     expect(downloads).toHaveLength(2);
     expect(downloads[1]?.range).toBe(`bytes=${WEIGHTS.length / 2}-`);
   });
 
   it('a 503 and a reset connection are retried', async () => {
-    hub.failNext('config.json', 1, 'status-503');
-    const path = await resolveFile('org/tiny-bert', 'config.json', opts(newCache()));
+    fake.hub.failNext('config.json', 1, 'status-503');
+    const path = await resolveFile('org/tiny-bert', 'config.json', read(newCache()));
     expect(readFileSync(path, 'utf8')).toBe(CONFIG);
-    hub.failNext('model.safetensors', 1, 'reset');
-    const weights = await resolveFile('org/tiny-bert', 'model.safetensors', opts(newCache()));
+    fake.hub.failNext('model.safetensors', 1, 'reset');
+    const weights = await resolveFile('org/tiny-bert', 'model.safetensors', read(newCache()));
     expect(readFileSync(weights).length).toBe(WEIGHTS.length);
   });
 
   it('a body that keeps failing ends in HubHttpError after the attempt limit and leaves nothing in the cache', async () => {
     const cacheDir = newCache();
-    hub.failNext('model.safetensors', 10, 'truncate');
-    const before = hub.requests.length;
-    const error = await resolveFile('org/tiny-bert', 'model.safetensors', opts(cacheDir)).catch(
+    fake.hub.failNext('model.safetensors', 10, 'truncate');
+    const before = fake.hub.requests.length;
+    const error = await resolveFile('org/tiny-bert', 'model.safetensors', read(cacheDir)).catch(
       (e: unknown) => e,
     );
-    hub.failNext('model.safetensors', 0);
+    fake.hub.failNext('model.safetensors', 0);
     expect(error).toBeInstanceOf(HubHttpError);
     expect((error as Error).message).toMatch(/model\.safetensors.*3 attempt/);
-    expect(hub.requests.slice(before).filter((r) => r.server === 'cdn')).toHaveLength(3);
+    expect(fake.hub.requests.slice(before).filter((r) => r.server === 'cdn')).toHaveLength(3);
     const repoDir = join(cacheDir, 'models--org--tiny-bert');
     expect(readdirSync(join(repoDir, 'blobs'))).toEqual([]);
     expect(existsSync(join(repoDir, 'snapshots'))).toBe(false);
@@ -253,17 +241,17 @@ describe('resolveFiles against a local Hub-like server', () => {
 
   it('offline mode reads the cache and fails clearly when the cache lacks the file', async () => {
     const cacheDir = newCache();
-    await resolveFile('org/tiny-bert', 'config.json', opts(cacheDir));
+    await resolveFile('org/tiny-bert', 'config.json', read(cacheDir));
     process.env.HF_HUB_OFFLINE = '1';
-    const before = hub.requests.length;
-    const path = await resolveFile('org/tiny-bert', 'config.json', opts(cacheDir));
+    const before = fake.hub.requests.length;
+    const path = await resolveFile('org/tiny-bert', 'config.json', read(cacheDir));
     expect(readFileSync(path, 'utf8')).toBe(CONFIG);
-    const error = await resolveFile('org/tiny-bert', 'model.safetensors', opts(cacheDir)).catch(
+    const error = await resolveFile('org/tiny-bert', 'model.safetensors', read(cacheDir)).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(LocalEntryNotFoundError);
     expect((error as Error).message).toMatch(/"model\.safetensors".*offline/);
-    expect(hub.requests.length).toBe(before);
+    expect(fake.hub.requests.length).toBe(before);
   });
 
   it('falls back to the cache when the Hub cannot be reached, and says so when it has nothing', async () => {
@@ -286,14 +274,14 @@ describe('resolveFiles against a local Hub-like server', () => {
   it('a local folder works with no network, and a missing file or folder is named', async () => {
     const folder = tempDir('ner-hub-local-');
     writeFileSync(join(folder, 'config.json'), CONFIG);
-    const before = hub.requests.length;
+    const before = fake.hub.requests.length;
     expect(await resolveFiles(folder, ['config.json'])).toEqual([join(folder, 'config.json')]);
-    expect(hub.requests.length).toBe(before);
+    expect(fake.hub.requests.length).toBe(before);
     await expect(resolveFile(folder, 'model.safetensors')).rejects.toThrow(
       /has no file "model\.safetensors"/,
     );
     await expect(resolveFile('./no/such/folder', 'config.json')).rejects.toThrow(HubValidationError);
-    await expect(resolveFile('org/tiny-bert', '../etc/passwd', opts(newCache()))).rejects.toThrow(
+    await expect(resolveFile('org/tiny-bert', '../etc/passwd', read(newCache()))).rejects.toThrow(
       HubValidationError,
     );
   });
@@ -303,7 +291,7 @@ describe('resolveFiles against a local Hub-like server', () => {
     await resolveFile(
       'org/tiny-bert',
       'model.safetensors',
-      opts(newCache(), { progress: true, log: (l: string) => lines.push(l) }),
+      read(newCache(), { progress: true, log: (l: string) => lines.push(l) }),
     );
     expect(lines[0]).toMatch(/^Downloading model\.safetensors \(0\.1 MiB\)$/);
     expect(lines.at(-1)).toMatch(/^Downloaded model\.safetensors in/);
@@ -312,7 +300,7 @@ describe('resolveFiles against a local Hub-like server', () => {
 
   it('tryLoadFromCache finds what resolveFile stored', async () => {
     const cacheDir = newCache();
-    const path = await resolveFile('org/tiny-bert', 'config.json', opts(cacheDir));
+    const path = await resolveFile('org/tiny-bert', 'config.json', read(cacheDir));
     expect(tryLoadFromCache(cacheDir, 'org/tiny-bert', 'model', 'main', 'config.json')).toBe(path);
     expect(tryLoadFromCache(cacheDir, 'org/tiny-bert', 'model', 'main', 'other.json')).toBeUndefined();
   });
@@ -321,21 +309,21 @@ describe('resolveFiles against a local Hub-like server', () => {
 describe('listing', () => {
   it('listRepoFiles uses the revision API online and the cached snapshot offline', async () => {
     const cacheDir = newCache();
-    const listing = await listRepoFiles('org/data', opts(cacheDir, { repoType: 'dataset' }));
+    const listing = await listRepoFiles('org/data', read(cacheDir, { repoType: 'dataset' }));
     expect(listing).toEqual({
-      commit: hub.commitOf('org/data', 'main', 'dataset'),
+      commit: fake.hub.commitOf('org/data', 'main', 'dataset'),
       files: ['README.md', 'data/test.jsonl', 'data/train.jsonl'],
       source: 'hub',
     });
-    await resolveFile('org/data', 'data/train.jsonl', opts(cacheDir, { repoType: 'dataset' }));
+    await resolveFile('org/data', 'data/train.jsonl', read(cacheDir, { repoType: 'dataset' }));
     const offline = await listRepoFiles(
       'org/data',
-      opts(cacheDir, { repoType: 'dataset', localFilesOnly: true }),
+      read(cacheDir, { repoType: 'dataset', localFilesOnly: true }),
     );
     expect(offline.files).toEqual(['data/train.jsonl']);
     expect(offline.source).toBe('cache');
     await expect(
-      listRepoFiles('org/data', opts(newCache(), { repoType: 'dataset', localFilesOnly: true })),
+      listRepoFiles('org/data', read(newCache(), { repoType: 'dataset', localFilesOnly: true })),
     ).rejects.toThrow(LocalEntryNotFoundError);
   });
 
@@ -352,12 +340,12 @@ describe('listing', () => {
   });
 
   it('listRepoTree follows Link pagination', async () => {
-    hub.setTreePageSize(1);
+    fake.hub.setTreePageSize(1);
     try {
       const entries = await listRepoTree(
         'org/data',
         '',
-        opts(newCache(), { repoType: 'dataset', recursive: true }),
+        read(newCache(), { repoType: 'dataset', recursive: true }),
       );
       expect(entries.map((e) => `${e.type}:${e.path}`)).toEqual([
         'file:README.md',
@@ -365,10 +353,10 @@ describe('listing', () => {
         'file:data/test.jsonl',
         'file:data/train.jsonl',
       ]);
-      const top = await listRepoTree('org/data', 'data', opts(newCache(), { repoType: 'dataset' }));
+      const top = await listRepoTree('org/data', 'data', read(newCache(), { repoType: 'dataset' }));
       expect(top.map((e) => e.path)).toEqual(['data/test.jsonl', 'data/train.jsonl']);
     } finally {
-      hub.setTreePageSize(1000);
+      fake.hub.setTreePageSize(1000);
     }
   });
 });

@@ -17,17 +17,9 @@ import {
   uploadFolder,
   whoami,
 } from '../src/index.js';
-import { FAST_RETRY, tempDir, useFakeHub } from './helpers.js';
+import { tempDir, useFakeHub } from './helpers.js';
 
 const TOKEN = 'hf_alice_write';
-const read = (cacheDir: string, extra: Record<string, unknown> = {}) => ({
-  endpoint: fake.hub.endpoint,
-  cacheDir,
-  token: false as const,
-  retry: FAST_RETRY,
-  progress: false as const,
-  ...extra,
-});
 
 const fake = useFakeHub(
   [{ repoId: 'someone-else/theirs', revisions: { main: { 'config.json': '{}' } } }],
@@ -39,7 +31,7 @@ const fake = useFakeHub(
   },
   { token: TOKEN },
 );
-const { write } = fake;
+const { write, read } = fake;
 
 describe('whoami', () => {
   it('names the token owner and their organizations', async () => {
@@ -63,7 +55,7 @@ describe('createRepo', () => {
       repoType: 'model',
       endpoint: fake.hub.endpoint,
     });
-    const listing = await listRepoFiles('alice/fresh', read(tempDir()));
+    const listing = await listRepoFiles('alice/fresh', read());
     expect(listing.files).toEqual(['.gitattributes']);
   });
   it('puts a bare name under the token owner, and makes dataset repos', async () => {
@@ -84,9 +76,7 @@ describe('createRepo', () => {
   it('makes private repos that need the token to read', async () => {
     await createRepo('alice/secret', write({ private: true }));
     await uploadFile('alice/secret', 'config.json', Buffer.from('{"a":1}'), write());
-    await expect(resolveFile('alice/secret', 'config.json', read(tempDir()))).rejects.toThrow(
-      RepositoryNotFoundError,
-    );
+    await expect(resolveFile('alice/secret', 'config.json', read())).rejects.toThrow(RepositoryNotFoundError);
     const path = await resolveFile('alice/secret', 'config.json', read(tempDir(), { token: TOKEN }));
     expect(readFileSync(path, 'utf8')).toBe('{"a":1}');
   });
@@ -213,7 +203,7 @@ describe('uploads round-trip through the download cache', () => {
       folder,
       write({ allowPatterns: ['*.json'], ignorePatterns: 'logs/deep/' }),
     );
-    expect((await listRepoFiles('alice/patterns', read(tempDir()))).files.sort()).toEqual([
+    expect((await listRepoFiles('alice/patterns', read())).files.sort()).toEqual([
       '.gitattributes',
       'a.json',
     ]);
@@ -225,7 +215,7 @@ describe('uploads round-trip through the download cache', () => {
       folder,
       write({ pathInRepo: 'run1', allowPatterns: 'b.txt', deletePatterns: '*' }),
     );
-    const files = (await listRepoFiles('alice/patterns', read(tempDir()))).files.sort();
+    const files = (await listRepoFiles('alice/patterns', read())).files.sort();
     expect(files).toEqual(['.gitattributes', 'a.json', 'run1/b.txt']);
   });
 
@@ -284,10 +274,7 @@ describe('uploads round-trip through the download cache', () => {
       ],
       write({ commitMessage: 'remove', parentCommit: first.oid }),
     );
-    expect((await listRepoFiles('alice/edits', read(tempDir()))).files.sort()).toEqual([
-      '.gitattributes',
-      'keep.txt',
-    ]);
+    expect((await listRepoFiles('alice/edits', read())).files.sort()).toEqual(['.gitattributes', 'keep.txt']);
     const stale = createCommit(
       'alice/edits',
       [{ kind: 'add', pathInRepo: 'late.txt', pathOrBytes: Buffer.from('late') }],

@@ -3,28 +3,24 @@
  * validation failures apart from bugs with one `instanceof` check.
  */
 export class PipelineError extends Error {
-  override name = 'PipelineError';
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    // The class's own name (`PipelineModelError`, ...), set once here for every subclass.
+    this.name = new.target.name;
+  }
 }
 
 /**
  * An option or option combination that Python's `transformers` rejects with a
  * `ValueError` (for example `aggregationStrategy: 'none'` together with `stride`).
  */
-export class InvalidPipelineOptionError extends PipelineError {
-  override name = 'InvalidPipelineOptionError';
-}
+export class InvalidPipelineOptionError extends PipelineError {}
 
 /** An aggregation strategy name that is not one of transformers' five (Python raises `KeyError`). */
-export class UnknownAggregationStrategyError extends PipelineError {
-  override name = 'UnknownAggregationStrategyError';
-}
+export class UnknownAggregationStrategyError extends PipelineError {}
 
 /** Model outputs or tokenizer outputs whose shapes do not fit together. */
-export class PipelineInputShapeError extends PipelineError {
-  override name = 'PipelineInputShapeError';
-}
+export class PipelineInputShapeError extends PipelineError {}
 
 /** A model folder or configuration that cannot serve the requested task (e.g. no `id2label`). */
-export class PipelineModelError extends PipelineError {
-  override name = 'PipelineModelError';
-}
+export class PipelineModelError extends PipelineError {}

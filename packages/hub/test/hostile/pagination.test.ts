@@ -1,51 +1,34 @@
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HubResponseError, listRepoTree } from '../../src/index.js';
-import { type FakeHub, startFakeHub } from '../../src/testing/index.js';
-import {
-  FAST_RETRY,
-  type RecordingServer,
-  removeTempDirs,
-  startRecordingServer,
-  tempDir,
-} from './helpers.js';
+import { type RecordingServer, startRecordingServer, useFakeHub } from './helpers.js';
 
-let hub: FakeHub;
+const fake = useFakeHub([
+  { repoId: 'org/private', token: 'hf_secret', revisions: { main: { 'a.txt': 'a', 'b.txt': 'b' } } },
+]);
 let stranger: RecordingServer;
-
 beforeAll(async () => {
-  hub = await startFakeHub([
-    { repoId: 'org/private', token: 'hf_secret', revisions: { main: { 'a.txt': 'a', 'b.txt': 'b' } } },
-  ]);
   stranger = await startRecordingServer();
 });
 afterAll(async () => {
-  await hub.close();
   await stranger.close();
-});
-afterEach(() => {
-  hub.setInterceptor(undefined);
-  removeTempDirs();
 });
 
 it('listRepoTree refuses a Link rel="next" to another origin and never sends that origin the token', async () => {
   const nextUrl = `${stranger.origin}/api/models/org/private/tree/main?cursor=1`;
-  hub.setInterceptor((request, response) => {
+  fake.hub.setInterceptor((request, response) => {
     if (!request.url?.startsWith('/api/models/org/private/tree/')) return false;
     response
       .writeHead(200, { 'content-type': 'application/json', link: `<${nextUrl}>; rel="next"` })
       .end(JSON.stringify([{ type: 'file', path: 'a.txt' }]));
     return true;
   });
-  const error = await listRepoTree('org/private', '', {
-    cacheDir: tempDir(),
-    endpoint: hub.endpoint,
-    token: 'hf_secret',
-    retry: FAST_RETRY,
-  }).catch((e: unknown) => e);
+  const error = await listRepoTree('org/private', '', fake.read(undefined, { token: 'hf_secret' })).catch(
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(HubResponseError);
   expect((error as Error).message).toContain(nextUrl);
-  expect((error as HubResponseError).url).toBe(`${hub.endpoint}/api/models/org/private/tree/main`);
+  expect((error as HubResponseError).url).toBe(`${fake.hub.endpoint}/api/models/org/private/tree/main`);
   expect(stranger.requests).toEqual([]);
   // The Hub itself did get the token (the page was read), so the refusal is about the origin only.
-  expect(hub.requests.at(-1)?.authorization).toBe('Bearer hf_secret');
+  expect(fake.hub.requests.at(-1)?.authorization).toBe('Bearer hf_secret');
 });

@@ -1,52 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { HubTimeoutError, LocalEntryNotFoundError, listRepoTree, resolveFile } from '../../src/index.js';
-import { type FakeHub, startFakeHub } from '../../src/testing/index.js';
-import { FAST_RETRY, removeTempDirs, tempDir } from './helpers.js';
+import { useFakeHub } from './helpers.js';
 
 const WEIGHTS = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 31 + 7) % 251));
-let hub: FakeHub;
 
-beforeAll(async () => {
-  hub = await startFakeHub([
-    {
-      repoId: 'org/m',
-      revisions: { main: { 'config.json': '{}', 'model.safetensors': { content: WEIGHTS, lfs: true } } },
-    },
-  ]);
-});
-afterAll(async () => {
-  await hub.close();
-});
+const fake = useFakeHub([
+  {
+    repoId: 'org/m',
+    revisions: { main: { 'config.json': '{}', 'model.safetensors': { content: WEIGHTS, lfs: true } } },
+  },
+]);
 afterEach(() => {
-  hub.setInterceptor(undefined);
-  hub.failNext('model.safetensors', 0);
-  removeTempDirs();
+  fake.hub.failNext('model.safetensors', 0);
 });
 
-const options = (extra: Record<string, unknown> = {}) => ({
-  cacheDir: tempDir(),
-  endpoint: hub.endpoint,
-  token: false as const,
-  retry: FAST_RETRY,
-  ...extra,
-});
+const options = <const T extends object>(extra: T) => fake.read(undefined, extra);
 
 it('a download body that stalls is aborted after stallTimeoutMs and resumed with a Range request', async () => {
-  hub.failNext('model.safetensors', 1, 'stall');
-  const before = hub.requests.length;
+  fake.hub.failNext('model.safetensors', 1, 'stall');
+  const before = fake.hub.requests.length;
   const started = Date.now();
   const path = await resolveFile('org/m', 'model.safetensors', options({ stallTimeoutMs: 200 }));
   const elapsed = Date.now() - started;
   expect(Buffer.compare(readFileSync(path), WEIGHTS)).toBe(0);
-  const gets = hub.requests.slice(before).filter((r) => r.server === 'cdn' && r.method === 'GET');
+  const gets = fake.hub.requests.slice(before).filter((r) => r.server === 'cdn' && r.method === 'GET');
   expect(gets.map((r) => r.range)).toEqual([undefined, `bytes=${WEIGHTS.length / 2}-`]);
   expect(elapsed).toBeGreaterThanOrEqual(200);
   expect(elapsed).toBeLessThan(3000);
 });
 
 it('a download that stalls on every attempt ends in HubTimeoutError naming the stall timeout', async () => {
-  hub.failNext('model.safetensors', 10, 'stall');
+  fake.hub.failNext('model.safetensors', 10, 'stall');
   const error = await resolveFile('org/m', 'model.safetensors', options({ stallTimeoutMs: 150 })).catch(
     (e: unknown) => e,
   );
@@ -55,7 +40,7 @@ it('a download that stalls on every attempt ends in HubTimeoutError naming the s
 });
 
 it('timeoutMs bounds a metadata HEAD that never answers; with nothing cached the error says so', async () => {
-  hub.setInterceptor((request) => request.url?.includes('/resolve/') === true); // swallowed: no answer
+  fake.hub.setInterceptor((request) => request.url?.includes('/resolve/') === true); // swallowed: no answer
   const started = Date.now();
   const error = await resolveFile('org/m', 'config.json', options({ timeoutMs: 200 })).catch(
     (e: unknown) => e,
@@ -69,7 +54,7 @@ it('timeoutMs bounds a metadata HEAD that never answers; with nothing cached the
 });
 
 it('timeoutMs also bounds a JSON answer whose body stops after the headers', async () => {
-  hub.setInterceptor((request, response) => {
+  fake.hub.setInterceptor((request, response) => {
     if (!request.url?.startsWith('/api/models/org/m/tree/')) return false;
     response.writeHead(200, { 'content-type': 'application/json' });
     response.write('[{"type": "file", ');

@@ -36,9 +36,7 @@ export interface LoginCommandOptions {
 }
 
 /** A login that did not happen; the CLI prints its message without a stack trace. */
-class LoginCommandError extends PipelineError {
-  override name = 'LoginCommandError';
-}
+class LoginCommandError extends PipelineError {}
 
 const CTRL_C = '\u0003';
 const CTRL_D = '\u0004';
