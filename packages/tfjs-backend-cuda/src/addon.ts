@@ -7,10 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadOptionalAddon } from '../../../tools/native-build/load-addon.js';
 import type {
   CudaDevice,
   CudaDeviceInfo,
@@ -101,22 +101,12 @@ export interface CudaAddon {
 
 /** The addon, or why it cannot be loaded (one line). Never throws. */
 export function loadCudaAddon(): { addon: CudaAddon | null; error: string | null } {
-  if (!existsSync(ADDON_PATH)) {
-    return {
-      addon: null,
-      error:
-        'the CUDA addon is not built (it needs g++, make and python3, not CUDA; reinstall @ner/tfjs-backend-cuda or run its build:addon script)',
-    };
-  }
-  try {
-    const require = createRequire(import.meta.url);
-    return { addon: require(ADDON_PATH) as CudaAddon, error: null };
-  } catch (error) {
-    return {
-      addon: null,
-      error: `the CUDA addon failed to load: ${(error as Error).message.split('\n')[0]}`,
-    };
-  }
+  return loadOptionalAddon<CudaAddon>(
+    ADDON_PATH,
+    'the CUDA addon',
+    () =>
+      'the CUDA addon is not built (it needs g++, make and python3, not CUDA; reinstall @ner/tfjs-backend-cuda, or run `node scripts/build-addon.mjs --force` in its folder)',
+  );
 }
 
 /** Reads src/cu: every .cu and .cuh file, and the unity source that includes the .cu files. */

@@ -3,9 +3,8 @@
  * throwing: when it was not built (install script not run, no compiler) or
  * cannot load, `addon` is null and `addonError` says why, in one line.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { loadOptionalAddon } from '../../../tools/native-build/load-addon.js';
 import { type AddonBuildStatus, missingAddonReason, readBuildStatus } from './build-status.js';
 
 /** The functions the addon exports (see src/addon/binding.cc). */
@@ -215,17 +214,12 @@ function load(): { addon: NativeAddon | null; error: string | null } {
   if (process.env.NER_NATIVE_DISABLE) {
     return { addon: null, error: 'disabled by NER_NATIVE_DISABLE' };
   }
-  if (!existsSync(ADDON_PATH)) return { addon: null, error: missingAddonReason(BUILD_STATUS) };
-  configureOpenBlas();
-  try {
-    const require = createRequire(import.meta.url);
-    return { addon: require(ADDON_PATH) as NativeAddon, error: null };
-  } catch (error) {
-    return {
-      addon: null,
-      error: `the native addon failed to load: ${(error as Error).message.split('\n')[0]}`,
-    };
-  }
+  return loadOptionalAddon<NativeAddon>(
+    ADDON_PATH,
+    'the native addon',
+    () => missingAddonReason(BUILD_STATUS),
+    configureOpenBlas,
+  );
 }
 
 const loaded = load();
