@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGloo } from '../src/backends/gloo-addon.js';
+import { bytesInput, CHUNKED_LENGTH, chunkedCounts, floatInput, intInput } from './fixtures/gloo-data.js';
 import { freePort, removeDir, runRanks, transpileRankScript } from './fixtures/gloo-harness.js';
 
 const gloo = loadGloo();
@@ -21,6 +22,32 @@ describe.skipIf(!gloo.available || !shmMounted)('gloo engine, shared-memory path
     dir = transpileRankScript();
   });
   afterAll(() => removeDir(dir));
+
+  it('3 ranks through a 4 KiB slot: every chunked collective equals the single-process computation', async () => {
+    const worldSize = 3;
+    const results = await runRanks(dir!, {
+      worldSize,
+      storePort: await freePort(),
+      secret: 'chunked',
+      prefix: 'chunked',
+      timeoutMs: 20_000,
+      scenario: 'chunked',
+      serveStore: true,
+      slotKib: 4,
+    });
+    const ranks = [0, 1, 2];
+    const floats = ranks.map((r) => floatInput(r, CHUNKED_LENGTH));
+    const ints = ranks.map((r) => intInput(r, CHUNKED_LENGTH));
+    const counts = chunkedCounts(worldSize);
+    for (const { rank, code, output, stderr } of results) {
+      expect(code, `rank ${rank}: ${stderr}`).toBe(0);
+      expect(output.transport).toBe('shm');
+      expect(output.sum).toEqual(floats[0]!.map((_, i) => floats[0]![i]! + floats[1]![i]! + floats[2]![i]!));
+      expect(output.max).toEqual(ints[0]!.map((_, i) => Math.max(ints[0]![i]!, ints[1]![i]!, ints[2]![i]!)));
+      expect(output.gathered).toEqual(ranks.flatMap((r) => floatInput(r, counts[r])));
+      expect(output.broadcast).toEqual(bytesInput(0, CHUNKED_LENGTH));
+    }
+  });
 
   it('kill -9 of the rank that made the segment: nothing left in /dev/shm, the other rank fails fast naming it', async () => {
     const results = await runRanks(dir!, {
