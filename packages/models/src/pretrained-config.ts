@@ -4,32 +4,11 @@
  * num_labels derived), problem_type, architectures, and the rules
  * `save_pretrained` follows to decide which fields reach config.json.
  */
-import { CONFIG_LIMITS, checkIntegerRange } from './config-limits.js';
+import { type FieldSpec, checkField, readField, readInteger } from './config-fields.js';
+import { isDefaultLabels, label2idMismatch, warnOnce } from './config-labels.js';
+import { CONFIG_LIMITS, checkIntegerRange, checkParameterCount } from './config-limits.js';
 import { ConfigError } from './errors.js';
 import { PyFloat, PyIntKeyDict, pythonJsonDumps } from './python-json.js';
-
-/**
- * Config checks run at several points of one load (file, encoder, Auto class), each naming its
- * source; like transformers' `logger.warning_once`, a problem is printed once per process, by the
- * first check (the one that read the file).
- */
-const warnedProblems = new Set<string>();
-function warnOnce(problem: string, message: string): void {
-  if (warnedProblems.has(problem)) return;
-  warnedProblems.add(problem);
-  console.warn(message);
-}
-
-/** How a model-specific field is typed in config.json. */
-export type FieldKind = 'int' | 'float' | 'string' | 'bool' | 'float-or-null';
-
-/** A model-specific config.json field: its JSON name, camelCase name, type and default. */
-export interface FieldSpec {
-  readonly json: string;
-  readonly prop: string;
-  readonly kind: FieldKind;
-  readonly default: number | string | boolean | null;
-}
 
 /** `problem_type` values transformers understands. */
 export type ProblemType = 'regression' | 'single_label_classification' | 'multi_label_classification';
@@ -59,43 +38,6 @@ export interface PretrainedConfigOptions {
   transformersVersion?: string | null;
   /** `_name_or_path`: where the model came from; `save_pretrained` writes it. */
   nameOrPath?: string;
-}
-
-function checkInt(source: string, key: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new ConfigError(`${source}: "${key}" must be an integer, got ${JSON.stringify(value)}.`);
-  }
-  return value;
-}
-
-/** Reads one model-specific field from a config.json object, checking its type. */
-export function readField(source: string, spec: FieldSpec, raw: unknown): number | string | boolean | null {
-  switch (spec.kind) {
-    case 'int':
-      return checkInt(source, spec.json, raw);
-    case 'float':
-      if (typeof raw !== 'number') {
-        throw new ConfigError(`${source}: "${spec.json}" must be a number, got ${JSON.stringify(raw)}.`);
-      }
-      return raw;
-    case 'float-or-null':
-      if (raw !== null && typeof raw !== 'number') {
-        throw new ConfigError(
-          `${source}: "${spec.json}" must be a number or null, got ${JSON.stringify(raw)}.`,
-        );
-      }
-      return raw;
-    case 'string':
-      if (typeof raw !== 'string') {
-        throw new ConfigError(`${source}: "${spec.json}" must be a string, got ${JSON.stringify(raw)}.`);
-      }
-      return raw;
-    case 'bool':
-      if (typeof raw !== 'boolean') {
-        throw new ConfigError(`${source}: "${spec.json}" must be true or false, got ${JSON.stringify(raw)}.`);
-      }
-      return raw;
-  }
 }
 
 /** Keys `PretrainedConfig` handles itself; everything else unknown is kept verbatim in `extra`. */
@@ -137,12 +79,40 @@ export abstract class PretrainedConfig {
   /** Unknown config.json keys, kept so a load/save round trip loses nothing. */
   extra: Record<string, unknown> = {};
 
+  /** Rows of the token embedding table; `pad_token_id` must be one of them. */
+  abstract vocabSize: number;
+
   /**
-   * Checks every field's type and range before a model is built (see the
-   * subclasses); `source` names the file in error messages.
+   * Checks every field before a model is built from this config (Python
+   * raises `ValueError` for some of these at model init; we check all of them
+   * up front): each model-specific field against its table row (sizes within
+   * `CONFIG_LIMITS`, dropout probabilities in [0, 1), ranges, activation
+   * names), then the subclass's own rules (`validateModel`), the labels and
+   * `pad_token_id` (`validateCommon`), and the whole model under
+   * `CONFIG_LIMITS.maxParameters` weights. `fromDict` calls it with the file
+   * path; the encoders call it again before allocating anything.
+   * @param source names the file (or "config") in error messages
    * @throws ConfigError naming the file and field
    */
-  abstract validate(source?: string): void;
+  validate(source = 'config'): void {
+    const self = this as unknown as Record<string, unknown>;
+    for (const spec of this.fieldSpecs()) checkField(source, spec, self[spec.prop]);
+    this.validateModel(source);
+    this.validateCommon(source, this.vocabSize);
+    const { count, drivers } = this.parameterCount();
+    const specs = this.fieldSpecs();
+    const values = drivers.map((json) => `${json} ${self[specs.find((spec) => spec.json === json)!.prop]}`);
+    checkParameterCount(source, count, values.join(', '));
+  }
+
+  /** Rules between fields that the table cannot say (the hidden size divides into the heads...). */
+  protected abstract validateModel(source: string): void;
+
+  /**
+   * Weights of the encoder and its largest head, from the config alone, and
+   * the JSON names of the fields that drive the count (named in the error).
+   */
+  protected abstract parameterCount(): { count: number; drivers: readonly string[] };
 
   /** Model-specific fields (written to config.json always, as Python's `to_diff_dict` does). */
   protected abstract fieldSpecs(): readonly FieldSpec[];
@@ -264,7 +234,7 @@ export abstract class PretrainedConfig {
         );
       }
     } else if (raw.num_labels !== undefined) {
-      const count = checkInt(source, 'num_labels', raw.num_labels);
+      const count = readInteger(source, 'num_labels', raw.num_labels);
       checkIntegerRange(source, 'num_labels', count, 1, CONFIG_LIMITS.maxLabels);
       options.numLabels = count;
     }
@@ -284,7 +254,7 @@ export abstract class PretrainedConfig {
     }
     if (raw.pad_token_id !== undefined) {
       options.padTokenId =
-        raw.pad_token_id === null ? null : checkInt(source, 'pad_token_id', raw.pad_token_id);
+        raw.pad_token_id === null ? null : readInteger(source, 'pad_token_id', raw.pad_token_id);
     }
     if (typeof raw.output_hidden_states === 'boolean') options.outputHiddenStates = raw.output_hidden_states;
     if (typeof raw.output_attentions === 'boolean') options.outputAttentions = raw.output_attentions;
@@ -328,7 +298,7 @@ export abstract class PretrainedConfig {
           `missing ${missing.join(', ')}, unexpected ${stray.join(', ')}.`,
       );
     }
-    const label2idProblem = this.label2idMismatch();
+    const label2idProblem = label2idMismatch(this.id2label, this.label2id);
     if (label2idProblem !== null) {
       // Python loads such configs (some published checkpoints have a stale label2id) and only
       // id2label decides what a prediction is called, so this warns instead of refusing.
@@ -351,37 +321,6 @@ export abstract class PretrainedConfig {
     }
   }
 
-  /** Why `label2id` is not the inverse of `id2label`, or null when it is. */
-  private label2idMismatch(): string | null {
-    for (const [label, id] of Object.entries(this.label2id)) {
-      if (typeof id !== 'number' || this.id2label[id] !== label) {
-        const found =
-          typeof id === 'number' && id in this.id2label
-            ? `names id ${id} ${JSON.stringify(this.id2label[id])}`
-            : `has no id ${JSON.stringify(id)}`;
-        return `"label2id" maps ${JSON.stringify(label)} to ${JSON.stringify(id)}, but "id2label" ${found}`;
-      }
-    }
-    for (const [id, label] of Object.entries(this.id2label)) {
-      if (!Object.hasOwn(this.label2id, label)) {
-        return `"label2id" has no entry for ${JSON.stringify(label)} (id2label[${id}])`;
-      }
-    }
-    return null;
-  }
-
-  private isDefaultLabels(): boolean {
-    const ids = Object.keys(this.id2label);
-    return (
-      ids.length === 2 &&
-      this.id2label[0] === 'LABEL_0' &&
-      this.id2label[1] === 'LABEL_1' &&
-      Object.keys(this.label2id).length === 2 &&
-      this.label2id.LABEL_0 === 0 &&
-      this.label2id.LABEL_1 === 1
-    );
-  }
-
   /**
    * The dict `save_pretrained` writes (Python's `to_diff_dict`): every
    * model-specific field, and common fields only where they differ from
@@ -399,7 +338,7 @@ export abstract class PretrainedConfig {
     }
     if (this.nameOrPath !== '') out._name_or_path = this.nameOrPath;
     if (this.architectures !== null) out.architectures = [...this.architectures];
-    if (!this.isDefaultLabels()) {
+    if (!isDefaultLabels(this.id2label, this.label2id)) {
       out.id2label = new PyIntKeyDict(
         Object.entries(this.id2label).map(([id, label]) => [Number(id), label]),
       );
