@@ -3,14 +3,17 @@
  * the operations the tutorials use. Every method returns a new Dataset; column arrays are shared, never
  * mutated. Shuffling uses numpy's `default_rng(seed).permutation`, so seeds give Python's order.
  */
-import { randomInt } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import { DatasetDict } from './dataset-dict.js';
 import { DatasetUsageError } from './errors.js';
 import { type FeatureType, Features, inferFeature } from './features.js';
 import { numpyPermutation } from './numpy-permutation.js';
+import { MapOutputs, mapBatches, mapRows } from './map-outputs.js';
 import { getOwn, setOwn } from './own-property.js';
 import { pythonRepr } from './python-repr.js';
+import { type TrainTestSplitOptions, randomSeed, trainTestIndices } from './train-test-split.js';
+
+export { splitSizes, type TrainTestSplitOptions } from './train-test-split.js';
 
 /** One row: column name → value. */
 export type Row = Record<string, unknown>;
@@ -34,18 +37,6 @@ export interface MapOptions {
 export interface FilterOptions {
   readonly batched?: boolean;
   readonly batchSize?: number;
-}
-
-/** Options of {@link Dataset.trainTestSplit} (Python's `train_test_split`). */
-export interface TrainTestSplitOptions {
-  /** Fraction in (0, 1) or row count of the test split; default 0.25 when `trainSize` is also unset. */
-  readonly testSize?: number;
-  /** Fraction in (0, 1) or row count of the train split; default: the rest. */
-  readonly trainSize?: number;
-  /** Shuffle before splitting (default true). */
-  readonly shuffle?: boolean;
-  /** Seed for numpy's `default_rng`; random when unset. */
-  readonly seed?: number;
 }
 
 /** What a map function may return: columns, or nothing (the row is kept unchanged). */
@@ -189,85 +180,11 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
           : options.removeColumns,
       'removeColumns',
     );
-    const outputs = new Map<string, unknown[]>();
-    let outputRows = 0;
-    const collect = (part: Record<string, unknown>, rows: number, asBatch: boolean, at: string) => {
-      for (const [name, value] of Object.entries(part)) {
-        let column = outputs.get(name);
-        if (column === undefined) {
-          if (outputRows > 0)
-            throw new DatasetUsageError(
-              `map: ${at} returned a new column "${name}" that earlier calls did not return.`,
-            );
-          column = [];
-          outputs.set(name, column);
-        }
-        if (asBatch) {
-          if (!Array.isArray(value) || value.length !== rows) {
-            throw new DatasetUsageError(
-              `map: ${at} returned column "${name}" with ${Array.isArray(value) ? value.length : 'no'} values; expected ${rows} (one per output row).`,
-            );
-          }
-          for (const item of value) column.push(item);
-        } else {
-          column.push(value);
-        }
-      }
-      outputRows += rows;
-      for (const [name, column] of outputs) {
-        if (column.length !== outputRows)
-          throw new DatasetUsageError(`map: ${at} did not return column "${name}".`);
-      }
-    };
-
+    const outputs = new MapOutputs();
     if (options.batched) {
-      const batchSize = options.batchSize ?? 1000;
-      if (!Number.isInteger(batchSize) || batchSize < 1)
-        throw new DatasetUsageError(`map: batchSize must be a positive integer, got ${batchSize}.`);
-      let changedLength = false;
-      for (let start = 0; start < this.numRows; start += batchSize) {
-        const end = Math.min(this.numRows, start + batchSize);
-        const indices = Array.from({ length: end - start }, (_, k) => start + k);
-        const result = (fn as BatchFn<unknown>)(this.slice(start, end), indices);
-        if (result === undefined || result === null) {
-          collect({}, end - start, true, `batch ${start}-${end - 1}`);
-          continue;
-        }
-        const lengths = new Set(
-          Object.values(result as Batch).map((values) => (Array.isArray(values) ? values.length : -1)),
-        );
-        if (lengths.size > 1 || lengths.has(-1)) {
-          throw new DatasetUsageError(
-            `map: batch ${start}-${end - 1} returned columns of different lengths or non-arrays.`,
-          );
-        }
-        const rows = lengths.size === 0 ? end - start : ([...lengths][0] as number);
-        if (rows !== end - start) changedLength = true;
-        collect(result as Record<string, unknown>, rows, true, `batch ${start}-${end - 1}`);
-      }
-      if (changedLength) {
-        const kept = this.columnNames.filter((name) => !removed.includes(name) && !outputs.has(name));
-        if (kept.length > 0) {
-          throw new DatasetUsageError(
-            `map: the batched function changed the number of rows (${this.numRows} → ${outputRows}), so the input columns ` +
-              `[${kept.join(', ')}] no longer line up; list them in removeColumns or return them.`,
-          );
-        }
-      }
+      mapBatches(this, fn as BatchFn<unknown>, options.batchSize ?? 1000, removed, outputs);
     } else {
-      for (let i = 0; i < this.numRows; i += 1) {
-        const result = (fn as RowFn<R, unknown>)(this.get(i), i);
-        if (
-          result !== undefined &&
-          result !== null &&
-          (typeof result !== 'object' || Array.isArray(result))
-        ) {
-          throw new DatasetUsageError(
-            `map: row ${i}: the function must return an object of columns (or nothing), got ${pythonRepr(result)}.`,
-          );
-        }
-        collect((result ?? {}) as Record<string, unknown>, 1, false, `row ${i}`);
-      }
+      mapRows(this, fn as RowFn<R, unknown>, outputs);
     }
 
     // Python merges `{**row_without_removed, **output}`: kept columns stay in place (overwritten ones
@@ -275,7 +192,7 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
     const finalColumns = new Map<string, readonly unknown[]>();
     const finalTypes: [string, FeatureType][] = [];
     const place = (name: string) => {
-      const output = outputs.get(name);
+      const output = outputs.columns.get(name);
       if (output !== undefined) {
         finalColumns.set(name, output);
         finalTypes.push([name, this.outputFeature(name, output, options.features)]);
@@ -285,7 +202,7 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
       }
     };
     for (const name of this.columnNames) if (!removed.includes(name)) place(name);
-    for (const name of outputs.keys()) if (!finalColumns.has(name)) place(name);
+    for (const name of outputs.columns.keys()) if (!finalColumns.has(name)) place(name);
     return new Dataset<Out>(finalColumns, new Features(finalTypes));
   }
 
@@ -344,18 +261,7 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
 
   /** Train/test split (Python: `train_test_split`): `DatasetDict` with `train` and `test`. */
   trainTestSplit(options: TrainTestSplitOptions = {}): DatasetDict<R> {
-    const n = this.numRows;
-    const { nTrain, nTest } = splitSizes(n, options.testSize, options.trainSize);
-    let train: number[];
-    let test: number[];
-    if (options.shuffle ?? true) {
-      const permutation = Array.from(numpyPermutation(n, options.seed ?? randomSeed()));
-      test = permutation.slice(0, nTest);
-      train = permutation.slice(nTest, nTest + nTrain);
-    } else {
-      train = Array.from({ length: nTrain }, (_, i) => i);
-      test = Array.from({ length: nTest }, (_, i) => nTrain + i);
-    }
+    const { train, test } = trainTestIndices(this.numRows, options);
     return new DatasetDict<R>({ train: this.gather(train), test: this.gather(test) });
   }
 
@@ -478,45 +384,4 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
     }
     return i;
   }
-}
-
-/** A seed for numpy's generator when the caller gives none (Python draws one from numpy's global state). */
-function randomSeed(): number {
-  return randomInt(0, 2 ** 32);
-}
-
-/** Python's `train_test_split` size rules: float test → ceil, float train → floor, ints taken as is. */
-export function splitSizes(
-  n: number,
-  testSize: number | undefined,
-  trainSize: number | undefined,
-): { nTrain: number; nTest: number } {
-  const isFraction = (value: number) => !Number.isInteger(value) || (value > 0 && value < 1);
-  const check = (value: number | undefined, label: string) => {
-    if (value === undefined) return;
-    if (isFraction(value) ? value <= 0 || value >= 1 : value <= 0 || value >= n) {
-      throw new DatasetUsageError(
-        `trainTestSplit: ${label}=${value} should be a fraction in (0, 1) or a row count in [1, ${n - 1}] for ${n} rows.`,
-      );
-    }
-  };
-  if (testSize === undefined && trainSize === undefined) testSize = 0.25;
-  check(testSize, 'testSize');
-  check(trainSize, 'trainSize');
-  let nTest = testSize === undefined ? undefined : isFraction(testSize) ? Math.ceil(testSize * n) : testSize;
-  let nTrain =
-    trainSize === undefined ? undefined : isFraction(trainSize) ? Math.floor(trainSize * n) : trainSize;
-  if (nTrain === undefined) nTrain = n - (nTest as number);
-  if (nTest === undefined) nTest = n - nTrain;
-  if (nTrain + nTest > n) {
-    throw new DatasetUsageError(
-      `trainTestSplit: train (${nTrain}) + test (${nTest}) rows exceed the ${n} rows of the dataset.`,
-    );
-  }
-  if (nTrain === 0) {
-    throw new DatasetUsageError(
-      `trainTestSplit: with ${n} rows, testSize=${testSize} and trainSize=${trainSize}, the train split would be empty.`,
-    );
-  }
-  return { nTrain, nTest };
 }
