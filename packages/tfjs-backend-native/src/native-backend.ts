@@ -38,6 +38,7 @@ import { gatherKernel, scatterNdKernel, unsortedSegmentSumKernel } from './kerne
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/matmul.js';
 import { BINARY_OPS, COMPARE_OPS, REDUCE_OPS, UNARY_OPS } from './kernels/ops.js';
 import { reduceKernel } from './kernels/reduce.js';
+import { RANDOM_UNIFORM_KERNEL, randomUniformKernel } from './kernels/random.js';
 import { softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
 import { markExposed, recycle } from './kernels/buffer-pool.js';
@@ -106,6 +107,7 @@ const OVERRIDES: Record<string, Kernel> = {
   [SELF_ATTENTION_KERNEL]: selfAttentionKernel,
   [LINEAR_GELU_KERNEL]: linearGeluKernel,
   [LINEAR_RESIDUAL_LAYER_NORM_KERNEL]: linearResidualLayerNormKernel,
+  [RANDOM_UNIFORM_KERNEL]: randomUniformKernel,
 };
 for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) {
   OVERRIDES[name] = (args) => unaryKernel(name, args);
