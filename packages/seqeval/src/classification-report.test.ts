@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { tags } from '../test/tags.js';
 import { classificationReport } from './classification-report.js';
 import { SeqevalValueError } from './errors.js';
 import { formatFixed } from './python-format.js';
 
 // seqeval's classification_report docstring example.
-const yTrue = [
-  ['O', 'O', 'O', 'B-MISC', 'I-MISC', 'I-MISC', 'O'],
-  ['B-PER', 'I-PER', 'O'],
-];
-const yPred = [
-  ['O', 'O', 'B-MISC', 'I-MISC', 'I-MISC', 'I-MISC', 'O'],
-  ['B-PER', 'I-PER', 'O'],
-];
+const yTrue = tags('O O O B-MISC I-MISC I-MISC O', 'B-PER I-PER O');
+const yPred = tags('O O B-MISC I-MISC I-MISC I-MISC O', 'B-PER I-PER O');
 
 describe('classificationReport', () => {
   it("prints seqeval's text layout: width 12, 2 digits, three average rows, trailing newline", () => {

@@ -22,14 +22,11 @@ export const P_E = 3;
 export const P_S = 4;
 export const P_U = 5;
 export const P_L = 6;
-const ANY = -1;
 
 /** Tag conditions as bits: the previous and current entity types are the same / differ. */
 export const TAG_SAME = 1;
 export const TAG_DIFF = 2;
 const TAG_ANY = TAG_SAME | TAG_DIFF;
-
-type Pattern = readonly [previous: number, current: number, tag: number];
 
 /** A scheme ready for extraction: allowed prefixes and the three pattern tables. */
 export interface Scheme {
@@ -44,149 +41,84 @@ export interface Scheme {
   readonly end: Uint8Array;
 }
 
+/**
+ * One pattern of seqeval's `start_patterns`, `inside_patterns` or `end_patterns`, written
+ * `'<previous> <current> <tag>'`: prefix letters (`*` is `Prefix.ANY`), then `same`, `diff` or `any`
+ * (`Tag.SAME`, `Tag.DIFF`, `Tag.ANY`). `'B I same'` is seqeval's `(Prefix.B, Prefix.I, Tag.SAME)`.
+ */
+type Pattern = string;
+
+const TAG_CONDITIONS: Record<string, number> = { same: TAG_SAME, diff: TAG_DIFF, any: TAG_ANY };
+
+/** The prefix indexes a pattern's letter stands for: one, or all seven for `*`. */
+function prefixesOf(letter: string | undefined, pattern: Pattern): number[] {
+  if (letter === '*') return [P_I, P_O, P_B, P_E, P_S, P_U, P_L];
+  const index = letter === undefined || letter.length !== 1 ? -1 : PREFIX_LETTERS.indexOf(letter);
+  if (index < 0) throw new Error(`scheme pattern "${pattern}": "${letter}" is not a prefix letter or *`);
+  return [index];
+}
+
 function table(patterns: readonly Pattern[]): Uint8Array {
   const cells = new Uint8Array(PREFIX_COUNT * PREFIX_COUNT);
-  for (const [previous, current, tag] of patterns) {
-    const previousList = previous === ANY ? [0, 1, 2, 3, 4, 5, 6] : [previous];
-    const currentList = current === ANY ? [0, 1, 2, 3, 4, 5, 6] : [current];
-    for (const p of previousList) for (const c of currentList) cells[p * PREFIX_COUNT + c]! |= tag;
+  for (const pattern of patterns) {
+    const [previous, current, condition, ...rest] = pattern.split(' ');
+    const tag = TAG_CONDITIONS[condition ?? ''];
+    if (tag === undefined || rest.length > 0) throw new Error(`scheme pattern "${pattern}" is malformed`);
+    for (const p of prefixesOf(previous, pattern))
+      for (const c of prefixesOf(current, pattern)) cells[p * PREFIX_COUNT + c]! |= tag;
   }
   return cells;
 }
 
+/** `allowed`: the prefix letters the scheme accepts, e.g. `'IOB'`. */
 function scheme(
   name: SchemeName,
-  allowed: readonly number[],
-  start: readonly Pattern[],
-  inside: readonly Pattern[],
-  end: readonly Pattern[],
+  allowed: string,
+  patterns: { start: readonly Pattern[]; inside: readonly Pattern[]; end: readonly Pattern[] },
 ): Scheme {
-  const ordered = [...allowed].sort((a, b) => a - b);
+  const ordered = [...allowed].flatMap((letter) => prefixesOf(letter, allowed)).sort((a, b) => a - b);
   return {
     name,
     allowedMask: ordered.reduce((mask, p) => mask | (1 << p), 0),
     allowedText: ordered.map((p) => PREFIX_LETTERS[p]).join('|'),
-    start: table(start),
-    inside: table(inside),
-    end: table(end),
+    start: table(patterns.start),
+    inside: table(patterns.inside),
+    end: table(patterns.end),
   };
 }
 
+// seqeval.scheme's classes, pattern for pattern and in seqeval's order.
 const SCHEMES: Record<SchemeName, Scheme> = {
-  IOB1: scheme(
-    'IOB1',
-    [P_I, P_O, P_B],
-    [
-      [P_O, P_I, TAG_ANY],
-      [P_I, P_I, TAG_DIFF],
-      [P_B, P_I, TAG_ANY],
-      [P_I, P_B, TAG_SAME],
-      [P_B, P_B, TAG_SAME],
-    ],
-    [
-      [P_B, P_I, TAG_SAME],
-      [P_I, P_I, TAG_SAME],
-    ],
-    [
-      [P_I, P_I, TAG_DIFF],
-      [P_I, P_O, TAG_ANY],
-      [P_I, P_B, TAG_ANY],
-      [P_B, P_O, TAG_ANY],
-      [P_B, P_I, TAG_DIFF],
-      [P_B, P_B, TAG_SAME],
-    ],
-  ),
-  IOE1: scheme(
-    'IOE1',
-    [P_I, P_O, P_E],
-    [
-      [P_O, P_I, TAG_ANY],
-      [P_I, P_I, TAG_DIFF],
-      [P_E, P_I, TAG_ANY],
-      [P_E, P_E, TAG_SAME],
-    ],
-    [
-      [P_I, P_I, TAG_SAME],
-      [P_I, P_E, TAG_SAME],
-    ],
-    [
-      [P_I, P_I, TAG_DIFF],
-      [P_I, P_O, TAG_ANY],
-      [P_I, P_E, TAG_DIFF],
-      [P_E, P_I, TAG_SAME],
-      [P_E, P_E, TAG_SAME],
-    ],
-  ),
-  IOB2: scheme(
-    'IOB2',
-    [P_I, P_O, P_B],
-    [[ANY, P_B, TAG_ANY]],
-    [
-      [P_B, P_I, TAG_SAME],
-      [P_I, P_I, TAG_SAME],
-    ],
-    [
-      [P_I, P_O, TAG_ANY],
-      [P_I, P_I, TAG_DIFF],
-      [P_I, P_B, TAG_ANY],
-      [P_B, P_O, TAG_ANY],
-      [P_B, P_I, TAG_DIFF],
-      [P_B, P_B, TAG_ANY],
-    ],
-  ),
-  IOE2: scheme(
-    'IOE2',
-    [P_I, P_O, P_E],
-    [
-      [P_O, P_I, TAG_ANY],
-      [P_O, P_E, TAG_ANY],
-      [P_E, P_I, TAG_ANY],
-      [P_E, P_E, TAG_ANY],
-      [P_I, P_I, TAG_DIFF],
-      [P_I, P_E, TAG_DIFF],
-    ],
-    [
-      [P_I, P_E, TAG_SAME],
-      [P_I, P_I, TAG_SAME],
-    ],
-    [[P_E, ANY, TAG_ANY]],
-  ),
-  IOBES: scheme(
-    'IOBES',
-    [P_I, P_O, P_B, P_E, P_S],
-    [
-      [ANY, P_B, TAG_ANY],
-      [ANY, P_S, TAG_ANY],
-    ],
-    [
-      [P_B, P_I, TAG_SAME],
-      [P_B, P_E, TAG_SAME],
-      [P_I, P_I, TAG_SAME],
-      [P_I, P_E, TAG_SAME],
-    ],
-    [
-      [P_S, ANY, TAG_ANY],
-      [P_E, ANY, TAG_ANY],
-    ],
-  ),
-  BILOU: scheme(
-    'BILOU',
-    [P_B, P_I, P_L, P_O, P_U],
-    [
-      [ANY, P_B, TAG_ANY],
-      [ANY, P_U, TAG_ANY],
-    ],
-    [
-      [P_B, P_I, TAG_SAME],
-      [P_B, P_L, TAG_SAME],
-      [P_I, P_I, TAG_SAME],
-      [P_I, P_L, TAG_SAME],
-    ],
-    [
-      [P_U, ANY, TAG_ANY],
-      [P_L, ANY, TAG_ANY],
-    ],
-  ),
+  IOB1: scheme('IOB1', 'IOB', {
+    start: ['O I any', 'I I diff', 'B I any', 'I B same', 'B B same'],
+    inside: ['B I same', 'I I same'],
+    end: ['I I diff', 'I O any', 'I B any', 'B O any', 'B I diff', 'B B same'],
+  }),
+  IOE1: scheme('IOE1', 'IOE', {
+    start: ['O I any', 'I I diff', 'E I any', 'E E same'],
+    inside: ['I I same', 'I E same'],
+    end: ['I I diff', 'I O any', 'I E diff', 'E I same', 'E E same'],
+  }),
+  IOB2: scheme('IOB2', 'IOB', {
+    start: ['* B any'],
+    inside: ['B I same', 'I I same'],
+    end: ['I O any', 'I I diff', 'I B any', 'B O any', 'B I diff', 'B B any'],
+  }),
+  IOE2: scheme('IOE2', 'IOE', {
+    start: ['O I any', 'O E any', 'E I any', 'E E any', 'I I diff', 'I E diff'],
+    inside: ['I E same', 'I I same'],
+    end: ['E * any'],
+  }),
+  IOBES: scheme('IOBES', 'IOBES', {
+    start: ['* B any', '* S any'],
+    inside: ['B I same', 'B E same', 'I I same', 'I E same'],
+    end: ['S * any', 'E * any'],
+  }),
+  BILOU: scheme('BILOU', 'BILOU', {
+    start: ['* B any', '* U any'],
+    inside: ['B I same', 'B L same', 'I I same', 'I L same'],
+    end: ['U * any', 'L * any'],
+  }),
 };
 
 /** The scheme of that name; throws for a name seqeval does not define. */

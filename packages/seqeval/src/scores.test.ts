@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { tags } from '../test/tags.js';
 import { accuracyScore, performanceMeasure } from './accuracy.js';
 import { f1Score, precisionRecallFscoreSupport, precisionScore, recallScore } from './scores.js';
 import type { SeqevalWarning } from './warnings.js';
 
 // seqeval's docstring example: MISC 1 of 2 predicted right, PER right.
-const yTrue = [
-  ['O', 'O', 'B-MISC', 'I-MISC', 'B-MISC', 'O', 'O'],
-  ['B-PER', 'I-PER', 'O'],
-];
-const yPred = [
-  ['O', 'O', 'B-MISC', 'I-MISC', 'B-MISC', 'I-MISC', 'O'],
-  ['B-PER', 'I-PER', 'O'],
-];
+const yTrue = tags('O O B-MISC I-MISC B-MISC O O', 'B-PER I-PER O');
+const yPred = tags('O O B-MISC I-MISC B-MISC I-MISC O', 'B-PER I-PER O');
 
 describe('precision / recall / F1', () => {
   it('averages micro by default and per type with average: null', () => {
@@ -67,14 +62,8 @@ describe('token-level metrics', () => {
   });
 
   it('performanceMeasure counts tokens like seqeval', () => {
-    const truth = [
-      ['O', 'O', 'O', 'B-MISC', 'I-MISC', 'O', 'B-ORG'],
-      ['B-PER', 'I-PER', 'O', 'B-PER'],
-    ];
-    const guess = [
-      ['O', 'O', 'B-MISC', 'I-MISC', 'I-MISC', 'O', 'O'],
-      ['B-PER', 'I-PER', 'O', 'B-MISC'],
-    ];
+    const truth = tags('O O O B-MISC I-MISC O B-ORG', 'B-PER I-PER O B-PER');
+    const guess = tags('O O B-MISC I-MISC I-MISC O O', 'B-PER I-PER O B-MISC');
     expect(performanceMeasure(truth, guess)).toEqual({ TP: 3, FP: 3, FN: 1, TN: 4 });
   });
 });
