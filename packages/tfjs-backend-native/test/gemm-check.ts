@@ -1,7 +1,8 @@
 // Shared by the GEMM kernel tests: seeded MatMul / BatchMatMul cases (transposes, odd sizes, panel
 // tails, batches small enough for the per-entry path and large enough for the threaded one), run
 // through an addon's gemm, and the error bound they are held to.
-import type { NativeAddon } from '../src/addon.js';
+import { expect } from 'vitest';
+import type { GemmKernelName, NativeAddon } from '../src/addon.js';
 
 /** m, n, k, batch: ragged panel tails (n % 32), k over one 256 slice, one-row products, attention-like batches. */
 export const GEMM_SHAPES: readonly (readonly [number, number, number, number])[] = [
@@ -105,4 +106,32 @@ export function worstScaledError(got: Float32Array, want: Float32Array, scale: F
     if (!(error <= worst)) worst = Number.isNaN(error) ? Number.POSITIVE_INFINITY : error;
   }
   return worst;
+}
+
+/**
+ * Holds each of `kernels` that `subject` has to `peer` running `peerKernel` (the same addon or
+ * another build), case by case, within 1e-5 of Σ|a b|. Returns how many (kernel, case) pairs were
+ * compared; `subject` is left on the last kernel it switched to.
+ */
+export function expectKernelsAgree(
+  subject: NativeAddon,
+  kernels: readonly GemmKernelName[],
+  peer: NativeAddon,
+  peerKernel: GemmKernelName,
+  cases: readonly GemmCase[],
+): number {
+  let compared = 0;
+  for (const c of cases) {
+    peer.setGemmKernel(peerKernel);
+    const want = runGemm(peer, c);
+    const scale = magnitudes(c);
+    for (const kernel of kernels) {
+      if (!subject.setGemmKernel(kernel)) continue;
+      expect(worstScaledError(runGemm(subject, c), want, scale), `${kernel} ${describeCase(c)}`).toBeLessThan(
+        1e-5,
+      );
+      compared++;
+    }
+  }
+  return compared;
 }

@@ -3,7 +3,14 @@
 // BatchMatMul cases, against a float64 reference and against each other.
 import { afterAll, describe, expect, it } from 'vitest';
 import { addon, type GemmKernelName } from '../src/addon.js';
-import { describeCase, gemmCases, magnitudes, runGemm, worstScaledError } from './gemm-check.js';
+import {
+  describeCase,
+  expectKernelsAgree,
+  gemmCases,
+  magnitudes,
+  runGemm,
+  worstScaledError,
+} from './gemm-check.js';
 
 const KERNELS: readonly GemmKernelName[] = ['avx512', 'openblas', 'avx2', 'generic'];
 
@@ -64,20 +71,7 @@ describe.skipIf(!addon)('gemm kernels (addon built)', () => {
 
   it('the portable kernels agree with OpenBLAS within 1e-5 (builds that link it)', () => {
     if (!native.builtWithOpenBlas()) return;
-    let compared = 0;
-    for (const c of cases) {
-      native.setGemmKernel('openblas');
-      const want = runGemm(native, c);
-      const scale = magnitudes(c);
-      for (const kernel of ['avx2', 'generic', 'avx512'] as const) {
-        if (!native.setGemmKernel(kernel)) continue;
-        expect(
-          worstScaledError(runGemm(native, c), want, scale),
-          `${kernel} ${describeCase(c)}`,
-        ).toBeLessThan(1e-5);
-        compared++;
-      }
-    }
+    const compared = expectKernelsAgree(native, ['avx2', 'generic', 'avx512'], native, 'openblas', cases);
     expect(compared).toBeGreaterThanOrEqual(cases.length);
   });
 });

@@ -16,6 +16,7 @@
 
 #include "inference.h"
 #include "kernels.h"
+#include "panel_tile.h"
 #include "parallel.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -27,12 +28,9 @@
 namespace ner {
 
 namespace {
-constexpr int kPanel = 32;  // as panel_gemm.cc: 32 columns per panel, k x 32 per panel
 constexpr int kRows = 12;
 constexpr int kKc = 256;
 constexpr int kAhead = 32;  // k rows of the panel prefetched ahead (2 KB of bf16)
-
-size_t panelCount(int n) { return (static_cast<size_t>(n) + kPanel - 1) / kPanel; }
 
 // Round to nearest even (NaN kept a quiet NaN), as torch's float -> bfloat16.
 uint16_t toBf16(float f) {
@@ -92,15 +90,7 @@ template <int MR>
 NER_AVX512 void blockBf16(const float *a, size_t lda, const uint16_t *panel, const float *bias, float *c, size_t ldc,
                           int k0, int k1, __mmask16 low, __mmask16 high) {
   __m512 acc[MR][2];
-  for (int i = 0; i < MR; i++) {
-    if (k0 == 0) {
-      acc[i][0] = bias ? _mm512_maskz_loadu_ps(low, bias) : _mm512_setzero_ps();
-      acc[i][1] = bias ? _mm512_maskz_loadu_ps(high, bias + 16) : _mm512_setzero_ps();
-    } else {
-      acc[i][0] = _mm512_maskz_loadu_ps(low, c + i * ldc);
-      acc[i][1] = _mm512_maskz_loadu_ps(high, c + i * ldc + 16);
-    }
-  }
+  loadTile<MR>(acc, k0 == 0, bias, c, ldc, low, high);
   for (int p = k0; p < k1; p++) {
     _mm_prefetch(reinterpret_cast<const char *>(panel + static_cast<size_t>(p + kAhead) * kPanel), _MM_HINT_T0);
     const __m512i both = _mm512_loadu_si512(panel + static_cast<size_t>(p) * kPanel);
@@ -112,10 +102,7 @@ NER_AVX512 void blockBf16(const float *a, size_t lda, const uint16_t *panel, con
       acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
     }
   }
-  for (int i = 0; i < MR; i++) {
-    _mm512_mask_storeu_ps(c + i * ldc, low, acc[i][0]);
-    if (high) _mm512_mask_storeu_ps(c + i * ldc + 16, high, acc[i][1]);
-  }
+  storeTile<MR>(acc, c, ldc, low, high);
 }
 
 using BlockBf16Fn = void (*)(const float *, size_t, const uint16_t *, const float *, float *, size_t, int, int,
@@ -131,15 +118,14 @@ NER_AVX512 void panelRangeBf16(const float *a, const uint16_t *packed, const flo
   for (size_t panel = first; panel < last; panel++) {
     const int col = static_cast<int>(panel) * kPanel;
     const int width = std::min(kPanel, n - col);
-    const auto low = static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1);
-    const auto high = static_cast<__mmask16>(width >= 32 ? 0xFFFF : width > 16 ? (1u << (width - 16)) - 1 : 0);
+    const TileMasks masks = tileMasks(width);
     const uint16_t *slice = packed + panel * static_cast<size_t>(k) * kPanel;
     for (int k0 = 0; k0 < k; k0 += kKc) {
       const int k1 = std::min(k, k0 + kKc);
       for (int row = 0; row < m; row += kRows) {
         const int rows = std::min(kRows, m - row);
         kBf16Blocks[rows](a + static_cast<size_t>(row) * k, static_cast<size_t>(k), slice, bias ? bias + col : nullptr,
-                          c + static_cast<size_t>(row) * n + col, static_cast<size_t>(n), k0, k1, low, high);
+                          c + static_cast<size_t>(row) * n + col, static_cast<size_t>(n), k0, k1, masks.low, masks.high);
       }
     }
   }
@@ -152,15 +138,7 @@ template <int MR>
 NER_AVX512_BF16 void blockDot(const uint32_t *a, size_t lda, const uint16_t *panel, const float *bias, float *c,
                               size_t ldc, int q0, int q1, __mmask16 low, __mmask16 high) {
   __m512 acc[MR][2];
-  for (int i = 0; i < MR; i++) {
-    if (q0 == 0) {
-      acc[i][0] = bias ? _mm512_maskz_loadu_ps(low, bias) : _mm512_setzero_ps();
-      acc[i][1] = bias ? _mm512_maskz_loadu_ps(high, bias + 16) : _mm512_setzero_ps();
-    } else {
-      acc[i][0] = _mm512_maskz_loadu_ps(low, c + i * ldc);
-      acc[i][1] = _mm512_maskz_loadu_ps(high, c + i * ldc + 16);
-    }
-  }
+  loadTile<MR>(acc, q0 == 0, bias, c, ldc, low, high);
   for (int q = q0; q < q1; q++) {
     const uint16_t *row = panel + static_cast<size_t>(q) * kPanel * 2;
     _mm_prefetch(reinterpret_cast<const char *>(row + kAhead * kPanel * 2), _MM_HINT_T0);
@@ -172,10 +150,7 @@ NER_AVX512_BF16 void blockDot(const uint32_t *a, size_t lda, const uint16_t *pan
       acc[i][1] = _mm512_dpbf16_ps(acc[i][1], av, b1);
     }
   }
-  for (int i = 0; i < MR; i++) {
-    _mm512_mask_storeu_ps(c + i * ldc, low, acc[i][0]);
-    if (high) _mm512_mask_storeu_ps(c + i * ldc + 16, high, acc[i][1]);
-  }
+  storeTile<MR>(acc, c, ldc, low, high);
 }
 
 using BlockDotFn = void (*)(const uint32_t *, size_t, const uint16_t *, const float *, float *, size_t, int, int,
@@ -190,8 +165,7 @@ void panelRangeDot(const uint32_t *a, const uint16_t *packed, const float *bias,
   for (size_t panel = first; panel < last; panel++) {
     const int col = static_cast<int>(panel) * kPanel;
     const int width = std::min(kPanel, n - col);
-    const auto low = static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1);
-    const auto high = static_cast<__mmask16>(width >= 32 ? 0xFFFF : width > 16 ? (1u << (width - 16)) - 1 : 0);
+    const TileMasks masks = tileMasks(width);
     const uint16_t *slice = packed + panel * static_cast<size_t>(k) * kPanel;
     for (int q0 = 0; q0 < pairs; q0 += kKc / 2) {
       const int q1 = std::min(pairs, q0 + kKc / 2);
@@ -199,7 +173,7 @@ void panelRangeDot(const uint32_t *a, const uint16_t *packed, const float *bias,
         const int rows = std::min(kRows, m - row);
         kDotBlocks[rows](a + static_cast<size_t>(row) * pairs, static_cast<size_t>(pairs), slice,
                          bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col, static_cast<size_t>(n),
-                         q0, q1, low, high);
+                         q0, q1, masks.low, masks.high);
       }
     }
   }

@@ -8,90 +8,19 @@
 
 #include "inference.h"
 #include "kernels.h"
+#include "napi_args.h"
 
 namespace {
 
-struct Call {
-  napi_env env;
-  napi_value argv[16];
-  size_t argc = 16;
-  const char *fn;
-
-  Call(napi_env e, napi_callback_info info, size_t expected, const char *name) : env(e), fn(name) {
-    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-    if (argc < expected) fail("expected " + std::to_string(expected) + " arguments");
-  }
-  [[noreturn]] void fail(const std::string &what) const { throw std::runtime_error(std::string(fn) + ": " + what); }
-  bool isNull(size_t i) const {
-    napi_valuetype type;
-    napi_typeof(env, argv[i], &type);
-    return type == napi_null || type == napi_undefined;
-  }
-  void *typed(size_t i, napi_typedarray_type want, size_t *length) const {
-    bool isTyped = false;
-    napi_is_typedarray(env, argv[i], &isTyped);
-    if (!isTyped) fail("argument " + std::to_string(i) + " must be a typed array");
-    napi_typedarray_type type;
-    void *data = nullptr;
-    napi_value buffer;
-    size_t offset = 0;
-    napi_get_typedarray_info(env, argv[i], &type, length, &data, &buffer, &offset);
-    if (type != want) fail("argument " + std::to_string(i) + " has the wrong typed-array type");
-    return data;
-  }
-  float *f32(size_t i, size_t want) const {
-    size_t length = 0;
-    auto *p = static_cast<float *>(typed(i, napi_float32_array, &length));
-    if (length != want)
-      fail("argument " + std::to_string(i) + " has " + std::to_string(length) + " elements, expected " +
-           std::to_string(want));
-    return p;
-  }
-  const float *f32OrNull(size_t i, size_t want) const { return isNull(i) ? nullptr : f32(i, want); }
-  uint16_t *u16(size_t i, size_t want) const {
-    size_t length = 0;
-    auto *p = static_cast<uint16_t *>(typed(i, napi_uint16_array, &length));
-    if (length != want) fail("argument " + std::to_string(i) + " has the wrong size");
-    return p;
-  }
-  int64_t integer(size_t i) const {
-    int64_t v = 0;
-    if (napi_get_value_int64(env, argv[i], &v) != napi_ok) fail("argument " + std::to_string(i) + " must be a number");
-    return v;
-  }
-  int positive(size_t i) const {
-    const int64_t v = integer(i);
-    if (v <= 0 || v > (int64_t{1} << 30)) fail("argument " + std::to_string(i) + " must be a positive size");
-    return static_cast<int>(v);
-  }
-  double number(size_t i) const {
-    double v = 0;
-    if (napi_get_value_double(env, argv[i], &v) != napi_ok) fail("argument " + std::to_string(i) + " must be a number");
-    return v;
-  }
-  bool boolean(size_t i) const {
-    bool v = false;
-    if (napi_get_value_bool(env, argv[i], &v) != napi_ok) fail("argument " + std::to_string(i) + " must be a boolean");
-    return v;
-  }
-};
-
-template <typename F>
-napi_value guarded(napi_env env, F &&body) {
-  try {
-    return body();
-  } catch (const std::exception &e) {
-    napi_throw_error(env, "NER_NATIVE", e.what());
-    return nullptr;
-  }
-}
+using ner::Args;
+using ner::guarded;
 
 // linearAct(x, weight, packed | null, packedBf16 | null, bias | null, y, m, n, k, epilogue,
 //           residual | null, gamma | null, beta | null, eps); epilogue 0: none, 1: erf GELU,
 // 2: LayerNorm(y + residual).
 napi_value LinearAct(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    Call call(env, info, 14, "linearAct");
+    Args call(env, info, 14, "linearAct");
     const int m = call.positive(6), n = call.positive(7), k = call.positive(8);
     const size_t mk = static_cast<size_t>(m) * k, nk = static_cast<size_t>(n) * k, mn = static_cast<size_t>(m) * n;
     ner::LinearWeight w;
@@ -128,7 +57,7 @@ napi_value LinearAct(napi_env env, napi_callback_info info) {
 // selfAttention(qkv, mask | null, out, batch, length, heads, headSize, scaleQueryFirst)
 napi_value SelfAttention(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    Call call(env, info, 8, "selfAttention");
+    Args call(env, info, 8, "selfAttention");
     const int batch = call.positive(3), length = call.positive(4), heads = call.positive(5), d = call.positive(6);
     const size_t rows = static_cast<size_t>(batch) * length, hidden = static_cast<size_t>(heads) * d;
     const float *qkv = call.f32(0, rows * 3 * hidden);
@@ -142,7 +71,7 @@ napi_value SelfAttention(napi_env env, napi_callback_info info) {
 // packPanelsBf16(b, transB, k, n, packed: Uint16Array of packedPanelsSize(k, n))
 napi_value PackPanelsBf16(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    Call call(env, info, 5, "packPanelsBf16");
+    Args call(env, info, 5, "packPanelsBf16");
     const int k = call.positive(2), n = call.positive(3);
     const float *b = call.f32(0, static_cast<size_t>(k) * n);
     uint16_t *packed = call.u16(4, ner::packedPanelsSize(k, n));
@@ -151,11 +80,7 @@ napi_value PackPanelsBf16(napi_env env, napi_callback_info info) {
   });
 }
 
-napi_value CpuHasAvx512Bf16(napi_env env, napi_callback_info) {
-  napi_value out;
-  napi_get_boolean(env, ner::cpuHasAvx512Bf16(), &out);
-  return out;
-}
+napi_value CpuHasAvx512Bf16(napi_env env, napi_callback_info) { return ner::jsBool(env, ner::cpuHasAvx512Bf16()); }
 
 }  // namespace
 
@@ -163,20 +88,13 @@ namespace ner {
 
 // Adds the inference functions to the addon's exports (called from binding.cc's Init).
 void registerInferenceFunctions(napi_env env, napi_value exports) {
-  struct Entry {
-    const char *name;
-    napi_callback fn;
-  } entries[] = {
+  const Export functions[] = {
       {"linearAct", LinearAct},
       {"selfAttention", SelfAttention},
       {"packPanelsBf16", PackPanelsBf16},
       {"cpuHasAvx512Bf16", CpuHasAvx512Bf16},
   };
-  for (const auto &e : entries) {
-    napi_value fn;
-    napi_create_function(env, e.name, NAPI_AUTO_LENGTH, e.fn, nullptr, &fn);
-    napi_set_named_property(env, exports, e.name, fn);
-  }
+  exportFunctions(env, exports, functions);
 }
 
 }  // namespace ner

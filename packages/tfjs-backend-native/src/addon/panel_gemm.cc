@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kernels.h"
+#include "panel_tile.h"
 #include "parallel.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -31,14 +32,11 @@
 namespace ner {
 
 namespace {
-constexpr int kPanel = 32;  // columns per packed panel: two zmm registers
 constexpr int kRows = 12;   // rows per register block: 24 accumulators + 2 B vectors + 1 A
 constexpr int kKc = 256;    // k per slice
 constexpr int kMc = 96;     // rows per chunk: 96 x 256 floats of A = 96 KB
 constexpr int kAhead = 16;    // k rows of a panel prefetched ahead (8 KB)
 constexpr size_t kGroup = 16;  // panels per group: 16 k-slices = 512 KB
-
-size_t panelCount(int n) { return (static_cast<size_t>(n) + kPanel - 1) / kPanel; }
 }  // namespace
 
 size_t packedPanelsSize(int k, int n) { return panelCount(n) * kPanel * static_cast<size_t>(k); }
@@ -92,17 +90,7 @@ template <int MR, bool PREFETCH>
 NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, const float *ahead,
                       const float *bias, float *c, size_t ldc, int k0, int k1, __mmask16 low, __mmask16 high) {
   __m512 acc[MR][2];
-  const __m512 start0 = bias ? _mm512_maskz_loadu_ps(low, bias) : _mm512_setzero_ps();
-  const __m512 start1 = bias ? _mm512_maskz_loadu_ps(high, bias + 16) : _mm512_setzero_ps();
-  for (int i = 0; i < MR; i++) {
-    if (k0 == 0) {
-      acc[i][0] = start0;
-      acc[i][1] = start1;
-    } else {
-      acc[i][0] = _mm512_maskz_loadu_ps(low, c + i * ldc);
-      acc[i][1] = _mm512_maskz_loadu_ps(high, c + i * ldc + 16);
-    }
-  }
+  loadTile<MR>(acc, k0 == 0, bias, c, ldc, low, high);
   for (int p = k0; p < k1; p++) {
     if (PREFETCH) {
       const char *line = reinterpret_cast<const char *>(ahead + static_cast<size_t>(p) * kPanel);
@@ -118,10 +106,7 @@ NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, 
       acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
     }
   }
-  for (int i = 0; i < MR; i++) {
-    _mm512_mask_storeu_ps(c + i * ldc, low, acc[i][0]);
-    if (high) _mm512_mask_storeu_ps(c + i * ldc + 16, high, acc[i][1]);
-  }
+  storeTile<MR>(acc, c, ldc, low, high);
 }
 
 using BlockFn = void (*)(const float *, size_t, size_t, const float *, const float *, const float *, float *,
@@ -144,9 +129,7 @@ NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *pa
         for (size_t panel = group; panel < groupEnd; panel++) {
           const int col = static_cast<int>(panel) * kPanel;
           const int width = std::min(kPanel, n - col);
-          const auto low = static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1);
-          const auto high =
-              static_cast<__mmask16>(width >= 32 ? 0xFFFF : width > 16 ? (1u << (width - 16)) - 1 : 0);
+          const TileMasks masks = tileMasks(width);
           const float *slice = packed + panel * static_cast<size_t>(k) * kPanel;
           const float *nextSlice = panel + 1 < groupEnd ? slice + static_cast<size_t>(k) * kPanel : nullptr;
           for (int row = m0; row < m1; row += kRows) {
@@ -159,7 +142,7 @@ NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *pa
                                                                   : nullptr;
             const BlockFn fn = ahead ? kBlocksOf<true>[rows] : kBlocksOf<false>[rows];
             fn(a + row * rs, rs, cs, slice, ahead, bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col,
-               n, k0, k1, low, high);
+               n, k0, k1, masks.low, masks.high);
           }
         }
       }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernels.h"
+#include "panel_tile.h"
 #include "parallel.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -24,7 +25,6 @@ namespace ner {
 
 namespace {
 
-constexpr int kPanel = 32;  // columns per packed panel (panel_gemm.cc packs them)
 constexpr int kKc = 256;    // k per slice: a 32 x 256 panel slice (32 KB) stays in L1/L2
 
 // Rows [0, MR) x the `width` live columns of one panel, over k in [k0, k1). Element (i, p) of
@@ -135,7 +135,6 @@ void panelRange(GemmKernel kernel, const float *a, size_t rs, size_t cs, const f
   }
 }
 
-size_t panelCount(int n) { return (static_cast<size_t>(n) + kPanel - 1) / kPanel; }
 
 }  // namespace
 

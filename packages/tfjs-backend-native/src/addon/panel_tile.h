@@ -1,0 +1,67 @@
+// The packed-panel layout every GEMM kernel of the addon reads (packPanels / packPanelsBf16 write
+// it: op(B) in panels of 32 columns, k rows each), and, on x86-64, the AVX-512 tile that
+// panel_gemm.cc (fp32 panels) and bf16_gemm.cc (bf16 panels) accumulate: MR rows x 32 columns of
+// C in two zmm registers per row, with masks for a last panel narrower than 32.
+#pragma once
+
+#include <cstddef>
+
+namespace ner {
+
+// Columns per packed panel: two zmm registers of fp32.
+constexpr int kPanel = 32;
+
+inline size_t panelCount(int n) { return (static_cast<size_t>(n) + kPanel - 1) / kPanel; }
+
+}  // namespace ner
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+namespace ner {
+
+// The live columns of a panel's two 16-column halves.
+struct TileMasks {
+  __mmask16 low;
+  __mmask16 high;
+};
+
+inline TileMasks tileMasks(int width) {
+  return {static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1),
+          static_cast<__mmask16>(width >= 32 ? 0xFFFF : width > 16 ? (1u << (width - 16)) - 1 : 0)};
+}
+
+#define NER_TILE_INLINE inline __attribute__((always_inline, target("avx512f")))
+
+// The accumulators before a k-slice: the first slice starts from `bias` (this tile's 32 entries,
+// added to every row) or zero; later ones continue from what C holds.
+template <int MR>
+NER_TILE_INLINE void loadTile(__m512 (&acc)[MR][2], bool firstSlice, const float *bias, const float *c, size_t ldc,
+                              __mmask16 low, __mmask16 high) {
+  const __m512 start0 = bias ? _mm512_maskz_loadu_ps(low, bias) : _mm512_setzero_ps();
+  const __m512 start1 = bias ? _mm512_maskz_loadu_ps(high, bias + 16) : _mm512_setzero_ps();
+  for (int i = 0; i < MR; i++) {
+    if (firstSlice) {
+      acc[i][0] = start0;
+      acc[i][1] = start1;
+    } else {
+      acc[i][0] = _mm512_maskz_loadu_ps(low, c + i * ldc);
+      acc[i][1] = _mm512_maskz_loadu_ps(high, c + i * ldc + 16);
+    }
+  }
+}
+
+// The accumulators' live columns back to C.
+template <int MR>
+NER_TILE_INLINE void storeTile(const __m512 (&acc)[MR][2], float *c, size_t ldc, __mmask16 low, __mmask16 high) {
+  for (int i = 0; i < MR; i++) {
+    _mm512_mask_storeu_ps(c + i * ldc, low, acc[i][0]);
+    if (high) _mm512_mask_storeu_ps(c + i * ldc + 16, high, acc[i][1]);
+  }
+}
+
+#undef NER_TILE_INLINE
+
+}  // namespace ner
+
+#endif
