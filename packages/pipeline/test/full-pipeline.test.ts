@@ -2,30 +2,24 @@
 // oracle's tiny BERT (@ner/models) + our post-processing must give Python's pipeline output.
 import '@tensorflow/tfjs-backend-cpu';
 import { Tokenizer } from '@ner/align';
-import { sharedPath } from '@ner/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AggregationStrategy, pipeline, type TokenClassifier, type TokenEntity } from '../src/index.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AggregationStrategy, TokenClassifier, TokenEntity } from '../src/index.js';
 import { toOracleEncoding } from './fakes.js';
+import { describeOnOracleBackends } from './oracle-backends.js';
 import {
   expectEntitiesToMatch,
   expectModelOutputs,
   FIXTURE_COUNTS,
   oracle,
-  oracleSuiteBackends,
-  useBackend,
+  oracleDir,
+  oracleNer,
 } from './oracle-cases.js';
 
-const backends = await oracleSuiteBackends();
-
-describe.each(backends)('pipeline("ner") from text on the oracle model, %s backend', (backend) => {
+await describeOnOracleBackends('pipeline("ner") from text on the oracle model, %s backend', () => {
   let ner: TokenClassifier;
   beforeAll(async () => {
-    // pipeline() calls initBackend(), which keeps this choice.
-    await useBackend(backend);
-    ner = await pipeline('ner', {
-      model: sharedPath('oracle', 'pipeline', 'model'),
-      tokenizer: sharedPath('oracle', 'pipeline'),
-    });
+    // pipeline() calls initBackend(), which keeps the backend describeOnOracleBackends chose.
+    ner = await oracleNer();
   });
   afterAll(() => ner.dispose());
 
@@ -60,11 +54,8 @@ describe.each(backends)('pipeline("ner") from text on the oracle model, %s backe
     let compared = 0;
     for (const c of oracle.stride_cases) {
       // The oracle ran these with model_max_length 16/12/20; give the tokenizer that limit.
-      const limited = await pipeline('ner', {
-        model: sharedPath('oracle', 'pipeline', 'model'),
-        tokenizer: await Tokenizer.fromPretrained(sharedPath('oracle', 'pipeline'), {
-          modelMaxLength: c.model_max_length,
-        }),
+      const limited = await oracleNer({
+        tokenizer: await Tokenizer.fromPretrained(oracleDir, { modelMaxLength: c.model_max_length }),
       });
       for (const strategy of ['simple', 'first', 'average', 'max'] as const) {
         const expected = c.outputs[strategy]!;

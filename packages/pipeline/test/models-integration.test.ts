@@ -4,20 +4,13 @@ import '@tensorflow/tfjs-backend-cpu';
 import { AutoModelForTokenClassification } from '@ner/models';
 import { sharedPath } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AggregationStrategy, type PipelineModel, TokenClassificationPipeline } from '../src/index.js';
 import { fromNerModel } from '../src/internal.js';
 import { oracleTokenizer } from './fakes.js';
-import {
-  expectEntitiesToMatch,
-  expectModelOutputs,
-  FIXTURE_COUNTS,
-  oracle,
-  oracleSuiteBackends,
-  useBackend,
-} from './oracle-cases.js';
+import { describeOnOracleBackends } from './oracle-backends.js';
+import { expectEntitiesToMatch, expectModelOutputs, FIXTURE_COUNTS, oracle } from './oracle-cases.js';
 
-const backends = await oracleSuiteBackends();
 const tokenizer = await oracleTokenizer();
 
 it('the fixture has its 16 sentences and Python outputs for each of the 5 strategies', () => {
@@ -27,10 +20,9 @@ it('the fixture has its 16 sentences and Python outputs for each of the 5 strate
     expect(Object.keys(s.model_outputs).sort(), s.id).toEqual([...oracle.strategies].sort());
 });
 
-describe.each(backends)('the oracle tiny model through @ner/models on %s', (backend) => {
+await describeOnOracleBackends('the oracle tiny model through @ner/models on %s', () => {
   let model: PipelineModel;
   beforeAll(async () => {
-    await useBackend(backend);
     model = fromNerModel(
       await AutoModelForTokenClassification.fromPretrained(sharedPath('oracle', 'pipeline', 'model'), {
         logger: { warn: () => {} },

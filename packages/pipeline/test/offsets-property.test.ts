@@ -1,16 +1,13 @@
 // Offsets point into the input as JavaScript indices, also for characters outside the BMP,
 // combining accents, tabs and newlines: text.slice(start, end) is each token's text.
 import '@tensorflow/tfjs-backend-cpu';
-import { sharedPath } from '@ner/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipeline, type TokenClassifier, type TokenEntity } from '../src/index.js';
+import type { TokenClassifier, TokenEntity } from '../src/index.js';
+import { oracleNer } from './oracle-cases.js';
 
 let ner: TokenClassifier;
 beforeAll(async () => {
-  ner = await pipeline('ner', {
-    model: sharedPath('oracle', 'pipeline', 'model'),
-    tokenizer: sharedPath('oracle', 'pipeline'),
-  });
+  ner = await oracleNer();
 });
 afterAll(() => ner.dispose());
 

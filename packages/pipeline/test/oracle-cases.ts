@@ -1,11 +1,14 @@
 // Typed access to ../shared/oracle/pipeline/cases.json (schema in the oracle README).
-import '@tensorflow/tfjs-backend-cpu';
 import { readFileSync } from 'node:fs';
-import { initBackend, resetBackendChoice } from '@ner/models';
 import { sharedPath } from '@ner/test-support';
-import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, expect } from 'vitest';
-import type { GroupedEntity, TokenEntity } from '../src/index.js';
+import { expect } from 'vitest';
+import {
+  type GroupedEntity,
+  type PipelineSource,
+  pipeline,
+  type TokenClassifier,
+  type TokenEntity,
+} from '../src/index.js';
 
 export type OracleResult<T> = { value: T } | { error: { type: string; message: string } };
 export type OracleEntity = TokenEntity | GroupedEntity;
@@ -63,6 +66,13 @@ export interface OracleCases {
 }
 
 export const oracleDir = sharedPath('oracle', 'pipeline');
+/** The oracle's tiny BERT checkpoint (config.json + model.safetensors); its tokenizer is in {@link oracleDir}. */
+export const oracleModelDir = sharedPath('oracle', 'pipeline', 'model');
+
+/** `pipeline('ner')` on the oracle's model and tokenizer; `source` replaces either. */
+export function oracleNer(source: Partial<PipelineSource> = {}): Promise<TokenClassifier> {
+  return pipeline('ner', { model: oracleModelDir, tokenizer: oracleDir, ...source });
+}
 export const oracle: OracleCases = JSON.parse(
   readFileSync(sharedPath('oracle', 'pipeline', 'cases.json'), 'utf8'),
 );
@@ -109,47 +119,4 @@ export function expectModelOutputs(outputs: readonly (readonly OracleEntity[])[]
     entities += expectEntitiesToMatch(outputs[i]!, modelOutputsOf(s, strategy), `${s.id}/${strategy}`);
   });
   expect(entities).toBe(oracle.sentences.reduce((sum, s) => sum + modelOutputsOf(s, strategy).length, 0));
-}
-
-/** The backends the model-running oracle tests use. */
-export type OracleBackend = 'cpu' | 'wasm' | 'native';
-
-/**
- * cpu and wasm always; native when @ner/models can load it (its addon is built). Under CI native
- * stays in the list even when it does not load, so those tests fail instead of disappearing.
- */
-export async function oracleBackends(): Promise<OracleBackend[]> {
-  try {
-    await useBackend('native');
-    return ['cpu', 'wasm', 'native'];
-  } catch (error) {
-    if (process.env.CI) return ['cpu', 'wasm', 'native'];
-    console.warn(`[@ner/pipeline tests] native backend left out: ${(error as Error).message.split('\n')[0]}`);
-    return ['cpu', 'wasm'];
-  } finally {
-    await restoreCpu();
-  }
-}
-
-/**
- * Makes `backend` the one `initBackend` (and so `pipeline()`) uses, whatever NER_BACKEND the
- * test config sets, and checks it took.
- */
-export async function useBackend(backend: OracleBackend): Promise<void> {
-  resetBackendChoice();
-  const info = await initBackend({ env: { NER_BACKEND: backend }, log: null });
-  if (info.backendName !== backend || tf.getBackend() !== backend)
-    throw new Error(`asked for the ${backend} backend, got ${info.backendName} (tf: ${tf.getBackend()})`);
-}
-
-/** {@link oracleBackends} for a test file, which goes back to cpu when it ends. */
-export async function oracleSuiteBackends(): Promise<OracleBackend[]> {
-  afterAll(restoreCpu);
-  return oracleBackends();
-}
-
-/** Back to cpu with no remembered backend choice. */
-export async function restoreCpu(): Promise<void> {
-  resetBackendChoice();
-  await tf.setBackend('cpu');
 }
