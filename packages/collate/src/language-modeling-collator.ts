@@ -2,17 +2,13 @@ import type { FeatureRow } from './columns.js';
 import { CollateConfigError, assertInteger } from './errors.js';
 import { HostTensor } from './host-tensor.js';
 import { Mt19937 } from './mt19937.js';
-import {
-  type CollatedBatch,
-  type PadOptions,
-  type ResolvedPadOptions,
-  padFeaturesDetailed,
-  resolvePadOptions,
-} from './pad-features.js';
-import { type BatchAs, type ReturnTensors, finishBatch, resolveReturnTensors } from './return-tensors.js';
+import { type CollatedBatch, padFeaturesDetailed } from './pad-features.js';
+import { PaddedCollator, type PaddedCollatorOptions } from './padded-collator.js';
+import { type BatchAs, type ReturnTensors, finishBatch } from './return-tensors.js';
 
 /** Options of {@link DataCollatorForLanguageModeling}. */
-export interface LanguageModelingCollatorOptions<R extends ReturnTensors = 'typed'> extends PadOptions {
+export interface LanguageModelingCollatorOptions<R extends ReturnTensors = 'typed'>
+  extends PaddedCollatorOptions<R> {
   /** Masked language modeling (default true); false gives causal-LM labels (the inputs, padding -100). */
   mlm?: boolean;
   /** `tokenizer.mask_token_id`; required when `mlm` is true. */
@@ -33,8 +29,6 @@ export interface LanguageModelingCollatorOptions<R extends ReturnTensors = 'type
   randomReplaceProb?: number;
   /** Seeds the masking draws (default 42); each `collate` call continues the same stream. */
   seed?: number;
-  /** `'typed'` (default) or `'tfjs'`. */
-  returnTensors?: R;
 }
 
 const TWO_POW_32 = 2 ** 32;
@@ -61,20 +55,18 @@ function checkProbability(option: string, value: number): void {
  * const collator = new DataCollatorForLanguageModeling({ padTokenId: 0, maskTokenId: 103, vocabSize: 28996, specialTokenIds: [0, 100, 101, 102, 103] });
  * const batch = collator.collate(rows); // batch.labels: token ids where masked, -100 elsewhere
  */
-export class DataCollatorForLanguageModeling<R extends ReturnTensors = 'typed'> {
-  readonly padding: ResolvedPadOptions;
+export class DataCollatorForLanguageModeling<R extends ReturnTensors = 'typed'> extends PaddedCollator<R> {
   readonly mlm: boolean;
   readonly mlmProbability: number;
   readonly maskReplaceProb: number;
   readonly randomReplaceProb: number;
-  readonly returnTensors: R;
   private readonly maskTokenId: number;
   private readonly vocabSize: number;
   private readonly specialIds: ReadonlySet<number>;
   private readonly random: Mt19937;
 
   constructor(options: LanguageModelingCollatorOptions<R> = {}) {
-    this.padding = resolvePadOptions(options);
+    super(options);
     this.mlm = options.mlm ?? true;
     this.mlmProbability = options.mlmProbability ?? 0.15;
     this.maskReplaceProb = options.maskReplaceProb ?? 0.8;
@@ -110,7 +102,6 @@ export class DataCollatorForLanguageModeling<R extends ReturnTensors = 'typed'> 
     for (const id of special) assertInteger('specialTokenIds', id, 0);
     this.specialIds = new Set(special);
     this.random = new Mt19937(options.seed ?? 42);
-    this.returnTensors = resolveReturnTensors(options.returnTensors) as R;
   }
 
   /** Collates a list of rows into one batch with `labels` (Python: `collator(features)`). */
@@ -138,9 +129,6 @@ export class DataCollatorForLanguageModeling<R extends ReturnTensors = 'typed'> 
     batch.labels = new HostTensor(labels, batch.input_ids.shape, 'int32');
     return finishBatch(batch, this.returnTensors);
   }
-
-  /** `collate` bound to this collator, to pass as a function (e.g. a loader's `collateFn`). */
-  readonly collateFn = (rows: readonly FeatureRow[]): BatchAs<CollatedBatch, R> => this.collate(rows);
 
   /** Each position's kind: padding (attention mask 0), special, or maskable. */
   private positionKinds(batch: CollatedBatch): Uint8Array {

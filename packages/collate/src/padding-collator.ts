@@ -1,18 +1,10 @@
 import type { FeatureRow } from './columns.js';
-import {
-  type CollatedBatch,
-  type PadOptions,
-  type ResolvedPadOptions,
-  padFeaturesDetailed,
-  resolvePadOptions,
-} from './pad-features.js';
-import { type BatchAs, type ReturnTensors, finishBatch, resolveReturnTensors } from './return-tensors.js';
+import { type CollatedBatch, padFeaturesDetailed } from './pad-features.js';
+import { PaddedCollator, type PaddedCollatorOptions } from './padded-collator.js';
+import { type BatchAs, type ReturnTensors, finishBatch } from './return-tensors.js';
 
 /** Options of {@link DataCollatorWithPadding}. */
-export interface PaddingCollatorOptions<R extends ReturnTensors = 'typed'> extends PadOptions {
-  /** `'typed'` (default) or `'tfjs'`. */
-  returnTensors?: R;
-}
+export type PaddingCollatorOptions<R extends ReturnTensors = 'typed'> = PaddedCollatorOptions<R>;
 
 /**
  * transformers' `DataCollatorWithPadding` (sequence classification): pads the token columns like
@@ -20,13 +12,9 @@ export interface PaddingCollatorOptions<R extends ReturnTensors = 'typed'> exten
  * tensor: int32 for class ids, float32 for regression targets), then renames `label` and `label_ids` to
  * `labels`, as Python does.
  */
-export class DataCollatorWithPadding<R extends ReturnTensors = 'typed'> {
-  readonly padding: ResolvedPadOptions;
-  readonly returnTensors: R;
-
+export class DataCollatorWithPadding<R extends ReturnTensors = 'typed'> extends PaddedCollator<R> {
   constructor(options: PaddingCollatorOptions<R> = {}) {
-    this.padding = resolvePadOptions(options);
-    this.returnTensors = resolveReturnTensors(options.returnTensors) as R;
+    super(options);
   }
 
   /** Collates a list of rows into one batch (Python: `collator(features)`). */
@@ -41,7 +29,4 @@ export class DataCollatorWithPadding<R extends ReturnTensors = 'typed'> {
     }
     return finishBatch(batch, this.returnTensors);
   }
-
-  /** `collate` bound to this collator, to pass as a function. */
-  readonly collateFn = (rows: readonly FeatureRow[]): BatchAs<CollatedBatch, R> => this.collate(rows);
 }

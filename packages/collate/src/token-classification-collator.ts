@@ -1,22 +1,15 @@
 import { type FeatureRow, readIntSequence, requireKey } from './columns.js';
 import { CollateError, assertInteger } from './errors.js';
 import { HostTensor } from './host-tensor.js';
-import {
-  type CollatedBatch,
-  type PadOptions,
-  type ResolvedPadOptions,
-  padFeaturesDetailed,
-  padSequences,
-  resolvePadOptions,
-} from './pad-features.js';
-import { type BatchAs, type ReturnTensors, finishBatch, resolveReturnTensors } from './return-tensors.js';
+import { type CollatedBatch, padFeaturesDetailed, padSequences } from './pad-features.js';
+import { PaddedCollator, type PaddedCollatorOptions } from './padded-collator.js';
+import { type BatchAs, type ReturnTensors, finishBatch } from './return-tensors.js';
 
 /** Options of {@link DataCollatorForTokenClassification}. */
-export interface TokenClassificationCollatorOptions<R extends ReturnTensors = 'typed'> extends PadOptions {
+export interface TokenClassificationCollatorOptions<R extends ReturnTensors = 'typed'>
+  extends PaddedCollatorOptions<R> {
   /** Written into padded label positions; -100 (the default) is ignored by the cross-entropy loss. */
   labelPadTokenId?: number;
-  /** `'typed'` (default) or `'tfjs'`. */
-  returnTensors?: R;
 }
 
 /**
@@ -32,16 +25,13 @@ export interface TokenClassificationCollatorOptions<R extends ReturnTensors = 't
  * const collator = new DataCollatorForTokenClassification({ padTokenId: 0 });
  * const batch = collator.collate(rows); // batch.labels.toArray() → [[-100, 3, 0, …], …]
  */
-export class DataCollatorForTokenClassification<R extends ReturnTensors = 'typed'> {
-  readonly padding: ResolvedPadOptions;
+export class DataCollatorForTokenClassification<R extends ReturnTensors = 'typed'> extends PaddedCollator<R> {
   readonly labelPadTokenId: number;
-  readonly returnTensors: R;
 
   constructor(options: TokenClassificationCollatorOptions<R> = {}) {
-    this.padding = resolvePadOptions(options);
+    super(options);
     this.labelPadTokenId = options.labelPadTokenId ?? -100;
     assertInteger('labelPadTokenId', this.labelPadTokenId, -(2 ** 31));
-    this.returnTensors = resolveReturnTensors(options.returnTensors) as R;
   }
 
   /** Collates a list of rows into one batch (Python: `collator(features)`). */
@@ -79,7 +69,4 @@ export class DataCollatorForTokenClassification<R extends ReturnTensors = 'typed
     }
     return finishBatch(batch, this.returnTensors);
   }
-
-  /** `collate` bound to this collator, to pass as a function (e.g. a loader's `collateFn`). */
-  readonly collateFn = (rows: readonly FeatureRow[]): BatchAs<CollatedBatch, R> => this.collate(rows);
 }
