@@ -4,12 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  describeGemm,
-  missingAddonReason,
-  PNPM_ALLOW_BUILD_LINE,
-  readBuildStatus,
-} from '../src/build-status.js';
+import * as buildStatus from '../src/build-status.js';
+
+const { describeGemm, missingAddonReason, PNPM_ALLOW_BUILD_LINE, readBuildStatus } = buildStatus;
 
 describe('missingAddonReason', () => {
   it('no record: the install script never ran, with the pnpm line that allows it', () => {
