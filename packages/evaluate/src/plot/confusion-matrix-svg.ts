@@ -3,7 +3,7 @@
 // labels along the bottom, the value in each cell, a colour bar on the right.
 
 import { EvaluateValueError } from '../errors.js';
-import { BLUES, bluesColor, checkSize, coord, escapeXml, FONT, niceTicks, tickText } from './svg.js';
+import { axisTicks, BLUES, bluesColor, checkSize, coord, escapeXml, FONT } from './svg.js';
 
 /** Most labels a confusion-matrix picture takes (the image grows with their square). */
 export const MAX_PLOT_LABELS = 200;
@@ -155,13 +155,11 @@ export function confusionMatrixSvg(
     '</linearGradient></defs>',
     `<rect x="${coord(barX)}" y="${top}" width="${barWidth}" height="${grid}" fill="url(#cm-blues)" stroke="#333333"/>`,
   );
-  const ticks = niceTicks(low, high);
-  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
-  for (const t of ticks) {
-    const y = top + grid - scale(t) * grid;
+  for (const { value, label } of axisTicks(low, high)) {
+    const y = top + grid - scale(value) * grid;
     out.push(
       `<line x1="${coord(barX + barWidth)}" y1="${coord(y)}" x2="${coord(barX + barWidth + 4)}" y2="${coord(y)}" stroke="#333333"/>`,
-      `<text x="${coord(barX + barWidth + 7)}" y="${coord(y + 4)}" font-size="11" ${FONT}>${tickText(t, step)}</text>`,
+      `<text x="${coord(barX + barWidth + 7)}" y="${coord(y + 4)}" font-size="11" ${FONT}>${label}</text>`,
     );
   }
   out.push('</svg>');

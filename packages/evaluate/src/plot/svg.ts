@@ -96,3 +96,10 @@ export function tickText(value: number, step: number): string {
   const decimals = Math.min(10, Math.max(0, -Math.floor(Math.log10(step)) + 1));
   return Number(value.toFixed(decimals)).toString();
 }
+
+/** The ticks of an axis from `min` to `max` ({@link niceTicks}), each with its text ({@link tickText}). */
+export function axisTicks(min: number, max: number, count = 5): { value: number; label: string }[] {
+  const ticks = niceTicks(min, max, count);
+  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
+  return ticks.map((value) => ({ value, label: tickText(value, step) }));
+}

@@ -3,7 +3,7 @@
 // round ticks on both axes, gaps where a value is missing or not finite.
 
 import { EvaluateValueError } from '../errors.js';
-import { checkSize, coord, escapeXml, FONT, niceTicks, TAB10, tickText } from './svg.js';
+import { axisTicks, checkSize, coord, escapeXml, FONT, TAB10 } from './svg.js';
 
 /** Most series one chart takes (checked before drawing). */
 export const MAX_CURVE_SERIES = 20;
@@ -121,22 +121,18 @@ export function trainingCurveSvg(
     `<text x="${coord(left + plotWidth / 2)}" y="28" text-anchor="middle" font-size="16" ${FONT}>${escapeXml(title)}</text>`,
     `<defs><clipPath id="tc-plot"><rect x="${left}" y="${top}" width="${coord(plotWidth)}" height="${coord(plotHeight)}"/></clipPath></defs>`,
   ];
-  const xTicks = niceTicks(xMin, xMax, 6);
-  const xStep = xTicks.length > 1 ? xTicks[1]! - xTicks[0]! : 1;
-  for (const t of xTicks) {
-    const x = coord(px(t));
+  for (const { value, label } of axisTicks(xMin, xMax, 6)) {
+    const x = coord(px(value));
     out.push(
       `<line x1="${x}" y1="${top}" x2="${x}" y2="${coord(top + plotHeight)}" stroke="#e5e5e5"/>`,
-      `<text x="${x}" y="${coord(top + plotHeight + 18)}" text-anchor="middle" font-size="11" ${FONT}>${tickText(t, xStep)}</text>`,
+      `<text x="${x}" y="${coord(top + plotHeight + 18)}" text-anchor="middle" font-size="11" ${FONT}>${label}</text>`,
     );
   }
-  const yTicks = niceTicks(yMin, yMax, 6);
-  const yStep = yTicks.length > 1 ? yTicks[1]! - yTicks[0]! : 1;
-  for (const t of yTicks) {
-    const y = coord(py(t));
+  for (const { value, label } of axisTicks(yMin, yMax, 6)) {
+    const y = coord(py(value));
     out.push(
       `<line x1="${left}" y1="${y}" x2="${coord(left + plotWidth)}" y2="${y}" stroke="#e5e5e5"/>`,
-      `<text x="${left - 6}" y="${coord(py(t) + 4)}" text-anchor="end" font-size="11" ${FONT}>${tickText(t, yStep)}</text>`,
+      `<text x="${left - 6}" y="${coord(py(value) + 4)}" text-anchor="end" font-size="11" ${FONT}>${label}</text>`,
     );
   }
   out.push(
