@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <numeric>
@@ -164,6 +165,45 @@ AsyncJob* newJobKeeping(napi_env env, std::initializer_list<napi_value> values) 
   return job;
 }
 
+// Queues `run(group, tag)` on the pool, keeping `arrays` (the memory it reads and writes) alive
+// until it ends. The tag is the group's next one: every rank issues the same sequence.
+napi_value queueCollective(napi_env env, Handle* handle, std::initializer_list<napi_value> arrays,
+                           const char* name, std::function<void(const Group&, uint32_t)> run) {
+  auto* job = newJobKeeping(env, arrays);
+  if (job == nullptr) return nullptr;
+  Group group = handle->group;
+  uint32_t tag = handle->nextTag++;
+  job->execute = [group, tag, run = std::move(run)]() { run(group, tag); };
+  return queueJob(env, job, name);
+}
+
+// Throws a RangeError with `message` when `bad`; returns `bad`.
+bool rangeErrorIf(napi_env env, bool bad, const char* message) {
+  if (bad) napi_throw_range_error(env, nullptr, message);
+  return bad;
+}
+
+// Reads the `argc` arguments of a one-array collective, (handle, array, ...): the handle, or null
+// with a pending exception.
+Handle* getArrayArgs(napi_env env, napi_callback_info info, size_t argc, napi_value* argv, ArrayView* data) {
+  if (!getArgs(env, info, argc, argv)) return nullptr;
+  Handle* handle = getHandle(env, argv[0]);
+  return handle != nullptr && getArray(env, argv[1], data) ? handle : nullptr;
+}
+
+// Reads the `argc` arguments of a v-collective, (handle, input, output, counts, ...), checking
+// the counts hold one per rank; `total` gets their sum.
+Handle* getVArgs(napi_env env, napi_callback_info info, size_t argc, napi_value* argv, ArrayView* input,
+                 ArrayView* output, std::vector<size_t>* counts, size_t* total) {
+  Handle* handle = getArrayArgs(env, info, argc, argv, input);
+  if (handle == nullptr || !getArray(env, argv[2], output) ||
+      !getCounts(env, argv[3], handle->group.context->size, counts)) {
+    return nullptr;
+  }
+  *total = std::accumulate(counts->begin(), counts->end(), size_t{0});
+  return handle;
+}
+
 // connect({rank, size, storeHost, storePort, secret, prefix, timeoutMs, hostname, iface})
 napi_value Connect(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -218,88 +258,73 @@ napi_value Connect(napi_env env, napi_callback_info info) {
 
 napi_value AllReduce(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  if (!getArgs(env, info, 3, argv)) return nullptr;
-  Handle* handle = getHandle(env, argv[0]);
   ArrayView data;
   ReduceOp op;
-  if (handle == nullptr || !getArray(env, argv[1], &data) || !getOp(env, argv[2], &op)) return nullptr;
+  Handle* handle = getArrayArgs(env, info, 3, argv, &data);
+  if (handle == nullptr || !getOp(env, argv[2], &op)) return nullptr;
   if (data.dtype == DType::Uint8) {
     napi_throw_type_error(env, nullptr, "@ner/accelerate gloo: allReduce takes Float32Array, Float64Array or Int32Array");
     return nullptr;
   }
-  auto* job = newJobKeeping(env, {argv[1]});
-  if (job == nullptr) return nullptr;
-  auto group = handle->group;
-  uint32_t tag = handle->nextTag++;
-  job->execute = [=]() { allReduce(group, tag, data.data, data.length, data.dtype, op); };
-  return queueJob(env, job, "ner_gloo.allReduce");
+  return queueCollective(env, handle, {argv[1]}, "ner_gloo.allReduce", [=](const Group& group, uint32_t tag) {
+    allReduce(group, tag, data.data, data.length, data.dtype, op);
+  });
 }
 
 napi_value AllGatherV(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  if (!getArgs(env, info, 4, argv)) return nullptr;
-  Handle* handle = getHandle(env, argv[0]);
   ArrayView input, output;
   std::vector<size_t> counts;
-  if (handle == nullptr || !getArray(env, argv[1], &input) || !getArray(env, argv[2], &output) ||
-      !getCounts(env, argv[3], handle->group.context->size, &counts)) {
+  size_t total = 0;
+  Handle* handle = getVArgs(env, info, 4, argv, &input, &output, &counts, &total);
+  if (handle == nullptr ||
+      rangeErrorIf(env,
+                   input.dtype != output.dtype || input.length != counts[handle->group.context->rank] ||
+                       output.length != total,
+                   "@ner/accelerate gloo: allGatherV input/output do not match counts")) {
     return nullptr;
   }
-  size_t total = std::accumulate(counts.begin(), counts.end(), size_t{0});
-  if (input.dtype != output.dtype || input.length != counts[handle->group.context->rank] || output.length != total) {
-    napi_throw_range_error(env, nullptr, "@ner/accelerate gloo: allGatherV input/output do not match counts");
-    return nullptr;
-  }
-  auto* job = newJobKeeping(env, {argv[1], argv[2]});
-  if (job == nullptr) return nullptr;
-  auto group = handle->group;
-  uint32_t tag = handle->nextTag++;
-  job->execute = [=]() { allGatherV(group, tag, input.data, output.data, counts, input.dtype); };
-  return queueJob(env, job, "ner_gloo.allGatherV");
+  return queueCollective(env, handle, {argv[1], argv[2]}, "ner_gloo.allGatherV",
+                         [=](const Group& group, uint32_t tag) {
+                           allGatherV(group, tag, input.data, output.data, counts, input.dtype);
+                         });
 }
 
 napi_value Broadcast(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  if (!getArgs(env, info, 3, argv)) return nullptr;
-  Handle* handle = getHandle(env, argv[0]);
   ArrayView data;
   int32_t root = -1;
-  if (handle == nullptr || !getArray(env, argv[1], &data)) return nullptr;
-  if (napi_get_value_int32(env, argv[2], &root) != napi_ok || root < 0 || root >= handle->group.context->size) {
-    napi_throw_range_error(env, nullptr, "@ner/accelerate gloo: broadcast root out of range");
+  Handle* handle = getArrayArgs(env, info, 3, argv, &data);
+  if (handle == nullptr ||
+      rangeErrorIf(env,
+                   napi_get_value_int32(env, argv[2], &root) != napi_ok || root < 0 ||
+                       root >= handle->group.context->size,
+                   "@ner/accelerate gloo: broadcast root out of range")) {
     return nullptr;
   }
-  auto* job = newJobKeeping(env, {argv[1]});
-  if (job == nullptr) return nullptr;
-  auto group = handle->group;
-  uint32_t tag = handle->nextTag++;
-  job->execute = [=]() { broadcast(group, tag, data.data, data.length, data.dtype, root); };
-  return queueJob(env, job, "ner_gloo.broadcast");
+  return queueCollective(env, handle, {argv[1]}, "ner_gloo.broadcast", [=](const Group& group, uint32_t tag) {
+    broadcast(group, tag, data.data, data.length, data.dtype, root);
+  });
 }
 
 napi_value ReduceScatter(napi_env env, napi_callback_info info) {
   napi_value argv[5];
-  if (!getArgs(env, info, 5, argv)) return nullptr;
-  Handle* handle = getHandle(env, argv[0]);
   ArrayView input, output;
   std::vector<size_t> counts;
+  size_t total = 0;
   ReduceOp op;
-  if (handle == nullptr || !getArray(env, argv[1], &input) || !getArray(env, argv[2], &output) ||
-      !getCounts(env, argv[3], handle->group.context->size, &counts) || !getOp(env, argv[4], &op)) {
+  Handle* handle = getVArgs(env, info, 5, argv, &input, &output, &counts, &total);
+  if (handle == nullptr || !getOp(env, argv[4], &op) ||
+      rangeErrorIf(env,
+                   input.dtype != output.dtype || input.dtype == DType::Uint8 || input.length != total ||
+                       output.length != counts[handle->group.context->rank],
+                   "@ner/accelerate gloo: reduceScatter input/output do not match counts")) {
     return nullptr;
   }
-  size_t total = std::accumulate(counts.begin(), counts.end(), size_t{0});
-  if (input.dtype != output.dtype || input.dtype == DType::Uint8 || input.length != total ||
-      output.length != counts[handle->group.context->rank]) {
-    napi_throw_range_error(env, nullptr, "@ner/accelerate gloo: reduceScatter input/output do not match counts");
-    return nullptr;
-  }
-  auto* job = newJobKeeping(env, {argv[1], argv[2]});
-  if (job == nullptr) return nullptr;
-  auto group = handle->group;
-  uint32_t tag = handle->nextTag++;
-  job->execute = [=]() { reduceScatter(group, tag, input.data, output.data, counts, input.dtype, op); };
-  return queueJob(env, job, "ner_gloo.reduceScatter");
+  return queueCollective(env, handle, {argv[1], argv[2]}, "ner_gloo.reduceScatter",
+                         [=](const Group& group, uint32_t tag) {
+                           reduceScatter(group, tag, input.data, output.data, counts, input.dtype, op);
+                         });
 }
 
 napi_value Barrier(napi_env env, napi_callback_info info) {
@@ -307,11 +332,8 @@ napi_value Barrier(napi_env env, napi_callback_info info) {
   if (!getArgs(env, info, 1, argv)) return nullptr;
   Handle* handle = getHandle(env, argv[0]);
   if (handle == nullptr) return nullptr;
-  auto* job = new AsyncJob();
-  auto group = handle->group;
-  uint32_t tag = handle->nextTag++;
-  job->execute = [=]() { barrier(group, tag); };
-  return queueJob(env, job, "ner_gloo.barrier");
+  return queueCollective(env, handle, {}, "ner_gloo.barrier",
+                         [](const Group& group, uint32_t tag) { barrier(group, tag); });
 }
 
 // transport(handle): 'shm' when the collectives go through shared memory, else 'tcp' (gloo).
