@@ -6,7 +6,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sequenceClassificationLoss, tokenClassificationLoss } from './head-losses.js';
 import type { EncoderResult, MainLayer, ModelFamily, SequenceSummary } from './model-family.js';
-import { type ForwardOptions, type ModelInput, type ModelOutput, prepareInputs } from './model-io.js';
+import {
+  type ForwardOptions,
+  headOutput,
+  type ModelInput,
+  type ModelOutput,
+  prepareInputs,
+} from './model-io.js';
 import { createLinear, type ModuleWeights } from './module-weights.js';
 import { dropout, type ForwardContext, linear } from './nn.js';
 import type { PretrainedConfig } from './pretrained-config.js';
@@ -14,26 +20,6 @@ import { type ModelClass, type ModelInitOptions, PreTrainedModel } from './pretr
 
 /** What the heads read from a config beyond the common fields. */
 type HeadConfig = PretrainedConfig & { readonly initializerRange: number };
-
-/** Picks the outputs the options (or the config) ask for. */
-function headOutput(
-  config: PretrainedConfig,
-  result: EncoderResult,
-  logits: tf.Tensor,
-  loss: tf.Scalar | null,
-  options: ForwardOptions,
-): ModelOutput {
-  const output: {
-    logits: tf.Tensor;
-    loss?: tf.Scalar;
-    hiddenStates?: tf.Tensor3D[];
-    attentions?: tf.Tensor4D[];
-  } = { logits };
-  if (loss) output.loss = loss;
-  if (options.outputHiddenStates ?? config.outputHiddenStates) output.hiddenStates = result.hiddenStates;
-  if (options.outputAttentions ?? config.outputAttentions) output.attentions = result.attentions;
-  return output;
-}
 
 /**
  * A family's main layer under `base_model_prefix` with a classifier on top: forward with the loss

@@ -6,11 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  backendHasKernel,
   LINEAR_GELU_KERNEL,
   LINEAR_RESIDUAL_LAYER_NORM_KERNEL,
   QKV_PROJECTION_KERNEL,
   SELF_ATTENTION_KERNEL,
-  backendHasKernel,
 } from './fused-kernels.js';
 import { geluErf, layerNorm, linear, mergeHeads, splitHeads } from './nn.js';
 
@@ -20,7 +20,14 @@ export interface WeightAndBias {
   readonly bias: tf.Tensor;
 }
 
-function run(kernel: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown>): tf.Tensor {
+/** `kernel` where the backend registers it, else `composite()`: the ops the kernel must match. */
+function kernelOr(
+  kernel: string,
+  inputs: tf.NamedTensorMap,
+  attrs: Record<string, unknown>,
+  composite: () => tf.Tensor,
+): tf.Tensor {
+  if (!backendHasKernel(kernel)) return composite();
   return tf.engine().runKernel(kernel, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
 }
 
@@ -32,23 +39,19 @@ export function qkvProjection(
   value: WeightAndBias,
   bf16 = false,
 ): tf.Tensor {
-  if (backendHasKernel(QKV_PROJECTION_KERNEL))
-    return run(
-      QKV_PROJECTION_KERNEL,
-      {
-        x,
-        queryWeight: query.weight,
-        queryBias: query.bias,
-        keyWeight: key.weight,
-        keyBias: key.bias,
-        valueWeight: value.weight,
-        valueBias: value.bias,
-      },
-      { bf16 },
-    );
-  return tf.concat(
-    [query, key, value].map((p) => linear(x, p.weight, p.bias)),
-    -1,
+  const weights = {
+    queryWeight: query.weight,
+    queryBias: query.bias,
+    keyWeight: key.weight,
+    keyBias: key.bias,
+    valueWeight: value.weight,
+    valueBias: value.bias,
+  };
+  return kernelOr(QKV_PROJECTION_KERNEL, { x, ...weights }, { bf16 }, () =>
+    tf.concat(
+      [query, key, value].map((p) => linear(x, p.weight, p.bias)),
+      -1,
+    ),
   );
 }
 
@@ -63,8 +66,17 @@ export function selfAttention(
   numHeads: number,
   scaleQueryFirst: boolean,
 ): tf.Tensor {
-  if (backendHasKernel(SELF_ATTENTION_KERNEL))
-    return run(SELF_ATTENTION_KERNEL, { qkv, mask }, { numHeads, scaleQueryFirst });
+  return kernelOr(SELF_ATTENTION_KERNEL, { qkv, mask }, { numHeads, scaleQueryFirst }, () =>
+    compositeSelfAttention(qkv, mask, numHeads, scaleQueryFirst),
+  );
+}
+
+function compositeSelfAttention(
+  qkv: tf.Tensor,
+  mask: tf.Tensor,
+  numHeads: number,
+  scaleQueryFirst: boolean,
+): tf.Tensor {
   const hidden = qkv.shape[2]! / 3;
   const scale = Math.sqrt(hidden / numHeads);
   const [q0, k0, v0] = tf.split(qkv, 3, -1) as [tf.Tensor, tf.Tensor, tf.Tensor];
@@ -76,9 +88,9 @@ export function selfAttention(
 
 /** `gelu(linear(x))` with the erf GELU. */
 export function linearGelu(x: tf.Tensor, dense: WeightAndBias, bf16 = false): tf.Tensor {
-  if (backendHasKernel(LINEAR_GELU_KERNEL))
-    return run(LINEAR_GELU_KERNEL, { x, weight: dense.weight, bias: dense.bias }, { bf16 });
-  return geluErf(linear(x, dense.weight, dense.bias));
+  return kernelOr(LINEAR_GELU_KERNEL, { x, weight: dense.weight, bias: dense.bias }, { bf16 }, () =>
+    geluErf(linear(x, dense.weight, dense.bias)),
+  );
 }
 
 /** `LayerNorm(linear(x) + residual)`, BERT's `BertSelfOutput` / `BertOutput` in eval mode. */
@@ -90,11 +102,8 @@ export function linearResidualLayerNorm(
   eps: number,
   bf16 = false,
 ): tf.Tensor {
-  if (backendHasKernel(LINEAR_RESIDUAL_LAYER_NORM_KERNEL))
-    return run(
-      LINEAR_RESIDUAL_LAYER_NORM_KERNEL,
-      { x, weight: dense.weight, bias: dense.bias, residual, gamma: norm.weight, beta: norm.bias },
-      { eps, bf16 },
-    );
-  return layerNorm(tf.add(linear(x, dense.weight, dense.bias), residual), norm.weight, norm.bias, eps);
+  const inputs = { x, weight: dense.weight, bias: dense.bias, residual, gamma: norm.weight, beta: norm.bias };
+  return kernelOr(LINEAR_RESIDUAL_LAYER_NORM_KERNEL, inputs, { eps, bf16 }, () =>
+    layerNorm(tf.add(linear(x, dense.weight, dense.bias), residual), norm.weight, norm.bias, eps),
+  );
 }

@@ -5,6 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchTensorLike, ModelBatch } from '@ner/collate';
 import { InputError } from './errors.js';
+import type { EncoderResult } from './model-family.js';
+import type { PretrainedConfig } from './pretrained-config.js';
 
 /**
  * The batch a model takes is `@ner/collate`'s `ModelBatch`: Python's keys (`input_ids`,
@@ -71,6 +73,26 @@ export interface ModelOutput {
   readonly hiddenStates?: tf.Tensor3D[];
   /** Attention probabilities per layer, `[B, heads, T, T]`. */
   readonly attentions?: tf.Tensor4D[];
+}
+
+/** A head's output: logits, the loss when computed, and the hidden states and attentions the options (or the config) ask for. */
+export function headOutput(
+  config: PretrainedConfig,
+  result: EncoderResult,
+  logits: tf.Tensor,
+  loss: tf.Scalar | null,
+  options: ForwardOptions,
+): ModelOutput {
+  const output: {
+    logits: tf.Tensor;
+    loss?: tf.Scalar;
+    hiddenStates?: tf.Tensor3D[];
+    attentions?: tf.Tensor4D[];
+  } = { logits };
+  if (loss) output.loss = loss;
+  if (options.outputHiddenStates ?? config.outputHiddenStates) output.hiddenStates = result.hiddenStates;
+  if (options.outputAttentions ?? config.outputAttentions) output.attentions = result.attentions;
+  return output;
 }
 
 /** Output of a base encoder, like `BaseModelOutputWithPooling`. */

@@ -14,6 +14,7 @@ import {
   type ModelInput,
   type ModelOutput,
   checkClassLabels,
+  headOutput,
   prepareInputs,
 } from '../model-io.js';
 import { type ModelClass, type ModelInitOptions, PreTrainedModel } from '../pretrained-model.js';
@@ -90,19 +91,12 @@ export class BertForMaskedLM extends PreTrainedModel<BertConfig> {
       const inputs = prepareInputs(batch, BERT_FAMILY.inputLimits(this.config));
       const result = this.mainLayer.run(inputs, this.context(options));
       const logits = this.head.run(result.lastHiddenState);
-      const output: {
-        logits: tf.Tensor;
-        loss?: tf.Scalar;
-        hiddenStates?: tf.Tensor3D[];
-        attentions?: tf.Tensor4D[];
-      } = { logits };
+      let loss: tf.Scalar | null = null;
       if (inputs.labels) {
         this.checkLabels(inputs.labels, inputs.inputIds.shape);
-        output.loss = crossEntropyIgnoringIndex(logits, inputs.labels);
+        loss = crossEntropyIgnoringIndex(logits, inputs.labels);
       }
-      if (options.outputHiddenStates ?? this.config.outputHiddenStates)
-        output.hiddenStates = result.hiddenStates;
-      if (options.outputAttentions ?? this.config.outputAttentions) output.attentions = result.attentions;
+      const output = headOutput(this.config, result, logits, loss, options);
       return output as unknown as tf.TensorContainer;
     }) as unknown as ModelOutput;
   }
