@@ -1,7 +1,7 @@
 /** Pieces every hub test shares: temporary folders that are always removed, fast retries, a fake Hub per file. */
 import { makeTempDir, removeTempDirs } from '@ner/test-support';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { type FakeHub, startFakeHub } from '../src/testing/index.js';
+import { type FakeHub, type FakeRepo, startFakeHub } from '../src/testing/index.js';
 
 /** A fresh temporary folder, removed by {@link removeTempDirs} (call from `afterEach`). */
 export function tempDir(prefix = 'ner-hub-hostile-'): string {
@@ -12,6 +12,22 @@ export { removeTempDirs };
 
 /** Retries fast so failure paths take milliseconds. */
 export const FAST_RETRY = { attempts: 3, baseDelayMs: 5 };
+
+/** 64 KiB of varied bytes, so a misplaced or corrupted range cannot look right by accident. */
+export const WEIGHTS = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 31 + 7) % 251));
+
+/**
+ * A model repo whose `main` holds `files` and a `model.safetensors` of {@link WEIGHTS} stored in LFS
+ * (served through the CDN redirect); `more` adds revisions or settings.
+ */
+export function repoWithWeights(
+  repoId: string,
+  files: FakeRepo['revisions'][string],
+  more: Partial<FakeRepo> = {},
+): FakeRepo {
+  const main = { ...files, 'model.safetensors': { content: WEIGHTS, lfs: true } };
+  return { repoId, ...more, revisions: { main, ...more.revisions } };
+}
 
 /** The fake Hub of one test file and the options its calls pass. */
 export interface FakeHubSuite {

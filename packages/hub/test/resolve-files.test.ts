@@ -26,11 +26,9 @@ import {
   tryLoadFromCache,
 } from '../src/index.js';
 import { startFakeHub } from '../src/testing/index.js';
-import { FAST_RETRY, tempDir, useFakeHub } from './helpers.js';
+import { FAST_RETRY, repoWithWeights, tempDir, useFakeHub, WEIGHTS } from './helpers.js';
 
 const CONFIG = '{"model_type": "bert"}\n';
-// 64 KiB of varied bytes, served like an LFS file through the CDN redirect.
-const WEIGHTS = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 31 + 7) % 251));
 const fast = FAST_RETRY;
 
 const newCache = () => tempDir('ner-hub-cache-');
@@ -40,18 +38,14 @@ const gitSha1 = (text: string | Buffer) => {
 };
 
 const fake = useFakeHub([
-  {
-    repoId: 'org/tiny-bert',
-    revisions: {
-      main: {
-        'config.json': CONFIG,
-        'model.safetensors': { content: WEIGHTS, lfs: true },
-        'sub/dir/x.txt': 'x',
-      },
-      v1: { 'config.json': '{"model_type": "distilbert"}\n' },
+  repoWithWeights(
+    'org/tiny-bert',
+    { 'config.json': CONFIG, 'sub/dir/x.txt': 'x' },
+    {
+      revisions: { v1: { 'config.json': '{"model_type": "distilbert"}\n' } },
+      renamedFrom: 'old-org/tiny-bert',
     },
-    renamedFrom: 'old-org/tiny-bert',
-  },
+  ),
   { repoId: 'org/private', token: 'hf_secret', revisions: { main: { 'config.json': CONFIG } } },
   { repoId: 'org/gated', token: 'hf_secret', gated: true, revisions: { main: { 'config.json': CONFIG } } },
   {
@@ -84,13 +78,7 @@ describe('resolveFiles against a local Hub-like server', () => {
 
   it('follows the LFS redirect to another origin, names the blob by sha256 and keeps the token on the Hub', async () => {
     const cacheDir = newCache();
-    const privateHub = await startFakeHub([
-      {
-        repoId: 'org/m',
-        token: 'hf_t',
-        revisions: { main: { 'model.safetensors': { content: WEIGHTS, lfs: true } } },
-      },
-    ]);
+    const privateHub = await startFakeHub([repoWithWeights('org/m', {}, { token: 'hf_t' })]);
     try {
       const path = await resolveFile('org/m', 'model.safetensors', {
         cacheDir,

@@ -9,24 +9,14 @@ import {
   listRepoFiles,
   resolveFile,
 } from '../../src/index.js';
-import { streamEndlessly, tempDir, useFakeHub } from './helpers.js';
+import { repoWithWeights, streamEndlessly, tempDir, useFakeHub, WEIGHTS } from './helpers.js';
 
 // Varied bytes, so a misplaced or corrupted range cannot look right by accident.
 const TEXT = Buffer.from(Array.from({ length: 4096 }, (_, i) => 97 + ((i * 7) % 26)));
-const WEIGHTS = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 31 + 7) % 251));
 const WEIGHTS_SHA256 = createHash('sha256').update(WEIGHTS).digest('hex');
 
 const fake = useFakeHub([
-  {
-    repoId: 'org/m',
-    revisions: {
-      main: {
-        'vocab.txt': TEXT,
-        'model.safetensors': { content: WEIGHTS, lfs: true },
-        'dot.txt': { content: 'x', etag: '.' },
-      },
-    },
-  },
+  repoWithWeights('org/m', { 'vocab.txt': TEXT, 'dot.txt': { content: 'x', etag: '.' } }),
 ]);
 afterEach(() => {
   fake.hub.failNext('vocab.txt', 0);

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export { FAST_RETRY, removeTempDirs, tempDir, useFakeHub } from '../helpers.js';
+export { FAST_RETRY, removeTempDirs, repoWithWeights, tempDir, useFakeHub, WEIGHTS } from '../helpers.js';
 
 /** A server on 127.0.0.1 that records each request's URL and Authorization header and answers `[]`. */
 export interface RecordingServer {

@@ -1,16 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import { HubTimeoutError, LocalEntryNotFoundError, listRepoTree, resolveFile } from '../../src/index.js';
-import { useFakeHub } from './helpers.js';
+import { repoWithWeights, useFakeHub, WEIGHTS } from './helpers.js';
 
-const WEIGHTS = Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 31 + 7) % 251));
-
-const fake = useFakeHub([
-  {
-    repoId: 'org/m',
-    revisions: { main: { 'config.json': '{}', 'model.safetensors': { content: WEIGHTS, lfs: true } } },
-  },
-]);
+const fake = useFakeHub([repoWithWeights('org/m', { 'config.json': '{}' })]);
 afterEach(() => {
   fake.hub.failNext('model.safetensors', 0);
 });
