@@ -43,22 +43,11 @@ function combinedRows(batches: OracleBatch[], k: number) {
   const a = batches[k % batches.length]!;
   const b = batches[(k + 1) % batches.length]!;
   const pick = <T>(rows: (x: OracleBatch) => T[]) => [rows(a)[0]!, rows(a)[1]!, rows(b)[0]!, rows(b)[1]!];
+  const int2d = (values: number[][]) => tf.tensor2d(values, undefined, 'int32');
   return {
-    input_ids: tf.tensor2d(
-      pick((x) => x.input_ids),
-      undefined,
-      'int32',
-    ),
-    attention_mask: tf.tensor2d(
-      pick((x) => x.attention_mask),
-      undefined,
-      'int32',
-    ),
-    token_type_ids: tf.tensor2d(
-      pick((x) => x.token_type_ids),
-      undefined,
-      'int32',
-    ),
+    input_ids: int2d(pick((x) => x.input_ids)),
+    attention_mask: int2d(pick((x) => x.attention_mask)),
+    token_type_ids: int2d(pick((x) => x.token_type_ids)),
     labels: tf.tensor1d(
       pick((x) => x.labels),
       'int32',

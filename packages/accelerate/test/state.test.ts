@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Accelerator } from '../src/index.js';
-import { batchOf, CountingScheduler, MomentumSGD, row, TINY_CONFIG, tinyModel } from './fixtures/tiny.mjs';
+import { type CountingScheduler, preparedTiny, row, TINY_CONFIG, trainStep } from './fixtures/tiny.mjs';
 import { makeTempDir, removeTempDirs } from './temp-dirs.js';
 
 afterEach(removeTempDirs);
@@ -17,19 +17,9 @@ const weights = (model: { namedParameters(): [string, tf.Variable][] }) =>
 
 async function trainedSetup() {
   const accelerator = new Accelerator();
-  const model0 = tinyModel();
-  const [model, optimizer, scheduler] = await accelerator.prepare(
-    model0,
-    new MomentumSGD(model0),
-    new CountingScheduler(),
-  );
-  for (let step = 0; step < 2; step++) {
-    const batch = batchOf([row(step), row(step + 1)]);
-    const { loss, grads } = await accelerator.computeGradients(model, batch, { training: false });
-    optimizer.step(grads);
-    scheduler.step();
-    tf.dispose([loss, ...grads.values(), ...Object.values(batch)]);
-  }
+  const setup = await preparedTiny(accelerator);
+  for (let step = 0; step < 2; step++) await trainStep(accelerator, setup, [row(step), row(step + 1)]);
+  const [model, optimizer, scheduler] = setup;
   return { accelerator, model, optimizer, scheduler };
 }
 
@@ -50,8 +40,7 @@ describe('saveState / loadState', () => {
 
     const fresh = await (async () => {
       const other = new Accelerator();
-      const model0 = tinyModel(77);
-      const [m, o, s] = await other.prepare(model0, new MomentumSGD(model0), new CountingScheduler());
+      const [m, o, s] = await preparedTiny(other, 77);
       expect(weights(m)).not.toEqual(saved.weights);
       await other.loadState(dir);
       return { m, o, s };
