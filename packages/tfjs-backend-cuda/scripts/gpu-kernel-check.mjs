@@ -11,7 +11,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { probeCuda } from '../dist/addon.js';
-import { BINARY_OP, COMPARE_OP, checkLaunch, FakeCudaDevice, REDUCE_OP, UNARY_OP } from '../dist/index.js';
+import {
+  BINARY_OP,
+  COMPARE_OP,
+  checkLaunch,
+  denseLeadingDims,
+  FakeCudaDevice,
+  REDUCE_OP,
+  UNARY_OP,
+} from '../dist/index.js';
 
 const report = { startedAt: new Date().toISOString(), checks: [], failures: 0 };
 function finish(code) {
@@ -606,21 +614,8 @@ for (const [transA, transB] of [
   [true, true],
 ]) {
   const [m, n, k] = [67, 45, 131];
-  gemmCase(
-    `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} 67x45x131`,
-    {
-      ...base,
-      m,
-      n,
-      k,
-      transA,
-      transB,
-      lda: transA ? m : k,
-      ldb: transB ? k : n,
-      ldc: n,
-    },
-    false,
-  );
+  const g = { ...base, m, n, k, transA, transB, ...denseLeadingDims(m, n, k, transA, transB) };
+  gemmCase(`${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} 67x45x131`, g, false);
 }
 gemmCase(
   'bias+relu beta=0.5 alpha=2',

@@ -83,6 +83,20 @@ export interface GemmDesc {
   readonly tf32: boolean;
 }
 
+/**
+ * The leading dimensions of a {@link GemmDesc} whose matrices are dense (rows not padded):
+ * `op(A)` is `m x k`, stored `k x m` when `transA`; `op(B)` is `k x n`, stored `n x k` when `transB`.
+ */
+export function denseLeadingDims(
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+): { readonly lda: number; readonly ldb: number; readonly ldc: number } {
+  return { lda: transA ? m : k, ldb: transB ? k : n, ldc: n };
+}
+
 /** The device: memory, copies, kernel launches and products, all on one stream. */
 export interface CudaDevice {
   info(): CudaDeviceInfo;

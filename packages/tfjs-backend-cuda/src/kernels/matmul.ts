@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../backend.js';
+import { denseLeadingDims } from '../device.js';
 import { getAllowTf32 } from '../settings.js';
 import { broadcastBinary, unaryF32 } from './elementwise.js';
 import { BINARY_OP, UNARY_OP } from '../kernel-abi.js';
@@ -36,9 +37,7 @@ export function matMul(
   const common = {
     transA,
     transB,
-    lda: transA ? m : k,
-    ldb: transB ? k : n,
-    ldc: n,
+    ...denseLeadingDims(m, n, k, transA, transB),
     alpha: 1,
     beta: 0,
     tf32: getAllowTf32(),
