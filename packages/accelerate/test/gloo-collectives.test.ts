@@ -14,13 +14,7 @@ import {
   intInput,
   unevenCounts,
 } from './fixtures/gloo-data.js';
-import {
-  freePort,
-  type RankResult,
-  removeDir,
-  runRanks,
-  transpileRankScript,
-} from './fixtures/gloo-harness.js';
+import { type RankResult, removeDir, runScenario, transpileRankScript } from './fixtures/gloo-harness.js';
 
 const gloo = loadGloo();
 const libglooInstalled = existsSync('/usr/include/gloo/allreduce.h');
@@ -61,16 +55,7 @@ describe.skipIf(!gloo.available).each(['shm', 'tcp'] as const)(
 
     for (const worldSize of [2, 4]) {
       it(`${worldSize} ranks: every collective equals the single-process computation`, async () => {
-        const results = await runRanks(dir!, {
-          worldSize,
-          storePort: await freePort(),
-          secret: `secret-${worldSize}`,
-          prefix: 'gloo-test',
-          timeoutMs: 20_000,
-          scenario: 'collectives',
-          serveStore: true,
-          transport,
-        });
+        const results = await runScenario(dir!, 'collectives', { worldSize, transport });
         expectAllOk(results);
         const ranks = results.map((r) => r.rank);
         const floats = ranks.map((r) => floatInput(r));
@@ -123,16 +108,7 @@ describe.skipIf(!gloo.available).each(['shm', 'tcp'] as const)(
     }
 
     it('2 ranks: a 16 MiB all-reduce sums every element, in place', async () => {
-      const results = await runRanks(dir!, {
-        worldSize: 2,
-        storePort: await freePort(),
-        secret: 'big',
-        prefix: 'big',
-        timeoutMs: 20_000,
-        scenario: 'bigAllReduce',
-        serveStore: true,
-        transport,
-      });
+      const results = await runScenario(dir!, 'bigAllReduce', { transport });
       expectAllOk(results);
       for (const { output } of results) {
         expect(output).toMatchObject({
@@ -146,16 +122,7 @@ describe.skipIf(!gloo.available).each(['shm', 'tcp'] as const)(
 
     it('a rank that never calls makes the others reject within the timeout, naming the collective', async () => {
       const timeoutMs = 1500;
-      const results = await runRanks(dir!, {
-        worldSize: 2,
-        storePort: await freePort(),
-        secret: 'timeout',
-        prefix: 'timeout',
-        timeoutMs,
-        scenario: 'timeout',
-        serveStore: true,
-        transport,
-      });
+      const results = await runScenario(dir!, 'timeout', { timeoutMs, transport });
       expectAllOk(results);
       const waiting = results[0]!.output;
       expect(waiting.error).toMatchObject({
@@ -180,16 +147,7 @@ describe.skipIf(!gloo.available).each(['shm', 'tcp'] as const)(
     });
 
     it('a rank killed after the rendezvous makes the others fail at once, long before the timeout', async () => {
-      const results = await runRanks(dir!, {
-        worldSize: 2,
-        storePort: await freePort(),
-        secret: 'dies',
-        prefix: 'dies',
-        timeoutMs: 30_000,
-        scenario: 'peerDies',
-        serveStore: true,
-        transport,
-      });
+      const results = await runScenario(dir!, 'peerDies', { timeoutMs: 30_000, transport });
       expect(results[1]!.code).toBeNull(); // killed by SIGKILL
       const survivor = results[0]!;
       expect(survivor.code, survivor.stderr).toBe(0);

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGloo } from '../src/backends/gloo-addon.js';
 import { bytesInput, CHUNKED_LENGTH, chunkedCounts, floatInput, intInput } from './fixtures/gloo-data.js';
-import { freePort, removeDir, runRanks, transpileRankScript } from './fixtures/gloo-harness.js';
+import { removeDir, runScenario, transpileRankScript } from './fixtures/gloo-harness.js';
 
 const gloo = loadGloo();
 const shmMounted = existsSync('/dev/shm');
@@ -25,16 +25,7 @@ describe.skipIf(!gloo.available || !shmMounted)('gloo engine, shared-memory path
 
   it('3 ranks through a 4 KiB slot: every chunked collective equals the single-process computation', async () => {
     const worldSize = 3;
-    const results = await runRanks(dir!, {
-      worldSize,
-      storePort: await freePort(),
-      secret: 'chunked',
-      prefix: 'chunked',
-      timeoutMs: 20_000,
-      scenario: 'chunked',
-      serveStore: true,
-      slotKib: 4,
-    });
+    const results = await runScenario(dir!, 'chunked', { worldSize, slotKib: 4 });
     const ranks = [0, 1, 2];
     const floats = ranks.map((r) => floatInput(r, CHUNKED_LENGTH));
     const ints = ranks.map((r) => intInput(r, CHUNKED_LENGTH));
@@ -50,15 +41,7 @@ describe.skipIf(!gloo.available || !shmMounted)('gloo engine, shared-memory path
   });
 
   it('kill -9 of the rank that made the segment: nothing left in /dev/shm, the other rank fails fast naming it', async () => {
-    const results = await runRanks(dir!, {
-      worldSize: 2,
-      storePort: await freePort(),
-      secret: 'creator-killed',
-      prefix: 'creator-killed',
-      timeoutMs: 30_000,
-      scenario: 'creatorKilled',
-      serveStore: true,
-    });
+    const results = await runScenario(dir!, 'creatorKilled', { timeoutMs: 30_000 });
     const [creator, survivor] = results;
     expect(creator!.code).toBeNull(); // SIGKILL
     expect(creator!.output.transport).toBe('shm');
