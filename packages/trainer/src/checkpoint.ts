@@ -306,13 +306,7 @@ export async function loadCheckpoint(
   await loadModelWeights(dir, model.namedParameters());
   await loadOptimizer(dir, optimizer);
   await loadScheduler(dir, lrScheduler);
-  state.globalStep = saved.globalStep;
-  state.epoch = saved.epoch;
-  state.logHistory = saved.logHistory;
-  state.bestMetric = saved.bestMetric;
-  state.bestModelCheckpoint = saved.bestModelCheckpoint;
-  state.totalFlos = saved.totalFlos;
-  state.numInputTokensSeen = saved.numInputTokensSeen;
+  state.resumeFrom(saved);
 }
 
 /**

@@ -3,6 +3,7 @@
  * their own so that training-arguments.ts stays about training.
  */
 import { TrainingArgumentsError } from './errors.js';
+import type { TrainingArguments } from './training-arguments.js';
 
 /**
  * What is pushed while training runs (Python's `HubStrategy`); `trainer.pushToHub()`
@@ -46,15 +47,11 @@ export interface HubArgumentsOptions {
   hubAlwaysPush?: boolean;
 }
 
-/** {@link HubArgumentsOptions} resolved to their defaults. */
-export interface ResolvedHubArguments {
-  readonly pushToHub: boolean;
-  readonly hubModelId: string | undefined;
-  readonly hubStrategy: HubStrategy;
-  readonly hubPrivateRepo: boolean;
-  readonly hubToken: string | undefined;
-  readonly hubAlwaysPush: boolean;
-}
+/** {@link HubArgumentsOptions} resolved to their defaults: the Hub fields of `TrainingArguments`. */
+export type ResolvedHubArguments = Pick<
+  TrainingArguments,
+  'pushToHub' | 'hubModelId' | 'hubStrategy' | 'hubPrivateRepo' | 'hubToken' | 'hubAlwaysPush'
+>;
 
 function booleanOption(field: keyof HubArgumentsOptions, value: unknown): boolean {
   if (value === undefined) return false;

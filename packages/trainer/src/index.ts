@@ -21,15 +21,8 @@ export type { PushToHubOptions } from './hub-push.js';
 export type { ModelCardOptions } from './hub-model-card.js';
 // One definition, in @ner/accelerate (whose Accelerator clips too); the Trainer's users find it here as before.
 export { type ClippedGradients, clipGradNorm, globalGradNorm } from '@ner/accelerate';
-export {
-  CheckpointError,
-  CheckpointWriteError,
-  NonFiniteLossError,
-  OptimizerError,
-  SaveError,
-  TrainerError,
-  TrainingArgumentsError,
-} from './errors.js';
+// Every error class (CheckpointError and SaveError are @ner/models' own, re-exported there).
+export * from './errors.js';
 export {
   getDecayParameterNames,
   type ModelWithParameters,

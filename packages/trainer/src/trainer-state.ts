@@ -1,6 +1,17 @@
 /** One entry of `log_history` (Python keys: loss, grad_norm, learning_rate, epoch, step, eval_*...). */
 export type LogEntry = Record<string, number>;
 
+/** What a resumed run takes from its checkpoint's state. */
+const RESUMED_FIELDS = [
+  'globalStep',
+  'epoch',
+  'logHistory',
+  'bestMetric',
+  'bestModelCheckpoint',
+  'totalFlos',
+  'numInputTokensSeen',
+] as const;
+
 /**
  * transformers' `TrainerState`, saved as `trainer_state.json` in every
  * checkpoint (same field names, keys sorted, indent 2, like Python).
@@ -43,6 +54,15 @@ export class TrainerState {
       trial_name: null,
       trial_params: null,
     };
+  }
+
+  /**
+   * Takes the progress a checkpoint recorded (step, epoch, log history, best
+   * metric, flos, tokens seen); the plan of the new run (max steps, batch
+   * size...) stays as it was set.
+   */
+  resumeFrom(saved: TrainerState): void {
+    Object.assign(this, Object.fromEntries(RESUMED_FIELDS.map((field) => [field, saved[field]])));
   }
 
   /** `json.dumps(asdict(state), indent=2, sort_keys=True) + "\n"` */
