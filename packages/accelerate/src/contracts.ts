@@ -34,32 +34,23 @@ export interface StatefulOptimizer {
   loadStateDict(state: never): void;
 }
 
+/** Duck typing: `value` is an object with a function under each of `methods`. */
+function hasMethods(value: unknown, ...methods: string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return methods.every((name) => typeof record[name] === 'function');
+}
+
 export function isAcceleratedModel(value: unknown): value is AcceleratedModel {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AcceleratedModel).namedParameters === 'function' &&
-    typeof (value as AcceleratedModel).computeGradients === 'function'
-  );
+  return hasMethods(value, 'namedParameters', 'computeGradients');
 }
 
 export function isLrScheduler(value: unknown): value is LrScheduler {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as LrScheduler).step === 'function' &&
-    typeof (value as LrScheduler).getLastLr === 'function' &&
-    typeof (value as LrScheduler).stateDict === 'function'
-  );
+  return hasMethods(value, 'step', 'getLastLr', 'stateDict');
 }
 
 export function isStatefulOptimizer(value: unknown): value is StatefulOptimizer {
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    !isLrScheduler(value) &&
-    !isAcceleratedModel(value) &&
-    typeof (value as StatefulOptimizer).stateDict === 'function' &&
-    typeof (value as StatefulOptimizer).loadStateDict === 'function'
+    !isLrScheduler(value) && !isAcceleratedModel(value) && hasMethods(value, 'stateDict', 'loadStateDict')
   );
 }

@@ -80,24 +80,11 @@ describe.skipIf(!gloo.available).each(['shm', 'tcp'] as const)(
           expect(output.broadcast).toEqual([7, -3, 11, 2024]);
           const offset = blocks.slice(0, rank).reduce((a, b) => a + b, 0);
           const block = (all: number[]) => all.slice(offset, offset + blocks[rank]!);
-          expect(output.reduceScatterSum).toEqual(
-            block(
-              reduce(
-                ranks.map((r) => floatInput(r, total)),
-                'sum',
-                false,
-              ),
-            ),
-          );
-          expect(output.reduceScatterMax).toEqual(
-            block(
-              reduce(
-                ranks.map((r) => intInput(r, total)),
-                'max',
-                true,
-              ),
-            ),
-          );
+          const reducedBlock = (inputs: number[][], op: Op, integer: boolean) =>
+            block(reduce(inputs, op, integer));
+          const scatterInputs = (input: typeof floatInput) => ranks.map((r) => input(r, total));
+          expect(output.reduceScatterSum).toEqual(reducedBlock(scatterInputs(floatInput), 'sum', false));
+          expect(output.reduceScatterMax).toEqual(reducedBlock(scatterInputs(intInput), 'max', true));
           expect(output.reduceScatterInputUnchanged).toBe(true);
           expect(output.badRoot).toBe(
             `GlooArgumentError: gloo broadcast on rank ${rank} of ${worldSize}: root ${worldSize} is not a rank of this group (0..${worldSize - 1})`,

@@ -3,15 +3,7 @@ import { parseLaunchArgs } from '../src/launcher/launch-args.js';
 
 describe('parseLaunchArgs', () => {
   it('keeps options after the script for the script', () => {
-    const { options } = parseLaunchArgs([
-      '--nproc-per-node',
-      '2',
-      'train.mjs',
-      '--lr',
-      '1e-3',
-      '--nnodes',
-      '9',
-    ]);
+    const { options } = parseLaunchArgs('--nproc-per-node 2 train.mjs --lr 1e-3 --nnodes 9'.split(' '));
     expect(options).toEqual({
       nprocPerNode: 2,
       script: 'train.mjs',
@@ -19,22 +11,14 @@ describe('parseLaunchArgs', () => {
     });
   });
   it("reads torchrun's flags in both spellings, = forms, and accelerate launch's aliases", () => {
-    const { options } = parseLaunchArgs([
-      '--nproc_per_node=4',
-      '--nnodes',
-      '2',
-      '--node-rank=1',
-      '--master-addr',
-      '10.0.0.1',
-      '--master_port',
-      '29501',
-      '--backend',
-      'gloo',
-      '--rdzv-secret',
-      's3',
-      '--gpus=2,3,4,5',
-      's.js',
-    ]);
+    const { options } = parseLaunchArgs(
+      [
+        '--nproc_per_node=4 --nnodes 2 --node-rank=1 --master-addr 10.0.0.1 --master_port 29501',
+        '--backend gloo --rdzv-secret s3 --gpus=2,3,4,5 s.js',
+      ]
+        .join(' ')
+        .split(' '),
+    );
     expect(options).toEqual({
       nprocPerNode: 4,
       nnodes: 2,
