@@ -1,0 +1,54 @@
+// The build steps every @ner addon script shares (tools/native-build, shipped as dist/native-build.mjs):
+// what a failed compile's log is taken to mean, and when a build counts as up to date.
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { explainFailure, isUpToDate, TOOLCHAIN_HINT } from '../../../tools/native-build/index.mjs';
+
+describe('explainFailure', () => {
+  it.each([
+    ['make: g++: command not found', 'toolchain'],
+    ['gyp ERR! find Python', 'toolchain'],
+    ['Error: spawn make ENOENT', 'toolchain'],
+    ["binding.cc:3:10: error: 'foo' was not declared in this scope", 'errors'],
+  ])('%s -> %s', (log, failure) => {
+    const explained = explainFailure(log);
+    expect(explained.failure).toBe(failure);
+    expect(explained.hint).toBe(failure === 'toolchain' ? TOOLCHAIN_HINT : 'the compiler reported errors');
+  });
+
+  it("a package's own rule comes before the generic ones", () => {
+    const libgloo = { pattern: /cannot find -lgloo/, failure: 'library', hint: 'libgloo is missing' };
+    expect(
+      explainFailure('/usr/bin/ld: cannot find -lgloo\nmake: g++: command not found', [libgloo]),
+    ).toEqual({
+      failure: 'library',
+      hint: 'libgloo is missing',
+    });
+    expect(explainFailure('gyp ERR! find Python', [libgloo]).failure).toBe('toolchain');
+  });
+});
+
+describe('isUpToDate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ner-native-build-steps-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('compares the output with every source file (test files beside the sources do not count)', () => {
+    const sources = join(dir, 'src');
+    mkdirSync(sources);
+    const gyp = join(dir, 'binding.gyp');
+    const output = join(dir, 'addon.node');
+    for (const file of [gyp, join(sources, 'a.cc'), join(sources, 'a.test.ts')]) writeFileSync(file, '');
+    expect(isUpToDate(output, [gyp, sources])).toBe(false);
+    writeFileSync(output, '');
+    const at = (seconds: number) => new Date(1_700_000_000_000 + seconds * 1000);
+    utimesSync(gyp, at(0), at(0));
+    utimesSync(join(sources, 'a.cc'), at(1), at(1));
+    utimesSync(join(sources, 'a.test.ts'), at(5), at(5));
+    utimesSync(output, at(2), at(2));
+    expect(isUpToDate(output, [gyp, sources])).toBe(true);
+    utimesSync(join(sources, 'a.cc'), at(3), at(3));
+    expect(isUpToDate(output, [gyp, sources])).toBe(false);
+  });
+});
