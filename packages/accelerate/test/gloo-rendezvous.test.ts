@@ -1,7 +1,7 @@
 // The gloo engine in this process: a group of one, and rendezvous failures against a store served
 // on this (main) thread — the addon's rendezvous runs on libuv's pool, or these would deadlock.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGlooBackend } from '../src/backends/gloo.js';
+import { connectLoopback } from './fixtures/gloo-connect.js';
 import { describeGloo, loadGloo } from '../src/backends/gloo-addon.js';
 import { resolveBindAddress } from '../src/backends/gloo-checks.js';
 import { CollectiveError } from '../src/errors.js';
@@ -17,11 +17,13 @@ afterEach(async () => {
 describe.skipIf(!gloo.available)('gloo rendezvous in one process', () => {
   it('a group of one runs every collective locally', async () => {
     store = await startTestStore('one');
-    const backend = await createGlooBackend({
+    const backend = await connectLoopback({
       rank: 0,
       worldSize: 1,
       timeoutMs: 5000,
-      store: { host: '127.0.0.1', port: store.port, secret: 'one', prefix: 'solo' },
+      port: store.port,
+      secret: 'one',
+      prefix: 'solo',
     });
     expect([backend.name, backend.rank, backend.worldSize]).toEqual(['gloo', 0, 1]);
     const data = new Float32Array([1.5, -2, 4]);
@@ -53,11 +55,13 @@ describe.skipIf(!gloo.available)('gloo rendezvous in one process', () => {
   it('a rank that never arrives fails the rendezvous within the timeout, naming its key', async () => {
     store = await startTestStore('late');
     const started = Date.now();
-    const error = await createGlooBackend({
+    const error = await connectLoopback({
       rank: 0,
       worldSize: 2,
       timeoutMs: 800,
-      store: { host: '127.0.0.1', port: store.port, secret: 'late', prefix: 'pg' },
+      port: store.port,
+      secret: 'late',
+      prefix: 'pg',
     }).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(CollectiveError);
     expect(error).toMatchObject({
@@ -75,11 +79,13 @@ describe.skipIf(!gloo.available)('gloo rendezvous in one process', () => {
   it('a wrong secret is refused by the store', async () => {
     store = await startTestStore('right');
     await expect(
-      createGlooBackend({
+      connectLoopback({
         rank: 0,
         worldSize: 2,
         timeoutMs: 2000,
-        store: { host: '127.0.0.1', port: store.port, secret: 'wrong', prefix: 'pg' },
+        port: store.port,
+        secret: 'wrong',
+        prefix: 'pg',
       }),
     ).rejects.toThrow(/gloo rendezvous failed on rank 0 of 2: .*handshake refused: BAD_SECRET/);
     expect(store.keys).toEqual([]);
@@ -88,12 +94,7 @@ describe.skipIf(!gloo.available)('gloo rendezvous in one process', () => {
   it('no store at the address: the connection is retried, then fails within the timeout', async () => {
     const started = Date.now();
     await expect(
-      createGlooBackend({
-        rank: 1,
-        worldSize: 2,
-        timeoutMs: 600,
-        store: { host: '127.0.0.1', port: 9, secret: 's', prefix: 'pg' },
-      }),
+      connectLoopback({ rank: 1, worldSize: 2, timeoutMs: 600, port: 9, secret: 's', prefix: 'pg' }),
     ).rejects.toThrow(
       /could not connect within 600 ms \(last error: Connection refused\); is rank 0 running\?/,
     );

@@ -2,7 +2,7 @@
 // (src/store/tcp-store-server.ts), both ranks in this process: the server runs on this main
 // thread while both rendezvous and every collective run on libuv's pool.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGlooBackend } from '../src/backends/gloo.js';
+import { connectLoopback } from './fixtures/gloo-connect.js';
 import { loadGloo } from '../src/backends/gloo-addon.js';
 import type { CollectiveBackend } from '../src/process-group/backend.js';
 import { TcpStoreServer } from '../src/store/tcp-store-server.js';
@@ -17,12 +17,7 @@ afterEach(async () => {
 const connect = (port: number, secret: string, worldSize: number) =>
   Promise.all(
     Array.from({ length: worldSize }, (_, rank) =>
-      createGlooBackend({
-        rank,
-        worldSize,
-        timeoutMs: 15_000,
-        store: { host: '127.0.0.1', port, secret, prefix: 'tcp' },
-      }),
+      connectLoopback({ rank, worldSize, timeoutMs: 15_000, port, secret, prefix: 'tcp' }),
     ),
   );
 
@@ -43,11 +38,13 @@ describe.skipIf(!gloo.available)('gloo with the TcpStoreServer', () => {
   it('a client without the run secret is turned away', async () => {
     server = await TcpStoreServer.listen({ host: '127.0.0.1', port: 0, secret: 'run-secret' });
     await expect(
-      createGlooBackend({
+      connectLoopback({
         rank: 0,
         worldSize: 2,
         timeoutMs: 3000,
-        store: { host: '127.0.0.1', port: server.port, secret: 'guess', prefix: 'tcp' },
+        port: server.port,
+        secret: 'guess',
+        prefix: 'tcp',
       }),
     ).rejects.toThrow(
       /gloo rendezvous failed on rank 0 of 2: rendezvous store 127\.0\.0\.1:\d+: handshake refused: BAD_SECRET/,

@@ -14,6 +14,22 @@ const here = dirname(fileURLToPath(import.meta.url));
 const worker = join(here, 'fixtures', 'collectives-worker.mjs');
 const gloo = loadGloo();
 
+/** The LaunchError of `nprocPerNode` workers running `scenario` (a launch that succeeds fails the test). */
+async function launchFailure(nprocPerNode: number, scenario: string, env: Record<string, string> = {}) {
+  const error = await launch({
+    nprocPerNode,
+    script: worker,
+    args: [scenario, '.'],
+    stdio: 'pipe',
+    env,
+  }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LaunchError);
+  return error as LaunchError;
+}
+
 function expected(worldSize: number) {
   const ranks = Array.from({ length: worldSize }, (_, r) => r);
   const input = (rank: number, length: number) =>
@@ -68,26 +84,13 @@ describe.skipIf(!gloo.available)('ProcessGroup on gloo across processes (ner-lau
   });
 
   it('different shapes on one rank: the launch fails naming that rank, no hang', async () => {
-    const error = await launch({
-      nprocPerNode: 2,
-      script: worker,
-      args: ['mismatch', '.'],
-      stdio: 'pipe',
-    }).catch((e) => e);
-    expect(error).toBeInstanceOf(LaunchError);
+    const error = await launchFailure(2, 'mismatch');
     expect(error.stderrTail).toMatch(/collective mismatch: rank\(s\) 1 called something other than rank 0/);
   });
 
   it('a hung rank: the others fail within the collective timeout naming it, then all are stopped', async () => {
     const started = Date.now();
-    const error = await launch({
-      nprocPerNode: 3,
-      script: worker,
-      args: ['hang', '.'],
-      stdio: 'pipe',
-      env: { NER_COLLECTIVE_TIMEOUT_MS: '5000' },
-    }).catch((e) => e);
-    expect(error).toBeInstanceOf(LaunchError);
+    const error = await launchFailure(3, 'hang', { NER_COLLECTIVE_TIMEOUT_MS: '5000' });
     expect(error.rank).not.toBe(1);
     expect(error.stderrTail).toMatch(/rank\(s\) 1 did not arrive at barrier #2/);
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -96,14 +99,7 @@ describe.skipIf(!gloo.available)('ProcessGroup on gloo across processes (ner-lau
 
 describe('without the gloo addon', () => {
   it('multi-process training fails at start with the apt line to run', async () => {
-    const error = await launch({
-      nprocPerNode: 2,
-      script: worker,
-      args: ['all', '.'],
-      stdio: 'pipe',
-      env: { NER_GLOO_DISABLE: '1' },
-    }).catch((e) => e);
-    expect(error).toBeInstanceOf(LaunchError);
+    const error = await launchFailure(2, 'all', { NER_GLOO_DISABLE: '1' });
     expect(error.stderrTail).toMatch(
       /backend 'gloo' is unavailable: disabled by NER_GLOO_DISABLE\. Run `apt-get install -y libgloo-dev`/,
     );
