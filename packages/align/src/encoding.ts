@@ -34,19 +34,16 @@ export class Encoding {
   readonly offsets: Offset[];
   /** Extra windows made by truncation with `returnOverflowingTokens` (each already has special tokens). */
   overflowing: Encoding[] = [];
-  private readonly tokenStrings: string[];
-  private readonly wordIdList: (number | null)[];
-  private readonly sequenceIdList: (number | null)[];
+  /** Every field, kept as given: the methods below read the ones that are not properties. */
+  private readonly fields: EncodingFields;
 
   constructor(fields: EncodingFields) {
+    this.fields = { ...fields };
     this.inputIds = fields.inputIds;
     this.tokenTypeIds = fields.tokenTypeIds;
     this.attentionMask = fields.attentionMask;
     this.specialTokensMask = fields.specialTokensMask;
     this.offsets = fields.offsets;
-    this.tokenStrings = fields.tokenStrings;
-    this.wordIdList = fields.wordIdList;
-    this.sequenceIdList = fields.sequenceIdList;
   }
 
   /** Number of tokens (padding included). */
@@ -56,31 +53,22 @@ export class Encoding {
 
   /** The token strings. Python: `encoding.tokens()`. */
   tokens(): string[] {
-    return this.tokenStrings;
+    return this.fields.tokenStrings;
   }
 
   /** The word index of every token, null for special tokens and padding. Python: `encoding.word_ids()`. */
   wordIds(): (number | null)[] {
-    return this.wordIdList;
+    return this.fields.wordIdList;
   }
 
   /** Which sequence (0 or 1 for pairs) each token belongs to. Python: `encoding.sequence_ids()`. */
   sequenceIds(): (number | null)[] {
-    return this.sequenceIdList;
+    return this.fields.sequenceIdList;
   }
 
   /** The internal fields, for building derived encodings. */
   toFields(): EncodingFields {
-    return {
-      inputIds: this.inputIds,
-      tokenTypeIds: this.tokenTypeIds,
-      attentionMask: this.attentionMask,
-      specialTokensMask: this.specialTokensMask,
-      offsets: this.offsets,
-      tokenStrings: this.tokenStrings,
-      wordIdList: this.wordIdList,
-      sequenceIdList: this.sequenceIdList,
-    };
+    return { ...this.fields };
   }
 }
 
