@@ -40,6 +40,14 @@ describe.skipIf(!gloo.available || !shmMounted)('gloo engine, shared-memory path
     }
   });
 
+  it('NER_ACCELERATE_SHM=0 on one rank puts the whole group on TCP, and it still computes right', async () => {
+    const results = await runScenario(dir!, 'bigAllReduce', { worldSize: 2, shmOffOnRanks: [1] });
+    for (const { rank, code, output, stderr } of results) {
+      expect(code, `rank ${rank}: ${stderr}`).toBe(0);
+      expect(output).toMatchObject({ transport: 'tcp', wrong: 0 });
+    }
+  });
+
   it('kill -9 of the rank that made the segment: nothing left in /dev/shm, the other rank fails fast naming it', async () => {
     const results = await runScenario(dir!, 'creatorKilled', { timeoutMs: 30_000 });
     const [creator, survivor] = results;
