@@ -1,15 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Own config so `vitest run` in this folder does not pick up the repo-level
 // projects list (which is resolved relative to the working directory).
 export default defineConfig({
-  // In this package's own tests its name means its sources, so the README snippets run as written.
-  resolve: {
-    alias: [
-      { find: /^@ner\/pipeline$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
-    ],
-  },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,

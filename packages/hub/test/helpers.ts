@@ -1,7 +1,7 @@
 /** Pieces every hub test shares: temporary folders that are always removed, fast retries, a fake Hub per file. */
 import { makeTempDir, removeTempDirs } from '@ner/test-support';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { type FakeHub, type FakeRepo, startFakeHub } from '../src/testing/index.js';
+import { type FakeHub, type FakeRepo, type FakeRequest, startFakeHub } from '../src/testing/index.js';
 
 /** A fresh temporary folder, removed by {@link removeTempDirs} (call from `afterEach`). */
 export function tempDir(prefix = 'ner-hub-hostile-'): string {
@@ -42,6 +42,8 @@ export interface FakeHubSuite {
     cacheDir?: string,
     extra?: T,
   ): { endpoint: string; cacheDir: string; token: false; retry: typeof FAST_RETRY; progress: false } & T;
+  /** Runs `call`; returns what it returned and the requests the fake Hub got meanwhile. */
+  requestsDuring<T>(call: () => Promise<T>): Promise<{ result: T; requests: FakeRequest[] }>;
 }
 
 /**
@@ -75,6 +77,11 @@ export function useFakeHub(
       progress: false as const,
       ...extra,
     }),
+    requestsDuring: async (call) => {
+      const from = suite.hub.requests.length;
+      const result = await call();
+      return { result, requests: suite.hub.requests.slice(from) };
+    },
   };
   beforeAll(async () => {
     running = await startFakeHub(repos, hubOptions);
