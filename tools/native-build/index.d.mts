@@ -28,5 +28,6 @@ export function failureLine(line: {
   log: string;
 }): string;
 export function writeBuildRecord(file: string, record: Record<string, unknown>): void;
+export function buildLockPath(root: string): string;
 export function withBuildLock<T>(root: string, fn: () => T): T;
 export function copyNativeBuild(packageRoot: string): void;

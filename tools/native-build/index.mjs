@@ -10,12 +10,11 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
-  openSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -117,24 +116,47 @@ export function writeBuildRecord(file, record) {
   writeFileSync(file, `${JSON.stringify({ ...record, date: new Date().toISOString() }, null, 2)}\n`);
 }
 
+/** The lock file of the builds of the package at `root` (in the temp folder, holding the builder's pid). */
+export function buildLockPath(root) {
+  const id = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  return join(tmpdir(), `ner-addon-build-${id}.lock`);
+}
+
+/** Whether the process that wrote `lock` (its pid inside) has gone, e.g. a build killed midway. */
+function holderIsGone(lock) {
+  let pid;
+  try {
+    pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+  } catch {
+    return false; // just released, or still being written: look again
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return error.code === 'ESRCH';
+  }
+}
+
 /**
  * Runs `fn` holding a lock for `root`: `node-gyp rebuild` starts by deleting build/, so a second
  * build of the same package running meanwhile (pnpm build and a test run, two terminals) would
  * break the first. Waits up to 5 minutes for another holder, then throws naming the lock; a lock
- * older than 20 minutes is stale. `fn` must return rather than call process.exit (the lock would stay).
+ * whose process has gone, or older than 20 minutes, is stale. `fn` must return rather than call
+ * process.exit (the lock would stay until then).
  */
 export function withBuildLock(root, fn) {
-  const id = createHash('sha256').update(root).digest('hex').slice(0, 16);
-  const lock = join(tmpdir(), `ner-addon-build-${id}.lock`);
+  const lock = buildLockPath(root);
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   const deadline = Date.now() + 5 * 60 * 1000;
   for (;;) {
     try {
-      closeSync(openSync(lock, 'wx'));
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
       break;
     } catch {
       const age = existsSync(lock) ? Date.now() - statSync(lock).mtimeMs : 0;
-      if (age > 20 * 60 * 1000) rmSync(lock, { force: true });
+      if (age > 20 * 60 * 1000 || holderIsGone(lock)) rmSync(lock, { force: true });
       else if (Date.now() > deadline) throw new Error(`another build holds ${lock}`);
       else Atomics.wait(sleeper, 0, 0, 500);
     }

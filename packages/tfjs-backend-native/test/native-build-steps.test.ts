@@ -1,10 +1,17 @@
 // The build steps every @ner addon script shares (tools/native-build, shipped as dist/native-build.mjs):
 // what a failed compile's log is taken to mean, and when a build counts as up to date.
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { explainFailure, isUpToDate, TOOLCHAIN_HINT } from '../../../tools/native-build/index.mjs';
+import {
+  buildLockPath,
+  explainFailure,
+  isUpToDate,
+  TOOLCHAIN_HINT,
+  withBuildLock,
+} from '../../../tools/native-build/index.mjs';
 
 describe('explainFailure', () => {
   it.each([
@@ -50,5 +57,29 @@ describe('isUpToDate', () => {
     expect(isUpToDate(output, [gyp, sources])).toBe(true);
     utimesSync(join(sources, 'a.cc'), at(3), at(3));
     expect(isUpToDate(output, [gyp, sources])).toBe(false);
+  });
+});
+
+describe('withBuildLock', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ner-native-build-lock-'));
+  afterAll(() => {
+    rmSync(buildLockPath(root), { force: true });
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('holds the lock (with its pid) while the build runs, and releases it after', () => {
+    const lock = buildLockPath(root);
+    const seen = withBuildLock(root, () => readFileSync(lock, 'utf8'));
+    expect(seen).toBe(String(process.pid));
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('takes over at once a lock whose builder has gone (a build killed midway)', () => {
+    const gone = spawnSync(process.execPath, ['-e', 'process.pid'], { timeout: 30_000 }).pid;
+    expect(gone).toBeGreaterThan(0);
+    writeFileSync(buildLockPath(root), String(gone));
+    const started = Date.now();
+    expect(withBuildLock(root, () => 'built')).toBe('built');
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

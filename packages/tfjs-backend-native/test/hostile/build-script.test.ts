@@ -64,7 +64,8 @@ describe.skipIf(!existsSync(shipped))('build-addon.mjs where the addon cannot be
 
 it('the package build ships the shared build steps in dist/ (the published install script imports them)', () => {
   expect(existsSync(shipped), `${shipped} is missing: run the package build first`).toBe(true);
-  expect(readFileSync(shipped, 'utf8')).toBe(
-    readFileSync(join(packageRoot, '..', '..', 'tools', 'native-build', 'index.mjs'), 'utf8'),
-  );
+  expect(
+    readFileSync(shipped, 'utf8'),
+    'dist/native-build.mjs differs from tools/native-build/index.mjs: run the package build',
+  ).toBe(readFileSync(join(packageRoot, '..', '..', 'tools', 'native-build', 'index.mjs'), 'utf8'));
 });
