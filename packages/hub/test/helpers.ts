@@ -1,6 +1,8 @@
 /** Pieces every hub test shares: temporary folders that are always removed, fast retries, a fake Hub per file. */
 import { makeTempDir, removeTempDirs } from '@ner/test-support';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { resolveFile } from '../src/index.js';
 import { type FakeHub, type FakeRepo, type FakeRequest, startFakeHub } from '../src/testing/index.js';
 
 /** A fresh temporary folder, removed by {@link removeTempDirs} (call from `afterEach`). */
@@ -44,6 +46,17 @@ export interface FakeHubSuite {
   ): { endpoint: string; cacheDir: string; token: false; retry: typeof FAST_RETRY; progress: false } & T;
   /** Runs `call`; returns what it returned and the requests the fake Hub got meanwhile. */
   requestsDuring<T>(call: () => Promise<T>): Promise<{ result: T; requests: FakeRequest[] }>;
+  /**
+   * Downloads `file` of `repoId` into a fresh cache (`read()` options and `extra`), checks that it holds
+   * `expected`, and returns the `Range` header of each GET that fetched its bytes (from the CDN for an
+   * LFS file, else from the Hub), in order.
+   */
+  downloadRanges(
+    repoId: string,
+    file: string,
+    expected: Uint8Array,
+    extra?: object,
+  ): Promise<(string | undefined)[]>;
 }
 
 /**
@@ -81,6 +94,14 @@ export function useFakeHub(
       const from = suite.hub.requests.length;
       const result = await call();
       return { result, requests: suite.hub.requests.slice(from) };
+    },
+    downloadRanges: async (repoId, file, expected, extra = {}) => {
+      const { result: path, requests } = await suite.requestsDuring(() =>
+        resolveFile(repoId, file, suite.read(undefined, extra)),
+      );
+      expect(Buffer.compare(readFileSync(path), expected), `${file} holds the expected bytes`).toBe(0);
+      const server = requests.some((r) => r.server === 'cdn') ? 'cdn' : 'hub';
+      return requests.filter((r) => r.server === server && r.method === 'GET').map((r) => r.range);
     },
   };
   beforeAll(async () => {
