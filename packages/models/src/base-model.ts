@@ -2,7 +2,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from './errors.js';
 import type { MainLayer, ModelFamily } from './model-family.js';
-import { type BaseModelOutput, type ForwardOptions, type ModelInput, prepareInputs } from './model-io.js';
+import {
+  type BaseModelOutput,
+  type ForwardOptions,
+  type ModelInput,
+  type Mutable,
+  prepareInputs,
+} from './model-io.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 import { type ModelClass, type ModelInitOptions, PreTrainedModel } from './pretrained-model.js';
 
@@ -37,12 +43,7 @@ export abstract class BaseEncoderModel<C extends PretrainedConfig> extends PreTr
         prepareInputs(batch, this.family.inputLimits(this.config)),
         this.context(options),
       );
-      const output: {
-        lastHiddenState: tf.Tensor3D;
-        poolerOutput?: tf.Tensor2D;
-        hiddenStates?: tf.Tensor3D[];
-        attentions?: tf.Tensor4D[];
-      } = { lastHiddenState: result.lastHiddenState };
+      const output: Mutable<BaseModelOutput> = { lastHiddenState: result.lastHiddenState };
       if (result.pooled) output.poolerOutput = result.pooled;
       if (options.outputHiddenStates ?? this.config.outputHiddenStates)
         output.hiddenStates = result.hiddenStates;

@@ -63,6 +63,9 @@ export interface ForwardOptions {
   readonly outputAttentions?: boolean;
 }
 
+/** An output being filled in (the public types are read-only). */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Output of a head model, like transformers' `TokenClassifierOutput` / `SequenceClassifierOutput`. */
 export interface ModelOutput {
   /** `[B, T, C]` (token heads) or `[B, C]` (sequence heads). */
@@ -75,7 +78,10 @@ export interface ModelOutput {
   readonly attentions?: tf.Tensor4D[];
 }
 
-/** A head's output: logits, the loss when computed, and the hidden states and attentions the options (or the config) ask for. */
+/**
+ * A head's output: logits, the loss when computed, and the hidden states and attentions the
+ * options (or the config) ask for.
+ */
 export function headOutput(
   config: PretrainedConfig,
   result: EncoderResult,
@@ -83,12 +89,7 @@ export function headOutput(
   loss: tf.Scalar | null,
   options: ForwardOptions,
 ): ModelOutput {
-  const output: {
-    logits: tf.Tensor;
-    loss?: tf.Scalar;
-    hiddenStates?: tf.Tensor3D[];
-    attentions?: tf.Tensor4D[];
-  } = { logits };
+  const output: Mutable<ModelOutput> = { logits };
   if (loss) output.loss = loss;
   if (options.outputHiddenStates ?? config.outputHiddenStates) output.hiddenStates = result.hiddenStates;
   if (options.outputAttentions ?? config.outputAttentions) output.attentions = result.attentions;

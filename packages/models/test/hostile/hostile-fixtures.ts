@@ -4,11 +4,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll } from 'vitest';
+import { afterEach, beforeAll, expect } from 'vitest';
 import {
   AutoModelForTokenClassification,
   BertConfig,
   BertForTokenClassification,
+  ConfigError,
   DistilBertConfig,
   DistilBertForTokenClassification,
   serializeSafetensors,
@@ -74,6 +75,46 @@ export function useHostileSetup(): HostileSetup {
     await tf.setBackend('cpu');
   });
   return { folders, loadError: (patch, distil = false) => loadHostileCheckpoint(folders, patch, distil) };
+}
+
+/** The message after `<file>: `, or how it reads for the field at fault and its value. */
+export type Refusal = string | ((field: string, value: unknown) => string);
+
+/** A config.json patch that must be refused: test title, patch (its first key is the field at fault), message, DistilBERT? */
+export type RefusedPatch = [
+  title: string,
+  patch: Record<string, unknown>,
+  message: Refusal,
+  distil?: boolean,
+];
+
+/** `"<field>" = <value> is out of range; expected an integer in [1, <max>].` */
+export const integerIn =
+  (max: number): Refusal =>
+  (field, value) =>
+    `"${field}" = ${JSON.stringify(value)} is out of range; expected an integer in [1, ${max}].`;
+
+/** `"<field>" = <value> is not a dropout probability; expected a number in [0, 1).` */
+export const dropoutProbability: Refusal = (field, value) =>
+  `"${field}" = ${JSON.stringify(value)} is not a dropout probability; expected a number in [0, 1).`;
+
+/**
+ * Loads the tiny checkpoint with `patch` (a {@link RefusedPatch} row's) and expects a ConfigError saying exactly
+ * `<config.json path>: <message>`, thrown before any tensor exists. Returns the load's outcome.
+ */
+export async function expectRefused(
+  setup: HostileSetup,
+  patch: Record<string, unknown>,
+  message: Refusal,
+  distil = false,
+) {
+  const field = Object.keys(patch)[0]!;
+  const outcome = await setup.loadError(patch, distil);
+  expect(outcome.error).toBeInstanceOf(ConfigError);
+  const expected = typeof message === 'string' ? message : message(field, patch[field]);
+  expect(outcome.error.message).toBe(`${outcome.file}: ${expected}`);
+  expect(outcome.tensorsMade).toBe(0);
+  return outcome;
 }
 
 /** Weights of a tiny model built from `config`, as safetensors bytes. */
