@@ -73,6 +73,9 @@ class ShmGroup {
   ShmHeader* header_;
   size_t slotBytes_;
   char* data_;
+  // How long a barrier busy-waits before it sleeps: not at all with more ranks than cores.
+  int spinRounds_;
+  int yieldRounds_;
   uint64_t epoch_ = 0;
   uint64_t chunkSequence_ = 0;
   bool broken_ = false;
