@@ -21,74 +21,43 @@ namespace {
 constexpr size_t kWorkspaceBytes = 32u << 20;  // cuBLASLt workspace, allocated once
 
 bool bindDriver(const Library &lib, DriverApi &d, std::string &missing) {
-  bindSymbol(lib, d.cuInit, "cuInit", missing);
-  bindSymbol(lib, d.cuDriverGetVersion, "cuDriverGetVersion", missing);
-  bindSymbol(lib, d.cuGetErrorName, "cuGetErrorName", missing);
-  bindSymbol(lib, d.cuGetErrorString, "cuGetErrorString", missing);
-  bindSymbol(lib, d.cuDeviceGetCount, "cuDeviceGetCount", missing);
-  bindSymbol(lib, d.cuDeviceGet, "cuDeviceGet", missing);
-  bindSymbol(lib, d.cuDeviceGetName, "cuDeviceGetName", missing);
-  bindSymbol(lib, d.cuDeviceGetAttribute, "cuDeviceGetAttribute", missing);
-  bindSymbol(lib, d.cuDeviceTotalMem, "cuDeviceTotalMem_v2", missing);
-  bindSymbol(lib, d.cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain", missing);
-  bindSymbol(lib, d.cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2", missing);
-  bindSymbol(lib, d.cuCtxSetCurrent, "cuCtxSetCurrent", missing);
-  bindSymbol(lib, d.cuStreamCreate, "cuStreamCreate", missing);
-  bindSymbol(lib, d.cuStreamDestroy, "cuStreamDestroy_v2", missing);
-  bindSymbol(lib, d.cuStreamSynchronize, "cuStreamSynchronize", missing);
-  bindSymbol(lib, d.cuEventCreate, "cuEventCreate", missing);
-  bindSymbol(lib, d.cuEventRecord, "cuEventRecord", missing);
-  bindSymbol(lib, d.cuEventSynchronize, "cuEventSynchronize", missing);
-  bindSymbol(lib, d.cuEventDestroy, "cuEventDestroy_v2", missing);
-  bindSymbol(lib, d.cuMemAlloc, "cuMemAlloc_v2", missing);
-  bindSymbol(lib, d.cuMemFree, "cuMemFree_v2", missing);
-  bindSymbol(lib, d.cuMemAllocHost, "cuMemAllocHost_v2", missing);
-  bindSymbol(lib, d.cuMemFreeHost, "cuMemFreeHost", missing);
-  bindSymbol(lib, d.cuMemGetInfo, "cuMemGetInfo_v2", missing);
-  bindSymbol(lib, d.cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2", missing);
-  bindSymbol(lib, d.cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2", missing);
-  bindSymbol(lib, d.cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2", missing);
-  bindSymbol(lib, d.cuMemsetD32Async, "cuMemsetD32Async", missing);
-  bindSymbol(lib, d.cuModuleLoadData, "cuModuleLoadData", missing);
-  bindSymbol(lib, d.cuModuleUnload, "cuModuleUnload", missing);
-  bindSymbol(lib, d.cuModuleGetFunction, "cuModuleGetFunction", missing);
-  bindSymbol(lib, d.cuLaunchKernel, "cuLaunchKernel", missing);
+  NER_BIND(d, cuInit); NER_BIND(d, cuDriverGetVersion); NER_BIND(d, cuGetErrorName);
+  NER_BIND(d, cuGetErrorString); NER_BIND(d, cuDeviceGetCount); NER_BIND(d, cuDeviceGet);
+  NER_BIND(d, cuDeviceGetName); NER_BIND(d, cuDeviceGetAttribute); NER_BIND(d, cuDevicePrimaryCtxRetain);
+  NER_BIND(d, cuCtxSetCurrent); NER_BIND(d, cuStreamCreate); NER_BIND(d, cuStreamSynchronize);
+  NER_BIND(d, cuEventCreate); NER_BIND(d, cuEventRecord); NER_BIND(d, cuEventSynchronize);
+  NER_BIND(d, cuMemFreeHost); NER_BIND(d, cuMemsetD32Async); NER_BIND(d, cuModuleLoadData);
+  NER_BIND(d, cuModuleUnload); NER_BIND(d, cuModuleGetFunction); NER_BIND(d, cuLaunchKernel);
+  // Entry points whose current version has a suffix (the unsuffixed names are the old ABI).
+  NER_BIND_AS(d, cuDeviceTotalMem, "cuDeviceTotalMem_v2");
+  NER_BIND_AS(d, cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2");
+  NER_BIND_AS(d, cuStreamDestroy, "cuStreamDestroy_v2"); NER_BIND_AS(d, cuEventDestroy, "cuEventDestroy_v2");
+  NER_BIND_AS(d, cuMemAlloc, "cuMemAlloc_v2"); NER_BIND_AS(d, cuMemFree, "cuMemFree_v2");
+  NER_BIND_AS(d, cuMemAllocHost, "cuMemAllocHost_v2"); NER_BIND_AS(d, cuMemGetInfo, "cuMemGetInfo_v2");
+  NER_BIND_AS(d, cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
+  NER_BIND_AS(d, cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
+  NER_BIND_AS(d, cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");
   d.cuEventQuery = reinterpret_cast<decltype(d.cuEventQuery)>(findSymbol(lib, "cuEventQuery"));
   return missing.empty();
 }
 
 bool bindCublasLt(const Library &lib, CublasLtApi &l, std::string &missing) {
-  bindSymbol(lib, l.cublasLtCreate, "cublasLtCreate", missing);
-  bindSymbol(lib, l.cublasLtDestroy, "cublasLtDestroy", missing);
-  bindSymbol(lib, l.cublasLtGetVersion, "cublasLtGetVersion", missing);
-  bindSymbol(lib, l.cublasLtMatmulDescCreate, "cublasLtMatmulDescCreate", missing);
-  bindSymbol(lib, l.cublasLtMatmulDescDestroy, "cublasLtMatmulDescDestroy", missing);
-  bindSymbol(lib, l.cublasLtMatmulDescSetAttribute, "cublasLtMatmulDescSetAttribute", missing);
-  bindSymbol(lib, l.cublasLtMatrixLayoutCreate, "cublasLtMatrixLayoutCreate", missing);
-  bindSymbol(lib, l.cublasLtMatrixLayoutDestroy, "cublasLtMatrixLayoutDestroy", missing);
-  bindSymbol(lib, l.cublasLtMatrixLayoutSetAttribute, "cublasLtMatrixLayoutSetAttribute", missing);
-  bindSymbol(lib, l.cublasLtMatmulPreferenceCreate, "cublasLtMatmulPreferenceCreate", missing);
-  bindSymbol(lib, l.cublasLtMatmulPreferenceDestroy, "cublasLtMatmulPreferenceDestroy", missing);
-  bindSymbol(lib, l.cublasLtMatmulPreferenceSetAttribute, "cublasLtMatmulPreferenceSetAttribute", missing);
-  bindSymbol(lib, l.cublasLtMatmulAlgoGetHeuristic, "cublasLtMatmulAlgoGetHeuristic", missing);
-  bindSymbol(lib, l.cublasLtMatmul, "cublasLtMatmul", missing);
+  NER_BIND(l, cublasLtCreate); NER_BIND(l, cublasLtDestroy); NER_BIND(l, cublasLtGetVersion);
+  NER_BIND(l, cublasLtMatmulDescCreate); NER_BIND(l, cublasLtMatmulDescDestroy);
+  NER_BIND(l, cublasLtMatmulDescSetAttribute); NER_BIND(l, cublasLtMatrixLayoutCreate);
+  NER_BIND(l, cublasLtMatrixLayoutDestroy); NER_BIND(l, cublasLtMatrixLayoutSetAttribute);
+  NER_BIND(l, cublasLtMatmulPreferenceCreate); NER_BIND(l, cublasLtMatmulPreferenceDestroy);
+  NER_BIND(l, cublasLtMatmulPreferenceSetAttribute); NER_BIND(l, cublasLtMatmulAlgoGetHeuristic);
+  NER_BIND(l, cublasLtMatmul);
   return missing.empty();
 }
 
 bool bindNvrtc(const Library &lib, NvrtcApi &r, std::string &missing) {
-  bindSymbol(lib, r.nvrtcVersion, "nvrtcVersion", missing);
-  bindSymbol(lib, r.nvrtcGetErrorString, "nvrtcGetErrorString", missing);
-  bindSymbol(lib, r.nvrtcGetNumSupportedArchs, "nvrtcGetNumSupportedArchs", missing);
-  bindSymbol(lib, r.nvrtcGetSupportedArchs, "nvrtcGetSupportedArchs", missing);
-  bindSymbol(lib, r.nvrtcCreateProgram, "nvrtcCreateProgram", missing);
-  bindSymbol(lib, r.nvrtcDestroyProgram, "nvrtcDestroyProgram", missing);
-  bindSymbol(lib, r.nvrtcCompileProgram, "nvrtcCompileProgram", missing);
-  bindSymbol(lib, r.nvrtcGetProgramLogSize, "nvrtcGetProgramLogSize", missing);
-  bindSymbol(lib, r.nvrtcGetProgramLog, "nvrtcGetProgramLog", missing);
-  bindSymbol(lib, r.nvrtcGetCUBINSize, "nvrtcGetCUBINSize", missing);
-  bindSymbol(lib, r.nvrtcGetCUBIN, "nvrtcGetCUBIN", missing);
-  bindSymbol(lib, r.nvrtcGetPTXSize, "nvrtcGetPTXSize", missing);
-  bindSymbol(lib, r.nvrtcGetPTX, "nvrtcGetPTX", missing);
+  NER_BIND(r, nvrtcVersion); NER_BIND(r, nvrtcGetErrorString); NER_BIND(r, nvrtcGetNumSupportedArchs);
+  NER_BIND(r, nvrtcGetSupportedArchs); NER_BIND(r, nvrtcCreateProgram); NER_BIND(r, nvrtcDestroyProgram);
+  NER_BIND(r, nvrtcCompileProgram); NER_BIND(r, nvrtcGetProgramLogSize); NER_BIND(r, nvrtcGetProgramLog);
+  NER_BIND(r, nvrtcGetCUBINSize); NER_BIND(r, nvrtcGetCUBIN); NER_BIND(r, nvrtcGetPTXSize);
+  NER_BIND(r, nvrtcGetPTX);
   return missing.empty();
 }
 

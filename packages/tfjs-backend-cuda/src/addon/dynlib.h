@@ -32,4 +32,9 @@ bool bindSymbol(const Library &lib, Fn &slot, const char *name, std::string &mis
   return slot != nullptr;
 }
 
+// Binds `api.name` to the library's symbol of that name, or (NER_BIND_AS) to `symbol`, a versioned
+// entry point such as cuMemAlloc_v2; for functions with `lib` and `missing` in scope.
+#define NER_BIND(api, name) ::ner::cuda::bindSymbol(lib, (api).name, #name, missing)
+#define NER_BIND_AS(api, name, symbol) ::ner::cuda::bindSymbol(lib, (api).name, symbol, missing)
+
 }  // namespace ner::cuda

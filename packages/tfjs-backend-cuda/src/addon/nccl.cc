@@ -59,12 +59,10 @@ const NcclLibrary *loadNccl(std::string &whyNot) {
     }
     NcclApi &a = nccl.api;
     std::string missing;
-#define NER_BIND_NCCL(name) bindSymbol(lib, a.name, #name, missing);
-    NER_BIND_NCCL(ncclGetVersion) NER_BIND_NCCL(ncclGetUniqueId) NER_BIND_NCCL(ncclCommInitRankConfig)
-    NER_BIND_NCCL(ncclCommGetAsyncError) NER_BIND_NCCL(ncclCommFinalize) NER_BIND_NCCL(ncclCommDestroy)
-    NER_BIND_NCCL(ncclCommAbort) NER_BIND_NCCL(ncclGetErrorString) NER_BIND_NCCL(ncclAllReduce)
-    NER_BIND_NCCL(ncclAllGather) NER_BIND_NCCL(ncclBroadcast) NER_BIND_NCCL(ncclReduceScatter)
-#undef NER_BIND_NCCL
+    NER_BIND(a, ncclGetVersion); NER_BIND(a, ncclGetUniqueId); NER_BIND(a, ncclCommInitRankConfig);
+    NER_BIND(a, ncclCommGetAsyncError); NER_BIND(a, ncclCommFinalize); NER_BIND(a, ncclCommDestroy);
+    NER_BIND(a, ncclCommAbort); NER_BIND(a, ncclGetErrorString); NER_BIND(a, ncclAllReduce);
+    NER_BIND(a, ncclAllGather); NER_BIND(a, ncclBroadcast); NER_BIND(a, ncclReduceScatter);
     a.ncclGetLastError = reinterpret_cast<decltype(a.ncclGetLastError)>(findSymbol(lib, "ncclGetLastError"));
     if (a.ncclGetVersion && a.ncclGetVersion(&nccl.version) != ncclSuccess) nccl.version = 0;
     if (nccl.version > 0 && nccl.version < kNcclMinVersion) {
