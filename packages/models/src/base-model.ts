@@ -8,6 +8,7 @@ import {
   type ModelInput,
   type Mutable,
   prepareInputs,
+  requestedLayerOutputs,
 } from './model-io.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 import { type ModelClass, type ModelInitOptions, PreTrainedModel } from './pretrained-model.js';
@@ -43,11 +44,12 @@ export abstract class BaseEncoderModel<C extends PretrainedConfig> extends PreTr
         prepareInputs(batch, this.family.inputLimits(this.config)),
         this.context(options),
       );
-      const output: Mutable<BaseModelOutput> = { lastHiddenState: result.lastHiddenState };
-      if (result.pooled) output.poolerOutput = result.pooled;
-      if (options.outputHiddenStates ?? this.config.outputHiddenStates)
-        output.hiddenStates = result.hiddenStates;
-      if (options.outputAttentions ?? this.config.outputAttentions) output.attentions = result.attentions;
+      // A mapped type, which tf.tidy accepts as a TensorContainer (an interface it does not).
+      const output: Mutable<BaseModelOutput> = {
+        lastHiddenState: result.lastHiddenState,
+        ...(result.pooled ? { poolerOutput: result.pooled } : {}),
+        ...requestedLayerOutputs(this.config, result, options),
+      };
       return output;
     });
   }

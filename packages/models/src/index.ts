@@ -75,6 +75,7 @@ export type {
   ForwardOptions,
   ModelBatch,
   ModelInput,
+  LayerOutputs,
   ModelOutput,
 } from './model-io.js';
 export {

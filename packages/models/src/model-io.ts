@@ -66,22 +66,43 @@ export interface ForwardOptions {
 /** An output being filled in (the public types are read-only). */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Output of a head model, like transformers' `TokenClassifierOutput` / `SequenceClassifierOutput`. */
-export interface ModelOutput {
-  /** `[B, T, C]` (token heads) or `[B, C]` (sequence heads). */
-  readonly logits: tf.Tensor;
-  /** Present when `labels` were given. */
-  readonly loss?: tf.Scalar;
+/** The per-layer results a forward returns on request (`output_hidden_states`, `output_attentions`). */
+export interface LayerOutputs {
   /** Embedding output then each layer's output, `[B, T, H]` each. */
   readonly hiddenStates?: tf.Tensor3D[];
   /** Attention probabilities per layer, `[B, heads, T, T]`. */
   readonly attentions?: tf.Tensor4D[];
 }
 
-/**
- * A head's output: logits, the loss when computed, and the hidden states and attentions the
- * options (or the config) ask for.
- */
+/** Output of a head model, like transformers' `TokenClassifierOutput` / `SequenceClassifierOutput`. */
+export interface ModelOutput extends LayerOutputs {
+  /** `[B, T, C]` (token heads) or `[B, C]` (sequence heads). */
+  readonly logits: tf.Tensor;
+  /** Present when `labels` were given. */
+  readonly loss?: tf.Scalar;
+}
+
+/** Output of a base encoder, like `BaseModelOutputWithPooling`. */
+export interface BaseModelOutput extends LayerOutputs {
+  /** `[B, T, H]`; `lastHiddenState[:, 0]` are the "[CLS] features". */
+  readonly lastHiddenState: tf.Tensor3D;
+  /** `tanh(dense(lastHiddenState[:, 0]))`, BERT with a pooler only. */
+  readonly poolerOutput?: tf.Tensor2D;
+}
+
+/** The hidden states and attentions of `result` that the options (or else the config) ask for. */
+export function requestedLayerOutputs(
+  config: PretrainedConfig,
+  result: EncoderResult,
+  options: ForwardOptions,
+): LayerOutputs {
+  const output: Mutable<LayerOutputs> = {};
+  if (options.outputHiddenStates ?? config.outputHiddenStates) output.hiddenStates = result.hiddenStates;
+  if (options.outputAttentions ?? config.outputAttentions) output.attentions = result.attentions;
+  return output;
+}
+
+/** A head's output: logits, the loss when computed, and the layer outputs asked for. */
 export function headOutput(
   config: PretrainedConfig,
   result: EncoderResult,
@@ -89,21 +110,7 @@ export function headOutput(
   loss: tf.Scalar | null,
   options: ForwardOptions,
 ): ModelOutput {
-  const output: Mutable<ModelOutput> = { logits };
-  if (loss) output.loss = loss;
-  if (options.outputHiddenStates ?? config.outputHiddenStates) output.hiddenStates = result.hiddenStates;
-  if (options.outputAttentions ?? config.outputAttentions) output.attentions = result.attentions;
-  return output;
-}
-
-/** Output of a base encoder, like `BaseModelOutputWithPooling`. */
-export interface BaseModelOutput {
-  /** `[B, T, H]`; `lastHiddenState[:, 0]` are the "[CLS] features". */
-  readonly lastHiddenState: tf.Tensor3D;
-  /** `tanh(dense(lastHiddenState[:, 0]))`, BERT with a pooler only. */
-  readonly poolerOutput?: tf.Tensor2D;
-  readonly hiddenStates?: tf.Tensor3D[];
-  readonly attentions?: tf.Tensor4D[];
+  return { logits, ...(loss ? { loss } : {}), ...requestedLayerOutputs(config, result, options) };
 }
 
 /** Converts a batch field to a tensor of the given dtype (arrays keep `preferInt` integers as int32). */
