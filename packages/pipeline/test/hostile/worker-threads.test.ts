@@ -21,7 +21,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipeline, type TokenClassifier, type TokenEntity } from '../../src/index.js';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const LABELS = ['O', 'B-MISC', 'I-MISC', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC'];
 const WORKERS = 3;
 const TEXT_COUNT = 64;
 // 16 sentences of ~15-40 tokens make products of more than 256 rows: the path that packs each
@@ -90,18 +89,19 @@ const savedBackend = process.env.NER_BACKEND;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ner-worker-threads-'));
   texts = conllSentences(TEXT_COUNT);
-  // A tiny random BERT with the oracle tokenizer's vocabulary; a wide initializer range makes
-  // confident, varied labels, so a wrong product shows in the entities.
+  // A tiny random BERT: the oracle model's config (its tokenizer's 378-token vocabulary, 2 layers,
+  // 4 heads, CoNLL's 9 labels), wider and longer; a wide initializer range makes confident, varied
+  // labels, so a wrong product shows in the entities.
   await tf.setBackend('cpu');
-  const config = new BertConfig({
-    vocabSize: 378,
-    hiddenSize: 128,
-    numHiddenLayers: 2,
-    numAttentionHeads: 4,
-    intermediateSize: 256,
-    maxPositionEmbeddings: 512,
-    initializerRange: 0.3,
-    id2label: Object.fromEntries(LABELS.map((label, i) => [i, label])),
+  const oracleConfig = JSON.parse(
+    readFileSync(join(sharedPath('oracle', 'pipeline', 'model'), 'config.json'), 'utf8'),
+  );
+  const config = BertConfig.fromDict({
+    ...oracleConfig,
+    hidden_size: 128,
+    intermediate_size: 256,
+    max_position_embeddings: 512,
+    initializer_range: 0.3,
   });
   const model = new BertForTokenClassification(config, { seed: 14 });
   await model.savePretrained(join(dir, 'model'));
