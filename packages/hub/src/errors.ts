@@ -6,11 +6,8 @@
 
 /** Base class of every error thrown by `@ner/hub`. */
 export class HubError extends Error {
-  constructor(message?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    // The class's own name (`RepositoryNotFoundError`, ...), set once here for every subclass.
-    this.name = new.target.name;
-  }
+  /** The class's own name (`RepositoryNotFoundError`, ...), set once here for every subclass. */
+  override name = this.constructor.name;
 }
 
 /** The repo does not exist, or it is private/gated and no valid token was sent (Hub answers 401 or 404). */

@@ -3,11 +3,8 @@
  * validation failures apart from bugs with one `instanceof` check.
  */
 export class PipelineError extends Error {
-  constructor(message?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    // The class's own name (`PipelineModelError`, ...), set once here for every subclass.
-    this.name = new.target.name;
-  }
+  /** The class's own name (`PipelineModelError`, ...), set once here for every subclass. */
+  override name = this.constructor.name;
 }
 
 /**
