@@ -1,9 +1,9 @@
 // BertForMaskedLM: transformers' parameter names, the loss against a hand computation, tied decoder,
 // and checkpoints that BertForTokenClassification reads as from_pretrained does.
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir, removeTempDirs } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,19 +16,13 @@ import {
   serializeSafetensors,
 } from '../src/index.js';
 
-let root: string;
+const VOCAB = 11;
+const HIDDEN = 4;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  root = mkdtempSync(join(tmpdir(), 'ner-models-mlm-'));
 });
-
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-});
-
-const VOCAB = 11;
-const HIDDEN = 4;
+afterAll(removeTempDirs);
 
 function tinyConfig(): BertConfig {
   return new BertConfig({
@@ -53,6 +47,14 @@ function randomModel(seed = 3): BertForMaskedLM {
     variable.assign(tf.tensor(Array.from({ length: variable.size }, next), variable.shape));
   }
   return model;
+}
+
+/** A {@link randomModel} saved into a fresh temp folder (removed after the file's tests). */
+async function savedRandomModel(): Promise<{ model: BertForMaskedLM; dir: string }> {
+  const model = randomModel();
+  const dir = makeTempDir('ner-models-mlm-');
+  await model.savePretrained(dir);
+  return { model, dir };
 }
 
 const batch = {
@@ -193,9 +195,7 @@ describe('BertForMaskedLM', () => {
   });
 
   it('saves as Python does and reloads as BertForMaskedLM with the same logits', async () => {
-    const model = randomModel();
-    const dir = join(root, 'mlm');
-    await model.savePretrained(dir);
+    const { model, dir } = await savedRandomModel();
     const keys = [...parseSafetensors(readFileSync(join(dir, 'model.safetensors'))).tensors.keys()];
     expect(keys.filter((key) => key.startsWith('cls.')).sort()).toEqual([
       'cls.predictions.bias',
@@ -218,9 +218,7 @@ describe('BertForMaskedLM', () => {
   });
 
   it('loads into BertForTokenClassification: encoder reused, cls.* unused, classifier new', async () => {
-    const model = randomModel();
-    const dir = join(root, 'mlm-to-token');
-    await model.savePretrained(dir);
+    const { model, dir } = await savedRandomModel();
     const warnings: string[] = [];
     const infos: string[] = [];
     const logger = {
@@ -251,9 +249,7 @@ describe('BertForMaskedLM', () => {
   });
 
   it('ignores the tied decoder copies an older Python checkpoint stores', async () => {
-    const model = randomModel();
-    const dir = join(root, 'mlm-with-decoder');
-    await model.savePretrained(dir);
+    const { model, dir } = await savedRandomModel();
     const state = model.stateDict();
     state.set('cls.predictions.decoder.weight', state.get('bert.embeddings.word_embeddings.weight')!);
     state.set('cls.predictions.decoder.bias', state.get('cls.predictions.bias')!);

@@ -1,14 +1,6 @@
 // savePretrained / fromPretrained: byte-exact round trip, key mapping, Python's messages, error cases.
 import '@tensorflow/tfjs-backend-cpu';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -33,11 +25,11 @@ let root: string;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  root = mkdtempSync(join(tmpdir(), 'ner-models-'));
+  root = fs.mkdtempSync(join(tmpdir(), 'ner-models-'));
 });
 
 afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
+  fs.rmSync(root, { recursive: true, force: true });
 });
 
 function tokenBatch(name: string) {
@@ -65,12 +57,12 @@ describe('savePretrained', () => {
       const model = await auto.fromPretrained(modelDir(name));
       const dir = join(root, `saved-${name}`);
       await model.savePretrained(dir);
-      expect(readdirSync(dir).sort()).toEqual(['config.json', 'model.safetensors']);
-      const original = readFileSync(join(modelDir(name), 'model.safetensors'));
-      expect(Buffer.compare(readFileSync(join(dir, 'model.safetensors')), original)).toBe(0);
+      expect(fs.readdirSync(dir).sort()).toEqual(['config.json', 'model.safetensors']);
+      const original = fs.readFileSync(join(modelDir(name), 'model.safetensors'));
+      expect(Buffer.compare(fs.readFileSync(join(dir, 'model.safetensors')), original)).toBe(0);
       // Python's save after from_pretrained adds `_name_or_path`; everything else is unchanged.
-      const saved = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-      const expected = JSON.parse(readFileSync(join(modelDir(name), 'config.json'), 'utf8'));
+      const saved = JSON.parse(fs.readFileSync(join(dir, 'config.json'), 'utf8'));
+      const expected = JSON.parse(fs.readFileSync(join(modelDir(name), 'config.json'), 'utf8'));
       expect(saved).toEqual({ ...expected, _name_or_path: modelDir(name) });
 
       const reloaded = await auto.fromPretrained(dir);
@@ -88,13 +80,13 @@ describe('savePretrained', () => {
   it('keeps other files of an existing folder and leaves no temporary files', async () => {
     const model = await BertForTokenClassification.fromPretrained(modelDir('bert-token-cls'));
     const dir = join(root, 'existing');
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'tokenizer.json'), '{}');
-    writeFileSync(join(dir, 'model-00001-of-00002.safetensors'), 'stale');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(join(dir, 'tokenizer.json'), '{}');
+    fs.writeFileSync(join(dir, 'model-00001-of-00002.safetensors'), 'stale');
     await model.savePretrained(dir);
     await model.savePretrained(dir);
-    expect(readdirSync(dir).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json']);
-    expect(readdirSync(root).filter((name) => name.includes('.tmp-'))).toEqual([]);
+    expect(fs.readdirSync(dir).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json']);
+    expect(fs.readdirSync(root).filter((name) => name.includes('.tmp-'))).toEqual([]);
     model.dispose();
   });
 
@@ -111,7 +103,7 @@ describe('savePretrained', () => {
     const model = new DistilBertForSequenceClassification(config, { seed: 7 });
     const dir = join(root, 'distil-seq');
     await model.savePretrained(dir);
-    const keys = [...parseSafetensors(readFileSync(join(dir, 'model.safetensors'))).tensors.keys()];
+    const keys = [...parseSafetensors(fs.readFileSync(join(dir, 'model.safetensors'))).tensors.keys()];
     expect(keys).toContain('pre_classifier.weight');
     expect(keys).toContain('distilbert.transformer.layer.0.ffn.lin1.weight');
     const reloaded = await AutoModelForSequenceClassification.fromPretrained(dir);
@@ -135,7 +127,7 @@ describe('fromPretrained key mapping and messages', () => {
     expect(base.loadingInfo!.unexpectedKeys).toEqual(['classifier.bias', 'classifier.weight']);
     const dir = join(root, 'bare-base');
     await base.savePretrained(dir);
-    const savedKeys = [...parseSafetensors(readFileSync(join(dir, 'model.safetensors'))).tensors.keys()];
+    const savedKeys = [...parseSafetensors(fs.readFileSync(join(dir, 'model.safetensors'))).tensors.keys()];
     expect(savedKeys.every((key) => !key.startsWith('bert.'))).toBe(true);
 
     const warnings: string[] = [];
@@ -152,7 +144,7 @@ describe('fromPretrained key mapping and messages', () => {
     expect(head.loadingInfo!.infos[0]).toMatch(
       /^Some weights of the model checkpoint at .* were not used when initializing BertForTokenClassification: \['pooler.dense.bias', 'pooler.dense.weight'\]\n- This IS expected/,
     );
-    const original = parseSafetensors(readFileSync(join(modelDir('bert-token-cls'), 'model.safetensors')));
+    const original = parseSafetensors(fs.readFileSync(join(modelDir('bert-token-cls'), 'model.safetensors')));
     const entry = original.tensors.get('bert.encoder.layer.1.output.dense.weight')!;
     expect([...head.parameters.get('bert.encoder.layer.1.output.dense.weight')!.dataSync()]).toEqual([
       ...entryToFloat32(entry, 'x'),
@@ -169,9 +161,9 @@ describe('fromPretrained key mapping and messages', () => {
 
   it('maps legacy gamma/beta LayerNorm names', async () => {
     const dir = join(root, 'legacy');
-    mkdirSync(dir);
-    copyFileSync(join(modelDir('bert-token-cls'), 'config.json'), join(dir, 'config.json'));
-    const file = parseSafetensors(readFileSync(join(modelDir('bert-token-cls'), 'model.safetensors')));
+    fs.mkdirSync(dir);
+    fs.copyFileSync(join(modelDir('bert-token-cls'), 'config.json'), join(dir, 'config.json'));
+    const file = parseSafetensors(fs.readFileSync(join(modelDir('bert-token-cls'), 'model.safetensors')));
     const renamed = new Map(
       [...file.tensors].map(([name, entry]) => [
         name.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta'),
@@ -179,7 +171,7 @@ describe('fromPretrained key mapping and messages', () => {
       ]),
     );
     expect([...renamed.keys()]).toContain('bert.embeddings.LayerNorm.gamma');
-    writeFileSync(join(dir, 'model.safetensors'), serializeSafetensors(renamed));
+    fs.writeFileSync(join(dir, 'model.safetensors'), serializeSafetensors(renamed));
     const model = await BertForTokenClassification.fromPretrained(dir);
     expect(model.loadingInfo).toMatchObject({ missingKeys: [], unexpectedKeys: [] });
     const gamma = renamed.get('bert.embeddings.LayerNorm.gamma')!;
@@ -216,9 +208,9 @@ describe('fromPretrained key mapping and messages', () => {
 
   it('explains how to convert a folder that only has pytorch_model.bin', async () => {
     const dir = join(root, 'bin-only');
-    mkdirSync(dir);
-    copyFileSync(join(modelDir('bert-token-cls'), 'config.json'), join(dir, 'config.json'));
-    writeFileSync(join(dir, 'pytorch_model.bin'), 'not really a pickle');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(join(modelDir('bert-token-cls'), 'config.json'), join(dir, 'config.json'));
+    fs.writeFileSync(join(dir, 'pytorch_model.bin'), 'not really a pickle');
     const attempt = AutoModelForTokenClassification.fromPretrained(dir);
     await expect(attempt).rejects.toThrow(CheckpointError);
     await expect(AutoModelForTokenClassification.fromPretrained(dir)).rejects.toThrow(
@@ -231,11 +223,11 @@ describe('fromPretrained key mapping and messages', () => {
       /does not exist/,
     );
     const dir = join(root, 'truncated');
-    mkdirSync(dir);
-    copyFileSync(join(modelDir('bert-token-cls'), 'config.json'), join(dir, 'config.json'));
-    writeFileSync(
+    fs.mkdirSync(dir);
+    fs.copyFileSync(join(modelDir('bert-token-cls'), 'config.json'), join(dir, 'config.json'));
+    fs.writeFileSync(
       join(dir, 'model.safetensors'),
-      readFileSync(join(modelDir('bert-token-cls'), 'model.safetensors')).subarray(0, 5000),
+      fs.readFileSync(join(modelDir('bert-token-cls'), 'model.safetensors')).subarray(0, 5000),
     );
     await expect(AutoModelForTokenClassification.fromPretrained(dir)).rejects.toThrow(/truncated/);
     await expect(BertForTokenClassification.fromPretrained(modelDir('distilbert-token-cls'))).rejects.toThrow(
