@@ -107,9 +107,8 @@ NER_AVX512 void blockBf16(const float *a, size_t lda, const uint16_t *panel, con
 
 using BlockBf16Fn = void (*)(const float *, size_t, const uint16_t *, const float *, float *, size_t, int, int,
                              __mmask16, __mmask16);
-constexpr BlockBf16Fn kBf16Blocks[kRows + 1] = {
-    nullptr,          blockBf16<1>, blockBf16<2>, blockBf16<3>, blockBf16<4>,  blockBf16<5>, blockBf16<6>,
-    blockBf16<7>,     blockBf16<8>, blockBf16<9>, blockBf16<10>, blockBf16<11>, blockBf16<12>};
+constexpr auto kBf16Blocks =
+    rowBlockTable<BlockBf16Fn, kRows>([](auto rows) -> BlockBf16Fn { return blockBf16<decltype(rows)::value>; });
 
 // Panels [first, last), all rows: each panel's k-slice (16 KB of bf16) stays in L1/L2 while the
 // row blocks pass over it, so every weight is read from memory once per product.
@@ -155,9 +154,8 @@ NER_AVX512_BF16 void blockDot(const uint32_t *a, size_t lda, const uint16_t *pan
 
 using BlockDotFn = void (*)(const uint32_t *, size_t, const uint16_t *, const float *, float *, size_t, int, int,
                             __mmask16, __mmask16);
-constexpr BlockDotFn kDotBlocks[kRows + 1] = {
-    nullptr,       blockDot<1>, blockDot<2>, blockDot<3>,  blockDot<4>,  blockDot<5>, blockDot<6>,
-    blockDot<7>,   blockDot<8>, blockDot<9>, blockDot<10>, blockDot<11>, blockDot<12>};
+constexpr auto kDotBlocks =
+    rowBlockTable<BlockDotFn, kRows>([](auto rows) -> BlockDotFn { return blockDot<decltype(rows)::value>; });
 
 void panelRangeDot(const uint32_t *a, const uint16_t *packed, const float *bias, float *c, int m, int n, int k,
                    size_t first, size_t last) {

@@ -112,9 +112,8 @@ NER_AVX512 void block(const float *a, size_t rs, size_t cs, const float *panel, 
 using BlockFn = void (*)(const float *, size_t, size_t, const float *, const float *, const float *, float *,
                          size_t, int, int, __mmask16, __mmask16);
 template <bool P>
-constexpr BlockFn kBlocksOf[kRows + 1] = {nullptr,        block<1, P>,  block<2, P>,  block<3, P>, block<4, P>,
-                                          block<5, P>,    block<6, P>,  block<7, P>,  block<8, P>, block<9, P>,
-                                          block<10, P>,   block<11, P>, block<12, P>};
+constexpr auto kBlocksOf =
+    rowBlockTable<BlockFn, kRows>([](auto rows) -> BlockFn { return block<decltype(rows)::value, P>; });
 
 // Panels [first, last) of C, all rows. Panels go in groups of kGroup (their k-slices, 512 KB,
 // stay in L2 while every row chunk of A passes over them).

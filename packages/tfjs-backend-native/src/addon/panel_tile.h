@@ -4,7 +4,9 @@
 // C in two zmm registers per row, with masks for a last panel narrower than 32.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <utility>
 
 namespace ner {
 
@@ -12,6 +14,18 @@ namespace ner {
 constexpr int kPanel = 32;
 
 inline size_t panelCount(int n) { return (static_cast<size_t>(n) + kPanel - 1) / kPanel; }
+
+template <typename Fn, typename Pick, int... R>
+constexpr std::array<Fn, sizeof...(R) + 1> rowBlockTableOf(Pick pick, std::integer_sequence<int, R...>) {
+  return {{nullptr, pick(std::integral_constant<int, R + 1>{})...}};
+}
+
+// The dispatch table of a register block compiled for each row count: entry r (1..Rows) is
+// pick(std::integral_constant<int, r>), e.g. &block<r>; entry 0 is null (no rows, no call).
+template <typename Fn, int Rows, typename Pick>
+constexpr std::array<Fn, Rows + 1> rowBlockTable(Pick pick) {
+  return rowBlockTableOf<Fn>(pick, std::make_integer_sequence<int, Rows>{});
+}
 
 }  // namespace ner
 

@@ -48,8 +48,8 @@ void genericBlock(const float *a, size_t rs, size_t cs, const float *panel, floa
 
 constexpr int kGenericRows = 4;
 using BlockFn = void (*)(const float *, size_t, size_t, const float *, float *, size_t, int, int, int);
-constexpr BlockFn kGenericBlocks[kGenericRows + 1] = {nullptr, genericBlock<1>, genericBlock<2>, genericBlock<3>,
-                                                      genericBlock<4>};
+constexpr auto kGenericBlocks =
+    rowBlockTable<BlockFn, kGenericRows>([](auto rows) -> BlockFn { return genericBlock<decltype(rows)::value>; });
 
 #ifdef NER_AVX2_GEMM
 
@@ -99,8 +99,8 @@ NER_AVX2 void avx2Block(const float *a, size_t rs, size_t cs, const float *half,
 }
 
 constexpr int kAvx2Rows = 6;
-constexpr BlockFn kAvx2Blocks[kAvx2Rows + 1] = {nullptr,      avx2Block<1>, avx2Block<2>, avx2Block<3>,
-                                                avx2Block<4>, avx2Block<5>, avx2Block<6>};
+constexpr auto kAvx2Blocks =
+    rowBlockTable<BlockFn, kAvx2Rows>([](auto rows) -> BlockFn { return avx2Block<decltype(rows)::value>; });
 
 #endif
 
