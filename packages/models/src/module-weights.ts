@@ -22,6 +22,21 @@ export function createLinear(
   };
 }
 
+/**
+ * `nn.Embedding(rows, dim)` at `name` (the full parameter name, `….weight`), initialised as
+ * `_init_weights` does: normal, with the `paddingIdx` row zeroed.
+ */
+export function createEmbedding(
+  registry: ParameterRegistry,
+  name: string,
+  rows: number,
+  dim: number,
+  std: number,
+  paddingIdx: number | null = null,
+): tf.Variable {
+  return registry.create(name, [rows, dim], { kind: 'embedding', std, paddingIdx });
+}
+
 /** `nn.LayerNorm(size)` at `name`: ones and zeros, marked LayerNorm for the no-decay rule. */
 export function createLayerNorm(registry: ParameterRegistry, name: string, size: number): ModuleWeights {
   return {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createLayerNorm, type ModuleWeights } from '../module-weights.js';
+import { createEmbedding, createLayerNorm, type ModuleWeights } from '../module-weights.js';
 import { dropout, embeddingLookup, type ForwardContext, layerNorm } from '../nn.js';
 import type { ParameterRegistry } from '../parameter-registry.js';
 import type { BertConfig } from './config.js';
@@ -23,21 +23,11 @@ export class BertEmbeddings {
     const std = config.initializerRange;
     const hidden = config.hiddenSize;
     const base = `${prefix}embeddings.`;
-    this.wordEmbeddings = registry.create(`${base}word_embeddings.weight`, [config.vocabSize, hidden], {
-      kind: 'embedding',
-      std,
-      paddingIdx: config.padTokenId,
-    });
-    this.positionEmbeddings = registry.create(
-      `${base}position_embeddings.weight`,
-      [config.maxPositionEmbeddings, hidden],
-      { kind: 'embedding', std, paddingIdx: null },
-    );
-    this.tokenTypeEmbeddings = registry.create(
-      `${base}token_type_embeddings.weight`,
-      [config.typeVocabSize, hidden],
-      { kind: 'embedding', std, paddingIdx: null },
-    );
+    const table = (name: string, rows: number, paddingIdx: number | null = null) =>
+      createEmbedding(registry, `${base}${name}.weight`, rows, hidden, std, paddingIdx);
+    this.wordEmbeddings = table('word_embeddings', config.vocabSize, config.padTokenId);
+    this.positionEmbeddings = table('position_embeddings', config.maxPositionEmbeddings);
+    this.tokenTypeEmbeddings = table('token_type_embeddings', config.typeVocabSize);
     this.norm = createLayerNorm(registry, `${base}LayerNorm`, hidden);
   }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createLayerNorm, type ModuleWeights } from '../module-weights.js';
+import { createEmbedding, createLayerNorm, type ModuleWeights } from '../module-weights.js';
 import { dropout, embeddingLookup, type ForwardContext, layerNorm } from '../nn.js';
 import type { ParameterRegistry } from '../parameter-registry.js';
 import type { DistilBertConfig } from './config.js';
@@ -25,24 +25,19 @@ export class DistilBertEmbeddings {
     const std = config.initializerRange;
     const dim = config.dim;
     const base = `${prefix}embeddings.`;
-    this.wordEmbeddings = registry.create(`${base}word_embeddings.weight`, [config.vocabSize, dim], {
-      kind: 'embedding',
+    const positions = `${base}position_embeddings.weight`;
+    this.wordEmbeddings = createEmbedding(
+      registry,
+      `${base}word_embeddings.weight`,
+      config.vocabSize,
+      dim,
       std,
-      paddingIdx: config.padTokenId,
-    });
+      config.padTokenId,
+    );
     // Sinusoidal position tables are fixed in Python (requires_grad=False): not trainable here either.
     this.positionEmbeddings = config.sinusoidalPosEmbds
-      ? registry.create(
-          `${base}position_embeddings.weight`,
-          [config.maxPositionEmbeddings, dim],
-          { kind: 'sinusoidal' },
-          false,
-        )
-      : registry.create(`${base}position_embeddings.weight`, [config.maxPositionEmbeddings, dim], {
-          kind: 'embedding',
-          std,
-          paddingIdx: null,
-        });
+      ? registry.create(positions, [config.maxPositionEmbeddings, dim], { kind: 'sinusoidal' }, false)
+      : createEmbedding(registry, positions, config.maxPositionEmbeddings, dim, std);
     this.norm = createLayerNorm(registry, `${base}LayerNorm`, dim);
   }
 
