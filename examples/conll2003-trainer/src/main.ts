@@ -13,12 +13,13 @@ import { DataCollatorForTokenClassification } from '@ner/collate';
 import { CONLL2003_NER_NAMES, type Dataset, loadDataset } from '@ner/datasets';
 import { AutoModelForTokenClassification, BertConfig, initBackend } from '@ner/models';
 import { pipeline } from '@ner/pipeline';
-import { Trainer, TrainingArguments } from '@ner/trainer';
+import { TrainingArguments } from '@ner/trainer';
 import { corpusTokenizer } from './corpus-vocab.js';
 import { seqevalMetrics } from './metrics.js';
 import { parseJobOptions } from './options.js';
 import { pretrainMaskedLM } from './pretrain.js';
 import { printSummary } from './summary.js';
+import { TokenDropoutTrainer } from './token-dropout.js';
 
 const opts = parseJobOptions(process.argv.slice(2));
 const started = Date.now();
@@ -108,32 +109,36 @@ const model = startFrom
     })
   : AutoModelForTokenClassification.fromConfig(scratchConfig, { seed: 42 });
 
-const trainer = new Trainer({
-  model,
-  args: new TrainingArguments({
-    outputDir: opts.output,
-    overwriteOutputDir: true,
-    evalStrategy: 'epoch',
-    saveStrategy: 'epoch',
-    saveTotalLimit: 1,
-    learningRate: opts.learningRate,
-    numTrainEpochs: opts.epochs,
-    weightDecay: 0.01,
-    warmupRatio: opts.warmupRatio,
-    perDeviceTrainBatchSize: opts.batchSize,
-    perDeviceEvalBatchSize: 64,
-    // Batches of similar length waste less work on padding.
-    groupByLength: true,
-    loggingSteps: opts.smoke ? 1 : 100,
-    seed: 42,
-  }),
-  trainDataset: train,
-  evalDataset: validation,
-  dataCollator: new DataCollatorForTokenClassification({ padTokenId: tokenizer.padTokenId }).collateFn,
-  // The Trainer saves the tokenizer into each checkpoint through this object.
-  processingClass: tokenizer,
-  computeMetrics: seqevalMetrics(labelNames),
-});
+const trainer = new TokenDropoutTrainer<Record<string, unknown>>(
+  {
+    model,
+    args: new TrainingArguments({
+      outputDir: opts.output,
+      overwriteOutputDir: true,
+      evalStrategy: 'epoch',
+      saveStrategy: 'epoch',
+      saveTotalLimit: 1,
+      learningRate: opts.learningRate,
+      numTrainEpochs: opts.epochs,
+      weightDecay: 0.01,
+      warmupRatio: opts.warmupRatio,
+      perDeviceTrainBatchSize: opts.batchSize,
+      perDeviceEvalBatchSize: 64,
+      // Batches of similar length waste less work on padding.
+      groupByLength: true,
+      loggingSteps: opts.smoke ? 1 : 100,
+      seed: 42,
+    }),
+    trainDataset: train,
+    evalDataset: validation,
+    dataCollator: new DataCollatorForTokenClassification({ padTokenId: tokenizer.padTokenId }).collateFn,
+    // The Trainer saves the tokenizer into each checkpoint through this object.
+    processingClass: tokenizer,
+    computeMetrics: seqevalMetrics(labelNames),
+  },
+  tokenizer,
+  opts.tokenDropout,
+);
 const cpuBefore = process.cpuUsage();
 const trainOutput = await trainer.train();
 const cpu = process.cpuUsage(cpuBefore);

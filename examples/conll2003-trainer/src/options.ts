@@ -23,6 +23,7 @@ const USAGE = `Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [op
   --hidden-size <n>  --layers <n>  --heads <n>  --intermediate-size <n>  --dropout <x>
                             size of the model from scratch (default 128, 2, 4, 256, 0.1)
   --mlm-epochs <n>          from scratch: masked-LM pretraining epochs on the training text first (default 0)
+  --token-dropout <x>       from scratch: share of training word pieces replaced by [UNK] (default 0)
   --smoke                   a few steps on a few sentences (CI)`;
 
 /** The parsed options, numbers converted, smoke mode applied. */
@@ -45,6 +46,7 @@ export interface JobOptions {
   readonly intermediateSize: number;
   readonly dropout: number;
   readonly mlmEpochs: number;
+  readonly tokenDropout: number;
   readonly smoke: boolean;
 }
 
@@ -84,6 +86,7 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
       'intermediate-size': str,
       dropout: str,
       'mlm-epochs': str,
+      'token-dropout': str,
       smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -120,6 +123,7 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     intermediateSize: numberOption('intermediate-size', values['intermediate-size'], 256, 1),
     dropout: numberOption('dropout', values.dropout, 0.1),
     mlmEpochs: smoke ? 0 : numberOption('mlm-epochs', values['mlm-epochs'], 0),
+    tokenDropout: pretrained ? 0 : numberOption('token-dropout', values['token-dropout'], 0),
     smoke,
   };
 }
