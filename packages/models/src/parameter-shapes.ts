@@ -51,6 +51,37 @@ function transformerLayerShapes(
   }
 }
 
+/** What an encoder's weights depend on: embedding tables (rows each), then the layer stack. */
+interface EncoderLayout {
+  readonly hidden: number;
+  /** `embeddings.<name>.weight` tables in construction order, with their row counts. */
+  readonly tables: readonly (readonly [name: string, rows: number])[];
+  readonly layerPrefix: string;
+  readonly layers: number;
+  readonly names: TransformerLayerNames;
+  readonly intermediate: number;
+}
+
+/** Embedding tables, their LayerNorm and the layer stack under `prefix`. */
+function encoderShapes(prefix: string, layout: EncoderLayout): ParameterShapeList {
+  const { hidden } = layout;
+  const out: ParameterShapeList = layout.tables.map(([name, rows]) => [
+    `${prefix}embeddings.${name}.weight`,
+    [rows, hidden],
+  ]);
+  const writer = shapeWriter(out, prefix, hidden);
+  writer.norm('embeddings.LayerNorm');
+  transformerLayerShapes(
+    writer,
+    layout.layerPrefix,
+    layout.layers,
+    layout.names,
+    hidden,
+    layout.intermediate,
+  );
+  return out;
+}
+
 /** Weights of `BertEncoder` under `prefix` (embeddings, layers, optional pooler). */
 export function bertEncoderShapes(
   config: BertConfig,
@@ -58,45 +89,35 @@ export function bertEncoderShapes(
   addPoolingLayer: boolean,
 ): ParameterShapeList {
   const hidden = config.hiddenSize;
-  const out: ParameterShapeList = [];
-  const writer = shapeWriter(out, prefix, hidden);
-  out.push(
-    [`${prefix}embeddings.word_embeddings.weight`, [config.vocabSize, hidden]],
-    [`${prefix}embeddings.position_embeddings.weight`, [config.maxPositionEmbeddings, hidden]],
-    [`${prefix}embeddings.token_type_embeddings.weight`, [config.typeVocabSize, hidden]],
-  );
-  writer.norm('embeddings.LayerNorm');
-  transformerLayerShapes(
-    writer,
-    'encoder.layer.',
-    config.numHiddenLayers,
-    BERT_LAYER_NAMES,
+  const out = encoderShapes(prefix, {
     hidden,
-    config.intermediateSize,
-  );
-  if (addPoolingLayer) writer.dense('pooler.dense', hidden, hidden);
+    tables: [
+      ['word_embeddings', config.vocabSize],
+      ['position_embeddings', config.maxPositionEmbeddings],
+      ['token_type_embeddings', config.typeVocabSize],
+    ],
+    layerPrefix: 'encoder.layer.',
+    layers: config.numHiddenLayers,
+    names: BERT_LAYER_NAMES,
+    intermediate: config.intermediateSize,
+  });
+  if (addPoolingLayer) shapeWriter(out, prefix, hidden).dense('pooler.dense', hidden, hidden);
   return out;
 }
 
 /** Weights of `DistilBertEncoder` under `prefix`. */
 export function distilBertEncoderShapes(config: DistilBertConfig, prefix: string): ParameterShapeList {
-  const dim = config.dim;
-  const out: ParameterShapeList = [];
-  const writer = shapeWriter(out, prefix, dim);
-  out.push(
-    [`${prefix}embeddings.word_embeddings.weight`, [config.vocabSize, dim]],
-    [`${prefix}embeddings.position_embeddings.weight`, [config.maxPositionEmbeddings, dim]],
-  );
-  writer.norm('embeddings.LayerNorm');
-  transformerLayerShapes(
-    writer,
-    'transformer.layer.',
-    config.nLayers,
-    DISTILBERT_BLOCK_NAMES,
-    dim,
-    config.hiddenDim,
-  );
-  return out;
+  return encoderShapes(prefix, {
+    hidden: config.dim,
+    tables: [
+      ['word_embeddings', config.vocabSize],
+      ['position_embeddings', config.maxPositionEmbeddings],
+    ],
+    layerPrefix: 'transformer.layer.',
+    layers: config.nLayers,
+    names: DISTILBERT_BLOCK_NAMES,
+    intermediate: config.hiddenDim,
+  });
 }
 
 function classifier(
