@@ -276,7 +276,9 @@ std::shared_ptr<ShmGroup> ShmGroup::establish(gloo::rendezvous::Store& store, in
       if (base != nullptr) munmap(base, mapped);
       throw;
     }
-    if (ready != "1") {
+    if (ready != "1" || base == nullptr) {
+      // (A rank that could not map never reads "1" from a fresh store; the check keeps a reused
+      // key prefix from ever giving a group without memory.)
       if (base != nullptr) munmap(base, mapped);
       return nullptr;
     }
