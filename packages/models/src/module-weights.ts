@@ -61,6 +61,19 @@ export interface TransformerLayerWeights {
 export type TransformerLayerNames = { readonly [K in keyof TransformerLayerWeights]: string };
 
 /**
+ * Where a family's layer stack lives and how big it is, read from its config: the runtime stack
+ * and the weight-shape list (checked before loading) both build from it.
+ */
+export interface LayerStackLayout {
+  /** `encoder.layer.` (BERT) or `transformer.layer.` (DistilBERT), after the model's prefix. */
+  readonly layerPrefix: string;
+  readonly layers: number;
+  readonly names: TransformerLayerNames;
+  readonly hidden: number;
+  readonly intermediate: number;
+}
+
+/**
  * Creates one layer's weights under `base` + its PyTorch names, in `named_parameters()` order
  * (query, key, value, attention output, its LayerNorm, intermediate, output, its LayerNorm).
  */

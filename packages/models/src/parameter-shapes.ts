@@ -8,10 +8,10 @@
  * `namedParameters()`, name for name and in order.
  */
 import type { BertConfig } from './bert/config.js';
-import { BERT_LAYER_NAMES } from './bert/layer-names.js';
+import { bertStackLayout } from './bert/encoder.js';
 import type { DistilBertConfig } from './distilbert/config.js';
-import { DISTILBERT_BLOCK_NAMES } from './distilbert/layer-names.js';
-import type { TransformerLayerNames } from './module-weights.js';
+import { distilBertStackLayout } from './distilbert/transformer.js';
+import type { LayerStackLayout, TransformerLayerNames } from './module-weights.js';
 
 /** `[pytorchName, shape]` pairs in module (construction) order. */
 export type ParameterShapeList = [string, number[]][];
@@ -51,21 +51,14 @@ function transformerLayerShapes(
   }
 }
 
-/** What an encoder's weights depend on: embedding tables (rows each), then the layer stack. */
-interface EncoderLayout {
-  readonly hidden: number;
-  /** `embeddings.<name>.weight` tables in construction order, with their row counts. */
-  readonly tables: readonly (readonly [name: string, rows: number])[];
-  readonly layerPrefix: string;
-  readonly layers: number;
-  readonly names: TransformerLayerNames;
-  readonly intermediate: number;
-}
-
-/** Embedding tables, their LayerNorm and the layer stack under `prefix`. */
-function encoderShapes(prefix: string, layout: EncoderLayout): ParameterShapeList {
+/** Embedding tables (`[name, rows]` in construction order), their LayerNorm, then the layer stack. */
+function encoderShapes(
+  prefix: string,
+  tables: readonly (readonly [name: string, rows: number])[],
+  layout: LayerStackLayout,
+): ParameterShapeList {
   const { hidden } = layout;
-  const out: ParameterShapeList = layout.tables.map(([name, rows]) => [
+  const out: ParameterShapeList = tables.map(([name, rows]) => [
     `${prefix}embeddings.${name}.weight`,
     [rows, hidden],
   ]);
@@ -88,36 +81,24 @@ export function bertEncoderShapes(
   prefix: string,
   addPoolingLayer: boolean,
 ): ParameterShapeList {
+  const tables = [
+    ['word_embeddings', config.vocabSize],
+    ['position_embeddings', config.maxPositionEmbeddings],
+    ['token_type_embeddings', config.typeVocabSize],
+  ] as const;
+  const out = encoderShapes(prefix, tables, bertStackLayout(config));
   const hidden = config.hiddenSize;
-  const out = encoderShapes(prefix, {
-    hidden,
-    tables: [
-      ['word_embeddings', config.vocabSize],
-      ['position_embeddings', config.maxPositionEmbeddings],
-      ['token_type_embeddings', config.typeVocabSize],
-    ],
-    layerPrefix: 'encoder.layer.',
-    layers: config.numHiddenLayers,
-    names: BERT_LAYER_NAMES,
-    intermediate: config.intermediateSize,
-  });
   if (addPoolingLayer) shapeWriter(out, prefix, hidden).dense('pooler.dense', hidden, hidden);
   return out;
 }
 
 /** Weights of `DistilBertEncoder` under `prefix`. */
 export function distilBertEncoderShapes(config: DistilBertConfig, prefix: string): ParameterShapeList {
-  return encoderShapes(prefix, {
-    hidden: config.dim,
-    tables: [
-      ['word_embeddings', config.vocabSize],
-      ['position_embeddings', config.maxPositionEmbeddings],
-    ],
-    layerPrefix: 'transformer.layer.',
-    layers: config.nLayers,
-    names: DISTILBERT_BLOCK_NAMES,
-    intermediate: config.hiddenDim,
-  });
+  const tables = [
+    ['word_embeddings', config.vocabSize],
+    ['position_embeddings', config.maxPositionEmbeddings],
+  ] as const;
+  return encoderShapes(prefix, tables, distilBertStackLayout(config));
 }
 
 function classifier(

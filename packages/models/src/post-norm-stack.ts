@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerStackResult } from './model-family.js';
 import {
   createTransformerLayer,
+  type LayerStackLayout,
   type TransformerLayerNames,
   type TransformerLayerWeights,
 } from './module-weights.js';
@@ -159,14 +160,18 @@ export abstract class PostNormLayerStack {
 
   protected constructor(
     registry: ParameterRegistry,
-    layerPrefix: string,
-    count: number,
-    names: TransformerLayerNames,
-    sizes: TransformerLayerSizes,
+    prefix: string,
+    layout: LayerStackLayout,
+    std: number,
     activationName: string,
   ) {
     this.act = activation(activationName);
-    this.layers = createTransformerStack(registry, layerPrefix, count, names, sizes);
+    const { layerPrefix, layers, names, hidden, intermediate } = layout;
+    this.layers = createTransformerStack(registry, `${prefix}${layerPrefix}`, layers, names, {
+      hidden,
+      intermediate,
+      std,
+    });
   }
 
   /** How this family runs a layer (everything but the activation, fixed at construction). */

@@ -1,3 +1,4 @@
+import type { LayerStackLayout } from '../module-weights.js';
 import type { ParameterRegistry } from '../parameter-registry.js';
 import { type PostNormStackSpec, PostNormLayerStack } from '../post-norm-stack.js';
 import type { BertConfig } from './config.js';
@@ -13,18 +14,7 @@ export class BertEncoder extends PostNormLayerStack {
     prefix: string,
     private readonly config: BertConfig,
   ) {
-    super(
-      registry,
-      `${prefix}encoder.layer.`,
-      config.numHiddenLayers,
-      BERT_LAYER_NAMES,
-      {
-        hidden: config.hiddenSize,
-        intermediate: config.intermediateSize,
-        std: config.initializerRange,
-      },
-      config.hiddenAct,
-    );
+    super(registry, prefix, bertStackLayout(config), config.initializerRange, config.hiddenAct);
   }
 
   protected spec(): Omit<PostNormStackSpec, 'act'> {
@@ -39,4 +29,10 @@ export class BertEncoder extends PostNormLayerStack {
       scaleQueryFirst: false,
     };
   }
+}
+
+/** `BertEncoder`'s layers: `encoder.layer.N.`, `num_hidden_layers` of them. */
+export function bertStackLayout(config: BertConfig): LayerStackLayout {
+  const { numHiddenLayers: layers, hiddenSize: hidden, intermediateSize: intermediate } = config;
+  return { layerPrefix: 'encoder.layer.', layers, names: BERT_LAYER_NAMES, hidden, intermediate };
 }

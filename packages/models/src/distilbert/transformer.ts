@@ -1,3 +1,4 @@
+import type { LayerStackLayout } from '../module-weights.js';
 import type { ParameterRegistry } from '../parameter-registry.js';
 import { type PostNormStackSpec, PostNormLayerStack } from '../post-norm-stack.js';
 import type { DistilBertConfig } from './config.js';
@@ -14,18 +15,7 @@ export class DistilBertTransformer extends PostNormLayerStack {
     prefix: string,
     private readonly config: DistilBertConfig,
   ) {
-    super(
-      registry,
-      `${prefix}transformer.layer.`,
-      config.nLayers,
-      DISTILBERT_BLOCK_NAMES,
-      {
-        hidden: config.dim,
-        intermediate: config.hiddenDim,
-        std: config.initializerRange,
-      },
-      config.activation,
-    );
+    super(registry, prefix, distilBertStackLayout(config), config.initializerRange, config.activation);
   }
 
   protected spec(): Omit<PostNormStackSpec, 'act'> {
@@ -41,4 +31,10 @@ export class DistilBertTransformer extends PostNormLayerStack {
       scaleQueryFirst: true,
     };
   }
+}
+
+/** DistilBERT's `Transformer` blocks: `transformer.layer.N.`, `n_layers` of them. */
+export function distilBertStackLayout(config: DistilBertConfig): LayerStackLayout {
+  const { nLayers: layers, dim: hidden, hiddenDim: intermediate } = config;
+  return { layerPrefix: 'transformer.layer.', layers, names: DISTILBERT_BLOCK_NAMES, hidden, intermediate };
 }
