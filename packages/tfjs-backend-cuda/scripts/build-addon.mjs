@@ -11,16 +11,20 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFatbin } from './build-fatbin.mjs';
 
+const tag = '[@ner/tfjs-backend-cuda]';
 // The steps all @ner addon builds share: tools/native-build in the repository, which this
-// script copies into dist/ for the published package (its install runs with no tools/ beside it).
+// script copies into dist/ (below) for the published package, whose install has no tools/.
 const sharedInRepo = new URL('../../../tools/native-build/index.mjs', import.meta.url);
 const inRepo = existsSync(sharedInRepo);
 const shared = await import(
   (inRepo ? sharedInRepo : new URL('../dist/native-build.mjs', import.meta.url)).href
-);
+).catch((error) => {
+  // An install never fails on the addon: say why and leave the backend unavailable.
+  console.log(`${tag} addon not built: its build steps did not load (${error.message})`);
+  process.exit(0);
+});
 const { explainFailure, failureLine, findNodeGyp, isUpToDate, runNodeGyp, withBuildLock } = shared;
 
-const tag = '[@ner/tfjs-backend-cuda]';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'build', 'Release', 'ner_cuda.node');
 const force = process.argv.includes('--force');
@@ -39,11 +43,11 @@ function buildAddon() {
   return failureLine({ what: 'addon', hint, consequence, verboseVar: 'NER_CUDA_VERBOSE', log: result.log });
 }
 
+if (inRepo) shared.copyNativeBuild(root);
 if (process.env.NER_CUDA_SKIP_BUILD) {
   console.log(`${tag} NER_CUDA_SKIP_BUILD is set: addon and fatbin not built.`);
   process.exit(0);
 }
-if (inRepo) shared.copyNativeBuild(root);
 try {
   withBuildLock(root, () => {
     console.log(`${tag} ${buildAddon()}`);

@@ -17,13 +17,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const tag = '[@ner/tfjs-backend-native]';
 // The steps all @ner addon builds share: tools/native-build in the repository, which this
-// script copies into dist/ for the published package (its install runs with no tools/ beside it).
+// script copies into dist/ (below) for the published package, whose install has no tools/.
 const sharedInRepo = new URL('../../../tools/native-build/index.mjs', import.meta.url);
 const inRepo = existsSync(sharedInRepo);
 const shared = await import(
   (inRepo ? sharedInRepo : new URL('../dist/native-build.mjs', import.meta.url)).href
-);
+).catch((error) => {
+  // An install never fails on the addon: say why and leave the backend unavailable.
+  console.log(`${tag} addon not built: its build steps did not load (${error.message})`);
+  process.exit(0);
+});
 const { explainFailure, failureLine, findNodeGyp, isUpToDate, runNodeGyp, withBuildLock, writeBuildRecord } =
   shared;
 
@@ -31,7 +36,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'build', 'Release', 'ner_native.node');
 const statusFile = join(root, 'build', 'ner-build.json');
 const force = process.argv.includes('--force');
-const tag = '[@ner/tfjs-backend-native]';
 const wantsNoBlas = process.env.NER_NATIVE_NO_OPENBLAS === '1';
 if (inRepo) shared.copyNativeBuild(root);
 

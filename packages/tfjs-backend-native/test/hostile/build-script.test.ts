@@ -62,6 +62,22 @@ describe.skipIf(!existsSync(shipped))('build-addon.mjs where the addon cannot be
   });
 });
 
+it('a package without its shared build steps (dist/native-build.mjs) still installs: one line, exit 0', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ner-native-build-script-'));
+  dirs.push(dir);
+  cpSync(join(packageRoot, 'scripts', 'build-addon.mjs'), join(dir, 'scripts', 'build-addon.mjs'));
+  const result = spawnSync(process.execPath, ['scripts/build-addon.mjs'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NER_NATIVE_SKIP_BUILD: '' },
+    timeout: 60_000,
+  });
+  expect(result.status).toBe(0);
+  expect(result.stdout).toMatch(
+    /^\[@ner\/tfjs-backend-native\] addon not built: its build steps did not load \(.*native-build\.mjs.*\)\n$/,
+  );
+});
+
 it('the package build ships the shared build steps in dist/ (the published install script imports them)', () => {
   expect(existsSync(shipped), `${shipped} is missing: run the package build first`).toBe(true);
   expect(
