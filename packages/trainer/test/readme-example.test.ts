@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataCollatorForTokenClassification } from '@ner/collate';
-import { f1Score } from '@ner/seqeval';
+import { f1Score, predictionsToTags } from '@ner/seqeval';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, expect, it } from 'vitest';
 import { Accelerator } from '@ner/accelerate';
@@ -45,22 +45,8 @@ it('README Trainer example runs', async () => {
     evalDataset: rows,
     dataCollator: collator,
     computeMetrics: ({ predictions, labelIds }) => {
-      const [n, t, c] = predictions.shape as [number, number, number];
-      const yTrue: string[][] = [];
-      const yPred: string[][] = [];
-      for (let i = 0; i < n; i++) {
-        const truth: string[] = [];
-        const pred: string[] = [];
-        for (let j = 0; j < t; j++) {
-          const label = labelIds!.data[i * t + j]!;
-          if (label === -100) continue;
-          const logits = predictions.data.subarray((i * t + j) * c, (i * t + j + 1) * c);
-          truth.push(labels[label]!);
-          pred.push(labels[logits.indexOf(Math.max(...logits))]!);
-        }
-        yTrue.push(truth);
-        yPred.push(pred);
-      }
+      // predictions: HostTensor [N, T, C] of logits, labelIds [N, T]; -100 = ignore / padding.
+      const { yTrue, yPred } = predictionsToTags(predictions, labelIds!, labels);
       return { f1: f1Score(yTrue, yPred) as number };
     },
   });

@@ -2,6 +2,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { DataCollatorForTokenClassification } from '@ner/collate';
 import { AutoModelForTokenClassification, BertConfig } from '@ner/models';
+import { tinyBertSizes } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll } from 'vitest';
 import { Trainer, type TrainerCallback, type TrainingArgumentsOptions } from '../src/index.js';
@@ -16,15 +17,7 @@ export function useCpuAndTempDirs(): void {
 }
 
 /** The tiny BERT's config (3 labels, with dropout). */
-export const TINY_CONFIG = {
-  vocabSize: 40,
-  hiddenSize: 16,
-  numHiddenLayers: 1,
-  numAttentionHeads: 2,
-  intermediateSize: 20,
-  maxPositionEmbeddings: 32,
-  numLabels: 3,
-};
+export const TINY_CONFIG = { ...tinyBertSizes(1), maxPositionEmbeddings: 32, numLabels: 3 };
 
 /** Dropout off: the forward pass depends on the weights and the batch only. */
 export const NO_DROPOUT = { hiddenDropoutProb: 0, attentionProbsDropoutProb: 0 };
