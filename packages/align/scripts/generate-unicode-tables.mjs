@@ -183,34 +183,39 @@ for (const [cp, lower] of lowered) {
   }
 }
 
-// Which Unicode version each table corresponds to, from characters added in each version.
+// Which Unicode version each table corresponds to, from characters added in each version: a version
+// passes when every set named holds all of its characters.
+const measured = { removed, punctuation, nonspacingMark, decomposition, combiningRank, lowered };
 const probes = {
-  'unicode_categories (Cc/Cf/Co, P*, Mn)': [
-    ['7.0', () => removed.has(0x1bca0) && punctuation.has(0x2e42) && nonspacingMark.has(0x1ab0)],
-    ['8.0', () => nonspacingMark.has(0x08e3) && nonspacingMark.has(0xfe2e) && punctuation.has(0x1173c)],
-    ['9.0', () => removed.has(0x08e2) && punctuation.has(0x2e43) && nonspacingMark.has(0x08d4)],
-    ['10.0', () => punctuation.has(0x2e45) && nonspacingMark.has(0x1df6)],
-    ['11.0', () => punctuation.has(0x2e4a) && removed.has(0x110cd)],
-    ['12.0', () => punctuation.has(0x2e4f) && removed.has(0x13430)],
-  ],
-  'unicode-normalization-alignments (NFD)': [
-    ['13.0', () => decomposition.has(0x11938)],
-    ['16.0', () => decomposition.has(0x105c9) && decomposition.has(0x16d68)],
-  ],
-  'unicode-normalization-alignments (combining classes)': [
-    ['9.0', () => combiningRank.has(0x08d4) && combiningRank.has(0x1e944)],
-    ['10.0', () => combiningRank.has(0x1df6) && combiningRank.has(0x11d42)],
-    ['11.0', () => combiningRank.has(0x10d24) && combiningRank.has(0x10f46)],
-    ['12.0', () => combiningRank.has(0x1e130) && combiningRank.has(0x1e2ec)],
-    ['13.0', () => combiningRank.has(0x1abf) && combiningRank.has(0x16ff0)],
-  ],
-  'Rust std (char::to_lowercase)': [
-    ['11.0', () => lowered.has(0x1c90)],
-    ['14.0', () => lowered.has(0x2c2f) && lowered.has(0xa7c0)],
-    ['16.0', () => lowered.has(0x1c89) && lowered.has(0xa7cb) && lowered.has(0x10d50)],
-  ],
+  'unicode_categories (Cc/Cf/Co, P*, Mn)': {
+    '7.0': { removed: [0x1bca0], punctuation: [0x2e42], nonspacingMark: [0x1ab0] },
+    '8.0': { nonspacingMark: [0x08e3, 0xfe2e], punctuation: [0x1173c] },
+    '9.0': { removed: [0x08e2], punctuation: [0x2e43], nonspacingMark: [0x08d4] },
+    '10.0': { punctuation: [0x2e45], nonspacingMark: [0x1df6] },
+    '11.0': { punctuation: [0x2e4a], removed: [0x110cd] },
+    '12.0': { punctuation: [0x2e4f], removed: [0x13430] },
+  },
+  'unicode-normalization-alignments (NFD)': {
+    '13.0': { decomposition: [0x11938] },
+    '16.0': { decomposition: [0x105c9, 0x16d68] },
+  },
+  'unicode-normalization-alignments (combining classes)': {
+    '9.0': { combiningRank: [0x08d4, 0x1e944] },
+    '10.0': { combiningRank: [0x1df6, 0x11d42] },
+    '11.0': { combiningRank: [0x10d24, 0x10f46] },
+    '12.0': { combiningRank: [0x1e130, 0x1e2ec] },
+    '13.0': { combiningRank: [0x1abf, 0x16ff0] },
+  },
+  'Rust std (char::to_lowercase)': {
+    '11.0': { lowered: [0x1c90] },
+    '14.0': { lowered: [0x2c2f, 0xa7c0] },
+    '16.0': { lowered: [0x1c89, 0xa7cb, 0x10d50] },
+  },
 };
-const versionNotes = Object.entries(probes).map(([name, list]) => {
+const holds = (added) =>
+  Object.entries(added).every(([set, codePoints]) => codePoints.every((cp) => measured[set].has(cp)));
+const versionNotes = Object.entries(probes).map(([name, versions]) => {
+  const list = Object.entries(versions).map(([version, added]) => [version, () => holds(added)]);
   const passed = list.filter(([, test]) => test());
   const newestPassed = passed.length > 0 ? passed[passed.length - 1][0] : undefined;
   const firstFailed = list.find(([, test]) => !test());
