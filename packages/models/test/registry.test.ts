@@ -1,5 +1,6 @@
 // The Auto classes look classes up in one table: model_type + task → class.
 import '@tensorflow/tfjs-backend-cpu';
+import { tinyDistilBertSizes } from '@ner/test-support';
 import { describe, expect, it } from 'vitest';
 import {
   AutoConfig,
@@ -39,14 +40,7 @@ describe('model registry', () => {
   });
 
   it('AutoModelForSequenceClassification.fromConfig builds the class of the config', () => {
-    const config = new DistilBertConfig({
-      vocabSize: 20,
-      dim: 8,
-      nLayers: 1,
-      nHeads: 2,
-      hiddenDim: 8,
-      numLabels: 2,
-    });
+    const config = new DistilBertConfig({ ...tinyDistilBertSizes(1), numLabels: 2 });
     const model = AutoModelForSequenceClassification.fromConfig(config, { seed: 3 });
     expect(model).toBeInstanceOf(DistilBertForSequenceClassification);
     expect(model.className).toBe('DistilBertForSequenceClassification');
