@@ -40,7 +40,7 @@ function checkRepoType(repoType: RepoType): void {
 
 /** The repo id a repo URL names, or undefined when the URL is not on `endpoint`. */
 function repoIdFromUrl(url: string, endpoint: string, repoType: RepoType): string | undefined {
-  const prefix = repoUrl(endpoint, '', repoType);
+  const prefix = repoUrl(endpoint, '', repoType); // `{endpoint}/` or `{endpoint}/datasets/`
   if (!url.startsWith(prefix)) return undefined;
   const id = url.slice(prefix.length).replace(/\/+$/, '');
   return /^[^/]+\/[^/]+$/.test(id) ? id : undefined;
@@ -72,9 +72,9 @@ export async function createRepo(repoId: string, options: CreateRepoOptions = {}
   try {
     const response = await postJson(url, payload, { action: 'create the repo', repoId, repoType }, resolved);
     const body = await readJsonObject(response, url);
-    const repoUrl = typeof body.url === 'string' ? body.url : fallbackUrl;
-    const finalId = repoIdFromUrl(repoUrl, resolved.endpoint, repoType) ?? repoId;
-    return { url: repoUrl, repoId: finalId, repoType, endpoint: resolved.endpoint };
+    const pageUrl = typeof body.url === 'string' ? body.url : fallbackUrl;
+    const finalId = repoIdFromUrl(pageUrl, resolved.endpoint, repoType) ?? repoId;
+    return { url: pageUrl, repoId: finalId, repoType, endpoint: resolved.endpoint };
   } catch (error) {
     // Python's rule: a token that may not create repos in an organization still "creates" one that exists.
     if (
