@@ -124,6 +124,7 @@ describe.skipIf(!gloo.available).each(['shm', 'tcp'] as const)(
         expect((waiting.error as { message: string }).message).toMatch(
           /timed out after 1500 ms waiting for rank\(s\) 1 \(pid \d+\)/,
         );
+        expect(waiting.error).toMatchObject({ ranks: [1] });
       }
       // Gloo's own timeout fired (not the JS watchdog, which waits 10 s longer); the machine is shared.
       expect(waiting.elapsedMs as number).toBeGreaterThanOrEqual(timeoutMs - 50);
@@ -146,6 +147,8 @@ describe.skipIf(!gloo.available).each(['shm', 'tcp'] as const)(
       expect((survivor.output.error as { message: string }).message).toMatch(
         /^gloo allReduce failed on rank 0 of 2: /,
       );
+      // Shared memory sees the dead pid and names the rank; gloo's TCP only sees a dropped peer.
+      expect(survivor.output.error).toMatchObject({ ranks: transport === 'shm' ? [1] : [] });
       expect(survivor.output.elapsedMs as number).toBeLessThan(10_000);
     });
   },

@@ -62,6 +62,7 @@ describe.skipIf(!gloo.available || !shmMounted)('gloo engine, shared-memory path
         `^gloo allReduce failed on rank 1 of 2: shared-memory collective: rank 0 \\(pid ${pid}\\) exited`,
       ),
     );
+    expect(survivor!.output.errorRanks).toEqual([0]);
     // Far below the 30 s timeout: the dead pid is noticed (the machine is shared, hence the margin).
     expect(survivor!.output.elapsedMs as number).toBeLessThan(10_000);
   });

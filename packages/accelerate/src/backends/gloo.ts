@@ -91,6 +91,15 @@ function ranksNamedByKeys(detail: string, worldSize: number): number[] {
 }
 
 /**
+ * The ranks a shared-memory failure names: it writes each as `<rank> (pid <pid>)` (the dead one,
+ * or those that had not arrived).
+ */
+function ranksNamedByShm(detail: string, worldSize: number): number[] {
+  const ranks = [...detail.matchAll(/(\d+) \(pid \d+\)/g)].map((m) => Number(m[1]));
+  return [...new Set(ranks)].filter((r) => r < worldSize).sort((a, b) => a - b);
+}
+
+/**
  * A zeroed array of `data`'s element type. Built from the base class, not `data.constructor`: a
  * subclass (Node's Buffer is a Uint8Array) may not take a length the same way.
  */
@@ -257,6 +266,7 @@ class GlooBackend implements GlooEngine {
       this.failure = new GlooCollectiveError(collective, this.rank, this.worldSize, `${detail}${hint}`, {
         timedOut,
         cause: error,
+        ranks: ranksNamedByShm(detail, this.worldSize),
       });
       throw this.failure;
     } finally {
