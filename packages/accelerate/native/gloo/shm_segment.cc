@@ -154,7 +154,13 @@ void* createSegment(const std::string& name, int size, size_t slotBytes, size_t*
   if (bytes > kMaxSegmentBytes) return nullptr;
   int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
   if (fd < 0) return nullptr;
-  void* base = ftruncate(fd, static_cast<off_t>(bytes)) == 0 ? mapSegment(fd, bytes) : nullptr;
+  // posix_fallocate, not only ftruncate: tmpfs hands out pages on first touch, and a /dev/shm
+  // too small for the segment (64 MiB in a default Docker container) would then kill the ranks
+  // with SIGBUS mid-collective. Reserved up front, a short /dev/shm means gloo's TCP instead.
+  void* base = ftruncate(fd, static_cast<off_t>(bytes)) == 0 &&
+                       posix_fallocate(fd, 0, static_cast<off_t>(bytes)) == 0
+                   ? mapSegment(fd, bytes)
+                   : nullptr;
   close(fd);
   if (base == nullptr) {
     shm_unlink(name.c_str());
