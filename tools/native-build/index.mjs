@@ -154,7 +154,8 @@ export function withBuildLock(root, fn) {
     try {
       writeFileSync(lock, String(process.pid), { flag: 'wx' });
       break;
-    } catch {
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error; // e.g. an unwritable temp folder: no waiting helps
       const age = existsSync(lock) ? Date.now() - statSync(lock).mtimeMs : 0;
       if (age > 20 * 60 * 1000 || holderIsGone(lock)) rmSync(lock, { force: true });
       else if (Date.now() > deadline) throw new Error(`another build holds ${lock}`);
