@@ -75,6 +75,7 @@ describe.skipIf(!gloo.available)('ProcessGroup on gloo across processes (ner-lau
     const want = expected(n);
     for (let r = 0; r < n; r++) {
       const got = JSON.parse(readFileSync(join(out, `rank-${r}.json`), 'utf8'));
+      expect(got.transport, 'ranks on one host share memory').toBe('shm');
       for (const [key, value] of Object.entries(want[r]!)) {
         if (key.startsWith('f32.mean') || key.startsWith('f64.mean')) {
           for (const [i, v] of (value as number[]).entries()) expect(got[key][i]).toBeCloseTo(v, 5);

@@ -140,6 +140,8 @@ describe.skipIf(reason !== undefined)('two nodes in network namespaces', () => {
         ),
       ]);
       expect(got['i32.max']).toEqual([3, 0, 7]);
+      // Two hosts (network and mount namespaces): gloo's TCP, never the shared-memory path.
+      expect(got.transport).toBe('tcp');
       expect(got.allGather).toEqual([...concatArrays(ranks.map((q) => input(q, 2)))]);
       expect(got.allGatherUneven).toEqual(ranks.map((q) => Array(q + 1).fill(q)));
       expect(got.broadcast).toEqual([30, 7]);
