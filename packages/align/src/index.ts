@@ -17,16 +17,12 @@ export { Encoding } from './encoding.js';
 export { AlignInputError, TokenizerLoadError } from './errors.js';
 export { loadTokenizer, saveTokenizer, toTokenizerJson } from './load-tokenizer.js';
 export { isLengthLimit, LARGE_INTEGER, VERY_LARGE_INTEGER } from './model-max-length.js';
+export type { PaddingStrategy } from './padding.js';
 export type { PretrainedOptions } from './pretrained-files.js';
 export { readVocabTxt } from './pretrained-files.js';
 export type { TokenizeAndAlignOptions, TokenizedColumns } from './tokenize-and-align-labels.js';
 export { tokenizeAndAlignLabels } from './tokenize-and-align-labels.js';
-export type {
-  DecodeOptions,
-  EncodeOptions,
-  PaddingStrategy,
-  WordPieceTokenizerConfig,
-} from './tokenizer.js';
+export type { DecodeOptions, EncodeOptions, WordPieceTokenizerConfig } from './tokenizer.js';
 export { BertTokenizerFast, Tokenizer, WordPieceTokenizer } from './tokenizer.js';
 export { isChineseChar } from './unicode-properties.js';
 export type { WordPieceOptions, WordPieces } from './wordpiece.js';

@@ -1,11 +1,11 @@
-import { BertNormalizer, type BertNormalizerOptions } from './bert-normalizer.js';
-import { bertPreTokenize } from './bert-pre-tokenizer.js';
-import { type BatchEncoding, Encoding, type Offset } from './encoding.js';
+import type { BertNormalizerOptions } from './bert-normalizer.js';
+import type { BatchEncoding, Encoding } from './encoding.js';
 import { AlignInputError } from './errors.js';
-import { isLengthLimit } from './model-max-length.js';
+import { type PaddingStrategy, paddingLength, padEncoding } from './padding.js';
+import { type BertTemplate, bertPostProcess } from './post-processor.js';
 import { type PretrainedOptions, readPretrainedConfig, writePretrainedFiles } from './pretrained-files.js';
+import { SequenceEncoder } from './sequence-encoder.js';
 import { cutWindows, type RawSequence, truncateLongestFirst } from './truncation.js';
-import { WordPiece } from './wordpiece.js';
 import { cleanUpTokenization, decodeWordPieces, type WordPieceDecoderOptions } from './wordpiece-decoder.js';
 
 /** Everything that defines a BERT-style WordPiece tokenizer. */
@@ -38,9 +38,6 @@ export interface WordPieceTokenizerConfig {
   /** The rest of tokenizer_config.json, kept so saving round-trips it. */
   extraConfig?: Record<string, unknown>;
 }
-
-/** Padding modes, as Python's `padding=`: `true`/`'longest'`, `'max_length'`, or none. */
-export type PaddingStrategy = boolean | 'longest' | 'max_length' | 'do_not_pad';
 
 /** Options of {@link Tokenizer.decode}. */
 export interface DecodeOptions {
@@ -91,21 +88,14 @@ export class Tokenizer {
   readonly sepTokenId: number;
   readonly padTokenId: number;
   readonly unkTokenId: number;
-  private readonly normalizer: BertNormalizer;
-  private readonly model: WordPiece;
+  private readonly sequences: SequenceEncoder;
+  private readonly template: BertTemplate;
   private readonly idToToken: string[];
   private readonly specialIds: Set<number>;
-  private readonly addedTokens: { content: string; id: number }[];
 
   constructor(config: WordPieceTokenizerConfig) {
     this.config = config;
-    this.normalizer = new BertNormalizer(config.normalizer);
-    this.model = new WordPiece({
-      vocab: config.vocab,
-      unkToken: config.unkToken,
-      continuingSubwordPrefix: config.continuingSubwordPrefix,
-      maxInputCharsPerWord: config.maxInputCharsPerWord,
-    });
+    this.sequences = new SequenceEncoder(config);
     const idOf = (token: string, role: string): number => {
       const id = config.vocab.get(token);
       if (id === undefined)
@@ -119,20 +109,13 @@ export class Tokenizer {
     this.idToToken = [];
     for (const [token, id] of config.vocab) this.idToToken[id] = token;
     this.specialIds = new Set([this.clsTokenId, this.sepTokenId, this.padTokenId, this.unkTokenId]);
-    const added = config.addedTokens ?? [
-      config.padToken,
-      config.unkToken,
-      config.clsToken,
-      config.sepToken,
-      config.maskToken,
-    ];
-    this.addedTokens = [...new Set(added)]
-      .filter((content) => content.length > 0 && config.vocab.has(content))
-      .map((content) => ({ content, id: config.vocab.get(content)! }))
-      // Longest first, so that at one position the longest token wins (Rust: leftmost-longest).
-      .sort((a, b) => b.content.length - a.content.length);
     const maskId = config.vocab.get(config.maskToken);
     if (maskId !== undefined) this.specialIds.add(maskId);
+    this.template = {
+      clsTokenId: this.clsTokenId,
+      sepTokenId: this.sepTokenId,
+      idsToTokens: (ids) => this.convertIdsToTokens(ids),
+    };
   }
 
   /**
@@ -215,102 +198,7 @@ export class Tokenizer {
 
   /** Tokens of a text without special tokens. Python: `tokenizer.tokenize(text)`. */
   tokenize(text: string): string[] {
-    return this.convertIdsToTokens(this.encodeRawText(text).ids);
-  }
-
-  /** The first added token in `text` at or after `from` (longest at the earliest position). */
-  private findAddedToken(
-    text: string,
-    from: number,
-  ): { at: number; content: string; id: number } | undefined {
-    let best: { at: number; content: string; id: number } | undefined;
-    for (const token of this.addedTokens) {
-      const at = text.indexOf(token.content, from);
-      if (at >= 0 && (best === undefined || at < best.at)) best = { at, ...token };
-    }
-    return best;
-  }
-
-  /**
-   * Added tokens (like a literal `[SEP]`) are cut out of the raw text first; the
-   * pieces between them are normalized, pre-tokenized and WordPiece-split. Every
-   * added token and every pre-token is a word. Offsets index `text`.
-   */
-  private encodeRawText(text: string): RawSequence {
-    const out: RawSequence = { ids: [], offsets: [], wordIds: [] };
-    let wordCount = 0;
-    let from = 0;
-    for (;;) {
-      const match = this.findAddedToken(text, from);
-      const end = match ? match.at : text.length;
-      if (end > from) wordCount = this.encodeSegment(text.slice(from, end), from, wordCount, out);
-      if (!match) break;
-      out.ids.push(match.id);
-      out.offsets.push([match.at, match.at + match.content.length]);
-      out.wordIds.push(wordCount++);
-      from = match.at + match.content.length;
-    }
-    return out;
-  }
-
-  /** Tokenizes a text without added tokens, appending to `out`; returns the next word index. */
-  private encodeSegment(segment: string, shift: number, firstWord: number, out: RawSequence): number {
-    const { normalized, originalStart, originalEnd } = this.normalizer.normalize(segment);
-    const spans = bertPreTokenize(normalized);
-    for (let w = 0; w < spans.length; w++) {
-      const span = spans[w]!;
-      const pieces = this.model.tokenize(normalized.slice(span.start, span.end));
-      for (let k = 0; k < pieces.ids.length; k++) {
-        out.ids.push(pieces.ids[k]!);
-        out.offsets.push([
-          shift + originalStart[span.start + pieces.starts[k]!]!,
-          shift + originalEnd[span.start + pieces.ends[k]! - 1]!,
-        ]);
-        out.wordIds.push(firstWord + w);
-      }
-    }
-    return firstWord + spans.length;
-  }
-
-  /** Each word is tokenized on its own; offsets are relative to the word, word id = its index. */
-  private encodeWords(words: readonly string[]): RawSequence {
-    const ids: number[] = [];
-    const offsets: Offset[] = [];
-    const wordIds: number[] = [];
-    for (let w = 0; w < words.length; w++) {
-      const word = words[w];
-      if (typeof word !== 'string') {
-        throw new AlignInputError(`isSplitIntoWords: word ${w} is ${typeof word}, expected a string`);
-      }
-      const one = this.encodeRawText(word);
-      for (let k = 0; k < one.ids.length; k++) {
-        ids.push(one.ids[k]!);
-        offsets.push(one.offsets[k]!);
-        wordIds.push(w);
-      }
-    }
-    return { ids, offsets, wordIds };
-  }
-
-  private encodeInput(
-    input: string | readonly string[],
-    isSplitIntoWords: boolean,
-    role: string,
-  ): RawSequence {
-    if (isSplitIntoWords) {
-      if (!Array.isArray(input)) {
-        throw new AlignInputError(
-          `${role}: isSplitIntoWords is true, so a list of words was expected, got ${typeof input}`,
-        );
-      }
-      return this.encodeWords(input);
-    }
-    if (typeof input !== 'string') {
-      throw new AlignInputError(
-        `${role}: expected a string (pass isSplitIntoWords: true for a list of words)`,
-      );
-    }
-    return this.encodeRawText(input);
+    return this.convertIdsToTokens(this.sequences.encodeText(text).ids);
   }
 
   /**
@@ -320,11 +208,11 @@ export class Tokenizer {
   encode(input: string | readonly string[], options: EncodeOptions = {}): Encoding {
     const isSplitIntoWords = options.isSplitIntoWords ?? false;
     const addSpecialTokens = options.addSpecialTokens ?? true;
-    const first = this.encodeInput(input, isSplitIntoWords, 'input');
+    const first = this.sequences.encode(input, isSplitIntoWords, 'input');
     const second =
       options.textPair === undefined
         ? undefined
-        : this.encodeInput(options.textPair, isSplitIntoWords, 'textPair');
+        : this.sequences.encode(options.textPair, isSplitIntoWords, 'textPair');
     const added = addSpecialTokens ? (second ? 3 : 2) : 0;
     let windows: RawSequence[] = [first];
     let secondCut = second;
@@ -349,9 +237,8 @@ export class Tokenizer {
         if (!options.returnOverflowingTokens) windows = windows.slice(0, 1);
       }
     }
-    const encodings = windows.map((w) => this.postProcess(w, secondCut, addSpecialTokens));
-    const padTo = this.padTarget(options, encodings);
-    const padded = padTo === undefined ? encodings : encodings.map((e) => this.pad(e, padTo));
+    const encodings = windows.map((w) => bertPostProcess(this.template, w, secondCut, addSpecialTokens));
+    const padded = this.padAll(options, encodings);
     const main = padded[0]!;
     main.overflowing = padded.slice(1);
     return main;
@@ -374,8 +261,7 @@ export class Tokenizer {
         mapping.push(index);
       }
     });
-    const padTo = this.padTarget(options, rows);
-    const encodings = padTo === undefined ? rows : rows.map((e) => this.pad(e, padTo));
+    const encodings = this.padAll(options, rows);
     const batch: BatchEncoding = {
       encodings,
       inputIds: encodings.map((e) => e.inputIds),
@@ -386,79 +272,12 @@ export class Tokenizer {
     return batch;
   }
 
-  private padTarget(options: EncodeOptions, encodings: readonly Encoding[]): number | undefined {
-    const padding = options.padding ?? false;
-    if (padding === false || padding === 'do_not_pad') return undefined;
-    if (padding === 'max_length') {
-      const maxLength = options.maxLength ?? this.config.modelMaxLength;
-      // Python: no maximum length known → "Default to no padding".
-      return isLengthLimit(maxLength) ? maxLength : undefined;
-    }
-    return Math.max(0, ...encodings.map((e) => e.length));
-  }
-
-  private pad(encoding: Encoding, length: number): Encoding {
-    const extra = length - encoding.length;
-    if (extra <= 0) return encoding;
-    const f = encoding.toFields();
-    const fill = <T>(values: T[], value: T): T[] => values.concat(new Array<T>(extra).fill(value));
-    const padded = new Encoding({
-      inputIds: fill(f.inputIds, this.padTokenId),
-      tokenTypeIds: fill(f.tokenTypeIds, 0),
-      attentionMask: fill(f.attentionMask, 0),
-      specialTokensMask: fill(f.specialTokensMask, 1),
-      offsets: f.offsets.concat(Array.from({ length: extra }, (): Offset => [0, 0])),
-      tokenStrings: fill(f.tokenStrings, this.config.padToken),
-      wordIdList: fill<number | null>(f.wordIdList, null),
-      sequenceIdList: fill<number | null>(f.sequenceIdList, null),
-    });
-    padded.overflowing = encoding.overflowing;
-    return padded;
-  }
-
-  /** `[CLS] A [SEP]` or `[CLS] A [SEP] B [SEP]` (B with token type 1), as the template post-processor. */
-  private postProcess(a: RawSequence, b: RawSequence | undefined, addSpecialTokens: boolean): Encoding {
-    const inputIds: number[] = [];
-    const tokenTypeIds: number[] = [];
-    const specialTokensMask: number[] = [];
-    const offsets: Offset[] = [];
-    const wordIdList: (number | null)[] = [];
-    const sequenceIdList: (number | null)[] = [];
-    const special = (id: number, typeId: number) => {
-      inputIds.push(id);
-      tokenTypeIds.push(typeId);
-      specialTokensMask.push(1);
-      offsets.push([0, 0]);
-      wordIdList.push(null);
-      sequenceIdList.push(null);
-    };
-    const sequence = (s: RawSequence, typeId: number) => {
-      for (let i = 0; i < s.ids.length; i++) {
-        inputIds.push(s.ids[i]!);
-        tokenTypeIds.push(typeId);
-        specialTokensMask.push(0);
-        offsets.push(s.offsets[i]!);
-        wordIdList.push(s.wordIds[i]!);
-        sequenceIdList.push(typeId);
-      }
-    };
-    if (addSpecialTokens) special(this.clsTokenId, 0);
-    sequence(a, 0);
-    if (addSpecialTokens) special(this.sepTokenId, 0);
-    if (b) {
-      sequence(b, 1);
-      if (addSpecialTokens) special(this.sepTokenId, 1);
-    }
-    return new Encoding({
-      inputIds,
-      tokenTypeIds,
-      attentionMask: inputIds.map(() => 1),
-      specialTokensMask,
-      offsets,
-      tokenStrings: this.convertIdsToTokens(inputIds),
-      wordIdList,
-      sequenceIdList,
-    });
+  /** Rows padded together to one length chosen by `options.padding` (rows that are long enough stay). */
+  private padAll(options: EncodeOptions, rows: Encoding[]): Encoding[] {
+    const length = paddingLength(options.padding, options.maxLength ?? this.config.modelMaxLength, rows);
+    if (length === undefined) return rows;
+    const pad = { padTokenId: this.padTokenId, padToken: this.config.padToken };
+    return rows.map((row) => padEncoding(row, length, pad));
   }
 }
 
