@@ -22,6 +22,21 @@ function buildFile(header: unknown, data: Uint8Array, declaredLength?: bigint): 
 
 const f32 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
 
+/** A file of two F32 tensors, `x` then `y`, each `[length, [start, end]]`, over the float32 `values`. */
+function twoTensors(
+  [xLength, xOffsets]: [number, [number, number]],
+  [yLength, yOffsets]: [number, [number, number]],
+  values: number[],
+): Uint8Array {
+  return buildFile(
+    {
+      x: { dtype: 'F32', shape: [xLength], data_offsets: xOffsets },
+      y: { dtype: 'F32', shape: [yLength], data_offsets: yOffsets },
+    },
+    f32(values),
+  );
+}
+
 describe('serializeSafetensors', () => {
   it('writes the reference layout: metadata first, names sorted, header space-padded to 8 bytes', () => {
     const bytes = serializeSafetensors(
@@ -108,26 +123,12 @@ describe('parseSafetensors', () => {
     ],
     [
       'overlapping offsets',
-      () =>
-        buildFile(
-          {
-            x: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
-            y: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
-          },
-          f32([1, 2, 3]),
-        ),
+      () => twoTensors([2, [0, 8]], [2, [4, 12]], [1, 2, 3]),
       /overlap the previous tensor/,
     ],
     [
       'a gap between tensors',
-      () =>
-        buildFile(
-          {
-            x: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
-            y: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
-          },
-          f32([1, 2, 3]),
-        ),
+      () => twoTensors([1, [0, 4]], [1, [8, 12]], [1, 2, 3]),
       /leave a gap after byte 4/,
     ],
     [

@@ -34,34 +34,28 @@ function parseError(header: string, data = DATA): Error {
 }
 
 describe('safetensors headers with repeated keys (issue 14, item 6)', () => {
-  it('a tensor named twice is refused, naming the file and the tensor (not last-one-wins)', () => {
-    // Both entries are valid on their own and together tile the data: only the repeated name is wrong.
-    const error = parseError(
-      '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},' +
-        '"w":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}',
-    );
+  // Each pair of entries is valid on its own and together tiles the data: only the repeated name is wrong.
+  const entry = (name: string, shape: number, offsets: string) =>
+    `"${name}":{"dtype":"F32","shape":[${shape}],"data_offsets":[${offsets}]}`;
+  it.each([
+    [
+      'a tensor named twice is refused, naming the file and the tensor (not last-one-wins)',
+      `{${entry('w', 2, '0,8')},${entry('w', 2, '8,16')}}`,
+    ],
+    [
+      'a tensor named twice with the same offsets is refused too',
+      `{${entry('w', 4, '0,16')},${entry('w', 4, '0,16')}}`,
+    ],
+    [
+      'the same name spelled with a JSON escape is the same tensor',
+      `{${entry('w', 2, '0,8')},${entry('\\u0077', 2, '8,16')}}`,
+    ],
+  ])('%s', (_title, header) => {
+    const error = parseError(header);
     expect(error).toBeInstanceOf(SafetensorsError);
     expect(error.message).toBe(
       'weights.safetensors: tensor "w" appears twice in the header; each tensor name must be unique.',
     );
-  });
-
-  it('a tensor named twice with the same offsets is refused too', () => {
-    const error = parseError(
-      '{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},' +
-        '"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}',
-    );
-    expect(error).toBeInstanceOf(SafetensorsError);
-    expect(error.message).toContain('tensor "w" appears twice in the header');
-  });
-
-  it('the same name spelled with a JSON escape is the same tensor', () => {
-    const error = parseError(
-      '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},' +
-        '"\\u0077":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}',
-    );
-    expect(error).toBeInstanceOf(SafetensorsError);
-    expect(error.message).toContain('tensor "w" appears twice in the header');
   });
 
   it('a key repeated inside a tensor entry is refused, naming the tensor and key', () => {
