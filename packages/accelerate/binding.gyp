@@ -10,6 +10,7 @@
         "native/gloo/async_job.cc",
         "native/gloo/collectives.cc",
         "native/gloo/shm_collectives.cc",
+        "native/gloo/shm_host.cc",
         "native/gloo/shm_segment.cc",
         "native/gloo/store_client.cc"
       ],

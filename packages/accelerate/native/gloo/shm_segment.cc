@@ -4,9 +4,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <sched.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -16,11 +14,11 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "shm_group.h"
+#include "shm_host.h"
 
 namespace ner_gloo {
 
@@ -63,7 +61,7 @@ constexpr int kMaxRanks = 4096;
 // Each rank's slot holds one chunk per buffer set: 2 x ranks x 4 MiB of shared memory. Every
 // chunk costs two barriers, and with more ranks than cores (or a loaded machine) a barrier waits
 // for the scheduler, so fewer, larger chunks win there; on an idle machine 1-4 MiB measured alike.
-// NER_ACCELERATE_SHM_SLOT_KIB overrides it (rank 0's value counts).
+// NER_ACCELERATE_SHM_SLOT_KIB overrides it (rank 0's value counts); a small /dev/shm shrinks it.
 constexpr size_t kDefaultSlotBytes = 4u << 20;
 constexpr size_t kMinSlotBytes = 4096;
 constexpr size_t kMaxSlotBytes = 64u << 20;
@@ -75,62 +73,9 @@ constexpr int kSpinRounds = 2000;
 constexpr int kYieldRounds = 50;
 constexpr auto kLivenessEvery = std::chrono::milliseconds(100);
 
-std::string readSmallFile(const char* path) {
-  std::ifstream in(path);
-  std::string text;
-  std::getline(in, text);
-  return text;
-}
-
-std::string readLink(const char* path) {
-  char buffer[256];
-  ssize_t n = readlink(path, buffer, sizeof(buffer) - 1);
-  return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
-}
-
-// Ranks may share memory when they run under one kernel boot, in the same mount (/dev/shm),
-// IPC and pid namespaces (pids are used to see whether a peer is alive).
-std::string hostIdentity() {
-  char name[256] = {0};
-  gethostname(name, sizeof(name) - 1);
-  return std::string(name) + "|" + readSmallFile("/proc/sys/kernel/random/boot_id") + "|" +
-         readLink("/proc/self/ns/mnt") + "|" + readLink("/proc/self/ns/ipc") + "|" +
-         readLink("/proc/self/ns/pid") + "|uid " + std::to_string(getuid());
-}
-
-bool shmEnabled() {
-  const char* value = std::getenv("NER_ACCELERATE_SHM");
-  return value == nullptr || (std::strcmp(value, "0") != 0 && std::strcmp(value, "false") != 0);
-}
-
-size_t slotBytesFromEnv() {
-  const char* value = std::getenv("NER_ACCELERATE_SHM_SLOT_KIB");
-  if (value == nullptr) return kDefaultSlotBytes;
-  char* end = nullptr;
-  unsigned long long kib = std::strtoull(value, &end, 10);
-  if (end == value || *end != '\0') return kDefaultSlotBytes;
-  size_t bytes = static_cast<size_t>(std::min<unsigned long long>(kib, kMaxSlotBytes / 1024)) * 1024;
-  return std::max(kMinSlotBytes, bytes);
-}
-
 std::vector<char> bytesOf(const std::string& text) { return std::vector<char>(text.begin(), text.end()); }
 std::string textOf(const std::vector<char>& bytes) { return std::string(bytes.begin(), bytes.end()); }
 std::string key(const std::string& what, int rank) { return "shm/" + what + "/" + std::to_string(rank); }
-
-std::string randomSegmentName() {
-  unsigned char random[16];
-  if (getrandom(random, sizeof(random), 0) != static_cast<ssize_t>(sizeof(random))) {
-    throw std::runtime_error(std::string("shared memory: getrandom failed: ") + strerror(errno));
-  }
-  static const char* digits = "0123456789abcdef";
-  // The creator's pid in the name says whose it is; the random part makes it unguessable.
-  std::string name = "/ner-accelerate-" + std::to_string(getpid()) + "-";
-  for (unsigned char byte : random) {
-    name += digits[byte >> 4];
-    name += digits[byte & 15];
-  }
-  return name;
-}
 
 size_t segmentBytes(int size, size_t slotBytes, size_t* dataOffset) {
   size_t control = sizeof(ShmHeader) + sizeof(ShmRankState) * static_cast<size_t>(size);
@@ -206,24 +151,6 @@ std::string waitAndGet(gloo::rendezvous::Store& store, const std::string& name,
   return textOf(store.get(name));
 }
 
-int usableCores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) return CPU_COUNT(&set);
-  long online = sysconf(_SC_NPROCESSORS_ONLN);
-  return online > 0 ? static_cast<int>(online) : 1;
-}
-
-bool processGone(int32_t pid) {
-  if (pid <= 0) return false;
-  if (kill(pid, 0) != 0) return errno == ESRCH;
-  // A killed child its parent has not reaped yet still answers kill(): look at its state.
-  std::string stat = readSmallFile(("/proc/" + std::to_string(pid) + "/stat").c_str());
-  size_t paren = stat.rfind(')');
-  return paren != std::string::npos && paren + 2 < stat.size() &&
-         (stat[paren + 2] == 'Z' || stat[paren + 2] == 'X');
-}
-
 void futexWait(std::atomic<uint32_t>* word, uint32_t expected, std::chrono::milliseconds timeout) {
   struct timespec ts;
   ts.tv_sec = timeout.count() / 1000;
@@ -240,7 +167,7 @@ void futexWakeAll(std::atomic<uint32_t>* word) {
 std::shared_ptr<ShmGroup> ShmGroup::establish(gloo::rendezvous::Store& store, int rank, int size,
                                               std::chrono::milliseconds timeout) {
   if (size < 2 || size > kMaxRanks) return nullptr;
-  const std::string mine = shmEnabled() ? hostIdentity() : "disabled";
+  const std::string mine = shm_host::enabled() ? shm_host::hostIdentity() : "disabled";
   store.set(key("host", rank), bytesOf(mine));
   bool local = mine != "disabled";
   for (int r = 0; r < size; r++) local = local && waitAndGet(store, key("host", r), timeout) == mine;
@@ -249,8 +176,8 @@ std::shared_ptr<ShmGroup> ShmGroup::establish(gloo::rendezvous::Store& store, in
   size_t mapped = 0;
   void* base = nullptr;
   if (rank == 0) {
-    const std::string name = randomSegmentName();
-    base = createSegment(name, size, slotBytesFromEnv(), &mapped);
+    const std::string name = shm_host::randomSegmentName();
+    base = createSegment(name, size, shm_host::slotBytes(size, kDefaultSlotBytes, kMinSlotBytes, kMaxSlotBytes), &mapped);
     if (base != nullptr) rankStates(static_cast<ShmHeader*>(base))[0].pid = getpid();
     store.set("shm/name", bytesOf(base != nullptr ? name : ""));
     bool everyone = base != nullptr;
@@ -301,8 +228,8 @@ ShmGroup::ShmGroup(int rank, int size, std::chrono::milliseconds timeout, void* 
       header_(static_cast<ShmHeader*>(base)),
       slotBytes_(static_cast<ShmHeader*>(base)->slotBytes),
       data_(static_cast<char*>(base) + static_cast<ShmHeader*>(base)->dataOffset),
-      spinRounds_(size <= usableCores() ? kSpinRounds : 0),
-      yieldRounds_(size <= usableCores() ? kYieldRounds : 0) {}
+      spinRounds_(size <= shm_host::usableCores() ? kSpinRounds : 0),
+      yieldRounds_(size <= shm_host::usableCores() ? kYieldRounds : 0) {}
 
 ShmGroup::~ShmGroup() { munmap(base_, mappedBytes_); }
 
@@ -373,7 +300,7 @@ void ShmGroup::arriveAndWait() {
     if (now >= nextLivenessCheck) {
       nextLivenessCheck = now + kLivenessEvery;
       for (int r = 0; r < size_; r++) {
-        if (states[r].epoch.load() < target && processGone(states[r].pid)) {
+        if (states[r].epoch.load() < target && shm_host::processGone(states[r].pid)) {
           giveUp("rank " + std::to_string(r) + " (pid " + std::to_string(states[r].pid) + ") exited");
         }
       }

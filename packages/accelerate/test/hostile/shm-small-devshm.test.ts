@@ -1,7 +1,7 @@
-// A /dev/shm too small for the shared-memory segment (Docker's default is 64 MiB): the group
-// must fall back to gloo's TCP at creation, not die of SIGBUS when a collective touches the
-// pages. Both ranks run in one private mount namespace whose /dev/shm is a 1 MiB tmpfs (root
-// only: unshare + mount; elsewhere the test says why and is skipped).
+// A small /dev/shm (Docker's default is 64 MiB): the segment shrinks its slots to fit, and when
+// not even the smallest fits, the group falls back to gloo's TCP at creation instead of dying of
+// SIGBUS when a collective touches the pages. Both ranks run in one private mount namespace with
+// its own small /dev/shm (root only: unshare + mount; elsewhere the test says why and is skipped).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGloo } from '../../src/backends/gloo-addon.js';
@@ -19,47 +19,50 @@ const why = !gloo.available
     ? 'needs root with unshare and nsenter'
     : '';
 
-describe.skipIf(why !== '')(`shared memory with a tiny /dev/shm${why ? ` (skipped: ${why})` : ''}`, () => {
-  let dir: string | undefined;
-  let holder: ChildProcess | undefined;
-  beforeAll(async () => {
-    dir = transpileRankScript();
-    // Holds a mount namespace with a 1 MiB /dev/shm; the ranks join it with nsenter.
-    holder = spawn(
-      'unshare',
-      [
-        '-m',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        'mount -t tmpfs -o size=1m tmpfs /dev/shm && echo ready && exec sleep 120',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+/** A process holding a mount namespace whose /dev/shm is a tmpfs of `size`; ranks join it with nsenter. */
+async function holdNamespace(size: string): Promise<ChildProcess> {
+  const script = `mount -t tmpfs -o size=${size} tmpfs /dev/shm && echo ready && exec sleep 120`;
+  const holder = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('the namespace holder did not start within 10 s')),
+      10_000,
     );
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('the namespace holder did not start within 10 s')),
-        10_000,
-      );
-      holder!.stdout!.once('data', () => {
-        clearTimeout(timer);
-        resolve();
-      });
+    holder.stdout!.once('data', () => {
+      clearTimeout(timer);
+      resolve();
     });
   });
+  return holder;
+}
+
+describe.skipIf(why !== '')(`shared memory with a small /dev/shm${why ? ` (skipped: ${why})` : ''}`, () => {
+  let dir: string | undefined;
+  const holders: ChildProcess[] = [];
+  beforeAll(() => {
+    dir = transpileRankScript();
+  });
   afterAll(() => {
-    holder?.kill('SIGKILL');
+    for (const holder of holders) holder.kill('SIGKILL');
     removeDir(dir);
   });
 
-  it('falls back to gloo TCP (both ranks alike) and computes right', async () => {
-    const results = await runScenario(dir!, 'bigAllReduce', {
-      spawnPrefix: ['nsenter', `--mount=/proc/${holder!.pid}/ns/mnt`, '--'],
+  for (const [size, transport] of [
+    ['1m', 'shm'],
+    ['16k', 'tcp'],
+  ] as const) {
+    it(`/dev/shm of ${size}: a 16 MiB all-reduce over ${transport}, right on both ranks`, async () => {
+      const holder = await holdNamespace(size);
+      holders.push(holder);
+      const results = await runScenario(dir!, 'bigAllReduce', {
+        spawnPrefix: ['nsenter', `--mount=/proc/${holder.pid}/ns/mnt`, '--'],
+      });
+      for (const { rank, code, output, stderr } of results) {
+        expect(code, `rank ${rank}: ${stderr}`).toBe(0);
+        expect(output).toMatchObject({ transport, wrong: 0 });
+      }
     });
-    for (const { rank, code, output, stderr } of results) {
-      expect(code, `rank ${rank}: ${stderr}`).toBe(0);
-      expect(output).toMatchObject({ transport: 'tcp', wrong: 0 });
-    }
-  });
+  }
 });
