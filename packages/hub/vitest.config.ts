@@ -1,14 +1,6 @@
-import { fileURLToPath } from 'node:url';
+import { packageVitestConfig } from '@ner/test-support';
 import { defineProject } from 'vitest/config';
 
-// Lets `vitest run` inside this package find its tests without the root workspace's project globs.
-export default defineProject({
-  // In this package's own tests its name means its sources, so the README example runs as written.
-  resolve: {
-    alias: [{ find: /^@ner\/hub$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }],
-  },
-  test: {
-    name: '@ner/hub',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-  },
-});
+// Own config so `vitest run` in this folder does not pick up the repo-level projects list; in this
+// package's tests `@ner/hub` means src/, so the README examples run as written.
+export default defineProject(packageVitestConfig(import.meta.url));

@@ -56,3 +56,21 @@ export declare function runSnippet(testDir: string, code: string): Promise<void>
 export declare function makeTempDir(prefix: string): string;
 /** Removes every folder made by {@link makeTempDir} so far (call from `afterEach` or `afterAll`). */
 export declare function removeTempDirs(): void;
+/** Aliases from the package's own name and export subpaths (package.json beside `configUrl`) to its src/ files. */
+export declare function selfAliases(configUrl: string): { find: RegExp; replacement: string }[];
+/**
+ * A package's vitest project: named after the package, tests in src/ and test/, and its own name
+ * (and export subpaths) resolved to its sources so README snippets run as written. Pass
+ * `import.meta.url` of the package's vitest.config.ts; `options.test` and `options.resolve.alias` add to it.
+ */
+export declare function packageVitestConfig(
+  configUrl: string,
+  options?: import('vitest/config').UserWorkspaceConfig & {
+    resolve?: { alias?: { find: string | RegExp; replacement: string }[] };
+  },
+): import('vitest/config').UserWorkspaceConfig;
+/**
+ * Imports each specifier through the test's resolver and lists every `specifier#export` whose value
+ * differs from the source module given for it (`specifier#(no exports)` for an empty one).
+ */
+export declare function selfAliasMismatches(modulesBySpecifier: Record<string, object>): Promise<string[]>;

@@ -10,6 +10,7 @@ export { makeTempDir, removeTempDirs } from './temp-dirs.js';
 export { readmeSnippet, runSnippet, withAssertions } from './readme-snippet.js';
 export { COMPARE_OPS, FLOAT_BINARY_OPS, opsByName } from './tfjs-ops.js';
 export { tinyBertSizes, tinyDistilBertSizes, tinyTokenBatch } from './tiny-models.js';
+export { packageVitestConfig, selfAliases, selfAliasMismatches } from './vitest-config.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
