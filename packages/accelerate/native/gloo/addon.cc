@@ -191,17 +191,32 @@ Handle* getArrayArgs(napi_env env, napi_callback_info info, size_t argc, napi_va
   return handle != nullptr && getArray(env, argv[1], data) ? handle : nullptr;
 }
 
-// Reads the `argc` arguments of a v-collective, (handle, input, output, counts, ...), checking
-// the counts hold one per rank; `total` gets their sum.
-Handle* getVArgs(napi_env env, napi_callback_info info, size_t argc, napi_value* argv, ArrayView* input,
-                 ArrayView* output, std::vector<size_t>* counts, size_t* total) {
-  Handle* handle = getArrayArgs(env, info, argc, argv, input);
-  if (handle == nullptr || !getArray(env, argv[2], output) ||
-      !getCounts(env, argv[3], handle->group.context->size, counts)) {
-    return nullptr;
+// The arguments of a v-collective: (handle, input, output, counts, ...).
+struct VCall {
+  Handle* handle = nullptr;
+  ArrayView input, output;
+  std::vector<size_t> counts;
+};
+
+// Reads a v-collective's `argc` arguments and checks that the arrays match the counts (one per
+// rank): a gather takes this rank's block and fills all of them, a reduce-scatter (numbers
+// only) the reverse. False, with a pending exception naming `name`, otherwise.
+bool readVCall(napi_env env, napi_callback_info info, size_t argc, napi_value* argv, bool gathers,
+               const char* name, VCall* call) {
+  call->handle = getArrayArgs(env, info, argc, argv, &call->input);
+  if (call->handle == nullptr || !getArray(env, argv[2], &call->output) ||
+      !getCounts(env, argv[3], call->handle->group.context->size, &call->counts)) {
+    return false;
   }
-  *total = std::accumulate(counts->begin(), counts->end(), size_t{0});
-  return handle;
+  const size_t total = std::accumulate(call->counts.begin(), call->counts.end(), size_t{0});
+  const size_t block = call->counts[call->handle->group.context->rank];
+  const ArrayView& all = gathers ? call->output : call->input;
+  const ArrayView& mine = gathers ? call->input : call->output;
+  const std::string message = std::string("@ner/accelerate gloo: ") + name + " input/output do not match counts";
+  return !rangeErrorIf(env,
+                       call->input.dtype != call->output.dtype || (!gathers && call->input.dtype == DType::Uint8) ||
+                           mine.length != block || all.length != total,
+                       message.c_str());
 }
 
 // connect({rank, size, storeHost, storePort, secret, prefix, timeoutMs, hostname, iface})
@@ -266,27 +281,17 @@ napi_value AllReduce(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, nullptr, "@ner/accelerate gloo: allReduce takes Float32Array, Float64Array or Int32Array");
     return nullptr;
   }
-  return queueCollective(env, handle, {argv[1]}, "ner_gloo.allReduce", [=](const Group& group, uint32_t tag) {
-    allReduce(group, tag, data.data, data.length, data.dtype, op);
-  });
+  auto reduce = [=](const Group& group, uint32_t tag) { allReduce(group, tag, data.data, data.length, data.dtype, op); };
+  return queueCollective(env, handle, {argv[1]}, "ner_gloo.allReduce", reduce);
 }
 
 napi_value AllGatherV(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  ArrayView input, output;
-  std::vector<size_t> counts;
-  size_t total = 0;
-  Handle* handle = getVArgs(env, info, 4, argv, &input, &output, &counts, &total);
-  if (handle == nullptr ||
-      rangeErrorIf(env,
-                   input.dtype != output.dtype || input.length != counts[handle->group.context->rank] ||
-                       output.length != total,
-                   "@ner/accelerate gloo: allGatherV input/output do not match counts")) {
-    return nullptr;
-  }
-  return queueCollective(env, handle, {argv[1], argv[2]}, "ner_gloo.allGatherV",
-                         [=](const Group& group, uint32_t tag) {
-                           allGatherV(group, tag, input.data, output.data, counts, input.dtype);
+  VCall call;
+  if (!readVCall(env, info, 4, argv, true, "allGatherV", &call)) return nullptr;
+  return queueCollective(env, call.handle, {argv[1], argv[2]}, "ner_gloo.allGatherV",
+                         [call](const Group& group, uint32_t tag) {
+                           allGatherV(group, tag, call.input.data, call.output.data, call.counts, call.input.dtype);
                          });
 }
 
@@ -309,21 +314,13 @@ napi_value Broadcast(napi_env env, napi_callback_info info) {
 
 napi_value ReduceScatter(napi_env env, napi_callback_info info) {
   napi_value argv[5];
-  ArrayView input, output;
-  std::vector<size_t> counts;
-  size_t total = 0;
+  VCall call;
   ReduceOp op;
-  Handle* handle = getVArgs(env, info, 5, argv, &input, &output, &counts, &total);
-  if (handle == nullptr || !getOp(env, argv[4], &op) ||
-      rangeErrorIf(env,
-                   input.dtype != output.dtype || input.dtype == DType::Uint8 || input.length != total ||
-                       output.length != counts[handle->group.context->rank],
-                   "@ner/accelerate gloo: reduceScatter input/output do not match counts")) {
-    return nullptr;
-  }
-  return queueCollective(env, handle, {argv[1], argv[2]}, "ner_gloo.reduceScatter",
-                         [=](const Group& group, uint32_t tag) {
-                           reduceScatter(group, tag, input.data, output.data, counts, input.dtype, op);
+  if (!readVCall(env, info, 5, argv, false, "reduceScatter", &call) || !getOp(env, argv[4], &op)) return nullptr;
+  return queueCollective(env, call.handle, {argv[1], argv[2]}, "ner_gloo.reduceScatter",
+                         [call, op](const Group& group, uint32_t tag) {
+                           reduceScatter(group, tag, call.input.data, call.output.data, call.counts,
+                                         call.input.dtype, op);
                          });
 }
 
