@@ -18,6 +18,7 @@ export {
   DEFAULT_ENDPOINT,
   DEFAULT_STALL_TIMEOUT_MS,
   defaultStallTimeoutMs,
+  type EnvironmentVariables,
 } from './env.js';
 export { whoami, login, logout, tokenPath, type WhoAmI, type LoginOptions } from './whoami.js';
 export {
@@ -52,6 +53,7 @@ export {
   type CardValue,
   type LogHistoryEntry,
 } from './model-card.js';
+export type { YamlValue } from './model-card-yaml.js';
 export {
   EntryNotFoundError,
   HubConflictError,

@@ -1,3 +1,4 @@
+export type { AccumulatedBatch } from './accumulating-metric.js';
 export { accuracyScore, type PerformanceMeasure, performanceMeasure } from './accuracy.js';
 export { type AutoDetectOptions, autoDetect } from './auto-detect.js';
 export { type ClassificationReportOptions, classificationReport } from './classification-report.js';
@@ -12,11 +13,13 @@ export type { ClassificationReportDict, ReportRow } from './report-writer.js';
 export { SCHEME_NAMES, type SchemeName } from './scheme.js';
 export {
   type AveragedOptions,
+  type EntityScore,
   f1Score,
   type PerTypeOptions,
   precisionRecallFscoreSupport,
   precisionScore,
   recallScore,
+  type SentenceTags,
 } from './scores.js';
 export {
   computeSeqeval,

@@ -14,11 +14,12 @@ export type PerTypeOptions<T> = T & { average: null | 'none' };
 /** Averaged options: `average` is `'micro'` (default), `'macro'` or `'weighted'`. */
 export type AveragedOptions<T> = T & { average?: 'micro' | 'macro' | 'weighted' };
 
-type Sequences = readonly (readonly string[])[];
+/** `yTrue` / `yPred` of the score functions: one list of IOB tags per sentence (seqeval's 2-d lists). */
+export type SentenceTags = readonly (readonly string[])[];
 
 function compute(
-  yTrue: Sequences,
-  yPred: Sequences,
+  yTrue: SentenceTags,
+  yPred: SentenceTags,
   options: PrfsOptions,
   defaults: { average: PrfSettings['average']; warnFor: PrfSettings['warnFor'] },
 ): PrecisionRecallFscoreSupport {
@@ -50,23 +51,23 @@ function compute(
  * @throws SeqevalKeyError (strict) for a prefix letter outside I, O, B, E, S, U, L.
  */
 export function precisionRecallFscoreSupport(
-  yTrue: Sequences,
-  yPred: Sequences,
+  yTrue: SentenceTags,
+  yPred: SentenceTags,
   options?: PerTypeOptions<PrfsOptions> | (PrfsOptions & { average?: undefined }),
 ): PrecisionRecallFscoreSupport<number[]>;
 export function precisionRecallFscoreSupport(
-  yTrue: Sequences,
-  yPred: Sequences,
+  yTrue: SentenceTags,
+  yPred: SentenceTags,
   options: PrfsOptions & { average: 'micro' | 'macro' | 'weighted' },
 ): PrecisionRecallFscoreSupport<number>;
 export function precisionRecallFscoreSupport(
-  yTrue: Sequences,
-  yPred: Sequences,
+  yTrue: SentenceTags,
+  yPred: SentenceTags,
   options?: PrfsOptions,
 ): PrecisionRecallFscoreSupport;
 export function precisionRecallFscoreSupport(
-  yTrue: Sequences,
-  yPred: Sequences,
+  yTrue: SentenceTags,
+  yPred: SentenceTags,
   options: PrfsOptions = {},
 ): PrecisionRecallFscoreSupport {
   return compute(yTrue, yPred, options, { average: null, warnFor: ['precision', 'recall', 'f-score'] });
@@ -77,29 +78,29 @@ export function precisionRecallFscoreSupport(
  * one value per type with `average: null` (or `'none'`), else one averaged number.
  */
 export interface EntityScore {
-  (yTrue: Sequences, yPred: Sequences, options: PerTypeOptions<ScoreOptions>): number[];
-  (yTrue: Sequences, yPred: Sequences, options?: AveragedOptions<ScoreOptions>): number;
-  (yTrue: Sequences, yPred: Sequences, options?: ScoreOptions): number | number[];
+  (yTrue: SentenceTags, yPred: SentenceTags, options: PerTypeOptions<ScoreOptions>): number[];
+  (yTrue: SentenceTags, yPred: SentenceTags, options?: AveragedOptions<ScoreOptions>): number;
+  (yTrue: SentenceTags, yPred: SentenceTags, options?: ScoreOptions): number | number[];
 }
 
 /**
  * Entity-level precision `tp / (tp + fp)`, like `seqeval.metrics.precision_score`.
  * Averages `'micro'` by default; `average: null` gives one value per type.
  */
-export const precisionScore = ((yTrue: Sequences, yPred: Sequences, options: ScoreOptions = {}) =>
+export const precisionScore = ((yTrue: SentenceTags, yPred: SentenceTags, options: ScoreOptions = {}) =>
   compute(yTrue, yPred, options, { average: 'micro', warnFor: ['precision'] }).precision) as EntityScore;
 
 /**
  * Entity-level recall `tp / (tp + fn)`, like `seqeval.metrics.recall_score`.
  * Averages `'micro'` by default; `average: null` gives one value per type.
  */
-export const recallScore = ((yTrue: Sequences, yPred: Sequences, options: ScoreOptions = {}) =>
+export const recallScore = ((yTrue: SentenceTags, yPred: SentenceTags, options: ScoreOptions = {}) =>
   compute(yTrue, yPred, options, { average: 'micro', warnFor: ['recall'] }).recall) as EntityScore;
 
 /**
  * Entity-level F1, like `seqeval.metrics.f1_score`.
  * Averages `'micro'` by default; `average: null` gives one value per type.
  */
-export const f1Score = ((yTrue: Sequences, yPred: Sequences, options: ScoreOptions = {}) =>
+export const f1Score = ((yTrue: SentenceTags, yPred: SentenceTags, options: ScoreOptions = {}) =>
   compute(yTrue, yPred, { ...options, beta: 1 }, { average: 'micro', warnFor: ['f-score'] })
     .fScore) as EntityScore;
