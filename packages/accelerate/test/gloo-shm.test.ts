@@ -48,6 +48,17 @@ describe.skipIf(!gloo.available || !shmMounted)('gloo engine, shared-memory path
     }
   });
 
+  it('a rank that closed the group makes the others fail fast, naming it', async () => {
+    const results = await runScenario(dir!, 'peerCloses', { timeoutMs: 30_000 });
+    const [waiting, closer] = results;
+    expect(closer!.code, closer!.stderr).toBe(0);
+    expect(waiting!.output.error).toMatchObject({ name: 'GlooCollectiveError', timedOut: false, ranks: [1] });
+    expect((waiting!.output.error as { message: string }).message).toMatch(
+      /shared-memory collective: rank 1 \(pid \d+\) closed the group without calling it/,
+    );
+    expect(waiting!.output.elapsedMs as number).toBeLessThan(10_000);
+  });
+
   it('kill -9 of the rank that made the segment: nothing left in /dev/shm, the other rank fails fast naming it', async () => {
     const results = await runScenario(dir!, 'creatorKilled', { timeoutMs: 30_000 });
     const [creator, survivor] = results;

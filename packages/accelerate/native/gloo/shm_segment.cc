@@ -51,6 +51,7 @@ inline void cpuRelax() {
 struct alignas(64) ShmRankState {
   std::atomic<uint64_t> epoch;  // barriers this rank has arrived at
   int32_t pid;
+  std::atomic<uint32_t> closed;  // 1 once the rank closed the group: it will never arrive again
 };
 
 static_assert(std::atomic<uint64_t>::is_always_lock_free && std::atomic<uint32_t>::is_always_lock_free,
@@ -231,7 +232,12 @@ ShmGroup::ShmGroup(int rank, int size, std::chrono::milliseconds timeout, void* 
       spinRounds_(size <= shm_host::usableCores() ? kSpinRounds : 0),
       yieldRounds_(size <= shm_host::usableCores() ? kYieldRounds : 0) {}
 
-ShmGroup::~ShmGroup() { munmap(base_, mappedBytes_); }
+ShmGroup::~ShmGroup() {
+  rankStates(header_)[rank_].closed.store(1);
+  header_->bell.fetch_add(1);
+  futexWakeAll(&header_->bell);
+  munmap(base_, mappedBytes_);
+}
 
 char* ShmGroup::slot(uint64_t set, int owner) const {
   return data_ + (set * static_cast<size_t>(size_) + static_cast<size_t>(owner)) * slotBytes_;
@@ -300,9 +306,10 @@ void ShmGroup::arriveAndWait() {
     if (now >= nextLivenessCheck) {
       nextLivenessCheck = now + kLivenessEvery;
       for (int r = 0; r < size_; r++) {
-        if (states[r].epoch.load() < target && shm_host::processGone(states[r].pid)) {
-          giveUp("rank " + std::to_string(r) + " (pid " + std::to_string(states[r].pid) + ") exited");
-        }
+        if (states[r].epoch.load() >= target) continue;
+        const std::string who = "rank " + std::to_string(r) + " (pid " + std::to_string(states[r].pid) + ")";
+        if (shm_host::processGone(states[r].pid)) giveUp(who + " exited");
+        if (states[r].closed.load() != 0) giveUp(who + " closed the group without calling it");
       }
     }
     if (now >= deadline) {
