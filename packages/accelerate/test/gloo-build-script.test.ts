@@ -31,6 +31,12 @@ function copyOfPackage(): string {
   dirs.push(dir);
   mkdirSync(join(dir, 'scripts'));
   cpSync(join(packageRoot, 'scripts', 'build-addon.mjs'), join(dir, 'scripts', 'build-addon.mjs'));
+  // The shared build steps, where the published package has them (dist/native-build.mjs).
+  mkdirSync(join(dir, 'dist'));
+  cpSync(
+    join(packageRoot, '..', '..', 'tools', 'native-build', 'index.mjs'),
+    join(dir, 'dist', 'native-build.mjs'),
+  );
   cpSync(join(packageRoot, 'binding.gyp'), join(dir, 'binding.gyp'));
   cpSync(join(packageRoot, 'native'), join(dir, 'native'), { recursive: true });
   return dir;
