@@ -69,8 +69,8 @@ async function worker(mode) {
   const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
   const raw = benchTokenBatch(batchSize, length, SPEC.labels);
   const batch = {
-    inputIds: tf.tensor2d(raw.inputIds, undefined, 'int32'),
-    attentionMask: tf.tensor2d(raw.attentionMask, undefined, 'int32'),
+    input_ids: tf.tensor2d(raw.inputIds, undefined, 'int32'),
+    attention_mask: tf.tensor2d(raw.attentionMask, undefined, 'int32'),
     labels: tf.tensor2d(raw.labels, undefined, 'int32'),
   };
   const groups = optimizer.paramGroups;

@@ -101,9 +101,9 @@ async function worker(modelDir, sentencesFile) {
       : await tokenizer.encodeText(texts[warmup]);
   const ids = e.inputIds ?? e.ids;
   const logits = await model.predict({
-    inputIds: [ids],
-    attentionMask: [e.attentionMask],
-    tokenTypeIds: [e.tokenTypeIds ?? e.typeIds],
+    input_ids: [ids],
+    attention_mask: [e.attentionMask],
+    token_type_ids: [e.tokenTypeIds ?? e.typeIds],
   });
   const sorted = [...ms].sort((a, b) => a - b);
   return {

@@ -64,8 +64,8 @@ async function worker(backend, workerLayers, workerSteps) {
   const { model, optimizer } = await bertBaseTraining(workerLayers);
   const raw = benchTokenBatch(batchSize, length, SPEC.labels);
   const toBatch = (rows) => ({
-    inputIds: tf.tensor2d(raw.inputIds.slice(0, rows), undefined, 'int32'),
-    attentionMask: tf.tensor2d(raw.attentionMask.slice(0, rows), undefined, 'int32'),
+    input_ids: tf.tensor2d(raw.inputIds.slice(0, rows), undefined, 'int32'),
+    attention_mask: tf.tensor2d(raw.attentionMask.slice(0, rows), undefined, 'int32'),
     labels: tf.tensor2d(raw.labels.slice(0, rows), undefined, 'int32'),
   });
   const batch = toBatch(batchSize);

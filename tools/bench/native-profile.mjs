@@ -60,8 +60,8 @@ for (const config of tf.getKernelsForBackend(backendName)) {
 const { model, optimizer } = await bertBaseTraining(layers);
 const { inputIds: ids, attentionMask: mask, labels } = benchTokenBatch(batchSize, length, BERT_BASE.labels);
 const batch = {
-  inputIds: tf.tensor2d(ids, undefined, 'int32'),
-  attentionMask: tf.tensor2d(mask, undefined, 'int32'),
+  input_ids: tf.tensor2d(ids, undefined, 'int32'),
+  attention_mask: tf.tensor2d(mask, undefined, 'int32'),
   labels: tf.tensor2d(labels, undefined, 'int32'),
 };
 const step = async () => {

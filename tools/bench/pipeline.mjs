@@ -64,7 +64,11 @@ async function measure(label, ner, model, tokenizer, maxLength, count, warmup) {
   const forwardMs = [];
   for (const e of encodings) {
     const t0 = performance.now();
-    await model.predict({ inputIds: [e.ids], attentionMask: [e.attentionMask], tokenTypeIds: [e.typeIds] });
+    await model.predict({
+      input_ids: [e.ids],
+      attention_mask: [e.attentionMask],
+      token_type_ids: [e.typeIds],
+    });
     forwardMs.push(performance.now() - t0);
   }
   // Peer 2: one batched call.

@@ -30,7 +30,7 @@ const ids = Array.from({ length: batchSize }, (_, b) =>
   Array.from({ length: seqLen }, (_, t) => 4 + ((b * 31 + t * 7) % 1990)),
 );
 const batch = {
-  inputIds: tf.tensor2d(ids, undefined, 'int32'),
+  input_ids: tf.tensor2d(ids, undefined, 'int32'),
   labels: tf.tensor2d(
     ids.map((row) => row.map((v) => v % 9)),
     undefined,

@@ -5,7 +5,7 @@ import type { MainLayer, ModelFamily } from './model-family.js';
 import {
   type BaseModelOutput,
   type ForwardOptions,
-  type ModelInput,
+  type ModelBatch,
   type Mutable,
   prepareInputs,
   requestedLayerOutputs,
@@ -38,7 +38,7 @@ export abstract class BaseEncoderModel<C extends PretrainedConfig> extends PreTr
    * Runs the encoder. Returns `lastHiddenState` `[B, T, H]`, BERT's `poolerOutput` `[B, H]`, and
    * on request `hiddenStates` / `attentions`. The caller disposes the tensors (`tf.dispose(output)`).
    */
-  forward(batch: ModelInput, options: ForwardOptions = {}): BaseModelOutput {
+  forward(batch: ModelBatch, options: ForwardOptions = {}): BaseModelOutput {
     return tf.tidy(() => {
       const result = this.mainLayer.run(
         prepareInputs(batch, this.family.inputLimits(this.config)),

@@ -9,7 +9,7 @@ import type { EncoderResult, MainLayer, ModelFamily, SequenceSummary } from './m
 import {
   type ForwardOptions,
   headOutput,
-  type ModelInput,
+  type ModelBatch,
   type ModelOutput,
   prepareInputs,
 } from './model-io.js';
@@ -38,11 +38,11 @@ export abstract class ClassificationHeadModel<C extends HeadConfig> extends PreT
   }
 
   /** Logits, and the head's loss when `batch.labels` is given. The caller disposes the result. */
-  forward(batch: ModelInput, options: ForwardOptions = {}): ModelOutput {
+  forward(batch: ModelBatch, options: ForwardOptions = {}): ModelOutput {
     return tf.tidy(() => this.run(batch, options) as unknown as tf.TensorContainer) as unknown as ModelOutput;
   }
 
-  protected forwardWithLoss(batch: ModelInput, options: ForwardOptions): tf.Scalar {
+  protected forwardWithLoss(batch: ModelBatch, options: ForwardOptions): tf.Scalar {
     return this.run(batch, { ...options, outputHiddenStates: false, outputAttentions: false }).loss!;
   }
 
@@ -55,7 +55,7 @@ export abstract class ClassificationHeadModel<C extends HeadConfig> extends PreT
     return createLinear(this.registry, 'classifier', config.numLabels, inFeatures, config.initializerRange);
   }
 
-  private run(batch: ModelInput, options: ForwardOptions): ModelOutput {
+  private run(batch: ModelBatch, options: ForwardOptions): ModelOutput {
     const { config } = this;
     const inputs = prepareInputs(batch, this.family.inputLimits(config));
     const ctx = this.context(options);

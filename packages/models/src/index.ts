@@ -71,10 +71,8 @@ export type { ModelFileOptions } from './model-files.js';
 export type {
   BaseModelOutput,
   BatchTensorLike,
-  CamelCaseModelBatch,
   ForwardOptions,
   ModelBatch,
-  ModelInput,
   LayerOutputs,
   ModelOutput,
 } from './model-io.js';

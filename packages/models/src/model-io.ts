@@ -20,38 +20,28 @@ import type { PretrainedConfig } from './pretrained-config.js';
 export type { BatchTensorLike, ModelBatch };
 
 /**
- * The camelCase batch of earlier releases.
- * @deprecated Pass the collator's batch with Python's keys (`ModelBatch`); this shape goes away
- * in the next minor release.
+ * The batch with Python's keys, checked: a plain object with `input_ids`. Anything else (a camelCase
+ * batch of earlier releases, a missing key) is refused with an `InputError` naming the keys found
+ * and the keys expected.
  */
-export interface CamelCaseModelBatch {
-  readonly inputIds: BatchTensorLike;
-  readonly attentionMask?: BatchTensorLike | null;
-  readonly tokenTypeIds?: BatchTensorLike | null;
-  readonly labels?: BatchTensorLike | null;
-}
-
-/** What `forward`, `computeLoss` and `computeGradients` accept. */
-export type ModelInput = ModelBatch | CamelCaseModelBatch;
-
-/** The batch with Python's keys, reading a deprecated camelCase batch too. */
-export function pythonKeys(batch: ModelInput): ModelBatch {
+export function pythonKeys(batch: ModelBatch): ModelBatch {
   if (batch === null || typeof batch !== 'object') {
     throw new InputError(
       `expected a batch object with input_ids, got ${batch === null ? 'null' : typeof batch}.`,
     );
   }
   if ('input_ids' in batch) return batch;
-  if ('inputIds' in batch) {
-    return {
-      input_ids: batch.inputIds,
-      attention_mask: batch.attentionMask ?? null,
-      token_type_ids: batch.tokenTypeIds ?? null,
-      labels: batch.labels ?? null,
-    };
-  }
-  throw new InputError(`the batch has no input_ids (keys: ${Object.keys(batch).join(', ') || 'none'}).`);
+  const keys = Object.keys(batch);
+  const camelCase = keys.some((key) => CAMEL_CASE_KEYS.has(key))
+    ? ' camelCase keys are no longer read: rename inputIds → input_ids, attentionMask → attention_mask, tokenTypeIds → token_type_ids.'
+    : '';
+  throw new InputError(
+    `the batch has no input_ids (keys: ${keys.join(', ') || 'none'}); expected Python's keys input_ids, attention_mask, token_type_ids, labels.${camelCase}`,
+  );
 }
+
+/** The keys of the camelCase batch that earlier releases read, named in the error that refuses it. */
+const CAMEL_CASE_KEYS = new Set(['inputIds', 'attentionMask', 'tokenTypeIds']);
 
 /** Options of `forward`. */
 export interface ForwardOptions {
@@ -182,7 +172,7 @@ export interface PreparedInputs {
  * a backend gather failure.
  */
 export function prepareInputs(
-  input: ModelInput,
+  input: ModelBatch,
   limits: { vocabSize: number; maxPositions: number; typeVocabSize: number | null },
 ): PreparedInputs {
   const batch = pythonKeys(input);

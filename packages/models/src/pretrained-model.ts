@@ -13,7 +13,7 @@ import {
   type WeightDtype,
 } from './load-pretrained.js';
 import type { ModelFamily } from './model-family.js';
-import type { ForwardOptions, ModelInput } from './model-io.js';
+import type { ForwardOptions, ModelBatch } from './model-io.js';
 import type { ForwardContext } from './nn.js';
 import { type ModuleType, ParameterRegistry, type WeightSource } from './parameter-registry.js';
 import type { PretrainedConfig } from './pretrained-config.js';
@@ -240,7 +240,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
    * The loss of a batch with labels as a scalar, the function to
    * differentiate: `tf.variableGrads(() => model.computeLoss(batch, {training: true}))`.
    */
-  computeLoss(batch: ModelInput, options: { training?: boolean } = {}): tf.Scalar {
+  computeLoss(batch: ModelBatch, options: { training?: boolean } = {}): tf.Scalar {
     if (batch.labels == null) throw new InputError(`${this.className}.computeLoss needs batch.labels.`);
     return tf.tidy(() => {
       const output = this.forwardWithLoss(batch, { training: options.training ?? false });
@@ -249,14 +249,14 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   }
 
   /** Subclasses return the loss of a labelled batch (inside the caller's tidy). */
-  protected abstract forwardWithLoss(batch: ModelInput, options: ForwardOptions): tf.Scalar;
+  protected abstract forwardWithLoss(batch: ModelBatch, options: ForwardOptions): tf.Scalar;
 
   /**
    * Loss and gradients of every trainable weight for one batch (the
    * `loss.backward()` step), gradients keyed by PyTorch name. The caller
    * disposes `loss` and the gradient tensors.
    */
-  computeGradients(batch: ModelInput, options: { training?: boolean } = {}): LossAndGradients {
+  computeGradients(batch: ModelBatch, options: { training?: boolean } = {}): LossAndGradients {
     const variables = this.trainableVariables();
     const { value, grads } = tf.variableGrads(() => this.computeLoss(batch, options), variables);
     const byName = new Map<string, tf.Tensor>();

@@ -4,7 +4,12 @@ import { DataCollatorForTokenClassification, DataCollatorWithPadding, HostTensor
 import { tinyBertSizes } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BertConfig, BertForSequenceClassification, BertForTokenClassification } from '../src/index.js';
+import {
+  BertConfig,
+  BertForSequenceClassification,
+  BertForTokenClassification,
+  InputError,
+} from '../src/index.js';
 
 const config = (numLabels: number) => new BertConfig({ ...tinyBertSizes(1), numLabels });
 
@@ -52,12 +57,14 @@ describe('collated batches', () => {
     model.dispose();
   });
 
-  it('still reads the deprecated camelCase batch', () => {
+  it('refuses the camelCase batch of earlier releases, naming the keys to use', () => {
     const model = new BertForTokenClassification(config(3), { seed: 1 });
-    const hf = model.forward({ input_ids: [[2, 5, 9, 3]], attention_mask: [[1, 1, 1, 0]] });
-    const camel = model.forward({ inputIds: [[2, 5, 9, 3]], attentionMask: [[1, 1, 1, 0]] });
-    expect([...camel.logits.dataSync()]).toEqual([...hf.logits.dataSync()]);
-    tf.dispose([hf, camel] as unknown as tf.TensorContainer);
+    const camel = { inputIds: [[2, 5, 9, 3]], attentionMask: [[1, 1, 1, 0]] } as never;
+    expect(() => model.forward(camel)).toThrow(InputError);
+    expect(() => model.forward(camel)).toThrow(
+      /no input_ids \(keys: inputIds, attentionMask\); expected Python's keys input_ids, attention_mask, token_type_ids, labels\. camelCase keys are no longer read: rename inputIds → input_ids/,
+    );
+    expect(() => model.computeLoss(camel)).toThrow(InputError);
     model.dispose();
   });
 

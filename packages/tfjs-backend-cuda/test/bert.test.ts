@@ -31,11 +31,11 @@ afterAll(async () => {
 });
 
 const batch = {
-  inputIds: [
+  input_ids: [
     [2, 5, 9, 11, 3, 7],
     [2, 7, 3, 0, 0, 0],
   ],
-  attentionMask: [
+  attention_mask: [
     [1, 1, 1, 1, 1, 1],
     [1, 1, 1, 0, 0, 0],
   ],
@@ -197,9 +197,9 @@ describe('the @ner/models oracle on cuda', () => {
       const before = tf.memory().numTensors;
       const output = model.forward(
         {
-          inputIds: inputs.input_ids,
-          attentionMask: inputs.attention_mask,
-          tokenTypeIds: inputs.token_type_ids ?? null,
+          input_ids: inputs.input_ids,
+          attention_mask: inputs.attention_mask,
+          token_type_ids: inputs.token_type_ids ?? null,
           labels,
         },
         { training: false },

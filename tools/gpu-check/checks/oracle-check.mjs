@@ -54,9 +54,9 @@ function namedOutputs(output) {
 function batchFrom(inputs) {
   const labels = tf.tensor(inputs.labels, undefined, inputs.labels_dtype === 'float32' ? 'float32' : 'int32');
   return {
-    inputIds: inputs.input_ids,
-    attentionMask: inputs.attention_mask,
-    tokenTypeIds: inputs.token_type_ids ?? null,
+    input_ids: inputs.input_ids,
+    attention_mask: inputs.attention_mask,
+    token_type_ids: inputs.token_type_ids ?? null,
     labels,
   };
 }

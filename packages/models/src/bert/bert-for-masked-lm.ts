@@ -11,7 +11,7 @@ import { crossEntropyIgnoringIndex, IGNORE_INDEX } from '../losses.js';
 import type { MainLayer } from '../model-family.js';
 import {
   type ForwardOptions,
-  type ModelInput,
+  type ModelBatch,
   type ModelOutput,
   checkClassLabels,
   headOutput,
@@ -86,7 +86,7 @@ export class BertForMaskedLM extends PreTrainedModel<BertConfig> {
   }
 
   /** Vocabulary logits, and the masked-LM loss when `batch.labels` is given. The caller disposes the result. */
-  forward(batch: ModelInput, options: ForwardOptions = {}): ModelOutput {
+  forward(batch: ModelBatch, options: ForwardOptions = {}): ModelOutput {
     return tf.tidy(() => {
       const inputs = prepareInputs(batch, BERT_FAMILY.inputLimits(this.config));
       const result = this.mainLayer.run(inputs, this.context(options));
@@ -105,7 +105,7 @@ export class BertForMaskedLM extends PreTrainedModel<BertConfig> {
    * The same loss as `forward`, computing vocabulary logits only at the labelled (masked) positions:
    * about 15% of the tokens, so the decoder, the largest product of the model, costs a sixth.
    */
-  protected forwardWithLoss(batch: ModelInput, options: ForwardOptions): tf.Scalar {
+  protected forwardWithLoss(batch: ModelBatch, options: ForwardOptions): tf.Scalar {
     const inputs = prepareInputs(batch, BERT_FAMILY.inputLimits(this.config));
     const labels = inputs.labels!;
     this.checkLabels(labels, inputs.inputIds.shape);
