@@ -1,8 +1,9 @@
 /**
  * What the @ner tfjs backends (`@ner/tfjs-backend-cuda`, `@ner/tfjs-backend-native`) agree on, in
- * one place: the fused AdamW kernel's name and attributes (which `@ner/trainer` calls by name), and
- * the shape rules of a batched matrix product. Each backend imports this file at build time and
- * tsup bundles it into its dist/, so the published packages stand alone.
+ * one place: the fused AdamW kernel's name and attributes (which `@ner/trainer` calls by name),
+ * the shape rules of a batched matrix product, and bf16 rounding. Each backend (and `@ner/models`)
+ * imports this file at build time and tsup bundles it into its dist/, so the published packages
+ * stand alone.
  */
 
 /** The name the fused AdamW kernel is registered under (torch.optim.AdamW's single-tensor step). */
@@ -138,4 +139,22 @@ export function fusedMatMulArgs<T>(args: { inputs: object; attrs?: object }): Fu
     transposeB: !!attrs.transposeB,
     activation: attrs.activation ?? 'linear',
   };
+}
+
+/**
+ * float32 values rounded to the nearest bfloat16 (ties to even, as torch's `.to(torch.bfloat16)`;
+ * NaN stays a quiet NaN, infinities stay infinite), still as float32. One definition for
+ * `@ner/models`' `useBf16Weights` and the native backend's bf16 weights, so both round alike.
+ */
+export function roundToBf16(values: Float32Array): Float32Array {
+  const out = new Float32Array(values.length);
+  const inBits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const outBits = new Uint32Array(out.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const bits = inBits[i]!;
+    // NaN: keep the sign and set the quiet bit so truncation cannot turn it into an infinity.
+    if ((bits & 0x7fffffff) > 0x7f800000) outBits[i] = (bits | 0x400000) & 0xffff0000;
+    else outBits[i] = ((bits + 0x7fff + ((bits >>> 16) & 1)) & 0xffff0000) >>> 0;
+  }
+  return out;
 }

@@ -4,6 +4,8 @@
  * loss and gradients for a trainer, `savePretrained`, and disposal.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// One bf16 rounding for models and backends (tools/kernel-contract, bundled into dist).
+import { roundToBf16 } from '../../../tools/kernel-contract/index.js';
 import { InputError } from './errors.js';
 import { registerGradients } from './gradients.js';
 import {
@@ -20,21 +22,6 @@ import type { PretrainedConfig } from './pretrained-config.js';
 import type { Float32TensorData } from './safetensors.js';
 import { savePretrainedFiles } from './save-pretrained.js';
 import { SeededRandom } from './seeded-random.js';
-
-/** float32 values rounded to the nearest bfloat16 (ties to even; NaN stays NaN), still as float32. */
-export function roundFloat32ToBf16(values: Float32Array): Float32Array {
-  const out = new Float32Array(values.length);
-  const inBits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  const outBits = new Uint32Array(out.buffer);
-  for (let i = 0; i < values.length; i++) {
-    const bits = inBits[i]!;
-    outBits[i] =
-      (bits & 0x7fffffff) > 0x7f800000
-        ? (bits | 0x400000) & 0xffff0000
-        : ((bits + 0x7fff + ((bits >>> 16) & 1)) & 0xffff0000) >>> 0;
-  }
-  return out;
-}
 
 /** Options when building a model from a config. */
 export interface ModelInitOptions {
@@ -137,7 +124,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   useBf16Weights(): void {
     for (const [name, variable] of this.registry.variables) {
       if (this.registry.moduleTypes.get(name) !== 'Linear' || !name.endsWith('.weight')) continue;
-      const rounded = tf.tensor(roundFloat32ToBf16(variable.dataSync() as Float32Array), variable.shape);
+      const rounded = tf.tensor(roundToBf16(variable.dataSync() as Float32Array), variable.shape);
       variable.assign(rounded);
       rounded.dispose();
     }

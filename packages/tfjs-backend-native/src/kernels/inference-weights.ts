@@ -10,6 +10,7 @@
  * and the buffer pool call `forgetPackedWeight` for arrays whose values change, which drops
  * every entry built from them here too ({@link forgetInferenceWeight}).
  */
+import { roundToBf16 } from '../../../../tools/kernel-contract/index.js';
 import { requireAddon } from '../addon.js';
 
 /** What a product reads: the (concatenated) weight, and its packed copy when there is one. */
@@ -46,18 +47,8 @@ function concatenated(sources: readonly Float32Array[]): Float32Array {
   return out;
 }
 
-/** float32 values rounded to the nearest bfloat16 (ties to even), as torch's `.to(torch.bfloat16)`. */
-export function roundToBf16(values: Float32Array): Float32Array {
-  const out = new Float32Array(values.length);
-  const inBits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  const outBits = new Uint32Array(out.buffer);
-  for (let i = 0; i < values.length; i++) {
-    const bits = inBits[i]!;
-    if ((bits & 0x7fffffff) > 0x7f800000) outBits[i] = (bits | 0x400000) & 0xffff0000;
-    else outBits[i] = ((bits + 0x7fff + ((bits >>> 16) & 1)) & 0xffff0000) >>> 0;
-  }
-  return out;
-}
+// One bf16 rounding for models and backends (tools/kernel-contract); re-exported for the tests.
+export { roundToBf16 };
 
 /**
  * The weight `[n, k]` made of `sources` stacked along the output axis (one source: itself), with
