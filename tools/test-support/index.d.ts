@@ -74,3 +74,36 @@ export declare function packageVitestConfig(
  * differs from the source module given for it (`specifier#(no exports)` for an empty one).
  */
 export declare function selfAliasMismatches(modulesBySpecifier: Record<string, object>): Promise<string[]>;
+/** The switch a full-disk test flips: writeFile fails for each path where `failWhen` returns true. */
+export interface FullDisk {
+  failWhen?: ((path: string) => boolean) | undefined;
+}
+/**
+ * Node's ENOSPC error for a write; `namePath` puts the path in the message and on `path`
+ * (a failed `write` call names none).
+ */
+export declare function enospcError(
+  path: string,
+  namePath?: boolean,
+): Error & { code: 'ENOSPC'; errno: number; syscall: 'write'; path?: string };
+/**
+ * `actual` (the real `node:fs/promises`) with a writeFile that rejects with {@link enospcError} while
+ * `disk.failWhen(path)` is true; use in `vi.mock('node:fs/promises', ...)` with a `vi.hoisted` switch.
+ */
+export declare function fullDiskFsPromises<T extends { writeFile: unknown }>(
+  actual: T,
+  disk: FullDisk,
+  options?: { namePath?: boolean },
+): T;
+/**
+ * The `inputs.json` of a Python oracle model (`../shared/oracle/models/<name>/`): the batch Python
+ * fed the model, with its keys, and the dtype its labels had there.
+ */
+export interface OracleBatch {
+  input_ids: number[][];
+  attention_mask: number[][];
+  token_type_ids?: number[][];
+  /** `[B, T]` token labels, or `[B]` class ids / regression targets. */
+  labels: number[][] | number[];
+  labels_dtype: 'int64' | 'float32';
+}

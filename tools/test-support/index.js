@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export { mulberry32, uniformFloat32 } from './random.cjs';
 export { makeTempDir, removeTempDirs } from './temp-dirs.js';
+export { enospcError, fullDiskFsPromises } from './full-disk.js';
 export { readmeSnippet, runSnippet, withAssertions } from './readme-snippet.js';
 export { COMPARE_OPS, FLOAT_BINARY_OPS, opsByName } from './tfjs-ops.js';
 export { tinyBertSizes, tinyDistilBertSizes, tinyTokenBatch } from './tiny-models.js';

@@ -7,25 +7,13 @@ import { ModelsError } from './errors.js';
 import { SaveError, savePretrainedFiles, writeFileAtomic } from './save-pretrained.js';
 
 // A full disk is injected: every writeFile whose path passes `failWhen` throws
-// the error Node gives for ENOSPC.
+// the error Node gives for ENOSPC (here with the path named, as a whole-file write does).
 const disk = vi.hoisted(() => ({ failWhen: undefined as ((path: string) => boolean) | undefined }));
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs/promises')>();
-  return {
-    ...actual,
-    writeFile: (path: string, ...rest: unknown[]) => {
-      if (disk.failWhen?.(String(path))) {
-        const error = Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), {
-          code: 'ENOSPC',
-          errno: -28,
-          syscall: 'write',
-          path: String(path),
-        });
-        return Promise.reject(error);
-      }
-      return (actual.writeFile as (...args: unknown[]) => Promise<void>)(path, ...rest);
-    },
-  };
+  const { fullDiskFsPromises } = await import('@ner/test-support');
+  return fullDiskFsPromises(await importOriginal<typeof import('node:fs/promises')>(), disk, {
+    namePath: true,
+  });
 });
 
 const tensors = (value: number) => new Map([['w', { shape: [2], data: new Float32Array([value, value]) }]]);

@@ -1,15 +1,7 @@
 // Helpers to read the Python oracle fixtures under ../shared/oracle/models.
 import { readFileSync } from 'node:fs';
-import { sharedPath } from '@ner/test-support';
+import { type OracleBatch, sharedPath } from '@ner/test-support';
 import { entryToFloat32, parseSafetensors } from '../src/index.js';
-
-export interface OracleInputs {
-  input_ids: number[][];
-  attention_mask: number[][];
-  token_type_ids?: number[][];
-  labels: number[][] | number[];
-  labels_dtype: 'int64' | 'float32';
-}
 
 export interface OracleModel {
   class: string;
@@ -37,10 +29,8 @@ export function modelDir(name: string): string {
   return sharedPath('oracle', 'models', name);
 }
 
-export function readInputs(name: string): OracleInputs {
-  return JSON.parse(
-    readFileSync(sharedPath('oracle', 'models', name, 'inputs.json'), 'utf8'),
-  ) as OracleInputs;
+export function readInputs(name: string): OracleBatch {
+  return JSON.parse(readFileSync(sharedPath('oracle', 'models', name, 'inputs.json'), 'utf8')) as OracleBatch;
 }
 
 export interface NamedTensor {

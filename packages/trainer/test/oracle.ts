@@ -1,7 +1,7 @@
 // Helpers to read the Python oracle fixtures under ../shared/oracle/models.
 import { readFileSync } from 'node:fs';
 import { entryToFloat32, parseSafetensors } from '@ner/models';
-import { sharedPath } from '@ner/test-support';
+import { type OracleBatch, sharedPath } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW,
@@ -13,13 +13,8 @@ import {
   trainerParameterGroups,
 } from '../src/index.js';
 
-export interface OracleBatch {
-  input_ids: number[][];
-  attention_mask: number[][];
-  token_type_ids?: number[][];
-  labels: number[][] | number[];
-  labels_dtype: 'int64' | 'float32';
-}
+// The batch Python fed an oracle model (its inputs.json); one type with the models' tests.
+export type { OracleBatch };
 
 export interface OracleStep {
   step: number;

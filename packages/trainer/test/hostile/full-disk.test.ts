@@ -12,24 +12,11 @@ import { CheckpointError, CheckpointWriteError, SaveError, Trainer, TrainerError
 import { makeTempDir, removeTempDirs } from '../temp-dirs.js';
 import { collator, SHORT_RUN, shortRunTrainer, syntheticRows, tinyModel } from '../tiny.js';
 
+// Like Node's own: a failed write (not open) names no path, so the errors must name the file.
 const disk = vi.hoisted(() => ({ failWhen: undefined as ((path: string) => boolean) | undefined }));
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs/promises')>();
-  return {
-    ...actual,
-    writeFile: (path: string, ...rest: unknown[]) => {
-      if (disk.failWhen?.(String(path))) {
-        // Like Node's own: a failed write (not open) names no path.
-        const error = Object.assign(new Error('ENOSPC: no space left on device, write'), {
-          code: 'ENOSPC',
-          errno: -28,
-          syscall: 'write',
-        });
-        return Promise.reject(error);
-      }
-      return (actual.writeFile as (...args: unknown[]) => Promise<void>)(path, ...rest);
-    },
-  };
+  const { fullDiskFsPromises } = await import('@ner/test-support');
+  return fullDiskFsPromises(await importOriginal<typeof import('node:fs/promises')>(), disk);
 });
 
 const rows = syntheticRows(16);
