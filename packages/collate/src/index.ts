@@ -24,6 +24,7 @@ export {
   DataCollatorForTokenClassification,
   type TokenClassificationCollatorOptions,
 } from './token-classification-collator.js';
+export type { PaddedCollatorOptions } from './padded-collator.js';
 export { DataCollatorWithPadding, type PaddingCollatorOptions } from './padding-collator.js';
 export { DefaultDataCollator, type HostBatch, defaultDataCollator } from './default-collator.js';
 export { Mt19937, randperm, seededPermutation } from './mt19937.js';

@@ -15,10 +15,13 @@ export {
 } from './features.js';
 export {
   type Batch,
+  type BatchFn,
   Dataset,
   type FilterOptions,
   type MapOptions,
+  type MapResult,
   type Row,
+  type RowFn,
   type TrainTestSplitOptions,
 } from './dataset.js';
 export { DatasetDict } from './dataset-dict.js';
@@ -33,10 +36,10 @@ export {
   readConllWithReport,
 } from './readers/conll.js';
 export { type JsonlOptions, parseJsonl, readJsonl } from './readers/jsonl.js';
-export { type CsvOptions, parseCsv, parseCsvRecords, readCsv } from './readers/csv.js';
+export { type CsvOptions, type CsvRecord, parseCsv, parseCsvRecords, readCsv } from './readers/csv.js';
 export { featuresFromParquetMetadata, type ParquetOptions, readParquet } from './readers/parquet.js';
 export { detectTagScheme, iob1ToIob2, type TagScheme } from './tag-scheme.js';
-export { type DataFormat, planDataFiles } from './data-files.js';
+export { type DataFilePlan, type DataFormat, planDataFiles } from './data-files.js';
 export { alignWordsAndLabels, formatWordsWithLabels } from './format-labels.js';
 export type { ReadLimits } from './limits.js';
 export {

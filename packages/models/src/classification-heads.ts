@@ -18,8 +18,8 @@ import { dropout, type ForwardContext, linear } from './nn.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 import { type ModelClass, type ModelInitOptions, PreTrainedModel } from './pretrained-model.js';
 
-/** What the heads read from a config beyond the common fields. */
-type HeadConfig = PretrainedConfig & { readonly initializerRange: number };
+/** What the heads read from a config beyond the common fields: the common ones and `initializerRange`. */
+export type HeadConfig = PretrainedConfig & { readonly initializerRange: number };
 
 /**
  * A family's main layer under `base_model_prefix` with a classifier on top: forward with the loss
@@ -27,10 +27,12 @@ type HeadConfig = PretrainedConfig & { readonly initializerRange: number };
  */
 export abstract class ClassificationHeadModel<C extends HeadConfig> extends PreTrainedModel<C> {
   static readonly hasHead: boolean = true;
+  /** @internal The family's layers and head details (`@ner/models/internal`). */
   // biome-ignore lint/suspicious/noExplicitAny: narrowed by each family's classes.
   protected readonly family: ModelFamily<any>;
   private readonly mainLayer: MainLayer;
 
+  /** @internal Subclasses pass their family (`@ner/models/internal`) and whether the head reads the pooler. */
   protected constructor(config: C, options: ModelInitOptions, family: ModelFamily<C>, usesPooler: boolean) {
     super(config, options);
     this.family = family;
@@ -46,10 +48,11 @@ export abstract class ClassificationHeadModel<C extends HeadConfig> extends PreT
     return this.run(batch, { ...options, outputHiddenStates: false, outputAttentions: false }).loss!;
   }
 
+  /** @internal The head's logits from the encoder's result. */
   protected abstract logits(result: EncoderResult, ctx: ForwardContext): tf.Tensor;
   protected abstract loss(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar;
 
-  /** The `classifier` Linear (`[num_labels, inFeatures]`). */
+  /** @internal The `classifier` Linear (`[num_labels, inFeatures]`). */
   protected createClassifier(inFeatures: number): ModuleWeights {
     const { config } = this;
     return createLinear(this.registry, 'classifier', config.numLabels, inFeatures, config.initializerRange);
@@ -85,6 +88,7 @@ export abstract class TokenClassificationHeadModel<C extends HeadConfig> extends
     this.classifier = this.createClassifier(family.hiddenSize(config));
   }
 
+  /** @internal */
   protected logits(result: EncoderResult, ctx: ForwardContext): tf.Tensor {
     const rate = this.family.tokenClassifierDropout(this.config);
     return linear(dropout(result.lastHiddenState, rate, ctx), this.classifier.weight, this.classifier.bias);
@@ -114,6 +118,7 @@ export abstract class SequenceClassificationHeadModel<
     this.classifier = this.createClassifier(family.hiddenSize(config));
   }
 
+  /** @internal */
   protected logits(result: EncoderResult, ctx: ForwardContext): tf.Tensor {
     return linear(this.summary(result, ctx), this.classifier.weight, this.classifier.bias);
   }

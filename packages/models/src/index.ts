@@ -46,10 +46,17 @@ export {
 export { BaseEncoderModel, type BaseModelOptions } from './base-model.js';
 export {
   ClassificationHeadModel,
+  type HeadConfig,
   SequenceClassificationHeadModel,
   TokenClassificationHeadModel,
 } from './classification-heads.js';
-export { type AutoTask, modelClassByName, modelClassFor, type ModelType } from './registry.js';
+export {
+  type AutoTask,
+  modelClassByName,
+  modelClassFor,
+  type ModelType,
+  type RegisteredClass,
+} from './registry.js';
 export {
   BackendError,
   CheckpointError,

@@ -114,7 +114,7 @@ export abstract class PretrainedConfig {
    */
   protected abstract parameterCount(): { count: number; drivers: readonly string[] };
 
-  /** Model-specific fields (written to config.json always, as Python's `to_diff_dict` does). */
+  /** @internal Model-specific fields (written to config.json always, as Python's `to_diff_dict` does). */
   protected abstract fieldSpecs(): readonly FieldSpec[];
 
   /**

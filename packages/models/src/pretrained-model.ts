@@ -57,7 +57,7 @@ export interface ModelClass<M extends PreTrainedModel = PreTrainedModel> {
   new (config: M['config'], options?: ModelInitOptions): M;
   /** The Python class name (`BertForTokenClassification`), written to `architectures`. */
   readonly className: string;
-  /** The family whose main layer and head details the class uses. */
+  /** @internal The family whose main layer and head details the class uses (`@ner/models/internal`). */
   // biome-ignore lint/suspicious/noExplicitAny: each class narrows the family to its own config type.
   readonly family: ModelFamily<any>;
   /** Heads keep the main layer under `base_model_prefix` ("bert."); bare encoders have it at the root. */
@@ -96,6 +96,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   readonly config: C;
   /** Filled by `fromPretrained`: which weights were missing, unexpected or re-initialised. */
   loadingInfo: LoadingInfo | null = null;
+  /** @internal The weights by PyTorch name, as the model's modules create them. */
   protected readonly registry: ParameterRegistry;
   private readonly dropoutRng: SeededRandom;
   private weightFormat: WeightDtype = 'float32';
@@ -214,6 +215,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
     this.dropoutRng.reseed(seed ^ 0x5bd1e995);
   }
 
+  /** @internal Training flag and dropout generator for one forward. */
   protected context(options: ForwardOptions): ForwardContext {
     return {
       training: options.training ?? false,

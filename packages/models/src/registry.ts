@@ -22,7 +22,7 @@ export type AutoTask = 'base' | 'token-classification' | 'sequence-classificatio
 
 /** Any registered class (each narrows `config` to its own config class). */
 // biome-ignore lint/suspicious/noExplicitAny: the table holds classes of every config type.
-type RegisteredClass = ModelClass<PreTrainedModel<any>>;
+export type RegisteredClass = ModelClass<PreTrainedModel<any>>;
 
 /** `MODEL_MAPPING`, `MODEL_FOR_TOKEN_CLASSIFICATION_MAPPING`, … in one table. */
 const MODEL_MAPPING: Readonly<Record<ModelType, Readonly<Record<AutoTask, RegisteredClass>>>> = {

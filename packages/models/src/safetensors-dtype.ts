@@ -4,8 +4,26 @@
  */
 import { SafetensorsError } from './errors.js';
 
+/** A dtype name as written in a safetensors header (every dtype of the 0.4 spec). */
+export type SafetensorsDtype =
+  | 'BOOL'
+  | 'U8'
+  | 'I8'
+  | 'F8_E5M2'
+  | 'F8_E4M3'
+  | 'I16'
+  | 'U16'
+  | 'F16'
+  | 'BF16'
+  | 'I32'
+  | 'U32'
+  | 'F32'
+  | 'F64'
+  | 'I64'
+  | 'U64';
+
 /** Byte size of every dtype the safetensors format defines (0.4 spec). */
-const DTYPE_BYTES = {
+const DTYPE_BYTES: Readonly<Record<SafetensorsDtype, number>> = {
   BOOL: 1,
   U8: 1,
   I8: 1,
@@ -21,10 +39,7 @@ const DTYPE_BYTES = {
   F64: 8,
   I64: 8,
   U64: 8,
-} as const;
-
-/** A dtype name as written in a safetensors header. */
-export type SafetensorsDtype = keyof typeof DTYPE_BYTES;
+};
 
 export function isSafetensorsDtype(value: unknown): value is SafetensorsDtype {
   return typeof value === 'string' && Object.hasOwn(DTYPE_BYTES, value);

@@ -94,7 +94,7 @@ export interface OrphanCleanup {
 }
 
 /**
- * Removes the temporary folders of {@link writeFolderAtomic} in `parent` whose
+ * Removes the temporary folders of `writeFolderAtomic` (`@ner/trainer/internal`) in `parent` whose
  * writer is gone: the process that made them is dead (its pid is in the name),
  * or it is this process and the folder is not being filled now. Folders of
  * live processes and everything not named like ours stay.

@@ -17,7 +17,7 @@ export {
 } from './adamw.js';
 export { HubPushError } from './hub-errors.js';
 export type { HubStrategy } from './hub-arguments.js';
-export type { PushToHubOptions } from './hub-push.js';
+export type { HubPusher, PushToHubOptions } from './hub-push.js';
 export type { ModelCardOptions } from './hub-model-card.js';
 // One definition, in @ner/accelerate (whose Accelerator clips too); the Trainer's users find it here as before.
 export { type ClippedGradients, clipGradNorm, globalGradNorm } from '@ner/accelerate';

@@ -47,6 +47,7 @@ function labelledPositions(labels: tf.Tensor): { positions: Int32Array; targets:
  */
 export class BertForMaskedLM extends PreTrainedModel<BertConfig> {
   static readonly className = 'BertForMaskedLM';
+  /** @internal The family's layers and head details (`ModelFamily`, from `@ner/models/internal`). */
   static readonly family = BERT_FAMILY;
   static readonly hasHead: boolean = true;
   private readonly mainLayer: MainLayer;

@@ -90,6 +90,7 @@ export class BertConfig extends PretrainedConfig {
     this.applyOptions(options);
   }
 
+  /** @internal */
   protected fieldSpecs(): readonly FieldSpec[] {
     return BERT_FIELDS;
   }

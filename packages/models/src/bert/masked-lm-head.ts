@@ -18,6 +18,7 @@ export class BertMaskedLMHead {
   private readonly norm: ModuleWeights;
   private readonly act: (x: tf.Tensor) => tf.Tensor;
 
+  /** @internal Built by `BertForMaskedLM`, which owns the weights (`registry`). */
   constructor(
     registry: ParameterRegistry,
     private readonly config: BertConfig,

@@ -14,6 +14,7 @@ export type BertModelOptions = BaseModelOptions;
  */
 export class BertModel extends BaseEncoderModel<BertConfig> {
   static readonly className = 'BertModel';
+  /** @internal The family's layers and head details (`ModelFamily`, from `@ner/models/internal`). */
   static readonly family = BERT_FAMILY;
 }
 
@@ -23,6 +24,7 @@ export class BertModel extends BaseEncoderModel<BertConfig> {
  */
 export class BertForTokenClassification extends TokenClassificationHeadModel<BertConfig> {
   static readonly className = 'BertForTokenClassification';
+  /** @internal The family's layers and head details (`ModelFamily`, from `@ner/models/internal`). */
   static readonly family = BERT_FAMILY;
 }
 
@@ -32,5 +34,6 @@ export class BertForTokenClassification extends TokenClassificationHeadModel<Ber
  */
 export class BertForSequenceClassification extends SequenceClassificationHeadModel<BertConfig> {
   static readonly className = 'BertForSequenceClassification';
+  /** @internal The family's layers and head details (`ModelFamily`, from `@ner/models/internal`). */
   static readonly family = BERT_FAMILY;
 }

@@ -67,6 +67,7 @@ export class DistilBertConfig extends PretrainedConfig {
     this.applyOptions(options);
   }
 
+  /** @internal */
   protected fieldSpecs(): readonly FieldSpec[] {
     return DISTILBERT_FIELDS;
   }

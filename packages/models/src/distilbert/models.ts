@@ -10,6 +10,7 @@ import { DISTILBERT_FAMILY } from './family.js';
  */
 export class DistilBertModel extends BaseEncoderModel<DistilBertConfig> {
   static readonly className = 'DistilBertModel';
+  /** @internal The family's layers and head details (`ModelFamily`, from `@ner/models/internal`). */
   static readonly family = DISTILBERT_FAMILY;
 }
 
@@ -19,6 +20,7 @@ export class DistilBertModel extends BaseEncoderModel<DistilBertConfig> {
  */
 export class DistilBertForTokenClassification extends TokenClassificationHeadModel<DistilBertConfig> {
   static readonly className = 'DistilBertForTokenClassification';
+  /** @internal The family's layers and head details (`ModelFamily`, from `@ner/models/internal`). */
   static readonly family = DISTILBERT_FAMILY;
 }
 
@@ -28,5 +30,6 @@ export class DistilBertForTokenClassification extends TokenClassificationHeadMod
  */
 export class DistilBertForSequenceClassification extends SequenceClassificationHeadModel<DistilBertConfig> {
   static readonly className = 'DistilBertForSequenceClassification';
+  /** @internal The family's layers and head details (`ModelFamily`, from `@ner/models/internal`). */
   static readonly family = DISTILBERT_FAMILY;
 }
