@@ -17,7 +17,11 @@ export function clipGradNorm(grads: ReadonlyMap<string, tf.Tensor>, maxNorm: num
   const totalNorm = globalGradNorm(grads);
   const coefficient = Math.min(maxNorm / (totalNorm + 1e-6), 1);
   const out = new Map<string, tf.Tensor>();
-  for (const [name, grad] of grads) out.set(name, tf.mul(grad, coefficient));
+  // torch multiplies by the clamped coefficient every time; x * 1 is x bit for bit, so at 1 (the
+  // usual case once training settles) a clone, which shares the data, skips a pass over every
+  // gradient and its allocation.
+  for (const [name, grad] of grads)
+    out.set(name, coefficient === 1 ? tf.clone(grad) : tf.mul(grad, coefficient));
   return { totalNorm, grads: out };
 }
 
@@ -25,7 +29,9 @@ export function clipGradNorm(grads: ReadonlyMap<string, tf.Tensor>, maxNorm: num
 export function globalGradNorm(grads: ReadonlyMap<string, tf.Tensor>): number {
   if (grads.size === 0) return 0;
   return tf.tidy(() => {
-    const norms = [...grads.values()].map((grad) => tf.norm(grad));
+    // sqrt(sum(x * x)): the same numbers as tf.norm, whose abs and generic pow(x, 2) made this
+    // ~8% of a small model's training step on native.
+    const norms = [...grads.values()].map((grad) => tf.sqrt(tf.sum(tf.square(grad))));
     return tf.norm(tf.stack(norms)).dataSync()[0]!;
   });
 }
