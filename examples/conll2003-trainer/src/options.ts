@@ -12,16 +12,16 @@ const USAGE = `Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [op
   --output <dir>            checkpoints and final/ (default: outputs/)
   --train-size <n>          training sentences (default: all 14041)
   --eval-size <n>           validation sentences (default: all 3250)
-  --epochs <n>              fine-tuning epochs (default 3)
+  --epochs <n>              fine-tuning epochs (default: 7 from scratch, 3 with --model)
   --learning-rate <x>       (default: 3e-3 from scratch, 2e-5 with --model)
   --batch-size <n>          training batch size (default 32)
   --warmup-ratio <x>        linear warm-up share of the steps (default 0.1)
   --label-strategy <s>      all | first: train on every sub-token's label or only a word's first
                             (default first; evaluation always scores words by their first sub-token)
   --min-piece-count <n>     from scratch: keep word pieces used at least n times in the training
-                            text, plus single characters; 0 keeps bert-base-cased's 28,996 (default 3)
+                            text, plus single characters; 0 keeps bert-base-cased's 28,996 (default 1)
   --hidden-size <n>  --layers <n>  --heads <n>  --intermediate-size <n>  --dropout <x>
-                            size of the model from scratch (default 128, 2, 4, 256, 0.1)
+                            size of the model from scratch (default 128, 1, 4, 256, 0.2)
   --mlm-epochs <n>          from scratch: masked-LM pretraining epochs on the training text first (default 0)
   --token-dropout <x>       from scratch: share of training word pieces replaced by [UNK] (default 0)
   --smoke                   a few steps on a few sentences (CI)`;
@@ -111,17 +111,17 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     output: values.output!,
     trainSize: size('train-size', 48),
     evalSize: size('eval-size', 16),
-    epochs: smoke ? 1 : numberOption('epochs', values.epochs, 3),
+    epochs: smoke ? 1 : numberOption('epochs', values.epochs, pretrained ? 3 : 7),
     learningRate: numberOption('learning-rate', values['learning-rate'], pretrained ? 2e-5 : 3e-3),
     batchSize: numberOption('batch-size', values['batch-size'], 32, 1),
     warmupRatio: numberOption('warmup-ratio', values['warmup-ratio'], 0.1),
     labelStrategy: strategy,
-    minPieceCount: numberOption('min-piece-count', values['min-piece-count'], 3),
+    minPieceCount: numberOption('min-piece-count', values['min-piece-count'], 1),
     hiddenSize: numberOption('hidden-size', values['hidden-size'], 128, 1),
-    layers: numberOption('layers', values.layers, 2, 1),
+    layers: numberOption('layers', values.layers, 1, 1),
     heads: numberOption('heads', values.heads, 4, 1),
     intermediateSize: numberOption('intermediate-size', values['intermediate-size'], 256, 1),
-    dropout: numberOption('dropout', values.dropout, 0.1),
+    dropout: numberOption('dropout', values.dropout, 0.2),
     mlmEpochs: smoke ? 0 : numberOption('mlm-epochs', values['mlm-epochs'], 0),
     tokenDropout: pretrained ? 0 : numberOption('token-dropout', values['token-dropout'], 0),
     smoke,
