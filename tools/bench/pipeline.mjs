@@ -16,12 +16,8 @@ import {
   AutoModelForTokenClassification,
   initBackend,
 } from '../../packages/models/dist/index.js';
-import {
-  fromNerModel,
-  loadPretrainedTokenizer,
-  pipeline,
-  TokenClassificationPipeline,
-} from '../../packages/pipeline/dist/index.js';
+import { pipeline, TokenClassificationPipeline } from '../../packages/pipeline/dist/index.js';
+import { fromNerModel, loadPretrainedTokenizer } from '../../packages/pipeline/dist/internal.js';
 import { sharedPath } from '../test-support/index.js';
 import { conllSentences } from './collate-data.mjs';
 
@@ -48,7 +44,7 @@ async function measure(label, ner, model, tokenizer, maxLength, count, warmup) {
   let skipped = 0;
   for (const text of texts) {
     if (sample.length === count + warmup) break;
-    if ((await tokenizer.encodeText(text)).ids.length <= maxLength) sample.push(text);
+    if (tokenizer.encode(text).inputIds.length <= maxLength) sample.push(text);
     else skipped += 1;
   }
   for (const text of sample.splice(count)) await ner(text);
@@ -60,14 +56,14 @@ async function measure(label, ner, model, tokenizer, maxLength, count, warmup) {
     pipelineMs.push(performance.now() - t0);
   }
   // Peer 1: the model alone on the same encodings (tokenized beforehand, one sentence per call).
-  const encodings = await Promise.all(sample.map((text) => tokenizer.encodeText(text)));
+  const encodings = sample.map((text) => tokenizer.encode(text));
   const forwardMs = [];
   for (const e of encodings) {
     const t0 = performance.now();
     await model.predict({
-      input_ids: [e.ids],
+      input_ids: [e.inputIds],
       attention_mask: [e.attentionMask],
-      token_type_ids: [e.typeIds],
+      token_type_ids: [e.tokenTypeIds],
     });
     forwardMs.push(performance.now() - t0);
   }
