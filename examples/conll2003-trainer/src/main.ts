@@ -10,11 +10,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Tokenizer, tokenizeAndAlignLabels } from '@ner/align';
 import { DataCollatorForTokenClassification } from '@ner/collate';
-import { CONLL2003_NER_NAMES, type Dataset, loadDataset } from '@ner/datasets';
+import { CONLL2003_NER_NAMES, Dataset, Features, loadDataset } from '@ner/datasets';
 import { AutoModelForTokenClassification, BertConfig, initBackend } from '@ner/models';
 import { pipeline } from '@ner/pipeline';
 import { TrainingArguments } from '@ner/trainer';
 import { corpusTokenizer } from './corpus-vocab.js';
+import { mentionReplacedCopies } from './mention-replacement.js';
 import { seqevalMetrics } from './metrics.js';
 import { parseJobOptions } from './options.js';
 import { pretrainMaskedLM } from './pretrain.js';
@@ -55,9 +56,30 @@ if (tokenizer !== baseTokenizer)
 // sub-token), as CoNLL-2003 scores are defined, so every setting is compared on the same entities.
 const tokenize = (strategy: 'all' | 'first') =>
   tokenizeAndAlignLabels(tokenizer, { strategy, labelNames, maxLength: 128 });
-const train = trainWords.map(tokenize(opts.labelStrategy), {
+// --augment-copies: the training sentences plus copies with their entity mentions swapped for
+// other mentions of the same type (src/mention-replacement.ts says why).
+const augmentedWords = (() => {
+  if (opts.augmentCopies === 0) return trainWords;
+  const original = {
+    tokens: trainWords.column('tokens') as string[][],
+    tags: trainWords.column('ner_tags') as number[][],
+  };
+  const copies = mentionReplacedCopies(original, labelNames, {
+    copies: opts.augmentCopies,
+    rate: opts.augmentRate,
+    seed: 42,
+  });
+  const features = new Features(
+    ['tokens', 'ner_tags'].map((name) => [name, trainWords.features.get(name)!] as const),
+  );
+  return Dataset.fromColumns(
+    { tokens: [...original.tokens, ...copies.tokens], ner_tags: [...original.tags, ...copies.tags] },
+    { features },
+  );
+})();
+const train = augmentedWords.map(tokenize(opts.labelStrategy), {
   batched: true,
-  removeColumns: trainWords.columnNames,
+  removeColumns: augmentedWords.columnNames,
 });
 const validationUnsorted = validationWords.map(tokenize('first'), {
   batched: true,

@@ -23,6 +23,9 @@ const USAGE = `Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [op
   --hidden-size <n>  --layers <n>  --heads <n>  --intermediate-size <n>  --dropout <x>
                             size of the model from scratch (default 128, 1, 4, 256, 0.2)
   --mlm-epochs <n>          from scratch: masked-LM pretraining epochs on the training text first (default 0)
+  --augment-copies <n>      from scratch: add n copies of the training set with entity mentions
+                            swapped for others of the same type (default 0)
+  --augment-rate <x>        share of mentions swapped in those copies (default 0.5)
   --token-dropout <x>       from scratch: share of training word pieces replaced by [UNK] (default 0)
   --smoke                   a few steps on a few sentences (CI)`;
 
@@ -47,6 +50,8 @@ export interface JobOptions {
   readonly dropout: number;
   readonly mlmEpochs: number;
   readonly tokenDropout: number;
+  readonly augmentCopies: number;
+  readonly augmentRate: number;
   readonly smoke: boolean;
 }
 
@@ -87,6 +92,8 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
       dropout: str,
       'mlm-epochs': str,
       'token-dropout': str,
+      'augment-copies': str,
+      'augment-rate': str,
       smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -124,6 +131,8 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     dropout: numberOption('dropout', values.dropout, 0.2),
     mlmEpochs: smoke ? 0 : numberOption('mlm-epochs', values['mlm-epochs'], 0),
     tokenDropout: pretrained ? 0 : numberOption('token-dropout', values['token-dropout'], 0),
+    augmentCopies: pretrained ? 0 : numberOption('augment-copies', values['augment-copies'], 0),
+    augmentRate: numberOption('augment-rate', values['augment-rate'], 0.5),
     smoke,
   };
 }
