@@ -62,7 +62,10 @@ export function mentionsOf(
     const label = labelNames[tag];
     if (label === undefined)
       throw new RangeError(`tag ${tag} at word ${i} is not one of the ${labelNames.length} labels`);
-    if (label === 'O') return close();
+    if (label === 'O') {
+      close();
+      return;
+    }
     const [prefix, type] = [label.slice(0, 2), label.slice(2)];
     if (prefix === 'B-' || current?.type !== type) {
       close();
