@@ -6,5 +6,7 @@ export default defineProject({
   test: {
     name: '@ner/collate',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // tfjs-backend-cpu's "install tfjs-node" banner, once per file, buries the test output.
+    setupFiles: ['../../tools/test-support/quiet-tfjs-banner.js'],
   },
 });

@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // tfjs-backend-cpu's "install tfjs-node" banner, once per file, buries the test output.
+    setupFiles: ['../../tools/test-support/quiet-tfjs-banner.js'],
     testTimeout: 60_000,
   },
 });

@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const quietBanner = fileURLToPath(new URL('./quiet-tfjs-banner.js', import.meta.url));
+
 /** The source file behind an export subpath: `.` → src/index.ts, `./plot` → src/plot.ts or src/plot/index.ts. */
 function sourceOf(dir, packageName, subpath) {
   const stem = subpath === '.' ? 'index' : subpath.slice(2);
@@ -56,7 +58,12 @@ export function packageVitestConfig(configUrl, options = {}) {
   return {
     ...rest,
     resolve: { ...resolve, alias: [...selfAliases(configUrl), ...(resolve.alias ?? [])] },
-    test: { name, include: ['src/**/*.test.ts', 'test/**/*.test.ts'], ...test },
+    test: {
+      name,
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      ...test,
+      setupFiles: [quietBanner, ...(test.setupFiles ?? [])],
+    },
   };
 }
 
