@@ -89,6 +89,11 @@ if (!ready.ok) {
   console.log(`native backend not available: ${ready.reason}`);
   process.exit(0);
 }
+// Which bf16 product runs: vdpbf16ps by default where the CPU has AVX512_BF16, `widened` with
+// NER_NATIVE_BF16_DOT=0 (the same module instance @ner/models loaded).
+const nativeInfo = (
+  await import(pathToFileURL(join(repoRoot, 'packages/tfjs-backend-native/dist/index.js')).href)
+).nativeBackendInfo();
 const sentences = validation();
 const tokenizer = await pipelineInternal.loadPretrainedTokenizer(modelDir, {});
 const fp32 = await predict('float32', sentences, tokenizer);
@@ -102,14 +107,16 @@ const bf16Entities = entitiesOf(bf16.predictions);
 const same = [...fp32Entities].filter((e) => bf16Entities.has(e)).length;
 let words = 0;
 let sameWords = 0;
-fp32.predictions.forEach((tags, i) =>
-  tags.forEach((tag, w) => {
+for (const [i, tags] of fp32.predictions.entries()) {
+  for (const [w, tag] of tags.entries()) {
     words += 1;
     if (bf16.predictions[i][w] === tag) sameWords += 1;
-  }),
-);
+  }
+}
 const f1 = (pred) => seqeval.f1Score(gold, pred);
-console.log(`model ${modelDir}; ${sentences.length} validation sentences, ${words} words; native backend`);
+console.log(
+  `model ${modelDir}; ${sentences.length} validation sentences, ${words} words; native backend, bf16 product: ${nativeInfo.bf16Product}`,
+);
 console.log(
   `entities: fp32 ${fp32Entities.size}, bf16 ${bf16Entities.size}; fp32 entities bf16 predicts identically ` +
     `${same} (${((100 * same) / Math.max(1, fp32Entities.size)).toFixed(2)}%); word tags identical ${((100 * sameWords) / words).toFixed(3)}%`,

@@ -18,7 +18,9 @@
 //      NER_BENCH_PIPELINE_BACKENDS (native,native-bf16,wasm), NER_BENCH_PIPELINE_LAYERS (12),
 //      NER_BENCH_PIPELINE_BATCHED (sentences of the throughput pass, 512; 0: none),
 //      NER_BENCH_PIPELINE_REUSE=DIR (model + ONNX of a NER_BENCH_KEEP_MODEL=1 run),
-//      NER_BENCH_ORT_PATH, NER_BENCH_TORCH_PYTHON, NER_BENCH_KEEP_MODEL=1 (keep the temp folder)
+//      NER_BENCH_ORT_PATH, NER_BENCH_TORCH_PYTHON, NER_BENCH_KEEP_MODEL=1 (keep the temp folder),
+//      NER_BENCH_THREADS=n (threads on both sides: ORT's intraOpNumThreads and NER_NATIVE_THREADS;
+//      default the machine's cores; pair with `taskset -c` to pin the run to those cores)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +48,9 @@ const warmup = Number(envString('NER_BENCH_PIPELINE_WARMUP') ?? 3);
 const backends = envList('NER_BENCH_PIPELINE_BACKENDS', 'native,native-bf16,wasm');
 const layers = envNumber('NER_BENCH_PIPELINE_LAYERS', 12);
 const batched = Number(envString('NER_BENCH_PIPELINE_BATCHED') ?? 512);
+const threads = envNumber('NER_BENCH_THREADS', coreCount);
+// The columns run in child processes, which read NER_NATIVE_THREADS when the addon loads.
+if (envString('NER_BENCH_THREADS')) process.env.NER_NATIVE_THREADS = String(threads);
 const LABELS = ['O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC', 'B-MISC', 'I-MISC'];
 const tokenizerDir = sharedPath('data', 'tokenizers', 'bert-base-cased');
 
@@ -67,17 +72,18 @@ async function worker(column, modelDir, onnxFile) {
     if (!ort) return { unavailable: reason };
     const { readFileSync } = await import('node:fs');
     const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8'));
-    model = await ortPipelineModel(ort, onnxFile, config, coreCount);
+    model = await ortPipelineModel(ort, onnxFile, config, threads);
     tokenizer = await pipelineLib.loadPretrainedTokenizer(tokenizerDir, {}, config.max_position_embeddings);
     const p = new pipelineLib.TokenClassificationPipeline(model, tokenizer, {
       aggregationStrategy: 'simple',
     });
     run = (text) => p.run(text);
   } else {
-    // "native-bf16": the native backend with dtype 'bf16' (Linear weights read as bfloat16);
-    // "native-bf16-dot": the same on vdpbf16ps (NER_NATIVE_BF16_DOT=1, activations rounded too).
-    if (column.endsWith('-bf16-dot')) process.env.NER_NATIVE_BF16_DOT = '1';
-    const backend = column.replace(/-bf16(-dot)?$/, '');
+    // "native-bf16": the native backend with dtype 'bf16' (Linear weights read as bfloat16; on
+    // vdpbf16ps with the activations rounded too where the CPU has AVX512_BF16);
+    // "native-bf16-widen": the fallback, weights widened to fp32 (NER_NATIVE_BF16_DOT=0).
+    if (column.endsWith('-bf16-widen')) process.env.NER_NATIVE_BF16_DOT = '0';
+    const backend = column.replace(/-bf16(-widen)?$/, '');
     const ready = await useBackend(backend);
     if (!ready.ok) return { unavailable: ready.reason };
     // pipeline() calls initBackend(), which otherwise picks the best installed backend (native)
@@ -87,7 +93,7 @@ async function worker(column, modelDir, onnxFile) {
       model: modelDir,
       tokenizer: tokenizerDir,
       aggregationStrategy: 'simple',
-      ...(/-bf16(-dot)?$/.test(column) ? { dtype: 'bf16' } : {}),
+      ...(/-bf16(-widen)?$/.test(column) ? { dtype: 'bf16' } : {}),
     });
     model = ner.pipeline.model;
     tokenizer = ner.pipeline.tokenizer;
@@ -170,7 +176,9 @@ console.log(
   `pipeline("ner", aggregationStrategy "simple"), 1 CoNLL-2003 validation sentence per call, ${count} timed after ${warmup} warm-up; ` +
     `random bert-base-sized BERT (hidden 768, ${layers} layers, vocab 28996, 9 labels)`,
 );
-console.log(`${coreCount} cores, ${new Date().toISOString()}, load average at start ${load()}`);
+console.log(
+  `${coreCount} cores, ${threads} threads per column, ${new Date().toISOString()}, load average at start ${load()}`,
+);
 
 // The model, saved where every column loads it from.
 // NER_BENCH_PIPELINE_REUSE=DIR: the model and its ONNX export from a run with NER_BENCH_KEEP_MODEL=1
@@ -216,7 +224,7 @@ try {
       if (exported.failed) columns.ort = { unavailable: `ONNX export failed: ${exported.failed}` };
       else
         console.log(
-          `ort: onnxruntime-node ${ort.env?.versions?.node ?? '?'} from ${ortPath}, ${coreCount} intra-op threads; ` +
+          `ort: onnxruntime-node ${ort.env?.versions?.node ?? '?'} from ${ortPath}, ${threads} intra-op threads; ` +
             `ONNX exported with torch ${exported.torch} in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
         );
     }
@@ -252,7 +260,7 @@ try {
     console.log(
       `native / ort p50 ${(columns.native.p50 / columns.ort.p50).toFixed(2)}x, p90 ${(columns.native.p90 / columns.ort.p90).toFixed(2)}x (issue 19 targets: p50 <= 1.0, p90 <= 1.2)`,
     );
-  for (const column of ['native-bf16', 'native-bf16-dot'])
+  for (const column of ['native-bf16', 'native-bf16-widen'])
     if (ok(column) && ok('ort'))
       console.log(
         `${column} / ort (fp32) p50 ${(columns[column].p50 / columns.ort.p50).toFixed(2)}x, p90 ${(columns[column].p90 / columns.ort.p90).toFixed(2)}x (target p50 <= 0.6)`,

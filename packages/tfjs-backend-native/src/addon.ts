@@ -147,8 +147,9 @@ export interface NativeAddon {
   tuneMalloc(): boolean;
   /**
    * y (m x n) = x (m x k) @ weight^T (+ bias), weight stored n x k (PyTorch's Linear), read from
-   * `packed` (fp32 panels) or `packedBf16` (bf16 panels) when given; then `epilogue` in place:
-   * 0 none, 1 erf GELU, 2 LayerNorm(y + residual) with gamma, beta, eps (inference.cc).
+   * `packed` (fp32 panels) or `packedBf16` (bf16 panels, in the pair layout when `bf16Pairs`)
+   * when given; then `epilogue` in place: 0 none, 1 erf GELU, 2 LayerNorm(y + residual) with
+   * gamma, beta, eps (inference.cc).
    */
   linearAct(
     x: Float32Array,
@@ -165,6 +166,7 @@ export interface NativeAddon {
     gamma: Float32Array | null,
     beta: Float32Array | null,
     eps: number,
+    bf16Pairs: boolean,
   ): void;
   /**
    * Self-attention on the fused QKV product `qkv` [batch * length, 3 * heads * headSize], additive
@@ -180,9 +182,19 @@ export interface NativeAddon {
     headSize: number,
     scaleQueryFirst: boolean,
   ): void;
-  /** packPanels' layout with every weight rounded to bfloat16 (nearest even). */
-  packPanelsBf16(b: Float32Array, transB: boolean, k: number, n: number, packed: Uint16Array): void;
-  /** Whether the CPU has AVX512_BF16 (reported only: the bf16 product widens to fp32 instead). */
+  /**
+   * packPanels' layout with every weight rounded to bfloat16 (nearest even); `pairs`: k rows
+   * interleaved in pairs for vdpbf16ps (needs AVX512_BF16 and an even k).
+   */
+  packPanelsBf16(
+    b: Float32Array,
+    transB: boolean,
+    k: number,
+    n: number,
+    packed: Uint16Array,
+    pairs: boolean,
+  ): void;
+  /** Whether the CPU has AVX512_BF16 (vdpbf16ps: the default bf16 product where it is there). */
   cpuHasAvx512Bf16(): boolean;
 }
 

@@ -42,6 +42,7 @@ import { RANDOM_UNIFORM_KERNEL, randomUniformKernel } from './kernels/random.js'
 import { softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
 import { markExposed, recycle } from './kernels/buffer-pool.js';
+import { bf16DotProduct } from './kernels/inference-weights.js';
 import { type KernelArgs, runCpuKernel } from './kernels/util.js';
 
 /** The name the backend registers under (`tf.setBackend('native')`). */
@@ -176,6 +177,19 @@ export interface NativeBackendInfo {
   readonly gemm: GemmKernelName | null;
   /** Why it runs as it does, for a log line: e.g. "AVX-512 GEMM, OpenBLAS not found"; null without the addon. */
   readonly summary: string | null;
+  /**
+   * How `dtype: 'bf16'` weights are multiplied: `vdpbf16ps` (AVX512_BF16, the default where the CPU
+   * has it; activations rounded to bf16 too), `widened` (each weight widened exactly to fp32 against
+   * fp32 activations: AVX-512F without AVX512_BF16, or `NER_NATIVE_BF16_DOT=0`), `fp32` (fp32
+   * products on bf16-rounded copies: no AVX-512F); null without the addon.
+   */
+  readonly bf16Product: 'vdpbf16ps' | 'widened' | 'fp32' | null;
+}
+
+function bf16ProductNow(): NativeBackendInfo['bf16Product'] {
+  if (!addon) return null;
+  if (!addon.panelGemmEnabled() || process.env.NER_NATIVE_PACK_WEIGHTS === '0') return 'fp32';
+  return bf16DotProduct(2) ? 'vdpbf16ps' : 'widened';
 }
 
 export function nativeBackendInfo(): NativeBackendInfo {
@@ -186,6 +200,7 @@ export function nativeBackendInfo(): NativeBackendInfo {
     blas: addon ? addon.blasConfig() : null,
     gemm: addon ? addon.gemmKernel() : null,
     summary: addon ? describeGemm(addon.gemmKernel(), addon.builtWithOpenBlas(), BUILD_STATUS) : null,
+    bf16Product: bf16ProductNow(),
   };
 }
 

@@ -1,16 +1,17 @@
 // Products on bfloat16 weights for inference (`dtype: 'bf16'`): the panels of panel_gemm.cc with
 // each weight rounded to bf16, so a one-sentence forward streams half the bytes (bert-base: 170
-// instead of 340 MB), which is what bounds it at ~30 rows.
+// instead of 340 MB). Two layouts, chosen by the caller (src/kernels/inference-weights.ts):
 //
-// Why widen instead of vdpbf16ps: AVX512_BF16's dot product takes bf16 on both sides, so the
-// activations would be rounded to bf16 too (PyTorch's autocast does that). Here each weight is
-// widened exactly to fp32 in registers (a zero-extend and a shift: bf16 is the top half of an
-// fp32) and multiplied by the fp32 activations with FMA, accumulating in fp32. At few rows the
-// product waits on memory, not on arithmetic, so the two extra instructions per 16 weights (used
-// by up to 12 rows) cost nothing measurable, the activations keep full precision, and it runs on
-// every AVX-512F CPU, with or without AVX512_BF16.
+// - pairs (the default where the CPU has AVX512_BF16): k rows 2q and 2q + 1 of a column side by
+//   side in one 32-bit lane, read by vdpbf16ps, which multiplies two bf16 pairs per lane and adds
+//   both products to an fp32 accumulator. It takes bf16 on both sides, so the activations are
+//   rounded to bf16 once per product (as torch's autocast does): twice the multiply-adds per
+//   instruction of fp32 FMA, which is what bounds a ~30-row product once its bytes are halved.
+// - rows (the fallback: AVX-512F without AVX512_BF16, odd k, or NER_NATIVE_BF16_DOT=0): the fp32
+//   panel layout in 16 bits; each weight is widened exactly to fp32 in registers (a zero-extend and
+//   a shift: bf16 is the top half of an fp32) and multiplied by the fp32 activations with FMA, so
+//   the result is the fp32 product of the bf16-rounded weights (to 1e-5).
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -42,11 +43,6 @@ uint16_t toBf16(float f) {
 }
 }  // namespace
 
-// NER_NATIVE_BF16_DOT=1 (opt-in, experimental): where the CPU has AVX512_BF16, bf16 products use
-// vdpbf16ps on pair-interleaved panels, with the activations rounded to bf16 too (as torch's
-// autocast does): twice the multiply-adds per instruction. Read once; even k only.
-bool useBf16Dot(int k);
-
 bool cpuHasAvx512Bf16() {
 #if defined(__x86_64__) && defined(__GNUC__)
   static const bool ok = __builtin_cpu_supports("avx512bf16");
@@ -56,8 +52,7 @@ bool cpuHasAvx512Bf16() {
 #endif
 }
 
-void packPanelsBf16(const float *b, bool transB, int k, int n, uint16_t *packed) {
-  const bool pairs = useBf16Dot(k);
+void packPanelsBf16(const float *b, bool transB, int k, int n, uint16_t *packed, bool pairs) {
   parallelFor(panelCount(n), 4, [&](size_t first, size_t last) {
     for (size_t panel = first; panel < last; panel++) {
       const size_t col = panel * kPanel;
@@ -157,8 +152,8 @@ using BlockDotFn = void (*)(const uint32_t *, size_t, const uint16_t *, const fl
 constexpr auto kDotBlocks =
     rowBlockTable<BlockDotFn, kRows>([](auto rows) -> BlockDotFn { return blockDot<decltype(rows)::value>; });
 
-void panelRangeDot(const uint32_t *a, const uint16_t *packed, const float *bias, float *c, int m, int n, int k,
-                   size_t first, size_t last) {
+NER_AVX512_BF16 void panelRangeDot(const uint32_t *a, const uint16_t *packed, const float *bias, float *c, int m,
+                                   int n, int k, size_t first, size_t last) {
   const int pairs = k / 2;
   for (size_t panel = first; panel < last; panel++) {
     const int col = static_cast<int>(panel) * kPanel;
@@ -177,39 +172,40 @@ void panelRangeDot(const uint32_t *a, const uint16_t *packed, const float *bias,
   }
 }
 
-}  // namespace
-
-bool useBf16Dot(int k) {
-  static const bool on = [] {
-    const char *env = std::getenv("NER_NATIVE_BF16_DOT");
-    return env && std::strcmp(env, "1") == 0 && cpuHasAvx512Bf16();
-  }();
-  return on && k % 2 == 0;
+// count floats to bf16 (nearest even, vcvtne2ps2bf16), 32 at a time; the rest one by one.
+NER_AVX512_BF16 void toBf16Vector(const float *a, size_t count, uint16_t *out) {
+  size_t i = 0;
+  for (; i + 32 <= count; i += 32) {
+    const __m512bh both = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(a + i));
+    _mm512_storeu_si512(out + i, (__m512i)both);
+  }
+  for (; i < count; i++) out[i] = toBf16(a[i]);
 }
 
-void panelGemmBf16(const float *a, const uint16_t *packed, const float *bias, float *c, int m, int n, int k) {
-  if (useBf16Dot(k)) {
-    // The activations as bf16 pairs, once per product (m x k / 2 words).
-    thread_local std::vector<uint32_t> pairs;
-    const size_t count = static_cast<size_t>(m) * (k / 2);
-    if (pairs.size() < count) pairs.resize(count);
-    for (size_t i = 0; i < count; i++)
-      pairs[i] = static_cast<uint32_t>(toBf16(a[2 * i])) | (static_cast<uint32_t>(toBf16(a[2 * i + 1])) << 16);
-    const size_t grain = static_cast<size_t>(2e6 / (2.0 * m * k * kPanel)) + 1;
-    const uint32_t *ap = pairs.data();
+}  // namespace
+
+void panelGemmBf16(const float *a, const uint16_t *packed, bool pairs, const float *bias, float *c, int m, int n,
+                   int k) {
+  const size_t grain = static_cast<size_t>(2e6 / (2.0 * m * k * kPanel)) + 1;
+  if (pairs) {
+    // The activations rounded to bf16 once per product: row-major m x k in 16 bits is already the
+    // pair layout (element 2q in the low half of word q, little-endian), as k is even.
+    thread_local std::vector<uint32_t> rounded;
+    const size_t words = static_cast<size_t>(m) * (k / 2);
+    if (rounded.size() < words) rounded.resize(words);
+    toBf16Vector(a, 2 * words, reinterpret_cast<uint16_t *>(rounded.data()));
+    const uint32_t *ap = rounded.data();
     parallelFor(panelCount(n), grain,
                 [&](size_t first, size_t last) { panelRangeDot(ap, packed, bias, c, m, n, k, first, last); });
     return;
   }
-  const size_t grain = static_cast<size_t>(2e6 / (2.0 * m * k * kPanel)) + 1;
   parallelFor(panelCount(n), grain,
               [&](size_t first, size_t last) { panelRangeBf16(a, packed, bias, c, m, n, k, first, last); });
 }
 
 #else
 
-bool useBf16Dot(int) { return false; }
-void panelGemmBf16(const float *, const uint16_t *, const float *, float *, int, int, int) {}
+void panelGemmBf16(const float *, const uint16_t *, bool, const float *, float *, int, int, int) {}
 
 #endif
 

@@ -81,7 +81,7 @@ void attendHead(const float *qkv, const float *mask, float *out, int length, int
 
 void linearForward(const float *x, const LinearWeight &w, float *y, int m, int n, int k) {
   if (w.packedBf16) {
-    panelGemmBf16(x, w.packedBf16, w.bias, y, m, n, k);
+    panelGemmBf16(x, w.packedBf16, w.bf16Pairs, w.bias, y, m, n, k);
     return;
   }
   if (w.packed) {

@@ -17,6 +17,7 @@ struct LinearWeight {
   const float *weight = nullptr;
   const float *packed = nullptr;
   const uint16_t *packedBf16 = nullptr;
+  bool bf16Pairs = false;  // packedBf16 in the pair layout (vdpbf16ps), see bf16_gemm.cc
   const float *bias = nullptr;
 };
 
@@ -36,11 +37,14 @@ void selfAttention(const float *qkv, const float *mask, float *out, int batch, i
                    bool scaleQueryFirst);
 
 // bf16 panels (bf16_gemm.cc): the layout of packPanels with each float rounded to bfloat16
-// (nearest even). panelGemmBf16 is panelGemm's contract on them (fp32 activations, fp32
-// accumulation, each weight widened exactly to fp32 in registers); needs AVX-512F.
-void packPanelsBf16(const float *b, bool transB, int k, int n, uint16_t *packed);
-void panelGemmBf16(const float *a, const uint16_t *packed, const float *bias, float *c, int m, int n, int k);
-// Whether the CPU has AVX512_BF16 (vdpbf16ps): reported, see bf16_gemm.cc for why it is not needed.
+// (nearest even), k rows one after another (pairs false) or interleaved in pairs (pairs true:
+// needs AVX512_BF16 and an even k). panelGemmBf16 is panelGemm's contract on them with fp32
+// accumulation: rows widen each weight exactly to fp32 (fp32 activations; AVX-512F), pairs round
+// the activations to bf16 and multiply on vdpbf16ps.
+void packPanelsBf16(const float *b, bool transB, int k, int n, uint16_t *packed, bool pairs);
+void panelGemmBf16(const float *a, const uint16_t *packed, bool pairs, const float *bias, float *c, int m, int n,
+                   int k);
+// Whether the CPU has AVX512_BF16 (vdpbf16ps), which the pair layout needs.
 bool cpuHasAvx512Bf16();
 
 }  // namespace ner

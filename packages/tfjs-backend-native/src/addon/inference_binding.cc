@@ -15,12 +15,18 @@ namespace {
 using ner::Args;
 using ner::guarded;
 
+// The pair layout (vdpbf16ps) needs the instruction and k rows that pair up.
+void checkPairs(const Args &call, int k) {
+  if (!ner::cpuHasAvx512Bf16()) call.fail("the bf16 pair layout needs AVX512_BF16, which this CPU lacks");
+  if (k % 2 != 0) call.fail("the bf16 pair layout needs an even k");
+}
+
 // linearAct(x, weight, packed | null, packedBf16 | null, bias | null, y, m, n, k, epilogue,
-//           residual | null, gamma | null, beta | null, eps); epilogue 0: none, 1: erf GELU,
-// 2: LayerNorm(y + residual).
+//           residual | null, gamma | null, beta | null, eps, bf16Pairs); epilogue 0: none, 1: erf
+// GELU, 2: LayerNorm(y + residual); bf16Pairs: packedBf16 is in the pair layout (vdpbf16ps).
 napi_value LinearAct(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    Args call(env, info, 14, "linearAct");
+    Args call(env, info, 15, "linearAct");
     const int m = call.positive(6), n = call.positive(7), k = call.positive(8);
     const size_t mk = static_cast<size_t>(m) * k, nk = static_cast<size_t>(n) * k, mn = static_cast<size_t>(m) * n;
     ner::LinearWeight w;
@@ -34,6 +40,8 @@ napi_value LinearAct(napi_env env, napi_callback_info info) {
     if (!call.isNull(3)) {
       if (!ner::canPanelGemm()) call.fail("bf16 weights need AVX-512F");
       w.packedBf16 = call.u16(3, packedSize);
+      w.bf16Pairs = call.boolean(14);
+      if (w.bf16Pairs) checkPairs(call, k);
     }
     w.bias = call.f32OrNull(4, static_cast<size_t>(n));
     float *y = call.f32(5, mn);
@@ -68,14 +76,16 @@ napi_value SelfAttention(napi_env env, napi_callback_info info) {
   });
 }
 
-// packPanelsBf16(b, transB, k, n, packed: Uint16Array of packedPanelsSize(k, n))
+// packPanelsBf16(b, transB, k, n, packed: Uint16Array of packedPanelsSize(k, n), pairs)
 napi_value PackPanelsBf16(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    Args call(env, info, 5, "packPanelsBf16");
+    Args call(env, info, 6, "packPanelsBf16");
     const int k = call.positive(2), n = call.positive(3);
     const float *b = call.f32(0, static_cast<size_t>(k) * n);
     uint16_t *packed = call.u16(4, ner::packedPanelsSize(k, n));
-    ner::packPanelsBf16(b, call.boolean(1), k, n, packed);
+    const bool pairs = call.boolean(5);
+    if (pairs) checkPairs(call, k);
+    ner::packPanelsBf16(b, call.boolean(1), k, n, packed, pairs);
     return nullptr;
   });
 }

@@ -5,6 +5,10 @@
  * panel GEMM's layout, in fp32 or bf16. A one-sentence forward then streams each weight once, with
  * no per-call packing or concatenation.
  *
+ * bf16 weights are multiplied on `vdpbf16ps` where the CPU has AVX512_BF16 (the pair layout; the
+ * activations are rounded to bf16 inside each product, as torch's autocast does), else, or with
+ * `NER_NATIVE_BF16_DOT=0`, widened exactly to fp32 (the fp32 product of the bf16-rounded weights).
+ *
  * Keyed weakly by the cpu backend's Float32Array of the first source (as packed-weights.ts); the
  * other sources are checked by identity. Tensors are immutable in tfjs; the in-place AdamW kernel
  * and the buffer pool call `forgetPackedWeight` for arrays whose values change, which drops
@@ -19,6 +23,8 @@ export interface PreparedLinear {
   readonly weight: Float32Array;
   readonly packed: Float32Array | null;
   readonly packedBf16: Uint16Array | null;
+  /** `packedBf16` is in the pair layout that vdpbf16ps reads (activations rounded to bf16). */
+  readonly bf16Pairs: boolean;
 }
 
 interface Entry extends PreparedLinear {
@@ -31,6 +37,23 @@ const biases = new WeakMap<Float32Array, { sources: readonly Float32Array[]; val
 /** Every source array to the key its entries are filed under. */
 const keyOf = new WeakMap<Float32Array, Float32Array>();
 const packingOn = process.env.NER_NATIVE_PACK_WEIGHTS !== '0';
+let bf16DotForced: boolean | null = null;
+
+/**
+ * Whether bf16 products run on vdpbf16ps (default where the CPU has AVX512_BF16) or widen the
+ * weights to fp32 (`false`: exact fp32 products of the bf16 weights); `null`: as
+ * `NER_NATIVE_BF16_DOT` says (read at each product, so a test can set it; `0` is off). For the
+ * tests.
+ */
+export function setBf16DotProduct(on: boolean | null): void {
+  bf16DotForced = on;
+}
+
+/** Whether a bf16 product with `k` inputs would run on vdpbf16ps now. */
+export function bf16DotProduct(k: number): boolean {
+  const wanted = bf16DotForced ?? process.env.NER_NATIVE_BF16_DOT !== '0';
+  return wanted && k % 2 === 0 && requireAddon().cpuHasAvx512Bf16();
+}
 
 function sameSources(a: readonly Float32Array[], b: readonly Float32Array[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -56,11 +79,14 @@ export { roundToBf16 };
  */
 export function preparedLinear(sources: readonly Float32Array[], k: number, bf16: boolean): PreparedLinear {
   const key = sources[0]!;
-  const list = entries.get(key);
-  const hit = list?.find((e) => e.bf16 === bf16 && sameSources(e.sources, sources));
-  if (hit) return hit;
   const addon = requireAddon();
   const panel = packingOn && addon.panelGemmEnabled();
+  const bf16Pairs = bf16 && panel && bf16DotProduct(k);
+  const list = entries.get(key);
+  const hit = list?.find(
+    (e) => e.bf16 === bf16 && e.bf16Pairs === bf16Pairs && sameSources(e.sources, sources),
+  );
+  if (hit) return hit;
   let weight = concatenated(sources);
   const n = weight.length / k;
   let packed: Float32Array | null = null;
@@ -70,7 +96,7 @@ export function preparedLinear(sources: readonly Float32Array[], k: number, bf16
     // Huge-page memory of the fp32 copies, viewed as 16-bit: it is streamed on every product.
     const memory = addon.allocPacked(Math.ceil(size / 2));
     packedBf16 = new Uint16Array(memory.buffer, memory.byteOffset, size);
-    addon.packPanelsBf16(weight, true, k, n, packedBf16);
+    addon.packPanelsBf16(weight, true, k, n, packedBf16, bf16Pairs);
   } else if (bf16) {
     // No AVX-512F: fp32 products on bf16-rounded weights (the same values, twice the bytes).
     weight = roundToBf16(weight);
@@ -78,7 +104,7 @@ export function preparedLinear(sources: readonly Float32Array[], k: number, bf16
     packed = addon.allocPacked(addon.packedPanelsSize(k, n));
     addon.packPanels(weight, true, k, n, packed);
   }
-  const entry: Entry = { sources: [...sources], bf16, weight, packed, packedBf16 };
+  const entry: Entry = { sources: [...sources], bf16, weight, packed, packedBf16, bf16Pairs };
   entries.set(key, [...(list ?? []), entry]);
   for (const s of sources) keyOf.set(s, key);
   return entry;

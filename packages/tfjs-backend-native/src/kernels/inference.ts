@@ -14,8 +14,10 @@
  * - `NerLinearResidualLayerNorm` inputs `{x, weight, bias, residual, gamma, beta}`, attrs `eps`,
  *   `bf16`: `LayerNorm(x @ weight^T + bias + residual)` over the last axis.
  *
- * `bf16: true` reads the weights as bfloat16 (rounded once, packed once; fp32 activations and
- * accumulation); on a CPU without AVX-512F, fp32 products on bf16-rounded copies. float32 only.
+ * `bf16: true` reads the weights as bfloat16 (rounded once, packed once; fp32 accumulation): on
+ * vdpbf16ps with the activations rounded to bf16 where the CPU has AVX512_BF16, else (or with
+ * `NER_NATIVE_BF16_DOT=0`) widened to fp32 against fp32 activations; on a CPU without AVX-512F,
+ * fp32 products on bf16-rounded copies. float32 only.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
@@ -108,6 +110,7 @@ export function qkvProjectionKernel(args: KernelArgs): tf.TensorInfo {
     null,
     null,
     0,
+    weight.bf16Pairs,
   );
   return args.backend.makeTensorInfo([...x.info.shape.slice(0, -1), 3 * n], 'float32', y);
 }
@@ -182,6 +185,7 @@ function linearWithEpilogue(args: KernelArgs, kernel: string, epilogue: number):
     gamma,
     beta,
     eps,
+    weight.bf16Pairs,
   );
   return args.backend.makeTensorInfo(outShape, 'float32', y);
 }

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, expect, it } from 'vitest';
 import '../../src/index.js';
+import { requireAddon } from '../../src/addon.js';
 import { describeWithAddon } from '../../src/test-helpers.js';
 
 afterAll(() => {
@@ -63,5 +64,17 @@ describeWithAddon('fused inference kernels reject bad shapes', () => {
     expect(() => run('NerLinearGelu', { ...inputs, weight: tf.ones([5, 7]) })).toThrow(
       /weight has shape \[5,7\], expected \[out, 6\] for x \[4,6\]/,
     );
+  });
+
+  it('the bf16 pair layout (vdpbf16ps) refuses an odd k, and a CPU without AVX512_BF16', () => {
+    const addon = requireAddon();
+    const k = 5;
+    const n = 4;
+    const packed = new Uint16Array(addon.packedPanelsSize(k, n));
+    const expected = addon.cpuHasAvx512Bf16()
+      ? /packPanelsBf16: the bf16 pair layout needs an even k/
+      : /packPanelsBf16: the bf16 pair layout needs AVX512_BF16, which this CPU lacks/;
+    expect(() => addon.packPanelsBf16(new Float32Array(k * n), true, k, n, packed, true)).toThrow(expected);
+    expect(packed.every((v) => v === 0)).toBe(true);
   });
 });
