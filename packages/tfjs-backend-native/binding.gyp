@@ -16,7 +16,8 @@
         "src/addon/fused.cc",
         "src/addon/inference.cc",
         "src/addon/inference_binding.cc",
-        "src/addon/bf16_gemm.cc"
+        "src/addon/bf16_gemm.cc",
+        "src/addon/attention_avx512.cc"
       ],
       "libraries": ["-lpthread"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],

@@ -8,13 +8,20 @@
 //
 // env: NER_BENCH_BERT_LAYERS (2), NER_BENCH_BERT_BATCH (8), NER_BENCH_BERT_LENGTH (128),
 //      NER_PROFILE_SHAPES=1 (one line per kernel and input shapes),
-//      NER_PROFILE_WARMUP (untimed steps first, 1), NER_PROFILE_MODE (step | forward: one no-grad forward pass)
+//      NER_PROFILE_WARMUP (untimed steps first, 1), NER_PROFILE_MODE (step | forward: one no-grad forward pass),
+//      NER_PROFILE_MODEL=DIR (forward mode: a saved model, e.g. native-pipeline.mjs's kept model/, instead
+//      of a random one), NER_PROFILE_DTYPE (float32 | bf16, with NER_PROFILE_MODEL),
+//      NER_PROFILE_STEPS (timed steps, 1; the table is per step)
+// One sentence's forward as the pipeline runs it:
+//   NER_PROFILE_MODE=forward NER_BENCH_BERT_BATCH=1 NER_BENCH_BERT_LENGTH=30 NER_PROFILE_STEPS=20 \
+//   NER_PROFILE_MODEL=/tmp/ner-native-pipeline-XXXX/model NER_PROFILE_DTYPE=bf16 node tools/bench/native-profile.mjs
 import {
   BERT_BASE,
   benchTokenBatch,
   bertBaseTraining,
   envNumber,
   envString,
+  models,
   tf,
   useBackend,
 } from './peers/tfjs-backends.mjs';
@@ -49,15 +56,23 @@ for (const config of tf.getKernelsForBackend(backendName)) {
             .join(',')}`
         : config.kernelName;
       const entry = totals.get(key) ?? { ms: 0, calls: 0 };
-      entry.ms += performance.now() - t0;
-      entry.calls += 1;
+      entry.ms += (performance.now() - t0) / steps;
+      entry.calls += 1 / steps;
       totals.set(key, entry);
       return out;
     },
   });
 }
 
-const { model, optimizer } = await bertBaseTraining(layers);
+const savedModel = envString('NER_PROFILE_MODEL');
+const steps = envNumber('NER_PROFILE_STEPS', 1);
+const { model, optimizer } = savedModel
+  ? {
+      model: await models.AutoModelForTokenClassification.fromPretrained(savedModel, {
+        dtype: envString('NER_PROFILE_DTYPE') ?? 'float32',
+      }),
+    }
+  : await bertBaseTraining(layers);
 const { inputIds: ids, attentionMask: mask, labels } = benchTokenBatch(batchSize, length, BERT_BASE.labels);
 const batch = {
   input_ids: tf.tensor2d(ids, undefined, 'int32'),
@@ -80,22 +95,23 @@ for (let i = 0; i < envNumber('NER_PROFILE_WARMUP', 1); i++) await step();
 timing = true;
 const usageBefore = process.resourceUsage();
 const t0 = performance.now();
-await step();
-const stepMs = performance.now() - t0;
+for (let i = 0; i < steps; i++) await step();
+const stepMs = (performance.now() - t0) / steps;
 const usageAfter = process.resourceUsage();
 timing = false;
 const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const kernelMs = rows.reduce((s, [, e]) => s + e.ms, 0);
 const usage = (key) => usageAfter[key] - usageBefore[key];
 console.log(
-  `${backendName}, ${mode}, ${layers} layers, batch ${batchSize} x ${length}: ${stepMs.toFixed(0)} ms ` +
+  `${backendName}, ${mode}, ${savedModel ? `${savedModel} (${model.dtype})` : `${layers} layers`}, batch ${batchSize} x ${length}, ` +
+    `mean of ${steps}: ${stepMs.toFixed(1)} ms ` +
     `(cpu user ${(usage('userCPUTime') / 1000).toFixed(0)} ms, system ${(usage('systemCPUTime') / 1000).toFixed(0)} ms, ` +
     `${usage('minorPageFault')} minor page faults, ${usage('voluntaryContextSwitches')} + ${usage('involuntaryContextSwitches')} context switches)`,
 );
 for (const [name, e] of rows) {
   if (e.ms < stepMs * 0.002) continue;
   console.log(
-    `${name.padEnd(byShape ? 60 : 22)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.calls).padStart(5)} calls ${((100 * e.ms) / stepMs).toFixed(1).padStart(5)}%`,
+    `${name.padEnd(byShape ? 60 : 22)} ${e.ms.toFixed(1).padStart(8)} ms ${String(Math.round(e.calls)).padStart(5)} calls ${((100 * e.ms) / stepMs).toFixed(1).padStart(5)}%`,
   );
 }
 console.log(

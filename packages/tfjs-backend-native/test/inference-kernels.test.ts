@@ -88,6 +88,8 @@ describeWithAddon('fused inference kernels against the composite ops on cpu', ()
     [1, 30, 96, 4, 160],
     [3, 13, 64, 2, 100],
     [2, 1, 40, 5, 72],
+    // Head size 80 (two 64-column passes of the AVX-512 context), 37 keys (two 32-key score blocks).
+    [2, 37, 160, 2, 64],
   ] as const) {
     const label = `B ${batch}, T ${length}, H ${hidden}, ${heads} heads, FFN ${inner}`;
     it(`NerQkvProjection: ${label}`, () => {

@@ -32,6 +32,7 @@ namespace {
 constexpr int kRows = 12;
 constexpr int kKc = 256;
 constexpr int kAhead = 32;  // k rows of the panel prefetched ahead (2 KB of bf16)
+constexpr int kDotMc = 240;  // rows per chunk of the pair kernel: 240 x 768 bf16 = 360 KB
 
 // Round to nearest even (NaN kept a quiet NaN), as torch's float -> bfloat16.
 uint16_t toBf16(float f) {
@@ -127,15 +128,22 @@ NER_AVX512 void panelRangeBf16(const float *a, const uint16_t *packed, const flo
 
 #define NER_AVX512_BF16 __attribute__((target("avx512f,avx512bf16")))
 
-// MR rows x 32 columns over k pairs [q0, q1): a holds each row's activations as bf16 pairs.
+// MR rows x 32 columns over k pairs [q0, q1): a holds each row's activations as bf16 pairs. With
+// `ahead` (not null), line q - q0 of the 128-byte rows there is asked into cache at step q: see
+// panelRangeDot for which lines.
 template <int MR>
-NER_AVX512_BF16 void blockDot(const uint32_t *a, size_t lda, const uint16_t *panel, const float *bias, float *c,
-                              size_t ldc, int q0, int q1, __mmask16 low, __mmask16 high) {
+NER_AVX512_BF16 void blockDot(const uint32_t *a, size_t lda, const uint16_t *panel, const uint16_t *ahead,
+                              const float *bias, float *c, size_t ldc, int q0, int q1, __mmask16 low,
+                              __mmask16 high) {
   __m512 acc[MR][2];
   loadTile<MR>(acc, q0 == 0, bias, c, ldc, low, high);
   for (int q = q0; q < q1; q++) {
     const uint16_t *row = panel + static_cast<size_t>(q) * kPanel * 2;
-    _mm_prefetch(reinterpret_cast<const char *>(row + kAhead * kPanel * 2), _MM_HINT_T0);
+    if (ahead) {
+      const char *line = reinterpret_cast<const char *>(ahead + static_cast<size_t>(q - q0) * kPanel * 2);
+      _mm_prefetch(line, _MM_HINT_T0);
+      _mm_prefetch(line + 64, _MM_HINT_T0);
+    }
     const __m512bh b0 = (__m512bh)_mm512_loadu_si512(row);
     const __m512bh b1 = (__m512bh)_mm512_loadu_si512(row + kPanel);
     for (int i = 0; i < MR; i++) {
@@ -147,26 +155,41 @@ NER_AVX512_BF16 void blockDot(const uint32_t *a, size_t lda, const uint16_t *pan
   storeTile<MR>(acc, c, ldc, low, high);
 }
 
-using BlockDotFn = void (*)(const uint32_t *, size_t, const uint16_t *, const float *, float *, size_t, int, int,
-                            __mmask16, __mmask16);
+using BlockDotFn = void (*)(const uint32_t *, size_t, const uint16_t *, const uint16_t *, const float *, float *,
+                            size_t, int, int, __mmask16, __mmask16);
 constexpr auto kDotBlocks =
     rowBlockTable<BlockDotFn, kRows>([](auto rows) -> BlockDotFn { return blockDot<decltype(rows)::value>; });
 
+// Panels [first, last), rows in chunks of kDotMc (a chunk's bf16 activations, <= 384 KB, stay in
+// L2 while the panels pass over it). Within a chunk, each panel's k-slice (16 KB) stays in L1
+// while the row blocks pass over it. At few rows (one sentence) the slices come from memory, so
+// the fetch is spread over the arithmetic: the first row block asks for its own slice kAhead
+// rows ahead, the second for the whole next slice (the next 16 KB: panels and their slices are
+// consecutive in memory), which is then in cache when its turn comes.
 NER_AVX512_BF16 void panelRangeDot(const uint32_t *a, const uint16_t *packed, const float *bias, float *c, int m,
                                    int n, int k, size_t first, size_t last) {
   const int pairs = k / 2;
-  for (size_t panel = first; panel < last; panel++) {
-    const int col = static_cast<int>(panel) * kPanel;
-    const int width = std::min(kPanel, n - col);
-    const TileMasks masks = tileMasks(width);
-    const uint16_t *slice = packed + panel * static_cast<size_t>(k) * kPanel;
-    for (int q0 = 0; q0 < pairs; q0 += kKc / 2) {
-      const int q1 = std::min(pairs, q0 + kKc / 2);
-      for (int row = 0; row < m; row += kRows) {
-        const int rows = std::min(kRows, m - row);
-        kDotBlocks[rows](a + static_cast<size_t>(row) * pairs, static_cast<size_t>(pairs), slice,
-                         bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col, static_cast<size_t>(n),
-                         q0, q1, masks.low, masks.high);
+  const size_t sliceWords = static_cast<size_t>(kKc / 2) * kPanel * 2;
+  for (int m0 = 0; m0 < m; m0 += kDotMc) {
+    const int m1 = std::min(m, m0 + kDotMc);
+    for (size_t panel = first; panel < last; panel++) {
+      const int col = static_cast<int>(panel) * kPanel;
+      const int width = std::min(kPanel, n - col);
+      const TileMasks masks = tileMasks(width);
+      const uint16_t *slice = packed + panel * static_cast<size_t>(k) * kPanel;
+      const uint16_t *end = packed + last * static_cast<size_t>(k) * kPanel;
+      for (int q0 = 0; q0 < pairs; q0 += kKc / 2) {
+        const int q1 = std::min(pairs, q0 + kKc / 2);
+        const uint16_t *own = slice + static_cast<size_t>(q0) * kPanel * 2;
+        for (int row = m0; row < m1; row += kRows) {
+          const int rows = std::min(kRows, m1 - row);
+          const uint16_t *ahead = row == m0 ? own + static_cast<size_t>(kAhead) * kPanel * 2
+                                  : row == m0 + kRows && own + sliceWords < end ? own + sliceWords
+                                                                                : nullptr;
+          kDotBlocks[rows](a + static_cast<size_t>(row) * pairs, static_cast<size_t>(pairs), slice, ahead,
+                           bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col,
+                           static_cast<size_t>(n), q0, q1, masks.low, masks.high);
+        }
       }
     }
   }

@@ -41,8 +41,10 @@ NER_SIMD void addBias(float *y, const float *bias, size_t rows, size_t n) {
     for (size_t j = 0; j < n; j++) y[r * n + j] += bias[j];
 }
 
+}  // namespace
+
 // Softmax of one score row in place: max-subtracted, the sum in double as the Softmax kernel.
-NER_SIMD void softmaxInPlace(float *row, size_t n) {
+NER_SIMD void softmaxRow(float *row, size_t n) {
   float mx = row[0];
   for (size_t j = 1; j < n; j++) mx = row[j] > mx ? row[j] : mx;
   for (size_t j = 0; j < n; j++) row[j] = expPoly(row[j] - mx);
@@ -51,6 +53,8 @@ NER_SIMD void softmaxInPlace(float *row, size_t n) {
   const float inv = static_cast<float>(1.0 / sum);
   for (size_t j = 0; j < n; j++) row[j] *= inv;
 }
+
+namespace {
 
 // One (batch entry, head): scores, mask, softmax, context.
 void attendHead(const float *qkv, const float *mask, float *out, int length, int hidden, int d, float scale,
@@ -70,7 +74,7 @@ void attendHead(const float *qkv, const float *mask, float *out, int length, int
       if (!scaleQueryFirst) s = s / scale;
       row[j] = mask ? s + mask[j] : s;
     }
-    softmaxInPlace(row, static_cast<size_t>(length));
+    softmaxRow(row, static_cast<size_t>(length));
     float *o = out + static_cast<size_t>(i) * hidden;
     std::fill(o, o + d, 0.0f);
     for (int j = 0; j < length; j++) axpy(o, row[j], v + j * ld, static_cast<size_t>(d));
@@ -113,17 +117,24 @@ void selfAttention(const float *qkv, const float *mask, float *out, int batch, i
   // ~2 MFLOP per thread before a worker is woken (see kGrain in kernels.cc).
   const double perTask = 4.0 * length * length * d;
   const size_t grain = std::max<size_t>(1, static_cast<size_t>(2e6 / std::max(1.0, perTask)));
+  // AVX-512F: four queries at a time on registers (attention_avx512.cc); else one dot per pair.
+  const bool wide = canPanelGemm();
   parallelFor(tasks, grain, [&](size_t first, size_t last) {
     thread_local std::vector<float> scratch;
-    const size_t need = static_cast<size_t>(length) + static_cast<size_t>(d);
+    const size_t need = wide ? attentionScratchAvx512(length, d) : static_cast<size_t>(length) + d;
     if (scratch.size() < need) scratch.resize(need);
     for (size_t task = first; task < last; task++) {
       const size_t b = task / heads;
       const size_t h = task % heads;
       const size_t rowBase = b * length;
-      attendHead(qkv + rowBase * 3 * hidden + h * d, mask ? mask + rowBase : nullptr,
-                 out + rowBase * hidden + h * d, length, hidden, d, scale, scaleQueryFirst, scratch.data(),
-                 scratch.data() + length);
+      const float *headQkv = qkv + rowBase * 3 * hidden + h * d;
+      const float *headMask = mask ? mask + rowBase : nullptr;
+      float *headOut = out + rowBase * hidden + h * d;
+      if (wide)
+        attendHeadAvx512(headQkv, headMask, headOut, length, hidden, d, scale, scaleQueryFirst, scratch.data());
+      else
+        attendHead(headQkv, headMask, headOut, length, hidden, d, scale, scaleQueryFirst, scratch.data(),
+                   scratch.data() + length);
     }
   });
 }

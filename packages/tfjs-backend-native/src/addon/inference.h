@@ -36,6 +36,15 @@ void residualLayerNormInPlace(float *y, const float *residual, const float *gamm
 void selfAttention(const float *qkv, const float *mask, float *out, int batch, int length, int heads, int d,
                    bool scaleQueryFirst);
 
+// One row of attention scores to probabilities in place (max-subtracted, sum in double).
+void softmaxRow(float *row, size_t n);
+
+// One (batch entry, head) of selfAttention on AVX-512F (attention_avx512.cc): qkv and out at the
+// head's first column, mask this batch entry's (or null); scratch of attentionScratchAvx512 floats.
+size_t attentionScratchAvx512(int length, int d);
+void attendHeadAvx512(const float *qkv, const float *mask, float *out, int length, int hidden, int d, float scale,
+                      bool scaleQueryFirst, float *scratch);
+
 // bf16 panels (bf16_gemm.cc): the layout of packPanels with each float rounded to bfloat16
 // (nearest even), k rows one after another (pairs false) or interleaved in pairs (pairs true:
 // needs AVX512_BF16 and an even k). panelGemmBf16 is panelGemm's contract on them with fp32
