@@ -149,6 +149,36 @@ NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *pa
   }
 }
 
+// Panels [first, last) of C for few rows (m <= kMc: one sentence's activations), in memory order:
+// panel by panel, a panel's k-slices one after another, every row block over each slice while
+// it is in L1. The panels come from memory (a weight is read once per product), so the fetch is
+// spread over the arithmetic: the first row block asks for its own slice kAhead rows ahead, the
+// second for the next kKcFew rows (the next slice, or the next panel's first: they follow in
+// memory). Slices of 128 rows (16 KB) so that the slice in use and the next one fit L1 together.
+constexpr int kKcFew = 128;
+NER_AVX512 void panelRangeFew(const float *a, size_t rs, size_t cs, const float *packed, const float *bias, float *c,
+                              int m, int n, int k, size_t first, size_t last) {
+  for (size_t panel = first; panel < last; panel++) {
+    const int col = static_cast<int>(panel) * kPanel;
+    const int width = std::min(kPanel, n - col);
+    const TileMasks masks = tileMasks(width);
+    const float *slice = packed + panel * static_cast<size_t>(k) * kPanel;
+    const bool lastPanel = panel + 1 == last;
+    for (int k0 = 0; k0 < k; k0 += kKcFew) {
+      const int k1 = std::min(k, k0 + kKcFew);
+      for (int row = 0; row < m; row += kRows) {
+        const int rows = std::min(kRows, m - row);
+        const float *ahead = row == 0                                   ? slice + static_cast<size_t>(kAhead) * kPanel
+                             : row == kRows && !(lastPanel && k1 == k) ? slice + static_cast<size_t>(kKcFew) * kPanel
+                                                                         : nullptr;
+        const BlockFn fn = ahead ? kBlocksOf<true>[rows] : kBlocksOf<false>[rows];
+        fn(a + row * rs, rs, cs, slice, ahead, bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col, n,
+           k0, k1, masks.low, masks.high);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool canPanelGemm() {
@@ -176,14 +206,16 @@ void panelGemm(const float *a, bool transA, const float *packed, const float *bi
                bool threaded) {
   const size_t rs = transA ? 1 : static_cast<size_t>(k);
   const size_t cs = transA ? static_cast<size_t>(m) : 1;
+  // Few rows: the panels in memory order with the next slice prefetched (panelRangeFew).
+  const auto range = m <= kMc ? panelRangeFew : panelRange;
   if (!threaded) {
-    panelRange(a, rs, cs, packed, bias, c, m, n, k, 0, panelCount(n));
+    range(a, rs, cs, packed, bias, c, m, n, k, 0, panelCount(n));
     return;
   }
   // A worker is worth waking for ~2 MFLOP (~15 us) of work: see kGrain in kernels.cc.
   const size_t grain = static_cast<size_t>(2e6 / (2.0 * m * k * kPanel)) + 1;
   parallelFor(panelCount(n), grain,
-              [&](size_t first, size_t last) { panelRange(a, rs, cs, packed, bias, c, m, n, k, first, last); });
+              [&](size_t first, size_t last) { range(a, rs, cs, packed, bias, c, m, n, k, first, last); });
 }
 
 void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
