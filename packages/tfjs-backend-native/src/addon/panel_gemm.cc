@@ -8,7 +8,7 @@
 //
 // Layout: op(B) is packed as ceil(n / 32) panels, each k x 32 contiguous floats (zero padded
 // on the right). A is not packed: the kernel broadcasts its elements from wherever they are,
-// so a transposed A costs only a stride. Blocking: k in slices of kKc (a panel slice fits L1),
+// so a transposed A costs only a stride. Blocking: k in slices of kKc (up to 4096: see there),
 // rows in chunks of kMc (an A chunk stays in L2), and 12 x 32 of C in 24 zmm registers.
 // Threads split the panels. A weight matrix used for many products can be packed once
 // (packPanels) and passed to panelGemm directly: inference on short inputs does that.
@@ -33,10 +33,14 @@ namespace ner {
 
 namespace {
 constexpr int kRows = 12;   // rows per register block: 24 accumulators + 2 B vectors + 1 A
-constexpr int kKc = 256;    // k per slice
-constexpr int kMc = 96;     // rows per chunk: 96 x 256 floats of A = 96 KB
+// k per slice: every bert-base k (768, 3072) in one. Each slice after the first reloads C, which
+// for many rows (12 MB at 1024 x 3072) comes back from memory with the row block waiting on it:
+// slices of 256 measured 15-20% slower at 1024-4096 rows (1 thread, 2026-12-06) than whole k,
+// although a 96 KB - 384 KB panel slice is then read from L2 instead of L1.
+constexpr int kKc = 4096;
+constexpr int kMc = 96;     // rows per chunk (and the most rows panelRangeFew takes)
 constexpr int kAhead = 16;    // k rows of a panel prefetched ahead (8 KB)
-constexpr size_t kGroup = 16;  // panels per group: 16 k-slices = 512 KB
+constexpr size_t kGroup = 16;  // panels per group (2 to 16 measured the same with whole-k slices)
 }  // namespace
 
 size_t packedPanelsSize(int k, int n) { return panelCount(n) * kPanel * static_cast<size_t>(k); }
