@@ -105,39 +105,49 @@ describeWithAddon('bf16 products', () => {
     expect(nativeBackendInfo().bf16Product).toBe('widened');
   });
 
-  it.runIf(hasDot)(
-    'vdpbf16ps (the default here): the float64 product of bf16 activations and weights',
-    () => {
-      expect(bf16DotProduct(k)).toBe(true);
-      const got = qkvOnNative(x, weights, biases);
-      const rounded = qkvReference(
-        roundToBf16(x.values),
-        weights.map((w) => roundToBf16(w.values)),
-        biases.map((b) => b.values),
-        k,
-      );
-      // A product of two bf16 values (8-bit significands) is exact in fp32, so what is left is the
-      // fp32 accumulation of k products and the bias: |error| <= gamma(k + 1) * (Σ|x w| + |b|), with
-      // gamma(m) = m u / (1 - m u) and u = 2^-24, whatever order the sums are taken in.
-      const u = 2 ** -24;
-      const gamma = ((k + 1) * u) / (1 - (k + 1) * u);
-      let worst = 0;
-      for (let i = 0; i < got.length; i++)
-        worst = Math.max(worst, Math.abs(got[i]! - rounded.value[i]!) / (gamma * rounded.magnitude[i]!));
-      expect(worst).toBeLessThanOrEqual(1);
-      // And the activations really were rounded: the product of fp32 activations and bf16 weights
-      // is farther away than the accumulation bound allows (by ~2^-9 relative per activation).
-      const widened = qkvReference(
-        x.values,
-        weights.map((w) => roundToBf16(w.values)),
-        biases.map((b) => b.values),
-        k,
-      );
-      let moved = 0;
-      for (let i = 0; i < got.length; i++) moved = Math.max(moved, Math.abs(got[i]! - widened.value[i]!));
-      expect(moved).toBeGreaterThan(1e-3);
-    },
-  );
+  // k = 96: one slice; k = 1538: three k-slices of the pair kernel (384 + 384 + 1 pairs), 13 rows
+  // (a 12-row block and a 1-row one) and 40 columns (a full panel and a partial one).
+  for (const [label, rows, kk, cols] of [
+    ['B 2 x T 17, k 96, 72 columns', [2, 17], 96, 72],
+    ['B 1 x T 13, k 1538, 40 columns', [1, 13], 1538, 40],
+  ] as const) {
+    it.runIf(hasDot)(
+      `vdpbf16ps (the default here): the float64 product of bf16 activations and weights, ${label}`,
+      () => {
+        const xs = kk === k ? x : input([...rows, kk]);
+        const ws = kk === k ? weights : [0, 1, 2].map(() => input([cols, kk], 0.3));
+        const bs = kk === k ? biases : [0, 1, 2].map(() => input([cols]));
+        expect(bf16DotProduct(kk)).toBe(true);
+        const got = qkvOnNative(xs, ws, bs);
+        const rounded = qkvReference(
+          roundToBf16(xs.values),
+          ws.map((w) => roundToBf16(w.values)),
+          bs.map((b) => b.values),
+          kk,
+        );
+        // A product of two bf16 values (8-bit significands) is exact in fp32, so what is left is the
+        // fp32 accumulation of k products and the bias: |error| <= gamma(k + 1) * (Σ|x w| + |b|), with
+        // gamma(m) = m u / (1 - m u) and u = 2^-24, whatever order the sums are taken in.
+        const u = 2 ** -24;
+        const gamma = ((kk + 1) * u) / (1 - (kk + 1) * u);
+        let worst = 0;
+        for (let i = 0; i < got.length; i++)
+          worst = Math.max(worst, Math.abs(got[i]! - rounded.value[i]!) / (gamma * rounded.magnitude[i]!));
+        expect(worst).toBeLessThanOrEqual(1);
+        // And the activations really were rounded: the product of fp32 activations and bf16 weights
+        // is farther away than the accumulation bound allows (by ~2^-9 relative per activation).
+        const widened = qkvReference(
+          xs.values,
+          ws.map((w) => roundToBf16(w.values)),
+          bs.map((b) => b.values),
+          kk,
+        );
+        let moved = 0;
+        for (let i = 0; i < got.length; i++) moved = Math.max(moved, Math.abs(got[i]! - widened.value[i]!));
+        expect(moved).toBeGreaterThan(1e-3);
+      },
+    );
+  }
 
   it('fallback (NER_NATIVE_BF16_DOT=0): the fp32 product of the bf16-rounded weights, to 1e-5', () => {
     setBf16DotProduct(false);

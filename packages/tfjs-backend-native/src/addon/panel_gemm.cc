@@ -158,8 +158,8 @@ NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *pa
 // it is in L1. The panels come from memory (a weight is read once per product), so the fetch is
 // spread over the arithmetic: the first row block asks for its own slice kAhead rows ahead, the
 // second for the next kKcFew rows (the next slice, or the next panel's first: they follow in
-// memory). Slices of 128 rows (16 KB) so that the slice in use and the next one fit L1 together.
-constexpr int kKcFew = 128;
+// memory). Slices of 256 rows (32 KB): 128 measured ~3% slower at 30 rows, whole k the same.
+constexpr int kKcFew = 256;
 NER_AVX512 void panelRangeFew(const float *a, size_t rs, size_t cs, const float *packed, const float *bias, float *c,
                               int m, int n, int k, size_t first, size_t last) {
   for (size_t panel = first; panel < last; panel++) {
