@@ -19,6 +19,9 @@
 //      NER_BENCH_PIPELINE_BATCHED (sentences of the throughput pass, 512; 0: none),
 //      NER_BENCH_PIPELINE_REUSE=DIR (model + ONNX of a NER_BENCH_KEEP_MODEL=1 run),
 //      NER_BENCH_ORT_PATH, NER_BENCH_TORCH_PYTHON, NER_BENCH_KEEP_MODEL=1 (keep the temp folder),
+//      NER_BENCH_PIPELINE_ROUNDS=r (1: every column r times in turn, ort first in each round; the
+//      ratios are per round, so columns timed minutes apart on a loaded machine are not compared,
+//      and the median round is reported, with each round's ratio beside it),
 //      NER_BENCH_THREADS=n (threads on both sides: ORT's intraOpNumThreads and NER_NATIVE_THREADS;
 //      default the machine's cores; pair with `taskset -c` to pin the run to those cores)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,6 +51,7 @@ const warmup = Number(envString('NER_BENCH_PIPELINE_WARMUP') ?? 3);
 const backends = envList('NER_BENCH_PIPELINE_BACKENDS', 'native,native-bf16,wasm');
 const layers = envNumber('NER_BENCH_PIPELINE_LAYERS', 12);
 const batched = Number(envString('NER_BENCH_PIPELINE_BATCHED') ?? 512);
+const rounds = envNumber('NER_BENCH_PIPELINE_ROUNDS', 1);
 const threads = envNumber('NER_BENCH_THREADS', coreCount);
 // The columns run in child processes, which read NER_NATIVE_THREADS when the addon loads.
 if (envString('NER_BENCH_THREADS')) process.env.NER_NATIVE_THREADS = String(threads);
@@ -229,12 +233,27 @@ try {
         );
     }
   }
-  for (const column of [...(columns.ort ? [] : ['ort']), ...backends]) {
-    columns[column] = await runJson(process.execPath, [self, '--worker', column, modelDir, onnxFile]).catch(
-      (e) => ({
-        failed: e.message,
-      }),
-    );
+  // Each column once per round, in turn; a column's figures are the median over rounds.
+  const runs = {};
+  for (let round = 0; round < rounds; round++)
+    for (const column of [...(columns.ort ? [] : ['ort']), ...backends]) {
+      const result = await runJson(process.execPath, [self, '--worker', column, modelDir, onnxFile]).catch(
+        (e) => ({
+          failed: e.message,
+        }),
+      );
+      if (!runs[column]) runs[column] = [];
+      runs[column].push(result);
+    }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+  for (const [column, results] of Object.entries(runs)) {
+    const bad = results.find((r) => r.unavailable || r.failed);
+    if (bad) columns[column] = bad;
+    else {
+      columns[column] = { ...results[0], rounds: results };
+      for (const key of ['p50', 'p90', 'mean', 'batchedPerSecond'])
+        if (results[0][key] !== undefined) columns[column][key] = median(results.map((r) => r[key]));
+    }
   }
   console.log(`load average at end ${load()}\n`);
 
@@ -251,36 +270,40 @@ try {
     }
   }
   const ok = (c) => columns[c] && columns[c].p50 !== undefined;
-  console.log('\nratios (same run; latency, lower is better)');
+  // a / b of `key` within each round: the median, and every round's when there are several.
+  const ratio = (a, b, key) => {
+    const each = columns[a].rounds.map((r, i) => r[key] / columns[b].rounds[i][key]);
+    const shown = `${median(each).toFixed(2)}x`;
+    return rounds > 1 ? `${shown} (rounds: ${each.map((v) => v.toFixed(2)).join(', ')})` : shown;
+  };
+  console.log(
+    `\nratios (same run${rounds > 1 ? `, median of ${rounds} rounds` : ''}; latency, lower is better)`,
+  );
   if (!ok('native'))
     console.log(
       `native: not available: ${columns.native?.unavailable ?? columns.native?.failed ?? 'not run'}`,
     );
   if (ok('native') && ok('ort'))
     console.log(
-      `native / ort p50 ${(columns.native.p50 / columns.ort.p50).toFixed(2)}x, p90 ${(columns.native.p90 / columns.ort.p90).toFixed(2)}x (issue 19 targets: p50 <= 1.0, p90 <= 1.2)`,
+      `native / ort p50 ${ratio('native', 'ort', 'p50')}, p90 ${ratio('native', 'ort', 'p90')} (issue 19 targets: p50 <= 1.0, p90 <= 1.2)`,
     );
   for (const column of ['native-bf16', 'native-bf16-widen'])
     if (ok(column) && ok('ort'))
       console.log(
-        `${column} / ort (fp32) p50 ${(columns[column].p50 / columns.ort.p50).toFixed(2)}x, p90 ${(columns[column].p90 / columns.ort.p90).toFixed(2)}x (target p50 <= 0.6)`,
+        `${column} / ort (fp32) p50 ${ratio(column, 'ort', 'p50')}, p90 ${ratio(column, 'ort', 'p90')} (target p50 <= 0.6)`,
       );
   for (const [column, r] of Object.entries(columns))
     if (r.batchedPerSecond)
       console.log(
         `${column.padEnd(11)} batched: ${r.batchedPerSecond.toFixed(1)} sentences/s (${batched} sentences, batches of 32, length-grouped)` +
           (ok('ort') && columns.ort.batchedPerSecond
-            ? `, ${(r.batchedPerSecond / columns.ort.batchedPerSecond).toFixed(2)}x ort (target >= 1.0)`
+            ? `, ${ratio(column, 'ort', 'batchedPerSecond')} ort (target >= 1.0)`
             : ''),
       );
   if (ok('native') && ok('wasm'))
-    console.log(
-      `wasm / native p50 ${(columns.wasm.p50 / columns.native.p50).toFixed(1)}x (native speed-up over wasm)`,
-    );
+    console.log(`wasm / native p50 ${ratio('wasm', 'native', 'p50')} (native speed-up over wasm)`);
   if (ok('wasm') && ok('ort'))
-    console.log(
-      `wasm / ort p50 ${(columns.wasm.p50 / columns.ort.p50).toFixed(1)}x, p90 ${(columns.wasm.p90 / columns.ort.p90).toFixed(1)}x`,
-    );
+    console.log(`wasm / ort p50 ${ratio('wasm', 'ort', 'p50')}, p90 ${ratio('wasm', 'ort', 'p90')}`);
 } finally {
   if (envString('NER_BENCH_KEEP_MODEL') === '1' || reuse) console.log(`model kept in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
