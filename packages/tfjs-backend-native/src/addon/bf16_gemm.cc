@@ -112,7 +112,7 @@ constexpr auto kBf16Blocks =
 // Panels [first, last), all rows: each panel's k-slice (16 KB of bf16) stays in L1/L2 while the
 // row blocks pass over it, so every weight is read from memory once per product.
 NER_AVX512 void panelRangeBf16(const float *a, const uint16_t *packed, const float *bias, float *c, int m, int n,
-                               int k, size_t first, size_t last) {
+                               int k, size_t first, size_t last, bool gelu) {
   for (size_t panel = first; panel < last; panel++) {
     const int col = static_cast<int>(panel) * kPanel;
     const int width = std::min(kPanel, n - col);
@@ -122,8 +122,10 @@ NER_AVX512 void panelRangeBf16(const float *a, const uint16_t *packed, const flo
       const int k1 = std::min(k, k0 + kKc);
       for (int row = 0; row < m; row += kRows) {
         const int rows = std::min(kRows, m - row);
+        float *tile = c + static_cast<size_t>(row) * n + col;
         kBf16Blocks[rows](a + static_cast<size_t>(row) * k, static_cast<size_t>(k), slice, bias ? bias + col : nullptr,
-                          c + static_cast<size_t>(row) * n + col, static_cast<size_t>(n), k0, k1, masks.low, masks.high);
+                          tile, static_cast<size_t>(n), k0, k1, masks.low, masks.high);
+        if (gelu && k1 == k) geluTile(tile, static_cast<size_t>(n), rows, masks.low, masks.high);
       }
     }
   }
@@ -170,7 +172,7 @@ constexpr auto kDotBlocks =
 // rows ahead, the second for the whole next slice (the next 16 KB: panels and their slices are
 // consecutive in memory), which is then in cache when its turn comes.
 NER_AVX512_BF16 void panelRangeDot(const uint32_t *a, const uint16_t *packed, const float *bias, float *c, int m,
-                                   int n, int k, size_t first, size_t last) {
+                                   int n, int k, size_t first, size_t last, bool gelu) {
   const int pairs = k / 2;
   const size_t sliceWords = static_cast<size_t>(kDotKc / 2) * kPanel * 2;
   for (int m0 = 0; m0 < m; m0 += kDotMc) {
@@ -189,9 +191,10 @@ NER_AVX512_BF16 void panelRangeDot(const uint32_t *a, const uint16_t *packed, co
           const uint16_t *ahead = row == m0 ? own + static_cast<size_t>(kAhead) * kPanel * 2
                                   : row == m0 + kRows && own + sliceWords < end ? own + sliceWords
                                                                                 : nullptr;
+          float *tile = c + static_cast<size_t>(row) * n + col;
           kDotBlocks[rows](a + static_cast<size_t>(row) * pairs, static_cast<size_t>(pairs), slice, ahead,
-                           bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col,
-                           static_cast<size_t>(n), q0, q1, masks.low, masks.high);
+                           bias ? bias + col : nullptr, tile, static_cast<size_t>(n), q0, q1, masks.low, masks.high);
+          if (gelu && q1 == pairs) geluTile(tile, static_cast<size_t>(n), rows, masks.low, masks.high);
         }
       }
     }
@@ -211,7 +214,7 @@ NER_AVX512_BF16 void toBf16Vector(const float *a, size_t count, uint16_t *out) {
 }  // namespace
 
 void panelGemmBf16(const float *a, const uint16_t *packed, bool pairs, const float *bias, float *c, int m, int n,
-                   int k) {
+                   int k, bool gelu) {
   const size_t grain = static_cast<size_t>(2e6 / (2.0 * m * k * kPanel)) + 1;
   if (pairs) {
     // The activations rounded to bf16 once per product: row-major m x k in 16 bits is already the
@@ -222,16 +225,16 @@ void panelGemmBf16(const float *a, const uint16_t *packed, bool pairs, const flo
     toBf16Vector(a, 2 * words, reinterpret_cast<uint16_t *>(rounded.data()));
     const uint32_t *ap = rounded.data();
     parallelFor(panelCount(n), grain,
-                [&](size_t first, size_t last) { panelRangeDot(ap, packed, bias, c, m, n, k, first, last); });
+                [&](size_t first, size_t last) { panelRangeDot(ap, packed, bias, c, m, n, k, first, last, gelu); });
     return;
   }
   parallelFor(panelCount(n), grain,
-              [&](size_t first, size_t last) { panelRangeBf16(a, packed, bias, c, m, n, k, first, last); });
+              [&](size_t first, size_t last) { panelRangeBf16(a, packed, bias, c, m, n, k, first, last, gelu); });
 }
 
 #else
 
-void panelGemmBf16(const float *, const uint16_t *, bool, const float *, float *, int, int, int) {}
+void panelGemmBf16(const float *, const uint16_t *, bool, const float *, float *, int, int, int, bool) {}
 
 #endif
 

@@ -83,21 +83,20 @@ void attendHead(const float *qkv, const float *mask, float *out, int length, int
 
 }  // namespace
 
-void linearForward(const float *x, const LinearWeight &w, float *y, int m, int n, int k) {
+void linearForward(const float *x, const LinearWeight &w, float *y, int m, int n, int k, bool gelu) {
   if (w.packedBf16) {
-    panelGemmBf16(x, w.packedBf16, w.bf16Pairs, w.bias, y, m, n, k);
+    panelGemmBf16(x, w.packedBf16, w.bf16Pairs, w.bias, y, m, n, k, gelu);
     return;
   }
   if (w.packed) {
-    panelGemm(x, false, w.packed, w.bias, y, m, n, k, true);
+    panelGemm(x, false, w.packed, w.bias, y, m, n, k, true, gelu);
     return;
   }
   const int64_t zero = 0;
   gemm(x, w.weight, y, &zero, &zero, 1, m, n, k, false, true);
   if (w.bias) addBias(y, w.bias, static_cast<size_t>(m), static_cast<size_t>(n));
+  if (gelu) geluErf(y, y, static_cast<size_t>(m) * n);
 }
-
-void geluInPlace(float *y, size_t count) { geluErf(y, y, count); }
 
 void residualLayerNormInPlace(float *y, const float *residual, const float *gamma, const float *beta, size_t rows,
                               size_t n, float eps) {

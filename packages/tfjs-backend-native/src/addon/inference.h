@@ -21,11 +21,11 @@ struct LinearWeight {
   const float *bias = nullptr;
 };
 
-// y (m x n) = x (m x k) @ W^T + bias.
-void linearForward(const float *x, const LinearWeight &w, float *y, int m, int n, int k);
+// y (m x n) = x (m x k) @ W^T + bias, then erf GELU when `gelu` (on each tile as it is finished,
+// where the panel kernels run).
+void linearForward(const float *x, const LinearWeight &w, float *y, int m, int n, int k, bool gelu);
 
-// Epilogues in place on y (rows x n): erf GELU; LayerNorm(y + residual) with gamma, beta.
-void geluInPlace(float *y, size_t count);
+// Epilogue in place on y (rows x n): LayerNorm(y + residual) with gamma, beta.
 void residualLayerNormInPlace(float *y, const float *residual, const float *gamma, const float *beta, size_t rows,
                               size_t n, float eps);
 
@@ -52,7 +52,7 @@ void attendHeadAvx512(const float *qkv, const float *mask, float *out, int lengt
 // the activations to bf16 and multiply on vdpbf16ps.
 void packPanelsBf16(const float *b, bool transB, int k, int n, uint16_t *packed, bool pairs);
 void panelGemmBf16(const float *a, const uint16_t *packed, bool pairs, const float *bias, float *c, int m, int n,
-                   int k);
+                   int k, bool gelu);
 // Whether the CPU has AVX512_BF16 (vdpbf16ps), which the pair layout needs.
 bool cpuHasAvx512Bf16();
 

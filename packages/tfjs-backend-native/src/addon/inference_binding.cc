@@ -54,8 +54,7 @@ napi_value LinearAct(napi_env env, napi_callback_info info) {
       beta = call.f32(12, static_cast<size_t>(n));
     }
     const float eps = static_cast<float>(call.number(13));
-    ner::linearForward(x, w, y, m, n, k);
-    if (epilogue == 1) ner::geluInPlace(y, mn);
+    ner::linearForward(x, w, y, m, n, k, epilogue == 1);
     if (epilogue == 2) ner::residualLayerNormInPlace(y, residual, gamma, beta, static_cast<size_t>(m),
                                                      static_cast<size_t>(n), eps);
     return nullptr;

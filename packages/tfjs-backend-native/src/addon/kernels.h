@@ -44,7 +44,8 @@ void gemm(const float *a, const float *b, float *c, const int64_t *aOffsets, con
 // AVX-512 GEMM on B packed in 32-column panels (panel_gemm.cc). canPanelGemm(): this CPU has
 // AVX-512F. packPanels writes packedPanelsSize(k, n) floats for op(B) (k x n; b stored n x k
 // when transB). panelGemm: C (m x n) = op(A) @ packed op(B) (+ bias, n floats added to every
-// row, when not null), A stored k x m when transA.
+// row, when not null), A stored k x m when transA; gelu: erf GELU on each finished tile while it
+// is in cache (the inference kernels' NerLinearGelu), instead of a pass over C afterwards.
 // panelGemmBatch: gemm()'s contract, packing each B as it goes.
 bool canPanelGemm();
 // Whether gemm() uses it (default: canPanelGemm(), unless NER_NATIVE_PANEL_GEMM=0); setPanelGemm
@@ -54,7 +55,7 @@ bool setPanelGemm(bool on);
 size_t packedPanelsSize(int k, int n);
 void packPanels(const float *b, bool transB, int k, int n, float *packed);
 void panelGemm(const float *a, bool transA, const float *packed, const float *bias, float *c, int m, int n, int k,
-               bool threaded);
+               bool threaded, bool gelu = false);
 void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
                     size_t batch, int m, int n, int k, bool transA, bool transB);
 

@@ -122,7 +122,7 @@ constexpr auto kBlocksOf =
 // Panels [first, last) of C, all rows. Panels go in groups of kGroup (their k-slices, 512 KB,
 // stay in L2 while every row chunk of A passes over them).
 NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *packed, const float *bias, float *c,
-                           int m, int n, int k, size_t first, size_t last) {
+                           int m, int n, int k, size_t first, size_t last, bool gelu) {
   for (int k0 = 0; k0 < k; k0 += kKc) {
     const int k1 = std::min(k, k0 + kKc);
     for (size_t group = first; group < last; group += kGroup) {
@@ -144,8 +144,9 @@ NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *pa
                                  : row == m0 + kRows && nextSlice ? nextSlice
                                                                   : nullptr;
             const BlockFn fn = ahead ? kBlocksOf<true>[rows] : kBlocksOf<false>[rows];
-            fn(a + row * rs, rs, cs, slice, ahead, bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col,
-               n, k0, k1, masks.low, masks.high);
+            float *tile = c + static_cast<size_t>(row) * n + col;
+            fn(a + row * rs, rs, cs, slice, ahead, bias ? bias + col : nullptr, tile, n, k0, k1, masks.low, masks.high);
+            if (gelu && k1 == k) geluTile(tile, n, rows, masks.low, masks.high);
           }
         }
       }
@@ -161,7 +162,7 @@ NER_AVX512 void panelRange(const float *a, size_t rs, size_t cs, const float *pa
 // memory). Slices of 256 rows (32 KB): 128 measured ~3% slower at 30 rows, whole k the same.
 constexpr int kKcFew = 256;
 NER_AVX512 void panelRangeFew(const float *a, size_t rs, size_t cs, const float *packed, const float *bias, float *c,
-                              int m, int n, int k, size_t first, size_t last) {
+                              int m, int n, int k, size_t first, size_t last, bool gelu) {
   for (size_t panel = first; panel < last; panel++) {
     const int col = static_cast<int>(panel) * kPanel;
     const int width = std::min(kPanel, n - col);
@@ -176,8 +177,9 @@ NER_AVX512 void panelRangeFew(const float *a, size_t rs, size_t cs, const float 
                              : row == kRows && !(lastPanel && k1 == k) ? slice + static_cast<size_t>(kKcFew) * kPanel
                                                                          : nullptr;
         const BlockFn fn = ahead ? kBlocksOf<true>[rows] : kBlocksOf<false>[rows];
-        fn(a + row * rs, rs, cs, slice, ahead, bias ? bias + col : nullptr, c + static_cast<size_t>(row) * n + col, n,
-           k0, k1, masks.low, masks.high);
+        float *tile = c + static_cast<size_t>(row) * n + col;
+        fn(a + row * rs, rs, cs, slice, ahead, bias ? bias + col : nullptr, tile, n, k0, k1, masks.low, masks.high);
+        if (gelu && k1 == k) geluTile(tile, n, rows, masks.low, masks.high);
       }
     }
   }
@@ -207,19 +209,19 @@ bool setPanelGemm(bool on) {
 }
 
 void panelGemm(const float *a, bool transA, const float *packed, const float *bias, float *c, int m, int n, int k,
-               bool threaded) {
+               bool threaded, bool gelu) {
   const size_t rs = transA ? 1 : static_cast<size_t>(k);
   const size_t cs = transA ? static_cast<size_t>(m) : 1;
   // Few rows: the panels in memory order with the next slice prefetched (panelRangeFew).
   const auto range = m <= kMc ? panelRangeFew : panelRange;
   if (!threaded) {
-    range(a, rs, cs, packed, bias, c, m, n, k, 0, panelCount(n));
+    range(a, rs, cs, packed, bias, c, m, n, k, 0, panelCount(n), gelu);
     return;
   }
   // A worker is worth waking for ~2 MFLOP (~15 us) of work: see kGrain in kernels.cc.
   const size_t grain = static_cast<size_t>(2e6 / (2.0 * m * k * kPanel)) + 1;
   parallelFor(panelCount(n), grain,
-              [&](size_t first, size_t last) { range(a, rs, cs, packed, bias, c, m, n, k, first, last); });
+              [&](size_t first, size_t last) { range(a, rs, cs, packed, bias, c, m, n, k, first, last, gelu); });
 }
 
 void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
@@ -256,7 +258,7 @@ void panelGemmBatch(const float *a, const float *b, float *c, const int64_t *aOf
 bool canPanelGemm() { return false; }
 bool panelGemmEnabled() { return false; }
 bool setPanelGemm(bool) { return false; }
-void panelGemm(const float *, bool, const float *, const float *, float *, int, int, int, bool) {}
+void panelGemm(const float *, bool, const float *, const float *, float *, int, int, int, bool, bool) {}
 void panelGemmBatch(const float *, const float *, float *, const int64_t *, const int64_t *, size_t, int, int, int,
                     bool, bool) {}
 

@@ -74,6 +74,43 @@ NER_TILE_INLINE void storeTile(const __m512 (&acc)[MR][2], float *c, size_t ldc,
   }
 }
 
+// erf GELU in place on a stored tile (rows x 32 of C, the live columns), while it is in L1: the
+// operations of geluRange (fused.cc) in the same order, without FMA, so the same bits; clamps
+// written so that a NaN stays NaN (max / min return their second operand on NaN).
+NER_TILE_INLINE __m512 polyStep(__m512 acc, __m512 x2, float coefficient) {
+  return _mm512_add_ps(_mm512_mul_ps(acc, x2), _mm512_set1_ps(coefficient));
+}
+
+NER_TILE_INLINE __m512 geluVector(__m512 x) {
+  const __m512 z = _mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f));
+  const __m512 c = _mm512_min_ps(_mm512_set1_ps(4.0f), _mm512_max_ps(_mm512_set1_ps(-4.0f), z));
+  const __m512 x2 = _mm512_mul_ps(c, c);
+  __m512 p = _mm512_set1_ps(-2.72614225801306e-10f);
+  p = polyStep(p, x2, 2.77068142495902e-08f);
+  p = polyStep(p, x2, -2.10102402082508e-06f);
+  p = polyStep(p, x2, -5.69250639462346e-05f);
+  p = polyStep(p, x2, -7.34990630326855e-04f);
+  p = polyStep(p, x2, -2.95459980854025e-03f);
+  p = polyStep(p, x2, -1.60960333262415e-02f);
+  p = _mm512_mul_ps(p, c);
+  __m512 q = _mm512_set1_ps(-1.45660718464996e-05f);
+  q = polyStep(q, x2, -2.13374055278905e-04f);
+  q = polyStep(q, x2, -1.68282697438203e-03f);
+  q = polyStep(q, x2, -7.37332916720468e-03f);
+  q = polyStep(q, x2, -1.42647390514189e-02f);
+  const __m512 erf = _mm512_div_ps(p, q);
+  const __m512 half = _mm512_mul_ps(_mm512_set1_ps(0.5f), x);
+  return _mm512_mul_ps(half, _mm512_add_ps(_mm512_set1_ps(1.0f), erf));
+}
+
+NER_TILE_INLINE void geluTile(float *c, size_t ldc, int rows, __mmask16 low, __mmask16 high) {
+  for (int i = 0; i < rows; i++) {
+    float *row = c + i * ldc;
+    _mm512_mask_storeu_ps(row, low, geluVector(_mm512_maskz_loadu_ps(low, row)));
+    if (high) _mm512_mask_storeu_ps(row + 16, high, geluVector(_mm512_maskz_loadu_ps(high, row + 16)));
+  }
+}
+
 #undef NER_TILE_INLINE
 
 }  // namespace ner
