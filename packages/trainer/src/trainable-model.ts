@@ -21,6 +21,13 @@ export interface TrainableModel {
   readonly config: unknown;
   /** Torch module type of each weight, for the Trainer's no-decay rule (optional). */
   parameterModuleTypes?(): ReadonlyMap<string, string>;
+  /**
+   * The loss alone (optional). Where a model has it, the Trainer's default
+   * `computeLoss` uses it during training: a head may skip work whose only
+   * use is the returned outputs (a masked-LM head computes vocabulary logits
+   * at the masked positions only). It must equal `forward(batch).loss`.
+   */
+  computeLoss?(batch: ModelBatch, options?: { training?: boolean }): tf.Scalar;
   /** Restarts the dropout generator (optional; used for seed determinism and exact resume). */
   setSeed?(seed: number): void;
 }

@@ -208,6 +208,9 @@ export class Trainer<Row = unknown> {
     inputs: types.PreparedInputs,
     returnOutputs = false,
   ): types.ComputeLossResult {
+    // The loss alone needs no logits: a model's own computeLoss may skip them (see TrainableModel).
+    if (!returnOutputs && model.computeLoss && inputs.labels != null)
+      return model.computeLoss(inputs, { training: this.training });
     const outputs = model.forward(inputs, { training: this.training });
     if (outputs.loss === undefined) {
       tf.dispose(outputs.logits);

@@ -123,3 +123,34 @@ describe('computeLoss override (README: class-weighted loss)', () => {
     expect(largest).toBeGreaterThan(1e-6);
   });
 });
+
+describe('default computeLoss', () => {
+  it("trains through the model's own computeLoss (the loss alone) and gets forward's loss", async () => {
+    // A model counting its calls; the loss it trains on must be forward's to the last digit logged.
+    const counted = () => {
+      const m = model();
+      const calls = { computeLoss: 0, forward: 0 };
+      const forward = m.forward.bind(m);
+      const computeLoss = m.computeLoss.bind(m);
+      m.forward = (...a: Parameters<typeof forward>) => {
+        calls.forward++;
+        return forward(...a);
+      };
+      m.computeLoss = (...a: Parameters<typeof computeLoss>) => {
+        calls.computeLoss++;
+        return computeLoss(...a);
+      };
+      return { m, calls };
+    };
+    const { m, calls } = counted();
+    const trainer = new Trainer({ model: m, trainDataset: rows, dataCollator: collator, args: args() });
+    await trainer.train();
+    expect(calls).toEqual({ computeLoss: 1, forward: 0 });
+    const trainLoss = trainer.state.logHistory.find((e) => e.loss !== undefined)!.loss!;
+    expect(trainLoss).toBeCloseTo(weightedCrossEntropy([1, 1, 1]), 4);
+    // Evaluation needs the logits: forward, not computeLoss.
+    await trainer.evaluate(rows);
+    expect(calls.forward).toBeGreaterThan(0);
+    expect(calls.computeLoss).toBe(1);
+  });
+});
