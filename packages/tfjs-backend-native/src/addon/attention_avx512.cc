@@ -23,6 +23,46 @@ NER_ATTN inline __mmask16 liveLanes(int remaining) {
   return static_cast<__mmask16>(remaining >= 16 ? 0xFFFF : remaining > 0 ? (1u << remaining) - 1 : 0);
 }
 
+// expPoly (vector_math.h) on 16 lanes: the same operations in the same order, without FMA.
+NER_ATTN inline __m512 expVector(__m512 x) {
+  const __m512 c = _mm512_min_ps(_mm512_set1_ps(88.3f), _mm512_max_ps(_mm512_set1_ps(-87.3f), x));
+  const __m512 n =
+      _mm512_roundscale_ps(_mm512_mul_ps(c, _mm512_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT);
+  __m512 r = _mm512_sub_ps(c, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
+  r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(-2.12194440e-4f)));
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
+  p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(p, r), r), r), _mm512_set1_ps(1.0f));
+  const __m512i bits = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+  return _mm512_mul_ps(p, _mm512_castsi512_ps(bits));
+}
+
+// softmaxRow (inference.cc) on 16 lanes: max-subtracted, the sum in double (in lanes, so in
+// another order than the scalar loop: within a few float ulp of it).
+NER_ATTN void softmaxRowAvx512(float *row, int n) {
+  __m512 top = _mm512_set1_ps(-__builtin_inff());
+  for (int j = 0; j < n; j += 16)
+    top = _mm512_max_ps(top, _mm512_mask_loadu_ps(_mm512_set1_ps(-__builtin_inff()), liveLanes(n - j), row + j));
+  const __m512 mx = _mm512_set1_ps(_mm512_reduce_max_ps(top));
+  __m512d sum = _mm512_setzero_pd();
+  for (int j = 0; j < n; j += 16) {
+    const __mmask16 live = liveLanes(n - j);
+    const __m512 e = _mm512_maskz_mov_ps(live, expVector(_mm512_sub_ps(_mm512_maskz_loadu_ps(live, row + j), mx)));
+    _mm512_mask_storeu_ps(row + j, live, e);
+    sum = _mm512_add_pd(sum, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
+    sum = _mm512_add_pd(sum, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1))));
+  }
+  const __m512 inv = _mm512_set1_ps(static_cast<float>(1.0 / _mm512_reduce_add_pd(sum)));
+  for (int j = 0; j < n; j += 16) {
+    const __mmask16 live = liveLanes(n - j);
+    _mm512_mask_storeu_ps(row + j, live, _mm512_mul_ps(_mm512_maskz_loadu_ps(live, row + j), inv));
+  }
+}
+
 // scores[r][j] = query r . key j for 32 keys from j0, keysT [d][stride] (zero past the last key).
 NER_ATTN void scoreBlock(const float *const (&query)[kQueries], const float *keysT, size_t stride, int d, int j0,
                          float *const (&scores)[kQueries]) {
@@ -110,7 +150,7 @@ NER_ATTN void attendHeadAvx512(const float *qkv, const float *mask, float *out, 
         const float s = scaleQueryFirst ? row[j] : row[j] / scale;
         row[j] = mask ? s + mask[j] : s;
       }
-      softmaxRow(row, static_cast<size_t>(length));
+      softmaxRowAvx512(row, length);
     }
     const float *probs[kQueries];
     for (int r = 0; r < kQueries; r++) probs[r] = scores[std::min(r, live - 1)];
