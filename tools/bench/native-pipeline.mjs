@@ -22,6 +22,8 @@
 //      NER_BENCH_PIPELINE_ROUNDS=r (1: every column r times in turn, ort first in each round; the
 //      ratios are per round, so columns timed minutes apart on a loaded machine are not compared,
 //      and the median round is reported, with each round's ratio beside it),
+//      NER_BENCH_PIPELINE_BATCHED_WARM=1 (the throughput pass after one untimed pass over every batch,
+//      instead of after the first batch only),
 //      NER_BENCH_THREADS=n (threads on both sides: ORT's intraOpNumThreads and NER_NATIVE_THREADS;
 //      default the machine's cores; pair with `taskset -c` to pin the run to those cores)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,6 +54,7 @@ const backends = envList('NER_BENCH_PIPELINE_BACKENDS', 'native,native-bf16,wasm
 const layers = envNumber('NER_BENCH_PIPELINE_LAYERS', 12);
 const batched = Number(envString('NER_BENCH_PIPELINE_BATCHED') ?? 512);
 const rounds = envNumber('NER_BENCH_PIPELINE_ROUNDS', 1);
+const batchedWarm = envString('NER_BENCH_PIPELINE_BATCHED_WARM') === '1';
 const threads = envNumber('NER_BENCH_THREADS', coreCount);
 // The columns run in child processes, which read NER_NATIVE_THREADS when the addon loads.
 if (envString('NER_BENCH_THREADS')) process.env.NER_NATIVE_THREADS = String(threads);
@@ -137,7 +140,9 @@ async function worker(column, modelDir, onnxFile) {
         token_type_ids: rows.map((e) => pad(e.tokenTypeIds)),
       });
     }
-    await model.predict(batches[0]); // warm-up
+    // Warm-up: the first batch, or with NER_BENCH_PIPELINE_BATCHED_WARM=1 every batch once (steady
+    // state: the first pass over new batch shapes grows the heap, ~400 MB of fresh pages on native).
+    for (const batch of batchedWarm ? batches : batches.slice(0, 1)) await model.predict(batch);
     const t0 = performance.now();
     for (const batch of batches) await model.predict(batch);
     batchedPerSecond = encodings.length / ((performance.now() - t0) / 1000);
@@ -295,7 +300,7 @@ try {
   for (const [column, r] of Object.entries(columns))
     if (r.batchedPerSecond)
       console.log(
-        `${column.padEnd(11)} batched: ${r.batchedPerSecond.toFixed(1)} sentences/s (${batched} sentences, batches of 32, length-grouped)` +
+        `${column.padEnd(11)} batched: ${r.batchedPerSecond.toFixed(1)} sentences/s (${batched} sentences, batches of 32, length-grouped${batchedWarm ? ', after a warm pass' : ''})` +
           (ok('ort') && columns.ort.batchedPerSecond
             ? `, ${ratio(column, 'ort', 'batchedPerSecond')} ort (target >= 1.0)`
             : ''),
