@@ -67,7 +67,7 @@ const augmentedWords = (() => {
   const copies = mentionReplacedCopies(original, labelNames, {
     copies: opts.augmentCopies,
     rate: opts.augmentRate,
-    seed: 42,
+    seed: opts.seed,
   });
   const features = new Features(
     ['tokens', 'ner_tags'].map((name) => [name, trainWords.features.get(name)!] as const),
@@ -129,7 +129,7 @@ const model = startFrom
       // The new classifier is expected here; Python's long message would only alarm.
       ...(pretrained ? { logger: { warn: () => {} } } : {}),
     })
-  : AutoModelForTokenClassification.fromConfig(scratchConfig, { seed: 42 });
+  : AutoModelForTokenClassification.fromConfig(scratchConfig, { seed: opts.seed });
 
 const trainer = new TokenDropoutTrainer<Record<string, unknown>>(
   {
@@ -149,7 +149,7 @@ const trainer = new TokenDropoutTrainer<Record<string, unknown>>(
       // Batches of similar length waste less work on padding.
       groupByLength: true,
       loggingSteps: opts.smoke ? 1 : 100,
-      seed: 42,
+      seed: opts.seed,
     }),
     trainDataset: train,
     evalDataset: validation,

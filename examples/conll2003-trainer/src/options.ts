@@ -12,21 +12,24 @@ const USAGE = `Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [op
   --output <dir>            checkpoints and final/ (default: outputs/)
   --train-size <n>          training sentences (default: all 14041)
   --eval-size <n>           validation sentences (default: all 3250)
-  --epochs <n>              fine-tuning epochs (default: 7 from scratch, 3 with --model)
+  --epochs <n>              fine-tuning epochs (default: 2 from scratch, over the training set and
+                            its --augment-copies; 3 with --model)
   --learning-rate <x>       (default: 3e-3 from scratch, 2e-5 with --model)
   --batch-size <n>          training batch size (default 32)
   --warmup-ratio <x>        linear warm-up share of the steps (default 0.1)
-  --label-strategy <s>      all | first: train on every sub-token's label or only a word's first
-                            (default first; evaluation always scores words by their first sub-token)
+  --label-strategy <s>      all | first: train on every sub-token's label (B- becomes I- after a word's
+                            first piece, as the course does) or only a word's first (default all;
+                            evaluation always scores words by their first sub-token)
   --min-piece-count <n>     from scratch: keep word pieces used at least n times in the training
                             text, plus single characters; 0 keeps bert-base-cased's 28,996 (default 1)
   --hidden-size <n>  --layers <n>  --heads <n>  --intermediate-size <n>  --dropout <x>
                             size of the model from scratch (default 128, 1, 4, 256, 0.2)
   --mlm-epochs <n>          from scratch: masked-LM pretraining epochs on the training text first (default 0)
   --augment-copies <n>      from scratch: add n copies of the training set with entity mentions
-                            swapped for others of the same type (default 0)
-  --augment-rate <x>        share of mentions swapped in those copies (default 0.5)
+                            swapped for others of the same type (default 3)
+  --augment-rate <x>        share of mentions swapped in those copies (default 1)
   --token-dropout <x>       from scratch: share of training word pieces replaced by [UNK] (default 0)
+  --seed <n>                weights, dropout, shuffling and the augmented copies (default 42)
   --smoke                   a few steps on a few sentences (CI)`;
 
 /** The parsed options, numbers converted, smoke mode applied. */
@@ -52,6 +55,7 @@ export interface JobOptions {
   readonly tokenDropout: number;
   readonly augmentCopies: number;
   readonly augmentRate: number;
+  readonly seed: number;
   readonly smoke: boolean;
 }
 
@@ -94,6 +98,7 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
       'token-dropout': str,
       'augment-copies': str,
       'augment-rate': str,
+      seed: str,
       smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -102,7 +107,7 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     console.log(USAGE);
     process.exit(0);
   }
-  const strategy = values['label-strategy'] ?? 'first';
+  const strategy = values['label-strategy'] ?? 'all';
   if (strategy !== 'all' && strategy !== 'first') {
     console.error(`--label-strategy must be all or first, got ${JSON.stringify(strategy)}`);
     process.exit(2);
@@ -118,7 +123,7 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     output: values.output!,
     trainSize: size('train-size', 48),
     evalSize: size('eval-size', 16),
-    epochs: smoke ? 1 : numberOption('epochs', values.epochs, pretrained ? 3 : 7),
+    epochs: smoke ? 1 : numberOption('epochs', values.epochs, pretrained ? 3 : 2),
     learningRate: numberOption('learning-rate', values['learning-rate'], pretrained ? 2e-5 : 3e-3),
     batchSize: numberOption('batch-size', values['batch-size'], 32, 1),
     warmupRatio: numberOption('warmup-ratio', values['warmup-ratio'], 0.1),
@@ -131,8 +136,9 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     dropout: numberOption('dropout', values.dropout, 0.2),
     mlmEpochs: smoke ? 0 : numberOption('mlm-epochs', values['mlm-epochs'], 0),
     tokenDropout: pretrained ? 0 : numberOption('token-dropout', values['token-dropout'], 0),
-    augmentCopies: pretrained ? 0 : numberOption('augment-copies', values['augment-copies'], 0),
-    augmentRate: numberOption('augment-rate', values['augment-rate'], 0.5),
+    augmentCopies: pretrained ? 0 : numberOption('augment-copies', values['augment-copies'], 3),
+    augmentRate: numberOption('augment-rate', values['augment-rate'], 1),
+    seed: numberOption('seed', values.seed, 42),
     smoke,
   };
 }

@@ -1,0 +1,56 @@
+// The main job's options: the from-scratch defaults the README's table chose, what --model changes,
+// and the seed that reaches weights, shuffling and the augmented copies.
+import { describe, expect, it } from 'vitest';
+import { parseJobOptions } from '../src/options.js';
+
+describe('parseJobOptions', () => {
+  it('defaults from scratch: three mention-replaced copies, every sub-token labelled, 2 epochs, seed 42', () => {
+    const opts = parseJobOptions([]);
+    expect(opts).toMatchObject({
+      model: undefined,
+      epochs: 2,
+      learningRate: 3e-3,
+      batchSize: 32,
+      labelStrategy: 'all',
+      minPieceCount: 1,
+      hiddenSize: 128,
+      layers: 1,
+      dropout: 0.2,
+      augmentCopies: 3,
+      augmentRate: 1,
+      mlmEpochs: 0,
+      seed: 42,
+      smoke: false,
+    });
+    expect(opts.trainSize).toBeUndefined();
+  });
+
+  it('with --model: 3 epochs at 2e-5 and no augmentation (the pretrained recipe)', () => {
+    const opts = parseJobOptions(['--model', 'bert-base-cased']);
+    expect(opts).toMatchObject({ epochs: 3, learningRate: 2e-5, augmentCopies: 0, tokenDropout: 0 });
+  });
+
+  it('reads the options as given, after the `--` pnpm forwards', () => {
+    const opts = parseJobOptions([
+      '--',
+      '--seed',
+      '7',
+      '--augment-copies',
+      '1',
+      '--augment-rate',
+      '0.5',
+      '--label-strategy',
+      'first',
+    ]);
+    expect(opts).toMatchObject({ seed: 7, augmentCopies: 1, augmentRate: 0.5, labelStrategy: 'first' });
+  });
+
+  it('--smoke: a few sentences for one epoch', () => {
+    expect(parseJobOptions(['--smoke'])).toMatchObject({
+      smoke: true,
+      trainSize: 48,
+      evalSize: 16,
+      epochs: 1,
+    });
+  });
+});
