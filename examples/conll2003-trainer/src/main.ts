@@ -68,6 +68,7 @@ const augmentedWords = (() => {
     copies: opts.augmentCopies,
     rate: opts.augmentRate,
     seed: opts.seed,
+    syntheticRate: opts.syntheticNames,
   });
   const features = new Features(
     ['tokens', 'ner_tags'].map((name) => [name, trainWords.features.get(name)!] as const),

@@ -21,6 +21,14 @@ export interface MentionReplacementOptions {
   readonly rate: number;
   /** Seed of the draws: the same seed gives the same copies. */
   readonly seed: number;
+  /**
+   * Chance that a replacement is a made-up name instead of a training mention (default 0): each
+   * word is spliced from the start of one word and the end of another of the same type
+   * ("Germany" + "Brazil" -> "Gerzil"). Why: the replacements above are all names the model has
+   * seen; a new name (the course's "Brooklyn") reaches it as unfamiliar word pieces, and only
+   * made-up names teach it to type those from the context.
+   */
+  readonly syntheticRate?: number;
 }
 
 interface Mention {
@@ -39,6 +47,24 @@ function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A made-up mention as long as `template`: each word joins the first half of a random word of
+ * `words` to the second half of another (the first word's capital stays, as names keep theirs).
+ */
+export function splicedMention(
+  template: readonly string[],
+  words: readonly string[],
+  random: () => number,
+): string[] {
+  const pick = () => words[Math.floor(random() * words.length)] ?? '';
+  return template.map((original) => {
+    const head = pick();
+    const tail = pick();
+    const spliced = head.slice(0, Math.ceil(head.length / 2)) + tail.slice(Math.ceil(tail.length / 2));
+    return spliced.length > 0 ? spliced : original;
+  });
 }
 
 /** The mentions of one sentence (IOB2: an `I-` after `O` or after another type starts one too). */
@@ -98,6 +124,11 @@ export function mentionReplacedCopies(
     list.push(mention.words);
     pool.set(mention.type, list);
   }
+  // The words of each type's mentions, for made-up names.
+  const wordPool = new Map([...pool].map(([type, list]) => [type, list.flat()]));
+  const syntheticRate = options.syntheticRate ?? 0;
+  if (!(syntheticRate >= 0 && syntheticRate <= 1))
+    throw new RangeError(`syntheticRate must be in [0, 1], got ${options.syntheticRate}`);
   const random = seededRandom(options.seed);
   const tokens: string[][] = [];
   const tags: number[][] = [];
@@ -111,10 +142,13 @@ export function mentionReplacedCopies(
         newWords.push(...words.slice(next, mention.start));
         newTags.push(...oldTags.slice(next, mention.start));
         const choices = pool.get(mention.type) ?? [];
-        const replacement =
+        let replacement =
           random() < options.rate
             ? (choices[Math.floor(random() * choices.length)] ?? mention.words)
             : mention.words;
+        // Drawn only when asked, so syntheticRate 0 leaves the copies exactly as before.
+        if (replacement !== mention.words && syntheticRate > 0 && random() < syntheticRate)
+          replacement = splicedMention(replacement, wordPool.get(mention.type) ?? [], random);
         replacement.forEach((word, k) => {
           newWords.push(word);
           newTags.push(labelId.get(`${k === 0 ? 'B' : 'I'}-${mention.type}`) as number);

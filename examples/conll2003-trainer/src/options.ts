@@ -28,6 +28,8 @@ const USAGE = `Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [op
   --augment-copies <n>      from scratch: add n copies of the training set with entity mentions
                             swapped for others of the same type (default 3)
   --augment-rate <x>        share of mentions swapped in those copies (default 1)
+  --synthetic-names <x>     share of those swaps that put in a made-up name spliced from two
+                            names of the type, for names never seen in training (default 0)
   --token-dropout <x>       from scratch: share of training word pieces replaced by [UNK] (default 0)
   --seed <n>                weights, dropout, shuffling and the augmented copies (default 42)
   --smoke                   a few steps on a few sentences (CI)`;
@@ -55,6 +57,7 @@ export interface JobOptions {
   readonly tokenDropout: number;
   readonly augmentCopies: number;
   readonly augmentRate: number;
+  readonly syntheticNames: number;
   readonly seed: number;
   readonly smoke: boolean;
 }
@@ -98,6 +101,7 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
       'token-dropout': str,
       'augment-copies': str,
       'augment-rate': str,
+      'synthetic-names': str,
       seed: str,
       smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -138,6 +142,7 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     tokenDropout: pretrained ? 0 : numberOption('token-dropout', values['token-dropout'], 0),
     augmentCopies: pretrained ? 0 : numberOption('augment-copies', values['augment-copies'], 3),
     augmentRate: numberOption('augment-rate', values['augment-rate'], 1),
+    syntheticNames: numberOption('synthetic-names', values['synthetic-names'], 0),
     seed: numberOption('seed', values.seed, 42),
     smoke,
   };

@@ -1,7 +1,7 @@
 // Mention replacement: mentions found as seqeval's IOB2 reading finds them, swapped only for
 // mentions of the same type, tags rebuilt as B-/I-, reproducible from the seed.
 import { describe, expect, it } from 'vitest';
-import { mentionReplacedCopies, mentionsOf } from '../src/mention-replacement.js';
+import { mentionReplacedCopies, mentionsOf, splicedMention } from '../src/mention-replacement.js';
 
 const labels = ['O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC'];
 const id = (label: string) => labels.indexOf(label);
@@ -83,5 +83,50 @@ describe('mentionReplacedCopies', () => {
     const before = JSON.stringify(sentences);
     mentionReplacedCopies(sentences, labels, { copies: 3, rate: 1, seed: 2 });
     expect(JSON.stringify(sentences)).toBe(before);
+  });
+
+  it('with syntheticRate 1 puts in made-up names spliced from two names of the type', () => {
+    const out = mentionReplacedCopies(sentences, labels, { copies: 20, rate: 1, seed: 7, syntheticRate: 1 });
+    const halves = (words: string[]) => ({
+      heads: new Set(words.map((w) => w.slice(0, Math.ceil(w.length / 2)))),
+      tails: new Set(words.map((w) => w.slice(Math.ceil(w.length / 2)))),
+    });
+    const byType: Record<string, ReturnType<typeof halves>> = {
+      PER: halves(['John', 'Smith', 'Ann']),
+      ORG: halves(['Acme', 'Corp']),
+      LOC: halves(['Paris', 'Rome']),
+    };
+    let madeUp = 0;
+    out.tokens.forEach((words, s) => {
+      for (const mention of mentionsOf(words, out.tags[s]!, labels)) {
+        for (const word of mention.words) {
+          const { heads, tails } = byType[mention.type]!;
+          const split = [...heads].find(
+            (head) => word.startsWith(head) && tails.has(word.slice(head.length)),
+          );
+          expect(split, `${word} (${mention.type})`).toBeDefined();
+          if (!['John', 'Smith', 'Ann', 'Acme', 'Corp', 'Paris', 'Rome'].includes(word)) madeUp++;
+        }
+      }
+    });
+    expect(madeUp).toBeGreaterThan(20);
+  });
+
+  it('with syntheticRate 0 gives exactly the copies without it, and rejects a rate outside [0, 1]', () => {
+    const plain = mentionReplacedCopies(sentences, labels, { copies: 4, rate: 0.7, seed: 5 });
+    expect(
+      mentionReplacedCopies(sentences, labels, { copies: 4, rate: 0.7, seed: 5, syntheticRate: 0 }),
+    ).toEqual(plain);
+    expect(() =>
+      mentionReplacedCopies(sentences, labels, { copies: 1, rate: 1, seed: 1, syntheticRate: 2 }),
+    ).toThrow('syntheticRate must be in [0, 1], got 2');
+  });
+});
+
+describe('splicedMention', () => {
+  it('joins the first half of one word to the second half of another, one word per template word', () => {
+    const draws = [0, 0.5, 0.99, 0]; // Germany + Brazil, then Rome + Germany
+    const random = () => draws.shift()!;
+    expect(splicedMention(['x', 'y'], ['Germany', 'Brazil', 'Rome'], random)).toEqual(['Germzil', 'Roany']);
   });
 });
