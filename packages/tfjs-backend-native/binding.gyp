@@ -15,6 +15,7 @@
         "src/addon/parallel.cc",
         "src/addon/fused.cc",
         "src/addon/inference.cc",
+        "src/addon/encoder_layer.cc",
         "src/addon/inference_binding.cc",
         "src/addon/bf16_gemm.cc",
         "src/addon/attention_avx512.cc"

@@ -7,6 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { loadOptionalAddon } from '../../../tools/native-build/load-addon.js';
 import { type AddonBuildStatus, missingAddonReason, readBuildStatus } from './build-status.js';
 
+/** One Linear of encoderLayer: weight [n, k], packed fp32 | null, packed bf16 | null, bias [n], bf16Pairs. */
+export type EncoderLinearArgs = readonly [
+  Float32Array,
+  Float32Array | null,
+  Uint16Array | null,
+  Float32Array,
+  boolean,
+];
+
 /** The functions the addon exports (see src/addon/binding.cc). */
 export interface NativeAddon {
   gemm(
@@ -182,6 +191,38 @@ export interface NativeAddon {
     headSize: number,
     scaleQueryFirst: boolean,
   ): void;
+  /**
+   * One post-LayerNorm encoder layer (inference, erf GELU) in one call (encoder_layer.cc): y
+   * [batch * length, hidden] from x (same shape) and the additive mask [batch, length] or null,
+   * intermediates in `scratch` (at least encoderLayerScratchSize floats). Each Linear as
+   * {@link EncoderLinearArgs} (qkv: the three weights stacked, [3H, H]), then the two LayerNorms'
+   * gamma and beta.
+   */
+  encoderLayer(
+    x: Float32Array,
+    mask: Float32Array | null,
+    y: Float32Array,
+    scratch: Float32Array,
+    batch: number,
+    length: number,
+    hidden: number,
+    intermediate: number,
+    heads: number,
+    scaleQueryFirst: boolean,
+    eps: number,
+    ...weights: [
+      ...EncoderLinearArgs,
+      ...EncoderLinearArgs,
+      ...EncoderLinearArgs,
+      ...EncoderLinearArgs,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ]
+  ): void;
+  /** Floats of scratch encoderLayer needs for `rows` tokens. */
+  encoderLayerScratchSize(rows: number, hidden: number, intermediate: number): number;
   /**
    * packPanels' layout with every weight rounded to bfloat16 (nearest even); `pairs`: k rows
    * interleaved in pairs for vdpbf16ps (needs AVX512_BF16 and an even k).

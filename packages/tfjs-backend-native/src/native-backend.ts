@@ -32,6 +32,7 @@ import {
   qkvProjectionKernel,
   selfAttentionKernel,
 } from './kernels/inference.js';
+import { ENCODER_LAYER_KERNEL, encoderLayerKernel } from './kernels/encoder-layer.js';
 import { padKernel } from './kernels/pad.js';
 import { binaryKernel, compareKernel, unaryKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterNdKernel, unsortedSegmentSumKernel } from './kernels/gather-scatter.js';
@@ -108,6 +109,7 @@ const OVERRIDES: Record<string, Kernel> = {
   [SELF_ATTENTION_KERNEL]: selfAttentionKernel,
   [LINEAR_GELU_KERNEL]: linearGeluKernel,
   [LINEAR_RESIDUAL_LAYER_NORM_KERNEL]: linearResidualLayerNormKernel,
+  [ENCODER_LAYER_KERNEL]: encoderLayerKernel,
   [RANDOM_UNIFORM_KERNEL]: randomUniformKernel,
 };
 for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) {

@@ -45,6 +45,24 @@ size_t attentionScratchAvx512(int length, int d);
 void attendHeadAvx512(const float *qkv, const float *mask, float *out, int length, int hidden, int d, float scale,
                       bool scaleQueryFirst, float *scratch);
 
+// One encoder layer (encoder_layer.cc): the weights of its four products (qkv: the query, key and
+// value weights stacked, [3H, H]) and its two LayerNorms.
+struct EncoderLayer {
+  LinearWeight qkv, attentionOutput, intermediate, output;
+  const float *attentionNormGamma = nullptr, *attentionNormBeta = nullptr;
+  const float *outputNormGamma = nullptr, *outputNormBeta = nullptr;
+};
+
+// Floats of scratch encoderLayerForward needs for `rows` tokens (batch x length).
+size_t encoderLayerScratchSize(size_t rows, size_t hidden, size_t intermediate);
+
+// y [batch * length, hidden] = the layer on x (same shape) with the additive mask [batch, length]
+// (or null): LayerNorm(h + FFN(h)) with h = LayerNorm(x + Attention(x)), the FFN's activation erf
+// GELU. Intermediates live in `scratch` (encoderLayerScratchSize floats); y must not overlap x.
+void encoderLayerForward(const float *x, const float *mask, float *y, float *scratch, const EncoderLayer &layer,
+                         int batch, int length, int hidden, int intermediate, int heads, bool scaleQueryFirst,
+                         float eps);
+
 // bf16 panels (bf16_gemm.cc): the layout of packPanels with each float rounded to bfloat16
 // (nearest even), k rows one after another (pairs false) or interleaved in pairs (pairs true:
 // needs AVX512_BF16 and an even k). panelGemmBf16 is panelGemm's contract on them with fp32
