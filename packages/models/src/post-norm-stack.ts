@@ -6,7 +6,7 @@ import {
   type TransformerLayerNames,
   type TransformerLayerWeights,
 } from './module-weights.js';
-import { fusedInferenceAvailable } from './fused-kernels.js';
+import { backendHasKernel, ENCODER_LAYER_KERNEL, fusedInferenceAvailable } from './fused-kernels.js';
 import { linearGelu, linearResidualLayerNorm, qkvProjection, selfAttention } from './fused-inference.js';
 import {
   activation,
@@ -78,8 +78,12 @@ export function runPostNormStack(
   const hiddenStates: tf.Tensor3D[] = [hidden as tf.Tensor3D];
   const attentions: tf.Tensor4D[] = [];
   if (!ctx.training && ctx.outputAttentions === false && fusedInferenceAvailable()) {
+    // One kernel per layer where the backend has it (erf GELU only), else five.
+    const wholeLayer = spec.act === geluErf && backendHasKernel(ENCODER_LAYER_KERNEL);
     for (const layer of layers) {
-      hidden = runFusedLayer(layer, hidden, mask, spec, ctx.bf16 === true);
+      hidden = wholeLayer
+        ? runEncoderLayerKernel(layer, hidden, mask, spec, ctx.bf16 === true)
+        : runFusedLayer(layer, hidden, mask, spec, ctx.bf16 === true);
       hiddenStates.push(hidden as tf.Tensor3D);
     }
     return { lastHiddenState: hidden as tf.Tensor3D, hiddenStates, attentions };
@@ -112,6 +116,30 @@ export function runPostNormStack(
     hiddenStates.push(hidden as tf.Tensor3D);
   }
   return { lastHiddenState: hidden as tf.Tensor3D, hiddenStates, attentions };
+}
+
+/**
+ * One layer in eval mode as one backend kernel (`NerEncoderLayer`, see fused-kernels.ts): the
+ * five kernels of {@link runFusedLayer} in one call, its intermediates in the backend's scratch.
+ */
+function runEncoderLayerKernel(
+  layer: TransformerLayerWeights,
+  x: tf.Tensor,
+  mask: tf.Tensor,
+  spec: PostNormStackSpec,
+  bf16: boolean,
+): tf.Tensor {
+  const inputs: tf.NamedTensorMap = { x, mask };
+  for (const name of ['query', 'key', 'value', 'attentionOutput', 'intermediate', 'output'] as const) {
+    inputs[`${name}Weight`] = layer[name].weight;
+    inputs[`${name}Bias`] = layer[name].bias;
+  }
+  for (const name of ['attentionNorm', 'outputNorm'] as const) {
+    inputs[`${name}Gamma`] = layer[name].weight;
+    inputs[`${name}Beta`] = layer[name].bias;
+  }
+  const attrs = { numHeads: spec.heads, scaleQueryFirst: spec.scaleQueryFirst, eps: spec.eps, bf16 };
+  return tf.engine().runKernel(ENCODER_LAYER_KERNEL, inputs, attrs) as tf.Tensor;
 }
 
 /**

@@ -11,7 +11,7 @@ import { mulberry32 } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AutoModelForTokenClassification, ConfigError } from '../src/index.js';
-import { INFERENCE_KERNELS, SELF_ATTENTION_KERNEL } from '../src/fused-kernels.js';
+import { ENCODER_LAYER_KERNEL, INFERENCE_KERNELS, SELF_ATTENTION_KERNEL } from '../src/fused-kernels.js';
 import { linearGelu, linearResidualLayerNorm, qkvProjection, selfAttention } from '../src/fused-inference.js';
 import { extendedAttentionMask } from '../src/nn.js';
 import { restoreCpu, useBackend } from './backends.js';
@@ -48,6 +48,18 @@ async function on(
   });
   tf.dispose(xs);
   return { values, kernels: profile.kernels.map((k) => k.name) };
+}
+
+/** Runs `fn` with `kernel` unregistered from the native backend, registered again after. */
+async function withoutKernel<T>(kernel: string, fn: () => Promise<T>): Promise<T> {
+  const config = tf.getKernel(kernel, 'native');
+  expect(config, `native registers ${kernel}`).toBeDefined();
+  tf.unregisterKernel(kernel, 'native');
+  try {
+    return await fn();
+  } finally {
+    tf.registerKernel(config!);
+  }
 }
 
 const next = mulberry32(1919);
@@ -125,7 +137,7 @@ describe.skipIf(!hasNative)('fused inference kernels on native vs the composite 
 
 describe.skipIf(!hasNative)('eval-mode forwards on the fused path', () => {
   for (const testCase of RANDOM_BIAS_CASES) {
-    it(`${testCase.name}: logits within 1e-5 of cpu, one attention kernel per layer`, async () => {
+    it(`${testCase.name}: logits within 1e-5 of cpu, one layer kernel per layer, the five kernels' bits`, async () => {
       const run = async (backend: 'cpu' | 'native', outputAttentions: boolean) => {
         await useBackend(backend);
         const model = testCase.build();
@@ -142,11 +154,18 @@ describe.skipIf(!hasNative)('eval-mode forwards on the fused path', () => {
       };
       const cpu = await run('cpu', false);
       const fused = await run('native', false);
-      expect(fused.kernels.filter((k) => k === SELF_ATTENTION_KERNEL)).toHaveLength(2); // 2 layers
+      expect(fused.kernels.filter((k) => k === ENCODER_LAYER_KERNEL)).toHaveLength(2); // 2 layers
+      expect(fused.kernels).not.toContain(SELF_ATTENTION_KERNEL);
       expect(worstDiff(fused.logits, cpu.logits)).toBeLessThan(1e-5);
+      // Without the layer kernel: five kernels per layer, the same functions, the same bits.
+      const five = await withoutKernel(ENCODER_LAYER_KERNEL, () => run('native', false));
+      expect(five.kernels.filter((k) => k === SELF_ATTENTION_KERNEL)).toHaveLength(2);
+      expect(five.kernels).not.toContain(ENCODER_LAYER_KERNEL);
+      expect(Array.from(fused.logits)).toEqual(Array.from(five.logits));
       // Attentions asked for: the composite path, which has them.
       const withAttentions = await run('native', true);
       expect(withAttentions.kernels).not.toContain(SELF_ATTENTION_KERNEL);
+      expect(withAttentions.kernels).not.toContain(ENCODER_LAYER_KERNEL);
       expect(withAttentions.attentions).toBe(2);
       expect(worstDiff(withAttentions.logits, cpu.logits)).toBeLessThan(1e-5);
     });
@@ -162,6 +181,7 @@ describe.skipIf(!hasNative)('eval-mode forwards on the fused path', () => {
       tf.dispose([loss, ...grads.values()]);
     });
     expect(profile.kernels.map((k) => k.name)).not.toContain(SELF_ATTENTION_KERNEL);
+    expect(profile.kernels.map((k) => k.name)).not.toContain(ENCODER_LAYER_KERNEL);
     model.dispose();
   });
 });
