@@ -24,7 +24,8 @@
 //      and the median round is reported, with each round's ratio beside it),
 //      NER_BENCH_PIPELINE_BATCHED_WARM=1 (the throughput pass after one untimed pass over every batch,
 //      instead of after the first batch only),
-//      NER_BENCH_THREADS=n (threads on both sides: ORT's intraOpNumThreads and NER_NATIVE_THREADS;
+//      columns native-five / native-bf16-five: without the NerEncoderLayer kernel (five fused kernels
+//      per layer, the path before it), NER_BENCH_THREADS=n (threads on both sides: ORT's intraOpNumThreads and NER_NATIVE_THREADS;
 //      default the machine's cores; pair with `taskset -c` to pin the run to those cores)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -89,10 +90,18 @@ async function worker(column, modelDir, onnxFile) {
     // "native-bf16": the native backend with dtype 'bf16' (Linear weights read as bfloat16; on
     // vdpbf16ps with the activations rounded too where the CPU has AVX512_BF16);
     // "native-bf16-widen": the fallback, weights widened to fp32 (NER_NATIVE_BF16_DOT=0).
-    if (column.endsWith('-bf16-widen')) process.env.NER_NATIVE_BF16_DOT = '0';
-    const backend = column.replace(/-bf16(-widen)?$/, '');
+    // "-five" (native, native-bf16-five): without the NerEncoderLayer kernel, each layer as the five
+    // fused kernels it chains (what ran before it), to compare the two in one run.
+    const five = column.endsWith('-five');
+    const base = five ? column.slice(0, -'-five'.length) : column;
+    if (base.endsWith('-bf16-widen')) process.env.NER_NATIVE_BF16_DOT = '0';
+    const backend = base.replace(/-bf16(-widen)?$/, '');
     const ready = await useBackend(backend);
     if (!ready.ok) return { unavailable: ready.reason };
+    if (five) {
+      if (!tf.getKernel('NerEncoderLayer', backend)) return { unavailable: `${backend} has no NerEncoderLayer` };
+      tf.unregisterKernel('NerEncoderLayer', backend);
+    }
     // pipeline() calls initBackend(), which otherwise picks the best installed backend (native)
     // whatever tf.setBackend said: pin it to this column's.
     process.env.NER_BACKEND = backend;
@@ -100,7 +109,7 @@ async function worker(column, modelDir, onnxFile) {
       model: modelDir,
       tokenizer: tokenizerDir,
       aggregationStrategy: 'simple',
-      ...(/-bf16(-widen)?$/.test(column) ? { dtype: 'bf16' } : {}),
+      ...(/-bf16(-widen)?$/.test(base) ? { dtype: 'bf16' } : {}),
     });
     model = ner.pipeline.model;
     tokenizer = ner.pipeline.tokenizer;
@@ -292,7 +301,7 @@ try {
     console.log(
       `native / ort p50 ${ratio('native', 'ort', 'p50')}, p90 ${ratio('native', 'ort', 'p90')} (issue 19 targets: p50 <= 1.0, p90 <= 1.2)`,
     );
-  for (const column of ['native-bf16', 'native-bf16-widen'])
+  for (const column of ['native-five', 'native-bf16', 'native-bf16-five', 'native-bf16-widen'])
     if (ok(column) && ok('ort'))
       console.log(
         `${column} / ort (fp32) p50 ${ratio(column, 'ort', 'p50')}, p90 ${ratio(column, 'ort', 'p90')} (target p50 <= 0.6)`,
