@@ -80,13 +80,26 @@ export function runPostNormStack(
   if (!ctx.training && ctx.outputAttentions === false && fusedInferenceAvailable()) {
     // One kernel per layer where the backend has it (erf GELU only), else five.
     const wholeLayer = spec.act === geluErf && backendHasKernel(ENCODER_LAYER_KERNEL);
+    // Hidden states nobody asked for: each layer's output is disposed once the next layer has
+    // read it, so its buffer goes back to the backend's pool and two buffers serve the stack
+    // (twelve outputs of a new batch shape cost twelve fresh allocations, and fresh pages are
+    // what a first pass over new shapes pays for). The caller's `embedded` is left alone.
+    const keepStates =
+      (ctx as ForwardContext & { outputHiddenStates?: boolean }).outputHiddenStates !== false;
     for (const layer of layers) {
+      const input = hidden;
       hidden = wholeLayer
-        ? runEncoderLayerKernel(layer, hidden, mask, spec, ctx.bf16 === true)
-        : runFusedLayer(layer, hidden, mask, spec, ctx.bf16 === true);
-      hiddenStates.push(hidden as tf.Tensor3D);
+        ? runEncoderLayerKernel(layer, input, mask, spec, ctx.bf16 === true)
+        : runFusedLayer(layer, input, mask, spec, ctx.bf16 === true);
+      if (keepStates) hiddenStates.push(hidden as tf.Tensor3D);
+      else if (input !== embedded) input.dispose();
     }
-    return { lastHiddenState: hidden as tf.Tensor3D, hiddenStates, attentions };
+    // Without the states: none (callers read them only when asked for).
+    return {
+      lastHiddenState: hidden as tf.Tensor3D,
+      hiddenStates: keepStates ? hiddenStates : [],
+      attentions,
+    };
   }
   for (const layer of layers) {
     let q = splitHeads(linear(hidden, layer.query.weight, layer.query.bias), heads);
