@@ -72,6 +72,16 @@ function numberOption(name: string, text: string | undefined, fallback: number, 
   return value;
 }
 
+/** A share in [0, 1] (a rate or probability). */
+function rateOption(name: string, text: string | undefined, fallback: number): number {
+  const value = numberOption(name, text, fallback);
+  if (value > 1) {
+    console.error(`--${name} must be a share between 0 and 1, got ${JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
 /** Parses `argv` (without node and the script); prints the usage and exits on `--help`. */
 export function parseJobOptions(argv: readonly string[]): JobOptions {
   // pnpm 10 forwards `start -- --flag` with the literal `--` first; drop it so flags parse.
@@ -141,8 +151,8 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     mlmEpochs: smoke ? 0 : numberOption('mlm-epochs', values['mlm-epochs'], 0),
     tokenDropout: pretrained ? 0 : numberOption('token-dropout', values['token-dropout'], 0),
     augmentCopies: pretrained ? 0 : numberOption('augment-copies', values['augment-copies'], 3),
-    augmentRate: numberOption('augment-rate', values['augment-rate'], 1),
-    syntheticNames: numberOption('synthetic-names', values['synthetic-names'], 0),
+    augmentRate: rateOption('augment-rate', values['augment-rate'], 1),
+    syntheticNames: rateOption('synthetic-names', values['synthetic-names'], 0),
     seed: numberOption('seed', values.seed, 42),
     smoke,
   };

@@ -1,6 +1,6 @@
 // The main job's options: the from-scratch defaults the README's table chose, what --model changes,
 // and the seed that reaches weights, shuffling and the augmented copies.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseJobOptions } from '../src/options.js';
 
 describe('parseJobOptions', () => {
@@ -41,8 +41,16 @@ describe('parseJobOptions', () => {
       '0.5',
       '--label-strategy',
       'first',
+      '--synthetic-names',
+      '0.25',
     ]);
-    expect(opts).toMatchObject({ seed: 7, augmentCopies: 1, augmentRate: 0.5, labelStrategy: 'first' });
+    expect(opts).toMatchObject({
+      seed: 7,
+      augmentCopies: 1,
+      augmentRate: 0.5,
+      labelStrategy: 'first',
+      syntheticNames: 0.25,
+    });
   });
 
   it('--smoke: a few sentences for one epoch', () => {
@@ -52,5 +60,19 @@ describe('parseJobOptions', () => {
       evalSize: 16,
       epochs: 1,
     });
+  });
+
+  it('exits with code 2 and one line for a share above 1', () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
+      throw new Error(`exit ${code}`);
+    }) as never);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(() => parseJobOptions(['--synthetic-names', '1.5'])).toThrow('exit 2');
+      expect(error).toHaveBeenCalledWith('--synthetic-names must be a share between 0 and 1, got "1.5"');
+    } finally {
+      exit.mockRestore();
+      error.mockRestore();
+    }
   });
 });
