@@ -19,5 +19,6 @@ export {
 } from './native-backend.js';
 export type { GemmKernelName } from './addon.js';
 export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs, adamwStep } from './kernels/adamw.js';
+export { ENCODER_LAYER_KERNEL, releaseEncoderLayerScratch } from './kernels/encoder-layer.js';
 
 registerNativeBackend();
