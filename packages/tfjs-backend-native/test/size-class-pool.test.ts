@@ -3,7 +3,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, expect, it } from 'vitest';
 import '../src/index.js';
-import { classBytes, usesClassPool } from '../src/kernels/size-class-pool.js';
+import { ENCODER_LAYER_KERNEL } from '../src/kernels/encoder-layer.js';
+import {
+  classBytes,
+  coarseClassArray,
+  usesClassPool,
+  usesCoarseClass,
+} from '../src/kernels/size-class-pool.js';
 import { describeWithAddon } from '../src/test-helpers.js';
 
 afterAll(() => {
@@ -39,7 +45,7 @@ describeWithAddon('size-class pool', () => {
     const second = tf.exp(b);
     expect(storage(second).buffer).toBe(buffer);
     expect(storage(second).length).toBe(31 * 768);
-    const values = second.dataSync();
+    const values = second.dataSync() as Float32Array;
     expect(values.every((v) => Math.abs(v - Math.E) < 1e-6)).toBe(true);
     tf.dispose([a, b, second]);
   });
@@ -54,5 +60,64 @@ describeWithAddon('size-class pool', () => {
     expect(storage(z).buffer).not.toBe(read.buffer);
     expect(read.every((v) => Math.abs(v - Math.E) < 1e-6)).toBe(true); // untouched by the next output
     tf.dispose([x, z]);
+  });
+
+  it('coarse classes: a view of exactly n floats over a power of two of bytes, from 2^18 floats', () => {
+    expect(usesCoarseClass((1 << 18) - 1)).toBe(false);
+    expect(usesCoarseClass(1 << 18)).toBe(true);
+    const n = 300 * 1000;
+    const view = coarseClassArray(n);
+    expect(view.length).toBe(n);
+    expect(view.byteOffset).toBe(0);
+    expect(view.buffer.byteLength).toBe(2 ** 21); // 1.2 MB rounded up to 2 MiB
+  });
+
+  it("NerEncoderLayer's batch outputs: a new length in a class already seen reuses its buffer", () => {
+    tf.setBackend('native');
+    const [hidden, inner, heads] = [256, 64, 4];
+    const layer = (batch: number, length: number) => {
+      const v = (shape: number[], value: number) => tf.fill(shape, value);
+      return {
+        x: tf.randomNormal([batch, length, hidden], 0, 1, 'float32', 3),
+        mask: tf.zeros([batch, 1, 1, length]),
+        ...Object.fromEntries(
+          ['query', 'key', 'value', 'attentionOutput'].flatMap((p) => [
+            [`${p}Weight`, tf.randomNormal([hidden, hidden], 0, 0.05, 'float32', 4)],
+            [`${p}Bias`, v([hidden], 0.1)],
+          ]),
+        ),
+        intermediateWeight: tf.randomNormal([inner, hidden], 0, 0.05, 'float32', 5),
+        intermediateBias: v([inner], 0.1),
+        outputWeight: tf.randomNormal([hidden, inner], 0, 0.05, 'float32', 6),
+        outputBias: v([hidden], 0.1),
+        attentionNormGamma: v([hidden], 1),
+        attentionNormBeta: v([hidden], 0),
+        outputNormGamma: v([hidden], 1),
+        outputNormBeta: v([hidden], 0),
+      } as Record<string, tf.Tensor>;
+    };
+    const run = (inputs: Record<string, tf.Tensor>) =>
+      tf.engine().runKernel(ENCODER_LAYER_KERNEL, inputs, { numHeads: heads, eps: 1e-12 }) as tf.Tensor;
+    const small = layer(4, 260); // 266,240 floats: the 2 MiB class
+    const first = run(small);
+    const buffer = storage(first).buffer;
+    expect(buffer.byteLength).toBe(2 ** 21);
+    first.dispose();
+    const large = layer(4, 300); // 307,200 floats: the same class, a new length
+    const second = run(large);
+    expect(storage(second).buffer).toBe(buffer);
+    expect(storage(second).length).toBe(4 * 300 * hidden);
+    // LayerNorm with gamma 1, beta 0: every row has mean ~0 and variance ~1 (the values were written).
+    const values = second.dataSync() as Float32Array;
+    const row = values.subarray(hidden * 599, hidden * 600);
+    const mean = row.reduce((a, b) => a + b, 0) / hidden;
+    const variance = row.reduce((a, b) => a + (b - mean) ** 2, 0) / hidden;
+    expect(Math.abs(mean)).toBeLessThan(1e-4);
+    expect(Math.abs(variance - 1)).toBeLessThan(1e-3);
+    // Read (handed out), so never reused: the next output of the class gets a buffer of its own.
+    second.dispose();
+    const third = run(small);
+    expect(storage(third).buffer).not.toBe(buffer);
+    tf.dispose([third, ...Object.values(small), ...Object.values(large)]);
   });
 });

@@ -81,11 +81,13 @@ export const POOL_MIN_FLOATS = 1 << 18;
 /** Called with the array of a tensor whose storage was just deleted. */
 export function recycle(values: unknown): void {
   if (!(values instanceof Float32Array)) return;
-  if (values.length < POOL_MIN_FLOATS) {
-    // Mid-sized outputs come from the size-class pool (size-class-pool.ts); the rest go to the GC.
-    if (recycleClassArray(values, exposed.has(values.buffer))) forgetPackedWeight(values);
+  // Mid-sized outputs (and the coarse-class outputs of NerEncoderLayer) come from the size-class
+  // pool (size-class-pool.ts); other small ones go to the GC.
+  if (recycleClassArray(values, exposed.has(values.buffer))) {
+    forgetPackedWeight(values);
     return;
   }
+  if (values.length < POOL_MIN_FLOATS) return;
   if (!owned.has(values) || exposed.has(values.buffer)) return;
   if (values.byteLength > limitBytes) return;
   while (pooledBytes + values.byteLength > limitBytes && orderHead < order.length) evictOldest();

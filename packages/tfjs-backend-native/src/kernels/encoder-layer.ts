@@ -19,6 +19,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
 import { type PreparedLinear, preparedBias, preparedLinear } from './inference-weights.js';
+import { coarseClassArray, usesCoarseClass } from './size-class-pool.js';
 import { type KernelArgs, float32Of, outputArray, sizeOf } from './util.js';
 
 /**
@@ -120,7 +121,9 @@ export function encoderLayerKernel(args: KernelArgs): tf.TensorInfo {
   const addon = requireAddon();
   const rows = batch * length;
   const work = scratchOf(addon.encoderLayerScratchSize(rows, hidden, intermediate));
-  const y = outputArray(rows * hidden);
+  // Batches: the output's length changes with every new batch shape, so it comes from a coarse size
+  // class (size-class-pool.ts), where a new length can reuse pages an earlier output touched.
+  const y = usesCoarseClass(rows * hidden) ? coarseClassArray(rows * hidden) : outputArray(rows * hidden);
   addon.encoderLayer(
     x,
     mask,

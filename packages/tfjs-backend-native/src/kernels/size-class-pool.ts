@@ -18,6 +18,10 @@ const limitBytes = Number(process.env.NER_NATIVE_CLASS_POOL_MB ?? 64) * 2 ** 20;
 const free = new Map<number, ArrayBuffer[]>();
 const made = new WeakSet<ArrayBuffer>();
 let pooledBytes = 0;
+// Coarse classes (one per power of two, from 1 MiB) for the outputs of NerEncoderLayer on batches:
+// their own cap, NER_NATIVE_POOL_MB (default 256) like the exact-length pool they replace there.
+const coarseLimitBytes = Number(process.env.NER_NATIVE_POOL_MB ?? 256) * 2 ** 20;
+let coarseBytes = 0;
 
 /** Bytes of the class holding `n` floats: 8 classes per power of two. */
 export function classBytes(n: number): number {
@@ -47,6 +51,30 @@ export function classArray(n: number): Float32Array {
   return new Float32Array(array.buffer, array.byteOffset, n);
 }
 
+/** Whether {@link coarseClassArray} serves outputs of `n` floats (from 2^18 floats, pool on). */
+export function usesCoarseClass(n: number): boolean {
+  return coarseLimitBytes > 0 && n >= CLASS_MAX_FLOATS;
+}
+
+/**
+ * A view of `n` floats over a pooled or new buffer of the next power of two of bytes, for large
+ * outputs whose lengths vary from call to call (a layer's output on batches of new shapes). Only
+ * the pages the output writes are ever touched, so the unused tail costs address space, not
+ * memory; and a batch shape that is new but in a class already seen reuses pages that are already
+ * there instead of faulting in fresh ones (on the project's VM ~12 us per 4 KiB page, ~3 ms per MB).
+ */
+export function coarseClassArray(n: number): Float32Array {
+  const size = 2 ** Math.ceil(Math.log2(n * 4));
+  const buffer = free.get(size)?.pop();
+  if (buffer) {
+    coarseBytes -= size;
+    return new Float32Array(buffer, 0, n);
+  }
+  const fresh = Buffer.allocUnsafeSlow(size);
+  made.add(fresh.buffer as ArrayBuffer);
+  return new Float32Array(fresh.buffer, fresh.byteOffset, n);
+}
+
 /**
  * Takes back the buffer of a disposed tensor's array when it came from here; `exposed` says
  * whether anything outside the backend may still see it. Returns whether it was taken.
@@ -59,18 +87,20 @@ export function recycleClassArray(values: Float32Array, exposed: boolean): boole
     return true;
   }
   const size = buffer.byteLength;
-  if (pooledBytes + size > limitBytes) return true;
+  const coarse = size >= CLASS_MAX_FLOATS * 4;
+  if ((coarse ? coarseBytes : pooledBytes) + size > (coarse ? coarseLimitBytes : limitBytes)) return true;
   const list = free.get(size);
   if (list?.includes(buffer)) return true; // disposed twice through two views: pool it once
   if (list) list.push(buffer);
   else free.set(size, [buffer]);
-  pooledBytes += size;
+  if (coarse) coarseBytes += size;
+  else pooledBytes += size;
   return true;
 }
 
 /** Pooled buffers and bytes (tests, diagnostics). */
-export function classPoolStats(): { buffers: number; bytes: number } {
+export function classPoolStats(): { buffers: number; bytes: number; coarseBytes: number } {
   let buffers = 0;
   for (const list of free.values()) buffers += list.length;
-  return { buffers, bytes: pooledBytes };
+  return { buffers, bytes: pooledBytes, coarseBytes };
 }
