@@ -500,6 +500,12 @@ NER_SIMD static void adamwRange(const float *param, const float *grad, const flo
                                 float *outParam, float *outM, float *outV, size_t n, float decayFactor,
                                 float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
                                 float biasCorrection2Sqrt, float eps, float negStep) {
+  // In place, the outputs are the inputs (outParam == param, outM == m, outV == v): element i
+  // only reads and writes index i, so there is no dependence between iterations. GCC cannot
+  // prove that for seven pointers and left this loop scalar (sqrtss/divss, ~11 ms per step
+  // for the main job's 2.1M-parameter embedding); ivdep lets it vectorise, with the same
+  // operations per element in the same order, so the results are bit for bit those of before.
+#pragma GCC ivdep
   for (size_t i = 0; i < n; i++) {
     const float g = grad[i];
     const float decayed = param[i] * decayFactor;
