@@ -26,10 +26,10 @@ const USAGE = `Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [op
                             size of the model from scratch (default 128, 1, 4, 256, 0.2)
   --mlm-epochs <n>          from scratch: masked-LM pretraining epochs on the training text first (default 0)
   --augment-copies <n>      from scratch: add n copies of the training set with entity mentions
-                            swapped for others of the same type (default 3)
+                            swapped for others of the same type (default 2)
   --augment-rate <x>        share of mentions swapped in those copies (default 1)
   --synthetic-names <x>     share of those swaps that put in a made-up name spliced from two
-                            names of the type, for names never seen in training (default 0)
+                            names of the type, for names never seen in training (default 0.5)
   --token-dropout <x>       from scratch: share of training word pieces replaced by [UNK] (default 0)
   --seed <n>                weights, dropout, shuffling and the augmented copies (default 42)
   --smoke                   a few steps on a few sentences (CI)`;
@@ -150,9 +150,9 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     dropout: numberOption('dropout', values.dropout, 0.2),
     mlmEpochs: smoke ? 0 : numberOption('mlm-epochs', values['mlm-epochs'], 0),
     tokenDropout: pretrained ? 0 : numberOption('token-dropout', values['token-dropout'], 0),
-    augmentCopies: pretrained ? 0 : numberOption('augment-copies', values['augment-copies'], 3),
+    augmentCopies: pretrained ? 0 : numberOption('augment-copies', values['augment-copies'], 2),
     augmentRate: rateOption('augment-rate', values['augment-rate'], 1),
-    syntheticNames: rateOption('synthetic-names', values['synthetic-names'], 0),
+    syntheticNames: rateOption('synthetic-names', values['synthetic-names'], 0.5),
     seed: numberOption('seed', values.seed, 42),
     smoke,
   };

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { parseJobOptions } from '../src/options.js';
 
 describe('parseJobOptions', () => {
-  it('defaults from scratch: three mention-replaced copies, every sub-token labelled, 2 epochs, seed 42', () => {
+  it('defaults from scratch: two mention-replaced copies (half the swaps made-up names), every sub-token labelled, 2 epochs, seed 42', () => {
     const opts = parseJobOptions([]);
     expect(opts).toMatchObject({
       model: undefined,
@@ -16,8 +16,9 @@ describe('parseJobOptions', () => {
       hiddenSize: 128,
       layers: 1,
       dropout: 0.2,
-      augmentCopies: 3,
+      augmentCopies: 2,
       augmentRate: 1,
+      syntheticNames: 0.5,
       mlmEpochs: 0,
       seed: 42,
       smoke: false,
