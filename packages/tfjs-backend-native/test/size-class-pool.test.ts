@@ -6,6 +6,7 @@ import '../src/index.js';
 import { ENCODER_LAYER_KERNEL } from '../src/kernels/encoder-layer.js';
 import {
   classBytes,
+  classPoolStats,
   coarseClassArray,
   usesClassPool,
   usesCoarseClass,
@@ -70,6 +71,21 @@ describeWithAddon('size-class pool', () => {
     expect(view.length).toBe(n);
     expect(view.byteOffset).toBe(0);
     expect(view.buffer.byteLength).toBe(2 ** 21); // 1.2 MB rounded up to 2 MiB
+  });
+
+  it('a 1 MiB buffer of the finest classes and of the coarse ones is one size: counted once, either takes it', () => {
+    tf.setBackend('native');
+    const x = tf.fill([(1 << 18) - 1], 1);
+    const y = tf.exp(x); // the last fine class: exactly 1 MiB
+    const buffer = storage(y).buffer;
+    expect(buffer.byteLength).toBe(2 ** 20);
+    const before = classPoolStats().coarseBytes;
+    y.dispose();
+    expect(classPoolStats().coarseBytes).toBe(before + 2 ** 20);
+    const coarse = coarseClassArray(1 << 18);
+    expect(coarse.buffer).toBe(buffer);
+    expect(classPoolStats().coarseBytes).toBe(before);
+    x.dispose();
   });
 
   it("NerEncoderLayer's batch outputs: a new length in a class already seen reuses its buffer", () => {

@@ -23,6 +23,16 @@ let pooledBytes = 0;
 const coarseLimitBytes = Number(process.env.NER_NATIVE_POOL_MB ?? 256) * 2 ** 20;
 let coarseBytes = 0;
 
+/** Buffers of 1 MiB and more count against the coarse cap, whichever function made them. */
+function isCoarse(bytes: number): boolean {
+  return bytes >= CLASS_MAX_FLOATS * 4;
+}
+
+function account(bytes: number, sign: 1 | -1): void {
+  if (isCoarse(bytes)) coarseBytes += sign * bytes;
+  else pooledBytes += sign * bytes;
+}
+
 /** Bytes of the class holding `n` floats: 8 classes per power of two. */
 export function classBytes(n: number): number {
   const bytes = n * 4;
@@ -41,7 +51,7 @@ export function classArray(n: number): Float32Array {
   const size = classBytes(n);
   const buffer = free.get(size)?.pop();
   if (buffer) {
-    pooledBytes -= size;
+    account(size, -1);
     return new Float32Array(buffer, 0, n);
   }
   // Not zero-filled by V8 when it can avoid it: allocUnsafeSlow's memory, viewed whole.
@@ -67,7 +77,7 @@ export function coarseClassArray(n: number): Float32Array {
   const size = 2 ** Math.ceil(Math.log2(n * 4));
   const buffer = free.get(size)?.pop();
   if (buffer) {
-    coarseBytes -= size;
+    account(size, -1);
     return new Float32Array(buffer, 0, n);
   }
   const fresh = Buffer.allocUnsafeSlow(size);
@@ -87,14 +97,13 @@ export function recycleClassArray(values: Float32Array, exposed: boolean): boole
     return true;
   }
   const size = buffer.byteLength;
-  const coarse = size >= CLASS_MAX_FLOATS * 4;
+  const coarse = isCoarse(size);
   if ((coarse ? coarseBytes : pooledBytes) + size > (coarse ? coarseLimitBytes : limitBytes)) return true;
   const list = free.get(size);
   if (list?.includes(buffer)) return true; // disposed twice through two views: pool it once
   if (list) list.push(buffer);
   else free.set(size, [buffer]);
-  if (coarse) coarseBytes += size;
-  else pooledBytes += size;
+  account(size, 1);
   return true;
 }
 
