@@ -21,6 +21,8 @@ export const SELF_ATTENTION_KERNEL = 'NerSelfAttention';
 export const LINEAR_GELU_KERNEL = 'NerLinearGelu';
 /** Inference only: Linear, plus the residual, then LayerNorm. */
 export const LINEAR_RESIDUAL_LAYER_NORM_KERNEL = 'NerLinearResidualLayerNorm';
+/** Inference only: a whole post-LayerNorm layer with erf GELU (the four kernels above in a row). */
+export const ENCODER_LAYER_KERNEL = 'NerEncoderLayer';
 
 /** Attributes of {@link ADAMW_KERNEL_NAME}; the scalars torch's step computes from lr, betas and the step count. */
 export interface AdamWKernelAttrs {

@@ -53,10 +53,9 @@ export const INFERENCE_KERNELS: readonly string[] = [
  * mask}` and the layer's parameters, `{query,key,value,attentionOutput,intermediate,output}Weight`
  * and `...Bias`, `{attentionNorm,outputNorm}Gamma` and `...Beta`; attrs `numHeads`,
  * `scaleQueryFirst`, `eps`, `bf16`; output `[B, T, H]`. Its reference is the four kernels above
- * in a row (and their composites). Spelled here and in `@ner/tfjs-backend-native`'s
- * `src/kernels/encoder-layer.ts` until it joins the names in tools/kernel-contract.
+ * in a row (and their composites).
  */
-export const ENCODER_LAYER_KERNEL = 'NerEncoderLayer';
+export const ENCODER_LAYER_KERNEL = contract.ENCODER_LAYER_KERNEL;
 
 /**
  * Whether a layer may run on the inference kernels now: the backend registers all of them and no

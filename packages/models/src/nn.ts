@@ -26,6 +26,11 @@ export interface ForwardContext {
   readonly outputAttentions?: boolean;
   /** Products on bfloat16-rounded Linear weights (`dtype: 'bf16'`); the fused kernels read them packed as bf16. */
   readonly bf16?: boolean;
+  /**
+   * Whether the caller reads every layer's hidden states. When false, an eval-mode forward on the
+   * fused kernels frees each layer's output once the next layer has read it.
+   */
+  readonly outputHiddenStates?: boolean;
 }
 
 /**

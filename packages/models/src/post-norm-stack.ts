@@ -84,8 +84,7 @@ export function runPostNormStack(
     // read it, so its buffer goes back to the backend's pool and two buffers serve the stack
     // (twelve outputs of a new batch shape cost twelve fresh allocations, and fresh pages are
     // what a first pass over new shapes pays for). The caller's `embedded` is left alone.
-    const keepStates =
-      (ctx as ForwardContext & { outputHiddenStates?: boolean }).outputHiddenStates !== false;
+    const keepStates = ctx.outputHiddenStates !== false;
     for (const layer of layers) {
       const input = hidden;
       hidden = wholeLayer

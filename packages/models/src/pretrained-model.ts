@@ -221,6 +221,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
       training: options.training ?? false,
       rng: this.dropoutRng,
       outputAttentions: options.outputAttentions ?? this.config.outputAttentions,
+      outputHiddenStates: options.outputHiddenStates ?? this.config.outputHiddenStates,
       bf16: this.weightFormat === 'bf16',
     };
   }

@@ -171,6 +171,31 @@ describe.skipIf(!hasNative)('eval-mode forwards on the fused path', () => {
     });
   }
 
+  it('hidden states not asked for: each layer output is freed once the next has read it', async () => {
+    await useBackend('native');
+    const testCase = RANDOM_BIAS_CASES[0]!;
+    const model = testCase.build();
+    const run = async (outputHiddenStates: boolean) => {
+      let logits: Float32Array = new Float32Array();
+      let states = 0;
+      const profile = await tf.profile(() => {
+        const out = model.forward(testCase.batch(), { outputAttentions: false, outputHiddenStates });
+        logits = out.logits.dataSync() as Float32Array;
+        states = out.hiddenStates?.length ?? 0;
+        tf.dispose(out as unknown as tf.TensorContainer);
+      });
+      return { logits, states, peakBytes: profile.peakBytes };
+    };
+    await run(true); // the first forward packs the weights: compare the forwards after it
+    const freed = await run(false);
+    const kept = await run(true);
+    model.dispose();
+    expect(kept.states).toBe(3); // the embeddings and 2 layers
+    expect(freed.states).toBe(0);
+    expect(Array.from(freed.logits)).toEqual(Array.from(kept.logits));
+    expect(freed.peakBytes).toBeLessThan(kept.peakBytes);
+  });
+
   it('under a gradient tape (computeGradients in eval mode) the composite ops run', async () => {
     await useBackend('native');
     const testCase = RANDOM_BIAS_CASES[0]!;

@@ -17,16 +17,14 @@
  * the five kernels, so the output is theirs bit for bit (and within 1e-5 of the composite ops).
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import * as contract from '../../../../tools/kernel-contract/index.js';
 import { requireAddon } from '../addon.js';
 import { type PreparedLinear, preparedBias, preparedLinear } from './inference-weights.js';
 import { coarseClassArray, usesCoarseClass } from './size-class-pool.js';
 import { type KernelArgs, float32Of, outputArray, sizeOf } from './util.js';
 
-/**
- * The kernel's name. `@ner/models` (src/fused-kernels.ts) spells it too; it belongs in
- * tools/kernel-contract with the other inference kernels' names.
- */
-export const ENCODER_LAYER_KERNEL = 'NerEncoderLayer';
+/** The kernel's name, agreed with `@ner/models` in tools/kernel-contract. */
+export const ENCODER_LAYER_KERNEL = contract.ENCODER_LAYER_KERNEL;
 
 const K = ENCODER_LAYER_KERNEL;
 
