@@ -9,7 +9,8 @@ import { nativeBackendInfo } from '../src/index.js';
 import { requireAddon } from '../src/addon.js';
 import { LINEAR_GELU_KERNEL, QKV_PROJECTION_KERNEL } from '../src/kernels/inference.js';
 import { bf16DotProduct, roundToBf16, setBf16DotProduct } from '../src/kernels/inference-weights.js';
-import { type Input, describeWithAddon, randomArray, rng, runOn } from '../src/test-helpers.js';
+import { type Input, describeWithAddon, runOn } from '../src/test-helpers.js';
+import { seededInputs } from './layer-composites.js';
 
 beforeAll(() => {
   tf.setBackend('cpu');
@@ -21,16 +22,7 @@ afterAll(() => {
   tf.setBackend('cpu');
 });
 
-const random = rng(1916);
-const input = (shape: number[], scale = 1): Input & { values: Float32Array } => ({
-  values: randomArray(
-    random,
-    shape.reduce((a, b) => a * b, 1),
-    -scale,
-    scale,
-  ),
-  shape,
-});
+const input = seededInputs(1916);
 
 function run(kernel: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): tf.Tensor {
   return tf.engine().runKernel(kernel, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;

@@ -18,15 +18,8 @@ import {
   SELF_ATTENTION_KERNEL,
 } from '../src/kernels/inference.js';
 import { bf16DotProduct, roundToBf16, setBf16DotProduct } from '../src/kernels/inference-weights.js';
-import {
-  type Input,
-  describeWithAddon,
-  expectSameAsCpu,
-  randomArray,
-  rng,
-  runOn,
-} from '../src/test-helpers.js';
-import { FLOAT32_MIN, attention, gelu, layerNorm, linear } from './layer-composites.js';
+import { type Input, describeWithAddon, expectSameAsCpu, runOn } from '../src/test-helpers.js';
+import { additiveMask, attention, gelu, layerNorm, linear, seededInputs } from './layer-composites.js';
 
 beforeAll(() => {
   tf.setBackend('cpu');
@@ -39,24 +32,7 @@ afterAll(() => {
   tf.setBackend('cpu');
 });
 
-const random = rng(1919);
-const input = (shape: number[], scale = 1): Input & { values: Float32Array } => ({
-  values: randomArray(
-    random,
-    shape.reduce((a, b) => a * b, 1),
-    -scale,
-    scale,
-  ),
-  shape,
-});
-
-/** The additive [B, 1, 1, T] mask of a batch whose entry b has b tokens of padding. */
-function additiveMask(batch: number, length: number): Input {
-  const v = new Float32Array(batch * length);
-  for (let b = 0; b < batch; b++)
-    for (let t = length - b; t < length; t++) if (t >= 1) v[b * length + t] = FLOAT32_MIN;
-  return { values: v, shape: [batch, 1, 1, length] };
-}
+const input = seededInputs(1919);
 
 const NAMES = [
   'x',

@@ -15,7 +15,7 @@ import {
 import { ADAMW_KERNEL_NAME } from '../src/kernels/adamw.js';
 import { roundToBf16 } from '../src/kernels/inference-weights.js';
 import { type Input, describeWithAddon, expectSameAsCpu, randomArray, rng } from '../src/test-helpers.js';
-import { FLOAT32_MIN, attention, gelu, layerNorm, linear } from './layer-composites.js';
+import { additiveMask, attention, gelu, layerNorm, linear } from './layer-composites.js';
 
 beforeAll(() => {
   tf.setBackend('cpu');
@@ -41,14 +41,6 @@ const input = (shape: number[], scale = 1): Input => ({
   ),
   shape,
 });
-
-/** A 0/1 padding mask as the models' additive [B, 1, 1, T] mask. */
-function additiveMask(batch: number, length: number): Input {
-  const v = new Float32Array(batch * length);
-  for (let b = 0; b < batch; b++)
-    for (let t = length - b; t < length; t++) if (t >= 1) v[b * length + t] = FLOAT32_MIN;
-  return { values: v, shape: [batch, 1, 1, length] };
-}
 
 describeWithAddon('fused inference kernels against the composite ops on cpu', () => {
   for (const [batch, length, hidden, heads, inner] of [

@@ -2,8 +2,33 @@
 // writes them), run on the cpu backend as the reference of test/inference-kernels.test.ts and
 // test/encoder-layer.test.ts.
 import * as tf from '@tensorflow/tfjs-core';
+import { type Input, randomArray, rng } from '../src/test-helpers.js';
 
 export const FLOAT32_MIN = -3.4028234663852886e38;
+
+/** Seeded uniform inputs in [-scale, scale]: `input(shape, scale)` draws the next array of `seed`. */
+export function seededInputs(
+  seed: number,
+): (shape: number[], scale?: number) => Input & { values: Float32Array } {
+  const random = rng(seed);
+  return (shape, scale = 1) => ({
+    values: randomArray(
+      random,
+      shape.reduce((a, b) => a * b, 1),
+      -scale,
+      scale,
+    ),
+    shape,
+  });
+}
+
+/** The models' additive [B, 1, 1, T] mask for a batch whose entry b has b tokens of padding. */
+export function additiveMask(batch: number, length: number): Input {
+  const v = new Float32Array(batch * length);
+  for (let b = 0; b < batch; b++)
+    for (let t = length - b; t < length; t++) if (t >= 1) v[b * length + t] = FLOAT32_MIN;
+  return { values: v, shape: [batch, 1, 1, length] };
+}
 
 export function linear(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const k = x.shape[x.shape.length - 1]!;
