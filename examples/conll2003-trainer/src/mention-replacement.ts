@@ -24,7 +24,7 @@ export interface MentionReplacementOptions {
   /**
    * Chance that a replacement is a made-up name instead of a training mention (default 0): each
    * word is spliced from the start of one word and the end of another of the same type
-   * ("Germany" + "Brazil" -> "Gerzil"). Why: the replacements above are all names the model has
+   * ("Germany" + "Brazil" -> "Germzil"). Why: the replacements above are all names the model has
    * seen; a new name (the course's "Brooklyn") reaches it as unfamiliar word pieces, and only
    * made-up names teach it to type those from the context.
    */
