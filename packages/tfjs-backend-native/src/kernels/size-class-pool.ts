@@ -48,17 +48,20 @@ export function usesClassPool(n: number): boolean {
 
 /** A view of `n` floats over a pooled (stale contents) or new buffer of n's class. */
 export function classArray(n: number): Float32Array {
-  const size = classBytes(n);
+  return viewOfClass(classBytes(n), n);
+}
+
+/** A view of `n` floats over a pooled buffer of `size` bytes (stale contents), or a new one. */
+function viewOfClass(size: number, n: number): Float32Array {
   const buffer = free.get(size)?.pop();
   if (buffer) {
     account(size, -1);
     return new Float32Array(buffer, 0, n);
   }
-  // Not zero-filled by V8 when it can avoid it: allocUnsafeSlow's memory, viewed whole.
+  // Not zero-filled by V8 when it can avoid it: allocUnsafeSlow's memory.
   const fresh = Buffer.allocUnsafeSlow(size);
-  const array = new Float32Array(fresh.buffer, fresh.byteOffset, size / 4);
-  made.add(array.buffer as ArrayBuffer);
-  return new Float32Array(array.buffer, array.byteOffset, n);
+  made.add(fresh.buffer as ArrayBuffer);
+  return new Float32Array(fresh.buffer, fresh.byteOffset, n);
 }
 
 /** Whether {@link coarseClassArray} serves outputs of `n` floats (from 2^18 floats, pool on). */
@@ -74,15 +77,7 @@ export function usesCoarseClass(n: number): boolean {
  * there instead of faulting in fresh ones (on the project's VM ~12 us per 4 KiB page, ~3 ms per MB).
  */
 export function coarseClassArray(n: number): Float32Array {
-  const size = 2 ** Math.ceil(Math.log2(n * 4));
-  const buffer = free.get(size)?.pop();
-  if (buffer) {
-    account(size, -1);
-    return new Float32Array(buffer, 0, n);
-  }
-  const fresh = Buffer.allocUnsafeSlow(size);
-  made.add(fresh.buffer as ArrayBuffer);
-  return new Float32Array(fresh.buffer, fresh.byteOffset, n);
+  return viewOfClass(2 ** Math.ceil(Math.log2(n * 4)), n);
 }
 
 /**
