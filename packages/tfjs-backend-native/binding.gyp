@@ -18,7 +18,8 @@
         "src/addon/encoder_layer.cc",
         "src/addon/inference_binding.cc",
         "src/addon/bf16_gemm.cc",
-        "src/addon/attention_avx512.cc"
+        "src/addon/attention_avx512.cc",
+        "src/addon/autocast_gemm.cc"
       ],
       "libraries": ["-lpthread"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],

@@ -160,3 +160,25 @@ export function roundToBf16(values: Float32Array): Float32Array {
   }
   return out;
 }
+
+/** The dtype matmuls run in under autocast (torch.autocast's `dtype`); only bfloat16 so far. */
+export type AutocastDtype = 'bf16';
+
+/**
+ * A backend whose matmul kernels (`MatMul`, `BatchMatMul`, `_FusedMatMul`) can run under bf16
+ * autocast, as `torch.autocast(dtype=torch.bfloat16)`: both operands rounded to bfloat16, the
+ * products accumulated in fp32. `@ner/models`' `withAutocast` switches it around a training or
+ * evaluation step (`TrainingArguments.bf16`); the other ops are not affected.
+ */
+export interface AutocastBackend {
+  /** Turns autocast on for matmuls (`'bf16'`) or off (`null`). */
+  setMatMulAutocast(dtype: AutocastDtype | null): void;
+  /** What the matmul kernels run in now. */
+  matMulAutocast(): AutocastDtype | null;
+}
+
+/** Whether `backend` implements {@link AutocastBackend}. */
+export function isAutocastBackend(backend: unknown): backend is AutocastBackend {
+  const candidate = backend as Partial<AutocastBackend> | null;
+  return typeof candidate?.setMatMulAutocast === 'function' && typeof candidate.matMulAutocast === 'function';
+}

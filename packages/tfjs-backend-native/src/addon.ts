@@ -30,6 +30,25 @@ export interface NativeAddon {
     transposeA: boolean,
     transposeB: boolean,
   ): void;
+  /**
+   * gemm's contract under bf16 autocast: both operands rounded to bfloat16, fp32 accumulation
+   * (src/addon/autocast_gemm.cc); `allowDot` false keeps it off vdpbf16ps.
+   */
+  gemmBf16(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    aOffsets: Int32Array,
+    bOffsets: Int32Array,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: boolean,
+    transposeB: boolean,
+    allowDot: boolean,
+  ): void;
+  /** Whether gemmBf16 can run on vdpbf16ps here (AVX512_BF16 and the panel kernel). */
+  autocastDotAvailable(): boolean;
   unary(op: number, x: Float32Array, out: Float32Array): void;
   binary(
     op: number,

@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { addon, addonError, BUILD_STATUS, type GemmKernelName } from './addon.js';
+import type { AutocastDtype } from '../../../tools/kernel-contract/index.js';
 import { describeGemm } from './build-status.js';
 import { ADAMW_KERNEL_NAME, adamwKernel } from './kernels/adamw.js';
 import { castKernel } from './kernels/cast.js';
@@ -77,6 +78,27 @@ export class NativeBackend extends MathBackendCPU {
   override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
     markExposed(this.data.get(dataId)?.values);
     return super.readSync(dataId);
+  }
+
+  private autocast: AutocastDtype | null = null;
+
+  /**
+   * bf16 autocast for `MatMul` / `BatchMatMul` / `_FusedMatMul` (`'bf16'`), or off (`null`): both
+   * operands rounded to bfloat16, products accumulated and returned in fp32, as
+   * `torch.autocast(dtype=torch.bfloat16)` runs matmuls. On vdpbf16ps where the CPU has
+   * AVX512_BF16, else exact fp32 products of the rounded values. `@ner/models`' `withAutocast`
+   * (and `TrainingArguments.bf16`) switch it; other ops stay fp32.
+   */
+  setMatMulAutocast(dtype: AutocastDtype | null): void {
+    if (dtype !== null && dtype !== 'bf16') {
+      throw new TypeError(`setMatMulAutocast: expected 'bf16' or null, got ${JSON.stringify(dtype)}`);
+    }
+    this.autocast = dtype;
+  }
+
+  /** What matmuls run in now: `'bf16'` under autocast, else `null` (fp32). */
+  matMulAutocast(): AutocastDtype | null {
+    return this.autocast;
   }
 
   /** A deleted tensor's output array goes back to the pool (buffer-pool.ts). */

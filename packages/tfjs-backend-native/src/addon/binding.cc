@@ -30,6 +30,8 @@ static std::atomic<int> gThreads{1};
 int numThreads() { return gThreads.load(std::memory_order_relaxed); }
 // inference_binding.cc: the fused inference kernels' functions.
 void registerInferenceFunctions(napi_env env, napi_value exports);
+// autocast_gemm.cc: the bf16 autocast products.
+void registerAutocastFunctions(napi_env env, napi_value exports);
 void setNumThreads(int n) {
   gThreads.store(n < 1 ? 1 : n, std::memory_order_relaxed);
   setBlasThreads(n < 1 ? 1 : n);
@@ -471,6 +473,7 @@ napi_value Init(napi_env env, napi_value exports) {
   };
   ner::exportFunctions(env, exports, functions);
   ner::registerInferenceFunctions(env, exports);
+  ner::registerAutocastFunctions(env, exports);
   return exports;
 }
 

@@ -103,4 +103,11 @@ void adamw(const float *param, const float *grad, const float *m, const float *v
            float *outM, float *outV, size_t n, double decayFactor, double beta1, double beta2,
            double biasCorrection2Sqrt, double eps, double stepSize);
 
+// bf16 autocast products (autocast_gemm.cc): gemm()'s contract with both operands rounded to
+// bfloat16 and fp32 accumulation (aSize / bSize: the floats behind a and b). allowDot: may use
+// vdpbf16ps where autocastDotAvailable() (AVX512_BF16 and the panel kernel).
+bool autocastDotAvailable();
+void gemmBf16(const float *a, size_t aSize, const float *b, size_t bSize, float *c, const int64_t *aOffsets,
+              const int64_t *bOffsets, size_t batch, int m, int n, int k, bool transA, bool transB, bool allowDot);
+
 }  // namespace ner

@@ -49,10 +49,14 @@ export function setBf16DotProduct(on: boolean | null): void {
   bf16DotForced = on;
 }
 
+/** Whether bf16 products may use vdpbf16ps (what {@link setBf16DotProduct} or the environment say). */
+export function bf16DotWanted(): boolean {
+  return bf16DotForced ?? process.env.NER_NATIVE_BF16_DOT !== '0';
+}
+
 /** Whether a bf16 product with `k` inputs would run on vdpbf16ps now. */
 export function bf16DotProduct(k: number): boolean {
-  const wanted = bf16DotForced ?? process.env.NER_NATIVE_BF16_DOT !== '0';
-  return wanted && k % 2 === 0 && requireAddon().cpuHasAvx512Bf16();
+  return bf16DotWanted() && k % 2 === 0 && requireAddon().cpuHasAvx512Bf16();
 }
 
 function sameSources(a: readonly Float32Array[], b: readonly Float32Array[]): boolean {

@@ -1,14 +1,27 @@
 /**
  * `BatchMatMul` and `_FusedMatMul` on the addon's gemm (its AVX-512 panel kernel where the CPU
- * has AVX-512F, else OpenBLAS `cblas_sgemm`), reading the inputs in place. Batch dimensions
+ * has AVX-512F, else OpenBLAS `cblas_sgemm`), reading the inputs in place; under bf16 autocast
+ * on its `gemmBf16` (operands rounded to bfloat16, fp32 accumulation). Batch dimensions
  * broadcast as in tfjs (and numpy): each output batch gets the offsets of its `a` and `b` matrices.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { batchOffsets, fusedMatMulArgs, matMulShapes } from '../../../../tools/kernel-contract/index.js';
+import {
+  type AutocastDtype,
+  batchOffsets,
+  fusedMatMulArgs,
+  isAutocastBackend,
+  matMulShapes,
+} from '../../../../tools/kernel-contract/index.js';
 import { requireAddon } from '../addon.js';
 import { binaryKernel, unaryKernel } from './elementwise.js';
+import { bf16DotWanted } from './inference-weights.js';
 import { PACKED_WEIGHT_MAX_ROWS, packedWeight } from './packed-weights.js';
 import { type KernelArgs, MAX_NATIVE_SIZE, fallback, float32Of, sizeOf, outputArray } from './util.js';
+
+/** The backend's autocast dtype for matmuls (see `NativeBackend.setMatMulAutocast`). */
+function matMulAutocastOf(backend: KernelArgs['backend']): AutocastDtype | null {
+  return isAutocastBackend(backend) ? backend.matMulAutocast() : null;
+}
 
 /**
  * Native batched matmul, or null when the inputs are not float32 arrays. With `bias` (a float32
@@ -39,6 +52,27 @@ export function nativeMatMul(
   if (outSize > MAX_NATIVE_SIZE || aValues.length > MAX_NATIVE_SIZE || bValues.length > MAX_NATIVE_SIZE)
     return null;
   const out = outputArray(outSize);
+  if (matMulAutocastOf(backend) === 'bf16') {
+    // Under autocast the packed fp32 copies don't apply: every product rounds both sides.
+    if (outSize > 0) {
+      const aOffsets = batchOffsets(aBatch, outBatch, m * kA);
+      const bOffsets = batchOffsets(bBatch, outBatch, kA * n);
+      requireAddon().gemmBf16(
+        aValues,
+        bValues,
+        out,
+        aOffsets,
+        bOffsets,
+        m,
+        n,
+        kA,
+        transposeA,
+        transposeB,
+        bf16DotWanted(),
+      );
+    }
+    return { result: backend.makeTensorInfo(outShape, 'float32', out), biasAdded: false };
+  }
   // Few rows against one matrix (inference on a sentence): the matrix's packed copy, if cached.
   const rows = sizeOf(aBatch) * m;
   if (outSize > 0 && !transposeA && sizeOf(bBatch) === 1 && rows <= PACKED_WEIGHT_MAX_ROWS) {
