@@ -21,6 +21,13 @@ export {
   type TokenClassificationModel,
 } from './auto.js';
 export {
+  type AutocastDtype,
+  AutocastUnsupportedError,
+  autocastSupported,
+  matMulAutocast,
+  withAutocast,
+} from './autocast.js';
+export {
   BACKEND_PREFERENCE,
   type BackendChoice,
   type BackendInfo,

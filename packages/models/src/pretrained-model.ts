@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // One bf16 rounding for models and backends (tools/kernel-contract, bundled into dist).
 import { roundToBf16 } from '../../../tools/kernel-contract/index.js';
+import { matMulAutocast } from './autocast.js';
 import { InputError } from './errors.js';
 import { registerGradients } from './gradients.js';
 import {
@@ -222,7 +223,9 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
       rng: this.dropoutRng,
       outputAttentions: options.outputAttentions ?? this.config.outputAttentions,
       outputHiddenStates: options.outputHiddenStates ?? this.config.outputHiddenStates,
-      bf16: this.weightFormat === 'bf16',
+      // bf16 weights, or evaluation under bf16 autocast (TrainingArguments.bf16): the fused
+      // inference kernels then read the weights rounded to bf16, as autocast's matmuls do.
+      bf16: this.weightFormat === 'bf16' || matMulAutocast() === 'bf16',
     };
   }
 

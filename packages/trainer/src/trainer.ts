@@ -1,6 +1,7 @@
 import type { RowSource } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
 import { Accelerator, type PreparedDataLoader } from '@ner/accelerate';
+import { type AutocastDtype, AutocastUnsupportedError, autocastSupported, withAutocast } from '@ner/models';
 import type { AdamW } from './adamw.js';
 import { CallbackHandler, type TrainerCallback, TrainerControl } from './callbacks.js';
 import {
@@ -159,6 +160,7 @@ export class Trainer<Row = unknown> {
     await this.initEnd;
     const args = this.args;
     if (this.trainDataset === undefined) throw new TrainerError('Trainer: training requires a trainDataset.');
+    this.checkAutocast();
     await cleanCheckpointLeftovers(args, this.accelerator, Boolean(options.resumeFromCheckpoint));
     const resumeDir = await resolveResumeCheckpoint(args.outputDir, options.resumeFromCheckpoint);
     const loader = this.getTrainDataloader();
@@ -238,7 +240,9 @@ export class Trainer<Row = unknown> {
     let result: { loss: number; grads: Map<string, tf.Tensor> };
     this.training = true;
     try {
-      result = lossAndGradients(model, () => lossOf(this.computeLoss(model, prepared)), accumulationSteps);
+      const lossAndGrads = () =>
+        lossAndGradients(model, () => lossOf(this.computeLoss(model, prepared)), accumulationSteps);
+      result = withAutocast(this.autocastDtype(), lossAndGrads);
     } finally {
       this.training = false;
       tf.dispose(Object.values(prepared));
@@ -251,6 +255,17 @@ export class Trainer<Row = unknown> {
     this.state.totalFlos += 6 * tokens * this.nonEmbeddingParameters;
     this.state.numInputTokensSeen += tokens;
     return { loss: loss / accumulationSteps, grads };
+  }
+
+  /** `'bf16'` when `args.bf16`: the steps' matmuls run under autocast (Python `autocast_smart_context_manager`). */
+  private autocastDtype(): AutocastDtype | null {
+    return this.args.bf16 ? 'bf16' : null;
+  }
+
+  /** Fails before any work when `args.bf16` asks for what the active backend cannot do. */
+  private checkAutocast(): void {
+    if (this.args.bf16 && !autocastSupported('bf16'))
+      throw new AutocastUnsupportedError(tf.getBackend(), 'bf16');
   }
 
   private labelNames(): string[] {
@@ -274,6 +289,7 @@ export class Trainer<Row = unknown> {
     metricKeyPrefix = 'eval',
   ): Promise<Record<string, number>> {
     await this.initEnd;
+    this.checkAutocast();
     const loader = this.getEvalDataloader(evalDataset);
     const started = performance.now();
     const lossOnly = this.computeMetrics === undefined ? true : undefined;
@@ -294,6 +310,7 @@ export class Trainer<Row = unknown> {
     metricKeyPrefix = 'test',
   ): Promise<types.PredictionOutput> {
     await this.initEnd;
+    this.checkAutocast();
     const loader = this.getEvalDataloader(testDataset);
     const started = performance.now();
     const output = await this.evaluationLoop(loader, 'Prediction', undefined, ignoreKeys, metricKeyPrefix);
@@ -345,7 +362,8 @@ export class Trainer<Row = unknown> {
     const prepared = toModelInputs(inputs, this.labelNames());
     try {
       const lossWithOutputs = () => this.computeLoss(model, prepared, true);
-      return predictBatch(model, prepared, lossWithOutputs, predictionLossOnly, ignoreKeys);
+      const predict = () => predictBatch(model, prepared, lossWithOutputs, predictionLossOnly, ignoreKeys);
+      return withAutocast(this.autocastDtype(), predict);
     } finally {
       tf.dispose(Object.values(prepared));
     }

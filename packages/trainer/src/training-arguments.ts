@@ -69,6 +69,13 @@ export interface TrainingArgumentsOptions extends HubArgumentsOptions {
   seed?: number;
   /** [seed] seed of the data sampler. */
   dataSeed?: number;
+  /**
+   * bf16 mixed precision [false], as Python's `bf16=True`: training and evaluation steps run
+   * their matmuls under bf16 autocast (operands rounded to bfloat16, fp32 accumulation), while
+   * weights, gradients and AdamW stay fp32. Needs a backend with bf16 matmuls (`native`, `cuda`);
+   * others fail at the first step with `AutocastUnsupportedError`.
+   */
+  bf16?: boolean;
   /** Batch samples of similar length together [false]. */
   groupByLength?: boolean;
   /** Column holding lengths for groupByLength ['length'] (falls back to input_ids length). */
@@ -171,6 +178,7 @@ export class TrainingArguments {
   readonly gradientAccumulationSteps: number;
   readonly seed: number;
   readonly dataSeed: number | undefined;
+  readonly bf16: boolean;
   readonly groupByLength: boolean;
   readonly lengthColumnName: string;
   readonly reportTo: ReportTarget[];
@@ -286,6 +294,9 @@ export class TrainingArguments {
     if (this.dataSeed !== undefined && !Number.isSafeInteger(this.dataSeed)) {
       throw new TrainingArgumentsError('dataSeed', `expected an integer, got ${this.dataSeed}`);
     }
+    this.bf16 = options.bf16 ?? false;
+    if (typeof this.bf16 !== 'boolean')
+      throw new TrainingArgumentsError('bf16', `expected true or false, got ${JSON.stringify(this.bf16)}`);
     this.groupByLength = options.groupByLength ?? false;
     this.lengthColumnName = options.lengthColumnName ?? 'length';
     const report = options.reportTo ?? 'all';
