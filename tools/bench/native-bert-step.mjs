@@ -22,11 +22,14 @@
 //      NER_BENCH_BERT_WASM_LAYERS (0,1), NER_BENCH_BERT_WASM_STEPS (1),
 //      NER_BENCH_BERT_WASM_WARMUP_ROWS (1: wasm's warm-up step uses this many rows of the batch),
 //      NER_BENCH_BERT_BACKENDS (native,wasm), NER_BENCH_BERT_TORCH (1; 0 skips the torch peer),
-//      NER_BENCH_TORCH_PYTHON (default: first of python3, /usr/bin/python3 that imports torch)
+//      NER_BENCH_TORCH_PYTHON (default: first of python3, /usr/bin/python3 that imports torch),
+//      NER_BENCH_BERT_BF16 (0; 1 adds 'native bf16': the step under bf16 autocast, as
+//      TrainingArguments.bf16, and 'torch bf16': torch.autocast('cpu', dtype=torch.bfloat16))
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  models,
   BERT_BASE,
   benchTokenBatch,
   bertBaseTraining,
@@ -53,10 +56,13 @@ const wasmSteps = envNumber('NER_BENCH_BERT_WASM_STEPS', 1);
 const wasmWarmupRows = envNumber('NER_BENCH_BERT_WASM_WARMUP_ROWS', 1);
 const backends = envList('NER_BENCH_BERT_BACKENDS', 'native,wasm');
 const withTorch = envString('NER_BENCH_BERT_TORCH') !== '0';
+const withBf16 = envString('NER_BENCH_BERT_BF16') === '1';
 
 /** Worker: one backend, one layer count; prints a JSON line. */
 async function worker(backend, workerLayers, workerSteps) {
-  const ready = await useBackend(backend);
+  // 'native-bf16': the native backend with the step's matmuls under bf16 autocast.
+  const autocast = backend === 'native-bf16' ? 'bf16' : null;
+  const ready = await useBackend(autocast ? 'native' : backend);
   if (!ready.ok) {
     console.log(JSON.stringify({ unavailable: ready.reason }));
     return;
@@ -77,7 +83,9 @@ async function worker(backend, workerLayers, workerSteps) {
   const lastParam = lastGroup[lastGroup.length - 1][1];
   const losses = [];
   const step = async (input = batch) => {
-    const { loss, grads } = model.computeGradients(input, { training: true });
+    const { loss, grads } = models.withAutocast(autocast, () =>
+      model.computeGradients(input, { training: true }),
+    );
     optimizer.step(grads);
     losses.push((await loss.data())[0]);
     tf.dispose([loss, ...grads.values()]);
@@ -162,9 +170,12 @@ if (withTorch) {
     const { OPENBLAS_CORETYPE: core, OPENBLAS_L2_SIZE: _l2, ...unpinned } = process.env;
     const variants = [{ name: 'torch', env: process.env }];
     if (core !== undefined) variants.push({ name: 'torch*', env: unpinned });
+    if (withBf16)
+      variants.push({ name: 'torch bf16', env: core === undefined ? process.env : unpinned, bf16: true });
     const options = { ...SPEC, layers, batch: batchSize, length, warmup, steps, threads: coreCount };
     for (const variant of variants) {
-      const r = await runJson(python, ['-B', join(peersDir, 'torch_bert_step.py'), JSON.stringify(options)], {
+      const variantOptions = JSON.stringify({ ...options, bf16: variant.bf16 === true });
+      const r = await runJson(python, ['-B', join(peersDir, 'torch_bert_step.py'), variantOptions], {
         env: variant.env,
       }).catch((e) => ({
         failed: e.message,
@@ -178,7 +189,7 @@ if (withTorch) {
           `${variant.name} = torch ${r.torch} (${python}), ${r.threads} threads, ${core === undefined ? 'OpenBLAS as the machine sets it' : blas}`,
         );
       record(variant.name, layers, r);
-      torchRuns.push(variant.name);
+      if (!variant.bf16) torchRuns.push(variant.name);
     }
   }
 }
@@ -190,6 +201,7 @@ if (backends.includes('native')) {
       record('native', l, await runWorker('native', l, steps));
   }
 }
+if (withBf16) record('native bf16', layers, await runWorker('native-bf16', layers, steps));
 if (backends.includes('wasm')) {
   for (const l of wasmLayers) record('wasm', l, await runWorker('wasm', l, wasmSteps));
 }
@@ -225,6 +237,21 @@ if (!native) {
     console.log(
       `native / torch tokens/s  ${(native.tokensPerS / torch.tokensPerS).toFixed(2)} (target >= 1.0; vs ${torch.name}, the faster torch run)`,
     );
+  const nativeBf16 = find('native bf16', layers);
+  const torchBf16 = find('torch bf16', layers);
+  if (nativeBf16) {
+    console.log(
+      `native bf16 / native fp32 tokens/s  ${(nativeBf16.tokensPerS / native.tokensPerS).toFixed(2)}`,
+    );
+    if (torchBf16)
+      console.log(
+        `native bf16 / torch bf16 tokens/s   ${(nativeBf16.tokensPerS / torchBf16.tokensPerS).toFixed(2)}`,
+      );
+    if (torch)
+      console.log(
+        `native bf16 / ${torch.name} fp32 tokens/s  ${(nativeBf16.tokensPerS / torch.tokensPerS).toFixed(2)}`,
+      );
+  }
   if (wasm)
     console.log(
       `native / wasm tokens/s   ${(native.tokensPerS / wasm.tokensPerS).toFixed(1)} (target >= 30; wasm ${wasmNote})`,

@@ -51,9 +51,13 @@ def main():
     input_ids, attention_mask, labels = make_batch(o["batch"], o["length"], o["labels"])
     token_type_ids = torch.zeros_like(input_ids)
 
+    # bf16: the forward (and so the backward's matmuls) under CPU autocast, as the Trainer's bf16=True.
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(o.get("bf16")))
+
     def step():
         optimizer.zero_grad(set_to_none=True)
-        loss, _ = model(input_ids, attention_mask, token_type_ids, labels)
+        with autocast:
+            loss, _ = model(input_ids, attention_mask, token_type_ids, labels)
         loss.backward()
         optimizer.step()
         return float(loss)
