@@ -151,6 +151,7 @@ const trainer = new TokenDropoutTrainer<Record<string, unknown>>(
       groupByLength: true,
       loggingSteps: opts.smoke ? 1 : 100,
       seed: opts.seed,
+      bf16: opts.bf16,
     }),
     trainDataset: train,
     evalDataset: validation,

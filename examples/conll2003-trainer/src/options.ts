@@ -32,6 +32,8 @@ const USAGE = `Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [op
                             names of the type, for names never seen in training (default 0.5)
   --token-dropout <x>       from scratch: share of training word pieces replaced by [UNK] (default 0)
   --seed <n>                weights, dropout, shuffling and the augmented copies (default 42)
+  --bf16                    bf16 mixed precision (TrainingArguments.bf16): matmuls under bf16 autocast,
+                            fp32 weights and AdamW; needs the native (or cuda) backend
   --smoke                   a few steps on a few sentences (CI)`;
 
 /** The parsed options, numbers converted, smoke mode applied. */
@@ -59,6 +61,7 @@ export interface JobOptions {
   readonly augmentRate: number;
   readonly syntheticNames: number;
   readonly seed: number;
+  readonly bf16: boolean;
   readonly smoke: boolean;
 }
 
@@ -113,6 +116,7 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
       'augment-rate': str,
       'synthetic-names': str,
       seed: str,
+      bf16: { type: 'boolean', default: false },
       smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -154,6 +158,7 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     augmentRate: rateOption('augment-rate', values['augment-rate'], 1),
     syntheticNames: rateOption('synthetic-names', values['synthetic-names'], 0.5),
     seed: numberOption('seed', values.seed, 42),
+    bf16: values.bf16 ?? false,
     smoke,
   };
 }

@@ -21,9 +21,14 @@ describe('parseJobOptions', () => {
       syntheticNames: 0.5,
       mlmEpochs: 0,
       seed: 42,
+      bf16: false,
       smoke: false,
     });
     expect(opts.trainSize).toBeUndefined();
+  });
+
+  it('--bf16 asks for bf16 mixed precision', () => {
+    expect(parseJobOptions(['--bf16']).bf16).toBe(true);
   });
 
   it('with --model: 3 epochs at 2e-5 and no augmentation (the pretrained recipe)', () => {
