@@ -14,6 +14,7 @@
         "src/addon/portable_gemm.cc",
         "src/addon/parallel.cc",
         "src/addon/fused.cc",
+        "src/addon/embeddings.cc",
         "src/addon/inference.cc",
         "src/addon/encoder_layer.cc",
         "src/addon/inference_binding.cc",

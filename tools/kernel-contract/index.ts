@@ -23,6 +23,11 @@ export const LINEAR_GELU_KERNEL = 'NerLinearGelu';
 export const LINEAR_RESIDUAL_LAYER_NORM_KERNEL = 'NerLinearResidualLayerNorm';
 /** Inference only: a whole post-LayerNorm layer with erf GELU (the four kernels above in a row). */
 export const ENCODER_LAYER_KERNEL = 'NerEncoderLayer';
+/**
+ * Inference only: BERT's / DistilBERT's embedding layer, `LayerNorm((words + token types) +
+ * positions)` (DistilBERT: `words + positions`), in one kernel.
+ */
+export const EMBEDDINGS_KERNEL = 'NerEmbeddings';
 
 /** Attributes of {@link ADAMW_KERNEL_NAME}; the scalars torch's step computes from lr, betas and the step count. */
 export interface AdamWKernelAttrs {

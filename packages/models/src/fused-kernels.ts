@@ -58,6 +58,59 @@ export const INFERENCE_KERNELS: readonly string[] = [
 export const ENCODER_LAYER_KERNEL = contract.ENCODER_LAYER_KERNEL;
 
 /**
+ * The embedding layer in one kernel (inference only): inputs `{inputIds [B, T] int32, tokenTypeIds
+ * [B, T] int32 (optional), wordEmbeddings [V, H], positionEmbeddings [P, H], tokenTypeEmbeddings
+ * [Tt, H] (optional, with tokenTypeIds), gamma, beta}`, attr `eps`; output `[B, T, H]` =
+ * `LayerNorm((words + types) + positions)` (without types: `words + positions`), the composite
+ * ops' order. Gated on its own ({@link fusedEmbeddingsAvailable}), not in
+ * {@link INFERENCE_KERNELS}: a backend without it keeps the layer kernels.
+ */
+export const EMBEDDINGS_KERNEL = contract.EMBEDDINGS_KERNEL;
+
+/**
+ * Whether an embedding layer may run as {@link EMBEDDINGS_KERNEL} now: eval mode (dropout is the
+ * identity), no gradient tape recording (the kernel has no gradient) and the backend has it.
+ */
+export function fusedEmbeddingsAvailable(training: boolean): boolean {
+  return !training && !tf.engine().isTapeOn() && backendHasKernel(EMBEDDINGS_KERNEL);
+}
+
+/** The tables of one embedding layer, as {@link fusedEmbeddings} reads them. */
+export interface EmbeddingTables {
+  readonly wordEmbeddings: tf.Tensor;
+  readonly positionEmbeddings: tf.Tensor;
+  /** Absent for a model without token types (DistilBERT). */
+  readonly tokenTypeEmbeddings?: tf.Tensor;
+  readonly gamma: tf.Tensor;
+  readonly beta: tf.Tensor;
+}
+
+/**
+ * The embedding layer on {@link EMBEDDINGS_KERNEL}: `[B, T, H]` embeddings of the int32 `inputIds`
+ * (and `tokenTypeIds`, given exactly when the tables have token types). Check
+ * {@link fusedEmbeddingsAvailable} first.
+ */
+export function fusedEmbeddings(
+  tables: EmbeddingTables,
+  inputIds: tf.Tensor,
+  tokenTypeIds: tf.Tensor | null,
+  eps: number,
+): tf.Tensor {
+  const inputs: tf.NamedTensorMap = {
+    inputIds,
+    wordEmbeddings: tables.wordEmbeddings,
+    positionEmbeddings: tables.positionEmbeddings,
+    gamma: tables.gamma,
+    beta: tables.beta,
+  };
+  if (tables.tokenTypeEmbeddings && tokenTypeIds) {
+    inputs.tokenTypeIds = tokenTypeIds;
+    inputs.tokenTypeEmbeddings = tables.tokenTypeEmbeddings;
+  }
+  return tf.engine().runKernel(EMBEDDINGS_KERNEL, inputs, { eps }) as tf.Tensor;
+}
+
+/**
  * Whether a layer may run on the inference kernels now: the backend registers all of them and no
  * gradient tape is recording (they have no gradients; `computeGradients` in eval mode records).
  */

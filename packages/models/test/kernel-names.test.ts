@@ -1,7 +1,7 @@
 // Kernel names are a contract between the models (and the trainer's AdamW) and the backends.
 import { ADAMW_KERNEL_NAME, NATIVE_KERNELS, nativeBackendInfo } from '@ner/tfjs-backend-native';
 import { describe, expect, it } from 'vitest';
-import { ENCODER_LAYER_KERNEL } from '../src/fused-kernels.js';
+import { EMBEDDINGS_KERNEL, ENCODER_LAYER_KERNEL } from '../src/fused-kernels.js';
 import * as kernels from '../src/internal.js';
 
 describe('kernel names', () => {
@@ -21,6 +21,7 @@ describe('kernel names', () => {
         kernels.GELU_ERF_GRAD_KERNEL,
         ...kernels.INFERENCE_KERNELS,
         ENCODER_LAYER_KERNEL,
+        EMBEDDINGS_KERNEL,
       ];
       expect(ENCODER_LAYER_KERNEL).toBe('NerEncoderLayer');
       expect(kernels.INFERENCE_KERNELS).toEqual([

@@ -243,6 +243,26 @@ export interface NativeAddon {
   /** Floats of scratch encoderLayer needs for `rows` tokens. */
   encoderLayerScratchSize(rows: number, hidden: number, intermediate: number): number;
   /**
+   * BERT's / DistilBERT's embedding layer for inference (embeddings.cc): y [batch * length, hidden]
+   * = LayerNorm((words[id] + types[type]) + positions[t]) per token (without types: words[id] +
+   * positions[t]). Returns -1, or (writing nothing) the flat position of the first input id out of
+   * its table's range, plus batch x length when it is a token type id.
+   */
+  embeddings(
+    inputIds: Int32Array,
+    tokenTypeIds: Int32Array | null,
+    wordEmbeddings: Float32Array,
+    positionEmbeddings: Float32Array,
+    tokenTypeEmbeddings: Float32Array | null,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    batch: number,
+    length: number,
+    hidden: number,
+    eps: number,
+  ): number;
+  /**
    * packPanels' layout with every weight rounded to bfloat16 (nearest even); `pairs`: k rows
    * interleaved in pairs for vdpbf16ps (needs AVX512_BF16 and an even k).
    */

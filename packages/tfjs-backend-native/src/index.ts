@@ -20,5 +20,6 @@ export {
 export type { GemmKernelName } from './addon.js';
 export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs, adamwStep } from './kernels/adamw.js';
 export { ENCODER_LAYER_KERNEL, releaseEncoderLayerScratch } from './kernels/encoder-layer.js';
+export { EMBEDDINGS_KERNEL, EmbeddingsInputError } from './kernels/embeddings.js';
 
 registerNativeBackend();

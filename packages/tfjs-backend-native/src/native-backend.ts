@@ -34,6 +34,7 @@ import {
   selfAttentionKernel,
 } from './kernels/inference.js';
 import { ENCODER_LAYER_KERNEL, encoderLayerKernel } from './kernels/encoder-layer.js';
+import { EMBEDDINGS_KERNEL, embeddingsKernel } from './kernels/embeddings.js';
 import { padKernel } from './kernels/pad.js';
 import { binaryKernel, compareKernel, unaryKernel } from './kernels/elementwise.js';
 import { gatherKernel, scatterNdKernel, unsortedSegmentSumKernel } from './kernels/gather-scatter.js';
@@ -132,6 +133,7 @@ const OVERRIDES: Record<string, Kernel> = {
   [LINEAR_GELU_KERNEL]: linearGeluKernel,
   [LINEAR_RESIDUAL_LAYER_NORM_KERNEL]: linearResidualLayerNormKernel,
   [ENCODER_LAYER_KERNEL]: encoderLayerKernel,
+  [EMBEDDINGS_KERNEL]: embeddingsKernel,
   [RANDOM_UNIFORM_KERNEL]: randomUniformKernel,
 };
 for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedEmbeddings, fusedEmbeddingsAvailable } from '../fused-kernels.js';
 import { createEmbedding, createLayerNorm, type ModuleWeights } from '../module-weights.js';
 import { dropout, embeddingLookup, type ForwardContext, layerNorm } from '../nn.js';
 import type { ParameterRegistry } from '../parameter-registry.js';
@@ -34,6 +35,22 @@ export class BertEmbeddings {
   /** `[B, T, H]` embeddings of `inputIds` `[B, T]`; call inside `tf.tidy`. */
   run(inputIds: tf.Tensor2D, tokenTypeIds: tf.Tensor2D, ctx: ForwardContext): tf.Tensor {
     const { config } = this;
+    // Eval mode, no tape: one kernel (bit for bit these ops on the native backend; dropout is the
+    // identity in eval mode). Ids of another dtype keep the ops, which handle them as before.
+    if (
+      fusedEmbeddingsAvailable(ctx.training) &&
+      inputIds.dtype === 'int32' &&
+      tokenTypeIds.dtype === 'int32'
+    ) {
+      const tables = {
+        wordEmbeddings: this.wordEmbeddings,
+        positionEmbeddings: this.positionEmbeddings,
+        tokenTypeEmbeddings: this.tokenTypeEmbeddings,
+        gamma: this.norm.weight,
+        beta: this.norm.bias,
+      };
+      return fusedEmbeddings(tables, inputIds, tokenTypeIds, config.layerNormEps);
+    }
     const length = inputIds.shape[1];
     const words = embeddingLookup(this.wordEmbeddings, inputIds, config.padTokenId);
     const types = tf.gather(this.tokenTypeEmbeddings, tokenTypeIds);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedEmbeddings, fusedEmbeddingsAvailable } from '../fused-kernels.js';
 import { createEmbedding, createLayerNorm, type ModuleWeights } from '../module-weights.js';
 import { dropout, embeddingLookup, type ForwardContext, layerNorm } from '../nn.js';
 import type { ParameterRegistry } from '../parameter-registry.js';
@@ -44,6 +45,16 @@ export class DistilBertEmbeddings {
   /** `[B, T, dim]` embeddings of `inputIds` `[B, T]`; call inside `tf.tidy`. */
   run(inputIds: tf.Tensor2D, ctx: ForwardContext): tf.Tensor {
     const { config } = this;
+    // Eval mode, no tape: one kernel, words + positions then LayerNorm as below (no token types).
+    if (fusedEmbeddingsAvailable(ctx.training) && inputIds.dtype === 'int32') {
+      const tables = {
+        wordEmbeddings: this.wordEmbeddings,
+        positionEmbeddings: this.positionEmbeddings,
+        gamma: this.norm.weight,
+        beta: this.norm.bias,
+      };
+      return fusedEmbeddings(tables, inputIds, null, DISTILBERT_LAYER_NORM_EPS);
+    }
     const words = embeddingLookup(this.wordEmbeddings, inputIds, config.padTokenId);
     const positions = tf.slice(this.positionEmbeddings, [0, 0], [inputIds.shape[1], config.dim]);
     const normed = layerNorm(

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "embeddings.h"
 #include "kernels.h"
 #include "napi_args.h"
 #include "parallel.h"
@@ -347,6 +348,46 @@ napi_value LayerNorm(napi_env env, napi_callback_info info) {
   });
 }
 
+// embeddings(inputIds, tokenTypeIds | null, words, positions, types | null, gamma, beta, y, batch,
+// length, hidden, eps) -> -1, or where the first id out of its table's range is (see
+// firstInvalidEmbeddingId; nothing written then). Tables [rows, hidden]; y [batch * length, hidden].
+napi_value Embeddings(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, 12, "embeddings");
+    const size_t batch = static_cast<size_t>(args.positive(8)), length = static_cast<size_t>(args.positive(9)),
+                 hidden = static_cast<size_t>(args.positive(10));
+    const size_t rows = batch * length;
+    const int32_t *inputIds = args.i32(0).data;
+    args.need(args.i32(0).size == rows, "inputIds must hold batch x length ids");
+    // A table's row count from its size; every table must be whole rows of `hidden`.
+    auto table = [&](size_t i, const char *what, size_t *count) {
+      ArrayArg<float> t = args.f32(i);
+      args.need(t.size > 0 && t.size % hidden == 0, what);
+      *count = t.size / hidden;
+      return t.data;
+    };
+    ner::EmbeddingTables tables;
+    tables.words = table(2, "wordEmbeddings must be [vocab, hidden]", &tables.vocab);
+    tables.positions = table(3, "positionEmbeddings must be [positions, hidden]", &tables.maxPositions);
+    args.need(length <= tables.maxPositions, "the sequence is longer than the position table");
+    const int32_t *tokenTypeIds = nullptr;
+    args.need(args.isNull(1) == args.isNull(4), "tokenTypeIds and tokenTypeEmbeddings come together");
+    if (!args.isNull(4)) {
+      tables.types = table(4, "tokenTypeEmbeddings must be [types, hidden]", &tables.typeVocab);
+      tokenTypeIds = args.i32(1).data;
+      args.need(args.i32(1).size == rows, "tokenTypeIds must hold batch x length ids");
+    }
+    tables.gamma = args.f32(5, hidden);
+    tables.beta = args.f32(6, hidden);
+    float *y = args.f32(7, rows * hidden);
+    const int64_t invalid = ner::firstInvalidEmbeddingId(inputIds, tokenTypeIds, rows, tables);
+    if (invalid >= 0) return jsInt(env, invalid);
+    ner::embeddingsForward(inputIds, tokenTypeIds, tables, y, batch, length, hidden,
+                           static_cast<float>(args.number(11)));
+    return jsInt(env, -1);
+  });
+}
+
 // layerNormGrad(dy, x, gamma, mean, rstd, dx, dgamma, dbeta, n).
 napi_value LayerNormGrad(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -465,6 +506,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"packPanels", PackPanels}, {"packedPanelsSize", PackedPanelsSize},
       {"allocPacked", AllocPacked},
       {"layerNorm", LayerNorm},   {"layerNormGrad", LayerNormGrad},
+      {"embeddings", Embeddings},
       {"geluErf", GeluErf},       {"geluErfGrad", GeluErfGrad},
       {"gemmPacked", GemmPacked}, {"panelGemmEnabled", PanelGemmEnabled},
       {"setPanelGemm", SetPanelGemm},

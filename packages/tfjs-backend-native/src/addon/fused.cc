@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernels.h"
+#include "layer_norm_row.h"
 #include "parallel.h"
 #include "vector_math.h"
 
@@ -95,19 +96,21 @@ NER_SIMD void geluGradRange(const float *dy, const float *x, float *dx, size_t n
 
 }  // namespace
 
+void layerNormRow(const float *x, const float *gamma, const float *beta, float *y, size_t n, float eps, float *mean,
+                  float *rstd) {
+  const float m = rowSum(x, n) / static_cast<float>(n);
+  const float variance = rowSquaredDeviation(x, m, n) / static_cast<float>(n);
+  const float s = 1.0f / std::sqrt(variance + eps);
+  *mean = m;
+  *rstd = s;
+  normalizeRow(x, gamma, beta, y, m, s, n);
+}
+
 void layerNorm(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *rstd,
                size_t rows, size_t n, float eps) {
   const size_t grain = std::max<size_t>(1, (1 << 17) / std::max<size_t>(1, n));  // see kGrain in kernels.cc
   parallelFor(rows, grain, [&](size_t begin, size_t end) {
-    for (size_t r = begin; r < end; r++) {
-      const float *xr = x + r * n;
-      const float m = rowSum(xr, n) / static_cast<float>(n);
-      const float variance = rowSquaredDeviation(xr, m, n) / static_cast<float>(n);
-      const float s = 1.0f / std::sqrt(variance + eps);
-      mean[r] = m;
-      rstd[r] = s;
-      normalizeRow(xr, gamma, beta, y + r * n, m, s, n);
-    }
+    for (size_t r = begin; r < end; r++) layerNormRow(x + r * n, gamma, beta, y + r * n, n, eps, mean + r, rstd + r);
   });
 }
 
