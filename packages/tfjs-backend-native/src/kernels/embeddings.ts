@@ -51,7 +51,7 @@ function ids(args: KernelArgs, name: string, shape: readonly number[] | null): I
   const info = tensorInfo(args, name);
   const values = info ? int32Of(args.backend, info) : null;
   if (!info || !values) throw new EmbeddingsInputError(`input "${name}" must be an int32 tensor`, name);
-  const ok = shape ? sameShape(info.shape, shape) : info.shape.length === 2 && info.shape.every((d) => d > 0);
+  const ok = shape ? sameShape(info.shape, shape) : info.shape.length === 2;
   if (!ok)
     throw new EmbeddingsInputError(
       `input "${name}" has shape [${info.shape}], expected ${shape ? `[${shape}]` : '[batch, length]'}`,
@@ -105,6 +105,8 @@ export function embeddingsKernel(args: KernelArgs): tf.TensorInfo {
   const beta = floats(args, 'beta', hidden, true);
   const eps = (args.attrs?.eps as number | undefined) ?? 1e-12;
   const rows = batch * length;
+  // An empty batch (or empty rows) embeds to an empty output, as the composite ops do.
+  if (rows === 0) return args.backend.makeTensorInfo([batch, length, hidden], 'float32', new Float32Array(0));
   // A batch's output: a coarse size class (size-class-pool.ts), as NerEncoderLayer's, so a repeated
   // or similar batch shape writes pages an earlier output already faulted in.
   const y = usesCoarseClass(rows * hidden) ? coarseClassArray(rows * hidden) : outputArray(rows * hidden);

@@ -62,6 +62,15 @@ describeWithAddon('NerEmbeddings: hostile inputs', () => {
     y.dispose();
   });
 
+  it('an empty batch embeds to an empty output, as the composite ops do', () => {
+    const empty = { inputIds: ids([], [0, 3]), tokenTypeIds: ids([], [0, 3]) };
+    const y = tf.tidy(
+      () => tf.engine().runKernel(EMBEDDINGS_KERNEL, inputs(empty), { eps: 1e-12 }) as tf.Tensor,
+    );
+    expect(y.shape).toEqual([0, 3, HIDDEN]);
+    y.dispose();
+  });
+
   it('an input id equal to the vocabulary size: named with its index and value', () => {
     const error = errorOf({ inputIds: ids([1, 2, 3, 4, VOCAB, 0]) });
     expect(error.input).toBe('inputIds');
