@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Device-level check for a GPU machine: runs every KERNEL_ABI kernel (several op codes each,
-// broadcasting, odd sizes), products through cuBLASLt (transposes, batches, bias, relu, TF32)
+// broadcasting, odd sizes), products through cuBLASLt (transposes, batches, bias, relu, TF32,
+// bf16 operands with fp32 accumulation)
 // and the copy paths on the real device and on the FakeCudaDevice (the JS reference of every
 // kernel), and compares. Also times bert-base-sized products. Needs the package built
 // (`pnpm --filter @ner/tfjs-backend-cuda build`). Writes one JSON report to stdout and, when
@@ -569,7 +570,44 @@ check(
   0,
 );
 
-// cuBLASLt products against the fake's float64 loop.
+// The bf16 autocast cast: exact bits (16-bit outputs read back as packed 32-bit words), on
+// random values, every tie position, NaN payloads (quiet, sign kept), Inf and overflow.
+{
+  const special = new Uint32Array([
+    0x3f808000, 0x3f818000, 0x3f808001, 0x3f807fff, 0xbf818000, 0x7f7fffff, 0xff7fffff, 0x7f800000,
+    0xff800000, 0x7fc00000, 0x7f800001, 0xff800001, 0x7fbfffff, 0x00000001, 0x00018000, 0x80000000,
+  ]);
+  const ties = Uint32Array.from({ length: 4096 }, (_, i) => ((i * 0x10001) << 4) | 0x8000);
+  const x = new Float32Array([
+    ...randF(N, -3e4, 3e4),
+    ...new Float32Array(special.buffer),
+    ...new Float32Array(ties.buffer),
+  ]);
+  check(
+    {
+      kernel: 'ner_cast_f32_bf16',
+      buffers: { x, y: { i32: Math.ceil(x.length / 2) } },
+      args: [...bufs('x', 'y'), { i32: x.length }],
+      grid: grid1d(x.length),
+      outputs: ['y'],
+    },
+    0,
+    0,
+  );
+}
+
+/** float32 -> bfloat16 bits, round to nearest even (as ner_cast_f32_bf16 and roundToBf16). */
+function toBf16(values) {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  return Uint16Array.from(bits, (b) =>
+    (b & 0x7fffffff) > 0x7f800000
+      ? ((b | 0x400000) >>> 16) & 0xffff
+      : ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff,
+  );
+}
+
+// cuBLASLt products against the fake's float64 loop. With `g.bf16`, A and B go up as bfloat16
+// (CUDA_R_16BF layouts, fp32 accumulation, bf16 autocast); the fake multiplies the same values.
 function gemmCase(label, g, tf32) {
   try {
     const results = [fake, gpu].map((device) => {
@@ -583,6 +621,7 @@ function gemmCase(label, g, tf32) {
         c: randF(cLen, -1, 1),
         bias: randF(g.n, -1, 1),
       };
+      if (g.bf16) Object.assign(host, { a: toBf16(host.a), b: toBf16(host.b) });
       const p = {};
       for (const [k, v] of Object.entries(host)) {
         p[k] = device.malloc(v.byteLength);
@@ -595,11 +634,11 @@ function gemmCase(label, g, tf32) {
       return out;
     });
     compare(
-      `gemm ${label}${tf32 ? ' tf32' : ''}`,
+      `gemm ${label}${tf32 ? ' tf32' : ''}${g.bf16 ? ' bf16' : ''}`,
       results[1],
       results[0],
-      tf32 ? 5e-3 : 1e-4,
-      tf32 ? 5e-3 : 1e-5,
+      tf32 && !g.bf16 ? 5e-3 : 1e-4,
+      tf32 && !g.bf16 ? 5e-3 : 1e-5,
     );
   } catch (error) {
     report.failures += 1;
@@ -684,6 +723,61 @@ gemmCase(
   { ...base, m: 256, n: 256, k: 256, transA: false, transB: false, lda: 256, ldb: 256, ldc: 256 },
   true,
 );
+// bf16 operands (autocast): every transpose, bias+relu, odd batch strides (2-byte aligned
+// batch offsets), and tf32 asked for (ignored under bf16: still fp32 accumulation).
+for (const [transA, transB] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+]) {
+  const [m, n, k] = [67, 45, 131];
+  const g = { ...base, m, n, k, transA, transB, ...denseLeadingDims(m, n, k, transA, transB), bf16: true };
+  gemmCase(`${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} 67x45x131`, g, false);
+}
+gemmCase(
+  'bias+relu 64x96x80',
+  {
+    ...base,
+    m: 64,
+    n: 96,
+    k: 80,
+    transA: false,
+    transB: true,
+    lda: 80,
+    ldb: 80,
+    ldc: 96,
+    withBias: true,
+    activation: 'relu',
+    bf16: true,
+  },
+  true,
+);
+gemmCase(
+  'batched 12x(31x29x23), odd strides',
+  {
+    ...base,
+    m: 31,
+    n: 29,
+    k: 23,
+    transA: false,
+    transB: false,
+    lda: 23,
+    ldb: 29,
+    ldc: 29,
+    batch: 12,
+    strideA: 31 * 23,
+    strideB: 23 * 29,
+    strideC: 31 * 29,
+    bf16: true,
+  },
+  false,
+);
+gemmCase(
+  '128x256x768',
+  { ...base, m: 128, n: 256, k: 768, transA: false, transB: true, lda: 768, ldb: 768, ldc: 256, bf16: true },
+  false,
+);
 
 // Copies: fill32, copy, downloadAsync.
 try {
@@ -730,11 +824,31 @@ if (!process.argv.includes('--no-timing')) {
     [4096, 768, 3072],
     [768, 768, 4096],
   ]) {
-    for (const tf32 of [false, true]) {
+    for (const [tf32, bf16] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ]) {
+      // bf16: the product alone on bf16 operands (the autocast cast kernels are not timed here).
       const a = gpu.malloc(m * k * 4);
       const b = gpu.malloc(k * n * 4);
       const c = gpu.malloc(m * n * 4);
-      const g = { ...base, a, b, c, m, n, k, transA: false, transB: false, lda: k, ldb: n, ldc: n, tf32 };
+      const g = {
+        ...base,
+        a,
+        b,
+        c,
+        m,
+        n,
+        k,
+        transA: false,
+        transB: false,
+        lda: k,
+        ldb: n,
+        ldc: n,
+        tf32,
+        bf16,
+      };
       for (let i = 0; i < 5; i++) gpu.gemm(g);
       gpu.synchronize();
       const reps = 50;
@@ -747,6 +861,7 @@ if (!process.argv.includes('--no-timing')) {
         n,
         k,
         tf32,
+        bf16,
         msPerProduct: (seconds / reps) * 1e3,
         tflops: (2 * m * n * k * reps) / seconds / 1e12,
       });

@@ -157,7 +157,7 @@ class AddonCudaDevice implements CudaDevice {
   private readonly argBytes = new Uint8Array(16 * 104);
   private readonly argView = new DataView(this.argBytes.buffer);
   private readonly gemmPointers = new BigUint64Array(4);
-  private readonly gemmNumbers = new Float64Array(16);
+  private readonly gemmNumbers = new Float64Array(17);
   private cachedInfo: CudaDeviceInfo | null = null;
 
   constructor(
@@ -308,6 +308,7 @@ class AddonCudaDevice implements CudaDevice {
     n[13] = d.beta;
     n[14] = d.activation === 'relu' ? 1 : 0;
     n[15] = d.tf32 ? 1 : 0;
+    n[16] = d.bf16 ? 1 : 0;
     this.native.gemm(p, n);
   }
 

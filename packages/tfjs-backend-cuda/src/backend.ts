@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type AllocatorStats, type Block, CachingAllocator } from './allocator.js';
 import type { CudaDevice, CudaDeviceInfo, DevicePtr, KernelArg } from './device.js';
 import { CudaBackendError } from './errors.js';
+import type { AutocastBackend, AutocastDtype } from '../../../tools/kernel-contract/index.js';
 
 /** Largest element count of one tensor (kernels index with int32). */
 export const MAX_ELEMENTS = 2 ** 31 - 1;
@@ -59,7 +60,7 @@ function elementCount(shape: readonly number[]): number {
 }
 
 /** See the module comment. */
-export class CudaBackend extends tf.KernelBackend {
+export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
   readonly data: tf.DataStorage<CudaTensorData>;
   readonly allocator: CachingAllocator;
   private cpu: MathBackendCPU | null = null;
@@ -75,6 +76,27 @@ export class CudaBackend extends tf.KernelBackend {
   /** The device's description. */
   deviceInfo(): CudaDeviceInfo {
     return this.device.info();
+  }
+
+  private autocast: AutocastDtype | null = null;
+
+  /**
+   * bf16 autocast for `MatMul` / `BatchMatMul` / `_FusedMatMul` (`'bf16'`), or off (`null`): both
+   * operands cast to bfloat16 on the device (round to nearest even), cuBLASLt products
+   * accumulated in fp32 and returned in float32, as `torch.autocast(dtype=torch.bfloat16)` runs
+   * matmuls (torch would return bf16). Other ops stay fp32, and TF32 does not apply to these
+   * products. `@ner/models`' `withAutocast` (and `TrainingArguments.bf16`) switch it.
+   */
+  setMatMulAutocast(dtype: AutocastDtype | null): void {
+    if (dtype !== null && dtype !== 'bf16') {
+      throw new TypeError(`setMatMulAutocast: expected 'bf16' or null, got ${JSON.stringify(dtype)}`);
+    }
+    this.autocast = dtype;
+  }
+
+  /** What matmuls run in now: `'bf16'` under autocast, else `null` (fp32, or TF32 if allowed). */
+  matMulAutocast(): AutocastDtype | null {
+    return this.autocast;
   }
 
   // ---- storage ---------------------------------------------------------------------------

@@ -81,6 +81,12 @@ export interface GemmDesc {
   readonly activation?: 'none' | 'relu';
   /** TF32 tensor cores (`CUBLAS_COMPUTE_32F_FAST_TF32`), only when the user opted in. */
   readonly tf32: boolean;
+  /**
+   * `a` and `b` hold bfloat16 (2 bytes per element; strides and leading dimensions still count
+   * elements) and the product accumulates in fp32 (`CUBLAS_COMPUTE_32F`, `tf32` ignored): bf16
+   * autocast. `c` and `bias` stay float32. Absent: false.
+   */
+  readonly bf16?: boolean;
 }
 
 /**

@@ -218,4 +218,8 @@ export const KERNEL_ABI: Readonly<Record<string, KernelSpec>> = {
     params: ['ptr', 'ptr', 'ptr', 'i32', 'i32'],
     doc: '(const float* x, const float* bias, float* y, int rows, int cols): y[r, c] = x[r, c] + bias[c] (may alias x).',
   },
+  ner_cast_f32_bf16: {
+    params: ['ptr', 'ptr', 'i32'],
+    doc: "(const float* x, unsigned short* y, int n): y[i] = the bfloat16 bits of x[i], rounded to nearest even as tools/kernel-contract's roundToBf16 (NaN stays NaN, quiet, sign kept); y holds 2 bytes per element. bf16 autocast's operand cast (matmul.ts).",
+  },
 };

@@ -146,8 +146,8 @@ napi_value Launch(napi_env env, napi_callback_info info) {
   });
 }
 
-// gemm(pointers: BigUint64Array(4) [a, b, c, bias or 0], numbers: Float64Array(16)
-//   [m, n, k, transA, transB, lda, ldb, ldc, batch, strideA, strideB, strideC, alpha, beta, relu, tf32])
+// gemm(pointers: BigUint64Array(4) [a, b, c, bias or 0], numbers: Float64Array(17)
+//   [m, n, k, transA, transB, lda, ldb, ldc, batch, strideA, strideB, strideC, alpha, beta, relu, tf32, bf16])
 napi_value Gemm(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     CallInfo c = callInfo(env, info, 2, "gemm");
@@ -155,9 +155,9 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     size_t pBytes = 0, qBytes = 0;
     getView(env, c.argv[0], &p, &pBytes, "gemm(pointers)");
     getView(env, c.argv[1], &q, &qBytes, "gemm(numbers)");
-    if (pBytes != 4 * 8 || qBytes != 16 * 8) throw ArgError("gemm: expected BigUint64Array(4) and Float64Array(16)");
+    if (pBytes != 4 * 8 || qBytes != 17 * 8) throw ArgError("gemm: expected BigUint64Array(4) and Float64Array(17)");
     uint64_t ptrs[4];
-    double nums[16];
+    double nums[17];
     std::memcpy(ptrs, p, sizeof ptrs);
     std::memcpy(nums, q, sizeof nums);
     GemmArgs g{};
@@ -181,6 +181,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     g.beta = static_cast<float>(nums[13]);
     g.relu = nums[14] != 0;
     g.tf32 = nums[15] != 0;
+    g.bf16 = nums[16] != 0;
     c.handle->device->gemm(g);
     return undefinedValue(env);
   });

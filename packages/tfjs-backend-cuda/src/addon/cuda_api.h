@@ -90,7 +90,7 @@ struct cublasLtMatmulHeuristicResult_t {
 
 // Values of cublasLt.h / library_types.h, grouped by the enum they belong to there.
 enum : cublasStatus_t { CUBLAS_STATUS_SUCCESS = 0 };
-enum : int { CUDA_R_32F = 0 };                                                // cudaDataType
+enum : int { CUDA_R_32F = 0, CUDA_R_16BF = 14 };                             // cudaDataType
 enum : int { CUBLAS_COMPUTE_32F = 68, CUBLAS_COMPUTE_32F_FAST_TF32 = 77 };  // cublasComputeType_t
 enum : int { CUBLAS_OP_N = 0, CUBLAS_OP_T = 1 };                             // cublasOperation_t
 enum : int {  // cublasLtMatmulDescAttributes_t

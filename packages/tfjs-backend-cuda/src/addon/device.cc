@@ -468,22 +468,36 @@ Device::GemmPlan &Device::plan(const GemmArgs &g) {
                                    : (g.relu ? CUBLASLT_EPILOGUE_RELU : CUBLASLT_EPILOGUE_DEFAULT);
   // Algorithms depend on pointer alignment (cuBLASLt assumes 256 bytes unless told), so the
   // alignment of each matrix, including the batch strides' offsets, is part of the key.
-  auto align = [&](CUdeviceptr p, int64_t stride) {
+  // A batch stride moves by stride * (bytes per element): 2 for bf16 operands, 4 for float32.
+  const uint64_t abBytes = g.bf16 ? 2 : 4;
+  auto align = [&](CUdeviceptr p, int64_t stride, uint64_t elementBytes) {
     int64_t a = alignmentOf(p);
-    if (g.batch > 1 && stride) a = std::min(a, alignmentOf(static_cast<uint64_t>(stride) * 4));
+    if (g.batch > 1 && stride) a = std::min(a, alignmentOf(static_cast<uint64_t>(stride) * elementBytes));
     return a;
   };
-  const int64_t alignA = align(g.a, g.strideA), alignB = align(g.b, g.strideB), alignC = align(g.c, g.strideC);
+  const int64_t alignA = align(g.a, g.strideA, abBytes), alignB = align(g.b, g.strideB, abBytes),
+                alignC = align(g.c, g.strideC, 4);
   const int64_t alignBias = g.bias ? alignmentOf(g.bias) : 256;
-  const GemmKey key = {g.m,      g.n,      g.k,      g.lda,     g.ldb,  g.ldc,  g.batch,   g.strideA, g.strideB,
-                       g.strideC, g.transA, g.transB, epilogue, g.tf32, alignA, alignB, alignC, alignBias};
+  // Under bf16 the compute type is CUBLAS_COMPUTE_32F whatever tf32 says, so tf32 is left out of
+  // the key there (one plan, not two identical ones).
+  const bool tf32 = g.tf32 && !g.bf16;
+  const GemmKey key = {g.m,      g.n,      g.k,      g.lda,  g.ldb,  g.ldc,  g.batch,   g.strideA, g.strideB, g.strideC,
+                       g.transA, g.transB, epilogue, tf32,   g.bf16, alignA, alignB,    alignC,    alignBias};
   auto found = plans_.find(key);
   if (found != plans_.end()) return found->second;
 
   // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: cuBLASLt's "A" is our B
   // buffer and its "B" our A buffer; the row-major buffers read as column-major transposes.
+  //
+  // bf16 autocast: A and B layouts CUDA_R_16BF, C and D CUDA_R_32F, compute CUBLAS_COMPUTE_32F
+  // with scale type CUDA_R_32F (alpha, beta float): one of cublasLtMatmul's documented type
+  // combinations (A/B 16BF, C/D 32F), products accumulated in fp32 as torch.autocast's bf16
+  // matmuls do (torch then rounds the output to bf16; we keep the fp32 result). The BIAS
+  // epilogue's vector has the type of D unless CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE says
+  // otherwise (its default, -1, means "as D"), so the float32 bias needs no extra attribute.
   GemmPlan p;
-  const int computeType = g.tf32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F;
+  const int computeType = tf32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F;
+  const int abType = g.bf16 ? CUDA_R_16BF : CUDA_R_32F;
   try {
     checkLt(lt_.cublasLtMatmulDescCreate(&p.desc, computeType, CUDA_R_32F), "cublasLtMatmulDescCreate");
     const int32_t opFirst = g.transB ? CUBLAS_OP_T : CUBLAS_OP_N;
@@ -501,9 +515,9 @@ Device::GemmPlan &Device::plan(const GemmArgs &g) {
     }
     const uint64_t firstRows = g.transB ? g.k : g.n, firstCols = g.transB ? g.n : g.k;
     const uint64_t secondRows = g.transA ? g.m : g.k, secondCols = g.transA ? g.k : g.m;
-    checkLt(lt_.cublasLtMatrixLayoutCreate(&p.layoutA, CUDA_R_32F, firstRows, firstCols, g.ldb),
+    checkLt(lt_.cublasLtMatrixLayoutCreate(&p.layoutA, abType, firstRows, firstCols, g.ldb),
             "cublasLtMatrixLayoutCreate(B)");
-    checkLt(lt_.cublasLtMatrixLayoutCreate(&p.layoutB, CUDA_R_32F, secondRows, secondCols, g.lda),
+    checkLt(lt_.cublasLtMatrixLayoutCreate(&p.layoutB, abType, secondRows, secondCols, g.lda),
             "cublasLtMatrixLayoutCreate(A)");
     checkLt(lt_.cublasLtMatrixLayoutCreate(&p.layoutC, CUDA_R_32F, static_cast<uint64_t>(g.n),
                                            static_cast<uint64_t>(g.m), g.ldc),
@@ -542,7 +556,8 @@ Device::GemmPlan &Device::plan(const GemmArgs &g) {
     }
     lt_.cublasLtMatmulPreferenceDestroy(pref);
     const std::string shape = "(m=" + std::to_string(g.m) + " n=" + std::to_string(g.n) + " k=" +
-                              std::to_string(g.k) + " batch=" + std::to_string(g.batch) + ")";
+                              std::to_string(g.k) + " batch=" + std::to_string(g.batch) +
+                              (g.bf16 ? " bf16" : "") + ")";
     checkLt(s, "cublasLtMatmulAlgoGetHeuristic" + shape);
     if (returned < 1) throw CudaError("cublasLtMatmulAlgoGetHeuristic" + shape + ": no algorithm for this product");
     p.algo = result.algo;
@@ -574,7 +589,8 @@ void Device::gemm(const GemmArgs &g) {
   checkLt(lt_.cublasLtMatmul(lt_handle_, p.desc, &g.alpha, first, p.layoutA, second, p.layoutB, &g.beta, c,
                              p.layoutC, c, p.layoutC, &p.algo, reinterpret_cast<void *>(workspace_), workspaceBytes_,
                              stream_),
-          "cublasLtMatmul(m=" + std::to_string(g.m) + " n=" + std::to_string(g.n) + " k=" + std::to_string(g.k) + ")");
+          "cublasLtMatmul(m=" + std::to_string(g.m) + " n=" + std::to_string(g.n) + " k=" + std::to_string(g.k) +
+              (g.bf16 ? " bf16" : "") + ")");
 }
 
 void Device::synchronize() {

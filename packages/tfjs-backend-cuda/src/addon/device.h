@@ -48,7 +48,9 @@ struct KernelSources {
 struct GemmArgs {
   CUdeviceptr a, b, c, bias;
   int64_t m, n, k, lda, ldb, ldc, batch, strideA, strideB, strideC;
-  bool transA, transB, relu, tf32;
+  // bf16: a and b hold bfloat16 (2 bytes an element; strides and leading dimensions in elements),
+  // c and bias float32, fp32 accumulation (bf16 autocast); tf32 is then ignored.
+  bool transA, transB, relu, tf32, bf16;
   float alpha, beta;
 };
 
@@ -120,7 +122,7 @@ class Device {
     cublasLtMatrixLayout_t layoutA = nullptr, layoutB = nullptr, layoutC = nullptr;
     cublasLtMatmulAlgo_t algo{};
   };
-  using GemmKey = std::array<int64_t, 18>;
+  using GemmKey = std::array<int64_t, 19>;
 
   Device() = default;
   void check(CUresult r, const std::string &call) const;

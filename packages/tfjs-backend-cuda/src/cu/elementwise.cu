@@ -1,5 +1,6 @@
-// Elementwise kernels: unary, broadcasting binary and compare ops, select, cast, the erf GELU,
-// bias add, one-hot and range. Math follows tfjs-backend-cpu (see kernel-abi.ts for each op).
+// Elementwise kernels: unary, broadcasting binary and compare ops, select, cast (and float32 to
+// bf16 for autocast), the erf GELU, bias add, one-hot and range. Math follows tfjs-backend-cpu
+// (see kernel-abi.ts for each op).
 #include "ner_dims.cuh"
 
 #define NER_NAN __int_as_float(0x7fc00000)
@@ -215,6 +216,22 @@ extern "C" __global__ void ner_cast(const void *x, void *y, int n, int from, int
       else if (to == 1) yi[i] = v;
       else yi[i] = v != 0 ? 1 : 0;
     }
+  }
+}
+
+/**
+ * float32 -> bfloat16 bits, round to nearest even (bf16 autocast's operands, see matmul.ts): the
+ * same bit arithmetic as tools/kernel-contract's roundToBf16, so the cpu reference, the fake
+ * device and this kernel round alike. NaN keeps its sign and becomes a quiet NaN (the quiet bit
+ * set before truncation, so a NaN whose payload sits in the low half cannot become an infinity);
+ * overflow past the largest bf16 rounds to infinity as RNE does.
+ */
+extern "C" __global__ void ner_cast_f32_bf16(const float *x, unsigned short *y, int n) {
+  NER_GRID_LOOP(i, n) {
+    const unsigned bits = __float_as_uint(x[i]);
+    const unsigned rounded = (bits & 0x7fffffffu) > 0x7f800000u ? (bits | 0x400000u)
+                                                                 : bits + 0x7fffu + ((bits >> 16) & 1u);
+    y[i] = (unsigned short)(rounded >> 16);
   }
 }
 

@@ -2,9 +2,10 @@
  * A {@link CudaDevice} in host memory, so the whole backend (allocator, data map, kernels,
  * fallbacks) runs in tests on machines without a GPU. Memory is a {@link FakeHeap}; every
  * `KERNEL_ABI` entry has a JS version (`fake-kernels.ts`) and `gemm` is a float64-accumulating
- * loop. Launches are checked strictly against the ABI (kernel name, argument count and kinds,
- * geometry) and every memory access against the live allocations, so a backend bug that would
- * be a silent out-of-bounds write on a GPU is an exception here.
+ * loop (over bfloat16 operands too, for bf16 autocast). Launches are checked strictly against
+ * the ABI (kernel name, argument count and kinds, geometry) and every memory access against the
+ * live allocations, so a backend bug that would be a silent out-of-bounds write on a GPU is an
+ * exception here.
  */
 import type { CudaDevice, CudaDeviceInfo, DevicePtr, Dim3, GemmDesc, KernelArg } from '../device.js';
 import { NER_DIMS_INTS } from '../device.js';
@@ -106,6 +107,13 @@ export function checkLaunch(
   if (block[0]! * block[1]! * block[2]! > 1024) {
     throw new CudaAbiError(`launch of ${kernel}: block [${block}] has more than 1024 threads`);
   }
+}
+
+/** bfloat16 bits to the float32 values they stand for (exact: the low 16 bits are zero). */
+function bf16ToFloat32(bits: Uint16Array): Float32Array {
+  const words = new Uint32Array(bits.length);
+  for (let i = 0; i < bits.length; i++) words[i] = bits[i]! << 16;
+  return new Float32Array(words.buffer);
 }
 
 /** See the module comment. */
@@ -229,10 +237,12 @@ export class FakeCudaDevice implements CudaDevice {
     if (m === 0 || n === 0 || batch === 0) return;
     const span = (rows: number, ld: number, cols: number, stride: number) =>
       (batch - 1) * stride + (rows - 1) * ld + cols;
-    const a =
-      k === 0 ? null : this.heap.f32(desc.a, span(transA ? k : m, lda, transA ? m : k, strideA), 'gemm A');
-    const b =
-      k === 0 ? null : this.heap.f32(desc.b, span(transB ? n : k, ldb, transB ? k : n, strideB), 'gemm B');
+    // bf16 operands (autocast): 16-bit words whose value is the float32 with those high bits,
+    // expanded exactly here, so the sums below are of the bf16-rounded values.
+    const operand = (ptr: DevicePtr, count: number, what: string) =>
+      desc.bf16 ? bf16ToFloat32(this.heap.u16(ptr, count, what)) : this.heap.f32(ptr, count, what);
+    const a = k === 0 ? null : operand(desc.a, span(transA ? k : m, lda, transA ? m : k, strideA), 'gemm A');
+    const b = k === 0 ? null : operand(desc.b, span(transB ? n : k, ldb, transB ? k : n, strideB), 'gemm B');
     const c = this.heap.f32(desc.c, span(m, ldc, n, strideC), 'gemm C');
     const bias = desc.bias === undefined ? null : this.heap.f32(desc.bias, n, 'gemm bias');
     for (let p = 0; p < batch; p++) {

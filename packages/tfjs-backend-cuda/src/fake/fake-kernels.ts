@@ -8,6 +8,7 @@ import type { KernelArg } from '../device.js';
 import { BINARY_OP, COMPARE_OP, type KERNEL_ABI, REDUCE_OP, UNARY_OP } from '../kernel-abi.js';
 import type { FakeHeap } from './heap.js';
 import { erf, philox4x32, roundHalfEven, uint32ToUnit } from './math.js';
+import { roundToBf16 } from '../../../../tools/kernel-contract/index.js';
 
 type Args = readonly KernelArg[];
 type FakeKernel = (heap: FakeHeap, args: Args) => void;
@@ -581,6 +582,14 @@ export const FAKE_KERNELS: Readonly<Record<keyof typeof KERNEL_ABI & string, Fak
       mOut[i] = mi;
       vOut[i] = vi;
     }
+  },
+  ner_cast_f32_bf16: (heap, args) => {
+    const n = int(args, 2);
+    const x = heap.f32(ptr(args, 0), n, 'ner_cast_f32_bf16 x');
+    const y = heap.u16(ptr(args, 1), n, 'ner_cast_f32_bf16 y');
+    // roundToBf16's bits (tools/kernel-contract): its float32 result's high half is the bf16.
+    const rounded = new Uint32Array(roundToBf16(x).buffer);
+    for (let i = 0; i < n; i++) y[i] = rounded[i]! >>> 16;
   },
   ner_bias_add_f32: (heap, args) => {
     const [rows, cols] = [int(args, 3), int(args, 4)];

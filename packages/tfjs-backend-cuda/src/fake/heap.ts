@@ -1,8 +1,9 @@
 /**
  * Host memory standing in for device memory: one ArrayBuffer, first-fit allocation with
  * coalescing free ranges, pointers as bigint byte offsets (256-byte aligned, never 0). Every
- * access goes through {@link FakeHeap.f32} / {@link FakeHeap.i32}, which check that the range
- * lies inside one live allocation.
+ * access goes through {@link FakeHeap.f32} / {@link FakeHeap.i32} (4-byte words) or
+ * {@link FakeHeap.u16} (bfloat16 bits, 2-byte aligned), which check that the range lies inside one
+ * live allocation.
  */
 import type { DevicePtr } from '../device.js';
 import { CudaMemoryAccessError } from '../errors.js';
@@ -14,6 +15,7 @@ export class FakeHeap {
   private readonly f32View: Float32Array;
   private readonly i32View: Int32Array;
   private readonly u8View: Uint8Array;
+  private readonly u16View: Uint16Array;
   /** Free ranges [start, end) sorted by start. */
   private free: { start: number; end: number }[];
   /** Live allocations: start -> size. */
@@ -27,6 +29,7 @@ export class FakeHeap {
     this.f32View = new Float32Array(this.buffer);
     this.i32View = new Int32Array(this.buffer);
     this.u8View = new Uint8Array(this.buffer);
+    this.u16View = new Uint16Array(this.buffer);
     // Address 0 is null; the heap starts one alignment unit in.
     this.free = [{ start: ALIGN, end: capacity }];
   }
@@ -70,7 +73,7 @@ export class FakeHeap {
   }
 
   /** Checks that [ptr, ptr + bytes) lies inside one live allocation; returns the byte offset. */
-  check(ptr: DevicePtr, bytes: number, what: string): number {
+  check(ptr: DevicePtr, bytes: number, what: string, alignment = 4): number {
     const start = Number(ptr);
     if (bytes === 0) return start;
     const i = this.insertionPoint(this.liveStarts, start + 1) - 1;
@@ -84,8 +87,8 @@ export class FakeHeap {
             : ''),
       );
     }
-    if (start % 4 !== 0)
-      throw new CudaMemoryAccessError(`${what}: 0x${ptr.toString(16)} is not 4-byte aligned`);
+    if (start % alignment !== 0)
+      throw new CudaMemoryAccessError(`${what}: 0x${ptr.toString(16)} is not ${alignment}-byte aligned`);
     return start;
   }
 
@@ -99,6 +102,12 @@ export class FakeHeap {
   i32(ptr: DevicePtr, count: number, what: string): Int32Array {
     const start = this.check(ptr, count * 4, what);
     return this.i32View.subarray(start / 4, start / 4 + count);
+  }
+
+  /** `count` 16-bit words (bfloat16 bits) at `ptr`, bounds-checked, 2-byte aligned. */
+  u16(ptr: DevicePtr, count: number, what: string): Uint16Array {
+    const start = this.check(ptr, count * 2, what, 2);
+    return this.u16View.subarray(start / 2, start / 2 + count);
   }
 
   /** `bytes` raw bytes at `ptr`, bounds-checked. */

@@ -4,10 +4,16 @@
  * batch or a single matrix (stride 0), else one product per output batch. A single matrix on
  * the right with an untransposed left folds the left's batch into rows (one large product).
  * Bias vectors go in the product's epilogue; TF32 only after `setAllowTf32(true)`.
+ *
+ * Under bf16 autocast (`CudaBackend.setMatMulAutocast('bf16')`, as `torch.autocast(dtype=
+ * torch.bfloat16)`): both operands are cast to bfloat16 on the device (`ner_cast_f32_bf16`, round
+ * to nearest even) into temporary blocks, and cuBLASLt multiplies the bf16 matrices with fp32
+ * accumulation into the float32 output (bias, relu and the rest unchanged; TF32 does not apply).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Block } from '../allocator.js';
 import type { CudaBackend } from '../backend.js';
-import { denseLeadingDims } from '../device.js';
+import { type DevicePtr, type GemmDesc, denseLeadingDims } from '../device.js';
 import { getAllowTf32 } from '../settings.js';
 import { broadcastBinary, unaryF32 } from './elementwise.js';
 import { BINARY_OP, UNARY_OP } from '../kernel-abi.js';
@@ -24,27 +30,24 @@ export function matMul(
   transB: boolean,
   epilogue: { bias?: tf.TensorInfo; relu?: boolean } = {},
 ): tf.TensorInfo {
-  const { m, n, k, aBatch, bBatch, outBatch, outShape } = matMulShapes(
-    a.shape,
-    b.shape,
-    transA,
-    transB,
-    tf.backend_util.assertAndGetBroadcastShape,
-  );
+  const shapes = matMulShapes(a.shape, b.shape, transA, transB, tf.backend_util.assertAndGetBroadcastShape);
+  const { m, n, k, outBatch, outShape } = shapes;
   const y = backend.makeOutput(outShape, 'float32');
   const batch = sizeOf(outBatch);
   if (batch === 0 || m === 0 || n === 0) return y;
+  const bf16 = backend.matMulAutocast() === 'bf16';
   const common = {
     transA,
     transB,
     ...denseLeadingDims(m, n, k, transA, transB),
     alpha: 1,
     beta: 0,
-    tf32: getAllowTf32(),
+    tf32: bf16 ? false : getAllowTf32(),
+    ...(bf16 ? { bf16: true } : {}),
     activation: epilogue.relu ? ('relu' as const) : ('none' as const),
     ...(epilogue.bias ? { bias: backend.ptrOf(epilogue.bias) } : {}),
   };
-  const [pa, pb, pc] = [backend.ptrOf(a), backend.ptrOf(b), backend.ptrOf(y)];
+  const pc = backend.ptrOf(y);
   if (k === 0) {
     // An empty sum: zeros (plus the bias, then relu) without asking the library about k = 0.
     backend.device.fill32(pc, 0, batch * m * n);
@@ -67,9 +70,64 @@ export function matMul(
     }
     return y;
   }
+  if (!bf16) {
+    products(backend, common, backend.ptrOf(a), backend.ptrOf(b), pc, 4, shapes);
+    return y;
+  }
+  // bf16 copies of both operands in blocks of the caching allocator. They go back to it as soon
+  // as the products are queued, before the products have run: every launch, copy and product is
+  // on the device's one stream, so whatever reuses a block next is ordered after these products
+  // read it (PyTorch's caching allocator relies on the same stream order).
+  const temporaries: Block[] = [];
+  try {
+    const pa = castToBf16(backend, a, temporaries);
+    const pb = castToBf16(backend, b, temporaries);
+    products(backend, common, pa, pb, pc, 2, shapes);
+  } catch (error) {
+    backend.disposeIntermediateTensorInfo(y);
+    throw error;
+  } finally {
+    for (const block of temporaries) backend.allocator.release(block);
+  }
+  return y;
+}
+
+/** A bf16 copy of float32 `t` (round to nearest even) in a new block pushed on `temporaries`. */
+function castToBf16(backend: CudaBackend, t: tf.TensorInfo, temporaries: Block[]): DevicePtr {
+  const count = sizeOf(t.shape);
+  const block = backend.allocator.allocate(count * 2);
+  temporaries.push(block);
+  backend.launch('ner_cast_f32_bf16', count, [
+    { ptr: backend.ptrOf(t) },
+    { ptr: block.ptr },
+    ...i32Args(count),
+  ]);
+  return block.ptr;
+}
+
+type GemmCommon = Omit<
+  GemmDesc,
+  'a' | 'b' | 'c' | 'm' | 'n' | 'k' | 'batch' | 'strideA' | 'strideB' | 'strideC'
+>;
+
+/**
+ * The products of {@link matMul} for operands at `pa` / `pb` of `elementBytes` each (4 float32,
+ * 2 bf16; the output at `pc` is float32), given the shapes `matMulShapes` worked out.
+ */
+function products(
+  backend: CudaBackend,
+  common: GemmCommon,
+  pa: DevicePtr,
+  pb: DevicePtr,
+  pc: DevicePtr,
+  elementBytes: number,
+  shapes: ReturnType<typeof matMulShapes>,
+): void {
+  const { m, n, k, aBatch, bBatch, outBatch } = shapes;
+  const batch = sizeOf(outBatch);
   const aCount = sizeOf(aBatch);
   const bCount = sizeOf(bBatch);
-  if (bCount === 1 && !transA) {
+  if (bCount === 1 && !common.transA) {
     // Fold the left batch into rows: [batch * m, k] @ [k, n].
     backend.device.gemm({
       ...common,
@@ -85,7 +143,7 @@ export function matMul(
       strideC: 0,
     });
     // aCount may be < batch only when a broadcasts too; then it is 1 and rows repeat: handled below.
-    if (aCount === batch) return y;
+    if (aCount === batch) return;
   }
   const simple = (count: number) => count === batch || count === 1;
   if (simple(aCount) && simple(bCount)) {
@@ -102,15 +160,15 @@ export function matMul(
       strideB: bCount === 1 ? 0 : k * n,
       strideC: m * n,
     });
-    return y;
+    return;
   }
   const aOffsets = batchOffsets(aBatch, outBatch, m * k);
   const bOffsets = batchOffsets(bBatch, outBatch, k * n);
   for (let i = 0; i < batch; i++) {
     backend.device.gemm({
       ...common,
-      a: pa + BigInt(aOffsets[i]! * 4),
-      b: pb + BigInt(bOffsets[i]! * 4),
+      a: pa + BigInt(aOffsets[i]! * elementBytes),
+      b: pb + BigInt(bOffsets[i]! * elementBytes),
       c: pc + BigInt(i * m * n * 4),
       m,
       n,
@@ -121,7 +179,6 @@ export function matMul(
       strideC: 0,
     });
   }
-  return y;
 }
 
 defineKernel(tf.BatchMatMul, (args) => {

@@ -67,7 +67,7 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('the addon on host-memory
 
   it('maps every GEMM variant onto column-major cuBLASLt correctly', () => {
     const gemm = report.gemm as [string, number][];
-    expect(gemm).toHaveLength(9);
+    expect(gemm).toHaveLength(12);
     for (const [label, worst] of gemm) expect(worst, label).toBeLessThan(1e-5);
   });
 

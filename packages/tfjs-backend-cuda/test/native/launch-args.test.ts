@@ -126,7 +126,7 @@ describe('launch argument packing', () => {
 });
 
 describe('gemm descriptor packing', () => {
-  it('sends pointers (bias 0 when absent) and the 16 numbers in binding.cc order', () => {
+  it('sends pointers (bias 0 when absent) and the 17 numbers in binding.cc order', () => {
     const { native, seen } = recordingDevice();
     wrapNativeDevice(native).gemm({
       a: 1n,
@@ -150,6 +150,34 @@ describe('gemm descriptor packing', () => {
       tf32: true,
     });
     expect(seen.gemms[0]?.pointers).toEqual([1n, 2n, 3n, 0n]);
-    expect(seen.gemms[0]?.numbers).toEqual([4, 5, 6, 1, 0, 4, 5, 5, 2, 24, 0, 20, 1, 0.5, 1, 1]);
+    expect(seen.gemms[0]?.numbers).toEqual([4, 5, 6, 1, 0, 4, 5, 5, 2, 24, 0, 20, 1, 0.5, 1, 1, 0]);
+  });
+
+  it('sends bf16 (autocast operands) as the 17th number', () => {
+    const { native, seen } = recordingDevice();
+    wrapNativeDevice(native).gemm({
+      a: 1n,
+      b: 2n,
+      c: 3n,
+      bias: 4n,
+      m: 2,
+      n: 3,
+      k: 4,
+      transA: false,
+      transB: true,
+      lda: 4,
+      ldb: 4,
+      ldc: 3,
+      batch: 1,
+      strideA: 0,
+      strideB: 0,
+      strideC: 0,
+      alpha: 1,
+      beta: 0,
+      tf32: false,
+      bf16: true,
+    });
+    expect(seen.gemms[0]?.pointers).toEqual([1n, 2n, 3n, 4n]);
+    expect(seen.gemms[0]?.numbers).toEqual([2, 3, 4, 0, 1, 4, 4, 3, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
   });
 });
