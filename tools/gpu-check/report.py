@@ -260,6 +260,9 @@ def verdicts(report):
     v = {}
     k = res("kernels")
     v["kernelsWithin1e-5"] = (k.get("failed", 1) == 0 and k.get("errors", 1) == 0) if "passed" in k and "skippedReason" not in k else None
+    # bf16 autocast products (cuBLASLt on bf16 operands) against cpu products of host-rounded operands.
+    bf16 = [c for c in k.get("cases") or [] if str(c.get("name", "")).startswith("bf16 autocast")]
+    v["bf16KernelsWithin1e-5"] = all(c.get("status") == "ok" for c in bf16) if bf16 else None
     o = res("oracle")
     v["oracleWithin1e-4"] = (o.get("failed", 1) == 0 and o.get("passed", 0) > 0) if "passed" in o and "skippedReason" not in o else None
     g = res("gemm")

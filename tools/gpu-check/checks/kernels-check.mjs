@@ -6,6 +6,7 @@
 // The fused kernels (NerLayerNorm(Grad), NerGeluErf(Grad), NerAdamW) have no cpu twin: they are
 // compared with the composite ops @ner/models and @ner/trainer run on cpu. Random uniform (dropout)
 // draws differ by design: it is checked for range, moments and repeatability per seed.
+// Products under bf16 autocast are compared with cpu products of the host-rounded operands.
 // Each case also records the kernels that fell back to the cpu (getFallbackCounts() deltas).
 //
 //   node tools/gpu-check/checks/kernels-check.mjs [--json out.json]
@@ -581,6 +582,67 @@ for (const [m, k, n, activation] of [
       hostInput([n], 'uniform', 253),
     ],
     (t, a, b, bias) => t.fused.matMul({ a, b, transposeB: true, bias, activation }),
+  );
+}
+
+// bf16 autocast (@ner/models' withAutocast on cuda): both operands rounded to bfloat16 (nearest
+// even), fp32 accumulation. The cpu reference multiplies the operands rounded on the host the same
+// way (exact products, fp32 sums), so only the summation order differs; an fp32 product (autocast
+// not applied) would be ~1e-3 away and fail. Seeded random shapes, transposes and batches, plus
+// the fused bias/relu epilogue.
+/** float32 values rounded to bfloat16 (as tools/kernel-contract's roundToBf16 and ner_cast_f32_bf16). */
+function roundBf16(values) {
+  const out = new Float32Array(values.length);
+  const inBits = new Uint32Array(Float32Array.from(values).buffer);
+  const outBits = new Uint32Array(out.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const b = inBits[i];
+    outBits[i] =
+      (b & 0x7fffffff) > 0x7f800000
+        ? (b | 0x400000) & 0xffff0000
+        : ((b + 0x7fff + ((b >>> 16) & 1)) & 0xffff0000) >>> 0;
+  }
+  return out;
+}
+const bf16Tensor = (t, x) => t.tensor(roundBf16(x.dataSync()), x.shape);
+const underBf16 =
+  (fn) =>
+  (t, ...xs) =>
+    models.withAutocast('bf16', () => fn(t, ...xs));
+for (let d = 0; d < Math.max(draws, 1) * 2; d++) {
+  const r = rng(900 + d);
+  const [m, k, n] = [pick(r, ODD), pick(r, [...ODD, 768]), pick(r, ODD)];
+  const [transA, transB] = [r() < 0.5, r() < 0.5];
+  const batch = d % 3 === 0 ? [] : d % 3 === 1 ? [pick(r, [2, 3, 12])] : [2, pick(r, [1, 3])];
+  const bBatch = d % 3 === 2 ? [1, batch[1]] : batch;
+  const aShape = [...batch, ...(transA ? [k, m] : [m, k])];
+  const bShape = [...bBatch, ...(transB ? [n, k] : [k, n])];
+  add(
+    `bf16 autocast matMul [${aShape}]${transA ? 'T' : ''} @ [${bShape}]${transB ? 'T' : ''}`,
+    [
+      hostInput(aShape, 'uniform', 910 + d, { scale: 1 }),
+      hostInput(bShape, 'uniform', 930 + d, { scale: 1 }),
+    ],
+    underBf16((t, a, b) => t.matMul(a, b, transA, transB)),
+    { reference: (t, a, b) => t.matMul(bf16Tensor(t, a), bf16Tensor(t, b), transA, transB) },
+  );
+}
+for (const [m, k, n, activation] of [
+  [129, 768, 3072, 'linear'],
+  [33, 65, 17, 'relu'],
+]) {
+  add(
+    `bf16 autocast fused matMul [${m},${k}] @ [${n},${k}]T + bias, ${activation}`,
+    [
+      hostInput([m, k], 'uniform', 951, { scale: 1 }),
+      hostInput([n, k], 'uniform', 952, { scale: 1 }),
+      hostInput([n], 'uniform', 953),
+    ],
+    underBf16((t, a, b, bias) => t.fused.matMul({ a, b, transposeB: true, bias, activation })),
+    {
+      reference: (t, a, b, bias) =>
+        t.fused.matMul({ a: bf16Tensor(t, a), b: bf16Tensor(t, b), transposeB: true, bias, activation }),
+    },
   );
 }
 
