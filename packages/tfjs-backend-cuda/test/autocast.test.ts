@@ -440,7 +440,7 @@ describe('@ner/models withAutocast on cuda', () => {
   });
 });
 
-describe.skipIf(onRealGpu)('TrainingArguments.bf16 on cuda (fake device)', () => {
+describe('TrainingArguments.bf16 on cuda', () => {
   it('a short Trainer run: every product under bf16 autocast, none outside, autocast off afterwards', async () => {
     const rows = Array.from({ length: 8 }, (_, i) => {
       const ids = [2, 4 + (i % 7), 5 + ((i * 3) % 11), 6 + ((i * 5) % 13), 3];
