@@ -10,16 +10,22 @@
 //   - the same checkpoints with every parameter replaced by seeded random nonzero values (the
 //     oracle's Linear biases are all zero, which hides bias bugs): forward and gradients on
 //     `cuda` against `cpu`;
-//   - the tensor count is the same before and after (no leaks).
+//   - the tensor count is the same before and after (no leaks);
+//   - bf16 autocast (`withAutocast('bf16')`) on the trained checkpoints: loss and gradients on `cuda`
+//     against the same step on the package's FakeCudaDevice (registered as a second backend, whose
+//     products are float64 sums of the same bf16-rounded operands), within NER_GPU_ORACLE_BF16_TOL
+//     (2e-3) of each gradient's norm; the loss must differ from the fp32 loss (autocast applied)
+//     by under 2e-2 relative.
 //
 //   node tools/gpu-check/checks/oracle-check.mjs [--json out.json]     (NER_SHARED_DIR: fixtures)
 import { readFileSync } from 'node:fs';
 import { compareValues, envNumber, firstLine, norm, sharedPath, writeJsonResult } from '../lib/common.mjs';
-import { countsDelta, fallbackCounts, useCuda } from '../lib/cuda.mjs';
+import { countsDelta, fallbackCounts, loadCuda, useCuda } from '../lib/cuda.mjs';
 import { models, tf } from '../lib/deps.mjs';
 
 const tol = envNumber('NER_GPU_ORACLE_TOL', 1e-4);
 const GRADIENT_TOL = 1e-4;
+const BF16_TOL = envNumber('NER_GPU_ORACLE_BF16_TOL', 2e-3);
 const STRUCTURALLY_ZERO = /\.attention\.(self\.key|k_lin)\.bias$/;
 
 function readTensors(...parts) {
@@ -69,8 +75,11 @@ async function load(name, info) {
   return auto.fromPretrained(sharedPath('oracle', 'models', name), { logger: { warn: () => {} } });
 }
 
-/** Gradients relative to their own norms, as the models package's oracle suite compares them. */
-function compareGradients(actual, expected) {
+/**
+ * Gradients relative to their own norms, as the models package's oracle suite compares them;
+ * structurally zero ones must be under `zeroTol` of the largest norm (rounding noise).
+ */
+function compareGradients(actual, expected, gradientTol = GRADIENT_TOL, zeroTol = 1e-6) {
   const scale = Math.max(...[...expected.values()].map(norm));
   const failures = [];
   let worst = 0;
@@ -81,12 +90,12 @@ function compareGradients(actual, expected) {
       continue;
     }
     if (STRUCTURALLY_ZERO.test(key)) {
-      if (norm(got) > 1e-6 * scale) failures.push(`${key}: should be rounding noise, norm ${norm(got)}`);
+      if (norm(got) > zeroTol * scale) failures.push(`${key}: should be rounding noise, norm ${norm(got)}`);
       continue;
     }
     const { normRel } = compareValues(got, want);
     worst = Math.max(worst, normRel);
-    if (!(normRel <= GRADIENT_TOL)) failures.push(`${key}: relative error ${normRel.toExponential(2)}`);
+    if (!(normRel <= gradientTol)) failures.push(`${key}: relative error ${normRel.toExponential(2)}`);
   }
   for (const key of actual.keys()) if (!expected.has(key)) failures.push(`${key}: not in the reference`);
   return { ok: failures.length === 0, worst, compared: expected.size, failures: failures.slice(0, 10) };
@@ -131,7 +140,42 @@ async function randomBiasRun(backend, name, info, inputs) {
   return values;
 }
 
-const result = { tol, gradientTol: GRADIENT_TOL, models: {}, passed: 0, failed: 0 };
+/** Loss and gradients of the first training batch under bf16 autocast on `backend`. */
+async function bf16Step(backend, name, info) {
+  await tf.setBackend(backend);
+  const model = await load(name, info);
+  const batches = JSON.parse(
+    readFileSync(sharedPath('oracle', 'models', name, 'train', 'batches.json'), 'utf8'),
+  );
+  const batch = batchFrom(Array.isArray(batches) ? batches[0] : batches.batches[0]);
+  const before = tf.memory().numTensors;
+  const { loss, grads } = models.withAutocast('bf16', () =>
+    model.computeGradients(batch, { training: false }),
+  );
+  const values = { loss: loss.dataSync()[0], grads: gradientValues(grads) };
+  tf.dispose([loss, ...grads.values()]);
+  values.leaked = tf.memory().numTensors - before;
+  tf.dispose(batch.labels);
+  model.dispose();
+  return values;
+}
+
+/** The FakeCudaDevice as a second backend (`cuda-fake-bf16`), the reference of the bf16 step. */
+async function fakeBf16Backend() {
+  const { module } = await loadCuda();
+  if (typeof module?.registerCudaBackend !== 'function' || typeof module?.FakeCudaDevice !== 'function')
+    throw new Error('the cuda package exports no registerCudaBackend / FakeCudaDevice');
+  const name = 'cuda-fake-bf16';
+  if (!tf.findBackendFactory(name))
+    module.registerCudaBackend({
+      name,
+      device: new module.FakeCudaDevice({ capacityBytes: 2 ** 30 }),
+      priority: -1,
+    });
+  return name;
+}
+
+const result = { tol, gradientTol: GRADIENT_TOL, bf16Tol: BF16_TOL, models: {}, passed: 0, failed: 0 };
 const cuda = await useCuda({ tf32: false });
 result.cuda = cuda.ok ? 'available' : cuda.reason;
 if (!cuda.ok) {
@@ -222,6 +266,25 @@ for (const [name, info] of Object.entries(manifest.models)) {
       };
     } catch (error) {
       entry.gradients = { ok: false, error: firstLine(error) };
+    }
+  }
+  // bf16 autocast: cuda against the fake device's float64 sums of the same rounded operands.
+  if (info.train) {
+    try {
+      const reference = await bf16Step(await fakeBf16Backend(), name, info);
+      const actual = await bf16Step('cuda', name, info);
+      const grads = compareGradients(actual.grads, reference.grads, BF16_TOL, 1e-2);
+      const lossRel = Math.abs(actual.loss - reference.loss) / Math.abs(reference.loss);
+      const vsFp32 = Math.abs(actual.loss - info.loss) / Math.abs(info.loss);
+      entry.bf16VsFake = {
+        ok: grads.ok && lossRel < BF16_TOL && vsFp32 > 0 && vsFp32 < 2e-2 && actual.leaked === 0,
+        lossRel,
+        lossVsFp32: vsFp32,
+        leakedTensors: actual.leaked,
+        gradients: grads,
+      };
+    } catch (error) {
+      entry.bf16VsFake = { ok: false, error: firstLine(error) };
     }
   }
   // Random nonzero parameters: cuda against cpu.
