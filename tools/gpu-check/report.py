@@ -265,6 +265,9 @@ def verdicts(report):
     v["bf16KernelsWithin1e-5"] = all(c.get("status") == "ok" for c in bf16) if bf16 else None
     o = res("oracle")
     v["oracleWithin1e-4"] = (o.get("failed", 1) == 0 and o.get("passed", 0) > 0) if "passed" in o and "skippedReason" not in o else None
+    # bf16 autocast steps of the trained checkpoints against the FakeCudaDevice (oracle-check.mjs).
+    ob = o.get("bf16") or {}
+    v["bf16OracleVsFake"] = (ob.get("failed", 1) == 0 and ob.get("passed", 0) > 0) if "passed" in ob and "skippedReason" not in o else None
     g = res("gemm")
     ratios = [r["ratio"] for r in g.get("rows", []) if r.get("ratio") is not None]
     v["gemmWorstRatio"] = min(ratios) if ratios else None
