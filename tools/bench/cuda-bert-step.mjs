@@ -5,7 +5,8 @@
 // two weight-decay groups), samples/s on the `cuda` backend (@ner/tfjs-backend-cuda) next to PyTorch
 // eager on the same GPU in the same run (peers/torch_cuda_bert_step.py: transformers'
 // BertForTokenClassification with eager attention, torch.optim.AdamW). Each precision (fp32: TF32
-// off on both sides; tf32: on) runs in a child process of its own. Also recorded per step of ours:
+// off on both sides; tf32: on; bf16: the step under bf16 autocast, torch.autocast('cuda',
+// dtype=torch.bfloat16) on the torch side) runs in a child process of its own. Also recorded per step of ours:
 // the kernels that fell back to the cpu (getFallbackCounts()), the device counters the package
 // offers (kernel launches, GEMMs, syncs), and torch's CUDA kernel count per step (torch.profiler),
 // which is what stands between a launch-bound step and 1.0x.
@@ -15,7 +16,7 @@
 //   node tools/gpu-check/payload/cuda/dist/cuda-bert-step.mjs   (bundled by tools/gpu-check/pack.sh)
 //
 // env: NER_BENCH_BERT_LAYERS (12), NER_BENCH_BERT_BATCH (32), NER_BENCH_BERT_LENGTH (128),
-//      NER_BENCH_BERT_WARMUP (3), NER_BENCH_BERT_STEPS (5), NER_BENCH_BERT_MODES (fp32,tf32),
+//      NER_BENCH_BERT_WARMUP (3), NER_BENCH_BERT_STEPS (5), NER_BENCH_BERT_MODES (fp32,tf32,bf16),
 //      NER_BENCH_BERT_TORCH (1; 0 skips torch), NER_BENCH_TORCH_ATTN (eager; sdpa is transformers' default),
 //      NER_BENCH_TORCH_PYTHON, NER_BENCH_JSON=<file> or --json <file>
 import { fileURLToPath } from 'node:url';
@@ -49,7 +50,7 @@ const batchSize = envNumber('NER_BENCH_BERT_BATCH', 32);
 const length = envNumber('NER_BENCH_BERT_LENGTH', 128);
 const warmup = Number(envString('NER_BENCH_BERT_WARMUP') ?? 3);
 const steps = envNumber('NER_BENCH_BERT_STEPS', 5);
-const modes = envList('NER_BENCH_BERT_MODES', 'fp32,tf32');
+const modes = envList('NER_BENCH_BERT_MODES', 'fp32,tf32,bf16');
 const withTorch = envString('NER_BENCH_BERT_TORCH') !== '0';
 const torchAttn = envString('NER_BENCH_TORCH_ATTN') ?? 'eager';
 
@@ -78,7 +79,10 @@ async function worker(mode) {
   const lastParam = lastGroup[lastGroup.length - 1][1];
   const losses = [];
   const step = async () => {
-    const { loss, grads } = model.computeGradients(batch, { training: true });
+    const autocast = mode === 'bf16' ? 'bf16' : null;
+    const { loss, grads } = models.withAutocast(autocast, () =>
+      model.computeGradients(batch, { training: true }),
+    );
     optimizer.step(grads);
     losses.push((await loss.data())[0]);
     tf.dispose([loss, ...grads.values()]);

@@ -88,9 +88,13 @@ def main():
     ids, mask, labels = (t.to(device) for t in make_batch(o["batch"], o["length"], o["labels"]))
     types = torch.zeros_like(ids)
 
+    # bf16: the forward (and so the backward's matmuls) under CUDA autocast, as the Trainer's bf16=True.
+    autocast = {"on": False}
+
     def step():
         optimizer.zero_grad(set_to_none=True)
-        loss = forward(ids, mask, types, labels)
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=autocast["on"]):
+            loss = forward(ids, mask, types, labels)
         loss.backward()
         optimizer.step()
         return float(loss)  # reads the loss back: one sync per step, as the JS side does
@@ -98,6 +102,7 @@ def main():
     results = {}
     for mode in o.get("modes", ["fp32"]):
         set_tf32(mode == "tf32")
+        autocast["on"] = mode == "bf16"
         losses = [step() for _ in range(o["warmup"])]
         torch.cuda.synchronize()
         times = []
