@@ -182,6 +182,17 @@ export interface AutocastBackend {
   matMulAutocast(): AutocastDtype | null;
 }
 
+/**
+ * `dtype` as {@link AutocastBackend.setMatMulAutocast} takes it (`'bf16'` or `null`); anything
+ * else throws a TypeError naming it. One check for every backend.
+ */
+export function checkedAutocastDtype(dtype: unknown): AutocastDtype | null {
+  if (dtype !== null && dtype !== 'bf16') {
+    throw new TypeError(`setMatMulAutocast: expected 'bf16' or null, got ${JSON.stringify(dtype)}`);
+  }
+  return dtype;
+}
+
 /** Whether `backend` implements {@link AutocastBackend}. */
 export function isAutocastBackend(backend: unknown): backend is AutocastBackend {
   const candidate = backend as Partial<AutocastBackend> | null;

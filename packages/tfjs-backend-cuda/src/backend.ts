@@ -11,7 +11,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type AllocatorStats, type Block, CachingAllocator } from './allocator.js';
 import type { CudaDevice, CudaDeviceInfo, DevicePtr, KernelArg } from './device.js';
 import { CudaBackendError } from './errors.js';
-import type { AutocastBackend, AutocastDtype } from '../../../tools/kernel-contract/index.js';
+import {
+  type AutocastBackend,
+  type AutocastDtype,
+  checkedAutocastDtype,
+} from '../../../tools/kernel-contract/index.js';
 
 /** Largest element count of one tensor (kernels index with int32). */
 export const MAX_ELEMENTS = 2 ** 31 - 1;
@@ -88,10 +92,7 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
    * products. `@ner/models`' `withAutocast` (and `TrainingArguments.bf16`) switch it.
    */
   setMatMulAutocast(dtype: AutocastDtype | null): void {
-    if (dtype !== null && dtype !== 'bf16') {
-      throw new TypeError(`setMatMulAutocast: expected 'bf16' or null, got ${JSON.stringify(dtype)}`);
-    }
-    this.autocast = dtype;
+    this.autocast = checkedAutocastDtype(dtype);
   }
 
   /** What matmuls run in now: `'bf16'` under autocast, else `null` (fp32, or TF32 if allowed). */

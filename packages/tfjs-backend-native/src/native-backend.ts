@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { addon, addonError, BUILD_STATUS, type GemmKernelName } from './addon.js';
-import type { AutocastDtype } from '../../../tools/kernel-contract/index.js';
+import { type AutocastDtype, checkedAutocastDtype } from '../../../tools/kernel-contract/index.js';
 import { describeGemm } from './build-status.js';
 import { ADAMW_KERNEL_NAME, adamwKernel } from './kernels/adamw.js';
 import { castKernel } from './kernels/cast.js';
@@ -91,10 +91,7 @@ export class NativeBackend extends MathBackendCPU {
    * (and `TrainingArguments.bf16`) switch it; other ops stay fp32.
    */
   setMatMulAutocast(dtype: AutocastDtype | null): void {
-    if (dtype !== null && dtype !== 'bf16') {
-      throw new TypeError(`setMatMulAutocast: expected 'bf16' or null, got ${JSON.stringify(dtype)}`);
-    }
-    this.autocast = dtype;
+    this.autocast = checkedAutocastDtype(dtype);
   }
 
   /** What matmuls run in now: `'bf16'` under autocast, else `null` (fp32). */
