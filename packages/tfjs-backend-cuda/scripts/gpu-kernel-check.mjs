@@ -680,25 +680,23 @@ gemmCase(
   { ...base, m: 33, n: 17, k: 9, transA: false, transB: false, lda: 9, ldb: 17, ldc: 17, withBias: true },
   false,
 );
-gemmCase(
-  'batched 12x(31x29x23)',
-  {
-    ...base,
-    m: 31,
-    n: 29,
-    k: 23,
-    transA: false,
-    transB: false,
-    lda: 23,
-    ldb: 29,
-    ldc: 29,
-    batch: 12,
-    strideA: 31 * 23,
-    strideB: 23 * 29,
-    strideC: 31 * 29,
-  },
-  false,
-);
+// 12 products of 31x29x23, strided: odd strides (2-byte offsets for bf16 operands).
+const batched12 = {
+  ...base,
+  m: 31,
+  n: 29,
+  k: 23,
+  transA: false,
+  transB: false,
+  lda: 23,
+  ldb: 29,
+  ldc: 29,
+  batch: 12,
+  strideA: 31 * 23,
+  strideB: 23 * 29,
+  strideC: 31 * 29,
+};
+gemmCase('batched 12x(31x29x23)', batched12, false);
 gemmCase(
   'batched, B broadcast (stride 0)',
   {
@@ -753,26 +751,7 @@ gemmCase(
   },
   true,
 );
-gemmCase(
-  'batched 12x(31x29x23), odd strides',
-  {
-    ...base,
-    m: 31,
-    n: 29,
-    k: 23,
-    transA: false,
-    transB: false,
-    lda: 23,
-    ldb: 29,
-    ldc: 29,
-    batch: 12,
-    strideA: 31 * 23,
-    strideB: 23 * 29,
-    strideC: 31 * 29,
-    bf16: true,
-  },
-  false,
-);
+gemmCase('batched 12x(31x29x23), odd strides', { ...batched12, bf16: true }, false);
 gemmCase(
   '128x256x768',
   { ...base, m: 128, n: 256, k: 768, transA: false, transB: true, lda: 768, ldb: 768, ldc: 256, bf16: true },
