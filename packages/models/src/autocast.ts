@@ -10,10 +10,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 // The backend side of the contract lives with the kernel names (tools/kernel-contract).
-import { type AutocastDtype, isAutocastBackend } from '../../../tools/kernel-contract/index.js';
+import {
+  type AutocastBackend,
+  type AutocastDtype,
+  isAutocastBackend,
+} from '../../../tools/kernel-contract/index.js';
 import { BackendError } from './errors.js';
 
-export type { AutocastDtype };
+export type { AutocastBackend, AutocastDtype };
 
 /** Autocast was asked of a backend whose matmuls cannot run under it. */
 export class AutocastUnsupportedError extends BackendError {

@@ -21,6 +21,7 @@ export {
   type TokenClassificationModel,
 } from './auto.js';
 export {
+  type AutocastBackend,
   type AutocastDtype,
   AutocastUnsupportedError,
   autocastSupported,
