@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DataLoader, type DataLoaderOptions, type HostTensor, type RowSource } from '@ner/collate';
+import { withAutocast } from '@ner/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { type ClippedGradients, clipGradNorm } from './clip-grad-norm.js';
 import {
@@ -36,6 +37,26 @@ export interface AcceleratorOptions {
   stepSchedulerPerProcess?: boolean;
   /** Complete the last batch of sharded loaders with repeated samples [true]. */
   evenBatches?: boolean;
+  /**
+   * `'bf16'`: {@link Accelerator.computeGradients} and {@link Accelerator.autocast} run under bf16
+   * autocast (`@ner/models`' `withAutocast`: matmuls on bf16-rounded operands, fp32 accumulation,
+   * fp32 weights), as accelerate's `mixed_precision="bf16"`; `'no'`: fp32. fp16 and fp8 are not
+   * offered. [`ACCELERATE_MIXED_PRECISION` (what `ner-launch --mixed-precision` sets), else `'no'`]
+   */
+  mixedPrecision?: MixedPrecision;
+}
+
+/** What {@link AcceleratorOptions.mixedPrecision} takes. */
+export type MixedPrecision = 'no' | 'bf16';
+
+/** `mixedPrecision` as given, or from the environment as accelerate reads it; checked. */
+function mixedPrecisionOf(option: unknown, env: NodeJS.ProcessEnv): MixedPrecision {
+  const value = option ?? env.ACCELERATE_MIXED_PRECISION ?? 'no';
+  if (value === 'no' || value === 'bf16') return value;
+  const where = option === undefined ? 'ACCELERATE_MIXED_PRECISION' : 'mixedPrecision';
+  throw new AccelerateError(
+    `Accelerator: ${where} must be 'no' or 'bf16', got ${JSON.stringify(value)} (fp16 and fp8 are not supported: the tfjs backends here have no fp16 products; bf16 needs native or cuda)`,
+  );
 }
 
 /**
@@ -62,6 +83,8 @@ export class Accelerator {
   private joining: Promise<ProcessGroup> | undefined;
   private readonly stepSchedulerPerProcess: boolean;
   private readonly evenBatches: boolean;
+  /** The precision of {@link computeGradients} and {@link autocast}: `'bf16'` or `'no'` (fp32). */
+  readonly mixedPrecision: MixedPrecision;
   private readonly gradientState: GradientState = { endOfDataloader: false, remainder: -1 };
   /** What `prepare` saw, in order: the contents of `saveState` / `loadState`. */
   private readonly registered = {
@@ -91,6 +114,19 @@ export class Accelerator {
     }
     this.stepSchedulerPerProcess = options.stepSchedulerPerProcess ?? true;
     this.evenBatches = options.evenBatches ?? true;
+    this.mixedPrecision = mixedPrecisionOf(options.mixedPrecision, process.env);
+  }
+
+  /**
+   * Runs `fn` under this accelerator's autocast (`accelerator.autocast()` of accelerate): with
+   * `mixedPrecision: 'bf16'` its matmuls run on bf16-rounded operands with fp32 accumulation;
+   * with `'no'` it just runs `fn`. Synchronous, as the tfjs ops it covers.
+   *
+   * @throws `AutocastUnsupportedError` (from `@ner/models`) when bf16 was asked of a backend
+   *   without bf16 matmuls.
+   */
+  autocast<T>(fn: () => T): T {
+    return withAutocast(this.mixedPrecision === 'bf16' ? 'bf16' : null, fn);
   }
 
   get isMainProcess(): boolean {
@@ -211,7 +247,8 @@ export class Accelerator {
 
   /**
    * Loss and gradients of a batch on this process, gradients averaged over
-   * all processes (the `loss.backward()` + DDP all-reduce of a PyTorch loop).
+   * all processes (the `loss.backward()` + DDP all-reduce of a PyTorch loop),
+   * under {@link autocast}.
    * The caller disposes `loss` and the gradients.
    */
   async computeGradients(
@@ -219,7 +256,7 @@ export class Accelerator {
     batch: unknown,
     options: { training?: boolean } = { training: true },
   ): Promise<{ loss: tf.Scalar; grads: Map<string, tf.Tensor> }> {
-    const { loss, grads } = model.computeGradients(batch as never, options);
+    const { loss, grads } = this.autocast(() => model.computeGradients(batch as never, options));
     return { loss, grads: await this.reduceGradients(grads) };
   }
 

@@ -6,7 +6,7 @@
  *
  * Helpers behind it live in `@ner/accelerate/internal` (no compatibility promise).
  */
-export { Accelerator, type AcceleratorOptions } from './accelerator.js';
+export { Accelerator, type AcceleratorOptions, type MixedPrecision } from './accelerator.js';
 export { AcceleratedScheduler, type Prepared, PreparedDataLoader } from './prepared.js';
 export { type ClippedGradients, clipGradNorm, globalGradNorm } from './clip-grad-norm.js';
 export type { AcceleratedModel, LrScheduler, StatefulOptimizer } from './contracts.js';

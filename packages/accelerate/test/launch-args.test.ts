@@ -14,7 +14,7 @@ describe('parseLaunchArgs', () => {
     const { options } = parseLaunchArgs(
       [
         '--nproc_per_node=4 --nnodes 2 --node-rank=1 --master-addr 10.0.0.1 --master_port 29501',
-        '--backend gloo --rdzv-secret s3 --gpus=2,3,4,5 s.js',
+        '--backend gloo --rdzv-secret s3 --gpus=2,3,4,5 --mixed_precision bf16 s.js',
       ]
         .join(' ')
         .split(' '),
@@ -28,6 +28,7 @@ describe('parseLaunchArgs', () => {
       backend: 'gloo',
       secret: 's3',
       gpus: [2, 3, 4, 5],
+      mixedPrecision: 'bf16',
       script: 's.js',
       args: [],
     });
@@ -46,6 +47,9 @@ describe('parseLaunchArgs', () => {
     expect(() => parseLaunchArgs(['-n', '2', '--backend', 'mpi', 's.js'])).toThrow(/gloo, nccl/);
     expect(() => parseLaunchArgs(['-n', '2', '--master-port', '70000', 's.js'])).toThrow(/not a TCP port/);
     expect(() => parseLaunchArgs(['-n', '2', '--master-addr'])).toThrow(/--master-addr needs a value/);
+    expect(() => parseLaunchArgs(['-n', '2', '--mixed-precision', 'fp16', 's.js'])).toThrow(
+      /--mixed-precision must be one of no, bf16, got 'fp16'/,
+    );
     expect(parseLaunchArgs(['--help']).help).toBe(true);
   });
 });

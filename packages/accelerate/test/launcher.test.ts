@@ -18,8 +18,10 @@ describe('launch (ner-launch)', () => {
       stdio: 'pipe',
       gpus: [3, 5],
       backend: 'gloo',
+      mixedPrecision: 'bf16',
     });
     const [r0, r1] = stdout.map(envOf);
+    expect(r0!.ACCELERATE_MIXED_PRECISION).toBe('bf16');
     expect(r0).toMatchObject({
       RANK: '0',
       LOCAL_RANK: '0',

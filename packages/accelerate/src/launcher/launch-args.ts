@@ -11,6 +11,7 @@ export const LAUNCH_USAGE = `Usage: ner-launch [options] script.js [script args.
   --backend B          gloo | nccl (NER_PROCESS_GROUP_BACKEND) [gloo on CPU, nccl on CUDA]
   --gpus[=0,1,...]     one CUDA_VISIBLE_DEVICES per local rank [0..N-1, or the list]
   --rdzv-secret S      the run's secret, the same on every node [random on one node; NER_STORE_SECRET]
+  --mixed-precision P  no | bf16: the Accelerator's default (ACCELERATE_MIXED_PRECISION) [unset]
 Sets RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, NODE_RANK, MASTER_ADDR, MASTER_PORT and
 NER_STORE_SECRET for each rank. When a rank fails, the others are stopped and ner-launch exits
 with the failing rank's exit code.
@@ -37,7 +38,10 @@ const FLAG_ALIASES: Readonly<Record<string, string>> = {
   '--rdzv-secret': 'secret',
   '--rdzv_secret': 'secret',
   '--gpus': 'gpus',
+  '--mixed-precision': 'mixedPrecision',
+  '--mixed_precision': 'mixedPrecision',
 };
+const MIXED_PRECISIONS = ['no', 'bf16'] as const;
 const BACKENDS: readonly BackendName[] = ['gloo', 'nccl'];
 
 /**
@@ -97,6 +101,15 @@ export function parseLaunchArgs(argv: readonly string[]): { help: boolean; optio
     options.backend = found.backend as BackendName;
   }
   if (found.secret !== undefined) options.secret = found.secret;
+  if (found.mixedPrecision !== undefined) {
+    const value = found.mixedPrecision as (typeof MIXED_PRECISIONS)[number];
+    if (!MIXED_PRECISIONS.includes(value)) {
+      throw new LaunchError(
+        `ner-launch: --mixed-precision must be one of ${MIXED_PRECISIONS.join(', ')}, got '${found.mixedPrecision}'`,
+      );
+    }
+    options.mixedPrecision = value;
+  }
   if (found.gpus !== undefined) {
     options.gpus = found.gpus === 'all' ? true : found.gpus.split(',').map((id) => integer('--gpus', id, 0));
   }

@@ -31,6 +31,8 @@ export interface LaunchOptions {
   backend?: BackendName;
   /** The run's secret (NER_STORE_SECRET) [random on one node; several nodes must share one]. */
   secret?: string;
+  /** The ranks' `ACCELERATE_MIXED_PRECISION`, the Accelerator's default precision [inherited]. */
+  mixedPrecision?: 'no' | 'bf16';
   /** One CUDA_VISIBLE_DEVICES per local rank: `true` for 0..n-1, or the device ids to hand out [none]. */
   gpus?: boolean | readonly number[];
   /** Extra environment for the ranks. */
@@ -201,6 +203,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
         NER_STORE_SECRET: secret,
       };
       if (options.backend) env.NER_PROCESS_GROUP_BACKEND = options.backend;
+      if (options.mixedPrecision) env.ACCELERATE_MIXED_PRECISION = options.mixedPrecision;
       if (options.gpus) {
         env.CUDA_VISIBLE_DEVICES = String(Array.isArray(options.gpus) ? options.gpus[localRank] : localRank);
       }
