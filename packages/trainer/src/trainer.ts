@@ -257,15 +257,19 @@ export class Trainer<Row = unknown> {
     return { loss: loss / accumulationSteps, grads };
   }
 
-  /** `'bf16'` when `args.bf16`: the steps' matmuls run under autocast (Python `autocast_smart_context_manager`). */
+  /**
+   * `'bf16'` when `args.bf16`, or when the accelerator was made for bf16 (`ner-launch
+   * --mixed-precision bf16`, as `accelerate launch --mixed_precision bf16` under Python's Trainer):
+   * the steps' matmuls then run under autocast (Python `autocast_smart_context_manager`).
+   */
   private autocastDtype(): AutocastDtype | null {
-    return this.args.bf16 ? 'bf16' : null;
+    return this.args.bf16 || this.accelerator.mixedPrecision === 'bf16' ? 'bf16' : null;
   }
 
-  /** Fails before any work when `args.bf16` asks for what the active backend cannot do. */
+  /** Fails before any work when bf16 is asked of a backend that cannot do it. */
   private checkAutocast(): void {
-    if (this.args.bf16 && !autocastSupported('bf16'))
-      throw new AutocastUnsupportedError(tf.getBackend(), 'bf16');
+    const dtype = this.autocastDtype();
+    if (dtype && !autocastSupported(dtype)) throw new AutocastUnsupportedError(tf.getBackend(), dtype);
   }
 
   private labelNames(): string[] {

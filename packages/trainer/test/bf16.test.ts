@@ -4,13 +4,14 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Accelerator } from '@ner/accelerate';
 import { AutocastUnsupportedError } from '@ner/models';
 import { nativeBackendInfo } from '@ner/tfjs-backend-native';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { TrainingArguments, TrainingArgumentsError } from '../src/index.js';
+import { Trainer, TrainingArguments, TrainingArgumentsError } from '../src/index.js';
 import { makeTempDir, removeTempDirs } from './temp-dirs.js';
-import { shortRunTrainer, syntheticRows } from './tiny.js';
+import { collator, SHORT_RUN, shortRunTrainer, syntheticRows, tinyModel } from './tiny.js';
 
 afterEach(removeTempDirs);
 afterAll(async () => {
@@ -37,6 +38,18 @@ describe('TrainingArguments.bf16', () => {
     await expect(trainer.train()).rejects.toThrow(/active backend 'cpu' has none/);
     await expect(trainer.evaluate(syntheticRows(4))).rejects.toThrow(AutocastUnsupportedError);
     expect(existsSync(join(outputDir, 'checkpoint-2'))).toBe(false);
+  });
+
+  it('an Accelerator made for bf16 (ner-launch --mixed-precision bf16) asks for it too', async () => {
+    await tf.setBackend('cpu');
+    const trainer = new Trainer({
+      model: tinyModel(),
+      args: { ...SHORT_RUN, outputDir: join(makeTempDir('ner-bf16-'), 'run') },
+      trainDataset: syntheticRows(16),
+      dataCollator: collator,
+      accelerator: new Accelerator({ mixedPrecision: 'bf16' }),
+    });
+    await expect(trainer.train()).rejects.toThrow(AutocastUnsupportedError);
   });
 });
 
