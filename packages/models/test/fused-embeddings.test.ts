@@ -11,24 +11,13 @@ import type { ModelBatch } from '../src/index.js';
 import { EMBEDDINGS_KERNEL, INFERENCE_KERNELS } from '../src/fused-kernels.js';
 import { restoreCpu, useBackend } from './backends.js';
 import { RANDOM_BIAS_CASES, type RandomBiasCase } from './random-bias-models.js';
+import { withoutKernel } from './without-kernel.js';
 
 const hasNative = nativeBackendInfo().available;
 
 afterAll(async () => {
   await restoreCpu();
 });
-
-/** Runs `fn` with `kernel` unregistered from the native backend, registered again after. */
-async function withoutKernel<T>(kernel: string, fn: () => Promise<T>): Promise<T> {
-  const config = tf.getKernel(kernel, 'native');
-  expect(config, `native registers ${kernel}`).toBeDefined();
-  tf.unregisterKernel(kernel, 'native');
-  try {
-    return await fn();
-  } finally {
-    tf.registerKernel(config!);
-  }
-}
 
 /**
  * 32 rows of random ids (vocabulary 120) padded to 24 tokens, with a second segment and labels in

@@ -16,6 +16,7 @@ import { linearGelu, linearResidualLayerNorm, qkvProjection, selfAttention } fro
 import { extendedAttentionMask } from '../src/nn.js';
 import { restoreCpu, useBackend } from './backends.js';
 import { RANDOM_BIAS_CASES } from './random-bias-models.js';
+import { withoutKernel } from './without-kernel.js';
 
 const hasNative = nativeBackendInfo().available;
 const dirs: string[] = [];
@@ -48,18 +49,6 @@ async function on(
   });
   tf.dispose(xs);
   return { values, kernels: profile.kernels.map((k) => k.name) };
-}
-
-/** Runs `fn` with `kernel` unregistered from the native backend, registered again after. */
-async function withoutKernel<T>(kernel: string, fn: () => Promise<T>): Promise<T> {
-  const config = tf.getKernel(kernel, 'native');
-  expect(config, `native registers ${kernel}`).toBeDefined();
-  tf.unregisterKernel(kernel, 'native');
-  try {
-    return await fn();
-  } finally {
-    tf.registerKernel(config!);
-  }
 }
 
 const next = mulberry32(1919);
