@@ -73,7 +73,7 @@ export interface TrainingArgumentsOptions extends HubArgumentsOptions {
    * bf16 mixed precision [false], as Python's `bf16=True`: training and evaluation steps run
    * their matmuls under bf16 autocast (operands rounded to bfloat16, fp32 accumulation), while
    * weights, gradients and AdamW stay fp32. Needs a backend with bf16 matmuls (`native`, `cuda`);
-   * others fail at the first step with `AutocastUnsupportedError`.
+   * on others `train`, `evaluate` and `predict` throw `AutocastUnsupportedError` before any work.
    */
   bf16?: boolean;
   /** Batch samples of similar length together [false]. */
