@@ -136,21 +136,6 @@ void packPairs(const float *b, bool transB, int k, int n, uint16_t *packed) {
   });
 }
 
-// op(A) with A stored k x m, as the m x k rows panelGemmBf16 reads, in 32 x 32 blocks.
-void transposeInto(const float *a, int k, int m, float *out) {
-  constexpr int kBlock = 32;
-  parallelFor((static_cast<size_t>(m) + kBlock - 1) / kBlock, 1, [&](size_t first, size_t last) {
-    for (size_t bi = first; bi < last; bi++) {
-      const int i0 = static_cast<int>(bi) * kBlock, i1 = std::min(m, i0 + kBlock);
-      for (int p0 = 0; p0 < k; p0 += kBlock) {
-        const int p1 = std::min(k, p0 + kBlock);
-        for (int i = i0; i < i1; i++)
-          for (int p = p0; p < p1; p++) out[static_cast<size_t>(i) * k + p] = a[static_cast<size_t>(p) * m + i];
-      }
-    }
-  });
-}
-
 void gemmDot(const float *a, const float *b, float *c, const int64_t *aOffsets, const int64_t *bOffsets,
              size_t batch, int m, int n, int k, bool transA, bool transB) {
   thread_local std::vector<uint16_t> packed;
@@ -165,7 +150,9 @@ void gemmDot(const float *a, const float *b, float *c, const int64_t *aOffsets, 
     }
     const float *ai = a + aOffsets[i];
     if (transA) {
-      transposeInto(ai, k, m, aRows.data());
+      // op(A) as the m x k rows panelGemmBf16 reads: the addon's transpose (floats as 32-bit words).
+      const int64_t shape[2] = {k, m}, perm[2] = {1, 0};
+      transpose(reinterpret_cast<const uint32_t *>(ai), reinterpret_cast<uint32_t *>(aRows.data()), 2, shape, perm);
       ai = aRows.data();
     }
     panelGemmBf16(ai, packed.data(), true, nullptr, c + i * static_cast<size_t>(m) * n, m, n, k, false);

@@ -396,7 +396,28 @@ void softmax(const float *x, float *out, size_t rows, size_t cols) {
 
 // ---------------------------------------------------------------- transpose
 
+// A matrix (rows x cols) transposed in 32 x 32 blocks, so both sides stay in cache lines: the
+// general loop below reads a column with a stride of a whole row per element (~20% slower for a
+// 1024 x 3072 matrix at 2 threads).
+static void transposeMatrix(const uint32_t *x, uint32_t *out, size_t rows, size_t cols) {
+  constexpr size_t kBlock = 32;
+  parallelFor((cols + kBlock - 1) / kBlock, std::max<size_t>(1, kGrain / (kBlock * rows)), [&](size_t first, size_t last) {
+    for (size_t block = first; block < last; block++) {
+      const size_t j0 = block * kBlock, j1 = std::min(cols, j0 + kBlock);
+      for (size_t i0 = 0; i0 < rows; i0 += kBlock) {
+        const size_t i1 = std::min(rows, i0 + kBlock);
+        for (size_t j = j0; j < j1; j++)
+          for (size_t i = i0; i < i1; i++) out[j * rows + i] = x[i * cols + j];
+      }
+    }
+  });
+}
+
 void transpose(const uint32_t *x, uint32_t *out, int rank, const int64_t *shape, const int64_t *perm) {
+  if (rank == 2 && perm[0] == 1 && perm[1] == 0) {
+    transposeMatrix(x, out, static_cast<size_t>(shape[0]), static_cast<size_t>(shape[1]));
+    return;
+  }
   std::vector<int64_t> inStrides(rank);
   int64_t s = 1;
   for (int d = rank - 1; d >= 0; d--) {
