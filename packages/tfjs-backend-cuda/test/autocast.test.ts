@@ -361,7 +361,7 @@ describe('matMul under bf16 autocast', () => {
     expect(casts).toBe(0);
     const withoutOutput = (descs: GemmDesc[]) => descs.map(({ c: _, ...rest }) => rest);
     expect(withoutOutput(gemms)).toEqual(withoutOutput(before));
-    for (const desc of gemms) expect(desc.bf16).toBeUndefined();
+    for (const desc of gemms) expect(desc.bf16).toBe(false);
     expect(new Uint32Array((again.dataSync() as Float32Array).buffer)).toEqual(
       new Uint32Array((first.dataSync() as Float32Array).buffer),
     );
