@@ -50,6 +50,130 @@ export interface AdamWKernelAttrs {
   readonly inPlace?: boolean;
 }
 
+/**
+ * The name of the multi-tensor AdamW kernel: N applications of {@link ADAMW_KERNEL_NAME} in one
+ * tfjs kernel call (torch's `foreach` AdamW), so a step pays tfjs' per-op host cost once, not
+ * once per parameter. Inputs `param0, grad0, m0, v0, param1, ...` (float32, each group of four
+ * of one shape); attributes {@link AdamWMultiKernelAttrs}. In place (no outputs) when asked and
+ * every `param`/`m`/`v` owns its storage; otherwise `3 * N` new tensors, `param_i, m_i, v_i` for
+ * each `i` in order. Checked with {@link adamwMultiArgs} before anything is allocated or written.
+ */
+export const ADAMW_MULTI_KERNEL_NAME = 'NerAdamWMulti';
+
+/** The four inputs of each tensor of {@link ADAMW_MULTI_KERNEL_NAME}, suffixed by its index. */
+export const ADAMW_MULTI_INPUTS = ['param', 'grad', 'm', 'v'] as const;
+
+/** Attributes of {@link ADAMW_MULTI_KERNEL_NAME}: {@link AdamWKernelAttrs}' scalars, one per tensor. */
+export interface AdamWMultiKernelAttrs {
+  readonly decayFactor: readonly number[];
+  readonly beta1: readonly number[];
+  readonly beta2: readonly number[];
+  readonly biasCorrection2Sqrt: readonly number[];
+  readonly eps: readonly number[];
+  readonly stepSize: readonly number[];
+  /** As {@link AdamWKernelAttrs.inPlace}, for all tensors at once: all in place or none. */
+  readonly inPlace?: boolean;
+}
+
+/**
+ * A bad call of {@link ADAMW_MULTI_KERNEL_NAME}, thrown before any allocation or launch (nothing
+ * was modified). `input` names the input or attribute at fault (`v3`, `stepSize`), `index` the
+ * tensor's index when there is one.
+ */
+export class AdamWMultiInputError extends Error {
+  override readonly name = 'AdamWMultiInputError';
+  constructor(
+    message: string,
+    /** The input (`grad2`) or attribute (`eps`) at fault; null for the call as a whole. */
+    readonly input: string | null,
+    /** The tensor's index (the digits of `v3`), when the fault is one tensor's. */
+    readonly index: number | null,
+  ) {
+    super(`${ADAMW_MULTI_KERNEL_NAME}: ${message}`);
+  }
+}
+
+/** One tensor's inputs and scalars, as {@link adamwMultiArgs} returns them. */
+export interface AdamWMultiTensor<T> {
+  readonly param: T;
+  readonly grad: T;
+  readonly m: T;
+  readonly v: T;
+  readonly attrs: Required<Omit<AdamWKernelAttrs, 'inPlace'>>;
+}
+
+const ADAMW_SCALARS = ['decayFactor', 'beta1', 'beta2', 'biasCorrection2Sqrt', 'eps', 'stepSize'] as const;
+
+/**
+ * The inputs and attributes of an {@link ADAMW_MULTI_KERNEL_NAME} call, checked (input names and
+ * count, float32, shapes, attribute arrays of exactly N numbers) and grouped per tensor. Throws
+ * {@link AdamWMultiInputError} naming the kernel and the input. One check for every backend.
+ */
+export function adamwMultiArgs<T extends { readonly shape: readonly number[]; readonly dtype: string }>(
+  inputs: Readonly<Record<string, T | undefined>>,
+  attrs: unknown,
+): { tensors: AdamWMultiTensor<T>[]; inPlace: boolean } {
+  let count = 0;
+  for (const key of Object.keys(inputs)) {
+    const match = /^(param|grad|m|v)(0|[1-9][0-9]*)$/.exec(key);
+    if (!match) throw new AdamWMultiInputError(`unexpected input "${key}"`, key, null);
+    count = Math.max(count, Number(match[2]) + 1);
+  }
+  const groups: [T, T, T, T][] = [];
+  for (let i = 0; i < count; i++) {
+    const group = ADAMW_MULTI_INPUTS.map((role) => {
+      const key = `${role}${i}`;
+      const t = inputs[key];
+      if (t === undefined || t === null) throw new AdamWMultiInputError(`input "${key}" is missing`, key, i);
+      if (t.dtype !== 'float32') {
+        throw new AdamWMultiInputError(`input "${key}" must be a float32 tensor, got ${t.dtype}`, key, i);
+      }
+      return t;
+    }) as [T, T, T, T];
+    const param = group[0];
+    group.forEach((t, role) => {
+      if (!sameShape(t.shape, param.shape)) {
+        const key = `${ADAMW_MULTI_INPUTS[role]}${i}`;
+        throw new AdamWMultiInputError(
+          `input "${key}" has shape [${t.shape}], the parameter "param${i}" has [${param.shape}]`,
+          key,
+          i,
+        );
+      }
+    });
+    groups.push(group);
+  }
+  const given = (attrs ?? {}) as Record<string, unknown>;
+  for (const name of ADAMW_SCALARS) {
+    const values = given[name];
+    if (!Array.isArray(values) || values.length !== count) {
+      throw new AdamWMultiInputError(
+        `attribute "${name}" must be an array of ${count} numbers (one per tensor), got ${
+          Array.isArray(values) ? `${values.length}` : typeof values
+        }`,
+        name,
+        null,
+      );
+    }
+    const bad = values.findIndex((x) => typeof x !== 'number');
+    if (bad >= 0) {
+      throw new AdamWMultiInputError(`attribute "${name}"[${bad}] is not a number`, name, bad);
+    }
+  }
+  if (given.inPlace !== undefined && typeof given.inPlace !== 'boolean') {
+    throw new AdamWMultiInputError('attribute "inPlace" must be a boolean', 'inPlace', null);
+  }
+  const tensors = groups.map(([param, grad, m, v], i): AdamWMultiTensor<T> => {
+    const scalars = Object.fromEntries(ADAMW_SCALARS.map((name) => [name, (given[name] as number[])[i]!]));
+    return { param, grad, m, v, attrs: scalars as unknown as AdamWMultiTensor<T>['attrs'] };
+  });
+  return { tensors, inPlace: given.inPlace === true };
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 /** The sizes of `op(A) @ op(B)` over broadcast batch dimensions. */
 export interface MatMulShapes {
   /** Rows of the product, its columns, and the summed dimension. */

@@ -124,6 +124,13 @@ export function fusedInferenceAvailable(): boolean {
  */
 export const ADAMW_KERNEL = contract.ADAMW_KERNEL_NAME;
 /**
+ * Multi-tensor fused AdamW (used by `@ner/trainer`'s AdamW when the backend registers it): N
+ * `ADAMW_KERNEL` steps in one kernel call. Inputs `param0, grad0, m0, v0, param1, ...`, attrs the
+ * same scalars as arrays of N plus `inPlace`; outputs none (in place) or `param_i, m_i, v_i` per
+ * tensor.
+ */
+export const ADAMW_MULTI_KERNEL = contract.ADAMW_MULTI_KERNEL_NAME;
+/**
  * tfjs-core's own kernel name for uniform noise (`randomUniform` the op never calls it: it draws
  * on the host with seedrandom and uploads). A backend that registers it (the `cuda` backend does,
  * Philox on the device) lets dropout make its masks where the activations live instead of

@@ -1,5 +1,10 @@
 // Kernel names are a contract between the models (and the trainer's AdamW) and the backends.
-import { ADAMW_KERNEL_NAME, NATIVE_KERNELS, nativeBackendInfo } from '@ner/tfjs-backend-native';
+import {
+  ADAMW_KERNEL_NAME,
+  ADAMW_MULTI_KERNEL_NAME,
+  NATIVE_KERNELS,
+  nativeBackendInfo,
+} from '@ner/tfjs-backend-native';
 import { describe, expect, it } from 'vitest';
 import { EMBEDDINGS_KERNEL, ENCODER_LAYER_KERNEL } from '../src/fused-kernels.js';
 import * as kernels from '../src/internal.js';
@@ -8,6 +13,8 @@ describe('kernel names', () => {
   it("the AdamW name is the native backend's exported ADAMW_KERNEL_NAME", () => {
     expect(kernels.ADAMW_KERNEL).toBe(ADAMW_KERNEL_NAME);
     expect(kernels.ADAMW_KERNEL).toBe('NerAdamW');
+    expect(kernels.ADAMW_MULTI_KERNEL).toBe(ADAMW_MULTI_KERNEL_NAME);
+    expect(kernels.ADAMW_MULTI_KERNEL).toBe('NerAdamWMulti');
   });
 
   it.skipIf(!nativeBackendInfo().available)(
@@ -15,6 +22,7 @@ describe('kernel names', () => {
     () => {
       const names = [
         kernels.ADAMW_KERNEL,
+        kernels.ADAMW_MULTI_KERNEL,
         kernels.LAYER_NORM_KERNEL,
         kernels.LAYER_NORM_GRAD_KERNEL,
         kernels.GELU_ERF_KERNEL,

@@ -42,7 +42,13 @@ export {
 } from './nccl/communicator.js';
 export type { NcclNativeComm, NcclProvider, NcclReduceOp, NcclStatus } from './nccl/types.js';
 export * from './kernel-abi.js';
-export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs } from '../../../tools/kernel-contract/index.js';
+export {
+  ADAMW_KERNEL_NAME,
+  ADAMW_MULTI_KERNEL_NAME,
+  type AdamWKernelAttrs,
+  AdamWMultiInputError,
+  type AdamWMultiKernelAttrs,
+} from '../../../tools/kernel-contract/index.js';
 export {
   CUDA_BACKEND_NAME,
   CUDA_BACKEND_PRIORITY,

@@ -18,7 +18,14 @@ export {
   setNativeThreads,
 } from './native-backend.js';
 export type { GemmKernelName } from './addon.js';
-export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs, adamwStep } from './kernels/adamw.js';
+export {
+  ADAMW_KERNEL_NAME,
+  ADAMW_MULTI_KERNEL_NAME,
+  type AdamWKernelAttrs,
+  AdamWMultiInputError,
+  type AdamWMultiKernelAttrs,
+  adamwStep,
+} from './kernels/adamw.js';
 export { ENCODER_LAYER_KERNEL, releaseEncoderLayerScratch } from './kernels/encoder-layer.js';
 export { EMBEDDINGS_KERNEL, EmbeddingsInputError } from './kernels/embeddings.js';
 

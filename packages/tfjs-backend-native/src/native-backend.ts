@@ -11,7 +11,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { addon, addonError, BUILD_STATUS, type GemmKernelName } from './addon.js';
 import { type AutocastDtype, checkedAutocastDtype } from '../../../tools/kernel-contract/index.js';
 import { describeGemm } from './build-status.js';
-import { ADAMW_KERNEL_NAME, adamwKernel } from './kernels/adamw.js';
+import {
+  ADAMW_KERNEL_NAME,
+  ADAMW_MULTI_KERNEL_NAME,
+  adamwKernel,
+  adamwMultiKernel,
+} from './kernels/adamw.js';
 import { castKernel } from './kernels/cast.js';
 import {
   GELU_ERF_GRAD_KERNEL,
@@ -121,6 +126,7 @@ const OVERRIDES: Record<string, Kernel> = {
   [tf.ScatterNd]: scatterNdKernel,
   [tf.UnsortedSegmentSum]: unsortedSegmentSumKernel,
   [ADAMW_KERNEL_NAME]: adamwKernel,
+  [ADAMW_MULTI_KERNEL_NAME]: adamwMultiKernel,
   [LAYER_NORM_KERNEL]: layerNormKernel,
   [LAYER_NORM_GRAD_KERNEL]: layerNormGradKernel,
   [GELU_ERF_KERNEL]: geluErfKernel,

@@ -1,5 +1,5 @@
-// The fused AdamW kernel a backend may provide (the native backend does); its name is defined in @ner/models.
-import { ADAMW_KERNEL as FUSED_ADAMW_KERNEL } from '@ner/models/internal';
+// The fused AdamW kernels a backend may provide (native and cuda do); their names are defined in @ner/models.
+import { ADAMW_KERNEL as FUSED_ADAMW_KERNEL, ADAMW_MULTI_KERNEL } from '@ner/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { OptimizerError } from './errors.js';
 
@@ -118,56 +118,61 @@ export class AdamW {
     if (seen.size === 0) throw new OptimizerError('AdamW: got an empty parameter list.');
   }
 
-  /** Applies one update with gradients keyed by parameter name. Disposes nothing it was given. */
+  /**
+   * Applies one update with gradients keyed by parameter name. Disposes nothing it was given.
+   *
+   * On a backend with the fused kernels, float32 parameters take one pass over memory each
+   * (`NerAdamW`); where the backend also registers `NerAdamWMulti`, all of them that own their
+   * storage go in one kernel call at the end of the step (one tfjs call instead of one per
+   * parameter, the same arithmetic). A gradient of the wrong shape throws {@link OptimizerError}
+   * after the parameters before it were updated, as without the multi kernel.
+   */
   step(grads: ReadonlyMap<string, tf.Tensor>): void {
     // Looked up once per step, not per parameter: the backend does not change mid-step.
-    const hasFusedKernel = tf.getKernel(FUSED_ADAMW_KERNEL, tf.getBackend()) !== undefined;
-    for (const group of this.paramGroups) {
-      const [beta1, beta2] = group.betas;
-      for (const [name, param] of group.params) {
-        const grad = grads.get(name);
-        if (grad === undefined) continue;
-        if (!shapesEqual(grad.shape, param.shape)) {
-          throw new OptimizerError(
-            `AdamW.step: gradient of "${name}" has shape [${grad.shape}], the parameter has [${param.shape}].`,
-          );
+    const backendName = tf.getBackend();
+    const hasFusedKernel = tf.getKernel(FUSED_ADAMW_KERNEL, backendName) !== undefined;
+    const batch: FusedUpdate[] | null =
+      hasFusedKernel && tf.getKernel(ADAMW_MULTI_KERNEL, backendName) !== undefined ? [] : null;
+    try {
+      for (const group of this.paramGroups) {
+        const [beta1, beta2] = group.betas;
+        for (const [name, param] of group.params) {
+          const grad = grads.get(name);
+          if (grad === undefined) continue;
+          if (!shapesEqual(grad.shape, param.shape)) {
+            throw new OptimizerError(
+              `AdamW.step: gradient of "${name}" has shape [${grad.shape}], the parameter has [${param.shape}].`,
+            );
+          }
+          const state = this.stateOf(name, param);
+          state.step += 1;
+          const biasCorrection1 = 1 - beta1 ** state.step;
+          const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** state.step);
+          const stepSize = group.lr / biasCorrection1;
+          const decayFactor = 1 - group.lr * group.weightDecay;
+          if (hasFusedKernel && param.dtype === 'float32' && grad.dtype === 'float32') {
+            const attrs = { decayFactor, beta1, beta2, biasCorrection2Sqrt, eps: group.eps, stepSize };
+            // Deferred to the one multi-kernel call when it will run in place (each tensor owns its
+            // storage, as after a first step); else alone, so a step never copies every parameter.
+            if (batch !== null && ownsStorage(param, state)) batch.push({ param, grad, state, attrs });
+            else fusedStep(param, grad, state, attrs);
+            continue;
+          }
+          tf.tidy(() => {
+            const decayed = group.weightDecay !== 0 ? tf.mul(param, decayFactor) : param;
+            const expAvg = tf.add(tf.mul(state.expAvg, beta1), tf.mul(grad, 1 - beta1));
+            const expAvgSq = tf.add(tf.mul(state.expAvgSq, beta2), tf.mul(tf.mul(grad, 1 - beta2), grad));
+            const denom = tf.add(tf.div(tf.sqrt(expAvgSq), biasCorrection2Sqrt), group.eps);
+            const updated = tf.add(decayed, tf.mul(tf.div(expAvg, denom), -stepSize));
+            state.expAvg.assign(expAvg);
+            state.expAvgSq.assign(expAvgSq);
+            param.assign(updated);
+          });
         }
-        const state = this.stateOf(name, param);
-        state.step += 1;
-        const biasCorrection1 = 1 - beta1 ** state.step;
-        const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** state.step);
-        const stepSize = group.lr / biasCorrection1;
-        const decayFactor = 1 - group.lr * group.weightDecay;
-        if (hasFusedKernel && param.dtype === 'float32' && grad.dtype === 'float32') {
-          // One pass over memory instead of about ten ops (a multiply by 1 when there is no decay is exact).
-          // `inPlace`: the kernel updates the variables' own storage and returns nothing when each
-          // owns it alone (as torch's in-place step); else it returns new tensors to assign.
-          const outputs = tf
-            .engine()
-            .runKernel(
-              FUSED_ADAMW_KERNEL,
-              { param, grad, m: state.expAvg, v: state.expAvgSq },
-              { decayFactor, beta1, beta2, biasCorrection2Sqrt, eps: group.eps, stepSize, inPlace: true },
-            ) as tf.Tensor[];
-          if (outputs.length === 0) continue;
-          const [updated, expAvg, expAvgSq] = outputs;
-          state.expAvg.assign(expAvg!);
-          state.expAvgSq.assign(expAvgSq!);
-          param.assign(updated!);
-          tf.dispose([updated!, expAvg!, expAvgSq!]);
-          continue;
-        }
-        tf.tidy(() => {
-          const decayed = group.weightDecay !== 0 ? tf.mul(param, decayFactor) : param;
-          const expAvg = tf.add(tf.mul(state.expAvg, beta1), tf.mul(grad, 1 - beta1));
-          const expAvgSq = tf.add(tf.mul(state.expAvgSq, beta2), tf.mul(tf.mul(grad, 1 - beta2), grad));
-          const denom = tf.add(tf.div(tf.sqrt(expAvgSq), biasCorrection2Sqrt), group.eps);
-          const updated = tf.add(decayed, tf.mul(tf.div(expAvg, denom), -stepSize));
-          state.expAvg.assign(expAvg);
-          state.expAvgSq.assign(expAvgSq);
-          param.assign(updated);
-        });
       }
+    } finally {
+      // Also when a later gradient threw: the parameters before it are updated, as one by one.
+      if (batch !== null && batch.length > 0) fusedMultiStep(batch);
     }
   }
 
@@ -260,6 +265,77 @@ export class AdamW {
     }
     return state;
   }
+}
+
+/** One parameter's fused update, gathered for {@link fusedMultiStep}. */
+interface FusedUpdate {
+  readonly param: tf.Variable;
+  readonly grad: tf.Tensor;
+  readonly state: ParamState;
+  readonly attrs: FusedScalars;
+}
+
+/** `NerAdamW`'s scalar attributes for one parameter at its current step. */
+interface FusedScalars {
+  readonly decayFactor: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly biasCorrection2Sqrt: number;
+  readonly eps: number;
+  readonly stepSize: number;
+}
+
+const FUSED_SCALARS = ['decayFactor', 'beta1', 'beta2', 'biasCorrection2Sqrt', 'eps', 'stepSize'] as const;
+
+/** Whether the parameter and both moments are the sole owners of their storage (the kernel's in-place rule). */
+function ownsStorage(param: tf.Variable, state: ParamState): boolean {
+  const backend = tf.backend();
+  return [param, state.expAvg, state.expAvgSq].every((t) => backend.refCount(t.dataId) === 1);
+}
+
+/**
+ * One fused step: one pass over memory instead of about ten ops (a multiply by 1 when there is
+ * no decay is exact). `inPlace`: the kernel updates the variables' own storage and returns
+ * nothing when each owns it alone (as torch's in-place step); else it returns new tensors to
+ * assign.
+ */
+function fusedStep(param: tf.Variable, grad: tf.Tensor, state: ParamState, attrs: FusedScalars): void {
+  const outputs = tf
+    .engine()
+    .runKernel(
+      FUSED_ADAMW_KERNEL,
+      { param, grad, m: state.expAvg, v: state.expAvgSq },
+      { ...attrs, inPlace: true },
+    ) as tf.Tensor[];
+  if (outputs.length === 0) return;
+  assignOutputs(param, state, outputs);
+}
+
+/** All of `batch` in one `NerAdamWMulti` call (N `NerAdamW` steps), assigning outputs if not in place. */
+function fusedMultiStep(batch: readonly FusedUpdate[]): void {
+  const inputs: Record<string, tf.Tensor> = {};
+  const attrs: Record<string, number[] | boolean> = { inPlace: true };
+  for (const name of FUSED_SCALARS) attrs[name] = batch.map((update) => update.attrs[name]);
+  batch.forEach(({ param, grad, state }, i) => {
+    inputs[`param${i}`] = param;
+    inputs[`grad${i}`] = grad;
+    inputs[`m${i}`] = state.expAvg;
+    inputs[`v${i}`] = state.expAvgSq;
+  });
+  const outputs = tf.engine().runKernel(ADAMW_MULTI_KERNEL, inputs, attrs) as tf.Tensor[];
+  if (outputs.length === 0) return;
+  batch.forEach(({ param, state }, i) => {
+    assignOutputs(param, state, outputs.slice(3 * i, 3 * i + 3));
+  });
+}
+
+/** Assigns a fused step's new `[param, m, v]` and disposes them. */
+function assignOutputs(param: tf.Variable, state: ParamState, outputs: readonly tf.Tensor[]): void {
+  const [updated, expAvg, expAvgSq] = outputs as [tf.Tensor, tf.Tensor, tf.Tensor];
+  state.expAvg.assign(expAvg);
+  state.expAvgSq.assign(expAvgSq);
+  param.assign(updated);
+  tf.dispose([updated, expAvg, expAvgSq]);
 }
 
 function isGroupList(

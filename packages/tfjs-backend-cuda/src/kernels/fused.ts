@@ -1,7 +1,8 @@
 /**
  * The fused kernels `@ner/models` and `@ner/trainer` call by name (same inputs, attributes and
  * outputs as `@ner/tfjs-backend-native`'s): `NerLayerNorm`, `NerLayerNormGrad`, `NerGeluErf`,
- * `NerGeluErfGrad` and `NerAdamW` (in place when asked and each state tensor owns its block).
+ * `NerGeluErfGrad` and `NerAdamW` (in place when asked and each state tensor owns its block), and
+ * `NerAdamWMulti` (N `NerAdamW` steps in one tfjs call: the same `ner_adamw_f32` launch per tensor).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CudaKernelArgs } from '../fallback.js';
@@ -10,7 +11,9 @@ import { ptrArgs, sizeOf } from './util.js';
 
 import {
   ADAMW_KERNEL_NAME,
+  ADAMW_MULTI_KERNEL_NAME,
   type AdamWKernelAttrs,
+  adamwMultiArgs,
   GELU_ERF_GRAD_KERNEL,
   GELU_ERF_KERNEL,
   LAYER_NORM_GRAD_KERNEL,
@@ -138,18 +141,52 @@ defineKernel(ADAMW_KERNEL_NAME, (args) => {
   const outputs = inPlace
     ? [param, m, v]
     : backend.makeOutputs([0, 1, 2].map(() => [param.shape, 'float32'] as const));
+  launchAdamW(backend, param, grad, m, v, outputs, attrs);
+  return inPlace ? [] : outputs;
+});
+
+/** One `ner_adamw_f32` launch: `outputs` (new param, m, v) may be `param, m, v` themselves. */
+function launchAdamW(
+  backend: CudaKernelArgs['backend'],
+  param: tf.TensorInfo,
+  grad: tf.TensorInfo,
+  m: tf.TensorInfo,
+  v: tf.TensorInfo,
+  outputs: readonly tf.TensorInfo[],
+  attrs: AdamWKernelAttrs,
+): void {
   const n = sizeOf(param.shape);
-  if (n > 0) {
-    backend.launch('ner_adamw_f32', n, [
-      ...ptrArgs(backend, param, grad, m, v, ...outputs),
-      { i32: n },
-      { f32: attrs.decayFactor },
-      { f32: attrs.beta1 },
-      { f32: attrs.beta2 },
-      { f32: attrs.biasCorrection2Sqrt },
-      { f32: attrs.eps },
-      { f32: attrs.stepSize },
-    ]);
-  }
+  if (n === 0) return;
+  backend.launch('ner_adamw_f32', n, [
+    ...ptrArgs(backend, param, grad, m, v, ...outputs),
+    { i32: n },
+    { f32: attrs.decayFactor },
+    { f32: attrs.beta1 },
+    { f32: attrs.beta2 },
+    { f32: attrs.biasCorrection2Sqrt },
+    { f32: attrs.eps },
+    { f32: attrs.stepSize },
+  ]);
+}
+
+// N NerAdamW steps, one launch each (in order, on the one stream): all checked first, then all
+// outputs made (when not in place), then the launches. In place only when every param/m/v owns
+// its block, so the caller knows from the output count what happened to all of them.
+defineKernel(ADAMW_MULTI_KERNEL_NAME, (args) => {
+  const { tensors, inPlace: asked } = adamwMultiArgs(
+    args.inputs as Record<string, tf.TensorInfo | undefined>,
+    args.attrs,
+  );
+  const backend = args.backend;
+  const owned = (t: tf.TensorInfo) => backend.refCount(t.dataId) === 1;
+  const inPlace = asked && tensors.every(({ param, m, v }) => owned(param) && owned(m) && owned(v));
+  const outputs = inPlace
+    ? tensors.flatMap(({ param, m, v }) => [param, m, v])
+    : backend.makeOutputs(
+        tensors.flatMap(({ param }) => [0, 1, 2].map(() => [param.shape, 'float32'] as const)),
+      );
+  tensors.forEach(({ param, grad, m, v, attrs }, i) => {
+    launchAdamW(backend, param, grad, m, v, outputs.slice(3 * i, 3 * i + 3), attrs);
+  });
   return inPlace ? [] : outputs;
 });

@@ -4,16 +4,33 @@
  * moments. A custom kernel, so a trainer can use it through
  * `tf.engine().runKernel` without depending on this package; see
  * {@link adamwStep}.
+ *
+ * `NerAdamWMulti`: N such steps in one tfjs kernel call (inputs `param0, grad0, m0, v0, ...`,
+ * per-tensor attribute arrays), the same addon call per tensor; see
+ * {@link ADAMW_MULTI_KERNEL_NAME}.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
 import { forgetPackedWeight } from './packed-weights.js';
 import { type KernelArgs, float32Of, outputArray } from './util.js';
 
-import { ADAMW_KERNEL_NAME, type AdamWKernelAttrs } from '../../../../tools/kernel-contract/index.js';
+import {
+  ADAMW_KERNEL_NAME,
+  ADAMW_MULTI_KERNEL_NAME,
+  type AdamWKernelAttrs,
+  AdamWMultiInputError,
+  type AdamWMultiKernelAttrs,
+  adamwMultiArgs,
+} from '../../../../tools/kernel-contract/index.js';
 
-// The name and attributes are the contract @ner/trainer calls (shared with @ner/tfjs-backend-cuda).
-export { ADAMW_KERNEL_NAME, type AdamWKernelAttrs };
+// The names and attributes are the contract @ner/trainer calls (shared with @ner/tfjs-backend-cuda).
+export {
+  ADAMW_KERNEL_NAME,
+  ADAMW_MULTI_KERNEL_NAME,
+  type AdamWKernelAttrs,
+  AdamWMultiInputError,
+  type AdamWMultiKernelAttrs,
+};
 
 export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
   const { param, grad, m, v } = args.inputs as Record<'param' | 'grad' | 'm' | 'v', tf.TensorInfo>;
@@ -30,22 +47,35 @@ export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
       );
     }
   }
-  const n = arrays[0]!.length;
   const backend = args.backend;
-  const owned = (t: tf.TensorInfo) =>
-    backend.refCount(t.dataId) === 1 && backend.data.get(t.dataId)?.values instanceof Float32Array;
-  const inPlace = attrs.inPlace === true && owned(param!) && owned(m!) && owned(v!);
+  const inPlace = attrs.inPlace === true && owns(backend, param!) && owns(backend, m!) && owns(backend, v!);
+  const outputs = runAdamW(arrays as Float32Array[], inPlace, attrs);
+  if (inPlace) return [];
+  const shape = [...param!.shape];
+  return outputs.map((values) => args.backend.makeTensorInfo(shape, 'float32', values));
+}
+
+function owns(backend: KernelArgs['backend'], t: tf.TensorInfo): boolean {
+  return backend.refCount(t.dataId) === 1 && backend.data.get(t.dataId)?.values instanceof Float32Array;
+}
+
+/** One addon step over `[param, grad, m, v]`; returns the arrays written (the inputs when in place). */
+function runAdamW(
+  arrays: readonly Float32Array[],
+  inPlace: boolean,
+  attrs: Omit<AdamWKernelAttrs, 'inPlace'>,
+): Float32Array[] {
+  const [param, grad, m, v] = arrays as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const n = param.length;
   // In place: elementwise with each index read before it is written, so outputs may alias the
   // inputs; the param's packed GEMM copy (inference products) would go stale.
-  if (inPlace) forgetPackedWeight(arrays[0]!);
-  const outputs = inPlace
-    ? [arrays[0]!, arrays[2]!, arrays[3]!]
-    : [outputArray(n), outputArray(n), outputArray(n)];
+  if (inPlace) forgetPackedWeight(param);
+  const outputs = inPlace ? [param, m, v] : [outputArray(n), outputArray(n), outputArray(n)];
   requireAddon().adamw(
-    arrays[0]!,
-    arrays[1]!,
-    arrays[2]!,
-    arrays[3]!,
+    param,
+    grad,
+    m,
+    v,
     outputs[0]!,
     outputs[1]!,
     outputs[2]!,
@@ -56,9 +86,39 @@ export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
     attrs.eps,
     attrs.stepSize,
   );
-  if (inPlace) return [];
-  const shape = [...param!.shape];
-  return outputs.map((values) => args.backend.makeTensorInfo(shape, 'float32', values));
+  return outputs;
+}
+
+/**
+ * `NerAdamWMulti`: every tensor checked and its arrays read first ({@link AdamWMultiInputError},
+ * nothing written), then one addon step per tensor, in order. In place only when every
+ * param/m/v owns its array; else `3 * N` new tensors.
+ */
+export function adamwMultiKernel(args: KernelArgs): tf.TensorInfo[] {
+  const { tensors, inPlace: asked } = adamwMultiArgs(
+    args.inputs as Record<string, tf.TensorInfo | undefined>,
+    args.attrs,
+  );
+  const backend = args.backend;
+  const arrays = tensors.map((group, i) =>
+    (['param', 'grad', 'm', 'v'] as const).map((role) => {
+      const array = float32Of(backend, group[role]);
+      if (!array) {
+        throw new AdamWMultiInputError(`input "${role}${i}" must be a float32 tensor`, `${role}${i}`, i);
+      }
+      return array;
+    }),
+  );
+  const inPlace =
+    asked && tensors.every(({ param, m, v }) => owns(backend, param) && owns(backend, m) && owns(backend, v));
+  const outputs: tf.TensorInfo[] = [];
+  tensors.forEach(({ param, attrs }, i) => {
+    const written = runAdamW(arrays[i]!, inPlace, attrs);
+    if (inPlace) return;
+    const shape = [...param.shape];
+    for (const values of written) outputs.push(backend.makeTensorInfo(shape, 'float32', values));
+  });
+  return outputs;
 }
 
 /**
