@@ -254,6 +254,25 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
     this.device.launch(kernel, [Math.max(1, Math.min(rows, 2 ** 31 - 1)), 1, 1], [block, 1, 1], 0, args);
   }
 
+  /** A block of float32 ones, grown on demand (the left operand of {@link columnSums}-style products). */
+  private ones: Block | null = null;
+
+  /**
+   * The device address of at least `count` float32 ones, kept between calls. Growing releases the
+   * old block at once: anything queued that still reads it runs before the block's next user, as
+   * every launch is on the device's one stream.
+   */
+  onesVector(count: number): DevicePtr {
+    if (!this.ones || this.ones.requested < count * 4) {
+      if (this.ones) this.allocator.release(this.ones);
+      this.ones = null;
+      const block = this.allocator.allocate(Math.max(count, 1024) * 4);
+      this.device.fill32(block.ptr, 0x3f800000, block.requested / 4);
+      this.ones = block;
+    }
+    return this.ones.ptr;
+  }
+
   /** The private cpu backend fallbacks run on. */
   cpuBackend(): MathBackendCPU {
     if (!this.cpu) {
@@ -312,6 +331,8 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
       entry.block = null;
     }
     this.live.clear();
+    if (this.ones) this.allocator.release(this.ones);
+    this.ones = null;
     this.allocator.emptyCache();
     this.cpu?.dispose();
     this.cpu = null;

@@ -320,6 +320,18 @@ for (const cols of [768, 3072, 30522]) {
   add(`reduce sum [7,${cols}] axis -1`, [hostInput([7, cols], 'uniform', 121)], (t, x) => t.sum(x, -1));
   add(`reduce max [7,${cols}] axis -1`, [hostInput([7, cols], 'uniform', 122)], (t, x) => t.max(x, -1));
 }
+// Bias gradients: float32 sums over the leading axes run as one product with a ones vector (fp32
+// whatever the TF32 switch); the shapes of a bert-base step and odd ones.
+for (const [shape, axes] of [
+  [[32, 128, 768], [0, 1]],
+  [[4096, 3072], [0]],
+  [[3, 1000, 9], [0, 1]],
+  [[1537, 5], [0]],
+]) {
+  add(`reduce sum [${shape}] axes [${axes}] (column sums)`, [hostInput(shape, 'uniform', 131)], (t, x) =>
+    t.sum(x, axes),
+  );
+}
 
 for (let d = 0; d < draws; d++) {
   const r = rng(6000 + d);

@@ -1,12 +1,14 @@
 /**
  * Reductions over any axes: the reduced axes are moved innermost with a transpose when they
- * are not already, then `ner_reduce_*` reduces each row of the `[outer, inner]` view.
+ * are not already, then `ner_reduce_*` reduces each row of the `[outer, inner]` view. A float32
+ * Sum over the leading axes (bias gradients) is one product with a ones vector instead.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../backend.js';
 import type { CudaKernelArgs } from '../fallback.js';
 import { REDUCE_OP } from '../kernel-abi.js';
 import { castWords } from './elementwise.js';
+import { columnSums } from './matmul.js';
 import { defineKernel, fallback } from './registry.js';
 import { transposeWords } from './transpose.js';
 import { i32Args, ptrArgs, sizeOf } from './util.js';
@@ -33,6 +35,27 @@ function asRows(
   return { rows: moved, owned: true, outer, inner, outShape };
 }
 
+/**
+ * When the reduced axes are exactly the leading ones (`[0, 1, ...]`) and both the reduced and the
+ * kept parts hold at least two elements: the input as `reduced x kept` columns, else null.
+ */
+function asColumns(
+  x: tf.TensorInfo,
+  requested: number | number[] | null | undefined,
+  keepDims: boolean,
+): { reduced: number; kept: number; outShape: number[] } | null {
+  const axes = [...tf.util.parseAxisParam((requested ?? null) as number[], x.shape)].sort((p, q) => p - q);
+  const rank = x.shape.length;
+  if (axes.length === 0 || axes.length >= rank || axes.some((axis, i) => axis !== i)) return null;
+  const reduced = sizeOf(x.shape.slice(0, axes.length));
+  const kept = sizeOf(x.shape.slice(axes.length));
+  if (reduced < 2 || kept < 2) return null;
+  const outShape = keepDims
+    ? x.shape.map((dim, d) => (d < axes.length ? 1 : dim))
+    : x.shape.slice(axes.length);
+  return { reduced, kept, outShape };
+}
+
 function reduceKernel(name: string, op: number, axisAttr: 'axis' | 'reductionIndices') {
   return (args: CudaKernelArgs) => {
     const backend = args.backend;
@@ -49,7 +72,16 @@ function reduceKernel(name: string, op: number, axisAttr: 'axis' | 'reductionInd
       x = cast;
     }
     try {
-      const view = asRows(backend, x, attrs[axisAttr] as number | number[] | null, !!attrs.keepDims);
+      const requested = attrs[axisAttr] as number | number[] | null;
+      const columns =
+        op === REDUCE_OP.sum && x.dtype === 'float32' ? asColumns(x, requested, !!attrs.keepDims) : null;
+      if (columns) {
+        // Reduced axes first, kept axes last (the bias gradients of a training step): one product.
+        const y = backend.makeOutput(columns.outShape, 'float32');
+        columnSums(backend, backend.ptrOf(x), columns.reduced, columns.kept, backend.ptrOf(y));
+        return y;
+      }
+      const view = asRows(backend, x, requested, !!attrs.keepDims);
       if (!view) return fallback(name, args, 'repeated axes or rank above 6');
       const outDtype = isLogical ? 'bool' : x.dtype;
       const y = backend.makeOutput(view.outShape, outDtype);
