@@ -29,6 +29,64 @@ export const ENCODER_LAYER_KERNEL = 'NerEncoderLayer';
  */
 export const EMBEDDINGS_KERNEL = 'NerEmbeddings';
 
+/**
+ * Inverted dropout in one kernel (training): input `{x}` (float32), attributes
+ * {@link DropoutKernelAttrs}; outputs `[y, mask]`, both float32 of `x`'s shape, with
+ * `mask = u >= rate ? fround(1 / (1 - rate)) : 0` and `y = x * mask` (one float32 product), where
+ * `u` is exactly the value the same backend's `RandomUniform` kernel draws for `seed` and `x`'s
+ * shape (`minval` 0, `maxval` 1). So `y` and `mask` are bit for bit those of the composite ops
+ * `mul(x, mul(cast(greaterEqual(noise, rate), 'float32'), 1 / (1 - rate)))` on that backend. The
+ * gradient is `dy * mask`. Checked with {@link dropoutArgs} before anything is allocated.
+ */
+export const DROPOUT_KERNEL_NAME = 'NerDropout';
+
+/** Attributes of {@link DROPOUT_KERNEL_NAME}. */
+export interface DropoutKernelAttrs {
+  /** The probability of zeroing an element, in [0, 1). */
+  readonly rate: number;
+  /** The `RandomUniform` seed whose draw decides the mask (a finite number). */
+  readonly seed: number;
+}
+
+/**
+ * A bad call of {@link DROPOUT_KERNEL_NAME}, thrown before any allocation or launch. `input`
+ * names the input (`x`) or attribute (`rate`, `seed`) at fault.
+ */
+export class DropoutInputError extends Error {
+  override readonly name = 'DropoutInputError';
+  constructor(
+    message: string,
+    /** The input or attribute at fault. */
+    readonly input: string,
+  ) {
+    super(`${DROPOUT_KERNEL_NAME}: ${message}`);
+  }
+}
+
+/**
+ * The input and attributes of a {@link DROPOUT_KERNEL_NAME} call, checked (`x` a float32 tensor,
+ * `0 <= rate < 1`, a finite `seed`), with the float32 scale `fround(1 / (1 - rate))` the composite
+ * ops multiply by. Throws {@link DropoutInputError} naming the kernel and the input.
+ */
+export function dropoutArgs<T extends { readonly shape: readonly number[]; readonly dtype: string }>(
+  inputs: Readonly<Record<string, T | undefined>>,
+  attrs: unknown,
+): { x: T; rate: number; seed: number; scale: number } {
+  const x = inputs.x;
+  if (x === undefined || x === null) throw new DropoutInputError('input "x" is missing', 'x');
+  if (x.dtype !== 'float32') {
+    throw new DropoutInputError(`input "x" must be a float32 tensor, got ${x.dtype}`, 'x');
+  }
+  const { rate, seed } = (attrs ?? {}) as Partial<DropoutKernelAttrs>;
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
+    throw new DropoutInputError(`attribute "rate" must be a number in [0, 1), got ${String(rate)}`, 'rate');
+  }
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+    throw new DropoutInputError(`attribute "seed" must be a finite number, got ${String(seed)}`, 'seed');
+  }
+  return { x, rate, seed, scale: Math.fround(1 / (1 - rate)) };
+}
+
 /** Attributes of {@link ADAMW_KERNEL_NAME}; the scalars torch's step computes from lr, betas and the step count. */
 export interface AdamWKernelAttrs {
   /** `1 - lr * weightDecay` (1 for no decay). */

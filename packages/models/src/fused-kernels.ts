@@ -146,6 +146,37 @@ export function uniformNoise(shape: number[], seed: number): tf.Tensor {
   return tf.engine().runKernel(RANDOM_UNIFORM_KERNEL, {}, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
+/**
+ * Inverted dropout in one kernel (training): input `{x}` (float32), attrs `{rate, seed}`; outputs
+ * `[y, mask]`, `mask = u >= rate ? fround(1 / (1 - rate)) : 0` and `y = x * mask`, where `u` is
+ * the backend's own {@link RANDOM_UNIFORM_KERNEL} draw for that seed and shape. On a backend that
+ * registers it (the `cuda` backend does), `dropout` in `nn.ts` calls it through
+ * {@link fusedDropout}: the same numbers as the composite ops, bit for bit, in one kernel
+ * instead of five.
+ */
+export const DROPOUT_KERNEL = contract.DROPOUT_KERNEL_NAME;
+
+/**
+ * `x` through {@link DROPOUT_KERNEL} (`0 < rate < 1`, float32 `x`), with the gradient `dy * mask`
+ * (the mask saved from the forward). Check `backendHasKernel(DROPOUT_KERNEL)` first.
+ */
+export function fusedDropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+  const attrs: contract.DropoutKernelAttrs = { rate, seed };
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const [y, mask] = runMany(DROPOUT_KERNEL, { x: input }, attrs as unknown as tf.NamedAttrMap);
+    save([mask!]);
+    return {
+      value: y!,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const grad = Array.isArray(dy) ? dy[0]! : dy;
+        return [tf.mul(grad, saved[0]!)];
+      },
+    };
+  });
+  return op(x);
+}
+
 /** Whether the active backend registers `kernelName`. */
 export function backendHasKernel(kernelName: string): boolean {
   return tf.getKernel(kernelName, tf.getBackend()) !== undefined;

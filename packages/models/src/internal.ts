@@ -5,6 +5,7 @@
 export {
   ADAMW_KERNEL,
   ADAMW_MULTI_KERNEL,
+  DROPOUT_KERNEL,
   GELU_ERF_GRAD_KERNEL,
   GELU_ERF_KERNEL,
   LAYER_NORM_GRAD_KERNEL,
@@ -15,6 +16,7 @@ export {
   QKV_PROJECTION_KERNEL,
   SELF_ATTENTION_KERNEL,
   backendHasKernel,
+  fusedDropout,
 } from './fused-kernels.js';
 export { fixLegacyKey } from './load-pretrained.js';
 export type {

@@ -6,9 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from './errors.js';
 import {
+  DROPOUT_KERNEL,
   GELU_ERF_KERNEL,
   LAYER_NORM_KERNEL,
   backendHasKernel,
+  fusedDropout,
   fusedGeluErf,
   fusedLayerNorm,
   uniformNoise,
@@ -125,12 +127,18 @@ export function activation(name: string): (x: tf.Tensor) => tf.Tensor {
  * noise seeded from the model's generator, so a fixed seed and call order
  * reproduce the masks exactly on one backend (a backend with a `RandomUniform`
  * kernel, such as cuda, draws other numbers than the host op, as CUDA and CPU
- * generators differ in PyTorch). Identity in eval mode.
+ * generators differ in PyTorch). Identity in eval mode. A backend that registers
+ * `NerDropout` (see `DROPOUT_KERNEL`) runs it as that one kernel, with the
+ * same numbers as the composite ops on that backend.
  */
 export function dropout(x: tf.Tensor, rate: number, ctx: ForwardContext): tf.Tensor {
   if (!ctx.training || rate === 0) return x;
   if (rate >= 1) return tf.zerosLike(x);
-  const noise = uniformNoise(x.shape, ctx.rng.nextSeed());
+  const seed = ctx.rng.nextSeed();
+  // One kernel where the backend has it: the same mask and values as the ops below, bit for bit.
+  if (rate > 0 && x.dtype === 'float32' && backendHasKernel(DROPOUT_KERNEL))
+    return fusedDropout(x, rate, seed);
+  const noise = uniformNoise(x.shape, seed);
   const keep = tf.cast(tf.greaterEqual(noise, rate), 'float32');
   return tf.mul(x, tf.mul(keep, 1 / (1 - rate)));
 }

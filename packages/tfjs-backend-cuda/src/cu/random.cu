@@ -40,3 +40,28 @@ extern "C" __global__ void ner_random_uniform_f32(float *y, int n, unsigned seed
     }
   }
 }
+
+// NerDropout: u drawn exactly as ner_random_uniform_f32 draws it with low 0 and high 1 (same
+// counter blocks and key, u = (word >> 8) * 2^-24), then mask = u >= rate ? scale : 0 and
+// y = x * mask, one float32 product: the composite ops' greaterEqual, cast, mul(keep, scale) and
+// mul(x, that), bit for bit. The host passes rate and scale = fround(1 / (1 - rate)) as floats.
+extern "C" __global__ void ner_dropout_f32(const float *x, float *y, float *mask, int n, unsigned seedLo,
+                                           unsigned seedHi, unsigned offset, float rate, float scale) {
+  const long long groups = ((long long)n + 3) / 4;
+  NER_GRID_LOOP(g, groups) {
+    const unsigned long long counter = (unsigned long long)offset + (unsigned long long)g;
+    const NerPhilox4 r = nerPhilox4x32_10(NerPhilox4{(unsigned)counter, (unsigned)(counter >> 32), 0u, 0u},
+                                          seedLo, seedHi);
+    const unsigned words[4] = {r.x, r.y, r.z, r.w};
+#pragma unroll
+    for (int k = 0; k < 4; k++) {
+      const long long i = g * 4 + k;
+      if (i < n) {
+        const float u = (float)(words[k] >> 8) * 5.9604644775390625e-8f;
+        const float m = u >= rate ? scale : 0.0f;
+        mask[i] = m;
+        y[i] = x[i] * m;
+      }
+    }
+  }
+}
