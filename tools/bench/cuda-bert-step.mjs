@@ -78,12 +78,17 @@ async function worker(mode) {
   const lastGroup = groups[groups.length - 1].params;
   const lastParam = lastGroup[lastGroup.length - 1][1];
   const losses = [];
+  // Host time to issue a step (forward, backward and AdamW queued, nothing waited for): when it is
+  // close to the whole step, the step is bound by the host, not the GPU.
+  const issueMs = [];
   const step = async () => {
+    const t0 = performance.now();
     const autocast = mode === 'bf16' ? 'bf16' : null;
     const { loss, grads } = models.withAutocast(autocast, () =>
       model.computeGradients(batch, { training: true }),
     );
     optimizer.step(grads);
+    issueMs.push(performance.now() - t0);
     losses.push((await loss.data())[0]);
     tf.dispose([loss, ...grads.values()]);
     await lastParam.data(); // the last weight AdamW updates: the step has finished on the GPU
@@ -93,6 +98,7 @@ async function worker(mode) {
   const fallbacksBefore = fallbackCounts();
   const countersBefore = deviceCounters();
   const stepMs = [];
+  issueMs.length = 0;
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
     await step();
@@ -111,6 +117,7 @@ async function worker(mode) {
     parameters: model.numParameters(),
     msPerStep: ms,
     stepMs,
+    issueMsPerStep: issueMs.reduce((a, b) => a + b, 0) / issueMs.length,
     samplesPerS: batchSize / (ms / 1000),
     tokensPerS: (batchSize * length) / (ms / 1000),
     losses,
@@ -207,6 +214,7 @@ for (const mode of modes) {
       : '';
     console.log(
       `${`cuda ${mode}`.padEnd(12)} ${fmt(o.msPerStep, 1, 9)} ${fmt(o.samplesPerS, 1, 10)}  steps ${o.stepMs.map((v) => v.toFixed(0)).join(', ')} ms;` +
+        ` host issue ${fmt(o.issueMsPerStep, 1, 0)} ms/step;` +
         ` fallbacks/step ${o.fallbacksPerStep ?? 'n/a'}${o.fallbacks && Object.keys(o.fallbacks).length ? ` ${JSON.stringify(o.fallbacks)}` : ''};${launches}` +
         ` loss ${o.losses.map((v) => v.toFixed(3)).join(' ')}${o.tensorsFlat === false ? '; TENSOR COUNT GREW' : ''}`,
     );
