@@ -48,6 +48,9 @@ export {
   type AdamWKernelAttrs,
   AdamWMultiInputError,
   type AdamWMultiKernelAttrs,
+  DROPOUT_KERNEL_NAME,
+  DropoutInputError,
+  type DropoutKernelAttrs,
 } from '../../../tools/kernel-contract/index.js';
 export {
   CUDA_BACKEND_NAME,
