@@ -256,11 +256,13 @@ export class AdamW {
   private stateOf(name: string, param: tf.Variable): ParamState {
     let state = this.state.get(name);
     if (state === undefined) {
-      state = {
+      // In a tidy: the zeros each variable starts from are freed once the variable holds them (a
+      // variable shares its initial tensor's storage; kept, it would outlive the first update).
+      state = tf.tidy(() => ({
         step: 0,
         expAvg: tf.variable(tf.zerosLike(param), false),
         expAvgSq: tf.variable(tf.zerosLike(param), false),
-      };
+      }));
       this.state.set(name, state);
     }
     return state;
