@@ -177,31 +177,30 @@ export function adamwMultiArgs<T extends { readonly shape: readonly number[]; re
     if (!match) throw new AdamWMultiInputError(`unexpected input "${key}"`, key, null);
     count = Math.max(count, Number(match[2]) + 1);
   }
+  // Plain loops and property reads: this runs once per optimizer step over every parameter.
+  const given = (attrs ?? {}) as Record<string, unknown>;
   const groups: [T, T, T, T][] = [];
   for (let i = 0; i < count; i++) {
-    const group = ADAMW_MULTI_INPUTS.map((role) => {
-      const key = `${role}${i}`;
-      const t = inputs[key];
-      if (t === undefined || t === null) throw new AdamWMultiInputError(`input "${key}" is missing`, key, i);
-      if (t.dtype !== 'float32') {
-        throw new AdamWMultiInputError(`input "${key}" must be a float32 tensor, got ${t.dtype}`, key, i);
-      }
-      return t;
-    }) as [T, T, T, T];
-    const param = group[0];
-    group.forEach((t, role) => {
-      if (!sameShape(t.shape, param.shape)) {
+    const group = [
+      tensorInput(inputs, 'param', i),
+      tensorInput(inputs, 'grad', i),
+      tensorInput(inputs, 'm', i),
+      tensorInput(inputs, 'v', i),
+    ] as [T, T, T, T];
+    const paramShape = group[0].shape;
+    for (let role = 1; role < 4; role++) {
+      const shape = group[role]!.shape;
+      if (!sameShape(shape, paramShape)) {
         const key = `${ADAMW_MULTI_INPUTS[role]}${i}`;
         throw new AdamWMultiInputError(
-          `input "${key}" has shape [${t.shape}], the parameter "param${i}" has [${param.shape}]`,
+          `input "${key}" has shape [${shape}], the parameter "param${i}" has [${paramShape}]`,
           key,
           i,
         );
       }
-    });
+    }
     groups.push(group);
   }
-  const given = (attrs ?? {}) as Record<string, unknown>;
   for (const name of ADAMW_SCALARS) {
     const values = given[name];
     if (!Array.isArray(values) || values.length !== count) {
@@ -213,23 +212,56 @@ export function adamwMultiArgs<T extends { readonly shape: readonly number[]; re
         null,
       );
     }
-    const bad = values.findIndex((x) => typeof x !== 'number');
-    if (bad >= 0) {
-      throw new AdamWMultiInputError(`attribute "${name}"[${bad}] is not a number`, name, bad);
+    for (let i = 0; i < count; i++) {
+      if (typeof values[i] !== 'number') {
+        throw new AdamWMultiInputError(`attribute "${name}"[${i}] is not a number`, name, i);
+      }
     }
   }
   if (given.inPlace !== undefined && typeof given.inPlace !== 'boolean') {
     throw new AdamWMultiInputError('attribute "inPlace" must be a boolean', 'inPlace', null);
   }
-  const tensors = groups.map(([param, grad, m, v], i): AdamWMultiTensor<T> => {
-    const scalars = Object.fromEntries(ADAMW_SCALARS.map((name) => [name, (given[name] as number[])[i]!]));
-    return { param, grad, m, v, attrs: scalars as unknown as AdamWMultiTensor<T>['attrs'] };
-  });
+  const [decayFactor, beta1, beta2, biasCorrection2Sqrt, eps, stepSize] = ADAMW_SCALARS.map(
+    (name) => given[name] as number[],
+  ) as [number[], number[], number[], number[], number[], number[]];
+  const tensors = groups.map(
+    ([param, grad, m, v], i): AdamWMultiTensor<T> => ({
+      param,
+      grad,
+      m,
+      v,
+      attrs: {
+        decayFactor: decayFactor[i]!,
+        beta1: beta1[i]!,
+        beta2: beta2[i]!,
+        biasCorrection2Sqrt: biasCorrection2Sqrt[i]!,
+        eps: eps[i]!,
+        stepSize: stepSize[i]!,
+      },
+    }),
+  );
   return { tensors, inPlace: given.inPlace === true };
 }
 
+/** Input `role + index`, present and float32, else {@link AdamWMultiInputError}. */
+function tensorInput<T extends { readonly dtype: string }>(
+  inputs: Readonly<Record<string, T | undefined>>,
+  role: string,
+  index: number,
+): T {
+  const key = role + index;
+  const t = inputs[key];
+  if (t === undefined || t === null) throw new AdamWMultiInputError(`input "${key}" is missing`, key, index);
+  if (t.dtype !== 'float32') {
+    throw new AdamWMultiInputError(`input "${key}" must be a float32 tensor, got ${t.dtype}`, key, index);
+  }
+  return t;
+}
+
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The sizes of `op(A) @ op(B)` over broadcast batch dimensions. */
