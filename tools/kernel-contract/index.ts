@@ -171,11 +171,17 @@ export function adamwMultiArgs<T extends { readonly shape: readonly number[]; re
   inputs: Readonly<Record<string, T | undefined>>,
   attrs: unknown,
 ): { tensors: AdamWMultiTensor<T>[]; inPlace: boolean } {
-  let count = 0;
-  for (const key of Object.keys(inputs)) {
-    const match = /^(param|grad|m|v)(0|[1-9][0-9]*)$/.exec(key);
-    if (!match) throw new AdamWMultiInputError(`unexpected input "${key}"`, key, null);
-    count = Math.max(count, Number(match[2]) + 1);
+  const keys = Object.keys(inputs);
+  // 4N keys, each of param0..v{N-1} present (checked below), leave no room for another; the
+  // names are parsed one by one only when the count is off.
+  let count = keys.length / 4;
+  if (!Number.isInteger(count)) {
+    count = 0;
+    for (const key of keys) {
+      const match = /^(param|grad|m|v)(0|[1-9][0-9]*)$/.exec(key);
+      if (!match) throw new AdamWMultiInputError(`unexpected input "${key}"`, key, null);
+      count = Math.max(count, Number(match[2]) + 1);
+    }
   }
   // Plain loops and property reads: this runs once per optimizer step over every parameter.
   const given = (attrs ?? {}) as Record<string, unknown>;
