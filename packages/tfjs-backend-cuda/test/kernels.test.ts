@@ -379,6 +379,7 @@ it('registers a device kernel for every name a BERT step uses', () => {
     'NerGeluErf',
     'NerGeluErfGrad',
     'NerAdamW',
+    'NerAdamWMulti',
     'Softmax',
     'GatherV2',
     'UnsortedSegmentSum',
