@@ -56,40 +56,60 @@ export function roundSize(bytes: number): number {
   return Math.ceil(bytes / ROUND_BYTES) * ROUND_BYTES;
 }
 
-/** Free blocks of one pool, sorted by size (ties by insertion) for best-fit lookup. */
+/**
+ * Free blocks of one pool: a stack of pointers per block size, and the sizes that have any in
+ * ascending order for the best-fit lookup. A training step repeats a few dozen sizes over and
+ * over, so a take or an insert touches one stack (O(1)) and only the short list of distinct
+ * sizes is ever searched or spliced (one sorted array of every block cost ~2 µs per op there).
+ * The most recently freed block of a size is reused first.
+ */
 class FreeList {
-  private readonly blocks: { ptr: DevicePtr; size: number }[] = [];
+  private readonly sizes: number[] = [];
+  private readonly bySize = new Map<number, DevicePtr[]>();
   bytes = 0;
 
-  /** Index of the first block whose size is >= size. */
+  /** Index of the first size that is >= size. */
   private lowerBound(size: number): number {
     let lo = 0;
-    let hi = this.blocks.length;
+    let hi = this.sizes.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.blocks[mid]!.size < size) lo = mid + 1;
+      if (this.sizes[mid]! < size) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
   insert(ptr: DevicePtr, size: number): void {
-    this.blocks.splice(this.lowerBound(size + 1), 0, { ptr, size });
+    const stack = this.bySize.get(size);
+    if (stack) stack.push(ptr);
+    else {
+      this.bySize.set(size, [ptr]);
+      this.sizes.splice(this.lowerBound(size), 0, size);
+    }
     this.bytes += size;
   }
 
   /** Removes and returns the smallest block of at least `size` and at most `maxSize` bytes. */
   take(size: number, maxSize: number): { ptr: DevicePtr; size: number } | null {
     const i = this.lowerBound(size);
-    const found = this.blocks[i];
-    if (!found || found.size > maxSize) return null;
-    this.blocks.splice(i, 1);
-    this.bytes -= found.size;
-    return found;
+    const found = this.sizes[i];
+    if (found === undefined || found > maxSize) return null;
+    const stack = this.bySize.get(found)!;
+    const ptr = stack.pop()!;
+    if (stack.length === 0) {
+      this.bySize.delete(found);
+      this.sizes.splice(i, 1);
+    }
+    this.bytes -= found;
+    return { ptr, size: found };
   }
 
   drain(): { ptr: DevicePtr; size: number }[] {
-    const all = this.blocks.splice(0);
+    const all: { ptr: DevicePtr; size: number }[] = [];
+    for (const size of this.sizes) for (const ptr of this.bySize.get(size)!) all.push({ ptr, size });
+    this.sizes.length = 0;
+    this.bySize.clear();
     this.bytes = 0;
     return all;
   }

@@ -51,6 +51,26 @@ describe('CachingAllocator', () => {
     expect(SMALL_LIMIT_BYTES).toBe(mib);
   });
 
+  it('keeps several cached blocks per size, reuses the last freed first, and frees them all', () => {
+    const device = new FakeCudaDevice({ capacityBytes: 64 << 20 });
+    const allocator = new CachingAllocator(device);
+    const mib = 1 << 20;
+    const small = [1000, 1000, 1000, 3000].map((bytes) => allocator.allocate(bytes));
+    const large = [2 * mib, 2 * mib, 6 * mib].map((bytes) => allocator.allocate(bytes));
+    for (const block of [...small, ...large]) allocator.release(block);
+    expect(allocator.stats()).toMatchObject({ bytesInUse: 0, bytesCached: 3 * 1024 + 3072 + 10 * mib });
+    expect(allocator.allocate(900).ptr).toBe(small[2]!.ptr);
+    expect(allocator.allocate(1024).ptr).toBe(small[1]!.ptr);
+    expect(allocator.allocate(1.5 * mib).ptr).toBe(large[1]!.ptr);
+    expect(allocator.allocate(1.5 * mib).ptr).toBe(large[0]!.ptr);
+    // The 2 MiB size is used up: 1.5 MiB next would waste over half of the 6 MiB block.
+    expect(allocator.allocate(1.5 * mib).ptr).not.toBe(large[2]!.ptr);
+    expect(allocator.stats()).toMatchObject({ mallocs: 8, cacheHits: 4, bytesCached: 1024 + 3072 + 6 * mib });
+    allocator.emptyCache();
+    expect(allocator.stats()).toMatchObject({ bytesCached: 0, frees: 3 });
+    expect(device.counters.frees).toBe(3);
+  });
+
   it('emptyCache frees cached blocks on the device and keeps blocks in use', () => {
     const device = new FakeCudaDevice({ capacityBytes: 1 << 20 });
     const allocator = new CachingAllocator(device);
