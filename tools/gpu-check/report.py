@@ -206,7 +206,13 @@ def trainer_metrics(log_path, out_dir):
             text = f.read()
     except OSError as error:
         result["error"] = f"no log: {error}"
-    final = text[text.rfind("final evaluation"):] if "final evaluation" in text else ""
+    # The Trainer prints each evaluation as a JSON line; the last one is the final evaluation
+    # (older versions of the main job printed a "final evaluation" block instead).
+    evals = [line for line in text.splitlines() if line.lstrip().startswith("{") and '"eval_f1"' in line]
+    if evals:
+        final = evals[-1]
+    else:
+        final = text[text.rfind("final evaluation"):] if "final evaluation" in text else ""
     for key in ("eval_loss", "eval_f1", "eval_precision", "eval_recall", "eval_accuracy", "eval_runtime"):
         m = re.search(rf"{key}['\"]?:\s*{NUMBER}", final)
         if m:
@@ -215,7 +221,7 @@ def trainer_metrics(log_path, out_dir):
         found = re.findall(rf"{key}['\"]?:\s*{NUMBER}", text)
         if found:
             result[key] = float(found[-1])
-    m = re.search(r"done in ([\d.]+) s", text)
+    m = re.search(r"the whole job ([\d.]+) s", text) or re.search(r"done in ([\d.]+) s", text)
     if m:
         result["wallSeconds"] = float(m.group(1))
     m = re.search(r"TensorFlow\.js backend: (\S+)", text)

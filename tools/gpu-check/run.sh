@@ -24,7 +24,8 @@
 # Steps that need the GPU are recorded as skipped, with the probe's reason, when it has none; the
 # benches still run their torch peers (recorded as unavailable where torch has no GPU).
 # env: GPU_CHECK_BUDGET_S (total seconds for the steps, 550), GPU_CHECK_STEPS (comma list to run),
-#      GPU_CHECK_PAYLOAD (default tools/gpu-check/payload)
+#      GPU_CHECK_PAYLOAD (default tools/gpu-check/payload), GPU_CHECK_TRAINER_ARGS (options added to
+#      the main job, for dry runs)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 REPO=$PWD
@@ -163,14 +164,16 @@ wanted gemm && run_step gemm 100 "$NODE" "$DIST/cuda-gemm.js" --json "$WORK/gemm
 wanted pipeline && run_step pipeline 120 "$NODE" "$DIST/cuda-pipeline.js" --json "$WORK/pipeline.json"
 wanted bert-step && run_step bert-step 180 "$NODE" "$DIST/cuda-bert-step.js" --json "$WORK/bert-step.json"
 
-# (g) the main job: the default small run (1,000 sentences, 2 epochs) on cuda; F1 next to the
-# reference that pack.sh measured on `native` with the same seed.
+# (g) the main job with its defaults (all of CoNLL-2003 train with two augmented copies, 2 epochs,
+# the full validation set) on cuda; F1 next to the reference that pack.sh measured on `native` with
+# the same seed. GPU_CHECK_TRAINER_ARGS adds options (a dry run on the fake device: "--smoke").
 if wanted trainer; then
   if [ "$AVAILABLE" = "true" ]; then
     LAST_RC=""
+    # shellcheck disable=SC2086 # the extra options are meant to split into words
     run_step trainer 200 env NER_BACKEND=cuda "$NODE" "$DIST/conll2003-trainer.js" \
       --data "$NER_SHARED_DIR/data/conll2003" --tokenizer "$NER_SHARED_DIR/data/tokenizers/bert-base-cased" \
-      --output "$WORK/trainer-out"
+      --output "$WORK/trainer-out" ${GPU_CHECK_TRAINER_ARGS:-}
     # Its results come from its log and trainer_state.json: recorded again with them.
     [ -n "$LAST_RC" ] && report trainer-result "$WORK/trainer.out" "$WORK/trainer-out" \
       --reference "$PAYLOAD/reference/trainer-native.json" >"$WORK/trainer.json"

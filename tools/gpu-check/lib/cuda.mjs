@@ -5,6 +5,7 @@
 // guessed.
 import { firstLine } from './common.mjs';
 import { importCuda, importCudaAddon, tf } from './deps.mjs';
+import { registerShimTarget } from './module-shims.mjs';
 
 let loaded = null;
 
@@ -54,6 +55,12 @@ export async function loadCuda() {
       module.registerCudaBackend({ device });
       instrumentDevice(device);
       fake = true;
+      // @ner/models' initBackend (the trainer step) awaits the package's own cudaReady, which says
+      // "no driver" here: inside the payload its import gets a copy whose cudaReady reports the fake.
+      registerShimTarget('@ner/tfjs-backend-cuda', {
+        ...module,
+        cudaReady: Promise.resolve({ available: true, reason: null, fake: true }),
+      });
     }
   }
   const registered = tf.findBackendFactory('cuda') !== null && tf.findBackendFactory('cuda') !== undefined;

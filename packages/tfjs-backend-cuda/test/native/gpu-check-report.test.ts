@@ -1,0 +1,54 @@
+// tools/gpu-check/report.py reads the main job's metrics off its log for the GPU report (trainer
+// step) and for pack.sh's native reference: checked on the lines the main job prints today (the
+// Trainer's JSON evaluation lines and the closing summary), so a change of that output cannot
+// silently leave the GPU report without an F1.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const report = join(import.meta.dirname, '..', '..', '..', '..', 'tools', 'gpu-check', 'report.py');
+const havePython = spawnSync('python3', ['--version']).status === 0;
+const dir = mkdtempSync(join(tmpdir(), 'ner-gpu-report-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const LOG = [
+  '[@ner/models] TensorFlow.js backend: cuda (forced by NER_BACKEND)',
+  'train 42123 rows, validation 3250 rows',
+  '{"loss":0.4123,"grad_norm":1.25,"learning_rate":0.002,"epoch":1}',
+  '{"eval_loss":0.31,"eval_precision":0.6,"eval_recall":0.62,"eval_f1":0.61,"eval_accuracy":0.93,"eval_runtime":2.5,"epoch":1}',
+  '{"eval_loss":0.25,"eval_precision":0.74,"eval_recall":0.735,"eval_f1":0.7378,"eval_accuracy":0.95,"eval_runtime":2.4,"epoch":2}',
+  '{"train_runtime":199.1,"train_samples_per_second":423.1,"train_steps_per_second":13.2,"train_loss":0.52,"epoch":2}',
+  'validation: F1 0.738 (precision 0.740, recall 0.735), training took 199.1 s (398 CPU s), the whole job 231.4 s',
+  'GPU_CHECK_CUDA_STATS {"backend":"cuda","fallbacks":{},"numTensors":93}',
+].join('\n');
+
+describe.runIf(havePython)('report.py trainer-result', () => {
+  it("takes the final evaluation from the Trainer's last JSON line and the job's time from its summary", () => {
+    const log = join(dir, 'trainer.out');
+    writeFileSync(log, `${LOG}\n`);
+    const reference = join(dir, 'reference.json');
+    writeFileSync(reference, JSON.stringify({ eval_f1: 0.7381, backend: 'native' }));
+    const run = spawnSync(
+      'python3',
+      [report, 'trainer-result', log, join(dir, 'no-output'), '--reference', reference],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(result).toMatchObject({
+      eval_f1: 0.7378,
+      eval_loss: 0.25,
+      eval_precision: 0.74,
+      train_runtime: 199.1,
+      train_loss: 0.52,
+      wallSeconds: 231.4,
+      backend: 'cuda',
+      cudaStats: { backend: 'cuda', fallbacks: {}, numTensors: 93 },
+    });
+    expect(result.f1MinusReference as number).toBeCloseTo(-0.0003, 10);
+  });
+});
