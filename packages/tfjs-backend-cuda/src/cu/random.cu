@@ -24,19 +24,28 @@ __device__ __forceinline__ NerPhilox4 nerPhilox4x32_10(NerPhilox4 c, unsigned k0
   return c;
 }
 
+/** The four uniforms in [0, 1) of counter block `offset + g`: u = (word >> 8) * 2^-24 (see above). */
+__device__ __forceinline__ void nerUniform4(long long g, unsigned offset, unsigned seedLo, unsigned seedHi,
+                                            float u[4]) {
+  const unsigned long long counter = (unsigned long long)offset + (unsigned long long)g;
+  const NerPhilox4 r = nerPhilox4x32_10(NerPhilox4{(unsigned)counter, (unsigned)(counter >> 32), 0u, 0u},
+                                        seedLo, seedHi);
+  const unsigned words[4] = {r.x, r.y, r.z, r.w};
+#pragma unroll
+  for (int k = 0; k < 4; k++) u[k] = (float)(words[k] >> 8) * 5.9604644775390625e-8f;
+}
+
 extern "C" __global__ void ner_random_uniform_f32(float *y, int n, unsigned seedLo, unsigned seedHi,
                                                   unsigned offset, float low, float high) {
   // One thread per group of four outputs: a Philox call yields four words.
   const long long groups = ((long long)n + 3) / 4;
   NER_GRID_LOOP(g, groups) {
-    const unsigned long long counter = (unsigned long long)offset + (unsigned long long)g;
-    const NerPhilox4 r = nerPhilox4x32_10(NerPhilox4{(unsigned)counter, (unsigned)(counter >> 32), 0u, 0u},
-                                          seedLo, seedHi);
-    const unsigned words[4] = {r.x, r.y, r.z, r.w};
+    float u[4];
+    nerUniform4(g, offset, seedLo, seedHi, u);
 #pragma unroll
     for (int k = 0; k < 4; k++) {
       const long long i = g * 4 + k;
-      if (i < n) y[i] = low + (high - low) * ((float)(words[k] >> 8) * 5.9604644775390625e-8f);
+      if (i < n) y[i] = low + (high - low) * u[k];
     }
   }
 }
@@ -49,16 +58,13 @@ extern "C" __global__ void ner_dropout_f32(const float *x, float *y, float *mask
                                            unsigned seedHi, unsigned offset, float rate, float scale) {
   const long long groups = ((long long)n + 3) / 4;
   NER_GRID_LOOP(g, groups) {
-    const unsigned long long counter = (unsigned long long)offset + (unsigned long long)g;
-    const NerPhilox4 r = nerPhilox4x32_10(NerPhilox4{(unsigned)counter, (unsigned)(counter >> 32), 0u, 0u},
-                                          seedLo, seedHi);
-    const unsigned words[4] = {r.x, r.y, r.z, r.w};
+    float u[4];
+    nerUniform4(g, offset, seedLo, seedHi, u);
 #pragma unroll
     for (int k = 0; k < 4; k++) {
       const long long i = g * 4 + k;
       if (i < n) {
-        const float u = (float)(words[k] >> 8) * 5.9604644775390625e-8f;
-        const float m = u >= rate ? scale : 0.0f;
+        const float m = u[k] >= rate ? scale : 0.0f;
         mask[i] = m;
         y[i] = x[i] * m;
       }
