@@ -130,6 +130,8 @@ export const ADAMW_KERNEL = contract.ADAMW_KERNEL_NAME;
  * tensor.
  */
 export const ADAMW_MULTI_KERNEL = contract.ADAMW_MULTI_KERNEL_NAME;
+/** The attributes of {@link ADAMW_KERNEL} (its scalars and `inPlace`), as the backends read them. */
+export type AdamWKernelAttrs = contract.AdamWKernelAttrs;
 /**
  * tfjs-core's own kernel name for uniform noise (`randomUniform` the op never calls it: it draws
  * on the host with seedrandom and uploads). A backend that registers it (the `cuda` backend does,

@@ -15,6 +15,7 @@ export {
   LINEAR_RESIDUAL_LAYER_NORM_KERNEL,
   QKV_PROJECTION_KERNEL,
   SELF_ATTENTION_KERNEL,
+  type AdamWKernelAttrs,
   backendHasKernel,
   fusedDropout,
 } from './fused-kernels.js';

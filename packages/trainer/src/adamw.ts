@@ -1,5 +1,9 @@
 // The fused AdamW kernels a backend may provide (native and cuda do); their names are defined in @ner/models.
-import { ADAMW_KERNEL as FUSED_ADAMW_KERNEL, ADAMW_MULTI_KERNEL } from '@ner/models/internal';
+import {
+  type AdamWKernelAttrs,
+  ADAMW_KERNEL as FUSED_ADAMW_KERNEL,
+  ADAMW_MULTI_KERNEL,
+} from '@ner/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { OptimizerError } from './errors.js';
 
@@ -278,14 +282,7 @@ interface FusedUpdate {
 }
 
 /** `NerAdamW`'s scalar attributes for one parameter at its current step. */
-interface FusedScalars {
-  readonly decayFactor: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly biasCorrection2Sqrt: number;
-  readonly eps: number;
-  readonly stepSize: number;
-}
+type FusedScalars = Omit<AdamWKernelAttrs, 'inPlace'>;
 
 const FUSED_SCALARS = ['decayFactor', 'beta1', 'beta2', 'biasCorrection2Sqrt', 'eps', 'stepSize'] as const;
 
