@@ -107,3 +107,37 @@ export interface OracleBatch {
   labels: number[][] | number[];
   labels_dtype: 'int64' | 'float32';
 }
+
+/** The tensor shapes of {@link adamwMultiSuite}'s cases (odd sizes, rank 3, one element, empty). */
+export declare const ADAMW_MULTI_SHAPES: number[][];
+/** What {@link adamwMultiSuite} needs from the backend's tests. */
+export interface AdamWMultiSuiteOptions {
+  /** `@tensorflow/tfjs-core`, with the backend active. */
+  readonly tf: typeof import('@tensorflow/tfjs-core');
+  /** vitest's `describe`, `it` and `expect`. */
+  readonly vitest: {
+    describe: typeof import('vitest').describe;
+    it: typeof import('vitest').it;
+    expect: typeof import('vitest').expect;
+  };
+  /** The outer `describe` (for example the native package's `describeWithAddon`); default vitest's. */
+  readonly describe?: (name: string, body: () => void) => void;
+  readonly backendName: string;
+  /** The kernel names: `NerAdamW` and `NerAdamWMulti`. */
+  readonly kernels: { readonly single: string; readonly multi: string };
+  /** The contract's `AdamWMultiInputError` as the backend exports it. */
+  readonly InputError: abstract new (
+    ...args: never[]
+  ) => Error;
+  /** Bytes the backend holds for tensors now. */
+  readonly bytesInUse: () => number;
+  /** Starts counting the backend's device steps; `done()` stops and gives the count (null: not countable here). */
+  readonly watchSteps: () => { done(): number | null };
+  /** Device steps an in-place call over {@link ADAMW_MULTI_SHAPES} takes. */
+  readonly inPlaceSteps: number;
+}
+/**
+ * The NerAdamWMulti suite every backend that registers it runs: N NerAdamW steps in one call, bit
+ * for bit (in place and not), device steps counted, hostile calls refused before any write.
+ */
+export declare function adamwMultiSuite(options: AdamWMultiSuiteOptions): void;

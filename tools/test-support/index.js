@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+export { ADAMW_MULTI_SHAPES, adamwMultiSuite } from './adamw-multi-suite.js';
 export { mulberry32, uniformFloat32 } from './random.cjs';
 export { makeTempDir, removeTempDirs } from './temp-dirs.js';
 export { enospcError, fullDiskFsPromises } from './full-disk.js';
