@@ -141,3 +141,42 @@ export interface AdamWMultiSuiteOptions {
  * for bit (in place and not), device steps counted, hostile calls refused before any write.
  */
 export declare function adamwMultiSuite(options: AdamWMultiSuiteOptions): void;
+/** What {@link trainerAdamWMultiSuite} needs from the backend's tests. */
+export interface TrainerAdamWMultiSuiteOptions {
+  /** `@tensorflow/tfjs-core`, with the backend active. */
+  readonly tf: typeof import('@tensorflow/tfjs-core');
+  /** vitest's `describe`, `it`, `expect` and `vi`. */
+  readonly vitest: {
+    describe: typeof import('vitest').describe;
+    it: typeof import('vitest').it;
+    expect: typeof import('vitest').expect;
+    vi: typeof import('vitest').vi;
+  };
+  /** The outer `describe` (for example one skipped without the backend); default vitest's. */
+  readonly describe?: (name: string, body: () => void) => void;
+  /** `@ner/trainer`'s AdamW class. */
+  readonly AdamW: new (
+    groups: {
+      params: [string, import('@tensorflow/tfjs-core').Variable][];
+      weightDecay?: number;
+      lr?: number;
+    }[],
+    defaults: { lr?: number },
+  ) => {
+    step(grads: Map<string, import('@tensorflow/tfjs-core').Tensor>): void;
+    stateDict(): {
+      state: Record<
+        string,
+        { step: number; expAvg: { data: Float32Array }; expAvgSq: { data: Float32Array } }
+      >;
+    };
+    dispose(): void;
+  };
+  readonly backendName: string;
+  /** `NerAdamWMulti`. */
+  readonly multiKernel: string;
+  /** Starts counting one optimizer step's device steps; `done()` gives the count (null: not countable). */
+  readonly stepLaunches?: () => { done(): number | null };
+}
+/** @ner/trainer's AdamW with and without NerAdamWMulti on one backend: the same bits, one call per step. */
+export declare function trainerAdamWMultiSuite(options: TrainerAdamWMultiSuiteOptions): void;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export { ADAMW_MULTI_SHAPES, adamwMultiSuite } from './adamw-multi-suite.js';
 export { mulberry32, uniformFloat32 } from './random.cjs';
+export { trainerAdamWMultiSuite } from './trainer-adamw-multi-suite.js';
 export { makeTempDir, removeTempDirs } from './temp-dirs.js';
 export { enospcError, fullDiskFsPromises } from './full-disk.js';
 export { readmeSnippet, runSnippet, withAssertions } from './readme-snippet.js';

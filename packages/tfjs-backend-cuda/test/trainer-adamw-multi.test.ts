@@ -1,13 +1,11 @@
-// @ner/trainer's AdamW on cuda (fake device) with NerAdamWMulti registered: bit for bit the
-// parameters, moments and step counts it gives with the kernel unregistered (one NerAdamW per
-// parameter), over 3 steps with two groups (decay 0.01 and 0), a parameter skipped in the first
-// step (so step counts differ) and one sharing its storage (the per-parameter path for its first
-// step); from the second step on, one tfjs kernel call per step.
+// @ner/trainer's AdamW on cuda (fake device) with NerAdamWMulti registered: the shared suite
+// (tools/test-support/trainer-adamw-multi-suite.js), with the fake device's ner_adamw_f32 launches
+// per optimizer step (not countable on a real GPU).
 import '@tensorflow/tfjs-backend-cpu';
+import { trainerAdamWMultiSuite } from '@ner/test-support';
 import { AdamW } from '@ner/trainer';
-import { mulberry32 } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FakeCudaDevice } from '../src/fake/fake-device.js';
 import { ADAMW_MULTI_KERNEL_NAME } from '../src/index.js';
 import { onRealGpu, useFakeCuda } from './fake-backend.js';
@@ -20,123 +18,15 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const SHAPES: Record<string, number[]> = { w1: [3, 4], w2: [5], b1: [4], b2: [2, 3] };
-
-function randomValues(random: () => number, shape: number[]): Float32Array {
-  return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
-}
-
-function bits(t: tf.Tensor): number[] {
-  return Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
-}
-
-interface Run {
-  params: Record<string, number[]>;
-  state: Record<string, { step: number; expAvg: number[]; expAvgSq: number[] }>;
-  /** runKernel names per step. */
-  calls: string[][];
-  /** ner_adamw_f32 launches per step (fake device). */
-  launches: number[];
-  error: unknown;
-}
-
-/** Three AdamW steps from seeded values; `badStep3` gives b1 a gradient of the wrong shape in step 3. */
-function threeSteps(withMulti: boolean, badStep3 = false): Run {
-  const config = tf.getKernel(ADAMW_MULTI_KERNEL_NAME, 'cuda');
-  expect(config).toBeDefined();
-  if (!withMulti) tf.unregisterKernel(ADAMW_MULTI_KERNEL_NAME, 'cuda');
-  const random = mulberry32(5);
-  // w1's variable shares storage with a tensor kept alive (as a model's loaded weight may).
-  const kept = tf.tensor(randomValues(random, SHAPES.w1!), SHAPES.w1);
-  const vars = Object.fromEntries(
-    Object.entries(SHAPES).map(([name, shape]) => [
-      name,
-      name === 'w1'
-        ? tf.variable(kept)
-        : tf.tidy(() => tf.variable(tf.tensor(randomValues(random, shape), shape))),
-    ]),
-  );
-  const optimizer = new AdamW(
-    [
-      { params: [['w1', vars.w1!] as [string, tf.Variable], ['w2', vars.w2!]], weightDecay: 0.01 },
-      { params: [['b1', vars.b1!] as [string, tf.Variable], ['b2', vars.b2!]], weightDecay: 0, lr: 2e-3 },
-    ],
-    { lr: 1e-3 },
-  );
-  const run: Run = { params: {}, state: {}, calls: [], launches: [], error: null };
-  const runKernel = vi.spyOn(tf.engine(), 'runKernel');
-  try {
-    for (let step = 1; step <= 3; step++) {
-      const grads = new Map<string, tf.Tensor>();
-      for (const [name, shape] of Object.entries(SHAPES)) {
-        if (step === 1 && name === 'b2') continue;
-        const gradShape = badStep3 && step === 3 && name === 'b1' ? [5] : shape;
-        grads.set(name, tf.tensor(randomValues(random, gradShape), gradShape));
-      }
-      runKernel.mockClear();
-      (device as Partial<FakeCudaDevice>).resetCounters?.();
-      try {
-        optimizer.step(grads);
-      } catch (error) {
-        run.error = error;
-      }
-      run.calls.push(runKernel.mock.calls.map(([kernel]) => kernel));
-      run.launches.push(onRealGpu ? -1 : (device.counters.launches.ner_adamw_f32 ?? 0));
-      tf.dispose([...grads.values()]);
-    }
-  } finally {
-    runKernel.mockRestore();
-    if (!withMulti) tf.registerKernel(config!);
-  }
-  for (const [name, v] of Object.entries(vars)) run.params[name] = bits(v);
-  for (const [name, entry] of Object.entries(optimizer.stateDict().state)) {
-    const toBits = (data: Float32Array) => Array.from(new Uint32Array(data.slice().buffer));
-    run.state[name] = {
-      step: entry.step,
-      expAvg: toBits(entry.expAvg.data),
-      expAvgSq: toBits(entry.expAvgSq.data),
-    };
-  }
-  optimizer.dispose();
-  tf.dispose([kept, ...Object.values(vars)]);
-  return run;
-}
-
-it('AdamW with NerAdamWMulti: the same bits as one NerAdamW per parameter, one kernel call per step', () => {
-  const multi = threeSteps(true);
-  const single = threeSteps(false);
-  expect(multi.error).toBeNull();
-  expect(multi.params).toEqual(single.params);
-  expect(multi.state).toEqual(single.state);
-  expect(Object.fromEntries(Object.entries(multi.state).map(([name, s]) => [name, s.step]))).toEqual({
-    w1: 3,
-    w2: 3,
-    b1: 3,
-    b2: 2,
-  });
-  // Step 1: w1 (storage shared with `kept`) alone, w2 and b1 in one multi call (after the
-  // ZerosLike of the new moments); step 2 the same for b2's new moments, then all four in one
-  // call; step 3 one call and nothing else.
-  const fused = (calls: string[]) => calls.filter((k) => k.startsWith('NerAdamW'));
-  expect(fused(multi.calls[0]!)).toEqual(['NerAdamW', 'NerAdamWMulti']);
-  expect(fused(multi.calls[1]!)).toEqual(['NerAdamWMulti']);
-  expect(multi.calls[2]).toEqual(['NerAdamWMulti']);
-  expect(fused(single.calls[2]!)).toEqual(Array(4).fill('NerAdamW'));
-  if (!onRealGpu) expect(multi.launches).toEqual([3, 4, 4]);
-});
-
-it('a gradient of the wrong shape: the parameters before it are updated as without the multi kernel', () => {
-  const multi = threeSteps(true, true);
-  const single = threeSteps(false, true);
-  expect(multi.error).toBeInstanceOf(Error);
-  expect((multi.error as Error).message).toBe(
-    'AdamW.step: gradient of "b1" has shape [5], the parameter has [4].',
-  );
-  expect((single.error as Error).message).toBe((multi.error as Error).message);
-  expect(multi.params).toEqual(single.params);
-  expect(multi.state).toEqual(single.state);
-  expect(multi.state.w2!.step).toBe(3);
-  expect(multi.state.b1!.step).toBe(2);
-  // Step 3's flush: w1 and w2 in one call before the error surfaced.
-  expect(multi.calls[2]).toEqual(['NerAdamWMulti']);
+trainerAdamWMultiSuite({
+  tf,
+  vitest: { describe, it, expect, vi },
+  AdamW,
+  backendName: 'cuda',
+  multiKernel: ADAMW_MULTI_KERNEL_NAME,
+  stepLaunches: () => {
+    if (onRealGpu) return { done: () => null };
+    device.resetCounters();
+    return { done: () => device.counters.launches.ner_adamw_f32 ?? 0 };
+  },
 });
