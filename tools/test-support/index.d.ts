@@ -110,19 +110,23 @@ export interface OracleBatch {
 
 /** The tensor shapes of {@link adamwMultiSuite}'s cases (odd sizes, rank 3, one element, empty). */
 export declare const ADAMW_MULTI_SHAPES: number[][];
-/** What {@link adamwMultiSuite} needs from the backend's tests. */
-export interface AdamWMultiSuiteOptions {
+/** What a shared backend suite takes from the test file that runs it (this package imports neither). */
+export interface SuiteDeps {
   /** `@tensorflow/tfjs-core`, with the backend active. */
   readonly tf: typeof import('@tensorflow/tfjs-core');
-  /** vitest's `describe`, `it` and `expect`. */
+  /** vitest's `describe`, `it`, `expect` and `vi`. */
   readonly vitest: {
     describe: typeof import('vitest').describe;
     it: typeof import('vitest').it;
     expect: typeof import('vitest').expect;
+    vi: typeof import('vitest').vi;
   };
-  /** The outer `describe` (for example the native package's `describeWithAddon`); default vitest's. */
+  /** The outer `describe` (for example one that skips without the backend); default vitest's. */
   readonly describe?: (name: string, body: () => void) => void;
   readonly backendName: string;
+}
+/** What {@link adamwMultiSuite} needs from the backend's tests. */
+export interface AdamWMultiSuiteOptions extends SuiteDeps {
   /** The kernel names: `NerAdamW` and `NerAdamWMulti`. */
   readonly kernels: { readonly single: string; readonly multi: string };
   /** The contract's `AdamWMultiInputError` as the backend exports it. */
@@ -142,18 +146,7 @@ export interface AdamWMultiSuiteOptions {
  */
 export declare function adamwMultiSuite(options: AdamWMultiSuiteOptions): void;
 /** What {@link trainerAdamWMultiSuite} needs from the backend's tests. */
-export interface TrainerAdamWMultiSuiteOptions {
-  /** `@tensorflow/tfjs-core`, with the backend active. */
-  readonly tf: typeof import('@tensorflow/tfjs-core');
-  /** vitest's `describe`, `it`, `expect` and `vi`. */
-  readonly vitest: {
-    describe: typeof import('vitest').describe;
-    it: typeof import('vitest').it;
-    expect: typeof import('vitest').expect;
-    vi: typeof import('vitest').vi;
-  };
-  /** The outer `describe` (for example one skipped without the backend); default vitest's. */
-  readonly describe?: (name: string, body: () => void) => void;
+export interface TrainerAdamWMultiSuiteOptions extends SuiteDeps {
   /** `@ner/trainer`'s AdamW class. */
   readonly AdamW: new (
     groups: {
@@ -172,7 +165,6 @@ export interface TrainerAdamWMultiSuiteOptions {
     };
     dispose(): void;
   };
-  readonly backendName: string;
   /** `NerAdamWMulti`. */
   readonly multiKernel: string;
   /** Starts counting one optimizer step's device steps; `done()` gives the count (null: not countable). */

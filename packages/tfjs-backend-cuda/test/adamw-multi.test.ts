@@ -4,7 +4,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { ADAMW_MULTI_SHAPES, adamwMultiSuite } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FakeCudaDevice } from '../src/fake/fake-device.js';
 import { ADAMW_KERNEL_NAME, ADAMW_MULTI_KERNEL_NAME, AdamWMultiInputError } from '../src/index.js';
 import { cudaBackend, onRealGpu, useFakeCuda } from './fake-backend.js';
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 adamwMultiSuite({
   tf,
-  vitest: { describe, it, expect },
+  vitest: { describe, it, expect, vi },
   backendName: 'cuda',
   kernels: { single: ADAMW_KERNEL_NAME, multi: ADAMW_MULTI_KERNEL_NAME },
   InputError: AdamWMultiInputError,

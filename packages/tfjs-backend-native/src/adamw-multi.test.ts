@@ -14,7 +14,7 @@ afterAll(async () => {
 
 adamwMultiSuite({
   tf,
-  vitest: { describe, it, expect },
+  vitest: { describe, it, expect, vi },
   describe: describeWithAddon,
   backendName: 'native',
   kernels: { single: ADAMW_KERNEL_NAME, multi: ADAMW_MULTI_KERNEL_NAME },
