@@ -36,7 +36,7 @@ export const EMBEDDINGS_KERNEL = 'NerEmbeddings';
  * `u` is exactly the value the same backend's `RandomUniform` kernel draws for `seed` and `x`'s
  * shape (`minval` 0, `maxval` 1). So `y` and `mask` are bit for bit those of the composite ops
  * `mul(x, mul(cast(greaterEqual(noise, rate), 'float32'), 1 / (1 - rate)))` on that backend. The
- * gradient is `dy * mask`. Checked with {@link dropoutArgs} before anything is allocated.
+ * gradient is `dy * mask`. Checked with `dropoutArgs` (this file) before anything is allocated.
  */
 export const DROPOUT_KERNEL_NAME = 'NerDropout';
 
@@ -114,7 +114,7 @@ export interface AdamWKernelAttrs {
  * once per parameter. Inputs `param0, grad0, m0, v0, param1, ...` (float32, each group of four
  * of one shape); attributes {@link AdamWMultiKernelAttrs}. In place (no outputs) when asked and
  * every `param`/`m`/`v` owns its storage; otherwise `3 * N` new tensors, `param_i, m_i, v_i` for
- * each `i` in order. Checked with {@link adamwMultiArgs} before anything is allocated or written.
+ * each `i` in order. Checked with `adamwMultiArgs` (this file) before anything is allocated or written.
  */
 export const ADAMW_MULTI_KERNEL_NAME = 'NerAdamWMulti';
 
