@@ -7,7 +7,7 @@
 //
 //   <out>/package.json              {"type": "module"}
 //   <out>/dist/<entry>.js           probe, kernels-check, oracle-check, nccl-check, cuda-gemm, cuda-bert-step,
-//                                   cuda-pipeline, conll2003-trainer (+ addon when the package has one)
+//                                   cuda-pipeline, conll2003-trainer, conll2003-accelerate (+ addon when the package has one)
 //   <out>/dist/chunk-*.js           shared code
 //   <out>/node_modules/<name>/      shims for the packages @ner/models' initBackend imports by name
 //
@@ -65,6 +65,7 @@ const entryPoints = {
   'cuda-bert-step': join(repoRoot, 'tools', 'bench', 'cuda-bert-step.mjs'),
   'cuda-pipeline': join(repoRoot, 'tools', 'bench', 'cuda-pipeline.mjs'),
   'conll2003-trainer': join(here, 'checks', 'trainer-main.mjs'),
+  'conll2003-accelerate': join(here, 'checks', 'accelerate-main.mjs'),
 };
 // The package may import its addon loader with a non-literal specifier; then it must exist beside
 // the chunks under its own name.
@@ -98,6 +99,7 @@ const result = await esbuild.build({
     join(repoRoot, 'packages', 'pipeline', 'node_modules'),
     join(repoRoot, 'packages', 'tfjs-backend-cuda', 'node_modules'),
     join(repoRoot, 'examples', 'conll2003-trainer', 'node_modules'),
+    join(repoRoot, 'examples', 'conll2003-accelerate', 'node_modules'),
   ],
   // CommonJS code inside an ESM bundle calls require() for Node built-ins.
   banner: {

@@ -14,7 +14,8 @@
 #                      data/conll2003/{train,validation}.txt, data/tokenizers/bert-base-cased,
 #                      oracle/models. The repo rule "never copy shared data into the repo" holds:
 #                      payload/ is ignored by git and exists only to be carried.
-#   5. reference/      the main job's metrics on `native` here, same seed (the F1 the GPU run is held to)
+#   5. reference/      the main job's and examples/conll2003-accelerate's metrics on `native` here,
+#                      same seed (the F1s the GPU run is held to)
 #   6. manifest.json   git commit and dirty paths, versions, sizes, what was missing
 # Fails when the payload is over 60 MiB.
 set -euo pipefail
@@ -118,6 +119,23 @@ EOF
   else
     tail -5 "$TMP/trainer-native.log" >&2
     note "the native reference run of the main job failed: $(tail -1 "$TMP/trainer-native.log" | cut -c1-200)"
+  fi
+fi
+
+# examples/conll2003-accelerate on `native`, one process, its defaults: the F1 the cuda run of the
+# same is held to (under a minute).
+if [ "$REFERENCE" = 1 ]; then
+  rm -f "$PAYLOAD/reference/accelerate-native.json"
+  echo "== examples/conll2003-accelerate on native here, one process (reference F1)"
+  if (cd examples/conll2003-accelerate && NER_BACKEND=native timeout 600 node_modules/.bin/tsx src/main.ts \
+    --output "$TMP/accelerate-native") >"$TMP/accelerate-native.log" 2>&1; then
+    python3 tools/gpu-check/report.py accelerate-result "$TMP/accelerate-native.log" "$TMP/accelerate-native" \
+      --stamp "cd examples/conll2003-accelerate && NER_BACKEND=native tsx src/main.ts (one process; defaults: 1000 train, 200 validation sentences, 2 epochs, seed 42)" \
+      >"$PAYLOAD/reference/accelerate-native.json"
+    echo "reference: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print({k: r.get(k) for k in ("backend", "eval_f1", "wallSeconds")})' "$PAYLOAD/reference/accelerate-native.json")"
+  else
+    tail -5 "$TMP/accelerate-native.log" >&2
+    note "the native reference run of examples/conll2003-accelerate failed: $(tail -1 "$TMP/accelerate-native.log" | cut -c1-200)"
   fi
 fi
 

@@ -8,6 +8,7 @@ run killed at any point leaves a valid JSON file behind.
   report.py step REPORT NAME --skipped REASON             a step that did not run, and why
   report.py get REPORT DOTTED.PATH                        print one value ('' when missing)
   report.py trainer-result LOG OUTDIR [--reference FILE]  the main job's metrics as JSON (stdout)
+  report.py accelerate-result LOG OUTDIR [--reference FILE]  examples/conll2003-accelerate's, from its metrics.jsonl
   report.py lib-dirs                                      folders for NER_CUDA_LIB_DIR (wheels, driver)
   report.py finish REPORT --seconds S                     the verdicts against issue 15's targets
 """
@@ -259,6 +260,57 @@ def cmd_trainer_result(a):
     print(json.dumps(result))
 
 
+def accelerate_metrics(log_path, out_dir):
+    """Metrics of one conll2003-accelerate run: the last epoch of its metrics.jsonl, and its log."""
+    result = {}
+    try:
+        with open(os.path.join(out_dir, "metrics.jsonl")) as f:
+            epochs = [json.loads(line) for line in f if line.strip()]
+    except (OSError, ValueError) as error:
+        epochs = []
+        result["error"] = f"no metrics.jsonl: {error}"
+    if epochs:
+        last = epochs[-1]
+        for key in ("precision", "recall", "f1", "accuracy"):
+            if isinstance(last.get(key), (int, float)):
+                result[f"eval_{key}"] = last[key]
+        result["epochs"] = [{k: e.get(k) for k in ("epoch", "f1", "seconds")} for e in epochs]
+    text = ""
+    try:
+        with open(log_path, errors="replace") as f:
+            text = f.read()
+    except OSError:
+        pass
+    m = re.search(r"done in ([\d.]+) s", text)
+    if m:
+        result["wallSeconds"] = float(m.group(1))
+    m = re.search(r"TensorFlow\.js backend: (\S+)", text)
+    if m:
+        result["backend"] = m.group(1)
+    m = re.search(r"GPU_CHECK_CUDA_STATS (\{.*\})", text)
+    if m:
+        try:
+            result["cudaStats"] = json.loads(m.group(1))
+        except ValueError:
+            pass
+    return result
+
+
+def cmd_accelerate_result(a):
+    result = accelerate_metrics(a.log, a.outdir)
+    if a.stamp:
+        # A reference run (pack.sh): when, where and how it was measured.
+        result["measuredAt"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        result["machine"] = f"{os.uname().machine} {os.cpu_count()} cores"
+        result["command"] = a.stamp
+    if a.reference and os.path.exists(a.reference):
+        ref = load(a.reference)
+        result["reference"] = ref
+        if "eval_f1" in result and "eval_f1" in ref:
+            result["f1MinusReference"] = result["eval_f1"] - ref["eval_f1"]
+    print(json.dumps(result))
+
+
 def verdicts(report):
     """Issue 15's GPU targets, read off the steps; None where a step gave no number."""
     steps = report.get("steps", {})
@@ -286,6 +338,9 @@ def verdicts(report):
     t = res("trainer")
     v["trainerF1"] = t.get("eval_f1")
     v["trainerF1Reference"] = (t.get("reference") or {}).get("eval_f1")
+    acc = res("accelerate")
+    v["accelerateF1"] = acc.get("eval_f1")
+    v["accelerateF1Reference"] = (acc.get("reference") or {}).get("eval_f1")
     return v
 
 
@@ -355,6 +410,11 @@ def main():
     s.add_argument("outdir")
     s.add_argument("--reference")
     s.add_argument("--skipped-reason")
+    s = sub.add_parser("accelerate-result")
+    s.add_argument("log")
+    s.add_argument("outdir")
+    s.add_argument("--reference")
+    s.add_argument("--stamp", help="the command that made a reference run (recorded with date and machine)")
     sub.add_parser("lib-dirs")
     s = sub.add_parser("finish")
     s.add_argument("report")
@@ -366,6 +426,7 @@ def main():
         "step": cmd_step,
         "get": cmd_get,
         "trainer-result": cmd_trainer_result,
+        "accelerate-result": cmd_accelerate_result,
         "finish": cmd_finish,
         "lib-dirs": cmd_lib_dirs,
     }[a.cmd](a)

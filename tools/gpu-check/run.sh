@@ -20,12 +20,13 @@
 #   gemm       GEMM TFLOP/s at bert-base shapes, fp32 and TF32, against torch.matmul
 #   pipeline   pipeline("ner") latency for one sentence against transformers' pipeline
 #   bert-step  bert-base training step (batch 32 x 128) samples/s against PyTorch eager
+#   accelerate examples/conll2003-accelerate on cuda, one process (F1)
 #   trainer    the main job, examples/conll2003-trainer, with NER_BACKEND=cuda (F1)
 # Steps that need the GPU are recorded as skipped, with the probe's reason, when it has none; the
 # benches still run their torch peers (recorded as unavailable where torch has no GPU).
 # env: GPU_CHECK_BUDGET_S (total seconds for the steps, 550), GPU_CHECK_STEPS (comma list to run),
-#      GPU_CHECK_PAYLOAD (default tools/gpu-check/payload), GPU_CHECK_TRAINER_ARGS (options added to
-#      the main job, for dry runs)
+#      GPU_CHECK_PAYLOAD (default tools/gpu-check/payload), GPU_CHECK_TRAINER_ARGS and
+#      GPU_CHECK_ACCELERATE_ARGS (options added to the two examples, for dry runs)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 REPO=$PWD
@@ -163,6 +164,27 @@ gpu_step nccl 45 "$NODE" "$DIST/nccl-check.js" --json "$WORK/nccl.json"
 wanted gemm && run_step gemm 100 "$NODE" "$DIST/cuda-gemm.js" --json "$WORK/gemm.json"
 wanted pipeline && run_step pipeline 120 "$NODE" "$DIST/cuda-pipeline.js" --json "$WORK/pipeline.json"
 wanted bert-step && run_step bert-step 180 "$NODE" "$DIST/cuda-bert-step.js" --json "$WORK/bert-step.json"
+
+# (h) examples/conll2003-accelerate (the Accelerator's custom loop) on cuda, one process, its
+# defaults (1,000 sentences, 2 epochs); F1 next to pack.sh's native reference of the same run.
+# GPU_CHECK_ACCELERATE_ARGS adds options (a dry run on the fake device: "--smoke").
+if wanted accelerate; then
+  if [ "$AVAILABLE" = "true" ]; then
+    LAST_RC=""
+    # shellcheck disable=SC2086 # the extra options are meant to split into words
+    run_step accelerate 120 env NER_BACKEND=cuda "$NODE" "$DIST/conll2003-accelerate.js" \
+      --data "$NER_SHARED_DIR/data/conll2003" --tokenizer "$NER_SHARED_DIR/data/tokenizers/bert-base-cased" \
+      --output "$WORK/accelerate-out" ${GPU_CHECK_ACCELERATE_ARGS:-}
+    [ -n "$LAST_RC" ] && report accelerate-result "$WORK/accelerate.out" "$WORK/accelerate-out" \
+      --reference "$PAYLOAD/reference/accelerate-native.json" >"$WORK/accelerate.json"
+    [ -n "$LAST_RC" ] && report step "$REPORT" accelerate --rc "$LAST_RC" --seconds "$LAST_SECONDS" --limit "$LAST_LIMIT" \
+      --result "$WORK/accelerate.json" --output "$WORK/accelerate.out"
+    [ -n "$LAST_RC" ] && log "step accelerate: $(report get "$REPORT" steps.accelerate.status), F1 $(report get "$REPORT" steps.accelerate.results.eval_f1)"
+  else
+    log "step accelerate: skipped: $REASON"
+    report step "$REPORT" accelerate --skipped "$REASON"
+  fi
+fi
 
 # (g) the main job with its defaults (all of CoNLL-2003 train with two augmented copies, 2 epochs,
 # the full validation set) on cuda; F1 next to the reference that pack.sh measured on `native` with

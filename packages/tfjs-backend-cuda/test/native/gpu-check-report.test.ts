@@ -1,9 +1,10 @@
 // tools/gpu-check/report.py reads the main job's metrics off its log for the GPU report (trainer
-// step) and for pack.sh's native reference: checked on the lines the main job prints today (the
+// step) and for pack.sh's native reference, and examples/conll2003-accelerate's from its
+// metrics.jsonl (accelerate step): checked on the lines the main job prints today (the
 // Trainer's JSON evaluation lines and the closing summary), so a change of that output cannot
 // silently leave the GPU report without an F1.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,5 +51,35 @@ describe.runIf(havePython)('report.py trainer-result', () => {
       cudaStats: { backend: 'cuda', fallbacks: {}, numTensors: 93 },
     });
     expect(result.f1MinusReference as number).toBeCloseTo(-0.0003, 10);
+  });
+
+  it("reads examples/conll2003-accelerate's last epoch from its metrics.jsonl", () => {
+    const out = join(dir, 'accelerate-out');
+    mkdirSync(out);
+    const epoch = (n: number, f1: number) =>
+      JSON.stringify({
+        epoch: n,
+        precision: 0.3,
+        recall: 0.35,
+        f1,
+        accuracy: 0.8,
+        results: {},
+        seconds: 2.5,
+      });
+    writeFileSync(join(out, 'metrics.jsonl'), `${epoch(0, 0.2)}\n${epoch(1, 0.297)}\n`);
+    const log = join(dir, 'accelerate.out');
+    writeFileSync(log, '[@ner/models] TensorFlow.js backend: cuda (forced by NER_BACKEND)\ndone in 7.2 s\n');
+    const run = spawnSync('python3', [report, 'accelerate-result', log, out], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      eval_f1: 0.297,
+      eval_precision: 0.3,
+      backend: 'cuda',
+      wallSeconds: 7.2,
+      epochs: [
+        { epoch: 0, f1: 0.2, seconds: 2.5 },
+        { epoch: 1, f1: 0.297, seconds: 2.5 },
+      ],
+    });
   });
 });
