@@ -198,6 +198,24 @@ def cmd_get(a):
 NUMBER = r"(-?[\d.]+(?:e[-+]?\d+)?)"
 
 
+def log_facts(text):
+    """What either example's log says besides its metrics: wall time, backend, the cuda counters."""
+    facts = {}
+    m = re.search(r"the whole job ([\d.]+) s", text) or re.search(r"done in ([\d.]+) s", text)
+    if m:
+        facts["wallSeconds"] = float(m.group(1))
+    m = re.search(r"TensorFlow\.js backend: (\S+)", text)
+    if m:
+        facts["backend"] = m.group(1)
+    m = re.search(r"GPU_CHECK_CUDA_STATS (\{.*\})", text)
+    if m:
+        try:
+            facts["cudaStats"] = json.loads(m.group(1))
+        except ValueError:
+            pass
+    return facts
+
+
 def trainer_metrics(log_path, out_dir):
     """Metrics of one conll2003-trainer run: its printed final evaluation and trainer_state.json."""
     result = {}
@@ -222,18 +240,7 @@ def trainer_metrics(log_path, out_dir):
         found = re.findall(rf"{key}['\"]?:\s*{NUMBER}", text)
         if found:
             result[key] = float(found[-1])
-    m = re.search(r"the whole job ([\d.]+) s", text) or re.search(r"done in ([\d.]+) s", text)
-    if m:
-        result["wallSeconds"] = float(m.group(1))
-    m = re.search(r"TensorFlow\.js backend: (\S+)", text)
-    if m:
-        result["backend"] = m.group(1)
-    m = re.search(r"GPU_CHECK_CUDA_STATS (\{.*\})", text)
-    if m:
-        try:
-            result["cudaStats"] = json.loads(m.group(1))
-        except ValueError:
-            pass
+    result.update(log_facts(text))
     states = sorted(glob.glob(os.path.join(out_dir, "checkpoint-*", "trainer_state.json")))
     if states:
         try:
@@ -275,24 +282,11 @@ def accelerate_metrics(log_path, out_dir):
             if isinstance(last.get(key), (int, float)):
                 result[f"eval_{key}"] = last[key]
         result["epochs"] = [{k: e.get(k) for k in ("epoch", "f1", "seconds")} for e in epochs]
-    text = ""
     try:
         with open(log_path, errors="replace") as f:
-            text = f.read()
+            result.update(log_facts(f.read()))
     except OSError:
         pass
-    m = re.search(r"done in ([\d.]+) s", text)
-    if m:
-        result["wallSeconds"] = float(m.group(1))
-    m = re.search(r"TensorFlow\.js backend: (\S+)", text)
-    if m:
-        result["backend"] = m.group(1)
-    m = re.search(r"GPU_CHECK_CUDA_STATS (\{.*\})", text)
-    if m:
-        try:
-            result["cudaStats"] = json.loads(m.group(1))
-        except ValueError:
-            pass
     return result
 
 
