@@ -13,14 +13,18 @@ import { defineKernel, fallback } from './registry.js';
 import { transposeWords } from './transpose.js';
 import { i32Args, ptrArgs, sizeOf } from './util.js';
 
-/** The input as rows of the reduced axes: `{rows, outer, inner, keptShape, outShape}`, or null. */
+/** The reduced axes of a kernel's attribute, in ascending order. */
+function sortedAxes(x: tf.TensorInfo, requested: number | number[] | null | undefined): number[] {
+  return [...tf.util.parseAxisParam((requested ?? null) as number[], x.shape)].sort((p, q) => p - q);
+}
+
+/** The input as rows of the reduced `axes` (ascending): `{rows, outer, inner, outShape}`, or null. */
 function asRows(
   backend: CudaBackend,
   x: tf.TensorInfo,
-  requested: number | number[] | null | undefined,
+  axes: readonly number[],
   keepDims: boolean,
 ): { rows: tf.TensorInfo; owned: boolean; outer: number; inner: number; outShape: number[] } | null {
-  const axes = [...tf.util.parseAxisParam((requested ?? null) as number[], x.shape)].sort((p, q) => p - q);
   if (new Set(axes).size !== axes.length) return null;
   const rank = x.shape.length;
   const kept = Array.from({ length: rank }, (_, d) => d).filter((d) => !axes.includes(d));
@@ -41,10 +45,9 @@ function asRows(
  */
 function asColumns(
   x: tf.TensorInfo,
-  requested: number | number[] | null | undefined,
+  axes: readonly number[],
   keepDims: boolean,
 ): { reduced: number; kept: number; outShape: number[] } | null {
-  const axes = [...tf.util.parseAxisParam((requested ?? null) as number[], x.shape)].sort((p, q) => p - q);
   const rank = x.shape.length;
   if (axes.length === 0 || axes.length >= rank || axes.some((axis, i) => axis !== i)) return null;
   const reduced = sizeOf(x.shape.slice(0, axes.length));
@@ -72,16 +75,16 @@ function reduceKernel(name: string, op: number, axisAttr: 'axis' | 'reductionInd
       x = cast;
     }
     try {
-      const requested = attrs[axisAttr] as number | number[] | null;
+      const axes = sortedAxes(x, attrs[axisAttr] as number | number[] | null);
       const columns =
-        op === REDUCE_OP.sum && x.dtype === 'float32' ? asColumns(x, requested, !!attrs.keepDims) : null;
+        op === REDUCE_OP.sum && x.dtype === 'float32' ? asColumns(x, axes, !!attrs.keepDims) : null;
       if (columns) {
         // Reduced axes first, kept axes last (the bias gradients of a training step): one product.
         const y = backend.makeOutput(columns.outShape, 'float32');
         columnSums(backend, backend.ptrOf(x), columns.reduced, columns.kept, backend.ptrOf(y));
         return y;
       }
-      const view = asRows(backend, x, requested, !!attrs.keepDims);
+      const view = asRows(backend, x, axes, !!attrs.keepDims);
       if (!view) return fallback(name, args, 'repeated axes or rank above 6');
       const outDtype = isLogical ? 'bool' : x.dtype;
       const y = backend.makeOutput(view.outShape, outDtype);
@@ -112,7 +115,7 @@ function argReduceKernel(name: string, isMin: number) {
     const x = args.inputs.x as tf.TensorInfo;
     const { axis } = args.attrs as { axis: number };
     if (x.dtype !== 'float32') return fallback(name, args, `${x.dtype} input`);
-    const view = asRows(args.backend, x, [axis], false);
+    const view = asRows(args.backend, x, sortedAxes(x, [axis]), false);
     if (!view) return fallback(name, args, 'rank above 6');
     const y = args.backend.makeOutput(view.outShape, 'int32');
     if (view.outer > 0 && view.inner > 0) {
