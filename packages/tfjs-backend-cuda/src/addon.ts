@@ -58,6 +58,10 @@ export interface NativeDevice {
   close(): void;
   /** Starts an NCCL communicator on this device (nccl_binding.cc); rejects on failure or timeout. */
   ncclInit(uniqueId: Uint8Array, worldSize: number, rank: number, timeoutMs: number): Promise<NcclNativeComm>;
+  /** GPU timers (device_events.cc): timing events recorded on the stream. */
+  startTimer(): number;
+  stopTimer(id: number): void;
+  readTimer(id: number): number;
 }
 
 /** The kernel sources as the addon wants them (NVRTC compiles them as one program). */
@@ -323,6 +327,18 @@ class AddonCudaDevice implements CudaDevice {
 
   close(): void {
     this.native.close();
+  }
+
+  startTimer(): number {
+    return this.native.startTimer();
+  }
+
+  stopTimer(id: number): void {
+    this.native.stopTimer(id);
+  }
+
+  readTimer(id: number): number {
+    return this.native.readTimer(id);
   }
 }
 

@@ -304,12 +304,39 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
     this.allocator.emptyCache();
   }
 
+  /**
+   * `tf.time`, and `kernelTimeMs` per kernel in `tf.profile`: the GPU milliseconds between a timing
+   * event recorded before `f` queues its work and one recorded after (as `torch.cuda.Event`
+   * timing), read once the caller's synchronous code has returned; nothing waits while `f`
+   * queues. Time the GPU spends idle inside the span, waiting for the host to queue the next
+   * launch, counts, as between torch's events. On a device without timers: the wall time of `f`
+   * between two synchronizations.
+   */
   override async time(f: () => void): Promise<tf.BackendTimingInfo> {
-    this.device.synchronize();
-    const start = performance.now();
-    f();
-    this.device.synchronize();
-    return { kernelMs: performance.now() - start };
+    const device = this.device;
+    if (!device.startTimer || !device.stopTimer || !device.readTimer) {
+      device.synchronize();
+      const start = performance.now();
+      f();
+      device.synchronize();
+      return { kernelMs: performance.now() - start };
+    }
+    const timer = device.startTimer();
+    try {
+      f();
+    } catch (error) {
+      // The timer is read and so freed; f's error is the one that matters.
+      try {
+        device.stopTimer(timer);
+        device.readTimer(timer);
+      } catch {}
+      throw error;
+    }
+    device.stopTimer(timer);
+    // tf.profile times every kernel of a step this way: the reads (each waits for its stop event)
+    // come after the step has queued everything, so they never hold the GPU back.
+    await Promise.resolve();
+    return { kernelMs: device.readTimer(timer) };
   }
 
   override timerAvailable(): boolean {

@@ -132,7 +132,20 @@ export interface CudaDevice {
   close(): void;
   /** NCCL on this device's stream (libnccl for the addon, a host stand-in for the fake); absent: none. */
   nccl?(): NcclProvider;
+  /**
+   * GPU timers, as `torch.cuda.Event(enable_timing=True)` pairs: `startTimer` marks the stream
+   * (a timing event) and returns an id, `stopTimer` marks it again after the work queued since,
+   * and `readTimer` waits for that mark and returns the milliseconds between the two, then frees
+   * the timer. At most {@link MAX_GPU_TIMERS} may be started and not yet read. Absent on a device
+   * that cannot time (a driver without `cuEventElapsedTime`).
+   */
+  startTimer?(): number;
+  stopTimer?(id: number): void;
+  readTimer?(id: number): number;
 }
+
+/** Timers a device keeps started and not yet read before `startTimer` refuses another. */
+export const MAX_GPU_TIMERS = 2 ** 20;
 
 /** What loading the addon gives: a device, or why there is none (no driver, no GPU, not built). */
 export type CudaProbe =

@@ -195,6 +195,41 @@ napi_value Synchronize(napi_env env, napi_callback_info info) {
   });
 }
 
+// startTimer() -> id, stopTimer(id), readTimer(id) -> GPU milliseconds (device_events.cc).
+napi_value StartTimer(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info);
+    napi_value id;
+    napi_create_double(env, static_cast<double>(c.handle->device->startTimer()), &id);
+    return id;
+  });
+}
+
+int64_t timerId(napi_env env, napi_value value, const char *what) {
+  const double id = getNumber(env, value, what);
+  if (!(id >= 1 && id <= 9007199254740991.0) || id != static_cast<double>(static_cast<int64_t>(id))) {
+    throw ArgError(std::string(what) + ": expected a timer id from startTimer");
+  }
+  return static_cast<int64_t>(id);
+}
+
+napi_value StopTimer(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info, 1, "stopTimer");
+    c.handle->device->stopTimer(timerId(env, c.argv[0], "stopTimer(id)"));
+    return undefinedValue(env);
+  });
+}
+
+napi_value ReadTimer(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    CallInfo c = callInfo(env, info, 1, "readTimer");
+    napi_value ms;
+    napi_create_double(env, c.handle->device->readTimer(timerId(env, c.argv[0], "readTimer(id)")), &ms);
+    return ms;
+  });
+}
+
 napi_value MemGetInfo(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     CallInfo c = callInfo(env, info);
@@ -327,7 +362,8 @@ napi_value OpenDevice(napi_env env, napi_callback_info info) {
                   {{"malloc", Malloc}, {"free", Free}, {"upload", Upload}, {"download", Download},
                    {"downloadAsync", DownloadAsync}, {"copy", Copy}, {"fill32", Fill32}, {"launch", Launch},
                    {"gemm", Gemm}, {"synchronize", Synchronize}, {"memGetInfo", MemGetInfo}, {"info", Info},
-                   {"close", Close}, {"ncclInit", NcclInit}});
+                   {"close", Close}, {"ncclInit", NcclInit}, {"startTimer", StartTimer},
+                   {"stopTimer", StopTimer}, {"readTimer", ReadTimer}});
     // The handle lives as long as the object; its finalizer closes the device if close() was not called.
     ok(env, napi_wrap(env, obj, handle, FinalizeDevice, nullptr, nullptr), "wrap");
     return obj;

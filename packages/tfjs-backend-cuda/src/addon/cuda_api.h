@@ -28,7 +28,7 @@ enum : int {  // CUdevice_attribute
   CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75,
   CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76
 };
-enum : unsigned { CU_STREAM_NON_BLOCKING = 1, CU_EVENT_DISABLE_TIMING = 2 };  // stream and event flags
+enum : unsigned { CU_STREAM_NON_BLOCKING = 1, CU_EVENT_DEFAULT = 0, CU_EVENT_DISABLE_TIMING = 2 };  // stream and event flags
 
 // Entry points are resolved by their versioned names (cuda.h maps cuMemAlloc to cuMemAlloc_v2
 // and so on with macros; dlsym needs the real symbol).
@@ -53,6 +53,8 @@ struct DriverApi {
   CUresult (*cuEventSynchronize)(CUevent);
   CUresult (*cuEventDestroy)(CUevent);                              // cuEventDestroy_v2
   CUresult (*cuEventQuery)(CUevent);  // optional: only NCCL's waits poll (nullptr: they block)
+  // optional: only the GPU timers use it (cuEventElapsedTime_v2 where the driver has it, 12.8+)
+  CUresult (*cuEventElapsedTime)(float *, CUevent, CUevent);
   CUresult (*cuMemAlloc)(CUdeviceptr *, size_t);                    // cuMemAlloc_v2
   CUresult (*cuMemFree)(CUdeviceptr);                               // cuMemFree_v2
   CUresult (*cuMemAllocHost)(void **, size_t);                      // cuMemAllocHost_v2

@@ -38,6 +38,9 @@ bool bindDriver(const Library &lib, DriverApi &d, std::string &missing) {
   NER_BIND_AS(d, cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
   NER_BIND_AS(d, cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");
   d.cuEventQuery = reinterpret_cast<decltype(d.cuEventQuery)>(findSymbol(lib, "cuEventQuery"));
+  void *elapsed = findSymbol(lib, "cuEventElapsedTime_v2");
+  if (!elapsed) elapsed = findSymbol(lib, "cuEventElapsedTime");
+  d.cuEventElapsedTime = reinterpret_cast<decltype(d.cuEventElapsedTime)>(elapsed);
   return missing.empty();
 }
 
@@ -362,6 +365,7 @@ void Device::close() {
     if (p.layoutC) lt_.cublasLtMatrixLayoutDestroy(p.layoutC);
   }
   plans_.clear();
+  releaseTimers();
   if (lt_handle_) lt_.cublasLtDestroy(lt_handle_);
   lt_handle_ = nullptr;
   if (workspace_) cu_.cuMemFree(workspace_);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <unordered_map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -116,7 +117,22 @@ class Device {
   bool eventDone(CUevent event);
   void destroyEvent(CUevent event);
 
+  // GPU timers (device_events.cc), for CudaBackend.time and so tf.time / tf.profile: a pair of
+  // timing events around the work queued between start and stop, read once it has run.
+  /** Records a start event on the stream; returns the timer's id. */
+  int64_t startTimer();
+  /** Records the timer's stop event after everything queued so far. */
+  void stopTimer(int64_t id);
+  /** Waits for the stop event and returns the GPU milliseconds between the two; frees the timer. */
+  double readTimer(int64_t id);
+  /** Timers started and not yet read (the limit is kMaxTimers, MAX_GPU_TIMERS in device.ts). */
+  size_t timersInFlight() const { return timers_.size(); }
+  static constexpr size_t kMaxTimers = 1u << 20;
+
  private:
+  struct Timer {
+    CUevent start = nullptr, stop = nullptr;
+  };
   struct GemmPlan {
     cublasLtMatmulDesc_t desc = nullptr;
     cublasLtMatrixLayout_t layoutA = nullptr, layoutB = nullptr, layoutC = nullptr;
@@ -131,6 +147,8 @@ class Device {
   std::string compileWithNvrtc(const KernelSources &sources, std::vector<char> &cubin);
   GemmPlan &plan(const GemmArgs &g);
   void requireOpen() const;
+  CUevent timingEvent();
+  void releaseTimers();
 
   Library cudaLib_, cublasLib_;
   DriverApi cu_{};
@@ -146,6 +164,9 @@ class Device {
   std::vector<CUfunction> functions_;
   std::map<GemmKey, GemmPlan> plans_;
   std::string lastKernel_;
+  std::unordered_map<int64_t, Timer> timers_;
+  std::vector<CUevent> spareTimingEvents_;  // recorded events are reused rather than recreated
+  int64_t nextTimer_ = 1;
   DeviceInfo info_;
   bool closed_ = false;
   bool retained_ = false;

@@ -5,10 +5,11 @@
  * loop (over bfloat16 operands too, for bf16 autocast). Launches are checked strictly against
  * the ABI (kernel name, argument count and kinds, geometry) and every memory access against the
  * live allocations, so a backend bug that would be a silent out-of-bounds write on a GPU is an
- * exception here.
+ * exception here. Its timers read a clock that runs only while it does work (copies, fills,
+ * launches, products), the counterpart of a GPU's busy time.
  */
 import type { CudaDevice, CudaDeviceInfo, DevicePtr, Dim3, GemmDesc, KernelArg } from '../device.js';
-import { NER_DIMS_INTS } from '../device.js';
+import { MAX_GPU_TIMERS, NER_DIMS_INTS } from '../device.js';
 import { CudaAbiError, CudaMemoryAccessError } from '../errors.js';
 import type { NcclProvider } from '../nccl/types.js';
 import { type AbiParam, KERNEL_ABI } from '../kernel-abi.js';
@@ -123,6 +124,10 @@ export class FakeCudaDevice implements CudaDevice {
   /** What the fake NCCL was asked to do (calls, aborts, destroys). */
   readonly ncclLog: FakeNcclLog = { calls: [], aborted: null, destroyed: false };
   private closed = false;
+  /** Milliseconds spent running work: the clock the timers read. */
+  private busyMs = 0;
+  private readonly timers = new Map<number, { start: number; stop: number | null }>();
+  private nextTimer = 1;
 
   constructor(private readonly options: FakeCudaDeviceOptions = {}) {
     this.heap = new FakeHeap(options.capacityBytes ?? 256 * 1024 * 1024);
@@ -187,14 +192,18 @@ export class FakeCudaDevice implements CudaDevice {
 
   copy(dst: DevicePtr, src: DevicePtr, bytes: number): void {
     this.open();
+    const t0 = performance.now();
     const from = this.heap.bytes(src, bytes, 'copy src');
     this.heap.bytes(dst, bytes, 'copy dst').set(from);
     this.counters.bytesCopied += bytes;
+    this.busyMs += performance.now() - t0;
   }
 
   fill32(dst: DevicePtr, value: number, count: number): void {
     this.open();
+    const t0 = performance.now();
     this.heap.i32(dst, count, 'fill32').fill(value | 0);
+    this.busyMs += performance.now() - t0;
   }
 
   launch(kernel: string, grid: Dim3, block: Dim3, sharedBytes: number, args: readonly KernelArg[]): void {
@@ -207,7 +216,9 @@ export class FakeCudaDevice implements CudaDevice {
     }
     const impl = FAKE_KERNELS[kernel as keyof typeof FAKE_KERNELS];
     if (!impl) throw new CudaAbiError(`launch of ${kernel}: the fake device has no implementation`);
+    const t0 = performance.now();
     impl(this.heap, args);
+    this.busyMs += performance.now() - t0;
     this.counters.launches[kernel] = (this.counters.launches[kernel] ?? 0) + 1;
   }
 
@@ -235,6 +246,7 @@ export class FakeCudaDevice implements CudaDevice {
     }
     this.counters.launches.gemm = (this.counters.launches.gemm ?? 0) + 1;
     if (m === 0 || n === 0 || batch === 0) return;
+    const t0 = performance.now();
     const span = (rows: number, ld: number, cols: number, stride: number) =>
       (batch - 1) * stride + (rows - 1) * ld + cols;
     // bf16 operands (autocast): 16-bit words whose value is the float32 with those high bits,
@@ -262,6 +274,7 @@ export class FakeCudaDevice implements CudaDevice {
         }
       }
     }
+    this.busyMs += performance.now() - t0;
   }
 
   synchronize(): void {
@@ -275,6 +288,40 @@ export class FakeCudaDevice implements CudaDevice {
 
   close(): void {
     this.closed = true;
+  }
+
+  startTimer(): number {
+    this.open();
+    if (this.timers.size >= MAX_GPU_TIMERS) {
+      throw new CudaAbiError(
+        `GPU timers: ${this.timers.size} started and not read (the limit); read them with readTimer`,
+      );
+    }
+    const id = this.nextTimer++;
+    this.timers.set(id, { start: this.busyMs, stop: null });
+    return id;
+  }
+
+  stopTimer(id: number): void {
+    this.open();
+    const timer = this.timers.get(id);
+    if (!timer) throw new CudaAbiError(`stopTimer: no timer ${id} was started`);
+    if (timer.stop !== null) throw new CudaAbiError(`stopTimer: timer ${id} was already stopped`);
+    timer.stop = this.busyMs;
+  }
+
+  /** Timers started and not yet read. */
+  get timersInFlight(): number {
+    return this.timers.size;
+  }
+
+  readTimer(id: number): number {
+    this.open();
+    const timer = this.timers.get(id);
+    if (!timer) throw new CudaAbiError(`readTimer: no timer ${id} was started`);
+    if (timer.stop === null) throw new CudaAbiError(`readTimer: timer ${id} was not stopped`);
+    this.timers.delete(id);
+    return timer.stop - timer.start;
   }
 
   /** Zeroes the counters (tests measure one step at a time). */

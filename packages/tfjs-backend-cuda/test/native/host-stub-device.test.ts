@@ -77,6 +77,22 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('the addon on host-memory
     expect(report.memGetInfo).toEqual([79 * 2 ** 30, 80 * 2 ** 30]);
   });
 
+  it("times the work between a timer's marks with timing events, and frees each timer once read", () => {
+    // The stub's "GPU time" is 0.5 ms per launch between two events (and an error for events
+    // made with CU_EVENT_DISABLE_TIMING or never recorded, as the driver's).
+    expect(report.timers).toEqual({
+      ids: [1, 2, 3],
+      inner: 1,
+      outer: 1.5,
+      empty: 0,
+      readTwice: 'readTimer: no timer 2 was started',
+      stopUnknown: 'stopTimer: no timer 12345 was started',
+      badId: 'stopTimer(id): expected a timer id from startTimer',
+      readUnstopped: 'readTimer: timer 4 was not stopped',
+      stopTwice: 'stopTimer: timer 4 was already stopped',
+    });
+  });
+
   it('names the kernel and the CUDA error when a launch fails', () => {
     expect(report.badLaunch).toBe('cuLaunchKernel(ner_range_f32): CUDA_ERROR_STUB');
   });

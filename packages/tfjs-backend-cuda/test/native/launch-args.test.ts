@@ -33,6 +33,9 @@ function recordingDevice(): { native: NativeDevice; seen: Recorded } {
     info: unused,
     close: unused,
     ncclInit: unused,
+    startTimer: unused,
+    stopTimer: unused,
+    readTimer: unused,
   };
   return { native, seen };
 }
