@@ -9,7 +9,9 @@
 // dtype=torch.bfloat16) on the torch side) runs in a child process of its own. Also recorded per step of ours:
 // the kernels that fell back to the cpu (getFallbackCounts()), the device counters the package
 // offers (kernel launches, GEMMs, syncs), and torch's CUDA kernel count per step (torch.profiler),
-// which is what stands between a launch-bound step and 1.0x.
+// which is what stands between a launch-bound step and 1.0x. One more step on each side is
+// profiled for GPU time: ours by tfjs kernel (tf.profile, timing events around each kernel), torch's
+// by aten op (torch.profiler); each sum over its step's wall time is how busy the GPU is.
 // Target of issue 15: cuda / torch >= 0.5 samples/s at the same precision, 0 fallbacks.
 //
 //   pnpm build && node tools/bench/cuda-bert-step.mjs          (in the repo)
@@ -38,6 +40,7 @@ import {
   deviceCounters,
   fallbackCounts,
   loadCuda,
+  profileKernels,
   sumCounts,
   useCuda,
 } from '../gpu-check/lib/cuda.mjs';
@@ -110,6 +113,17 @@ async function worker(mode) {
     ? Object.fromEntries(Object.entries(counters).map(([k, v]) => [k, v / steps]))
     : null;
   const ms = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
+  const issueMsPerStep = issueMs.reduce((a, b) => a + b, 0) / issueMs.length;
+  const timedLosses = [...losses];
+  // One more step under tf.profile: the GPU time of each tfjs kernel (timing events around it).
+  // Their sum next to the step's wall time says how much of the step the GPU is busy.
+  let gpuProfile;
+  try {
+    gpuProfile = await profileKernels(step);
+    gpuProfile.shareOfStep = gpuProfile.kernelMs / ms;
+  } catch (error) {
+    gpuProfile = { failed: firstLine(error) };
+  }
   return {
     backend: tf.getBackend(),
     mode,
@@ -117,16 +131,17 @@ async function worker(mode) {
     parameters: model.numParameters(),
     msPerStep: ms,
     stepMs,
-    issueMsPerStep: issueMs.reduce((a, b) => a + b, 0) / issueMs.length,
+    issueMsPerStep,
     samplesPerS: batchSize / (ms / 1000),
     tokensPerS: (batchSize * length) / (ms / 1000),
-    losses,
+    losses: timedLosses,
     tensorsFlat: tf.memory().numTensors === tensorsBefore,
     fallbacksPerStep: fallbacks ? sumCounts(fallbacks) / steps : null,
     fallbacks,
     deviceCountersSource: countersBefore?.source ?? null,
     deviceCountersPerStep: perStep,
     memory: tf.memory(),
+    gpuProfile,
   };
 }
 
@@ -203,6 +218,20 @@ if (result.torch?.model)
   );
 else if (result.torch)
   console.log(`torch: not available: ${result.torch.unavailable ?? result.torch.failed}`);
+/** "GPU time/step X ms (Y% of the step); slowest: ..." from a profile of ours or torch's. */
+function gpuTimeLine(profile, source, entries) {
+  if (!profile) return `GPU time/step: n/a (no ${source} profile)`;
+  if (profile.failed) return `GPU time/step: ${source} failed: ${profile.failed}`;
+  const slowest = (entries ?? [])
+    .slice(0, 6)
+    .map((k) => `${k.name} ${k.ms.toFixed(1)} ms/${k.calls}`)
+    .join(', ');
+  return (
+    `GPU time/step (${source}) ${fmt(profile.kernelMs, 1, 0)} ms, ${fmt(100 * profile.shareOfStep, 0, 0)}% of the step;` +
+    ` slowest: ${slowest}`
+  );
+}
+
 console.log(`\n${'column'.padEnd(12)} ${'ms/step'.padStart(9)} ${'samples/s'.padStart(10)}  details`);
 result.ratios = {};
 for (const mode of modes) {
@@ -218,12 +247,14 @@ for (const mode of modes) {
         ` fallbacks/step ${o.fallbacksPerStep ?? 'n/a'}${o.fallbacks && Object.keys(o.fallbacks).length ? ` ${JSON.stringify(o.fallbacks)}` : ''};${launches}` +
         ` loss ${o.losses.map((v) => v.toFixed(3)).join(' ')}${o.tensorsFlat === false ? '; TENSOR COUNT GREW' : ''}`,
     );
+    console.log(`${''.padEnd(34)}${gpuTimeLine(o.gpuProfile, 'tf.profile', o.gpuProfile?.kernels)}`);
   } else console.log(`${`cuda ${mode}`.padEnd(12)} not available: ${o?.unavailable ?? o?.failed}`);
   if (t) {
     console.log(
       `${`torch ${mode}`.padEnd(12)} ${fmt(t.msPerStep, 1, 9)} ${fmt(t.samplesPerS, 1, 10)}  steps ${t.stepMs.map((v) => v.toFixed(0)).join(', ')} ms;` +
         ` CUDA kernels/step ${t.cudaKernelsPerStep ?? 'n/a'}; loss ${t.losses.map((v) => v.toFixed(3)).join(' ')}`,
     );
+    console.log(`${''.padEnd(34)}${gpuTimeLine(t.gpuProfile, 'torch.profiler', t.gpuProfile?.ops)}`);
   }
   if (o?.samplesPerS && t?.samplesPerS) result.ratios[mode] = o.samplesPerS / t.samplesPerS;
 }

@@ -329,6 +329,15 @@ def verdicts(report):
     v["bertStepAtLeast0.5x"] = all(r >= 0.5 for r in b["ratios"].values()) if b.get("ratios") else None
     fallbacks = [c.get("fallbacksPerStep") for c in (b.get("cuda") or {}).values() if isinstance(c, dict) and "fallbacksPerStep" in c]
     v["bertStepFallbacksPerStep"] = max(fallbacks) if fallbacks else None
+    # How busy the GPU is during a step (summed kernel time over wall time), ours and torch's:
+    # well under 1 means the step waits on the host, not on the GPU.
+    shares = {}
+    for mode, c in (b.get("cuda") or {}).items():
+        ours = (c or {}).get("gpuProfile") or {} if isinstance(c, dict) else {}
+        theirs = (((b.get("torch") or {}).get("results") or {}).get(mode) or {}).get("gpuProfile") or {}
+        if "shareOfStep" in ours or "shareOfStep" in theirs:
+            shares[mode] = {"cuda": ours.get("shareOfStep"), "torch": theirs.get("shareOfStep")}
+    v["bertStepGpuBusyShare"] = shares or None
     t = res("trainer")
     v["trainerF1"] = t.get("eval_f1")
     v["trainerF1Reference"] = (t.get("reference") or {}).get("eval_f1")

@@ -69,6 +69,46 @@ def set_tf32(on):
     torch.backends.cudnn.allow_tf32 = on
 
 
+def device_us(event, total):
+    """An event's device time in microseconds: torch >= 2.4 names it device_time, older cuda_time."""
+    prefix = "" if total else "self_"
+    for name in (f"{prefix}device_time_total", f"{prefix}cuda_time_total"):
+        value = getattr(event, name, None)
+        if value is not None:
+            return float(value)
+    return 0.0
+
+
+def profile_step(step, step_ms, top=25):
+    """One step under torch.profiler (CPU and CUDA activity): the CUDA kernels it launched, their
+    summed device time and its share of the step's wall time, and the aten ops by the device time
+    of the kernels they launched themselves (self), slowest first: the counterpart of the JS
+    side's tf.profile split by tfjs kernel."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        step()
+        torch.cuda.synchronize()
+    on_device = lambda e: "CUDA" in str(getattr(e, "device_type", ""))  # noqa: E731
+    kernels = [e for e in prof.events() if on_device(e)]
+    # A kernel event's own time range is its span on the GPU (the *_time_total properties read 0
+    # for it in some torch versions).
+    span_us = lambda e: e.time_range.elapsed_us() if hasattr(e, "time_range") else device_us(e, True)  # noqa: E731
+    kernel_ms = sum(span_us(e) for e in kernels) / 1000
+    ops = []
+    for avg in prof.key_averages():
+        if on_device(avg):
+            continue
+        ms = device_us(avg, False) / 1000
+        if ms > 0:
+            ops.append({"name": avg.key, "calls": int(avg.count), "ms": ms})
+    ops.sort(key=lambda op: -op["ms"])
+    return {
+        "cudaKernelsPerStep": len(kernels),
+        "gpuProfile": {"kernelMs": kernel_ms, "shareOfStep": kernel_ms / step_ms, "ops": ops[:top]},
+    }
+
+
 def main():
     o = json.loads(sys.argv[1])
     if not torch.cuda.is_available():
@@ -122,15 +162,10 @@ def main():
         }
         if o.get("profile"):
             try:
-                from torch.profiler import ProfilerActivity, profile
-
-                with profile(activities=[ProfilerActivity.CUDA]) as prof:
-                    step()
-                    torch.cuda.synchronize()
-                kernels = [e for e in prof.events() if getattr(e, "device_type", None) is not None and "CUDA" in str(e.device_type)]
-                entry["cudaKernelsPerStep"] = len(kernels)
+                entry.update(profile_step(step, ms))
             except Exception as error:  # the profiler is a nicety: never fail the peer for it
                 entry["cudaKernelsPerStep"] = f"profiler failed: {error}"
+                entry["gpuProfile"] = {"failed": str(error)}
         results[mode] = entry
     set_tf32(False)
     print(

@@ -281,3 +281,41 @@ export function fence(tensor) {
   one.dataSync();
   one.dispose();
 }
+
+/**
+ * GPU milliseconds per tfjs kernel over one run of `run` (sync or async), from `tf.profile`: on
+ * `cuda` each kernel's `kernelTimeMs` is GPU time between timing events recorded around it
+ * (CudaBackend.time; the fake device's busy clock in dry runs). Summed by kernel name, slowest
+ * first, the first `top` kept. `kernelMs` is the sum over all kernels; a kernel whose time came
+ * back as no number is counted in `untimed`, never as 0 ms. tf.profile also lists the scopes of
+ * custom-gradient ops (`fusedMatMul__op`, `unnamed scope`), which wrap kernels it lists too: only
+ * names registered as kernels of the active backend are summed; the scopes are counted in
+ * `scopes`. A kernel that itself ran kernels through the engine would still be counted twice.
+ */
+export async function profileKernels(run, top = 25) {
+  const backendName = tf.getBackend();
+  const profile = await tf.profile(run);
+  const byName = new Map();
+  let untimed = 0;
+  let scopes = 0;
+  for (const k of profile.kernels) {
+    if (!tf.getKernel(k.name, backendName)) {
+      scopes += 1;
+      continue;
+    }
+    const ms = typeof k.kernelTimeMs === 'number' && Number.isFinite(k.kernelTimeMs) ? k.kernelTimeMs : null;
+    if (ms === null) untimed += 1;
+    const entry = byName.get(k.name) ?? { name: k.name, calls: 0, ms: 0 };
+    entry.calls += 1;
+    entry.ms += ms ?? 0;
+    byName.set(k.name, entry);
+  }
+  const kernels = [...byName.values()].sort((a, b) => b.ms - a.ms);
+  return {
+    kernelMs: kernels.reduce((sum, k) => sum + k.ms, 0),
+    tfjsKernels: profile.kernels.length - scopes,
+    scopes,
+    untimed,
+    kernels: kernels.slice(0, top),
+  };
+}

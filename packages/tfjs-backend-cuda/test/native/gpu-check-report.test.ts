@@ -82,4 +82,36 @@ describe.runIf(havePython)('report.py trainer-result', () => {
       ],
     });
   });
+
+  it("sets the bert step's GPU busy share, ours and torch's per precision, among the targets", () => {
+    const file = join(dir, 'report.json');
+    const profile = (shareOfStep: number) => ({ kernelMs: 30 * shareOfStep, shareOfStep });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        steps: {
+          'bert-step': {
+            status: 'ok',
+            results: {
+              ratios: { fp32: 0.8, bf16: 0.55 },
+              cuda: {
+                fp32: { fallbacksPerStep: 0, gpuProfile: profile(0.93) },
+                bf16: { fallbacksPerStep: 0, gpuProfile: { failed: 'no timers' } },
+              },
+              torch: { results: { fp32: { gpuProfile: profile(0.97) }, bf16: { gpuProfile: profile(0.9) } } },
+            },
+          },
+        },
+      }),
+    );
+    const run = spawnSync('python3', [report, 'finish', file, '--seconds', '12'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const { targets } = JSON.parse(run.stdout) as { targets: Record<string, unknown> };
+    expect(targets).toMatchObject({
+      bertStepRatios: { fp32: 0.8, bf16: 0.55 },
+      'bertStepAtLeast0.5x': true,
+      bertStepFallbacksPerStep: 0,
+      bertStepGpuBusyShare: { fp32: { cuda: 0.93, torch: 0.97 }, bf16: { cuda: null, torch: 0.9 } },
+    });
+  });
 });
