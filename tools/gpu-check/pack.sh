@@ -47,9 +47,12 @@ trap 'rm -rf "$TMP"' EXIT
 
 # 1. Build.
 if [ "$BUILD" = 1 ]; then
-  echo "== building the packages the checks import (pnpm, dependencies first)"
-  if ! npx -y pnpm@10.34.8 --filter='@ner-examples/conll2003-trainer...' --filter='@ner/tfjs-backend-cuda...' \
-    run build >"$TMP/build.log" 2>&1; then
+  echo "== building the packages the checks import (turbo, dependencies first)"
+  # turbo, as CI's build: its graph leaves out peer dependencies, so the optional peer links back
+  # to @ner/tfjs-backend-cuda (from @ner/models and @ner/accelerate) make no cycle. pnpm's own
+  # recursive run saw one and could build @ner/accelerate while @ner/models' dist/ was rewritten.
+  if ! npx -y pnpm@10.34.8 exec turbo run build --filter='@ner-examples/conll2003-trainer...' \
+    --filter='@ner/tfjs-backend-cuda...' >"$TMP/build.log" 2>&1; then
     tail -20 "$TMP/build.log" >&2
     note "the build failed (packed the dist/ folders as they are): $(grep -m1 -iE 'error|failed|cannot' "$TMP/build.log" | cut -c1-200)"
   fi
