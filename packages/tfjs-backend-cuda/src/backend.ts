@@ -9,6 +9,7 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AllocatorStats, type Block, CachingAllocator } from './allocator.js';
+import { Bf16Copies } from './bf16-copies.js';
 import type { CudaDevice, CudaDeviceInfo, DevicePtr, KernelArg } from './device.js';
 import { CudaBackendError } from './errors.js';
 import {
@@ -34,6 +35,8 @@ export interface CudaTensorData {
   /** Asynchronous reads in flight; the block outlives a disposal until they finish. */
   pendingReads?: number;
   releaseAfterReads?: boolean;
+  /** Under bf16 autocast: the bfloat16 copy matmuls read (see {@link CudaBackend.bf16CopyOf}). */
+  bf16?: Block | null;
 }
 
 /** `tf.memory()` on the cuda backend (tfjs adds numTensors and friends). */
@@ -70,11 +73,14 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
   private cpu: MathBackendCPU | null = null;
   /** Entries that hold a block, so `dispose` can return them all. */
   private readonly live = new Set<CudaTensorData>();
+  /** The bf16 copies kept under autocast. */
+  private readonly bf16Copies: Bf16Copies;
 
   constructor(readonly device: CudaDevice) {
     super();
     this.data = new tf.DataStorage(this, tf.engine());
     this.allocator = new CachingAllocator(device);
+    this.bf16Copies = new Bf16Copies(this.allocator);
   }
 
   /** The device's description. */
@@ -92,7 +98,45 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
    * products. `@ner/models`' `withAutocast` (and `TrainingArguments.bf16`) switch it.
    */
   setMatMulAutocast(dtype: AutocastDtype | null): void {
-    this.autocast = checkedAutocastDtype(dtype);
+    const next = checkedAutocastDtype(dtype);
+    if (this.autocast === 'bf16' && next !== 'bf16') this.bf16Copies.releaseAll();
+    this.autocast = next;
+  }
+
+  /**
+   * The device address of a bfloat16 copy (round to nearest even) of float32 `t`, a matmul
+   * operand under bf16 autocast: cast on first use, then kept with the tensor and reused by every
+   * product that reads it until autocast ends, the tensor is released, or a kernel writes it in
+   * place ({@link wroteInPlace}), as torch's autocast keeps its weight casts. The copies take
+   * device memory (half the tensor's bytes each) for that span; {@link bf16CopyStats} counts them.
+   */
+  bf16CopyOf(t: tf.TensorInfo): DevicePtr {
+    const entry = this.entry(t.dataId);
+    if (entry.bf16) return entry.bf16.ptr;
+    if (this.autocast !== 'bf16') {
+      throw new CudaBackendError('cuda: a bf16 copy was asked for outside bf16 autocast');
+    }
+    const count = elementCount(t.shape);
+    const block = this.allocator.allocate(count * 2);
+    try {
+      this.launch('ner_cast_f32_bf16', count, [{ ptr: this.ptrOf(t) }, { ptr: block.ptr }, { i32: count }]);
+    } catch (error) {
+      this.allocator.release(block);
+      throw error;
+    }
+    this.bf16Copies.keep(entry, block);
+    return block.ptr;
+  }
+
+  /** The bf16 copies kept now and their bytes. */
+  bf16CopyStats(): { readonly copies: number; readonly bytes: number } {
+    return this.bf16Copies.stats();
+  }
+
+  /** Kernels that write `t`'s data in place call this: a kept bf16 copy no longer matches it. */
+  wroteInPlace(t: tf.TensorInfo): void {
+    const entry = this.data.get(t.dataId);
+    if (entry) this.bf16Copies.release(entry);
   }
 
   /** What matmuls run in now: `'bf16'` under autocast, else `null` (fp32, or TF32 if allowed). */
@@ -193,6 +237,7 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
     const entry = this.data.get(dataId)!;
     entry.refCount--;
     if (!force && entry.refCount > 0) return false;
+    this.bf16Copies.release(entry);
     if (entry.pendingReads) entry.releaseAfterReads = true;
     else this.releaseBlock(entry);
     this.data.delete(dataId);
@@ -358,6 +403,7 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
       entry.block = null;
     }
     this.live.clear();
+    this.bf16Copies.releaseAll();
     if (this.ones) this.allocator.release(this.ones);
     this.ones = null;
     this.allocator.emptyCache();

@@ -16,7 +16,12 @@ import { Trainer } from '@ner/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isAutocastBackend, roundToBf16 } from '../../../tools/kernel-contract/index.js';
+import {
+  ADAMW_KERNEL_NAME,
+  ADAMW_MULTI_KERNEL_NAME,
+  isAutocastBackend,
+  roundToBf16,
+} from '../../../tools/kernel-contract/index.js';
 import type { GemmDesc } from '../src/device.js';
 import { getFallbackCounts, resetFallbackCounts } from '../src/fallback.js';
 import { setAllowTf32 } from '../src/settings.js';
@@ -376,21 +381,125 @@ describe('matMul under bf16 autocast', () => {
     tf.dispose([a, b, first, again]);
   });
 
-  it('gradients of a product run under autocast too, and leak nothing', () => {
+  it('gradients of a product run under autocast too, reuse the forward casts, and leak nothing', () => {
     const w = f([6, 4], 63);
     const x = f([5, 6], 64);
-    cudaBackend().setMatMulAutocast('bf16');
     const tensors = tf.memory().numTensors;
     const bytes = cudaBackend().memory().bytesInUse;
-    const { result: grads, gemms } = recordGemms(() =>
-      tf.grads((wv: tf.Tensor) => tf.sum(tf.matMul(x, wv)))([w]),
-    );
+    cudaBackend().setMatMulAutocast('bf16');
+    const {
+      result: grads,
+      gemms,
+      casts,
+    } = recordGemms(() => tf.grads((wv: tf.Tensor) => tf.sum(tf.matMul(x, wv)))([w]));
     expect(gemms.length).toBe(2);
     for (const desc of gemms) expect(desc.bf16).toBe(true);
+    // x and w for the product, then only the output gradient for dW = x^T dy (x is kept).
+    expect(casts).toBe(3);
     tf.dispose(grads);
+    // The output gradient is gone and its copy with it; x's and w's stay until autocast ends.
+    expect(cudaBackend().bf16CopyStats().copies).toBe(2);
+    cudaBackend().setMatMulAutocast(null);
+    expect(cudaBackend().bf16CopyStats()).toEqual({ copies: 0, bytes: 0 });
     expect(tf.memory().numTensors).toBe(tensors);
     expect(cudaBackend().memory().bytesInUse).toBe(bytes);
     tf.dispose([w, x]);
+  });
+});
+
+describe('bf16 copies kept while autocast lasts', () => {
+  const bytesInUse = () => cudaBackend().memory().bytesInUse;
+
+  it('casts a tensor once for every product that reads it, its reshapes included', () => {
+    const x = f([4, 6], 70);
+    const w = f([6, 3], 71);
+    const before = bytesInUse();
+    cudaBackend().setMatMulAutocast('bf16');
+    const { result, casts } = recordGemms(() => [
+      tf.matMul(x, w),
+      tf.matMul(x, w, false, false),
+      tf.matMul(tf.reshape(x, [2, 2, 6]), w),
+      tf.matMul(w, x, true, true),
+    ]);
+    expect(casts).toBe(2);
+    expect(cudaBackend().bf16CopyStats().copies).toBe(2);
+    // Each copy holds half the tensor's bytes (rounded up to the allocator's 512-byte blocks).
+    expect(cudaBackend().bf16CopyStats().bytes).toBe(1024);
+    expectCloseToReference(result[0]!, bf16Reference(x, w, false, false), 6);
+    expect(Array.from(result[2]!.dataSync())).toEqual(Array.from(result[0]!.dataSync()));
+    cudaBackend().setMatMulAutocast(null);
+    tf.dispose(result);
+    expect(bytesInUse()).toBe(before);
+    tf.dispose([x, w]);
+  });
+
+  it('releases a copy with its tensor, and all of them whenever autocast is switched off', () => {
+    const x = f([4, 6], 72);
+    const w = f([6, 3], 73);
+    const before = bytesInUse();
+    cudaBackend().setMatMulAutocast('bf16');
+    const t = tf.add(x, 1);
+    tf.matMul(t, w).dispose();
+    expect(cudaBackend().bf16CopyStats().copies).toBe(2);
+    t.dispose();
+    expect(cudaBackend().bf16CopyStats().copies).toBe(1);
+    cudaBackend().setMatMulAutocast(null);
+    expect(cudaBackend().bf16CopyStats().copies).toBe(0);
+    expect(recordGemms(() => tf.matMul(x, w).dispose()).casts).toBe(0);
+    cudaBackend().setMatMulAutocast('bf16');
+    expect(recordGemms(() => tf.matMul(x, w).dispose()).casts).toBe(2);
+    // Nested scopes of the same dtype keep the copies.
+    withAutocast('bf16', () => tf.matMul(x, w).dispose());
+    expect(cudaBackend().bf16CopyStats().copies).toBe(2);
+    cudaBackend().setMatMulAutocast(null);
+    expect(cudaBackend().bf16CopyStats().copies).toBe(0);
+    expect(bytesInUse()).toBe(before);
+    tf.dispose([x, w]);
+  });
+
+  it('casts again after a kernel wrote the tensor in place (NerAdamW, NerAdamWMulti)', () => {
+    // Variables that own their blocks (refCount 1), so the kernels may write them in place.
+    const own = (t: tf.Tensor) => {
+      const variable = tf.variable(t);
+      t.dispose();
+      return variable;
+    };
+    const w = own(f([6, 3], 74));
+    const x = f([4, 6], 75);
+    const m = own(tf.zeros([6, 3]));
+    const v = own(tf.zeros([6, 3]));
+    const grad = f([6, 3], 76);
+    const attrs = {
+      decayFactor: 0.99,
+      beta1: 0.9,
+      beta2: 0.999,
+      biasCorrection2Sqrt: Math.sqrt(1 - 0.999),
+      eps: 1e-8,
+      stepSize: 0.5 / (1 - 0.9),
+      inPlace: true,
+    };
+    cudaBackend().setMatMulAutocast('bf16');
+    const first = tf.matMul(x, w);
+    const outputs = tf.engine().runKernel(ADAMW_KERNEL_NAME, { param: w, grad, m, v }, attrs) as tf.Tensor[];
+    expect(outputs).toEqual([]);
+    const { result: second, casts } = recordGemms(() => tf.matMul(x, w));
+    expect(casts).toBe(1);
+    expectCloseToReference(second, bf16Reference(x, w, false, false), 6);
+    expect(Array.from(second.dataSync())).not.toEqual(Array.from(first.dataSync()));
+    const multi = tf.engine().runKernel(
+      ADAMW_MULTI_KERNEL_NAME,
+      { param0: w, grad0: grad, m0: m, v0: v },
+      {
+        ...Object.fromEntries(Object.entries(attrs).map(([k, value]) => [k, [value]])),
+        inPlace: true,
+      },
+    ) as tf.Tensor[];
+    expect(multi).toEqual([]);
+    const { result: third, casts: again } = recordGemms(() => tf.matMul(x, w));
+    expect(again).toBe(1);
+    expectCloseToReference(third, bf16Reference(x, w, false, false), 6);
+    cudaBackend().setMatMulAutocast(null);
+    tf.dispose([w, x, m, v, grad, first, second, third]);
   });
 });
 

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NcclError, NcclTimeoutError, NcclUnavailableError } from '../src/errors.js';
 import { NcclCommunicator, ncclGetUniqueId, ncclStatus } from '../src/nccl/communicator.js';
-import { onRealGpu, useFakeCuda } from './fake-backend.js';
+import { cudaBackend, onRealGpu, useFakeCuda } from './fake-backend.js';
 
 async function communicator(worldSize: number, rank: number, timeoutMs?: number): Promise<NcclCommunicator> {
   return NcclCommunicator.init(ncclGetUniqueId(), worldSize, rank, { timeoutMs });
@@ -53,6 +53,37 @@ describe.skipIf(onRealGpu)('NcclCommunicator on the fake device', () => {
       'allReduce count=2 dtype=2 op=sum',
     ]);
     tf.dispose([x, ints]);
+  });
+
+  it('drops the bf16 copy autocast kept of a tensor it writes in place', async () => {
+    await useFakeCuda();
+    const backend = cudaBackend();
+    const two = await communicator(2, 1);
+    const x = tf.tensor2d([
+      [1, -2],
+      [3.5, 4],
+    ]);
+    const eye = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
+    backend.setMatMulAutocast('bf16');
+    try {
+      tf.matMul(x, eye).dispose();
+      expect(backend.bf16CopyStats().copies).toBe(2);
+      await two.allReduce(x);
+      expect(backend.bf16CopyStats().copies).toBe(1);
+      // The product reads x as it is now (doubled), not the copy made before the all-reduce.
+      const product = tf.matMul(x, eye);
+      expect(await product.data()).toEqual(new Float32Array([2, -4, 7, 8]));
+      product.dispose();
+      expect(backend.bf16CopyStats().copies).toBe(2);
+      await two.broadcast(x, 0);
+      expect(backend.bf16CopyStats().copies).toBe(1);
+    } finally {
+      backend.setMatMulAutocast(null);
+      tf.dispose([x, eye]);
+    }
   });
 
   it('gathers along the first axis, broadcasts in place and reduce-scatters a slice', async () => {

@@ -142,6 +142,7 @@ defineKernel(ADAMW_KERNEL_NAME, (args) => {
     ? [param, m, v]
     : backend.makeOutputs([0, 1, 2].map(() => [param.shape, 'float32'] as const));
   launchAdamW(backend, param, grad, m, v, outputs, attrs);
+  if (inPlace) for (const t of outputs) backend.wroteInPlace(t);
   return inPlace ? [] : outputs;
 });
 
@@ -188,5 +189,6 @@ defineKernel(ADAMW_MULTI_KERNEL_NAME, (args) => {
   tensors.forEach(({ param, grad, m, v, attrs }, i) => {
     launchAdamW(backend, param, grad, m, v, outputs.slice(3 * i, 3 * i + 3), attrs);
   });
+  if (inPlace) for (const t of outputs) backend.wroteInPlace(t);
   return inPlace ? [] : outputs;
 });

@@ -6,12 +6,12 @@
  * Bias vectors go in the product's epilogue; TF32 only after `setAllowTf32(true)`.
  *
  * Under bf16 autocast (`CudaBackend.setMatMulAutocast('bf16')`, as `torch.autocast(dtype=
- * torch.bfloat16)`): both operands are cast to bfloat16 on the device (`ner_cast_f32_bf16`, round
- * to nearest even) into temporary blocks, and cuBLASLt multiplies the bf16 matrices with fp32
- * accumulation into the float32 output (bias, relu and the rest unchanged; TF32 does not apply).
+ * torch.bfloat16)`): both operands are read as bfloat16 copies (`CudaBackend.bf16CopyOf`: cast on
+ * the device with `ner_cast_f32_bf16`, round to nearest even, once per tensor while autocast
+ * lasts), and cuBLASLt multiplies the bf16 matrices with fp32 accumulation into the float32
+ * output (bias, relu and the rest unchanged; TF32 does not apply).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Block } from '../allocator.js';
 import type { CudaBackend } from '../backend.js';
 import { type DevicePtr, type GemmDesc, denseLeadingDims } from '../device.js';
 import { getAllowTf32 } from '../settings.js';
@@ -77,20 +77,15 @@ export function matMul(
     products(backend, common, backend.ptrOf(a), backend.ptrOf(b), pc, 4, shapes);
     return y;
   }
-  // bf16 copies of both operands in blocks of the caching allocator. They go back to it as soon
-  // as the products are queued, before the products have run: every launch, copy and product is
-  // on the device's one stream, so whatever reuses a block next is ordered after these products
-  // read it (PyTorch's caching allocator relies on the same stream order).
-  const temporaries: Block[] = [];
+  // bf16 copies of both operands, kept with the tensors while autocast lasts: the backward pass
+  // reads the same weights, inputs and output gradients again.
   try {
-    const pa = castToBf16(backend, a, temporaries);
-    const pb = castToBf16(backend, b, temporaries);
+    const pa = backend.bf16CopyOf(a);
+    const pb = backend.bf16CopyOf(b);
     products(backend, common, pa, pb, pc, 2, shapes);
   } catch (error) {
     backend.disposeIntermediateTensorInfo(y);
     throw error;
-  } finally {
-    for (const block of temporaries) backend.allocator.release(block);
   }
   return y;
 }
@@ -122,19 +117,6 @@ export function columnSums(
     bias: undefined,
   };
   backend.device.gemm(gemmDesc(common, backend.onesVector(rows), x, y, 1, cols, rows, 1, 0, 0, 0));
-}
-
-/** A bf16 copy of float32 `t` (round to nearest even) in a new block pushed on `temporaries`. */
-function castToBf16(backend: CudaBackend, t: tf.TensorInfo, temporaries: Block[]): DevicePtr {
-  const count = sizeOf(t.shape);
-  const block = backend.allocator.allocate(count * 2);
-  temporaries.push(block);
-  backend.launch('ner_cast_f32_bf16', count, [
-    { ptr: backend.ptrOf(t) },
-    { ptr: block.ptr },
-    ...i32Args(count),
-  ]);
-  return block.ptr;
 }
 
 type GemmCommon = Omit<

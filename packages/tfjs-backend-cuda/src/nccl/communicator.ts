@@ -155,6 +155,7 @@ export class NcclCommunicator {
     const opCode = this.reduceOp('allReduce', op, tensor);
     if (!entry.block) return;
     const ptr = entry.block.ptr;
+    this.backend.wroteInPlace(tensor);
     await this.run(() => this.native.allReduce(ptr, ptr, tensor.size, type, opCode, this.timeoutMs));
   }
 
@@ -192,6 +193,7 @@ export class NcclCommunicator {
     }
     if (!entry.block) return;
     const ptr = entry.block.ptr;
+    this.backend.wroteInPlace(tensor);
     await this.run(() => this.native.broadcast(ptr, ptr, tensor.size, type, root, this.timeoutMs));
   }
 
