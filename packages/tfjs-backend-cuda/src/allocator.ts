@@ -168,6 +168,11 @@ export class CachingAllocator {
     (size < SMALL_LIMIT_BYTES ? this.small : this.large).insert(block.ptr, size);
   }
 
+  /** Starts the peak over from the bytes in use now (`torch.cuda.reset_peak_memory_stats()`). */
+  resetPeak(): void {
+    this.counters.peakBytesInUse = this.counters.bytesInUse;
+  }
+
   /** Frees every cached block on the device (`torch.cuda.empty_cache()`). Blocks in use stay. */
   emptyCache(): void {
     for (const pool of [this.small, this.large]) {

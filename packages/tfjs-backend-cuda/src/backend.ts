@@ -350,6 +350,14 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
   }
 
   /**
+   * Starts `peakBytesInUse` over from the bytes in use now
+   * (`torch.cuda.reset_peak_memory_stats()`), to measure the peak of one step or one phase.
+   */
+  resetPeakMemoryStats(): void {
+    this.allocator.resetPeak();
+  }
+
+  /**
    * `tf.time`, and `kernelTimeMs` per kernel in `tf.profile`: the GPU milliseconds between a timing
    * event recorded before `f` queues its work and one recorded after (as `torch.cuda.Event`
    * timing), read once the caller's synchronous code has returned; nothing waits while `f`

@@ -123,6 +123,19 @@ describe('refcounts and disposal', () => {
     expect((tf.memory() as tf.MemoryInfo & Record<string, number>).bytesCached).toBe(0);
   });
 
+  it('resetPeakMemoryStats() starts the peak over from what is in use', () => {
+    const kept = tf.ones([256]);
+    const big = tf.ones([1024, 1024]);
+    big.dispose();
+    const peak = () => (tf.memory() as tf.MemoryInfo & Record<string, number>).peakBytesInUse;
+    expect(peak()).toBeGreaterThanOrEqual(4 * 1024 * 1024 + 1024);
+    cudaBackend().resetPeakMemoryStats();
+    expect(peak()).toBe(1024);
+    const small = tf.ones([512]);
+    expect(peak()).toBe(1024 + 2048);
+    tf.dispose([kept, small]);
+  });
+
   it.skipIf(onRealGpu)('dispose() of the backend returns every block to the device', () => {
     const x = tf.ones([100]);
     void x;
