@@ -97,6 +97,8 @@ async function worker(mode) {
     await lastParam.data(); // the last weight AdamW updates: the step has finished on the GPU
   };
   for (let i = 0; i < warmup; i++) await step();
+  // The timed steps' own peak (model and optimizer state included, as torch's max_memory_allocated).
+  tf.backend().resetPeakMemoryStats?.();
   const tensorsBefore = tf.memory().numTensors;
   const fallbacksBefore = fallbackCounts();
   const countersBefore = deviceCounters();
@@ -113,6 +115,7 @@ async function worker(mode) {
     ? Object.fromEntries(Object.entries(counters).map(([k, v]) => [k, v / steps]))
     : null;
   const ms = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
+  const stepPeakBytes = tf.memory().peakBytesInUse ?? null;
   const issueMsPerStep = issueMs.reduce((a, b) => a + b, 0) / issueMs.length;
   const timedLosses = [...losses];
   // One more step under tf.profile: the GPU time of each tfjs kernel (timing events around it).
@@ -141,6 +144,7 @@ async function worker(mode) {
     deviceCountersSource: countersBefore?.source ?? null,
     deviceCountersPerStep: perStep,
     memory: tf.memory(),
+    stepPeakBytes,
     gpuProfile,
   };
 }
@@ -244,6 +248,7 @@ for (const mode of modes) {
     console.log(
       `${`cuda ${mode}`.padEnd(12)} ${fmt(o.msPerStep, 1, 9)} ${fmt(o.samplesPerS, 1, 10)}  steps ${o.stepMs.map((v) => v.toFixed(0)).join(', ')} ms;` +
         ` host issue ${fmt(o.issueMsPerStep, 1, 0)} ms/step;` +
+        ` peak ${o.stepPeakBytes ? fmt(o.stepPeakBytes / 2 ** 30, 2, 0) : 'n/a'} GiB;` +
         ` fallbacks/step ${o.fallbacksPerStep ?? 'n/a'}${o.fallbacks && Object.keys(o.fallbacks).length ? ` ${JSON.stringify(o.fallbacks)}` : ''};${launches}` +
         ` loss ${o.losses.map((v) => v.toFixed(3)).join(' ')}${o.tensorsFlat === false ? '; TENSOR COUNT GREW' : ''}`,
     );
@@ -252,7 +257,8 @@ for (const mode of modes) {
   if (t) {
     console.log(
       `${`torch ${mode}`.padEnd(12)} ${fmt(t.msPerStep, 1, 9)} ${fmt(t.samplesPerS, 1, 10)}  steps ${t.stepMs.map((v) => v.toFixed(0)).join(', ')} ms;` +
-        ` CUDA kernels/step ${t.cudaKernelsPerStep ?? 'n/a'}; loss ${t.losses.map((v) => v.toFixed(3)).join(' ')}`,
+        ` CUDA kernels/step ${t.cudaKernelsPerStep ?? 'n/a'};` +
+        ` peak ${t.maxMemoryBytes ? fmt(t.maxMemoryBytes / 2 ** 30, 2, 0) : 'n/a'} GiB; loss ${t.losses.map((v) => v.toFixed(3)).join(' ')}`,
     );
     console.log(`${''.padEnd(34)}${gpuTimeLine(t.gpuProfile, 'torch.profiler', t.gpuProfile?.ops)}`);
   }

@@ -145,6 +145,7 @@ def main():
         autocast["on"] = mode == "bf16"
         losses = [step() for _ in range(o["warmup"])]
         torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()  # the timed steps' own peak, as the JS side's
         times = []
         for _ in range(o["steps"]):
             start = time.perf_counter()
