@@ -25,10 +25,33 @@ interface Definition {
 
 /** Sums a broadcast gradient back down to `shape` (the input's shape). */
 function unbroadcast(grad: tf.Tensor, shape: readonly number[]): tf.Tensor {
-  if (grad.shape.length === shape.length && grad.shape.every((dim, i) => dim === shape[i])) return grad;
+  if (tf.util.arraysEqual(grad.shape, [...shape])) return grad;
   const axes = tf.backend_util.getReductionAxes([...shape], grad.shape);
   const summed = axes.length > 0 ? tf.sum(grad, axes) : grad;
-  return tf.reshape(summed, [...shape]);
+  // A bias gradient is already its own shape after the sum: no reshape op for it.
+  return tf.util.arraysEqual(summed.shape, [...shape]) ? summed : tf.reshape(summed, [...shape]);
+}
+
+/**
+ * The gradient of `op(a) @ op(b)`, one product per input, each closure computing only its own
+ * (the backward pass calls the ones it needs); broadcast batch axes summed back.
+ */
+function matMulGrads(dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor, attrs: Record<string, unknown>): Grads {
+  const transposeA = attrs.transposeA as boolean;
+  const transposeB = attrs.transposeB as boolean;
+  const gradA = (): tf.Tensor => {
+    if (!transposeA && !transposeB) return tf.matMul(dy, b, false, true);
+    if (!transposeA && transposeB) return tf.matMul(dy, b, false, false);
+    if (transposeA && !transposeB) return tf.matMul(b, dy, false, true);
+    return tf.matMul(b, dy, true, true);
+  };
+  const gradB = (): tf.Tensor => {
+    if (!transposeA && !transposeB) return tf.matMul(a, dy, true, false);
+    if (!transposeA && transposeB) return tf.matMul(dy, a, true, false);
+    if (transposeA && !transposeB) return tf.matMul(a, dy, false, false);
+    return tf.matMul(dy, a, true, true);
+  };
+  return { a: () => unbroadcast(gradA(), a.shape), b: () => unbroadcast(gradB(), b.shape) };
 }
 
 /** dy expanded back over the reduced axes of `x`. */
@@ -95,26 +118,24 @@ const DEFINITIONS: Definition[] = [
   {
     kernelName: 'BatchMatMul',
     inputsToSave: ['a', 'b'],
+    gradFunc: (dy, [a, b], attrs) => matMulGrads(dy, a!, b!, attrs),
+  },
+  {
+    // The linear layers run `_FusedMatMul` directly (nn.ts `linear`), which tfjs gives no
+    // gradient: its fused.matMul op differentiates inside a custom-gradient scope instead. The
+    // bias is a vector over the output's last axis, as the layers pass it: its gradient is dy
+    // summed over every other axis (any other bias shape fails tfjs' gradient shape check).
+    kernelName: '_FusedMatMul',
+    inputsToSave: ['a', 'b'],
     gradFunc: (dy, [a, b], attrs) => {
-      const transposeA = attrs.transposeA as boolean;
-      const transposeB = attrs.transposeB as boolean;
-      // One product per input: each closure computes only its own (the backward pass calls both).
-      const gradA = (): tf.Tensor => {
-        if (!transposeA && !transposeB) return tf.matMul(dy, b!, false, true);
-        if (!transposeA && transposeB) return tf.matMul(dy, b!, false, false);
-        if (transposeA && !transposeB) return tf.matMul(b!, dy, false, true);
-        return tf.matMul(b!, dy, true, true);
-      };
-      const gradB = (): tf.Tensor => {
-        if (!transposeA && !transposeB) return tf.matMul(a!, dy, true, false);
-        if (!transposeA && transposeB) return tf.matMul(dy, a!, true, false);
-        if (transposeA && !transposeB) return tf.matMul(a!, dy, false, false);
-        return tf.matMul(dy, a!, true, true);
-      };
-      return {
-        a: () => unbroadcast(gradA(), a!.shape),
-        b: () => unbroadcast(gradB(), b!.shape),
-      };
+      const activation = (attrs.activation as string | undefined) ?? 'linear';
+      if (activation !== 'linear') {
+        throw new Error(
+          `_FusedMatMul gradient is implemented for activation "linear" only, got "${activation}" (tf.fused.matMul differentiates the others itself).`,
+        );
+      }
+      const leading = Array.from({ length: dy.rank - 1 }, (_, axis) => axis);
+      return { ...matMulGrads(dy, a!, b!, attrs), bias: () => tf.sum(dy, leading) };
     },
   },
   { kernelName: 'Cast', gradFunc: (dy) => ({ x: () => tf.clone(dy) }) },

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerGradients } from './gradients.js';
 import { binaryCrossEntropyWithLogits, crossEntropyIgnoringIndex, meanSquaredError } from './losses.js';
-import { activation, dropout, geluErf, layerNorm } from './nn.js';
+import { activation, dropout, geluErf, layerNorm, linear } from './nn.js';
 import { SeededRandom } from './seeded-random.js';
 
 beforeAll(async () => {
@@ -147,5 +147,103 @@ describe('registered gradients match finite differences', () => {
         (2 * h);
       expect(analytic[i]).toBeCloseTo(numeric, 2);
     }
+  });
+});
+
+describe('linear', () => {
+  const values = (n: number, seed: number) =>
+    Array.from({ length: n }, (_, i) => Math.sin(seed * 7.3 + i * 1.7));
+  const x = () => tf.tensor3d(values(2 * 3 * 5, 1), [2, 3, 5]);
+  const weight = () => tf.tensor2d(values(4 * 5, 2), [4, 5]);
+  const bias = () => tf.tensor1d(values(4, 3));
+
+  it("runs one _FusedMatMul each way with the registered gradient: tfjs fused.matMul's values, bit for bit", () => {
+    const [xs, w, b] = [x(), weight(), bias()];
+    const loss =
+      (f: (input: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor) =>
+      (input: tf.Tensor, wv: tf.Tensor, bv: tf.Tensor) =>
+        tf.sum(tf.square(f(input, wv, bv)));
+    const ours = tf.grads(loss((input, wv, bv) => linear(input, wv, bv)));
+    const theirs = tf.grads(
+      loss((input, wv, bv) =>
+        tf.reshape(
+          tf.fused.matMul({
+            a: tf.reshape(input, [-1, 5]) as tf.Tensor2D,
+            b: wv as tf.Tensor2D,
+            transposeB: true,
+            bias: bv,
+          }),
+          [2, 3, 4],
+        ),
+      ),
+    );
+    const got = ours([xs, w, b]);
+    const want = theirs([xs, w, b]);
+    expect(got.map((g) => g.shape)).toEqual([[2, 3, 5], [4, 5], [4]]);
+    got.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(want[i]!.dataSync())));
+    expect(Array.from(linear(xs, w, b).dataSync())).toEqual(
+      Array.from(
+        tf.fused
+          .matMul({
+            a: tf.reshape(xs, [-1, 5]) as tf.Tensor2D,
+            b: w as tf.Tensor2D,
+            transposeB: true,
+            bias: b,
+          })
+          .dataSync(),
+      ),
+    );
+  });
+
+  it("takes half the engine ops of tfjs' fused.matMul for the same gradient", async () => {
+    const [xs, w, b] = [x(), weight(), bias()];
+    const opsOf = async (f: (wv: tf.Tensor) => tf.Tensor) =>
+      (await tf.profile(() => tf.grads((wv: tf.Tensor) => tf.sum(f(wv)))([w]))).kernels.map((k) => k.name);
+    const ours = await opsOf((wv) => linear(xs, wv, b));
+    const theirs = await opsOf((wv) =>
+      tf.reshape(
+        tf.fused.matMul({
+          a: tf.reshape(xs, [-1, 5]) as tf.Tensor2D,
+          b: wv as tf.Tensor2D,
+          transposeB: true,
+          bias: b,
+        }),
+        [2, 3, 4],
+      ),
+    );
+    // One kernel forward and, as only w's gradient is asked for, one product backward; no
+    // custom-gradient scope with its reshapes to 3-D and saved copies.
+    expect(ours.filter((n) => n === '_FusedMatMul')).toHaveLength(1);
+    expect(ours.filter((n) => n === 'BatchMatMul')).toHaveLength(1);
+    expect(ours).not.toContain('fusedMatMul__op');
+    expect(theirs).toContain('fusedMatMul__op');
+    expect(ours.length).toBe(14);
+    expect(theirs.length).toBe(27);
+  });
+
+  it('without a bias is one plain product', () => {
+    const [xs, w] = [x(), weight()];
+    const y = linear(xs, w, null);
+    expect(y.shape).toEqual([2, 3, 4]);
+    const want = tf.reshape(tf.matMul(tf.reshape(xs, [-1, 5]), w, false, true), [2, 3, 4]);
+    expect(Array.from(y.dataSync())).toEqual(Array.from(want.dataSync()));
+  });
+
+  it('refuses to differentiate a _FusedMatMul with another activation, naming it', () => {
+    const a = tf.tensor2d([[1, -2]]);
+    const b = tf.tensor2d([[0.5], [0.25]]);
+    const relu = (av: tf.Tensor) =>
+      tf.sum(
+        tf
+          .engine()
+          .runKernel(
+            '_FusedMatMul',
+            { a: av, b },
+            { transposeA: false, transposeB: false, activation: 'relu' },
+          ) as tf.Tensor,
+      );
+    expect(() => tf.grad(relu)(a)).toThrow(
+      '_FusedMatMul gradient is implemented for activation "linear" only, got "relu"',
+    );
   });
 });

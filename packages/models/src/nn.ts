@@ -54,8 +54,25 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null):
   const y =
     tf.getBackend() === 'wasm'
       ? linearOnWasm(flat, weight as tf.Tensor2D, bias)
-      : tf.fused.matMul({ a: flat, b: weight as tf.Tensor2D, transposeB: true, ...(bias ? { bias } : {}) });
+      : fusedLinear(flat, weight as tf.Tensor2D, bias);
   return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]);
+}
+
+/**
+ * `x W^T + b` as one `_FusedMatMul` kernel (a plain product without a bias), differentiated by the gradient gradients.ts registers
+ * for it. tfjs' `fused.matMul` op runs the same kernel inside a custom-gradient scope that adds,
+ * per layer and step, three reshapes to and from 3-D, four saved copies and three more reshapes
+ * in the backward pass: about 650 of the 2,900 engine ops of a bert-base training step, each with
+ * its own bookkeeping on the host. Until that gradient is registered (`registerGradients`, which
+ * every model calls), the op.
+ */
+function fusedLinear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor | null): tf.Tensor {
+  if (!bias) return tf.matMul(x, weight, false, true);
+  if (!tf.getGradient(tf._FusedMatMul)) return tf.fused.matMul({ a: x, b: weight, transposeB: true, bias });
+  const attrs = { transposeA: false, transposeB: true, activation: 'linear', leakyreluAlpha: 0.2 };
+  return tf
+    .engine()
+    .runKernel(tf._FusedMatMul, { a: x, b: weight, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 /**
