@@ -156,6 +156,17 @@ describe('linear', () => {
   const x = () => tf.tensor3d(values(2 * 3 * 5, 1), [2, 3, 5]);
   const weight = () => tf.tensor2d(values(4 * 5, 2), [4, 5]);
   const bias = () => tf.tensor1d(values(4, 3));
+  /** The same layer through tfjs' fused.matMul op, as `linear` ran before. */
+  const viaFusedOp = (input: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
+    tf.reshape(
+      tf.fused.matMul({
+        a: tf.reshape(input, [-1, 5]) as tf.Tensor2D,
+        b: w as tf.Tensor2D,
+        transposeB: true,
+        bias: b,
+      }),
+      [2, 3, 4],
+    );
 
   it("runs one _FusedMatMul each way with the registered gradient: tfjs fused.matMul's values, bit for bit", () => {
     const [xs, w, b] = [x(), weight(), bias()];
@@ -164,35 +175,12 @@ describe('linear', () => {
       (input: tf.Tensor, wv: tf.Tensor, bv: tf.Tensor) =>
         tf.sum(tf.square(f(input, wv, bv)));
     const ours = tf.grads(loss((input, wv, bv) => linear(input, wv, bv)));
-    const theirs = tf.grads(
-      loss((input, wv, bv) =>
-        tf.reshape(
-          tf.fused.matMul({
-            a: tf.reshape(input, [-1, 5]) as tf.Tensor2D,
-            b: wv as tf.Tensor2D,
-            transposeB: true,
-            bias: bv,
-          }),
-          [2, 3, 4],
-        ),
-      ),
-    );
+    const theirs = tf.grads(loss(viaFusedOp));
     const got = ours([xs, w, b]);
     const want = theirs([xs, w, b]);
     expect(got.map((g) => g.shape)).toEqual([[2, 3, 5], [4, 5], [4]]);
     got.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(want[i]!.dataSync())));
-    expect(Array.from(linear(xs, w, b).dataSync())).toEqual(
-      Array.from(
-        tf.fused
-          .matMul({
-            a: tf.reshape(xs, [-1, 5]) as tf.Tensor2D,
-            b: w as tf.Tensor2D,
-            transposeB: true,
-            bias: b,
-          })
-          .dataSync(),
-      ),
-    );
+    expect(Array.from(linear(xs, w, b).dataSync())).toEqual(Array.from(viaFusedOp(xs, w, b).dataSync()));
   });
 
   it("takes half the engine ops of tfjs' fused.matMul for the same gradient", async () => {
@@ -200,17 +188,7 @@ describe('linear', () => {
     const opsOf = async (f: (wv: tf.Tensor) => tf.Tensor) =>
       (await tf.profile(() => tf.grads((wv: tf.Tensor) => tf.sum(f(wv)))([w]))).kernels.map((k) => k.name);
     const ours = await opsOf((wv) => linear(xs, wv, b));
-    const theirs = await opsOf((wv) =>
-      tf.reshape(
-        tf.fused.matMul({
-          a: tf.reshape(xs, [-1, 5]) as tf.Tensor2D,
-          b: wv as tf.Tensor2D,
-          transposeB: true,
-          bias: b,
-        }),
-        [2, 3, 4],
-      ),
-    );
+    const theirs = await opsOf((wv) => viaFusedOp(xs, wv, b));
     // One kernel forward and, as only w's gradient is asked for, one product backward; no
     // custom-gradient scope with its reshapes to 3-D and saved copies.
     expect(ours.filter((n) => n === '_FusedMatMul')).toHaveLength(1);
