@@ -179,7 +179,8 @@ describe('linear', () => {
     const got = ours([xs, w, b]);
     const want = theirs([xs, w, b]);
     expect(got.map((g) => g.shape)).toEqual([[2, 3, 5], [4, 5], [4]]);
-    got.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(want[i]!.dataSync())));
+    for (const [i, g] of got.entries())
+      expect(Array.from(g.dataSync())).toEqual(Array.from(want[i]!.dataSync()));
     expect(Array.from(linear(xs, w, b).dataSync())).toEqual(Array.from(viaFusedOp(xs, w, b).dataSync()));
   });
 
