@@ -323,15 +323,36 @@ for (const cols of [768, 3072, 30522]) {
 // Bias gradients: float32 sums over the leading axes run as one product with a ones vector (fp32
 // whatever the TF32 switch); the shapes of a bert-base step and odd ones.
 for (const [shape, axes] of [
-  [[32, 128, 768], [0, 1]],
+  [
+    [32, 128, 768],
+    [0, 1],
+  ],
   [[4096, 3072], [0]],
-  [[3, 1000, 9], [0, 1]],
+  [
+    [3, 1000, 9],
+    [0, 1],
+  ],
   [[1537, 5], [0]],
 ]) {
   add(`reduce sum [${shape}] axes [${axes}] (column sums)`, [hostInput(shape, 'uniform', 131)], (t, x) =>
     t.sum(x, axes),
   );
 }
+
+// Few long rows are reduced in two passes over equal chunks (reduce.ts reductionChunks): a
+// whole gradient's sum of squares (clipGradNorm), several long rows, and a mean and a max.
+add(
+  'reduce sum of squares [768,3072] all axes (two passes)',
+  [hostInput([768, 3072], 'uniform', 161)],
+  (t, x) => t.sum(t.square(x)),
+);
+add('reduce sum [3,73728] axis -1 (two passes)', [hostInput([3, 73728], 'uniform', 162)], (t, x) =>
+  t.sum(x, -1),
+);
+add('reduce mean [65536] (two passes)', [hostInput([65536], 'uniform', 163)], (t, x) => t.mean(x));
+add('reduce max [4096,768] all axes (two passes)', [hostInput([4096, 768], 'uniform', 164)], (t, x) =>
+  t.max(x),
+);
 
 for (let d = 0; d < draws; d++) {
   const r = rng(6000 + d);

@@ -1,7 +1,9 @@
 /**
  * Reductions over any axes: the reduced axes are moved innermost with a transpose when they
  * are not already, then `ner_reduce_*` reduces each row of the `[outer, inner]` view. A float32
- * Sum over the leading axes (bias gradients) is one product with a ones vector instead.
+ * Sum over the leading axes (bias gradients) is one product with a ones vector instead. A few
+ * long float32 rows (a whole gradient's sum of squares) are reduced in two passes over equal
+ * chunks, since one block per row would leave all but a few of the GPU's multiprocessors idle.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../backend.js';
@@ -59,6 +61,66 @@ function asColumns(
   return { reduced, kept, outShape };
 }
 
+/** Rows at least this long, when there are few of them, are reduced in two passes. */
+export const SPLIT_MIN_INNER = 1 << 15;
+/** The shortest chunk the first pass reduces. */
+export const SPLIT_MIN_CHUNK = 1 << 12;
+/** Blocks the first pass aims at (rows x chunks): enough for every multiprocessor of an H200. */
+export const SPLIT_MAX_BLOCKS = 1024;
+
+/**
+ * Chunks per row for a two-pass reduction of `outer` rows of `inner` float32 values: the largest
+ * power of two that divides `inner`, leaves chunks of at least {@link SPLIT_MIN_CHUNK} and keeps
+ * `outer * chunks` within {@link SPLIT_MAX_BLOCKS}; 1 means one pass. The chunks are equal, so
+ * every op composes with itself: the sum of chunk sums, the mean of chunk means, the max of chunk
+ * maxima (NaN included), the product of chunk products.
+ */
+export function reductionChunks(outer: number, inner: number): number {
+  if (inner < SPLIT_MIN_INNER) return 1;
+  let chunks = 1;
+  while (
+    inner % (chunks * 2) === 0 &&
+    inner / (chunks * 2) >= SPLIT_MIN_CHUNK &&
+    outer * chunks * 2 <= SPLIT_MAX_BLOCKS
+  ) {
+    chunks *= 2;
+  }
+  return chunks;
+}
+
+/** `ner_reduce_f32` over `outer` rows of `inner`, in one pass or two (see {@link reductionChunks}). */
+function reduceRowsF32(
+  backend: CudaBackend,
+  rows: tf.TensorInfo,
+  y: tf.TensorInfo,
+  outer: number,
+  inner: number,
+  op: number,
+): void {
+  const chunks = reductionChunks(outer, inner);
+  if (chunks === 1) {
+    backend.launchRows('ner_reduce_f32', outer, [...ptrArgs(backend, rows, y), ...i32Args(outer, inner, op)]);
+    return;
+  }
+  // The partials go back to the allocator once both passes are queued: stream order keeps the
+  // block's next user behind the second pass.
+  const partials = backend.allocator.allocate(outer * chunks * 4);
+  try {
+    backend.launchRows('ner_reduce_f32', outer * chunks, [
+      { ptr: backend.ptrOf(rows) },
+      { ptr: partials.ptr },
+      ...i32Args(outer * chunks, inner / chunks, op),
+    ]);
+    backend.launchRows('ner_reduce_f32', outer, [
+      { ptr: partials.ptr },
+      { ptr: backend.ptrOf(y) },
+      ...i32Args(outer, chunks, op),
+    ]);
+  } finally {
+    backend.allocator.release(partials);
+  }
+}
+
 function reduceKernel(name: string, op: number, axisAttr: 'axis' | 'reductionIndices') {
   return (args: CudaKernelArgs) => {
     const backend = args.backend;
@@ -88,8 +150,10 @@ function reduceKernel(name: string, op: number, axisAttr: 'axis' | 'reductionInd
       if (!view) return fallback(name, args, 'repeated axes or rank above 6');
       const outDtype = isLogical ? 'bool' : x.dtype;
       const y = backend.makeOutput(view.outShape, outDtype);
-      if (view.outer > 0) {
-        backend.launchRows(x.dtype === 'float32' ? 'ner_reduce_f32' : 'ner_reduce_i32', view.outer, [
+      if (view.outer > 0 && x.dtype === 'float32') {
+        reduceRowsF32(backend, view.rows, y, view.outer, view.inner, op);
+      } else if (view.outer > 0) {
+        backend.launchRows('ner_reduce_i32', view.outer, [
           ...ptrArgs(backend, view.rows, y),
           ...i32Args(view.outer, view.inner, op),
         ]);
