@@ -30,8 +30,10 @@ export function globalGradNorm(grads: ReadonlyMap<string, tf.Tensor>): number {
   if (grads.size === 0) return 0;
   return tf.tidy(() => {
     // sqrt(sum(x * x)): the same numbers as tf.norm, whose abs and generic pow(x, 2) made this
-    // ~8% of a small model's training step on native.
-    const norms = [...grads.values()].map((grad) => tf.sqrt(tf.sum(tf.square(grad))));
-    return tf.norm(tf.stack(norms)).dataSync()[0]!;
+    // ~8% of a small model's training step on native. The square roots are taken once, over all
+    // the sums stacked: the same values as one root per tensor (sqrt is elementwise), and one op
+    // where there were as many as tensors (199 of a bert-base step's engine ops).
+    const sums = [...grads.values()].map((grad) => tf.sum(tf.square(grad)));
+    return tf.norm(tf.sqrt(tf.stack(sums))).dataSync()[0]!;
   });
 }

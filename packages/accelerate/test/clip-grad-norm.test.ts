@@ -28,4 +28,27 @@ describe('clipGradNorm (torch clip_grad_norm_)', () => {
     expect([...clipped.get('a')!.dataSync()]).toEqual([expect.closeTo(0.3, 6), expect.closeTo(0.4, 6)]);
     tf.dispose([...grads.values(), ...clipped.values()]);
   });
+  it('takes one root over all the sums: the same number as a root per tensor, two ops per tensor', async () => {
+    await tf.setBackend('cpu');
+    const grads = new Map<string, tf.Tensor>(
+      Array.from({ length: 7 }, (_, i) => [
+        `w${i}`,
+        tf.tensor1d(Array.from({ length: 50 + i }, (_, j) => Math.sin(i * 3.1 + j * 0.7) * (i + 1))),
+      ]),
+    );
+    const perTensor = tf.tidy(
+      () => tf.norm(tf.stack([...grads.values()].map((g) => tf.sqrt(tf.sum(tf.square(g)))))).dataSync()[0]!,
+    );
+    expect(globalGradNorm(grads)).toBe(perTensor);
+    const profile = await tf.profile(() => {
+      globalGradNorm(grads);
+    });
+    const perGrad = profile.kernels.filter(
+      (k) => k.name === 'Square' || k.name === 'Sum' || k.name === 'Sqrt',
+    );
+    // 7 squares and 7 sums, one root over the stack (and tf.norm's own square, sum and root).
+    expect(perGrad.filter((k) => k.name === 'Sqrt').length).toBeLessThanOrEqual(2);
+    expect(perGrad.filter((k) => k.name === 'Square').length).toBeLessThanOrEqual(8);
+    tf.dispose([...grads.values()]);
+  });
 });
