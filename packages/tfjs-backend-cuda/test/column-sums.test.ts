@@ -8,8 +8,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeCudaDevice } from '../src/fake/fake-device.js';
 import { setAllowTf32 } from '../src/settings.js';
-import { expectSameAsCpu, uniform } from './compare.js';
-import { onRealGpu, useFakeCuda } from './fake-backend.js';
+import { expectSameAsCpu } from './compare.js';
+import { launchesOf as countLaunches, onRealGpu, uniformTensor, useFakeCuda } from './fake-backend.js';
 
 let device: FakeCudaDevice;
 beforeAll(async () => {
@@ -20,18 +20,8 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const size = (shape: number[]) => shape.reduce((p, s) => p * s, 1);
-const f = (shape: number[], seed: number) => tf.tensor(uniform(size(shape), seed, -2, 2), shape);
-
-/** Device launches and products of one run on cuda (fake device counters). */
-async function launchesOf(build: () => tf.Tensor): Promise<Record<string, number>> {
-  await tf.setBackend('cuda');
-  device.resetCounters();
-  tf.tidy(() => {
-    build().dataSync();
-  });
-  return { ...device.counters.launches };
-}
+const f = uniformTensor;
+const launchesOf = (build: () => tf.Tensor) => countLaunches(device, build);
 
 describe.skipIf(onRealGpu)('Sum over leading axes as a product', () => {
   const leading: [string, number[], number | number[], boolean][] = [

@@ -6,6 +6,7 @@ import type { CudaDevice } from '../src/device.js';
 import type { CudaBackend } from '../src/backend.js';
 import { FakeCudaDevice, type FakeCudaDeviceOptions } from '../src/fake/fake-device.js';
 import { registerCudaBackend } from '../src/register.js';
+import { uniform } from './compare.js';
 
 /** True when the suites run on a real GPU (fake-only assertions skip). */
 export const onRealGpu = process.env.NER_CUDA_TEST_DEVICE === 'gpu';
@@ -37,4 +38,30 @@ export async function useFakeCuda(options: FakeCudaDeviceOptions = {}): Promise<
 /** The active cuda backend instance. */
 export function cudaBackend(): CudaBackend {
   return tf.backend() as CudaBackend;
+}
+
+/** A float32 tensor of `shape` with seeded uniform values in [-2, 2). */
+export function uniformTensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(
+    uniform(
+      shape.reduce((p, d) => p * d, 1),
+      seed,
+      -2,
+      2,
+    ),
+    shape,
+  );
+}
+
+/** Device launches and products (fake device counters, by kernel name) of one run on cuda. */
+export async function launchesOf(
+  device: FakeCudaDevice,
+  build: () => tf.Tensor,
+): Promise<Record<string, number>> {
+  await tf.setBackend('cuda');
+  device.resetCounters();
+  tf.tidy(() => {
+    build().dataSync();
+  });
+  return { ...device.counters.launches };
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeCudaDevice } from '../src/fake/fake-device.js';
 import { SPLIT_MAX_BLOCKS, SPLIT_MIN_CHUNK, reductionChunks } from '../src/kernels/reduce.js';
 import { expectSameAsCpu, uniform } from './compare.js';
-import { onRealGpu, useFakeCuda } from './fake-backend.js';
+import { launchesOf as countLaunches, onRealGpu, uniformTensor, useFakeCuda } from './fake-backend.js';
 
 let device: FakeCudaDevice;
 beforeAll(async () => {
@@ -17,18 +17,8 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const size = (shape: number[]) => shape.reduce((p, s) => p * s, 1);
-const f = (shape: number[], seed: number) => tf.tensor(uniform(size(shape), seed, -2, 2), shape);
-
-/** Device launches of one run on cuda (fake device counters). */
-async function launchesOf(build: () => tf.Tensor): Promise<Record<string, number>> {
-  await tf.setBackend('cuda');
-  device.resetCounters();
-  tf.tidy(() => {
-    build().dataSync();
-  });
-  return { ...device.counters.launches };
-}
+const f = uniformTensor;
+const launchesOf = (build: () => tf.Tensor) => countLaunches(device, build);
 
 describe('reductionChunks', () => {
   it('splits few long rows into equal power-of-two chunks, within its limits', () => {
