@@ -148,6 +148,8 @@ class Device {
   GemmPlan &plan(const GemmArgs &g);
   void requireOpen() const;
   CUevent timingEvent();
+  /** A timing event (a spare or a new one) recorded on the stream now; `call` names a failure. */
+  CUevent recordTimingEvent(const char *call);
   void releaseTimers();
 
   Library cudaLib_, cublasLib_;

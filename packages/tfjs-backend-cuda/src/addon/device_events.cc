@@ -49,6 +49,16 @@ CUevent Device::timingEvent() {
   return event;
 }
 
+CUevent Device::recordTimingEvent(const char *call) {
+  CUevent event = timingEvent();
+  const CUresult r = cu_.cuEventRecord(event, stream_);
+  if (r != CUDA_SUCCESS) {
+    spareTimingEvents_.push_back(event);
+    check(r, call);
+  }
+  return event;
+}
+
 int64_t Device::startTimer() {
   requireOpen();
   if (!cu_.cuEventElapsedTime) throw CudaError("GPU timers: the driver exports no cuEventElapsedTime");
@@ -58,12 +68,7 @@ int64_t Device::startTimer() {
                     " started and not read (the limit); read them with readTimer");
   }
   Timer t;
-  t.start = timingEvent();
-  const CUresult r = cu_.cuEventRecord(t.start, stream_);
-  if (r != CUDA_SUCCESS) {
-    spareTimingEvents_.push_back(t.start);
-    check(r, "cuEventRecord (timer start)");
-  }
+  t.start = recordTimingEvent("cuEventRecord (timer start)");
   const int64_t id = nextTimer_++;
   timers_.emplace(id, t);
   return id;
@@ -75,13 +80,7 @@ void Device::stopTimer(int64_t id) {
   if (found == timers_.end()) throw CudaError("stopTimer: no timer " + std::to_string(id) + " was started");
   Timer &t = found->second;
   if (t.stop) throw CudaError("stopTimer: timer " + std::to_string(id) + " was already stopped");
-  CUevent stop = timingEvent();
-  const CUresult r = cu_.cuEventRecord(stop, stream_);
-  if (r != CUDA_SUCCESS) {
-    spareTimingEvents_.push_back(stop);
-    check(r, "cuEventRecord (timer stop)");
-  }
-  t.stop = stop;
+  t.stop = recordTimingEvent("cuEventRecord (timer stop)");
 }
 
 double Device::readTimer(int64_t id) {
