@@ -41,6 +41,7 @@ import {
   fallbackCounts,
   loadCuda,
   profileKernels,
+  refusedGemmEpilogues,
   sumCounts,
   useCuda,
 } from '../gpu-check/lib/cuda.mjs';
@@ -141,6 +142,7 @@ async function worker(mode) {
     tensorsFlat: tf.memory().numTensors === tensorsBefore,
     fallbacksPerStep: fallbacks ? sumCounts(fallbacks) / steps : null,
     fallbacks,
+    refusedGemmEpilogues: refusedGemmEpilogues(),
     deviceCountersSource: countersBefore?.source ?? null,
     deviceCountersPerStep: perStep,
     memory: tf.memory(),

@@ -60,6 +60,11 @@ export {
   cudaKernelNames,
   registerCudaBackend,
 } from './register.js';
+export {
+  type GemmPrecision,
+  getRefusedGemmEpilogues,
+  resetRefusedGemmEpilogues,
+} from './kernels/gemm-epilogues.js';
 export { getAllowTf32, setAllowTf32 } from './settings.js';
 export { type CudaStatus, cudaStatus, loadCuda } from './status.js';
 

@@ -45,7 +45,6 @@ afterAll(async () => {
 const size = (shape: readonly number[]) => shape.reduce((p, s) => p * s, 1);
 const f = (shape: number[], seed: number) => tf.tensor(uniform(size(shape), seed, -2, 2), shape);
 
-/** The gemm descriptors and cast launches of `run`. */
 /**
  * The bias gradients' column sums (`Sum` over leading axes as `ones[1, rows] @ x`): products of
  * one row that stay fp32 under autocast, as PyTorch reduces bias gradients outside autocast.
@@ -54,6 +53,7 @@ function isColumnSum(g: GemmDesc): boolean {
   return g.m === 1 && !g.transA && !g.transB && g.bf16 === false && g.tf32 === false;
 }
 
+/** The gemm descriptors and cast launches of `run`. */
 function recordGemms<T>(run: () => T): { result: T; gemms: GemmDesc[]; casts: number } {
   const gemms: GemmDesc[] = [];
   const gemm = device.gemm.bind(device);

@@ -118,6 +118,16 @@ export function fallbackCounts() {
   return plain(counts);
 }
 
+/**
+ * The product precisions whose bias / relu epilogue cuBLASLt refused, each with its error
+ * (`getRefusedGemmEpilogues()`; the products then add the bias with a kernel), or null when the
+ * package does not offer it.
+ */
+export function refusedGemmEpilogues() {
+  const fn = loaded?.module?.getRefusedGemmEpilogues;
+  return typeof fn === 'function' ? plain(fn()) : null;
+}
+
 /** Per-kernel counts that grew between two `fallbackCounts()` snapshots. */
 export function countsDelta(before, after) {
   if (!before || !after) return null;

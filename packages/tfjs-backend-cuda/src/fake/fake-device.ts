@@ -25,6 +25,11 @@ export interface FakeCudaDeviceOptions {
   readonly onMalloc?: (bytes: number) => void;
   /** How the host-memory NCCL behaves (see {@link FakeNcclOptions}); default: works. */
   readonly nccl?: FakeNcclOptions;
+  /**
+   * Products with a bias or relu epilogue for which this returns true fail as cuBLASLt's
+   * heuristic does when it has no algorithm (tests of the fallback without the epilogue).
+   */
+  readonly refuseGemmEpilogue?: (desc: GemmDesc) => boolean;
 }
 
 /** What the fake device counted. */
@@ -242,6 +247,11 @@ export class FakeCudaDevice implements CudaDevice {
     if (ldc < n || lda < (transA ? m : k) || ldb < (transB ? k : n)) {
       throw new CudaAbiError(
         `gemm: leading dimensions lda=${lda} ldb=${ldb} ldc=${ldc} too small for m=${m} n=${n} k=${k}`,
+      );
+    }
+    if ((desc.bias !== undefined || desc.activation !== 'none') && this.options.refuseGemmEpilogue?.(desc)) {
+      throw new Error(
+        `cublasLtMatmulAlgoGetHeuristic(m=${m} n=${n} k=${k} batch=${batch}${desc.bf16 ? ' bf16' : ''}): no algorithm for this product`,
       );
     }
     this.counters.launches.gemm = (this.counters.launches.gemm ?? 0) + 1;

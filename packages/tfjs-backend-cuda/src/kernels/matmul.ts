@@ -10,11 +10,15 @@
  * the device with `ner_cast_f32_bf16`, round to nearest even, once per tensor while autocast
  * lasts), and cuBLASLt multiplies the bf16 matrices with fp32 accumulation into the float32
  * output (bias, relu and the rest unchanged; TF32 does not apply).
+ *
+ * Where cuBLASLt has no algorithm for a fused product, the bias and relu run as kernels after it
+ * (`gemm-epilogues.ts`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CudaBackend } from '../backend.js';
 import { type DevicePtr, type GemmDesc, denseLeadingDims } from '../device.js';
 import { getAllowTf32 } from '../settings.js';
+import { type GemmPrecision, epilogueRefused, isHeuristicRefusal, refuseEpilogue } from './gemm-epilogues.js';
 import { broadcastBinary, unaryF32 } from './elementwise.js';
 import { BINARY_OP, UNARY_OP } from '../kernel-abi.js';
 import { defineKernel, fallback } from './registry.js';
@@ -28,7 +32,7 @@ export function matMul(
   b: tf.TensorInfo,
   transA: boolean,
   transB: boolean,
-  epilogue: { bias?: tf.TensorInfo; relu?: boolean } = {},
+  epilogue: Epilogue = {},
 ): tf.TensorInfo {
   const shapes = matMulShapes(a.shape, b.shape, transA, transB, tf.backend_util.assertAndGetBroadcastShape);
   const { m, n, k, outBatch, outShape } = shapes;
@@ -36,6 +40,10 @@ export function matMul(
   const batch = sizeOf(outBatch);
   if (batch === 0 || m === 0 || n === 0) return y;
   const bf16 = backend.matMulAutocast() === 'bf16';
+  const tf32 = bf16 ? false : getAllowTf32();
+  const precision: GemmPrecision = bf16 ? 'bf16' : tf32 ? 'tf32' : 'fp32';
+  const wanted = !!epilogue.bias || !!epilogue.relu;
+  const fused = wanted && !epilogueRefused(precision);
   const { lda, ldb, ldc } = denseLeadingDims(m, n, k, transA, transB);
   const common: GemmCommon = {
     transA,
@@ -45,49 +53,72 @@ export function matMul(
     ldc,
     alpha: 1,
     beta: 0,
-    tf32: bf16 ? false : getAllowTf32(),
+    tf32,
     bf16,
-    activation: epilogue.relu ? 'relu' : 'none',
-    bias: epilogue.bias ? backend.ptrOf(epilogue.bias) : undefined,
+    activation: fused && epilogue.relu ? 'relu' : 'none',
+    bias: fused && epilogue.bias ? backend.ptrOf(epilogue.bias) : undefined,
   };
   const pc = backend.ptrOf(y);
   if (k === 0) {
     // An empty sum: zeros (plus the bias, then relu) without asking the library about k = 0.
     backend.device.fill32(pc, 0, batch * m * n);
-    if (epilogue.bias) {
-      backend.launch('ner_bias_add_f32', batch * m * n, [
-        { ptr: pc },
-        { ptr: backend.ptrOf(epilogue.bias) },
-        { ptr: pc },
-        ...i32Args(batch * m, n),
-      ]);
-    }
-    if (epilogue.relu) {
-      const total = batch * m * n;
-      backend.launch('ner_unary_f32', total, [
-        { ptr: pc },
-        { ptr: pc },
-        ...i32Args(total, UNARY_OP.relu),
-        { f32: 0 },
-      ]);
-    }
+    applyEpilogue(backend, pc, batch * m, n, epilogue);
     return y;
   }
-  if (!bf16) {
-    products(backend, common, backend.ptrOf(a), backend.ptrOf(b), pc, 4, shapes);
-    return y;
-  }
-  // bf16 copies of both operands, kept with the tensors while autocast lasts: the backward pass
-  // reads the same weights, inputs and output gradients again.
   try {
-    const pa = backend.bf16CopyOf(a);
-    const pb = backend.bf16CopyOf(b);
-    products(backend, common, pa, pb, pc, 2, shapes);
+    // bf16 copies of both operands, kept with the tensors while autocast lasts: the backward
+    // pass reads the same weights, inputs and output gradients again.
+    const pa = bf16 ? backend.bf16CopyOf(a) : backend.ptrOf(a);
+    const pb = bf16 ? backend.bf16CopyOf(b) : backend.ptrOf(b);
+    const elementBytes = bf16 ? 2 : 4;
+    try {
+      products(backend, common, pa, pb, pc, elementBytes, shapes);
+    } catch (error) {
+      if (!fused || !isHeuristicRefusal(error)) throw error;
+      refuseEpilogue(precision, (error as Error).message);
+      products(backend, { ...common, activation: 'none', bias: undefined }, pa, pb, pc, elementBytes, shapes);
+      applyEpilogue(backend, pc, batch * m, n, epilogue);
+      return y;
+    }
+    if (wanted && !fused) applyEpilogue(backend, pc, batch * m, n, epilogue);
   } catch (error) {
     backend.disposeIntermediateTensorInfo(y);
     throw error;
   }
   return y;
+}
+
+/** What a product may add to its output: a bias along the last axis, then relu. */
+interface Epilogue {
+  bias?: tf.TensorInfo;
+  relu?: boolean;
+}
+
+/** The epilogue with kernels, in place on the `rows x cols` float32 output at `pc`. */
+function applyEpilogue(
+  backend: CudaBackend,
+  pc: DevicePtr,
+  rows: number,
+  cols: number,
+  epilogue: Epilogue,
+): void {
+  if (epilogue.bias) {
+    backend.launch('ner_bias_add_f32', rows * cols, [
+      { ptr: pc },
+      { ptr: backend.ptrOf(epilogue.bias) },
+      { ptr: pc },
+      ...i32Args(rows, cols),
+    ]);
+  }
+  if (epilogue.relu) {
+    const total = rows * cols;
+    backend.launch('ner_unary_f32', total, [
+      { ptr: pc },
+      { ptr: pc },
+      ...i32Args(total, UNARY_OP.relu),
+      { f32: 0 },
+    ]);
+  }
 }
 
 /**
