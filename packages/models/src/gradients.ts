@@ -46,6 +46,14 @@ function matMulGrads(dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor, attrs: Record<st
     return tf.matMul(b, dy, true, true);
   };
   const gradB = (): tf.Tensor => {
+    // A batch of rows against one matrix (a linear layer on [batch, length, features]): b's
+    // gradient sums over every row, so it is one product on the 2-D views, not one per batch
+    // entry summed afterwards.
+    if (b.rank === 2 && a.rank > 2 && !transposeA) {
+      const rows = tf.reshape(a, [-1, a.shape[a.rank - 1]!]);
+      const dRows = tf.reshape(dy, [-1, dy.shape[dy.rank - 1]!]);
+      return transposeB ? tf.matMul(dRows, rows, true, false) : tf.matMul(rows, dRows, true, false);
+    }
     if (!transposeA && !transposeB) return tf.matMul(a, dy, true, false);
     if (!transposeA && transposeB) return tf.matMul(dy, a, true, false);
     if (transposeA && !transposeB) return tf.matMul(a, dy, false, false);

@@ -29,7 +29,7 @@ export type {
 } from './model-family.js';
 export { prepareInputs, type PreparedInputs, pythonKeys } from './model-io.js';
 export { createLayerNorm, createLinear, type ModuleWeights } from './module-weights.js';
-export { FLOAT32_MIN, type ForwardContext, geluErf } from './nn.js';
+export { FLOAT32_MIN, type ForwardContext, geluErf, linear } from './nn.js';
 export { BERT_FAMILY } from './bert/family.js';
 export { DISTILBERT_FAMILY } from './distilbert/family.js';
 export { SeededRandom } from './seeded-random.js';

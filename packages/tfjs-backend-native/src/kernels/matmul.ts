@@ -52,18 +52,23 @@ export function nativeMatMul(
   if (outSize > MAX_NATIVE_SIZE || aValues.length > MAX_NATIVE_SIZE || bValues.length > MAX_NATIVE_SIZE)
     return null;
   const out = outputArray(outSize);
+  // One matrix on the right and a batch of untransposed matrices on the left (a linear layer on
+  // [batch, length, features]): the left batch is contiguous rows, so one product of
+  // batch * m rows, the same product as on the 2-D view.
+  const foldRows = !transposeA && sizeOf(bBatch) === 1 && sizeOf(aBatch) === sizeOf(outBatch);
+  const rowsOf = foldRows ? m * sizeOf(outBatch) : m;
+  const offsetsOf = (batch: number[], stride: number) =>
+    foldRows ? new Int32Array(1) : batchOffsets(batch, outBatch, stride);
   if (matMulAutocastOf(backend) === 'bf16') {
     // Under autocast the packed fp32 copies don't apply: every product rounds both sides.
     if (outSize > 0) {
-      const aOffsets = batchOffsets(aBatch, outBatch, m * kA);
-      const bOffsets = batchOffsets(bBatch, outBatch, kA * n);
       requireAddon().gemmBf16(
         aValues,
         bValues,
         out,
-        aOffsets,
-        bOffsets,
-        m,
+        offsetsOf(aBatch, m * kA),
+        offsetsOf(bBatch, kA * n),
+        rowsOf,
         n,
         kA,
         transposeA,
@@ -84,9 +89,18 @@ export function nativeMatMul(
     }
   }
   if (outSize > 0) {
-    const aOffsets = batchOffsets(aBatch, outBatch, m * kA);
-    const bOffsets = batchOffsets(bBatch, outBatch, kA * n);
-    requireAddon().gemm(aValues, bValues, out, aOffsets, bOffsets, m, n, kA, transposeA, transposeB);
+    requireAddon().gemm(
+      aValues,
+      bValues,
+      out,
+      offsetsOf(aBatch, m * kA),
+      offsetsOf(bBatch, kA * n),
+      rowsOf,
+      n,
+      kA,
+      transposeA,
+      transposeB,
+    );
   }
   return { result: backend.makeTensorInfo(outShape, 'float32', out), biasAdded: false };
 }
