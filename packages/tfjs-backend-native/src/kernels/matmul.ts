@@ -56,26 +56,25 @@ export function nativeMatMul(
   // [batch, length, features]): the left batch is contiguous rows, so one product of
   // batch * m rows, the same product as on the 2-D view.
   const foldRows = !transposeA && sizeOf(bBatch) === 1 && sizeOf(aBatch) === sizeOf(outBatch);
-  const rowsOf = foldRows ? m * sizeOf(outBatch) : m;
   const offsetsOf = (batch: number[], stride: number) =>
     foldRows ? new Int32Array(1) : batchOffsets(batch, outBatch, stride);
+  // gemm's and gemmBf16's shared arguments: operands, output, per-batch offsets, m, n, k, transposes.
+  const gemmArgs = () =>
+    [
+      aValues,
+      bValues,
+      out,
+      offsetsOf(aBatch, m * kA),
+      offsetsOf(bBatch, kA * n),
+      foldRows ? m * sizeOf(outBatch) : m,
+      n,
+      kA,
+      transposeA,
+      transposeB,
+    ] as const;
   if (matMulAutocastOf(backend) === 'bf16') {
     // Under autocast the packed fp32 copies don't apply: every product rounds both sides.
-    if (outSize > 0) {
-      requireAddon().gemmBf16(
-        aValues,
-        bValues,
-        out,
-        offsetsOf(aBatch, m * kA),
-        offsetsOf(bBatch, kA * n),
-        rowsOf,
-        n,
-        kA,
-        transposeA,
-        transposeB,
-        bf16DotWanted(),
-      );
-    }
+    if (outSize > 0) requireAddon().gemmBf16(...gemmArgs(), bf16DotWanted());
     return { result: backend.makeTensorInfo(outShape, 'float32', out), biasAdded: false };
   }
   // Few rows against one matrix (inference on a sentence): the matrix's packed copy, if cached.
@@ -88,20 +87,7 @@ export function nativeMatMul(
       return { result: backend.makeTensorInfo(outShape, 'float32', out), biasAdded: withBias };
     }
   }
-  if (outSize > 0) {
-    requireAddon().gemm(
-      aValues,
-      bValues,
-      out,
-      offsetsOf(aBatch, m * kA),
-      offsetsOf(bBatch, kA * n),
-      rowsOf,
-      n,
-      kA,
-      transposeA,
-      transposeB,
-    );
-  }
+  if (outSize > 0) requireAddon().gemm(...gemmArgs());
   return { result: backend.makeTensorInfo(outShape, 'float32', out), biasAdded: false };
 }
 
