@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADDON_PATH } from '../../src/addon.js';
 import { KERNEL_ABI } from '../../src/kernel-abi.js';
+import { isHeuristicRefusal } from '../../src/kernels/gemm-epilogues.js';
 
 const haveCompiler = spawnSync('cc', ['--version']).status === 0;
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -69,6 +70,14 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('the addon on host-memory
     const gemm = report.gemm as [string, number][];
     expect(gemm).toHaveLength(12);
     for (const [label, worst] of gemm) expect(worst, label).toBeLessThan(1e-5);
+  });
+
+  it("reports cuBLASLt's missing algorithm for an epilogue in the words matMul retries on", () => {
+    const message = report.refusedEpilogue as string;
+    expect(message).toBe(
+      'cublasLtMatmulAlgoGetHeuristic(m=3 n=2 k=9 batch=1): no algorithm for this product',
+    );
+    expect(isHeuristicRefusal(new Error(message))).toBe(true);
   });
 
   it('fills, copies back synchronously and asynchronously, and reports memory', () => {
