@@ -509,18 +509,54 @@ check(
   1e-5,
   1e-6,
 );
-const lnX = randF(rows * cols);
-const lnMean = new Float32Array(rows);
-const lnRstd = new Float32Array(rows);
-for (let r = 0; r < rows; r++) {
-  let s = 0;
-  for (let c = 0; c < cols; c++) s += lnX[r * cols + c];
-  const m = s / cols;
-  let q = 0;
-  for (let c = 0; c < cols; c++) q += (lnX[r * cols + c] - m) ** 2;
-  lnMean[r] = m;
-  lnRstd[r] = 1 / Math.sqrt(q / cols + 1e-12);
+/** Per-row mean and 1 / std (eps 1e-12) of a `rows x cols` matrix: LayerNorm's saved statistics. */
+function layerNormStats(x, rows, cols) {
+  const mean = new Float32Array(rows);
+  const rstd = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let c = 0; c < cols; c++) s += x[r * cols + c];
+    const m = s / cols;
+    let q = 0;
+    for (let c = 0; c < cols; c++) q += (x[r * cols + c] - m) ** 2;
+    mean[r] = m;
+    rstd[r] = 1 / Math.sqrt(q / cols + 1e-12);
+  }
+  return { mean, rstd };
 }
+const lnX = randF(rows * cols);
+const { mean: lnMean, rstd: lnRstd } = layerNormStats(lnX, rows, cols);
+// The geometry the backend launches for a large batch (LAYER_NORM_GRAD_MAX_BLOCKS blocks striding
+// over more rows): several rows per block, and every block's atomics on the same columns.
+const manyRows = 2500;
+const manyCols = 64;
+const manyX = randF(manyRows * manyCols);
+const { mean: manyMean, rstd: manyRstd } = layerNormStats(manyX, manyRows, manyCols);
+check(
+  {
+    label: `ner_layer_norm_grad_f32 ${manyRows} rows, grid 1024`,
+    kernel: 'ner_layer_norm_grad_f32',
+    buffers: {
+      dy: randF(manyRows * manyCols),
+      x: manyX,
+      gamma: randF(manyCols, 0.5, 1.5),
+      mean: manyMean,
+      rstd: manyRstd,
+      dx: { f32: manyRows * manyCols },
+      dgamma: { f32: manyCols },
+      dbeta: { f32: manyCols },
+    },
+    args: [
+      ...bufs('dy', 'x', 'gamma', 'mean', 'rstd', 'dx', 'dgamma', 'dbeta'),
+      { i32: manyRows },
+      { i32: manyCols },
+    ],
+    grid: [1024, 1, 1],
+    outputs: ['dx', 'dgamma', 'dbeta'],
+  },
+  1e-4,
+  1e-5,
+);
 for (const grid of [rows, 5]) {
   check(
     {

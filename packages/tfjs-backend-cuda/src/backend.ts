@@ -294,9 +294,18 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
     this.device.launch(kernel, [grid, 1, 1], [block, 1, 1], 0, args);
   }
 
-  /** Launches a one-block-per-row kernel over `rows` rows. */
-  launchRows(kernel: string, rows: number, args: readonly KernelArg[], block = 256): void {
-    this.device.launch(kernel, [Math.max(1, Math.min(rows, 2 ** 31 - 1)), 1, 1], [block, 1, 1], 0, args);
+  /**
+   * Launches a row kernel over `rows` rows: one block per row, or at most `maxBlocks` blocks that
+   * stride over the rows (the kernels loop `r += gridDim.x`).
+   */
+  launchRows(
+    kernel: string,
+    rows: number,
+    args: readonly KernelArg[],
+    block = 256,
+    maxBlocks = 2 ** 31 - 1,
+  ): void {
+    this.device.launch(kernel, [Math.max(1, Math.min(rows, maxBlocks)), 1, 1], [block, 1, 1], 0, args);
   }
 
   /** A block of float32 ones, grown on demand (the left operand of {@link columnSums}-style products). */
