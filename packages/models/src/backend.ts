@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './errors.js';
+import { importFromApplication } from './import-from-app.js';
 
 /** Backends in order of preference. `tensorflow` is what tfjs-node and tfjs-node-gpu register. */
 export type BackendChoice = 'cuda' | 'tfjs-node-gpu' | 'tfjs-node' | 'native' | 'wasm' | 'cpu';
@@ -56,8 +57,18 @@ export interface BackendInfo {
 
 let chosen: Promise<BackendInfo> | null = null;
 
-/** A backend package is installed but cannot run here: addon not built, no GPU (worth one notice). */
-class BackendUnavailable extends Error {}
+/**
+ * A backend package is installed but cannot run here: addon not built, no GPU. Worth one notice,
+ * unless `quiet`: a GPU backend on a machine with no GPU driver at all is not news.
+ */
+class BackendUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly quiet = false,
+  ) {
+    super(message);
+  }
+}
 
 function normalizeChoice(value: string): BackendChoice {
   const aliases: Record<string, BackendChoice> = {
@@ -107,12 +118,27 @@ function silenceCpuBanner(): void {
   if (cpu && cpu.firstUse === true) cpu.firstUse = false;
 }
 
+/**
+ * `import(specifier)` from here, else from the application (`importFromApplication`): in isolated
+ * layouts @ner/models sees only its own dependencies, not the backends the application installed.
+ */
+async function importBackendPackage(specifier: string): Promise<unknown> {
+  // A variable specifier: bundlers and type-checkers must not require the optional packages.
+  const moduleName: string = specifier;
+  try {
+    return await import(moduleName);
+  } catch (error) {
+    if (!isNotInstalled(error)) throw error;
+    const fromApplication = await importFromApplication(specifier);
+    if (fromApplication === null) throw error;
+    return fromApplication;
+  }
+}
+
 /** Loads `choice` and makes it the active backend; returns what its package says about itself. */
 async function tryBackend(choice: BackendChoice): Promise<string | null> {
   const { specifier, backendName } = PACKAGES[choice];
-  // A variable specifier: bundlers and type-checkers must not require the optional packages.
-  const moduleName: string = specifier;
-  const loaded = (await import(moduleName)) as {
+  const loaded = (await importBackendPackage(specifier)) as {
     nativeBackendInfo?: () => { available: boolean; reason: string | null; summary?: string | null };
     cudaReady?: Promise<{ available: boolean; reason?: string }>;
   };
@@ -121,7 +147,10 @@ async function tryBackend(choice: BackendChoice): Promise<string | null> {
   if (info && !info.available) throw new BackendUnavailable(info.reason ?? 'its addon did not load');
   // @ner/tfjs-backend-cuda always imports too; its probe says whether a driver and a device answered.
   const cuda = loaded.cudaReady ? await loaded.cudaReady : null;
-  if (cuda && !cuda.available) throw new BackendUnavailable(cuda.reason ?? 'no CUDA device');
+  if (cuda && !cuda.available) {
+    const reason = cuda.reason ?? 'no CUDA device';
+    throw new BackendUnavailable(reason, reason.startsWith('no NVIDIA driver'));
+  }
   if (!tf.findBackendFactory(backendName)) {
     throw new Error(
       `${specifier} loaded but registered no "${backendName}" backend with this copy of @tensorflow/tfjs-core ` +
@@ -182,8 +211,11 @@ async function choose(options: InitBackendOptions): Promise<BackendInfo> {
     } catch (error) {
       const message = (error as Error).message.split('\n')[0];
       skipped.push(`${choice}: ${isNotInstalled(error) ? `not installed (${message})` : message}`);
-      if (error instanceof BackendUnavailable) notices.push(`${choice} unavailable: ${message}`);
-      else if (!isNotInstalled(error)) notices.push(`${choice} failed: ${message}`);
+      // The folders a package searched stay in `skipped`; the line keeps the reason.
+      if (error instanceof BackendUnavailable) {
+        if (!error.quiet)
+          notices.push(`${choice} unavailable: ${(message ?? '').replace(/ \(searched: .*\)$/, '')}`);
+      } else if (!isNotInstalled(error)) notices.push(`${choice} failed: ${message}`);
     }
   }
   throw new BackendError(

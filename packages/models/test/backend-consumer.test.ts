@@ -101,3 +101,124 @@ describe('initBackend in an application without the native addon package', () =>
     expect(stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js in Node\.js/);
   });
 });
+
+// pnpm's isolated layout: @ner/models lives in a store folder beside only its own dependencies and
+// is linked into the application, which installed backend packages itself. Imported from
+// @ner/models' real folder they are not found; initBackend finds them from the application.
+describe('initBackend in an isolated layout, with backends only the application installed', () => {
+  let root = '';
+  let store = '';
+
+  /** A package in `app`'s node_modules with `index.js` as its ESM entry. */
+  function fakePackage(app: string, name: string, index: string): void {
+    const folder = join(app, 'node_modules', name);
+    mkdirSync(join(folder, 'dist'), { recursive: true });
+    writeFileSync(
+      join(folder, 'package.json'),
+      JSON.stringify({
+        name,
+        type: 'module',
+        exports: { '.': { import: './dist/index.js', require: './dist/index.cjs' } },
+      }),
+    );
+    writeFileSync(join(folder, 'dist', 'index.cjs'), 'module.exports = {};\n');
+    writeFileSync(join(folder, 'dist', 'index.js'), index);
+  }
+
+  /** An application with a stand-in native backend and, when `cudaReason` is given, an unavailable cuda. */
+  function makeApp(name: string, cudaReason?: string): string {
+    const app = join(root, name);
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n');
+    link(app, '@ner/models', join(store, 'node_modules', '@ner', 'models'));
+    link(app, '@tensorflow/tfjs-core', realPackageDir('@tensorflow/tfjs-core'));
+    link(app, '@tensorflow/tfjs-backend-cpu', realPackageDir('@tensorflow/tfjs-backend-cpu'));
+    // A stand-in for @ner/tfjs-backend-native: the cpu kernels under the name "native".
+    fakePackage(
+      app,
+      '@ner/tfjs-backend-native',
+      `import * as tf from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+for (const kernel of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...kernel, backendName: 'native' });
+tf.registerBackend('native', () => {
+  const backend = new MathBackendCPU();
+  backend.firstUse = false; // no tfjs-node banner from the stand-in
+  return backend;
+});
+export function nativeBackendInfo() {
+  return { available: true, reason: null, summary: 'stand-in from the application' };
+}
+`,
+    );
+    if (cudaReason !== undefined) {
+      fakePackage(
+        app,
+        '@ner/tfjs-backend-cuda',
+        `export const cudaReady = Promise.resolve({ available: false, reason: ${JSON.stringify(cudaReason)} });\n`,
+      );
+    }
+    return app;
+  }
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'ner-models-isolated-'));
+    store = join(root, '.store');
+    const models = join(store, 'node_modules', '@ner', 'models');
+    mkdirSync(models, { recursive: true });
+    cpSync(join(packageRoot, 'dist'), join(models, 'dist'), { recursive: true });
+    cpSync(join(packageRoot, 'package.json'), join(models, 'package.json'));
+    for (const name of ['@ner/hub', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu']) {
+      link(store, name, realPackageDir(name));
+    }
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  function run(app: string): { stderr: string; choice: string; skipped: string[] } {
+    const script = `
+      const { initBackend } = await import('@ner/models');
+      const tf = await import('@tensorflow/tfjs-core');
+      const info = await initBackend({ env: {} });
+      tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).dataSync();
+      console.log(JSON.stringify({ choice: info.choice, skipped: info.skipped }));`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: app,
+      env: { ...process.env, NER_BACKEND: '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    return { stderr: result.stderr.trim(), ...JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') };
+  }
+
+  it('loads the backend from the application and says so on the one line', () => {
+    const { stderr, choice, skipped } = run(makeApp('native-only'));
+    expect(choice).toBe('native');
+    // Neither @ner/models' own folder nor the application has a cuda package.
+    expect(skipped).toEqual([
+      expect.stringMatching(/^cuda: not installed/),
+      expect.stringMatching(/^tfjs-node-gpu: not installed/),
+      expect.stringMatching(/^tfjs-node: not installed/),
+    ]);
+    expect(stderr).toBe('[@ner/models] TensorFlow.js backend: native (stand-in from the application)');
+  });
+
+  it('says nothing of an installed cuda package on a machine without an NVIDIA driver', () => {
+    const reason =
+      'no NVIDIA driver: libcuda.so.1 not found (searched: the system loader (ld.so), /usr/local/cuda/lib64)';
+    const { stderr, choice, skipped } = run(makeApp('no-driver', reason));
+    expect(choice).toBe('native');
+    expect(skipped[0]).toBe(`cuda: ${reason}`);
+    expect(stderr).toBe('[@ner/models] TensorFlow.js backend: native (stand-in from the application)');
+  });
+
+  it('says why cuda is unavailable where a driver is there, without the folders searched', () => {
+    const reason = 'cuBLASLt not found (searched: NER_CUDA_LIB_DIR (unset), the system loader)';
+    const { stderr, skipped } = run(makeApp('no-cublas', reason));
+    expect(skipped[0]).toBe(`cuda: ${reason}`);
+    expect(stderr).toBe(
+      '[@ner/models] TensorFlow.js backend: native (stand-in from the application; cuda unavailable: cuBLASLt not found)',
+    );
+  });
+});
