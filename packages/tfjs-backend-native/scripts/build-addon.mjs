@@ -87,7 +87,15 @@ function buildAddon() {
     previous?.built &&
     isUpToDate(output, [join(root, 'binding.gyp'), join(root, 'src', 'addon')]) &&
     // A build with OpenBLAS is not what NER_NATIVE_NO_OPENBLAS=1 asks for.
-    !(wantsNoBlas && previous.openblas)
+    !(wantsNoBlas && previous.openblas) &&
+    // Nor is a build without it once OpenBLAS is there (libopenblas-dev installed since, or no
+    // longer hidden), unless it was there and would not link last time.
+    !(
+      !wantsNoBlas &&
+      !previous.openblas &&
+      !/not linkable/.test(previous.detail ?? '') &&
+      findOpenBlas().found
+    )
   ) {
     return `addon up to date (${previous.openblas ? 'with' : 'without'} OpenBLAS)`;
   }

@@ -3,7 +3,7 @@
 // hides OpenBLAS from the script; the build happens in a copy of the package's build inputs, so
 // the addon other tests load is left alone. Needs a C++ toolchain: runs where the addon was built.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,4 +71,27 @@ describe.skipIf(!addon)('an addon built with OpenBLAS hidden (NER_NATIVE_NO_OPEN
       withBlas.setGemmKernel(initial);
     }
   });
+
+  it('is rebuilt with OpenBLAS by the next install where OpenBLAS is there (it was hidden)', () => {
+    // Last: it rebuilds the addon the tests above loaded.
+    expect(built, 'the build above failed').not.toBeNull();
+    // Where cblas.h and libopenblas.so are where the script looks (Debian's libopenblas-dev).
+    const openBlasHere =
+      existsSync('/usr/include/x86_64-linux-gnu/cblas.h') &&
+      existsSync('/usr/lib/x86_64-linux-gnu/libopenblas.so');
+    const result = spawnSync(process.execPath, ['scripts/build-addon.mjs'], {
+      cwd: dir,
+      env: { ...process.env, NER_NATIVE_NO_OPENBLAS: '', NER_NATIVE_SKIP_BUILD: '' },
+      encoding: 'utf8',
+      timeout: 9 * 60 * 1000,
+    });
+    const status = JSON.parse(readFileSync(join(dir, 'build', 'ner-build.json'), 'utf8'));
+    if (openBlasHere) {
+      expect(result.stdout).toMatch(/addon built with OpenBLAS \(OpenBLAS from /);
+      expect(status).toMatchObject({ built: true, openblas: true });
+    } else {
+      expect(process.env.CI, 'CI has libopenblas-dev').toBeFalsy();
+      expect(result.stdout).toMatch(/addon up to date \(without OpenBLAS\)/);
+    }
+  }, 600_000);
 });
