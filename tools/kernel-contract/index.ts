@@ -13,6 +13,12 @@ export const LAYER_NORM_KERNEL = 'NerLayerNorm';
 export const LAYER_NORM_GRAD_KERNEL = 'NerLayerNormGrad';
 export const GELU_ERF_KERNEL = 'NerGeluErf';
 export const GELU_ERF_GRAD_KERNEL = 'NerGeluErfGrad';
+/**
+ * Softmax's gradient over the last axis in one pass: inputs `{dy, y}` (float32, same shape; `y`
+ * the softmax output), output `dx = y * (dy - sum(dy * y))` with the sum over each row, the
+ * composite ops' order (the product rounded to float32 before it is summed).
+ */
+export const SOFTMAX_GRAD_KERNEL = 'NerSoftmaxGrad';
 /** Inference only (no gradients): `x @ [Wq|Wk|Wv] + [bq|bk|bv]` in one product (inputs in @ner/models' fused-kernels.ts). */
 export const QKV_PROJECTION_KERNEL = 'NerQkvProjection';
 /** Inference only: scores, additive mask, softmax and context of one attention layer. */

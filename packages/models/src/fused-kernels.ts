@@ -19,6 +19,8 @@ export const LAYER_NORM_GRAD_KERNEL = contract.LAYER_NORM_GRAD_KERNEL;
 export const GELU_ERF_KERNEL = contract.GELU_ERF_KERNEL;
 /** Its gradient: inputs `{dy, x}`. */
 export const GELU_ERF_GRAD_KERNEL = contract.GELU_ERF_GRAD_KERNEL;
+/** Softmax's gradient over the last axis: inputs `{dy, y}` (`y` the softmax output). */
+export const SOFTMAX_GRAD_KERNEL = contract.SOFTMAX_GRAD_KERNEL;
 /**
  * Inference-only kernels of a post-LayerNorm layer (no gradients: called only when no tape
  * records, see `fusedInferenceAvailable`); the composite ops of `fused-inference.ts` are their

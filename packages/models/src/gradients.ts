@@ -10,6 +10,7 @@
  * tfjs-node install keeps its own.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { SOFTMAX_GRAD_KERNEL, backendHasKernel } from './fused-kernels.js';
 import { scatterRows } from './nn.js';
 
 type Grads = Record<string, () => tf.Tensor>;
@@ -204,6 +205,12 @@ const DEFINITIONS: Definition[] = [
     outputsToSave: [true],
     gradFunc: (dy, [y], attrs) => {
       const dim = attrs.dim as number;
+      // One pass where the backend has the fused kernel (cuda): the composite below is four, each
+      // over the whole [batch, heads, length, length] attention tensor.
+      const lastAxis = dim === -1 || dim === y!.rank - 1;
+      if (lastAxis && dy.dtype === 'float32' && backendHasKernel(SOFTMAX_GRAD_KERNEL)) {
+        return { logits: () => tf.engine().runKernel(SOFTMAX_GRAD_KERNEL, { dy, y: y! }) as tf.Tensor };
+      }
       return { logits: () => tf.mul(y!, tf.sub(dy, tf.sum(tf.mul(dy, y!), dim, true))) };
     },
   },

@@ -135,6 +135,10 @@ export const KERNEL_ABI: Readonly<Record<string, KernelSpec>> = {
     params: ['ptr', 'ptr', 'i32', 'i32'],
     doc: '(const float* x, float* y, int rows, int cols): y = exp(x - max) / sum over each row; one block per row.',
   },
+  ner_softmax_grad_f32: {
+    params: ['ptr', 'ptr', 'ptr', 'i32', 'i32'],
+    doc: '(const float* dy, const float* y, float* dx, int rows, int cols): dx = y * (dy - sum(dy * y)) over each row (products rounded before the sum); one block per row.',
+  },
   ner_log_softmax_f32: {
     params: ['ptr', 'ptr', 'i32', 'i32'],
     doc: '(const float* x, float* y, int rows, int cols): y = x - max - log(sum exp(x - max)) over each row.',

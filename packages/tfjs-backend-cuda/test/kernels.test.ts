@@ -378,6 +378,7 @@ it('registers a device kernel for every name a BERT step uses', () => {
     'NerLayerNormGrad',
     'NerGeluErf',
     'NerGeluErfGrad',
+    'NerSoftmaxGrad',
     'NerAdamW',
     'NerAdamWMulti',
     'Softmax',

@@ -210,6 +210,21 @@ extern "C" __global__ void ner_log_softmax_f32(const float *x, float *y, int row
   nerSoftmaxRows<true>(x, y, rows, cols, scratch);
 }
 
+// Softmax's gradient over each row, dx = y * (dy - sum(dy * y)), one block a row: the composite
+// ops' arithmetic in one pass. Each product is rounded before it is summed (__fmul_rn: no fused
+// multiply-add), as the composite rounds its Multiply's output, and the sum is the row reduction
+// ner_reduce_f32 does, so with the same block size the result is the composite's bit for bit.
+extern "C" __global__ void ner_softmax_grad_f32(const float *dy, const float *y, float *dx, int rows, int cols) {
+  __shared__ float scratch[32];
+  for (int r = blockIdx.x; r < rows; r += gridDim.x) {
+    const long long base = (long long)r * cols;
+    float s = 0.0f;
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) s += __fmul_rn(dy[base + j], y[base + j]);
+    s = nerBlockSum(s, scratch);
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) dx[base + j] = y[base + j] * (dy[base + j] - s);
+  }
+}
+
 extern "C" __global__ void ner_layer_norm_f32(const float *x, const float *gamma, const float *beta, float *y,
                                               float *mean, float *rstd, int rows, int cols, float eps) {
   __shared__ float scratch[32];

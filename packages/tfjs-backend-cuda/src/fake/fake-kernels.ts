@@ -284,6 +284,25 @@ function softmaxRows(heap: FakeHeap, args: Args, log: boolean): void {
   }
 }
 
+/**
+ * `ner_softmax_grad_f32` as the composite ops compute it on this device: products stored as
+ * float32 (Multiply), their float64 sum stored as float32 (Sum), then Sub and Multiply.
+ */
+function softmaxGradRows(heap: FakeHeap, args: Args): void {
+  const rows = int(args, 3);
+  const cols = int(args, 4);
+  const dy = heap.f32(ptr(args, 0), rows * cols, 'ner_softmax_grad_f32 dy');
+  const y = heap.f32(ptr(args, 1), rows * cols, 'ner_softmax_grad_f32 y');
+  const dx = heap.f32(ptr(args, 2), rows * cols, 'ner_softmax_grad_f32 dx');
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += Math.fround(dy[base + c]! * y[base + c]!);
+    const s = Math.fround(sum);
+    for (let c = 0; c < cols; c++) dx[base + c] = y[base + c]! * Math.fround(dy[base + c]! - s);
+  }
+}
+
 const normalCdf = (x: number) => 0.5 * (1 + erf(x / Math.SQRT2));
 const normalPdf = (x: number) => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 
@@ -351,6 +370,7 @@ export const FAKE_KERNELS: Readonly<Record<keyof typeof KERNEL_ABI & string, Fak
   },
   ner_softmax_f32: (heap, args) => softmaxRows(heap, args, false),
   ner_log_softmax_f32: (heap, args) => softmaxRows(heap, args, true),
+  ner_softmax_grad_f32: softmaxGradRows,
   ner_transpose_32: (heap, args) => {
     const n = int(args, 2);
     const d = dimsOf(args, 3);

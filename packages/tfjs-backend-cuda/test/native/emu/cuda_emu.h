@@ -53,6 +53,12 @@ inline float __int_as_float(int i) {
   return f;
 }
 
+// A float product rounded to float (never contracted into a fused multiply-add).
+inline float __fmul_rn(float a, float b) {
+  volatile float product = a * b;
+  return product;
+}
+
 inline unsigned __float_as_uint(float f) {
   unsigned u;
   std::memcpy(&u, &f, sizeof u);
