@@ -167,6 +167,8 @@ export interface NativeAddon {
   /** 0.5 x (1 + erf(x / sqrt 2)) and its gradient dy * (Phi(x) + x phi(x)). */
   geluErf(x: Float32Array, y: Float32Array): void;
   geluErfGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  /** Softmax's gradient over rows of `cols`: dx = y * (dy - sum(dy * y)) (the composite's bits). */
+  softmaxGrad(dy: Float32Array, y: Float32Array, dx: Float32Array, cols: number): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** `openblas_get_config()`, or "" in a build without OpenBLAS. */

@@ -9,7 +9,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { addon, addonError, BUILD_STATUS, type GemmKernelName } from './addon.js';
-import { type AutocastDtype, checkedAutocastDtype } from '../../../tools/kernel-contract/index.js';
+import {
+  type AutocastDtype,
+  SOFTMAX_GRAD_KERNEL,
+  checkedAutocastDtype,
+} from '../../../tools/kernel-contract/index.js';
 import { describeGemm } from './build-status.js';
 import {
   ADAMW_KERNEL_NAME,
@@ -47,7 +51,7 @@ import { batchMatMulKernel, fusedMatMulKernel } from './kernels/matmul.js';
 import { BINARY_OPS, COMPARE_OPS, REDUCE_OPS, UNARY_OPS } from './kernels/ops.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { RANDOM_UNIFORM_KERNEL, randomUniformKernel } from './kernels/random.js';
-import { softmaxKernel } from './kernels/softmax.js';
+import { softmaxGradKernel, softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
 import { markExposed, recycle } from './kernels/buffer-pool.js';
 import { bf16DotProduct } from './kernels/inference-weights.js';
@@ -131,6 +135,7 @@ const OVERRIDES: Record<string, Kernel> = {
   [LAYER_NORM_GRAD_KERNEL]: layerNormGradKernel,
   [GELU_ERF_KERNEL]: geluErfKernel,
   [GELU_ERF_GRAD_KERNEL]: geluErfGradKernel,
+  [SOFTMAX_GRAD_KERNEL]: softmaxGradKernel,
   [QKV_PROJECTION_KERNEL]: qkvProjectionKernel,
   [SELF_ATTENTION_KERNEL]: selfAttentionKernel,
   [LINEAR_GELU_KERNEL]: linearGeluKernel,

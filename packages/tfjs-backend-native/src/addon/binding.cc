@@ -262,6 +262,20 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
   });
 }
 
+// softmaxGrad(dy, y, dx, cols)
+napi_value SoftmaxGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, 4, "softmaxGrad");
+    auto y = args.f32(1);
+    const float *dy = args.f32(0, y.size);
+    float *dx = outputF32(args, 2, y.size);
+    size_t cols = static_cast<size_t>(args.integer(3));
+    args.need(cols > 0 && y.size % cols == 0, "size mismatch");
+    ner::softmaxGrad(dy, y.data, dx, y.size / cols, cols);
+    return nullptr;
+  });
+}
+
 // transpose(x, out, shape, perm)
 napi_value Transpose(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -498,7 +512,7 @@ napi_value Init(napi_env env, napi_value exports) {
   const ner::Export functions[] = {
       {"gemm", Gemm},          {"unary", Unary},
       {"binary", Binary},       {"compare", Compare},     {"reduce", Reduce},
-      {"softmax", Softmax},     {"transpose", Transpose},
+      {"softmax", Softmax},     {"softmaxGrad", SoftmaxGrad},     {"transpose", Transpose},
       {"gather", Gather},       {"scatterAdd", ScatterAdd},
       {"adamw", AdamW},         {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"blasConfig", BlasConfig},

@@ -394,6 +394,29 @@ void softmax(const float *x, float *out, size_t rows, size_t cols) {
   });
 }
 
+NER_SIMD static void softmaxGradRow(const float *dy, const float *y, float *dx, size_t n) {
+  // sumRow's four double lanes over the float products (the composite's Multiply, then Sum).
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += static_cast<float>(dy[i] * y[i]);
+    s1 += static_cast<float>(dy[i + 1] * y[i + 1]);
+    s2 += static_cast<float>(dy[i + 2] * y[i + 2]);
+    s3 += static_cast<float>(dy[i + 3] * y[i + 3]);
+  }
+  for (; i < n; i++) s0 += static_cast<float>(dy[i] * y[i]);
+  const float s = static_cast<float>((s0 + s1) + (s2 + s3));
+  for (size_t j = 0; j < n; j++) dx[j] = y[j] * static_cast<float>(dy[j] - s);
+}
+
+void softmaxGrad(const float *dy, const float *y, float *dx, size_t rows, size_t cols) {
+  if (cols == 0) return;
+  size_t grain = std::max<size_t>(1, kGrain / 4 / cols);
+  parallelFor(rows, grain, [&](size_t begin, size_t end) {
+    for (size_t r = begin; r < end; r++) softmaxGradRow(dy + r * cols, y + r * cols, dx + r * cols, cols);
+  });
+}
+
 // ---------------------------------------------------------------- transpose
 
 // A matrix (rows x cols) transposed in 32 x 32 blocks, so both sides stay in cache lines: the

@@ -83,6 +83,10 @@ void reduce(int op, const float *x, float *out, size_t outer, size_t r, size_t i
 
 void softmax(const float *x, float *out, size_t rows, size_t cols);
 
+// Softmax's gradient over each row: dx = y * (dy - sum(dy * y)), each product rounded to float
+// and summed as reduce() sums (so the composite ops' values bit for bit).
+void softmaxGrad(const float *dy, const float *y, float *dx, size_t rows, size_t cols);
+
 // 4-byte elements; out shape is shape[perm[i]].
 void transpose(const uint32_t *x, uint32_t *out, int rank, const int64_t *shape, const int64_t *perm);
 
