@@ -2,18 +2,22 @@
  * Imports an optional backend package the way the application would. `initBackend` first imports
  * it from here, which works in npm's flat layout; in isolated layouts (pnpm, workspaces) @ner/models
  * sees only its own dependencies, so a backend the application installed is resolved again from the
- * application: its working directory, then its main script's folder.
+ * application's main script. Not from the working directory: a command run inside a folder it does
+ * not own must not load code from that folder's node_modules.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** Where the application's own imports resolve from: its working directory and main script. */
+/** Where the application's own imports resolve from: its main script's folder (none under `node -e`). */
 export function applicationFolders(): string[] {
-  const folders = [process.cwd()];
   const main = process.argv[1];
-  if (main) folders.push(dirname(main));
-  return [...new Set(folders)];
+  if (!main) return [];
+  try {
+    return [dirname(realpathSync(main))]; // as Node resolves the main module's own imports
+  } catch {
+    return [dirname(main)];
+  }
 }
 
 /** The ESM entry `exports["."]` (or `module`, `main`) names in a package.json. */

@@ -175,14 +175,20 @@ export function nativeBackendInfo() {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  function run(app: string): { stderr: string; choice: string; skipped: string[] } {
+  /** Runs initBackend and one op from a main script in `app` (or as `node -e` with `app` as cwd). */
+  function run(
+    app: string,
+    how: 'script' | 'eval' = 'script',
+  ): { stderr: string; choice: string; skipped: string[] } {
     const script = `
       const { initBackend } = await import('@ner/models');
       const tf = await import('@tensorflow/tfjs-core');
       const info = await initBackend({ env: {} });
       tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).dataSync();
       console.log(JSON.stringify({ choice: info.choice, skipped: info.skipped }));`;
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    writeFileSync(join(app, 'main.mjs'), script);
+    const args = how === 'script' ? ['main.mjs'] : ['--input-type=module', '-e', script];
+    const result = spawnSync(process.execPath, args, {
       cwd: app,
       env: { ...process.env, NER_BACKEND: '' },
       encoding: 'utf8',
@@ -202,6 +208,12 @@ export function nativeBackendInfo() {
       expect.stringMatching(/^tfjs-node: not installed/),
     ]);
     expect(stderr).toBe('[@ner/models] TensorFlow.js backend: native (stand-in from the application)');
+  });
+
+  it("loads nothing from the working directory's node_modules (a folder the command only runs in)", () => {
+    const { choice, skipped } = run(makeApp('cwd-only'), 'eval');
+    expect(choice).toBe('cpu');
+    expect(skipped).toContainEqual(expect.stringMatching(/^native: not installed/));
   });
 
   it('says nothing of an installed cuda package on a machine without an NVIDIA driver', () => {
