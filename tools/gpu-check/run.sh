@@ -157,6 +157,11 @@ gpu_step() {
 
 # (b) kernels, (c) oracle: only with a device.
 gpu_step kernels 150 "$NODE" "$DIST/kernels-check.js" --json "$WORK/kernels.json"
+# (b2) every KERNEL_ABI kernel and cuBLASLt product variant launched directly against the fake
+# device (scripts/gpu-kernel-check.mjs); with the fake device, a rehearsal against a second one.
+DRY_RUN=()
+[ "${NER_GPU_CHECK_FAKE_DEVICE:-}" = 1 ] && DRY_RUN=(NER_CUDA_CHECK_DRY_RUN=1)
+gpu_step device-kernels 60 env OUT= "${DRY_RUN[@]}" "$NODE" "$DIST/device-kernels.js" --no-timing --json "$WORK/device-kernels.json"
 gpu_step oracle 90 "$NODE" "$DIST/oracle-check.js" --json "$WORK/oracle.json"
 # (h) NCCL at world size 1 (issue 17): collectives on device buffers against the host, a dead peer.
 gpu_step nccl 45 "$NODE" "$DIST/nccl-check.js" --json "$WORK/nccl.json"

@@ -7,7 +7,7 @@
 // (`pnpm --filter @ner/tfjs-backend-cuda build`). Writes one JSON report to stdout and, when
 // $OUT is set, to $OUT/cuda-native-check.json. Exits 0 when no GPU is found (the report says
 // why), 1 when any comparison fails.
-//   node scripts/gpu-kernel-check.mjs [--no-timing]    (NER_CUDA_CHECK_DRY_RUN=1: without a GPU)
+//   node scripts/gpu-kernel-check.mjs [--no-timing] [--json <file>]    (NER_CUDA_CHECK_DRY_RUN=1: without a GPU)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -31,6 +31,9 @@ function finish(code) {
     mkdirSync(process.env.OUT, { recursive: true });
     writeFileSync(join(process.env.OUT, 'cuda-native-check.json'), text);
   }
+  // --json <file>: also there (tools/gpu-check runs this as its device-kernels step).
+  const jsonAt = process.argv.indexOf('--json');
+  if (jsonAt > 0 && process.argv[jsonAt + 1]) writeFileSync(process.argv[jsonAt + 1], text);
   process.exit(code);
 }
 
