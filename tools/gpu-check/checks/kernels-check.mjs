@@ -177,6 +177,21 @@ for (const shape of [[7], [33, 129], [4, 128, 3072]]) {
   });
 }
 
+/** Softmax's gradient: NerSoftmaxGrad where the backend registers it (cuda), the composite elsewhere (cpu). */
+function softmaxGrad(dy, y) {
+  return tf.getKernel('NerSoftmaxGrad', tf.getBackend())
+    ? tf.engine().runKernel('NerSoftmaxGrad', { dy, y }, {})
+    : tf.mul(y, tf.sub(dy, tf.sum(tf.mul(dy, y), -1, true)));
+}
+for (const shape of [[7], [33, 129], [2, 12, 128, 128]]) {
+  add(
+    `NerSoftmaxGrad [${shape}] vs composite on cpu`,
+    [hostInput(shape, 'uniform', 16), hostInput(shape, 'positive', 17)],
+    (_t, dy, y) => softmaxGrad(dy, y),
+    { needsKernel: 'NerSoftmaxGrad' },
+  );
+}
+
 const BINARY_F32 = {
   add: ['uniform', 'uniform', (t, a, b) => t.add(a, b)],
   sub: ['uniform', 'uniform', (t, a, b) => t.sub(a, b)],
