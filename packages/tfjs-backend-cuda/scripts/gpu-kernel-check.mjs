@@ -557,69 +557,50 @@ function layerNormStats(x, rows, cols) {
   }
   return { mean, rstd };
 }
-const lnX = randF(rows * cols);
-const { mean: lnMean, rstd: lnRstd } = layerNormStats(lnX, rows, cols);
-// The geometry the backend launches for a large batch (LAYER_NORM_GRAD_MAX_BLOCKS blocks striding
-// over more rows): several rows per block, and every block's atomics on the same columns.
-const manyRows = 2500;
-const manyCols = 64;
-const manyX = randF(manyRows * manyCols);
-const { mean: manyMean, rstd: manyRstd } = layerNormStats(manyX, manyRows, manyCols);
-check(
-  {
-    label: `ner_layer_norm_grad_f32 ${manyRows} rows, grid 1024`,
+/**
+ * A `ner_layer_norm_grad_f32` check: `rows x cols` random inputs with their saved statistics, on
+ * `grid` blocks; `tolerances` as check() takes them per output.
+ */
+function layerNormGradCase(label, rows, cols, grid, tolerances) {
+  const x = randF(rows * cols);
+  const { mean, rstd } = layerNormStats(x, rows, cols);
+  return {
+    label,
     kernel: 'ner_layer_norm_grad_f32',
     buffers: {
-      dy: randF(manyRows * manyCols),
-      x: manyX,
-      gamma: randF(manyCols, 0.5, 1.5),
-      mean: manyMean,
-      rstd: manyRstd,
-      dx: { f32: manyRows * manyCols },
-      dgamma: { f32: manyCols },
-      dbeta: { f32: manyCols },
+      dy: randF(rows * cols),
+      x,
+      gamma: randF(cols, 0.5, 1.5),
+      mean,
+      rstd,
+      dx: { f32: rows * cols },
+      dgamma: { f32: cols },
+      dbeta: { f32: cols },
     },
     args: [
       ...bufs('dy', 'x', 'gamma', 'mean', 'rstd', 'dx', 'dgamma', 'dbeta'),
-      { i32: manyRows },
-      { i32: manyCols },
+      { i32: rows },
+      { i32: cols },
     ],
-    grid: [1024, 1, 1],
+    grid: [grid, 1, 1],
     outputs: ['dx', 'dgamma', 'dbeta'],
-    // dgamma / dbeta sum 2,500 float32 terms of up to ~9 in another order than the float64
-    // reference: off by up to ~2,500 * 2^-23 * 9 = 2.7e-3, and a sum near 0 has no relative room.
-    tolerances: { dgamma: [1e-4, 3e-3], dbeta: [1e-4, 3e-3] },
-  },
+    ...(tolerances ? { tolerances } : {}),
+  };
+}
+// The geometry the backend launches for a large batch (LAYER_NORM_GRAD_MAX_BLOCKS blocks striding
+// over more rows): several rows per block, and every block's atomics on the same columns. dgamma /
+// dbeta sum 2,500 float32 terms of up to ~9 in another order than the float64 reference: off by up
+// to ~2,500 * 2^-23 * 9 = 2.7e-3, and a sum near 0 has no relative room.
+check(
+  layerNormGradCase('ner_layer_norm_grad_f32 2500 rows, grid 1024', 2500, 64, 1024, {
+    dgamma: [1e-4, 3e-3],
+    dbeta: [1e-4, 3e-3],
+  }),
   1e-4,
   1e-5,
 );
-for (const grid of [rows, 5]) {
-  check(
-    {
-      label: `ner_layer_norm_grad_f32 grid ${grid}`,
-      kernel: 'ner_layer_norm_grad_f32',
-      buffers: {
-        dy: randF(rows * cols),
-        x: lnX,
-        gamma: randF(cols, 0.5, 1.5),
-        mean: lnMean,
-        rstd: lnRstd,
-        dx: { f32: rows * cols },
-        dgamma: { f32: cols },
-        dbeta: { f32: cols },
-      },
-      args: [
-        ...bufs('dy', 'x', 'gamma', 'mean', 'rstd', 'dx', 'dgamma', 'dbeta'),
-        { i32: rows },
-        { i32: cols },
-      ],
-      grid: [grid, 1, 1],
-      outputs: ['dx', 'dgamma', 'dbeta'],
-    },
-    1e-4,
-    1e-5,
-  );
-}
+for (const grid of [rows, 5])
+  check(layerNormGradCase(`ner_layer_norm_grad_f32 grid ${grid}`, rows, cols, grid), 1e-4, 1e-5);
 check(
   {
     kernel: 'ner_gelu_erf_f32',
