@@ -205,8 +205,8 @@ const DEFINITIONS: Definition[] = [
     outputsToSave: [true],
     gradFunc: (dy, [y], attrs) => {
       const dim = attrs.dim as number;
-      // One pass where the backend has the fused kernel (cuda): the composite below is four, each
-      // over the whole [batch, heads, length, length] attention tensor.
+      // One pass where the backend has the fused kernel (cuda, native): the composite below is
+      // four, each over the whole [batch, heads, length, length] attention tensor.
       const lastAxis = dim === -1 || dim === y!.rank - 1;
       if (lastAxis && dy.dtype === 'float32' && backendHasKernel(SOFTMAX_GRAD_KERNEL)) {
         return { logits: () => tf.engine().runKernel(SOFTMAX_GRAD_KERNEL, { dy, y: y! }) as tf.Tensor };

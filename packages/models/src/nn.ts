@@ -65,9 +65,9 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null):
  * Backends whose `_FusedMatMul` runs `[batch, length, in] x [out, in]^T` as one product of
  * `batch * length` rows, the product of the 2-D view. There `linear` passes its 3-D input as it
  * is: the two reshapes around the product, and the copy tfjs saves of each for the backward pass,
- * are four engine ops per layer and step (292 of the 1,920 tfjs kernel calls of a bert-base training
- * step on cuda). Other
- * backends (tfjs-backend-cpu, tfjs-node) may loop over the batch, so they keep the 2-D view.
+ * are four engine ops per layer and step (292 of the 1,920 tfjs kernel calls of a bert-base
+ * training step on cuda). Other backends (tfjs-backend-cpu, tfjs-node) may loop over the batch, so
+ * they keep the 2-D view.
  */
 const ROW_FOLDING_BACKENDS = new Set(['cuda', 'native']);
 
