@@ -395,18 +395,11 @@ void softmax(const float *x, float *out, size_t rows, size_t cols) {
 }
 
 NER_SIMD static void softmaxGradRow(const float *dy, const float *y, float *dx, size_t n) {
-  // sumRow's four double lanes over the float products (the composite's Multiply, then Sum).
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += static_cast<float>(dy[i] * y[i]);
-    s1 += static_cast<float>(dy[i + 1] * y[i + 1]);
-    s2 += static_cast<float>(dy[i + 2] * y[i + 2]);
-    s3 += static_cast<float>(dy[i + 3] * y[i + 3]);
-  }
-  for (; i < n; i++) s0 += static_cast<float>(dy[i] * y[i]);
-  const float s = static_cast<float>((s0 + s1) + (s2 + s3));
-  for (size_t j = 0; j < n; j++) dx[j] = y[j] * static_cast<float>(dy[j] - s);
+  // The composite's Multiply then Sum: the float products go into dx first and are summed by the
+  // reduction's own sumRow; dx then takes the result.
+  for (size_t i = 0; i < n; i++) dx[i] = dy[i] * y[i];
+  const float s = static_cast<float>(sumRow(dx, n));
+  for (size_t j = 0; j < n; j++) dx[j] = y[j] * (dy[j] - s);
 }
 
 void softmaxGrad(const float *dy, const float *y, float *dx, size_t rows, size_t cols) {
