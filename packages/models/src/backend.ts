@@ -140,7 +140,7 @@ async function tryBackend(choice: BackendChoice): Promise<string | null> {
   const { specifier, backendName } = PACKAGES[choice];
   const loaded = (await importBackendPackage(specifier)) as {
     nativeBackendInfo?: () => { available: boolean; reason: string | null; summary?: string | null };
-    cudaReady?: Promise<{ available: boolean; reason?: string }>;
+    cudaReady?: Promise<{ available: boolean; reason?: string; noDriver?: boolean }>;
   };
   // @ner/tfjs-backend-native always imports; it says whether its addon was built.
   const info = loaded.nativeBackendInfo?.();
@@ -149,7 +149,7 @@ async function tryBackend(choice: BackendChoice): Promise<string | null> {
   const cuda = loaded.cudaReady ? await loaded.cudaReady : null;
   if (cuda && !cuda.available) {
     const reason = cuda.reason ?? 'no CUDA device';
-    throw new BackendUnavailable(reason, reason.startsWith('no NVIDIA driver'));
+    throw new BackendUnavailable(reason, cuda.noDriver === true);
   }
   if (!tf.findBackendFactory(backendName)) {
     throw new Error(

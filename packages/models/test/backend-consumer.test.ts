@@ -125,8 +125,8 @@ describe('initBackend in an isolated layout, with backends only the application 
     writeFileSync(join(folder, 'dist', 'index.js'), index);
   }
 
-  /** An application with a stand-in native backend and, when `cudaReason` is given, an unavailable cuda. */
-  function makeApp(name: string, cudaReason?: string): string {
+  /** An application with a stand-in native backend and, when `cuda` is given, an unavailable cuda. */
+  function makeApp(name: string, cuda?: { reason: string; noDriver: boolean }): string {
     const app = join(root, name);
     mkdirSync(app, { recursive: true });
     writeFileSync(join(app, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n');
@@ -150,11 +150,11 @@ export function nativeBackendInfo() {
 }
 `,
     );
-    if (cudaReason !== undefined) {
+    if (cuda !== undefined) {
       fakePackage(
         app,
         '@ner/tfjs-backend-cuda',
-        `export const cudaReady = Promise.resolve({ available: false, reason: ${JSON.stringify(cudaReason)} });\n`,
+        `export const cudaReady = Promise.resolve(${JSON.stringify({ available: false, ...cuda })});\n`,
       );
     }
     return app;
@@ -219,7 +219,7 @@ export function nativeBackendInfo() {
   it('says nothing of an installed cuda package on a machine without an NVIDIA driver', () => {
     const reason =
       'no NVIDIA driver: libcuda.so.1 not found (searched: the system loader (ld.so), /usr/local/cuda/lib64)';
-    const { stderr, choice, skipped } = run(makeApp('no-driver', reason));
+    const { stderr, choice, skipped } = run(makeApp('no-driver', { reason, noDriver: true }));
     expect(choice).toBe('native');
     expect(skipped[0]).toBe(`cuda: ${reason}`);
     expect(stderr).toBe('[@ner/models] TensorFlow.js backend: native (stand-in from the application)');
@@ -227,7 +227,7 @@ export function nativeBackendInfo() {
 
   it('says why cuda is unavailable where a driver is there, without the folders searched', () => {
     const reason = 'cuBLASLt not found (searched: NER_CUDA_LIB_DIR (unset), the system loader)';
-    const { stderr, skipped } = run(makeApp('no-cublas', reason));
+    const { stderr, skipped } = run(makeApp('no-cublas', { reason, noDriver: false }));
     expect(skipped[0]).toBe(`cuda: ${reason}`);
     expect(stderr).toBe(
       '[@ner/models] TensorFlow.js backend: native (stand-in from the application; cuda unavailable: cuBLASLt not found)',

@@ -74,6 +74,14 @@ export interface KernelSourceSet {
   readonly sourceHash: string;
 }
 
+/** What `openDevice` returns when there is no usable device. @internal */
+export interface AddonUnavailable {
+  /** Why, in one line. */
+  reason: string;
+  /** True when no `libcuda.so.1` was found at all (a machine without a GPU stack). */
+  noDriver: boolean;
+}
+
 /** What the addon exports. */
 export interface CudaAddon {
   openDevice(options: {
@@ -87,7 +95,7 @@ export interface CudaAddon {
     fileContents: string[];
     kernelNames: string[];
     kernelParams: (readonly AbiParam[])[];
-  }): NativeDevice | string;
+  }): NativeDevice | AddonUnavailable;
   /** Compiles the kernels for sm_`arch` with NVRTC (no GPU needed); throws when NVRTC is missing or fails. */
   nvrtcCompile(options: {
     arch: number;
@@ -386,7 +394,7 @@ function openCuda(): CudaProbe {
       kernelNames: KERNEL_NAMES,
       kernelParams: KERNEL_NAMES.map((name) => (KERNEL_ABI[name] as { params: readonly AbiParam[] }).params),
     });
-    if (typeof result === 'string') return { available: false, reason: result };
+    if ('reason' in result) return { available: false, reason: result.reason, noDriver: result.noDriver };
     return { available: true, device: new AddonCudaDevice(result, addon) };
   } catch (error) {
     return {

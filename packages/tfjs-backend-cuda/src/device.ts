@@ -150,4 +150,12 @@ export const MAX_GPU_TIMERS = 2 ** 20;
 /** What loading the addon gives: a device, or why there is none (no driver, no GPU, not built). */
 export type CudaProbe =
   | { readonly available: true; readonly device: CudaDevice }
-  | { readonly available: false; readonly reason: string };
+  | {
+      readonly available: false;
+      readonly reason: string;
+      /**
+       * True when no `libcuda.so.1` was found: the machine has no NVIDIA driver, so there is
+       * nothing to tell a user who did not ask for cuda (`initBackend` skips it quietly).
+       */
+      readonly noDriver?: boolean;
+    };

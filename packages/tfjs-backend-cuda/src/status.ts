@@ -11,6 +11,11 @@ export interface CudaStatus {
   readonly available: boolean;
   /** Why not (one line), when unavailable. */
   readonly reason?: string;
+  /**
+   * True when unavailable because no NVIDIA driver (`libcuda.so.1`) was found, as opposed to a
+   * driver or device that failed: `initBackend` leaves the former off its one log line.
+   */
+  readonly noDriver?: boolean;
   /** The device, when available. */
   readonly device?: CudaDeviceInfo;
 }
@@ -45,7 +50,9 @@ export async function loadCuda(
     return status;
   }
   if (!probe.available) {
-    status = { available: false, reason: probe.reason };
+    status = probe.noDriver
+      ? { available: false, reason: probe.reason, noDriver: true }
+      : { available: false, reason: probe.reason };
     return status;
   }
   registerCudaBackend({ device: probe.device });

@@ -26,9 +26,18 @@ describe('loadCuda', () => {
 
   it('a probe without a device passes its reason on', async () => {
     const status = await loadCuda(async () => ({
-      probeCuda: () => ({ available: false, reason: 'no NVIDIA driver: libcuda.so.1 not found' }),
+      probeCuda: () => ({ available: false, reason: 'no CUDA device' }),
     }));
-    expect(status).toEqual({ available: false, reason: 'no NVIDIA driver: libcuda.so.1 not found' });
+    expect(status).toEqual({ available: false, reason: 'no CUDA device' });
+    expect(tf.findBackendFactory('cuda')).toBeNull();
+  });
+
+  it('a probe that found no driver says so in `noDriver`, for initBackend to skip it quietly', async () => {
+    const reason = 'no NVIDIA driver: libcuda.so.1 not found';
+    const status = await loadCuda(async () => ({
+      probeCuda: () => ({ available: false, reason, noDriver: true }),
+    }));
+    expect(status).toEqual({ available: false, reason, noDriver: true });
     expect(tf.findBackendFactory('cuda')).toBeNull();
   });
 

@@ -1,5 +1,5 @@
 // N-API glue (node_api.h only, NAPI_VERSION 8): `openDevice(options)` returns a device object
-// whose methods call Device (device.h), or a string saying why there is none. Pointers travel
+// whose methods call Device (device.h), or `{reason, noDriver}` saying why there is none. Pointers travel
 // as BigInt; launch arguments and GEMM descriptors arrive packed in typed arrays by
 // src/addon.ts, which also validates them against KERNEL_ABI.
 #include <node_api.h>
@@ -327,7 +327,7 @@ napi_value NvrtcCompile(napi_env env, napi_callback_info info) {
 }
 
 // openDevice({ordinal, fatbinPath, forceNvrtc, cacheDir, sourceHash, unitySource, fileNames,
-//   fileContents, kernelNames, kernelParams: string[][]}) -> device object | reason string
+//   fileContents, kernelNames, kernelParams: string[][]}) -> device object | {reason, noDriver}
 napi_value OpenDevice(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     const napi_value opts = optionsArg(env, info, "openDevice");
@@ -349,11 +349,16 @@ napi_value OpenDevice(napi_env env, napi_callback_info info) {
     }
 
     std::string whyNot;
-    std::unique_ptr<Device> device = Device::open(ordinal, kernels, sources, whyNot);
+    bool noDriver = false;
+    std::unique_ptr<Device> device = Device::open(ordinal, kernels, sources, whyNot, noDriver);
     if (!device) {
-      napi_value reason;
+      napi_value unavailable, reason, driverMissing;
+      napi_create_object(env, &unavailable);
       napi_create_string_utf8(env, whyNot.c_str(), whyNot.size(), &reason);
-      return reason;
+      napi_get_boolean(env, noDriver, &driverMissing);
+      napi_set_named_property(env, unavailable, "reason", reason);
+      napi_set_named_property(env, unavailable, "noDriver", driverMissing);
+      return unavailable;
     }
     auto *handle = new DeviceHandle{std::shared_ptr<Device>(std::move(device))};
     napi_value obj;

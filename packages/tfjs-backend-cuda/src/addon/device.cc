@@ -235,12 +235,14 @@ void Device::requireOpen() const {
 }
 
 std::unique_ptr<Device> Device::open(int ordinal, const std::vector<KernelDecl> &kernels,
-                                     const KernelSources &sources, std::string &whyNot) {
+                                     const KernelSources &sources, std::string &whyNot, bool &noDriver) {
+  noDriver = false;
   std::unique_ptr<Device> d(new Device());
   d->kernels_ = kernels;
   d->cudaLib_ = openLibrary({"libcuda.so.1"}, true, whyNot);
   if (!d->cudaLib_.handle) {
     whyNot = "no NVIDIA driver: " + whyNot;
+    noDriver = true;
     return nullptr;
   }
   std::string missing;

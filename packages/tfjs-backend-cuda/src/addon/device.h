@@ -82,9 +82,12 @@ std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSou
 
 class Device {
  public:
-  /** Opens device `ordinal`; returns null and sets `whyNot` when there is no usable device. */
+  /**
+   * Opens device `ordinal`; returns null and sets `whyNot` when there is no usable device, and
+   * `noDriver` when the reason is that no libcuda.so.1 was found (a machine without a GPU stack).
+   */
   static std::unique_ptr<Device> open(int ordinal, const std::vector<KernelDecl> &kernels,
-                                      const KernelSources &sources, std::string &whyNot);
+                                      const KernelSources &sources, std::string &whyNot, bool &noDriver);
   ~Device();
 
   const DeviceInfo &info() const { return info_; }

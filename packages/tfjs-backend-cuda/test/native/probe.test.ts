@@ -13,19 +13,27 @@ const hasSystemDriver =
   spawnSync('sh', ['-c', 'ldconfig -p | grep -q "libcuda.so.1 "'], { encoding: 'utf8' }).status === 0;
 const haveCompiler = spawnSync('cc', ['--version']).status === 0;
 
-/** Opens device 0 in a fresh Node process (libraries it loads stay out of this one). */
-function openInChild(env: Record<string, string>, ordinal = 0): string {
+/**
+ * Opens device 0 in a fresh Node process (libraries it loads stay out of this one); returns what
+ * `openDevice` said when there was no device, or `{reason: 'AVAILABLE'}`.
+ */
+function openDeviceInChild(env: Record<string, string>, ordinal = 0): { reason: string; noDriver?: boolean } {
   const script = `
     const addon = require(${JSON.stringify(ADDON_PATH)});
     const r = addon.openDevice({ ordinal: ${ordinal}, fatbinPath: '', forceNvrtc: false, cacheDir: '', sourceHash: 'x',
       unitySource: '', fileNames: [], fileContents: [], kernelNames: [], kernelParams: [] });
-    process.stdout.write(typeof r === 'string' ? r : 'AVAILABLE');`;
+    process.stdout.write(JSON.stringify(r.reason !== undefined ? r : { reason: 'AVAILABLE' }));`;
   const result = spawnSync(process.execPath, ['-e', script], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
   if (result.status !== 0) throw new Error(`child failed: ${result.stderr}`);
-  return result.stdout;
+  return JSON.parse(result.stdout) as { reason: string; noDriver?: boolean };
+}
+
+/** The reason device `ordinal` could not be opened in a fresh process ('AVAILABLE' when it could). */
+function openInChild(env: Record<string, string>, ordinal = 0): string {
+  return openDeviceInChild(env, ordinal).reason;
 }
 
 describe('the CUDA addon', () => {
@@ -54,13 +62,15 @@ describe.runIf(existsSync(ADDON_PATH))('probeCuda without a GPU', () => {
       expect(probe.reason).toContain('the system loader');
       expect(probe.reason).toContain('/usr/local/cuda/lib64');
       expect(probe.reason).not.toContain('\n');
+      expect(probe.noDriver).toBe(true);
     },
   );
 
-  it('names NER_CUDA_LIB_DIR among the places searched when it is set', () => {
-    const reason = openInChild({ NER_CUDA_LIB_DIR: '/nonexistent/ner-cuda-libs', LD_LIBRARY_PATH: '' });
+  it('names NER_CUDA_LIB_DIR among the places searched when it is set, and flags a missing driver', () => {
+    const opened = openDeviceInChild({ NER_CUDA_LIB_DIR: '/nonexistent/ner-cuda-libs', LD_LIBRARY_PATH: '' });
     if (hasSystemDriver) return; // a real driver is found after the folder
-    expect(reason).toContain('NER_CUDA_LIB_DIR=/nonexistent/ner-cuda-libs');
+    expect(opened.reason).toContain('NER_CUDA_LIB_DIR=/nonexistent/ner-cuda-libs');
+    expect(opened.noDriver).toBe(true);
   });
 
   it('reads the kernel sources with a stable hash', () => {
@@ -93,8 +103,9 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('probe with a stand-in li
   });
 
   it('a failing cuInit is reported with its CUDA error name and the driver path', () => {
-    const reason = openInChild({ NER_CUDA_LIB_DIR: dir });
-    expect(reason).toBe(`cuInit failed: CUDA_ERROR_NO_DEVICE (driver ${join(dir, 'libcuda.so.1')})`);
+    const opened = openDeviceInChild({ NER_CUDA_LIB_DIR: dir });
+    expect(opened.reason).toBe(`cuInit failed: CUDA_ERROR_NO_DEVICE (driver ${join(dir, 'libcuda.so.1')})`);
+    expect(opened.noDriver).toBe(false); // a driver that fails is worth telling a user about
   });
 
   it('a driver that initialises but has no device says "no CUDA device"', () => {
