@@ -71,13 +71,11 @@ describe.each(ORACLE_BACKENDS)('computeGradients on %s', (backend) => {
     const lean = await gradients(() => model.computeGradients(batch));
     expect(tf.memory().numTensors).toBe(before);
     // tfjs' own saves: the same gradient taken without withLeanSaves.
-    const names = [...model.registry.variables.keys()];
+    const params = model.namedParameters();
+    const names = params.map(([name]) => name);
     const tfjs = await gradients(() => {
       const { value, grads } = tf.variableGrads(() => model.computeLoss(batch), model.trainableVariables());
-      const byName = new Map(
-        names.map((name) => [name, grads[model.registry.variables.get(name)!.name]!] as const),
-      );
-      return { loss: value, grads: byName };
+      return { loss: value, grads: new Map(params.map(([name, v]) => [name, grads[v.name]!] as const)) };
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(lean.values.length).toBe(names.length + 1);
@@ -129,10 +127,10 @@ describe('withLeanSaves', () => {
     const onWasm = tf.tensor1d([1, 2, 3]);
     await tf.setBackend('cpu');
     // The forward never reads `onWasm`: only the save touches it.
-    const scaled = tf.customGrad((a: tf.Tensor, save: tf.GradSaveFunc) => {
+    const scaled = tf.customGrad(((a: tf.Tensor, save: tf.GradSaveFunc) => {
       save([onWasm]);
       return { value: tf.mul(a, 2), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]!) };
-    });
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
     const x = tf.tensor1d([4, 5, 6]);
     const before = tf.memory().numTensors;
     const g = withLeanSaves(() => tf.grad((v: tf.Tensor) => tf.sum(scaled(v)))(x));
