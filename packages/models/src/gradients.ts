@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SOFTMAX_GRAD_KERNEL, backendHasKernel } from './fused-kernels.js';
+import { reshapeView } from './lean-saves.js';
 import { scatterRows } from './nn.js';
 
 type Grads = Record<string, () => tf.Tensor>;
@@ -30,7 +31,7 @@ function unbroadcast(grad: tf.Tensor, shape: readonly number[]): tf.Tensor {
   const axes = tf.backend_util.getReductionAxes([...shape], grad.shape);
   const summed = axes.length > 0 ? tf.sum(grad, axes) : grad;
   // A bias gradient is already its own shape after the sum: no reshape op for it.
-  return tf.util.arraysEqual(summed.shape, [...shape]) ? summed : tf.reshape(summed, [...shape]);
+  return tf.util.arraysEqual(summed.shape, [...shape]) ? summed : reshapeView(summed, [...shape]);
 }
 
 /**
@@ -51,8 +52,8 @@ function matMulGrads(dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor, attrs: Record<st
     // gradient sums over every row, so it is one product on the 2-D views, not one per batch
     // entry summed afterwards.
     if (b.rank === 2 && a.rank > 2 && !transposeA) {
-      const rows = tf.reshape(a, [-1, a.shape[a.rank - 1]!]);
-      const dRows = tf.reshape(dy, [-1, dy.shape[dy.rank - 1]!]);
+      const rows = reshapeView(a, [-1, a.shape[a.rank - 1]!]);
+      const dRows = reshapeView(dy, [-1, dy.shape[dy.rank - 1]!]);
       return transposeB ? tf.matMul(dRows, rows, true, false) : tf.matMul(rows, dRows, true, false);
     }
     if (!transposeA && !transposeB) return tf.matMul(a, dy, true, false);
@@ -67,7 +68,7 @@ function matMulGrads(dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor, attrs: Record<st
 function expandReduced(dy: tf.Tensor, x: tf.Tensor, axis: unknown): tf.Tensor {
   const axes = tf.util.parseAxisParam(axis as number | number[], x.shape);
   const kept = x.shape.map((dim, i) => (axes.includes(i) ? 1 : dim));
-  return tf.mul(tf.reshape(dy, kept), tf.onesLike(x));
+  return tf.mul(reshapeView(dy, kept), tf.onesLike(x));
 }
 
 function zerosFloat(x: tf.Tensor): tf.Tensor {
@@ -217,7 +218,7 @@ const DEFINITIONS: Definition[] = [
   {
     kernelName: 'Reshape',
     inputsToSave: ['x'],
-    gradFunc: (dy, [x]) => ({ x: () => tf.reshape(dy, x!.shape) }),
+    gradFunc: (dy, [x]) => ({ x: () => reshapeView(dy, x!.shape) }),
   },
   {
     kernelName: 'Transpose',
@@ -266,8 +267,8 @@ const DEFINITIONS: Definition[] = [
       }
       return {
         x: () => {
-          const flatIndices = tf.reshape(indices!, [-1]);
-          const rows = tf.reshape(dy, [flatIndices.shape[0]!, ...x!.shape.slice(1)]);
+          const flatIndices = reshapeView(indices!, [-1]);
+          const rows = reshapeView(dy, [flatIndices.shape[0]!, ...x!.shape.slice(1)]);
           return scatterRows(rows, flatIndices, x!.shape);
         },
         indices: () => zerosFloat(indices!),

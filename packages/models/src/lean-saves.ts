@@ -16,8 +16,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Backends whose Identity kernel shares its input's data (`incRef`), never copies it. */
-const SHARING_IDENTITY_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'native', 'cuda']);
+/**
+ * Backends whose Identity and Reshape kernels share their input's data (`incRef`), never copy
+ * it, for every dtype.
+ */
+const SHARING_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'native', 'cuda']);
 
 /** The parts of tfjs-core's engine this module uses (tfjs-core 4.x, not in its public types). */
 interface EngineInternals {
@@ -48,20 +51,44 @@ export function withLeanSaves<T>(fn: () => T): T {
     !engine ||
     engine.state.gradientDepth > 0 ||
     Object.hasOwn(engine, 'clone') ||
-    !SHARING_IDENTITY_BACKENDS.has(tf.getBackend())
+    !SHARING_BACKENDS.has(tf.getBackend())
   ) {
     return fn();
   }
   const backend = engine.backend;
-  engine.clone = (x: tf.Tensor) => {
-    // These backends keep their data in tfjs' DataStorage, whose lookup in incRef first moves
-    // data that lives on another backend, as running Identity would.
-    backend.incRef(x.dataId);
-    return engine.makeTensorFromTensorInfo({ dataId: x.dataId, shape: x.shape, dtype: x.dtype }, backend);
-  };
+  engine.clone = (x: tf.Tensor) => shareData(engine, backend, x, x.shape);
   try {
     return fn();
   } finally {
     delete engine.clone;
   }
+}
+
+/** A tensor on `x`'s data with one more reference: what Identity and Reshape return there. */
+function shareData(
+  engine: EngineInternals,
+  backend: tf.KernelBackend,
+  x: tf.Tensor,
+  shape: number[],
+): tf.Tensor {
+  // These backends keep their data in tfjs' DataStorage, whose lookup in incRef first moves
+  // data that lives on another backend, as running the kernel would.
+  backend.incRef(x.dataId);
+  return engine.makeTensorFromTensorInfo({ dataId: x.dataId, shape, dtype: x.dtype }, backend);
+}
+
+/**
+ * `tf.reshape(x, shape)` for gradient functions. While no tape records (the backward pass of a
+ * first-order gradient), on the backends whose Reshape shares data, the view is made without the
+ * kernel call: the same tensor Reshape returns, minus the engine's bookkeeping (about 190 calls
+ * in a bert-base backward pass). Recording a tape, or elsewhere, it is `tf.reshape`.
+ */
+export function reshapeView(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  const engine = engineInternals();
+  if (!engine || tf.engine().isTapeOn() || !SHARING_BACKENDS.has(tf.getBackend())) {
+    return tf.reshape(x, [...shape]);
+  }
+  const resolved = tf.util.inferFromImplicitShape([...shape], x.size);
+  if (tf.util.sizeFromShape(resolved) !== x.size) return tf.reshape(x, [...shape]); // tfjs' error
+  return shareData(engine, engine.backend, x, resolved);
 }

@@ -196,8 +196,10 @@ describe('linear', () => {
     expect(ours.filter((n) => n === 'BatchMatMul')).toHaveLength(1);
     expect(ours).not.toContain('fusedMatMul__op');
     expect(theirs).toContain('fusedMatMul__op');
-    expect(ours.length).toBe(14);
-    expect(theirs.length).toBe(27);
+    // (12 and 24: the backward pass's reshapes in our gradient functions are views without a
+    // kernel call, see reshapeView.)
+    expect(ours.length).toBe(12);
+    expect(theirs.length).toBe(24);
   });
 
   it('without a bias is one plain product', () => {

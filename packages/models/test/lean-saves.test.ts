@@ -1,11 +1,12 @@
 // computeGradients keeps the tensors its backward pass needs without tfjs' Identity clones
 // (src/lean-saves.ts) on cpu and native, and with them on wasm; on every backend the loss and
 // gradients are tfjs' own bit for bit, and nothing leaks. Under an outer gradient tfjs' clones
-// stay, so a second-order gradient is still right.
+// stay, so a second-order gradient is still right. The gradient functions' reshapes are views
+// without a kernel call where no tape records, and tf.reshape where one does.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutoModelForTokenClassification, BertConfig, registerGradients } from '../src/index.js';
-import { withLeanSaves } from '../src/lean-saves.js';
+import { reshapeView, withLeanSaves } from '../src/lean-saves.js';
 import { ORACLE_BACKENDS, restoreCpu, useBackend } from './backends.js';
 
 beforeAll(() => registerGradients());
@@ -138,5 +139,43 @@ describe('withLeanSaves', () => {
     expect(tf.memory().numTensors).toBe(before + 1);
     expect(Array.from(onWasm.dataSync())).toEqual([1, 2, 3]); // still alive after its save was freed
     tf.dispose([x, onWasm, g]);
+  });
+});
+
+describe('reshapeView', () => {
+  afterAll(() => useBackend('cpu'));
+
+  it('is a view of the same data without a kernel call where no tape records (cpu)', async () => {
+    await useBackend('cpu');
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    let view: tf.Tensor | undefined;
+    const { kernels } = await tf.profile(() => {
+      view = reshapeView(x, [-1, 2]);
+    });
+    expect(kernels).toEqual([]);
+    expect(view!.shape).toEqual([3, 2]);
+    expect(view!.dataId).toBe(x.dataId);
+    view!.dispose();
+    expect(Array.from(x.dataSync())).toEqual([1, 2, 3, 4, 5, 6]); // x keeps its data
+    expect(() => reshapeView(x, [4, 2])).toThrow(/Size\(6\) must match the product of shape 4,2/);
+    x.dispose();
+  });
+
+  it('is tf.reshape where a tape records, so gradients flow through it', async () => {
+    const x = tf.tensor1d([1, 2, 3, 4, 5, 6]);
+    const w = tf.tensor2d([1, 10, 100, 1000, 1e4, 1e5], [3, 2]);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(reshapeView(v, [3, 2]), w)))(x);
+    expect(Array.from(g.dataSync())).toEqual([1, 10, 100, 1000, 1e4, 1e5]);
+    tf.dispose([x, w, g]);
+  });
+
+  it('is tf.reshape on wasm, whose kernels copy', async () => {
+    await useBackend('wasm');
+    const x = tf.tensor1d([1, 2, 3, 4]);
+    const { kernels } = await tf.profile(() => {
+      reshapeView(x, [2, 2]).dispose();
+    });
+    expect(kernels.map((k) => k.name)).toEqual(['Reshape']);
+    x.dispose();
   });
 });
