@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SOFTMAX_GRAD_KERNEL, backendHasKernel } from './fused-kernels.js';
-import { reshapeView } from './lean-saves.js';
+import { reshapeView } from './lean-tensors.js';
 import { scatterRows } from './nn.js';
 
 type Grads = Record<string, () => tf.Tensor>;

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // One bf16 rounding for models and backends (tools/kernel-contract, bundled into dist).
 import { roundToBf16 } from '../../../tools/kernel-contract/index.js';
 import { matMulAutocast } from './autocast.js';
-import { withLeanSaves } from './lean-saves.js';
+import { withLeanSaves } from './lean-tensors.js';
 import { InputError } from './errors.js';
 import { registerGradients } from './gradients.js';
 import {

@@ -1,5 +1,7 @@
 /**
- * Saved tensors without the Identity kernel, for first-order gradients.
+ * Tensors on existing data without a kernel call, for first-order gradients: the tensors saved
+ * for the backward pass ({@link withLeanSaves}) and the reshapes of gradient functions
+ * ({@link reshapeView}).
  *
  * Why: tfjs-core keeps each tensor a gradient will need (a kernel's inputs or outputs) by
  * `engine.clone`, which runs the Identity kernel through the whole engine and records a tape node

@@ -1,12 +1,12 @@
 // computeGradients keeps the tensors its backward pass needs without tfjs' Identity clones
-// (src/lean-saves.ts) on cpu and native, and with them on wasm; on every backend the loss and
+// (src/lean-tensors.ts) on cpu and native, and with them on wasm; on every backend the loss and
 // gradients are tfjs' own bit for bit, and nothing leaks. Under an outer gradient tfjs' clones
 // stay, so a second-order gradient is still right. The gradient functions' reshapes are views
 // without a kernel call where no tape records, and tf.reshape where one does.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutoModelForTokenClassification, BertConfig, registerGradients } from '../src/index.js';
-import { reshapeView, withLeanSaves } from '../src/lean-saves.js';
+import { reshapeView, withLeanSaves } from '../src/lean-tensors.js';
 import { ORACLE_BACKENDS, restoreCpu, useBackend } from './backends.js';
 
 beforeAll(() => registerGradients());
