@@ -1,7 +1,7 @@
 // N-API glue (node_api.h only, NAPI_VERSION 8): `openDevice(options)` returns a device object
-// whose methods call Device (device.h), or `{reason, noDriver}` saying why there is none. Pointers travel
-// as BigInt; launch arguments and GEMM descriptors arrive packed in typed arrays by
-// src/addon.ts, which also validates them against KERNEL_ABI.
+// whose methods call Device (device.h), or `{reason, noDriver}` saying why there is none.
+// Pointers travel as BigInt; launch arguments and GEMM descriptors arrive packed in typed arrays
+// by src/addon.ts, which also validates them against KERNEL_ABI.
 #include <node_api.h>
 
 #include <cstring>
