@@ -305,6 +305,50 @@ def cmd_accelerate_result(a):
     print(json.dumps(result))
 
 
+# A step is bound by the side that is busy for at least this share of its wall time.
+BOUND_SHARE = 0.8
+
+
+def bert_step_gap(b):
+    """Per precision, what stands between our bert step and torch's, in numbers (issue 15 asks
+    for them): both step times, our host issue time and GPU kernel time next to torch's GPU
+    kernel time, launches, products, syncs and downloads against torch's kernel count, and which
+    side bounds our step: "host" when issuing it takes at least BOUND_SHARE of the step, "gpu"
+    when the GPU's kernels do, else "neither" (the step waits: syncs, copies, gaps)."""
+    gap = {}
+    torch_results = (b.get("torch") or {}).get("results") or {}
+    for mode, c in (b.get("cuda") or {}).items():
+        if not isinstance(c, dict) or "msPerStep" not in c:
+            continue
+        t = torch_results.get(mode) or {}
+        counters = c.get("deviceCountersPerStep") or {}
+        # The per-step counters leave out what did not change: absent is 0 where any were taken.
+        count = lambda key: counters.get(key, 0) if counters else None  # noqa: E731
+        ms = c["msPerStep"]
+        issue = c.get("issueMsPerStep")
+        gpu = (c.get("gpuProfile") or {}).get("kernelMs")
+        bound = "neither"
+        if issue is not None and issue >= BOUND_SHARE * ms:
+            bound = "host"
+        elif gpu is not None and gpu >= BOUND_SHARE * ms:
+            bound = "gpu"
+        gap[mode] = {
+            "cudaMsPerStep": ms,
+            "torchMsPerStep": t.get("msPerStep"),
+            "cudaHostIssueMs": issue,
+            "cudaGpuKernelMs": gpu,
+            "torchGpuKernelMs": (t.get("gpuProfile") or {}).get("kernelMs"),
+            "cudaLaunchesPerStep": count("launches"),
+            "cudaGemmsPerStep": count("gemms"),
+            "cudaSyncsPerStep": count("synchronizes"),
+            "cudaDownloadsPerStep": count("downloads"),
+            "torchKernelsPerStep": t.get("cudaKernelsPerStep"),
+            "fallbacksPerStep": c.get("fallbacksPerStep"),
+            "boundBy": bound if (issue is not None or gpu is not None) else None,
+        }
+    return gap
+
+
 def verdicts(report):
     """Issue 15's GPU targets, read off the steps; None where a step gave no number."""
     steps = report.get("steps", {})
@@ -338,6 +382,7 @@ def verdicts(report):
         if "shareOfStep" in ours or "shareOfStep" in theirs:
             shares[mode] = {"cuda": ours.get("shareOfStep"), "torch": theirs.get("shareOfStep")}
     v["bertStepGpuBusyShare"] = shares or None
+    v["bertStepGap"] = bert_step_gap(b) or None
     t = res("trainer")
     v["trainerF1"] = t.get("eval_f1")
     v["trainerF1Reference"] = (t.get("reference") or {}).get("eval_f1")

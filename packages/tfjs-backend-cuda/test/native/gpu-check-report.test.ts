@@ -114,4 +114,65 @@ describe.runIf(havePython)('report.py trainer-result', () => {
       bertStepGpuBusyShare: { fp32: { cuda: 0.93, torch: 0.97 }, bf16: { cuda: null, torch: 0.9 } },
     });
   });
+
+  it("names what stands between the bert step and torch's, per precision, among the targets", () => {
+    const file = join(dir, 'report-gap.json');
+    // As countersDelta gives them: what did not change (no synchronize here) is left out.
+    const counters = { launches: 623, gemms: 365, downloads: 2 };
+    const ours = (msPerStep: number, issueMsPerStep: number, kernelMs: number) => ({
+      msPerStep,
+      issueMsPerStep,
+      fallbacksPerStep: 0,
+      deviceCountersPerStep: counters,
+      gpuProfile: { kernelMs, shareOfStep: kernelMs / msPerStep },
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        steps: {
+          'bert-step': {
+            status: 'ok',
+            results: {
+              cuda: {
+                fp32: ours(100, 20, 95), // the GPU is busy: bound by it
+                bf16: ours(25, 22, 14), // issuing takes most of the step: bound by the host
+                tf32: ours(50, 20, 30), // neither: the step waits
+                broken: { failed: 'out of memory' },
+              },
+              torch: {
+                results: {
+                  fp32: { msPerStep: 90, cudaKernelsPerStep: 1400, gpuProfile: { kernelMs: 85 } },
+                  bf16: { msPerStep: 15, cudaKernelsPerStep: 1500, gpuProfile: { kernelMs: 12 } },
+                },
+              },
+            },
+          },
+        },
+      }),
+    );
+    const run = spawnSync('python3', [report, 'finish', file, '--seconds', '12'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const { targets } = JSON.parse(run.stdout) as { targets: { bertStepGap: Record<string, unknown> } };
+    expect(Object.keys(targets.bertStepGap).sort()).toEqual(['bf16', 'fp32', 'tf32']);
+    expect(targets.bertStepGap.fp32).toEqual({
+      cudaMsPerStep: 100,
+      torchMsPerStep: 90,
+      cudaHostIssueMs: 20,
+      cudaGpuKernelMs: 95,
+      torchGpuKernelMs: 85,
+      cudaLaunchesPerStep: 623,
+      cudaGemmsPerStep: 365,
+      cudaSyncsPerStep: 0,
+      cudaDownloadsPerStep: 2,
+      torchKernelsPerStep: 1400,
+      fallbacksPerStep: 0,
+      boundBy: 'gpu',
+    });
+    expect(targets.bertStepGap.bf16).toMatchObject({
+      boundBy: 'host',
+      cudaHostIssueMs: 22,
+      torchMsPerStep: 15,
+    });
+    expect(targets.bertStepGap.tf32).toMatchObject({ boundBy: 'neither', torchMsPerStep: null });
+  });
 });
