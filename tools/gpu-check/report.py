@@ -314,7 +314,8 @@ def bert_step_gap(b):
     for them): both step times, our host issue time and GPU kernel time next to torch's GPU
     kernel time, launches, products, syncs and downloads against torch's kernel count, and which
     side bounds our step: "host" when issuing it takes at least BOUND_SHARE of the step, "gpu"
-    when the GPU's kernels do, else "neither" (the step waits: syncs, copies, gaps)."""
+    when the GPU's kernels do, "both" when each does (balanced: both must shrink), else "neither"
+    (the step waits: syncs, copies, gaps)."""
     gap = {}
     torch_results = (b.get("torch") or {}).get("results") or {}
     for mode, c in (b.get("cuda") or {}).items():
@@ -327,11 +328,9 @@ def bert_step_gap(b):
         ms = c["msPerStep"]
         issue = c.get("issueMsPerStep")
         gpu = (c.get("gpuProfile") or {}).get("kernelMs")
-        bound = "neither"
-        if issue is not None and issue >= BOUND_SHARE * ms:
-            bound = "host"
-        elif gpu is not None and gpu >= BOUND_SHARE * ms:
-            bound = "gpu"
+        host_busy = issue is not None and issue >= BOUND_SHARE * ms
+        gpu_busy = gpu is not None and gpu >= BOUND_SHARE * ms
+        bound = {(True, True): "both", (True, False): "host", (False, True): "gpu"}.get((host_busy, gpu_busy), "neither")
         gap[mode] = {
             "cudaMsPerStep": ms,
             "torchMsPerStep": t.get("msPerStep"),

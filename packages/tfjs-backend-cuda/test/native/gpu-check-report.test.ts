@@ -137,6 +137,7 @@ describe.runIf(havePython)('report.py trainer-result', () => {
                 fp32: ours(100, 20, 95), // the GPU is busy: bound by it
                 bf16: ours(25, 22, 14), // issuing takes most of the step: bound by the host
                 tf32: ours(50, 20, 30), // neither: the step waits
+                fp16: ours(40, 36, 35), // both busy: balanced
                 broken: { failed: 'out of memory' },
               },
               torch: {
@@ -153,7 +154,7 @@ describe.runIf(havePython)('report.py trainer-result', () => {
     const run = spawnSync('python3', [report, 'finish', file, '--seconds', '12'], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const { targets } = JSON.parse(run.stdout) as { targets: { bertStepGap: Record<string, unknown> } };
-    expect(Object.keys(targets.bertStepGap).sort()).toEqual(['bf16', 'fp32', 'tf32']);
+    expect(Object.keys(targets.bertStepGap).sort()).toEqual(['bf16', 'fp16', 'fp32', 'tf32']);
     expect(targets.bertStepGap.fp32).toEqual({
       cudaMsPerStep: 100,
       torchMsPerStep: 90,
@@ -174,5 +175,6 @@ describe.runIf(havePython)('report.py trainer-result', () => {
       torchMsPerStep: 15,
     });
     expect(targets.bertStepGap.tf32).toMatchObject({ boundBy: 'neither', torchMsPerStep: null });
+    expect(targets.bertStepGap.fp16).toMatchObject({ boundBy: 'both' });
   });
 });
