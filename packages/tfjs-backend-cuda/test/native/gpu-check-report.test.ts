@@ -25,6 +25,15 @@ const LOG = [
   'GPU_CHECK_CUDA_STATS {"backend":"cuda","fallbacks":{},"numTensors":93}',
 ].join('\n');
 
+/** The targets report.py finish sets on a report whose only step is bert-step with `results`. */
+function bertStepTargets(name: string, results: Record<string, unknown>): Record<string, unknown> {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ steps: { 'bert-step': { status: 'ok', results } } }));
+  const run = spawnSync('python3', [report, 'finish', file, '--seconds', '12'], { encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  return (JSON.parse(run.stdout) as { targets: Record<string, unknown> }).targets;
+}
+
 describe.runIf(havePython)('report.py trainer-result', () => {
   it("takes the final evaluation from the Trainer's last JSON line and the job's time from its summary", () => {
     const log = join(dir, 'trainer.out');
@@ -84,29 +93,15 @@ describe.runIf(havePython)('report.py trainer-result', () => {
   });
 
   it("sets the bert step's GPU busy share, ours and torch's per precision, among the targets", () => {
-    const file = join(dir, 'report.json');
     const profile = (shareOfStep: number) => ({ kernelMs: 30 * shareOfStep, shareOfStep });
-    writeFileSync(
-      file,
-      JSON.stringify({
-        steps: {
-          'bert-step': {
-            status: 'ok',
-            results: {
-              ratios: { fp32: 0.8, bf16: 0.55 },
-              cuda: {
-                fp32: { fallbacksPerStep: 0, gpuProfile: profile(0.93) },
-                bf16: { fallbacksPerStep: 0, gpuProfile: { failed: 'no timers' } },
-              },
-              torch: { results: { fp32: { gpuProfile: profile(0.97) }, bf16: { gpuProfile: profile(0.9) } } },
-            },
-          },
-        },
-      }),
-    );
-    const run = spawnSync('python3', [report, 'finish', file, '--seconds', '12'], { encoding: 'utf8' });
-    expect(run.status, run.stderr).toBe(0);
-    const { targets } = JSON.parse(run.stdout) as { targets: Record<string, unknown> };
+    const targets = bertStepTargets('report', {
+      ratios: { fp32: 0.8, bf16: 0.55 },
+      cuda: {
+        fp32: { fallbacksPerStep: 0, gpuProfile: profile(0.93) },
+        bf16: { fallbacksPerStep: 0, gpuProfile: { failed: 'no timers' } },
+      },
+      torch: { results: { fp32: { gpuProfile: profile(0.97) }, bf16: { gpuProfile: profile(0.9) } } },
+    });
     expect(targets).toMatchObject({
       bertStepRatios: { fp32: 0.8, bf16: 0.55 },
       'bertStepAtLeast0.5x': true,
@@ -116,7 +111,6 @@ describe.runIf(havePython)('report.py trainer-result', () => {
   });
 
   it("names what stands between the bert step and torch's, per precision, among the targets", () => {
-    const file = join(dir, 'report-gap.json');
     // As countersDelta gives them: what did not change (no synchronize here) is left out.
     const counters = { launches: 623, gemms: 365, downloads: 2 };
     const ours = (msPerStep: number, issueMsPerStep: number, kernelMs: number) => ({
@@ -126,34 +120,21 @@ describe.runIf(havePython)('report.py trainer-result', () => {
       deviceCountersPerStep: counters,
       gpuProfile: { kernelMs, shareOfStep: kernelMs / msPerStep },
     });
-    writeFileSync(
-      file,
-      JSON.stringify({
-        steps: {
-          'bert-step': {
-            status: 'ok',
-            results: {
-              cuda: {
-                fp32: ours(100, 20, 95), // the GPU is busy: bound by it
-                bf16: ours(25, 22, 14), // issuing takes most of the step: bound by the host
-                tf32: ours(50, 20, 30), // neither: the step waits
-                fp16: ours(40, 36, 35), // both busy: balanced
-                broken: { failed: 'out of memory' },
-              },
-              torch: {
-                results: {
-                  fp32: { msPerStep: 90, cudaKernelsPerStep: 1400, gpuProfile: { kernelMs: 85 } },
-                  bf16: { msPerStep: 15, cudaKernelsPerStep: 1500, gpuProfile: { kernelMs: 12 } },
-                },
-              },
-            },
-          },
+    const targets = bertStepTargets('report-gap', {
+      cuda: {
+        fp32: ours(100, 20, 95), // the GPU is busy: bound by it
+        bf16: ours(25, 22, 14), // issuing takes most of the step: bound by the host
+        tf32: ours(50, 20, 30), // neither: the step waits
+        fp16: ours(40, 36, 35), // both busy: balanced
+        broken: { failed: 'out of memory' },
+      },
+      torch: {
+        results: {
+          fp32: { msPerStep: 90, cudaKernelsPerStep: 1400, gpuProfile: { kernelMs: 85 } },
+          bf16: { msPerStep: 15, cudaKernelsPerStep: 1500, gpuProfile: { kernelMs: 12 } },
         },
-      }),
-    );
-    const run = spawnSync('python3', [report, 'finish', file, '--seconds', '12'], { encoding: 'utf8' });
-    expect(run.status, run.stderr).toBe(0);
-    const { targets } = JSON.parse(run.stdout) as { targets: { bertStepGap: Record<string, unknown> } };
+      },
+    }) as { bertStepGap: Record<string, unknown> };
     expect(Object.keys(targets.bertStepGap).sort()).toEqual(['bf16', 'fp16', 'fp32', 'tf32']);
     expect(targets.bertStepGap.fp32).toEqual({
       cudaMsPerStep: 100,
