@@ -20,6 +20,7 @@ export {
   fusedDropout,
 } from './fused-kernels.js';
 export { fixLegacyKey } from './load-pretrained.js';
+export { withLeanSaves } from './lean-tensors.js';
 export type {
   EncoderResult,
   LayerStackResult,

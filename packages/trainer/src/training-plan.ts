@@ -1,6 +1,7 @@
 /** The arithmetic of the training loop: how many steps and epochs, and gradient accumulation. */
 import { type RowSource, rowAt, rowCount } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
+import { withLeanSaves } from '@ner/models/internal';
 import { AdamW } from './adamw.js';
 import { TrainerError } from './errors.js';
 import { nameRuleParameterGroups, trainerParameterGroups } from './parameter-groups.js';
@@ -125,9 +126,12 @@ export function lossAndGradients(
   accumulationSteps: number,
 ): { loss: number; grads: Map<string, tf.Tensor> } {
   const named = model.namedParameters().filter(([, variable]) => variable.trainable);
-  const { value, grads: byVariable } = tf.variableGrads(
-    lossFn,
-    named.map(([, variable]) => variable),
+  // First order only, as computeGradients: the saved tensors need no Identity clones.
+  const { value, grads: byVariable } = withLeanSaves(() =>
+    tf.variableGrads(
+      lossFn,
+      named.map(([, variable]) => variable),
+    ),
   );
   const loss = value.dataSync()[0]!;
   value.dispose();
