@@ -3,6 +3,7 @@
 // gradients are tfjs' own bit for bit, and nothing leaks. Under an outer gradient tfjs' clones
 // stay, so a second-order gradient is still right. The gradient functions' reshapes are views
 // without a kernel call where no tape records, and tf.reshape where one does.
+import { tinyBertSizes, tinyTokenBatch } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutoModelForTokenClassification, BertConfig, registerGradients } from '../src/index.js';
@@ -13,43 +14,8 @@ beforeAll(() => registerGradients());
 afterAll(restoreCpu);
 
 function tinyBert() {
-  const config = new BertConfig({
-    hiddenSize: 32,
-    numHiddenLayers: 2,
-    numAttentionHeads: 4,
-    intermediateSize: 64,
-    vocabSize: 50,
-    numLabels: 5,
-  });
-  const model = AutoModelForTokenClassification.fromConfig(config, { seed: 3 });
-  const ids = tf.tensor2d(
-    [
-      [2, 7, 9, 11, 3, 0],
-      [2, 13, 17, 19, 23, 3],
-    ],
-    undefined,
-    'int32',
-  );
-  const batch = {
-    input_ids: ids,
-    attention_mask: tf.tensor2d(
-      [
-        [1, 1, 1, 1, 1, 0],
-        [1, 1, 1, 1, 1, 1],
-      ],
-      undefined,
-      'int32',
-    ),
-    labels: tf.tensor2d(
-      [
-        [-100, 1, 2, 3, -100, -100],
-        [-100, 4, 0, 1, 2, -100],
-      ],
-      undefined,
-      'int32',
-    ),
-  };
-  return { model, batch, dispose: () => tf.dispose([...Object.values(batch)]) };
+  const config = new BertConfig({ ...tinyBertSizes(2), numLabels: 3 });
+  return { model: AutoModelForTokenClassification.fromConfig(config, { seed: 3 }), batch: tinyTokenBatch() };
 }
 
 /** Loss and gradients as plain arrays, with the names of the kernels run. */
@@ -67,7 +33,7 @@ describe.each(ORACLE_BACKENDS)('computeGradients on %s', (backend) => {
   beforeAll(() => useBackend(backend));
 
   it("gives tfjs' own loss and gradients bit for bit, leaking nothing", async () => {
-    const { model, batch, dispose } = tinyBert();
+    const { model, batch } = tinyBert();
     const before = tf.memory().numTensors;
     const lean = await gradients(() => model.computeGradients(batch));
     expect(tf.memory().numTensors).toBe(before);
@@ -93,7 +59,6 @@ describe.each(ORACLE_BACKENDS)('computeGradients on %s', (backend) => {
       expect(lean.kernels.length).toBeLessThan(tfjs.kernels.length);
     }
     model.dispose();
-    dispose();
   });
 });
 

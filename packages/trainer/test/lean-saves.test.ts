@@ -1,6 +1,7 @@
 // The Trainer's gradient (lossAndGradients, the `loss.backward()` of its training step) keeps the
 // tensors the backward pass needs without tfjs' Identity clones, as model.computeGradients does
 // (@ner/models' withLeanSaves): the same gradients bit for bit, fewer kernel calls, no leak.
+import { tinyTokenBatch } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { lossAndGradients } from '../src/training-plan.js';
@@ -11,33 +12,7 @@ useCpuAndTempDirs();
 describe("the Trainer's gradient", () => {
   it("is tfjs' own bit for bit, without Identity clones and without leaks", async () => {
     const model = tinyModel(7, 3, NO_DROPOUT);
-    const ids = tf.tensor2d(
-      [
-        [2, 5, 7, 9, 3],
-        [2, 11, 13, 3, 0],
-      ],
-      undefined,
-      'int32',
-    );
-    const batch = {
-      input_ids: ids,
-      attention_mask: tf.tensor2d(
-        [
-          [1, 1, 1, 1, 1],
-          [1, 1, 1, 1, 0],
-        ],
-        undefined,
-        'int32',
-      ),
-      labels: tf.tensor2d(
-        [
-          [-100, 1, 2, 0, -100],
-          [-100, 2, 1, -100, -100],
-        ],
-        undefined,
-        'int32',
-      ),
-    };
+    const batch = tinyTokenBatch();
     const lossFn = () => model.computeLoss(batch, { training: true });
     const before = tf.memory().numTensors;
 
@@ -71,7 +46,6 @@ describe("the Trainer's gradient", () => {
     expect(identities(leanKernels)).toBeLessThan(identities(plainKernels) / 10);
     tf.dispose([...lean!.grads.values(), ...Object.values(plain)]);
     expect(tf.memory().numTensors).toBe(before);
-    tf.dispose(Object.values(batch));
     model.dispose();
   });
 });
