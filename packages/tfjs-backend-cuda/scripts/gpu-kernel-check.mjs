@@ -13,6 +13,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { probeCuda } from '../dist/addon.js';
 import {
+  ADAMW_SLOT,
+  ADAMW_SLOT_BYTES,
   BINARY_OP,
   COMPARE_OP,
   checkLaunch,
@@ -103,12 +105,15 @@ function dims(rank, a = [], b = [], c = [], d = []) {
 const grid1d = (n) => [Math.max(1, Math.min(1024, Math.ceil(n / 256))), 1, 1];
 
 /**
- * Runs one case on a device: `buffers` maps names to typed arrays (inputs) or to
- * {f32|i32: length, fill?} (outputs), args use {buf: name} for pointers.
+ * Runs one case on a device: `buffers` maps names to typed arrays (inputs), to
+ * {f32|i32: length, fill?} (outputs), or to {table: (ptrs) => bytes} (a table of the other
+ * buffers' device addresses, made once they have one); args use {buf: name} for pointers.
  */
 function runOn(device, c) {
   const ptrs = {};
+  const tables = Object.entries(c.buffers).filter(([, spec]) => typeof spec.table === 'function');
   for (const [name, spec] of Object.entries(c.buffers)) {
+    if (typeof spec.table === 'function') continue;
     if (ArrayBuffer.isView(spec)) {
       ptrs[name] = device.malloc(Math.max(4, spec.byteLength));
       device.upload(ptrs[name], spec);
@@ -117,6 +122,11 @@ function runOn(device, c) {
       ptrs[name] = device.malloc(Math.max(4, len * 4));
       device.fill32(ptrs[name], spec.fill ?? 0, Math.max(1, len));
     }
+  }
+  for (const [name, spec] of tables) {
+    const bytes = spec.table(ptrs);
+    ptrs[name] = device.malloc(Math.max(4, bytes.byteLength));
+    device.upload(ptrs[name], bytes);
   }
   const args = c.args.map((a) => ('buf' in a ? { ptr: ptrs[a.buf] } : a));
   device.launch(c.kernel, c.grid, c.block ?? [256, 1, 1], 0, args);
@@ -651,6 +661,64 @@ check(
   1e-5,
   1e-7,
 );
+// Three tensors in one launch, chunks of 1,000 elements: the first takes three chunks (the last
+// short), the second one, the third two; in place for the second (its outputs are its inputs).
+// Fewer blocks than chunks, so blocks stride over them.
+{
+  const sizes = [2500, 7, 1001];
+  const chunkSize = 1000;
+  const scalars = [
+    [0.99999, 0.9, 0.999, 0.0447, 1e-8, 5e-5],
+    [1, 0.8, 0.99, 0.3, 1e-6, 1e-3],
+    [0.9995, 0.9, 0.999, 0.0316, 1e-8, 2e-5],
+  ];
+  const buffers = {};
+  sizes.forEach((n, t) => {
+    Object.assign(buffers, {
+      [`p${t}`]: randF(n),
+      [`g${t}`]: randF(n, -0.1, 0.1),
+      [`m${t}`]: randF(n, -0.01, 0.01),
+      [`v${t}`]: randF(n, 0, 0.001),
+      [`po${t}`]: { f32: n },
+      [`mo${t}`]: { f32: n },
+      [`vo${t}`]: { f32: n },
+    });
+  });
+  const roles = (t) =>
+    t === 1
+      ? ['p1', 'g1', 'm1', 'v1', 'p1', 'm1', 'v1']
+      : ['p', 'g', 'm', 'v', 'po', 'mo', 'vo'].map((r) => `${r}${t}`);
+  buffers.slots = {
+    table: (ptrs) => {
+      const view = new DataView(new ArrayBuffer(sizes.length * ADAMW_SLOT_BYTES));
+      let chunk = 0;
+      sizes.forEach((n, t) => {
+        const at = t * ADAMW_SLOT_BYTES;
+        ['param', 'grad', 'm', 'v', 'paramOut', 'mOut', 'vOut'].forEach((field, k) => {
+          view.setBigUint64(at + ADAMW_SLOT[field], ptrs[roles(t)[k]], true);
+        });
+        view.setInt32(at + ADAMW_SLOT.n, n, true);
+        view.setInt32(at + ADAMW_SLOT.firstChunk, chunk, true);
+        ['decayFactor', 'beta1', 'beta2', 'biasCorrection2Sqrt', 'eps', 'stepSize'].forEach((field, k) => {
+          view.setFloat32(at + ADAMW_SLOT[field], scalars[t][k], true);
+        });
+        chunk += Math.ceil(n / chunkSize);
+      });
+      return new Uint8Array(view.buffer);
+    },
+  };
+  check(
+    {
+      kernel: 'ner_adamw_multi_f32',
+      buffers,
+      args: [...bufs('slots'), { i32: 3 }, { i32: 6 }, { i32: chunkSize }],
+      grid: [4, 1, 1],
+      outputs: ['po0', 'mo0', 'vo0', 'p1', 'm1', 'v1', 'po2', 'mo2', 'vo2'],
+    },
+    1e-5,
+    1e-7,
+  );
+}
 check(
   {
     kernel: 'ner_bias_add_f32',

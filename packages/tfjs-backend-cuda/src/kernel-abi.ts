@@ -230,4 +230,34 @@ export const KERNEL_ABI: Readonly<Record<string, KernelSpec>> = {
     params: ['ptr', 'ptr', 'ptr', 'i32', 'u32', 'u32', 'u32', 'f32', 'f32'],
     doc: "(const float* x, float* y, float* mask, int n, unsigned seedLo, unsigned seedHi, unsigned offset, float rate, float scale): NerDropout; u is ner_random_uniform_f32's draw for the same key, offset and n with low 0, high 1; mask[i] = u[i] >= rate ? scale : 0, y[i] = x[i] * mask[i] (scale = fround(1 / (1 - rate))).",
   },
+  ner_adamw_multi_f32: {
+    params: ['ptr', 'i32', 'i32', 'i32'],
+    doc: "(const NerAdamWSlot* slots, int count, int chunks, int chunkSize): ner_adamw_f32's step, element for element the same arithmetic, over `count` tensors in one launch (torch's multi-tensor apply). Each slot ({@link ADAMW_SLOT_BYTES} bytes, {@link ADAMW_SLOT} offsets) holds one tensor's seven device addresses, its n (> 0), the index of its first chunk and its six scalars; slots are in chunk order, tensor t owning chunks [firstChunk, firstChunk + ceil(n / chunkSize)). Blocks stride over the `chunks` chunks, threads over a chunk's elements. Outputs may alias their own slot's inputs, not another slot's.",
+  },
 };
+
+/**
+ * Byte offsets in one `struct NerAdamWSlot` (src/cu/optim.cu), the table `ner_adamw_multi_f32`
+ * reads: seven device addresses (8 bytes each), then int32 `n` and `firstChunk`, then the six
+ * float32 scalars of `ner_adamw_f32` in its order.
+ */
+export const ADAMW_SLOT = {
+  param: 0,
+  grad: 8,
+  m: 16,
+  v: 24,
+  paramOut: 32,
+  mOut: 40,
+  vOut: 48,
+  n: 56,
+  firstChunk: 60,
+  decayFactor: 64,
+  beta1: 68,
+  beta2: 72,
+  biasCorrection2Sqrt: 76,
+  eps: 80,
+  stepSize: 84,
+} as const;
+
+/** `sizeof(NerAdamWSlot)`: 88 bytes (8-byte aligned; the .cu static_asserts it). */
+export const ADAMW_SLOT_BYTES = 88;

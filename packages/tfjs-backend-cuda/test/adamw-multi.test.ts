@@ -1,12 +1,13 @@
 // NerAdamWMulti on cuda (fake device): the shared suite (tools/test-support/adamw-multi-suite.js),
-// with the device's launches as the steps: one ner_adamw_f32 per non-empty tensor and nothing else
-// (not countable on a real GPU).
+// with the tensors of the device's one ner_adamw_multi_f32 launch as the steps: every non-empty
+// tensor, and nothing else launched (not countable on a real GPU).
 import '@tensorflow/tfjs-backend-cpu';
 import { ADAMW_MULTI_SHAPES, adamwMultiSuite } from '@ner/test-support';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FakeCudaDevice } from '../src/fake/fake-device.js';
 import { ADAMW_KERNEL_NAME, ADAMW_MULTI_KERNEL_NAME, AdamWMultiInputError } from '../src/index.js';
+import { watchAdamWLaunches } from './adamw-launches.js';
 import { cudaBackend, onRealGpu, useFakeCuda } from './fake-backend.js';
 
 let device: FakeCudaDevice;
@@ -26,14 +27,19 @@ adamwMultiSuite({
   bytesInUse: () => cudaBackend().memory().bytesInUse,
   watchSteps: () => {
     if (onRealGpu) return { done: () => null };
-    device.resetCounters();
+    const watch = watchAdamWLaunches(device);
     return {
       done: () => {
-        const { launches, mallocs } = device.counters;
-        const kernels = Object.keys(launches);
-        // Only AdamW launches and no new device memory count as a valid tally.
-        if (mallocs !== 0 || kernels.some((k) => k !== 'ner_adamw_f32')) return -1;
-        return launches.ner_adamw_f32 ?? 0;
+        const { tensors, kernels, mallocs } = watch.done();
+        // A valid tally: one ner_adamw_multi_f32 launch at most, and no new device memory but
+        // the block of its table of tensors.
+        if (
+          kernels.length > 1 ||
+          kernels.some((k) => k !== 'ner_adamw_multi_f32') ||
+          mallocs > kernels.length
+        )
+          return -1;
+        return tensors;
       },
     };
   },

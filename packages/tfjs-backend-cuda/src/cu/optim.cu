@@ -1,22 +1,74 @@
 // The in-place AdamW step (NerAdamW), with the arithmetic of @ner/tfjs-backend-native's adamw
-// (torch's single-tensor AdamW) in the same order, so the two agree to float rounding.
+// (torch's single-tensor AdamW) in the same order, so the two agree to float rounding; and the
+// same step over many tensors in one launch (NerAdamWMulti), as torch's multi-tensor apply does.
 #include "ner_dims.cuh"
+
+// A device address read from a table in device memory. The emulator (test/native/emu) defines
+// its own, which maps the address into its heap.
+#ifndef NER_TABLE_PTR
+#define NER_TABLE_PTR(T, address) reinterpret_cast<T *>(address)
+#endif
+
+/** One element's step: both kernels run exactly this, so their results are the same bits. */
+__device__ __forceinline__ void nerAdamwElement(const float *param, const float *grad, const float *m,
+                                                const float *v, float *paramOut, float *mOut, float *vOut,
+                                                long long i, float decayFactor, float beta1, float beta2,
+                                                float biasCorrection2Sqrt, float eps, float stepSize) {
+  const float g = grad[i];
+  const float decayed = param[i] * decayFactor;
+  const float expAvg = m[i] * beta1 + g * (1.0f - beta1);
+  const float expAvgSq = v[i] * beta2 + (g * (1.0f - beta2)) * g;
+  const float denom = sqrtf(expAvgSq) / biasCorrection2Sqrt + eps;
+  paramOut[i] = decayed + (expAvg / denom) * -stepSize;
+  mOut[i] = expAvg;
+  vOut[i] = expAvgSq;
+}
 
 extern "C" __global__ void ner_adamw_f32(const float *param, const float *grad, const float *m, const float *v,
                                          float *paramOut, float *mOut, float *vOut, int n, float decayFactor,
                                          float beta1, float beta2, float biasCorrection2Sqrt, float eps,
                                          float stepSize) {
-  const float oneMinusBeta1 = 1.0f - beta1;
-  const float oneMinusBeta2 = 1.0f - beta2;
-  const float negStep = -stepSize;
   NER_GRID_LOOP(i, n) {
-    const float g = grad[i];
-    const float decayed = param[i] * decayFactor;
-    const float expAvg = m[i] * beta1 + g * oneMinusBeta1;
-    const float expAvgSq = v[i] * beta2 + (g * oneMinusBeta2) * g;
-    const float denom = sqrtf(expAvgSq) / biasCorrection2Sqrt + eps;
-    paramOut[i] = decayed + (expAvg / denom) * negStep;
-    mOut[i] = expAvg;
-    vOut[i] = expAvgSq;
+    nerAdamwElement(param, grad, m, v, paramOut, mOut, vOut, i, decayFactor, beta1, beta2, biasCorrection2Sqrt,
+                    eps, stepSize);
+  }
+}
+
+/**
+ * One tensor of ner_adamw_multi_f32 (88 bytes; kernel-abi.ts' ADAMW_SLOT_BYTES, written by
+ * src/kernels/fused.ts): device addresses of its inputs and outputs, its element count, the index
+ * of its first chunk, and ner_adamw_f32's scalars.
+ */
+struct NerAdamWSlot {
+  unsigned long long param, grad, m, v, paramOut, mOut, vOut;
+  int n;
+  int firstChunk;
+  float decayFactor, beta1, beta2, biasCorrection2Sqrt, eps, stepSize;
+};
+static_assert(sizeof(NerAdamWSlot) == 88, "NerAdamWSlot is 88 bytes (kernel-abi.ts)");
+
+extern "C" __global__ void ner_adamw_multi_f32(const NerAdamWSlot *slots, int count, int chunks, int chunkSize) {
+  for (int c = blockIdx.x; c < chunks; c += gridDim.x) {
+    // The slot this chunk belongs to: the last whose firstChunk <= c (slots are in chunk order,
+    // each with at least one chunk).
+    int lo = 0;
+    int hi = count - 1;
+    while (lo < hi) {
+      const int mid = (lo + hi + 1) / 2;
+      if (slots[mid].firstChunk <= c) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    const NerAdamWSlot s = slots[lo];
+    const long long start = (long long)(c - s.firstChunk) * chunkSize;
+    const long long end = start + chunkSize < s.n ? start + chunkSize : s.n;
+    for (long long i = start + threadIdx.x; i < end; i += blockDim.x) {
+      nerAdamwElement(NER_TABLE_PTR(const float, s.param), NER_TABLE_PTR(const float, s.grad),
+                      NER_TABLE_PTR(const float, s.m), NER_TABLE_PTR(const float, s.v),
+                      NER_TABLE_PTR(float, s.paramOut), NER_TABLE_PTR(float, s.mOut), NER_TABLE_PTR(float, s.vOut), i,
+                      s.decayFactor, s.beta1, s.beta2, s.biasCorrection2Sqrt, s.eps, s.stepSize);
+    }
   }
 }

@@ -5,7 +5,15 @@
  * on store (the GPU rounds each float op; differences stay within the backend's 1e-5 tests).
  */
 import type { KernelArg } from '../device.js';
-import { BINARY_OP, COMPARE_OP, type KERNEL_ABI, REDUCE_OP, UNARY_OP } from '../kernel-abi.js';
+import {
+  ADAMW_SLOT,
+  ADAMW_SLOT_BYTES,
+  BINARY_OP,
+  COMPARE_OP,
+  type KERNEL_ABI,
+  REDUCE_OP,
+  UNARY_OP,
+} from '../kernel-abi.js';
 import type { FakeHeap } from './heap.js';
 import { erf, philox4x32, roundHalfEven, uint32ToUnit } from './math.js';
 import { roundToBf16 } from '../../../../tools/kernel-contract/index.js';
@@ -43,6 +51,61 @@ function stridedOffset(i: number, shape: readonly number[], strides: readonly nu
 }
 
 const f32 = Math.fround;
+
+/** param, grad, m, v, then the outputs paramOut, mOut, vOut. */
+type AdamWArrays = [
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+];
+/** decayFactor, beta1, beta2, biasCorrection2Sqrt, eps, stepSize. */
+type AdamWScalars = [number, number, number, number, number, number];
+
+/** `ner_adamw_f32`'s step on elements [from, to), float32 at each step as the CUDA kernel and torch compute. */
+function adamwRange(arrays: AdamWArrays, scalars: AdamWScalars, from: number, to: number): void {
+  const [param, grad, m, v, pOut, mOut, vOut] = arrays;
+  // The scalars as the kernel receives them (float32 arguments or slot fields), and 1 - beta
+  // computed in float32 as the kernel does.
+  const [decay, beta1, beta2, bc2, eps, stepSize] = scalars.map(f32) as AdamWScalars;
+  const oneMinusBeta1 = f32(1 - beta1);
+  const oneMinusBeta2 = f32(1 - beta2);
+  for (let i = from; i < to; i++) {
+    const g = grad[i]!;
+    const p = f32(param[i]! * decay);
+    const mi = f32(f32(beta1 * m[i]!) + f32(oneMinusBeta1 * g));
+    const vi = f32(f32(beta2 * v[i]!) + f32(f32(oneMinusBeta2 * g) * g));
+    const denom = f32(f32(Math.sqrt(vi) / bc2) + eps);
+    pOut[i] = f32(p - f32(stepSize * f32(mi / denom)));
+    mOut[i] = mi;
+    vOut[i] = vi;
+  }
+}
+
+/** Slot `t` of `ner_adamw_multi_f32`'s table: its arrays (bounds-checked) and scalars. */
+function readAdamWSlot(
+  heap: FakeHeap,
+  view: DataView,
+  t: number,
+): { n: number; firstChunk: number; arrays: AdamWArrays; scalars: AdamWScalars } {
+  const at = t * ADAMW_SLOT_BYTES;
+  const n = view.getInt32(at + ADAMW_SLOT.n, true);
+  const firstChunk = view.getInt32(at + ADAMW_SLOT.firstChunk, true);
+  const roles = ['param', 'grad', 'm', 'v', 'paramOut', 'mOut', 'vOut'] as const;
+  const arrays = roles.map((role) =>
+    heap.f32(
+      view.getBigUint64(at + ADAMW_SLOT[role], true),
+      Math.max(n, 0),
+      `ner_adamw_multi_f32 slot ${t} ${role}`,
+    ),
+  ) as AdamWArrays;
+  const names = ['decayFactor', 'beta1', 'beta2', 'biasCorrection2Sqrt', 'eps', 'stepSize'] as const;
+  const scalars = names.map((name) => view.getFloat32(at + ADAMW_SLOT[name], true)) as AdamWScalars;
+  return { n, firstChunk, arrays, scalars };
+}
 
 function unaryOp(op: number, x: number, alpha: number): number {
   switch (op) {
@@ -502,6 +565,33 @@ export const FAKE_KERNELS: Readonly<Record<keyof typeof KERNEL_ABI & string, Fak
       for (let j = 0; j < 4 && i + j < n; j++) y[i + j] = low + f32(high - low) * uint32ToUnit(bits[j]!);
     }
   },
+  ner_adamw_multi_f32: (heap, args) => {
+    const name = 'ner_adamw_multi_f32';
+    const [count, chunks, chunkSize] = [int(args, 1), int(args, 2), int(args, 3)];
+    if (count <= 0 || chunkSize <= 0)
+      throw new Error(`${name}: count ${count} and chunkSize ${chunkSize} must be > 0`);
+    const table = heap.bytes(ptr(args, 0), count * ADAMW_SLOT_BYTES, `${name} slots`);
+    const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+    const slots = Array.from({ length: count }, (_, t) => readAdamWSlot(heap, view, t));
+    // The table's promise (kernel-abi.ts), checked here so a wrong table fails on the fake device
+    // rather than updating the wrong elements on a GPU.
+    let next = 0;
+    slots.forEach((slot, t) => {
+      if (slot.n <= 0 || slot.firstChunk !== next)
+        throw new Error(
+          `${name}: slot ${t} has n ${slot.n} and firstChunk ${slot.firstChunk}, expected n > 0 and ${next}`,
+        );
+      next += Math.ceil(slot.n / chunkSize);
+    });
+    if (next !== chunks) throw new Error(`${name}: the slots cover ${next} chunks, chunks is ${chunks}`);
+    // Chunk by chunk, as the blocks take them.
+    for (let c = 0, t = 0; c < chunks; c++) {
+      while (t + 1 < count && slots[t + 1]!.firstChunk <= c) t++;
+      const slot = slots[t]!;
+      const from = (c - slot.firstChunk) * chunkSize;
+      adamwRange(slot.arrays, slot.scalars, from, Math.min(from + chunkSize, slot.n));
+    }
+  },
   ner_dropout_f32: (heap, args) => {
     const n = int(args, 3);
     const [seedLo, seedHi, offset] = [uint(args, 4), uint(args, 5), uint(args, 6)];
@@ -592,36 +682,11 @@ export const FAKE_KERNELS: Readonly<Record<keyof typeof KERNEL_ABI & string, Fak
   ner_adamw_f32: (heap, args) => {
     const n = int(args, 7);
     const name = 'ner_adamw_f32';
-    const [param, grad, m, v] = [0, 1, 2, 3].map((i) => heap.f32(ptr(args, i), n, `${name} in ${i}`)) as [
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-    ];
-    const [pOut, mOut, vOut] = [4, 5, 6].map((i) => heap.f32(ptr(args, i), n, `${name} out ${i}`)) as [
-      Float32Array,
-      Float32Array,
-      Float32Array,
-    ];
-    const [decay, beta1, beta2, bc2, eps, stepSize] = [8, 9, 10, 11, 12, 13].map((i) => float(args, i)) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    for (let i = 0; i < n; i++) {
-      const g = grad[i]!;
-      // float32 at each step, as the CUDA kernel and torch compute.
-      const p = f32(param[i]! * decay);
-      const mi = f32(f32(beta1 * m[i]!) + f32((1 - beta1) * g));
-      const vi = f32(f32(beta2 * v[i]!) + f32(f32((1 - beta2) * g) * g));
-      const denom = f32(f32(Math.sqrt(vi) / bc2) + eps);
-      pOut[i] = f32(p - f32(stepSize * f32(mi / denom)));
-      mOut[i] = mi;
-      vOut[i] = vi;
-    }
+    const [param, grad, m, v, pOut, mOut, vOut] = [0, 1, 2, 3, 4, 5, 6].map((i) =>
+      heap.f32(ptr(args, i), n, `${name} ${i < 4 ? 'in' : 'out'} ${i}`),
+    ) as AdamWArrays;
+    const scalars = [8, 9, 10, 11, 12, 13].map((i) => float(args, i)) as AdamWScalars;
+    adamwRange([param, grad, m, v, pOut, mOut, vOut], scalars, 0, n);
   },
   ner_cast_f32_bf16: (heap, args) => {
     const n = int(args, 2);

@@ -1,5 +1,6 @@
 /** Loads every kernel file (each adds its kernels to the registry). */
 import './elementwise.js';
+import './adamw.js';
 import './fused.js';
 import './gather-scatter.js';
 import './matmul.js';

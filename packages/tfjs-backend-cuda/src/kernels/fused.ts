@@ -1,8 +1,7 @@
 /**
- * The fused kernels `@ner/models` and `@ner/trainer` call by name (same inputs, attributes and
- * outputs as `@ner/tfjs-backend-native`'s): `NerLayerNorm`, `NerLayerNormGrad`, `NerGeluErf`,
- * `NerGeluErfGrad` and `NerAdamW` (in place when asked and each state tensor owns its block), and
- * `NerAdamWMulti` (N `NerAdamW` steps in one tfjs call: the same `ner_adamw_f32` launch per tensor).
+ * The fused kernels `@ner/models` calls by name (same inputs, attributes and outputs as
+ * `@ner/tfjs-backend-native`'s): `NerLayerNorm`, `NerLayerNormGrad`, `NerGeluErf` and
+ * `NerGeluErfGrad`. The optimizer's are in `adamw.ts`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CudaKernelArgs } from '../fallback.js';
@@ -10,17 +9,14 @@ import { defineKernel } from './registry.js';
 import { ptrArgs, sizeOf } from './util.js';
 
 import {
-  ADAMW_KERNEL_NAME,
-  ADAMW_MULTI_KERNEL_NAME,
-  type AdamWKernelAttrs,
-  adamwMultiArgs,
   GELU_ERF_GRAD_KERNEL,
   GELU_ERF_KERNEL,
   LAYER_NORM_GRAD_KERNEL,
   LAYER_NORM_KERNEL,
 } from '../../../../tools/kernel-contract/index.js';
 
-function float32Input(args: CudaKernelArgs, kernel: string, name: string): tf.TensorInfo {
+/** Input `name` of a kernel call, which must be float32. */
+export function float32Input(args: CudaKernelArgs, kernel: string, name: string): tf.TensorInfo {
   const t = args.inputs[name] as tf.TensorInfo | undefined;
   if (t?.dtype !== 'float32') throw new Error(`${kernel}: input "${name}" must be a float32 tensor`);
   return t!;
@@ -128,78 +124,4 @@ defineKernel(GELU_ERF_GRAD_KERNEL, (args) => {
     backend.launch('ner_gelu_erf_grad_f32', n, [...ptrArgs(backend, dy, x, dx), { i32: n }]);
   }
   return dx;
-});
-
-defineKernel(ADAMW_KERNEL_NAME, (args) => {
-  const names = ['param', 'grad', 'm', 'v'] as const;
-  const [param, grad, m, v] = names.map((name) => float32Input(args, ADAMW_KERNEL_NAME, name)) as [
-    tf.TensorInfo,
-    tf.TensorInfo,
-    tf.TensorInfo,
-    tf.TensorInfo,
-  ];
-  for (const [i, t] of [grad, m, v].entries()) {
-    if (!tf.util.arraysEqual(t.shape, param.shape)) {
-      throw new Error(
-        `${ADAMW_KERNEL_NAME}: input "${names[i + 1]}" has shape [${t.shape}], the parameter has [${param.shape}]`,
-      );
-    }
-  }
-  const attrs = args.attrs as unknown as AdamWKernelAttrs;
-  const backend = args.backend;
-  const owned = (t: tf.TensorInfo) => backend.refCount(t.dataId) === 1;
-  const inPlace = attrs.inPlace === true && owned(param) && owned(m) && owned(v);
-  const outputs = inPlace
-    ? [param, m, v]
-    : backend.makeOutputs([0, 1, 2].map(() => [param.shape, 'float32'] as const));
-  launchAdamW(backend, param, grad, m, v, outputs, attrs);
-  if (inPlace) for (const t of outputs) backend.wroteInPlace(t);
-  return inPlace ? [] : outputs;
-});
-
-/** One `ner_adamw_f32` launch: `outputs` (new param, m, v) may be `param, m, v` themselves. */
-function launchAdamW(
-  backend: CudaKernelArgs['backend'],
-  param: tf.TensorInfo,
-  grad: tf.TensorInfo,
-  m: tf.TensorInfo,
-  v: tf.TensorInfo,
-  outputs: readonly tf.TensorInfo[],
-  attrs: AdamWKernelAttrs,
-): void {
-  const n = sizeOf(param.shape);
-  if (n === 0) return;
-  backend.launch('ner_adamw_f32', n, [
-    ...ptrArgs(backend, param, grad, m, v, ...outputs),
-    { i32: n },
-    { f32: attrs.decayFactor },
-    { f32: attrs.beta1 },
-    { f32: attrs.beta2 },
-    { f32: attrs.biasCorrection2Sqrt },
-    { f32: attrs.eps },
-    { f32: attrs.stepSize },
-  ]);
-}
-
-// N NerAdamW steps, one launch each (in order, on the one stream): all checked first, then all
-// outputs made (when not in place), then the launches. In place only when every param/m/v owns
-// its block, so the caller knows from the output count what happened to all of them.
-defineKernel(ADAMW_MULTI_KERNEL_NAME, (args) => {
-  const { tensors, inPlace: asked } = adamwMultiArgs(
-    args.inputs as Record<string, tf.TensorInfo | undefined>,
-    args.attrs,
-  );
-  const backend = args.backend;
-  const owned = (t: tf.TensorInfo) => backend.refCount(t.dataId) === 1;
-  const inPlace = asked && tensors.every(({ param, m, v }) => owned(param) && owned(m) && owned(v));
-  const outputs = inPlace
-    ? tensors.flatMap(({ param, m, v }) => [param, m, v])
-    : backend.makeOutputs(
-        tensors.flatMap(({ param }) => [0, 1, 2].map(() => [param.shape, 'float32'] as const)),
-      );
-  tensors.forEach(({ param, grad, m, v, attrs }, i) => {
-    launchAdamW(backend, param, grad, m, v, outputs.slice(3 * i, 3 * i + 3), attrs);
-  });
-  if (inPlace) for (const t of outputs) backend.wroteInPlace(t);
-  return inPlace ? [] : outputs;
 });

@@ -101,6 +101,8 @@ static napi_value Launch(napi_env env, napi_callback_info info) {
   uint32_t grid = 1, block = 1;
   napi_get_value_uint32(env, argv[3], &grid);
   napi_get_value_uint32(env, argv[4], &block);
+  nerEmuHeapBase = static_cast<uint8_t *>(heap);
+  nerEmuHeapBytes = heapBytes;
   try {
     if (!dispatch(name, env, argv[2], static_cast<uint8_t *>(heap), heapBytes, grid, block)) {
       napi_throw_error(env, nullptr, ("emulator: no kernel " + name).c_str());

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -27,6 +28,16 @@ inline NerEmuDim3 blockDim{1, 1, 1}, gridDim{1, 1, 1};
 #define __device__
 #define __forceinline__ inline
 #define __shared__ static
+
+// Device addresses a kernel reads from a table in device memory (NER_TABLE_PTR, see optim.cu)
+// are byte offsets into the heap of the launch under way, as pointer arguments are.
+inline uint8_t *nerEmuHeapBase = nullptr;
+inline size_t nerEmuHeapBytes = 0;
+inline uint8_t *nerEmuTableAddress(unsigned long long address) {
+  if (address == 0 || address >= nerEmuHeapBytes) throw std::runtime_error("table address outside the heap");
+  return nerEmuHeapBase + address;
+}
+#define NER_TABLE_PTR(T, address) reinterpret_cast<T *>(nerEmuTableAddress(address))
 
 inline std::barrier<> *nerEmuBarrier = nullptr;
 inline std::mutex nerEmuAtomicLock;
