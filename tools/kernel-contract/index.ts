@@ -127,6 +127,23 @@ export const ADAMW_MULTI_KERNEL_NAME = 'NerAdamWMulti';
 /** The four inputs of each tensor of {@link ADAMW_MULTI_KERNEL_NAME}, suffixed by its index. */
 export const ADAMW_MULTI_INPUTS = ['param', 'grad', 'm', 'v'] as const;
 
+/** `adamwMultiInputNames(i)` of every `i` asked so far: made once, as a step asks for all. */
+const multiInputNames: (readonly [string, string, string, string])[] = [];
+
+/**
+ * The input names of tensor `i` of {@link ADAMW_MULTI_KERNEL_NAME}: `param{i}`, `grad{i}`,
+ * `m{i}`, `v{i}`. The same strings each call: a training step names four inputs per weight, on
+ * the caller's side and again on the kernel's.
+ */
+export function adamwMultiInputNames(i: number): readonly [string, string, string, string] {
+  let names = multiInputNames[i];
+  if (names === undefined) {
+    names = [`param${i}`, `grad${i}`, `m${i}`, `v${i}`];
+    multiInputNames[i] = names;
+  }
+  return names;
+}
+
 /** Attributes of {@link ADAMW_MULTI_KERNEL_NAME}: {@link AdamWKernelAttrs}' scalars, one per tensor. */
 export interface AdamWMultiKernelAttrs {
   readonly decayFactor: readonly number[];
@@ -193,17 +210,18 @@ export function adamwMultiArgs<T extends { readonly shape: readonly number[]; re
   const given = (attrs ?? {}) as Record<string, unknown>;
   const groups: [T, T, T, T][] = [];
   for (let i = 0; i < count; i++) {
+    const names = adamwMultiInputNames(i);
     const group = [
-      tensorInput(inputs, 'param', i),
-      tensorInput(inputs, 'grad', i),
-      tensorInput(inputs, 'm', i),
-      tensorInput(inputs, 'v', i),
+      tensorInput(inputs, names[0], i),
+      tensorInput(inputs, names[1], i),
+      tensorInput(inputs, names[2], i),
+      tensorInput(inputs, names[3], i),
     ] as [T, T, T, T];
     const paramShape = group[0].shape;
     for (let role = 1; role < 4; role++) {
       const shape = group[role]!.shape;
       if (!sameShape(shape, paramShape)) {
-        const key = `${ADAMW_MULTI_INPUTS[role]}${i}`;
+        const key = names[role]!;
         throw new AdamWMultiInputError(
           `input "${key}" has shape [${shape}], the parameter "param${i}" has [${paramShape}]`,
           key,
@@ -255,13 +273,12 @@ export function adamwMultiArgs<T extends { readonly shape: readonly number[]; re
   return { tensors, inPlace: given.inPlace === true };
 }
 
-/** Input `role + index`, present and float32, else {@link AdamWMultiInputError}. */
+/** Input `key` (of tensor `index`), present and float32, else {@link AdamWMultiInputError}. */
 function tensorInput<T extends { readonly dtype: string }>(
   inputs: Readonly<Record<string, T | undefined>>,
-  role: string,
+  key: string,
   index: number,
 ): T {
-  const key = role + index;
   const t = inputs[key];
   if (t === undefined || t === null) throw new AdamWMultiInputError(`input "${key}" is missing`, key, index);
   if (t.dtype !== 'float32') {

@@ -132,6 +132,8 @@ export const ADAMW_KERNEL = contract.ADAMW_KERNEL_NAME;
  * tensor.
  */
 export const ADAMW_MULTI_KERNEL = contract.ADAMW_MULTI_KERNEL_NAME;
+/** The input names of tensor `i` of {@link ADAMW_MULTI_KERNEL} (`param{i}`, `grad{i}`, `m{i}`, `v{i}`), made once. */
+export const adamwMultiInputNames = contract.adamwMultiInputNames;
 /** The attributes of {@link ADAMW_KERNEL} (its scalars and `inPlace`), as the backends read them. */
 export type AdamWKernelAttrs = contract.AdamWKernelAttrs;
 /**

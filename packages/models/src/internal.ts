@@ -16,6 +16,7 @@ export {
   QKV_PROJECTION_KERNEL,
   SELF_ATTENTION_KERNEL,
   type AdamWKernelAttrs,
+  adamwMultiInputNames,
   backendHasKernel,
   fusedDropout,
 } from './fused-kernels.js';

@@ -17,6 +17,12 @@ describe('kernel names', () => {
     expect(kernels.ADAMW_MULTI_KERNEL).toBe('NerAdamWMulti');
   });
 
+  it("NerAdamWMulti's input names of tensor i, the same strings each call", () => {
+    expect(kernels.adamwMultiInputNames(0)).toEqual(['param0', 'grad0', 'm0', 'v0']);
+    expect(kernels.adamwMultiInputNames(198)).toEqual(['param198', 'grad198', 'm198', 'v198']);
+    expect(kernels.adamwMultiInputNames(198)).toBe(kernels.adamwMultiInputNames(198));
+  });
+
   it.skipIf(!nativeBackendInfo().available)(
     'the native backend registers every fused kernel under these names',
     () => {

@@ -3,6 +3,7 @@ import {
   type AdamWKernelAttrs,
   ADAMW_KERNEL as FUSED_ADAMW_KERNEL,
   ADAMW_MULTI_KERNEL,
+  adamwMultiInputNames,
 } from '@ner/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { OptimizerError } from './errors.js';
@@ -316,10 +317,11 @@ function fusedMultiStep(batch: readonly FusedUpdate[]): void {
   const attrs: Record<string, number[] | boolean> = { inPlace: true };
   for (const name of FUSED_SCALARS) attrs[name] = batch.map((update) => update.attrs[name]);
   batch.forEach(({ param, grad, state }, i) => {
-    inputs[`param${i}`] = param;
-    inputs[`grad${i}`] = grad;
-    inputs[`m${i}`] = state.expAvg;
-    inputs[`v${i}`] = state.expAvgSq;
+    const [paramName, gradName, mName, vName] = adamwMultiInputNames(i);
+    inputs[paramName] = param;
+    inputs[gradName] = grad;
+    inputs[mName] = state.expAvg;
+    inputs[vName] = state.expAvgSq;
   });
   const outputs = tf.engine().runKernel(ADAMW_MULTI_KERNEL, inputs, attrs) as tf.Tensor[];
   if (outputs.length === 0) return;
