@@ -441,3 +441,63 @@ export function isAutocastBackend(backend: unknown): backend is AutocastBackend 
   const candidate = backend as Partial<AutocastBackend> | null;
   return typeof candidate?.setMatMulAutocast === 'function' && typeof candidate.matMulAutocast === 'function';
 }
+
+/**
+ * The sum of squares of each of N tensors in one kernel call (torch's `_foreach_norm` before the
+ * root), for the global gradient norm of `clipGradNorm`: inputs `x0, x1, ...` (float32, any
+ * shapes, none missing), no attributes, one float32 output of shape `[N]` whose entry `i` is the
+ * float32 sum of `x_i`'s squared elements (0 for an empty tensor). The order of the additions
+ * is the backend's. Checked with {@link sumSquaresMultiInputs}.
+ */
+export const SUM_SQUARES_MULTI_KERNEL_NAME = 'NerSumSquaresMulti';
+
+/** A bad call of {@link SUM_SQUARES_MULTI_KERNEL_NAME}: `input` names the input at fault. */
+export class SumSquaresMultiInputError extends Error {
+  override readonly name = 'SumSquaresMultiInputError';
+  constructor(
+    message: string,
+    readonly input: string,
+  ) {
+    super(`${SUM_SQUARES_MULTI_KERNEL_NAME}: ${message}`);
+  }
+}
+
+/** `x{i}` of every `i` asked so far, made once. */
+const sumSquaresInputNames: string[] = [];
+
+/** The name of input `i` of {@link SUM_SQUARES_MULTI_KERNEL_NAME} (`x{i}`), the same string each call. */
+export function sumSquaresInputName(i: number): string {
+  let name = sumSquaresInputNames[i];
+  if (name === undefined) {
+    name = `x${i}`;
+    sumSquaresInputNames[i] = name;
+  }
+  return name;
+}
+
+/**
+ * The inputs of a {@link SUM_SQUARES_MULTI_KERNEL_NAME} call in order, checked: exactly `x0` to
+ * `x{N-1}`, each float32. Throws {@link SumSquaresMultiInputError} naming the input.
+ */
+export function sumSquaresMultiInputs<T extends { readonly dtype: string }>(
+  inputs: Readonly<Record<string, T | undefined>>,
+): T[] {
+  const count = Object.keys(inputs).length;
+  const xs: T[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = sumSquaresInputName(i);
+    const x = inputs[name];
+    if (x === undefined || x === null) {
+      const stray = Object.keys(inputs).find((key) => !/^x(0|[1-9][0-9]*)$/.test(key)) ?? name;
+      throw new SumSquaresMultiInputError(
+        stray === name ? `input "${name}" is missing` : `unexpected input "${stray}"`,
+        stray,
+      );
+    }
+    if (x.dtype !== 'float32') {
+      throw new SumSquaresMultiInputError(`input "${name}" must be a float32 tensor, got ${x.dtype}`, name);
+    }
+    xs.push(x);
+  }
+  return xs;
+}

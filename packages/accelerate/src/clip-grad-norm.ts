@@ -1,3 +1,4 @@
+import { SUM_SQUARES_MULTI_KERNEL, backendHasKernel, sumSquaresInputName } from '@ner/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Result of {@link clipGradNorm}. */
@@ -33,7 +34,23 @@ export function globalGradNorm(grads: ReadonlyMap<string, tf.Tensor>): number {
     // ~8% of a small model's training step on native. The square roots are taken once, over all
     // the sums stacked: the same values as one root per tensor (sqrt is elementwise), and one op
     // where there were as many as tensors (199 of a bert-base step's engine ops).
-    const sums = [...grads.values()].map((grad) => tf.sum(tf.square(grad)));
-    return tf.norm(tf.sqrt(tf.stack(sums))).dataSync()[0]!;
+    return tf.norm(tf.sqrt(sumsOfSquares(grads))).dataSync()[0]!;
   });
+}
+
+/**
+ * Each gradient's sum of squares, as a vector: one `NerSumSquaresMulti` call where the backend
+ * has it (cuda: two launches for all, as torch's `_foreach_norm`), else a Square and a Sum per
+ * gradient, stacked.
+ */
+function sumsOfSquares(grads: ReadonlyMap<string, tf.Tensor>): tf.Tensor {
+  const all = [...grads.values()];
+  if (backendHasKernel(SUM_SQUARES_MULTI_KERNEL) && all.every((grad) => grad.dtype === 'float32')) {
+    const inputs: tf.NamedTensorMap = {};
+    all.forEach((grad, i) => {
+      inputs[sumSquaresInputName(i)] = grad;
+    });
+    return tf.engine().runKernel(SUM_SQUARES_MULTI_KERNEL, inputs) as tf.Tensor;
+  }
+  return tf.stack(all.map((grad) => tf.sum(tf.square(grad))));
 }

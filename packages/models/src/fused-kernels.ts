@@ -134,6 +134,13 @@ export const ADAMW_KERNEL = contract.ADAMW_KERNEL_NAME;
 export const ADAMW_MULTI_KERNEL = contract.ADAMW_MULTI_KERNEL_NAME;
 /** The input names of tensor `i` of {@link ADAMW_MULTI_KERNEL} (`param{i}`, `grad{i}`, `m{i}`, `v{i}`), made once. */
 export const adamwMultiInputNames = contract.adamwMultiInputNames;
+/**
+ * The sums of squares of N tensors in one kernel call (used by `@ner/accelerate`'s
+ * `clipGradNorm` where the backend registers it): inputs `x0, x1, ...`, output `[N]`.
+ */
+export const SUM_SQUARES_MULTI_KERNEL = contract.SUM_SQUARES_MULTI_KERNEL_NAME;
+/** The name of input `i` of {@link SUM_SQUARES_MULTI_KERNEL} (`x{i}`), made once. */
+export const sumSquaresInputName = contract.sumSquaresInputName;
 /** The attributes of {@link ADAMW_KERNEL} (its scalars and `inPlace`), as the backends read them. */
 export type AdamWKernelAttrs = contract.AdamWKernelAttrs;
 /**

@@ -15,6 +15,8 @@ export {
   LINEAR_RESIDUAL_LAYER_NORM_KERNEL,
   QKV_PROJECTION_KERNEL,
   SELF_ATTENTION_KERNEL,
+  SUM_SQUARES_MULTI_KERNEL,
+  sumSquaresInputName,
   type AdamWKernelAttrs,
   adamwMultiInputNames,
   backendHasKernel,

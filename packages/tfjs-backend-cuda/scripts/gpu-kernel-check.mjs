@@ -21,6 +21,8 @@ import {
   denseLeadingDims,
   FakeCudaDevice,
   REDUCE_OP,
+  SUM_SQUARES_SLOT,
+  SUM_SQUARES_SLOT_BYTES,
   UNARY_OP,
 } from '../dist/index.js';
 
@@ -717,6 +719,56 @@ check(
     },
     1e-5,
     1e-7,
+  );
+}
+// NerSumSquaresMulti's two passes, chunks of 1,000: three tensors (three chunks, one, two), their
+// sums written out of order (out indices 2, 0, 1); fewer blocks than chunks in the first pass.
+{
+  const sizes = [2500, 7, 1001];
+  const chunkSize = 1000;
+  const outIndex = [2, 0, 1];
+  const sumSlots = (ptrs) => {
+    const buffer = new ArrayBuffer(sizes.length * SUM_SQUARES_SLOT_BYTES);
+    const view = new DataView(buffer);
+    let chunk = 0;
+    sizes.forEach((n, t) => {
+      const at = t * SUM_SQUARES_SLOT_BYTES;
+      view.setBigUint64(at + SUM_SQUARES_SLOT.x, ptrs[`x${t}`] ?? 0n, true);
+      view.setInt32(at + SUM_SQUARES_SLOT.n, n, true);
+      view.setInt32(at + SUM_SQUARES_SLOT.firstChunk, chunk, true);
+      view.setInt32(at + SUM_SQUARES_SLOT.out, outIndex[t], true);
+      chunk += Math.ceil(n / chunkSize);
+    });
+    return new Uint8Array(buffer);
+  };
+  check(
+    {
+      kernel: 'ner_sum_squares_chunks_f32',
+      buffers: {
+        x0: randF(2500),
+        x1: randF(7),
+        x2: randF(1001),
+        partial: { f32: 6 },
+        slots: { table: sumSlots },
+      },
+      args: [...bufs('slots'), { i32: 3 }, { i32: 6 }, { i32: chunkSize }, ...bufs('partial')],
+      grid: [4, 1, 1],
+      outputs: ['partial'],
+    },
+    1e-5,
+    1e-5,
+  );
+  // The second pass alone reads only n and firstChunk of the slots (no tensor addresses).
+  check(
+    {
+      kernel: 'ner_sum_chunks_f32',
+      buffers: { partial: randF(6, 0, 50), out: { f32: 3 }, slots: { table: sumSlots } },
+      args: [...bufs('slots'), { i32: 3 }, { i32: chunkSize }, ...bufs('partial', 'out')],
+      grid: [2, 1, 1],
+      outputs: ['out'],
+    },
+    1e-6,
+    1e-6,
   );
 }
 check(

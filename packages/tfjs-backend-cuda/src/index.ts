@@ -51,6 +51,8 @@ export {
   DROPOUT_KERNEL_NAME,
   DropoutInputError,
   type DropoutKernelAttrs,
+  SUM_SQUARES_MULTI_KERNEL_NAME,
+  SumSquaresMultiInputError,
 } from '../../../tools/kernel-contract/index.js';
 export {
   CUDA_BACKEND_NAME,

@@ -234,6 +234,14 @@ export const KERNEL_ABI: Readonly<Record<string, KernelSpec>> = {
     params: ['ptr', 'i32', 'i32', 'i32'],
     doc: "(const NerAdamWSlot* slots, int count, int chunks, int chunkSize): ner_adamw_f32's step, element for element the same arithmetic, over `count` tensors in one launch (torch's multi-tensor apply). Each slot ({@link ADAMW_SLOT_BYTES} bytes, {@link ADAMW_SLOT} offsets) holds one tensor's seven device addresses, its n (> 0), the index of its first chunk and its six scalars; slots are in chunk order, tensor t owning chunks [firstChunk, firstChunk + ceil(n / chunkSize)). Blocks stride over the `chunks` chunks, threads over a chunk's elements. Outputs may alias their own slot's inputs, not another slot's.",
   },
+  ner_sum_squares_chunks_f32: {
+    params: ['ptr', 'i32', 'i32', 'i32', 'ptr'],
+    doc: "(const NerSumSquaresSlot* slots, int count, int chunks, int chunkSize, float* partial): NerSumSquaresMulti's first pass: partial[c] = the sum of x[i]^2 over chunk c (float32, one block per chunk, blocks striding over the chunks). Each slot ({@link SUM_SQUARES_SLOT_BYTES} bytes, {@link SUM_SQUARES_SLOT} offsets) holds one non-empty tensor's device address, its n (> 0), the index of its first chunk and of its sum in the output; slots in chunk order, as ner_adamw_multi_f32's.",
+  },
+  ner_sum_chunks_f32: {
+    params: ['ptr', 'i32', 'i32', 'ptr', 'ptr'],
+    doc: "(const NerSumSquaresSlot* slots, int count, int chunkSize, const float* partial, float* out): NerSumSquaresMulti's second pass: out[slot.out] = the sum of slot t's ceil(n / chunkSize) partial sums, from partial[firstChunk] on (one block per slot, blocks striding over the slots).",
+  },
 };
 
 /**
@@ -261,3 +269,12 @@ export const ADAMW_SLOT = {
 
 /** `sizeof(NerAdamWSlot)`: 88 bytes (8-byte aligned; the .cu static_asserts it). */
 export const ADAMW_SLOT_BYTES = 88;
+
+/**
+ * Byte offsets in one `struct NerSumSquaresSlot` (src/cu/optim.cu): a device address, then int32
+ * `n`, `firstChunk` and `out` (the index of the tensor's sum in the output), 4 bytes unused.
+ */
+export const SUM_SQUARES_SLOT = { x: 0, n: 8, firstChunk: 12, out: 16 } as const;
+
+/** `sizeof(NerSumSquaresSlot)`: 24 bytes (the .cu static_asserts it). */
+export const SUM_SQUARES_SLOT_BYTES = 24;

@@ -12,6 +12,8 @@ import {
   COMPARE_OP,
   type KERNEL_ABI,
   REDUCE_OP,
+  SUM_SQUARES_SLOT,
+  SUM_SQUARES_SLOT_BYTES,
   UNARY_OP,
 } from '../kernel-abi.js';
 import type { FakeHeap } from './heap.js';
@@ -83,6 +85,42 @@ function adamwRange(arrays: AdamWArrays, scalars: AdamWScalars, from: number, to
     mOut[i] = mi;
     vOut[i] = vi;
   }
+}
+
+/**
+ * The slots of `ner_sum_squares_chunks_f32`'s table, each tensor's values bounds-checked, and the
+ * table's promise (n > 0, chunks in order, `chunks` covered) checked.
+ */
+function readSumSquaresSlots(
+  heap: FakeHeap,
+  table: bigint,
+  count: number,
+  chunks: number,
+  chunkSize: number,
+  name: string,
+): { x: Float32Array; n: number; firstChunk: number }[] {
+  if (count <= 0 || chunkSize <= 0)
+    throw new Error(`${name}: count ${count} and chunkSize ${chunkSize} must be > 0`);
+  const bytes = heap.bytes(table, count * SUM_SQUARES_SLOT_BYTES, `${name} slots`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let next = 0;
+  const slots = Array.from({ length: count }, (_, t) => {
+    const at = t * SUM_SQUARES_SLOT_BYTES;
+    const n = view.getInt32(at + SUM_SQUARES_SLOT.n, true);
+    const firstChunk = view.getInt32(at + SUM_SQUARES_SLOT.firstChunk, true);
+    if (n <= 0 || firstChunk !== next)
+      throw new Error(
+        `${name}: slot ${t} has n ${n} and firstChunk ${firstChunk}, expected n > 0 and ${next}`,
+      );
+    next += Math.ceil(n / chunkSize);
+    return {
+      x: heap.f32(view.getBigUint64(at + SUM_SQUARES_SLOT.x, true), n, `${name} slot ${t} x`),
+      n,
+      firstChunk,
+    };
+  });
+  if (next !== chunks) throw new Error(`${name}: the slots cover ${next} chunks, chunks is ${chunks}`);
+  return slots;
 }
 
 /** Slot `t` of `ner_adamw_multi_f32`'s table: its arrays (bounds-checked) and scalars. */
@@ -590,6 +628,45 @@ export const FAKE_KERNELS: Readonly<Record<keyof typeof KERNEL_ABI & string, Fak
       const slot = slots[t]!;
       const from = (c - slot.firstChunk) * chunkSize;
       adamwRange(slot.arrays, slot.scalars, from, Math.min(from + chunkSize, slot.n));
+    }
+  },
+  ner_sum_squares_chunks_f32: (heap, args) => {
+    const [count, chunks, chunkSize] = [int(args, 1), int(args, 2), int(args, 3)];
+    const slots = readSumSquaresSlots(
+      heap,
+      ptr(args, 0),
+      count,
+      chunks,
+      chunkSize,
+      'ner_sum_squares_chunks_f32',
+    );
+    const partial = heap.f32(ptr(args, 4), chunks, 'ner_sum_squares_chunks_f32 partial');
+    for (let c = 0, t = 0; c < chunks; c++) {
+      while (t + 1 < count && slots[t + 1]!.firstChunk <= c) t++;
+      const { x, n, firstChunk } = slots[t]!;
+      const from = (c - firstChunk) * chunkSize;
+      let acc = 0;
+      for (let i = from; i < Math.min(from + chunkSize, n); i++) acc = f32(acc + f32(x[i]! * x[i]!));
+      partial[c] = acc;
+    }
+  },
+  ner_sum_chunks_f32: (heap, args) => {
+    const [count, chunkSize] = [int(args, 1), int(args, 2)];
+    const view = heap.bytes(ptr(args, 0), count * SUM_SQUARES_SLOT_BYTES, 'ner_sum_chunks_f32 slots');
+    const data = new DataView(view.buffer, view.byteOffset, view.byteLength);
+    for (let t = 0; t < count; t++) {
+      const n = data.getInt32(t * SUM_SQUARES_SLOT_BYTES + SUM_SQUARES_SLOT.n, true);
+      const first = data.getInt32(t * SUM_SQUARES_SLOT_BYTES + SUM_SQUARES_SLOT.firstChunk, true);
+      const own = Math.ceil(n / chunkSize);
+      const partial = heap.f32(
+        ptr(args, 3) + BigInt(first * 4),
+        own,
+        `ner_sum_chunks_f32 partial of slot ${t}`,
+      );
+      let acc = 0;
+      for (let k = 0; k < own; k++) acc = f32(acc + partial[k]!);
+      const index = data.getInt32(t * SUM_SQUARES_SLOT_BYTES + SUM_SQUARES_SLOT.out, true);
+      heap.f32(ptr(args, 4) + BigInt(index * 4), 1, `ner_sum_chunks_f32 out of slot ${t}`)[0] = acc;
     }
   },
   ner_dropout_f32: (heap, args) => {

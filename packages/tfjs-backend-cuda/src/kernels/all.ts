@@ -8,4 +8,5 @@ import './random.js';
 import './reduce.js';
 import './shape.js';
 import './softmax.js';
+import './sum-squares.js';
 import './transpose.js';
