@@ -447,7 +447,7 @@ export function isAutocastBackend(backend: unknown): backend is AutocastBackend 
  * root), for the global gradient norm of `clipGradNorm`: inputs `x0, x1, ...` (float32, any
  * shapes, none missing), no attributes, one float32 output of shape `[N]` whose entry `i` is the
  * float32 sum of `x_i`'s squared elements (0 for an empty tensor). The order of the additions
- * is the backend's. Checked with {@link sumSquaresMultiInputs}.
+ * is the backend's. Checked with `sumSquaresMultiInputs` (this file).
  */
 export const SUM_SQUARES_MULTI_KERNEL_NAME = 'NerSumSquaresMulti';
 
