@@ -87,9 +87,58 @@ function adamwRange(arrays: AdamWArrays, scalars: AdamWScalars, from: number, to
   }
 }
 
+/** Where a multi-tensor kernel's slot starts in its chunks, and how many elements it has. */
+interface ChunkedSlot {
+  readonly n: number;
+  readonly firstChunk: number;
+}
+
 /**
- * The slots of `ner_sum_squares_chunks_f32`'s table, each tensor's values bounds-checked, and the
- * table's promise (n > 0, chunks in order, `chunks` covered) checked.
+ * The promise of a multi-tensor kernel's table (kernel-abi.ts): count and chunk size > 0, every
+ * slot non-empty and starting where the one before ended, `chunks` chunks in all. Checked on the
+ * fake device so that a wrong table fails here rather than updating the wrong elements on a GPU.
+ */
+function checkChunkedSlots(
+  name: string,
+  slots: readonly ChunkedSlot[],
+  chunks: number,
+  chunkSize: number,
+): void {
+  let next = 0;
+  slots.forEach(({ n, firstChunk }, t) => {
+    if (n <= 0 || firstChunk !== next)
+      throw new Error(
+        `${name}: slot ${t} has n ${n} and firstChunk ${firstChunk}, expected n > 0 and ${next}`,
+      );
+    next += Math.ceil(n / chunkSize);
+  });
+  if (next !== chunks) throw new Error(`${name}: the slots cover ${next} chunks, chunks is ${chunks}`);
+}
+
+/** Visits the chunks in order, as the blocks take them: the slot and its element range [from, to). */
+function forEachChunk<S extends ChunkedSlot>(
+  slots: readonly S[],
+  chunks: number,
+  chunkSize: number,
+  visit: (slot: S, from: number, to: number, chunk: number) => void,
+): void {
+  for (let c = 0, t = 0; c < chunks; c++) {
+    while (t + 1 < slots.length && slots[t + 1]!.firstChunk <= c) t++;
+    const slot = slots[t]!;
+    const from = (c - slot.firstChunk) * chunkSize;
+    visit(slot, from, Math.min(from + chunkSize, slot.n), c);
+  }
+}
+
+/** Throws unless a multi-tensor kernel's count and chunk size are positive. */
+function checkCounts(name: string, count: number, chunkSize: number): void {
+  if (count <= 0 || chunkSize <= 0)
+    throw new Error(`${name}: count ${count} and chunkSize ${chunkSize} must be > 0`);
+}
+
+/**
+ * The slots of `ner_sum_squares_chunks_f32`'s table, checked ({@link checkChunkedSlots}), each
+ * tensor's values bounds-checked.
  */
 function readSumSquaresSlots(
   heap: FakeHeap,
@@ -99,28 +148,23 @@ function readSumSquaresSlots(
   chunkSize: number,
   name: string,
 ): { x: Float32Array; n: number; firstChunk: number }[] {
-  if (count <= 0 || chunkSize <= 0)
-    throw new Error(`${name}: count ${count} and chunkSize ${chunkSize} must be > 0`);
+  checkCounts(name, count, chunkSize);
   const bytes = heap.bytes(table, count * SUM_SQUARES_SLOT_BYTES, `${name} slots`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let next = 0;
-  const slots = Array.from({ length: count }, (_, t) => {
-    const at = t * SUM_SQUARES_SLOT_BYTES;
-    const n = view.getInt32(at + SUM_SQUARES_SLOT.n, true);
-    const firstChunk = view.getInt32(at + SUM_SQUARES_SLOT.firstChunk, true);
-    if (n <= 0 || firstChunk !== next)
-      throw new Error(
-        `${name}: slot ${t} has n ${n} and firstChunk ${firstChunk}, expected n > 0 and ${next}`,
-      );
-    next += Math.ceil(n / chunkSize);
-    return {
-      x: heap.f32(view.getBigUint64(at + SUM_SQUARES_SLOT.x, true), n, `${name} slot ${t} x`),
+  const sizes = Array.from({ length: count }, (_, t) => ({
+    n: view.getInt32(t * SUM_SQUARES_SLOT_BYTES + SUM_SQUARES_SLOT.n, true),
+    firstChunk: view.getInt32(t * SUM_SQUARES_SLOT_BYTES + SUM_SQUARES_SLOT.firstChunk, true),
+  }));
+  checkChunkedSlots(name, sizes, chunks, chunkSize);
+  return sizes.map(({ n, firstChunk }, t) => ({
+    x: heap.f32(
+      view.getBigUint64(t * SUM_SQUARES_SLOT_BYTES + SUM_SQUARES_SLOT.x, true),
       n,
-      firstChunk,
-    };
-  });
-  if (next !== chunks) throw new Error(`${name}: the slots cover ${next} chunks, chunks is ${chunks}`);
-  return slots;
+      `${name} slot ${t} x`,
+    ),
+    n,
+    firstChunk,
+  }));
 }
 
 /** Slot `t` of `ner_adamw_multi_f32`'s table: its arrays (bounds-checked) and scalars. */
@@ -606,29 +650,14 @@ export const FAKE_KERNELS: Readonly<Record<keyof typeof KERNEL_ABI & string, Fak
   ner_adamw_multi_f32: (heap, args) => {
     const name = 'ner_adamw_multi_f32';
     const [count, chunks, chunkSize] = [int(args, 1), int(args, 2), int(args, 3)];
-    if (count <= 0 || chunkSize <= 0)
-      throw new Error(`${name}: count ${count} and chunkSize ${chunkSize} must be > 0`);
+    checkCounts(name, count, chunkSize);
     const table = heap.bytes(ptr(args, 0), count * ADAMW_SLOT_BYTES, `${name} slots`);
     const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
     const slots = Array.from({ length: count }, (_, t) => readAdamWSlot(heap, view, t));
-    // The table's promise (kernel-abi.ts), checked here so a wrong table fails on the fake device
-    // rather than updating the wrong elements on a GPU.
-    let next = 0;
-    slots.forEach((slot, t) => {
-      if (slot.n <= 0 || slot.firstChunk !== next)
-        throw new Error(
-          `${name}: slot ${t} has n ${slot.n} and firstChunk ${slot.firstChunk}, expected n > 0 and ${next}`,
-        );
-      next += Math.ceil(slot.n / chunkSize);
-    });
-    if (next !== chunks) throw new Error(`${name}: the slots cover ${next} chunks, chunks is ${chunks}`);
-    // Chunk by chunk, as the blocks take them.
-    for (let c = 0, t = 0; c < chunks; c++) {
-      while (t + 1 < count && slots[t + 1]!.firstChunk <= c) t++;
-      const slot = slots[t]!;
-      const from = (c - slot.firstChunk) * chunkSize;
-      adamwRange(slot.arrays, slot.scalars, from, Math.min(from + chunkSize, slot.n));
-    }
+    checkChunkedSlots(name, slots, chunks, chunkSize);
+    forEachChunk(slots, chunks, chunkSize, (slot, from, to) =>
+      adamwRange(slot.arrays, slot.scalars, from, to),
+    );
   },
   ner_sum_squares_chunks_f32: (heap, args) => {
     const [count, chunks, chunkSize] = [int(args, 1), int(args, 2), int(args, 3)];
@@ -641,14 +670,11 @@ export const FAKE_KERNELS: Readonly<Record<keyof typeof KERNEL_ABI & string, Fak
       'ner_sum_squares_chunks_f32',
     );
     const partial = heap.f32(ptr(args, 4), chunks, 'ner_sum_squares_chunks_f32 partial');
-    for (let c = 0, t = 0; c < chunks; c++) {
-      while (t + 1 < count && slots[t + 1]!.firstChunk <= c) t++;
-      const { x, n, firstChunk } = slots[t]!;
-      const from = (c - firstChunk) * chunkSize;
+    forEachChunk(slots, chunks, chunkSize, ({ x }, from, to, c) => {
       let acc = 0;
-      for (let i = from; i < Math.min(from + chunkSize, n); i++) acc = f32(acc + f32(x[i]! * x[i]!));
+      for (let i = from; i < to; i++) acc = f32(acc + f32(x[i]! * x[i]!));
       partial[c] = acc;
-    }
+    });
   },
   ner_sum_chunks_f32: (heap, args) => {
     const [count, chunkSize] = [int(args, 1), int(args, 2)];
