@@ -118,11 +118,21 @@ export interface AdamWKernelAttrs {
  * The name of the multi-tensor AdamW kernel: N applications of {@link ADAMW_KERNEL_NAME} in one
  * tfjs kernel call (torch's `foreach` AdamW), so a step pays tfjs' per-op host cost once, not
  * once per parameter. Inputs `param0, grad0, m0, v0, param1, ...` (float32, each group of four
- * of one shape); attributes {@link AdamWMultiKernelAttrs}. In place (no outputs) when asked and
- * every `param`/`m`/`v` owns its storage; otherwise `3 * N` new tensors, `param_i, m_i, v_i` for
- * each `i` in order. Checked with `adamwMultiArgs` (this file) before anything is allocated or written.
+ * of one shape), and optionally {@link ADAMW_GRAD_MULTIPLIER_INPUT}; attributes
+ * {@link AdamWMultiKernelAttrs}. In place (no outputs) when asked and every `param`/`m`/`v` owns
+ * its storage; otherwise `3 * N` new tensors, `param_i, m_i, v_i` for each `i` in order. Checked
+ * with `adamwMultiArgs` (this file) before anything is allocated or written.
  */
 export const ADAMW_MULTI_KERNEL_NAME = 'NerAdamWMulti';
+
+/**
+ * The optional input of {@link ADAMW_MULTI_KERNEL_NAME}: a float32 tensor of one element, read on
+ * the device, that every gradient is multiplied by (in float32) before the step: `g * c` then
+ * exactly {@link ADAMW_KERNEL_NAME}'s arithmetic, the bits of a step given `tf.mul(grad, c)`.
+ * It carries torch's `clip_grad_norm_` coefficient from the norm to the update without the host
+ * reading the norm, and without a pass over the gradients to scale them.
+ */
+export const ADAMW_GRAD_MULTIPLIER_INPUT = 'gradMultiplier';
 
 /** The four inputs of each tensor of {@link ADAMW_MULTI_KERNEL_NAME}, suffixed by its index. */
 export const ADAMW_MULTI_INPUTS = ['param', 'grad', 'm', 'v'] as const;
@@ -193,14 +203,16 @@ const ADAMW_SCALARS = ['decayFactor', 'beta1', 'beta2', 'biasCorrection2Sqrt', '
 export function adamwMultiArgs<T extends { readonly shape: readonly number[]; readonly dtype: string }>(
   inputs: Readonly<Record<string, T | undefined>>,
   attrs: unknown,
-): { tensors: AdamWMultiTensor<T>[]; inPlace: boolean } {
+): { tensors: AdamWMultiTensor<T>[]; inPlace: boolean; gradMultiplier: T | null } {
+  const gradMultiplier = gradMultiplierInput(inputs);
   const keys = Object.keys(inputs);
-  // 4N keys, each of param0..v{N-1} present (checked below), leave no room for another; the
-  // names are parsed one by one only when the count is off.
-  let count = keys.length / 4;
+  // 4N keys (besides the multiplier), each of param0..v{N-1} present (checked below), leave no
+  // room for another; the names are parsed one by one only when the count is off.
+  let count = (keys.length - (gradMultiplier === null ? 0 : 1)) / 4;
   if (!Number.isInteger(count)) {
     count = 0;
     for (const key of keys) {
+      if (key === ADAMW_GRAD_MULTIPLIER_INPUT) continue;
       const match = /^(param|grad|m|v)(0|[1-9][0-9]*)$/.exec(key);
       if (!match) throw new AdamWMultiInputError(`unexpected input "${key}"`, key, null);
       count = Math.max(count, Number(match[2]) + 1);
@@ -270,7 +282,28 @@ export function adamwMultiArgs<T extends { readonly shape: readonly number[]; re
       },
     }),
   );
-  return { tensors, inPlace: given.inPlace === true };
+  return { tensors, inPlace: given.inPlace === true, gradMultiplier };
+}
+
+/** The {@link ADAMW_GRAD_MULTIPLIER_INPUT} input: null when absent, else float32 with one element. */
+function gradMultiplierInput<T extends { readonly shape: readonly number[]; readonly dtype: string }>(
+  inputs: Readonly<Record<string, T | undefined>>,
+): T | null {
+  const key = ADAMW_GRAD_MULTIPLIER_INPUT;
+  const t = inputs[key];
+  if (t === undefined || t === null) return null;
+  if (t.dtype !== 'float32') {
+    throw new AdamWMultiInputError(`input "${key}" must be a float32 tensor, got ${t.dtype}`, key, null);
+  }
+  const size = t.shape.reduce((a, b) => a * b, 1);
+  if (size !== 1) {
+    throw new AdamWMultiInputError(
+      `input "${key}" must hold one number, got shape [${t.shape}] (${size} elements)`,
+      key,
+      null,
+    );
+  }
+  return t;
 }
 
 /** Input `key` (of tensor `index`), present and float32, else {@link AdamWMultiInputError}. */

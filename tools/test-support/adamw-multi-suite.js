@@ -91,6 +91,24 @@ const HOSTILE = [
     null,
   ],
   [
+    'an int32 gradMultiplier',
+    (tf, inputs) => {
+      inputs.gradMultiplier = tf.scalar(1, 'int32');
+    },
+    /^NerAdamWMulti: input "gradMultiplier" must be a float32 tensor, got int32$/,
+    'gradMultiplier',
+    null,
+  ],
+  [
+    'a gradMultiplier of two numbers',
+    (tf, inputs) => {
+      inputs.gradMultiplier = tf.tensor1d([0.5, 0.5]);
+    },
+    /^NerAdamWMulti: input "gradMultiplier" must hold one number, got shape \[2\] \(2 elements\)$/,
+    'gradMultiplier',
+    null,
+  ],
+  [
     'an input of no tensor group',
     (tf, inputs) => {
       inputs.bias0 = tf.zeros([3, 5]);
@@ -111,12 +129,18 @@ export function adamwMultiSuite(options) {
     values.map((group, i) => group.map((v) => tf.tensor(v.slice(), ADAMW_MULTI_SHAPES[i], 'float32')));
   const disposeAll = (tensors) => tf.dispose(tensors.flat());
   const runMulti = (inputs, attrs) => tf.engine().runKernel(kernels.multi, inputs, attrs);
-  /** [param, m, v] bits of each tensor after one NerAdamW call each (not in place). */
-  const referenceBits = (values) =>
+  /**
+   * [param, m, v] bits of each tensor after one NerAdamW call each (not in place), given
+   * `tf.mul(grad, multiplier)` when there is a multiplier.
+   */
+  const referenceBits = (values, multiplier) =>
     upload(values).map(([param, grad, m, v], i) => {
-      const outputs = tf.engine().runKernel(kernels.single, { param, grad, m, v }, { ...scalarsOf(i) });
+      const scaled = multiplier === undefined ? grad : tf.mul(grad, tf.scalar(multiplier));
+      const outputs = tf
+        .engine()
+        .runKernel(kernels.single, { param, grad: scaled, m, v }, { ...scalarsOf(i) });
       const result = outputs.map(bits);
-      tf.dispose([param, grad, m, v, ...outputs]);
+      tf.dispose([param, grad, scaled, m, v, ...outputs]);
       return result;
     });
   /** Each input still holds the values it was made from. */
@@ -172,6 +196,50 @@ export function adamwMultiSuite(options) {
         tf.dispose([...outputs, ...(clone ? [clone] : [])]);
         disposeAll(tensors);
       }
+    });
+
+    it('gradMultiplier: bit for bit NerAdamW given tf.mul(grad, c), in place and not; the grads untouched', () => {
+      const values = hostValues(14);
+      for (const [c, shape] of [
+        [Math.fround(0.3721), []],
+        [Math.fround(2.5), [1]],
+        [1, [1, 1]],
+      ]) {
+        const expected = referenceBits(values, c);
+        for (const inPlace of [true, false]) {
+          const label = `c = ${c}, shape [${shape}], inPlace ${inPlace}`;
+          const tensors = upload(values);
+          const multiplier = tf.tensor([c], shape, 'float32');
+          const inputs = { ...multiInputs(tensors), gradMultiplier: multiplier };
+          const outputs = runMulti(inputs, multiAttrs(ADAMW_MULTI_SHAPES.length, inPlace));
+          const got = inPlace
+            ? tensors.map(([param, , m, v]) => [bits(param), bits(m), bits(v)])
+            : tensors.map((_, i) => outputs.slice(3 * i, 3 * i + 3).map(bits));
+          expect(got, label).toEqual(expected);
+          tensors.forEach(([, grad], i) => {
+            expect(bits(grad), `${label}: grad ${i}`).toEqual(hostBits(values[i][1]));
+          });
+          expect(multiplier.dataSync()[0]).toBe(c);
+          tf.dispose([...outputs, multiplier]);
+          disposeAll(tensors);
+        }
+      }
+      // The multiplier matters: c = 2.5 is not the step without it.
+      expect(referenceBits(values, Math.fround(2.5))).not.toEqual(referenceBits(values));
+      expect(referenceBits(values, 1)).toEqual(referenceBits(values));
+    });
+
+    it('gradMultiplier that an in-place step writes (param3): every step reads the value given', () => {
+      const values = hostValues(15);
+      const c = values[3][0][0];
+      const expected = referenceBits(values, c);
+      const tensors = upload(values);
+      const inputs = { ...multiInputs(tensors), gradMultiplier: tensors[3][0] };
+      expect(runMulti(inputs, multiAttrs(ADAMW_MULTI_SHAPES.length, true))).toEqual([]);
+      tensors.forEach(([param, , m, v], i) => {
+        expect([bits(param), bits(m), bits(v)], `tensor ${i}`).toEqual(expected[i]);
+      });
+      disposeAll(tensors);
     });
 
     it('no tensors: nothing to do', () => {

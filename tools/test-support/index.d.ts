@@ -156,7 +156,10 @@ export interface TrainerAdamWMultiSuiteOptions extends SuiteDeps {
     }[],
     defaults: { lr?: number },
   ) => {
-    step(grads: Map<string, import('@tensorflow/tfjs-core').Tensor>): void;
+    step(
+      grads: Map<string, import('@tensorflow/tfjs-core').Tensor>,
+      options?: { gradMultiplier?: import('@tensorflow/tfjs-core').Tensor },
+    ): void;
     stateDict(): {
       state: Record<
         string,

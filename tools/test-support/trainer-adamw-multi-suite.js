@@ -20,8 +20,15 @@ export function trainerAdamWMultiSuite(options) {
   const { it, expect, vi } = vitest;
   const describeSuite = options.describe ?? vitest.describe;
 
-  /** Three AdamW steps from seeded values; `badStep3` gives b1 a gradient of the wrong shape in step 3. */
-  function threeSteps(withMulti, badStep3 = false) {
+  /** The clipping coefficient of {@link threeSteps}' `multiplier` modes, a float32 value. */
+  const COEFFICIENT = Math.fround(0.37);
+
+  /**
+   * Three AdamW steps from seeded values; `badStep3` gives b1 a gradient of the wrong shape in
+   * step 3. `multiplier`: 'input' passes a clipping coefficient as `gradMultiplier`,
+   * 'prescaled' gives the gradients times it instead.
+   */
+  function threeSteps(withMulti, badStep3 = false, multiplier = 'none') {
     const config = tf.getKernel(multiKernel, backendName);
     expect(config).toBeDefined();
     if (!withMulti) tf.unregisterKernel(multiKernel, backendName);
@@ -66,16 +73,23 @@ export function trainerAdamWMultiSuite(options) {
           const gradShape = badStep3 && step === 3 && name === 'b1' ? [5] : shape;
           grads.set(name, tf.tensor(randomValues(random, gradShape), gradShape));
         }
+        if (multiplier === 'prescaled') {
+          for (const [name, grad] of grads) {
+            grads.set(name, tf.mul(grad, tf.scalar(COEFFICIENT)));
+            grad.dispose();
+          }
+        }
+        const coefficient = multiplier === 'input' ? tf.scalar(COEFFICIENT) : undefined;
         runKernel.mockClear();
         const launches = stepLaunches?.();
         try {
-          optimizer.step(grads);
+          optimizer.step(grads, coefficient === undefined ? undefined : { gradMultiplier: coefficient });
         } catch (error) {
           run.error = error;
         }
         run.calls.push(runKernel.mock.calls.map(([kernel]) => kernel));
         if (launches) run.launches.push(launches.done());
-        tf.dispose([...grads.values()]);
+        tf.dispose([...grads.values(), ...(coefficient ? [coefficient] : [])]);
       }
     } finally {
       runKernel.mockRestore();
@@ -112,6 +126,24 @@ export function trainerAdamWMultiSuite(options) {
       expect(multi.calls[2]).toEqual(['NerAdamWMulti']);
       expect(fused(single.calls[2])).toEqual(Array(4).fill('NerAdamW'));
       // One device step per updated parameter: 3 in step 1 (b2 has no gradient yet), then 4.
+      if (stepLaunches && !multi.launches.includes(null)) expect(multi.launches).toEqual([3, 4, 4]);
+    });
+
+    it('gradMultiplier: the bits of gradients multiplied first; the kernel scales them, no op per gradient', () => {
+      const multi = threeSteps(true, false, 'input');
+      const single = threeSteps(false, false, 'prescaled');
+      const unscaled = threeSteps(true);
+      expect(multi.error).toBeNull();
+      expect(multi.params).toEqual(single.params);
+      expect(multi.state).toEqual(single.state);
+      // The moments show the scaling (Adam's update hardly does: m / sqrt(v) cancels a constant
+      // factor but for eps).
+      expect(multi.state.w2.expAvg).not.toEqual(unscaled.state.w2.expAvg);
+      // Step 1: w1 (storage shared) scaled by a Mul of its own, then NerAdamW; the others in the
+      // multi call. Step 3: the multi call alone, the coefficient read by the kernel.
+      const fused = (calls) => calls.filter((k) => k.startsWith('NerAdamW') || k === 'Multiply');
+      expect(fused(multi.calls[0])).toEqual(['Multiply', 'NerAdamW', 'NerAdamWMulti']);
+      expect(multi.calls[2]).toEqual(['NerAdamWMulti']);
       if (stepLaunches && !multi.launches.includes(null)) expect(multi.launches).toEqual([3, 4, 4]);
     });
 

@@ -8,7 +8,14 @@
  */
 export { Accelerator, type AcceleratorOptions, type MixedPrecision } from './accelerator.js';
 export { AcceleratedScheduler, type Prepared, PreparedDataLoader } from './prepared.js';
-export { type ClippedGradients, clipGradNorm, globalGradNorm } from './clip-grad-norm.js';
+export {
+  type ClippedGradients,
+  clipCoefficient,
+  clipCoefficientOf,
+  clipGradNorm,
+  globalGradNorm,
+  gradNormTensor,
+} from './clip-grad-norm.js';
 export type { AcceleratedModel, LrScheduler, StatefulOptimizer } from './contracts.js';
 export { AccelerateError, BackendUnavailableError, CollectiveError, StoreError } from './errors.js';
 export type { Gatherable } from './host-array.js';

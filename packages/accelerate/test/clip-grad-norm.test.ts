@@ -1,7 +1,13 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { clipGradNorm, globalGradNorm } from '../src/clip-grad-norm.js';
+import {
+  clipCoefficient,
+  clipCoefficientOf,
+  clipGradNorm,
+  globalGradNorm,
+  gradNormTensor,
+} from '../src/clip-grad-norm.js';
 
 describe('clipGradNorm (torch clip_grad_norm_)', () => {
   it('scales by maxNorm / (norm + 1e-6) when the global norm is larger', async () => {
@@ -50,5 +56,40 @@ describe('clipGradNorm (torch clip_grad_norm_)', () => {
     expect(perGrad.filter((k) => k.name === 'Sqrt').length).toBeLessThanOrEqual(2);
     expect(perGrad.filter((k) => k.name === 'Square').length).toBeLessThanOrEqual(8);
     tf.dispose([...grads.values()]);
+  });
+
+  it("computes the coefficient as torch's float32 ops do: reciprocal(norm + 1e-6) * maxNorm, clamped at 1", () => {
+    const f = Math.fround;
+    // A norm where one float64 division, rounded once, is 1 ulp away from torch's.
+    const norm = f(1.2740247249603271);
+    expect(clipCoefficientOf(norm, 1)).toBe(f(1 / f(norm + f(1e-6))));
+    expect(clipCoefficientOf(norm, 1)).not.toBe(f(1 / (norm + 1e-6)));
+    expect(clipCoefficientOf(f(0.5), 1)).toBe(1);
+    expect(clipCoefficientOf(0, 1)).toBe(1);
+    expect(clipCoefficientOf(Number.POSITIVE_INFINITY, 1)).toBe(0);
+    expect(clipCoefficientOf(Number.NaN, 1)).toBeNaN();
+  });
+  it('keeps the norm and coefficient on the device: the same float32 bits as the host computes', async () => {
+    await tf.setBackend('cpu');
+    const grads = new Map<string, tf.Tensor>([
+      ['a', tf.tensor1d([0.9, -0.4])],
+      ['b', tf.tensor2d([[0.25, 0.5]])],
+    ]);
+    const norm = gradNormTensor(grads);
+    expect(norm.shape).toEqual([]);
+    expect(norm.dataSync()[0]).toBe(globalGradNorm(grads));
+    for (const value of [1.2740247249603271, 4.297425270080566, 13, 0.5, 0, 1e30]) {
+      for (const maxNorm of [1, 0.3, 5]) {
+        const total = tf.scalar(value);
+        const coefficient = clipCoefficient(total, maxNorm);
+        expect(coefficient.dataSync()[0], `norm ${value}, maxNorm ${maxNorm}`).toBe(
+          clipCoefficientOf(Math.fround(value), maxNorm),
+        );
+        tf.dispose([total, coefficient]);
+      }
+    }
+    const empty = gradNormTensor(new Map());
+    expect(empty.dataSync()[0]).toBe(0);
+    tf.dispose([norm, empty, ...grads.values()]);
   });
 });

@@ -135,6 +135,12 @@ export const ADAMW_MULTI_KERNEL = contract.ADAMW_MULTI_KERNEL_NAME;
 /** The input names of tensor `i` of {@link ADAMW_MULTI_KERNEL} (`param{i}`, `grad{i}`, `m{i}`, `v{i}`), made once. */
 export const adamwMultiInputNames = contract.adamwMultiInputNames;
 /**
+ * The optional input of {@link ADAMW_MULTI_KERNEL} (`gradMultiplier`): a float32 tensor of one
+ * element every gradient is multiplied by before the step, read on the device (the Trainer's
+ * gradient-clipping coefficient).
+ */
+export const ADAMW_GRAD_MULTIPLIER_INPUT = contract.ADAMW_GRAD_MULTIPLIER_INPUT;
+/**
  * The sums of squares of N tensors in one kernel call (used by `@ner/accelerate`'s
  * `clipGradNorm` where the backend registers it): inputs `x0, x1, ...`, output `[N]`.
  */

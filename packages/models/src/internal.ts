@@ -3,6 +3,7 @@
  * needed to use them. No stability promise beyond the package's own version.
  */
 export {
+  ADAMW_GRAD_MULTIPLIER_INPUT,
   ADAMW_KERNEL,
   ADAMW_MULTI_KERNEL,
   DROPOUT_KERNEL,

@@ -635,37 +635,43 @@ check(
   1e-5,
   1e-6,
 );
-check(
-  {
-    kernel: 'ner_adamw_f32',
-    buffers: {
-      p: randF(N),
-      g: randF(N, -0.1, 0.1),
-      m: randF(N, -0.01, 0.01),
-      v: randF(N, 0, 0.001),
-      po: { f32: N },
-      mo: { f32: N },
-      vo: { f32: N },
+// Without a gradient multiplier (a null pointer) and with one (the clipping coefficient).
+for (const multiplier of [null, 0.37]) {
+  check(
+    {
+      label: `ner_adamw_f32 gradMultiplier ${multiplier ?? 'none'}`,
+      kernel: 'ner_adamw_f32',
+      buffers: {
+        p: randF(N),
+        g: randF(N, -0.1, 0.1),
+        m: randF(N, -0.01, 0.01),
+        v: randF(N, 0, 0.001),
+        po: { f32: N },
+        mo: { f32: N },
+        vo: { f32: N },
+        c: Float32Array.of(multiplier ?? 1),
+      },
+      args: [
+        ...bufs('p', 'g', 'm', 'v', 'po', 'mo', 'vo'),
+        { i32: N },
+        { f32: 0.99999 },
+        { f32: 0.9 },
+        { f32: 0.999 },
+        { f32: 0.0447 },
+        { f32: 1e-8 },
+        { f32: 5e-5 },
+        multiplier === null ? { ptr: 0n } : { buf: 'c' },
+      ],
+      grid: grid1d(N),
+      outputs: ['po', 'mo', 'vo'],
     },
-    args: [
-      ...bufs('p', 'g', 'm', 'v', 'po', 'mo', 'vo'),
-      { i32: N },
-      { f32: 0.99999 },
-      { f32: 0.9 },
-      { f32: 0.999 },
-      { f32: 0.0447 },
-      { f32: 1e-8 },
-      { f32: 5e-5 },
-    ],
-    grid: grid1d(N),
-    outputs: ['po', 'mo', 'vo'],
-  },
-  1e-5,
-  1e-7,
-);
+    1e-5,
+    1e-7,
+  );
+}
 // Three tensors in one launch, chunks of 1,000 elements: the first takes three chunks (the last
 // short), the second one, the third two; in place for the second (its outputs are its inputs).
-// Fewer blocks than chunks, so blocks stride over them.
+// Fewer blocks than chunks, so blocks stride over them. A gradient multiplier for all.
 {
   const sizes = [2500, 7, 1001];
   const chunkSize = 1000;
@@ -686,6 +692,7 @@ check(
       [`vo${t}`]: { f32: n },
     });
   });
+  buffers.c = Float32Array.of(0.37); // every gradient times the clipping coefficient
   const roles = (t) =>
     t === 1
       ? ['p1', 'g1', 'm1', 'v1', 'p1', 'm1', 'v1']
@@ -713,7 +720,7 @@ check(
     {
       kernel: 'ner_adamw_multi_f32',
       buffers,
-      args: [...bufs('slots'), { i32: 3 }, { i32: 6 }, { i32: chunkSize }],
+      args: [...bufs('slots'), { i32: 3 }, { i32: 6 }, { i32: chunkSize }, ...bufs('c')],
       grid: [4, 1, 1],
       outputs: ['po0', 'mo0', 'vo0', 'p1', 'm1', 'v1', 'po2', 'mo2', 'vo2'],
     },

@@ -215,8 +215,9 @@ export const KERNEL_ABI: Readonly<Record<string, KernelSpec>> = {
       'f32',
       'f32',
       'f32',
+      'ptr',
     ],
-    doc: '(const float* param, const float* grad, const float* m, const float* v, float* paramOut, float* mOut, float* vOut, int n, float decayFactor, float beta1, float beta2, float biasCorrection2Sqrt, float eps, float stepSize): one NerAdamW step as @ner/tfjs-backend-native (torch single-tensor AdamW): p *= decayFactor; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= stepSize * m / (sqrt(v)/biasCorrection2Sqrt + eps). Outputs may alias inputs (in place).',
+    doc: '(const float* param, const float* grad, const float* m, const float* v, float* paramOut, float* mOut, float* vOut, int n, float decayFactor, float beta1, float beta2, float biasCorrection2Sqrt, float eps, float stepSize, const float* gradMultiplier): one NerAdamW step as @ner/tfjs-backend-native (torch single-tensor AdamW) with g = grad * *gradMultiplier (float32; grad itself where gradMultiplier is null, address 0): p *= decayFactor; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= stepSize * m / (sqrt(v)/biasCorrection2Sqrt + eps). Outputs may alias inputs (in place).',
   },
   ner_bias_add_f32: {
     params: ['ptr', 'ptr', 'ptr', 'i32', 'i32'],
@@ -231,8 +232,8 @@ export const KERNEL_ABI: Readonly<Record<string, KernelSpec>> = {
     doc: "(const float* x, float* y, float* mask, int n, unsigned seedLo, unsigned seedHi, unsigned offset, float rate, float scale): NerDropout; u is ner_random_uniform_f32's draw for the same key, offset and n with low 0, high 1; mask[i] = u[i] >= rate ? scale : 0, y[i] = x[i] * mask[i] (scale = fround(1 / (1 - rate))).",
   },
   ner_adamw_multi_f32: {
-    params: ['ptr', 'i32', 'i32', 'i32'],
-    doc: "(const NerAdamWSlot* slots, int count, int chunks, int chunkSize): ner_adamw_f32's step, element for element the same arithmetic, over `count` tensors in one launch (torch's multi-tensor apply). Each slot ({@link ADAMW_SLOT_BYTES} bytes, {@link ADAMW_SLOT} offsets) holds one tensor's seven device addresses, its n (> 0), the index of its first chunk and its six scalars; slots are in chunk order, tensor t owning chunks [firstChunk, firstChunk + ceil(n / chunkSize)). Blocks stride over the `chunks` chunks, threads over a chunk's elements. Outputs may alias their own slot's inputs, not another slot's.",
+    params: ['ptr', 'i32', 'i32', 'i32', 'ptr'],
+    doc: "(const NerAdamWSlot* slots, int count, int chunks, int chunkSize, const float* gradMultiplier): ner_adamw_f32's step, element for element the same arithmetic (the one gradMultiplier, or none, for all tensors), over `count` tensors in one launch (torch's multi-tensor apply). Each slot ({@link ADAMW_SLOT_BYTES} bytes, {@link ADAMW_SLOT} offsets) holds one tensor's seven device addresses, its n (> 0), the index of its first chunk and its six scalars; slots are in chunk order, tensor t owning chunks [firstChunk, firstChunk + ceil(n / chunkSize)). Blocks stride over the `chunks` chunks, threads over a chunk's elements. Outputs may alias their own slot's inputs, not another slot's.",
   },
   ner_sum_squares_chunks_f32: {
     params: ['ptr', 'i32', 'i32', 'i32', 'ptr'],

@@ -121,4 +121,76 @@ describe('NerAdamWMulti on cuda: one launch', () => {
     expect([bits(param), bits(m), bits(v)]).toEqual(expected);
     tf.dispose([param, grad, m, v]);
   });
+
+  it('the same weight twice with a gradMultiplier: two launches, each scaling the gradient', () => {
+    const [param, grad, m, v] = stateOf([5, 3], 8) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+    const c = Math.fround(0.25);
+    const scaled = tf.mul(grad, c);
+    const first = tf
+      .engine()
+      .runKernel(
+        ADAMW_KERNEL_NAME,
+        { param, grad: scaled, m, v },
+        { ...SCALARS, stepSize: stepSizeOf(0) },
+      ) as tf.Tensor[];
+    const [p1, m1, v1] = first as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const second = tf
+      .engine()
+      .runKernel(
+        ADAMW_KERNEL_NAME,
+        { param: p1, grad: scaled, m: m1, v: v1 },
+        { ...SCALARS, stepSize: stepSizeOf(1) },
+      ) as tf.Tensor[];
+    const expected = second.map(bits);
+    tf.dispose([scaled, ...first, ...second]);
+    const multiplier = tf.scalar(c);
+    const watch = watchAdamWLaunches(device);
+    const { inputs, attrs } = multiCall(
+      [
+        [param, grad, m, v],
+        [param, grad, m, v],
+      ],
+      true,
+    );
+    inputs.gradMultiplier = multiplier;
+    expect(tf.engine().runKernel(ADAMW_MULTI_KERNEL_NAME, inputs, attrs)).toEqual([]);
+    if (!onRealGpu) expect(watch.done().kernels).toEqual(['ner_adamw_f32', 'ner_adamw_f32']);
+    expect([bits(param), bits(m), bits(v)]).toEqual(expected);
+    tf.dispose([param, grad, m, v, multiplier]);
+  });
+
+  it('a gradMultiplier that an in-place step writes is copied first: one launch, its copy released', () => {
+    const groups = SHAPES.map((shape, i) => stateOf(shape, i + 20));
+    const written = groups[3]![0]!; // param3, shape [1]
+    const c = written.dataSync()[0]!;
+    const expected = groups.map(([param, grad, m, v], i) => {
+      const scaled = tf.mul(grad!, c);
+      const outputs = tf
+        .engine()
+        .runKernel(
+          ADAMW_KERNEL_NAME,
+          { param: param!, grad: scaled, m: m!, v: v! },
+          { ...SCALARS, stepSize: stepSizeOf(i) },
+        ) as tf.Tensor[];
+      const result = outputs.map(bits);
+      tf.dispose([scaled, ...outputs]);
+      return result;
+    });
+    const bytes = cudaBackend().memory().bytesInUse;
+    const copied = device.counters.bytesCopied;
+    const watch = watchAdamWLaunches(device);
+    const { inputs, attrs } = multiCall(groups, true);
+    inputs.gradMultiplier = written;
+    expect(tf.engine().runKernel(ADAMW_MULTI_KERNEL_NAME, inputs, attrs)).toEqual([]);
+    const launches = watch.done();
+    if (!onRealGpu) {
+      expect(launches.kernels).toEqual(['ner_adamw_multi_f32']);
+      expect(device.counters.bytesCopied - copied).toBe(4);
+    }
+    expect(cudaBackend().memory().bytesInUse).toBe(bytes);
+    groups.forEach(([param, , m, v], i) => {
+      expect([bits(param!), bits(m!), bits(v!)], `tensor ${i}`).toEqual(expected[i]);
+    });
+    tf.dispose(groups.flat());
+  });
 });

@@ -107,6 +107,8 @@ export interface NativeAddon {
     biasCorrection2Sqrt: number,
     eps: number,
     stepSize: number,
+    /** Each gradient is multiplied by this float32 first (1: as it is). */
+    gradMultiplier: number,
   ): void;
   /**
    * Packs op(b) (k x n; b stored n x k when transB) in gemmPacked's layout into `packed`

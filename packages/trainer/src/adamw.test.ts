@@ -34,4 +34,67 @@ describe('AdamW', () => {
     optimizer.dispose();
     tf.dispose([a, b]);
   });
+  it('gradMultiplier without fused kernels (cpu): the bits of gradients multiplied first, a scalar param included', async () => {
+    await tf.setBackend('cpu');
+    const bits = (t: tf.Tensor) => Array.from(new Uint32Array(t.dataSync().slice().buffer));
+    const c = Math.fround(0.37);
+    const run = (mode: 'input' | 'prescaled') => {
+      const w = tf.tidy(() => tf.variable(tf.tensor2d([0.5, -1.25, 2, 0.125], [2, 2])));
+      const s = tf.tidy(() => tf.variable(tf.scalar(0.75)));
+      const optimizer = new AdamW(
+        [
+          ['w', w],
+          ['s', s],
+        ],
+        { lr: 0.01 },
+      );
+      for (let step = 1; step <= 2; step++) {
+        const raw = new Map<string, tf.Tensor>([
+          ['w', tf.tensor2d([0.2 * step, -0.4, 0.3, -0.1], [2, 2])],
+          ['s', tf.scalar(-0.6 / step)],
+        ]);
+        // The multiplier as the Trainer makes it, or of shape [1]: the scalar param keeps its shape.
+        const multiplier = step === 1 ? tf.scalar(c) : tf.tensor1d([c]);
+        if (mode === 'input') optimizer.step(raw, { gradMultiplier: multiplier });
+        else {
+          const scaled = new Map([...raw].map(([name, g]) => [name, tf.mul(g, c)] as [string, tf.Tensor]));
+          optimizer.step(scaled);
+          tf.dispose([...scaled.values()]);
+        }
+        tf.dispose([...raw.values(), multiplier]);
+      }
+      const state = optimizer.stateDict().state;
+      const result = [bits(w), bits(s), [...state.w!.expAvg.data], [...state.s!.expAvgSq.data]];
+      expect(s.shape).toEqual([]);
+      optimizer.dispose();
+      tf.dispose([w, s]);
+      return result;
+    };
+    const before = tf.memory().numTensors;
+    expect(run('input')).toEqual(run('prescaled'));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+  it('a gradMultiplier that is not one float32 number throws OptimizerError before any update', () => {
+    const w = tf.variable(tf.tensor1d([1, 2]));
+    const optimizer = new AdamW([['w', w]]);
+    const grads = new Map([['w', tf.tensor1d([0.5, 0.5])]]);
+    const disposed = tf.scalar(1);
+    disposed.dispose();
+    for (const [multiplier, message] of [
+      [
+        tf.tensor1d([0.5, 0.5]),
+        /gradMultiplier must be a float32 tensor of one element, got float32 of shape \[2\]/,
+      ],
+      [tf.scalar(1, 'int32'), /got int32 of shape \[\]/],
+      [disposed, /gradMultiplier tensor is disposed/],
+    ] as const) {
+      expect(() => optimizer.step(grads, { gradMultiplier: multiplier })).toThrow(OptimizerError);
+      expect(() => optimizer.step(grads, { gradMultiplier: multiplier })).toThrow(message);
+      if (!multiplier.isDisposed) multiplier.dispose();
+    }
+    expect(Array.from(w.dataSync())).toEqual([1, 2]);
+    expect(optimizer.stateDict().state).toEqual({});
+    optimizer.dispose();
+    tf.dispose([w, ...grads.values()]);
+  });
 });

@@ -1,5 +1,6 @@
 // The fused AdamW kernels a backend may provide (native and cuda do); their names are defined in @ner/models.
 import {
+  ADAMW_GRAD_MULTIPLIER_INPUT,
   type AdamWKernelAttrs,
   ADAMW_KERNEL as FUSED_ADAMW_KERNEL,
   ADAMW_MULTI_KERNEL,
@@ -35,6 +36,18 @@ export interface ParamGroup {
   weightDecay: number;
   betas: [number, number];
   eps: number;
+}
+
+/** Options of one {@link AdamW.step}. */
+export interface AdamWStepOptions {
+  /**
+   * A float32 tensor of one element every gradient is multiplied by before the update (in
+   * float32: the bits of a step given `tf.mul(grad, gradMultiplier)`): the Trainer's clipping
+   * coefficient (`clipCoefficient` of `@ner/accelerate`), kept on the device. On a backend with
+   * `NerAdamWMulti` the kernel reads it, with no pass over the gradients; elsewhere each
+   * gradient is multiplied first.
+   */
+  readonly gradMultiplier?: tf.Tensor;
 }
 
 /** Per-weight optimizer state, as torch keeps it. */
@@ -132,7 +145,24 @@ export class AdamW {
    * parameter, the same arithmetic). A gradient of the wrong shape throws {@link OptimizerError}
    * after the parameters before it were updated, as without the multi kernel.
    */
-  step(grads: ReadonlyMap<string, tf.Tensor>): void {
+  step(grads: ReadonlyMap<string, tf.Tensor>, options: AdamWStepOptions = {}): void {
+    const given = options.gradMultiplier;
+    if (given === undefined) {
+      this.update(grads, undefined);
+      return;
+    }
+    checkGradMultiplier(given);
+    // A scalar view (no copy): `[1]` times a rank-0 gradient would broadcast to `[1]`.
+    const multiplier = given.rank === 0 ? given : tf.reshape(given, []);
+    try {
+      this.update(grads, multiplier);
+    } finally {
+      if (multiplier !== given) multiplier.dispose();
+    }
+  }
+
+  /** {@link step} with its multiplier checked and made a scalar. */
+  private update(grads: ReadonlyMap<string, tf.Tensor>, multiplier: tf.Tensor | undefined): void {
     // Looked up once per step, not per parameter: the backend does not change mid-step.
     const backendName = tf.getBackend();
     const hasFusedKernel = tf.getKernel(FUSED_ADAMW_KERNEL, backendName) !== undefined;
@@ -160,13 +190,22 @@ export class AdamW {
             // Deferred to the one multi-kernel call when it will run in place (each tensor owns its
             // storage, as after a first step); else alone, so a step never copies every parameter.
             if (batch !== null && ownsStorage(param, state)) batch.push({ param, grad, state, attrs });
-            else fusedStep(param, grad, state, attrs);
+            else if (multiplier === undefined) fusedStep(param, grad, state, attrs);
+            else {
+              const scaled = tf.mul(grad, multiplier);
+              try {
+                fusedStep(param, scaled, state, attrs);
+              } finally {
+                scaled.dispose();
+              }
+            }
             continue;
           }
           tf.tidy(() => {
+            const g = multiplier === undefined ? grad : tf.mul(grad, multiplier);
             const decayed = group.weightDecay !== 0 ? tf.mul(param, decayFactor) : param;
-            const expAvg = tf.add(tf.mul(state.expAvg, beta1), tf.mul(grad, 1 - beta1));
-            const expAvgSq = tf.add(tf.mul(state.expAvgSq, beta2), tf.mul(tf.mul(grad, 1 - beta2), grad));
+            const expAvg = tf.add(tf.mul(state.expAvg, beta1), tf.mul(g, 1 - beta1));
+            const expAvgSq = tf.add(tf.mul(state.expAvgSq, beta2), tf.mul(tf.mul(g, 1 - beta2), g));
             const denom = tf.add(tf.div(tf.sqrt(expAvgSq), biasCorrection2Sqrt), group.eps);
             const updated = tf.add(decayed, tf.mul(tf.div(expAvg, denom), -stepSize));
             state.expAvg.assign(expAvg);
@@ -177,7 +216,7 @@ export class AdamW {
       }
     } finally {
       // Also when a later gradient threw: the parameters before it are updated, as one by one.
-      if (batch !== null && batch.length > 0) fusedMultiStep(batch);
+      if (batch !== null && batch.length > 0) fusedMultiStep(batch, multiplier);
     }
   }
 
@@ -312,8 +351,9 @@ function fusedStep(param: tf.Variable, grad: tf.Tensor, state: ParamState, attrs
 }
 
 /** All of `batch` in one `NerAdamWMulti` call (N `NerAdamW` steps), assigning outputs if not in place. */
-function fusedMultiStep(batch: readonly FusedUpdate[]): void {
+function fusedMultiStep(batch: readonly FusedUpdate[], gradMultiplier: tf.Tensor | undefined): void {
   const inputs: Record<string, tf.Tensor> = {};
+  if (gradMultiplier !== undefined) inputs[ADAMW_GRAD_MULTIPLIER_INPUT] = gradMultiplier;
   const attrs: Record<string, number[] | boolean> = { inPlace: true };
   for (const name of FUSED_SCALARS) attrs[name] = batch.map((update) => update.attrs[name]);
   batch.forEach(({ param, grad, state }, i) => {
@@ -337,6 +377,16 @@ function assignOutputs(param: tf.Variable, state: ParamState, outputs: readonly 
   state.expAvgSq.assign(expAvgSq);
   param.assign(updated);
   tf.dispose([updated, expAvg, expAvgSq]);
+}
+
+/** A `gradMultiplier` is a float32 tensor of one element, else {@link OptimizerError} before any update. */
+function checkGradMultiplier(multiplier: tf.Tensor): void {
+  if (multiplier.isDisposed) throw new OptimizerError('AdamW.step: the gradMultiplier tensor is disposed.');
+  if (multiplier.dtype !== 'float32' || multiplier.size !== 1) {
+    throw new OptimizerError(
+      `AdamW.step: gradMultiplier must be a float32 tensor of one element, got ${multiplier.dtype} of shape [${multiplier.shape}].`,
+    );
+  }
 }
 
 function isGroupList(

@@ -12,6 +12,7 @@ export {
   AdamW,
   type AdamWOptions,
   type AdamWStateDict,
+  type AdamWStepOptions,
   type ParamGroup,
   type ParamGroupInput,
 } from './adamw.js';
@@ -20,7 +21,14 @@ export type { HubStrategy } from './hub-arguments.js';
 export type { HubPusher, PushToHubOptions } from './hub-push.js';
 export type { ModelCardOptions } from './hub-model-card.js';
 // One definition, in @ner/accelerate (whose Accelerator clips too); the Trainer's users find it here as before.
-export { type ClippedGradients, clipGradNorm, globalGradNorm } from '@ner/accelerate';
+export {
+  type ClippedGradients,
+  clipCoefficient,
+  clipCoefficientOf,
+  clipGradNorm,
+  globalGradNorm,
+  gradNormTensor,
+} from '@ner/accelerate';
 // Every error class (CheckpointError and SaveError are @ner/models' own, re-exported there).
 export * from './errors.js';
 export {

@@ -3,6 +3,7 @@
  * (Python's `tr_loss` / `_total_loss_scalar` / `_globalstep_last_logged`).
  */
 import type { Accelerator } from '@ner/accelerate';
+import type * as tf from '@tensorflow/tfjs-core';
 import { roundTo } from './speed-metrics.js';
 import type { LogEntry } from './trainer-state.js';
 
@@ -18,8 +19,12 @@ export class TrainingLossTracker {
   private running = 0;
   private total = 0;
   private lastLoggedStep = 0;
-  /** Global gradient norm of the last optimizer step (before clipping); none without clipping. */
-  gradNorm: number | undefined;
+  /**
+   * Global gradient norm of the last optimizer step (before clipping), left on the device until
+   * a log reads it, as Python's Trainer keeps `grad_norm` a tensor until `.item()` in
+   * `_maybe_log_save_evaluate`; none without clipping.
+   */
+  private gradNorm: tf.Scalar | undefined;
 
   constructor(private readonly accelerator: Accelerator) {}
 
@@ -28,7 +33,13 @@ export class TrainingLossTracker {
     this.running = 0;
     this.total = 0;
     this.lastLoggedStep = globalStep;
-    this.gradNorm = undefined;
+    this.setGradNorm(undefined);
+  }
+
+  /** Keeps the step's gradient norm (the tracker disposes it), dropping the one before. */
+  setGradNorm(norm: tf.Scalar | undefined): void {
+    this.gradNorm?.dispose();
+    this.gradNorm = norm;
   }
 
   /** Adds a micro-batch's share of the loss (already divided by the accumulation steps). */
@@ -46,7 +57,7 @@ export class TrainingLossTracker {
     // Python logs the mean over processes of each process's running loss.
     const running = await meanOverProcesses(this.accelerator, this.running);
     const logs: LogEntry = { loss: roundTo(running / (globalStep - this.lastLoggedStep), 4) };
-    if (this.gradNorm !== undefined) logs.grad_norm = this.gradNorm;
+    if (this.gradNorm !== undefined) logs.grad_norm = (await this.gradNorm.data())[0]!;
     logs.learning_rate = learningRate;
     this.total += running;
     this.running = 0;
@@ -54,8 +65,9 @@ export class TrainingLossTracker {
     return logs;
   }
 
-  /** `train_loss`: the mean loss per optimizer step over the whole run. */
+  /** `train_loss`: the mean loss per optimizer step over the whole run. The norm is let go. */
   async trainLoss(globalStep: number): Promise<number> {
+    this.setGradNorm(undefined);
     this.total += await meanOverProcesses(this.accelerator, this.running);
     this.running = 0;
     return this.total / Math.max(globalStep, 0.001);

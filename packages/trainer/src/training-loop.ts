@@ -8,7 +8,7 @@ import type { Accelerator, PreparedDataLoader } from '@ner/accelerate';
 import type { AdamW } from './adamw.js';
 import { type CallbackHandler, TrainerControl } from './callbacks.js';
 import { loadModelWeights } from './checkpoint.js';
-import { clipGradNorm } from '@ner/accelerate';
+import { clipCoefficient, gradNormTensor } from '@ner/accelerate';
 import type { LambdaLR } from './schedules.js';
 import { speedMetrics } from './speed-metrics.js';
 import type { TrainableModel } from './trainable-model.js';
@@ -98,19 +98,33 @@ export async function runTrainingLoop<Row>(
   return { globalStep: state.globalStep, trainingLoss: trainLoss, metrics };
 }
 
-/** Averages the gradients over processes, clips them, and steps optimizer and scheduler. */
+/**
+ * Averages the gradients over processes, clips them, and steps optimizer and scheduler. The
+ * clipping stays on the device (torch's `clip_grad_norm_` returns a tensor and scales in place):
+ * the norm and its coefficient are tensors, the optimizer multiplies each gradient by the
+ * coefficient as it updates, and the norm is read only when a log asks for it. So the host
+ * never waits here, and goes on to queue the next batch while the device works.
+ */
 async function optimizerStep(host: TrainingLoopHost, grads: Map<string, tf.Tensor>): Promise<void> {
-  let use = await host.accelerator.reduceGradients(grads);
-  host.losses.gradNorm = undefined;
-  if (host.args.maxGradNorm > 0) {
-    const clipped = clipGradNorm(use, host.args.maxGradNorm);
-    host.losses.gradNorm = clipped.totalNorm;
+  const use = await host.accelerator.reduceGradients(grads);
+  try {
+    if (host.args.maxGradNorm > 0) {
+      const totalNorm = gradNormTensor(use);
+      host.losses.setGradNorm(totalNorm);
+      const coefficient = clipCoefficient(totalNorm, host.args.maxGradNorm);
+      try {
+        host.optimizer.step(use, { gradMultiplier: coefficient });
+      } finally {
+        coefficient.dispose();
+      }
+    } else {
+      host.losses.setGradNorm(undefined);
+      host.optimizer.step(use);
+    }
+  } finally {
     tf.dispose([...use.values()]);
-    use = clipped.grads;
   }
-  host.optimizer.step(use);
   host.lrScheduler.step();
-  tf.dispose([...use.values()]);
 }
 
 /** Acts on the control flags: logs the running loss, evaluates, saves (Python `_maybe_log_save_evaluate`). */

@@ -28,12 +28,21 @@ __device__ __forceinline__ int nerSlotOfChunk(const Slot *slots, int count, int 
   return lo;
 }
 
-/** One element's step: both kernels run exactly this, so their results are the same bits. */
+/** NerAdamWMulti's gradMultiplier: the value at `address`, or 1 where there is none (null). */
+__device__ __forceinline__ float nerGradMultiplier(const float *address) {
+  return address != nullptr ? *address : 1.0f;
+}
+
+/**
+ * One element's step: both kernels run exactly this, so their results are the same bits. The
+ * gradient is first multiplied by gradMultiplier, rounded to float (x * 1 is x).
+ */
 __device__ __forceinline__ void nerAdamwElement(const float *param, const float *grad, const float *m,
                                                 const float *v, float *paramOut, float *mOut, float *vOut,
                                                 long long i, float decayFactor, float beta1, float beta2,
-                                                float biasCorrection2Sqrt, float eps, float stepSize) {
-  const float g = grad[i];
+                                                float biasCorrection2Sqrt, float eps, float stepSize,
+                                                float gradMultiplier) {
+  const float g = grad[i] * gradMultiplier;
   const float decayed = param[i] * decayFactor;
   const float expAvg = m[i] * beta1 + g * (1.0f - beta1);
   const float expAvgSq = v[i] * beta2 + (g * (1.0f - beta2)) * g;
@@ -46,10 +55,11 @@ __device__ __forceinline__ void nerAdamwElement(const float *param, const float 
 extern "C" __global__ void ner_adamw_f32(const float *param, const float *grad, const float *m, const float *v,
                                          float *paramOut, float *mOut, float *vOut, int n, float decayFactor,
                                          float beta1, float beta2, float biasCorrection2Sqrt, float eps,
-                                         float stepSize) {
+                                         float stepSize, const float *gradMultiplier) {
+  const float c = nerGradMultiplier(gradMultiplier);
   NER_GRID_LOOP(i, n) {
     nerAdamwElement(param, grad, m, v, paramOut, mOut, vOut, i, decayFactor, beta1, beta2, biasCorrection2Sqrt,
-                    eps, stepSize);
+                    eps, stepSize, c);
   }
 }
 
@@ -66,7 +76,9 @@ struct NerAdamWSlot {
 };
 static_assert(sizeof(NerAdamWSlot) == 88, "NerAdamWSlot is 88 bytes (kernel-abi.ts)");
 
-extern "C" __global__ void ner_adamw_multi_f32(const NerAdamWSlot *slots, int count, int chunks, int chunkSize) {
+extern "C" __global__ void ner_adamw_multi_f32(const NerAdamWSlot *slots, int count, int chunks, int chunkSize,
+                                               const float *gradMultiplier) {
+  const float multiplier = nerGradMultiplier(gradMultiplier);
   for (int c = blockIdx.x; c < chunks; c += gridDim.x) {
     const NerAdamWSlot s = slots[nerSlotOfChunk(slots, count, c)];
     const long long start = (long long)(c - s.firstChunk) * chunkSize;
@@ -75,7 +87,7 @@ extern "C" __global__ void ner_adamw_multi_f32(const NerAdamWSlot *slots, int co
       nerAdamwElement(NER_TABLE_PTR(const float, s.param), NER_TABLE_PTR(const float, s.grad),
                       NER_TABLE_PTR(const float, s.m), NER_TABLE_PTR(const float, s.v),
                       NER_TABLE_PTR(float, s.paramOut), NER_TABLE_PTR(float, s.mOut), NER_TABLE_PTR(float, s.vOut), i,
-                      s.decayFactor, s.beta1, s.beta2, s.biasCorrection2Sqrt, s.eps, s.stepSize);
+                      s.decayFactor, s.beta1, s.beta2, s.biasCorrection2Sqrt, s.eps, s.stepSize, multiplier);
     }
   }
 }

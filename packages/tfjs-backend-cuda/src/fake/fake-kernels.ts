@@ -67,8 +67,17 @@ type AdamWArrays = [
 /** decayFactor, beta1, beta2, biasCorrection2Sqrt, eps, stepSize. */
 type AdamWScalars = [number, number, number, number, number, number];
 
-/** `ner_adamw_f32`'s step on elements [from, to), float32 at each step as the CUDA kernel and torch compute. */
-function adamwRange(arrays: AdamWArrays, scalars: AdamWScalars, from: number, to: number): void {
+/**
+ * `ner_adamw_f32`'s step on elements [from, to), float32 at each step as the CUDA kernel and
+ * torch compute; each gradient times `gradMultiplier` (a float32 value) first.
+ */
+function adamwRange(
+  arrays: AdamWArrays,
+  scalars: AdamWScalars,
+  from: number,
+  to: number,
+  gradMultiplier: number,
+): void {
   const [param, grad, m, v, pOut, mOut, vOut] = arrays;
   // The scalars as the kernel receives them (float32 arguments or slot fields), and 1 - beta
   // computed in float32 as the kernel does.
@@ -76,7 +85,7 @@ function adamwRange(arrays: AdamWArrays, scalars: AdamWScalars, from: number, to
   const oneMinusBeta1 = f32(1 - beta1);
   const oneMinusBeta2 = f32(1 - beta2);
   for (let i = from; i < to; i++) {
-    const g = grad[i]!;
+    const g = f32(grad[i]! * gradMultiplier);
     const p = f32(param[i]! * decay);
     const mi = f32(f32(beta1 * m[i]!) + f32(oneMinusBeta1 * g));
     const vi = f32(f32(beta2 * v[i]!) + f32(f32(oneMinusBeta2 * g) * g));
@@ -85,6 +94,11 @@ function adamwRange(arrays: AdamWArrays, scalars: AdamWScalars, from: number, to
     mOut[i] = mi;
     vOut[i] = vi;
   }
+}
+
+/** The AdamW kernels' `gradMultiplier`: the float at `address`, or 1 for none (address 0). */
+function gradMultiplierAt(heap: FakeHeap, address: bigint, name: string): number {
+  return address === 0n ? 1 : heap.f32(address, 1, `${name} gradMultiplier`)[0]!;
 }
 
 /** Where a multi-tensor kernel's slot starts in its chunks, and how many elements it has. */
@@ -655,8 +669,9 @@ export const FAKE_KERNELS: Readonly<Record<keyof typeof KERNEL_ABI & string, Fak
     const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
     const slots = Array.from({ length: count }, (_, t) => readAdamWSlot(heap, view, t));
     checkChunkedSlots(name, slots, chunks, chunkSize);
+    const multiplier = gradMultiplierAt(heap, ptr(args, 4), name);
     forEachChunk(slots, chunks, chunkSize, (slot, from, to) =>
-      adamwRange(slot.arrays, slot.scalars, from, to),
+      adamwRange(slot.arrays, slot.scalars, from, to, multiplier),
     );
   },
   ner_sum_squares_chunks_f32: (heap, args) => {
@@ -789,7 +804,8 @@ export const FAKE_KERNELS: Readonly<Record<keyof typeof KERNEL_ABI & string, Fak
       heap.f32(ptr(args, i), n, `${name} ${i < 4 ? 'in' : 'out'} ${i}`),
     ) as AdamWArrays;
     const scalars = [8, 9, 10, 11, 12, 13].map((i) => float(args, i)) as AdamWScalars;
-    adamwRange([param, grad, m, v, pOut, mOut, vOut], scalars, 0, n);
+    const multiplier = gradMultiplierAt(heap, ptr(args, 14), name);
+    adamwRange([param, grad, m, v, pOut, mOut, vOut], scalars, 0, n, multiplier);
   },
   ner_cast_f32_bf16: (heap, args) => {
     const n = int(args, 2);

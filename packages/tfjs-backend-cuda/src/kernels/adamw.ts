@@ -3,7 +3,9 @@
  * `@ner/tfjs-backend-native`'s): `NerAdamW`, one tensor's step, and `NerAdamWMulti`, every
  * tensor's step in one tfjs call and, on the device, in one launch (`ner_adamw_multi_f32`, as
  * torch's multi-tensor apply): a bert-base step has 199 weights, which were 199 launches. Both
- * update in place when asked and each state tensor owns its block.
+ * update in place when asked and each state tensor owns its block. `NerAdamWMulti`'s optional
+ * `gradMultiplier` (the Trainer's clipping coefficient) is read by the kernels on the device:
+ * no download, and no pass over the gradients to scale them.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -35,6 +37,11 @@ interface AdamWStep {
   readonly attrs: AdamWKernelAttrs;
 }
 
+/** A kernel's `gradMultiplier` argument: the tensor's device address, or null (0) for none. */
+function multiplierArg(backend: CudaBackend, gradMultiplier: tf.TensorInfo | null): { ptr: bigint } {
+  return { ptr: gradMultiplier === null ? 0n : backend.ptrOf(gradMultiplier) };
+}
+
 defineKernel(ADAMW_KERNEL_NAME, (args) => {
   const names = ['param', 'grad', 'm', 'v'] as const;
   const [param, grad, m, v] = names.map((name) => float32Input(args, ADAMW_KERNEL_NAME, name)) as [
@@ -57,13 +64,13 @@ defineKernel(ADAMW_KERNEL_NAME, (args) => {
   const outputs = inPlace
     ? [param, m, v]
     : backend.makeOutputs([0, 1, 2].map(() => [param.shape, 'float32'] as const));
-  launchAdamW(backend, { param, grad, m, v, outputs, attrs });
+  launchAdamW(backend, { param, grad, m, v, outputs, attrs }, null);
   if (inPlace) for (const t of outputs) backend.wroteInPlace(t);
   return inPlace ? [] : outputs;
 });
 
 /** One `ner_adamw_f32` launch. */
-function launchAdamW(backend: CudaBackend, step: AdamWStep): void {
+function launchAdamW(backend: CudaBackend, step: AdamWStep, gradMultiplier: tf.TensorInfo | null): void {
   const { param, grad, m, v, outputs, attrs } = step;
   const n = sizeOf(param.shape);
   if (n === 0) return;
@@ -76,6 +83,7 @@ function launchAdamW(backend: CudaBackend, step: AdamWStep): void {
     { f32: attrs.biasCorrection2Sqrt },
     { f32: attrs.eps },
     { f32: attrs.stepSize },
+    multiplierArg(backend, gradMultiplier),
   ]);
 }
 
@@ -83,10 +91,11 @@ function launchAdamW(backend: CudaBackend, step: AdamWStep): void {
 // launch. In place only when every param/m/v owns its block, so the caller knows from the output
 // count what happened to all of them.
 defineKernel(ADAMW_MULTI_KERNEL_NAME, (args) => {
-  const { tensors, inPlace: asked } = adamwMultiArgs(
-    args.inputs as Record<string, tf.TensorInfo | undefined>,
-    args.attrs,
-  );
+  const {
+    tensors,
+    inPlace: asked,
+    gradMultiplier,
+  } = adamwMultiArgs(args.inputs as Record<string, tf.TensorInfo | undefined>, args.attrs);
   const backend = args.backend;
   const owned = (t: tf.TensorInfo) => backend.refCount(t.dataId) === 1;
   const inPlace = asked && tensors.every(({ param, m, v }) => owned(param) && owned(m) && owned(v));
@@ -103,7 +112,7 @@ defineKernel(ADAMW_MULTI_KERNEL_NAME, (args) => {
     outputs: outputs.slice(3 * i, 3 * i + 3),
     attrs,
   }));
-  launchAdamWMulti(backend, steps, inPlace);
+  launchAdamWMulti(backend, steps, inPlace, gradMultiplier);
   if (inPlace) for (const t of outputs) backend.wroteInPlace(t);
   return inPlace ? [] : outputs;
 });
@@ -111,19 +120,44 @@ defineKernel(ADAMW_MULTI_KERNEL_NAME, (args) => {
 /**
  * The steps in one `ner_adamw_multi_f32` launch. Separate launches, in order, when an in-place
  * step writes memory that another step reads or writes (the same weight twice, say): one launch
- * runs its tensors at once, where the tfjs call promises them one after another. (Not in place,
- * every output is a new block, so the steps are independent.)
+ * runs its tensors at once, where the tfjs call promises them one after another. A multiplier
+ * that an in-place step writes is copied first: every step reads the value the call was given,
+ * as on native. (Not in place, every output is a new block, so the steps are independent.)
  */
-function launchAdamWMulti(backend: CudaBackend, all: readonly AdamWStep[], inPlace: boolean): void {
+function launchAdamWMulti(
+  backend: CudaBackend,
+  all: readonly AdamWStep[],
+  inPlace: boolean,
+  gradMultiplier: tf.TensorInfo | null,
+): void {
   const steps = all.filter(({ param }) => sizeOf(param.shape) > 0);
   if (steps.length === 0) return;
-  if (inPlace && !independentInPlace(steps)) {
-    for (const step of steps) launchAdamW(backend, step);
-    return;
+  const written = inPlace ? writtenData(steps) : null;
+  // Blocks of the launch's own (the multiplier's copy, the slot table), released right after:
+  // anything that reuses them is queued after the launch on the one stream.
+  let multiplier = gradMultiplier;
+  if (multiplier !== null && written?.has(multiplier.dataId)) {
+    multiplier = backend.makeOutput([1], 'float32');
+    backend.device.copy(backend.ptrOf(multiplier), backend.ptrOf(gradMultiplier!), 4);
   }
+  try {
+    if (written !== null && !independentInPlace(steps, written)) {
+      for (const step of steps) launchAdamW(backend, step, multiplier);
+      return;
+    }
+    launchTable(backend, steps, multiplier);
+  } finally {
+    if (multiplier !== gradMultiplier) backend.disposeIntermediateTensorInfo(multiplier!);
+  }
+}
+
+/** One `ner_adamw_multi_f32` launch over `steps` (non-empty, none writing another's data). */
+function launchTable(
+  backend: CudaBackend,
+  steps: readonly AdamWStep[],
+  multiplier: tf.TensorInfo | null,
+): void {
   const { bytes, chunks } = slotTable(backend, steps);
-  // The table lives in a block of its own for the launch: released right after, since anything
-  // that reuses the block is queued after the launch on the one stream.
   const slots = backend.makeOutput([bytes.byteLength / 4], 'int32');
   try {
     backend.device.upload(backend.ptrOf(slots), bytes);
@@ -132,6 +166,7 @@ function launchAdamWMulti(backend: CudaBackend, all: readonly AdamWStep[], inPla
       { i32: steps.length },
       { i32: chunks },
       { i32: ADAMW_CHUNK_ELEMENTS },
+      multiplierArg(backend, multiplier),
     ]);
   } finally {
     backend.disposeIntermediateTensorInfo(slots);
@@ -139,21 +174,25 @@ function launchAdamWMulti(backend: CudaBackend, all: readonly AdamWStep[], inPla
 }
 
 /**
- * Whether no in-place step (outputs: its own param, m, v) writes data that another step reads
- * or writes. Tensors with the same data share a `dataId` on this backend (views included).
+ * The data in-place steps write (their own param, m, v), and the (last) step that writes each.
+ * Tensors with the same data share a `dataId` on this backend (views included).
  */
-function independentInPlace(steps: readonly AdamWStep[]): boolean {
+function writtenData(steps: readonly AdamWStep[]): Map<tf.DataId, AdamWStep> {
   const writer = new Map<tf.DataId, AdamWStep>();
+  for (const step of steps) for (const t of [step.param, step.m, step.v]) writer.set(t.dataId, step);
+  return writer;
+}
+
+/** Whether no in-place step writes data that another step reads or writes (`written`: {@link writtenData}). */
+function independentInPlace(
+  steps: readonly AdamWStep[],
+  written: ReadonlyMap<tf.DataId, AdamWStep>,
+): boolean {
   for (const step of steps) {
-    for (const t of [step.param, step.m, step.v]) {
-      const other = writer.get(t.dataId);
+    for (const t of [step.param, step.m, step.v, step.grad]) {
+      const other = written.get(t.dataId);
       if (other !== undefined && other !== step) return false;
-      writer.set(t.dataId, step);
     }
-  }
-  for (const step of steps) {
-    const other = writer.get(step.grad.dataId);
-    if (other !== undefined && other !== step) return false;
   }
   return true;
 }

@@ -327,15 +327,16 @@ napi_value ScatterAdd(napi_env env, napi_callback_info info) {
   });
 }
 
-// adamw(param, grad, m, v, outParam, outM, outV, decayFactor, beta1, beta2, biasCorrection2Sqrt, eps, stepSize)
+// adamw(param, grad, m, v, outParam, outM, outV, decayFactor, beta1, beta2, biasCorrection2Sqrt, eps, stepSize,
+//       gradMultiplier)
 napi_value AdamW(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    Args args(env, info, 13, "adamw");
+    Args args(env, info, 14, "adamw");
     const size_t n = args.f32(0).size;
     float *p[7];
     for (size_t i = 0; i < 7; i++) p[i] = i < 4 ? args.f32(i, n) : outputF32(args, i, n);
     ner::adamw(p[0], p[1], p[2], p[3], p[4], p[5], p[6], n, args.number(7), args.number(8), args.number(9),
-               args.number(10), args.number(11), args.number(12));
+               args.number(10), args.number(11), args.number(12), static_cast<float>(args.number(13)));
     return nullptr;
   });
 }

@@ -536,7 +536,7 @@ int64_t scatterAdd(const int32_t *indices, size_t k, const int64_t *strides, con
 NER_SIMD static void adamwRange(const float *param, const float *grad, const float *m, const float *v,
                                 float *outParam, float *outM, float *outV, size_t n, float decayFactor,
                                 float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
-                                float biasCorrection2Sqrt, float eps, float negStep) {
+                                float biasCorrection2Sqrt, float eps, float negStep, float gradMultiplier) {
   // In place, the outputs are the inputs (outParam == param, outM == m, outV == v): element i
   // only reads and writes index i, so there is no dependence between iterations. GCC cannot
   // prove that for seven pointers and left this loop scalar (sqrtss/divss, ~11 ms per step
@@ -544,7 +544,9 @@ NER_SIMD static void adamwRange(const float *param, const float *grad, const flo
   // operations per element in the same order, so the results are bit for bit those of before.
 #pragma GCC ivdep
   for (size_t i = 0; i < n; i++) {
-    const float g = grad[i];
+    // The gradient times the multiplier, rounded to float (a product that only feeds other
+    // products and sums: x * 1 is x, so without a multiplier the bits are those of before).
+    const float g = grad[i] * gradMultiplier;
     const float decayed = param[i] * decayFactor;
     const float expAvg = m[i] * beta1 + g * oneMinusBeta1;
     const float expAvgSq = v[i] * beta2 + (g * oneMinusBeta2) * g;
@@ -557,14 +559,14 @@ NER_SIMD static void adamwRange(const float *param, const float *grad, const flo
 
 void adamw(const float *param, const float *grad, const float *m, const float *v, float *outParam,
            float *outM, float *outV, size_t n, double decayFactor, double beta1, double beta2,
-           double biasCorrection2Sqrt, double eps, double stepSize) {
+           double biasCorrection2Sqrt, double eps, double stepSize, float gradMultiplier) {
   const float f[8] = {static_cast<float>(decayFactor), static_cast<float>(beta1), static_cast<float>(1.0 - beta1),
                       static_cast<float>(beta2),       static_cast<float>(1.0 - beta2),
                       static_cast<float>(biasCorrection2Sqrt), static_cast<float>(eps),
                       static_cast<float>(-stepSize)};
   parallelFor(n, kGrain, [&](size_t begin, size_t end) {
     adamwRange(param + begin, grad + begin, m + begin, v + begin, outParam + begin, outM + begin, outV + begin,
-               end - begin, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
+               end - begin, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], gradMultiplier);
   });
 }
 

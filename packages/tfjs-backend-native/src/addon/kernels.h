@@ -102,10 +102,12 @@ int64_t scatterAdd(const int32_t *indices, size_t k, const int64_t *strides, con
 
 // One AdamW step (torch.optim.AdamW single-tensor path, in float32 like the tfjs op sequence).
 // Scalars come as doubles and are rounded to float32 exactly where tfjs rounds them (each scalar
-// operand of the op sequence, e.g. 1 - beta1 computed in double), so the results agree.
+// operand of the op sequence, e.g. 1 - beta1 computed in double), so the results agree. Each
+// gradient is first multiplied by gradMultiplier in float32 (NerAdamWMulti's gradMultiplier
+// input; 1 leaves it as it is).
 void adamw(const float *param, const float *grad, const float *m, const float *v, float *outParam,
            float *outM, float *outV, size_t n, double decayFactor, double beta1, double beta2,
-           double biasCorrection2Sqrt, double eps, double stepSize);
+           double biasCorrection2Sqrt, double eps, double stepSize, float gradMultiplier);
 
 // bf16 autocast products (autocast_gemm.cc): gemm()'s contract with both operands rounded to
 // bfloat16 and fp32 accumulation (aSize / bSize: the floats behind a and b). allowDot: may use

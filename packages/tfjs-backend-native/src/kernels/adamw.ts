@@ -6,8 +6,8 @@
  * {@link adamwStep}.
  *
  * `NerAdamWMulti`: N such steps in one tfjs kernel call (inputs `param0, grad0, m0, v0, ...`,
- * per-tensor attribute arrays), the same addon call per tensor; see
- * {@link ADAMW_MULTI_KERNEL_NAME}.
+ * per-tensor attribute arrays, optionally a `gradMultiplier` every gradient is multiplied by),
+ * the same addon call per tensor; see {@link ADAMW_MULTI_KERNEL_NAME}.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { requireAddon } from '../addon.js';
@@ -49,7 +49,7 @@ export function adamwKernel(args: KernelArgs): tf.TensorInfo[] {
   }
   const backend = args.backend;
   const inPlace = attrs.inPlace === true && owns(backend, param!) && owns(backend, m!) && owns(backend, v!);
-  const outputs = runAdamW(arrays as Float32Array[], inPlace, attrs);
+  const outputs = runAdamW(arrays as Float32Array[], inPlace, attrs, 1);
   if (inPlace) return [];
   const shape = [...param!.shape];
   return outputs.map((values) => args.backend.makeTensorInfo(shape, 'float32', values));
@@ -59,11 +59,15 @@ function owns(backend: KernelArgs['backend'], t: tf.TensorInfo): boolean {
   return backend.refCount(t.dataId) === 1 && backend.data.get(t.dataId)?.values instanceof Float32Array;
 }
 
-/** One addon step over `[param, grad, m, v]`; returns the arrays written (the inputs when in place). */
+/**
+ * One addon step over `[param, grad, m, v]`, each gradient times `gradMultiplier` (a float32
+ * value) first; returns the arrays written (the inputs when in place).
+ */
 function runAdamW(
   arrays: readonly Float32Array[],
   inPlace: boolean,
   attrs: Omit<AdamWKernelAttrs, 'inPlace'>,
+  gradMultiplier: number,
 ): Float32Array[] {
   const [param, grad, m, v] = arrays as [Float32Array, Float32Array, Float32Array, Float32Array];
   const n = param.length;
@@ -85,6 +89,7 @@ function runAdamW(
     attrs.biasCorrection2Sqrt,
     attrs.eps,
     attrs.stepSize,
+    gradMultiplier,
   );
   return outputs;
 }
@@ -92,13 +97,15 @@ function runAdamW(
 /**
  * `NerAdamWMulti`: every tensor checked and its arrays read first ({@link AdamWMultiInputError},
  * nothing written), then one addon step per tensor, in order. In place only when every
- * param/m/v owns its array; else `3 * N` new tensors.
+ * param/m/v owns its array; else `3 * N` new tensors. The `gradMultiplier` is read once, before
+ * any step (its value, were an in-place step to overwrite it, is the one the call was given).
  */
 export function adamwMultiKernel(args: KernelArgs): tf.TensorInfo[] {
-  const { tensors, inPlace: asked } = adamwMultiArgs(
-    args.inputs as Record<string, tf.TensorInfo | undefined>,
-    args.attrs,
-  );
+  const {
+    tensors,
+    inPlace: asked,
+    gradMultiplier,
+  } = adamwMultiArgs(args.inputs as Record<string, tf.TensorInfo | undefined>, args.attrs);
   const backend = args.backend;
   const arrays = tensors.map((group, i) =>
     (['param', 'grad', 'm', 'v'] as const).map((role) => {
@@ -109,16 +116,26 @@ export function adamwMultiKernel(args: KernelArgs): tf.TensorInfo[] {
       return array;
     }),
   );
+  const multiplier = gradMultiplier === null ? 1 : multiplierValue(backend, gradMultiplier);
   const inPlace =
     asked && tensors.every(({ param, m, v }) => owns(backend, param) && owns(backend, m) && owns(backend, v));
   const outputs: tf.TensorInfo[] = [];
   tensors.forEach(({ param, attrs }, i) => {
-    const written = runAdamW(arrays[i]!, inPlace, attrs);
+    const written = runAdamW(arrays[i]!, inPlace, attrs, multiplier);
     if (inPlace) return;
     const shape = [...param.shape];
     for (const values of written) outputs.push(backend.makeTensorInfo(shape, 'float32', values));
   });
   return outputs;
+}
+
+/** The one float32 value of the `gradMultiplier` input (checked float32 of one element by the contract). */
+function multiplierValue(backend: KernelArgs['backend'], t: tf.TensorInfo): number {
+  const array = float32Of(backend, t);
+  if (!array) {
+    throw new AdamWMultiInputError('input "gradMultiplier" must be a float32 tensor', 'gradMultiplier', null);
+  }
+  return array[0]!;
 }
 
 /**

@@ -48,6 +48,7 @@ static void *ptrArg(napi_env env, napi_value args, uint32_t i, uint8_t *base, si
   uint64_t offset = 0;
   bool lossless = false;
   napi_get_value_bigint_uint64(env, argAt(env, args, i), &offset, &lossless);
+  if (offset == 0) return nullptr;  // address 0 is null on the fake heap, as on a device
   if (offset >= heapBytes) throw std::runtime_error("pointer argument " + std::to_string(i) + " outside the heap");
   return base + offset;
 }
