@@ -807,8 +807,12 @@ for (const [rows, cols] of [
   });
 }
 
-/** @ner/trainer's AdamW, three steps (NerAdamW on cuda, its op-by-op path on cpu). */
-function adamwSteps(t, p1, p2, g1, g2) {
+/**
+ * @ner/trainer's AdamW, three steps (NerAdamW on cuda, its op-by-op path on cpu); `clip`: each
+ * step clipped as the Trainer does, on the device (the norm, its coefficient, and AdamW's
+ * gradMultiplier), with maxNorm 0.5 so that every step clips; the norms are outputs too.
+ */
+function adamwSteps(t, p1, p2, g1, g2, clip = false) {
   const v1 = t.variable(p1.clone(), true, `p1-${Math.random()}`);
   const v2 = t.variable(p2.clone(), true, `p2-${Math.random()}`);
   const optimizer = new trainer.AdamW(
@@ -818,15 +822,22 @@ function adamwSteps(t, p1, p2, g1, g2) {
     ],
     { lr: 1e-3 },
   );
+  const norms = [];
   for (let s = 1; s <= 3; s++) {
     const grads = new Map([
       ['w', t.mul(g1, s)],
       ['b', t.mul(g2, 1 / s)],
     ]);
-    optimizer.step(grads);
+    if (clip) {
+      const norm = trainer.gradNormTensor(grads);
+      const coefficient = trainer.clipCoefficient(norm, 0.5);
+      optimizer.step(grads, { gradMultiplier: coefficient });
+      norms.push(norm);
+      coefficient.dispose();
+    } else optimizer.step(grads);
     t.dispose([...grads.values()]);
   }
-  const out = [v1.clone(), v2.clone()];
+  const out = [v1.clone(), v2.clone(), ...norms];
   optimizer.dispose?.();
   v1.dispose();
   v2.dispose();
@@ -841,6 +852,17 @@ add(
     hostInput([3], 'uniform', 314, { scale: 0.01 }),
   ],
   adamwSteps,
+  { noTidy: true },
+);
+add(
+  "NerAdamWMulti + NerSumSquaresMulti: the Trainer's clipping on the device, 3 steps",
+  [
+    hostInput([768, 769], 'uniform', 315),
+    hostInput([3], 'uniform', 316),
+    hostInput([768, 769], 'uniform', 317, { scale: 0.01 }),
+    hostInput([3], 'uniform', 318, { scale: 0.01 }),
+  ],
+  (t, p1, p2, g1, g2) => adamwSteps(t, p1, p2, g1, g2, true),
   { noTidy: true },
 );
 
