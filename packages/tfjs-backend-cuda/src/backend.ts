@@ -21,6 +21,15 @@ import {
 /** Largest element count of one tensor (kernels index with int32). */
 export const MAX_ELEMENTS = 2 ** 31 - 1;
 
+/**
+ * Uploads of at most this many bytes keep their values on the host too, so that reading them
+ * back does not wait for the device ({@link CudaTensorData.hostCopy}). Enough for a batch's
+ * `input_ids`, `attention_mask` and labels up to 32 x 512, which the models check on the host
+ * (ids in range, label classes) before every forward: without the copy each check waited for
+ * everything queued before it, the previous optimizer step or the whole forward.
+ */
+export const HOST_COPY_MAX_BYTES = 64 * 1024;
+
 /** One entry of the data map. */
 export interface CudaTensorData {
   /** Device memory, or null for empty tensors and strings. */
@@ -37,6 +46,12 @@ export interface CudaTensorData {
   releaseAfterReads?: boolean;
   /** Under bf16 autocast: the bfloat16 copy matmuls read (see {@link CudaBackend.bf16CopyOf}). */
   bf16?: Block | null;
+  /**
+   * A small upload's values in the device layout ({@link HOST_COPY_MAX_BYTES}): reads return a
+   * copy of them instead of downloading. Dropped when a kernel writes the tensor in place
+   * ({@link CudaBackend.wroteInPlace}); kernel outputs never have one.
+   */
+  hostCopy?: Float32Array | Int32Array;
 }
 
 /** `tf.memory()` on the cuda backend (tfjs adds numTensors and friends). */
@@ -133,10 +148,15 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
     return this.bf16Copies.stats();
   }
 
-  /** Kernels that write `t`'s data in place call this: a kept bf16 copy no longer matches it. */
+  /**
+   * Kernels that write `t`'s data in place call this: a kept bf16 copy or host copy no longer
+   * matches it.
+   */
   wroteInPlace(t: tf.TensorInfo): void {
     const entry = this.data.get(t.dataId);
-    if (entry) this.bf16Copies.release(entry);
+    if (!entry) return;
+    this.bf16Copies.release(entry);
+    entry.hostCopy = undefined;
   }
 
   /** What matmuls run in now: `'bf16'` under autocast, else `null` (fp32, or TF32 if allowed). */
@@ -262,6 +282,7 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
   override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
     const entry = this.entry(dataId);
     if (entry.dtype === 'string') return entry.host!;
+    if (entry.hostCopy) return this.fromDevice(entry.hostCopy.slice(), entry.dtype);
     const raw = this.rawArray(entry);
     if (entry.block) this.device.download(raw, entry.block.ptr);
     return this.fromDevice(raw, entry.dtype);
@@ -270,6 +291,7 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
   override async read(dataId: tf.DataId): Promise<tf.backend_util.BackendValues> {
     const entry = this.entry(dataId);
     if (entry.dtype === 'string') return entry.host!;
+    if (entry.hostCopy) return this.fromDevice(entry.hostCopy.slice(), entry.dtype);
     const raw = this.rawArray(entry);
     const block = entry.block;
     if (block) {
@@ -467,7 +489,15 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
           `cuda: ${source.length} values for a ${dtype} tensor of shape [${shape}] (${size} elements)`,
         );
       }
-      this.device.upload(block.ptr, this.toDevice(source, dtype));
+      const words = this.toDevice(source, dtype);
+      this.device.upload(block.ptr, words);
+      if (bytes <= HOST_COPY_MAX_BYTES) {
+        // Our own array: the caller's may change after the call (tfjs does not copy it).
+        const hostCopy = words === source ? words.slice() : words;
+        const entry: CudaTensorData = { block, bytes, dtype, shape: [...shape], refCount, hostCopy };
+        this.live.add(entry);
+        return entry;
+      }
     }
     const entry: CudaTensorData = { block, bytes, dtype, shape: [...shape], refCount };
     if (block) this.live.add(entry);

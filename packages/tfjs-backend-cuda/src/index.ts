@@ -13,7 +13,13 @@ export {
   ROUND_BYTES,
   SMALL_LIMIT_BYTES,
 } from './allocator.js';
-export { CudaBackend, type CudaMemoryInfo, type CudaTensorData, MAX_ELEMENTS } from './backend.js';
+export {
+  CudaBackend,
+  type CudaMemoryInfo,
+  type CudaTensorData,
+  HOST_COPY_MAX_BYTES,
+  MAX_ELEMENTS,
+} from './backend.js';
 export * from './device.js';
 export {
   CudaAbiError,

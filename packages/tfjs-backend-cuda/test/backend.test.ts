@@ -1,8 +1,10 @@
-// The data map: uploads and downloads per dtype, shared data under Reshape, refcounts,
-// disposal returning blocks once, memory() numbers, TF32 opt-in, fallbacks and their counts.
+// The data map: uploads and downloads per dtype, host copies of small uploads, shared data under
+// Reshape, refcounts, disposal returning blocks once, memory() numbers, TF32 opt-in, fallbacks
+// and their counts.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HOST_COPY_MAX_BYTES } from '../src/backend.js';
 import { getFallbackCounts, resetFallbackCounts } from '../src/fallback.js';
 import type { FakeCudaDevice } from '../src/fake/fake-device.js';
 import type { GemmDesc } from '../src/device.js';
@@ -37,7 +39,45 @@ describe('storage', () => {
     expect([...word]).toEqual([1, 0, 1]);
     expect(await f.data()).toEqual(new Float32Array([1.5, -2, 3.25]));
     expect([...(await b.data())]).toEqual([1, 0, 1]);
+    // The same through downloads: dropping the host copies (as an in-place write does).
+    const downloaded = device.counters.bytesDownloaded;
+    for (const t of [f, i, b]) cudaBackend().wroteInPlace(t);
+    expect([...f.dataSync()]).toEqual([1.5, -2, 3.25]);
+    const ints = i.dataSync();
+    expect(ints).toBeInstanceOf(Int32Array);
+    expect([...ints]).toEqual([7, -8, 2147483647]);
+    const flags = await b.data();
+    expect(flags).toBeInstanceOf(Uint8Array);
+    expect([...flags]).toEqual([1, 0, 1]);
+    if (!onRealGpu) expect(device.counters.bytesDownloaded - downloaded).toBe(3 * 12);
     tf.dispose([f, i, b, s]);
+  });
+
+  it('small uploads read back from a host copy, no download; large ones and in-place writes download', async () => {
+    const source = Int32Array.of(4, -5, 6);
+    const small = tf.tensor(source, [3], 'int32');
+    source[0] = 99; // the caller's array is not the copy
+    const flags = tf.tensor([false, true], [2], 'bool');
+    const large = tf.tensor(new Float32Array(HOST_COPY_MAX_BYTES / 4 + 1).fill(0.5));
+    const downloaded = device.counters.bytesDownloaded;
+    const read = small.dataSync();
+    expect([...read]).toEqual([4, -5, 6]);
+    read[1] = 0; // nor is what a read returns
+    expect([...(await small.data())]).toEqual([4, -5, 6]);
+    expect(flags.dataSync()).toEqual(Uint8Array.of(0, 1));
+    if (!onRealGpu) expect(device.counters.bytesDownloaded).toBe(downloaded);
+    expect(large.dataSync()[HOST_COPY_MAX_BYTES / 4]).toBe(0.5);
+    if (!onRealGpu) expect(device.counters.bytesDownloaded - downloaded).toBe(HOST_COPY_MAX_BYTES + 4);
+    // A kernel writes `small` in place: reads see the device's values from then on.
+    device.upload(cudaBackend().ptrOf(small), Int32Array.of(7, 8, 9));
+    cudaBackend().wroteInPlace(small);
+    expect([...small.dataSync()]).toEqual([7, 8, 9]);
+    // Kernel outputs have no host copy.
+    const doubled = tf.mul(small, 2);
+    const before = device.counters.bytesDownloaded;
+    expect([...doubled.dataSync()]).toEqual([14, 16, 18]);
+    if (!onRealGpu) expect(device.counters.bytesDownloaded - before).toBe(12);
+    tf.dispose([small, flags, large, doubled]);
   });
 
   it('empty tensors take no device memory', () => {
@@ -49,7 +89,8 @@ describe('storage', () => {
   });
 
   it('read() keeps the block alive when the tensor is disposed while the copy is in flight', async () => {
-    const x = tf.tensor([4, 5, 6]);
+    // A kernel's output: no host copy, so the read downloads.
+    const x = tf.tidy(() => tf.add(tf.tensor([3, 4, 5]), 1));
     const buffers = tf.memory().numDataBuffers;
     const pending = x.data();
     x.dispose();
