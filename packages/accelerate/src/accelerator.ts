@@ -339,11 +339,19 @@ export class Accelerator {
   /**
    * `gather`, then on the last batch of a prepared loader keeps only the
    * real samples (drops those repeated to even out the batches), so every
-   * sample is counted exactly once.
+   * sample is counted exactly once. Whether this is the last batch is what the
+   * loader last yielded, unless `options.endOfDataloader` says it: a loop that
+   * reads a batch ahead (queues the next batch's work before gathering this
+   * one's, as the Trainer's evaluation does) passes the flag of the batch it
+   * gathers (`LoaderStep.isLast` of `PreparedDataLoader.steps()`).
    */
-  async gatherForMetrics<T extends Gatherable>(value: T): Promise<T> {
+  async gatherForMetrics<T extends Gatherable>(
+    value: T,
+    options: { endOfDataloader?: boolean } = {},
+  ): Promise<T> {
     const gathered = await this.gather(value);
-    const { endOfDataloader, remainder } = this.gradientState;
+    const { remainder } = this.gradientState;
+    const endOfDataloader = options.endOfDataloader ?? this.gradientState.endOfDataloader;
     if (this.numProcesses === 1 || !endOfDataloader || remainder <= 0) return gathered;
     return fromHost(sliceRows(toHost(gathered), remainder), value) as T;
   }

@@ -7,16 +7,32 @@ export type Gatherable = tf.Tensor | HostTensor;
 
 export function toHost(value: Gatherable): HostTensor {
   if (value instanceof HostTensor) return value;
-  if (value instanceof tf.Tensor) {
-    if (value.dtype === 'float32')
-      return new HostTensor(value.dataSync() as Float32Array, [...value.shape], 'float32');
-    if (value.dtype === 'int32' || value.dtype === 'bool') {
-      return new HostTensor(Int32Array.from(value.dataSync()), [...value.shape], 'int32');
-    }
-  }
+  checkHostable(value);
+  return hostOf(value, value.dataSync());
+}
+
+/**
+ * {@link toHost} with the values read asynchronously (`tensor.data()`). The read is queued when
+ * this is called, before it returns, so a caller can queue more device work and only then await
+ * it: on an asynchronous backend (cuda) the copy waits for the work queued before it, not after.
+ */
+export function toHostAsync(value: Gatherable): Promise<HostTensor> {
+  if (value instanceof HostTensor) return Promise.resolve(value);
+  checkHostable(value);
+  return value.data().then((values) => hostOf(value, values));
+}
+
+function checkHostable(value: Gatherable): asserts value is tf.Tensor {
+  if (value instanceof tf.Tensor && ['float32', 'int32', 'bool'].includes(value.dtype)) return;
   throw new AccelerateError(
     `expected a float32/int32 tf.Tensor or a HostTensor, got ${(value as { dtype?: string })?.dtype ?? typeof value}`,
   );
+}
+
+/** A float32/int32/bool tensor's values as a HostTensor (bool as int32 0/1). */
+function hostOf(tensor: tf.Tensor, values: tf.TypedArray | string[] | Uint8Array[]): HostTensor {
+  if (tensor.dtype === 'float32') return new HostTensor(values as Float32Array, [...tensor.shape], 'float32');
+  return new HostTensor(Int32Array.from(values as ArrayLike<number>), [...tensor.shape], 'int32');
 }
 
 export function fromHost(host: HostTensor, like: Gatherable): Gatherable {

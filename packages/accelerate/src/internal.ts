@@ -3,7 +3,16 @@
  * repository (and @ner/trainer). No compatibility promise: names and signatures may change in
  * any release. Users import from `@ner/accelerate`.
  */
-export { concatHost, decodeHost, encodeHost, fromHost, padHost, sliceRows, toHost } from './host-array.js';
+export {
+  concatHost,
+  decodeHost,
+  encodeHost,
+  fromHost,
+  padHost,
+  sliceRows,
+  toHost,
+  toHostAsync,
+} from './host-array.js';
 export { LAUNCH_USAGE, parseLaunchArgs } from './launcher/launch-args.js';
 export { THREAD_ENV_KEYS, threadEnv } from './launcher/thread-env.js';
 export { readProcessGroupEnv } from './process-group/env.js';

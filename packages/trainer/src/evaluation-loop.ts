@@ -6,7 +6,7 @@
 import { HostTensor } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Accelerator, PreparedDataLoader } from '@ner/accelerate';
-import { toHost } from '@ner/accelerate/internal';
+import { toHostAsync } from '@ner/accelerate/internal';
 import { padAndConcatenate } from './nested-concat.js';
 import { speedMetrics } from './speed-metrics.js';
 import { TrainerError } from './errors.js';
@@ -20,6 +20,31 @@ import type {
 } from './trainer-types.js';
 import type { TrainingArguments } from './training-arguments.js';
 
+/** One evaluation step's tensors as host arrays ({@link readStep}). */
+export interface HostStep {
+  readonly loss: number | undefined;
+  readonly logits: HostTensor | undefined;
+  readonly labels: HostTensor | undefined;
+}
+
+/**
+ * Reads a step's tensors to the host and then disposes them. The reads are queued at the call,
+ * so the caller can queue the next batch's forward before awaiting: on an asynchronous backend
+ * (cuda) the device then works on that batch while the host gathers this one.
+ */
+export async function readStep(step: PredictionStepOutput): Promise<HostStep> {
+  try {
+    const [loss, logits, labels] = await Promise.all([
+      step.loss?.data(),
+      step.logits === undefined ? undefined : toHostAsync(step.logits),
+      step.labels === undefined ? undefined : toHostAsync(step.labels),
+    ]);
+    return { loss: loss?.[0] as number | undefined, logits, labels };
+  } finally {
+    tf.dispose([step.loss, step.logits, step.labels].filter((t): t is tf.Tensor => t !== undefined));
+  }
+}
+
 /** Collects the steps of one evaluation loop across processes. */
 export class EvalLoopGatherer {
   private readonly predictions: HostTensor[] = [];
@@ -30,39 +55,38 @@ export class EvalLoopGatherer {
 
   constructor(private readonly accelerator: Accelerator) {}
 
-  /** Gathers one step's results from every process; the tensors stay the caller's to dispose. */
-  async add(step: PredictionStepOutput, rows: number): Promise<void> {
+  /**
+   * Gathers one step's results (read to the host by {@link readStep}) from every process;
+   * `isLast`: whether it is the loader's last batch (the loop may have pulled the next one).
+   */
+  async add(step: HostStep, rows: number, isLast: boolean): Promise<void> {
+    const endOfDataloader = { endOfDataloader: isLast };
     const accelerator = this.accelerator;
     let gatheredRows: number | undefined;
     if (step.loss !== undefined) {
       // Python repeats the batch loss per sample and gathers it, so eval_loss weighs batches by size.
-      const perSample = new HostTensor(
-        new Float32Array(rows).fill(step.loss.dataSync()[0]!),
-        [rows],
-        'float32',
-      );
-      const gathered = await accelerator.gatherForMetrics(perSample);
+      const perSample = new HostTensor(new Float32Array(rows).fill(step.loss), [rows], 'float32');
+      const gathered = await accelerator.gatherForMetrics(perSample, endOfDataloader);
       for (const value of gathered.data) this.lossSum += value;
       this.lossCount += gathered.data.length;
       gatheredRows = gathered.data.length;
     }
     if (step.logits !== undefined) {
-      const logits = await this.gatherPadded(step.logits);
+      const logits = await this.gatherPadded(step.logits, endOfDataloader);
       gatheredRows = logits.shape[0]!;
       this.predictions.push(logits);
     }
-    if (step.labels !== undefined) this.labels.push(await this.gatherPadded(step.labels));
+    if (step.labels !== undefined) this.labels.push(await this.gatherPadded(step.labels, endOfDataloader));
     this.numSamples += gatheredRows ?? rows * accelerator.numProcesses;
   }
 
   /** Processes may hold different sequence lengths: pad to the longest with -100, then gather. */
-  private async gatherPadded(tensor: tf.Tensor): Promise<HostTensor> {
-    const host = toHost(tensor);
+  private async gatherPadded(host: HostTensor, last: { endOfDataloader: boolean }): Promise<HostTensor> {
     const padded =
       host.shape.length > 1
         ? await this.accelerator.padAcrossProcesses(host, { dim: 1, padIndex: -100 })
         : host;
-    return this.accelerator.gatherForMetrics(padded);
+    return this.accelerator.gatherForMetrics(padded, last);
   }
 
   /** Predictions, labels and `<prefix>_*` metrics (`computeMetrics` runs when there are labels). */
@@ -131,13 +155,24 @@ export async function runEvaluationLoop(
     );
   }
   const gatherer = new EvalLoopGatherer(accelerator);
-  for (const batch of dataloader) {
-    const step = predictionStep(batch as Record<string, unknown>);
-    try {
-      await gatherer.add(step, findBatchSize(batch as Record<string, unknown>));
-    } finally {
-      tf.dispose([step.loss, step.logits, step.labels].filter((t): t is tf.Tensor => t !== undefined));
+  // One batch ahead: batch i + 1's forward is queued before batch i's results are awaited and
+  // gathered, so an asynchronous device (cuda) is not idle while the host gathers, collates and
+  // queues. The gathering order, and so every collective, is the batches' order.
+  let previous: { read: Promise<HostStep>; rows: number; isLast: boolean } | null = null;
+  try {
+    for (const { batch, isLast } of dataloader.steps()) {
+      const step = predictionStep(batch as Record<string, unknown>);
+      const rows = findBatchSize(batch as Record<string, unknown>);
+      const done = previous;
+      previous = { read: readStep(step), rows, isLast };
+      if (done !== null) await gatherer.add(await done.read, done.rows, done.isLast);
     }
+    const last = previous;
+    previous = null;
+    if (last !== null) await gatherer.add(await last.read, last.rows, last.isLast);
+  } finally {
+    // After an error: the batch read but not gathered still frees its tensors.
+    await previous?.read.catch(() => undefined);
   }
   return gatherer.finish(trainer.computeMetrics, metricKeyPrefix);
 }

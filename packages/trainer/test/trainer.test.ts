@@ -287,6 +287,33 @@ describe('Trainer', () => {
     expect(JSON.parse(lines[0]!)).toHaveProperty('loss');
   });
 
+  it('an evaluation step that throws: the batch read ahead of it frees its tensors, the error surfaces', async () => {
+    // The third predictionStep throws, while the second batch's results are still to be gathered.
+    class FailingStepTrainer<Row> extends Trainer<Row> {
+      calls = 0;
+      protected override predictionStep(
+        ...args: Parameters<Trainer<Row>['predictionStep']>
+      ): ReturnType<Trainer<Row>['predictionStep']> {
+        this.calls += 1;
+        if (this.calls === 3) throw new Error('step 3 failed');
+        return super.predictionStep(...args);
+      }
+    }
+    const model = tinyModel();
+    const trainer = new FailingStepTrainer({
+      model,
+      args: { ...base, outputDir: tempDir(), perDeviceEvalBatchSize: 3 },
+      evalDataset: evalRows,
+      dataCollator: collator,
+    });
+    const tensors = tf.memory().numTensors;
+    await expect(trainer.evaluate()).rejects.toThrow('step 3 failed');
+    expect(trainer.calls).toBe(3);
+    expect(tf.memory().numTensors).toBe(tensors);
+    trainer.dispose();
+    model.dispose();
+  });
+
   it('stops with a clear error on a NaN loss', async () => {
     // The loss of every batch turns NaN (still connected to the weights, so gradients exist).
     class NanLossTrainer<Row> extends Trainer<Row> {
