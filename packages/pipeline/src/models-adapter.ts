@@ -28,7 +28,9 @@ function flat(rows: number[][]): { data: Int32Array; shape: [number, number] } {
 /**
  * Wraps an `@ner/models` model for the pipeline: batches go in as int32 arrays,
  * the model runs in eval mode (no dropout), and the logits come back as a
- * Float32Array; every tensor of the forward pass is disposed.
+ * Float32Array; every tensor of the forward pass is disposed. `predict` queues
+ * the forward and the read of its logits before it first awaits, so calls may
+ * overlap (`overlapsBatches`).
  */
 export function fromNerModel(model: NerModel): PipelineModel {
   const config = model.config;
@@ -42,6 +44,7 @@ export function fromNerModel(model: NerModel): PipelineModel {
       usesTokenTypeIds,
       ...(maxPositionEmbeddings === undefined ? {} : { maxPositionEmbeddings }),
     },
+    overlapsBatches: true,
     async predict(batch: PipelineBatch): Promise<PipelineLogits> {
       const output = model.forward(
         {

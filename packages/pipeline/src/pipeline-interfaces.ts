@@ -61,6 +61,13 @@ export interface PipelineModel {
   };
   /** Runs the model in inference mode on one padded batch. */
   predict(batch: PipelineBatch): Promise<PipelineLogits> | PipelineLogits;
+  /**
+   * Whether `predict` may be called again before the promise of the call before it settles.
+   * When true, the pipeline starts batch i + 1 before it awaits batch i, so a model whose
+   * `predict` queues device work and then awaits the results (an `@ner/models` model on the
+   * `cuda` backend) keeps the device busy while the host waits, pads and collates. Default false.
+   */
+  readonly overlapsBatches?: boolean;
   /** Frees weights (tfjs tensors); optional. */
   dispose?(): void;
 }

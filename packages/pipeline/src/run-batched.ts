@@ -29,42 +29,83 @@ export async function runBatched(
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new PipelineInputShapeError(`batchSize must be a positive integer, got ${batchSize}.`);
   }
-  const results: Float32Array[][] = [];
+  const groups: (readonly Encoding[])[] = [];
   for (let from = 0; from < encodings.length; from += batchSize) {
-    const group = encodings.slice(from, from + batchSize);
-    const batchInput = padBatch(group, padTokenId);
-    const logits = await model.predict(batchInput);
-    const { data, shape } = logits;
-    const batch = group.length;
-    const length = batchInput.input_ids[0]?.length ?? 0;
-    if (shape.length === 3) {
-      const [b, t, c] = shape as [number, number, number];
-      if (b !== batch || t !== length) {
-        throw new PipelineInputShapeError(
-          `Model returned logits of shape [${shape.join(', ')}] for a batch of shape [${batch}, ${length}].`,
-        );
-      }
-      group.forEach((encoding, i) => {
-        const rows: Float32Array[] = [];
-        for (let j = 0; j < encoding.length; j++)
-          rows.push(data.subarray((i * t + j) * c, (i * t + j + 1) * c));
-        results.push(rows);
-      });
-    } else if (shape.length === 2) {
-      const [b, c] = shape as [number, number];
-      if (b !== batch) {
-        throw new PipelineInputShapeError(
-          `Model returned logits of shape [${shape.join(', ')}] for ${batch} inputs.`,
-        );
-      }
-      group.forEach((_, i) => {
-        results.push([data.subarray(i * c, (i + 1) * c)]);
-      });
-    } else {
-      throw new PipelineInputShapeError(
-        `Model logits must be [B, T, C] or [B, C], got [${shape.join(', ')}].`,
-      );
+    groups.push(encodings.slice(from, from + batchSize));
+  }
+  const begin = (i: number): RunningBatch => {
+    const input = padBatch(groups[i]!, padTokenId);
+    return { group: groups[i]!, input, logits: start(model, input) };
+  };
+  // A model that allows it gets batch i + 1 before batch i is awaited (one ahead, no more: the
+  // device memory of two batches' activations at most); any other, one batch at a time.
+  const ahead = model.overlapsBatches === true;
+  const results: Float32Array[][] = [];
+  let next: RunningBatch | null = groups.length > 0 ? begin(0) : null;
+  try {
+    for (let i = 0; i < groups.length; i++) {
+      const current = next!;
+      next = ahead && i + 1 < groups.length ? begin(i + 1) : null;
+      splitLogits(await current.logits, current.group, current.input, results);
+      if (!ahead && i + 1 < groups.length) next = begin(i + 1);
     }
+  } finally {
+    // After an error: a batch started ahead still settles (and frees what it holds).
+    await next?.logits.catch(() => undefined);
   }
   return results;
+}
+
+/** A batch handed to the model: its encodings, padded input and the logits to come. */
+interface RunningBatch {
+  readonly group: readonly Encoding[];
+  readonly input: PipelineBatch;
+  readonly logits: Promise<PipelineLogits>;
+}
+
+/** `model.predict` as a promise (a synchronous throw becomes a rejection). */
+function start(model: PipelineModel, input: PipelineBatch): Promise<PipelineLogits> {
+  try {
+    return Promise.resolve(model.predict(input));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Checks one batch's logits against its input and appends each encoding's rows to `results`. */
+function splitLogits(
+  logits: PipelineLogits,
+  group: readonly Encoding[],
+  batchInput: PipelineBatch,
+  results: Float32Array[][],
+): void {
+  const { data, shape } = logits;
+  const batch = group.length;
+  const length = batchInput.input_ids[0]?.length ?? 0;
+  if (shape.length === 3) {
+    const [b, t, c] = shape as [number, number, number];
+    if (b !== batch || t !== length) {
+      throw new PipelineInputShapeError(
+        `Model returned logits of shape [${shape.join(', ')}] for a batch of shape [${batch}, ${length}].`,
+      );
+    }
+    group.forEach((encoding, i) => {
+      const rows: Float32Array[] = [];
+      for (let j = 0; j < encoding.length; j++)
+        rows.push(data.subarray((i * t + j) * c, (i * t + j + 1) * c));
+      results.push(rows);
+    });
+  } else if (shape.length === 2) {
+    const [b, c] = shape as [number, number];
+    if (b !== batch) {
+      throw new PipelineInputShapeError(
+        `Model returned logits of shape [${shape.join(', ')}] for ${batch} inputs.`,
+      );
+    }
+    group.forEach((_, i) => {
+      results.push([data.subarray(i * c, (i + 1) * c)]);
+    });
+  } else {
+    throw new PipelineInputShapeError(`Model logits must be [B, T, C] or [B, C], got [${shape.join(', ')}].`);
+  }
 }
