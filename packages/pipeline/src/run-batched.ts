@@ -1,6 +1,6 @@
 import type { Encoding } from '@ner/align';
 import { PipelineInputShapeError } from './errors.js';
-import type { PipelineBatch, PipelineModel } from './pipeline-interfaces.js';
+import type { PipelineBatch, PipelineLogits, PipelineModel } from './pipeline-interfaces.js';
 
 /** Rows padded on the right to the longest: pad id, attention 0, token type 0. */
 function padBatch(group: readonly Encoding[], padTokenId: number): PipelineBatch {
