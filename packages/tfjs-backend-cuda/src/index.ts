@@ -49,6 +49,7 @@ export {
 export type { NcclNativeComm, NcclProvider, NcclReduceOp, NcclStatus } from './nccl/types.js';
 export * from './kernel-abi.js';
 export {
+  ADAMW_GRAD_MULTIPLIER_INPUT,
   ADAMW_KERNEL_NAME,
   ADAMW_MULTI_KERNEL_NAME,
   type AdamWKernelAttrs,

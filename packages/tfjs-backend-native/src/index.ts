@@ -19,6 +19,7 @@ export {
 } from './native-backend.js';
 export type { GemmKernelName } from './addon.js';
 export {
+  ADAMW_GRAD_MULTIPLIER_INPUT,
   ADAMW_KERNEL_NAME,
   ADAMW_MULTI_KERNEL_NAME,
   type AdamWKernelAttrs,

@@ -15,6 +15,7 @@ import { forgetPackedWeight } from './packed-weights.js';
 import { type KernelArgs, float32Of, outputArray } from './util.js';
 
 import {
+  ADAMW_GRAD_MULTIPLIER_INPUT,
   ADAMW_KERNEL_NAME,
   ADAMW_MULTI_KERNEL_NAME,
   type AdamWKernelAttrs,
@@ -25,6 +26,7 @@ import {
 
 // The names and attributes are the contract @ner/trainer calls (shared with @ner/tfjs-backend-cuda).
 export {
+  ADAMW_GRAD_MULTIPLIER_INPUT,
   ADAMW_KERNEL_NAME,
   ADAMW_MULTI_KERNEL_NAME,
   type AdamWKernelAttrs,
