@@ -1,3 +1,5 @@
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { CollectiveError, ProcessGroup } from '../src/index.js';
 import { closeAll, startGroups } from './fixtures/groups.js';
@@ -44,6 +46,27 @@ describe('ProcessGroup (in-process engine, real store)', () => {
       offset += counts[r]!;
     }
     await Promise.all(groups.map((g) => g.barrier()));
+    await closeAll(groups);
+  });
+
+  it('allReduceTensor without device collectives: through the host, a new tensor, the input kept unless consumed', async () => {
+    await tf.setBackend('cpu');
+    const groups = await startGroups(2);
+    expect(groups.every((g) => !g.reducesDeviceTensors)).toBe(true);
+    const inputs = groups.map((g) => tf.tensor(input(g.rank, 4), [2, 2]));
+    const means = await Promise.all(groups.map((g, r) => g.allReduceTensor(inputs[r]!, 'mean')));
+    for (const mean of means) {
+      expect(mean.shape).toEqual([2, 2]);
+      expect([...mean.dataSync()]).toEqual([1.5, 3, 4.5, 6]);
+    }
+    expect([...inputs[1]!.dataSync()]).toEqual([...input(1, 4)]);
+    const sums = await Promise.all(
+      groups.map((g, r) => g.allReduceTensor(inputs[r]!, 'sum', { consume: true })),
+    );
+    expect([...sums[0]!.dataSync()]).toEqual([3, 6, 9, 12]);
+    expect(inputs.every((t) => t.isDisposed)).toBe(true);
+    await expect(groups[0]!.allReduceTensor(tf.tensor([1], [1], 'int32'))).rejects.toThrow(/float32/);
+    tf.dispose([...means, ...sums]);
     await closeAll(groups);
   });
 

@@ -5,7 +5,8 @@
  * rendezvous store; the other ranks read it from there, as torch's ProcessGroupNCCL does.
  *
  * The engine contract is host arrays, so each collective uploads the array into a `cuda` tensor,
- * runs on the device and reads the result back. NCCL reduces float32 and int32 here; a Float64Array
+ * runs on the device and reads the result back; `allReduceTensor` reduces a `cuda` tensor where it
+ * is (the Accelerator's gradient averaging). NCCL reduces float32 and int32 here; a Float64Array
  * or Uint8Array is moved bit for bit (all-gather, broadcast) but not reduced. @ner/tfjs-backend-cuda
  * is loaded by name at run time: @ner/accelerate does not depend on it.
  */
@@ -146,6 +147,12 @@ class NcclBackend implements CollectiveBackend {
     } finally {
       tensor.dispose();
     }
+  }
+
+  /** In place on the tensor's device memory: no copy to or from the host. */
+  async allReduceTensor(tensor: tf.Tensor, op: ReduceOp): Promise<void> {
+    if (this.closed) throw this.error('allReduce', 'the process group is closed');
+    await this.guard('allReduce', () => this.comm.allReduce(tensor, NCCL_OPS[op]));
   }
 
   async allGather<T extends HostArray>(data: T): Promise<T> {

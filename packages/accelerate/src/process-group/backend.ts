@@ -52,6 +52,12 @@ export interface CollectiveBackend {
   readonly worldSize: number;
   /** Reduces `data` across ranks, in place; every rank ends with the result. */
   allReduce(data: Float32Array | Float64Array | Int32Array, op: ReduceOp): Promise<void>;
+  /**
+   * Reduces a float32 tfjs tensor across ranks in its own device memory (nccl: on the `cuda`
+   * backend's stream, nothing copied to the host). Engines whose data lives on the host leave it
+   * out; {@link ProcessGroup.reducesDeviceTensors} says whether this one has it.
+   */
+  allReduceTensor?(tensor: import('@tensorflow/tfjs-core').Tensor, op: ReduceOp): Promise<void>;
   /** Concatenates every rank's `data` (all the same length) in rank order. */
   allGather<T extends HostArray>(data: T): Promise<T>;
   /** Like allGather with per-rank lengths `counts[r]` (every rank passes the same counts). */

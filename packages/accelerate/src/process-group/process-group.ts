@@ -5,6 +5,7 @@
  * connects. Every collective first exchanges a small header (mismatched shapes are an error
  * naming the ranks) and has a deadline (a rank that does not arrive is named, nobody hangs).
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { createBackend } from '../backends/select.js';
 import { CollectiveError } from '../errors.js';
 import { TcpStoreClient } from '../store/tcp-store-client.js';
@@ -156,6 +157,53 @@ export class ProcessGroup {
       await engine.allReduce(data, op);
       return data;
     });
+  }
+
+  /**
+   * Whether {@link allReduceTensor} reduces tensors in their device memory (an nccl group, tfjs
+   * on `cuda`); otherwise it goes through the host.
+   */
+  get reducesDeviceTensors(): boolean {
+    return this.engine?.allReduceTensor !== undefined && tf.getBackend() === 'cuda';
+  }
+
+  /**
+   * Reduces a float32 tensor across ranks and returns the result as a new tensor: in device
+   * memory where {@link reducesDeviceTensors} (nccl on `cuda`, as DDP reduces its gradient
+   * buckets), else through the host with {@link allReduce}. The same checks and deadline as
+   * every collective. The input is left alone, unless `options.consume`: then its device memory
+   * may become the result's (no copy), and the caller must not use it again, nor any tensor that
+   * shares its data.
+   */
+  async allReduceTensor(
+    tensor: tf.Tensor,
+    op: ReduceOp = 'sum',
+    options: { consume?: boolean } = {},
+  ): Promise<tf.Tensor> {
+    if (tensor.dtype !== 'float32') {
+      throw new CollectiveError(`allReduceTensor: a float32 tensor is needed, got ${tensor.dtype}`);
+    }
+    if (!this.engine) return options.consume ? tensor : tf.clone(tensor);
+    if (!this.reducesDeviceTensors) {
+      try {
+        const data = await this.allReduce(Float32Array.from(await tensor.data()), op);
+        return tf.tensor(data, tensor.shape, 'float32');
+      } finally {
+        if (options.consume) tensor.dispose();
+      }
+    }
+    // NCCL reduces in place: on a copy (x * 1 keeps -0 and NaN), unless the caller gave it up.
+    const out = options.consume ? tensor : tf.mul(tensor, 1);
+    try {
+      // The header's dtype is that of a Float32Array, as the host path's: ranks may mix the two.
+      await this.guarded('allReduce', new Float32Array(0), tensor.size, opCode(op), true, (engine) =>
+        engine.allReduceTensor!(out, op),
+      );
+    } catch (error) {
+      out.dispose();
+      throw error;
+    }
+    return out;
   }
 
   /** Every rank's `data` (all the same length), concatenated in rank order. */
