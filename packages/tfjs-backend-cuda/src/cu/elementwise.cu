@@ -177,14 +177,21 @@ extern "C" __global__ void ner_select_f32(const int *cond, const float *a, const
   const unsigned *ub = reinterpret_cast<const unsigned *>(b);
   unsigned *uy = reinterpret_cast<unsigned *>(y);
   NER_GRID_LOOP(i, n) {
-    long long flat = i, oc = 0, oa = 0, ob = 0;
-    for (int k = d.rank - 1; k >= 0; k--) {
-      const int dim = d.a[k];
-      const long long coord = dim > 0 ? flat % dim : 0;
-      flat = dim > 0 ? flat / dim : 0;
-      oc += coord * d.b[k];
-      oa += coord * d.c[k];
-      ob += coord * d.d[k];
+    // 32-bit index math, the outermost axis without a division, as nerOffset (ner_dims.cuh).
+    unsigned rest = (unsigned)i;
+    long long oc = 0, oa = 0, ob = 0;
+    for (int k = d.rank - 1; k > 0; k--) {
+      const unsigned dim = (unsigned)d.a[k];
+      const unsigned coord = dim > 0 ? rest % dim : 0u;
+      rest = dim > 0 ? rest / dim : 0u;
+      oc += (long long)coord * d.b[k];
+      oa += (long long)coord * d.c[k];
+      ob += (long long)coord * d.d[k];
+    }
+    if (d.rank > 0) {
+      oc += (long long)rest * d.b[0];
+      oa += (long long)rest * d.c[0];
+      ob += (long long)rest * d.d[0];
     }
     uy[i] = cond[oc] ? ua[oa] : ub[ob];
   }

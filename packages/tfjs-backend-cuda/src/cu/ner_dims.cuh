@@ -23,28 +23,41 @@ struct NerDims {
   for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
        i += (long long)blockDim.x * gridDim.x)
 
-/** The offset of output element `flat` in an operand with strides `s`, for output shape `shape`. */
+/**
+ * The offset of output element `flat` in an operand with strides `s`, for output shape `shape`.
+ * The index math is 32-bit: every tensor has fewer than 2^31 elements (kernel-abi.ts), and a GPU
+ * divides 32-bit integers in a fraction of the instructions of 64-bit ones, which it emulates (as
+ * PyTorch's TensorIterator indexes in 32 bits where it can). The outermost axis takes no division:
+ * what is left of `flat` there is its coordinate, since flat < the product of the shape.
+ */
 __device__ __forceinline__ long long nerOffset(long long flat, const int *shape, const int *s, int rank) {
+  unsigned rest = (unsigned)flat;
   long long off = 0;
-  for (int k = rank - 1; k >= 0; k--) {
-    const int dim = shape[k];
-    const long long coord = dim > 0 ? flat % dim : 0;
-    flat = dim > 0 ? flat / dim : 0;
-    off += coord * s[k];
+  for (int k = rank - 1; k > 0; k--) {
+    const unsigned dim = (unsigned)shape[k];
+    const unsigned coord = dim > 0 ? rest % dim : 0u;
+    rest = dim > 0 ? rest / dim : 0u;
+    off += (long long)coord * s[k];
   }
+  if (rank > 0) off += (long long)rest * s[0];
   return off;
 }
 
-/** Two offsets at once (the binary ops): one division chain for both operands. */
+/** Two offsets at once (the binary ops): one division chain for both operands, as nerOffset's. */
 __device__ __forceinline__ void nerOffsets2(long long flat, const NerDims &d, long long &oa, long long &ob) {
+  unsigned rest = (unsigned)flat;
   oa = 0;
   ob = 0;
-  for (int k = d.rank - 1; k >= 0; k--) {
-    const int dim = d.a[k];
-    const long long coord = dim > 0 ? flat % dim : 0;
-    flat = dim > 0 ? flat / dim : 0;
-    oa += coord * d.b[k];
-    ob += coord * d.c[k];
+  for (int k = d.rank - 1; k > 0; k--) {
+    const unsigned dim = (unsigned)d.a[k];
+    const unsigned coord = dim > 0 ? rest % dim : 0u;
+    rest = dim > 0 ? rest / dim : 0u;
+    oa += (long long)coord * d.b[k];
+    ob += (long long)coord * d.c[k];
+  }
+  if (d.rank > 0) {
+    oa += (long long)rest * d.b[0];
+    ob += (long long)rest * d.c[0];
   }
 }
 
