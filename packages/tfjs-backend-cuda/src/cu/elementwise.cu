@@ -260,14 +260,15 @@ extern "C" __global__ void ner_gelu_erf_grad_f32(const float *dy, const float *x
 
 extern "C" __global__ void ner_bias_add_f32(const float *x, const float *bias, float *y, int rows, int cols) {
   const long long n = (long long)rows * cols;
-  NER_GRID_LOOP(i, n) y[i] = x[i] + bias[i % cols];
+  // 32-bit index math (fewer than 2^31 elements): a 64-bit remainder is emulated, many instructions.
+  NER_GRID_LOOP(i, n) y[i] = x[i] + bias[(unsigned)i % (unsigned)cols];
 }
 
 extern "C" __global__ void ner_one_hot_f32(const int *idx, float *y, int n, int depth, float on, float off) {
   const long long total = (long long)n * depth;
   NER_GRID_LOOP(i, total) {
-    const long long row = i / depth;
-    const int j = (int)(i - row * depth);
+    const unsigned row = (unsigned)i / (unsigned)depth;
+    const int j = (int)((unsigned)i - row * (unsigned)depth);
     y[i] = idx[row] == j ? on : off;
   }
 }

@@ -1,5 +1,7 @@
 // Data movement: transpose, gather, segment sum and scatter (atomicAdd), pad, strided slice and
-// the 2-D copy concat uses. All 32-bit elements, copied as unsigned bits.
+// the 2-D copy concat uses. All 32-bit elements, copied as unsigned bits. Element indices are
+// split into coordinates with 32-bit division (every tensor has fewer than 2^31 elements; 64-bit
+// division is emulated on a GPU, many instructions per element).
 #include "ner_dims.cuh"
 
 extern "C" __global__ void ner_transpose_32(const void *x, void *y, int n, NerDims d) {
@@ -14,12 +16,13 @@ extern "C" __global__ void ner_gather_32(const void *x, const int *idx, void *y,
   unsigned *ys = static_cast<unsigned *>(y);
   const long long total = (long long)outer * numIdx * inner;
   NER_GRID_LOOP(t, total) {
-    const long long j = t % inner;
-    const long long oi = t / inner;
-    const long long i = oi % numIdx;
-    const long long o = oi / numIdx;
+    const unsigned flat = (unsigned)t;
+    const unsigned j = flat % (unsigned)inner;
+    const unsigned oi = flat / (unsigned)inner;
+    const unsigned i = oi % (unsigned)numIdx;
+    const unsigned o = oi / (unsigned)numIdx;
     const int k = idx[i];
-    ys[t] = (k >= 0 && k < axisDim) ? xs[(o * axisDim + k) * inner + j] : 0u;
+    ys[t] = (k >= 0 && k < axisDim) ? xs[((long long)o * axisDim + k) * inner + j] : 0u;
   }
 }
 
@@ -27,8 +30,8 @@ extern "C" __global__ void ner_segment_sum_f32(const float *x, const int *seg, f
                                                int numSegments) {
   const long long total = (long long)rows * inner;
   NER_GRID_LOOP(t, total) {
-    const long long r = t / inner;
-    const long long j = t - r * inner;
+    const unsigned r = (unsigned)t / (unsigned)inner;
+    const unsigned j = (unsigned)t - r * (unsigned)inner;
     const int s = seg[r];
     if (s >= 0 && s < numSegments) atomicAdd(y + (long long)s * inner + j, x[t]);
   }
@@ -39,7 +42,7 @@ extern "C" __global__ void ner_scatter_nd_f32(const int *indices, const float *u
   const long long total = (long long)numUpdates * sliceSize;
   const int depth = indexDepth < NER_MAX_RANK ? indexDepth : NER_MAX_RANK;
   NER_GRID_LOOP(t, total) {
-    const long long u = t / sliceSize;
+    const long long u = (unsigned)t / (unsigned)sliceSize;
     const long long j = t - u * sliceSize;
     long long offset = 0;
     for (int k = 0; k < depth; k++) offset += (long long)indices[u * indexDepth + k] * d.a[k];
@@ -79,7 +82,7 @@ extern "C" __global__ void ner_copy_2d_32(const void *src, void *dst, int rows, 
   unsigned *t = static_cast<unsigned *>(dst);
   const long long total = (long long)rows * cols;
   NER_GRID_LOOP(i, total) {
-    const long long r = i / cols;
+    const long long r = (unsigned)i / (unsigned)cols;
     const long long c = i - r * cols;
     t[dstOffset + r * dstStride + c] = s[r * srcStride + c];
   }
