@@ -177,22 +177,11 @@ extern "C" __global__ void ner_select_f32(const int *cond, const float *a, const
   const unsigned *ub = reinterpret_cast<const unsigned *>(b);
   unsigned *uy = reinterpret_cast<unsigned *>(y);
   NER_GRID_LOOP(i, n) {
-    // 32-bit index math, the outermost axis without a division, as nerOffset (ner_dims.cuh).
-    unsigned rest = (unsigned)i;
-    long long oc = 0, oa = 0, ob = 0;
-    for (int k = d.rank - 1; k > 0; k--) {
-      const unsigned dim = (unsigned)d.a[k];
-      const unsigned coord = dim > 0 ? rest % dim : 0u;
-      rest = dim > 0 ? rest / dim : 0u;
-      oc += (long long)coord * d.b[k];
-      oa += (long long)coord * d.c[k];
-      ob += (long long)coord * d.d[k];
-    }
-    if (d.rank > 0) {
-      oc += (long long)rest * d.b[0];
-      oa += (long long)rest * d.c[0];
-      ob += (long long)rest * d.d[0];
-    }
+    // d.a is the output shape; d.b, d.c and d.d the strides of cond, a and b.
+    const int *const strides[3] = {d.b, d.c, d.d};
+    long long offsets[3];
+    nerOffsetsN<3>(i, d.a, strides, d.rank, offsets);
+    const long long oc = offsets[0], oa = offsets[1], ob = offsets[2];
     uy[i] = cond[oc] ? ua[oa] : ub[ob];
   }
 }

@@ -24,41 +24,44 @@ struct NerDims {
        i += (long long)blockDim.x * gridDim.x)
 
 /**
- * The offset of output element `flat` in an operand with strides `s`, for output shape `shape`.
- * The index math is 32-bit: every tensor has fewer than 2^31 elements (kernel-abi.ts), and a GPU
- * divides 32-bit integers in a fraction of the instructions of 64-bit ones, which it emulates (as
- * PyTorch's TensorIterator indexes in 32 bits where it can). The outermost axis takes no division:
- * what is left of `flat` there is its coordinate, since flat < the product of the shape.
+ * The offsets of output element `flat` in N operands with strides `strides[0..N)`, for output
+ * shape `shape`: one chain of divisions for all of them. The index math is 32-bit: every tensor
+ * has fewer than 2^31 elements (kernel-abi.ts), and a GPU divides 32-bit integers in a fraction
+ * of the instructions of 64-bit ones, which it emulates (as PyTorch's TensorIterator indexes in
+ * 32 bits where it can). The outermost axis takes no division: what is left of `flat` there is
+ * its coordinate, since flat < the product of the shape.
  */
-__device__ __forceinline__ long long nerOffset(long long flat, const int *shape, const int *s, int rank) {
+template <int N>
+__device__ __forceinline__ void nerOffsetsN(long long flat, const int *shape, const int *const (&strides)[N],
+                                            int rank, long long (&offsets)[N]) {
   unsigned rest = (unsigned)flat;
-  long long off = 0;
+  for (int m = 0; m < N; m++) offsets[m] = 0;
   for (int k = rank - 1; k > 0; k--) {
     const unsigned dim = (unsigned)shape[k];
     const unsigned coord = dim > 0 ? rest % dim : 0u;
     rest = dim > 0 ? rest / dim : 0u;
-    off += (long long)coord * s[k];
+    for (int m = 0; m < N; m++) offsets[m] += (long long)coord * strides[m][k];
   }
-  if (rank > 0) off += (long long)rest * s[0];
-  return off;
+  if (rank > 0) {
+    for (int m = 0; m < N; m++) offsets[m] += (long long)rest * strides[m][0];
+  }
 }
 
-/** Two offsets at once (the binary ops): one division chain for both operands, as nerOffset's. */
+/** The offset of output element `flat` in an operand with strides `s`, for output shape `shape`. */
+__device__ __forceinline__ long long nerOffset(long long flat, const int *shape, const int *s, int rank) {
+  const int *const strides[1] = {s};
+  long long offsets[1];
+  nerOffsetsN<1>(flat, shape, strides, rank, offsets);
+  return offsets[0];
+}
+
+/** Two offsets at once (the binary ops): d.a is the output shape, d.b and d.c the strides. */
 __device__ __forceinline__ void nerOffsets2(long long flat, const NerDims &d, long long &oa, long long &ob) {
-  unsigned rest = (unsigned)flat;
-  oa = 0;
-  ob = 0;
-  for (int k = d.rank - 1; k > 0; k--) {
-    const unsigned dim = (unsigned)d.a[k];
-    const unsigned coord = dim > 0 ? rest % dim : 0u;
-    rest = dim > 0 ? rest / dim : 0u;
-    oa += (long long)coord * d.b[k];
-    ob += (long long)coord * d.c[k];
-  }
-  if (d.rank > 0) {
-    oa += (long long)rest * d.b[0];
-    ob += (long long)rest * d.c[0];
-  }
+  const int *const strides[2] = {d.b, d.c};
+  long long offsets[2];
+  nerOffsetsN<2>(flat, d.a, strides, d.rank, offsets);
+  oa = offsets[0];
+  ob = offsets[1];
 }
 
 // Block reductions: warp shuffles, then one value per warp through shared memory. Every thread
