@@ -39,7 +39,11 @@ export interface TrainerOptions<Row = unknown> {
   /** Deprecated Python alias of `processingClass`. */
   tokenizer?: ProcessingClass;
   callbacks?: TrainerCallback[];
-  /** `[optimizer, scheduler]` to use instead of the default AdamW + `lrSchedulerType`. */
+  /**
+   * `[optimizer, scheduler]` to use instead of the default AdamW + `lrSchedulerType`. With
+   * `maxGradNorm > 0` the Trainer clips through `step(grads, { gradMultiplier })`: a subclass
+   * that overrides `step` passes the options on, or the gradients go unclipped.
+   */
   optimizers?: [AdamW | undefined, LambdaLR | undefined];
   /**
    * The process group to train in; default `new Accelerator()`, which joins the processes
