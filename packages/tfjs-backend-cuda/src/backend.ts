@@ -481,6 +481,7 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
     const size = this.checkedSize(shape, dtype);
     const bytes = size * 4;
     const block = bytes > 0 ? this.allocator.allocate(bytes) : null;
+    let hostCopy: Float32Array | Int32Array | undefined;
     if (block && values != null) {
       const source = values as tf.TypedArray;
       if (source.length !== size) {
@@ -491,15 +492,11 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
       }
       const words = this.toDevice(source, dtype);
       this.device.upload(block.ptr, words);
-      if (bytes <= HOST_COPY_MAX_BYTES) {
-        // Our own array: the caller's may change after the call (tfjs does not copy it).
-        const hostCopy = words === source ? words.slice() : words;
-        const entry: CudaTensorData = { block, bytes, dtype, shape: [...shape], refCount, hostCopy };
-        this.live.add(entry);
-        return entry;
-      }
+      // Our own array: the caller's may change after the call (tfjs does not copy it).
+      if (bytes <= HOST_COPY_MAX_BYTES) hostCopy = words === source ? words.slice() : words;
     }
     const entry: CudaTensorData = { block, bytes, dtype, shape: [...shape], refCount };
+    if (hostCopy) entry.hostCopy = hostCopy;
     if (block) this.live.add(entry);
     return entry;
   }

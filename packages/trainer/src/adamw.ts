@@ -147,17 +147,13 @@ export class AdamW {
    */
   step(grads: ReadonlyMap<string, tf.Tensor>, options: AdamWStepOptions = {}): void {
     const given = options.gradMultiplier;
-    if (given === undefined) {
-      this.update(grads, undefined);
-      return;
-    }
-    checkGradMultiplier(given);
+    if (given !== undefined) checkGradMultiplier(given);
     // A scalar view (no copy): `[1]` times a rank-0 gradient would broadcast to `[1]`.
-    const multiplier = given.rank === 0 ? given : tf.reshape(given, []);
+    const multiplier = given === undefined || given.rank === 0 ? given : tf.reshape(given, []);
     try {
       this.update(grads, multiplier);
     } finally {
-      if (multiplier !== given) multiplier.dispose();
+      if (multiplier !== given) multiplier?.dispose();
     }
   }
 
@@ -191,14 +187,7 @@ export class AdamW {
             // storage, as after a first step); else alone, so a step never copies every parameter.
             if (batch !== null && ownsStorage(param, state)) batch.push({ param, grad, state, attrs });
             else if (multiplier === undefined) fusedStep(param, grad, state, attrs);
-            else {
-              const scaled = tf.mul(grad, multiplier);
-              try {
-                fusedStep(param, scaled, state, attrs);
-              } finally {
-                scaled.dispose();
-              }
-            }
+            else tf.tidy(() => fusedStep(param, tf.mul(grad, multiplier), state, attrs));
             continue;
           }
           tf.tidy(() => {
