@@ -133,10 +133,10 @@ struct CublasLtApi {
                                    const cublasLtMatmulAlgo_t *, void *workspace, size_t workspaceBytes, CUstream);
 };
 
-// ---- NVRTC (libnvrtc.so.13 / .12) ----
+// ---- NVRTC (libnvrtc.so.13 / .12, or .11.2 for any 11.x) ----
 using nvrtcResult = int;
 using nvrtcProgram = struct _nvrtcProgram *;
-enum : nvrtcResult { NVRTC_SUCCESS = 0 };
+enum : nvrtcResult { NVRTC_SUCCESS = 0, NVRTC_ERROR_BUILTIN_OPERATION_FAILURE = 7 };
 
 struct NvrtcApi {
   nvrtcResult (*nvrtcVersion)(int *, int *);

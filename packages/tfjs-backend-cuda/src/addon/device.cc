@@ -141,7 +141,11 @@ std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSou
   static NvrtcApi rtc{};
   std::string why;
   if (!lib.handle) {
-    lib = openLibrary(versionedNames("libnvrtc.so", driverVersion), false, why);
+    // NVRTC 11.2+ (soname libnvrtc.so.11.2 for every 11.x) is the last resort: its cubins and
+    // PTX run on a CUDA 12 or 13 driver, and PyTorch's CUDA 11.8 wheels ship it.
+    std::vector<std::string> names = versionedNames("libnvrtc.so", driverVersion);
+    names.emplace_back("libnvrtc.so.11.2");
+    lib = openLibrary(names, false, why);
     if (!lib.handle) throw CudaError("NVRTC is needed to compile the kernels: " + why);
     std::string missing;
     if (!bindNvrtc(lib, rtc, missing)) {
@@ -152,6 +156,11 @@ std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSou
   int rtcMajor = 0, rtcMinor = 0;
   rtc.nvrtcVersion(&rtcMajor, &rtcMinor);
   const std::string version = std::to_string(rtcMajor) + "." + std::to_string(rtcMinor);
+  // NVRTC dlopens libnvrtc-builtins.so.<version> at compile time by soname, which fails when
+  // NVRTC came from a folder the loader does not search (a wheel's, NER_CUDA_LIB_DIR).
+  const std::string builtins = "libnvrtc-builtins.so." + version;
+  static std::string builtinsPath;
+  if (builtinsPath.empty()) builtinsPath = preloadBeside(lib, builtins);
 
   // A GPU newer than this NVRTC knows (e.g. Blackwell with NVRTC 12.4) gets PTX for the newest
   // architecture NVRTC has, which the driver JIT-compiles; otherwise a cubin for the device.
@@ -196,8 +205,12 @@ std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSou
     std::string log(logSize, '\0');
     if (logSize) rtc.nvrtcGetProgramLog(prog, &log[0]);
     rtc.nvrtcDestroyProgram(&prog);
+    const std::string hint = r == NVRTC_ERROR_BUILTIN_OPERATION_FAILURE && builtinsPath.empty()
+                                 ? " (" + builtins + " is not beside " + lib.path +
+                                       ": add its folder to NER_CUDA_LIB_DIR or LD_LIBRARY_PATH)"
+                                 : "";
     throw CudaError("nvrtcCompileProgram(" + archOption + ", NVRTC " + version + "): " +
-                    rtc.nvrtcGetErrorString(r) + "\n" + log.substr(0, 4000));
+                    rtc.nvrtcGetErrorString(r) + hint + "\n" + log.substr(0, 4000));
   }
   size_t size = 0;
   if (ptx) {

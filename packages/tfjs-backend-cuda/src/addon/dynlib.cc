@@ -5,6 +5,7 @@
 #include <link.h>
 #include <sys/stat.h>
 
+#include <climits>
 #include <cstdlib>
 #include <set>
 
@@ -161,6 +162,26 @@ Library openLibrary(const std::vector<std::string> &names, bool isDriver, std::s
     whyNot += "; last loader error: " + lastError;
   }
   return Library{};
+}
+
+std::string preloadBeside(const Library &lib, const std::string &name) {
+  if (lib.path.empty()) return "";
+  std::vector<std::string> folders;
+  const auto folderOf = [](const std::string &path) {
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash);
+  };
+  folders.push_back(folderOf(lib.path));
+  char resolved[PATH_MAX];
+  if (realpath(lib.path.c_str(), resolved)) folders.push_back(folderOf(resolved));
+  for (const auto &folder : folders) {
+    if (folder.empty()) continue;
+    const std::string path = folder + "/" + name;
+    if (!isFile(path)) continue;
+    // Never closed: the library that needs it may dlopen it at any later call.
+    if (dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL)) return path;
+  }
+  return "";
 }
 
 void *findSymbol(const Library &lib, const char *name) {

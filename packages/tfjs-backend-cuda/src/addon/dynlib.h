@@ -21,6 +21,15 @@ struct Library {
  */
 Library openLibrary(const std::vector<std::string> &names, bool isDriver, std::string &whyNot);
 
+/**
+ * Loads `name` from the folder `lib` was found in (and, when `lib.path` is a symbolic link, the
+ * folder of its target), and keeps it loaded for the process. For a library that dlopens a
+ * companion by soname at run time, e.g. NVRTC's libnvrtc-builtins.so.X.Y: the loader finds the
+ * companion only on its own search path, which a Python wheel's or NER_CUDA_LIB_DIR's folder is
+ * not, while a copy already loaded matches by soname. Returns the path loaded, or "" if none.
+ */
+std::string preloadBeside(const Library &lib, const std::string &name);
+
 /** dlsym, or nullptr. */
 void *findSymbol(const Library &lib, const char *name);
 
