@@ -4,7 +4,7 @@
 // column-major contract (operands swapped, transposes, leading dimensions, batch strides, bias
 // and relu epilogues) and compared with a row-major reference. Runs without a GPU.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,33 @@ import { isHeuristicRefusal } from '../../src/kernels/gemm-epilogues.js';
 
 const haveCompiler = spawnSync('cc', ['--version']).status === 0;
 const fixtures = join(import.meta.dirname, 'fixtures');
+
+/** Runs fixtures/host-stub-child.cjs on the stand-ins in `dir`; returns its report. */
+function runChild(dir: string, env: Record<string, string> = {}): Record<string, unknown> {
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(fixtures, 'host-stub-child.cjs'),
+      ADDON_PATH,
+      JSON.stringify(Object.entries(KERNEL_ABI).map(([name, spec]) => [name, spec.params])),
+      join(dir, 'libcuda.so.1'),
+    ],
+    {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NER_CUDA_LIB_DIR: dir, ...env },
+    },
+  );
+  if (run.status !== 0) throw new Error(`child failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+/** A real libcublasLt.so.* in NER_TEST_CUDA_LIBS_DIR (CI fetches Debian's), or null. */
+function realCublasLt(): string | null {
+  const dir = process.env.NER_TEST_CUDA_LIBS_DIR;
+  const name =
+    dir && existsSync(dir) ? readdirSync(dir).find((f) => /^libcublasLt\.so\.\d+$/.test(f)) : undefined;
+  return dir && name ? join(dir, name) : null;
+}
 
 describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('the addon on host-memory stand-ins', () => {
   let dir = '';
@@ -33,21 +60,7 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('the addon on host-memory
       );
       if (r.status !== 0) throw new Error(r.stderr);
     }
-    const run = spawnSync(
-      process.execPath,
-      [
-        join(fixtures, 'host-stub-child.cjs'),
-        ADDON_PATH,
-        JSON.stringify(Object.entries(KERNEL_ABI).map(([name, spec]) => [name, spec.params])),
-        join(dir, 'libcuda.so.1'),
-      ],
-      {
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NER_CUDA_LIB_DIR: dir },
-      },
-    );
-    if (run.status !== 0) throw new Error(`child failed: ${run.stderr}`);
-    report = JSON.parse(run.stdout);
+    report = runChild(dir);
   });
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -113,4 +126,42 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('the addon on host-memory
   it('throws after close', () => {
     expect(report.afterClose).toBe('the CUDA device is closed');
   });
+
+  // The stand-in cuBLASLt builds every descriptor, layout and preference a second time on the real
+  // library, which needs no GPU for that and refuses a wrong attribute id or payload size.
+  it.runIf(realCublasLt())(
+    'sets only attributes and payload sizes a real cuBLASLt accepts, for every GEMM variant',
+    () => {
+      const log = join(dir, 'real-cublaslt.log');
+      const checked = runChild(dir, {
+        STUB_REAL_CUBLASLT: realCublasLt() as string,
+        STUB_REAL_CUBLASLT_LOG: log,
+      });
+      expect(checked.openError).toBeUndefined();
+      expect(checked.gemm).toEqual(report.gemm);
+      const calls = readFileSync(log, 'utf8').trim().split('\n');
+      const refused = calls.filter((line) => !line.endsWith(' 0'));
+      expect(refused).toEqual([]);
+      // What was asked of the real library: each create, and each attribute with its size.
+      const asked = new Set(calls.map((line) => line.split(' ').slice(0, 3).join(' ')));
+      expect([...asked].sort()).toEqual(
+        [
+          'descCreate -1 0',
+          'descSet 3 4', // TRANSA, cublasOperation_t
+          'descSet 4 4', // TRANSB
+          'descSet 7 4', // EPILOGUE, uint32_t
+          'descSet 8 8', // BIAS_POINTER
+          'layoutCreate -1 0',
+          'layoutSet 5 4', // BATCH_COUNT, int32_t
+          'layoutSet 6 8', // STRIDED_BATCH_OFFSET, int64_t
+          'prefCreate -1 0',
+          'prefSet 1 8', // MAX_WORKSPACE_BYTES, uint64_t
+          'prefSet 5 4', // MIN_ALIGNMENT_A_BYTES, uint32_t
+          'prefSet 6 4',
+          'prefSet 7 4',
+          'prefSet 8 4',
+        ].sort(),
+      );
+    },
+  );
 });

@@ -1,7 +1,7 @@
 // The kernel sources compile strictly: each .cu alone with nvcc -Werror all-warnings (the
 // fatbin build compiles them together with the same flags), only local includes (NVRTC has no
 // system headers; the addon hands it src/cu's files), and with NVRTC itself where libnvrtc is
-// installed or NER_TEST_NVRTC_DIR names one (it needs no GPU).
+// installed or NER_TEST_CUDA_LIBS_DIR names one (it needs no GPU).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,9 +99,9 @@ function cubinKernelNames(path: string): string[] {
     .sort();
 }
 
-// NER_TEST_NVRTC_DIR: a folder with libnvrtc.so.* and its libnvrtc-builtins (CI fetches Debian's
-// with tools/fetch-nvrtc/fetch.sh; NVRTC needs no GPU). Without it, a system NVRTC is used if any.
-const nvrtcDir = process.env.NER_TEST_NVRTC_DIR;
+// NER_TEST_CUDA_LIBS_DIR: a folder with libnvrtc.so.* and its libnvrtc-builtins (CI fetches Debian's
+// with tools/fetch-cuda-libs/fetch.sh; NVRTC needs no GPU). Without it, a system NVRTC is used if any.
+const nvrtcDir = process.env.NER_TEST_CUDA_LIBS_DIR;
 const nvrtcEnv: Record<string, string> = nvrtcDir ? { NER_CUDA_LIB_DIR: nvrtcDir } : {};
 const kernelNames = Object.keys(KERNEL_ABI).sort();
 
@@ -157,7 +157,7 @@ describe.runIf(existsSync(ADDON_PATH))('the NVRTC path', () => {
       const lonely = mkdtempSync(join(tmpdir(), 'ner-cuda-nvrtc-alone-'));
       temps.push(lonely);
       const nvrtc = readdirSync(nvrtcDir as string).find((f) => /^libnvrtc\.so\.\d+(\.\d+)?$/.test(f));
-      if (!nvrtc) throw new Error(`no libnvrtc.so.* in NER_TEST_NVRTC_DIR=${nvrtcDir}`);
+      if (!nvrtc) throw new Error(`no libnvrtc.so.* in NER_TEST_CUDA_LIBS_DIR=${nvrtcDir}`);
       copyFileSync(join(nvrtcDir as string, nvrtc), join(lonely, nvrtc));
       const onLoaderPath =
         spawnSync('sh', ['-c', 'ldconfig -p | grep -q libnvrtc-builtins'], { encoding: 'utf8' }).status === 0;

@@ -2,8 +2,8 @@
 // the host-memory stand-in driver (fixtures/stub-host-cuda.c, with STUB_CHECK_KERNELS: a module
 // must name every kernel the addon looks up): the fatbin; NVRTC when asked or when the driver
 // refuses the fatbin, compiled once and then loaded from the disk cache; and one error naming
-// both failures when neither works. The NVRTC cases need libnvrtc (NER_TEST_NVRTC_DIR; CI
-// fetches Debian's with tools/fetch-nvrtc/fetch.sh), never a GPU.
+// both failures when neither works. The NVRTC cases need libnvrtc (NER_TEST_CUDA_LIBS_DIR; CI
+// fetches Debian's with tools/fetch-cuda-libs/fetch.sh), never a GPU.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { KERNEL_ABI } from '../../src/kernel-abi.js';
 
 const haveCompiler = spawnSync('cc', ['--version']).status === 0;
 const fixtures = join(import.meta.dirname, 'fixtures');
-const nvrtcDir = process.env.NER_TEST_NVRTC_DIR;
+const nvrtcDir = process.env.NER_TEST_CUDA_LIBS_DIR;
 const sources = readKernelSources();
 const kernels = Object.entries(KERNEL_ABI).map(([name, spec]) => [name, spec.params] as const);
 
@@ -130,7 +130,7 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('where the kernels come f
     );
   });
 
-  describe.runIf(Boolean(nvrtcDir))('with NVRTC (NER_TEST_NVRTC_DIR)', () => {
+  describe.runIf(Boolean(nvrtcDir))('with NVRTC (NER_TEST_CUDA_LIBS_DIR)', () => {
     const env = () => ({ NER_CUDA_LIB_DIR: `${stubs}:${nvrtcDir}` });
 
     it('compiles for the device (sm_90) when asked, caches the cubin, and loads the cache next time', () => {

@@ -6,7 +6,7 @@
 // CUBLASLT* and NVRTC* value, and the layout of the two structs cuBLASLt fills in. Neither this
 // machine's CUDA 13 nvcc nor CI has those headers; Debian's nvidia-cuda-dev (non-free, CUDA 11.8)
 // does:
-//   apt-get download nvidia-cuda-dev   (775 MB; with a non-free source, see tools/fetch-nvrtc)
+//   apt-get download nvidia-cuda-dev   (775 MB; with a non-free source, see tools/fetch-cuda-libs)
 //   dpkg-deb --fsys-tarfile nvidia-cuda-dev_*.deb | tar -x -C inc --wildcards '*/include/*.h'
 //   NER_TEST_CUDA_LIBS_INCLUDE=$PWD/inc/usr/include npx vitest run test/native/libraries-header.test.ts
 import { existsSync, readFileSync } from 'node:fs';
