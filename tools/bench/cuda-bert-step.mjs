@@ -22,7 +22,6 @@
 //      NER_BENCH_BERT_TORCH (1; 0 skips torch), NER_BENCH_TORCH_ATTN (eager; sdpa is transformers' default),
 //      NER_BENCH_TORCH_PYTHON, NER_BENCH_JSON=<file> or --json <file>
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import {
   envList,
   envNumber,
@@ -30,7 +29,8 @@ import {
   findPython,
   firstLine,
   fmt,
-  peersDir,
+  cudaPeerArgs,
+  cudaPeersOnCpu,
   runJson,
   writeJsonResult,
 } from '../gpu-check/lib/common.mjs';
@@ -189,14 +189,11 @@ if (withTorch) {
       attn: torchAttn,
       profile: true,
     };
-    result.torch = await runJson(
-      python,
-      ['-B', join(peersDir(), 'torch_cuda_bert_step.py'), JSON.stringify(options)],
-      {
-        timeoutMs: 300000,
-      },
-    ).catch((error) => ({ failed: firstLine(error) }));
+    result.torch = await runJson(python, cudaPeerArgs('torch_cuda_bert_step.py', [JSON.stringify(options)]), {
+      timeoutMs: 300000,
+    }).catch((error) => ({ failed: firstLine(error) }));
     result.torch.python = python;
+    if (cudaPeersOnCpu()) result.torch.cpuStandIn = true;
   }
 }
 // Written as it goes: a step the GPU check's time limit kills still leaves what it measured.

@@ -1,29 +1,12 @@
 #!/usr/bin/env node
-// float32 GEMM TFLOP/s at BERT-base training shapes on the GPU: tfjs `matMul` on the `cuda` backend
-// (@ner/tfjs-backend-cuda, cuBLASLt) with TF32 off (fp32) and on (tf32, setAllowTf32(true)), next to
-// torch.matmul on the same GPU in the same run (peers/torch_gemm.py, with
-// torch.backends.cuda.matmul.allow_tf32 off / on). torch runs before and after the tfjs columns; the
-// faster of its two runs is the one compared, so a GPU warming up counts against us, not for us.
-// Target of issue 15: cuda / torch >= 0.9 at each shape and precision.
-//
-//   pnpm build && node tools/bench/cuda-gemm.mjs         (in the repo)
-//   node tools/gpu-check/payload/cuda/dist/cuda-gemm.mjs  (the bundled copy tools/gpu-check/pack.sh makes)
-//
-// Shapes are MxKxN (A[M,K] @ B[K,N]) or BxMxKxN (batched); env:
-//   NER_BENCH_GEMM_SHAPES   default 4096x768x768,4096x768x3072,4096x3072x768,384x128x64x128,384x128x128x64
-//                           (QKV/output projection, FFN up, FFN down, attention scores, attention context
-//                           at batch 32 x 128 tokens, 12 heads)
-//   NER_BENCH_GEMM_MODES    fp32,tf32     NER_BENCH_GEMM_REPS (at least, 20)   NER_BENCH_GEMM_SECONDS (0.5)
-//   NER_BENCH_TORCH_PYTHON  (default: the first of python3, /usr/bin/python3 that imports torch)
-//   NER_BENCH_JSON=<file> or --json <file>: also write the results as JSON
-import { join } from 'node:path';
 import {
   envList,
   envNumber,
   findPython,
   firstLine,
   fmt,
-  peersDir,
+  cudaPeerArgs,
+  cudaPeersOnCpu,
   randomArray,
   runJson,
   writeJsonResult,
@@ -108,16 +91,15 @@ const runTorch = async () => {
   if (!torchPeer.python) return;
   const r = await runJson(
     torchPeer.python,
-    [
-      '-B',
-      join(peersDir(), 'torch_gemm.py'),
+    cudaPeerArgs('torch_gemm.py', [
       shapes.map((s) => s.name).join(','),
       String(reps),
       String(minSeconds),
       modes.join(','),
-    ],
+    ]),
     { timeoutMs: 180000 },
   ).catch((error) => ({ failed: firstLine(error) }));
+  if (cudaPeersOnCpu()) r.cpuStandIn = true;
   torchRuns.push(r);
 };
 if (!torchPeer.python) result.torch = { unavailable: torchPeer.reason };

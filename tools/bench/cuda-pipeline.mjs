@@ -28,7 +28,8 @@ import {
   findPython,
   firstLine,
   fmt,
-  peersDir,
+  cudaPeerArgs,
+  cudaPeersOnCpu,
   percentile,
   runJson,
   sharedPath,
@@ -185,9 +186,10 @@ try {
       const options = { model: modelDir, sentences: sentencesFile, warmup, probe: texts[warmup] };
       result.torch = await runJson(
         torchPeer.python,
-        ['-B', join(peersDir(), 'torch_cuda_pipeline.py'), JSON.stringify(options)],
+        cudaPeerArgs('torch_cuda_pipeline.py', [JSON.stringify(options)]),
         { timeoutMs: 240000 },
       ).catch((error) => ({ failed: firstLine(error) }));
+      if (cudaPeersOnCpu()) result.torch.cpuStandIn = true;
     }
     if (envString('NER_BENCH_KEEP_MODEL') === '1') console.log(`model kept in ${modelDir}`);
   }

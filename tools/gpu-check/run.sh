@@ -82,6 +82,10 @@ export NER_BENCH_PEERS_DIR=$REPO/tools/bench/peers
 export NER_CUDA_CACHE_DIR=$WORK/nvrtc-cache
 export PYTHONUNBUFFERED=1
 export PYTHONDONTWRITEBYTECODE=1
+# The rehearsal on the fake device runs the CUDA peers on the CPU where a python imports torch
+# (peers/run_on_cpu.py): the peers and what the benches build from their output get exercised;
+# their numbers mean nothing (marked cpuStandIn, and the report NOT_A_GPU_RESULT).
+if [ "${NER_GPU_CHECK_FAKE_DEVICE:-}" = 1 ]; then export NER_BENCH_CUDA_PEERS_ON_CPU=1; fi
 unset NER_BACKEND NER_CUDA_ALLOW_TF32
 
 log "environment (nvidia-smi, nvcc, torch, transformers, node)"

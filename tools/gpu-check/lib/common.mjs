@@ -59,6 +59,23 @@ export function peersDir() {
   return join(here, '..', '..', 'bench', 'peers');
 }
 
+/** True when NER_BENCH_CUDA_PEERS_ON_CPU=1: the CUDA peers run on the CPU (see cudaPeerArgs). */
+export function cudaPeersOnCpu() {
+  return envString('NER_BENCH_CUDA_PEERS_ON_CPU') === '1';
+}
+
+/**
+ * python's arguments to run CUDA peer `script` (in peersDir()) with `args`. With
+ * NER_BENCH_CUDA_PEERS_ON_CPU=1, which the GPU check's rehearsal on the fake device sets, the peer
+ * runs through run_on_cpu.py: on the CPU, with torch.cuda stood in for, so that the peer and what
+ * the bench builds from its output run without a GPU. Its numbers then mean nothing; the bench
+ * marks such a result `cpuStandIn`.
+ */
+export function cudaPeerArgs(script, args) {
+  const runner = cudaPeersOnCpu() ? [join(peersDir(), 'run_on_cpu.py')] : [];
+  return ['-B', ...runner, join(peersDir(), script), ...args];
+}
+
 /**
  * The shared fixtures folder: `NER_SHARED_DIR` (run.sh points it at the payload's copy), else
  * `../shared` beside the repository (found from this file, else from the working directory). Throws a clear error naming a missing file.
