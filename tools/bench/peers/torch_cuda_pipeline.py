@@ -31,7 +31,11 @@ def main():
     with open(o["sentences"]) as f:
         sentences = json.load(f)
     tokenizer = AutoTokenizer.from_pretrained(o["model"])
-    model = AutoModelForTokenClassification.from_pretrained(o["model"], attn_implementation="eager").to("cuda").eval()
+    try:  # transformers >= 4.36 takes the attention implementation; older ones always run eager
+        model = AutoModelForTokenClassification.from_pretrained(o["model"], attn_implementation="eager")
+    except TypeError:
+        model = AutoModelForTokenClassification.from_pretrained(o["model"])
+    model = model.to("cuda").eval()
     ner = pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple", device=0)
     warmup = int(o.get("warmup", 3))
     for text in sentences[:warmup]:
