@@ -92,6 +92,20 @@ if [ -d "$CUDA_PKG/src/cu" ]; then
 else
   note "no kernel sources: $CUDA_PKG/src/cu is missing"
 fi
+# Node-API's C headers, for ensure-addon.sh to rebuild the addon on a GPU machine whose glibc or
+# libstdc++ is older than this machine's (the addon's sources travel with the tree).
+NAPI_DIR=""
+for dir in "$(dirname "$(dirname "$NODE_BIN")")/include/node" "$HOME/.cache/node-gyp/$(node --version | tr -d v)/include/node"; do
+  [ -f "$dir/node_api.h" ] && NAPI_DIR=$dir && break
+done
+rm -rf "$PAYLOAD/napi-include"
+if [ -n "$NAPI_DIR" ]; then
+  mkdir -p "$PAYLOAD/napi-include"
+  cp "$NAPI_DIR"/node_api.h "$NAPI_DIR"/node_api_types.h "$NAPI_DIR"/js_native_api.h "$NAPI_DIR"/js_native_api_types.h \
+    "$PAYLOAD/napi-include/"
+else
+  note "no Node-API headers found: the addon cannot be rebuilt on the GPU machine if it does not load there"
+fi
 
 # 4. Fixtures.
 echo "== fixtures from $SHARED"

@@ -121,6 +121,11 @@ run_step() {
   log "step $name: $(report get "$REPORT" "steps.$name.status") in ${seconds}s"
 }
 
+# (a0) the carried addon loads here, or is rebuilt for this machine's glibc and libstdc++
+# (ensure-addon.sh; the report's steps.addon says which).
+if wanted probe; then
+  run_step addon 90 bash "$REPO/tools/gpu-check/ensure-addon.sh" "$NODE" "$PAYLOAD" "$REPO" "$WORK/addon.json"
+fi
 # (a) probe
 if wanted probe; then
   run_step probe 90 "$NODE" "$DIST/probe.js" --json "$WORK/probe.json"
