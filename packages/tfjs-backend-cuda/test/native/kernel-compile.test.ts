@@ -3,7 +3,16 @@
 // system headers; the addon hands it src/cu's files), and with NVRTC itself where libnvrtc is
 // installed or NER_TEST_CUDA_LIBS_DIR names one (it needs no GPU).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -150,6 +159,28 @@ describe.runIf(existsSync(ADDON_PATH))('the NVRTC path', () => {
     const entries = [...ptx.toString('latin1').matchAll(/\.entry\s+(\w+)\s*\(/g)].map((m) => m[1]).sort();
     expect(entries).toEqual(kernelNames);
   }, 180_000);
+
+  it.runIf(Boolean(nvrtcDir))(
+    "finds NVRTC and its builtins in a virtualenv's nvidia/cuda_nvrtc/lib (PyTorch's wheels)",
+    () => {
+      // As pip lays out nvidia-cuda-nvrtc: site-packages/nvidia/cuda_nvrtc/lib/libnvrtc.so.* beside
+      // libnvrtc-builtins.so.*; nothing on the loader's path, only VIRTUAL_ENV set.
+      const venv = mkdtempSync(join(tmpdir(), 'ner-cuda-venv-'));
+      temps.push(venv);
+      const lib = join(venv, 'lib', 'python3.11', 'site-packages', 'nvidia', 'cuda_nvrtc', 'lib');
+      mkdirSync(lib, { recursive: true });
+      for (const f of readdirSync(nvrtcDir as string).filter((f) => f.startsWith('libnvrtc'))) {
+        symlinkSync(join(nvrtcDir as string, f), join(lib, f));
+      }
+      const result = nvrtcCompileInChild(80, '', { VIRTUAL_ENV: venv });
+      if ('error' in result) throw new Error(result.error);
+      expect(result.library).toBe(
+        join(lib, readdirSync(lib).find((f) => /^libnvrtc\.so\.\d+(\.\d+)?$/.test(f)) as string),
+      );
+      expect(result.cubinBytes).toBeGreaterThan(10_000);
+    },
+    180_000,
+  );
 
   it.runIf(Boolean(nvrtcDir))(
     'says where to put libnvrtc-builtins when it is not beside libnvrtc',
