@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADDON_PATH } from '../../src/addon.js';
 import { KERNEL_ABI } from '../../src/kernel-abi.js';
 import { isHeuristicRefusal } from '../../src/kernels/gemm-epilogues.js';
+import { buildHostStubs } from './host-stubs.js';
 
 const haveCompiler = spawnSync('cc', ['--version']).status === 0;
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -47,19 +48,7 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('the addon on host-memory
   let report: Record<string, unknown> = {};
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'ner-cuda-hoststub-'));
-    for (const [define, name] of [
-      ['-DSTUB_DRIVER', 'libcuda.so.1'],
-      ['-DSTUB_CUBLASLT', 'libcublasLt.so.13'],
-    ] as const) {
-      const r = spawnSync(
-        'cc',
-        ['-shared', '-fPIC', define, '-o', join(dir, name), join(fixtures, 'stub-host-cuda.c')],
-        {
-          encoding: 'utf8',
-        },
-      );
-      if (r.status !== 0) throw new Error(r.stderr);
-    }
+    buildHostStubs(dir);
     report = runChild(dir);
   });
   afterAll(() => {

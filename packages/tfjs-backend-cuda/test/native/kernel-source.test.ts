@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADDON_PATH, FATBIN_PATH, readKernelSources } from '../../src/addon.js';
 import { KERNEL_ABI } from '../../src/kernel-abi.js';
+import { buildHostStubs } from './host-stubs.js';
 
 const haveCompiler = spawnSync('cc', ['--version']).status === 0;
-const fixtures = join(import.meta.dirname, 'fixtures');
 const nvrtcDir = process.env.NER_TEST_CUDA_LIBS_DIR;
 const sources = readKernelSources();
 const kernels = Object.entries(KERNEL_ABI).map(([name, spec]) => [name, spec.params] as const);
@@ -34,19 +34,7 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('where the kernels come f
   };
   beforeAll(() => {
     stubs = tempDir('ner-cuda-kernel-source-');
-    for (const [define, name] of [
-      ['-DSTUB_DRIVER', 'libcuda.so.1'],
-      ['-DSTUB_CUBLASLT', 'libcublasLt.so.13'],
-    ] as const) {
-      const r = spawnSync(
-        'cc',
-        ['-shared', '-fPIC', define, '-o', join(stubs, name), join(fixtures, 'stub-host-cuda.c')],
-        {
-          encoding: 'utf8',
-        },
-      );
-      if (r.status !== 0) throw new Error(r.stderr);
-    }
+    buildHostStubs(stubs);
   });
   afterAll(() => {
     for (const dir of temps) rmSync(dir, { recursive: true, force: true });

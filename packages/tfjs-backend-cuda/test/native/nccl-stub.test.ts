@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHostStubs, buildStub } from './host-stubs.js';
 import { ADDON_PATH } from '../../src/addon.js';
 
 const haveCompiler = spawnSync('cc', ['--version']).status === 0;
@@ -18,16 +19,8 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('NCCL through the addon o
   let dir = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'ner-cuda-nccl-'));
-    for (const [source, define, name] of [
-      ['stub-host-cuda.c', '-DSTUB_DRIVER', 'libcuda.so.1'],
-      ['stub-host-cuda.c', '-DSTUB_CUBLASLT', 'libcublasLt.so.13'],
-      ['stub-libnccl.c', '-DSTUB_NCCL', 'libnccl.so.2'],
-    ] as const) {
-      const r = spawnSync('cc', ['-shared', '-fPIC', define, '-o', join(dir, name), join(fixtures, source)], {
-        encoding: 'utf8',
-      });
-      if (r.status !== 0) throw new Error(`building ${name}: ${r.stderr}`);
-    }
+    buildHostStubs(dir);
+    buildStub(dir, 'stub-libnccl.c', '-DSTUB_NCCL', 'libnccl.so.2');
   });
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
