@@ -19,24 +19,32 @@ if have 'libnvrtc.so.*' && have 'libnvrtc-builtins.so.*' && have 'libcublasLt.so
 fi
 command -v apt-get >/dev/null || { echo "fetch-cuda-libs: no apt-get (not Debian)" >&2; exit 1; }
 [ "$(uname -m)" = x86_64 ] || { echo "fetch-cuda-libs: only x86_64 is wired up" >&2; exit 1; }
-codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-[ -n "$codename" ] || { echo "fetch-cuda-libs: no VERSION_CODENAME in /etc/os-release" >&2; exit 1; }
+host=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 
 work="$dest/apt"
-mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
-cat >"$work/sources.list" <<SOURCES
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $codename non-free
-SOURCES
 # Private lists, cache and sources: the system's apt configuration and state are left as they are.
 opts=(-o "Dir::Etc::sourcelist=$work/sources.list" -o Dir::Etc::sourceparts=-
   -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o APT::Sandbox::User=root
   -o Debug::NoLocking=1 -qq)
-apt-get "${opts[@]}" update >&2
-# The package names carry the version (bookworm: libnvrtc11.2, libnvrtc-builtins11.8,
-# libcublaslt11; trixie: libnvrtc12, libnvrtc-builtins12.4, libcublaslt12): take the release's.
-mapfile -t packages < <(apt-cache "${opts[@]}" pkgnames lib |
-  grep -E '^(libnvrtc(-builtins)?[0-9.]+|libcublaslt[0-9]+)$' | sort)
-[ "${#packages[@]}" -ge 3 ] || { echo "fetch-cuda-libs: found only '${packages[*]}' in $codename non-free" >&2; exit 1; }
+# Debian 13 (trixie) has CUDA 12.4: libnvrtc.so.12 and libcublasLt.so.12, the sonames the backend
+# prefers (12 and 13), and NVIDIA's binaries need only glibc 2.14, so they load on Debian 12 too.
+# The host's own release is the fallback (bookworm: CUDA 11.8). FETCH_CUDA_LIBS_RELEASE picks one.
+packages=()
+for release in ${FETCH_CUDA_LIBS_RELEASE:-trixie $host}; do
+  rm -rf "$work"
+  mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $release non-free" \
+    >"$work/sources.list"
+  apt-get "${opts[@]}" update >&2 || continue
+  # The package names carry the version (trixie: libnvrtc12, libnvrtc-builtins12.4, libcublaslt12;
+  # bookworm: libnvrtc11.2, libnvrtc-builtins11.8, libcublaslt11).
+  mapfile -t packages < <(apt-cache "${opts[@]}" pkgnames lib |
+    grep -E '^(libnvrtc(-builtins)?[0-9.]+|libcublaslt[0-9]+)$' | sort)
+  [ "${#packages[@]}" -ge 3 ] && break
+  echo "fetch-cuda-libs: found only '${packages[*]}' in $release non-free" >&2
+  packages=()
+done
+[ "${#packages[@]}" -ge 3 ] || { echo "fetch-cuda-libs: no release had NVRTC and cuBLASLt" >&2; exit 1; }
 (cd "$work/debs" && apt-get "${opts[@]}" download "${packages[@]}" >&2)
 for deb in "$work/debs"/*.deb; do dpkg-deb -x "$deb" "$dest/root"; done
 rm -rf "$work"
