@@ -4,11 +4,12 @@
 // NER_TEST_CUDA_LIBS_INCLUDE, or beside nvcc's cuda.h (a full toolkit). Checked: every
 // CublasLtApi / NvrtcApi entry point's ABI against the symbol device.cc binds, every CUBLAS*,
 // CUBLASLT* and NVRTC* value, and the layout of the two structs cuBLASLt fills in. Neither this
-// machine's CUDA 13 nvcc nor CI has those headers; Debian's nvidia-cuda-dev (non-free, CUDA 11.8)
-// does:
-//   apt-get download nvidia-cuda-dev   (775 MB; with a non-free source, see tools/fetch-cuda-libs)
-//   dpkg-deb --fsys-tarfile nvidia-cuda-dev_*.deb | tar -x -C inc --wildcards '*/include/*.h'
-//   NER_TEST_CUDA_LIBS_INCLUDE=$PWD/inc/usr/include npx vitest run test/native/libraries-header.test.ts
+// machine's CUDA 13 nvcc nor CI has those headers; Debian's nvidia-cuda-dev (non-free) does. It
+// passed on 2026-12-07 against CUDA 12.4's (trixie) and 11.8's (bookworm):
+//   apt-get download nvidia-cuda-dev   (0.8-0.9 GB; with a non-free source, see tools/fetch-cuda-libs)
+//   dpkg-deb --fsys-tarfile nvidia-cuda-dev_*.deb | tar -x -C inc --wildcards '*/include/*.h*' '*/include/crt/*'
+//   NER_TEST_CUDA_LIBS_INCLUDE=$PWD/inc/usr/include:/usr/local/cuda/include \
+//     npx vitest run test/native/libraries-header.test.ts   (nvcc's folder gives 12.4's nv/target)
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,13 +26,18 @@ import { findNvcc } from './nvcc.js';
 
 const HEADERS = ['cublasLt.h', 'nvrtc.h', 'library_types.h'];
 
-function librariesIncludeDir(): string | null {
+/**
+ * The include folders: NER_TEST_CUDA_LIBS_INCLUDE (a `:`-separated list whose first folder has the
+ * headers; the others fill gaps, e.g. nvcc's for a Debian toolkit without libcu++'s nv/target),
+ * else nvcc's own include folder where it has them; null when neither does.
+ */
+function librariesIncludeDirs(): string[] | null {
+  const forced = process.env.NER_TEST_CUDA_LIBS_INCLUDE?.split(':').filter(Boolean);
   const nvcc = findNvcc();
-  const candidates = [
-    process.env.NER_TEST_CUDA_LIBS_INCLUDE,
-    nvcc ? join(dirname(dirname(nvcc)), 'include') : undefined,
-  ].filter((d): d is string => Boolean(d));
-  return candidates.find((d) => HEADERS.every((h) => existsSync(join(d, h)))) ?? null;
+  const candidates = [forced, nvcc ? [join(dirname(dirname(nvcc)), 'include')] : undefined].filter(
+    (d): d is string[] => Boolean(d?.length),
+  );
+  return candidates.find((dirs) => HEADERS.every((h) => existsSync(join(dirs[0] as string, h)))) ?? null;
 }
 
 /** CUBLAS*, CUBLASLT* and NVRTC* enumerators with their values, as cuda_api.h declares them. */
@@ -77,7 +83,7 @@ describe("cuda_api.h against cuBLASLt's and NVRTC's headers", () => {
   const header = readFileSync(join(ADDON_DIR, 'cuda_api.h'), 'utf8');
   const cublas = plainBindings(deviceCc, 'bindCublasLt', 'l');
   const nvrtc = plainBindings(deviceCc, 'bindNvrtc', 'r');
-  const include = librariesIncludeDir();
+  const include = librariesIncludeDirs();
 
   it('finds every CublasLtApi and NvrtcApi member among the bindings', () => {
     for (const [struct, bindings] of [
@@ -96,7 +102,7 @@ describe("cuda_api.h against cuBLASLt's and NVRTC's headers", () => {
   it.runIf(include)(
     'agrees on values, prototypes and struct layouts',
     () => {
-      const result = compileCheck(checkSource(header, cublas, nvrtc), [include as string]);
+      const result = compileCheck(checkSource(header, cublas, nvrtc), include as string[]);
       if (result.skipped) {
         console.log(`skipped: ${result.skipped}`);
         return;
@@ -136,7 +142,7 @@ describe("cuda_api.h against cuBLASLt's and NVRTC's headers", () => {
           '#include "cuda_api.h"',
           mutant.replace('#pragma once', ''),
         );
-        const result = compileCheck(source, [include as string]);
+        const result = compileCheck(source, include as string[]);
         if (result.skipped) return;
         expect(result.ok, what).toBe(false);
         expect(result.log, what).toContain(expected);
