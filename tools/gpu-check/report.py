@@ -358,6 +358,15 @@ def verdicts(report):
     # bf16 autocast products (cuBLASLt on bf16 operands) against cpu products of host-rounded operands.
     bf16 = [c for c in k.get("cases") or [] if str(c.get("name", "")).startswith("bf16 autocast")]
     v["bf16KernelsWithin1e-5"] = all(c.get("status") == "ok" for c in bf16) if bf16 else None
+    # The same kernels from NVRTC's cubin on the real driver (step kernels-nvrtc, one draw each).
+    kn = res("kernels-nvrtc")
+    source = ((kn.get("status") or {}).get("device") or {}).get("kernelSource")
+    v["nvrtcKernelSource"] = source
+    v["nvrtcKernelsWithin1e-5"] = (
+        (kn.get("failed", 1) == 0 and kn.get("errors", 1) == 0 and source == "nvrtc")
+        if "passed" in kn and "skippedReason" not in kn
+        else None
+    )
     o = res("oracle")
     v["oracleWithin1e-4"] = (o.get("failed", 1) == 0 and o.get("passed", 0) > 0) if "passed" in o and "skippedReason" not in o else None
     # bf16 autocast steps of the trained checkpoints against the FakeCudaDevice (oracle-check.mjs).

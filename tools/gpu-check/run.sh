@@ -215,6 +215,13 @@ example_step accelerate 120 conll2003-accelerate.js accelerate-result "${GPU_CHE
 # that pack.sh measured on `native` with the same seed. GPU_CHECK_TRAINER_ARGS adds options.
 example_step trainer 200 conll2003-trainer.js trainer-result "${GPU_CHECK_TRAINER_ARGS:-}"
 
+# (i) the NVRTC path on the real driver, with what is left of the budget: the kernels once more
+# (one random draw each) with NER_CUDA_FORCE_NVRTC=1 and an empty cache, so the device compiles
+# them with this machine's NVRTC (PyTorch's wheel has one) and loads that cubin instead of the
+# fatbin. targets.nvrtcKernelsWithin1e-5 also needs status.device.kernelSource to say nvrtc.
+gpu_step kernels-nvrtc 60 env NER_CUDA_FORCE_NVRTC=1 NER_CUDA_CACHE_DIR="$WORK/nvrtc-forced" NER_GPU_KERNEL_DRAWS=1 \
+  "$NODE" "$DIST/kernels-check.js" --json "$WORK/kernels-nvrtc.json"
+
 report finish "$REPORT" --seconds "$(($(date +%s) - START))" | tee -a "$LOG"
 log "report: $REPORT; log: $LOG"
 rm -rf "$WORK" "$PAYLOAD/.bin"
