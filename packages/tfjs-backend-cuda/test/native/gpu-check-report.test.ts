@@ -25,14 +25,17 @@ const LOG = [
   'GPU_CHECK_CUDA_STATS {"backend":"cuda","fallbacks":{},"numTensors":93}',
 ].join('\n');
 
-/** The targets report.py finish sets on a report whose only step is bert-step with `results`. */
-function bertStepTargets(name: string, results: Record<string, unknown>): Record<string, unknown> {
+/** The targets report.py finish sets on a report whose only step is `step` with `results`. */
+function stepTargets(name: string, step: string, results: Record<string, unknown>): Record<string, unknown> {
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify({ steps: { 'bert-step': { status: 'ok', results } } }));
+  writeFileSync(file, JSON.stringify({ steps: { [step]: { status: 'ok', results } } }));
   const run = spawnSync('python3', [report, 'finish', file, '--seconds', '12'], { encoding: 'utf8' });
   expect(run.status, run.stderr).toBe(0);
   return (JSON.parse(run.stdout) as { targets: Record<string, unknown> }).targets;
 }
+
+const bertStepTargets = (name: string, results: Record<string, unknown>) =>
+  stepTargets(name, 'bert-step', results);
 
 describe.runIf(havePython)('report.py trainer-result', () => {
   it("takes the final evaluation from the Trainer's last JSON line and the job's time from its summary", () => {
@@ -157,5 +160,30 @@ describe.runIf(havePython)('report.py trainer-result', () => {
     });
     expect(targets.bertStepGap.tf32).toMatchObject({ boundBy: 'neither', torchMsPerStep: null });
     expect(targets.bertStepGap.fp16).toMatchObject({ boundBy: 'both' });
+  });
+});
+
+describe.runIf(havePython)('report.py finish: the NVRTC kernels target', () => {
+  const kernels = (kernelSource: string | undefined, failed = 0) => ({
+    passed: 222 - failed,
+    failed,
+    errors: 0,
+    status: { available: true, device: kernelSource ? { kernelSource } : undefined },
+  });
+  it('holds when every case passed on kernels that NVRTC compiled', () => {
+    const targets = stepTargets('nvrtc-ok', 'kernels-nvrtc', kernels('nvrtc'));
+    expect(targets).toMatchObject({ nvrtcKernelSource: 'nvrtc', 'nvrtcKernelsWithin1e-5': true });
+  });
+  it('fails when a case failed, or when the kernels came from the fatbin after all', () => {
+    expect(stepTargets('nvrtc-failed', 'kernels-nvrtc', kernels('nvrtc', 1))['nvrtcKernelsWithin1e-5']).toBe(
+      false,
+    );
+    expect(stepTargets('nvrtc-fatbin', 'kernels-nvrtc', kernels('fatbin'))).toMatchObject({
+      nvrtcKernelSource: 'fatbin',
+      'nvrtcKernelsWithin1e-5': false,
+    });
+  });
+  it('is null when the step did not run', () => {
+    expect(stepTargets('nvrtc-none', 'kernels', {})['nvrtcKernelsWithin1e-5']).toBeNull();
   });
 });
