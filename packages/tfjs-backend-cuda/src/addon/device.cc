@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 
@@ -139,6 +140,10 @@ std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSou
                                     std::vector<char> &cubin) {
   static Library lib;  // loaded once per process
   static NvrtcApi rtc{};
+  static std::string builtinsPath;
+  // Devices may be opened from several worker threads: one of them loads NVRTC, the others wait.
+  static std::mutex loading;
+  std::unique_lock<std::mutex> lock(loading);
   std::string why;
   if (!lib.handle) {
     // NVRTC 11.2+ (soname libnvrtc.so.11.2 for every 11.x) is the last resort: its cubins and
@@ -159,8 +164,9 @@ std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSou
   // NVRTC dlopens libnvrtc-builtins.so.<version> at compile time by soname, which fails when
   // NVRTC came from a folder the loader does not search (a wheel's, NER_CUDA_LIB_DIR).
   const std::string builtins = "libnvrtc-builtins.so." + version;
-  static std::string builtinsPath;
   if (builtinsPath.empty()) builtinsPath = preloadBeside(lib, builtins);
+  const std::string foundBuiltins = builtinsPath;
+  lock.unlock();  // compiling is thread-safe in NVRTC
 
   // A GPU newer than this NVRTC knows (e.g. Blackwell with NVRTC 12.4) gets PTX for the newest
   // architecture NVRTC has, which the driver JIT-compiles; otherwise a cubin for the device.
@@ -205,7 +211,7 @@ std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSou
     std::string log(logSize, '\0');
     if (logSize) rtc.nvrtcGetProgramLog(prog, &log[0]);
     rtc.nvrtcDestroyProgram(&prog);
-    const std::string hint = r == NVRTC_ERROR_BUILTIN_OPERATION_FAILURE && builtinsPath.empty()
+    const std::string hint = r == NVRTC_ERROR_BUILTIN_OPERATION_FAILURE && foundBuiltins.empty()
                                  ? " (" + builtins + " is not beside " + lib.path +
                                        ": add its folder to NER_CUDA_LIB_DIR or LD_LIBRARY_PATH)"
                                  : "";

@@ -183,6 +183,31 @@ describe.runIf(existsSync(ADDON_PATH))('the NVRTC path', () => {
   );
 
   it.runIf(Boolean(nvrtcDir))(
+    'compiles from several worker threads at once',
+    () => {
+      const run = spawnSync(
+        process.execPath,
+        [join(import.meta.dirname, 'fixtures', 'nvrtc-workers.cjs'), ADDON_PATH],
+        {
+          input: JSON.stringify(readKernelSources()),
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...nvrtcEnv },
+          timeout: 170_000,
+        },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      const results = JSON.parse(run.stdout) as { library?: string; cubinBytes?: number; error?: string }[];
+      expect(results).toHaveLength(3);
+      for (const r of results) {
+        expect(r.error).toBeUndefined();
+        expect(r.library).toBe(results[0]?.library);
+        expect(r.cubinBytes).toBeGreaterThan(10_000);
+      }
+    },
+    180_000,
+  );
+
+  it.runIf(Boolean(nvrtcDir))(
     'says where to put libnvrtc-builtins when it is not beside libnvrtc',
     () => {
       const lonely = mkdtempSync(join(tmpdir(), 'ner-cuda-nvrtc-alone-'));
