@@ -29,8 +29,7 @@ import {
   findPython,
   firstLine,
   fmt,
-  cudaPeerArgs,
-  cudaPeersOnCpu,
+  runCudaPeer,
   runJson,
   writeJsonResult,
 } from '../gpu-check/lib/common.mjs';
@@ -189,11 +188,8 @@ if (withTorch) {
       attn: torchAttn,
       profile: true,
     };
-    result.torch = await runJson(python, cudaPeerArgs('torch_cuda_bert_step.py', [JSON.stringify(options)]), {
-      timeoutMs: 300000,
-    }).catch((error) => ({ failed: firstLine(error) }));
+    result.torch = await runCudaPeer(python, 'torch_cuda_bert_step.py', [JSON.stringify(options)], 300000);
     result.torch.python = python;
-    if (cudaPeersOnCpu()) result.torch.cpuStandIn = true;
   }
 }
 // Written as it goes: a step the GPU check's time limit kills still leaves what it measured.

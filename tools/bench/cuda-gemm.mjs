@@ -5,10 +5,8 @@ import {
   findPython,
   firstLine,
   fmt,
-  cudaPeerArgs,
-  cudaPeersOnCpu,
   randomArray,
-  runJson,
+  runCudaPeer,
   writeJsonResult,
 } from '../gpu-check/lib/common.mjs';
 import { countsDelta, fallbackCounts, fence, loadCuda, setTf32, useCuda } from '../gpu-check/lib/cuda.mjs';
@@ -89,18 +87,9 @@ const torchRuns = [];
 const torchPeer = await findPython('NER_BENCH_TORCH_PYTHON', 'torch');
 const runTorch = async () => {
   if (!torchPeer.python) return;
-  const r = await runJson(
-    torchPeer.python,
-    cudaPeerArgs('torch_gemm.py', [
-      shapes.map((s) => s.name).join(','),
-      String(reps),
-      String(minSeconds),
-      modes.join(','),
-    ]),
-    { timeoutMs: 180000 },
-  ).catch((error) => ({ failed: firstLine(error) }));
-  if (cudaPeersOnCpu()) r.cpuStandIn = true;
-  torchRuns.push(r);
+  const shapeList = shapes.map((s) => s.name).join(',');
+  const args = [shapeList, String(reps), String(minSeconds), modes.join(',')];
+  torchRuns.push(await runCudaPeer(torchPeer.python, 'torch_gemm.py', args, 180000));
 };
 if (!torchPeer.python) result.torch = { unavailable: torchPeer.reason };
 await runTorch();

@@ -28,9 +28,8 @@ import {
   findPython,
   firstLine,
   fmt,
-  cudaPeerArgs,
-  cudaPeersOnCpu,
   percentile,
+  runCudaPeer,
   runJson,
   sharedPath,
   writeJsonResult,
@@ -184,12 +183,12 @@ try {
     }
     if (torchPeer.python) {
       const options = { model: modelDir, sentences: sentencesFile, warmup, probe: texts[warmup] };
-      result.torch = await runJson(
+      result.torch = await runCudaPeer(
         torchPeer.python,
-        cudaPeerArgs('torch_cuda_pipeline.py', [JSON.stringify(options)]),
-        { timeoutMs: 240000 },
-      ).catch((error) => ({ failed: firstLine(error) }));
-      if (cudaPeersOnCpu()) result.torch.cpuStandIn = true;
+        'torch_cuda_pipeline.py',
+        [JSON.stringify(options)],
+        240000,
+      );
     }
     if (envString('NER_BENCH_KEEP_MODEL') === '1') console.log(`model kept in ${modelDir}`);
   }

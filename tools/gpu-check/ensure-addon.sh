@@ -44,37 +44,31 @@ if [ -z "$carried" ] && [ "${GPU_CHECK_REBUILD_ADDON:-}" != 1 ]; then
   result "" ""
   exit 0
 fi
+# not_rebuilt WHY [COMPILER]: records why, and exits 0 only if the carried addon loads.
+not_rebuilt() {
+  result "$carried" "$1" "${2:-}"
+  [ -z "$carried" ]
+  exit
+}
 
 CXX=""
 for c in "${CXX_FOR_ADDON:-}" g++ c++ clang++; do
   [ -n "$c" ] && command -v "$c" >/dev/null 2>&1 && CXX=$c && break
 done
-if [ -z "$CXX" ]; then
-  result "$carried" "not rebuilt: no C++ compiler (g++, c++, clang++) on this machine"
-  [ -z "$carried" ]
-  exit
-fi
+[ -n "$CXX" ] || not_rebuilt "not rebuilt: no C++ compiler (g++, c++, clang++) on this machine"
 if [ ! -f "$NAPI/node_api.h" ] || ! compgen -G "$SOURCES/*.cc" >/dev/null; then
-  result "$carried" "not rebuilt: Node-API headers ($NAPI) or addon sources ($SOURCES) missing" "$CXX"
-  [ -z "$carried" ]
-  exit
+  not_rebuilt "not rebuilt: Node-API headers ($NAPI) or addon sources ($SOURCES) missing" "$CXX"
 fi
 BUILT=$(mktemp -d)/ner_cuda.node
 echo "rebuilding the addon with $CXX ($("$CXX" --version 2>&1 | head -1))"
 # binding.gyp's flags: C++17 with exceptions, -O2, NAPI_VERSION=8, -ldl -lpthread.
 if ! "$CXX" -shared -fPIC -O2 -std=c++17 -fexceptions -DNAPI_VERSION=8 -I"$NAPI" "$SOURCES"/*.cc \
   -o "$BUILT" -ldl -lpthread 2>"$BUILT.log"; then
-  result "$carried" "build failed: $(head -c 400 "$BUILT.log")" "$CXX"
   cat "$BUILT.log"
-  [ -z "$carried" ]
-  exit
+  not_rebuilt "build failed: $(head -c 400 "$BUILT.log")" "$CXX"
 fi
 rebuilt=$(load "$BUILT")
-if [ -n "$rebuilt" ]; then
-  result "$carried" "built but does not load: $rebuilt" "$CXX"
-  [ -z "$carried" ]
-  exit
-fi
+[ -z "$rebuilt" ] || not_rebuilt "built but does not load: $rebuilt" "$CXX"
 [ -f "$ADDON" ] && mv "$ADDON" "$ADDON.carried"
 mkdir -p "$(dirname "$ADDON")"
 cp "$BUILT" "$ADDON"

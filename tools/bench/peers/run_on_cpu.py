@@ -8,6 +8,7 @@ is then run as __main__ with the remaining arguments.
 
 Usage: python3 run_on_cpu.py PEER.py ARGS...
 """
+import os
 import runpy
 import sys
 import types
@@ -92,7 +93,7 @@ def main():
     real_torch.nn.Module.to = _to_cpu(real_torch.nn.Module.to)
     peer = sys.argv[1]
     sys.argv = [peer] + sys.argv[2:]
-    sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(peer)))
+    sys.path.insert(0, os.path.dirname(os.path.abspath(peer)))
     runpy.run_path(peer, run_name="__main__")
 
 

@@ -59,21 +59,21 @@ export function peersDir() {
   return join(here, '..', '..', 'bench', 'peers');
 }
 
-/** True when NER_BENCH_CUDA_PEERS_ON_CPU=1: the CUDA peers run on the CPU (see cudaPeerArgs). */
-export function cudaPeersOnCpu() {
-  return envString('NER_BENCH_CUDA_PEERS_ON_CPU') === '1';
-}
-
 /**
- * python's arguments to run CUDA peer `script` (in peersDir()) with `args`. With
- * NER_BENCH_CUDA_PEERS_ON_CPU=1, which the GPU check's rehearsal on the fake device sets, the peer
- * runs through run_on_cpu.py: on the CPU, with torch.cuda stood in for, so that the peer and what
- * the bench builds from its output run without a GPU. Its numbers then mean nothing; the bench
- * marks such a result `cpuStandIn`.
+ * Runs CUDA peer `script` (in peersDir()) with `python` and `args`; resolves its JSON line, or
+ * `{ failed }` with the error's first line. With NER_BENCH_CUDA_PEERS_ON_CPU=1, which the GPU
+ * check's rehearsal on the fake device sets, the peer runs through run_on_cpu.py: on the CPU, with
+ * torch.cuda stood in for, so that the peer and what the bench builds from its output run without
+ * a GPU. Its numbers then mean nothing, and the result says so (`cpuStandIn: true`).
  */
-export function cudaPeerArgs(script, args) {
-  const runner = cudaPeersOnCpu() ? [join(peersDir(), 'run_on_cpu.py')] : [];
-  return ['-B', ...runner, join(peersDir(), script), ...args];
+export async function runCudaPeer(python, script, args, timeoutMs) {
+  const onCpu = envString('NER_BENCH_CUDA_PEERS_ON_CPU') === '1';
+  const runner = onCpu ? [join(peersDir(), 'run_on_cpu.py')] : [];
+  const result = await runJson(python, ['-B', ...runner, join(peersDir(), script), ...args], {
+    timeoutMs,
+  }).catch((error) => ({ failed: firstLine(error) }));
+  if (onCpu) result.cpuStandIn = true;
+  return result;
 }
 
 /**

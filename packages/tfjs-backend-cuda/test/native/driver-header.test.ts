@@ -16,6 +16,8 @@ import {
   abiAsserts,
   type Binding,
   compileCheck,
+  functionBody,
+  plainBindings,
   valueAsserts,
 } from './header-check.js';
 import { findNvcc } from './nvcc.js';
@@ -38,10 +40,8 @@ function cudaIncludeDir(): string | null {
 
 /** The driver entry points bindDriver in device.cc resolves, and under which symbol. */
 function driverBindings(deviceCc: string): Binding[] {
-  const body = /bool bindDriver\([^)]*\) \{([\s\S]*?)\n\}/.exec(deviceCc)?.[1];
-  if (!body) throw new Error('bindDriver not found in device.cc');
-  const out: Binding[] = [];
-  for (const m of body.matchAll(/NER_BIND\(d, (\w+)\)/g)) out.push({ member: m[1]!, symbol: m[1]! });
+  const body = functionBody(deviceCc, 'bindDriver');
+  const out: Binding[] = plainBindings(body, 'd');
   for (const m of body.matchAll(/NER_BIND_AS\(d, (\w+), "(\w+)"\)/g)) {
     out.push({ member: m[1]!, symbol: m[2]! });
   }

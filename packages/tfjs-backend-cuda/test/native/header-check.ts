@@ -56,10 +56,15 @@ export interface Binding {
   symbol: string;
 }
 
-/** The plain NER_BIND(api, name) bindings in the body of `function` in device.cc. */
-export function plainBindings(deviceCc: string, fn: string, api: string): Binding[] {
+/** The body of `bool fn(...) { ... }` in device.cc (the functions that bind a library's symbols). */
+export function functionBody(deviceCc: string, fn: string): string {
   const body = new RegExp(`bool ${fn}\\([^)]*\\) \\{([\\s\\S]*?)\\n\\}`).exec(deviceCc)?.[1];
   if (!body) throw new Error(`${fn} not found in device.cc`);
+  return body;
+}
+
+/** The plain NER_BIND(api, name) bindings in `body`: member and symbol of the same name. */
+export function plainBindings(body: string, api: string): Binding[] {
   return [...body.matchAll(new RegExp(`NER_BIND\\(${api}, (\\w+)\\)`, 'g'))].map((m) => ({
     member: m[1] as string,
     symbol: m[1] as string,

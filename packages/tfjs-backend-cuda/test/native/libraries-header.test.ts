@@ -19,6 +19,7 @@ import {
   abiAsserts,
   type Binding,
   compileCheck,
+  functionBody,
   plainBindings,
   valueAsserts,
 } from './header-check.js';
@@ -81,8 +82,8 @@ ${layouts.join('\n')}
 describe("cuda_api.h against cuBLASLt's and NVRTC's headers", () => {
   const deviceCc = readFileSync(join(ADDON_DIR, 'device.cc'), 'utf8');
   const header = readFileSync(join(ADDON_DIR, 'cuda_api.h'), 'utf8');
-  const cublas = plainBindings(deviceCc, 'bindCublasLt', 'l');
-  const nvrtc = plainBindings(deviceCc, 'bindNvrtc', 'r');
+  const cublas = plainBindings(functionBody(deviceCc, 'bindCublasLt'), 'l');
+  const nvrtc = plainBindings(functionBody(deviceCc, 'bindNvrtc'), 'r');
   const include = librariesIncludeDirs();
 
   it('finds every CublasLtApi and NvrtcApi member among the bindings', () => {
