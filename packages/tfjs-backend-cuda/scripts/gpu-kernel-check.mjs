@@ -17,7 +17,6 @@ import {
   ADAMW_SLOT_BYTES,
   BINARY_OP,
   COMPARE_OP,
-  checkLaunch,
   denseLeadingDims,
   FakeCudaDevice,
   REDUCE_OP,
@@ -47,31 +46,19 @@ function finish(code) {
 const emulatorPath = process.env.NER_CUDA_CHECK_EMULATOR;
 const dryRun = Boolean(process.env.NER_CUDA_CHECK_DRY_RUN) || Boolean(emulatorPath);
 
-/** The fake device, with launches run by the emulated CUDA kernels instead of the JS ones. */
-class EmulatedDevice extends FakeCudaDevice {
-  constructor(emu) {
-    super({ capacityBytes: 1 << 30 });
-    this.emu = emu;
-  }
-  launch(kernel, grid, block, _sharedBytes, args) {
-    checkLaunch(kernel, grid, block, args);
-    const values = args.map((a) => ('ptr' in a ? a.ptr : 'dims' in a ? a.dims : (a.i32 ?? a.u32 ?? a.f32)));
-    // Sequential (one thread, one block) unless NER_CUDA_CHECK_EMULATOR_THREADS=1: then host
-    // threads, at most 3 blocks of at most 64 (two warps: shuffles and the cross-warp step run;
-    // the kernels are correct for any geometry, and more threads only cost time on a CPU).
-    const threaded = Boolean(process.env.NER_CUDA_CHECK_EMULATOR_THREADS);
-    this.emu.launch(
-      kernel,
-      this.heap.buffer,
-      values,
-      threaded ? Math.min(grid[0], 3) : 1,
-      threaded ? Math.min(block[0], 64) : 1,
-    );
-  }
+// The emulator's launches are sequential (one thread, one block) unless
+// NER_CUDA_CHECK_EMULATOR_THREADS=1: then blocks of host threads (see build-emulator.ts).
+const emulatorThreads = Boolean(process.env.NER_CUDA_CHECK_EMULATOR_THREADS);
+function emulatedDevice(emu) {
+  return new FakeCudaDevice({
+    capacityBytes: 1 << 30,
+    runKernel: (kernel, heap, args, grid, block) =>
+      emu.launch(kernel, heap, args, grid, block, emulatorThreads),
+  });
 }
 
 const probe = emulatorPath
-  ? { available: true, device: new EmulatedDevice(createRequire(import.meta.url)(emulatorPath)) }
+  ? { available: true, device: emulatedDevice(createRequire(import.meta.url)(emulatorPath)) }
   : dryRun
     ? { available: true, device: new FakeCudaDevice({ capacityBytes: 1 << 30 }) }
     : probeCuda();

@@ -92,6 +92,27 @@ describe('FakeCudaDevice', () => {
     });
   });
 
+  it('runKernel runs checked launches in place of the JS kernels, on the heap, and counts them', () => {
+    const calls: string[] = [];
+    const device = new FakeCudaDevice({
+      capacityBytes: 1 << 16,
+      runKernel: (kernel, heap, args, grid, block) => {
+        // Pointers are byte offsets into the heap: write 7 where the output points.
+        new Float32Array(heap, Number((args[1] as { ptr: bigint }).ptr), 1)[0] = 7;
+        calls.push(`${kernel} ${grid[0]}x${block[0]} ${args.length}`);
+      },
+    });
+    const x = floats(device, [1]);
+    const y = floats(device, [0]);
+    device.launch('ner_gelu_erf_f32', GRID, BLOCK, 0, [{ ptr: x }, { ptr: y }, { i32: 1 }]);
+    expect(read(device, y, 1)).toEqual([7]);
+    expect(() => device.launch('ner_gelu_erf_f32', GRID, BLOCK, 0, [{ ptr: x }, { i32: 1 }])).toThrow(
+      CudaAbiError,
+    );
+    expect(calls).toEqual(['ner_gelu_erf_f32 1x32 3']);
+    expect(device.counters.launches).toEqual({ ner_gelu_erf_f32: 1 });
+  });
+
   it('runs out of memory like cuMemAlloc and reuses freed ranges', () => {
     const device = new FakeCudaDevice({ capacityBytes: 4096 });
     const a = device.malloc(2048);

@@ -30,6 +30,19 @@ export interface FakeCudaDeviceOptions {
    * heuristic does when it has no algorithm (tests of the fallback without the epilogue).
    */
   readonly refuseGemmEpilogue?: (desc: GemmDesc) => boolean;
+  /**
+   * Runs each launch in place of the JS kernels, after the ABI checks, on the heap's memory
+   * (pointers are byte offsets into `heap`): e.g. the package's CUDA sources compiled for the
+   * host (its test/native/emu), so whole training runs check the real kernels' code. Accesses
+   * are then bounded by the heap only, not by each allocation as the JS kernels check them.
+   */
+  readonly runKernel?: (
+    kernel: string,
+    heap: ArrayBuffer,
+    args: readonly KernelArg[],
+    grid: Dim3,
+    block: Dim3,
+  ) => void;
 }
 
 /** What the fake device counted. */
@@ -222,7 +235,8 @@ export class FakeCudaDevice implements CudaDevice {
     const impl = FAKE_KERNELS[kernel as keyof typeof FAKE_KERNELS];
     if (!impl) throw new CudaAbiError(`launch of ${kernel}: the fake device has no implementation`);
     const t0 = performance.now();
-    impl(this.heap, args);
+    if (this.options.runKernel) this.options.runKernel(kernel, this.heap.buffer, args, grid, block);
+    else impl(this.heap, args);
     this.busyMs += performance.now() - t0;
     this.counters.launches[kernel] = (this.counters.launches[kernel] ?? 0) + 1;
   }

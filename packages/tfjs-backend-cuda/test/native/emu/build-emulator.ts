@@ -1,13 +1,18 @@
 /**
  * Builds `emu.node`: the kernels of src/cu compiled as host C++ (cuda_emu.h) behind a generated
- * N-API `launch(name, heap, args)`, where pointers are byte offsets into `heap` (a FakeHeap's
- * ArrayBuffer). scripts/gpu-kernel-check.mjs (NER_CUDA_CHECK_EMULATOR=path) runs its cases with
- * it in place of a GPU. Returns the path, or null and a reason when no C++ compiler is found.
+ * N-API `launch(name, heap, args, grid, block, threaded)` that fits FakeCudaDevice's `runKernel`
+ * (pointers are byte offsets into `heap`, the FakeHeap's ArrayBuffer). scripts/gpu-kernel-check.mjs
+ * (NER_CUDA_CHECK_EMULATOR=path) runs its cases with it in place of a GPU, and
+ * emulated-training.test.ts whole training runs. Returns the path, or null and a reason when no C++
+ * compiler is found.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { CU_DIR } from '../../../src/addon.js';
+import type { Dim3, KernelArg } from '../../../src/device.js';
+import type { FakeCudaDeviceOptions } from '../../../src/fake/fake-device.js';
 import { type CuParam, parseCuKernels } from '../cu-signatures.js';
 
 function argReader(p: CuParam, i: number): string {
@@ -35,40 +40,43 @@ function bindingSource(): string {
 #include "cuda_emu.h"
 ${cuFiles.map((f) => `#include "${f}"`).join('\n')}
 #include <node_api.h>
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
-// args[i], the one step every reader below starts with.
-static napi_value argAt(napi_env env, napi_value args, uint32_t i) {
-  napi_value v;
-  napi_get_element(env, args, i, &v);
+// args[i].key: the arguments come as the backend's KernelArg objects ({ptr}, {i32}, {u32},
+// {f32}, {dims}), whose kinds the fake device checked against the ABI before the launch.
+static napi_value argAt(napi_env env, napi_value args, uint32_t i, const char *key) {
+  napi_value arg, v;
+  napi_get_element(env, args, i, &arg);
+  napi_get_named_property(env, arg, key, &v);
   return v;
 }
 static void *ptrArg(napi_env env, napi_value args, uint32_t i, uint8_t *base, size_t heapBytes) {
   uint64_t offset = 0;
   bool lossless = false;
-  napi_get_value_bigint_uint64(env, argAt(env, args, i), &offset, &lossless);
+  napi_get_value_bigint_uint64(env, argAt(env, args, i, "ptr"), &offset, &lossless);
   if (offset == 0) return nullptr;  // address 0 is null on the fake heap, as on a device
   if (offset >= heapBytes) throw std::runtime_error("pointer argument " + std::to_string(i) + " outside the heap");
   return base + offset;
 }
 static int i32Arg(napi_env env, napi_value args, uint32_t i) {
   int32_t x = 0;
-  napi_get_value_int32(env, argAt(env, args, i), &x);
+  napi_get_value_int32(env, argAt(env, args, i, "i32"), &x);
   return x;
 }
 static unsigned u32Arg(napi_env env, napi_value args, uint32_t i) {
   uint32_t x = 0;
-  napi_get_value_uint32(env, argAt(env, args, i), &x);
+  napi_get_value_uint32(env, argAt(env, args, i, "u32"), &x);
   return x;
 }
 static float f32Arg(napi_env env, napi_value args, uint32_t i) {
   double x = 0;
-  napi_get_value_double(env, argAt(env, args, i), &x);
+  napi_get_value_double(env, argAt(env, args, i, "f32"), &x);
   return static_cast<float>(x);
 }
 static NerDims dimsArg(napi_env env, napi_value args, uint32_t i) {
-  napi_value v = argAt(env, args, i);
+  napi_value v = argAt(env, args, i, "dims");
   napi_typedarray_type type;
   size_t length = 0, offset = 0;
   void *data = nullptr;
@@ -86,11 +94,21 @@ ${cases}
   return false;
 }
 
-// launch(name, heap: ArrayBuffer, args: (bigint | number | Int32Array)[], grid, block):
-// grid blocks of block threads (1, 1: the sequential mode).
+// launch(name, heap: ArrayBuffer, args: KernelArg[], grid: Dim3, block: Dim3, threaded: boolean),
+// the fake device's runKernel. Sequential (one block of one thread: grid-stride loops cover the
+// grid) unless threaded: then host threads, at most 3 blocks of at most 64 (two warps, so the
+// shuffles and the cross-warp step run; the kernels are correct for any geometry, and more
+// threads only cost time on a CPU).
+static uint32_t firstOf(napi_env env, napi_value dim3) {
+  napi_value x;
+  uint32_t v = 1;
+  napi_get_element(env, dim3, 0, &x);
+  napi_get_value_uint32(env, x, &v);
+  return v;
+}
 static napi_value Launch(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   size_t len = 0;
   napi_get_value_string_utf8(env, argv[0], nullptr, 0, &len);
@@ -99,9 +117,10 @@ static napi_value Launch(napi_env env, napi_callback_info info) {
   void *heap = nullptr;
   size_t heapBytes = 0;
   napi_get_arraybuffer_info(env, argv[1], &heap, &heapBytes);
-  uint32_t grid = 1, block = 1;
-  napi_get_value_uint32(env, argv[3], &grid);
-  napi_get_value_uint32(env, argv[4], &block);
+  bool threaded = false;
+  napi_get_value_bool(env, argv[5], &threaded);
+  const uint32_t grid = threaded ? std::min(firstOf(env, argv[3]), 3u) : 1;
+  const uint32_t block = threaded ? std::min(firstOf(env, argv[4]), 64u) : 1;
   nerEmuHeapBase = static_cast<uint8_t *>(heap);
   nerEmuHeapBytes = heapBytes;
   try {
@@ -163,4 +182,28 @@ export function buildEmulator(outDir: string): { path: string | null; reason: st
   if (result.error) return { path: null, reason: `g++ not runnable: ${result.error.message}` };
   if (result.status !== 0) throw new Error(`the emulator does not compile:\n${result.stderr}`);
   return { path: out, reason: '' };
+}
+
+/** `emu.node`'s one export (see {@link buildEmulator}). */
+interface CudaEmulator {
+  launch(
+    kernel: string,
+    heap: ArrayBuffer,
+    args: readonly KernelArg[],
+    grid: Dim3,
+    block: Dim3,
+    threaded: boolean,
+  ): void;
+}
+
+/**
+ * A FakeCudaDevice `runKernel` that runs launches on the emulator built at `path`: sequential,
+ * or `threaded` (host threads per block: barriers, shuffles, multi-warp reductions, atomics).
+ */
+export function emulatedKernels(
+  path: string,
+  threaded: boolean,
+): NonNullable<FakeCudaDeviceOptions['runKernel']> {
+  const emulator = createRequire(import.meta.url)(path) as CudaEmulator;
+  return (kernel, heap, args, grid, block) => emulator.launch(kernel, heap, args, grid, block, threaded);
 }
