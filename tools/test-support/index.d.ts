@@ -175,3 +175,66 @@ export interface TrainerAdamWMultiSuiteOptions extends SuiteDeps {
 }
 /** @ner/trainer's AdamW with and without NerAdamWMulti on one backend: the same bits, one call per step. */
 export declare function trainerAdamWMultiSuite(options: TrainerAdamWMultiSuiteOptions): void;
+
+/** A training-parity row: token ids with [CLS]/[SEP] and labels (-100 on both). */
+export interface ParityRow {
+  input_ids: number[];
+  labels: number[];
+}
+/** The 48 training rows of {@link parityTrainingRun} (18 steps in 3 epochs of 8). */
+export declare const PARITY_TRAIN_ROWS: ParityRow[];
+/** Its 20 evaluation rows. */
+export declare const PARITY_EVAL_ROWS: ParityRow[];
+/** Pads a batch to its longest row (id 0, mask 0, label -100), as DataCollatorForTokenClassification does. */
+export declare function parityCollate(
+  batch: ParityRow[],
+): Record<'input_ids' | 'attention_mask' | 'labels', { data: Int32Array; shape: number[]; dtype: 'int32' }>;
+/** What {@link parityTrainingRun} gives. */
+export interface ParityRun {
+  /** Per optimizer step: the logged loss (4 decimals, as Python logs it) and the gradient norm before clipping. */
+  losses: number[];
+  gradNorms: number[];
+  /** Every parameter after training, in namedParameters() order. */
+  parameters: { name: string; data: Float32Array }[];
+  evalLoss: number;
+  /** Argmax label of every evaluated token (padding included; labels -100 are not compared). */
+  predictions: Int32Array;
+}
+/**
+ * Three epochs of `Trainer` on the active backend (18 steps), or `maxSteps`, fine-tuning a seeded
+ * 2-layer BERT or DistilBERT (hidden 48, intermediate 320) on {@link PARITY_TRAIN_ROWS}; then a
+ * prediction on {@link PARITY_EVAL_ROWS}.
+ */
+export declare function parityTrainingRun(options: {
+  tf: typeof import('@tensorflow/tfjs-core');
+  /** `@ner/models` (its BERT and DistilBERT token classifiers and configs). */
+  models: unknown;
+  /** `@ner/trainer`'s Trainer class. */
+  Trainer: unknown;
+  outputDir: string;
+  arch: 'bert' | 'distilbert';
+  dropout?: number;
+  maxSteps?: number;
+  bf16?: boolean;
+}): Promise<ParityRun>;
+/** How far two runs are apart (see the fields). */
+export interface ParityComparison {
+  /** Steps of each run. */
+  steps: [number, number];
+  /** The largest difference of the logged losses. */
+  lossMaxDiff: number;
+  /** Relative errors of the grad norms (worst step) and the eval loss. */
+  gradNormError: number;
+  evalLossError: number;
+  /** The final weights' largest difference relative to the largest weight, and its parameter. */
+  weightError: number;
+  worstParameter: string | null;
+  /** The share of labelled evaluation tokens predicted differently. */
+  predictionMismatch: number;
+}
+export declare function compareParityRuns(actual: ParityRun, expected: ParityRun): ParityComparison;
+/** Whether a comparison holds: `steps` each, logged losses within 1.5e-4, the rest within tolerance. */
+export declare function parityHolds(
+  comparison: ParityComparison,
+  limits: { steps: number; tolerance: number; weightTolerance?: number },
+): boolean;

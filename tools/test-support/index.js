@@ -13,6 +13,14 @@ export { enospcError, fullDiskFsPromises } from './full-disk.js';
 export { readmeSnippet, runSnippet, withAssertions } from './readme-snippet.js';
 export { COMPARE_OPS, FLOAT_BINARY_OPS, opsByName } from './tfjs-ops.js';
 export { tinyBertSizes, tinyDistilBertSizes, tinyTokenBatch } from './tiny-models.js';
+export {
+  compareParityRuns,
+  PARITY_EVAL_ROWS,
+  PARITY_TRAIN_ROWS,
+  parityCollate,
+  parityHolds,
+  parityTrainingRun,
+} from './training-parity.js';
 export { packageVitestConfig, selfAliases, selfAliasMismatches } from './vitest-config.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
