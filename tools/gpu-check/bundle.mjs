@@ -6,7 +6,7 @@
 // (dist/ -> ../build/Release/*.node, ../build/*.fatbin, ../src/cu/*.cu):
 //
 //   <out>/package.json              {"type": "module"}
-//   <out>/dist/<entry>.js           probe, kernels-check, device-kernels, oracle-check, nccl-check, cuda-gemm, cuda-bert-step,
+//   <out>/dist/<entry>.js           probe, kernels-check, device-kernels, oracle-check, train-parity, nccl-check, cuda-gemm, cuda-bert-step,
 //                                   cuda-pipeline, conll2003-trainer, conll2003-accelerate (+ addon when the package has one)
 //   <out>/dist/chunk-*.js           shared code
 //   <out>/node_modules/<name>/      shims for the packages @ner/models' initBackend imports by name
@@ -62,6 +62,7 @@ const entryPoints = {
   // Every KERNEL_ABI kernel and cuBLASLt product variant launched directly, against the fake device.
   'device-kernels': join(repoRoot, 'packages', 'tfjs-backend-cuda', 'scripts', 'gpu-kernel-check.mjs'),
   'oracle-check': join(here, 'checks', 'oracle-check.mjs'),
+  'train-parity': join(here, 'checks', 'train-parity.mjs'),
   'nccl-check': join(here, 'checks', 'nccl-check.mjs'),
   'cuda-gemm': join(repoRoot, 'tools', 'bench', 'cuda-gemm.mjs'),
   'cuda-bert-step': join(repoRoot, 'tools', 'bench', 'cuda-bert-step.mjs'),

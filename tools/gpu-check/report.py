@@ -372,6 +372,9 @@ def verdicts(report):
     # bf16 autocast steps of the trained checkpoints against the FakeCudaDevice (oracle-check.mjs).
     ob = o.get("bf16") or {}
     v["bf16OracleVsFake"] = (ob.get("failed", 1) == 0 and ob.get("passed", 0) > 0) if "passed" in ob and "skippedReason" not in o else None
+    # Whole Trainer runs on cuda against cpu (and, with dropout, against the FakeCudaDevice).
+    tp = res("train-parity")
+    v["trainParity"] = (tp.get("failed", 1) == 0 and tp.get("passed", 0) > 0) if "passed" in tp and "skippedReason" not in tp else None
     g = res("gemm")
     ratios = [r["ratio"] for r in g.get("rows", []) if r.get("ratio") is not None]
     v["gemmWorstRatio"] = min(ratios) if ratios else None

@@ -15,6 +15,8 @@
 #   probe      nvidia-smi, nvcc, torch, node; the package's cudaStatus() and probeCuda()
 #   kernels    every kernel on `cuda` against `cpu` on random shapes, relative 1e-5
 #   oracle     @ner/models oracle forward / gradient checks on `cuda`, 1e-4, TF32 off
+#   train-parity  the Trainer fine-tunes a small BERT and DistilBERT 18 steps on `cuda` and on `cpu`:
+#              grad norms, eval loss 1e-4, final weights 1e-3, predictions; dropout against the fake
 #   nccl       NcclCommunicator at world size 1: collectives on device buffers against the host,
 #              a world-size-2 set-up with no peer must time out and abort (skipped without libnccl)
 #   gemm       GEMM TFLOP/s at bert-base shapes, fp32 and TF32, against torch.matmul
@@ -172,6 +174,8 @@ DRY_RUN=()
 [ "${NER_GPU_CHECK_FAKE_DEVICE:-}" = 1 ] && DRY_RUN=(NER_CUDA_CHECK_DRY_RUN=1)
 gpu_step device-kernels 60 env OUT= "${DRY_RUN[@]}" "$NODE" "$DIST/device-kernels.js" --no-timing --json "$WORK/device-kernels.json"
 gpu_step oracle 90 "$NODE" "$DIST/oracle-check.js" --json "$WORK/oracle.json"
+# (c2) whole Trainer runs (BERT, DistilBERT, 18 steps) on cuda against cpu, number by number.
+gpu_step train-parity 90 "$NODE" "$DIST/train-parity.js" --json "$WORK/train-parity.json"
 # (h) NCCL at world size 1 (issue 17): collectives on device buffers against the host, a dead peer.
 gpu_step nccl 45 "$NODE" "$DIST/nccl-check.js" --json "$WORK/nccl.json"
 # (d) GEMM, (f) pipeline, (e) bert step: the benches run their torch peers even without our backend.

@@ -187,3 +187,21 @@ describe.runIf(havePython)('report.py finish: the NVRTC kernels target', () => {
     expect(stepTargets('nvrtc-none', 'kernels', {})['nvrtcKernelsWithin1e-5']).toBeNull();
   });
 });
+
+describe.runIf(havePython)('report.py finish: the training-parity target', () => {
+  it('holds when every case passed, fails on a failed case', () => {
+    expect(stepTargets('parity-ok', 'train-parity', { passed: 3, failed: 0, cases: {} }).trainParity).toBe(
+      true,
+    );
+    expect(
+      stepTargets('parity-failed', 'train-parity', { passed: 2, failed: 1, cases: {} }).trainParity,
+    ).toBe(false);
+  });
+  it('is null when the step was skipped or did not run', () => {
+    expect(
+      stepTargets('parity-skipped', 'train-parity', { passed: 0, failed: 0, skippedReason: 'no GPU' })
+        .trainParity,
+    ).toBeNull();
+    expect(stepTargets('parity-none', 'kernels', {}).trainParity).toBeNull();
+  });
+});
