@@ -42,7 +42,8 @@ function finish(code) {
 
 // Without a GPU: NER_CUDA_CHECK_DRY_RUN=1 compares a second fake device (a rehearsal of this
 // script: every check should pass); NER_CUDA_CHECK_EMULATOR=<emu.node> runs the src/cu kernels
-// compiled as host C++ (test/native/emu) on the fake device's memory, one thread per launch.
+// compiled as host C++ (test/native/emu) on the fake device's memory, one thread per launch, and,
+// when that emulator was built with OpenBLAS, the products on its sgemm.
 const emulatorPath = process.env.NER_CUDA_CHECK_EMULATOR;
 const dryRun = Boolean(process.env.NER_CUDA_CHECK_DRY_RUN) || Boolean(emulatorPath);
 
@@ -54,6 +55,8 @@ function emulatedDevice(emu) {
     capacityBytes: 1 << 30,
     runKernel: (kernel, heap, args, grid, block) =>
       emu.launch(kernel, heap, args, grid, block, emulatorThreads),
+    // An emulator built with OpenBLAS (emu_gemm.h) runs the products too, checked against the JS loop.
+    runGemm: emu.gemm ? (desc, heap) => emu.gemm(desc, heap) : undefined,
   });
 }
 

@@ -113,6 +113,28 @@ describe('FakeCudaDevice', () => {
     expect(device.counters.launches).toEqual({ ner_gelu_erf_f32: 1 });
   });
 
+  it('runGemm runs checked products in place of the float64 loop, and counts them', () => {
+    const seen: string[] = [];
+    const device = new FakeCudaDevice({
+      capacityBytes: 1 << 16,
+      runGemm: (desc, heap) => {
+        new Float32Array(heap, Number(desc.c), 1)[0] = 42;
+        seen.push(`${desc.m}x${desc.n}x${desc.k}`);
+      },
+    });
+    const a = floats(device, [1, 2]);
+    const b = floats(device, [3, 4]);
+    const c = floats(device, [0]);
+    const desc = { a, b, c, m: 1, n: 1, k: 2, transA: false, transB: false, lda: 2, ldb: 1, ldc: 1 };
+    const rest = { batch: 1, strideA: 0, strideB: 0, strideC: 0, alpha: 1, beta: 0, tf32: false };
+    device.gemm({ ...desc, ...rest });
+    expect(read(device, c, 1)).toEqual([42]);
+    // A descriptor the checks refuse never reaches runGemm.
+    expect(() => device.gemm({ ...desc, ...rest, lda: 1 })).toThrow(CudaAbiError);
+    expect(seen).toEqual(['1x1x2']);
+    expect(device.counters.launches).toEqual({ gemm: 1 });
+  });
+
   it('runs out of memory like cuMemAlloc and reuses freed ranges', () => {
     const device = new FakeCudaDevice({ capacityBytes: 4096 });
     const a = device.malloc(2048);

@@ -3,6 +3,7 @@
 // Written against the package's exports (cudaStatus, getFallbackCounts, setAllowTf32 and the
 // backend object) defensively: a counter the package does not offer is reported as missing, never
 // guessed.
+import { createRequire } from 'node:module';
 import { firstLine } from './common.mjs';
 import { importCuda, importCudaAddon, tf } from './deps.mjs';
 import { registerShimTarget } from './module-shims.mjs';
@@ -23,6 +24,22 @@ export function plain(value) {
   } catch (error) {
     return `unserialisable: ${firstLine(error)}`;
   }
+}
+
+/**
+ * NER_GPU_CHECK_EMULATOR=<emu.node> (with NER_GPU_CHECK_FAKE_DEVICE=1): the fake device runs its
+ * launches on the package's CUDA sources compiled for the host (its test/native/emu), and its
+ * products on that build's OpenBLAS sgemm when it has one, so a rehearsal (the main job included)
+ * runs the real kernels' code. Build it with buildEmulator(dir, { blas: true }).
+ */
+function emulatorOptions() {
+  const path = process.env.NER_GPU_CHECK_EMULATOR;
+  if (!path) return {};
+  const emulator = createRequire(import.meta.url)(path);
+  return {
+    runKernel: (kernel, heap, args, grid, block) => emulator.launch(kernel, heap, args, grid, block, false),
+    runGemm: emulator.gemm ? (desc, heap) => emulator.gemm(desc, heap) : undefined,
+  };
 }
 
 /**
@@ -51,7 +68,7 @@ export async function loadCuda() {
     // Dry runs of the scripts themselves on a machine without a GPU: the package's host-memory
     // FakeCudaDevice behind the real backend code. Never a GPU result; every report says "fake".
     if (typeof module.registerCudaBackend === 'function' && typeof module.FakeCudaDevice === 'function') {
-      const device = new module.FakeCudaDevice({ capacityBytes: 2 ** 31 });
+      const device = new module.FakeCudaDevice({ capacityBytes: 2 ** 31, ...emulatorOptions() });
       module.registerCudaBackend({ device });
       instrumentDevice(device);
       fake = true;
@@ -73,7 +90,7 @@ export async function loadCuda() {
   if (fake)
     loaded.status = {
       ...loaded.status,
-      fake: 'FakeCudaDevice (host memory), NER_GPU_CHECK_FAKE_DEVICE=1: not a GPU result',
+      fake: `FakeCudaDevice (host memory${process.env.NER_GPU_CHECK_EMULATOR ? ', kernels and products of the host-compiled emulator' : ''}), NER_GPU_CHECK_FAKE_DEVICE=1: not a GPU result`,
     };
   if (registered && !fake) {
     // probeCuda() opens the device once per process: this is the device the backend runs on.

@@ -43,6 +43,12 @@ export interface FakeCudaDeviceOptions {
     grid: Dim3,
     block: Dim3,
   ) => void;
+  /**
+   * Runs each product in place of the float64 JS loop, after the descriptor's checks, on the heap's
+   * memory (e.g. OpenBLAS through the host build of the CUDA sources, for runs as big as the main
+   * job). The JS loop stays the reference for exactness.
+   */
+  readonly runGemm?: (desc: GemmDesc, heap: ArrayBuffer) => void;
 }
 
 /** What the fake device counted. */
@@ -271,6 +277,11 @@ export class FakeCudaDevice implements CudaDevice {
     this.counters.launches.gemm = (this.counters.launches.gemm ?? 0) + 1;
     if (m === 0 || n === 0 || batch === 0) return;
     const t0 = performance.now();
+    if (this.options.runGemm) {
+      this.options.runGemm(desc, this.heap.buffer);
+      this.busyMs += performance.now() - t0;
+      return;
+    }
     const span = (rows: number, ld: number, cols: number, stride: number) =>
       (batch - 1) * stride + (rows - 1) * ld + cols;
     // bf16 operands (autocast): 16-bit words whose value is the float32 with those high bits,

@@ -11,7 +11,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { CU_DIR } from '../../../src/addon.js';
-import type { Dim3, KernelArg } from '../../../src/device.js';
+import type { Dim3, GemmDesc, KernelArg } from '../../../src/device.js';
 import type { FakeCudaDeviceOptions } from '../../../src/fake/fake-device.js';
 import { type CuParam, parseCuKernels } from '../cu-signatures.js';
 
@@ -133,10 +133,18 @@ static napi_value Launch(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+#ifdef NER_EMU_BLAS
+#include "emu_gemm.h"
+#endif
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "launch", NAPI_AUTO_LENGTH, Launch, nullptr, &fn);
   napi_set_named_property(env, exports, "launch", fn);
+#ifdef NER_EMU_BLAS
+  napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, ner_emu_gemm::Gemm, nullptr, &fn);
+  napi_set_named_property(env, exports, "gemm", fn);
+#endif
   return exports;
 }
 
@@ -150,12 +158,19 @@ function nodeIncludeDir(): string | null {
   return existsSync(join(dir, 'node_api.h')) ? dir : null;
 }
 
-export function buildEmulator(outDir: string): { path: string | null; reason: string } {
+/**
+ * Builds the emulator into `outDir`. `blas`: it also exports `gemm`, a FakeCudaDevice `runGemm` on
+ * OpenBLAS (emu_gemm.h, linked with -lopenblas), for runs too big for the fake device's JS loop.
+ */
+export function buildEmulator(
+  outDir: string,
+  { blas = false } = {},
+): { path: string | null; reason: string } {
   const include = nodeIncludeDir();
   if (!include) return { path: null, reason: 'Node headers (node_api.h) not found beside node' };
   const source = join(outDir, 'emu_binding.cc');
   writeFileSync(source, bindingSource());
-  const out = join(outDir, 'emu.node');
+  const out = join(outDir, blas ? 'emu-blas.node' : 'emu.node');
   const result = spawnSync(
     'g++',
     [
@@ -173,18 +188,23 @@ export function buildEmulator(outDir: string): { path: string | null; reason: st
       `-I${include}`,
       `-I${import.meta.dirname}`,
       `-I${CU_DIR}`,
+      ...(blas ? ['-DNER_EMU_BLAS'] : []),
       '-o',
       out,
       source,
+      ...(blas ? ['-lopenblas'] : []),
     ],
     { encoding: 'utf8' },
   );
   if (result.error) return { path: null, reason: `g++ not runnable: ${result.error.message}` };
+  if (result.status !== 0 && blas && /cannot find -lopenblas/.test(result.stderr)) {
+    return { path: null, reason: 'OpenBLAS not installed (libopenblas-dev)' };
+  }
   if (result.status !== 0) throw new Error(`the emulator does not compile:\n${result.stderr}`);
   return { path: out, reason: '' };
 }
 
-/** `emu.node`'s one export (see {@link buildEmulator}). */
+/** `emu.node`'s exports (see {@link buildEmulator}; `gemm` only when built with `blas`). */
 interface CudaEmulator {
   launch(
     kernel: string,
@@ -194,6 +214,7 @@ interface CudaEmulator {
     block: Dim3,
     threaded: boolean,
   ): void;
+  gemm?(desc: GemmDesc, heap: ArrayBuffer): void;
 }
 
 /**
@@ -206,4 +227,12 @@ export function emulatedKernels(
 ): NonNullable<FakeCudaDeviceOptions['runKernel']> {
   const emulator = createRequire(import.meta.url)(path) as CudaEmulator;
   return (kernel, heap, args, grid, block) => emulator.launch(kernel, heap, args, grid, block, threaded);
+}
+
+/** A FakeCudaDevice `runGemm` on the emulator built at `path` with `blas`. */
+export function emulatedGemm(path: string): NonNullable<FakeCudaDeviceOptions['runGemm']> {
+  const emulator = createRequire(import.meta.url)(path) as CudaEmulator;
+  const gemm = emulator.gemm;
+  if (!gemm) throw new Error(`${path} was built without blas: it has no gemm`);
+  return (desc, heap) => gemm(desc, heap);
 }
