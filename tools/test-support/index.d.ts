@@ -226,9 +226,14 @@ export interface ParityComparison {
   /** Relative errors of the grad norms (worst step) and the eval loss. */
   gradNormError: number;
   evalLossError: number;
-  /** The final weights' largest difference relative to the largest weight, and its parameter. */
+  /**
+   * The final weights' largest difference relative to the largest weight, and its parameter; the
+   * attention key biases (a gradient of exactly zero in exact arithmetic: rounding noise, which
+   * AdamW turns into steps) apart, in `keyBiasError`, which {@link parityHolds} does not judge.
+   */
   weightError: number;
   worstParameter: string | null;
+  keyBiasError: number;
   /** The share of labelled evaluation tokens predicted differently. */
   predictionMismatch: number;
 }

@@ -5,10 +5,10 @@
 // host) on `cuda` with TF32 off and on `cpu`; the runs must agree:
 //   - the same number of steps, logged losses within 1.5e-4 (they are logged with 4 decimals);
 //   - every step's grad norm and the eval loss within NER_GPU_PARITY_TOL (1e-4) relative;
-//   - the final weights within NER_GPU_PARITY_WEIGHT_TOL (1e-3) of the largest weight: the
-//     attention key biases have a gradient of exactly zero in exact arithmetic, so theirs is
-//     rounding noise that AdamW turns into steps of any sign (on the emulated kernels the key
-//     biases are the worst parameter of every run, 4e-6 there); the worst parameter is recorded;
+//   - the final weights within NER_GPU_PARITY_WEIGHT_TOL (1e-4) of the largest weight, the worst
+//     parameter recorded; the attention key biases apart (keyBiasError, recorded, not judged):
+//     their gradient is exactly zero in exact arithmetic, so theirs is rounding noise that AdamW
+//     turns into steps of any sign (on the emulated kernels: weights 1.4e-6, key biases 4.1e-6);
 //   - at most 1% of the evaluation tokens predicted differently; no kernel falling back.
 // Then BERT with dropout 0.1 on `cuda` against the same run on the package's FakeCudaDevice (its JS
 // kernels draw the same dropout masks from the same Philox stream), within the same limits. This
@@ -16,7 +16,7 @@
 // meet over many steps, as they do in the trainer step, but compared number by number.
 //
 //   node tools/gpu-check/checks/train-parity.mjs [--json out.json]
-//   env: NER_GPU_PARITY_TOL (1e-4), NER_GPU_PARITY_WEIGHT_TOL (1e-3)
+//   env: NER_GPU_PARITY_TOL (1e-4), NER_GPU_PARITY_WEIGHT_TOL (1e-4)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ import { countsDelta, fallbackCounts, loadCuda, useCuda } from '../lib/cuda.mjs'
 import { models, tf, trainer } from '../lib/deps.mjs';
 
 const tolerance = envNumber('NER_GPU_PARITY_TOL', 1e-4);
-const weightTolerance = envNumber('NER_GPU_PARITY_WEIGHT_TOL', 1e-3);
+const weightTolerance = envNumber('NER_GPU_PARITY_WEIGHT_TOL', 1e-4);
 const STEPS = 18;
 const FAKE_BACKEND = 'cuda-fake-parity';
 
@@ -87,7 +87,7 @@ async function compareCase(result, name, reference, options) {
     };
     console.log(
       `${name}: ${ok ? 'ok' : 'FAILED'}: weights within ${comparison.weightError.toExponential(2)} ` +
-        `(${comparison.worstParameter}), grad norms ${comparison.gradNormError.toExponential(2)}, eval loss ` +
+        `(${comparison.worstParameter}; key biases ${comparison.keyBiasError.toExponential(2)}), grad norms ${comparison.gradNormError.toExponential(2)}, eval loss ` +
         `${comparison.evalLossError.toExponential(2)}, predictions ${(100 * comparison.predictionMismatch).toFixed(1)}% apart`,
     );
   } catch (error) {

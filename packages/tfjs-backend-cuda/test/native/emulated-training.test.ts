@@ -70,7 +70,10 @@ async function train(
   return run;
 }
 
-/** The comparison, each of its numbers against its limit (steps, logged losses, the rest). */
+/**
+ * The comparison, each of its numbers against its limit (steps, logged losses, the rest); the
+ * attention key biases' drift (rounding noise that AdamW amplifies) is reported, not judged.
+ */
 function expectSameRun(
   comparison: ParityComparison,
   steps: number,
@@ -88,7 +91,8 @@ function expectSameRun(
 
 function describeComparison(c: ParityComparison): string {
   return (
-    `final weights within ${c.weightError.toExponential(2)} (${c.worstParameter}), grad norms ` +
+    `final weights within ${c.weightError.toExponential(2)} (${c.worstParameter}; key biases ` +
+    `${c.keyBiasError.toExponential(2)}), grad norms ` +
     `${c.gradNormError.toExponential(2)}, eval loss ${c.evalLossError.toExponential(2)}`
   );
 }
@@ -114,7 +118,8 @@ describe.each<Arch>(['bert', 'distilbert'])(
         `${arch}: loss ${cpu.losses[0]!.toFixed(4)} -> ${cpu.losses.at(-1)!.toFixed(4)} on cpu; emulated cuda: ` +
           describeComparison(comparison),
       );
-      expectSameRun(comparison, 18, 1e-4);
+      // Measured: weights within 1.4e-6 (BERT) and 7.4e-7 (DistilBERT), grad norms 7.2e-6.
+      expectSameRun(comparison, 18, 1e-4, 1e-5);
     }, 120_000);
 
     it('with dropout on, matches the JS kernels, which draw the same masks', async () => {
@@ -128,7 +133,8 @@ describe.each<Arch>(['bert', 'distilbert'])(
       const comparison = compareParityRuns(emulated, js);
       expect(comparison.weightError).toBeGreaterThan(0);
       console.log(`${arch}, dropout 0.1, emulated against the JS kernels: ${describeComparison(comparison)}`);
-      expectSameRun(comparison, 18, 1e-5);
+      // Measured: weights within 1.2e-7, grad norms 1.6e-7.
+      expectSameRun(comparison, 18, 1e-5, 1e-6);
     }, 120_000);
   },
 );
@@ -144,12 +150,11 @@ it('bert follows the cpu backend in blocks of host threads (shuffles, multi-warp
 
 // bf16 autocast (TrainingArguments.bf16): the matmuls' operands go through ner_cast_f32_bf16. No
 // cpu run to follow (cpu has no bf16 products): the JS kernels, against the same products. Three
-// steps, and the weights looser than the rest: the attention key biases have a gradient of exactly
-// zero in exact arithmetic (softmax ignores a shift shared by a row), so theirs is rounding noise,
-// which bf16 operands make large enough for AdamW to turn into steps of the learning rate's size
-// whatever its sign (measured: the emulated and JS runs' key biases 1.9e-4 apart after 3 steps,
-// every other weight within 7e-5; grad norms within 3.2e-6). Over 18 steps such differences flip
-// bf16 roundings and grow as chaos does, which says nothing about the kernels.
+// steps, and the weights looser than the rest: float-level differences (1e-7) between the two
+// kernel sets flip a few bf16 roundings (2^-8 apart), and AdamW's normalisation turns what that
+// changes in small gradients into visible steps (measured: weights within 7e-5, key biases 1.9e-4;
+// grad norms within 3.2e-6). Over 18 steps such flips compound as chaos does, which says nothing
+// about the kernels.
 it('bert under bf16 autocast matches the JS kernels', async () => {
   if (skipped()) return;
   const js = await train('bert', {}, { bf16: true, maxSteps: 3 });
@@ -163,5 +168,5 @@ it('bert under bf16 autocast matches the JS kernels', async () => {
   expect(compareParityRuns(fp32, js).weightError).toBeGreaterThan(5e-3);
   const comparison = compareParityRuns(emulated, js);
   console.log(`bert, bf16, 3 steps, emulated against the JS kernels: ${describeComparison(comparison)}`);
-  expectSameRun(comparison, 3, 1e-5, 1e-3);
+  expectSameRun(comparison, 3, 1e-5, 3e-4);
 }, 120_000);
