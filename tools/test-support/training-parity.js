@@ -181,8 +181,9 @@ function weightError(actual, expected, include) {
     }
     for (let i = 0; i < data.length; i++) {
       const d = Math.abs(other[i] - data[i]);
-      if (d > worst) {
-        worst = d;
+      // NaN on either side is the worst difference there is, never a pass.
+      if (!(d <= worst)) {
+        worst = Number.isNaN(d) ? Number.POSITIVE_INFINITY : d;
         worstParameter = name;
       }
     }

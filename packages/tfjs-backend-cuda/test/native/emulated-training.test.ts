@@ -170,3 +170,23 @@ it('bert under bf16 autocast matches the JS kernels', async () => {
   console.log(`bert, bf16, 3 steps, emulated against the JS kernels: ${describeComparison(comparison)}`);
   expectSameRun(comparison, 3, 1e-5, 3e-4);
 }, 120_000);
+
+it('compareParityRuns: a NaN weight is the worst difference, and key biases are kept apart', () => {
+  const run = (weights: number[], keyBias: number): ParityRun => ({
+    losses: [1.5],
+    gradNorms: [0.5],
+    evalLoss: 1,
+    predictions: new Int32Array(0),
+    parameters: [
+      { name: 'bert.encoder.layer.0.attention.self.key.bias', data: Float32Array.of(keyBias) },
+      { name: 'classifier.weight', data: Float32Array.from(weights) },
+    ],
+  });
+  expect(compareParityRuns(run([Number.NaN, 2], 0), run([0.5, 2], 0)).weightError).toBe(
+    Number.POSITIVE_INFINITY,
+  );
+  const drifted = compareParityRuns(run([0.5, 2], 0.01), run([0.5, 2.0002], 0));
+  expect(drifted.weightError).toBeCloseTo(1e-4, 6);
+  expect(drifted.worstParameter).toBe('classifier.weight');
+  expect(drifted.keyBiasError).toBeCloseTo(0.01 / 2.0002, 6);
+});
