@@ -53,10 +53,9 @@ const emulatorThreads = Boolean(process.env.NER_CUDA_CHECK_EMULATOR_THREADS);
 function emulatedDevice(emu) {
   return new FakeCudaDevice({
     capacityBytes: 1 << 30,
-    runKernel: (kernel, heap, args, grid, block) =>
-      emu.launch(kernel, heap, args, grid, block, emulatorThreads),
+    runKernel: emulatorThreads ? emu.runKernelThreaded : emu.runKernel,
     // An emulator built with OpenBLAS (emu_gemm.h) runs the products too, checked against the JS loop.
-    runGemm: emu.gemm ? (desc, heap) => emu.gemm(desc, heap) : undefined,
+    runGemm: emu.runGemm,
   });
 }
 

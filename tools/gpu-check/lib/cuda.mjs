@@ -35,11 +35,8 @@ export function plain(value) {
 function emulatorOptions() {
   const path = process.env.NER_GPU_CHECK_EMULATOR;
   if (!path) return {};
-  const emulator = createRequire(import.meta.url)(path);
-  return {
-    runKernel: (kernel, heap, args, grid, block) => emulator.launch(kernel, heap, args, grid, block, false),
-    runGemm: emulator.gemm ? (desc, heap) => emulator.gemm(desc, heap) : undefined,
-  };
+  const { runKernel, runGemm } = createRequire(import.meta.url)(path);
+  return { runKernel, runGemm };
 }
 
 /**

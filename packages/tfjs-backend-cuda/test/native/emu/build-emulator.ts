@@ -1,7 +1,8 @@
 /**
  * Builds `emu.node`: the kernels of src/cu compiled as host C++ (cuda_emu.h) behind a generated
- * N-API `launch(name, heap, args, grid, block, threaded)` that fits FakeCudaDevice's `runKernel`
- * (pointers are byte offsets into `heap`, the FakeHeap's ArrayBuffer). scripts/gpu-kernel-check.mjs
+ * N-API `runKernel(name, heap, args, grid, block)` (and `runKernelThreaded`, and with `blas` a
+ * `runGemm(desc, heap)`) with the signatures of FakeCudaDevice's options of those names (pointers
+ * are byte offsets into `heap`, the FakeHeap's ArrayBuffer). scripts/gpu-kernel-check.mjs
  * (NER_CUDA_CHECK_EMULATOR=path) runs its cases with it in place of a GPU, and
  * emulated-training.test.ts whole training runs. Returns the path, or null and a reason when no C++
  * compiler is found.
@@ -11,7 +12,6 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { CU_DIR } from '../../../src/addon.js';
-import type { Dim3, GemmDesc, KernelArg } from '../../../src/device.js';
 import type { FakeCudaDeviceOptions } from '../../../src/fake/fake-device.js';
 import { type CuParam, parseCuKernels } from '../cu-signatures.js';
 
@@ -94,11 +94,11 @@ ${cases}
   return false;
 }
 
-// launch(name, heap: ArrayBuffer, args: KernelArg[], grid: Dim3, block: Dim3, threaded: boolean),
-// the fake device's runKernel. Sequential (one block of one thread: grid-stride loops cover the
-// grid) unless threaded: then host threads, at most 3 blocks of at most 64 (two warps, so the
-// shuffles and the cross-warp step run; the kernels are correct for any geometry, and more
-// threads only cost time on a CPU).
+// runKernel(name, heap: ArrayBuffer, args: KernelArg[], grid: Dim3, block: Dim3), the fake
+// device's option: sequential (one block of one thread: grid-stride loops cover the grid).
+// runKernelThreaded, the same function with data 1: host threads, at most 3 blocks of at most 64
+// (two warps, so the shuffles and the cross-warp step run; the kernels are correct for any
+// geometry, and more threads only cost time on a CPU).
 static uint32_t firstOf(napi_env env, napi_value dim3) {
   napi_value x;
   uint32_t v = 1;
@@ -107,9 +107,10 @@ static uint32_t firstOf(napi_env env, napi_value dim3) {
   return v;
 }
 static napi_value Launch(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  size_t argc = 5;
+  napi_value argv[5];
+  void *data = nullptr;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, &data);
   size_t len = 0;
   napi_get_value_string_utf8(env, argv[0], nullptr, 0, &len);
   std::string name(len, '\\0');
@@ -117,8 +118,7 @@ static napi_value Launch(napi_env env, napi_callback_info info) {
   void *heap = nullptr;
   size_t heapBytes = 0;
   napi_get_arraybuffer_info(env, argv[1], &heap, &heapBytes);
-  bool threaded = false;
-  napi_get_value_bool(env, argv[5], &threaded);
+  const bool threaded = data != nullptr;
   const uint32_t grid = threaded ? std::min(firstOf(env, argv[3]), 3u) : 1;
   const uint32_t block = threaded ? std::min(firstOf(env, argv[4]), 64u) : 1;
   nerEmuHeapBase = static_cast<uint8_t *>(heap);
@@ -139,11 +139,14 @@ static napi_value Launch(napi_env env, napi_callback_info info) {
 
 static napi_value Init(napi_env env, napi_value exports) {
   napi_value fn;
-  napi_create_function(env, "launch", NAPI_AUTO_LENGTH, Launch, nullptr, &fn);
-  napi_set_named_property(env, exports, "launch", fn);
+  napi_create_function(env, "runKernel", NAPI_AUTO_LENGTH, Launch, nullptr, &fn);
+  napi_set_named_property(env, exports, "runKernel", fn);
+  static int threadedMark = 1;
+  napi_create_function(env, "runKernelThreaded", NAPI_AUTO_LENGTH, Launch, &threadedMark, &fn);
+  napi_set_named_property(env, exports, "runKernelThreaded", fn);
 #ifdef NER_EMU_BLAS
-  napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, ner_emu_gemm::Gemm, nullptr, &fn);
-  napi_set_named_property(env, exports, "gemm", fn);
+  napi_create_function(env, "runGemm", NAPI_AUTO_LENGTH, ner_emu_gemm::Gemm, nullptr, &fn);
+  napi_set_named_property(env, exports, "runGemm", fn);
 #endif
   return exports;
 }
@@ -204,18 +207,11 @@ export function buildEmulator(
   return { path: out, reason: '' };
 }
 
-/** `emu.node`'s exports (see {@link buildEmulator}; `gemm` only when built with `blas`). */
-interface CudaEmulator {
-  launch(
-    kernel: string,
-    heap: ArrayBuffer,
-    args: readonly KernelArg[],
-    grid: Dim3,
-    block: Dim3,
-    threaded: boolean,
-  ): void;
-  gemm?(desc: GemmDesc, heap: ArrayBuffer): void;
-}
+/** `emu.node`'s exports (see {@link buildEmulator}; `runGemm` only when built with `blas`). */
+type CudaEmulator = Required<Pick<FakeCudaDeviceOptions, 'runKernel'>> &
+  Pick<FakeCudaDeviceOptions, 'runGemm'> & {
+    runKernelThreaded: NonNullable<FakeCudaDeviceOptions['runKernel']>;
+  };
 
 /**
  * A FakeCudaDevice `runKernel` that runs launches on the emulator built at `path`: sequential,
@@ -226,13 +222,12 @@ export function emulatedKernels(
   threaded: boolean,
 ): NonNullable<FakeCudaDeviceOptions['runKernel']> {
   const emulator = createRequire(import.meta.url)(path) as CudaEmulator;
-  return (kernel, heap, args, grid, block) => emulator.launch(kernel, heap, args, grid, block, threaded);
+  return threaded ? emulator.runKernelThreaded : emulator.runKernel;
 }
 
 /** A FakeCudaDevice `runGemm` on the emulator built at `path` with `blas`. */
 export function emulatedGemm(path: string): NonNullable<FakeCudaDeviceOptions['runGemm']> {
-  const emulator = createRequire(import.meta.url)(path) as CudaEmulator;
-  const gemm = emulator.gemm;
-  if (!gemm) throw new Error(`${path} was built without blas: it has no gemm`);
-  return (desc, heap) => gemm(desc, heap);
+  const { runGemm } = createRequire(import.meta.url)(path) as CudaEmulator;
+  if (!runGemm) throw new Error(`${path} was built without blas: it has no runGemm`);
+  return runGemm;
 }

@@ -56,7 +56,7 @@ inline uint8_t *span(uint8_t *heap, size_t heapBytes, uint64_t offset, uint64_t 
   return heap + offset;
 }
 
-// gemm(desc: GemmDesc, heap: ArrayBuffer): the fake device checked the descriptor's sizes first.
+// runGemm(desc: GemmDesc, heap: ArrayBuffer): the fake device checked the descriptor's sizes first.
 inline napi_value Gemm(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
