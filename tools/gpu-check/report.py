@@ -11,6 +11,8 @@ run killed at any point leaves a valid JSON file behind.
   report.py accelerate-result LOG OUTDIR [--reference FILE]  examples/conll2003-accelerate's, from its metrics.jsonl
   report.py lib-dirs                                      folders for NER_CUDA_LIB_DIR (wheels, driver)
   report.py finish REPORT --seconds S                     the verdicts against issue 15's targets
+  report.py merge FIRST SECOND... --out MERGED            one report of several runs (a first run and
+                                                          a rerun of some steps), the verdicts again
 """
 import argparse
 import datetime
@@ -441,6 +443,59 @@ def cmd_finish(a):
     print(json.dumps({"summary": report["summary"], "targets": report["targets"]}, indent=1))
 
 
+def merged_step_wins(earlier, later):
+    """A later run's step replaces an earlier one, unless the later one did not run and the earlier did."""
+    if earlier is None:
+        return True
+    return later.get("status") != "skipped" or earlier.get("status") == "skipped"
+
+
+def cmd_merge(a):
+    """Several reports of one check (a first run, then a rerun of the steps that failed or ran out of
+    budget after a fix) as one: each step from the last run that ran it, marked with that run's
+    number; each run's date, commit, device and the steps taken from it under "runs"; the verdicts
+    read again off the merged steps. Ratios stay within one step, so within one run."""
+    reports = [load(path) for path in a.reports]
+    merged = {key: value for key, value in reports[0].items() if key not in ("summary", "targets", "seconds")}
+    merged["command"] = "tools/gpu-check/report.py merge of " + ", ".join(os.path.basename(p) for p in a.reports)
+    merged["steps"] = {}
+    merged["errors"] = []
+    runs = []
+    for number, report in enumerate(reports, start=1):
+        runs.append(
+            {
+                "run": number,
+                "file": os.path.basename(a.reports[number - 1]),
+                "date": report.get("date"),
+                "host": report.get("host"),
+                "git": report.get("git"),
+                "device": report.get("device"),
+                "budgetSeconds": report.get("budgetSeconds"),
+                "seconds": report.get("seconds"),
+                "steps": [],
+            }
+        )
+        merged["errors"] += [f"run {number}: {e}" for e in report.get("errors") or []]
+        for name, step in (report.get("steps") or {}).items():
+            if merged_step_wins(merged["steps"].get(name), step):
+                merged["steps"][name] = {**step, "run": number}
+        if report.get("NOT_A_GPU_RESULT"):
+            merged["NOT_A_GPU_RESULT"] = report["NOT_A_GPU_RESULT"]
+    for name, step in merged["steps"].items():
+        runs[step["run"] - 1]["steps"].append(name)
+    merged["runs"] = runs
+    last = reports[-1]
+    merged["date"], merged["device"], merged["git"] = last.get("date"), last.get("device"), last.get("git")
+    # An H100 one call and an H200 the next can happen (the device tool picks): say so.
+    gpus = {str((r.get("device") or {}).get("gpu")) for r in reports}
+    merged["devicesDiffer"] = len(gpus) > 1
+    merged["seconds"] = sum(r.get("seconds") or 0 for r in reports)
+    merged["summary"] = {name: s.get("status") for name, s in merged["steps"].items()}
+    merged["targets"] = verdicts(merged)
+    save(a.out, merged)
+    print(json.dumps({"summary": merged["summary"], "runs": [{k: r[k] for k in ("run", "date", "steps")} for r in runs]}, indent=1))
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -478,6 +533,9 @@ def main():
     s = sub.add_parser("finish")
     s.add_argument("report")
     s.add_argument("--seconds", type=float, default=0)
+    s = sub.add_parser("merge")
+    s.add_argument("reports", nargs="+")
+    s.add_argument("--out", required=True)
     a = p.parse_args()
     {
         "init": cmd_init,
@@ -488,6 +546,7 @@ def main():
         "accelerate-result": cmd_accelerate_result,
         "finish": cmd_finish,
         "lib-dirs": cmd_lib_dirs,
+        "merge": cmd_merge,
     }[a.cmd](a)
 
 

@@ -26,7 +26,8 @@
 #   trainer    the main job, examples/conll2003-trainer, with NER_BACKEND=cuda (F1)
 # Steps that need the GPU are recorded as skipped, with the probe's reason, when it has none; the
 # benches still run their torch peers (recorded as unavailable where torch has no GPU).
-# env: GPU_CHECK_BUDGET_S (total seconds for the steps, 550), GPU_CHECK_STEPS (comma list to run),
+# env: GPU_CHECK_BUDGET_S (total seconds for the steps, 550), GPU_CHECK_STEPS (comma list to run;
+#      addon and probe always run; join a rerun's report to the first with report.py merge),
 #      GPU_CHECK_PAYLOAD (default tools/gpu-check/payload), GPU_CHECK_TRAINER_ARGS and
 #      GPU_CHECK_ACCELERATE_ARGS (options added to the two examples, for dry runs)
 set -u
@@ -50,7 +51,8 @@ START=$(date +%s)
 
 log() { echo "[$(date -u +%H:%M:%S) +$(($(date +%s) - START))s] $*" | tee -a "$LOG"; }
 report() { python3 "$REPO/tools/gpu-check/report.py" "$@" 2>>"$LOG"; }
-wanted() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
+# The addon and probe steps always run: every GPU step needs to know whether there is a device.
+wanted() { [ -z "$ONLY" ] || [ "$1" = probe ] || [[ ",$ONLY," == *",$1,"* ]]; }
 
 log "gpu-check in $REPO, payload $PAYLOAD, work $WORK, budget ${BUDGET}s"
 report init "$REPORT" --manifest "$PAYLOAD/manifest.json" --budget "$BUDGET"

@@ -4,7 +4,7 @@
 // Trainer's JSON evaluation lines and the closing summary), so a change of that output cannot
 // silently leave the GPU report without an F1.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -203,5 +203,88 @@ describe.runIf(havePython)('report.py finish: the training-parity target', () =>
         .trainParity,
     ).toBeNull();
     expect(stepTargets('parity-none', 'kernels', {}).trainParity).toBeNull();
+  });
+});
+
+/** What the merge tests read of a merged report. */
+interface MergedReport {
+  steps: Record<string, { status: string; run: number }>;
+  targets: Record<string, unknown>;
+  runs: { git: unknown; steps: string[] }[];
+  git: unknown;
+  seconds: number;
+  devicesDiffer: boolean;
+  errors: string[];
+  NOT_A_GPU_RESULT?: string;
+}
+
+describe.runIf(havePython)('report.py merge: a first run and a rerun of some steps as one report', () => {
+  const reportOf = (name: string, fields: Record<string, unknown>) => {
+    const file = join(dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify({ schema: 'ner-gpu-check/1', issue: 15, ...fields }));
+    return file;
+  };
+  const first = () =>
+    reportOf('run-1', {
+      date: '2026-12-07T10:00:00+00:00',
+      git: { commit: 'aaa' },
+      device: { gpu: 'NVIDIA H100 80GB HBM3' },
+      seconds: 480,
+      errors: ['payload manifest unreadable'],
+      steps: {
+        probe: { status: 'ok', results: { available: true } },
+        kernels: { status: 'failed', results: { passed: 300, failed: 2, errors: 0 } },
+        oracle: { status: 'ok', results: { passed: 5, failed: 0 } },
+        trainer: { status: 'ok', results: { eval_f1: 0.73, reference: { eval_f1: 0.736 } } },
+      },
+    });
+  const merge = (files: string[]) => {
+    const out = join(dir, `merged-${files.length}.json`);
+    const run = spawnSync('python3', [report, 'merge', ...files, '--out', out], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    return JSON.parse(readFileSync(out, 'utf8')) as MergedReport;
+  };
+
+  it('takes each step from the last run that ran it and reads the verdicts again off the merged steps', () => {
+    const second = reportOf('run-2', {
+      date: '2026-12-07T10:12:00+00:00',
+      git: { commit: 'bbb' },
+      device: { gpu: 'NVIDIA H100 80GB HBM3' },
+      seconds: 150,
+      steps: {
+        probe: { status: 'ok', results: { available: true } },
+        kernels: { status: 'ok', results: { passed: 302, failed: 0, errors: 0 } },
+        // Out of budget in the rerun: the first run's result stands.
+        trainer: { status: 'skipped', results: null, error: 'not run: 3s were left' },
+      },
+    });
+    const merged = merge([first(), second]);
+    expect(merged.steps.kernels).toMatchObject({ status: 'ok', run: 2 });
+    expect(merged.steps.oracle).toMatchObject({ status: 'ok', run: 1 });
+    expect(merged.steps.trainer).toMatchObject({ status: 'ok', run: 1 });
+    expect(merged.targets).toMatchObject({
+      'kernelsWithin1e-5': true,
+      'oracleWithin1e-4': true,
+      trainerF1: 0.73,
+    });
+    expect(merged.runs.map((r) => [r.git, r.steps])).toEqual([
+      [{ commit: 'aaa' }, ['oracle', 'trainer']],
+      [{ commit: 'bbb' }, ['probe', 'kernels']],
+    ]);
+    expect(merged).toMatchObject({ git: { commit: 'bbb' }, seconds: 630, devicesDiffer: false });
+    expect(merged.errors).toEqual(['run 1: payload manifest unreadable']);
+    expect(merged.NOT_A_GPU_RESULT).toBeUndefined();
+  });
+
+  it('says when the runs had different GPUs, and keeps a rehearsal marked as not a GPU result', () => {
+    const second = reportOf('run-2b', {
+      device: { gpu: 'NVIDIA H200' },
+      NOT_A_GPU_RESULT: 'FakeCudaDevice',
+      steps: { kernels: { status: 'failed', results: { passed: 301, failed: 1, errors: 0 } } },
+    });
+    const merged = merge([first(), second]);
+    expect(merged.devicesDiffer).toBe(true);
+    expect(merged.NOT_A_GPU_RESULT).toBe('FakeCudaDevice');
+    expect(merged.targets['kernelsWithin1e-5']).toBe(false);
   });
 });
