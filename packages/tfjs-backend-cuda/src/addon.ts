@@ -20,7 +20,7 @@ import type {
   GemmDesc,
   KernelArg,
 } from './device.js';
-import { NER_DIMS_INTS } from './device.js';
+import { NER_DIMS_INTS, ORDINAL_SOURCES } from './device.js';
 import { CudaAbiError } from './errors.js';
 import { type AbiParam, KERNEL_ABI } from './kernel-abi.js';
 import type { NcclNativeComm, NcclProvider, NcclStatus } from './nccl/types.js';
@@ -47,6 +47,8 @@ export interface NativeDevice {
   memGetInfo(): [number, number];
   info(): {
     name: string;
+    ordinal: number;
+    ordinalFrom: string;
     major: number;
     minor: number;
     totalMemoryBytes: number;
@@ -85,7 +87,10 @@ export interface AddonUnavailable {
 /** What the addon exports. */
 export interface CudaAddon {
   openDevice(options: {
+    /** The device (NER_CUDA_DEVICE), or -1 to choose: `localRank` where given, else 0. */
     ordinal: number;
+    /** A launched process's LOCAL_RANK, or -1 / absent. */
+    localRank?: number;
     fatbinPath: string;
     forceNvrtc: boolean;
     cacheDir: string;
@@ -196,6 +201,8 @@ class AddonCudaDevice implements CudaDevice {
       const i = this.native.info();
       this.cachedInfo = {
         name: i.name,
+        ordinal: i.ordinal,
+        ordinalFrom: ORDINAL_SOURCES.find((from) => from === i.ordinalFrom) ?? 'default',
         computeCapability: [i.major, i.minor],
         totalMemoryBytes: i.totalMemoryBytes,
         driverVersion: i.driverVersion,
@@ -362,10 +369,40 @@ export function wrapNativeDevice(native: NativeDevice, addon: CudaAddon | null =
 let probed: CudaProbe | null = null;
 
 /**
- * Opens the GPU once per process (later calls return the same result): device
- * `NER_CUDA_DEVICE` (default 0), kernels from the fatbin or, failing that, NVRTC
- * (`NER_CUDA_FORCE_NVRTC=1` skips the fatbin). `NER_CUDA_DISABLE=1` reports unavailable.
- * Never throws.
+ * Which device to open, from the environment: `NER_CUDA_DEVICE` when set; otherwise, in a launched
+ * process (`LOCAL_RANK`, set by ner-launch, torchrun and accelerate launch), one GPU per local
+ * rank as accelerate's `cuda:LOCAL_RANK` (the addon takes the one visible device when the launcher
+ * gave each rank its own); otherwise device 0. `ordinal` -1 means "let the addon choose".
+ * @internal
+ */
+export function deviceRequest(
+  env: NodeJS.ProcessEnv,
+): { ordinal: number; localRank: number } | { reason: string } {
+  const index = (value: string) => (/^\d+$/.test(value.trim()) ? Number(value) : Number.NaN);
+  if (env.NER_CUDA_DEVICE) {
+    const ordinal = index(env.NER_CUDA_DEVICE);
+    if (!Number.isSafeInteger(ordinal)) {
+      return { reason: `NER_CUDA_DEVICE=${env.NER_CUDA_DEVICE} is not a device number` };
+    }
+    return { ordinal, localRank: -1 };
+  }
+  if (env.LOCAL_RANK !== undefined && env.LOCAL_RANK !== '') {
+    const localRank = index(env.LOCAL_RANK);
+    if (!Number.isSafeInteger(localRank)) {
+      return {
+        reason: `LOCAL_RANK=${env.LOCAL_RANK} is not a process index (set NER_CUDA_DEVICE to choose the GPU)`,
+      };
+    }
+    return { ordinal: -1, localRank };
+  }
+  return { ordinal: -1, localRank: -1 };
+}
+
+/**
+ * Opens the GPU once per process (later calls return the same result): the device
+ * {@link deviceRequest} names (`NER_CUDA_DEVICE`, else `LOCAL_RANK`, else 0), kernels from the
+ * fatbin or, failing that, NVRTC (`NER_CUDA_FORCE_NVRTC=1` skips the fatbin).
+ * `NER_CUDA_DISABLE=1` reports unavailable. Never throws.
  */
 export function probeCuda(): CudaProbe {
   if (!probed) probed = openCuda();
@@ -379,14 +416,12 @@ function openCuda(): CudaProbe {
   }
   const { addon, error } = loadCudaAddon();
   if (!addon) return { available: false, reason: error ?? 'the CUDA addon is not available' };
-  const ordinal = env.NER_CUDA_DEVICE ? Number(env.NER_CUDA_DEVICE) : 0;
-  if (!Number.isInteger(ordinal) || ordinal < 0) {
-    return { available: false, reason: `NER_CUDA_DEVICE=${env.NER_CUDA_DEVICE} is not a device number` };
-  }
+  const request = deviceRequest(env);
+  if ('reason' in request) return { available: false, reason: request.reason };
   try {
     const sources = readKernelSources();
     const result = addon.openDevice({
-      ordinal,
+      ...request,
       fatbinPath: existsSync(FATBIN_PATH) ? FATBIN_PATH : '',
       forceNvrtc: Boolean(env.NER_CUDA_FORCE_NVRTC && env.NER_CUDA_FORCE_NVRTC !== '0'),
       cacheDir: cudaCacheDir(env),

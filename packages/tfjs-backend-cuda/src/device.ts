@@ -34,8 +34,15 @@ export const NER_DIMS_BYTES = NER_DIMS_INTS * 4;
 export const NER_MAX_RANK = 6;
 
 /** What the device is. */
+/** What chose the device: `NER_CUDA_DEVICE`, the process's `LOCAL_RANK`, or neither (device 0). */
+export const ORDINAL_SOURCES = ['NER_CUDA_DEVICE', 'LOCAL_RANK', 'default'] as const;
+
 export interface CudaDeviceInfo {
   readonly name: string;
+  /** The device number opened (`cuDeviceGet`'s ordinal among the visible devices). */
+  readonly ordinal: number;
+  /** What chose it (see {@link ORDINAL_SOURCES}). */
+  readonly ordinalFrom: (typeof ORDINAL_SOURCES)[number];
   /** `[major, minor]`, e.g. `[9, 0]` for H100. */
   readonly computeCapability: readonly [number, number];
   readonly totalMemoryBytes: number;

@@ -252,6 +252,8 @@ napi_value Info(napi_env env, napi_callback_info info) {
     napi_create_object(env, &obj);
     napi_create_object(env, &libs);
     setString(env, obj, "name", i.name);
+    setNumber(env, obj, "ordinal", i.ordinal);
+    setString(env, obj, "ordinalFrom", i.ordinalFrom);
     setNumber(env, obj, "major", i.major);
     setNumber(env, obj, "minor", i.minor);
     setNumber(env, obj, "totalMemoryBytes", static_cast<double>(i.totalMemory));
@@ -326,12 +328,17 @@ napi_value NvrtcCompile(napi_env env, napi_callback_info info) {
   });
 }
 
-// openDevice({ordinal, fatbinPath, forceNvrtc, cacheDir, sourceHash, unitySource, fileNames,
+// openDevice({ordinal (-1: choose), localRank? (-1 or absent: none), fatbinPath, forceNvrtc, cacheDir, sourceHash, unitySource, fileNames,
 //   fileContents, kernelNames, kernelParams: string[][]}) -> device object | {reason, noDriver}
 napi_value OpenDevice(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     const napi_value opts = optionsArg(env, info, "openDevice");
     const int ordinal = static_cast<int>(getNumber(env, getProp(env, opts, "ordinal"), "ordinal"));
+    const napi_value localRankValue = getProp(env, opts, "localRank");
+    napi_valuetype localRankType;
+    ok(env, napi_typeof(env, localRankValue, &localRankType), "localRank");
+    const int localRank =
+        localRankType == napi_undefined ? -1 : static_cast<int>(getNumber(env, localRankValue, "localRank"));
     KernelSources sources = getSources(env, opts);
     sources.fatbinPath = getString(env, getProp(env, opts, "fatbinPath"), "fatbinPath");
     bool force = false;
@@ -350,7 +357,7 @@ napi_value OpenDevice(napi_env env, napi_callback_info info) {
 
     std::string whyNot;
     bool noDriver = false;
-    std::unique_ptr<Device> device = Device::open(ordinal, kernels, sources, whyNot, noDriver);
+    std::unique_ptr<Device> device = Device::open(ordinal, localRank, kernels, sources, whyNot, noDriver);
     if (!device) {
       napi_value unavailable, reason, driverMissing;
       napi_create_object(env, &unavailable);

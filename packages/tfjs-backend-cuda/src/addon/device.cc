@@ -253,7 +253,37 @@ void Device::requireOpen() const {
   if (closed_) throw CudaError("the CUDA device is closed");
 }
 
-std::unique_ptr<Device> Device::open(int ordinal, const std::vector<KernelDecl> &kernels,
+/**
+ * The device to open among `count` (see Device::open): sets `ordinal` and `from`, or `whyNot` and
+ * returns false.
+ */
+static bool chooseOrdinal(int requested, int localRank, int count, int &ordinal, std::string &from, std::string &whyNot) {
+  if (requested >= 0) {
+    if (requested >= count) {
+      whyNot = "device " + std::to_string(requested) + " requested (NER_CUDA_DEVICE) but only " +
+               std::to_string(count) + " present";
+      return false;
+    }
+    ordinal = requested;
+    from = "NER_CUDA_DEVICE";
+  } else if (localRank >= 0) {
+    if (localRank >= count && count != 1) {
+      whyNot = "LOCAL_RANK=" + std::to_string(localRank) + " asks for device " + std::to_string(localRank) +
+               " (one GPU per local rank) but only " + std::to_string(count) +
+               " are visible: start fewer processes per node, or choose with NER_CUDA_DEVICE or CUDA_VISIBLE_DEVICES";
+      return false;
+    }
+    // One visible device with several local ranks: the launcher gave each rank its own GPU.
+    ordinal = localRank < count ? localRank : 0;
+    from = "LOCAL_RANK";
+  } else {
+    ordinal = 0;
+    from = "default";
+  }
+  return true;
+}
+
+std::unique_ptr<Device> Device::open(int requested, int localRank, const std::vector<KernelDecl> &kernels,
                                      const KernelSources &sources, std::string &whyNot, bool &noDriver) {
   noDriver = false;
   std::unique_ptr<Device> d(new Device());
@@ -281,11 +311,9 @@ std::unique_ptr<Device> Device::open(int ordinal, const std::vector<KernelDecl> 
     whyNot = counted != CUDA_SUCCESS ? "cuDeviceGetCount failed: " + d->errorName(counted) : "no CUDA device";
     return nullptr;
   }
-  if (ordinal < 0 || ordinal >= count) {
-    whyNot = "device " + std::to_string(ordinal) + " requested (NER_CUDA_DEVICE) but only " + std::to_string(count) +
-             " present";
-    return nullptr;
-  }
+  int ordinal = 0;
+  if (!chooseOrdinal(requested, localRank, count, ordinal, d->info_.ordinalFrom, whyNot)) return nullptr;
+  d->info_.ordinal = ordinal;
   try {
     d->check(d->cu_.cuDeviceGet(&d->device_, ordinal), "cuDeviceGet");
     char name[256] = {};

@@ -57,6 +57,9 @@ struct GemmArgs {
 
 struct DeviceInfo {
   std::string name;
+  /** The device number opened, and what chose it: "NER_CUDA_DEVICE", "LOCAL_RANK" or "default". */
+  int ordinal = 0;
+  std::string ordinalFrom = "default";
   int major = 0, minor = 0, driverVersion = 0, multiprocessors = 0;
   size_t totalMemory = 0;
   std::string kernelSource;
@@ -83,10 +86,13 @@ std::string compileKernelsWithNvrtc(int arch, int driverVersion, const KernelSou
 class Device {
  public:
   /**
-   * Opens device `ordinal`; returns null and sets `whyNot` when there is no usable device, and
-   * `noDriver` when the reason is that no libcuda.so.1 was found (a machine without a GPU stack).
+   * Opens device `ordinal` (NER_CUDA_DEVICE) when it is >= 0; else, when `localRank` >= 0 (a
+   * launched process's LOCAL_RANK), device `localRank` as accelerate's `cuda:LOCAL_RANK`, or the one
+   * device there is when the launcher gave each rank its own (CUDA_VISIBLE_DEVICES); else device 0.
+   * Returns null and sets `whyNot` when there is no usable device, and `noDriver` when the reason
+   * is that no libcuda.so.1 was found (a machine without a GPU stack).
    */
-  static std::unique_ptr<Device> open(int ordinal, const std::vector<KernelDecl> &kernels,
+  static std::unique_ptr<Device> open(int ordinal, int localRank, const std::vector<KernelDecl> &kernels,
                                       const KernelSources &sources, std::string &whyNot, bool &noDriver);
   ~Device();
 

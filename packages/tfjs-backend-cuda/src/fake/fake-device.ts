@@ -164,6 +164,8 @@ export class FakeCudaDevice implements CudaDevice {
   info(): CudaDeviceInfo {
     return {
       name: 'Fake CUDA device (host memory)',
+      ordinal: 0,
+      ordinalFrom: 'default',
       computeCapability: [9, 0],
       totalMemoryBytes: this.heap.capacity,
       driverVersion: 13000,
