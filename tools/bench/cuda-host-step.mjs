@@ -19,36 +19,15 @@
 // env: NER_BENCH_HOST_MODES (fp32,bf16), NER_BENCH_HOST_ROUNDS (3), NER_BENCH_BERT_LAYERS (12),
 //      NER_BENCH_BERT_BATCH (32), NER_BENCH_BERT_LENGTH (128), NER_BENCH_BERT_WARMUP (3),
 //      NER_BENCH_BERT_STEPS (10), NER_BENCH_JSON=<file> or --json <file>
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envList, envNumber, fmt, runJson, writeJsonResult } from '../gpu-check/lib/common.mjs';
+import { buildNoWorkDriver } from './stub-driver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const stubSource = join(here, '../../packages/tfjs-backend-cuda/test/native/fixtures/stub-host-cuda.c');
 const modes = envList('NER_BENCH_HOST_MODES', 'fp32,bf16');
 const rounds = envNumber('NER_BENCH_HOST_ROUNDS', 3);
-
-const dir = mkdtempSync(join(tmpdir(), 'ner-cuda-host-step-'));
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-for (const [define, name] of [
-  ['-DSTUB_DRIVER', 'libcuda.so.1'],
-  ['-DSTUB_CUBLASLT', 'libcublasLt.so.13'],
-]) {
-  const built = spawnSync(
-    'cc',
-    ['-O2', '-shared', '-fPIC', define, '-DSTUB_NO_WORK', '-o', join(dir, name), stubSource],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (built.status !== 0) {
-    console.error(`cuda-host-step: cannot build the stand-in driver (cc): ${built.stderr || built.error}`);
-    process.exit(1);
-  }
-}
+const dir = buildNoWorkDriver('cuda-host-step');
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -396,6 +396,16 @@ def verdicts(report):
             shares[mode] = {"cuda": ours.get("shareOfStep"), "torch": theirs.get("shareOfStep")}
     v["bertStepGpuBusyShare"] = shares or None
     v["bertStepGap"] = bert_step_gap(b) or None
+    # Device memory at the step's peak, ours (the allocator's peakBytesInUse over the timed steps)
+    # next to torch.cuda.max_memory_allocated() over its own, per precision.
+    memory = {}
+    torch_runs = ((b.get("torch") or {}).get("results")) or {}
+    for mode, c in (b.get("cuda") or {}).items():
+        ours = c.get("stepPeakBytes") if isinstance(c, dict) else None
+        theirs = (torch_runs.get(mode) or {}).get("maxMemoryBytes")
+        if ours or theirs:
+            memory[mode] = {"cuda": ours, "torch": theirs, "ratio": ours / theirs if ours and theirs else None}
+    v["bertStepPeakMemory"] = memory or None
     t = res("trainer")
     v["trainerF1"] = t.get("eval_f1")
     v["trainerF1Reference"] = (t.get("reference") or {}).get("eval_f1")

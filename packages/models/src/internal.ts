@@ -24,6 +24,7 @@ export {
   fusedDropout,
 } from './fused-kernels.js';
 export { fixLegacyKey } from './load-pretrained.js';
+export { leanVariableGrads } from './lean-gradients.js';
 export { withLeanSaves } from './lean-tensors.js';
 export type {
   EncoderResult,

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // One bf16 rounding for models and backends (tools/kernel-contract, bundled into dist).
 import { roundToBf16 } from '../../../tools/kernel-contract/index.js';
 import { matMulAutocast } from './autocast.js';
-import { withLeanSaves } from './lean-tensors.js';
+import { leanVariableGrads } from './lean-gradients.js';
 import { InputError } from './errors.js';
 import { registerGradients } from './gradients.js';
 import {
@@ -252,9 +252,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
    */
   computeGradients(batch: ModelBatch, options: { training?: boolean } = {}): LossAndGradients {
     const variables = this.trainableVariables();
-    const { value, grads } = withLeanSaves(() =>
-      tf.variableGrads(() => this.computeLoss(batch, options), variables),
-    );
+    const { value, grads } = leanVariableGrads(() => this.computeLoss(batch, options), variables);
     const byName = new Map<string, tf.Tensor>();
     for (const [name, variable] of this.registry.variables) {
       const grad = grads[variable.name];

@@ -1,7 +1,7 @@
 /** The arithmetic of the training loop: how many steps and epochs, and gradient accumulation. */
 import { type RowSource, rowAt, rowCount } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
-import { withLeanSaves } from '@ner/models/internal';
+import { leanVariableGrads } from '@ner/models/internal';
 import { AdamW } from './adamw.js';
 import { TrainerError } from './errors.js';
 import { nameRuleParameterGroups, trainerParameterGroups } from './parameter-groups.js';
@@ -126,12 +126,11 @@ export function lossAndGradients(
   accumulationSteps: number,
 ): { loss: number; grads: Map<string, tf.Tensor> } {
   const named = model.namedParameters().filter(([, variable]) => variable.trainable);
-  // First order only, as computeGradients: the saved tensors need no Identity clones.
-  const { value, grads: byVariable } = withLeanSaves(() =>
-    tf.variableGrads(
-      lossFn,
-      named.map(([, variable]) => variable),
-    ),
+  // First order only, as computeGradients: saves without Identity clones, and each node's saves
+  // and gradients freed once its gradient has run.
+  const { value, grads: byVariable } = leanVariableGrads(
+    lossFn,
+    named.map(([, variable]) => variable),
   );
   const loss = value.dataSync()[0]!;
   value.dispose();

@@ -113,6 +113,19 @@ describe.runIf(havePython)('report.py trainer-result', () => {
     });
   });
 
+  it("sets the step's peak device memory next to torch's, per precision, among the targets", () => {
+    const GiB = 2 ** 30;
+    const targets = bertStepTargets('memory', {
+      cuda: { fp32: { stepPeakBytes: 7 * GiB }, tf32: { stepPeakBytes: 6 * GiB } },
+      torch: { results: { fp32: { maxMemoryBytes: 5 * GiB }, tf32: {} } },
+    });
+    expect(targets.bertStepPeakMemory).toEqual({
+      fp32: { cuda: 7 * GiB, torch: 5 * GiB, ratio: 1.4 },
+      tf32: { cuda: 6 * GiB, torch: null, ratio: null },
+    });
+    expect(bertStepTargets('memory-none', {}).bertStepPeakMemory).toBeNull();
+  });
+
   it("names what stands between the bert step and torch's, per precision, among the targets", () => {
     // As countersDelta gives them: what did not change (no synchronize here) is left out.
     const counters = { launches: 623, gemms: 365, downloads: 2 };
