@@ -72,7 +72,7 @@ export function runPostNormStack(
   ctx: ForwardContext,
   spec: PostNormStackSpec,
 ): LayerStackResult {
-  const { heads, eps } = spec;
+  const { heads } = spec;
   const scale = Math.sqrt(spec.hiddenSize / heads);
   let hidden = embedded;
   const hiddenStates: tf.Tensor3D[] = [hidden as tf.Tensor3D];
@@ -101,33 +101,53 @@ export function runPostNormStack(
     };
   }
   for (const layer of layers) {
-    let q = splitHeads(linear(hidden, layer.query.weight, layer.query.bias), heads);
-    if (spec.scaleQueryFirst) q = tf.div(q, scale);
-    const k = splitHeads(linear(hidden, layer.key.weight, layer.key.bias), heads);
-    const v = splitHeads(linear(hidden, layer.value.weight, layer.value.bias), heads);
-    const product = tf.matMul(q, k, false, true);
-    const scores = tf.add(spec.scaleQueryFirst ? product : tf.div(product, scale), mask);
-    const probs = dropout(tf.softmax(scores), spec.attentionDropout, ctx);
-    attentions.push(probs as tf.Tensor4D);
-    const context = linear(
-      mergeHeads(tf.matMul(probs, v)),
-      layer.attentionOutput.weight,
-      layer.attentionOutput.bias,
-    );
-    const projected =
-      spec.attentionOutputDropout === null ? context : dropout(context, spec.attentionOutputDropout, ctx);
-    const attended = layerNorm(
-      tf.add(projected, hidden),
-      layer.attentionNorm.weight,
-      layer.attentionNorm.bias,
-      eps,
-    );
-    const inner = spec.act(linear(attended, layer.intermediate.weight, layer.intermediate.bias));
-    const out = dropout(linear(inner, layer.output.weight, layer.output.bias), spec.ffnDropout, ctx);
-    hidden = layerNorm(tf.add(out, attended), layer.outputNorm.weight, layer.outputNorm.bias, eps);
+    // One layer in its own tidy: what it made and nothing saved for the backward pass (the
+    // tape keeps those) is freed when the layer ends, not when the whole forward pass does.
+    const input = hidden;
+    const step = tf.tidy(() => runTrainingLayer(layer, input, mask, ctx, spec, scale));
+    hidden = step.out;
+    attentions.push(step.probs as tf.Tensor4D);
     hiddenStates.push(hidden as tf.Tensor3D);
   }
   return { lastHiddenState: hidden as tf.Tensor3D, hiddenStates, attentions };
+}
+
+/** One layer as it trains (ops with their gradients, dropout as `ctx` says): its output and the attention probabilities. */
+function runTrainingLayer(
+  layer: TransformerLayerWeights,
+  hidden: tf.Tensor,
+  mask: tf.Tensor,
+  ctx: ForwardContext,
+  spec: PostNormStackSpec,
+  scale: number,
+): { out: tf.Tensor; probs: tf.Tensor } {
+  const { heads, eps } = spec;
+  let q = splitHeads(linear(hidden, layer.query.weight, layer.query.bias), heads);
+  if (spec.scaleQueryFirst) q = tf.div(q, scale);
+  const k = splitHeads(linear(hidden, layer.key.weight, layer.key.bias), heads);
+  const v = splitHeads(linear(hidden, layer.value.weight, layer.value.bias), heads);
+  const product = tf.matMul(q, k, false, true);
+  const scores = tf.add(spec.scaleQueryFirst ? product : tf.div(product, scale), mask);
+  const probs = dropout(tf.softmax(scores), spec.attentionDropout, ctx);
+  const context = linear(
+    mergeHeads(tf.matMul(probs, v)),
+    layer.attentionOutput.weight,
+    layer.attentionOutput.bias,
+  );
+  const projected =
+    spec.attentionOutputDropout === null ? context : dropout(context, spec.attentionOutputDropout, ctx);
+  const attended = layerNorm(
+    tf.add(projected, hidden),
+    layer.attentionNorm.weight,
+    layer.attentionNorm.bias,
+    eps,
+  );
+  const inner = spec.act(linear(attended, layer.intermediate.weight, layer.intermediate.bias));
+  const out = dropout(linear(inner, layer.output.weight, layer.output.bias), spec.ffnDropout, ctx);
+  return {
+    probs,
+    out: layerNorm(tf.add(out, attended), layer.outputNorm.weight, layer.outputNorm.bias, eps),
+  };
 }
 
 /**

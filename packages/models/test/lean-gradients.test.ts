@@ -36,9 +36,15 @@ describe('leanVariableGrads', () => {
       return tf.sum(h) as tf.Scalar;
     };
     /** Bytes in use after each kernel, from the loss (the forward pass's last kernel) on, and the grads. */
-    async function backwardBytes(grads: typeof leanVariableGrads) {
+    async function backwardBytes(
+      grads: (f: () => tf.Scalar, varList: tf.Variable[]) => { value: tf.Scalar; grads: tf.NamedTensorMap },
+    ) {
       let values: Record<string, number[]> = {};
-      const kernels = (await tf.profile(() => void (values = valuesOf(grads(f, [w]))))).kernels;
+      const kernels = (
+        await tf.profile(() => {
+          values = valuesOf(grads(f, [w]));
+        })
+      ).kernels;
       const loss = kernels.findIndex((k) => k.name === 'Sum');
       return { bytes: kernels.slice(loss).map((k) => k.totalBytesSnapshot), values };
     }
@@ -68,9 +74,16 @@ describe('leanVariableGrads', () => {
     const vars = model.trainableVariables();
     let lean: Record<string, number[]> = {};
     let tfjs: Record<string, number[]> = {};
-    const leanPeak = (await tf.profile(() => void (lean = valuesOf(leanVariableGrads(loss, vars)))))
-      .peakBytes;
-    const tfjsPeak = (await tf.profile(() => void (tfjs = valuesOf(tf.variableGrads(loss, vars))))).peakBytes;
+    const leanPeak = (
+      await tf.profile(() => {
+        lean = valuesOf(leanVariableGrads(loss, vars));
+      })
+    ).peakBytes;
+    const tfjsPeak = (
+      await tf.profile(() => {
+        tfjs = valuesOf(tf.variableGrads(loss, vars));
+      })
+    ).peakBytes;
     expect(leanPeak).toBeLessThanOrEqual(tfjsPeak);
     expect(Object.keys(lean).length).toBe(vars.length + 1);
     expect(lean).toEqual(tfjs);
@@ -80,10 +93,10 @@ describe('leanVariableGrads', () => {
   it('handles gradients that hand back their dy or a saved tensor, as tfjs does', () => {
     const w = tf.variable(tf.tensor1d([0.5, -2, 3]), true, 'lean-alias-w');
     // The identity's gradient returns dy itself; the square's gradient reads its saved input.
-    const passDy = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const passDy = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
       save([x]);
       return { value: tf.mul(x, 1), gradFunc: (dy: tf.Tensor | tf.Tensor[]) => [dy as tf.Tensor] };
-    });
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
     const f = () => tf.sum(tf.add(tf.square(passDy(w) as tf.Tensor), passDy(w) as tf.Tensor)) as tf.Scalar;
     const before = tf.memory().numTensors;
     const lean = valuesOf(leanVariableGrads(f, [w]));
