@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from './errors.js';
+import { reshapeView } from './lean-tensors.js';
 import {
   DROPOUT_KERNEL,
   GELU_ERF_KERNEL,
@@ -207,10 +208,25 @@ export function scatterRows(rows: tf.Tensor, ids: tf.Tensor, shape: readonly num
   return tf.scatterND(tf.reshape(tf.cast(ids, 'int32'), [-1, 1]), rows, [...shape]);
 }
 
-/** Splits `[B, T, H]` into heads: `[B, heads, T, H / heads]`. */
+/**
+ * Splits `[B, T, H]` into heads: `[B, heads, T, H / heads]`. While a gradient is being recorded,
+ * with a gradient of its own that keeps nothing: tfjs' Reshape gradient would keep `x` for its
+ * shape alone, which holds a projection's whole output (q, k and v: three hidden-sized tensors a
+ * layer) until the backward pass reaches it. The gradient moves the same data as the ops' would:
+ * the inverse transpose, then the reshape back.
+ */
 export function splitHeads(x: tf.Tensor, heads: number): tf.Tensor {
   const [batch, length, hidden] = x.shape as [number, number, number];
-  return tf.transpose(tf.reshape(x, [batch, length, heads, hidden / heads]), [0, 2, 1, 3]);
+  const split = (input: tf.Tensor) =>
+    tf.transpose(tf.reshape(input, [batch, length, heads, hidden / heads]), [0, 2, 1, 3]);
+  if (!tf.engine().isTapeOn()) return split(x);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: split(args[0] as tf.Tensor),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[]) => [
+      reshapeView(tf.transpose(Array.isArray(dy) ? dy[0]! : dy, [0, 2, 1, 3]), [batch, length, hidden]),
+    ],
+  }));
+  return op(x);
 }
 
 /** Inverse of `splitHeads`: `[B, heads, T, d]` to `[B, T, heads * d]`. */

@@ -127,7 +127,7 @@ function runTrainingLayer(
   const k = splitHeads(linear(hidden, layer.key.weight, layer.key.bias), heads);
   const v = splitHeads(linear(hidden, layer.value.weight, layer.value.bias), heads);
   const product = tf.matMul(q, k, false, true);
-  const scores = tf.add(spec.scaleQueryFirst ? product : tf.div(product, scale), mask);
+  const scores = maskedScores(product, mask, spec.scaleQueryFirst ? null : scale);
   const probs = dropout(tf.softmax(scores), spec.attentionDropout, ctx);
   const context = linear(
     mergeHeads(tf.matMul(probs, v)),
@@ -148,6 +148,36 @@ function runTrainingLayer(
     probs,
     out: layerNorm(tf.add(out, attended), layer.outputNorm.weight, layer.outputNorm.bias, eps),
   };
+}
+
+/**
+ * `product / scale + mask` (BERT), or `product + mask` where `scale` is null (DistilBERT scales q
+ * first): the same kernels as the ops, with a gradient that keeps nothing. tfjs' RealDiv and Add
+ * would each save both their inputs for their gradients, which here need neither: two
+ * attention-sized tensors per layer (48 MiB at bert-base, batch 32 x 128) held until the backward
+ * pass reaches them. The gradient to `product` is tfjs' own, `dy / scale` (or `dy`); the additive
+ * mask comes from the batch and gets zeros.
+ * @internal
+ */
+export function maskedScores(product: tf.Tensor, mask: tf.Tensor, scale: number | null): tf.Tensor {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [scores, additive, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    // The divisor is uploaded once and kept (4 bytes) for the gradient's division; the scaled
+    // scores go with the layer's tidy (runTrainingLayer's caller), as nothing saves them.
+    const divisor = scale === null ? null : tf.scalar(scale);
+    save(divisor ? [divisor] : []);
+    const value = tf.add(divisor ? tf.div(scores, divisor) : scores, additive);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const grad = Array.isArray(dy) ? dy[0]! : dy;
+        // Only the mask's shape (nothing keeps its data for the backward pass), filled on the
+        // device: tf.zeros would upload a host array.
+        return [saved[0] ? tf.div(grad, saved[0]) : grad, tf.fill(additive.shape, 0)];
+      },
+    };
+  });
+  return op(product, mask);
 }
 
 /**
