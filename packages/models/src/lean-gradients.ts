@@ -5,7 +5,7 @@
  * Why: tfjs-core's `engine.gradients` keeps every tensor saved for the backward pass and every
  * intermediate gradient until the whole backward pass has run, then frees them together. So the
  * peak of a training step is all the activations plus all the gradients of the activations. On a
- * bert-base step (batch 32 x 128, fp32) that was 11.3 GiB of device memory on the `cuda` backend,
+ * bert-base step (batch 32 x 128, fp32) that was 11.18 GiB of device memory on the `cuda` backend,
  * where PyTorch keeps about 5 GiB (weights, gradients, AdamW state and 3.4 GiB of saved
  * activations). Here a tape node's saved tensors and its outputs' gradients are freed as soon as
  * the node's own gradient has run: nothing after it can read them.
