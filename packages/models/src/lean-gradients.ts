@@ -49,7 +49,7 @@ function tapeEngine(): TapeEngine | null {
  * The nodes of `tape` on a path from one of `xs` to `y`, each with only the inputs that depend
  * on an x: tfjs-core's `getFilteredNodesXToY`, with set lookups.
  */
-export function nodesFromXToY(tape: readonly TapeNode[], xs: readonly tf.Tensor[], y: tf.Tensor): TapeNode[] {
+function nodesFromXToY(tape: readonly TapeNode[], xs: readonly tf.Tensor[], y: tf.Tensor): TapeNode[] {
   const fromX = new Set(xs.map((x) => x.id));
   const nodesFromX = new Set<number>();
   for (const node of tape) {
@@ -163,8 +163,8 @@ function backpropagateNode(node: TapeNode, gradients: GradientMap): void {
 }
 
 /** Disposes the tensors `node` saved for its gradient, except one now serving as a gradient. */
-function freeSaved(node: TapeNode, gradients: GradientMap): void {
-  for (const tensor of node.saved ?? []) if (!gradients.holds(tensor)) tensor.dispose();
+function freeSaved(node: TapeNode, gradients: GradientMap | null): void {
+  for (const tensor of node.saved ?? []) if (!gradients?.holds(tensor)) tensor.dispose();
 }
 
 /**
@@ -241,8 +241,6 @@ export function leanVariableGrads(
 
 /** Disposes what the tape still saves (nodes off the path, or all of them after a throw) and ends it. */
 function freeTape(engine: TapeEngine, gradients: GradientMap | null): void {
-  for (const node of engine.state.activeTape ?? []) {
-    for (const tensor of node.saved ?? []) if (!gradients?.holds(tensor)) tensor.dispose();
-  }
+  for (const node of engine.state.activeTape ?? []) freeSaved(node, gradients);
   engine.state.activeTape = null;
 }

@@ -155,29 +155,28 @@ function runTrainingLayer(
  * first): the same kernels as the ops, with a gradient that keeps nothing. tfjs' RealDiv and Add
  * would each save both their inputs for their gradients, which here need neither: two
  * attention-sized tensors per layer (48 MiB at bert-base, batch 32 x 128) held until the backward
- * pass reaches them. The gradient to `product` is tfjs' own, `dy / scale` (or `dy`); the additive
- * mask comes from the batch and gets zeros.
+ * pass reaches them. The gradient to `product` is tfjs' own, `dy / scale` (or `dy`).
  * @internal
  */
 export function maskedScores(product: tf.Tensor, mask: tf.Tensor, scale: number | null): tf.Tensor {
+  // The mask comes from the batch and needs no gradient, so it is not an input of the op: only
+  // `product` gets one.
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [scores, additive, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [scores, save] = args as [tf.Tensor, tf.GradSaveFunc];
     // The divisor is uploaded once and kept (4 bytes) for the gradient's division; the scaled
     // scores go with the layer's tidy (runTrainingLayer's caller), as nothing saves them.
     const divisor = scale === null ? null : tf.scalar(scale);
     save(divisor ? [divisor] : []);
-    const value = tf.add(divisor ? tf.div(scores, divisor) : scores, additive);
+    const value = tf.add(divisor ? tf.div(scores, divisor) : scores, mask);
     return {
       value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const grad = Array.isArray(dy) ? dy[0]! : dy;
-        // Only the mask's shape (nothing keeps its data for the backward pass), filled on the
-        // device: tf.zeros would upload a host array.
-        return [saved[0] ? tf.div(grad, saved[0]) : grad, tf.fill(additive.shape, 0)];
+        return [saved[0] ? tf.div(grad, saved[0]) : grad];
       },
     };
   });
-  return op(product, mask);
+  return op(product);
 }
 
 /**
