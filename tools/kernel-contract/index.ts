@@ -37,12 +37,15 @@ export const EMBEDDINGS_KERNEL = 'NerEmbeddings';
 
 /**
  * Inverted dropout in one kernel (training): input `{x}` (float32), attributes
- * {@link DropoutKernelAttrs}; outputs `[y, mask]`, both float32 of `x`'s shape, with
- * `mask = u >= rate ? fround(1 / (1 - rate)) : 0` and `y = x * mask` (one float32 product), where
- * `u` is exactly the value the same backend's `RandomUniform` kernel draws for `seed` and `x`'s
- * shape (`minval` 0, `maxval` 1). So `y` and `mask` are bit for bit those of the composite ops
- * `mul(x, mul(cast(greaterEqual(noise, rate), 'float32'), 1 / (1 - rate)))` on that backend. The
- * gradient is `dy * mask`. Checked with `dropoutArgs` (this file) before anything is allocated.
+ * {@link DropoutKernelAttrs}; one output `y`, float32 of `x`'s shape, with
+ * `y = x * (u >= rate ? fround(1 / (1 - rate)) : 0)` (one float32 product), where `u` is exactly
+ * the value the same backend's `RandomUniform` kernel draws for `seed` and `x`'s shape (`minval`
+ * 0, `maxval` 1). So `y` is bit for bit that of the composite ops
+ * `mul(x, mul(cast(greaterEqual(noise, rate), 'float32'), 1 / (1 - rate)))` on that backend.
+ * The kernel keeps no mask: the draw depends only on `seed` and the element's index, so the
+ * gradient `dy * mask` is this kernel again on `dy` with the same attributes (as FlashAttention
+ * regenerates its dropout mask), and a training step holds no mask at all where PyTorch keeps a
+ * byte per element. Checked with `dropoutArgs` (this file) before anything is allocated.
  */
 export const DROPOUT_KERNEL_NAME = 'NerDropout';
 

@@ -166,33 +166,29 @@ export function uniformNoise(shape: number[], seed: number): tf.Tensor {
 }
 
 /**
- * Inverted dropout in one kernel (training): input `{x}` (float32), attrs `{rate, seed}`; outputs
- * `[y, mask]`, `mask = u >= rate ? fround(1 / (1 - rate)) : 0` and `y = x * mask`, where `u` is
- * the backend's own {@link RANDOM_UNIFORM_KERNEL} draw for that seed and shape. On a backend that
- * registers it (the `cuda` backend does), `dropout` in `nn.ts` calls it through
- * {@link fusedDropout}: the same numbers as the composite ops, bit for bit, in one kernel
- * instead of five.
+ * Inverted dropout in one kernel (training): input `{x}` (float32), attrs `{rate, seed}`; one
+ * output `y = x * (u >= rate ? fround(1 / (1 - rate)) : 0)`, where `u` is the backend's own
+ * {@link RANDOM_UNIFORM_KERNEL} draw for that seed and shape. On a backend that registers it (the
+ * `cuda` backend does), `dropout` in `nn.ts` calls it through {@link fusedDropout}: the same
+ * numbers as the composite ops, bit for bit, in one kernel instead of five, and no mask kept.
  */
 export const DROPOUT_KERNEL = contract.DROPOUT_KERNEL_NAME;
 
 /**
- * `x` through {@link DROPOUT_KERNEL} (`0 < rate < 1`, float32 `x`), with the gradient `dy * mask`
- * (the mask saved from the forward). Check `backendHasKernel(DROPOUT_KERNEL)` first.
+ * `x` through {@link DROPOUT_KERNEL} (`0 < rate < 1`, float32 `x`). The gradient `dy * mask` is
+ * the same kernel on `dy` with the same seed: the draw depends only on the seed and the element,
+ * so the mask is made again instead of kept from the forward (PyTorch keeps a byte per element;
+ * the composite ops a float). Check `backendHasKernel(DROPOUT_KERNEL)` first.
  */
 export function fusedDropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
-  const attrs: contract.DropoutKernelAttrs = { rate, seed };
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const [y, mask] = runMany(DROPOUT_KERNEL, { x: input }, attrs as unknown as tf.NamedAttrMap);
-    save([mask!]);
-    return {
-      value: y!,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const grad = Array.isArray(dy) ? dy[0]! : dy;
-        return [tf.mul(grad, saved[0]!)];
-      },
-    };
-  });
+  const kernelAttrs: contract.DropoutKernelAttrs = { rate, seed };
+  const attrs = kernelAttrs as unknown as tf.NamedAttrMap;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: runOne(DROPOUT_KERNEL, { x: args[0] as tf.Tensor }, attrs),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[]) => [
+      runOne(DROPOUT_KERNEL, { x: Array.isArray(dy) ? dy[0]! : dy }, attrs),
+    ],
+  }));
   return op(x);
 }
 
@@ -207,8 +203,8 @@ function runMany(kernelName: string, inputs: tf.NamedTensorMap, attrs: tf.NamedA
 }
 
 /** A kernel with one output (runKernel returns it alone). */
-function runOne(kernelName: string, inputs: tf.NamedTensorMap): tf.Tensor {
-  return tf.engine().runKernel(kernelName, inputs, {}) as unknown as tf.Tensor;
+function runOne(kernelName: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor {
+  return tf.engine().runKernel(kernelName, inputs, attrs) as unknown as tf.Tensor;
 }
 
 /** LayerNorm over the last axis with the backend's fused kernels (forward and gradient). */

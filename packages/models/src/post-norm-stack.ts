@@ -16,6 +16,7 @@ import {
   layerNorm,
   linear,
   mergeHeads,
+  residualAdd,
   splitHeads,
 } from './nn.js';
 import type { ParameterRegistry } from './parameter-registry.js';
@@ -137,7 +138,7 @@ function runTrainingLayer(
   const projected =
     spec.attentionOutputDropout === null ? context : dropout(context, spec.attentionOutputDropout, ctx);
   const attended = layerNorm(
-    tf.add(projected, hidden),
+    residualAdd(projected, hidden),
     layer.attentionNorm.weight,
     layer.attentionNorm.bias,
     eps,
@@ -146,7 +147,7 @@ function runTrainingLayer(
   const out = dropout(linear(inner, layer.output.weight, layer.output.bias), spec.ffnDropout, ctx);
   return {
     probs,
-    out: layerNorm(tf.add(out, attended), layer.outputNorm.weight, layer.outputNorm.bias, eps),
+    out: layerNorm(residualAdd(out, attended), layer.outputNorm.weight, layer.outputNorm.bias, eps),
   };
 }
 

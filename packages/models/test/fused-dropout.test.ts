@@ -1,7 +1,8 @@
 // dropout's two paths (nn.ts): the composite ops on a backend without NerDropout (cpu: the same
 // numbers as before the kernel existed), and the kernel, inside a customGrad whose gradient is
-// dy * mask, on a backend that registers it (here a stand-in NerDropout registered on cpu for the
-// test, computing the composite's own mask, so both paths give the same numbers).
+// the kernel again on dy (dy * mask, the mask made anew from the seed, nothing kept), on a backend
+// that registers it (here a stand-in NerDropout registered on cpu for the test, computing the
+// composite's own mask, so both paths give the same numbers).
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
@@ -86,7 +87,7 @@ describe('dropout with NerDropout registered', () => {
         const xs = cpu.readSync(x.dataId);
         const mask = masks.get(seed)!;
         const ys = Float32Array.from(xs, (v, i) => v * mask[i]!);
-        return [cpu.makeTensorInfo(x.shape, 'float32', ys), cpu.makeTensorInfo(x.shape, 'float32', mask)];
+        return cpu.makeTensorInfo(x.shape, 'float32', ys);
       },
     });
   });
@@ -121,15 +122,37 @@ describe('dropout with NerDropout registered', () => {
       Float32Array.from({ length: 105 }, (_, i) => Math.cos(i) * 2),
       SHAPE,
     );
+    calls.length = 0;
     const grad = tf.grad((t: tf.Tensor) => dropout(t, RATE, { training: true, rng: new SeededRandom(21) }))(
       x,
       dy,
     );
     const want = tf.mul(dy, ref.mask);
     expect(bits(grad)).toEqual(bits(want));
+    // The backward pass is the kernel again with the forward's rate and seed: the mask made anew.
+    const seed = new SeededRandom(21).nextSeed();
+    expect(calls).toEqual([
+      { rate: RATE, seed },
+      { rate: RATE, seed },
+    ]);
     const g = grad.dataSync();
     expect(g.some((v) => v === 0) && g.some((v) => v !== 0)).toBe(true);
     tf.dispose([x, dy, grad, want, ref.y, ref.mask]);
+  });
+
+  it('keeps no tensor for the backward pass: the taped forward holds its output alone', () => {
+    const x = input();
+    const ref = prepare(x, 5);
+    tf.dispose([ref.y, ref.mask]);
+    const before = tf.memory().numTensors;
+    const grad = tf.grad((t: tf.Tensor) => {
+      const y = dropout(t, RATE, { training: true, rng: new SeededRandom(5) });
+      // The forward's output and nothing else is alive while the tape is recorded.
+      expect(tf.memory().numTensors).toBe(before + 1);
+      return y;
+    })(x);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    tf.dispose([x, grad]);
   });
 
   it('eval mode, rate 0 and rate 1 keep their behaviour and never call it', () => {

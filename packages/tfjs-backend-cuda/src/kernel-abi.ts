@@ -228,8 +228,8 @@ export const KERNEL_ABI: Readonly<Record<string, KernelSpec>> = {
     doc: "(const float* x, unsigned short* y, int n): y[i] = the bfloat16 bits of x[i], rounded to nearest even as tools/kernel-contract's roundToBf16 (NaN stays NaN, quiet, sign kept); y holds 2 bytes per element. bf16 autocast's operand cast (matmul.ts).",
   },
   ner_dropout_f32: {
-    params: ['ptr', 'ptr', 'ptr', 'i32', 'u32', 'u32', 'u32', 'f32', 'f32'],
-    doc: "(const float* x, float* y, float* mask, int n, unsigned seedLo, unsigned seedHi, unsigned offset, float rate, float scale): NerDropout; u is ner_random_uniform_f32's draw for the same key, offset and n with low 0, high 1; mask[i] = u[i] >= rate ? scale : 0, y[i] = x[i] * mask[i] (scale = fround(1 / (1 - rate))).",
+    params: ['ptr', 'ptr', 'i32', 'u32', 'u32', 'u32', 'f32', 'f32'],
+    doc: "(const float* x, float* y, int n, unsigned seedLo, unsigned seedHi, unsigned offset, float rate, float scale): NerDropout; u is ner_random_uniform_f32's draw for the same key, offset and n with low 0, high 1; y[i] = x[i] * (u[i] >= rate ? scale : 0) (scale = fround(1 / (1 - rate))). No mask is written: the gradient is the same call on dy.",
   },
   ner_adamw_multi_f32: {
     params: ['ptr', 'i32', 'i32', 'i32', 'ptr'],

@@ -1,7 +1,8 @@
-// NerDropout on cuda (fake device): y and mask bit for bit those of the composite ops on the same
-// backend (RandomUniform, greaterEqual, cast, two muls) for odd sizes, several rates and seeds;
-// the gradient dy * mask through @ner/models; a whole BERT computeGradients the same with the
-// kernel and without it; bad calls refused by name before anything is allocated.
+// NerDropout on cuda (fake device): y bit for bit that of the composite ops on the same backend
+// (RandomUniform, greaterEqual, cast, two muls) for odd sizes, several rates and seeds (the mask
+// itself seen through x = 1); the gradient dy * mask through @ner/models, made by the kernel
+// again and keeping nothing; a whole BERT computeGradients the same with the kernel and without
+// it; bad calls refused by name before anything is allocated.
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { BertConfig, BertForTokenClassification } from '@ner/models';
@@ -43,11 +44,16 @@ function composite(x: tf.Tensor, rate: number, seed: number): { y: tf.Tensor; ma
   return { y: tf.mul(x, mask), mask };
 }
 
-function fused(x: tf.Tensor, rate: number, seed: number): [tf.Tensor, tf.Tensor] {
-  return tf.engine().runKernel(DROPOUT_KERNEL_NAME, { x }, { rate, seed }) as unknown as [
-    tf.Tensor,
-    tf.Tensor,
-  ];
+function fused(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+  return tf.engine().runKernel(DROPOUT_KERNEL_NAME, { x }, { rate, seed }) as tf.Tensor;
+}
+
+/** The kernel's mask: its output for x = 1 (scale where kept, 0 where dropped). */
+function fusedMask(shape: number[], rate: number, seed: number): tf.Tensor {
+  const ones = tf.ones(shape);
+  const mask = fused(ones, rate, seed);
+  ones.dispose();
+  return mask;
 }
 
 /** `n` values in [-2, 2) with 0, -0, +-Inf and NaN first (as many as fit). */
@@ -71,19 +77,22 @@ describe('NerDropout on cuda', () => {
   });
 
   it.each(SHAPES.map((shape, i) => [shape, RATES[i % RATES.length]!, SEEDS[i % SEEDS.length]!] as const))(
-    'shape [%s], rate %s, seed %s: y and mask bit for bit the composite ops',
+    'shape [%s], rate %s, seed %s: y and the mask bit for bit the composite ops',
     (shape, rate, seed) => {
       const x = input([...shape], 7 + shape.length);
       const ref = composite(x, rate, seed);
       if (!onRealGpu) device.resetCounters();
-      const [y, mask] = fused(x, rate, seed);
+      const before = tf.memory().numTensors;
+      const y = fused(x, rate, seed);
       if (!onRealGpu) {
         // One launch, and not the composite ops' kernels.
         expect(device.counters.launches).toEqual({ ner_dropout_f32: 1 });
       }
+      // One output: no mask is made.
+      expect(tf.memory().numTensors).toBe(before + 1);
       expect(y.shape).toEqual(x.shape);
-      expect(mask.shape).toEqual(x.shape);
-      expect([y.dtype, mask.dtype]).toEqual(['float32', 'float32']);
+      expect(y.dtype).toBe('float32');
+      const mask = fusedMask([...shape], rate, seed);
       expect(bits(mask)).toEqual(bits(ref.mask));
       expect(bits(y)).toEqual(bits(ref.y));
       tf.dispose([x, y, mask, ref.y, ref.mask]);
@@ -96,7 +105,8 @@ describe('NerDropout on cuda', () => {
       for (const seed of SEEDS) {
         const x = input([n], seed * 3 + 1);
         const ref = composite(x, rate, seed);
-        const [y, mask] = fused(x, rate, seed);
+        const y = fused(x, rate, seed);
+        const mask = fusedMask([n], rate, seed);
         expect(bits(mask), `rate ${rate} seed ${seed}`).toEqual(bits(ref.mask));
         expect(bits(y), `rate ${rate} seed ${seed}`).toEqual(bits(ref.y));
         const m = mask.dataSync() as Float32Array;
@@ -123,7 +133,8 @@ describe('NerDropout on cuda', () => {
     for (const k of [6, 17, 34]) {
       const rate = drawn[k]!;
       const ref = composite(x, rate, 31);
-      const [y, mask] = fused(x, rate, 31);
+      const y = fused(x, rate, 31);
+      const mask = fusedMask(shape, rate, 31);
       expect((mask.dataSync() as Float32Array)[k]).toBe(Math.fround(1 / (1 - rate)));
       expect(bits(mask)).toEqual(bits(ref.mask));
       expect(bits(y)).toEqual(bits(ref.y));
@@ -134,24 +145,19 @@ describe('NerDropout on cuda', () => {
 
   it('another seed gives another mask; the same seed the same one', () => {
     const x = tf.ones([1000]);
-    const [a, am] = fused(x, 0.5, 3);
-    const [b, bm] = fused(x, 0.5, 3);
-    const [c, cm] = fused(x, 0.5, 4);
-    expect(bits(am)).toEqual(bits(bm));
-    expect(bits(am)).not.toEqual(bits(cm));
-    tf.dispose([x, a, am, b, bm, c, cm]);
+    const [a, b, c] = [fused(x, 0.5, 3), fused(x, 0.5, 3), fused(x, 0.5, 4)];
+    expect(bits(a)).toEqual(bits(b));
+    expect(bits(a)).not.toEqual(bits(c));
+    tf.dispose([x, a, b, c]);
   });
 
   it('an empty x gives empty outputs without a launch', () => {
     const x = tf.zeros([0, 4]);
     if (!onRealGpu) device.resetCounters();
-    const [y, mask] = fused(x, 0.3, 9);
+    const y = fused(x, 0.3, 9);
     if (!onRealGpu) expect(device.counters.launches).toEqual({});
-    expect([y.shape, mask.shape]).toEqual([
-      [0, 4],
-      [0, 4],
-    ]);
-    tf.dispose([x, y, mask]);
+    expect(y.shape).toEqual([0, 4]);
+    tf.dispose([x, y]);
   });
 
   it("@ner/models' fusedDropout: gradient dy * mask, bit for bit the composite ops' gradient", () => {
@@ -159,7 +165,10 @@ describe('NerDropout on cuda', () => {
     const x = tf.tensor(Float32Array.from(uniform(231, 5)), shape);
     const dy = tf.tensor(Float32Array.from(uniform(231, 6, -3, 3)), shape);
     const [rate, seed] = [0.2, 99];
+    if (!onRealGpu) device.resetCounters();
     const fusedGrad = tf.grad((t: tf.Tensor) => fusedDropout(t, rate, seed))(x, dy);
+    // Forward and backward: the kernel twice, the mask drawn again instead of kept.
+    if (!onRealGpu) expect(device.counters.launches).toEqual({ ner_dropout_f32: 2 });
     const compositeGrad = tf.grad((t: tf.Tensor) => composite(t, rate, seed).y)(x, dy);
     const { mask } = composite(x, rate, seed);
     const expected = tf.mul(dy, mask);
@@ -222,13 +231,15 @@ describe('BERT computeGradients on cuda with NerDropout and without it', () => {
     for (const [name, g] of withKernel.grads) expect(g, name).toEqual(without.grads.get(name));
     if (!onRealGpu) {
       // Embeddings, 2 per layer (attention probabilities, attention output), 1 per layer
-      // (output), and the classifier's: 1 + 3 * 2 + 1 = 8 dropouts.
-      expect(withKernel.launches.ner_dropout_f32).toBe(8);
+      // (output), and the classifier's: 1 + 3 * 2 + 1 = 8 dropouts, each run forward and again
+      // backward (the gradient draws its mask anew).
+      expect(withKernel.launches.ner_dropout_f32).toBe(2 * 8);
       expect(withKernel.launches.ner_random_uniform_f32).toBeUndefined();
       expect(without.launches.ner_dropout_f32).toBeUndefined();
       expect(without.launches.ner_random_uniform_f32).toBe(8);
       const total = (l: Record<string, number>) => Object.values(l).reduce((a, b) => a + b, 0);
-      // Four fewer launches per dropout (RandomUniform, compare, cast, one mul).
+      // Four fewer launches per dropout: forward, five kernels become one; backward, the mul
+      // by the mask becomes the kernel.
       expect(total(without.launches) - total(withKernel.launches)).toBe(4 * 8);
     }
   });

@@ -51,11 +51,13 @@ extern "C" __global__ void ner_random_uniform_f32(float *y, int n, unsigned seed
 }
 
 // NerDropout: u drawn exactly as ner_random_uniform_f32 draws it with low 0 and high 1 (same
-// counter blocks and key, u = (word >> 8) * 2^-24), then mask = u >= rate ? scale : 0 and
-// y = x * mask, one float32 product: the composite ops' greaterEqual, cast, mul(keep, scale) and
-// mul(x, that), bit for bit. The host passes rate and scale = fround(1 / (1 - rate)) as floats.
-extern "C" __global__ void ner_dropout_f32(const float *x, float *y, float *mask, int n, unsigned seedLo,
-                                           unsigned seedHi, unsigned offset, float rate, float scale) {
+// counter blocks and key, u = (word >> 8) * 2^-24), then y = x * (u >= rate ? scale : 0), one
+// float32 product: the composite ops' greaterEqual, cast, mul(keep, scale) and mul(x, that), bit
+// for bit. The host passes rate and scale = fround(1 / (1 - rate)) as floats. No mask is written:
+// the gradient is this kernel again on dy with the same key, which draws the same u (counter-based
+// Philox), so nothing of the forward is kept for the backward pass.
+extern "C" __global__ void ner_dropout_f32(const float *x, float *y, int n, unsigned seedLo, unsigned seedHi,
+                                           unsigned offset, float rate, float scale) {
   const long long groups = ((long long)n + 3) / 4;
   NER_GRID_LOOP(g, groups) {
     float u[4];
@@ -63,11 +65,7 @@ extern "C" __global__ void ner_dropout_f32(const float *x, float *y, float *mask
 #pragma unroll
     for (int k = 0; k < 4; k++) {
       const long long i = g * 4 + k;
-      if (i < n) {
-        const float m = u[k] >= rate ? scale : 0.0f;
-        mask[i] = m;
-        y[i] = x[i] * m;
-      }
+      if (i < n) y[i] = x[i] * (u[k] >= rate ? scale : 0.0f);
     }
   }
 }

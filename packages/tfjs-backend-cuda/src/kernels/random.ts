@@ -7,6 +7,7 @@
  * `NerDropout` (the contract's `DROPOUT_KERNEL_NAME`): the same draw for the same seed and size,
  * compared with the rate, scaled and applied to `x` in one launch (`ner_dropout_f32`), instead of
  * the five kernels of the composite ops (`RandomUniform`, `GreaterEqual`, `Cast`, two `Multiply`).
+ * It writes no mask: its gradient is the same call on `dy`, which draws the same numbers again.
  */
 import { DROPOUT_KERNEL_NAME, dropoutArgs } from '../../../../tools/kernel-contract/index.js';
 import { defineKernel } from './registry.js';
@@ -59,13 +60,10 @@ defineKernel(DROPOUT_KERNEL, (args) => {
   const { x, rate, seed, scale } = dropoutArgs(args.inputs, args.attrs);
   const n = sizeOf(x.shape);
   const backend = args.backend;
-  const [y, mask] = backend.makeOutputs([
-    [x.shape, 'float32'],
-    [x.shape, 'float32'],
-  ]) as [typeof x, typeof x];
+  const y = backend.makeOutput(x.shape, 'float32');
   if (n > 0) {
     backend.launch('ner_dropout_f32', Math.ceil(n / 4), [
-      ...ptrArgs(backend, x, y, mask),
+      ...ptrArgs(backend, x, y),
       { i32: n },
       ...philoxKey(seed),
       { u32: 0 },
@@ -73,5 +71,5 @@ defineKernel(DROPOUT_KERNEL, (args) => {
       { f32: scale },
     ]);
   }
-  return [y, mask];
+  return y;
 });

@@ -18,22 +18,19 @@ export const RANDOM_KERNELS = {
     }
   },
   ner_dropout_f32: (heap, args) => {
-    const n = int(args, 3);
-    const [seedLo, seedHi, offset] = [uint(args, 4), uint(args, 5), uint(args, 6)];
+    const n = int(args, 2);
+    const [seedLo, seedHi, offset] = [uint(args, 3), uint(args, 4), uint(args, 5)];
     // Float32 kernel arguments, as the device reads them.
-    const [rate, scale] = [f32(float(args, 7)), f32(float(args, 8))];
+    const [rate, scale] = [f32(float(args, 6)), f32(float(args, 7))];
     const x = heap.f32(ptr(args, 0), n, 'ner_dropout_f32 x');
     const y = heap.f32(ptr(args, 1), n, 'ner_dropout_f32 y');
-    const mask = heap.f32(ptr(args, 2), n, 'ner_dropout_f32 mask');
     for (let i = 0; i < n; i += 4) {
       // ner_random_uniform_f32's draw with low 0, high 1 (the same counter blocks and key).
       const counter = offset + i / 4;
       const bits = philox4x32([counter >>> 0, Math.floor(counter / 2 ** 32) >>> 0, 0, 0], seedLo, seedHi);
       for (let j = 0; j < 4 && i + j < n; j++) {
-        const m = uint32ToUnit(bits[j]!) >= rate ? scale : 0;
-        mask[i + j] = m;
         // Two float32 values: the double product rounds once to float32 on the store.
-        y[i + j] = x[i + j]! * m;
+        y[i + j] = x[i + j]! * (uint32ToUnit(bits[j]!) >= rate ? scale : 0);
       }
     }
   },
