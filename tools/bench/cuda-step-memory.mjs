@@ -9,15 +9,19 @@
 //   pnpm build && node tools/bench/cuda-step-memory.mjs
 //
 // env: NER_BENCH_BERT_LAYERS (12), NER_BENCH_BERT_BATCH (32), NER_BENCH_BERT_LENGTH (128),
-//      NER_BENCH_MEMORY_TOP (20 groups), NER_BENCH_JSON=<file> or --json <file>
+//      NER_BENCH_BERT_MODE (fp32, or bf16: the step under bf16 autocast, whose operand copies
+//      are counted apart), NER_BENCH_MEMORY_TOP (20 groups), NER_BENCH_JSON=<file> or --json <file>
 import { fileURLToPath } from 'node:url';
-import { envNumber, runJson, writeJsonResult } from '../gpu-check/lib/common.mjs';
+import { envNumber, envString, runJson, writeJsonResult } from '../gpu-check/lib/common.mjs';
 import { buildNoWorkDriver } from './stub-driver.mjs';
 
 const layers = envNumber('NER_BENCH_BERT_LAYERS', 12);
 const batchSize = envNumber('NER_BENCH_BERT_BATCH', 32);
 const length = envNumber('NER_BENCH_BERT_LENGTH', 128);
 const top = envNumber('NER_BENCH_MEMORY_TOP', 20);
+const mode = envString('NER_BENCH_BERT_MODE') ?? 'fp32';
+if (mode !== 'fp32' && mode !== 'bf16')
+  throw new Error(`NER_BENCH_BERT_MODE must be fp32 or bf16, got ${mode}`);
 const GiB = 2 ** 30;
 
 /** Worker (on the stand-in driver): one warm-up step, then one step watched; prints a JSON line. */
@@ -64,6 +68,17 @@ async function worker() {
     const info = makeOutput(shape, dtype);
     const entry = backend.data.get(info.dataId);
     if (entry) entry.madeBy = `${running} ${dtype} ${shape.length > 2 ? `${shape.length}-D` : `[${shape}]`}`;
+    notePeak();
+    return info;
+  };
+  // Under bf16 autocast the products' operand copies take memory too, outside any tensor.
+  const bf16CopyOf = backend.bf16CopyOf.bind(backend);
+  backend.bf16CopyOf = (t) => {
+    const ptr = bf16CopyOf(t);
+    notePeak();
+    return ptr;
+  };
+  function notePeak() {
     const inUse = backend.allocator.stats().bytesInUse;
     if (!peak || inUse > peak.bytesInUse) {
       const groups = new Map();
@@ -76,12 +91,13 @@ async function worker() {
         g.blockBytes += live.block.size;
         groups.set(key, g);
       }
-      peak = { bytesInUse: inUse, running, groups };
+      peak = { bytesInUse: inUse, running, groups, bf16Copies: backend.bf16CopyStats() };
     }
-    return info;
-  };
+  }
   const step = () => {
-    const { loss, grads } = model.computeGradients(batch, { training: true });
+    const { loss, grads } = models.withAutocast(mode === 'bf16' ? 'bf16' : null, () =>
+      model.computeGradients(batch, { training: true }),
+    );
     optimizer.step(grads);
     tf.dispose([loss, ...grads.values()]);
   };
@@ -92,7 +108,13 @@ async function worker() {
   const groups = [...peak.groups.entries()]
     .map(([madeBy, g]) => ({ madeBy, ...g }))
     .sort((a, b) => b.blockBytes - a.blockBytes);
-  return { atRestBytes: atRest, peakBytes: peak.bytesInUse, runningAtPeak: peak.running, groups };
+  return {
+    atRestBytes: atRest,
+    peakBytes: peak.bytesInUse,
+    runningAtPeak: peak.running,
+    bf16CopiesAtPeak: peak.bf16Copies,
+    groups,
+  };
 }
 
 if (process.argv[2] === '--worker') {
@@ -106,17 +128,23 @@ const run = await runJson(process.execPath, [fileURLToPath(import.meta.url), '--
   timeoutMs: 600000,
   env: { ...process.env, NER_CUDA_LIB_DIR: dir, NER_GPU_CHECK_FAKE_DEVICE: '' },
 });
-const result = { date: new Date().toISOString(), layers, batchSize, length, ...run };
+const result = { date: new Date().toISOString(), mode, layers, batchSize, length, ...run };
 if (run.failed || run.unavailable) {
   console.log(`cuda-step-memory: ${run.failed ?? run.unavailable}`);
 } else {
   console.log(
-    `bert-base training step (${layers} layers, batch ${batchSize} x ${length}, fp32) on the cuda backend, no-op driver (${result.date})`,
+    `bert-base training step (${layers} layers, batch ${batchSize} x ${length}, ${mode}) on the cuda backend, no-op driver (${result.date})`,
   );
   console.log(`at rest (weights, AdamW state, batch): ${(run.atRestBytes / GiB).toFixed(3)} GiB`);
   console.log(
     `peak: ${(run.peakBytes / GiB).toFixed(3)} GiB, while running ${run.runningAtPeak}; live at the peak by the kernel that made them:`,
   );
+  const copies = run.bf16CopiesAtPeak;
+  if (copies.copies > 0) {
+    console.log(
+      `${(copies.bytes / 2 ** 20).toFixed(1).padStart(9)} MiB in bf16 operand copies (${copies.copies}), kept with their tensors while autocast lasts`,
+    );
+  }
   for (const g of run.groups.slice(0, top)) {
     console.log(
       `${(g.blockBytes / 2 ** 20).toFixed(1).padStart(9)} MiB in blocks (${(g.bytes / 2 ** 20).toFixed(1)} MiB of data) ${String(g.tensors).padStart(4)} x ${g.madeBy}`,
