@@ -45,9 +45,9 @@ import {
   useCuda,
 } from '../gpu-check/lib/cuda.mjs';
 import { models, tf, trainer } from '../gpu-check/lib/deps.mjs';
-import { benchTokenBatch } from './peers/token-batch.mjs';
+import { BERT_BASE_SPEC, bertTrainingSetup } from './cuda-bert-setup.mjs';
 
-const SPEC = { hidden: 768, heads: 12, intermediate: 3072, vocab: 28996, labels: 9 };
+const SPEC = BERT_BASE_SPEC;
 const layers = envNumber('NER_BENCH_BERT_LAYERS', 12);
 const batchSize = envNumber('NER_BENCH_BERT_BATCH', 32);
 const length = envNumber('NER_BENCH_BERT_LENGTH', 128);
@@ -61,22 +61,10 @@ const torchAttn = envString('NER_BENCH_TORCH_ATTN') ?? 'eager';
 async function worker(mode) {
   const ready = await useCuda({ tf32: mode === 'tf32' });
   if (!ready.ok) return { unavailable: ready.reason };
-  const config = new models.BertConfig({
-    hiddenSize: SPEC.hidden,
-    numHiddenLayers: layers,
-    numAttentionHeads: SPEC.heads,
-    intermediateSize: SPEC.intermediate,
-    vocabSize: SPEC.vocab,
-    numLabels: SPEC.labels,
-  });
-  const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
-  const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
-  const raw = benchTokenBatch(batchSize, length, SPEC.labels);
-  const batch = {
-    input_ids: tf.tensor2d(raw.inputIds, undefined, 'int32'),
-    attention_mask: tf.tensor2d(raw.attentionMask, undefined, 'int32'),
-    labels: tf.tensor2d(raw.labels, undefined, 'int32'),
-  };
+  const { model, optimizer, batch } = bertTrainingSetup(
+    { models, tf, trainer },
+    { layers, batchSize, length },
+  );
   const groups = optimizer.paramGroups;
   const lastGroup = groups[groups.length - 1].params;
   const lastParam = lastGroup[lastGroup.length - 1][1];

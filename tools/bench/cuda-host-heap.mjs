@@ -19,9 +19,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { envList, envNumber, fmt, runJson, writeJsonResult } from '../gpu-check/lib/common.mjs';
+import { bertTrainingSetup } from './cuda-bert-setup.mjs';
 import { buildNoWorkDriver } from './stub-driver.mjs';
 
-const SPEC = { hidden: 768, heads: 12, intermediate: 3072, vocab: 28996, labels: 9 };
 const steps = envNumber('NER_BENCH_HEAP_STEPS', 4000);
 const every = envNumber('NER_BENCH_HEAP_EVERY', 500);
 const layers = envNumber('NER_BENCH_BERT_LAYERS', 2);
@@ -46,25 +46,12 @@ async function worker(mode) {
   const gc = vm.runInNewContext('gc');
   const { useCuda } = await import('../gpu-check/lib/cuda.mjs');
   const { models, tf, trainer } = await import('../gpu-check/lib/deps.mjs');
-  const { benchTokenBatch } = await import('./peers/token-batch.mjs');
   const ready = await useCuda({ tf32: false });
   if (!ready.ok) return { unavailable: ready.reason };
-  const config = new models.BertConfig({
-    hiddenSize: SPEC.hidden,
-    numHiddenLayers: layers,
-    numAttentionHeads: SPEC.heads,
-    intermediateSize: SPEC.intermediate,
-    vocabSize: SPEC.vocab,
-    numLabels: SPEC.labels,
-  });
-  const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
-  const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
-  const raw = benchTokenBatch(32, 128, SPEC.labels);
-  const batch = {
-    input_ids: tf.tensor2d(raw.inputIds, undefined, 'int32'),
-    attention_mask: tf.tensor2d(raw.attentionMask, undefined, 'int32'),
-    labels: tf.tensor2d(raw.labels, undefined, 'int32'),
-  };
+  const { model, optimizer, batch } = bertTrainingSetup(
+    { models, tf, trainer },
+    { layers, batchSize: 32, length: 128 },
+  );
   const autocast = mode === 'bf16' ? 'bf16' : null;
   // Sampled every `every` steps only: the bench itself keeps nothing per step.
   const samples = { step: [], heapBytes: [], tensors: [], tensorBytes: [] };
