@@ -45,9 +45,9 @@ import {
   useCuda,
 } from '../gpu-check/lib/cuda.mjs';
 import { models, tf, trainer } from '../gpu-check/lib/deps.mjs';
-import { BERT_BASE_SPEC, bertTrainingSetup } from './cuda-bert-setup.mjs';
+import { BERT_BASE, bertTrainingSetup } from './bert-training-setup.mjs';
 
-const SPEC = BERT_BASE_SPEC;
+const SPEC = BERT_BASE;
 const layers = envNumber('NER_BENCH_BERT_LAYERS', 12);
 const batchSize = envNumber('NER_BENCH_BERT_BATCH', 32);
 const length = envNumber('NER_BENCH_BERT_LENGTH', 128);

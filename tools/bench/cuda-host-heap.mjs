@@ -19,7 +19,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { envList, envNumber, fmt, runJson, writeJsonResult } from '../gpu-check/lib/common.mjs';
-import { bertTrainingSetup } from './cuda-bert-setup.mjs';
+import { bertTrainingSetup } from './bert-training-setup.mjs';
 import { buildNoWorkDriver } from './stub-driver.mjs';
 
 const steps = envNumber('NER_BENCH_HEAP_STEPS', 4000);

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bertModelAndOptimizer } from '../bert-training-setup.mjs';
 
 export const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
 export const repoRoot = join(benchDir, '..', '..');
@@ -198,7 +199,7 @@ export const fmt = (value, digits = 1, width = 8) =>
 export { benchTokenBatch } from './token-batch.mjs';
 
 /** bert-base's sizes with CoNLL-2003's 9 labels: the step bench's and the profiler's model. */
-export const BERT_BASE = { hidden: 768, heads: 12, intermediate: 3072, vocab: 28996, labels: 9 };
+export { BERT_BASE } from '../bert-training-setup.mjs';
 
 /**
  * A seeded BertForTokenClassification of bert-base size with `layers` encoder layers, and the
@@ -206,15 +207,5 @@ export const BERT_BASE = { hidden: 768, heads: 12, intermediate: 3072, vocab: 28
  */
 export async function bertBaseTraining(layers) {
   const trainer = await import(pathToFileURL(join(repoRoot, 'packages/trainer/dist/index.js')).href);
-  const config = new models.BertConfig({
-    hiddenSize: BERT_BASE.hidden,
-    numHiddenLayers: layers,
-    numAttentionHeads: BERT_BASE.heads,
-    intermediateSize: BERT_BASE.intermediate,
-    vocabSize: BERT_BASE.vocab,
-    numLabels: BERT_BASE.labels,
-  });
-  const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
-  const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
-  return { model, optimizer };
+  return bertModelAndOptimizer({ models, trainer }, layers);
 }
