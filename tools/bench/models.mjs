@@ -75,7 +75,8 @@ function time(fn) {
 
 async function measure(backend, size) {
   const model = build(size);
-  const batch = benchTokenBatch(BATCH, LENGTH, LABELS);
+  const raw = benchTokenBatch(BATCH, LENGTH, LABELS);
+  const batch = { input_ids: raw.inputIds, attention_mask: raw.attentionMask, labels: raw.labels };
   const forward = () => {
     const output = model.forward(batch);
     output.logits.dataSync();
