@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Creates the skeleton of a publishable @ner/* package with the layout every
-// package shares (dual ESM/CJS exports with types first, files, sideEffects,
-// engines, colocated tests). Usage: node tools/scaffold/new-package.mjs NAME "description"
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// package shares (dual ESM/CJS exports with types first, files with the LICENSE,
+// sideEffects, engines, the shared tsup build, its own vitest config for colocated
+// tests and test/, and a changeset). Run from the repo root:
+//   node tools/scaffold/new-package.mjs NAME "description"
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [name, description = ''] = process.argv.slice(2);
@@ -15,7 +17,12 @@ if (existsSync(dir)) {
   console.error(`${dir} already exists`);
   process.exit(1);
 }
+if (!existsSync('LICENSE') || !existsSync('.changeset')) {
+  console.error('run from the repository root (LICENSE and .changeset/ not found here)');
+  process.exit(2);
+}
 mkdirSync(join(dir, 'src'), { recursive: true });
+mkdirSync(join(dir, 'test'), { recursive: true });
 const pkg = {
   name: `@ner/${name}`,
   version: '0.0.0',
@@ -33,13 +40,13 @@ const pkg = {
     },
     './package.json': './package.json',
   },
-  files: ['dist', 'README.md', 'CHANGELOG.md'],
+  files: ['dist', 'README.md', 'CHANGELOG.md', 'LICENSE'],
   engines: { node: '>=20' },
   scripts: {
     build: 'tsup',
     test: 'vitest run',
     typecheck: 'tsc --noEmit',
-    lint: 'biome check src',
+    lint: 'biome check src test',
     publint: 'publint --strict --pack npm && attw --pack . --profile node16',
   },
   publishConfig: { access: 'public' },
@@ -53,18 +60,33 @@ write(
 write(
   'tsup.config.ts',
   `import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tools/tsup/library.js';
 
+export default defineConfig(libraryBuild(['src/index.ts']));
+`,
+);
+write(
+  'vitest.config.ts',
+  `import { defineConfig } from 'vitest/config';
+
+// Own config so \`vitest run\` in this folder does not pick up the repo-level
+// projects list (which is resolved relative to the working directory).
 export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
 });
 `,
 );
 write('src/index.ts', `export {};\n`);
 write('CHANGELOG.md', `# @ner/${name}\n`);
 write('README.md', `# @ner/${name}\n\n${description}\n`);
-console.log(`created ${dir}`);
+copyFileSync('LICENSE', join(dir, 'LICENSE'));
+writeFileSync(
+  join('.changeset', `${name}-initial.md`),
+  `---\n'@ner/${name}': minor\n---\n\nNew package: ${description}\n`,
+);
+console.log(
+  `created ${dir} and .changeset/${name}-initial.md; next: exports in src/index.ts, tests in src/*.test.ts or test/, a runnable README example, then npx -y pnpm@10.34.8 install`,
+);
