@@ -101,7 +101,7 @@ if (process.argv[2] === '--worker') {
   );
   for (const [mode, r] of Object.entries(result.cuda)) {
     if (!r.samples) {
-      console.log(`${mode}: ${r.failed ?? r.unavailable}`);
+      console.log(`${mode}: ${r.failed ? `failed: ${r.failed}` : `not available: ${r.unavailable}`}`);
       continue;
     }
     const mb = r.samples.heapBytes.map((b) => (b / 1e6).toFixed(2)).join(' ');

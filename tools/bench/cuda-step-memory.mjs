@@ -130,7 +130,9 @@ const run = await runJson(process.execPath, [fileURLToPath(import.meta.url), '--
 });
 const result = { date: new Date().toISOString(), mode, layers, batchSize, length, ...run };
 if (run.failed || run.unavailable) {
-  console.log(`cuda-step-memory: ${run.failed ?? run.unavailable}`);
+  console.log(
+    `cuda-step-memory: ${run.failed ? `failed: ${run.failed}` : `not available: ${run.unavailable}`}`,
+  );
 } else {
   console.log(
     `bert-base training step (${layers} layers, batch ${batchSize} x ${length}, ${mode}) on the cuda backend, no-op driver (${result.date})`,
