@@ -1,0 +1,250 @@
+#!/usr/bin/env node
+// The packages as a user gets them from npm, checked end to end. In the workspace every @ner
+// package sees the others' source folders; a published one has only what `pnpm pack` puts in its
+// tarball (its `files`, workspace ranges turned into versions) and what npm installs beside it.
+// This script:
+//   0. checks changesets' release plan: no package goes up a major version unless a changeset
+//      says so (a peer dependency's release alone must not make @ner/models 1.0.0);
+//   1. packs every public package (`pnpm -r pack`), after `pnpm build`;
+//   2. checks each tarball's package.json has no `workspace:` range left, and its JavaScript
+//      imports no package it does not declare (dist-imports.mjs);
+//   3. installs all the tarballs with npm into a scratch project beside ../shared (install
+//      scripts run, so the native, cuda and gloo addons build from the tarballs' own sources),
+//      with the third-party packages the examples use, and checks that each addon or fatbin
+//      built in the workspace was built there too;
+//   4. loads each package there with import and with require;
+//   5. runs each example's `smoke` script from a copy of the example in that project (train,
+//      evaluate, save, predict, the `ner` CLI against Python's outputs, two processes on Gloo).
+// Any failure exits 1, naming the step and showing its output.
+//
+//   pnpm packed-install            (node tools/ci/packed-install.mjs [--keep] [--examples a,b])
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { undeclaredImports } from './dist-imports.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { values: options } = parseArgs({
+  options: { keep: { type: 'boolean', default: false }, examples: { type: 'string' } },
+});
+const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+function run(label, command, args, { cwd, env, timeoutMs = 600_000, quiet = false } = {}) {
+  const started = Date.now();
+  const result = spawnSync(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: timeoutMs,
+  });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    process.stdout.write(output.slice(-20_000));
+    const why = result.error ? result.error.message : `exit ${result.status ?? result.signal}`;
+    fail(`${label} failed after ${seconds} s (${why}); its output is above`);
+  }
+  if (!quiet) console.log(`ok   ${label} (${seconds} s)`);
+  return output;
+}
+
+let work;
+function fail(message) {
+  console.error(`FAIL ${message}`);
+  if (work && !options.keep) rmSync(work, { recursive: true, force: true });
+  else if (work) console.error(`kept: ${work}`);
+  process.exit(1);
+}
+
+const shared = resolve(root, '..', 'shared');
+if (!existsSync(join(shared, 'data')))
+  fail(`the examples need ../shared beside the repository: ${shared} is missing`);
+
+const packages = readdirSync(join(root, 'packages'))
+  .map((folder) => join(root, 'packages', folder))
+  .filter((folder) => existsSync(join(folder, 'package.json')))
+  .map((folder) => ({ folder, manifest: JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) }))
+  .filter(({ manifest }) => !manifest.private);
+for (const { folder, manifest } of packages) {
+  if (!existsSync(join(folder, 'dist'))) fail(`${manifest.name} is not built: run pnpm build first`);
+}
+
+// The scratch project sits beside a link to ../shared, as a clone of the repository does, so the
+// examples' default paths (<example>/../../../shared) find the corpora.
+work = mkdtempSync(join(tmpdir(), 'ner-packed-install-'));
+symlinkSync(shared, join(work, 'shared'), 'dir');
+const packs = join(work, 'packs');
+const project = join(work, 'project');
+mkdirSync(project);
+
+// 0. The release plan `changeset version` would carry out.
+const planFile = join(work, 'release-plan.json');
+run(
+  'changeset status',
+  process.execPath,
+  [join(root, 'node_modules', '@changesets', 'cli', 'bin.js'), 'status', `--output=${planFile}`],
+  {
+    cwd: root,
+    quiet: true,
+  },
+);
+const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+const impliedMajors = plan.releases
+  .filter(({ type }) => type === 'major')
+  .filter(
+    ({ name }) => !plan.changesets.some((c) => c.releases.some((r) => r.name === name && r.type === 'major')),
+  )
+  .map(({ name, oldVersion, newVersion }) => `${name} ${oldVersion} -> ${newVersion}`);
+if (impliedMajors.length > 0) {
+  fail(
+    `no changeset asks for these major releases; a dependency's release implies them (a peer range it leaves?): ${impliedMajors.join(', ')}`,
+  );
+}
+console.log(
+  `ok   release plan: ${plan.releases.filter(({ type }) => type !== 'none').length} packages, no major release a changeset did not ask for`,
+);
+
+// 1. Pack.
+// The pnpm the repository pins (packageManager), as .ci/run calls it.
+run(
+  `pnpm pack of ${packages.length} packages`,
+  'npx',
+  ['-y', rootManifest.packageManager, '-r', '--filter', './packages/*', 'pack', '--pack-destination', packs],
+  { cwd: root },
+);
+const tarballs = new Map();
+for (const { manifest } of packages) {
+  const file = `${manifest.name.replace(/^@/, '').replace('/', '-')}-${manifest.version}.tgz`;
+  if (!existsSync(join(packs, file))) fail(`pnpm pack wrote no ${file} for ${manifest.name}`);
+  tarballs.set(manifest.name, join(packs, file));
+}
+
+// 2. What each tarball declares against what its code loads.
+const unpacked = join(work, 'unpacked');
+const problems = [];
+for (const [name, tarball] of tarballs) {
+  const dir = join(unpacked, name);
+  mkdirSync(dir, { recursive: true });
+  run(`unpack ${name}`, 'tar', ['-xzf', tarball, '-C', dir], { quiet: true });
+  const packageDir = join(dir, 'package');
+  const packed = readFileSync(join(packageDir, 'package.json'), 'utf8');
+  if (packed.includes('workspace:')) problems.push(`${name}: package.json still has a workspace: range`);
+  for (const { file, specifier } of undeclaredImports(packageDir)) {
+    problems.push(`${name}: ${file} imports '${specifier}', which its package.json does not declare`);
+  }
+}
+if (problems.length > 0) fail(`the tarballs' manifests:\n  ${problems.join('\n  ')}`);
+console.log(`ok   ${tarballs.size} tarballs: no workspace: range left, every import declared`);
+
+// 3. Install them with npm, as a user would, with what the examples import from npm.
+const examplesDir = join(root, 'examples');
+const examples = readdirSync(examplesDir)
+  .map((name) => ({ name, dir: join(examplesDir, name) }))
+  .filter(({ dir }) => existsSync(join(dir, 'package.json')))
+  .map((example) => ({
+    ...example,
+    manifest: JSON.parse(readFileSync(join(example.dir, 'package.json'), 'utf8')),
+  }))
+  .filter(
+    ({ name, manifest }) =>
+      manifest.scripts?.smoke && (!options.examples || options.examples.split(',').includes(name)),
+  );
+const thirdParty = {};
+for (const { manifest } of examples) {
+  for (const [dep, range] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
+    if (!dep.startsWith('@ner/')) thirdParty[dep] = range;
+  }
+}
+const dependencies = { ...thirdParty };
+for (const [name, tarball] of tarballs) dependencies[name] = `file:${tarball}`;
+writeFileSync(
+  join(project, 'package.json'),
+  `${JSON.stringify({ name: 'ner-packed-install', private: true, type: 'module', dependencies }, null, 2)}\n`,
+);
+run('npm install of the tarballs', 'npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+  cwd: project,
+  env: { npm_config_update_notifier: 'false' },
+});
+
+// The addons (and the cuda kernels' fatbin) that built in the workspace must build from the
+// tarballs too: an optional addon that fails quietly would leave a user on a slower backend.
+const builtFiles = (dir, prefix = '') =>
+  existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory()
+          ? entry.name === 'obj.target'
+            ? []
+            : builtFiles(join(dir, entry.name), `${prefix}${entry.name}/`)
+          : /\.(node|fatbin)$/.test(entry.name)
+            ? [`${prefix}${entry.name}`]
+            : [],
+      )
+    : [];
+const notBuilt = [];
+let addons = 0;
+for (const { folder, manifest } of packages) {
+  for (const file of builtFiles(join(folder, 'build'))) {
+    addons += 1;
+    const installed = join(project, 'node_modules', ...manifest.name.split('/'), 'build', file);
+    if (!existsSync(installed)) notBuilt.push(`${manifest.name}: build/${file}`);
+  }
+}
+if (notBuilt.length > 0)
+  fail(`built in the workspace but not by npm install from the tarball: ${notBuilt.join(', ')}`);
+console.log(`ok   ${addons} addon and kernel files built from the tarballs, as in the workspace`);
+
+// 4. Every package loads from node_modules both ways its exports offer.
+for (const name of tarballs.keys()) {
+  run(
+    `import and require of ${name}`,
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module';
+     const esm = await import(${JSON.stringify(name)});
+     const cjs = createRequire(process.cwd() + '/')(${JSON.stringify(name)});
+     const missing = Object.keys(esm).filter((key) => !(key in cjs));
+     if (Object.keys(esm).length === 0 || missing.length > 0) throw new Error('exports differ: ' + missing.join(', '));`,
+    ],
+    { cwd: project, quiet: true },
+  );
+}
+console.log(`ok   ${tarballs.size} packages load with import and with require, with the same exports`);
+
+// 5. The examples' smoke runs, each from a copy of the example inside the project.
+const path = `${join(project, 'node_modules', '.bin')}:${process.env.PATH}`;
+for (const { name, dir, manifest } of examples) {
+  const target = join(project, 'examples', name);
+  cpSync(dir, target, {
+    recursive: true,
+    filter: (source) => !/(^|\/)(node_modules|outputs|test)(\/|$)|\.test\.ts$/.test(source.slice(dir.length)),
+  });
+  // Its own manifest names workspace ranges; the project's node_modules above it is what it uses.
+  writeFileSync(
+    join(target, 'package.json'),
+    `${JSON.stringify({ name: manifest.name, private: true, type: 'module' }, null, 2)}\n`,
+  );
+  run(`example ${name}: ${manifest.scripts.smoke}`, 'sh', ['-c', manifest.scripts.smoke], {
+    cwd: target,
+    env: { PATH: path },
+  });
+}
+
+if (options.keep) console.log(`kept: ${work}`);
+else rmSync(work, { recursive: true, force: true });
+console.log('packed install: every check passed');
