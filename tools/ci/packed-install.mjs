@@ -14,7 +14,9 @@
 //      built in the workspace was built there too;
 //   4. loads each package there with import and with require;
 //   5. runs each example's `smoke` script from a copy of the example in that project (train,
-//      evaluate, save, predict, the `ner` CLI against Python's outputs, two processes on Gloo).
+//      evaluate, save, predict, the `ner` CLI against Python's outputs, two processes on Gloo);
+//   6. installs the tarballs again with pnpm 10, which runs no dependency's install script
+//      unless allowed, and checks that each addon package then says so, with the line to add.
 // Any failure exits 1, naming the step and showing its output.
 //
 //   pnpm packed-install            (node tools/ci/packed-install.mjs [--keep] [--examples a,b])
@@ -244,6 +246,72 @@ for (const { name, dir, manifest } of examples) {
     env: { PATH: path },
   });
 }
+
+// 6. pnpm 10 leaves every addon unbuilt until the user allows its install script: each package
+// must say that (not "no compiler"), naming the onlyBuiltDependencies line.
+const NEVER_RAN_PROBES = {
+  '@ner/tfjs-backend-native': `(await import('@ner/tfjs-backend-native')).nativeBackendInfo().reason`,
+  '@ner/tfjs-backend-cuda': `(await (await import('@ner/tfjs-backend-cuda')).cudaReady).reason`,
+  '@ner/accelerate': `await (await import('@ner/accelerate/internal'))
+      .createGlooBackend({ rank: 0, worldSize: 2, timeoutMs: 1000, store: { host: '127.0.0.1', port: 1, secret: 's'.repeat(32), prefix: 'p' } })
+      .then(() => 'the gloo backend was created', (error) => error.message)`,
+};
+const withInstallScripts = packages
+  .filter(({ manifest }) => manifest.scripts?.install)
+  .map(({ manifest }) => manifest.name);
+const unprobed = withInstallScripts.filter((name) => !NEVER_RAN_PROBES[name]);
+if (unprobed.length > 0)
+  fail(`no probe of the never-ran reason for ${unprobed.join(', ')} (add one to NEVER_RAN_PROBES)`);
+const pnpmProject = join(work, 'pnpm-project');
+mkdirSync(pnpmProject);
+const overrides = Object.fromEntries([...tarballs].map(([name, tarball]) => [name, `file:${tarball}`]));
+writeFileSync(
+  join(pnpmProject, 'package.json'),
+  `${JSON.stringify(
+    {
+      name: 'ner-packed-install-pnpm',
+      private: true,
+      type: 'module',
+      dependencies: {
+        ...overrides,
+        '@tensorflow/tfjs-core': thirdParty['@tensorflow/tfjs-core'],
+        '@tensorflow/tfjs-backend-cpu': thirdParty['@tensorflow/tfjs-backend-cpu'],
+      },
+      // The tarballs depend on each other by version; these make pnpm take them from here.
+      pnpm: { overrides },
+    },
+    null,
+    2,
+  )}\n`,
+);
+run(
+  'pnpm install of the tarballs, no build allowed',
+  'npx',
+  ['-y', rootManifest.packageManager, 'install', '--no-frozen-lockfile', '--prefer-offline'],
+  {
+    cwd: pnpmProject,
+  },
+);
+for (const name of withInstallScripts) {
+  const reason = run(
+    `${name} without its install script`,
+    process.execPath,
+    ['--input-type=module', '-e', `console.log(${NEVER_RAN_PROBES[name]})`],
+    {
+      cwd: pnpmProject,
+      quiet: true,
+    },
+  );
+  if (
+    !reason.includes('install script did not run') ||
+    !reason.includes(`onlyBuiltDependencies: ["${name}"]`)
+  ) {
+    fail(`${name}, installed by pnpm without running its install script, says: ${reason.trim()}`);
+  }
+}
+console.log(
+  `ok   pnpm 10 without approved builds: ${withInstallScripts.join(', ')} each say the install script did not run`,
+);
 
 if (options.keep) console.log(`kept: ${work}`);
 else rmSync(work, { recursive: true, force: true });

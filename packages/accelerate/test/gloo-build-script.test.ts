@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { missingGlooReason } from '../src/backends/gloo-addon.js';
 
 // The compile-failure case needs a compiler to fail; without one the script reports that instead.
 const hasCompiler = spawnSync('g++', ['--version']).status === 0;
@@ -50,6 +51,17 @@ describe('gloo addon build script', () => {
     expect(lines).toEqual([
       `[@ner/accelerate] libgloo not found (no gloo/allreduce.h under ${join(dir, 'no-gloo-here')}): gloo addon not built; run \`apt-get install -y libgloo-dev\` to enable multi-process CPU training.`,
     ]);
+    // What loadGloo() then says, from the record the script left.
+    expect(missingGlooReason([join(dir, 'build')])).toBe(
+      `the gloo addon was not built: libgloo was not found at install (no gloo/allreduce.h under ${join(dir, 'no-gloo-here')}; apt-get install -y libgloo-dev), then run \`pnpm rebuild @ner/accelerate\` (npm: \`npm rebuild @ner/accelerate\`)`,
+    );
+  });
+
+  it('with no record, a missing addon is an install script that never ran, with the pnpm line', () => {
+    const dir = copyOfPackage();
+    const reason = missingGlooReason([join(dir, 'build')]);
+    expect(reason).toMatch(/^the gloo addon was never built: its install script did not run \(pnpm 10/);
+    expect(reason).toContain('onlyBuiltDependencies: ["@ner/accelerate"]');
   });
 
   it.skipIf(!hasCompiler)('when the compiler fails: one line, exit 0', () => {
@@ -59,6 +71,9 @@ describe('gloo addon build script', () => {
     expect(code).toBe(0);
     expect(lines.at(-1)).toBe(
       '[@ner/accelerate] gloo addon build failed: the compiler reported errors; multi-process CPU training will be unavailable (set NER_GLOO_VERBOSE=1 for the compiler log).',
+    );
+    expect(missingGlooReason([join(dir, 'build')])).toBe(
+      "the gloo addon failed to compile (NER_GLOO_VERBOSE=1 pnpm rebuild @ner/accelerate shows the compiler's log)",
     );
   });
 });

@@ -5,7 +5,8 @@
 // with NVRTC at first use when only the fatbin is missing). The addon needs no CUDA headers or
 // libraries to build: it opens libcuda, cuBLASLt and NVRTC at run time.
 // Skips the compile when build/Release/ner_cuda.node is newer than every source.
-// NER_CUDA_SKIP_BUILD=1 skips both steps.
+// NER_CUDA_SKIP_BUILD=1 skips both steps. Each run records the addon's outcome in
+// build/ner-build.json, so a missing addon can say why (no record: this script never ran).
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,28 +24,39 @@ const shared = await import(
   console.log(`${tag} addon not built: its build steps did not load (${error.message})`);
   process.exit(0);
 });
-const { explainFailure, failureLine, findNodeGyp, isUpToDate, runNodeGyp, withBuildLock } = shared;
+const { explainFailure, failureLine, findNodeGyp, isUpToDate, runNodeGyp, withBuildLock, writeBuildRecord } =
+  shared;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'build', 'Release', 'ner_cuda.node');
+const recordFile = join(root, 'build', 'ner-build.json');
 const force = process.argv.includes('--force');
 
 /** Builds the addon unless it is up to date; returns the line to print. */
 function buildAddon() {
   if (!force && isUpToDate(output, [join(root, 'binding.gyp'), join(root, 'src', 'addon')])) {
+    writeBuildRecord(recordFile, { built: true });
     return 'addon up to date';
   }
   const gyp = findNodeGyp();
-  if (!gyp) return 'node-gyp not found: addon not built (the backend will be unavailable)';
+  if (!gyp) {
+    writeBuildRecord(recordFile, { built: false, failure: 'toolchain', detail: 'node-gyp not found' });
+    return 'node-gyp not found: addon not built (the backend will be unavailable)';
+  }
   const result = runNodeGyp(gyp, root);
-  if (result.ok) return `addon built: ${output}`;
-  const { hint } = explainFailure(result.log);
+  if (result.ok) {
+    writeBuildRecord(recordFile, { built: true });
+    return `addon built: ${output}`;
+  }
+  const { failure, hint } = explainFailure(result.log);
+  writeBuildRecord(recordFile, { built: false, failure, detail: hint });
   const consequence = 'the backend will be unavailable';
   return failureLine({ what: 'addon', hint, consequence, verboseVar: 'NER_CUDA_VERBOSE', log: result.log });
 }
 
 if (inRepo) shared.copyNativeBuild(root);
 if (process.env.NER_CUDA_SKIP_BUILD) {
+  writeBuildRecord(recordFile, { built: false, failure: 'skipped', detail: 'NER_CUDA_SKIP_BUILD was set' });
   console.log(`${tag} NER_CUDA_SKIP_BUILD is set: addon and fatbin not built.`);
   process.exit(0);
 }

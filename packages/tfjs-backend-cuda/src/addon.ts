@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingAddonReason, readBuildRecord } from '../../../tools/native-build/build-record.js';
 import { loadOptionalAddon } from '../../../tools/native-build/load-addon.js';
 import type {
   CudaDevice,
@@ -27,6 +28,10 @@ import type { NcclNativeComm, NcclProvider, NcclStatus } from './nccl/types.js';
 
 /** The compiled addon, beside `src/` and `dist/`. */
 export const ADDON_PATH = fileURLToPath(new URL('../build/Release/ner_cuda.node', import.meta.url));
+
+/** What scripts/build-addon.mjs recorded about its last run (no file: it never ran). */
+const BUILD_RECORD_PATH = fileURLToPath(new URL('../build/ner-build.json', import.meta.url));
+
 /** The nvcc-built kernels (cubin for sm_80/86/89/90, compute_90 PTX), when nvcc was found at build time. */
 export const FATBIN_PATH = fileURLToPath(new URL('../build/ner_kernels.fatbin', import.meta.url));
 /** The kernel sources, shipped in the package for NVRTC. */
@@ -118,12 +123,20 @@ export interface CudaAddon {
 
 /** The addon, or why it cannot be loaded (one line). Never throws. */
 export function loadCudaAddon(): { addon: CudaAddon | null; error: string | null } {
-  return loadOptionalAddon<CudaAddon>(
-    ADDON_PATH,
-    'the CUDA addon',
-    () =>
-      'the CUDA addon is not built (it needs g++, make and python3, not CUDA; reinstall @ner/tfjs-backend-cuda, or run `node scripts/build-addon.mjs --force` in its folder)',
-  );
+  return loadOptionalAddon<CudaAddon>(ADDON_PATH, 'the CUDA addon', () => missingCudaAddonReason());
+}
+
+/**
+ * Why the addon file is missing, from the record scripts/build-addon.mjs left at `recordPath`: the
+ * build needs g++, make and python3 (not CUDA), and pnpm 10 runs the script only when allowed.
+ * @internal
+ */
+export function missingCudaAddonReason(recordPath: string = BUILD_RECORD_PATH): string {
+  return missingAddonReason(readBuildRecord(recordPath), {
+    what: 'the CUDA addon',
+    packageName: '@ner/tfjs-backend-cuda',
+    verboseVar: 'NER_CUDA_VERBOSE',
+  });
 }
 
 /** Reads src/cu: every .cu and .cuh file, and the unity source that includes the .cu files. */

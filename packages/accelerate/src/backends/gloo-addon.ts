@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingAddonReason, readBuildRecord } from '../../../../tools/native-build/build-record.js';
 import { GLOO_INSTALL_HINT } from './gloo-errors.js';
 
 /** An opaque connected gloo context, owned by the addon. */
@@ -94,6 +95,24 @@ export function glooAddonCandidates(env: NodeJS.ProcessEnv = process.env): strin
   return env.NER_GLOO_ADDON ? [env.NER_GLOO_ADDON, ...candidates] : candidates;
 }
 
+/**
+ * Why the package's addon is missing, from the record its install script left beside the build
+ * (libgloo or a compiler missing, skipped, compile errors; no record: the script never ran).
+ * `buildDirs`: the package's build folder, seen from dist/ and from src/backends/. @internal
+ */
+export function missingGlooReason(
+  buildDirs: readonly string[] = [join(moduleDir(), '..', 'build'), join(moduleDir(), '..', '..', 'build')],
+): string {
+  const record = buildDirs
+    .map((dir) => readBuildRecord(join(dir, 'ner-build.json')))
+    .find((found) => found !== null);
+  return missingAddonReason(record ?? null, {
+    what: 'the gloo addon',
+    packageName: '@ner/accelerate',
+    verboseVar: 'NER_GLOO_VERBOSE',
+  });
+}
+
 let cached: GlooAvailability | undefined;
 
 /**
@@ -108,12 +127,7 @@ export function loadGloo(): GlooAvailability {
 function loadUncached(): GlooAvailability {
   if (process.env.NER_GLOO_DISABLE) return { available: false, reason: 'disabled by NER_GLOO_DISABLE' };
   const path = glooAddonCandidates().find((candidate) => existsSync(candidate));
-  if (!path) {
-    return {
-      available: false,
-      reason: 'the gloo addon is not built (libgloo-dev or a C++ compiler was missing at install)',
-    };
-  }
+  if (!path) return { available: false, reason: missingGlooReason() };
   try {
     // process.dlopen works the same from the ESM and the CJS build (no createRequire needed).
     const module = { exports: {} as GlooAddon };

@@ -1,17 +1,30 @@
 // scripts/build-addon.mjs never fails an install: NER_CUDA_SKIP_BUILD skips it with one line,
-// and an up-to-date build is not redone.
+// and an up-to-date build is not redone. Each run leaves a record from which a missing addon says
+// why it is missing; no record means the install script never ran (pnpm 10 without approval).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ADDON_PATH, FATBIN_PATH } from '../../src/addon.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADDON_PATH, FATBIN_PATH, missingCudaAddonReason } from '../../src/addon.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const script = join(root, 'scripts', 'build-addon.mjs');
+const copies = mkdtempSync(join(tmpdir(), 'ner-cuda-build-script-'));
+afterAll(() => rmSync(copies, { recursive: true, force: true }));
 
 describe('build-addon.mjs', () => {
-  it('honours NER_CUDA_SKIP_BUILD with one line and exit 0', () => {
-    const run = spawnSync(process.execPath, [script], {
+  it('honours NER_CUDA_SKIP_BUILD with one line and exit 0, and records it', () => {
+    // A copy laid out as the published package (the shared build steps in dist/), so the record
+    // it writes does not replace this package's own.
+    const copy = join(copies, 'skip');
+    cpSync(join(root, 'scripts'), join(copy, 'scripts'), { recursive: true });
+    mkdirSync(join(copy, 'dist'));
+    cpSync(
+      join(root, '..', '..', 'tools', 'native-build', 'index.mjs'),
+      join(copy, 'dist', 'native-build.mjs'),
+    );
+    const run = spawnSync(process.execPath, [join(copy, 'scripts', 'build-addon.mjs')], {
       encoding: 'utf8',
       env: { ...process.env, NER_CUDA_SKIP_BUILD: '1' },
     });
@@ -19,6 +32,20 @@ describe('build-addon.mjs', () => {
     expect(run.stdout).toBe(
       '[@ner/tfjs-backend-cuda] NER_CUDA_SKIP_BUILD is set: addon and fatbin not built.\n',
     );
+    const record = join(copy, 'build', 'ner-build.json');
+    expect(JSON.parse(readFileSync(record, 'utf8'))).toMatchObject({
+      built: false,
+      failure: 'skipped',
+      detail: 'NER_CUDA_SKIP_BUILD was set',
+    });
+    expect(missingCudaAddonReason(record)).toBe('the CUDA addon was not built: NER_CUDA_SKIP_BUILD was set');
+  });
+
+  it('with no record, a missing addon is an install script that never ran, with the pnpm line', () => {
+    const reason = missingCudaAddonReason(join(copies, 'nowhere', 'ner-build.json'));
+    expect(reason).toMatch(/^the CUDA addon was never built: its install script did not run \(pnpm 10/);
+    expect(reason).toContain('onlyBuiltDependencies: ["@ner/tfjs-backend-cuda"]');
+    expect(reason).toContain('pnpm rebuild @ner/tfjs-backend-cuda');
   });
 
   it.runIf(existsSync(ADDON_PATH) && existsSync(FATBIN_PATH))('skips what is up to date', () => {
