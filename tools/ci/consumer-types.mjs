@@ -9,34 +9,12 @@
 // A package whose public types are Node's (streams, Buffer) must depend on @types/node instead;
 // such a package is checked with @types/node loaded ("types": ["node"]).
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** Public packages under packages/ with their manifests. */
-function publicPackages() {
-  return readdirSync(join(root, 'packages'))
-    .map((folder) => ({
-      folder: join(root, 'packages', folder),
-      file: join(root, 'packages', folder, 'package.json'),
-    }))
-    .filter(({ file }) => existsSync(file))
-    .map(({ folder, file }) => ({ folder, manifest: JSON.parse(readFileSync(file, 'utf8')) }))
-    .filter(({ manifest }) => !manifest.private);
-}
+import { publicPackages, repoRoot as root } from './workspace-packages.mjs';
 
 /**
  * Checks `names` (all public packages when empty); returns { errors: Map<name, string[]>, checked }.

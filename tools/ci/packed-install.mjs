@@ -33,12 +33,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { builtAddonFiles, NEVER_RAN_PROBES } from './addon-packages.mjs';
 import { undeclaredImports } from './dist-imports.mjs';
+import { impliedMajorReleases, readReleasePlan } from './release-plan.mjs';
+import { publicPackages, repoRoot as root } from './workspace-packages.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: options } = parseArgs({
   options: { keep: { type: 'boolean', default: false }, examples: { type: 'string' } },
 });
@@ -76,11 +77,7 @@ const shared = resolve(root, '..', 'shared');
 if (!existsSync(join(shared, 'data')))
   fail(`the examples need ../shared beside the repository: ${shared} is missing`);
 
-const packages = readdirSync(join(root, 'packages'))
-  .map((folder) => join(root, 'packages', folder))
-  .filter((folder) => existsSync(join(folder, 'package.json')))
-  .map((folder) => ({ folder, manifest: JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) }))
-  .filter(({ manifest }) => !manifest.private);
+const packages = publicPackages();
 for (const { folder, manifest } of packages) {
   if (!existsSync(join(folder, 'dist'))) fail(`${manifest.name} is not built: run pnpm build first`);
 }
@@ -94,23 +91,13 @@ const project = join(work, 'project');
 mkdirSync(project);
 
 // 0. The release plan `changeset version` would carry out.
-const planFile = join(work, 'release-plan.json');
-run(
-  'changeset status',
-  process.execPath,
-  [join(root, 'node_modules', '@changesets', 'cli', 'bin.js'), 'status', `--output=${planFile}`],
-  {
-    cwd: root,
-    quiet: true,
-  },
-);
-const plan = JSON.parse(readFileSync(planFile, 'utf8'));
-const impliedMajors = plan.releases
-  .filter(({ type }) => type === 'major')
-  .filter(
-    ({ name }) => !plan.changesets.some((c) => c.releases.some((r) => r.name === name && r.type === 'major')),
-  )
-  .map(({ name, oldVersion, newVersion }) => `${name} ${oldVersion} -> ${newVersion}`);
+let plan;
+try {
+  plan = readReleasePlan(root, join(work, 'release-plan.json'));
+} catch (error) {
+  fail(error.message);
+}
+const impliedMajors = impliedMajorReleases(plan);
 if (impliedMajors.length > 0) {
   fail(
     `no changeset asks for these major releases; a dependency's release implies them (a peer range it leaves?): ${impliedMajors.join(', ')}`,
@@ -184,22 +171,10 @@ run('npm install of the tarballs', 'npm', ['install', '--no-audit', '--no-fund',
 
 // The addons (and the cuda kernels' fatbin) that built in the workspace must build from the
 // tarballs too: an optional addon that fails quietly would leave a user on a slower backend.
-const builtFiles = (dir, prefix = '') =>
-  existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-        entry.isDirectory()
-          ? entry.name === 'obj.target'
-            ? []
-            : builtFiles(join(dir, entry.name), `${prefix}${entry.name}/`)
-          : /\.(node|fatbin)$/.test(entry.name)
-            ? [`${prefix}${entry.name}`]
-            : [],
-      )
-    : [];
 const notBuilt = [];
 let addons = 0;
 for (const { folder, manifest } of packages) {
-  for (const file of builtFiles(join(folder, 'build'))) {
+  for (const file of builtAddonFiles(join(folder, 'build'))) {
     addons += 1;
     const installed = join(project, 'node_modules', ...manifest.name.split('/'), 'build', file);
     if (!existsSync(installed)) notBuilt.push(`${manifest.name}: build/${file}`);
@@ -249,13 +224,6 @@ for (const { name, dir, manifest } of examples) {
 
 // 6. pnpm 10 leaves every addon unbuilt until the user allows its install script: each package
 // must say that (not "no compiler"), naming the onlyBuiltDependencies line.
-const NEVER_RAN_PROBES = {
-  '@ner/tfjs-backend-native': `(await import('@ner/tfjs-backend-native')).nativeBackendInfo().reason`,
-  '@ner/tfjs-backend-cuda': `(await (await import('@ner/tfjs-backend-cuda')).cudaReady).reason`,
-  '@ner/accelerate': `await (await import('@ner/accelerate/internal'))
-      .createGlooBackend({ rank: 0, worldSize: 2, timeoutMs: 1000, store: { host: '127.0.0.1', port: 1, secret: 's'.repeat(32), prefix: 'p' } })
-      .then(() => 'the gloo backend was created', (error) => error.message)`,
-};
 const withInstallScripts = packages
   .filter(({ manifest }) => manifest.scripts?.install)
   .map(({ manifest }) => manifest.name);
