@@ -4,14 +4,18 @@
  * {@link GlooArgumentError} and the context stays usable.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, totalmem } from 'node:os';
 import type { BackendInit, HostArray, ReduceOp } from '../process-group/backend.js';
 import { GlooArgumentError } from './gloo-errors.js';
 
 const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'mean', 'max', 'min'];
 
-/** Largest result a collective may allocate, in bytes (what one ArrayBuffer may hold). */
-export const MAX_RESULT_BYTES = bufferConstants.MAX_LENGTH;
+/**
+ * Largest result a collective may allocate, in bytes: what one ArrayBuffer may hold, and no more
+ * than this machine's memory. The first alone bounds nothing from Node 22 on (2^53 - 1 bytes,
+ * where Node 20 has 4 GiB), so a result no machine could hold would be attempted.
+ */
+export const MAX_RESULT_BYTES = Math.min(bufferConstants.MAX_LENGTH, totalmem());
 
 /** Checks collective arguments for one rank of a group. */
 export class GlooArgumentChecker {
@@ -77,12 +81,12 @@ export class GlooArgumentChecker {
     return total;
   }
 
-  /** Checks that `elements` elements of `bytesPerElement` fit in one ArrayBuffer. */
+  /** Checks that `elements` elements of `bytesPerElement` fit in one ArrayBuffer and in memory. */
   resultSize(collective: string, elements: number, bytesPerElement: number): void {
     if (elements * bytesPerElement > MAX_RESULT_BYTES) {
       this.fail(
         collective,
-        `the result would be ${elements * bytesPerElement} bytes, over the ${MAX_RESULT_BYTES}-byte limit of one ArrayBuffer`,
+        `the result would be ${elements * bytesPerElement} bytes, over the ${MAX_RESULT_BYTES}-byte limit (one ArrayBuffer's maximum or this machine's memory, the smaller)`,
       );
     }
   }

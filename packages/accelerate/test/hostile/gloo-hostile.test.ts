@@ -2,6 +2,7 @@
 // anything is sent or allocated, and a store that lies, stalls or hangs up gives an error within
 // the timeout instead of a hang or a huge allocation.
 import { createServer, type Server, type Socket } from 'node:net';
+import { totalmem } from 'node:os';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGlooBackend } from '../../src/backends/gloo.js';
 import { loadGloo } from '../../src/backends/gloo-addon.js';
@@ -62,12 +63,18 @@ describe('gloo init arguments are checked before any socket is opened', () => {
 
 describe('result sizes are bounded before allocating', () => {
   it('an allGather of a large world fails with the byte count, allocating nothing', () => {
-    const checker = new GlooArgumentChecker(3, 1 << 20);
-    expect(() => checker.resultSize('allGather', 4096 * (1 << 20), 8)).toThrow(
+    const worldSize = 1 << 20;
+    const checker = new GlooArgumentChecker(3, worldSize);
+    // float64 pieces one element more per rank than the limit allows.
+    const perRank = Math.floor(MAX_RESULT_BYTES / 8 / worldSize) + 1;
+    expect(() => checker.resultSize('allGather', perRank * worldSize, 8)).toThrow(
       new RegExp(
-        `gloo allGather on rank 3 of 1048576: the result would be ${4096 * 2 ** 20 * 8} bytes, over the ${MAX_RESULT_BYTES}-byte limit`,
+        `gloo allGather on rank 3 of 1048576: the result would be ${perRank * worldSize * 8} bytes, over the ${MAX_RESULT_BYTES}-byte limit`,
       ),
     );
+    // Whatever one ArrayBuffer may hold (2^53 - 1 bytes from Node 22 on), no more than the memory.
+    expect(MAX_RESULT_BYTES).toBeLessThanOrEqual(totalmem());
+    expect(() => checker.resultSize('allGather', worldSize, 8)).not.toThrow();
     expect(() => checker.counts('allGatherV', [1, -1])).toThrow(
       /counts must have one entry per rank \(1048576\)/,
     );
