@@ -59,9 +59,11 @@ export function missingAddonReason(record: AddonBuildRecord | null, addon: Addon
   const { what, packageName, verboseVar } = addon;
   const rebuild = rebuildHint(packageName);
   if (!record) {
+    // npm 11's allowScripts (`npm install-scripts approve`) is the same gate on npm's side.
     return (
       `${what} was never built: its install script did not run (pnpm 10 runs no build scripts of ` +
-      `dependencies unless allowed; add ${pnpmAllowBuildLine(packageName)}, ${rebuild}; with npm, do not pass --ignore-scripts)`
+      `dependencies unless allowed; add ${pnpmAllowBuildLine(packageName)}, ${rebuild}; with npm, ` +
+      `allow it with \`npm install-scripts approve ${packageName}\` where npm asks, and do not pass --ignore-scripts)`
     );
   }
   if (record.failure === 'skipped') return `${what} was not built: ${record.detail ?? 'skipped'}`;
