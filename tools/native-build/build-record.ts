@@ -10,8 +10,11 @@ import { readFileSync, statSync } from 'node:fs';
 /** What the install script recorded about its last run. */
 export interface AddonBuildRecord {
   readonly built: boolean;
-  /** Why the build failed or was skipped ('library': a system library the addon links was missing). */
-  readonly failure?: 'skipped' | 'toolchain' | 'errors' | 'library';
+  /**
+   * Why the build failed or was skipped ('library': a system library the addon links was missing;
+   * 'lock': another build of the package held its lock past the wait, or the lock was unwritable).
+   */
+  readonly failure?: 'skipped' | 'toolchain' | 'errors' | 'library' | 'lock';
   /** One line for people: what was found, or why the build was left out, or what failed. */
   readonly detail?: string;
 }
@@ -72,6 +75,9 @@ export function missingAddonReason(record: AddonBuildRecord | null, addon: Addon
   }
   if (record.failure === 'errors') {
     return `${what} failed to compile (${verboseVar}=1 pnpm rebuild ${packageName} shows the compiler's log)`;
+  }
+  if (record.failure === 'lock') {
+    return `${what} was not built: ${record.detail ?? 'another build held its lock'}, ${rebuild} once that build has ended`;
   }
   if (record.failure === 'library') {
     return `${what} was not built: ${record.detail ?? 'a library it links was missing'}, ${rebuild}`;

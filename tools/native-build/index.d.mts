@@ -30,4 +30,5 @@ export function failureLine(line: {
 export function writeBuildRecord(file: string, record: Record<string, unknown>): void;
 export function buildLockPath(root: string): string;
 export function withBuildLock<T>(root: string, fn: () => T): T;
+export function writeLockFailureRecord(file: string, error: unknown): void;
 export function copyNativeBuild(packageRoot: string): void;

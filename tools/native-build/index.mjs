@@ -124,13 +124,8 @@ export function buildLockPath(root) {
 
 /** Whether the process that wrote `lock` (its pid inside) has gone, e.g. a build killed midway. */
 function holderIsGone(lock) {
-  let pid;
-  try {
-    pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
-  } catch {
-    return false; // just released, or still being written: look again
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+  const pid = readLockHolder(lock);
+  if (pid === undefined) return false; // just released, or still being written: look again
   try {
     process.kill(pid, 0);
     return false;
@@ -139,17 +134,24 @@ function holderIsGone(lock) {
   }
 }
 
+/** How long a build waits for another holder of its lock: NER_BUILD_LOCK_WAIT_S seconds, or 5 minutes. */
+function lockWaitMs() {
+  const seconds = Number(process.env.NER_BUILD_LOCK_WAIT_S);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 5 * 60 * 1000;
+}
+
 /**
  * Runs `fn` holding a lock for `root`: `node-gyp rebuild` starts by deleting build/, so a second
  * build of the same package running meanwhile (pnpm build and a test run, two terminals) would
- * break the first. Waits up to 5 minutes for another holder, then throws naming the lock; a lock
- * whose process has gone, or older than 20 minutes, is stale. `fn` must return rather than call
- * process.exit (the lock would stay until then).
+ * break the first. Waits up to 5 minutes (NER_BUILD_LOCK_WAIT_S) for another holder, then throws
+ * naming the lock and its holder; a lock whose process has gone, or older than 20 minutes, is
+ * stale. `fn` must return rather than call process.exit (the lock would stay until then).
  */
 export function withBuildLock(root, fn) {
   const lock = buildLockPath(root);
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  const deadline = Date.now() + 5 * 60 * 1000;
+  const waitMs = lockWaitMs();
+  const deadline = Date.now() + waitMs;
   for (;;) {
     try {
       writeFileSync(lock, String(process.pid), { flag: 'wx' });
@@ -158,8 +160,11 @@ export function withBuildLock(root, fn) {
       if (error.code !== 'EEXIST') throw error; // e.g. an unwritable temp folder: no waiting helps
       const age = existsSync(lock) ? Date.now() - statSync(lock).mtimeMs : 0;
       if (age > 20 * 60 * 1000 || holderIsGone(lock)) rmSync(lock, { force: true });
-      else if (Date.now() > deadline) throw new Error(`another build holds ${lock}`);
-      else Atomics.wait(sleeper, 0, 0, 500);
+      else if (Date.now() >= deadline) {
+        const holder = readLockHolder(lock);
+        const who = holder ? `another build (pid ${holder})` : 'another build';
+        throw new Error(`${who} held ${lock} for ${Math.round(waitMs / 1000)} s`);
+      } else Atomics.wait(sleeper, 0, 0, Math.min(500, Math.max(1, deadline - Date.now())));
     }
   }
   try {
@@ -167,6 +172,26 @@ export function withBuildLock(root, fn) {
   } finally {
     rmSync(lock, { force: true });
   }
+}
+
+/** The pid written in `lock`, or undefined when it is gone or unreadable. */
+function readLockHolder(lock) {
+  try {
+    const pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The record of a build that did not start because its lock could not be taken (`error` from
+ * withBuildLock): a missing addon then says so, rather than reading as an install script that
+ * never ran. A holder that finishes later writes its own record over this one.
+ */
+export function writeLockFailureRecord(file, error) {
+  const detail = error instanceof Error ? error.message : String(error);
+  writeBuildRecord(file, { built: false, failure: 'lock', detail });
 }
 
 /**

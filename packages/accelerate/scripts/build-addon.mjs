@@ -3,7 +3,8 @@
 // It never fails the install or the build: without libgloo, a compiler or node-gyp it prints one
 // line and exits 0; at run time loadGloo() then reports "unavailable: <reason>", and only
 // multi-process CPU training (which needs the engine) fails, with the apt line to run.
-// Skips the compile when build/Release/ner_gloo.node is newer than every source. Each run records
+// Skips the compile when build/Release/ner_gloo.node is newer than every source, and waits for
+// another build of the same package (a lock, as the backends' scripts). Each run records
 // the outcome in build/ner-build.json, so a missing addon can say why (no record: it never ran).
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +22,16 @@ const shared = await import(
   console.log(`${tag} gloo addon not built: its build steps did not load (${error.message})`);
   process.exit(0);
 });
-const { explainFailure, failureLine, findNodeGyp, isUpToDate, runNodeGyp, writeBuildRecord } = shared;
+const {
+  explainFailure,
+  failureLine,
+  findNodeGyp,
+  isUpToDate,
+  runNodeGyp,
+  withBuildLock,
+  writeBuildRecord,
+  writeLockFailureRecord,
+} = shared;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'build', 'Release', 'ner_gloo.node');
@@ -70,4 +80,12 @@ if (inRepo) shared.copyNativeBuild(root);
 if (process.env.NER_GLOO_SKIP_BUILD) {
   writeBuildRecord(recordFile, { built: false, failure: 'skipped', detail: 'NER_GLOO_SKIP_BUILD was set' });
   console.log(`${tag} NER_GLOO_SKIP_BUILD is set: gloo addon not built.`);
-} else console.log(`${tag} ${buildGlooAddon()}`);
+} else {
+  try {
+    // node-gyp rebuild empties build/ first: a second build meanwhile would break this one.
+    console.log(`${tag} ${withBuildLock(root, buildGlooAddon)}`);
+  } catch (error) {
+    writeLockFailureRecord(recordFile, error);
+    console.log(`${tag} gloo addon build skipped: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -64,6 +64,26 @@ describe('gloo addon build script', () => {
     expect(reason).toContain('onlyBuiltDependencies: ["@ner/accelerate"]');
   });
 
+  it('while another build holds the lock past NER_BUILD_LOCK_WAIT_S: one line, exit 0, and a record saying so', async () => {
+    const dir = copyOfPackage();
+    const { buildLockPath } = await import('../../../tools/native-build/index.mjs');
+    const lock = buildLockPath(dir);
+    // The test's own pid: a holder that is alive, so the lock is not stale.
+    writeFileSync(lock, String(process.pid));
+    try {
+      const { code, lines } = runScript(dir, { NER_BUILD_LOCK_WAIT_S: '0' });
+      expect(code).toBe(0);
+      const held = `another build (pid ${process.pid}) held ${lock} for 0 s`;
+      expect(lines).toEqual([`[@ner/accelerate] gloo addon build skipped: ${held}`]);
+      expect(missingGlooReason([join(dir, 'build')])).toBe(
+        `the gloo addon was not built: ${held}, then run \`pnpm rebuild @ner/accelerate\` ` +
+          '(npm: `npm rebuild @ner/accelerate`) once that build has ended',
+      );
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  });
+
   it.skipIf(!hasCompiler)('when the compiler fails: one line, exit 0', () => {
     const dir = copyOfPackage();
     writeFileSync(join(dir, 'native', 'gloo', 'addon.cc'), '#error deliberately broken for the test\n');

@@ -24,8 +24,16 @@ const shared = await import(
   console.log(`${tag} addon not built: its build steps did not load (${error.message})`);
   process.exit(0);
 });
-const { explainFailure, failureLine, findNodeGyp, isUpToDate, runNodeGyp, withBuildLock, writeBuildRecord } =
-  shared;
+const {
+  explainFailure,
+  failureLine,
+  findNodeGyp,
+  isUpToDate,
+  runNodeGyp,
+  withBuildLock,
+  writeBuildRecord,
+  writeLockFailureRecord,
+} = shared;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'build', 'Release', 'ner_cuda.node');
@@ -66,6 +74,7 @@ try {
     console.log(`${tag} ${buildFatbin({ force }).message}`);
   });
 } catch (error) {
+  writeLockFailureRecord(recordFile, error);
   console.log(`${tag} build skipped: ${error instanceof Error ? error.message : String(error)}`);
 }
 process.exit(0);

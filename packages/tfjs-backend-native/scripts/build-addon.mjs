@@ -29,8 +29,16 @@ const shared = await import(
   console.log(`${tag} addon not built: its build steps did not load (${error.message})`);
   process.exit(0);
 });
-const { explainFailure, failureLine, findNodeGyp, isUpToDate, runNodeGyp, withBuildLock, writeBuildRecord } =
-  shared;
+const {
+  explainFailure,
+  failureLine,
+  findNodeGyp,
+  isUpToDate,
+  runNodeGyp,
+  withBuildLock,
+  writeBuildRecord,
+  writeLockFailureRecord,
+} = shared;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'build', 'Release', 'ner_native.node');
@@ -133,6 +141,7 @@ if (process.env.NER_NATIVE_SKIP_BUILD) {
   try {
     console.log(`${tag} ${withBuildLock(root, buildAddon)}`);
   } catch (error) {
+    writeLockFailureRecord(statusFile, error);
     console.log(`${tag} build skipped: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

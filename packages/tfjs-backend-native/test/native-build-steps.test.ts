@@ -82,4 +82,25 @@ describe('withBuildLock', () => {
     expect(withBuildLock(root, () => 'built')).toBe('built');
     expect(Date.now() - started).toBeLessThan(5_000);
   });
+
+  it('gives up after NER_BUILD_LOCK_WAIT_S on a lock whose builder lives, naming the lock and its pid', () => {
+    const lock = buildLockPath(root);
+    // This process is alive, so its pid in the lock is a build still running.
+    writeFileSync(lock, String(process.pid));
+    const saved = process.env.NER_BUILD_LOCK_WAIT_S;
+    process.env.NER_BUILD_LOCK_WAIT_S = '0.2';
+    let ran = false;
+    try {
+      expect(() =>
+        withBuildLock(root, () => {
+          ran = true;
+        }),
+      ).toThrow(`another build (pid ${process.pid}) held ${lock} for 0 s`);
+    } finally {
+      if (saved === undefined) delete process.env.NER_BUILD_LOCK_WAIT_S;
+      else process.env.NER_BUILD_LOCK_WAIT_S = saved;
+      rmSync(lock, { force: true });
+    }
+    expect(ran).toBe(false);
+  });
 });

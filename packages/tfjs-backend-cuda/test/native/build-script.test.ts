@@ -2,7 +2,7 @@
 // and an up-to-date build is not redone. Each run leaves a record from which a missing addon says
 // why it is missing; no record means the install script never ran (pnpm 10 without approval).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { ADDON_PATH, FATBIN_PATH, missingCudaAddonReason } from '../../src/addon
 
 const root = join(import.meta.dirname, '..', '..');
 const script = join(root, 'scripts', 'build-addon.mjs');
+const sharedSteps = join(root, '..', '..', 'tools', 'native-build', 'index.mjs');
 const copies = mkdtempSync(join(tmpdir(), 'ner-cuda-build-script-'));
 afterAll(() => rmSync(copies, { recursive: true, force: true }));
 
@@ -20,10 +21,7 @@ describe('build-addon.mjs', () => {
     const copy = join(copies, 'skip');
     cpSync(join(root, 'scripts'), join(copy, 'scripts'), { recursive: true });
     mkdirSync(join(copy, 'dist'));
-    cpSync(
-      join(root, '..', '..', 'tools', 'native-build', 'index.mjs'),
-      join(copy, 'dist', 'native-build.mjs'),
-    );
+    cpSync(sharedSteps, join(copy, 'dist', 'native-build.mjs'));
     const run = spawnSync(process.execPath, [join(copy, 'scripts', 'build-addon.mjs')], {
       encoding: 'utf8',
       env: { ...process.env, NER_CUDA_SKIP_BUILD: '1' },
@@ -39,6 +37,39 @@ describe('build-addon.mjs', () => {
       detail: 'NER_CUDA_SKIP_BUILD was set',
     });
     expect(missingCudaAddonReason(record)).toBe('the CUDA addon was not built: NER_CUDA_SKIP_BUILD was set');
+  });
+
+  it('while another build holds the lock past NER_BUILD_LOCK_WAIT_S: one line, exit 0, and a record saying so', async () => {
+    const copy = join(copies, 'locked');
+    cpSync(join(root, 'scripts'), join(copy, 'scripts'), { recursive: true });
+    mkdirSync(join(copy, 'dist'));
+    cpSync(sharedSteps, join(copy, 'dist', 'native-build.mjs'));
+    const { buildLockPath } = await import('../../../../tools/native-build/index.mjs');
+    const lock = buildLockPath(copy);
+    // The test's own pid: a holder that is alive, so the lock is not stale.
+    writeFileSync(lock, String(process.pid));
+    try {
+      const run = spawnSync(process.execPath, [join(copy, 'scripts', 'build-addon.mjs')], {
+        encoding: 'utf8',
+        env: { ...process.env, NER_CUDA_SKIP_BUILD: '', NER_BUILD_LOCK_WAIT_S: '0' },
+        timeout: 60_000,
+      });
+      expect(run.status).toBe(0);
+      const held = `another build (pid ${process.pid}) held ${lock} for 0 s`;
+      expect(run.stdout).toBe(`[@ner/tfjs-backend-cuda] build skipped: ${held}\n`);
+      const record = join(copy, 'build', 'ner-build.json');
+      expect(JSON.parse(readFileSync(record, 'utf8'))).toMatchObject({
+        built: false,
+        failure: 'lock',
+        detail: held,
+      });
+      expect(missingCudaAddonReason(record)).toBe(
+        `the CUDA addon was not built: ${held}, then run \`pnpm rebuild @ner/tfjs-backend-cuda\` ` +
+          '(npm: `npm rebuild @ner/tfjs-backend-cuda`) once that build has ended',
+      );
+    } finally {
+      rmSync(lock, { force: true });
+    }
   });
 
   it('with no record, a missing addon is an install script that never ran, with the pnpm line', () => {

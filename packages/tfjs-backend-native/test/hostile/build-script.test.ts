@@ -3,11 +3,12 @@
 // Runs in a copy laid out as the published package (the shared build steps in dist/), so the
 // addon other tests load is left alone.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { missingAddonReason } from '../../src/build-status.js';
 
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 const shipped = join(packageRoot, 'dist', 'native-build.mjs');
@@ -59,6 +60,35 @@ describe.skipIf(!existsSync(shipped))('build-addon.mjs where the addon cannot be
     expect(existsSync(join(dir, 'build', 'Release', 'ner_native.node'))).toBe(false);
     const status = JSON.parse(readFileSync(join(dir, 'build', 'ner-build.json'), 'utf8'));
     expect(status).toMatchObject(record);
+  });
+});
+
+describe.skipIf(!existsSync(shipped))('build-addon.mjs while another build holds the lock', () => {
+  it('waits NER_BUILD_LOCK_WAIT_S, then says so in one line and records it (not "never ran")', async () => {
+    const dir = publishedCopy();
+    const { buildLockPath } = await import('../../../../tools/native-build/index.mjs');
+    const lock = buildLockPath(dir);
+    // The test's own pid: a holder that is alive, so the lock is not stale.
+    writeFileSync(lock, String(process.pid));
+    try {
+      const result = spawnSync(process.execPath, ['scripts/build-addon.mjs', '--force'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NER_NATIVE_SKIP_BUILD: '', NER_BUILD_LOCK_WAIT_S: '0' },
+        timeout: 60_000,
+      });
+      expect(result.status).toBe(0);
+      const held = `another build (pid ${process.pid}) held ${lock} for 0 s`;
+      expect(result.stdout).toBe(`[@ner/tfjs-backend-native] build skipped: ${held}\n`);
+      const status = JSON.parse(readFileSync(join(dir, 'build', 'ner-build.json'), 'utf8'));
+      expect(status).toMatchObject({ built: false, failure: 'lock', detail: held });
+      expect(missingAddonReason(status)).toBe(
+        `the native addon was not built: ${held}, then run \`pnpm rebuild @ner/tfjs-backend-native\` ` +
+          '(npm: `npm rebuild @ner/tfjs-backend-native`) once that build has ended',
+      );
+    } finally {
+      rmSync(lock, { force: true });
+    }
   });
 });
 
