@@ -30,5 +30,10 @@ export function failureLine(line: {
 export function writeBuildRecord(file: string, record: Record<string, unknown>): void;
 export function buildLockPath(root: string): string;
 export function withBuildLock<T>(root: string, fn: () => T): T;
-export function writeLockFailureRecord(file: string, error: unknown): void;
+/** The build did not start: another build held its lock past the wait, or the lock was unwritable. */
+export class BuildLockError extends Error {}
+export function runLockedBuild(
+  target: { root: string; recordFile: string; tag: string; what: string },
+  build: () => string | readonly string[],
+): void;
 export function copyNativeBuild(packageRoot: string): void;

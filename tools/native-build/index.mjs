@@ -157,13 +157,14 @@ export function withBuildLock(root, fn) {
       writeFileSync(lock, String(process.pid), { flag: 'wx' });
       break;
     } catch (error) {
-      if (error.code !== 'EEXIST') throw error; // e.g. an unwritable temp folder: no waiting helps
+      // E.g. an unwritable temp folder: no waiting helps.
+      if (error.code !== 'EEXIST') throw new BuildLockError(`cannot take ${lock}: ${error.message}`);
       const age = existsSync(lock) ? Date.now() - statSync(lock).mtimeMs : 0;
       if (age > 20 * 60 * 1000 || holderIsGone(lock)) rmSync(lock, { force: true });
       else if (Date.now() >= deadline) {
         const holder = readLockHolder(lock);
         const who = holder ? `another build (pid ${holder})` : 'another build';
-        throw new Error(`${who} held ${lock} for ${Math.round(waitMs / 1000)} s`);
+        throw new BuildLockError(`${who} held ${lock} for ${Math.round(waitMs / 1000)} s`);
       } else Atomics.wait(sleeper, 0, 0, Math.min(500, Math.max(1, deadline - Date.now())));
     }
   }
@@ -184,14 +185,27 @@ function readLockHolder(lock) {
   }
 }
 
+/** The build did not start: another build held its lock past the wait, or the lock was unwritable. */
+export class BuildLockError extends Error {
+  name = 'BuildLockError';
+}
+
 /**
- * The record of a build that did not start because its lock could not be taken (`error` from
- * withBuildLock): a missing addon then says so, rather than reading as an install script that
- * never ran. A holder that finishes later writes its own record over this one.
+ * Runs `build` under the package's lock (withBuildLock) and prints each line it returns after
+ * `tag`. A lock it cannot take, or an unexpected throw, ends in one line and a record in
+ * `recordFile` saying why (failure 'lock' or 'errors'), never in a failed install; a holder that
+ * finishes later writes its own record over this one.
  */
-export function writeLockFailureRecord(file, error) {
-  const detail = error instanceof Error ? error.message : String(error);
-  writeBuildRecord(file, { built: false, failure: 'lock', detail });
+export function runLockedBuild({ root, recordFile, tag, what }, build) {
+  try {
+    const lines = withBuildLock(root, build);
+    for (const line of Array.isArray(lines) ? lines : [lines]) console.log(`${tag} ${line}`);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const failure = error instanceof BuildLockError ? 'lock' : 'errors';
+    writeBuildRecord(recordFile, { built: false, failure, detail });
+    console.log(`${tag} ${what} skipped: ${detail}`);
+  }
 }
 
 /**

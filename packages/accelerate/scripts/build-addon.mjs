@@ -22,16 +22,8 @@ const shared = await import(
   console.log(`${tag} gloo addon not built: its build steps did not load (${error.message})`);
   process.exit(0);
 });
-const {
-  explainFailure,
-  failureLine,
-  findNodeGyp,
-  isUpToDate,
-  runNodeGyp,
-  withBuildLock,
-  writeBuildRecord,
-  writeLockFailureRecord,
-} = shared;
+const { explainFailure, failureLine, findNodeGyp, isUpToDate, runNodeGyp, runLockedBuild, writeBuildRecord } =
+  shared;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'build', 'Release', 'ner_gloo.node');
@@ -81,11 +73,6 @@ if (process.env.NER_GLOO_SKIP_BUILD) {
   writeBuildRecord(recordFile, { built: false, failure: 'skipped', detail: 'NER_GLOO_SKIP_BUILD was set' });
   console.log(`${tag} NER_GLOO_SKIP_BUILD is set: gloo addon not built.`);
 } else {
-  try {
-    // node-gyp rebuild empties build/ first: a second build meanwhile would break this one.
-    console.log(`${tag} ${withBuildLock(root, buildGlooAddon)}`);
-  } catch (error) {
-    writeLockFailureRecord(recordFile, error);
-    console.log(`${tag} gloo addon build skipped: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  // node-gyp rebuild empties build/ first: a second build meanwhile would break this one.
+  runLockedBuild({ root, recordFile, tag, what: 'gloo addon build' }, buildGlooAddon);
 }

@@ -24,16 +24,8 @@ const shared = await import(
   console.log(`${tag} addon not built: its build steps did not load (${error.message})`);
   process.exit(0);
 });
-const {
-  explainFailure,
-  failureLine,
-  findNodeGyp,
-  isUpToDate,
-  runNodeGyp,
-  withBuildLock,
-  writeBuildRecord,
-  writeLockFailureRecord,
-} = shared;
+const { explainFailure, failureLine, findNodeGyp, isUpToDate, runNodeGyp, runLockedBuild, writeBuildRecord } =
+  shared;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'build', 'Release', 'ner_cuda.node');
@@ -68,13 +60,8 @@ if (process.env.NER_CUDA_SKIP_BUILD) {
   console.log(`${tag} NER_CUDA_SKIP_BUILD is set: addon and fatbin not built.`);
   process.exit(0);
 }
-try {
-  withBuildLock(root, () => {
-    console.log(`${tag} ${buildAddon()}`);
-    console.log(`${tag} ${buildFatbin({ force }).message}`);
-  });
-} catch (error) {
-  writeLockFailureRecord(recordFile, error);
-  console.log(`${tag} build skipped: ${error instanceof Error ? error.message : String(error)}`);
-}
+runLockedBuild({ root, recordFile, tag, what: 'build' }, () => [
+  buildAddon(),
+  buildFatbin({ force }).message,
+]);
 process.exit(0);

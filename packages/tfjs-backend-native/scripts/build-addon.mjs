@@ -29,16 +29,8 @@ const shared = await import(
   console.log(`${tag} addon not built: its build steps did not load (${error.message})`);
   process.exit(0);
 });
-const {
-  explainFailure,
-  failureLine,
-  findNodeGyp,
-  isUpToDate,
-  runNodeGyp,
-  withBuildLock,
-  writeBuildRecord,
-  writeLockFailureRecord,
-} = shared;
+const { explainFailure, failureLine, findNodeGyp, isUpToDate, runNodeGyp, runLockedBuild, writeBuildRecord } =
+  shared;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'build', 'Release', 'ner_native.node');
@@ -138,11 +130,6 @@ if (process.env.NER_NATIVE_SKIP_BUILD) {
   writeBuildRecord(statusFile, { built: false, failure: 'skipped', detail: 'NER_NATIVE_SKIP_BUILD was set' });
   console.log(`${tag} NER_NATIVE_SKIP_BUILD is set: addon not built.`);
 } else {
-  try {
-    console.log(`${tag} ${withBuildLock(root, buildAddon)}`);
-  } catch (error) {
-    writeLockFailureRecord(statusFile, error);
-    console.log(`${tag} build skipped: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  runLockedBuild({ root, recordFile: statusFile, tag, what: 'build' }, buildAddon);
 }
 process.exit(0);

@@ -4,10 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
+  BuildLockError,
   buildLockPath,
   explainFailure,
+  runLockedBuild,
   isUpToDate,
   TOOLCHAIN_HINT,
   withBuildLock,
@@ -95,12 +97,50 @@ describe('withBuildLock', () => {
         withBuildLock(root, () => {
           ran = true;
         }),
-      ).toThrow(`another build (pid ${process.pid}) held ${lock} for 0 s`);
+      ).toThrow(new BuildLockError(`another build (pid ${process.pid}) held ${lock} for 0 s`));
     } finally {
       if (saved === undefined) delete process.env.NER_BUILD_LOCK_WAIT_S;
       else process.env.NER_BUILD_LOCK_WAIT_S = saved;
       rmSync(lock, { force: true });
     }
     expect(ran).toBe(false);
+  });
+});
+
+describe('runLockedBuild', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ner-native-locked-build-'));
+  const recordFile = join(root, 'build', 'ner-build.json');
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('prints each returned line after the tag, holding the lock meanwhile', () => {
+    const logged = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      runLockedBuild({ root, recordFile, tag: '[t]', what: 'build' }, () => [
+        `locked: ${existsSync(buildLockPath(root))}`,
+        'second',
+      ]);
+      expect(logged.mock.calls).toEqual([['[t] locked: true'], ['[t] second']]);
+    } finally {
+      logged.mockRestore();
+    }
+    expect(existsSync(recordFile)).toBe(false);
+  });
+
+  it('an unexpected throw is one line and an "errors" record, not a lock failure', () => {
+    const logged = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      runLockedBuild({ root, recordFile, tag: '[t]', what: 'build' }, () => {
+        throw new Error('disk full');
+      });
+      expect(logged.mock.calls).toEqual([['[t] build skipped: disk full']]);
+    } finally {
+      logged.mockRestore();
+    }
+    expect(JSON.parse(readFileSync(recordFile, 'utf8'))).toMatchObject({
+      built: false,
+      failure: 'errors',
+      detail: 'disk full',
+    });
+    expect(existsSync(buildLockPath(root))).toBe(false);
   });
 });
