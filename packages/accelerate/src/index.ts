@@ -7,7 +7,7 @@
  * Helpers behind it live in `@ner/accelerate/internal` (no compatibility promise).
  */
 export { Accelerator, type AcceleratorOptions, type MixedPrecision } from './accelerator.js';
-export { AcceleratedScheduler, type Prepared, PreparedDataLoader } from './prepared.js';
+export { AcceleratedScheduler, type GradientState, type Prepared, PreparedDataLoader } from './prepared.js';
 export {
   type ClippedGradients,
   clipCoefficient,
@@ -30,8 +30,10 @@ export type {
   BackendInit,
   BackendName,
   CollectiveBackend,
+  EnvVars,
   HostArray,
   ReduceOp,
+  ReducibleArray,
   StoreAddress,
 } from './process-group/backend.js';
 export {

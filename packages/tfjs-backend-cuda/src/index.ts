@@ -37,6 +37,7 @@ export {
   checkLaunch,
 } from './fake/fake-device.js';
 export { getFallbackCounts, resetFallbackCounts } from './fallback.js';
+export type { FakeHeap } from './fake/heap.js';
 export type { FakeNcclLog, FakeNcclOptions } from './fake/fake-nccl.js';
 export {
   NCCL_DEFAULT_TIMEOUT_MS,

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { missingAddonReason, readBuildRecord } from '../../../../tools/native-build/build-record.js';
+import type { HostArray, ReducibleArray } from '../process-group/backend.js';
 import { GLOO_INSTALL_HINT } from './gloo-errors.js';
 
 /** An opaque connected gloo context, owned by the addon. */
@@ -36,25 +37,22 @@ export interface GlooConnectOptions {
  */
 export type GlooTransport = 'shm' | 'tcp';
 
-type Numeric = Float32Array | Float64Array | Int32Array;
-type Bytes = Float32Array | Float64Array | Int32Array | Uint8Array;
-
 /** The addon's exports. Every call returns a promise settled from libuv's thread pool. */
 export interface GlooAddon {
   readonly glooVersion: string;
   connect(options: GlooConnectOptions): Promise<GlooContextHandle>;
-  allReduce(handle: GlooContextHandle, data: Numeric, op: number): Promise<void>;
+  allReduce(handle: GlooContextHandle, data: ReducibleArray, op: number): Promise<void>;
   allGatherV(
     handle: GlooContextHandle,
-    input: Bytes,
-    output: Bytes,
+    input: HostArray,
+    output: HostArray,
     counts: readonly number[],
   ): Promise<void>;
-  broadcast(handle: GlooContextHandle, data: Bytes, root: number): Promise<void>;
+  broadcast(handle: GlooContextHandle, data: HostArray, root: number): Promise<void>;
   reduceScatter(
     handle: GlooContextHandle,
-    input: Numeric,
-    output: Numeric,
+    input: ReducibleArray,
+    output: ReducibleArray,
     counts: readonly number[],
     op: number,
   ): Promise<void>;

@@ -5,7 +5,13 @@
  * lives on it); calls on one backend run one at a time, in call order, as every rank must issue
  * them in the same order anyway.
  */
-import type { BackendInit, CollectiveBackend, HostArray, ReduceOp } from '../process-group/backend.js';
+import type {
+  BackendInit,
+  CollectiveBackend,
+  HostArray,
+  ReduceOp,
+  ReducibleArray,
+} from '../process-group/backend.js';
 import {
   type GlooAddon,
   type GlooContextHandle,
@@ -16,8 +22,6 @@ import {
 import { checkInit, GlooArgumentChecker, resolveBindAddress } from './gloo-checks.js';
 import { AccelerateError } from '../errors.js';
 import { GlooCollectiveError, GlooUnavailableError } from './gloo-errors.js';
-
-type NumericArray = Float32Array | Float64Array | Int32Array;
 
 // Gloo enforces the timeout itself; this JS-side watchdog only catches a native call that
 // somehow outlives it, so a promise never stays pending forever.
@@ -132,7 +136,7 @@ class GlooBackend implements GlooEngine {
     this.transport = addon.transport(handle);
   }
 
-  allReduce(data: NumericArray, op: ReduceOp): Promise<void> {
+  allReduce(data: ReducibleArray, op: ReduceOp): Promise<void> {
     return this.guard('allReduce', () => {
       this.check.numericArray('allReduce', data);
       this.check.reduceOp('allReduce', op);
@@ -172,7 +176,7 @@ class GlooBackend implements GlooEngine {
     });
   }
 
-  reduceScatter(data: NumericArray, counts: readonly number[], op: ReduceOp): Promise<NumericArray> {
+  reduceScatter(data: ReducibleArray, counts: readonly number[], op: ReduceOp): Promise<ReducibleArray> {
     return this.guard('reduceScatter', () => {
       this.check.numericArray('reduceScatter', data);
       this.check.reduceOp('reduceScatter', op);
@@ -180,7 +184,7 @@ class GlooBackend implements GlooEngine {
       if (data.length !== total) {
         this.check.fail('reduceScatter', `data has ${data.length} elements but the counts sum to ${total}`);
       }
-      const output = new (data.constructor as new (length: number) => NumericArray)(
+      const output = new (data.constructor as new (length: number) => ReducibleArray)(
         counts[this.rank] as number,
       );
       return async () => {

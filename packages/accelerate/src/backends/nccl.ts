@@ -12,7 +12,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError, CollectiveError } from '../errors.js';
-import type { BackendInit, CollectiveBackend, HostArray, ReduceOp } from '../process-group/backend.js';
+import type {
+  BackendInit,
+  CollectiveBackend,
+  HostArray,
+  ReduceOp,
+  ReducibleArray,
+} from '../process-group/backend.js';
 import { TcpStoreClient } from '../store/tcp-store-client.js';
 
 /** How to get the engine (printed with every "unavailable"). */
@@ -24,7 +30,6 @@ const UNIQUE_ID_KEY = 'nccl_unique_id';
 /** A variable, so bundlers and TypeScript leave the optional package alone. */
 const CUDA_PACKAGE = '@ner/tfjs-backend-cuda';
 
-type NumericArray = Float32Array | Float64Array | Int32Array;
 type NcclOp = 'sum' | 'max' | 'min' | 'avg';
 
 /** The part of @ner/tfjs-backend-cuda this engine uses. */
@@ -139,11 +144,11 @@ class NcclBackend implements CollectiveBackend {
     private readonly client: TcpStoreClient,
   ) {}
 
-  async allReduce(data: NumericArray, op: ReduceOp): Promise<void> {
+  async allReduce(data: ReducibleArray, op: ReduceOp): Promise<void> {
     const tensor = this.upload('allReduce', data, true);
     try {
       await this.guard('allReduce', () => this.comm.allReduce(tensor, NCCL_OPS[op]));
-      data.set((await tensor.data()) as NumericArray);
+      data.set((await tensor.data()) as ReducibleArray);
     } finally {
       tensor.dispose();
     }
@@ -194,7 +199,11 @@ class NcclBackend implements CollectiveBackend {
     }
   }
 
-  async reduceScatter(data: NumericArray, counts: readonly number[], op: ReduceOp): Promise<NumericArray> {
+  async reduceScatter(
+    data: ReducibleArray,
+    counts: readonly number[],
+    op: ReduceOp,
+  ): Promise<ReducibleArray> {
     const start = counts.slice(0, this.rank).reduce((a, b) => a + b, 0);
     const mine = counts[this.rank] ?? 0;
     if (counts.every((c) => c === counts[0])) {
@@ -202,8 +211,8 @@ class NcclBackend implements CollectiveBackend {
       try {
         const block = await this.guard('reduceScatter', () => this.comm.reduceScatter(tensor, NCCL_OPS[op]));
         try {
-          return new (data.constructor as new (values: ArrayLike<number>) => NumericArray)(
-            (await block.data()) as NumericArray,
+          return new (data.constructor as new (values: ArrayLike<number>) => ReducibleArray)(
+            (await block.data()) as ReducibleArray,
           );
         } finally {
           block.dispose();
@@ -213,9 +222,9 @@ class NcclBackend implements CollectiveBackend {
       }
     }
     // Unequal blocks: NCCL's reduce-scatter cannot express them; reduce everything, keep ours.
-    const copy = data.slice() as NumericArray;
+    const copy = data.slice() as ReducibleArray;
     await this.allReduce(copy, op);
-    return copy.slice(start, start + mine) as NumericArray;
+    return copy.slice(start, start + mine) as ReducibleArray;
   }
 
   async barrier(): Promise<void> {

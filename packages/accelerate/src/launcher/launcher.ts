@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { constants } from 'node:os';
 import { AccelerateError } from '../errors.js';
-import type { BackendName } from '../process-group/backend.js';
+import type { BackendName, EnvVars } from '../process-group/backend.js';
 import { threadEnv } from './thread-env.js';
 
 /** Options of {@link launch} (`torchrun` / `accelerate launch`). */
@@ -36,7 +36,7 @@ export interface LaunchOptions {
   /** One CUDA_VISIBLE_DEVICES per local rank: `true` for 0..n-1, or the device ids to hand out [none]. */
   gpus?: boolean | readonly number[];
   /** Extra environment for the ranks. */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: EnvVars;
   /** Node flags for the ranks (e.g. `['--max-old-space-size=4096']`). */
   nodeArgs?: string[];
   /** `'inherit'` (default) passes rank output through; `'pipe'` collects stdout in the result. */

@@ -6,8 +6,7 @@
  * the cores shared out instead of one each: `floor(cores / local ranks)`, at least 1.
  */
 import { availableParallelism } from 'node:os';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import type { EnvVars } from '../process-group/backend.js';
 
 /** The variables set: @ner/tfjs-backend-native's pool (and OpenBLAS's), and OpenMP's. */
 export const THREAD_ENV_KEYS = ['NER_NATIVE_THREADS', 'OMP_NUM_THREADS'] as const;
@@ -18,7 +17,7 @@ export const THREAD_ENV_KEYS = ['NER_NATIVE_THREADS', 'OMP_NUM_THREADS'] as cons
  */
 export function threadEnv(
   localWorldSize: number,
-  env: Env,
+  env: EnvVars,
   cores: number = availableParallelism(),
 ): Record<string, string> {
   if (localWorldSize <= 1) return {};

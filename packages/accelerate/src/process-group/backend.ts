@@ -16,6 +16,12 @@ export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
 /** The element types a host collective accepts. */
 export type HostArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
+/** The element types a reducing collective (allReduce, reduceScatter) accepts: HostArray less bytes. */
+export type ReducibleArray = Float32Array | Float64Array | Int32Array;
+
+/** Environment variables as `process.env` holds them (torchrun's RANK, WORLD_SIZE, ...). */
+export type EnvVars = Readonly<Record<string, string | undefined>>;
+
 /** Names of the engines, as torch spells them. */
 export type BackendName = 'gloo' | 'nccl';
 
@@ -51,7 +57,7 @@ export interface CollectiveBackend {
   readonly rank: number;
   readonly worldSize: number;
   /** Reduces `data` across ranks, in place; every rank ends with the result. */
-  allReduce(data: Float32Array | Float64Array | Int32Array, op: ReduceOp): Promise<void>;
+  allReduce(data: ReducibleArray, op: ReduceOp): Promise<void>;
   /**
    * Reduces a float32 tfjs tensor across ranks in its own device memory (nccl: on the `cuda`
    * backend's stream, nothing copied to the host). Engines whose data lives on the host leave it
@@ -68,11 +74,7 @@ export interface CollectiveBackend {
    * Reduces `data` (length sum(counts)) across ranks and returns this rank's block:
    * elements [sum(counts[0..rank)), +counts[rank]).
    */
-  reduceScatter(
-    data: Float32Array | Float64Array | Int32Array,
-    counts: readonly number[],
-    op: ReduceOp,
-  ): Promise<Float32Array | Float64Array | Int32Array>;
+  reduceScatter(data: ReducibleArray, counts: readonly number[], op: ReduceOp): Promise<ReducibleArray>;
   /** Resolves when every rank has called it. */
   barrier(): Promise<void>;
   /** Frees the engine's resources; later calls reject. Idempotent. */

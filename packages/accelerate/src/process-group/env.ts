@@ -1,5 +1,5 @@
 import { CollectiveError } from '../errors.js';
-import type { BackendName } from './backend.js';
+import type { BackendName, EnvVars } from './backend.js';
 import type { ProcessGroupOptions } from './process-group.js';
 
 const BACKENDS: readonly BackendName[] = ['gloo', 'nccl'];
@@ -9,7 +9,7 @@ const BACKENDS: readonly BackendName[] = ['gloo', 'nccl'];
  * MASTER_PORT, plus NER_STORE_SECRET and NER_PROCESS_GROUP_BACKEND from ner-launch, and
  * GLOO_SOCKET_IFNAME / NER_COLLECTIVE_TIMEOUT_MS when set.
  */
-export function readProcessGroupEnv(env: Readonly<Record<string, string | undefined>>): ProcessGroupOptions {
+export function readProcessGroupEnv(env: EnvVars): ProcessGroupOptions {
   const integer = (name: string, fallback: string): number => {
     const raw = env[name] ?? fallback;
     const value = Number(raw);

@@ -10,7 +10,15 @@ import { createBackend } from '../backends/select.js';
 import { CollectiveError } from '../errors.js';
 import { TcpStoreClient } from '../store/tcp-store-client.js';
 import { TcpStoreServer } from '../store/tcp-store-server.js';
-import type { BackendInit, BackendName, CollectiveBackend, HostArray, ReduceOp } from './backend.js';
+import type {
+  BackendInit,
+  BackendName,
+  CollectiveBackend,
+  EnvVars,
+  HostArray,
+  ReduceOp,
+  ReducibleArray,
+} from './backend.js';
 import {
   type CollectiveName,
   checkHeaders,
@@ -21,9 +29,6 @@ import {
 } from './collective-header.js';
 import { readProcessGroupEnv } from './env.js';
 import { rendezvous } from './rendezvous.js';
-
-type NumericArray = Float32Array | Float64Array | Int32Array;
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Options of {@link initProcessGroup} (torch's `init_process_group` with `init_method='env://'`). */
 export interface ProcessGroupOptions {
@@ -82,7 +87,7 @@ export class ProcessGroup {
    * NER_PROCESS_GROUP_BACKEND (as ner-launch sets them) and joins the group.
    */
   static async fromEnv(
-    env: Env = process.env,
+    env: EnvVars = process.env,
     overrides: Partial<ProcessGroupOptions> = {},
   ): Promise<ProcessGroup> {
     return ProcessGroup.init({ ...readProcessGroupEnv(env), ...overrides });
@@ -151,7 +156,7 @@ export class ProcessGroup {
   }
 
   /** Reduces `data` across ranks in place (torch's `all_reduce`) and returns it. */
-  allReduce<T extends NumericArray>(data: T, op: ReduceOp = 'sum'): Promise<T> {
+  allReduce<T extends ReducibleArray>(data: T, op: ReduceOp = 'sum'): Promise<T> {
     if (!this.engine) return Promise.resolve(data);
     return this.guarded('allReduce', data, data.length, opCode(op), true, async (engine) => {
       await engine.allReduce(data, op);
@@ -256,7 +261,7 @@ export class ProcessGroup {
    * Reduces `data` (length sum(counts)) across ranks and returns this rank's block
    * (torch's `reduce_scatter`).
    */
-  reduceScatter<T extends NumericArray>(
+  reduceScatter<T extends ReducibleArray>(
     data: T,
     counts: readonly number[],
     op: ReduceOp = 'sum',
