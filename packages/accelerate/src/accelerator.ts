@@ -22,6 +22,7 @@ import {
   sliceRows,
   toHost,
 } from './host-array.js';
+import { accumulateGrads, nextSync, scaleGrads } from './grad-accumulation.js';
 import { AcceleratedScheduler, type GradientState, type Prepared, PreparedDataLoader } from './prepared.js';
 import { ProcessGroup } from './process-group/process-group.js';
 import { loadModelWeights, readStateDict, writeFolderAtomically, writeStateDict } from './state-files.js';
@@ -44,6 +45,13 @@ export interface AcceleratorOptions {
    * offered. [`ACCELERATE_MIXED_PRECISION` (what `ner-launch --mixed-precision` sets), else `'no'`]
    */
   mixedPrecision?: MixedPrecision;
+  /**
+   * Micro-batches whose gradients {@link Accelerator.accumulate} sums before it hands them over
+   * for one optimizer step (accelerate's `gradient_accumulation_steps`): each micro-batch's
+   * gradients are divided by it, as accelerate's `backward` divides the loss, and processes
+   * average them once per group. [`ACCELERATE_GRADIENT_ACCUMULATION_STEPS`, else 1]
+   */
+  gradientAccumulationSteps?: number;
 }
 
 /** What {@link AcceleratorOptions.mixedPrecision} takes. */
@@ -57,6 +65,15 @@ function mixedPrecisionOf(option: unknown, env: NodeJS.ProcessEnv): MixedPrecisi
   throw new AccelerateError(
     `Accelerator: ${where} must be 'no' or 'bf16', got ${JSON.stringify(value)} (fp16 and fp8 are not supported: the tfjs backends here have no fp16 products; bf16 needs native or cuda)`,
   );
+}
+
+/** `gradientAccumulationSteps` as given, or from the environment as accelerate reads it; checked. */
+function accumulationStepsOf(option: unknown, env: NodeJS.ProcessEnv): number {
+  const raw = option ?? env.ACCELERATE_GRADIENT_ACCUMULATION_STEPS ?? 1;
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
+  const where = option === undefined ? 'ACCELERATE_GRADIENT_ACCUMULATION_STEPS' : 'gradientAccumulationSteps';
+  throw new AccelerateError(`Accelerator: ${where} must be an integer >= 1, got ${JSON.stringify(raw)}`);
 }
 
 /**
@@ -85,7 +102,17 @@ export class Accelerator {
   private readonly evenBatches: boolean;
   /** The precision of {@link computeGradients} and {@link autocast}: `'bf16'` or `'no'` (fp32). */
   readonly mixedPrecision: MixedPrecision;
-  private readonly gradientState: GradientState = { endOfDataloader: false, remainder: -1 };
+  /** Micro-batches per optimizer step in {@link accumulate} (accelerate's `gradient_accumulation_steps`). */
+  readonly gradientAccumulationSteps: number;
+  private readonly gradientState: GradientState = {
+    endOfDataloader: false,
+    remainder: -1,
+    syncGradients: true,
+  };
+  /** {@link accumulate}'s calls since the last group ended (accelerate's `Accelerator.step`). */
+  private accumulationCount = 0;
+  /** The sum of the current group's micro-batch gradients, not yet averaged over processes. */
+  private pendingGrads: Map<string, tf.Tensor> | undefined;
   /** What `prepare` saw, in order: the contents of `saveState` / `loadState`. */
   private readonly registered = {
     models: [] as AcceleratedModel[],
@@ -115,6 +142,16 @@ export class Accelerator {
     this.stepSchedulerPerProcess = options.stepSchedulerPerProcess ?? true;
     this.evenBatches = options.evenBatches ?? true;
     this.mixedPrecision = mixedPrecisionOf(options.mixedPrecision, process.env);
+    this.gradientAccumulationSteps = accumulationStepsOf(options.gradientAccumulationSteps, process.env);
+  }
+
+  /**
+   * Whether the last {@link accumulate} call ended its group: its gradients were averaged over
+   * processes and returned, and the optimizer and scheduler step (accelerate's `sync_gradients`).
+   * True before the first call, and always without accumulation.
+   */
+  get syncGradients(): boolean {
+    return this.gradientState.syncGradients;
   }
 
   /**
@@ -176,7 +213,8 @@ export class Accelerator {
       if (object instanceof DataLoader) out.push(this.shard(object));
       else if (isLrScheduler(object)) {
         this.registered.schedulers.push(object);
-        out.push(new AcceleratedScheduler(object, this.stepSchedulerPerProcess ? this.numProcesses : 1));
+        const stepsPerCall = this.stepSchedulerPerProcess ? this.numProcesses : 1;
+        out.push(new AcceleratedScheduler(object, stepsPerCall, this.gradientState));
       } else if (isAcceleratedModel(object)) {
         await this.broadcastParameters(object);
         this.registered.models.push(object);
@@ -258,6 +296,53 @@ export class Accelerator {
   ): Promise<{ loss: tf.Scalar; grads: Map<string, tf.Tensor> }> {
     const { loss, grads } = this.autocast(() => model.computeGradients(batch as never, options));
     return { loss, grads: await this.reduceGradients(grads) };
+  }
+
+  /**
+   * One micro-batch of gradient accumulation (accelerate's `with accelerator.accumulate(model):`
+   * around `accelerator.backward(loss)`): computes the batch's loss and gradients under
+   * {@link autocast}, divides the gradients by {@link gradientAccumulationSteps} and adds them to
+   * the group's sum. On the group's last micro-batch (every `gradientAccumulationSteps`-th call,
+   * and the last batch of a prepared loader, which also starts the count again) the sum is
+   * averaged over processes in one all-reduce and returned as `grads`, and
+   * {@link syncGradients} is true: step the optimizer with them, step the scheduler (a prepared
+   * scheduler steps only then), and dispose them. Otherwise `grads` is null and nothing crosses
+   * processes (DDP's `no_sync`). The caller disposes `loss` (the micro-batch's, undivided).
+   *
+   * @example
+   * const accelerator = new Accelerator({ gradientAccumulationSteps: 4 });
+   * const [model, optimizer, loader, scheduler] = await accelerator.prepare(model0, adamw, loader0, schedule);
+   * for (const batch of loader) {
+   *   const { loss, grads } = await accelerator.accumulate(model, batch);
+   *   if (grads) {
+   *     optimizer.step(grads);
+   *     scheduler.step();
+   *     tf.dispose([...grads.values()]);
+   *   }
+   *   loss.dispose();
+   * }
+   */
+  async accumulate(
+    model: Pick<AcceleratedModel, 'computeGradients'>,
+    batch: unknown,
+    options: { training?: boolean } = { training: true },
+  ): Promise<{ loss: tf.Scalar; grads: Map<string, tf.Tensor> | null }> {
+    const { count, sync } = nextSync(
+      this.accumulationCount,
+      this.gradientAccumulationSteps,
+      this.gradientState.endOfDataloader,
+    );
+    this.accumulationCount = count;
+    this.gradientState.syncGradients = sync;
+    const { loss, grads } = this.autocast(() => model.computeGradients(batch as never, options));
+    this.pendingGrads = accumulateGrads(
+      this.pendingGrads,
+      scaleGrads(grads, 1 / this.gradientAccumulationSteps),
+    );
+    if (!sync) return { loss, grads: null };
+    const total = this.pendingGrads;
+    this.pendingGrads = undefined;
+    return { loss, grads: await this.reduceGradients(total) };
   }
 
   /** `backward` of accelerate, tfjs style: same as {@link computeGradients}. */
@@ -424,6 +509,9 @@ export class Accelerator {
 
   /** Closes the connections to the other processes. */
   async endTraining(): Promise<void> {
+    // A group cut short (training stopped mid-accumulation) leaves gradients nobody will use.
+    if (this.pendingGrads) tf.dispose([...this.pendingGrads.values()]);
+    this.pendingGrads = undefined;
     await this.waitForEveryone();
     await this.group?.close();
   }

@@ -18,3 +18,4 @@ export { THREAD_ENV_KEYS, threadEnv } from './launcher/thread-env.js';
 export { readProcessGroupEnv } from './process-group/env.js';
 export { createGlooBackend } from './backends/gloo.js';
 export { type CudaModule, createNcclBackend } from './backends/nccl.js';
+export { accumulateGrads, scaleGrads } from './grad-accumulation.js';

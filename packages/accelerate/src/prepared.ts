@@ -1,10 +1,18 @@
 import type { DataLoader, LoaderStep } from '@ner/collate';
 import type { LrScheduler } from './contracts.js';
 
-/** accelerate's `GradientState` bits that `gatherForMetrics` needs. */
+/**
+ * accelerate's `GradientState`, shared by an Accelerator and what it prepares: where the current
+ * prepared loader stands (for `gatherForMetrics`) and whether gradients are synchronised on this
+ * micro-batch (for `accumulate` and prepared schedulers).
+ */
 export interface GradientState {
+  /** The batch being processed is the last of its loader. */
   endOfDataloader: boolean;
+  /** Samples of the last batch that were added to even out batches, or -1 (accelerate's `remainder`). */
   remainder: number;
+  /** This micro-batch ends an accumulation group: optimizer and scheduler step (accelerate's `sync_gradients`). */
+  syncGradients: boolean;
 }
 
 /**
@@ -41,13 +49,19 @@ export class PreparedDataLoader<Row = unknown, Batch = unknown> implements Itera
   }
 }
 
-/** A scheduler stepped once per process on each `step()` (accelerate's `AcceleratedScheduler`). */
+/**
+ * A scheduler stepped once per process on each `step()` (accelerate's `AcceleratedScheduler`),
+ * and not at all while gradients are being accumulated (`step()` on a micro-batch that does not
+ * end its group does nothing, as the optimizer does not step then either).
+ */
 export class AcceleratedScheduler {
   constructor(
     readonly scheduler: LrScheduler,
     private readonly stepsPerCall: number,
+    private readonly state?: Pick<GradientState, 'syncGradients'>,
   ) {}
   step(): void {
+    if (this.state && !this.state.syncGradients) return;
     for (let i = 0; i < this.stepsPerCall; i++) this.scheduler.step();
   }
   getLastLr(): number[] {

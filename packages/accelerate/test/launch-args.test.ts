@@ -14,7 +14,7 @@ describe('parseLaunchArgs', () => {
     const { options } = parseLaunchArgs(
       [
         '--nproc_per_node=4 --nnodes 2 --node-rank=1 --master-addr 10.0.0.1 --master_port 29501',
-        '--backend gloo --rdzv-secret s3 --gpus=2,3,4,5 --mixed_precision bf16 s.js',
+        '--backend gloo --rdzv-secret s3 --gpus=2,3,4,5 --mixed_precision bf16 --gradient_accumulation_steps 4 s.js',
       ]
         .join(' ')
         .split(' '),
@@ -29,6 +29,7 @@ describe('parseLaunchArgs', () => {
       secret: 's3',
       gpus: [2, 3, 4, 5],
       mixedPrecision: 'bf16',
+      gradientAccumulationSteps: 4,
       script: 's.js',
       args: [],
     });
@@ -49,6 +50,9 @@ describe('parseLaunchArgs', () => {
     expect(() => parseLaunchArgs(['-n', '2', '--master-addr'])).toThrow(/--master-addr needs a value/);
     expect(() => parseLaunchArgs(['-n', '2', '--mixed-precision', 'fp16', 's.js'])).toThrow(
       /--mixed-precision must be one of no, bf16, got 'fp16'/,
+    );
+    expect(() => parseLaunchArgs(['-n', '2', '--gradient-accumulation-steps', '0', 's.js'])).toThrow(
+      "ner-launch: --gradient-accumulation-steps needs an integer >= 1, got '0'",
     );
     expect(parseLaunchArgs(['--help']).help).toBe(true);
   });

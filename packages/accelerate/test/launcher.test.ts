@@ -19,9 +19,11 @@ describe('launch (ner-launch)', () => {
       gpus: [3, 5],
       backend: 'gloo',
       mixedPrecision: 'bf16',
+      gradientAccumulationSteps: 4,
     });
     const [r0, r1] = stdout.map(envOf);
     expect(r0!.ACCELERATE_MIXED_PRECISION).toBe('bf16');
+    expect(r1!.ACCELERATE_GRADIENT_ACCUMULATION_STEPS).toBe('4');
     expect(r0).toMatchObject({
       RANK: '0',
       LOCAL_RANK: '0',

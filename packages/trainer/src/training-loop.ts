@@ -9,6 +9,7 @@ import type { AdamW } from './adamw.js';
 import { type CallbackHandler, TrainerControl } from './callbacks.js';
 import { loadModelWeights } from './checkpoint.js';
 import { clipCoefficient, gradNormTensor } from '@ner/accelerate';
+import { accumulateGrads } from '@ner/accelerate/internal';
 import type { LambdaLR } from './schedules.js';
 import { speedMetrics } from './speed-metrics.js';
 import type { TrainableModel } from './trainable-model.js';
@@ -16,7 +17,7 @@ import type { TrainerState } from './trainer-state.js';
 import type { CollatedBatch, TrainingStepOutput, TrainOutput } from './trainer-types.js';
 import type { TrainingArguments } from './training-arguments.js';
 import { meanOverProcesses, type TrainingLossTracker } from './training-logs.js';
-import { accumulateGrads, accumulationGroupSize, type TrainingPlan } from './training-plan.js';
+import { accumulationGroupSize, type TrainingPlan } from './training-plan.js';
 
 /** What the loop needs from the Trainer; the functions call its (overridable) methods. */
 export interface TrainingLoopHost {

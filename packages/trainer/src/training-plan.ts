@@ -61,25 +61,6 @@ export function accumulationGroupSize(step: number, batchesPerEpoch: number, acc
   return step >= fullGroupsEnd ? batchesPerEpoch - fullGroupsEnd : accum;
 }
 
-/** Adds `next` into `sum` (disposing what it replaces); `sum` undefined starts a new total. */
-export function accumulateGrads(
-  sum: Map<string, tf.Tensor> | undefined,
-  next: Map<string, tf.Tensor>,
-): Map<string, tf.Tensor> {
-  if (sum === undefined) return next;
-  for (const [name, grad] of next) {
-    const previous = sum.get(name);
-    if (previous === undefined) {
-      sum.set(name, grad);
-      continue;
-    }
-    sum.set(name, tf.add(previous, grad));
-    previous.dispose();
-    grad.dispose();
-  }
-  return sum;
-}
-
 /** The lengths stored in a column, for `groupByLength` with a custom `lengthColumnName`. */
 export function columnLengths(dataset: RowSource<unknown>, column: string): number[] {
   const count = rowCount(dataset);

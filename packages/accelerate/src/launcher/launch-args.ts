@@ -12,6 +12,8 @@ export const LAUNCH_USAGE = `Usage: ner-launch [options] script.js [script args.
   --gpus[=0,1,...]     one CUDA_VISIBLE_DEVICES per local rank [0..N-1, or the list]
   --rdzv-secret S      the run's secret, the same on every node [random on one node; NER_STORE_SECRET]
   --mixed-precision P  no | bf16: the Accelerator's default (ACCELERATE_MIXED_PRECISION) [unset]
+  --gradient-accumulation-steps N
+                       the Accelerator's default (ACCELERATE_GRADIENT_ACCUMULATION_STEPS) [unset]
 Sets RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, NODE_RANK, MASTER_ADDR, MASTER_PORT and
 NER_STORE_SECRET for each rank. When a rank fails, the others are stopped and ner-launch exits
 with the failing rank's exit code.
@@ -40,6 +42,8 @@ const FLAG_ALIASES: Readonly<Record<string, string>> = {
   '--gpus': 'gpus',
   '--mixed-precision': 'mixedPrecision',
   '--mixed_precision': 'mixedPrecision',
+  '--gradient-accumulation-steps': 'gradientAccumulationSteps',
+  '--gradient_accumulation_steps': 'gradientAccumulationSteps',
 };
 const MIXED_PRECISIONS = ['no', 'bf16'] as const;
 const BACKENDS: readonly BackendName[] = ['gloo', 'nccl'];
@@ -109,6 +113,13 @@ export function parseLaunchArgs(argv: readonly string[]): { help: boolean; optio
       );
     }
     options.mixedPrecision = value;
+  }
+  if (found.gradientAccumulationSteps !== undefined) {
+    options.gradientAccumulationSteps = integer(
+      '--gradient-accumulation-steps',
+      found.gradientAccumulationSteps,
+      1,
+    );
   }
   if (found.gpus !== undefined) {
     options.gpus = found.gpus === 'all' ? true : found.gpus.split(',').map((id) => integer('--gpus', id, 0));

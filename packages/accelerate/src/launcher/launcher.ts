@@ -33,6 +33,8 @@ export interface LaunchOptions {
   secret?: string;
   /** The ranks' `ACCELERATE_MIXED_PRECISION`, the Accelerator's default precision [inherited]. */
   mixedPrecision?: 'no' | 'bf16';
+  /** The ranks' `ACCELERATE_GRADIENT_ACCUMULATION_STEPS`, the Accelerator's default [inherited]. */
+  gradientAccumulationSteps?: number;
   /** One CUDA_VISIBLE_DEVICES per local rank: `true` for 0..n-1, or the device ids to hand out [none]. */
   gpus?: boolean | readonly number[];
   /** Extra environment for the ranks. */
@@ -204,6 +206,9 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       };
       if (options.backend) env.NER_PROCESS_GROUP_BACKEND = options.backend;
       if (options.mixedPrecision) env.ACCELERATE_MIXED_PRECISION = options.mixedPrecision;
+      if (options.gradientAccumulationSteps !== undefined) {
+        env.ACCELERATE_GRADIENT_ACCUMULATION_STEPS = String(options.gradientAccumulationSteps);
+      }
       if (options.gpus) {
         env.CUDA_VISIBLE_DEVICES = String(Array.isArray(options.gpus) ? options.gpus[localRank] : localRank);
       }
