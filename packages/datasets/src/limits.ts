@@ -15,6 +15,13 @@ export interface ReadLimits {
   readonly maxTokensPerSentence?: number;
   /** Deepest nesting of objects and arrays in one JSON Lines value (default 100; the top object is 1). */
   readonly maxJsonDepth?: number;
+  /** Most distinct keys (columns) in a JSON Lines file (default 4096). */
+  readonly maxColumns?: number;
+  /**
+   * Most cells (rows × columns, missing keys included: each becomes a null) in a JSON Lines file
+   * (default 2^27): a file whose every line brings a new key would otherwise grow quadratically.
+   */
+  readonly maxCells?: number;
 }
 
 export const DEFAULT_LIMITS = {
@@ -22,6 +29,8 @@ export const DEFAULT_LIMITS = {
   maxLineChars: 16 * 1024 * 1024,
   maxTokensPerSentence: 100_000,
   maxJsonDepth: 100,
+  maxColumns: 4096,
+  maxCells: 2 ** 27,
 } as const;
 
 /** Throws unless `path` is a file no larger than the limit; returns its size. */

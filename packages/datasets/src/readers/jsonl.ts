@@ -43,6 +43,8 @@ class JsonlCollector {
   private readonly columns = new Map<string, unknown[]>();
   private readonly lines: number[] = [];
   private readonly maxDepth: number;
+  private readonly maxColumns: number;
+  private readonly maxCells: number;
   private rows = 0;
 
   constructor(
@@ -51,6 +53,8 @@ class JsonlCollector {
   ) {
     for (const name of options.features?.names ?? []) this.columns.set(name, []);
     this.maxDepth = options.maxJsonDepth ?? DEFAULT_LIMITS.maxJsonDepth;
+    this.maxColumns = options.maxColumns ?? DEFAULT_LIMITS.maxColumns;
+    this.maxCells = options.maxCells ?? DEFAULT_LIMITS.maxCells;
   }
 
   add(line: string, lineNumber: number): void {
@@ -70,21 +74,46 @@ class JsonlCollector {
         `expected a JSON object per line, got ${line.slice(0, 80)}`,
       );
     }
+    const row = this.rows;
     for (const [key, item] of Object.entries(value)) {
       let column = columns.get(key);
       if (column === undefined) {
-        column = new Array<unknown>(this.rows).fill(null);
+        this.checkSize(columns.size + 1, row + 1, lineNumber, key);
+        column = new Array<unknown>(row).fill(null);
         columns.set(key, column);
       }
+      // Rows since the key last appeared lacked it: null. Padding here, not every column on every
+      // row, keeps a row's cost to its own keys.
+      while (column.length < row) column.push(null);
       column.push(item);
     }
     this.rows += 1;
     this.lines.push(lineNumber);
-    for (const column of columns.values()) if (column.length < this.rows) column.push(null);
+    this.checkSize(columns.size, this.rows, lineNumber);
   }
 
   toDataset(): Dataset {
+    this.checkSize(this.columns.size, this.rows, 0);
+    for (const column of this.columns.values()) while (column.length < this.rows) column.push(null);
     return buildDataset(this.columns, this.lines, this.file, this.options.features);
+  }
+
+  /** Throws before a table of `columns` × `rows` would pass the limits. */
+  private checkSize(columns: number, rows: number, lineNumber: number, newKey?: string): void {
+    if (newKey !== undefined && columns > this.maxColumns) {
+      throw new DatasetFormatError(
+        this.file,
+        lineNumber,
+        `key ${JSON.stringify(newKey.slice(0, 80))} would be column ${columns}; the limit is ${this.maxColumns} (option maxColumns).`,
+      );
+    }
+    if (columns * rows > this.maxCells) {
+      throw new DatasetFormatError(
+        this.file,
+        lineNumber,
+        `${columns} columns × ${rows} rows = ${columns * rows} cells (a missing key is a null cell); the limit is ${this.maxCells} (option maxCells).`,
+      );
+    }
   }
 }
 

@@ -3,12 +3,14 @@
  * 🤗 Datasets writes: `{"info": {"features": {...}}}`), which is how ClassLabel names travel with the
  * data; without it they are inferred. 64-bit integers come back as numbers (an error if one does not fit).
  */
-import { asyncBufferFromFile, type FileMetaData, parquetMetadataAsync, parquetRead } from 'hyparquet';
+import { readFile } from 'node:fs/promises';
+import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { Dataset } from '../dataset.js';
 import { DatasetFormatError, FeatureError } from '../errors.js';
 import { Features, type FeatureType, inferFeature } from '../features.js';
 import { checkFileSize, DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
 import { checkJsonLine } from './json-line-check.js';
+import { checkPageHeaders, loadHeaderReader } from './parquet-pages.js';
 
 /** Options of the parquet reader. */
 export interface ParquetOptions extends ReadLimits {
@@ -60,7 +62,22 @@ export function featuresFromParquetMetadata(
 /** Reads a parquet file into a Dataset. */
 export async function readParquet(path: string, options: ParquetOptions = {}): Promise<Dataset> {
   await checkFileSize(path, options);
-  const file = await asyncBufferFromFile(path);
+  // The whole file at once (its size is bounded above): hyparquet then slices memory, so no read of
+  // the file is still pending when a decoding error is thrown (one that failed later, e.g. after the
+  // caller deleted the file, would be an unhandled rejection that ends the process).
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    const read = await readFile(path);
+    // readFile's buffer is the file's own allocation (no copy); one from a shared pool is copied.
+    const whole = read.byteOffset === 0 && read.buffer.byteLength === read.byteLength;
+    bytes = whole ? new Uint8Array(read.buffer as ArrayBuffer) : new Uint8Array(read);
+  } catch (error) {
+    throw new DatasetFormatError(path, 0, `cannot read: ${(error as Error).message}`);
+  }
+  const file: AsyncBuffer = {
+    byteLength: bytes.byteLength,
+    slice: (start, end) => bytes.buffer.slice(start, end ?? bytes.byteLength),
+  };
   let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(file);
@@ -68,6 +85,8 @@ export async function readParquet(path: string, options: ParquetOptions = {}): P
     throw new DatasetFormatError(path, 0, `not a readable parquet file: ${(error as Error).message}`);
   }
   const expectedRows = checkRowCounts(metadata, path);
+  const parquetHeader = await loadHeaderReader();
+  if (parquetHeader) checkPageHeaders(bytes, metadata, path, parquetHeader);
   const features = options.features ?? featuresFromParquetMetadata(metadata, path, options);
   // Only the top-level schema elements are columns; nested ones belong to their list/struct.
   const columnNames = topLevelNames(metadata);
