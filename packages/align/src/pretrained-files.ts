@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type HubOptions, resolveFile } from '@ner/hub';
+import { describeValue } from './describe-value.js';
 import { TokenizerLoadError } from './errors.js';
 import { parseModelMaxLength } from './model-max-length.js';
 import type { WordPieceTokenizerConfig } from './tokenizer.js';
@@ -14,13 +15,24 @@ export interface PretrainedOptions extends HubOptions {
 
 type Json = Record<string, unknown>;
 
-function readJson(path: string): Json {
-  let text: string;
+/** A file's text; a TokenizerLoadError when the path is not a readable file (a folder, say). */
+function readText(path: string): string {
+  let isFile: boolean;
   try {
-    text = readFileSync(path, 'utf8');
+    isFile = statSync(path).isFile();
   } catch (error) {
     throw new TokenizerLoadError(`cannot read ${path}: ${(error as Error).message}`);
   }
+  if (!isFile) throw new TokenizerLoadError(`${path} is not a file`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new TokenizerLoadError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+function readJson(path: string): Json {
+  const text = readText(path);
   try {
     const value = JSON.parse(text) as unknown;
     if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -33,7 +45,7 @@ function readJson(path: string): Json {
 
 /** vocab.txt: one token per line, id = line number (as Python's `load_vocab`). */
 export function readVocabTxt(path: string): Map<string, number> {
-  const lines = readFileSync(path, 'utf8').split('\n');
+  const lines = readText(path).split('\n');
   if (lines.at(-1) === '') lines.pop();
   const vocab = new Map<string, number>();
   lines.forEach((line, id) => {
@@ -44,21 +56,104 @@ export function readVocabTxt(path: string): Map<string, number> {
   return vocab;
 }
 
-function tokenString(value: unknown, fallback: string): string {
+/**
+ * The largest token id: ids become int32 tensors (tfjs has no int64), so 2^31 - 1, below the
+ * Rust `tokenizers` crate's `u32::MAX` (no real vocabulary comes near either).
+ */
+const MAX_TOKEN_ID = 2 ** 31 - 1;
+
+/** Whether `value` is a token id: an integer in `0..=2^31 - 1`. */
+function isTokenId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TOKEN_ID;
+}
+
+/** A JSON file read for the special tokens (`{}` with no file name when absent). */
+interface JsonFile {
+  json: Json;
+  path?: string;
+}
+
+/**
+ * A special token of tokenizer_config.json / special_tokens_map.json: a string
+ * or an AddedToken-like object `{"content": ..., ...}` (as transformers accepts);
+ * absent or null gives the default.
+ */
+function specialToken(file: JsonFile, key: string, fallback: string): string {
+  const value = file.json[key];
+  if (value === undefined || value === null) return fallback;
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as Json).content === 'string')
+  if (typeof value === 'object' && !Array.isArray(value) && typeof (value as Json).content === 'string')
     return (value as Json).content as string;
-  return fallback;
+  throw new TokenizerLoadError(
+    `${file.path}: ${key} must be a string or an object with a string "content", got ${describeValue(value)}`,
+  );
+}
+
+/** tokenizer.json `model.vocab`: token → id, every id an integer in `0..=2^31 - 1` (see MAX_TOKEN_ID). */
+function vocabFromJson(value: unknown, source: string): Map<string, number> {
+  if (value === undefined || value === null)
+    throw new TokenizerLoadError(`${source}: model.vocab is missing`);
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new TokenizerLoadError(
+      `${source}: model.vocab must be an object of token ids, got ${describeValue(value)}`,
+    );
+  }
+  const vocab = new Map<string, number>();
+  for (const [token, id] of Object.entries(value)) {
+    if (!isTokenId(id)) {
+      throw new TokenizerLoadError(
+        `${source}: model.vocab[${describeValue(token)}] = ${describeValue(id)} is not a token id (an integer from 0 to 2^31 - 1)`,
+      );
+    }
+    vocab.set(token, id);
+  }
+  return vocab;
+}
+
+/** tokenizer.json `added_tokens`: the content of each entry, after checking each is `{id, content}` as Rust reads it. */
+function addedTokensFromJson(value: unknown, source: string): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.map((entry: unknown, i) => {
+    if (
+      typeof entry !== 'object' ||
+      entry === null ||
+      Array.isArray(entry) ||
+      typeof (entry as Json).content !== 'string'
+    ) {
+      throw new TokenizerLoadError(`${source}: added_tokens[${i}] must be an object with a string "content"`);
+    }
+    const { id, content } = entry as Json;
+    if (!isTokenId(id)) {
+      throw new TokenizerLoadError(
+        `${source}: added_tokens[${i}].id = ${describeValue(id)} is not a token id (an integer from 0 to 2^31 - 1)`,
+      );
+    }
+    return content as string;
+  });
+}
+
+/** tokenizer.json `model.max_input_chars_per_word` (Rust: `usize`; default 100 when absent). */
+function maxInputCharsPerWord(value: unknown, source: string): number {
+  if (value === undefined) return 100;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  throw new TokenizerLoadError(
+    `${source}: model.max_input_chars_per_word = ${describeValue(value)} is not a non-negative integer`,
+  );
 }
 
 function configFromFiles(
   tokenizerJson: Json | undefined,
   vocab: Map<string, number> | undefined,
-  config: Json,
-  specials: Json,
+  configFile: JsonFile,
+  specialsFile: JsonFile,
   source: string,
 ): WordPieceTokenizerConfig {
-  const pick = (key: string, fallback: string) => tokenString(specials[key] ?? config[key], fallback);
+  const config = configFile.json;
+  // special_tokens_map.json wins over tokenizer_config.json (as transformers).
+  const pick = (key: string, fallback: string) =>
+    specialsFile.json[key] !== undefined && specialsFile.json[key] !== null
+      ? specialToken(specialsFile, key, fallback)
+      : specialToken(configFile, key, fallback);
   const base = {
     unkToken: pick('unk_token', '[UNK]'),
     clsToken: pick('cls_token', '[CLS]'),
@@ -75,29 +170,23 @@ function configFromFiles(
     const model = tokenizerJson.model as Json | undefined;
     if (model?.type !== 'WordPiece') {
       throw new TokenizerLoadError(
-        `${source}: model.type is ${JSON.stringify(model?.type)}, only WordPiece is supported`,
+        `${source}: model.type is ${describeValue(model?.type)}, only WordPiece is supported`,
       );
     }
     const normalizer = tokenizerJson.normalizer as Json | null | undefined;
     if (normalizer?.type !== 'BertNormalizer') {
       throw new TokenizerLoadError(
-        `${source}: normalizer.type is ${JSON.stringify(normalizer?.type)}, expected BertNormalizer`,
+        `${source}: normalizer.type is ${describeValue(normalizer?.type)}, expected BertNormalizer`,
       );
     }
     const pre = tokenizerJson.pre_tokenizer as Json | null | undefined;
     if (pre?.type !== 'BertPreTokenizer') {
       throw new TokenizerLoadError(
-        `${source}: pre_tokenizer.type is ${JSON.stringify(pre?.type)}, expected BertPreTokenizer`,
+        `${source}: pre_tokenizer.type is ${describeValue(pre?.type)}, expected BertPreTokenizer`,
       );
     }
-    const vocabObject = model.vocab as Record<string, number> | undefined;
-    if (!vocabObject || typeof vocabObject !== 'object')
-      throw new TokenizerLoadError(`${source}: model.vocab is missing`);
-    const addedTokens = Array.isArray(tokenizerJson.added_tokens)
-      ? (tokenizerJson.added_tokens as Json[])
-          .map((t) => t.content)
-          .filter((c): c is string => typeof c === 'string')
-      : undefined;
+    const vocab = vocabFromJson(model.vocab, source);
+    const addedTokens = addedTokensFromJson(tokenizerJson.added_tokens, source);
     const decoder = tokenizerJson.decoder as Json | null | undefined;
     return {
       ...base,
@@ -110,12 +199,11 @@ function configFromFiles(
             },
           }
         : {}),
-      vocab: new Map(Object.entries(vocabObject)),
+      vocab,
       unkToken: typeof model.unk_token === 'string' ? model.unk_token : base.unkToken,
       continuingSubwordPrefix:
         typeof model.continuing_subword_prefix === 'string' ? model.continuing_subword_prefix : '##',
-      maxInputCharsPerWord:
-        typeof model.max_input_chars_per_word === 'number' ? model.max_input_chars_per_word : 100,
+      maxInputCharsPerWord: maxInputCharsPerWord(model.max_input_chars_per_word, source),
       normalizer: {
         cleanText: normalizer.clean_text !== false,
         handleChineseChars: normalizer.handle_chinese_chars !== false,
@@ -175,16 +263,32 @@ export async function readPretrainedConfig(
   }
   const configPath = await optionalFile(pathOrHubId, 'tokenizer_config.json', hub);
   const specialsPath = await optionalFile(pathOrHubId, 'special_tokens_map.json', hub);
+  const source = tokenizerPath ?? vocabPath ?? pathOrHubId;
   const config = configFromFiles(
     tokenizerPath ? readJson(tokenizerPath) : undefined,
     vocabPath ? readVocabTxt(vocabPath) : undefined,
-    configPath ? readJson(configPath) : {},
-    specialsPath ? readJson(specialsPath) : {},
-    tokenizerPath ?? vocabPath ?? pathOrHubId,
+    configPath ? { json: readJson(configPath), path: configPath } : { json: {} },
+    specialsPath ? { json: readJson(specialsPath), path: specialsPath } : { json: {} },
+    source,
   );
+  // The Tokenizer needs these four; say which file lacks them rather than failing later.
+  for (const [role, token] of [
+    ['cls', config.clsToken],
+    ['sep', config.sepToken],
+    ['pad', config.padToken],
+    ['unk', config.unkToken],
+  ] as const) {
+    if (!config.vocab.has(token)) {
+      throw new TokenizerLoadError(
+        `${source}: the ${role} token ${describeValue(token)} is not in the vocabulary`,
+      );
+    }
+  }
   if (modelMaxLength !== undefined) {
     if (!Number.isInteger(modelMaxLength) || modelMaxLength < 1)
-      throw new TokenizerLoadError(`modelMaxLength must be a positive integer, got ${modelMaxLength}`);
+      throw new TokenizerLoadError(
+        `modelMaxLength must be a positive integer, got ${describeValue(modelMaxLength)}`,
+      );
     config.modelMaxLength = modelMaxLength;
   }
   return config;

@@ -1,4 +1,5 @@
 import type { BertNormalizerOptions } from './bert-normalizer.js';
+import { describeValue } from './describe-value.js';
 import type { BatchEncoding, Encoding } from './encoding.js';
 import { AlignInputError } from './errors.js';
 import { type PaddingStrategy, paddingLength, padEncoding } from './padding.js';
@@ -95,17 +96,17 @@ export class Tokenizer {
 
   constructor(config: WordPieceTokenizerConfig) {
     this.config = config;
-    this.sequences = new SequenceEncoder(config);
     const idOf = (token: string, role: string): number => {
       const id = config.vocab.get(token);
       if (id === undefined)
-        throw new AlignInputError(`${role} token ${JSON.stringify(token)} is not in the vocabulary`);
+        throw new AlignInputError(`${role} token ${describeValue(token)} is not in the vocabulary`);
       return id;
     };
     this.clsTokenId = idOf(config.clsToken, 'cls');
     this.sepTokenId = idOf(config.sepToken, 'sep');
     this.padTokenId = idOf(config.padToken, 'pad');
     this.unkTokenId = idOf(config.unkToken, 'unk');
+    this.sequences = new SequenceEncoder(config);
     this.idToToken = [];
     for (const [token, id] of config.vocab) this.idToToken[id] = token;
     this.specialIds = new Set([this.clsTokenId, this.sepTokenId, this.padTokenId, this.unkTokenId]);
@@ -169,7 +170,9 @@ export class Tokenizer {
     return ids.map((id) => {
       const token = this.idToToken[id];
       if (token === undefined)
-        throw new AlignInputError(`token id ${id} is outside the vocabulary (size ${this.vocabSize})`);
+        throw new AlignInputError(
+          `token id ${describeValue(id)} is outside the vocabulary (size ${this.vocabSize})`,
+        );
       return token;
     });
   }

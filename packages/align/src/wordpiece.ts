@@ -1,4 +1,7 @@
 import { BoundedMemo } from './bounded-memo.js';
+import { describeValue } from './describe-value.js';
+import { AlignInputError } from './errors.js';
+
 /** Options of the Rust `WordPiece` model. */
 export interface WordPieceOptions {
   vocab: Map<string, number>;
@@ -41,7 +44,9 @@ export class WordPiece {
     this.options = options;
     const unkId = options.vocab.get(options.unkToken);
     if (unkId === undefined)
-      throw new Error(`WordPiece: unk token ${JSON.stringify(options.unkToken)} is not in the vocabulary`);
+      throw new AlignInputError(
+        `WordPiece: unk token ${describeValue(options.unkToken)} is not in the vocabulary`,
+      );
     this.unkId = unkId;
     let longest = 0;
     for (const token of options.vocab.keys()) longest = Math.max(longest, token.length);
