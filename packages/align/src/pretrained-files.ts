@@ -43,14 +43,18 @@ function readJson(path: string): Json {
   }
 }
 
-/** vocab.txt: one token per line, id = line number (as Python's `load_vocab`). */
+/**
+ * vocab.txt: one token per line, id = line number (as Python's `load_vocab`). A token on several
+ * lines takes its last line's id, at its first line's place in the order (Python assigns
+ * `vocab[token] = index` into an OrderedDict; the Rust crate inserts into a map: last wins too).
+ */
 export function readVocabTxt(path: string): Map<string, number> {
   const lines = readText(path).split('\n');
   if (lines.at(-1) === '') lines.pop();
   const vocab = new Map<string, number>();
   lines.forEach((line, id) => {
     const token = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (!vocab.has(token)) vocab.set(token, id);
+    vocab.set(token, id);
   });
   if (vocab.size === 0) throw new TokenizerLoadError(`${path}: the vocabulary is empty`);
   return vocab;

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeValue } from '../../src/describe-value.js';
-import { AlignInputError, Tokenizer, TokenizerLoadError, WordPiece } from '../../src/index.js';
+import { AlignInputError, readVocabTxt, Tokenizer, TokenizerLoadError, WordPiece } from '../../src/index.js';
 import { tempDirs } from '../temp-dirs.js';
 
 // Tokenizer files a fuzzer (or a careless hand) can produce: each must fail with a
@@ -232,6 +232,18 @@ describe('hostile tokenizer files', () => {
           normalizer: { cleanText: true, handleChineseChars: true, stripAccents: null, lowercase: true },
         }),
     ).toThrow(new AlignInputError('unk token "[UNK]" is not in the vocabulary'));
+  });
+
+  it('a token on several vocab.txt lines takes the last id, as Python load_vocab and the Rust crate', () => {
+    const dir = folder({ 'vocab.txt': '[PAD]\na\n[UNK]\nb\na\n' });
+    const vocab = readVocabTxt(join(dir, 'vocab.txt'));
+    // OrderedDict semantics: the value is the last line's, the place the first line's.
+    expect([...vocab.entries()]).toEqual([
+      ['[PAD]', 0],
+      ['a', 4],
+      ['[UNK]', 2],
+      ['b', 3],
+    ]);
   });
 
   it('a vocab.txt or tokenizer.json that is a folder is "not a file"', async () => {
