@@ -52,7 +52,8 @@ export function featuresFromParquetMetadata(
   }
   if (parsed.info?.features === undefined) return undefined;
   try {
-    return Features.fromJSON(parsed.info.features, `${file}: huggingface metadata features`);
+    // The DatasetFormatError below puts the file first: the context names only the field.
+    return Features.fromJSON(parsed.info.features, 'huggingface metadata features');
   } catch (error) {
     if (error instanceof FeatureError) throw new DatasetFormatError(file, 0, error.message);
     throw error;

@@ -64,3 +64,18 @@ describe('Parquet: page headers are checked before decoding', () => {
     expect(dataset.get(2)).toEqual({ id: '2', n: 3 });
   });
 });
+
+describe('Parquet: a bad feature in the huggingface metadata', () => {
+  it('names the file once, then the field', async () => {
+    const bytes = parquetWriteBuffer({
+      columnData: [{ name: 'x', data: [1n], type: 'INT64' }],
+      kvMetadata: [{ key: 'huggingface', value: JSON.stringify({ info: { features: { x: 7 } } }) }],
+    });
+    const path = join(folder, 'bad-feature.parquet');
+    writeFileSync(path, new Uint8Array(bytes));
+    const error = await readParquet(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetFormatError);
+    expect((error as Error).message.startsWith(`${path}: huggingface metadata features.x: `)).toBe(true);
+    expect((error as Error).message.split(path)).toHaveLength(2);
+  });
+});
