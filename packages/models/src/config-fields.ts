@@ -5,6 +5,7 @@
  * and writes them from it.
  */
 import { CONFIG_LIMITS, checkFloatRange, checkIntegerRange, checkProbability } from './config-limits.js';
+import { describeValue } from './describe-value.js';
 import { ConfigError } from './errors.js';
 import { activation } from './nn.js';
 
@@ -32,7 +33,7 @@ export interface FieldSpec {
 /** Reads an integer field (`num_labels`, `pad_token_id`...), naming the file and key when it is not one. */
 export function readInteger(source: string, key: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new ConfigError(`${source}: "${key}" must be an integer, got ${JSON.stringify(value)}.`);
+    throw new ConfigError(`${source}: "${key}" must be an integer, got ${describeValue(value)}.`);
   }
   return value;
 }
@@ -55,7 +56,7 @@ export function readField(source: string, spec: FieldSpec, raw: unknown): number
   if (spec.kind === 'int') return readInteger(source, spec.json, raw);
   if (!hasKind(spec.kind, raw)) {
     throw new ConfigError(
-      `${source}: "${spec.json}" must be ${KIND_WORDS[spec.kind]}, got ${JSON.stringify(raw)}.`,
+      `${source}: "${spec.json}" must be ${KIND_WORDS[spec.kind]}, got ${describeValue(raw)}.`,
     );
   }
   return raw as number | string | boolean | null;

@@ -1,4 +1,5 @@
 /** How a config's `id2label` and `label2id` relate: Python's defaults, and where they disagree. */
+import { describeValue } from './describe-value.js';
 
 /**
  * Config checks run at several points of one load (file, encoder, Auto class), each naming its
@@ -23,14 +24,14 @@ export function label2idMismatch(
     if (typeof id !== 'number' || id2label[id] !== label) {
       const found =
         typeof id === 'number' && id in id2label
-          ? `names id ${id} ${JSON.stringify(id2label[id])}`
-          : `has no id ${JSON.stringify(id)}`;
-      return `"label2id" maps ${JSON.stringify(label)} to ${JSON.stringify(id)}, but "id2label" ${found}`;
+          ? `names id ${id} ${describeValue(id2label[id])}`
+          : `has no id ${describeValue(id)}`;
+      return `"label2id" maps ${describeValue(label)} to ${describeValue(id)}, but "id2label" ${found}`;
     }
   }
   for (const [id, label] of Object.entries(id2label)) {
     if (!Object.hasOwn(label2id, label)) {
-      return `"label2id" has no entry for ${JSON.stringify(label)} (id2label[${id}])`;
+      return `"label2id" has no entry for ${describeValue(label)} (id2label[${id}])`;
     }
   }
   return null;

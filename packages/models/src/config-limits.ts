@@ -10,6 +10,7 @@
  * 335M parameters; multilingual vocabularies reach 120k-250k entries; the
  * largest ALBERT-style widths are 4096 hidden / 16384 intermediate).
  */
+import { describeValue } from './describe-value.js';
 import { ConfigError } from './errors.js';
 
 /** Upper bounds of the size fields (inclusive), and of the whole model. */
@@ -54,7 +55,7 @@ export function checkIntegerRange(
 ): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(
-      `${where(source, field)} = ${JSON.stringify(value)} is out of range; expected an integer in [${min}, ${max}].`,
+      `${where(source, field)} = ${describeValue(value)} is out of range; expected an integer in [${min}, ${max}].`,
     );
   }
 }
@@ -67,7 +68,7 @@ export function checkIntegerRange(
 export function checkProbability(source: string, field: string, value: number): void {
   if (!Number.isFinite(value) || value < 0 || value >= 1) {
     throw new ConfigError(
-      `${where(source, field)} = ${JSON.stringify(value)} is not a dropout probability; expected a number in [0, 1).`,
+      `${where(source, field)} = ${describeValue(value)} is not a dropout probability; expected a number in [0, 1).`,
     );
   }
 }
@@ -87,7 +88,7 @@ export function checkFloatRange(
   const aboveMin = exclusiveMin ? value > min : value >= min;
   if (!Number.isFinite(value) || !aboveMin || value > max) {
     throw new ConfigError(
-      `${where(source, field)} = ${JSON.stringify(value)} is out of range; expected a number in ` +
+      `${where(source, field)} = ${describeValue(value)} is out of range; expected a number in ` +
         `${exclusiveMin ? '(' : '['}${min}, ${max}].`,
     );
   }

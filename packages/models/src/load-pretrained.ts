@@ -8,6 +8,7 @@
 import { BertConfig } from './bert/config.js';
 import { MAX_JSON_FILE_BYTES, readBoundedText } from './bounded-json-file.js';
 import { DistilBertConfig } from './distilbert/config.js';
+import { describeValue } from './describe-value.js';
 import { CheckpointError, ConfigError } from './errors.js';
 import { type FileResolver, type ModelFileOptions, modelFileResolver } from './model-files.js';
 import type { WeightSource } from './parameter-registry.js';
@@ -85,7 +86,9 @@ export function configFromDict(raw: unknown, source: string): BertConfig | Disti
       return DistilBertConfig.fromDict(dict, source);
     default:
       throw new ConfigError(
-        `${source}: model_type ${JSON.stringify(dict.model_type)} is not supported; @ner/models implements "bert" and "distilbert".`,
+        typeof dict.model_type === 'string' || dict.model_type === undefined
+          ? `${source}: model_type ${describeValue(dict.model_type)} is not supported; @ner/models implements "bert" and "distilbert".`
+          : `${source}: "model_type" must be a string, got ${describeValue(dict.model_type)}; @ner/models implements "bert" and "distilbert".`,
       );
   }
 }
@@ -123,7 +126,7 @@ export function applyConfigOverrides(config: PretrainedConfig, options: FromPret
     if (Object.keys(options.id2label).length !== options.numLabels) {
       throw new ConfigError(
         `You passed along \`num_labels=${options.numLabels}\` with an incompatible id to label map: ` +
-          `${JSON.stringify(options.id2label)}. Since those arguments can contradict each other, you should pass only one of them.`,
+          `${describeValue(options.id2label, 10_000)}. Since those arguments can contradict each other, you should pass only one of them.`,
       );
     }
   }
@@ -139,15 +142,19 @@ const CONVERT_HINT =
   'M.from_pretrained(path).save_pretrained(path, safe_serialization=True)`, ' +
   'or use the "Convert to Safetensors" Space on the Hub, then load the folder again.';
 
-/** Reads every tensor of the checkpoint (single file or index + shards). */
+/**
+ * Reads every tensor of the checkpoint (single file or index + shards); `owner`
+ * says which file holds each tensor, for error messages.
+ */
 async function readCheckpoint(
   resolveFile: FileResolver,
   pathOrId: string,
-): Promise<{ tensors: Map<string, SafetensorsEntry>; files: string[] }> {
+): Promise<{ tensors: Map<string, SafetensorsEntry>; files: string[]; owner: Map<string, string> }> {
   const single = await resolveFile('model.safetensors');
   if (single) {
     const file = await readSafetensors(single);
-    return { tensors: new Map(file.tensors), files: [single] };
+    const owner = new Map([...file.tensors.keys()].map((name) => [name, single]));
+    return { tensors: new Map(file.tensors), files: [single], owner };
   }
   const indexPath = await resolveFile('model.safetensors.index.json');
   if (indexPath) {
@@ -169,7 +176,7 @@ async function readCheckpoint(
     for (const shard of new Set(Object.values(index.weight_map))) {
       if (typeof shard !== 'string' || shard.includes('/') || shard.includes('\\') || shard.startsWith('.')) {
         throw new CheckpointError(
-          `${indexPath}: weight_map names shard ${JSON.stringify(shard)}, expected a plain file name.`,
+          `${indexPath}: weight_map names shard ${describeValue(shard)}, expected a plain file name.`,
         );
       }
       const shardPath = await resolveFile(shard);
@@ -189,7 +196,7 @@ async function readCheckpoint(
       }
       files.push(shardPath);
     }
-    return { tensors, files };
+    return { tensors, files, owner };
   }
   for (const legacy of [
     'pytorch_model.bin',
@@ -244,7 +251,7 @@ export async function loadPretrained<M extends PreTrainedModel>(
 ): Promise<M> {
   if (options.dtype !== undefined && !WEIGHT_DTYPES.includes(options.dtype))
     throw new ConfigError(
-      `fromPretrained(${pathOrId}): dtype ${JSON.stringify(options.dtype)} is not supported (use "float32" or "bf16").`,
+      `fromPretrained(${pathOrId}): dtype ${describeValue(options.dtype)} is not supported (use "float32" or "bf16").`,
     );
   const resolveFile = await modelFileResolver(pathOrId, options);
   const config = options.config ?? (await loadConfigFile(resolveFile, pathOrId));
@@ -257,10 +264,16 @@ export async function loadPretrained<M extends PreTrainedModel>(
   applyConfigOverrides(config, options);
   // Sizes are bounded before anything is read or allocated (overrides may have changed the labels).
   config.validate(config.nameOrPath ? `config.json of ${config.nameOrPath}` : 'config');
-  const { tensors: raw, files } = await readCheckpoint(resolveFile, pathOrId);
+  const { tensors: raw, files, owner } = await readCheckpoint(resolveFile, pathOrId);
 
   const checkpoint = new Map<string, SafetensorsEntry>();
-  for (const [key, entry] of raw) checkpoint.set(fixLegacyKey(key), entry);
+  // The file each (renamed) tensor came from, so a tensor that cannot be converted names its file.
+  const fileOf = new Map<string, string>();
+  for (const [key, entry] of raw) {
+    const fixed = fixLegacyKey(key);
+    checkpoint.set(fixed, entry);
+    fileOf.set(fixed, owner.get(key)!);
+  }
   const loadedKeys = [...checkpoint.keys()];
   const prefix = spec.baseModelPrefix;
   const hasPrefixModule = loadedKeys.some((key) => key.startsWith(prefix));
@@ -302,7 +315,7 @@ export async function loadPretrained<M extends PreTrainedModel>(
       mismatched.push([key, [...entry.shape], [...shape]]);
       return undefined;
     }
-    return entryToFloat32(entry, key);
+    return entryToFloat32(entry, key, fileOf.get(key));
   };
   const model = spec.create(config, { seed: options.seed ?? 42, weightSource: source });
 

@@ -4,6 +4,7 @@
  * differentiates with `tf.variableGrads`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { describeValue } from './describe-value.js';
 import { ConfigError, InputError } from './errors.js';
 import { reshapeView } from './lean-tensors.js';
 import {
@@ -147,7 +148,7 @@ export function activation(name: string): (x: tf.Tensor) => tf.Tensor {
       return tf.tanh;
     default:
       throw new ConfigError(
-        `Activation "${name}" is not supported (use gelu, gelu_new, gelu_pytorch_tanh, relu, silu, swish or tanh).`,
+        `Activation ${describeValue(name)} is not supported (use gelu, gelu_new, gelu_pytorch_tanh, relu, silu, swish or tanh).`,
       );
   }
 }

@@ -7,6 +7,7 @@
 import { type FieldSpec, checkField, readField, readInteger } from './config-fields.js';
 import { isDefaultLabels, label2idMismatch, warnOnce } from './config-labels.js';
 import { CONFIG_LIMITS, checkIntegerRange, checkParameterCount } from './config-limits.js';
+import { describeValue } from './describe-value.js';
 import { ConfigError } from './errors.js';
 import { PyFloat, PyIntKeyDict, pythonJsonDumps } from './python-json.js';
 
@@ -21,6 +22,30 @@ const PROBLEM_TYPES: readonly ProblemType[] = [
 
 /** The transformers release whose config.json layout we follow; written as `transformers_version`. */
 export const TRANSFORMERS_VERSION = '4.38.0';
+
+/** `problem_type` values as an error message lists them. */
+const PROBLEM_TYPE_LIST = PROBLEM_TYPES.map((t) => `"${t}"`).join(', ');
+
+/**
+ * id2label with integer keys, like Python's `{int(key): value}`; refuses keys
+ * that are not integer ids and labels that are not strings.
+ * @param source names the file in error messages; left out for labels passed in code
+ */
+function parseId2Label(id2label: Record<number | string, unknown>, source?: string): Record<number, string> {
+  const where = source === undefined ? '' : `${source}: `;
+  const out: Record<number, string> = {};
+  for (const [key, value] of Object.entries(id2label)) {
+    const id = Number(key);
+    if (!Number.isInteger(id) || String(id) !== key.trim()) {
+      throw new ConfigError(`${where}id2label key ${describeValue(key)} is not an integer id.`);
+    }
+    if (typeof value !== 'string') {
+      throw new ConfigError(`${where}id2label[${key}] must be a string label, got ${describeValue(value)}.`);
+    }
+    out[id] = value;
+  }
+  return out;
+}
 
 /** Options every config accepts (camelCase twins of the Python kwargs). */
 export interface PretrainedConfigOptions {
@@ -163,7 +188,7 @@ export abstract class PretrainedConfig {
     if (options.nameOrPath !== undefined) this.nameOrPath = options.nameOrPath;
     if (this.problemType !== null && !PROBLEM_TYPES.includes(this.problemType)) {
       throw new ConfigError(
-        `problem_type "${this.problemType}" is not one of ${PROBLEM_TYPES.map((t) => `"${t}"`).join(', ')}.`,
+        `problem_type ${describeValue(this.problemType)} is not one of ${PROBLEM_TYPE_LIST}.`,
       );
     }
   }
@@ -178,15 +203,7 @@ export abstract class PretrainedConfig {
     id2label: Record<number | string, string>,
     label2id: Record<string, number> | null = null,
   ): void {
-    const next: Record<number, string> = {};
-    for (const [key, value] of Object.entries(id2label)) {
-      const id = Number(key);
-      if (!Number.isInteger(id) || String(id) !== key.trim()) {
-        throw new ConfigError(`id2label key ${JSON.stringify(key)} is not an integer id.`);
-      }
-      if (typeof value !== 'string') throw new ConfigError(`id2label[${key}] must be a string label.`);
-      next[id] = value;
-    }
+    const next = parseId2Label(id2label);
     this.id2label = next;
     this.label2id = label2id
       ? { ...label2id }
@@ -224,12 +241,15 @@ export abstract class PretrainedConfig {
       if (typeof raw.id2label !== 'object' || Array.isArray(raw.id2label)) {
         throw new ConfigError(`${source}: "id2label" must be an object like {"0": "O", "1": "B-PER"}.`);
       }
+      // Checked here so that the errors name the file (applyCommon converts the keys again).
+      parseId2Label(raw.id2label as Record<string, unknown>, source);
       options.id2label = raw.id2label as Record<string, string>;
       const labelCount = Object.keys(raw.id2label).length;
       // Python warns and keeps id2label; a file that contradicts itself is more likely damaged, so we refuse it.
       if (raw.num_labels !== undefined && raw.num_labels !== labelCount) {
+        if (typeof raw.num_labels !== 'number') readInteger(source, 'num_labels', raw.num_labels);
         throw new ConfigError(
-          `${source}: "num_labels" = ${JSON.stringify(raw.num_labels)} contradicts "id2label", which has ${labelCount} labels; ` +
+          `${source}: "num_labels" = ${describeValue(raw.num_labels)} contradicts "id2label", which has ${labelCount} labels; ` +
             'remove num_labels or make the two agree.',
         );
       }
@@ -245,9 +265,14 @@ export abstract class PretrainedConfig {
       options.label2id = raw.label2id as Record<string, number>;
     }
     if (raw.problem_type !== undefined) {
+      if (raw.problem_type !== null && typeof raw.problem_type !== 'string') {
+        throw new ConfigError(
+          `${source}: "problem_type" must be one of ${PROBLEM_TYPE_LIST} or null, got ${describeValue(raw.problem_type)}.`,
+        );
+      }
       if (raw.problem_type !== null && !PROBLEM_TYPES.includes(raw.problem_type as ProblemType)) {
         throw new ConfigError(
-          `${source}: "problem_type" ${JSON.stringify(raw.problem_type)} is not one of ${PROBLEM_TYPES.map((t) => `"${t}"`).join(', ')} or null.`,
+          `${source}: "problem_type" ${describeValue(raw.problem_type)} is not one of ${PROBLEM_TYPE_LIST} or null.`,
         );
       }
       options.problemType = raw.problem_type as ProblemType | null;
@@ -258,7 +283,16 @@ export abstract class PretrainedConfig {
     }
     if (typeof raw.output_hidden_states === 'boolean') options.outputHiddenStates = raw.output_hidden_states;
     if (typeof raw.output_attentions === 'boolean') options.outputAttentions = raw.output_attentions;
-    if (raw.torch_dtype !== undefined) options.torchDtype = raw.torch_dtype as string | null;
+    if (raw.torch_dtype !== undefined) {
+      // transformers turns a string into a torch dtype ("float32" -> torch.float32) and keeps any
+      // other value unread, so such a file loads there: here it loads too, without the value.
+      if (raw.torch_dtype !== null && typeof raw.torch_dtype !== 'string') {
+        warnOnce(
+          `torch_dtype:${source}`,
+          `${source}: "torch_dtype" is ${describeValue(raw.torch_dtype)}, not a dtype name; it is ignored.`,
+        );
+      } else options.torchDtype = raw.torch_dtype;
+    }
     if (typeof raw.transformers_version === 'string') options.transformersVersion = raw.transformers_version;
     if (typeof raw._name_or_path === 'string') options.nameOrPath = raw._name_or_path;
     const known = new Set(this.fieldSpecs().map((spec) => spec.json));
@@ -306,7 +340,7 @@ export abstract class PretrainedConfig {
     }
     if (this.problemType !== null && !PROBLEM_TYPES.includes(this.problemType)) {
       throw new ConfigError(
-        `${source}: "problem_type" ${JSON.stringify(this.problemType)} is not one of ${PROBLEM_TYPES.map((t) => `"${t}"`).join(', ')}.`,
+        `${source}: "problem_type" ${describeValue(this.problemType)} is not one of ${PROBLEM_TYPE_LIST}.`,
       );
     }
     if (this.padTokenId !== null) {
@@ -314,7 +348,7 @@ export abstract class PretrainedConfig {
       const pad = this.padTokenId;
       if (!Number.isInteger(pad) || pad < 0 || pad >= vocabSize) {
         throw new ConfigError(
-          `${source}: "pad_token_id" = ${JSON.stringify(pad)} is outside the vocabulary; expected an integer in ` +
+          `${source}: "pad_token_id" = ${describeValue(pad)} is outside the vocabulary; expected an integer in ` +
             `[0, ${vocabSize - 1}] (vocab_size = ${vocabSize}) or null.`,
         );
       }

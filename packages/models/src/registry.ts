@@ -11,6 +11,7 @@ import {
   DistilBertForTokenClassification,
   DistilBertModel,
 } from './distilbert/models.js';
+import { describeValue } from './describe-value.js';
 import { ConfigError } from './errors.js';
 import type { ModelClass, PreTrainedModel } from './pretrained-model.js';
 
@@ -52,7 +53,9 @@ const CONFIG_MAPPING: Readonly<
 function checkModelType(modelType: string): ModelType {
   if (Object.hasOwn(MODEL_MAPPING, modelType)) return modelType as ModelType;
   const known = Object.keys(MODEL_MAPPING).map((type) => `"${type}"`);
-  throw new ConfigError(`model_type "${modelType}" is not supported; use ${known.join(' or ')}.`);
+  throw new ConfigError(
+    `model_type ${describeValue(modelType)} is not supported; use ${known.join(' or ')}.`,
+  );
 }
 
 /** The class that `AutoModel…` builds for `modelType`; a clear error for types not implemented here. */

@@ -60,11 +60,24 @@ function halfToNumber(bits: number): number {
 }
 
 /**
+ * How an error message names a tensor: `<file>: tensor "<name>"` when the file
+ * is known (as the header checks do), else `Tensor "<name>"`.
+ */
+function tensorLabel(name: string, source: string | undefined): string {
+  return source === undefined ? `Tensor "${name}"` : `${source}: tensor "${name}"`;
+}
+
+/**
  * Decodes little-endian tensor bytes to float32. F32 is copied bit for bit;
  * F16 and BF16 widen exactly; F64 and integer types round to nearest float32.
- * `name` only serves the error message.
+ * `name` and `source` (the file) only serve the error message.
  */
-export function bytesToFloat32(bytes: Uint8Array, dtype: SafetensorsDtype, name: string): Float32Array {
+export function bytesToFloat32(
+  bytes: Uint8Array,
+  dtype: SafetensorsDtype,
+  name: string,
+  source?: string,
+): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = bytes.byteLength / dtypeByteSize(dtype);
   const out = new Float32Array(count);
@@ -103,7 +116,7 @@ export function bytesToFloat32(bytes: Uint8Array, dtype: SafetensorsDtype, name:
       return out;
     default:
       throw new SafetensorsError(
-        `Tensor "${name}" has dtype ${dtype}, which cannot be converted to float32 ` +
+        `${tensorLabel(name, source)} has dtype ${dtype}, which cannot be converted to float32 ` +
           '(supported: F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL).',
       );
   }
@@ -113,22 +126,31 @@ export function bytesToFloat32(bytes: Uint8Array, dtype: SafetensorsDtype, name:
  * Decodes integer tensor bytes (I64, I32, ...) to int32, throwing when a value
  * does not fit (token ids and label ids always do).
  */
-export function bytesToInt32(bytes: Uint8Array, dtype: SafetensorsDtype, name: string): Int32Array {
+export function bytesToInt32(
+  bytes: Uint8Array,
+  dtype: SafetensorsDtype,
+  name: string,
+  source?: string,
+): Int32Array {
   if (dtype === 'I64') {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const out = new Int32Array(bytes.byteLength / 8);
     for (let i = 0; i < out.length; i++) {
       const value = view.getBigInt64(i * 8, true);
       if (value > 2147483647n || value < -2147483648n) {
-        throw new SafetensorsError(`Tensor "${name}" (I64) holds ${value} at index ${i}, outside int32.`);
+        throw new SafetensorsError(
+          `${tensorLabel(name, source)} (I64) holds ${value} at index ${i}, outside int32.`,
+        );
       }
       out[i] = Number(value);
     }
     return out;
   }
-  const floats = bytesToFloat32(bytes, dtype, name);
+  const floats = bytesToFloat32(bytes, dtype, name, source);
   if (dtype === 'F32' || dtype === 'F16' || dtype === 'BF16' || dtype === 'F64') {
-    throw new SafetensorsError(`Tensor "${name}" has dtype ${dtype}; an integer dtype was expected.`);
+    throw new SafetensorsError(
+      `${tensorLabel(name, source)} has dtype ${dtype}; an integer dtype was expected.`,
+    );
   }
   return Int32Array.from(floats);
 }

@@ -6,6 +6,7 @@
  * a huge allocation. The writer reproduces the reference (Rust) byte layout.
  */
 import { readFile } from 'node:fs/promises';
+import { describeValue } from './describe-value.js';
 import { SafetensorsError } from './errors.js';
 import { findDuplicateKey } from './json-duplicate-keys.js';
 import {
@@ -48,11 +49,14 @@ function fail(source: string, problem: string): never {
 function parseShape(source: string, name: string, value: unknown): number[] {
   if (!Array.isArray(value)) fail(source, `tensor "${name}": "shape" must be an array of integers.`);
   return value.map((dim, axis) => {
-    if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0) {
+    if (typeof dim !== 'number') {
       fail(
         source,
-        `tensor "${name}": shape[${axis}] = ${JSON.stringify(dim)} is not a non-negative integer.`,
+        `tensor "${name}": shape[${axis}] must be a non-negative integer, got ${describeValue(dim)}.`,
       );
+    }
+    if (!Number.isSafeInteger(dim) || dim < 0) {
+      fail(source, `tensor "${name}": shape[${axis}] = ${describeValue(dim)} is not a non-negative integer.`);
     }
     return dim;
   });
@@ -150,8 +154,14 @@ export function parseSafetensors(bytes: Uint8Array, source = '<buffer>'): Safete
       fail(source, `tensor "${name}": entry must be an object with dtype, shape and data_offsets.`);
     }
     const entry = info as Record<string, unknown>;
+    if (typeof entry.dtype !== 'string') {
+      fail(
+        source,
+        `tensor "${name}": "dtype" must be a string such as "F32", got ${describeValue(entry.dtype)}.`,
+      );
+    }
     if (!isSafetensorsDtype(entry.dtype)) {
-      fail(source, `tensor "${name}": unknown dtype ${JSON.stringify(entry.dtype)}.`);
+      fail(source, `tensor "${name}": unknown dtype ${describeValue(entry.dtype)}.`);
     }
     const shape = parseShape(source, name, entry.shape);
     const offsets = entry.data_offsets;
@@ -221,14 +231,22 @@ export async function readSafetensors(path: string): Promise<SafetensorsFile> {
   return parseSafetensors(bytes, path);
 }
 
-/** A tensor's values widened to float32 (F32, F16, BF16, F64 and integer dtypes). */
-export function entryToFloat32(entry: SafetensorsEntry, name: string): Float32Array {
-  return bytesToFloat32(entry.bytes, entry.dtype, name);
+/**
+ * A tensor's values widened to float32 (F32, F16, BF16, F64 and integer dtypes).
+ * @param name the tensor's name, for error messages
+ * @param source the file it came from, for error messages (`<file>: tensor "<name>" …`)
+ */
+export function entryToFloat32(entry: SafetensorsEntry, name: string, source?: string): Float32Array {
+  return bytesToFloat32(entry.bytes, entry.dtype, name, source);
 }
 
-/** A tensor's values as int32 (I64 and smaller integer dtypes). */
-export function entryToInt32(entry: SafetensorsEntry, name: string): Int32Array {
-  return bytesToInt32(entry.bytes, entry.dtype, name);
+/**
+ * A tensor's values as int32 (I64 and smaller integer dtypes).
+ * @param name the tensor's name, for error messages
+ * @param source the file it came from, for error messages (`<file>: tensor "<name>" …`)
+ */
+export function entryToInt32(entry: SafetensorsEntry, name: string, source?: string): Int32Array {
+  return bytesToInt32(entry.bytes, entry.dtype, name, source);
 }
 
 function compareBytewise(a: string, b: string): number {

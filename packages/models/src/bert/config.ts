@@ -1,5 +1,6 @@
 /** `BertConfig`: the fields of transformers' BertConfig, read from and written to config.json. */
 import type { FieldSpec } from '../config-fields.js';
+import { describeValue } from '../describe-value.js';
 import { ConfigError } from '../errors.js';
 import { bertEncoderShapes, countParameters } from '../parameter-shapes.js';
 import { PretrainedConfig, type PretrainedConfigOptions } from '../pretrained-config.js';
@@ -103,7 +104,7 @@ export class BertConfig extends PretrainedConfig {
     }
     if (this.positionEmbeddingType !== 'absolute') {
       throw new ConfigError(
-        `${source}: position_embedding_type "${this.positionEmbeddingType}" is not supported; only "absolute" is implemented.`,
+        `${source}: position_embedding_type ${describeValue(this.positionEmbeddingType)} is not supported; only "absolute" is implemented.`,
       );
     }
   }
