@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type HubOptions, resolveFile } from '@ner/hub';
 import { describeValue } from './describe-value.js';
 import { TokenizerLoadError } from './errors.js';
+import { jsonNestingDepth, MAX_TOKENIZER_JSON_DEPTH } from './json-depth.js';
 import { parseModelMaxLength } from './model-max-length.js';
 import type { WordPieceTokenizerConfig } from './tokenizer.js';
 
@@ -33,6 +34,12 @@ function readText(path: string): string {
 
 function readJson(path: string): Json {
   const text = readText(path);
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_TOKENIZER_JSON_DEPTH) {
+    throw new TokenizerLoadError(
+      `${path}: JSON nested ${depth} levels deep; tokenizer files nest a few (limit ${MAX_TOKENIZER_JSON_DEPTH})`,
+    );
+  }
   try {
     const value = JSON.parse(text) as unknown;
     if (typeof value !== 'object' || value === null || Array.isArray(value))

@@ -9,6 +9,7 @@ import { BertConfig } from './bert/config.js';
 import { MAX_JSON_FILE_BYTES, readBoundedText } from './bounded-json-file.js';
 import { DistilBertConfig } from './distilbert/config.js';
 import { describeValue } from './describe-value.js';
+import { jsonNestingDepth, MAX_CONFIG_JSON_DEPTH } from './json-depth.js';
 import { CheckpointError, ConfigError } from './errors.js';
 import { type FileResolver, type ModelFileOptions, modelFileResolver } from './model-files.js';
 import type { WeightSource } from './parameter-registry.js';
@@ -114,6 +115,12 @@ export async function loadConfigFile(
     raw = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`${path}: not valid JSON (${(error as Error).message}).`);
+  }
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_CONFIG_JSON_DEPTH) {
+    throw new ConfigError(
+      `${path}: JSON nested ${depth} levels deep; a config.json nests a few (limit ${MAX_CONFIG_JSON_DEPTH}).`,
+    );
   }
   const config = configFromDict(raw, path);
   config.nameOrPath = pathOrId;

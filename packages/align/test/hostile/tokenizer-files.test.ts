@@ -82,7 +82,8 @@ async function expectLoadError(dir: string, message: string): Promise<void> {
   expect(error.message).toBe(message);
 }
 
-const DEEP = 20_000;
+/** Deep, yet within the files' nesting limit (100, with the levels around the value). */
+const DEEP = 90;
 const deepArray = `${'['.repeat(DEEP)}${']'.repeat(DEEP)}`;
 const deepObject = `${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}`;
 
@@ -97,7 +98,20 @@ describe('hostile tokenizer files', () => {
     expect(tokenizer.encode('hello worlds').tokens()).toEqual(['[CLS]', 'hello', 'world', '##s', '[SEP]']);
   });
 
-  it('a value nested 20,000 deep is described briefly, not with a RangeError', async () => {
+  it('a file nested 20,000 deep is refused at load (Python json: RecursionError), naming the depth', async () => {
+    const dir = folder({
+      'tokenizer.json': withHole(
+        withModel((m) => (m.type = '@@HOLE@@')),
+        `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+      ),
+    });
+    await expectLoadError(
+      dir,
+      `${join(dir, 'tokenizer.json')}: JSON nested 20002 levels deep; tokenizer files nest a few (limit 100)`,
+    );
+  });
+
+  it('a value nested within the limit is described briefly', async () => {
     let dir = folder({
       'tokenizer.json': withHole(
         withModel((m) => (m.type = '@@HOLE@@')),

@@ -21,6 +21,13 @@ const DEPTH = 20_000;
 const DEEP_ARRAY = `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`;
 /** An object nested `DEPTH` deep, as JSON text. */
 const DEEP_OBJECT = `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`;
+/**
+ * Nested just within config.json's depth limit (MAX_CONFIG_JSON_DEPTH, 100): deep enough that its
+ * JSON passes the 60 characters a message shows, so messages describe it as "an array".
+ */
+const CONFIG_DEPTH = 90;
+const CONFIG_DEEP_ARRAY = `${'['.repeat(CONFIG_DEPTH)}${']'.repeat(CONFIG_DEPTH)}`;
+const CONFIG_DEEP_OBJECT = `${'{"a":'.repeat(CONFIG_DEPTH)}1${'}'.repeat(CONFIG_DEPTH)}`;
 /** Stands for a deep value in a patch until the config.json text is written. */
 const DEEP = '@@deep-value@@';
 
@@ -46,7 +53,11 @@ function writeDeepConfig(patch: Record<string, unknown>, deepText: string): stri
 }
 
 /** Expects loading the patched tiny checkpoint to fail with a ConfigError saying `<config.json>: <message>`. */
-async function expectConfigError(patch: Record<string, unknown>, message: string, deepText = DEEP_ARRAY) {
+async function expectConfigError(
+  patch: Record<string, unknown>,
+  message: string,
+  deepText = CONFIG_DEEP_ARRAY,
+) {
   const dir = writeDeepConfig(patch, deepText);
   const error = await loadFolder(dir);
   expect(error).toBeInstanceOf(ConfigError);
@@ -103,7 +114,7 @@ describe('deep values in config.json are ConfigErrors naming the file and field'
     await expectConfigError(
       { hidden_act: DEEP },
       '"hidden_act" must be a string, got an object.',
-      DEEP_OBJECT,
+      CONFIG_DEEP_OBJECT,
     );
   });
 
@@ -153,7 +164,7 @@ describe('deep values in config.json are ConfigErrors naming the file and field'
       [DEEP, 'an array'],
       [5, '5'],
     ] as const) {
-      const dir = writeDeepConfig({ torch_dtype: value }, DEEP_ARRAY);
+      const dir = writeDeepConfig({ torch_dtype: value }, CONFIG_DEEP_ARRAY);
       const warned = vi.spyOn(console, 'warn').mockImplementation(() => {});
       try {
         const model = await AutoModelForTokenClassification.fromPretrained(dir, {
@@ -178,7 +189,7 @@ describe('deep values in config.json are ConfigErrors naming the file and field'
   });
 
   it('a label2id value loads with a bounded warning, as Python loads it', async () => {
-    const dir = writeDeepConfig({ label2id: { O: DEEP, 'B-PER': 1, 'I-PER': 2 } }, DEEP_ARRAY);
+    const dir = writeDeepConfig({ label2id: { O: DEEP, 'B-PER': 1, 'I-PER': 2 } }, CONFIG_DEEP_ARRAY);
     const spy = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       const model = await AutoModelForTokenClassification.fromPretrained(dir, { logger: { warn: () => {} } });
@@ -195,6 +206,17 @@ describe('deep values in config.json are ConfigErrors naming the file and field'
     const deep = JSON.parse(DEEP_ARRAY) as number;
     expect(() => new BertConfig({ hiddenSize: deep }).validate()).toThrow(
       new ConfigError('config: "hidden_size" = an array is out of range; expected an integer in [1, 65536].'),
+    );
+  });
+});
+
+describe('a config.json nested deeper than its limit', () => {
+  it('is a ConfigError naming the file and the depth (Python json refuses it with a RecursionError)', async () => {
+    // 20,000 deep: loading it used to succeed and saving it again overflowed the stack.
+    await expectConfigError(
+      { label2id: { O: DEEP, 'B-PER': 1, 'I-PER': 2 } },
+      'JSON nested 20002 levels deep; a config.json nests a few (limit 100).',
+      DEEP_ARRAY,
     );
   });
 });
