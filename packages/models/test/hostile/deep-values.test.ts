@@ -12,6 +12,7 @@ import {
   ConfigError,
   SafetensorsError,
 } from '../../src/index.js';
+import { jsonNestingDepth } from '../../src/json-depth.js';
 import { rawSafetensors, tinyBertConfig, useHostileSetup, writeCheckpoint } from './hostile-fixtures.js';
 
 const { folders } = useHostileSetup();
@@ -207,6 +208,15 @@ describe('deep values in config.json are ConfigErrors naming the file and field'
     expect(() => new BertConfig({ hiddenSize: deep }).validate()).toThrow(
       new ConfigError('config: "hidden_size" = an array is out of range; expected an integer in [1, 65536].'),
     );
+  });
+});
+
+describe('jsonNestingDepth (tools/json-depth)', () => {
+  it('counts objects and arrays, not brackets inside strings or after escapes', () => {
+    expect(jsonNestingDepth('1')).toBe(0);
+    expect(jsonNestingDepth('{"a": [1, {"b": []}]}')).toBe(4);
+    expect(jsonNestingDepth('{"a": "[[[{{{", "b\\"": "\\"[["}')).toBe(1);
+    expect(jsonNestingDepth(`${'['.repeat(20_000)}${']'.repeat(20_000)}`)).toBe(20_000);
   });
 });
 
