@@ -143,6 +143,13 @@ function addedTokensFromJson(value: unknown, source: string): string[] | undefin
   });
 }
 
+/** A string field of tokenizer.json `model` (Rust: `String`), or undefined when absent. */
+function optionalString(value: unknown, field: string, source: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  throw new TokenizerLoadError(`${source}: ${field} must be a string, got ${describeValue(value)}`);
+}
+
 /** tokenizer.json `model.max_input_chars_per_word` (Rust: `usize`; default 100 when absent). */
 function maxInputCharsPerWord(value: unknown, source: string): number {
   if (value === undefined) return 100;
@@ -211,9 +218,9 @@ function configFromFiles(
           }
         : {}),
       vocab,
-      unkToken: typeof model.unk_token === 'string' ? model.unk_token : base.unkToken,
+      unkToken: optionalString(model.unk_token, 'model.unk_token', source) ?? base.unkToken,
       continuingSubwordPrefix:
-        typeof model.continuing_subword_prefix === 'string' ? model.continuing_subword_prefix : '##',
+        optionalString(model.continuing_subword_prefix, 'model.continuing_subword_prefix', source) ?? '##',
       maxInputCharsPerWord: maxInputCharsPerWord(model.max_input_chars_per_word, source),
       normalizer: {
         cleanText: normalizer.clean_text !== false,

@@ -297,6 +297,26 @@ describe('hostile tokenizer files', () => {
     expect(tokenizer.config.maskToken).toBe('[MASK]');
   });
 
+  it('model.unk_token and model.continuing_subword_prefix are strings when present (Rust: String)', async () => {
+    for (const field of ['unk_token', 'continuing_subword_prefix']) {
+      const dir = folder({ 'tokenizer.json': withModel((m) => (m[field] = ['##'])) });
+      await expectLoadError(
+        dir,
+        `${join(dir, 'tokenizer.json')}: model.${field} must be a string, got ["##"]`,
+      );
+    }
+    // Absent, they take the defaults, as before.
+    const tokenizer = await Tokenizer.fromPretrained(
+      folder({
+        'tokenizer.json': withModel((m) => {
+          delete m.unk_token;
+          delete m.continuing_subword_prefix;
+        }),
+      }),
+    );
+    expect(tokenizer.encode('hello worlds').tokens()).toEqual(['[CLS]', 'hello', 'world', '##s', '[SEP]']);
+  });
+
   it('model.max_input_chars_per_word is a non-negative integer (Rust: usize)', async () => {
     for (const [value, shown] of [
       [-5, '-5'],
