@@ -120,7 +120,7 @@ describe('hostile tokenizer files', () => {
     });
     await expectLoadError(
       dir,
-      `${join(dir, 'tokenizer.json')}: model.type is [[[[…]]]], only WordPiece is supported`,
+      `${join(dir, 'tokenizer.json')}: model.type is an array, only WordPiece is supported`,
     );
     dir = folder({
       'tokenizer.json': withHole(
@@ -130,7 +130,7 @@ describe('hostile tokenizer files', () => {
     });
     await expectLoadError(
       dir,
-      `${join(dir, 'tokenizer.json')}: model.vocab["[CLS]"] = [[[[…]]]] is not a token id (an integer from 0 to 2^31 - 1)`,
+      `${join(dir, 'tokenizer.json')}: model.vocab["[CLS]"] = an array is not a token id (an integer from 0 to 2^31 - 1)`,
     );
     dir = folder({
       'tokenizer.json': withHole(
@@ -140,7 +140,7 @@ describe('hostile tokenizer files', () => {
     });
     await expectLoadError(
       dir,
-      `${join(dir, 'tokenizer.json')}: model.vocab["[CLS]"] = {"a":{"a":{"a":{…}}}} is not a token id (an integer from 0 to 2^31 - 1)`,
+      `${join(dir, 'tokenizer.json')}: model.vocab["[CLS]"] = an object is not a token id (an integer from 0 to 2^31 - 1)`,
     );
   });
 
@@ -148,11 +148,10 @@ describe('hostile tokenizer files', () => {
     const dir = folder({ 'tokenizer.json': withModel((m) => (m.type = 'B'.repeat(100_000))) });
     await expectLoadError(
       dir,
-      `${join(dir, 'tokenizer.json')}: model.type is "${'B'.repeat(59)}…, only WordPiece is supported`,
+      `${join(dir, 'tokenizer.json')}: model.type is "${'B'.repeat(60)}"… (100000 characters), only WordPiece is supported`,
     );
-    expect(describeValue(Array.from({ length: 1e6 }, (_, i) => i))).toBe(
-      '[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,…',
-    );
+    expect(describeValue(Array.from({ length: 1e6 }, (_, i) => i))).toBe('an array');
+    expect(describeValue([1, [2, '3']])).toBe('[1,[2,"3"]]');
     expect(describeValue(undefined)).toBe('undefined');
     expect(describeValue('[CLS]')).toBe('"[CLS]"');
   });

@@ -211,7 +211,7 @@ describe('deep values in config.json are ConfigErrors naming the file and field'
   });
 });
 
-describe('jsonNestingDepth (tools/json-depth)', () => {
+describe('jsonNestingDepth (tools/untrusted-json)', () => {
   it('counts objects and arrays, not brackets inside strings or after escapes', () => {
     expect(jsonNestingDepth('1')).toBe(0);
     expect(jsonNestingDepth('{"a": [1, {"b": []}]}')).toBe(4);

@@ -3,8 +3,7 @@
  * nested thousands deep, but whatever walks it later recursively (saving a config or a tokenizer
  * file again) overflows the stack, and Python's `json` refuses such a file at load with a
  * RecursionError. @ner/models (config.json) and @ner/align (tokenizer files) check their files
- * with it; each imports this file at build time and tsup bundles it into its dist/, as the addon
- * packages do with tools/native-build/build-record.ts.
+ * with it (see index.ts).
  */
 
 /** The deepest nesting of objects and arrays in `text` (brackets inside strings do not count). */
