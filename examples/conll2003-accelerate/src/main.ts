@@ -38,6 +38,7 @@ const { values: opts } = parseArgs({
     'batch-size': { type: 'string', default: '8' },
     'learning-rate': { type: 'string' },
     seed: { type: 'string', default: '42' },
+    'gradient-accumulation-steps': { type: 'string', default: '1' },
     smoke: { type: 'boolean', default: false },
   },
 });
@@ -53,13 +54,17 @@ const trainSize = smoke ? 32 : positiveInt('train-size', opts['train-size']);
 const evalSize = smoke ? 20 : positiveInt('eval-size', opts['eval-size']);
 const numTrainEpochs = smoke ? 1 : positiveInt('epochs', opts.epochs);
 const batchSize = positiveInt('batch-size', opts['batch-size']);
+// The smoke run accumulates over its 2 micro-batches, so CI goes through accelerator.accumulate.
+const gradientAccumulationSteps = smoke
+  ? 2
+  : positiveInt('gradient-accumulation-steps', opts['gradient-accumulation-steps']);
 const seed = Number(opts.seed);
 if (!Number.isInteger(seed) || seed < 0)
   throw new Error(`--seed needs a non-negative integer, got ${opts.seed}`);
 const started = performance.now();
 
 // Every process runs the script; only the main process talks (accelerate's `accelerator.print`).
-const accelerator = new Accelerator();
+const accelerator = new Accelerator({ gradientAccumulationSteps });
 await initBackend({ log: accelerator.isMainProcess ? undefined : null });
 accelerator.print(`${accelerator.numProcesses} process(es), tfjs backend ${tf.getBackend()}`);
 if (!existsSync(opts.data)) throw new Error(`--data ${opts.data} does not exist`);
@@ -124,12 +129,15 @@ const [model, optimizer, trainDataloader, evalDataloader] = await accelerator.pr
 
 // As in the course, the schedule is sized on the *prepared* loader (steps per process) and
 // stepped once per optimizer step, so it is not passed through `prepare`.
-const numUpdateStepsPerEpoch = trainDataloader.length;
+// One optimizer step per `gradientAccumulationSteps` micro-batches, the last group of an epoch
+// included (accelerate's gradient_accumulation example sizes the schedule the same way).
+const numUpdateStepsPerEpoch = Math.ceil(trainDataloader.length / gradientAccumulationSteps);
 const numTrainingSteps = numTrainEpochs * numUpdateStepsPerEpoch;
 const lrScheduler = getScheduler('linear', optimizer, { numWarmupSteps: 0, numTrainingSteps });
 accelerator.print(
   `train ${trainDataset.numRows} rows, validation ${evalDataset.numRows} rows; ` +
-    `${numUpdateStepsPerEpoch} steps per epoch per process (batch ${batchSize} × ${accelerator.numProcesses} processes), ` +
+    `${numUpdateStepsPerEpoch} steps per epoch per process (batch ${batchSize} × ${accelerator.numProcesses} processes` +
+    `${gradientAccumulationSteps > 1 ? ` × ${gradientAccumulationSteps} accumulated` : ''}), ` +
     `${numTrainingSteps} steps, lr ${learningRate}`,
 );
 
@@ -207,15 +215,19 @@ for (let epoch = 0; epoch < numTrainEpochs; epoch++) {
   // Training (model.train(): dropout on)
   trainDataloader.setEpoch(epoch);
   for (const batch of trainDataloader) {
-    // outputs = model(**batch); accelerator.backward(outputs.loss): loss and gradients
-    // averaged over the processes. The collator's batch goes into the model as it is.
-    const { loss, grads } = await accelerator.backward(model, batch);
-    optimizer.step(grads);
-    lrScheduler.step();
+    // with accelerator.accumulate(model): outputs = model(**batch); accelerator.backward(outputs.loss).
+    // `grads` comes back on the group's last micro-batch (every one when not accumulating): the
+    // group's gradients averaged over the processes. The collator's batch goes in as it is.
+    const { loss, grads } = await accelerator.accumulate(model, batch);
     const lossValue = (await loss.data())[0]!;
-    tf.dispose([loss, ...grads.values()]);
-    progress.update(lossValue);
-    steadyTensors ??= tf.memory().numTensors;
+    loss.dispose();
+    if (grads) {
+      optimizer.step(grads);
+      lrScheduler.step();
+      tf.dispose([...grads.values()]);
+      progress.update(lossValue);
+      steadyTensors ??= tf.memory().numTensors;
+    }
   }
 
   // Evaluation (model.eval(), no gradients)
