@@ -29,8 +29,8 @@ export async function loadHeaderReader(): Promise<ParquetHeaderReader | undefine
 
 const DATA_PAGE_TYPES = new Set(['DATA_PAGE', 'DATA_PAGE_V2', 'DICTIONARY_PAGE', 'INDEX_PAGE']);
 
-/** A non-negative safe integer from a bigint or number, else undefined. */
-function count(value: unknown): number | undefined {
+/** A non-negative safe integer from a bigint or number (parquet's counts are i32 or i64), else undefined. */
+export function asCount(value: unknown): number | undefined {
   const number = typeof value === 'bigint' ? Number(value) : value;
   return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
 }
@@ -83,10 +83,10 @@ function checkChunk(
   const meta = chunk.meta_data;
   if (meta === undefined) fail(file, where, 'no column metadata');
   const dictionaryStart =
-    meta.dictionary_page_offset === undefined ? undefined : count(meta.dictionary_page_offset);
-  const dataStart = count(meta.data_page_offset);
-  const size = count(meta.total_compressed_size);
-  const values = count(meta.num_values);
+    meta.dictionary_page_offset === undefined ? undefined : asCount(meta.dictionary_page_offset);
+  const dataStart = asCount(meta.data_page_offset);
+  const size = asCount(meta.total_compressed_size);
+  const values = asCount(meta.num_values);
   if (dataStart === undefined || size === undefined || values === undefined) {
     fail(file, where, 'data_page_offset, total_compressed_size or num_values is not a count');
   }
@@ -106,8 +106,8 @@ function checkChunk(
     } catch (error) {
       fail(file, at, `unreadable page header (${(error as Error).message})`);
     }
-    const compressed = count(header.compressed_page_size);
-    const uncompressed = count(header.uncompressed_page_size);
+    const compressed = asCount(header.compressed_page_size);
+    const uncompressed = asCount(header.uncompressed_page_size);
     if (!DATA_PAGE_TYPES.has(String(header.type))) fail(file, at, 'unknown page type');
     if (compressed === undefined || uncompressed === undefined) {
       fail(file, at, 'compressed_page_size or uncompressed_page_size is not a count');
@@ -130,7 +130,7 @@ function checkPage(
 ): number {
   if (header.type === 'DATA_PAGE') {
     const daph = header.data_page_header;
-    const n = count(daph?.num_values);
+    const n = asCount(daph?.num_values);
     if (daph === undefined || n === undefined) fail(file, at, 'data page without a num_values count');
     if (n > chunkValues) fail(file, at, `num_values ${n} exceeds the column chunk's ${chunkValues}`);
     if (typeof daph.encoding !== 'string') fail(file, at, 'data page with an unknown encoding');
@@ -139,11 +139,11 @@ function checkPage(
   if (header.type === 'DATA_PAGE_V2') {
     const v2 = header.data_page_header_v2;
     if (v2 === undefined) fail(file, at, 'data page v2 without its header');
-    const n = count(v2.num_values);
-    const nulls = count(v2.num_nulls);
-    const rows = count(v2.num_rows);
-    const definition = count(v2.definition_levels_byte_length);
-    const repetition = count(v2.repetition_levels_byte_length);
+    const n = asCount(v2.num_values);
+    const nulls = asCount(v2.num_nulls);
+    const rows = asCount(v2.num_rows);
+    const definition = asCount(v2.definition_levels_byte_length);
+    const repetition = asCount(v2.repetition_levels_byte_length);
     if (n === undefined || nulls === undefined || rows === undefined) {
       fail(file, at, 'num_values, num_nulls or num_rows is missing or not a count');
     }
@@ -163,7 +163,7 @@ function checkPage(
     return n;
   }
   if (header.type === 'DICTIONARY_PAGE') {
-    const n = count(header.dictionary_page_header?.num_values);
+    const n = asCount(header.dictionary_page_header?.num_values);
     if (n === undefined) fail(file, at, 'dictionary page without a num_values count');
   }
   return 0;

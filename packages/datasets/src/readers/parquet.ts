@@ -10,7 +10,7 @@ import { DatasetFormatError, FeatureError } from '../errors.js';
 import { Features, type FeatureType, inferFeature } from '../features.js';
 import { checkFileSize, DEFAULT_LIMITS, type ReadLimits } from '../limits.js';
 import { checkJsonLine } from './json-line-check.js';
-import { checkPageHeaders, loadHeaderReader } from './parquet-pages.js';
+import { asCount, checkPageHeaders, loadHeaderReader } from './parquet-pages.js';
 
 /** Options of the parquet reader. */
 export interface ParquetOptions extends ReadLimits {
@@ -170,12 +170,6 @@ function checkRowCounts(metadata: FileMetaData, file: string): number {
     );
   }
   return total;
-}
-
-/** A non-negative safe integer from a bigint or number, else undefined. */
-function asCount(value: unknown): number | undefined {
-  const number = typeof value === 'bigint' ? Number(value) : value;
-  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
 }
 
 /** Names of the root's children in the flattened parquet schema (skipping each child's subtree). */
