@@ -11,7 +11,8 @@ export const DESCRIBE_LIMIT = 60;
 
 /**
  * The value as compact JSON when that takes at most `limit` characters
- * (`-1`, `"F128"`, `[1,2]`, `{"a":1}`, exactly what `JSON.stringify` gives);
+ * (`-1`, `"F128"`, `[1,2]`, `{"a":1}`, exactly what `JSON.stringify` gives,
+ * except that a non-finite number reads `Infinity`, `-Infinity` or `NaN`, not `null`);
  * otherwise `an array`, `an object`, or for a long string its first `limit`
  * characters quoted, then `…` and its length. `undefined` gives `undefined`.
  */
@@ -30,6 +31,8 @@ function describeString(text: string, limit: number): string {
 /** JSON for a value that is not an object; what JSON.stringify writes inside an array for the rest. */
 function scalarJson(value: unknown): string {
   if (typeof value === 'bigint') return String(value);
+  // JSON.stringify writes null for these; a message must not say "not null" of an Infinity.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return JSON.stringify(value) ?? 'null';
 }
 

@@ -25,7 +25,14 @@ import {
 import { accumulateGrads, nextSync, scaleGrads } from './grad-accumulation.js';
 import { AcceleratedScheduler, type GradientState, type Prepared, PreparedDataLoader } from './prepared.js';
 import { ProcessGroup } from './process-group/process-group.js';
-import { loadModelWeights, readStateDict, writeFolderAtomically, writeStateDict } from './state-files.js';
+import {
+  assignCheckpointWeights,
+  checkStateFits,
+  readModelWeights,
+  readStateDict,
+  writeFolderAtomically,
+  writeStateDict,
+} from './state-files.js';
 
 /** Options of {@link Accelerator}. */
 export interface AcceleratorOptions {
@@ -493,17 +500,31 @@ export class Accelerator {
     await this.waitForEveryone();
   }
 
-  /** Restores what {@link saveState} wrote into the prepared objects, on every process (`load_state`). */
+  /**
+   * Restores what {@link saveState} wrote into the prepared objects, on every process
+   * (`load_state`). Every file is read and checked first (weights by name and shape, and each
+   * optimizer's and scheduler's state by its own `checkStateDict` where it has one): a damaged or
+   * mismatched folder throws {@link AccelerateError} naming the file and changes nothing.
+   */
   async loadState(dir: string): Promise<void> {
     const { models, optimizers, schedulers } = this.registered;
+    const weights: Float32Array[][] = [];
     for (const [i, model] of models.entries())
-      await loadModelWeights(model, i === 0 ? dir : join(dir, `model_${i}`));
+      weights.push(await readModelWeights(model, i === 0 ? dir : join(dir, `model_${i}`)));
+    const readChecked = async (target: { checkStateDict?(state: unknown): void }, stem: string) => {
+      const state = await readStateDict(dir, stem);
+      checkStateFits(target, state, join(dir, `${stem}.json`));
+      return state;
+    };
+    const optimizerStates: unknown[] = [];
     for (const [i, optimizer] of optimizers.entries())
-      optimizer.loadStateDict((await readStateDict(dir, i === 0 ? 'optimizer' : `optimizer_${i}`)) as never);
-    for (const [i, scheduler] of schedulers.entries()) {
-      const state = await readStateDict(dir, i === 0 ? 'scheduler' : `scheduler_${i}`);
-      scheduler.loadStateDict?.(state as never);
-    }
+      optimizerStates.push(await readChecked(optimizer, i === 0 ? 'optimizer' : `optimizer_${i}`));
+    const schedulerStates: unknown[] = [];
+    for (const [i, scheduler] of schedulers.entries())
+      schedulerStates.push(await readChecked(scheduler, i === 0 ? 'scheduler' : `scheduler_${i}`));
+    for (const [i, model] of models.entries()) assignCheckpointWeights(model.namedParameters(), weights[i]!);
+    for (const [i, optimizer] of optimizers.entries()) optimizer.loadStateDict(optimizerStates[i] as never);
+    for (const [i, scheduler] of schedulers.entries()) scheduler.loadStateDict?.(schedulerStates[i] as never);
     await this.waitForEveryone();
   }
 

@@ -26,12 +26,16 @@ export interface LrScheduler {
   getLastLr(): number[];
   stateDict(): unknown;
   loadStateDict?(state: never): void;
+  /** Throws if `loadStateDict(state)` would; changes nothing (`loadState` checks everything before loading). */
+  checkStateDict?(state: unknown): void;
 }
 
 /** An optimizer whose state `saveState` can write (`@ner/trainer`'s `AdamW` is one). */
 export interface StatefulOptimizer {
   stateDict(): unknown;
   loadStateDict(state: never): void;
+  /** Throws if `loadStateDict(state)` would; changes nothing (`loadState` checks everything before loading). */
+  checkStateDict?(state: unknown): void;
 }
 
 /** Duck typing: `value` is an object with a function under each of `methods`. */

@@ -5,10 +5,17 @@
  * crash never leaves a half-written state folder under the final name.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { entryToFloat32, parseSafetensors, serializeSafetensors } from '@ner/models';
-import * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError, type SafetensorsFile, serializeSafetensors } from '@ner/models';
+import {
+  assignCheckpointWeights,
+  checkpointTensorValues,
+  jsonNestingDepth,
+  readBoundedText,
+  readCheckpointSafetensors,
+  readCheckpointWeights,
+} from '@ner/models/internal';
 import type { AcceleratedModel } from './contracts.js';
 import { AccelerateError } from './errors.js';
 
@@ -49,14 +56,14 @@ function splitTensors(value: unknown, path: string, tensors: Map<string, FloatLe
   return value;
 }
 
-function joinTensors(value: unknown, file: ReturnType<typeof parseSafetensors>, source: string): unknown {
+function joinTensors(value: unknown, file: SafetensorsFile, source: string): unknown {
   if (Array.isArray(value)) return value.map((v) => joinTensors(v, file, source));
   if (typeof value === 'object' && value !== null) {
     const ref = (value as Record<string, unknown>)[TENSOR_REF];
     if (typeof ref === 'string') {
       const entry = file.tensors.get(ref);
       if (!entry) throw new AccelerateError(`loadState: ${source} has no tensor '${ref}'`);
-      return { shape: [...entry.shape], data: entryToFloat32(entry, ref) };
+      return { shape: [...entry.shape], data: checkpointTensorValues(entry, ref, source) };
     }
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, joinTensors(v, file, source)]));
   }
@@ -73,35 +80,76 @@ export async function writeStateDict(dir: string, stem: string, dict: unknown): 
   await writeFile(join(dir, `${stem}.json`), `${JSON.stringify(json)}\n`);
 }
 
+/**
+ * Deepest nesting of a state dict's JSON we read back: AdamW's nests five levels; a deeper file
+ * would overflow the stack of the walk that joins its tensors back in.
+ */
+const MAX_STATE_JSON_DEPTH = 100;
+
+/**
+ * What {@link writeStateDict} wrote as `<stem>.json` (+ `.safetensors`), read back; nothing is
+ * loaded anywhere. A missing, malformed or over-deep file is an {@link AccelerateError} naming it.
+ */
 export async function readStateDict(dir: string, stem: string): Promise<unknown> {
   const jsonPath = join(dir, `${stem}.json`);
   if (!existsSync(jsonPath)) throw new AccelerateError(`loadState: ${jsonPath} is missing`);
+  const text = await asLoadStateError(() =>
+    readBoundedText(jsonPath, (size) => new CheckpointError(`${jsonPath} is too large (${size})`)),
+  );
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_STATE_JSON_DEPTH) {
+    throw new AccelerateError(
+      `loadState: ${jsonPath} nests ${depth} levels deep, more than the ${MAX_STATE_JSON_DEPTH} a state dict may`,
+    );
+  }
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(jsonPath, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     throw new AccelerateError(`loadState: ${jsonPath} is not valid JSON: ${(error as Error).message}`);
   }
   const tensorsPath = join(dir, `${stem}.safetensors`);
   if (!existsSync(tensorsPath)) return json;
-  return joinTensors(json, parseSafetensors(await readFile(tensorsPath), tensorsPath), tensorsPath);
+  return asLoadStateError(async () =>
+    joinTensors(json, await readCheckpointSafetensors(tensorsPath), tensorsPath),
+  );
 }
 
-/** Loads `model.safetensors` from `dir` into the model's variables (names and shapes must match). */
-export async function loadModelWeights(model: AcceleratedModel, dir: string): Promise<void> {
-  const path = join(dir, 'model.safetensors');
-  if (!existsSync(path)) throw new AccelerateError(`loadState: ${path} is missing`);
-  const file = parseSafetensors(await readFile(path), path);
-  for (const [name, variable] of model.namedParameters()) {
-    const entry = file.tensors.get(name);
-    if (!entry) throw new AccelerateError(`loadState: ${path} has no weight '${name}'`);
-    if (entry.shape.length !== variable.shape.length || entry.shape.some((d, i) => d !== variable.shape[i])) {
-      throw new AccelerateError(
-        `loadState: ${path}: '${name}' has shape [${entry.shape}], the model has [${variable.shape}]`,
-      );
-    }
-    const values = entryToFloat32(entry, name);
-    tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
+/**
+ * `model.safetensors` of `dir` read and checked against the model's variables (every name, every
+ * shape), not yet assigned: {@link assignCheckpointWeights} does that once everything has been read.
+ */
+export function readModelWeights(model: AcceleratedModel, dir: string): Promise<Float32Array[]> {
+  return asLoadStateError(() =>
+    readCheckpointWeights(join(dir, 'model.safetensors'), model.namedParameters()),
+  );
+}
+
+export { assignCheckpointWeights };
+
+/**
+ * Runs `target.checkStateDict(state)` where the optimizer or scheduler has one: what it refuses is
+ * named with the file, before anything is loaded.
+ */
+export function checkStateFits(
+  target: { checkStateDict?(state: unknown): void },
+  state: unknown,
+  path: string,
+): void {
+  try {
+    target.checkStateDict?.(state);
+  } catch (error) {
+    throw new AccelerateError(`loadState: ${path} does not fit: ${(error as Error).message}`);
+  }
+}
+
+/** The reading of a state folder: @ner/models' CheckpointError (file named) as an AccelerateError. */
+async function asLoadStateError<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof CheckpointError) throw new AccelerateError(`loadState: ${error.message}`);
+    throw error;
   }
 }
 

@@ -83,6 +83,6 @@ describe('saveState / loadState', () => {
       { seed: 1 },
     );
     await other.prepare(wider);
-    await expect(other.loadState(dir)).rejects.toThrow(/has shape \[\d+,16\], the model has \[\d+,8\]/);
+    await expect(other.loadState(dir)).rejects.toThrow(/has shape \[\d+,16\], the model expects \[\d+,8\]/);
   });
 });

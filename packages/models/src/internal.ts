@@ -23,6 +23,16 @@ export {
   backendHasKernel,
   fusedDropout,
 } from './fused-kernels.js';
+export {
+  assignCheckpointWeights,
+  checkpointTensorValues,
+  type NamedVariables,
+  readCheckpointSafetensors,
+  readCheckpointWeights,
+} from './checkpoint-weights.js';
+export { MAX_JSON_FILE_BYTES, readBoundedText } from './bounded-json-file.js';
+export { describeValue } from './describe-value.js';
+export { jsonNestingDepth } from './json-depth.js';
 export { fixLegacyKey } from './load-pretrained.js';
 export { leanVariableGrads } from './lean-gradients.js';
 export { withLeanSaves } from './lean-tensors.js';

@@ -7,6 +7,7 @@ import {
   adamwMultiInputNames,
 } from '@ner/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
+import { checkAdamWStateDict } from './adamw-state-check.js';
 import { OptimizerError } from './errors.js';
 
 /** One parameter group as given to {@link AdamW} (torch's `{"params": [...], "weight_decay": ...}`). */
@@ -237,21 +238,25 @@ export class AdamW {
     };
   }
 
-  /** Restores a {@link stateDict} snapshot; groups must hold the same parameter names. */
+  /**
+   * Throws {@link OptimizerError} naming the first value of `dict` that
+   * {@link loadStateDict} could not restore (groups of other parameters, a
+   * negative step, moments of another shape, a learning rate that is not a
+   * number...); changes nothing.
+   */
+  checkStateDict(dict: unknown): asserts dict is AdamWStateDict {
+    checkAdamWStateDict(dict, this.paramGroups);
+  }
+
+  /**
+   * Restores a {@link stateDict} snapshot; groups must hold the same parameter
+   * names. The whole snapshot is checked first ({@link checkStateDict}): a bad
+   * one throws and leaves the optimizer as it was.
+   */
   loadStateDict(dict: AdamWStateDict): void {
-    if (dict.paramGroups.length !== this.paramGroups.length) {
-      throw new OptimizerError(
-        `AdamW.loadStateDict: the snapshot has ${dict.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}.`,
-      );
-    }
+    this.checkStateDict(dict);
     dict.paramGroups.forEach((saved, index) => {
       const group = this.paramGroups[index]!;
-      const names = group.params.map(([name]) => name);
-      if (names.length !== saved.params.length || names.some((name, i) => saved.params[i] !== name)) {
-        throw new OptimizerError(
-          `AdamW.loadStateDict: group ${index} holds different parameters than the snapshot.`,
-        );
-      }
       group.lr = saved.lr;
       group.initialLr = saved.initialLr;
       group.weightDecay = saved.weightDecay;
@@ -260,15 +265,7 @@ export class AdamW {
     });
     const params = new Map(this.paramGroups.flatMap((group) => group.params));
     for (const [name, saved] of Object.entries(dict.state)) {
-      const param = params.get(name);
-      if (param === undefined)
-        throw new OptimizerError(`AdamW.loadStateDict: unknown parameter "${name}" in the snapshot.`);
-      if (!shapesEqual(saved.expAvg.shape, param.shape) || !shapesEqual(saved.expAvgSq.shape, param.shape)) {
-        throw new OptimizerError(
-          `AdamW.loadStateDict: moments of "${name}" have shape [${saved.expAvg.shape}], the parameter has [${param.shape}].`,
-        );
-      }
-      const state = this.stateOf(name, param);
+      const state = this.stateOf(name, params.get(name)!);
       state.step = saved.step;
       tf.tidy(() => {
         state.expAvg.assign(tf.tensor(saved.expAvg.data, saved.expAvg.shape, 'float32'));

@@ -1,21 +1,22 @@
 /**
- * Checkpoint I/O, all of it: what a `checkpoint-N/` folder holds and how it is
- * written (atomically), read back to resume, found again (`getLastCheckpoint`)
- * and rotated; the best-metric bookkeeping that rotation depends on; and
+ * Checkpoint I/O: what a `checkpoint-N/` folder holds and how it is written
+ * (atomically), found again (`getLastCheckpoint`) and rotated (reading one
+ * back to resume is checkpoint-resume.ts); the best-metric bookkeeping that rotation depends on; and
  * `saveModel`'s files.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { entryToFloat32, parseSafetensors, serializeSafetensors, writeFileAtomic } from '@ner/models';
-import * as tf from '@tensorflow/tfjs-core';
+import { serializeSafetensors, writeFileAtomic } from '@ner/models';
+import { assignCheckpointWeights, readCheckpointWeights } from '@ner/models/internal';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Accelerator } from '@ner/accelerate';
-import type { AdamW, AdamWStateDict } from './adamw.js';
+import type { AdamW } from './adamw.js';
 import { removeOrphanTemps, writeFolderAtomic } from './atomic-folder.js';
 import { CheckpointError, SaveError, TrainerError } from './errors.js';
-import type { LambdaLR, SchedulerStateDict } from './schedules.js';
+import type { LambdaLR } from './schedules.js';
 import type { TrainableModel } from './trainable-model.js';
-import { TrainerState } from './trainer-state.js';
+import type { TrainerState } from './trainer-state.js';
 import type { ProcessingClass } from './trainer-types.js';
 import type { TrainingArguments } from './training-arguments.js';
 import { describeCode, failedPath, systemErrorCode, writeFileNamed } from './write-failure.js';
@@ -57,42 +58,6 @@ export async function saveOptimizer(dir: string, optimizer: AdamW): Promise<void
   );
 }
 
-async function readJsonFile<T>(path: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CheckpointError(`Cannot read ${path}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new CheckpointError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-export async function loadOptimizer(dir: string, optimizer: AdamW): Promise<void> {
-  const meta = await readJsonFile<{
-    param_groups: AdamWStateDict['paramGroups'];
-    steps: Record<string, number>;
-  }>(join(dir, CHECKPOINT_FILES.optimizerMeta));
-  const path = join(dir, CHECKPOINT_FILES.optimizer);
-  const file = parseSafetensors(await readFile(path), path);
-  const state: AdamWStateDict['state'] = {};
-  for (const [name, step] of Object.entries(meta.steps ?? {})) {
-    const m = file.tensors.get(`exp_avg.${name}`);
-    const v = file.tensors.get(`exp_avg_sq.${name}`);
-    if (m === undefined || v === undefined)
-      throw new CheckpointError(`${path}: moments of "${name}" are missing`);
-    state[name] = {
-      step,
-      expAvg: { shape: [...m.shape], data: entryToFloat32(m, name) },
-      expAvgSq: { shape: [...v.shape], data: entryToFloat32(v, name) },
-    };
-  }
-  optimizer.loadStateDict({ paramGroups: meta.param_groups, state });
-}
-
 export async function saveScheduler(dir: string, scheduler: LambdaLR): Promise<void> {
   const s = scheduler.stateDict();
   await writeFileNamed(
@@ -101,39 +66,15 @@ export async function saveScheduler(dir: string, scheduler: LambdaLR): Promise<v
   );
 }
 
-export async function loadScheduler(dir: string, scheduler: LambdaLR): Promise<void> {
-  const json = await readJsonFile<{ last_epoch: number; base_lrs: number[]; _last_lr: number[] }>(
-    join(dir, CHECKPOINT_FILES.scheduler),
-  );
-  const state: SchedulerStateDict = {
-    lastEpoch: json.last_epoch,
-    baseLrs: json.base_lrs,
-    lastLr: json._last_lr,
-  };
-  scheduler.loadStateDict(state);
-}
-
-/** Loads `model.safetensors` from a folder into existing variables, by PyTorch name. */
+/**
+ * Loads `model.safetensors` from a folder into existing variables, by PyTorch
+ * name. The whole file is checked first (every name present, every shape
+ * equal): a {@link CheckpointError} naming the file and the tensor leaves the
+ * variables as they were.
+ */
 export async function loadModelWeights(dir: string, params: readonly [string, tf.Variable][]): Promise<void> {
-  const path = join(dir, CHECKPOINT_FILES.model);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new CheckpointError(`Cannot read model weights ${path}: ${(error as Error).message}`);
-  }
-  const file = parseSafetensors(bytes, path);
-  for (const [name, variable] of params) {
-    const entry = file.tensors.get(name);
-    if (entry === undefined) throw new CheckpointError(`${path} has no tensor "${name}"`);
-    if (entry.shape.length !== variable.shape.length || entry.shape.some((s, i) => s !== variable.shape[i])) {
-      throw new CheckpointError(
-        `${path}: "${name}" has shape [${entry.shape}], the model expects [${variable.shape}]`,
-      );
-    }
-    const values = entryToFloat32(entry, name);
-    tf.tidy(() => variable.assign(tf.tensor(values, [...entry.shape], 'float32')));
-  }
+  const values = await readCheckpointWeights(join(dir, CHECKPOINT_FILES.model), params);
+  assignCheckpointWeights(params, values);
 }
 
 /** Checkpoint folders of outputDir, oldest (lowest step) first (Python `_sorted_checkpoints`). */
@@ -277,36 +218,6 @@ export async function writeCheckpoint(
     state.bestModelCheckpoint,
     args.loadBestModelAtEnd,
   );
-}
-
-/**
- * Restores a checkpoint for resuming: the model weights, optimizer moments,
- * scheduler position, and the progress fields of `state` (step, epoch, log
- * history, best metric, flos, tokens seen).
- */
-export async function loadCheckpoint(
-  dir: string,
-  model: TrainableModel,
-  optimizer: AdamW,
-  lrScheduler: LambdaLR,
-  state: TrainerState,
-): Promise<void> {
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(await readFile(join(dir, CHECKPOINT_FILES.trainerState), 'utf8')) as Record<
-      string,
-      unknown
-    >;
-  } catch (error) {
-    throw new CheckpointError(
-      `Cannot resume from ${dir}: ${CHECKPOINT_FILES.trainerState} is missing or invalid (${(error as Error).message})`,
-    );
-  }
-  const saved = TrainerState.fromJSON(json);
-  await loadModelWeights(dir, model.namedParameters());
-  await loadOptimizer(dir, optimizer);
-  await loadScheduler(dir, lrScheduler);
-  state.resumeFrom(saved);
 }
 
 /**

@@ -6,9 +6,6 @@
 export {
   CHECKPOINT_FILES,
   checkpointFolder,
-  loadCheckpoint,
-  loadOptimizer,
-  loadScheduler,
   rotateCheckpoints,
   saveOptimizer,
   saveScheduler,
@@ -16,6 +13,7 @@ export {
   writeCheckpoint,
   writeFolderAtomic,
 } from './checkpoint.js';
+export { loadCheckpoint } from './checkpoint-resume.js';
 export { findBatchSize, prefixMetrics } from './evaluation-loop.js';
 export { padAndConcatenate } from './nested-concat.js';
 export { roundTo, speedMetrics } from './speed-metrics.js';

@@ -82,4 +82,20 @@ describe('getScheduler (transformers lambdas, worked by hand)', () => {
     other.loadStateDict(scheduler.stateDict());
     expect(other.getLastLr()).toEqual([0.2, 0.2]);
   });
+  it('refuses a bad state whole, naming the field, and changes nothing', () => {
+    const scheduler = new LambdaLR(fakeOptimizer(0.1, 2), (s) => s + 1);
+    scheduler.step();
+    const good = scheduler.stateDict();
+    const cases: [unknown, string][] = [
+      [null, 'the state must be an object, not null'],
+      [{ ...good, lastEpoch: '1' }, 'lastEpoch must be an integer from -1 to 2^53-1, not "1"'],
+      [{ ...good, lastEpoch: -2 }, 'lastEpoch must be an integer from -1 to 2^53-1, not -2'],
+      [{ ...good, baseLrs: [0.1] }, 'baseLrs holds 1 learning rates, the optimizer has 2 parameter groups'],
+      [{ ...good, baseLrs: [0.1, Number.NaN] }, 'baseLrs[1] must be a finite number >= 0, not NaN'],
+    ];
+    for (const [state, message] of cases) {
+      expect(() => scheduler.loadStateDict(state as never)).toThrow(`LambdaLR.loadStateDict: ${message}`);
+      expect(scheduler.stateDict()).toEqual(good);
+    }
+  });
 });

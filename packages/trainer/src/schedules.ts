@@ -1,3 +1,10 @@
+import {
+  checkedArray,
+  checkedCount,
+  checkedNonNegative,
+  checkedRecord,
+  type Fail,
+} from './checked-fields.js';
 import { OptimizerError } from './errors.js';
 
 /** transformers' `SchedulerType` values supported here. */
@@ -160,12 +167,27 @@ export class LambdaLR {
     return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs], lastLr: [...this.lastLr] };
   }
 
-  loadStateDict(state: SchedulerStateDict): void {
-    if (!Number.isInteger(state.lastEpoch) || state.baseLrs.length !== this.baseLrs.length) {
-      throw new OptimizerError(
-        `LambdaLR.loadStateDict: expected an integer lastEpoch and ${this.baseLrs.length} base lrs, got ${JSON.stringify(state)}`,
+  /**
+   * Throws {@link OptimizerError} naming the first value of `state` that
+   * {@link loadStateDict} could not restore; changes nothing. `lastLr` is not
+   * read back (it follows from the rest), so it is not checked.
+   */
+  checkStateDict(state: unknown): asserts state is SchedulerStateDict {
+    const fail: Fail = (problem) => new OptimizerError(`LambdaLR.loadStateDict: ${problem}`);
+    const record = checkedRecord(state, 'the state', fail);
+    checkedCount(record.lastEpoch, 'lastEpoch', fail, -1);
+    const baseLrs = checkedArray(record.baseLrs, 'baseLrs', fail);
+    if (baseLrs.length !== this.baseLrs.length) {
+      throw fail(
+        `baseLrs holds ${baseLrs.length} learning rates, the optimizer has ${this.baseLrs.length} parameter groups`,
       );
     }
+    for (const [i, lr] of baseLrs.entries()) checkedNonNegative(lr, `baseLrs[${i}]`, fail);
+  }
+
+  /** Restores a {@link stateDict}; a bad one ({@link checkStateDict}) throws and changes nothing. */
+  loadStateDict(state: SchedulerStateDict): void {
+    this.checkStateDict(state);
     this.baseLrs.splice(0, this.baseLrs.length, ...state.baseLrs);
     this.lastEpoch = state.lastEpoch;
     this.apply();

@@ -1,3 +1,7 @@
+import { CheckpointError } from './errors.js';
+import { describeValue } from '@ner/models/internal';
+import { checkedArray, checkedCount, checkedNonNegative, type Fail } from './checked-fields.js';
+
 /** One entry of `log_history` (Python keys: loss, grad_norm, learning_rate, epoch, step, eval_*...). */
 export type LogEntry = Record<string, number>;
 
@@ -70,26 +74,63 @@ export class TrainerState {
     return `${JSON.stringify(sortKeys(this.toJSON()), null, 2)}\n`;
   }
 
-  static fromJSON(json: Record<string, unknown>): TrainerState {
+  /**
+   * The state a `trainer_state.json` holds. Keys that are missing take their
+   * defaults, as Python's `TrainerState(**json)` does; a value of the wrong
+   * kind (a string step, a negative epoch, a log entry that is not numbers) is
+   * a {@link CheckpointError} naming `source` and the key.
+   */
+  static fromJSON(json: unknown, source = 'trainer_state.json'): TrainerState {
+    const fail = (problem: string) => new CheckpointError(`${source}: ${problem}`);
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      throw new CheckpointError(`${source} must hold a JSON object, not ${describeValue(json)}`);
+    }
+    const record = json as Record<string, unknown>;
     const state = new TrainerState();
-    const num = (key: string, fallback: number) =>
-      typeof json[key] === 'number' ? (json[key] as number) : fallback;
-    state.epoch = num('epoch', 0);
-    state.globalStep = num('global_step', 0);
-    state.maxSteps = num('max_steps', 0);
-    state.loggingSteps = num('logging_steps', 500);
-    state.evalSteps = num('eval_steps', 500);
-    state.saveSteps = num('save_steps', 500);
-    state.trainBatchSize = num('train_batch_size', 0);
-    state.numTrainEpochs = num('num_train_epochs', 0);
-    state.numInputTokensSeen = num('num_input_tokens_seen', 0);
-    state.totalFlos = num('total_flos', 0);
-    state.logHistory = Array.isArray(json.log_history) ? (json.log_history as LogEntry[]) : [];
-    state.bestMetric = typeof json.best_metric === 'number' ? json.best_metric : null;
-    state.bestModelCheckpoint =
-      typeof json.best_model_checkpoint === 'string' ? json.best_model_checkpoint : null;
+    const count = (key: string, fallback: number) =>
+      record[key] === undefined ? fallback : checkedCount(record[key], key, fail);
+    const amount = (key: string, fallback: number) =>
+      record[key] === undefined ? fallback : checkedNonNegative(record[key], key, fail);
+    state.epoch = amount('epoch', 0);
+    state.globalStep = count('global_step', 0);
+    state.maxSteps = count('max_steps', 0);
+    state.loggingSteps = amount('logging_steps', 500);
+    state.evalSteps = amount('eval_steps', 500);
+    state.saveSteps = amount('save_steps', 500);
+    state.trainBatchSize = count('train_batch_size', 0);
+    state.numTrainEpochs = amount('num_train_epochs', 0);
+    state.numInputTokensSeen = amount('num_input_tokens_seen', 0);
+    state.totalFlos = amount('total_flos', 0);
+    state.logHistory = record.log_history === undefined ? [] : logHistoryOf(record.log_history, fail);
+    const best = record.best_metric;
+    if (best !== undefined && best !== null && typeof best !== 'number')
+      throw fail(`best_metric must be a number or null, not ${describeValue(best)}`);
+    state.bestMetric = best ?? null;
+    const bestDir = record.best_model_checkpoint;
+    if (bestDir !== undefined && bestDir !== null && typeof bestDir !== 'string')
+      throw fail(`best_model_checkpoint must be a string or null, not ${describeValue(bestDir)}`);
+    state.bestModelCheckpoint = bestDir ?? null;
     return state;
   }
+}
+
+/**
+ * `log_history` checked: objects of numbers. A null is a number JSON could not
+ * write (`JSON.stringify(NaN)` is null) and becomes NaN again.
+ */
+function logHistoryOf(value: unknown, fail: Fail): LogEntry[] {
+  return checkedArray(value, 'log_history', fail).map((entry, i) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      throw fail(`log_history[${i}] must be an object of numbers, not ${describeValue(entry)}`);
+    const out: LogEntry = {};
+    for (const [key, v] of Object.entries(entry)) {
+      if (v !== null && typeof v !== 'number') {
+        throw fail(`log_history[${i}].${key} must be a number or null, not ${describeValue(v)}`);
+      }
+      out[key] = v ?? Number.NaN;
+    }
+    return out;
+  });
 }
 
 /** Recursively sorts object keys (Python's `sort_keys=True`). */

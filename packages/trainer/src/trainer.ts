@@ -7,12 +7,12 @@ import { CallbackHandler, type TrainerCallback, TrainerControl } from './callbac
 import {
   checkpointFolder,
   cleanCheckpointLeftovers,
-  loadCheckpoint,
   resolveResumeCheckpoint,
   saveModelFiles,
   updateBestMetric,
   writeCheckpoint,
 } from './checkpoint.js';
+import { loadCheckpoint } from './checkpoint-resume.js';
 import { defaultCallbacks } from './default-flow-callback.js';
 import { NonFiniteLossError, TrainerError } from './errors.js';
 import { addSpeedMetrics, predictBatch, runEvaluationLoop } from './evaluation-loop.js';

@@ -74,7 +74,6 @@ describe('describeValue', () => {
   it.each<[string, unknown]>([
     ['a negative number', -1],
     ['a fraction', 2.5],
-    ['NaN, as JSON.stringify writes it', Number.NaN],
     ['null', null],
     ['true', true],
     ['a short string', 'F128'],
@@ -84,6 +83,12 @@ describe('describeValue', () => {
     ['an empty array', []],
   ])('gives what JSON.stringify gives for short values: %s', (_title, value) => {
     expect(describeValue(value)).toBe(JSON.stringify(value));
+  });
+
+  it('names a non-finite number, where JSON.stringify writes null (1e999 parses to Infinity)', () => {
+    expect(describeValue(Number.NaN)).toBe('NaN');
+    expect(describeValue(JSON.parse('1e999'))).toBe('Infinity');
+    expect(describeValue([-Infinity, 1])).toBe('[-Infinity,1]');
   });
 
   it('says "undefined" for undefined', () => {

@@ -1,0 +1,83 @@
+/**
+ * Weights of a training checkpoint (`model.safetensors` of a Trainer
+ * checkpoint or of `Accelerator.saveState`) loaded into an existing model's
+ * variables, in two steps so that a resume either loads everything or
+ * nothing: {@link readCheckpointWeights} reads and checks the whole file
+ * (every name present, every shape equal, every dtype widened to float32)
+ * and assigns nothing; {@link assignCheckpointWeights} then cannot fail on
+ * the file's account.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError, ModelsError } from './errors.js';
+import {
+  entryToFloat32,
+  parseSafetensors,
+  type SafetensorsEntry,
+  type SafetensorsFile,
+} from './safetensors.js';
+
+/** A model's variables by PyTorch name, as `namedParameters()` lists them. */
+export type NamedVariables = readonly (readonly [string, tf.Variable])[];
+
+/**
+ * The values of `path` for each of `params`, in their order, checked against
+ * the variables; nothing is assigned. Every problem is a
+ * {@link CheckpointError} naming the file (and the tensor).
+ */
+export async function readCheckpointWeights(path: string, params: NamedVariables): Promise<Float32Array[]> {
+  const file = await readCheckpointSafetensors(path);
+  return params.map(([name, variable]) => {
+    const entry = file.tensors.get(name);
+    if (entry === undefined) throw new CheckpointError(`${path} has no tensor "${name}"`);
+    if (entry.shape.length !== variable.shape.length || entry.shape.some((s, i) => s !== variable.shape[i])) {
+      throw new CheckpointError(
+        `${path}: "${name}" has shape [${entry.shape}], the model expects [${variable.shape}]`,
+      );
+    }
+    return checkpointTensorValues(entry, name, path);
+  });
+}
+
+/**
+ * A safetensors file of a checkpoint, parsed: a missing file, a folder in
+ * its place, an unreadable or malformed one is a {@link CheckpointError}
+ * naming it.
+ */
+export async function readCheckpointSafetensors(path: string): Promise<SafetensorsFile> {
+  let bytes: Uint8Array;
+  try {
+    if (!(await stat(path)).isFile()) throw new CheckpointError(`${path} is a folder, not a file`);
+    bytes = await readFile(path);
+  } catch (error) {
+    if (error instanceof CheckpointError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CheckpointError(
+      code === 'ENOENT' ? `${path} is missing` : `Cannot read ${path}: ${(error as Error).message}`,
+    );
+  }
+  return asCheckpointError(() => parseSafetensors(bytes, path));
+}
+
+/** A tensor of a checkpoint's safetensors file as float32; an unsupported dtype is a {@link CheckpointError}. */
+export function checkpointTensorValues(entry: SafetensorsEntry, name: string, path: string): Float32Array {
+  return asCheckpointError(() => entryToFloat32(entry, name, path));
+}
+
+/** Assigns what {@link readCheckpointWeights} returned for the same `params`. */
+export function assignCheckpointWeights(params: NamedVariables, values: readonly Float32Array[]): void {
+  params.forEach(([, variable], i) => {
+    tf.tidy(() => variable.assign(tf.tensor(values[i]!, variable.shape, 'float32')));
+  });
+}
+
+/** A malformed file (a `SafetensorsError`, which names it) is a damaged checkpoint. */
+function asCheckpointError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ModelsError && !(error instanceof CheckpointError))
+      throw new CheckpointError(error.message);
+    throw error;
+  }
+}

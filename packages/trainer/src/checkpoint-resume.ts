@@ -1,0 +1,179 @@
+/**
+ * Resuming from a checkpoint folder, in two steps: every file is read and
+ * checked against the model, optimizer and scheduler first, and only when all
+ * of it fits is anything loaded. A damaged or mixed-up checkpoint is a
+ * {@link CheckpointError} naming the file and the field, and leaves the run's
+ * objects as they were (it used to load the weights, then fail on the
+ * optimizer; or take a string step as 0 and start over silently).
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  assignCheckpointWeights,
+  checkpointTensorValues,
+  readBoundedText,
+  readCheckpointSafetensors,
+  readCheckpointWeights,
+} from '@ner/models/internal';
+import type { AdamW, AdamWStateDict } from './adamw.js';
+import { CHECKPOINT_FILES } from './checkpoint.js';
+import { checkedArray, checkedCount, checkedRecord, type Fail } from './checked-fields.js';
+import { CheckpointError, OptimizerError } from './errors.js';
+import type { LambdaLR, SchedulerStateDict } from './schedules.js';
+import type { TrainableModel } from './trainable-model.js';
+import { TrainerState } from './trainer-state.js';
+
+/** Everything a resume restores, checked. */
+interface ResumeSnapshot {
+  readonly weights: Float32Array[];
+  readonly optimizer: AdamWStateDict;
+  readonly scheduler: SchedulerStateDict;
+  readonly state: TrainerState;
+}
+
+/**
+ * Restores a checkpoint for resuming: the model weights, optimizer moments,
+ * scheduler position, and the progress fields of `state` (step, epoch, log
+ * history, best metric, flos, tokens seen). All or nothing: a bad file throws
+ * {@link CheckpointError} before anything is changed.
+ */
+export async function loadCheckpoint(
+  dir: string,
+  model: TrainableModel,
+  optimizer: AdamW,
+  lrScheduler: LambdaLR,
+  state: TrainerState,
+): Promise<void> {
+  const snapshot = await readResumeSnapshot(dir, model, optimizer, lrScheduler);
+  assignCheckpointWeights(model.namedParameters(), snapshot.weights);
+  optimizer.loadStateDict(snapshot.optimizer);
+  lrScheduler.loadStateDict(snapshot.scheduler);
+  state.resumeFrom(snapshot.state);
+}
+
+async function readResumeSnapshot(
+  dir: string,
+  model: TrainableModel,
+  optimizer: AdamW,
+  lrScheduler: LambdaLR,
+): Promise<ResumeSnapshot> {
+  await checkFolder(dir);
+  const statePath = join(dir, CHECKPOINT_FILES.trainerState);
+  const state = TrainerState.fromJSON(await readJson(statePath), statePath);
+  const weights = await readCheckpointWeights(join(dir, CHECKPOINT_FILES.model), model.namedParameters());
+  return {
+    weights,
+    optimizer: await readOptimizerState(dir, optimizer),
+    scheduler: await readSchedulerState(dir, lrScheduler),
+    state,
+  };
+}
+
+/** Python's "Can't find a valid checkpoint at …", saying why. */
+async function checkFolder(dir: string): Promise<void> {
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(dir)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such folder' : (error as Error).message;
+    throw new CheckpointError(`Can't find a valid checkpoint at ${dir}: ${why}`);
+  }
+  if (!isFolder) throw new CheckpointError(`Can't find a valid checkpoint at ${dir}: not a folder`);
+}
+
+async function readJson(path: string): Promise<unknown> {
+  const text = await readFileOf(path, (p) =>
+    readBoundedText(p, (size) => new CheckpointError(`${p} is too large (${size})`)),
+  );
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CheckpointError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** `read(path)`, with a missing file, a folder in its place or an unreadable one named as such. */
+async function readFileOf<T>(path: string, read: (path: string) => Promise<T>): Promise<T> {
+  try {
+    if (!(await stat(path)).isFile()) throw new CheckpointError(`${path} is a folder, not a file`);
+    return await read(path);
+  } catch (error) {
+    if (error instanceof CheckpointError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CheckpointError(
+      code === 'ENOENT' ? `${path} is missing` : `Cannot read ${path}: ${(error as Error).message}`,
+    );
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** optimizer.json (groups and per-weight steps) with optimizer.safetensors (the moments), checked. */
+async function readOptimizerState(dir: string, optimizer: AdamW): Promise<AdamWStateDict> {
+  const metaPath = join(dir, CHECKPOINT_FILES.optimizerMeta);
+  const momentsPath = join(dir, CHECKPOINT_FILES.optimizer);
+  if (!(await exists(metaPath)) && !(await exists(momentsPath))) {
+    throw new CheckpointError(
+      `Cannot resume from ${dir}: it holds no optimizer state (no ${CHECKPOINT_FILES.optimizerMeta}), ` +
+        'as a checkpoint saved with saveOnlyModel. Such a checkpoint cannot resume training; ' +
+        'load its model with fromPretrained and start a new run instead.',
+    );
+  }
+  const fail: Fail = (problem) => new CheckpointError(`${metaPath}: ${problem}`);
+  const meta = checkedRecord(await readJson(metaPath), 'the file', fail);
+  const paramGroups = checkedArray(meta.param_groups, 'param_groups', fail);
+  const steps = checkedRecord(meta.steps ?? {}, 'steps', fail);
+  const names = new Set(optimizer.paramGroups.flatMap((group) => group.params.map(([name]) => name)));
+  const moments = await readCheckpointSafetensors(momentsPath);
+  const state: AdamWStateDict['state'] = {};
+  for (const [name, step] of Object.entries(steps)) {
+    if (!names.has(name))
+      throw fail(`steps names ${JSON.stringify(name)}, which is not a parameter of the model`);
+    const moment = (key: string) => {
+      const entry = moments.tensors.get(`${key}.${name}`);
+      if (entry === undefined)
+        throw new CheckpointError(`${momentsPath}: moments of ${JSON.stringify(name)} are missing`);
+      return { shape: [...entry.shape], data: checkpointTensorValues(entry, `${key}.${name}`, momentsPath) };
+    };
+    state[name] = {
+      step: checkedCount(step, `steps[${JSON.stringify(name)}]`, fail),
+      expAvg: moment('exp_avg'),
+      expAvgSq: moment('exp_avg_sq'),
+    };
+  }
+  const dict = { paramGroups, state };
+  fitsOrThrow(
+    () => optimizer.checkStateDict(dict),
+    `${metaPath} and ${momentsPath} do not fit the optimizer`,
+  );
+  return dict as AdamWStateDict;
+}
+
+/** scheduler.json (torch's `last_epoch`, `base_lrs`, `_last_lr`), checked. */
+async function readSchedulerState(dir: string, lrScheduler: LambdaLR): Promise<SchedulerStateDict> {
+  const path = join(dir, CHECKPOINT_FILES.scheduler);
+  const json = checkedRecord(
+    await readJson(path),
+    'the file',
+    (problem) => new CheckpointError(`${path}: ${problem}`),
+  );
+  const dict = { lastEpoch: json.last_epoch, baseLrs: json.base_lrs, lastLr: json._last_lr };
+  fitsOrThrow(() => lrScheduler.checkStateDict(dict), `${path} does not fit the scheduler`);
+  return dict as SchedulerStateDict;
+}
+
+/** Runs an optimizer's or scheduler's own check; what it refuses is a damaged checkpoint. */
+function fitsOrThrow(check: () => void, what: string): void {
+  try {
+    check();
+  } catch (error) {
+    if (!(error instanceof OptimizerError)) throw error;
+    throw new CheckpointError(`${what}: ${error.message}`);
+  }
+}
