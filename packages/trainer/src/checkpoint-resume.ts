@@ -23,6 +23,17 @@ import type { LambdaLR, SchedulerStateDict } from './schedules.js';
 import type { TrainableModel } from './trainable-model.js';
 import { TrainerState } from './trainer-state.js';
 
+/**
+ * The seeds of the run that wrote a checkpoint, from its training_args.json
+ * (`seed`, `data_seed`); a field absent or not an integer is left out. The
+ * resume does not need them: they only tell whether the new run continues the
+ * old one exactly (see `seedChangeWarning`).
+ */
+export interface SavedSeeds {
+  readonly seed?: number;
+  readonly dataSeed?: number;
+}
+
 /** Everything a resume restores, checked. */
 interface ResumeSnapshot {
   readonly weights: Float32Array[];
@@ -35,7 +46,9 @@ interface ResumeSnapshot {
  * Restores a checkpoint for resuming: the model weights, optimizer moments,
  * scheduler position, and the progress fields of `state` (step, epoch, log
  * history, best metric, flos, tokens seen). All or nothing: a bad file throws
- * {@link CheckpointError} before anything is changed.
+ * {@link CheckpointError} before anything is changed. Returns the seeds the
+ * checkpoint's run used (training_args.json is not needed to resume: a missing
+ * or unreadable one gives none).
  */
 export async function loadCheckpoint(
   dir: string,
@@ -43,12 +56,58 @@ export async function loadCheckpoint(
   optimizer: AdamW,
   lrScheduler: LambdaLR,
   state: TrainerState,
-): Promise<void> {
+): Promise<SavedSeeds> {
   const snapshot = await readResumeSnapshot(dir, model, optimizer, lrScheduler);
   assignCheckpointWeights(model.namedParameters(), snapshot.weights);
   optimizer.loadStateDict(snapshot.optimizer);
   lrScheduler.loadStateDict(snapshot.scheduler);
   state.resumeFrom(snapshot.state);
+  return readSavedSeeds(dir);
+}
+
+/**
+ * What to tell a user who resumes with other seeds than the run that wrote
+ * the checkpoint, or undefined when they match (or are not known). Dropout
+ * masks follow from `seed` and the data order from `dataSeed ?? seed`; Python
+ * restores its RNG states from rng_state.pth instead, so only the data order
+ * follows its new seed there.
+ */
+export function seedChangeWarning(
+  dir: string,
+  saved: SavedSeeds,
+  now: { seed: number; dataSeed: number | undefined },
+  globalStep: number,
+): string | undefined {
+  const changes: string[] = [];
+  if (saved.seed !== undefined && saved.seed !== now.seed)
+    changes.push(`seed ${now.seed} where it had ${saved.seed} (dropout masks differ)`);
+  const savedData = saved.dataSeed ?? saved.seed;
+  const nowData = now.dataSeed ?? now.seed;
+  if (savedData !== undefined && savedData !== nowData) {
+    changes.push(
+      `data seed ${nowData} where it had ${savedData} (the batches skipped to reach step ${globalStep} ` +
+        'come from another order: in the interrupted epoch some samples are seen twice, others not at all)',
+    );
+  }
+  if (changes.length === 0) return undefined;
+  return (
+    `Resuming from ${dir} with ${changes.join(', and ')}; the run does not continue the one that wrote ` +
+    'the checkpoint. Pass the same seeds to continue it exactly.'
+  );
+}
+
+async function readSavedSeeds(dir: string): Promise<SavedSeeds> {
+  let json: unknown;
+  try {
+    json = await readJson(join(dir, CHECKPOINT_FILES.trainingArgs));
+  } catch {
+    return {};
+  }
+  const record = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  const integer = (value: unknown) => (Number.isSafeInteger(value) ? (value as number) : undefined);
+  const seed = integer(record.seed);
+  const dataSeed = integer(record.data_seed);
+  return { ...(seed === undefined ? {} : { seed }), ...(dataSeed === undefined ? {} : { dataSeed }) };
 }
 
 async function readResumeSnapshot(

@@ -12,7 +12,7 @@ import {
   updateBestMetric,
   writeCheckpoint,
 } from './checkpoint.js';
-import { loadCheckpoint } from './checkpoint-resume.js';
+import { loadCheckpoint, seedChangeWarning } from './checkpoint-resume.js';
 import { defaultCallbacks } from './default-flow-callback.js';
 import { NonFiniteLossError, TrainerError } from './errors.js';
 import { addSpeedMetrics, predictBatch, runEvaluationLoop } from './evaluation-loop.js';
@@ -171,7 +171,16 @@ export class Trainer<Row = unknown> {
     await this.accelerator.broadcastParameters(this.model);
     startRunState(this.state, args, plan);
     if (resumeDir !== undefined) {
-      await loadCheckpoint(resumeDir, this.model, this.optimizer!, this.lrScheduler!, this.state);
+      const saved = await loadCheckpoint(
+        resumeDir,
+        this.model,
+        this.optimizer!,
+        this.lrScheduler!,
+        this.state,
+      );
+      const warning = seedChangeWarning(resumeDir, saved, args, this.state.globalStep);
+      const quiet = args.logLevel === 'error' || args.logLevel === 'critical';
+      if (warning !== undefined && !quiet && this.accelerator.isMainProcess) console.warn(warning);
     }
     return this.hub.afterTraining(await runTrainingLoop(this.trainingLoopHost(), loader, plan));
   }

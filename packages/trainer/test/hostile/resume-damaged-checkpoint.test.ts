@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entryToFloat32, parseSafetensors, serializeSafetensors } from '@ner/models';
 import type * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CheckpointError, Trainer } from '../../src/index.js';
 import { makeTempDir } from '../temp-dirs.js';
 import {
@@ -330,5 +330,34 @@ describe('resuming from a damaged checkpoint', () => {
     expect(trainer.state.logHistory.filter((entry) => 'loss' in entry).map((entry) => entry.step)).toEqual([
       1, 2, 3, 4,
     ]);
+  });
+});
+
+describe('resuming with other seeds than the run that wrote the checkpoint', () => {
+  async function warningsOf(args: { seed?: number; dataSeed?: number }): Promise<string[]> {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const trainer = new Trainer({
+        model: tinyModel(123),
+        args: { ...SHORT_RUN, logLevel: 'warning', outputDir: makeTempDir('ner-resume-seed-'), ...args },
+        trainDataset: rows,
+        dataCollator: collator,
+      });
+      await trainer.train({ resumeFromCheckpoint: damaged(() => {}) });
+      return warn.mock.calls.map((call) => String(call[0])).filter((line) => line.startsWith('Resuming'));
+    } finally {
+      warn.mockRestore();
+    }
+  }
+
+  it('says what differs: dropout with the seed, the data order with the data seed', async () => {
+    expect(await warningsOf({})).toEqual([]);
+    const [both] = await warningsOf({ seed: 43 });
+    expect(both).toMatch(
+      /^Resuming from .*checkpoint-2 with seed 43 where it had 42 \(dropout masks differ\), and data seed 43 where it had 42 \(the batches skipped to reach step 2 come from another order: .*\); the run does not continue the one that wrote the checkpoint\./,
+    );
+    const [data] = await warningsOf({ dataSeed: 7 });
+    expect(data).toMatch(/with data seed 7 where it had 42 \(the batches skipped/);
+    expect(data).not.toMatch(/dropout/);
   });
 });
