@@ -12,8 +12,8 @@ import {
   assignCheckpointWeights,
   checkpointTensorValues,
   jsonNestingDepth,
-  readBoundedText,
   readCheckpointSafetensors,
+  readCheckpointText,
   readCheckpointWeights,
 } from '@ner/models/internal';
 import type { AcceleratedModel } from './contracts.js';
@@ -56,11 +56,16 @@ function splitTensors(value: unknown, path: string, tensors: Map<string, FloatLe
   return value;
 }
 
-function joinTensors(value: unknown, file: SafetensorsFile, source: string): unknown {
+/** `value` with each tensor reference replaced by its tensor from `file` (undefined: the file is missing). */
+function joinTensors(value: unknown, file: SafetensorsFile | undefined, source: string): unknown {
   if (Array.isArray(value)) return value.map((v) => joinTensors(v, file, source));
   if (typeof value === 'object' && value !== null) {
     const ref = (value as Record<string, unknown>)[TENSOR_REF];
     if (typeof ref === 'string') {
+      if (file === undefined)
+        throw new AccelerateError(
+          `loadState: ${source} is missing (the state refers to its tensor '${ref}')`,
+        );
       const entry = file.tensors.get(ref);
       if (!entry) throw new AccelerateError(`loadState: ${source} has no tensor '${ref}'`);
       return { shape: [...entry.shape], data: checkpointTensorValues(entry, ref, source) };
@@ -92,10 +97,7 @@ const MAX_STATE_JSON_DEPTH = 100;
  */
 export async function readStateDict(dir: string, stem: string): Promise<unknown> {
   const jsonPath = join(dir, `${stem}.json`);
-  if (!existsSync(jsonPath)) throw new AccelerateError(`loadState: ${jsonPath} is missing`);
-  const text = await asLoadStateError(() =>
-    readBoundedText(jsonPath, (size) => new CheckpointError(`${jsonPath} is too large (${size})`)),
-  );
+  const text = await asLoadStateError(() => readCheckpointText(jsonPath));
   const depth = jsonNestingDepth(text);
   if (depth > MAX_STATE_JSON_DEPTH) {
     throw new AccelerateError(
@@ -109,10 +111,10 @@ export async function readStateDict(dir: string, stem: string): Promise<unknown>
     throw new AccelerateError(`loadState: ${jsonPath} is not valid JSON: ${(error as Error).message}`);
   }
   const tensorsPath = join(dir, `${stem}.safetensors`);
-  if (!existsSync(tensorsPath)) return json;
-  return asLoadStateError(async () =>
-    joinTensors(json, await readCheckpointSafetensors(tensorsPath), tensorsPath),
-  );
+  const file = existsSync(tensorsPath)
+    ? await asLoadStateError(() => readCheckpointSafetensors(tensorsPath))
+    : undefined;
+  return joinTensors(json, file, tensorsPath);
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
+import { readBoundedText } from './bounded-json-file.js';
 import { CheckpointError, ModelsError } from './errors.js';
 import {
   entryToFloat32,
@@ -45,10 +46,30 @@ export async function readCheckpointWeights(path: string, params: NamedVariables
  * naming it.
  */
 export async function readCheckpointSafetensors(path: string): Promise<SafetensorsFile> {
-  let bytes: Uint8Array;
+  const bytes = await readCheckpointFile(path, (p) => readFile(p));
+  return asCheckpointError(() => parseSafetensors(bytes, path));
+}
+
+/**
+ * The text of a checkpoint's JSON file (trainer_state.json, a state dict),
+ * at most 100 MB (`MAX_JSON_FILE_BYTES`): a missing file, a folder in its place,
+ * an unreadable or oversized one is a {@link CheckpointError} naming it.
+ */
+export function readCheckpointText(path: string): Promise<string> {
+  return readCheckpointFile(path, (p) =>
+    readBoundedText(p, (size) => new CheckpointError(`${p} is too large (${size})`)),
+  );
+}
+
+/** `read(path)` of a regular file, each way it can fail named as a {@link CheckpointError}. */
+async function readCheckpointFile<T>(path: string, read: (path: string) => Promise<T>): Promise<T> {
   try {
-    if (!(await stat(path)).isFile()) throw new CheckpointError(`${path} is a folder, not a file`);
-    bytes = await readFile(path);
+    const info = await stat(path);
+    if (!info.isFile())
+      throw new CheckpointError(
+        `${path} ${info.isDirectory() ? 'is a folder, not a file' : 'is not a regular file'}`,
+      );
+    return await read(path);
   } catch (error) {
     if (error instanceof CheckpointError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -56,7 +77,6 @@ export async function readCheckpointSafetensors(path: string): Promise<Safetenso
       code === 'ENOENT' ? `${path} is missing` : `Cannot read ${path}: ${(error as Error).message}`,
     );
   }
-  return asCheckpointError(() => parseSafetensors(bytes, path));
 }
 
 /** A tensor of a checkpoint's safetensors file as float32; an unsupported dtype is a {@link CheckpointError}. */

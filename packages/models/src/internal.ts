@@ -28,9 +28,9 @@ export {
   checkpointTensorValues,
   type NamedVariables,
   readCheckpointSafetensors,
+  readCheckpointText,
   readCheckpointWeights,
 } from './checkpoint-weights.js';
-export { MAX_JSON_FILE_BYTES, readBoundedText } from './bounded-json-file.js';
 export { describeValue } from './describe-value.js';
 export { jsonNestingDepth } from './json-depth.js';
 export { fixLegacyKey } from './load-pretrained.js';

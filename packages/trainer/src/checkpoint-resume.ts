@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import {
   assignCheckpointWeights,
   checkpointTensorValues,
-  readBoundedText,
   readCheckpointSafetensors,
+  readCheckpointText,
   readCheckpointWeights,
 } from '@ner/models/internal';
 import type { AdamW, AdamWStateDict } from './adamw.js';
@@ -142,27 +142,11 @@ async function checkFolder(dir: string): Promise<void> {
 }
 
 async function readJson(path: string): Promise<unknown> {
-  const text = await readFileOf(path, (p) =>
-    readBoundedText(p, (size) => new CheckpointError(`${p} is too large (${size})`)),
-  );
+  const text = await readCheckpointText(path);
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new CheckpointError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-/** `read(path)`, with a missing file, a folder in its place or an unreadable one named as such. */
-async function readFileOf<T>(path: string, read: (path: string) => Promise<T>): Promise<T> {
-  try {
-    if (!(await stat(path)).isFile()) throw new CheckpointError(`${path} is a folder, not a file`);
-    return await read(path);
-  } catch (error) {
-    if (error instanceof CheckpointError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CheckpointError(
-      code === 'ENOENT' ? `${path} is missing` : `Cannot read ${path}: ${(error as Error).message}`,
-    );
   }
 }
 

@@ -2,7 +2,7 @@
 // before anything is loaded. It used to assign the weights, then fail on the optimizer or the
 // scheduler (a half-restored run), and a deeply nested optimizer.json overflowed the stack.
 import '@tensorflow/tfjs-backend-cpu';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,24 @@ describe('loadState of a damaged folder', () => {
       `loadState: ${join(dir, 'optimizer.json')} nests 20000 levels deep, more than the 100 a state dict may`,
     );
     expect(untouched).toBe(true);
+  });
+
+  it('a state file replaced by a folder, and tensors whose file is gone: named, nothing loaded', async () => {
+    const dir = await savedState();
+    rmSync(join(dir, 'scheduler.json'));
+    mkdirSync(join(dir, 'scheduler.json'));
+    const folder = await loadError(dir);
+    expect(folder.error).toEqual(
+      new AccelerateError(`loadState: ${join(dir, 'scheduler.json')} is a folder, not a file`),
+    );
+    expect(folder.untouched).toBe(true);
+    const other = await savedState();
+    rmSync(join(other, 'optimizer.safetensors'));
+    const gone = await loadError(other);
+    expect((gone.error as Error).message).toMatch(
+      /^loadState: .*optimizer\.safetensors is missing \(the state refers to its tensor '.+'\)$/,
+    );
+    expect(gone.untouched).toBe(true);
   });
 
   it('an undamaged folder loads (the cases above fail for their damage only)', async () => {
