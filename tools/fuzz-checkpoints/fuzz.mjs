@@ -15,6 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+/** Appends `items` to the list of `key` in `lists`. */
+function add(lists, key, ...items) {
+  lists[key] ??= [];
+  lists[key].push(...items);
+}
+
 const [mode = 'trainer', casesArg = '1000', seedArg = '1', chunkStart, chunkCount] = process.argv.slice(2);
 const CHUNK = 250;
 const WATCHDOG_MS = 300_000;
@@ -38,12 +44,14 @@ if (chunkStart === undefined) {
     );
     const line = child.stdout.trim().split('\n').pop() ?? '';
     if (child.error || child.status !== 0 || !line.startsWith('{')) {
-      (merged[`chunk failed (${child.error?.code ?? `exit ${child.status}`})`] ??= []).push(
+      add(
+        merged,
+        `chunk failed (${child.error?.code ?? `exit ${child.status}`})`,
         `cases ${start}..${start + CHUNK - 1}: ${child.stderr.slice(-400)}`,
       );
       continue;
     }
-    for (const [outcome, cases] of Object.entries(JSON.parse(line))) (merged[outcome] ??= []).push(...cases);
+    for (const [outcome, cases] of Object.entries(JSON.parse(line))) add(merged, outcome, ...cases);
   }
   for (const [outcome, cases] of Object.entries(merged).sort((a, b) => b[1].length - a[1].length)) {
     console.log(`${String(cases.length).padStart(6)}  ${outcome}`);
@@ -185,7 +193,7 @@ function damage(dir, files) {
 
 const work = mkdtempSync(join(tmpdir(), `ner-fuzz-${mode}-`));
 const results = {};
-const record = (outcome, what) => (results[outcome] ??= []).push(what);
+const record = (outcome, what) => add(results, outcome, what);
 const weightsOf = (model) => JSON.stringify(model.namedParameters().map(([, v]) => Array.from(v.dataSync())));
 
 try {
