@@ -194,6 +194,15 @@ function damage(dir, files) {
 const work = mkdtempSync(join(tmpdir(), `ner-fuzz-${mode}-`));
 const results = {};
 const record = (outcome, what) => add(results, outcome, what);
+/** An unexpected outcome, grouped by error class and the start of its message (paths of the case left out). */
+const unexpected = (error, changed, what) =>
+  record(
+    `${error?.name}${changed ? ' after something was loaded' : ''}: ${String(error?.message)
+      .replaceAll(work, '<work>')
+      .replace(/case-\d+/g, 'case-N')
+      .slice(0, 100)}`,
+    what,
+  );
 const weightsOf = (model) => JSON.stringify(model.namedParameters().map(([, v]) => Array.from(v.dataSync())));
 
 try {
@@ -227,11 +236,7 @@ try {
         // In range but absurd (eps 0, a learning rate of 1e300, NaN moments): training stops, naming the step.
         else if (error instanceof trainer.NonFiniteLossError)
           record('resumed, then NonFiniteLossError', what);
-        else
-          record(
-            `${error?.name}${changed ? ' after changing the model or state' : ''}: ${String(error?.message).slice(0, 120)}`,
-            what,
-          );
+        else unexpected(error, changed, what);
       }
       t.model.dispose();
       rmSync(join(work, `case-${c}`), { recursive: true, force: true });
@@ -282,11 +287,7 @@ try {
       } catch (error) {
         const changed = fresh.snapshot() !== before;
         if (error instanceof AccelerateError && !changed) record('typed error', what);
-        else
-          record(
-            `${error?.name}${changed ? ' after changing the model or optimizer' : ''}: ${String(error?.message).slice(0, 120)}`,
-            what,
-          );
+        else unexpected(error, changed, what);
       }
       rmSync(dir, { recursive: true, force: true });
     }
