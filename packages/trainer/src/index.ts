@@ -73,6 +73,7 @@ export {
   PrinterCallback,
   ProgressCallback,
 } from './logging-callbacks.js';
+export { IGNORE_INDEX, labelSmoothedLoss } from './label-smoother.js';
 export { type ModelInputs, toModelInputs } from './model-batch.js';
 export { SummaryWriter, TensorBoardCallback } from './tensorboard.js';
 export { Trainer } from './trainer.js';

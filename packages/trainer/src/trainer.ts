@@ -17,6 +17,7 @@ import { defaultCallbacks } from './default-flow-callback.js';
 import { NonFiniteLossError, TrainerError } from './errors.js';
 import { addSpeedMetrics, predictBatch, runEvaluationLoop } from './evaluation-loop.js';
 import { HubPusher, type PushToHubOptions } from './hub-push.js';
+import { labelSmoothedLoss } from './label-smoother.js';
 import { toModelInputs } from './model-batch.js';
 import { getScheduler, type LambdaLR } from './schedules.js';
 import { roundTo } from './speed-metrics.js';
@@ -206,7 +207,9 @@ export class Trainer<Row = unknown> {
 
   /**
    * The loss of prepared `inputs` (Python `compute_loss`). The default takes
-   * the loss the model returns for the batch labels. Override it for another
+   * the loss the model returns for the batch labels, or with
+   * `labelSmoothingFactor` the label-smoothed loss of its logits (Python's
+   * `LabelSmoother`, see `labelSmoothedLoss`). Override it for another
    * loss: build it from tfjs ops on `model.forward(inputs, { training:
    * this.modelTraining })`; during training it runs inside the gradient tape,
    * so gradients flow through whatever it computes.
@@ -219,6 +222,15 @@ export class Trainer<Row = unknown> {
     inputs: types.PreparedInputs,
     returnOutputs = false,
   ): types.ComputeLossResult {
+    const epsilon = this.args.labelSmoothingFactor;
+    if (epsilon !== 0 && inputs.labels != null) {
+      // Python pops the labels, runs the model on the rest and smooths the loss of its logits.
+      const { labels, ...rest } = inputs;
+      const outputs = model.forward(rest, { training: this.training });
+      const loss = labelSmoothedLoss(outputs.logits, labels, epsilon);
+      tf.dispose(outputs.loss);
+      return returnOutputs ? [loss, { ...outputs, loss }] : loss;
+    }
     // The loss alone needs no logits: a model's own computeLoss may skip them (see TrainableModel).
     if (!returnOutputs && model.computeLoss && inputs.labels != null)
       return model.computeLoss(inputs, { training: this.training });

@@ -49,6 +49,13 @@ export interface TrainingArgumentsOptions extends HubArgumentsOptions {
   adamEpsilon?: number;
   /** Clip gradients to this global L2 norm; 0 disables [1.0]. */
   maxGradNorm?: number;
+  /**
+   * [0] Label smoothing, as Python's `label_smoothing_factor`: when not 0 the Trainer computes the
+   * loss itself from the logits (transformers' `LabelSmoother`): one-hot targets become
+   * `1 - ε + ε/classes` and `ε/classes`, positions labelled -100 skipped, in training and
+   * evaluation alike. Needs integer class labels.
+   */
+  labelSmoothingFactor?: number;
   /** [3] (fractions run part of the last epoch) */
   numTrainEpochs?: number;
   /** Overrides numTrainEpochs when > 0 [-1]. */
@@ -168,6 +175,7 @@ export class TrainingArguments {
   readonly adamBeta2: number;
   readonly adamEpsilon: number;
   readonly maxGradNorm: number;
+  readonly labelSmoothingFactor: number;
   readonly numTrainEpochs: number;
   readonly maxSteps: number;
   readonly lrSchedulerType: SchedulerType;
@@ -256,6 +264,13 @@ export class TrainingArguments {
     positiveNumber('adamEpsilon', this.adamEpsilon, { allowZero: true });
     this.maxGradNorm = options.maxGradNorm ?? 1.0;
     positiveNumber('maxGradNorm', this.maxGradNorm, { allowZero: true });
+    this.labelSmoothingFactor = options.labelSmoothingFactor ?? 0;
+    if (!(this.labelSmoothingFactor >= 0 && this.labelSmoothingFactor <= 1)) {
+      throw new TrainingArgumentsError(
+        'labelSmoothingFactor',
+        `expected a value in [0, 1], got ${this.labelSmoothingFactor}`,
+      );
+    }
     this.numTrainEpochs = options.numTrainEpochs ?? 3;
     positiveNumber('numTrainEpochs', this.numTrainEpochs);
     this.maxSteps = options.maxSteps ?? -1;
