@@ -40,8 +40,10 @@ export {
 export {
   getScheduler,
   LambdaLR,
+  SCHEDULER_KWARGS,
   SCHEDULER_TYPES,
   type SchedulableOptimizer,
+  type SchedulerKwargs,
   type SchedulerOptions,
   type SchedulerStateDict,
   type SchedulerType,

@@ -40,6 +40,20 @@ export interface SchedulerOptions {
   timescale?: number;
 }
 
+/** The options each schedule takes besides the step counts (Python's `scheduler_specific_kwargs`). */
+export type SchedulerKwargs = Pick<SchedulerOptions, 'numCycles' | 'lrEnd' | 'power' | 'timescale'>;
+
+/** Which of {@link SchedulerKwargs} each schedule reads; the others' functions take none. */
+export const SCHEDULER_KWARGS: Readonly<Record<SchedulerType, readonly (keyof SchedulerKwargs)[]>> = {
+  linear: [],
+  cosine: ['numCycles'],
+  cosine_with_restarts: ['numCycles'],
+  polynomial: ['lrEnd', 'power'],
+  constant: [],
+  constant_with_warmup: [],
+  inverse_sqrt: ['timescale'],
+};
+
 /** Anything with parameter groups whose `lr` a scheduler sets (our {@link AdamW}). */
 export interface SchedulableOptimizer {
   readonly paramGroups: { lr: number; initialLr: number }[];

@@ -145,6 +145,7 @@ export class Trainer<Row = unknown> {
     this.optimizer ??= createAdamW(this.model, this.args);
     if (this.lrScheduler === undefined) {
       this.lrScheduler = getScheduler(this.args.lrSchedulerType, this.optimizer, {
+        ...this.args.lrSchedulerKwargs,
         numWarmupSteps: this.args.getWarmupSteps(numTrainingSteps),
         numTrainingSteps,
       });

@@ -1,6 +1,6 @@
 import { TrainingArgumentsError } from './errors.js';
 import { type HubArgumentsOptions, type HubStrategy, resolveHubArguments } from './hub-arguments.js';
-import { SCHEDULER_TYPES, type SchedulerType } from './schedules.js';
+import { SCHEDULER_KWARGS, SCHEDULER_TYPES, type SchedulerKwargs, type SchedulerType } from './schedules.js';
 
 /** When to evaluate / save / log: Python's `IntervalStrategy`. */
 export type IntervalStrategy = 'no' | 'steps' | 'epoch';
@@ -62,6 +62,12 @@ export interface TrainingArgumentsOptions extends HubArgumentsOptions {
   maxSteps?: number;
   /** ['linear'] */
   lrSchedulerType?: SchedulerType;
+  /**
+   * [{}] Options of the schedule besides its step counts, as Python's `lr_scheduler_kwargs`:
+   * `numCycles` (cosine, cosine_with_restarts), `lrEnd` and `power` (polynomial), `timescale`
+   * (inverse_sqrt). One the schedule does not take is an error, as Python's TypeError.
+   */
+  lrSchedulerKwargs?: SchedulerKwargs;
   /** [0] fraction of the total steps used for warmup when warmupSteps is 0. */
   warmupRatio?: number;
   /** [0] */
@@ -179,6 +185,7 @@ export class TrainingArguments {
   readonly numTrainEpochs: number;
   readonly maxSteps: number;
   readonly lrSchedulerType: SchedulerType;
+  readonly lrSchedulerKwargs: Readonly<SchedulerKwargs>;
   readonly warmupRatio: number;
   readonly warmupSteps: number;
   readonly perDeviceTrainBatchSize: number;
@@ -287,6 +294,7 @@ export class TrainingArguments {
         `expected one of ${SCHEDULER_TYPES.join(', ')}, got '${this.lrSchedulerType}'`,
       );
     }
+    this.lrSchedulerKwargs = checkedSchedulerKwargs(this.lrSchedulerType, options.lrSchedulerKwargs ?? {});
     this.warmupRatio = options.warmupRatio ?? 0;
     if (!(this.warmupRatio >= 0 && this.warmupRatio <= 1)) {
       throw new TrainingArgumentsError(
@@ -404,7 +412,38 @@ export class TrainingArguments {
       // Python's to_dict masks every *_token field, set or not.
       out[snake] = snake.endsWith('_token') ? `<${snake.toUpperCase()}>` : value === undefined ? null : value;
     }
+    // A dict in Python: its keys in Python's names too.
+    out.lr_scheduler_kwargs = Object.fromEntries(
+      Object.entries(this.lrSchedulerKwargs).map(([key, value]) => [
+        key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+        value,
+      ]),
+    );
     out.train_batch_size = this.trainBatchSize;
     return out;
   }
+}
+
+/** `lrSchedulerKwargs` checked: an object of finite numbers, each one the schedule takes. */
+function checkedSchedulerKwargs(type: SchedulerType, kwargs: unknown): Readonly<SchedulerKwargs> {
+  if (typeof kwargs !== 'object' || kwargs === null || Array.isArray(kwargs))
+    throw new TrainingArgumentsError(
+      'lrSchedulerKwargs',
+      `expected an object, got ${JSON.stringify(kwargs)}`,
+    );
+  const allowed: readonly string[] = SCHEDULER_KWARGS[type];
+  for (const [key, value] of Object.entries(kwargs)) {
+    if (!allowed.includes(key)) {
+      throw new TrainingArgumentsError(
+        'lrSchedulerKwargs',
+        `the ${type} schedule takes ${allowed.length === 0 ? 'no options' : allowed.join(', ')}, not ${key}`,
+      );
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new TrainingArgumentsError(
+        'lrSchedulerKwargs',
+        `${key} must be a finite number, got ${JSON.stringify(value)}`,
+      );
+  }
+  return Object.freeze({ ...(kwargs as SchedulerKwargs) });
 }
