@@ -37,6 +37,17 @@ export interface TrainingArgumentsOptions extends HubArgumentsOptions {
   saveTotalLimit?: number;
   /** Only save model weights (no optimizer/scheduler/RNG state) [false]. */
   saveOnlyModel?: boolean;
+  /**
+   * [false] Evaluate once before the first training step, as a sanity check (Python's
+   * `eval_on_start`): the metrics are logged at the starting step.
+   */
+  evalOnStart?: boolean;
+  /**
+   * [false] When resuming, start the interrupted epoch from its first batch instead of skipping
+   * the batches already trained on (Python's `ignore_data_skip`): faster to start, but the run no
+   * longer reproduces the uninterrupted one. Whole epochs already trained are still skipped.
+   */
+  ignoreDataSkip?: boolean;
   /** [5e-5] */
   learningRate?: number;
   /** [0] */
@@ -175,6 +186,8 @@ export class TrainingArguments {
   readonly saveSteps: number;
   readonly saveTotalLimit: number | undefined;
   readonly saveOnlyModel: boolean;
+  readonly evalOnStart: boolean;
+  readonly ignoreDataSkip: boolean;
   readonly learningRate: number;
   readonly weightDecay: number;
   readonly adamBeta1: number;
@@ -254,6 +267,8 @@ export class TrainingArguments {
     if (this.saveTotalLimit !== undefined)
       positiveNumber('saveTotalLimit', this.saveTotalLimit, { integer: true });
     this.saveOnlyModel = options.saveOnlyModel ?? false;
+    this.evalOnStart = booleanOption('evalOnStart', options.evalOnStart);
+    this.ignoreDataSkip = booleanOption('ignoreDataSkip', options.ignoreDataSkip);
     this.learningRate = options.learningRate ?? 5e-5;
     positiveNumber('learningRate', this.learningRate, { allowZero: true });
     this.weightDecay = options.weightDecay ?? 0;
@@ -317,9 +332,7 @@ export class TrainingArguments {
     if (this.dataSeed !== undefined && !Number.isSafeInteger(this.dataSeed)) {
       throw new TrainingArgumentsError('dataSeed', `expected an integer, got ${this.dataSeed}`);
     }
-    this.bf16 = options.bf16 ?? false;
-    if (typeof this.bf16 !== 'boolean')
-      throw new TrainingArgumentsError('bf16', `expected true or false, got ${JSON.stringify(this.bf16)}`);
+    this.bf16 = booleanOption('bf16', options.bf16);
     this.groupByLength = options.groupByLength ?? false;
     this.lengthColumnName = options.lengthColumnName ?? 'length';
     const report = options.reportTo ?? 'all';
@@ -446,4 +459,12 @@ function checkedSchedulerKwargs(type: SchedulerType, kwargs: unknown): Readonly<
       );
   }
   return Object.freeze({ ...(kwargs as SchedulerKwargs) });
+}
+
+/** A boolean option, false when not given. */
+function booleanOption(field: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean')
+    throw new TrainingArgumentsError(field, `expected true or false, got ${JSON.stringify(value)}`);
+  return value;
 }

@@ -45,11 +45,13 @@ export async function runTrainingLoop<Row>(
   const { args, state, control, callbacks, model } = host;
   const accum = args.gradientAccumulationSteps;
   const epochsTrained = Math.floor(state.globalStep / plan.updatesPerEpoch);
-  const batchesToSkip = (state.globalStep % plan.updatesPerEpoch) * accum;
+  // Python's ignore_data_skip restarts the interrupted epoch from its first batch.
+  const batchesToSkip = args.ignoreDataSkip ? 0 : (state.globalStep % plan.updatesPerEpoch) * accum;
   host.losses.start(state.globalStep);
   const started = performance.now();
   Object.assign(control, new TrainerControl());
   await callbacks.call('onTrainBegin', args, state, control);
+  if (args.evalOnStart) await host.evaluate();
   for (let epoch = epochsTrained; epoch < plan.numTrainEpochs && !control.shouldTrainingStop; epoch++) {
     loader.setEpoch(epoch);
     await callbacks.call('onEpochBegin', args, state, control);
