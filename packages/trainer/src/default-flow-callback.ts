@@ -8,7 +8,8 @@ import type { TrainingArguments } from './training-arguments.js';
  * transformers' `DefaultFlowCallback`: turns the logging, evaluation and save
  * strategies of {@link TrainingArguments} into {@link TrainerControl} flags.
  * After each optimizer step it asks for a log every `loggingSteps` (and after
- * the first step with `loggingFirstStep`), an evaluation every `evalSteps`, a
+ * the first step with `loggingFirstStep`), an evaluation every `evalSteps` (none
+ * before `evalDelay` steps, or epochs with the strategy `'epoch'`), a
  * checkpoint every `saveSteps` (strategies `'steps'`, counted in `state`, where
  * ratios are already resolved), and the end of training at `maxSteps`; after
  * each epoch it asks for whatever has the strategy `'epoch'`.
@@ -22,16 +23,17 @@ export class DefaultFlowCallback implements TrainerCallback {
     const step = state.globalStep;
     if (step === 1 && args.loggingFirstStep) control.shouldLog = true;
     if (args.loggingStrategy === 'steps' && step % state.loggingSteps === 0) control.shouldLog = true;
-    if (args.evalStrategy === 'steps' && step % state.evalSteps === 0) control.shouldEvaluate = true;
+    if (args.evalStrategy === 'steps' && step % state.evalSteps === 0 && args.evalDelay <= step)
+      control.shouldEvaluate = true;
     if (args.saveStrategy === 'steps' && state.saveSteps > 0 && step % state.saveSteps === 0) {
       control.shouldSave = true;
     }
     if (step >= state.maxSteps) control.shouldTrainingStop = true;
   };
 
-  onEpochEnd = (args: TrainingArguments, _state: TrainerState, control: TrainerControl): void => {
+  onEpochEnd = (args: TrainingArguments, state: TrainerState, control: TrainerControl): void => {
     if (args.loggingStrategy === 'epoch') control.shouldLog = true;
-    if (args.evalStrategy === 'epoch') control.shouldEvaluate = true;
+    if (args.evalStrategy === 'epoch' && args.evalDelay <= state.epoch) control.shouldEvaluate = true;
     if (args.saveStrategy === 'epoch') control.shouldSave = true;
   };
 }

@@ -39,9 +39,14 @@ export interface TrainingArgumentsOptions extends HubArgumentsOptions {
   saveOnlyModel?: boolean;
   /**
    * [false] Evaluate once before the first training step, as a sanity check (Python's
-   * `eval_on_start`): the metrics are logged at the starting step.
+   * `eval_on_start`, from transformers 4.41): the metrics are logged at the starting step.
    */
   evalOnStart?: boolean;
+  /**
+   * [0] Epochs (`evalStrategy: 'epoch'`) or steps (`'steps'`) to wait before the first
+   * evaluation, as Python's `eval_delay`: evaluations due earlier are skipped.
+   */
+  evalDelay?: number;
   /**
    * [false] When resuming, start the interrupted epoch from its first batch instead of skipping
    * the batches already trained on (Python's `ignore_data_skip`): faster to start, but the run no
@@ -187,6 +192,7 @@ export class TrainingArguments {
   readonly saveTotalLimit: number | undefined;
   readonly saveOnlyModel: boolean;
   readonly evalOnStart: boolean;
+  readonly evalDelay: number;
   readonly ignoreDataSkip: boolean;
   readonly learningRate: number;
   readonly weightDecay: number;
@@ -268,6 +274,8 @@ export class TrainingArguments {
       positiveNumber('saveTotalLimit', this.saveTotalLimit, { integer: true });
     this.saveOnlyModel = options.saveOnlyModel ?? false;
     this.evalOnStart = booleanOption('evalOnStart', options.evalOnStart);
+    this.evalDelay = options.evalDelay ?? 0;
+    positiveNumber('evalDelay', this.evalDelay, { allowZero: true });
     this.ignoreDataSkip = booleanOption('ignoreDataSkip', options.ignoreDataSkip);
     this.learningRate = options.learningRate ?? 5e-5;
     positiveNumber('learningRate', this.learningRate, { allowZero: true });

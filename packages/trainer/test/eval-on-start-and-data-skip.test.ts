@@ -1,4 +1,5 @@
-// TrainingArguments.evalOnStart (Python's eval_on_start) and ignoreDataSkip (ignore_data_skip).
+// TrainingArguments.evalOnStart (Python's eval_on_start), evalDelay (eval_delay) and ignoreDataSkip
+// (ignore_data_skip).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Trainer, TrainingArguments, TrainingArgumentsError } from '../src/index.js';
@@ -40,6 +41,35 @@ describe('evalOnStart', () => {
     const plain = trainer(makeTempDir('ner-eval-start-off-'), { saveStrategy: 'no' });
     await plain.train();
     expect(plain.state.logHistory.some((entry) => 'eval_loss' in entry)).toBe(false);
+  });
+});
+
+describe('evalDelay', () => {
+  const evalSteps = (t: { state: Trainer['state'] }) =>
+    t.state.logHistory.filter((entry) => 'eval_loss' in entry).map((entry) => entry.step);
+
+  it('skips the evaluations due before it: steps with the strategy steps, epochs with epoch', async () => {
+    const bySteps = trainer(makeTempDir('ner-eval-delay-'), {
+      evalStrategy: 'steps',
+      evalSteps: 1,
+      evalDelay: 3,
+      saveStrategy: 'no',
+    });
+    await bySteps.train();
+    expect(evalSteps(bySteps)).toEqual([3, 4]);
+    // 16 rows in batches of 4, 3 epochs of 4 steps: epochs end at steps 4, 8, 12.
+    const byEpochs = trainer(makeTempDir('ner-eval-delay-epochs-'), {
+      evalStrategy: 'epoch',
+      evalDelay: 2,
+      maxSteps: -1,
+      numTrainEpochs: 3,
+      saveStrategy: 'no',
+    });
+    await byEpochs.train();
+    expect(evalSteps(byEpochs)).toEqual([8, 12]);
+    expect(
+      () => new TrainingArguments({ outputDir: makeTempDir('ner-eval-delay-args-'), evalDelay: -1 }),
+    ).toThrow('TrainingArguments.evalDelay: expected a non-negative number, got -1');
   });
 });
 
