@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   assignCheckpointWeights,
   checkpointTensorValues,
+  jsonNestingDepth,
   readCheckpointSafetensors,
   readCheckpointText,
   readCheckpointWeights,
@@ -141,8 +142,20 @@ async function checkFolder(dir: string): Promise<void> {
   if (!isFolder) throw new CheckpointError(`Can't find a valid checkpoint at ${dir}: not a folder`);
 }
 
+/**
+ * Deepest nesting of a checkpoint JSON file we read: ours nest four levels (a metric returned
+ * nested adds one or two); a deeper value would overflow the stack when the state is saved again.
+ */
+const MAX_CHECKPOINT_JSON_DEPTH = 100;
+
 async function readJson(path: string): Promise<unknown> {
   const text = await readCheckpointText(path);
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_CHECKPOINT_JSON_DEPTH) {
+    throw new CheckpointError(
+      `${path} nests ${depth} levels deep, more than the ${MAX_CHECKPOINT_JSON_DEPTH} a checkpoint file may`,
+    );
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

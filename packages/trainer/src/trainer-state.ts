@@ -77,8 +77,9 @@ export class TrainerState {
   /**
    * The state a `trainer_state.json` holds. Keys that are missing take their
    * defaults, as Python's `TrainerState(**json)` does; a value of the wrong
-   * kind (a string step, a negative epoch, a log entry that is not numbers) is
-   * a {@link CheckpointError} naming `source` and the key.
+   * kind (a string step, a negative epoch, a log entry that is not an object) is
+   * a {@link CheckpointError} naming `source` and the key. Log entries are
+   * kept as they are.
    */
   static fromJSON(json: unknown, source = 'trainer_state.json'): TrainerState {
     const fail = (problem: string) => new CheckpointError(`${source}: ${problem}`);
@@ -115,21 +116,15 @@ export class TrainerState {
 }
 
 /**
- * `log_history` checked: objects of numbers. A null is a number JSON could not
- * write (`JSON.stringify(NaN)` is null) and becomes NaN again.
+ * `log_history` checked: an array of objects, kept as they are (a metric a
+ * `computeMetrics` returned nested, or a NaN that JSON wrote as null, comes
+ * back as written, as in Python).
  */
 function logHistoryOf(value: unknown, fail: Fail): LogEntry[] {
   return checkedArray(value, 'log_history', fail).map((entry, i) => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-      throw fail(`log_history[${i}] must be an object of numbers, not ${describeValue(entry)}`);
-    const out: LogEntry = {};
-    for (const [key, v] of Object.entries(entry)) {
-      if (v !== null && typeof v !== 'number') {
-        throw fail(`log_history[${i}].${key} must be a number or null, not ${describeValue(v)}`);
-      }
-      out[key] = v ?? Number.NaN;
-    }
-    return out;
+      throw fail(`log_history[${i}] must be an object, not ${describeValue(entry)}`);
+    return entry as LogEntry;
   });
 }
 

@@ -165,12 +165,17 @@ const CASES: [string, (dir: string) => void, RegExp][] = [
   [
     'a log entry a number',
     editJson(STATE, (j) => ({ ...j, log_history: [1] })),
-    /log_history\[0\] must be an object of numbers, not 1/,
+    /log_history\[0\] must be an object, not 1/,
   ],
   [
-    'a logged loss a string',
-    editJson(STATE, (j) => ({ ...j, log_history: [{ loss: 'low', step: 1 }] })),
-    /log_history\[0\]\.loss must be a number or null, not "low"/,
+    'a log entry nested 20,000 deep',
+    editJson(STATE, (j) =>
+      JSON.stringify({ ...j, log_history: ['DEEP'] }).replace(
+        '"DEEP"',
+        `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+      ),
+    ),
+    /trainer_state\.json nests 20002 levels deep, more than the 100 a checkpoint file may/,
   ],
   [
     'best_metric a string',
@@ -316,6 +321,23 @@ describe('resuming from a damaged checkpoint', () => {
     expect((fileError as Error).message).toMatch(
       /Can't find a valid checkpoint at .*checkpoint-9: not a folder/,
     );
+  });
+
+  it('log entries come back as written: a metric returned nested, a NaN written as null', async () => {
+    const dir = damaged(
+      editJson(STATE, (j) => ({
+        ...j,
+        log_history: [...(j.log_history as object[]), { eval_PER: { f1: 0.5 }, eval_loss: null, step: 2 }],
+      })),
+    );
+    const trainer = new Trainer({
+      model: tinyModel(123),
+      args: { ...SHORT_RUN, outputDir: makeTempDir('ner-resume-logs-') },
+      trainDataset: rows,
+      dataCollator: collator,
+    });
+    await trainer.train({ resumeFromCheckpoint: dir });
+    expect(trainer.state.logHistory).toContainEqual({ eval_PER: { f1: 0.5 }, eval_loss: null, step: 2 });
   });
 
   it('the undamaged copy resumes (the cases above fail for their damage only)', async () => {
