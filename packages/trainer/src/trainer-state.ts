@@ -5,6 +5,9 @@ import { checkedArray, checkedCount, checkedNonNegative, type Fail } from './che
 /** One entry of `log_history` (Python keys: loss, grad_norm, learning_rate, epoch, step, eval_*...). */
 export type LogEntry = Record<string, number>;
 
+/** The fields whose Python default is None, so that a null there means "not set". */
+const PYTHON_NONE_DEFAULTS = new Set(['epoch', 'train_batch_size', 'log_history']);
+
 /** What a resumed run takes from its checkpoint's state. */
 const RESUMED_FIELDS = [
   'globalStep',
@@ -88,10 +91,19 @@ export class TrainerState {
     }
     const record = json as Record<string, unknown>;
     const state = new TrainerState();
-    const count = (key: string, fallback: number) =>
-      record[key] === undefined ? fallback : checkedCount(record[key], key, fail);
-    const amount = (key: string, fallback: number) =>
-      record[key] === undefined ? fallback : checkedNonNegative(record[key], key, fail);
+    // Python's dataclass defaults epoch, train_batch_size and log_history to None: null is missing there.
+    const given = (key: string) =>
+      record[key] === undefined || (record[key] === null && PYTHON_NONE_DEFAULTS.has(key))
+        ? undefined
+        : record[key];
+    const count = (key: string, fallback: number) => {
+      const value = given(key);
+      return value === undefined ? fallback : checkedCount(value, key, fail);
+    };
+    const amount = (key: string, fallback: number) => {
+      const value = given(key);
+      return value === undefined ? fallback : checkedNonNegative(value, key, fail);
+    };
     state.epoch = amount('epoch', 0);
     state.globalStep = count('global_step', 0);
     state.maxSteps = count('max_steps', 0);
@@ -102,7 +114,8 @@ export class TrainerState {
     state.numTrainEpochs = amount('num_train_epochs', 0);
     state.numInputTokensSeen = amount('num_input_tokens_seen', 0);
     state.totalFlos = amount('total_flos', 0);
-    state.logHistory = record.log_history === undefined ? [] : logHistoryOf(record.log_history, fail);
+    const logHistory = given('log_history');
+    state.logHistory = logHistory === undefined ? [] : logHistoryOf(logHistory, fail);
     const best = record.best_metric;
     if (best !== undefined && best !== null && typeof best !== 'number')
       throw fail(`best_metric must be a number or null, not ${describeValue(best)}`);
