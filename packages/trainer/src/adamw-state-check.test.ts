@@ -120,14 +120,14 @@ describe('AdamW.checkStateDict / loadStateDict on a bad snapshot', () => {
       (d) => {
         d.state.a.expAvgSq.data = new Float32Array(2);
       },
-      'state["a"].expAvgSq.data must be a Float32Array of 3 values',
+      'state["a"].expAvgSq.data must be a Float32Array or an array of 3 numbers',
     ],
     [
-      'moments a plain array',
+      'moments an array of strings',
       (d) => {
-        d.state.b.expAvg.data = [0];
+        d.state.b.expAvg.data = ['0'];
       },
-      'state["b"].expAvg.data must be a Float32Array of 1 values',
+      'state["b"].expAvg.data must be a Float32Array or an array of 1 numbers',
     ],
   ];
   it.each(cases)('%s: OptimizerError naming it, and the optimizer unchanged', (_what, edit, message) => {
@@ -140,6 +140,19 @@ describe('AdamW.checkStateDict / loadStateDict on a bad snapshot', () => {
     optimizer.paramGroups[0]!.lr = 0.25;
     expect(() => optimizer.loadStateDict(bad as AdamWStateDict)).toThrow(OptimizerError);
     expect(optimizer.paramGroups[0]!.lr).toBe(0.25);
+    expect(optimizer.stateDict().state).toEqual(dict.state);
+    dispose();
+  });
+
+  it('moments given as arrays of numbers (a snapshot kept as plain JSON) load as Float32Arrays do', () => {
+    const { optimizer, dict, dispose } = stepped();
+    const plain = edited(dict, (d) => {
+      for (const entry of Object.values(d.state) as Snapshot[]) {
+        entry.expAvg.data = Array.from(entry.expAvg.data as Float32Array);
+        entry.expAvgSq.data = Array.from(entry.expAvgSq.data as Float32Array);
+      }
+    });
+    optimizer.loadStateDict(plain as AdamWStateDict);
     expect(optimizer.stateDict().state).toEqual(dict.state);
     dispose();
   });

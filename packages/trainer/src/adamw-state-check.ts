@@ -72,6 +72,9 @@ function checkMoment(value: unknown, where: string, name: string, shape: readonl
     );
   }
   const size = shape.reduce((a, b) => a * b, 1);
-  if (!(data instanceof Float32Array) || data.length !== size)
-    throw fail(`${where}.data must be a Float32Array of ${size} values`);
+  // stateDict() gives Float32Arrays; an array of numbers (a snapshot kept as plain JSON) works as well.
+  const values =
+    data instanceof Float32Array || (Array.isArray(data) && data.every((v) => typeof v === 'number'));
+  if (!values || (data as ArrayLike<number>).length !== size)
+    throw fail(`${where}.data must be a Float32Array or an array of ${size} numbers`);
 }
