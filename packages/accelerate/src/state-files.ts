@@ -11,9 +11,8 @@ import { CheckpointError, type SafetensorsFile, serializeSafetensors } from '@ne
 import {
   assignCheckpointWeights,
   checkpointTensorValues,
-  jsonNestingDepth,
+  readCheckpointJson,
   readCheckpointSafetensors,
-  readCheckpointText,
   readCheckpointWeights,
 } from '@ner/models/internal';
 import type { AcceleratedModel } from './contracts.js';
@@ -86,30 +85,12 @@ export async function writeStateDict(dir: string, stem: string, dict: unknown): 
 }
 
 /**
- * Deepest nesting of a state dict's JSON we read back: AdamW's nests five levels; a deeper file
- * would overflow the stack of the walk that joins its tensors back in.
- */
-const MAX_STATE_JSON_DEPTH = 100;
-
-/**
  * What {@link writeStateDict} wrote as `<stem>.json` (+ `.safetensors`), read back; nothing is
  * loaded anywhere. A missing, malformed or over-deep file is an {@link AccelerateError} naming it.
  */
 export async function readStateDict(dir: string, stem: string): Promise<unknown> {
   const jsonPath = join(dir, `${stem}.json`);
-  const text = await asLoadStateError(() => readCheckpointText(jsonPath));
-  const depth = jsonNestingDepth(text);
-  if (depth > MAX_STATE_JSON_DEPTH) {
-    throw new AccelerateError(
-      `loadState: ${jsonPath} nests ${depth} levels deep, more than the ${MAX_STATE_JSON_DEPTH} a state dict may`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new AccelerateError(`loadState: ${jsonPath} is not valid JSON: ${(error as Error).message}`);
-  }
+  const json = await asLoadStateError(() => readCheckpointJson(jsonPath, 'a state dict'));
   const tensorsPath = join(dir, `${stem}.safetensors`);
   const file = existsSync(tensorsPath)
     ? await asLoadStateError(() => readCheckpointSafetensors(tensorsPath))

@@ -11,6 +11,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { readBoundedText } from './bounded-json-file.js';
 import { CheckpointError, ModelsError } from './errors.js';
+import { jsonNestingDepth } from './json-depth.js';
 import {
   entryToFloat32,
   parseSafetensors,
@@ -59,6 +60,33 @@ export function readCheckpointText(path: string): Promise<string> {
   return readCheckpointFile(path, (p) =>
     readBoundedText(p, (size) => new CheckpointError(`${p} is too large (${size})`)),
   );
+}
+
+/**
+ * Deepest nesting of a checkpoint's JSON file we read: ours nest four or five levels (a metric
+ * returned nested adds one or two); a deeper value would overflow the stack of whatever walks it
+ * later (saving the state again, joining tensors back in).
+ */
+const MAX_CHECKPOINT_JSON_DEPTH = 100;
+
+/**
+ * A checkpoint's JSON file parsed ({@link readCheckpointText}), refused as a
+ * {@link CheckpointError} when it is not JSON or nests deeper than 100 levels.
+ * @param what what the file is, for the depth message ("a state dict")
+ */
+export async function readCheckpointJson(path: string, what = 'a checkpoint file'): Promise<unknown> {
+  const text = await readCheckpointText(path);
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_CHECKPOINT_JSON_DEPTH) {
+    throw new CheckpointError(
+      `${path} nests ${depth} levels deep, more than the ${MAX_CHECKPOINT_JSON_DEPTH} ${what} may`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CheckpointError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 /** `read(path)` of a regular file, each way it can fail named as a {@link CheckpointError}. */

@@ -27,12 +27,11 @@ export {
   assignCheckpointWeights,
   checkpointTensorValues,
   type NamedVariables,
+  readCheckpointJson,
   readCheckpointSafetensors,
-  readCheckpointText,
   readCheckpointWeights,
 } from './checkpoint-weights.js';
 export { describeValue } from './describe-value.js';
-export { jsonNestingDepth } from './json-depth.js';
 export { fixLegacyKey } from './load-pretrained.js';
 export { leanVariableGrads } from './lean-gradients.js';
 export { withLeanSaves } from './lean-tensors.js';

@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import {
   assignCheckpointWeights,
   checkpointTensorValues,
-  jsonNestingDepth,
+  readCheckpointJson,
   readCheckpointSafetensors,
-  readCheckpointText,
   readCheckpointWeights,
 } from '@ner/models/internal';
 import type { AdamW, AdamWStateDict } from './adamw.js';
@@ -100,7 +99,7 @@ export function seedChangeWarning(
 async function readSavedSeeds(dir: string): Promise<SavedSeeds> {
   let json: unknown;
   try {
-    json = await readJson(join(dir, CHECKPOINT_FILES.trainingArgs));
+    json = await readCheckpointJson(join(dir, CHECKPOINT_FILES.trainingArgs));
   } catch {
     return {};
   }
@@ -119,7 +118,7 @@ async function readResumeSnapshot(
 ): Promise<ResumeSnapshot> {
   await checkFolder(dir);
   const statePath = join(dir, CHECKPOINT_FILES.trainerState);
-  const state = TrainerState.fromJSON(await readJson(statePath), statePath);
+  const state = TrainerState.fromJSON(await readCheckpointJson(statePath), statePath);
   const weights = await readCheckpointWeights(join(dir, CHECKPOINT_FILES.model), model.namedParameters());
   return {
     weights,
@@ -142,27 +141,6 @@ async function checkFolder(dir: string): Promise<void> {
   if (!isFolder) throw new CheckpointError(`Can't find a valid checkpoint at ${dir}: not a folder`);
 }
 
-/**
- * Deepest nesting of a checkpoint JSON file we read: ours nest four levels (a metric returned
- * nested adds one or two); a deeper value would overflow the stack when the state is saved again.
- */
-const MAX_CHECKPOINT_JSON_DEPTH = 100;
-
-async function readJson(path: string): Promise<unknown> {
-  const text = await readCheckpointText(path);
-  const depth = jsonNestingDepth(text);
-  if (depth > MAX_CHECKPOINT_JSON_DEPTH) {
-    throw new CheckpointError(
-      `${path} nests ${depth} levels deep, more than the ${MAX_CHECKPOINT_JSON_DEPTH} a checkpoint file may`,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CheckpointError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
@@ -182,7 +160,7 @@ async function readOptimizerState(dir: string, optimizer: AdamW): Promise<AdamWS
     );
   }
   const fail: Fail = (problem) => new CheckpointError(`${metaPath}: ${problem}`);
-  const meta = checkedRecord(await readJson(metaPath), 'the file', fail);
+  const meta = checkedRecord(await readCheckpointJson(metaPath), 'the file', fail);
   const paramGroups = checkedArray(meta.param_groups, 'param_groups', fail);
   const steps = checkedRecord(meta.steps ?? {}, 'steps', fail);
   const names = new Set(optimizer.paramGroups.flatMap((group) => group.params.map(([name]) => name)));
@@ -215,7 +193,7 @@ async function readOptimizerState(dir: string, optimizer: AdamW): Promise<AdamWS
 async function readSchedulerState(dir: string, lrScheduler: LambdaLR): Promise<SchedulerStateDict> {
   const path = join(dir, CHECKPOINT_FILES.scheduler);
   const json = checkedRecord(
-    await readJson(path),
+    await readCheckpointJson(path),
     'the file',
     (problem) => new CheckpointError(`${path}: ${problem}`),
   );

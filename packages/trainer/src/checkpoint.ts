@@ -14,6 +14,7 @@ import type { Accelerator } from '@ner/accelerate';
 import type { AdamW } from './adamw.js';
 import { removeOrphanTemps, writeFolderAtomic } from './atomic-folder.js';
 import { CheckpointError, SaveError, TrainerError } from './errors.js';
+import { quiet } from './logging-callbacks.js';
 import type { LambdaLR } from './schedules.js';
 import type { TrainableModel } from './trainable-model.js';
 import type { TrainerState } from './trainer-state.js';
@@ -237,8 +238,7 @@ export async function cleanCheckpointLeftovers(
   if (accelerator.isMainProcess) {
     try {
       const { removed, restored } = await removeOrphanTemps(outputDir);
-      const quiet = args.logLevel === 'error' || args.logLevel === 'critical';
-      if (!quiet && removed.length + restored.length > 0) {
+      if (!quiet(args) && removed.length + restored.length > 0) {
         console.warn(
           `Removed ${removed.length} unfinished checkpoint folder(s) left by an interrupted save in ${outputDir}` +
             (restored.length > 0 ? `; restored ${restored.join(', ')}` : ''),

@@ -19,6 +19,7 @@ import type { CallbackHandler } from './callbacks.js';
 import { CHECKPOINT_FILES } from './checkpoint.js';
 import { HubPushError } from './hub-errors.js';
 import { type ModelCardOptions, type ModelCardSource, writeTrainerModelCard } from './hub-model-card.js';
+import { quiet } from './logging-callbacks.js';
 
 /** Options of `trainer.pushToHub()` (Python `push_to_hub`'s arguments and `create_model_card`'s). */
 export interface PushToHubOptions extends ModelCardOptions {
@@ -245,8 +246,7 @@ export class HubPusher {
       folder,
       error,
     );
-    const quiet = this.host.args.logLevel === 'error' || this.host.args.logLevel === 'critical';
-    if (this.failures === 1 && !quiet) {
+    if (this.failures === 1 && !quiet(this.host.args)) {
       console.warn(
         `${this.lastFailure.message} Training goes on; later failures of this run are not repeated.`,
       );

@@ -8,7 +8,8 @@ import type { TrainingArguments } from './training-arguments.js';
 /** Where console lines go (tests pass their own). */
 export type LineWriter = (line: string) => void;
 
-function quiet(args: TrainingArguments): boolean {
+/** Whether `logLevel` silences the console (`'error'`, `'critical'`). */
+export function quiet(args: TrainingArguments): boolean {
   return args.logLevel === 'error' || args.logLevel === 'critical';
 }
 

@@ -18,6 +18,7 @@ import { NonFiniteLossError, TrainerError } from './errors.js';
 import { addSpeedMetrics, predictBatch, runEvaluationLoop } from './evaluation-loop.js';
 import { HubPusher, type PushToHubOptions } from './hub-push.js';
 import { labelSmoothedLoss } from './label-smoother.js';
+import { quiet } from './logging-callbacks.js';
 import { toModelInputs } from './model-batch.js';
 import { getScheduler, type LambdaLR } from './schedules.js';
 import { roundTo } from './speed-metrics.js';
@@ -181,8 +182,7 @@ export class Trainer<Row = unknown> {
         this.state,
       );
       const warning = seedChangeWarning(resumeDir, saved, args, this.state.globalStep);
-      const quiet = args.logLevel === 'error' || args.logLevel === 'critical';
-      if (warning !== undefined && !quiet && this.accelerator.isMainProcess) console.warn(warning);
+      if (warning !== undefined && !quiet(args) && this.accelerator.isMainProcess) console.warn(warning);
     }
     return this.hub.afterTraining(await runTrainingLoop(this.trainingLoopHost(), loader, plan));
   }
