@@ -20,6 +20,13 @@ export type { AcceleratedModel, LrScheduler, StatefulOptimizer } from './contrac
 export { AccelerateError, BackendUnavailableError, CollectiveError, StoreError } from './errors.js';
 export type { Gatherable } from './host-array.js';
 export {
+  type BatchSizeReduction,
+  findExecutableBatchSize,
+  NoExecutableBatchSizeError,
+  releaseMemory,
+  shouldReduceBatchSize,
+} from './memory.js';
+export {
   findFreePort,
   LaunchError,
   type LaunchOptions,

@@ -241,9 +241,11 @@ export function fusedLayerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor,
 export function fusedGeluErf(x: tf.Tensor): tf.Tensor {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const value = runOne(GELU_ERF_KERNEL, { x: input });
+    // Saved last: a save is kept, so one made before a kernel that throws (out of memory) would leak.
     save([input]);
     return {
-      value: runOne(GELU_ERF_KERNEL, { x: input }),
+      value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const grad = Array.isArray(dy) ? dy[0]! : dy;
         return [runOne(GELU_ERF_GRAD_KERNEL, { dy: grad, x: saved[0]! })];

@@ -201,23 +201,14 @@ export function leanVariableGrads(
     if (!(y instanceof tf.Tensor)) throw new Error('The result y returned by f() must be a tensor.');
     const tape = engine.state.activeTape ?? [];
     const nodes = nodesFromXToY(tape, xs, y);
-    const grads = tf.tidy('backward', () => {
-      const gradients = new GradientMap();
-      gradients.set(y.id, tf.ones(y.shape));
-      const keep = new Set(xs.map((x) => x.id));
-      try {
-        for (let i = nodes.length - 1; i >= 0; i--) {
-          const node = nodes[i]!;
-          backpropagateNode(node, gradients);
-          // Nothing later in the backward pass reads this node's saves or its outputs' gradients.
-          freeSaved(node, gradients);
-          for (const output of node.outputs) if (!keep.has(output.id)) gradients.release(output.id);
-        }
-        return xs.map((x) => gradients.get(x.id));
-      } finally {
-        freeTape(engine, gradients);
-      }
-    });
+    let grads: (tf.Tensor | undefined)[];
+    try {
+      grads = backward(engine, y, nodes, xs);
+    } catch (error) {
+      // The loss outlives the forward scope; a failing backward (out of memory) must free it too.
+      y.dispose();
+      throw error;
+    }
     if (!grads.some((g) => g !== undefined)) {
       tf.dispose(y);
       throw new Error(
@@ -236,6 +227,35 @@ export function leanVariableGrads(
       if (grad) named[x.name] = grad;
     });
     return { value: y as tf.Scalar, grads: named };
+  });
+}
+
+/**
+ * The backward pass of {@link leanVariableGrads}: the gradients of `y` with respect to `xs`,
+ * freeing each node's saves as soon as nothing later reads them, and the tape at the end.
+ */
+function backward(
+  engine: TapeEngine,
+  y: tf.Tensor,
+  nodes: TapeNode[],
+  xs: readonly tf.Variable[],
+): (tf.Tensor | undefined)[] {
+  return tf.tidy('backward', () => {
+    const gradients = new GradientMap();
+    const keep = new Set(xs.map((x) => x.id));
+    try {
+      gradients.set(y.id, tf.ones(y.shape));
+      for (let i = nodes.length - 1; i >= 0; i--) {
+        const node = nodes[i]!;
+        backpropagateNode(node, gradients);
+        // Nothing later in the backward pass reads this node's saves or its outputs' gradients.
+        freeSaved(node, gradients);
+        for (const output of node.outputs) if (!keep.has(output.id)) gradients.release(output.id);
+      }
+      return xs.map((x) => gradients.get(x.id));
+    } finally {
+      freeTape(engine, gradients);
+    }
   });
 }
 

@@ -43,19 +43,25 @@ export function meanSquaredError(input: tf.Tensor, target: tf.Tensor): tf.Scalar
  * stable form would give a wrong subgradient at exactly x = 0).
  */
 export function binaryCrossEntropyWithLogits(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
-  const y = tf.cast(targets, 'float32');
+  // The targets are an input of the op (with a zero gradient) so that the gradient reads its saved
+  // copy: a closure over them would read a tensor that the forward pass's scope has freed when
+  // they were made in it (labels given as arrays to computeGradients).
   const bce = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    save([x]);
-    const perElement = tf.add(tf.sub(tf.relu(x), tf.mul(x, y)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
+    const [x, y, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const value = tf.mean(tf.add(tf.sub(tf.relu(x), tf.mul(x, y)), tf.log1p(tf.exp(tf.neg(tf.abs(x))))));
+    // Saved last: a save is kept, so one made before a kernel that throws (out of memory) would leak.
+    save([x, y]);
     return {
-      value: tf.mean(perElement),
+      value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const upstream = Array.isArray(dy) ? dy[0]! : dy;
-        const input = saved[0]!;
-        return [tf.mul(tf.div(tf.sub(tf.sigmoid(input), y), input.size), upstream)];
+        const [input, target] = saved as [tf.Tensor, tf.Tensor];
+        return [
+          tf.mul(tf.div(tf.sub(tf.sigmoid(input), target), input.size), upstream),
+          tf.zerosLike(target),
+        ];
       },
     };
   });
-  return bce(logits) as tf.Scalar;
+  return bce(logits, tf.cast(targets, 'float32')) as tf.Scalar;
 }

@@ -184,9 +184,11 @@ export function embeddingLookup(weight: tf.Tensor, ids: tf.Tensor, paddingIdx: n
   // customGrad passes the inputs then the save function as one rest list.
   const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [table, indices, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const value = tf.gather(table, indices);
+    // Saved last: a save is kept, so one made before a kernel that throws (out of memory) would leak.
     save([indices]);
     return {
-      value: tf.gather(table, indices),
+      value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const grad = Array.isArray(dy) ? dy[0]! : dy;
         const flatIds = tf.reshape(saved[0]!, [-1]);

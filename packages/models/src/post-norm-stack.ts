@@ -167,8 +167,9 @@ export function maskedScores(product: tf.Tensor, mask: tf.Tensor, scale: number 
     // The divisor is uploaded once and kept (4 bytes) for the gradient's division; the scaled
     // scores go with the layer's tidy (runTrainingLayer's caller), as nothing saves them.
     const divisor = scale === null ? null : tf.scalar(scale);
-    save(divisor ? [divisor] : []);
     const value = tf.add(divisor ? tf.div(scores, divisor) : scores, mask);
+    // Saved last: a save is kept, so one made before a kernel that throws (out of memory) would leak.
+    save(divisor ? [divisor] : []);
     return {
       value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {

@@ -124,6 +124,17 @@ describe('leanVariableGrads', () => {
       }, [w]),
     ).toThrow('loss failed');
     expect(tf.memory().numTensors).toBe(before);
+    // A backward pass that fails (memory runs out in a gradient kernel) frees the loss too.
+    const failingGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+      value: tf.square(args[0] as tf.Tensor),
+      gradFunc: (): tf.Tensor[] => {
+        throw new RangeError('Array buffer allocation failed');
+      },
+    }));
+    expect(() =>
+      leanVariableGrads(() => tf.sum(failingGradient(tf.mul(w, 3)) as tf.Tensor) as tf.Scalar, [w]),
+    ).toThrow('Array buffer allocation failed');
+    expect(tf.memory().numTensors).toBe(before);
     expect(
       valuesOf(leanVariableGrads(() => tf.sum(tf.square(w)) as tf.Scalar, [w]))['lean-errors-w'],
     ).toEqual([2, 4]);

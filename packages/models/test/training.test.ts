@@ -142,6 +142,33 @@ describe('losses', () => {
     model.dispose();
   });
 
+  it('multi-label gradients with labels given as arrays equal those with tensor labels', () => {
+    // The BCE gradient read its targets through a closure: made from arrays inside the forward
+    // pass's scope, they were freed before the backward pass ran ("reading 'backend'").
+    const config = new BertConfig({
+      ...tinyBertSizes(1),
+      numLabels: 3,
+      problemType: 'multi_label_classification',
+    });
+    const model = new BertForSequenceClassification(config, { seed: 4 });
+    const labels = [
+      [1, 0, 1],
+      [0, 1, 0],
+    ];
+    const gradsOf = (given: number[][] | tf.Tensor) => {
+      const { loss, grads } = model.computeGradients({ input_ids: batch.input_ids, labels: given });
+      const values = [loss, ...grads.values()].map((t) => Array.from(t.dataSync()));
+      tf.dispose([loss, ...grads.values()]);
+      return values;
+    };
+    const fromTensor = tf.tensor2d(labels);
+    const expected = gradsOf(fromTensor);
+    fromTensor.dispose();
+    expect(gradsOf(labels)).toEqual(expected);
+    expect(expected[0]![0]).toBeGreaterThan(0);
+    model.dispose();
+  });
+
   it('sequence heads pick problem_type like Python and store it on the config', () => {
     const single = new BertForSequenceClassification(tinyBert());
     single.computeLoss({ input_ids: batch.input_ids, labels: tf.tensor1d([0, 2], 'int32') }).dispose();

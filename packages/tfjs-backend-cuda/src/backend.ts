@@ -90,6 +90,8 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
   private readonly live = new Set<CudaTensorData>();
   /** The bf16 copies kept under autocast. */
   private readonly bf16Copies: Bf16Copies;
+  /** Tensors made by the kernel call running now ({@link runKernelGuarded}); null outside one. */
+  private kernelMade: tf.DataId[] | null = null;
 
   constructor(readonly device: CudaDevice) {
     super();
@@ -169,7 +171,28 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
   override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
     const dataId = { id: nextDataId++ };
     this.data.set(dataId, this.store(values, shape, dtype, 1));
+    this.kernelMade?.push(dataId);
     return dataId;
+  }
+
+  /**
+   * Runs one kernel call so that, if it throws, the tensors it made before throwing are freed:
+   * tfjs learns only of the outputs a kernel returns, so an intermediate, or a first output
+   * whose second could not be allocated, would keep its device block for good. Matters when
+   * memory runs out and the caller goes on in the same memory (autoFindBatchSize's retry).
+   */
+  runKernelGuarded<T>(run: () => T): T {
+    const outer = this.kernelMade;
+    const made: tf.DataId[] = [];
+    this.kernelMade = made;
+    try {
+      return run();
+    } catch (error) {
+      for (const dataId of made) this.disposeData(dataId, true);
+      throw error;
+    } finally {
+      this.kernelMade = outer;
+    }
   }
 
   override move(
@@ -199,6 +222,7 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
     };
     if (entry.block) this.live.add(entry);
     this.data.set(dataId, entry);
+    this.kernelMade?.push(dataId);
     return { dataId, shape: [...shape], dtype };
   }
 

@@ -7,9 +7,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { CudaBackend } from './backend.js';
 import type { CudaDevice } from './device.js';
-import { runOnCpu } from './fallback.js';
+import { type CudaKernelArgs, runOnCpu } from './fallback.js';
 import './kernels/all.js';
-import { CPU_KERNELS, CUDA_KERNELS } from './kernels/registry.js';
+import { CPU_KERNELS, CUDA_KERNELS, type CudaKernel } from './kernels/registry.js';
 
 /** The name the backend registers under (`tf.setBackend('cuda')`). */
 export const CUDA_BACKEND_NAME = 'cuda';
@@ -67,13 +67,20 @@ function registerCudaKernels(backendName: string): void {
     tf.registerKernel({
       kernelName: name,
       backendName,
-      kernelFunc: (device ??
-        ((args) => runOnCpu(name, cpu, args as unknown as Parameters<typeof runOnCpu>[2]))) as tf.KernelFunc,
+      kernelFunc: guarded(
+        device ?? ((args) => runOnCpu(name, cpu, args as unknown as Parameters<typeof runOnCpu>[2])),
+      ),
     });
     done.add(name);
   }
   for (const [kernelName, kernel] of CUDA_KERNELS) {
     if (done.has(kernelName)) continue;
-    tf.registerKernel({ kernelName, backendName, kernelFunc: kernel as unknown as tf.KernelFunc });
+    tf.registerKernel({ kernelName, backendName, kernelFunc: guarded(kernel) });
   }
+}
+
+/** A kernel that frees what it made when it throws (see `CudaBackend.runKernelGuarded`). */
+function guarded(kernel: CudaKernel): tf.KernelFunc {
+  return ((args: CudaKernelArgs) =>
+    args.backend.runKernelGuarded(() => kernel(args))) as unknown as tf.KernelFunc;
 }

@@ -96,6 +96,61 @@ export function seedChangeWarning(
   );
 }
 
+/** The arguments of the run that wrote a checkpoint, as its trainer_state.json records them. */
+export interface CheckpointArguments {
+  /** Rows per batch per process (`train_batch_size`); undefined when not recorded (Python's None, or 0). */
+  readonly trainBatchSize: number | undefined;
+  readonly loggingSteps: number;
+  readonly evalSteps: number;
+  readonly saveSteps: number;
+}
+
+/**
+ * Reads the checkpoint's trainer_state.json for what a resumed run needs before it builds its
+ * loader: the batch size it trained at (Python sets `_train_batch_size` from it, so the batches
+ * skipped to reach the checkpoint's step are the ones it trained on, and a size that
+ * `autoFindBatchSize` found is not searched for again). Throws {@link CheckpointError} as
+ * {@link loadCheckpoint} does for a missing folder or a damaged file.
+ */
+export async function readCheckpointArguments(dir: string): Promise<CheckpointArguments> {
+  await checkFolder(dir);
+  const statePath = join(dir, CHECKPOINT_FILES.trainerState);
+  const state = TrainerState.fromJSON(await readCheckpointJson(statePath), statePath);
+  return {
+    trainBatchSize: state.trainBatchSize > 0 ? state.trainBatchSize : undefined,
+    loggingSteps: state.loggingSteps,
+    evalSteps: state.evalSteps,
+    saveSteps: state.saveSteps,
+  };
+}
+
+/**
+ * What to tell a user whose arguments differ from the checkpoint's (Python
+ * `compare_trainer_and_checkpoint_args`), or undefined. Step intervals given as a ratio of the
+ * run (below 1) are not compared: the checkpoint holds them resolved to steps.
+ */
+export function checkpointArgumentsWarning(
+  args: { loggingSteps: number; evalSteps: number; saveSteps: number; perDeviceTrainBatchSize: number },
+  saved: CheckpointArguments,
+): string | undefined {
+  const lines: string[] = [];
+  const compare = (name: string, field: string, now: number, then: number) => {
+    if (now >= 1 && now !== then)
+      lines.push(`${name}: ${now} (arguments) != ${then} (trainer_state.json ${field})`);
+  };
+  compare('loggingSteps', 'logging_steps', args.loggingSteps, saved.loggingSteps);
+  compare('evalSteps', 'eval_steps', args.evalSteps, saved.evalSteps);
+  compare('saveSteps', 'save_steps', args.saveSteps, saved.saveSteps);
+  if (saved.trainBatchSize !== undefined && saved.trainBatchSize !== args.perDeviceTrainBatchSize) {
+    lines.push(
+      `perDeviceTrainBatchSize: ${args.perDeviceTrainBatchSize} (arguments) != ${saved.trainBatchSize} ` +
+        `(trainer_state.json train_batch_size); the run goes on at ${saved.trainBatchSize}, as the checkpoint's did`,
+    );
+  }
+  if (lines.length === 0) return undefined;
+  return `The following arguments do not match the ones in the checkpoint's trainer_state.json:\n\t${lines.join('\n\t')}`;
+}
+
 async function readSavedSeeds(dir: string): Promise<SavedSeeds> {
   let json: unknown;
   try {

@@ -1,6 +1,6 @@
 import type { RowSource } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
-import { Accelerator, type PreparedDataLoader } from '@ner/accelerate';
+import { Accelerator, findExecutableBatchSize, type PreparedDataLoader } from '@ner/accelerate';
 import { type AutocastDtype, AutocastUnsupportedError, autocastSupported, withAutocast } from '@ner/models';
 import type { AdamW } from './adamw.js';
 import { CallbackHandler, type TrainerCallback, TrainerControl } from './callbacks.js';
@@ -12,7 +12,12 @@ import {
   updateBestMetric,
   writeCheckpoint,
 } from './checkpoint.js';
-import { loadCheckpoint, seedChangeWarning } from './checkpoint-resume.js';
+import {
+  checkpointArgumentsWarning,
+  loadCheckpoint,
+  readCheckpointArguments,
+  seedChangeWarning,
+} from './checkpoint-resume.js';
 import { defaultCallbacks } from './default-flow-callback.js';
 import { NonFiniteLossError, TrainerError } from './errors.js';
 import { addSpeedMetrics, predictBatch, runEvaluationLoop } from './evaluation-loop.js';
@@ -21,6 +26,7 @@ import { labelSmoothedLoss } from './label-smoother.js';
 import { quiet } from './logging-callbacks.js';
 import { toModelInputs } from './model-batch.js';
 import { getScheduler, type LambdaLR } from './schedules.js';
+import { saveRetryPoint } from './retry-point.js';
 import { roundTo } from './speed-metrics.js';
 import type { TrainableModel } from './trainable-model.js';
 import { TrainerState } from './trainer-state.js';
@@ -69,6 +75,13 @@ export class Trainer<Row = unknown> {
   private readonly losses: TrainingLossTracker;
   private readonly nonEmbeddingParameters: number;
   private training = false;
+  /**
+   * Rows per training batch on this process (Python `_train_batch_size`): `perDeviceTrainBatchSize`
+   * until a resumed checkpoint or `autoFindBatchSize` says otherwise.
+   */
+  private trainBatchSize: number;
+  /** Whether {@link lrScheduler} is the Trainer's own (Python `_created_lr_scheduler`). */
+  private createdLrScheduler = false;
   /** `onInitEnd` hooks still running (async ones); train/evaluate/predict wait for them. */
   private readonly initEnd: Promise<void> | undefined;
 
@@ -82,6 +95,7 @@ export class Trainer<Row = unknown> {
     this.collateFn = options.dataCollator;
     this.computeMetrics = options.computeMetrics;
     this.processingClass = options.processingClass ?? options.tokenizer;
+    this.trainBatchSize = this.args.perDeviceTrainBatchSize;
     this.optimizer = options.optimizers?.[0];
     this.lrScheduler = options.optimizers?.[1];
     this.accelerator = options.accelerator ?? new Accelerator();
@@ -126,7 +140,7 @@ export class Trainer<Row = unknown> {
     const dataset = this.trainDataset;
     if (dataset === undefined) throw new TrainerError('Trainer: training requires a trainDataset.');
     return this.accelerator.prepareDataLoader<Row, unknown>(dataset, {
-      ...trainLoaderOptions(this.args, dataset),
+      ...trainLoaderOptions(this.args, dataset, this.trainBatchSize),
       ...(this.collateFn !== undefined ? { collateFn: this.collateFn } : {}),
     });
   }
@@ -145,6 +159,7 @@ export class Trainer<Row = unknown> {
   createOptimizerAndScheduler(numTrainingSteps: number): void {
     this.optimizer ??= createAdamW(this.model, this.args);
     if (this.lrScheduler === undefined) {
+      this.createdLrScheduler = true;
       this.lrScheduler = getScheduler(this.args.lrSchedulerType, this.optimizer, {
         ...this.args.lrSchedulerKwargs,
         numWarmupSteps: this.args.getWarmupSteps(numTrainingSteps),
@@ -157,18 +172,95 @@ export class Trainer<Row = unknown> {
    * Runs training. `resumeFromCheckpoint`: a checkpoint folder, or `true` for
    * the newest `checkpoint-N` in outputDir; model, optimizer, scheduler and
    * trainer state are restored and the data order continues where it stopped,
-   * so the losses equal an uninterrupted run's.
+   * so the losses equal an uninterrupted run's. A resumed run batches as the
+   * checkpoint's run did (its `train_batch_size`), as in Python.
+   *
+   * With `autoFindBatchSize`, a run that runs out of memory starts again at
+   * half the batch size (see {@link TrainingArguments.autoFindBatchSize}).
    */
   async train(options: { resumeFromCheckpoint?: string | boolean } = {}): Promise<types.TrainOutput> {
     await this.initEnd;
     const args = this.args;
     if (this.trainDataset === undefined) throw new TrainerError('Trainer: training requires a trainDataset.');
     this.checkAutocast();
+    if (args.autoFindBatchSize && this.accelerator.numProcesses > 1) {
+      throw new TrainerError(
+        `autoFindBatchSize works in one process; this run has ${this.accelerator.numProcesses}. Each process ` +
+          'would search on its own and the others would wait for it in a collective. Set ' +
+          'perDeviceTrainBatchSize to a size that fits instead.',
+      );
+    }
     await cleanCheckpointLeftovers(args, this.accelerator, Boolean(options.resumeFromCheckpoint));
     const resumeDir = await resolveResumeCheckpoint(args.outputDir, options.resumeFromCheckpoint);
+    let batchSize = args.perDeviceTrainBatchSize;
+    if (resumeDir !== undefined) {
+      const saved = await readCheckpointArguments(resumeDir);
+      batchSize = saved.trainBatchSize ?? batchSize;
+      const warning = checkpointArgumentsWarning(args, saved);
+      if (warning !== undefined && !quiet(args) && this.accelerator.isMainProcess) console.warn(warning);
+    }
+    if (!args.autoFindBatchSize) return this.innerTrainingLoop(batchSize, resumeDir);
+    return this.trainFindingBatchSize(batchSize, resumeDir);
+  }
+
+  /**
+   * `autoFindBatchSize`: runs {@link innerTrainingLoop} through accelerate's
+   * `findExecutableBatchSize`, putting weights and states back as they were
+   * before each retry (see `retry-point.ts`).
+   */
+  private async trainFindingBatchSize(startingBatchSize: number, resumeDir: string | undefined) {
+    const hadOptimizer = this.optimizer !== undefined;
+    const start = saveRetryPoint(this.model, {
+      weights: resumeDir === undefined,
+      optimizer: this.optimizer,
+      lrScheduler: this.createdLrScheduler ? undefined : this.lrScheduler,
+    });
+    let attempts = 0;
+    const train = findExecutableBatchSize(
+      (batchSize: number) => {
+        if (attempts++ > 0) {
+          if (!hadOptimizer) {
+            // The Trainer made it in the failed attempt: the next attempt makes a fresh one.
+            this.optimizer?.dispose();
+            this.optimizer = undefined;
+          }
+          start.restore();
+        }
+        return this.innerTrainingLoop(batchSize, resumeDir);
+      },
+      startingBatchSize,
+      {
+        onReduce: ({ from, to, error }) => {
+          if (quiet(this.args) || !this.accelerator.isMainProcess) return;
+          console.warn(
+            `autoFindBatchSize: out of memory at a batch size of ${from} (${error.message}); training again from the start at ${to}.`,
+          );
+        },
+      },
+    );
+    return train();
+  }
+
+  /**
+   * One training run at `batchSize` rows per process (Python `_inner_training_loop`): the loader,
+   * the plan, a fresh state, the optimizer and (when the Trainer made it) a fresh schedule, the
+   * checkpoint if resuming, then the loop.
+   */
+  private async innerTrainingLoop(
+    batchSize: number,
+    resumeDir: string | undefined,
+  ): Promise<types.TrainOutput> {
+    const args = this.args;
+    this.trainBatchSize = batchSize;
     const loader = this.getTrainDataloader();
     if (loader.length === 0) throw new TrainerError('Trainer: the training dataloader is empty.');
-    const plan = planTraining(args, loader.length, loader.numRows, this.accelerator.numProcesses);
+    const plan = planTraining(args, batchSize, loader.length, loader.numRows, this.accelerator.numProcesses);
+    // As Python's `_created_lr_scheduler`: a schedule the Trainer made is made again for this run's
+    // length (a second train(), or a retry at another batch size); one the user gave is kept.
+    if (this.createdLrScheduler) {
+      this.lrScheduler = undefined;
+      this.createdLrScheduler = false;
+    }
     this.createOptimizerAndScheduler(plan.maxSteps);
     // Every process starts from rank 0's weights (DDP's initial broadcast).
     await this.accelerator.broadcastParameters(this.model);

@@ -53,6 +53,13 @@ export interface TrainingArgumentsOptions extends HubArgumentsOptions {
    * longer reproduces the uninterrupted one. Whole epochs already trained are still skipped.
    */
   ignoreDataSkip?: boolean;
+  /**
+   * [false] When a training step runs out of memory (the cuda backend's `CudaOutOfMemoryError`, or
+   * a failed host allocation), halve the batch size and train again from the start, down to 1
+   * (Python's `auto_find_batch_size`, through accelerate's `findExecutableBatchSize`). The size
+   * that fits is `state.trainBatchSize`, saved in checkpoints. One process only.
+   */
+  autoFindBatchSize?: boolean;
   /** [5e-5] */
   learningRate?: number;
   /** [0] */
@@ -194,6 +201,7 @@ export class TrainingArguments {
   readonly evalOnStart: boolean;
   readonly evalDelay: number;
   readonly ignoreDataSkip: boolean;
+  readonly autoFindBatchSize: boolean;
   readonly learningRate: number;
   readonly weightDecay: number;
   readonly adamBeta1: number;
@@ -277,6 +285,7 @@ export class TrainingArguments {
     this.evalDelay = options.evalDelay ?? 0;
     positiveNumber('evalDelay', this.evalDelay, { allowZero: true });
     this.ignoreDataSkip = booleanOption('ignoreDataSkip', options.ignoreDataSkip);
+    this.autoFindBatchSize = booleanOption('autoFindBatchSize', options.autoFindBatchSize);
     this.learningRate = options.learningRate ?? 5e-5;
     positiveNumber('learningRate', this.learningRate, { allowZero: true });
     this.weightDecay = options.weightDecay ?? 0;

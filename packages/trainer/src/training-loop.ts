@@ -57,28 +57,33 @@ export async function runTrainingLoop<Row>(
     await callbacks.call('onEpochBegin', args, state, control);
     let grads: Map<string, tf.Tensor> | undefined;
     let accumulated = 0;
-    for (const { batch, step } of loader.steps()) {
-      if (epoch === epochsTrained && step < batchesToSkip) continue;
-      if (accumulated === 0) await callbacks.call('onStepBegin', args, state, control);
-      // Dropout masks depend only on (seed, epoch, step), so a resumed run draws the same ones.
-      model.setSeed?.((args.seed * 7919 + epoch * 1_000_003 + step) >>> 0);
-      const groupSize = accumulationGroupSize(step, plan.batchesPerEpoch, accum);
-      const micro = host.trainingStep(batch as CollatedBatch, groupSize);
-      host.losses.add(micro.loss);
-      grads = accumulateGrads(grads, micro.grads);
-      accumulated += 1;
-      if (accumulated === accum || step === plan.batchesPerEpoch - 1) {
-        await optimizerStep(host, grads);
-        grads = undefined;
-        accumulated = 0;
-        state.globalStep += 1;
-        state.epoch = epoch + (step + 1) / plan.batchesPerEpoch;
-        await callbacks.call('onStepEnd', args, state, control);
-        await maybeLogSaveEvaluate(host);
+    try {
+      for (const { batch, step } of loader.steps()) {
+        if (epoch === epochsTrained && step < batchesToSkip) continue;
+        if (accumulated === 0) await callbacks.call('onStepBegin', args, state, control);
+        // Dropout masks depend only on (seed, epoch, step), so a resumed run draws the same ones.
+        model.setSeed?.((args.seed * 7919 + epoch * 1_000_003 + step) >>> 0);
+        const groupSize = accumulationGroupSize(step, plan.batchesPerEpoch, accum);
+        const micro = host.trainingStep(batch as CollatedBatch, groupSize);
+        host.losses.add(micro.loss);
+        grads = accumulateGrads(grads, micro.grads);
+        accumulated += 1;
+        if (accumulated === accum || step === plan.batchesPerEpoch - 1) {
+          await optimizerStep(host, grads);
+          grads = undefined;
+          accumulated = 0;
+          state.globalStep += 1;
+          state.epoch = epoch + (step + 1) / plan.batchesPerEpoch;
+          await callbacks.call('onStepEnd', args, state, control);
+          await maybeLogSaveEvaluate(host);
+        }
+        if (control.shouldEpochStop || control.shouldTrainingStop) break;
       }
-      if (control.shouldEpochStop || control.shouldTrainingStop) break;
+    } finally {
+      // Gradients gathered for an update that will not come (the epoch stopped early, or a step
+      // threw: out of memory under autoFindBatchSize retries in the same memory).
+      if (grads !== undefined) tf.dispose([...grads.values()]);
     }
-    if (grads !== undefined) tf.dispose([...grads.values()]);
     await callbacks.call('onEpochEnd', args, state, control);
     await maybeLogSaveEvaluate(host);
   }

@@ -12,6 +12,8 @@ import type { TrainingArguments } from './training-arguments.js';
 
 /** How long a run is (Python's `max_steps`, `num_train_epochs`, `num_train_samples`). */
 export interface TrainingPlan {
+  /** Rows per batch on each process: `perDeviceTrainBatchSize`, or what `autoFindBatchSize` or a resumed checkpoint set. */
+  batchSize: number;
   batchesPerEpoch: number;
   updatesPerEpoch: number;
   maxSteps: number;
@@ -22,6 +24,7 @@ export interface TrainingPlan {
 /** `maxSteps` wins over `numTrainEpochs`; an epoch has `ceil(batches / accumulation)` updates. */
 export function planTraining(
   args: TrainingArguments,
+  batchSize: number,
   batchesPerEpoch: number,
   numRows: number,
   numProcesses: number,
@@ -31,14 +34,16 @@ export function planTraining(
   if (args.maxSteps > 0) {
     const maxSteps = args.maxSteps;
     return {
+      batchSize,
       batchesPerEpoch,
       updatesPerEpoch,
       maxSteps,
       numTrainEpochs: Math.floor(maxSteps / updatesPerEpoch) + (maxSteps % updatesPerEpoch > 0 ? 1 : 0),
-      numTrainSamples: maxSteps * args.perDeviceTrainBatchSize * accum * numProcesses,
+      numTrainSamples: maxSteps * batchSize * accum * numProcesses,
     };
   }
   return {
+    batchSize,
     batchesPerEpoch,
     updatesPerEpoch,
     maxSteps: Math.ceil(args.numTrainEpochs * updatesPerEpoch),
@@ -81,7 +86,7 @@ export function startRunState(state: TrainerState, args: TrainingArguments, plan
   Object.assign(state, new TrainerState(), { isWorldProcessZero, isLocalProcessZero });
   state.maxSteps = plan.maxSteps;
   state.numTrainEpochs = plan.numTrainEpochs;
-  state.trainBatchSize = args.perDeviceTrainBatchSize;
+  state.trainBatchSize = plan.batchSize;
   state.loggingSteps = resolveSteps(args.loggingSteps, plan.maxSteps);
   state.evalSteps = resolveSteps(args.evalSteps, plan.maxSteps);
   state.saveSteps = resolveSteps(args.saveSteps, plan.maxSteps);
@@ -148,12 +153,12 @@ export function createAdamW(model: TrainableModel, args: TrainingArguments): Ada
 }
 
 /** How the training rows are batched: shuffled with the data seed, grouped by length when asked. */
-export function trainLoaderOptions(args: TrainingArguments, dataset: RowSource<unknown>) {
+export function trainLoaderOptions(args: TrainingArguments, dataset: RowSource<unknown>, batchSize: number) {
   const column = args.lengthColumnName;
   const lengths = args.groupByLength && column !== 'length' ? columnLengths(dataset, column) : undefined;
   return {
     ...(lengths !== undefined ? { lengths } : {}),
-    batchSize: args.perDeviceTrainBatchSize,
+    batchSize,
     shuffle: true,
     seed: args.dataSeed ?? args.seed,
     dropLast: args.dataloaderDropLast,
