@@ -479,6 +479,30 @@ export function isAutocastBackend(backend: unknown): backend is AutocastBackend 
 }
 
 /**
+ * A backend whose float32 matmuls can run on TF32 tensor cores (10-bit mantissa inputs, fp32
+ * accumulation), switched as `torch.backends.cuda.matmul.allow_tf32`: off until asked for.
+ * `@ner/models`' `setMatMulTf32` and `TrainingArguments.tf32` use it.
+ */
+export interface Tf32Backend {
+  /** Why TF32 cannot be used on this backend's device, or `null` when it can. */
+  tf32Unavailable(): string | null;
+  /** Lets float32 matmuls use TF32 (`true`) or keeps them exact fp32 (`false`). */
+  setAllowTf32(allow: boolean): void;
+  /** Whether float32 matmuls may use TF32 now. */
+  allowTf32(): boolean;
+}
+
+/** Whether `backend` implements {@link Tf32Backend}. */
+export function isTf32Backend(backend: unknown): backend is Tf32Backend {
+  const candidate = backend as Partial<Tf32Backend> | null;
+  return (
+    typeof candidate?.tf32Unavailable === 'function' &&
+    typeof candidate.setAllowTf32 === 'function' &&
+    typeof candidate.allowTf32 === 'function'
+  );
+}
+
+/**
  * The sum of squares of each of N tensors in one kernel call (torch's `_foreach_norm` before the
  * root), for the global gradient norm of `clipGradNorm`: inputs `x0, x1, ...` (float32, any
  * shapes, none missing), no attributes, one float32 output of shape `[N]` whose entry `i` is the

@@ -29,6 +29,13 @@ export {
   withAutocast,
 } from './autocast.js';
 export {
+  matMulTf32,
+  setMatMulTf32,
+  type Tf32Backend,
+  Tf32UnsupportedError,
+  tf32Supported,
+} from './matmul-tf32.js';
+export {
   BACKEND_PREFERENCE,
   type BackendChoice,
   type BackendInfo,

@@ -12,8 +12,10 @@ import { type AllocatorStats, type Block, CachingAllocator } from './allocator.j
 import { Bf16Copies } from './bf16-copies.js';
 import type { CudaDevice, CudaDeviceInfo, DevicePtr, KernelArg } from './device.js';
 import { CudaBackendError } from './errors.js';
+import { getAllowTf32, setAllowTf32 as setAllowTf32Setting } from './settings.js';
 import {
   type AutocastBackend,
+  type Tf32Backend,
   type AutocastDtype,
   checkedAutocastDtype,
 } from '../../../tools/kernel-contract/index.js';
@@ -82,7 +84,7 @@ function elementCount(shape: readonly number[]): number {
 }
 
 /** See the module comment. */
-export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
+export class CudaBackend extends tf.KernelBackend implements AutocastBackend, Tf32Backend {
   readonly data: tf.DataStorage<CudaTensorData>;
   readonly allocator: CachingAllocator;
   private cpu: MathBackendCPU | null = null;
@@ -106,6 +108,26 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend {
   }
 
   private autocast: AutocastDtype | null = null;
+
+  /**
+   * Why this device cannot run TF32 products (below compute capability 8.0, before Ampere), or
+   * null. Python's `is_torch_tf32_available()`.
+   */
+  tf32Unavailable(): string | null {
+    const [major, minor] = this.device.info().computeCapability;
+    return major >= 8
+      ? null
+      : `the GPU has compute capability ${major}.${minor}; TF32 needs 8.0 (Ampere) or newer`;
+  }
+
+  /** The package's `setAllowTf32` (one switch for every cuda backend, as torch's is global). */
+  setAllowTf32(allow: boolean): void {
+    setAllowTf32Setting(allow);
+  }
+
+  allowTf32(): boolean {
+    return getAllowTf32();
+  }
 
   /**
    * bf16 autocast for `MatMul` / `BatchMatMul` / `_FusedMatMul` (`'bf16'`), or off (`null`): both

@@ -1,7 +1,13 @@
 import type { RowSource } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
 import { Accelerator, findExecutableBatchSize, type PreparedDataLoader } from '@ner/accelerate';
-import { type AutocastDtype, AutocastUnsupportedError, autocastSupported, withAutocast } from '@ner/models';
+import {
+  type AutocastDtype,
+  AutocastUnsupportedError,
+  autocastSupported,
+  setMatMulTf32,
+  withAutocast,
+} from '@ner/models';
 import type { AdamW } from './adamw.js';
 import { CallbackHandler, type TrainerCallback, TrainerControl } from './callbacks.js';
 import {
@@ -182,7 +188,7 @@ export class Trainer<Row = unknown> {
     await this.initEnd;
     const args = this.args;
     if (this.trainDataset === undefined) throw new TrainerError('Trainer: training requires a trainDataset.');
-    this.checkAutocast();
+    this.checkPrecision();
     if (args.autoFindBatchSize && this.accelerator.numProcesses > 1) {
       throw new TrainerError(
         `autoFindBatchSize works in one process; this run has ${this.accelerator.numProcesses}. Each process ` +
@@ -380,10 +386,15 @@ export class Trainer<Row = unknown> {
     return this.args.bf16 || this.accelerator.mixedPrecision === 'bf16' ? 'bf16' : null;
   }
 
-  /** Fails before any work when bf16 is asked of a backend that cannot do it. */
-  private checkAutocast(): void {
+  /**
+   * Fails before any work when bf16 or TF32 is asked of a backend that cannot do it, and sets
+   * TF32 as `args.tf32` says (Python sets `allow_tf32` when the arguments are made; here the
+   * backend is known only when work starts).
+   */
+  private checkPrecision(): void {
     const dtype = this.autocastDtype();
     if (dtype && !autocastSupported(dtype)) throw new AutocastUnsupportedError(tf.getBackend(), dtype);
+    if (this.args.tf32 !== undefined) setMatMulTf32(this.args.tf32);
   }
 
   private labelNames(): string[] {
@@ -407,7 +418,7 @@ export class Trainer<Row = unknown> {
     metricKeyPrefix = 'eval',
   ): Promise<Record<string, number>> {
     await this.initEnd;
-    this.checkAutocast();
+    this.checkPrecision();
     const loader = this.getEvalDataloader(evalDataset);
     const started = performance.now();
     const lossOnly = this.computeMetrics === undefined ? true : undefined;
@@ -428,7 +439,7 @@ export class Trainer<Row = unknown> {
     metricKeyPrefix = 'test',
   ): Promise<types.PredictionOutput> {
     await this.initEnd;
-    this.checkAutocast();
+    this.checkPrecision();
     const loader = this.getEvalDataloader(testDataset);
     const started = performance.now();
     const output = await this.evaluationLoop(loader, 'Prediction', undefined, ignoreKeys, metricKeyPrefix);

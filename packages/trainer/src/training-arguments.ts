@@ -112,6 +112,14 @@ export interface TrainingArgumentsOptions extends HubArgumentsOptions {
    * on others `train`, `evaluate` and `predict` throw `AutocastUnsupportedError` before any work.
    */
   bf16?: boolean;
+  /**
+   * [undefined: leave as it is] TF32 for float32 matmuls, as Python's `tf32`: `true` lets the
+   * backend's products use TF32 tensor cores (inputs rounded to 10 mantissa bits, about 1e-3
+   * relative; `cuda` on Ampere or newer GPUs, else `train`/`evaluate`/`predict` throw
+   * `Tf32UnsupportedError`), `false` keeps them exact fp32. A global switch of the backend, left
+   * as set (`torch.backends.cuda.matmul.allow_tf32`); `@ner/models`' `setMatMulTf32`.
+   */
+  tf32?: boolean;
   /** Batch samples of similar length together [false]. */
   groupByLength?: boolean;
   /** Column holding lengths for groupByLength ['length'] (falls back to input_ids length). */
@@ -221,6 +229,7 @@ export class TrainingArguments {
   readonly seed: number;
   readonly dataSeed: number | undefined;
   readonly bf16: boolean;
+  readonly tf32: boolean | undefined;
   readonly groupByLength: boolean;
   readonly lengthColumnName: string;
   readonly reportTo: ReportTarget[];
@@ -350,6 +359,7 @@ export class TrainingArguments {
       throw new TrainingArgumentsError('dataSeed', `expected an integer, got ${this.dataSeed}`);
     }
     this.bf16 = booleanOption('bf16', options.bf16);
+    this.tf32 = options.tf32 === undefined ? undefined : booleanOption('tf32', options.tf32);
     this.groupByLength = options.groupByLength ?? false;
     this.lengthColumnName = options.lengthColumnName ?? 'length';
     const report = options.reportTo ?? 'all';

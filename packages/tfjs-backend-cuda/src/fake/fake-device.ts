@@ -21,6 +21,8 @@ import { FakeHeap } from './heap.js';
 export interface FakeCudaDeviceOptions {
   /** Bytes of "device memory" (default 256 MiB). `malloc` beyond it throws as `cuMemAlloc` would. */
   readonly capacityBytes?: number;
+  /** `[major, minor]` the device reports (default `[9, 0]`, an H100); below 8.0 it has no TF32. */
+  readonly computeCapability?: readonly [number, number];
   /** Called before every malloc; throw from it to simulate an out-of-memory (tests). */
   readonly onMalloc?: (bytes: number) => void;
   /** How the host-memory NCCL behaves (see {@link FakeNcclOptions}); default: works. */
@@ -166,7 +168,7 @@ export class FakeCudaDevice implements CudaDevice {
       name: 'Fake CUDA device (host memory)',
       ordinal: 0,
       ordinalFrom: 'default',
-      computeCapability: [9, 0],
+      computeCapability: this.options.computeCapability ?? [9, 0],
       totalMemoryBytes: this.heap.capacity,
       driverVersion: 13000,
       multiprocessors: 1,
