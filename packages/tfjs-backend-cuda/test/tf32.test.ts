@@ -17,6 +17,7 @@ import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import type { GemmDesc } from '../src/device.js';
 import { getAllowTf32, setAllowTf32 } from '../src/settings.js';
 import { onRealGpu, useFakeCuda } from './fake-backend.js';
+import { collateTokenRows, tokenRows } from './token-rows.js';
 
 afterEach(() => setAllowTf32(false));
 afterAll(async () => {
@@ -24,20 +25,7 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-const rows = Array.from({ length: 8 }, (_, i) => {
-  const ids = [2, 4 + (i % 7), 5 + ((i * 3) % 11), 3];
-  return { input_ids: ids, labels: ids.map((id, j) => (j === 0 || j === 3 ? -100 : id % 3)) };
-});
-const column = (values: number[][]) => ({
-  data: Int32Array.from(values.flat()),
-  shape: [values.length, values[0]!.length],
-  dtype: 'int32' as const,
-});
-const collate = (batch: typeof rows) => ({
-  input_ids: column(batch.map((r) => r.input_ids)),
-  attention_mask: column(batch.map((r) => r.input_ids.map(() => 1))),
-  labels: column(batch.map((r) => r.labels)),
-});
+const rows = tokenRows(8, 4);
 
 const trainer = (tf32: boolean) =>
   new Trainer({
@@ -52,7 +40,7 @@ const trainer = (tf32: boolean) =>
       tf32,
     },
     trainDataset: rows,
-    dataCollator: collate,
+    dataCollator: collateTokenRows,
   });
 
 it.skipIf(onRealGpu)(

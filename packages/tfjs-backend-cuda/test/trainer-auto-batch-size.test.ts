@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, expect, it } from 'vitest';
 import { CudaOutOfMemoryError } from '../src/errors.js';
 import { cudaBackend, onRealGpu, useFakeCuda } from './fake-backend.js';
+import { collateTokenRows, type TokenRow, tokenRows } from './token-rows.js';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -17,20 +18,7 @@ afterAll(async () => {
 
 // 64 rows of 48 tokens: a step at 64 rows peaks near 10 MB on the device, at 32 near 5 MB, at 16
 // near 2.5 MB (measured on the fake device), so 4 MiB fits batches of 16 and no more.
-const rows = Array.from({ length: 64 }, (_, i) => {
-  const ids = Array.from({ length: 48 }, (_, j) => (j === 0 ? 2 : j === 47 ? 3 : 4 + ((i * 7 + j * 3) % 30)));
-  return { input_ids: ids, labels: ids.map((id, j) => (j === 0 || j === 47 ? -100 : id % 3)) };
-});
-const column = (values: number[][]) => ({
-  data: Int32Array.from(values.flat()),
-  shape: [values.length, values[0]!.length],
-  dtype: 'int32' as const,
-});
-const collate = (batch: typeof rows) => ({
-  input_ids: column(batch.map((r) => r.input_ids)),
-  attention_mask: column(batch.map((r) => r.input_ids.map(() => 1))),
-  labels: column(batch.map((r) => r.labels)),
-});
+const rows = tokenRows(64, 48);
 
 /** Trains 4 steps on a fresh fake device of `capacityBytes`; the batch sizes the steps tried. */
 async function train(capacityBytes: number, args: object) {
@@ -38,7 +26,7 @@ async function train(capacityBytes: number, args: object) {
   /** Tensors alive before the run: what it leaves is the model and its optimizer's moments. */
   const before = tf.memory().numTensors;
   const tried: number[] = [];
-  class Recording extends Trainer<(typeof rows)[number]> {
+  class Recording extends Trainer<TokenRow> {
     protected override trainingStep(...call: Parameters<Trainer['trainingStep']>) {
       tried.push((call[1].input_ids as { shape: number[] }).shape[0]!);
       return super.trainingStep(...call);
@@ -59,7 +47,7 @@ async function train(capacityBytes: number, args: object) {
       ...args,
     },
     trainDataset: rows,
-    dataCollator: collate,
+    dataCollator: collateTokenRows,
   });
   await trainer.train();
   const weights = trainer.model.namedParameters().map(([, variable]) => Array.from(variable.dataSync()));

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { FakeCudaDevice } from '../src/fake/fake-device.js';
 import { getFallbackCounts, resetFallbackCounts } from '../src/fallback.js';
 import { onRealGpu, useFakeCuda } from './fake-backend.js';
+import { collateTokenRows } from './token-rows.js';
 
 let device: FakeCudaDevice;
 beforeAll(async () => {
@@ -26,17 +27,6 @@ afterAll(async () => {
 const rows = Array.from({ length: 16 }, (_, i) => {
   const ids = [2, 4 + (i % 7), 5 + ((i * 3) % 11), 6 + ((i * 5) % 13), 3];
   return { input_ids: ids, labels: ids.map((id, j) => (j === 0 || j === 4 ? -100 : id % 3)) };
-});
-/** int32 columns as @ner/collate's collators give them (`{ data, shape, dtype }`). */
-const column = (values: number[][]) => ({
-  data: Int32Array.from(values.flat()),
-  shape: [values.length, values[0]!.length],
-  dtype: 'int32' as const,
-});
-const collate = (batch: typeof rows) => ({
-  input_ids: column(batch.map((r) => r.input_ids)),
-  attention_mask: column(batch.map((r) => r.input_ids.map(() => 1))),
-  labels: column(batch.map((r) => r.labels)),
 });
 
 it.skipIf(onRealGpu)(
@@ -60,7 +50,7 @@ it.skipIf(onRealGpu)(
         logLevel: 'error',
       },
       trainDataset: rows,
-      dataCollator: collate,
+      dataCollator: collateTokenRows,
       callbacks: [
         {
           onStepBegin: () => {
@@ -99,7 +89,7 @@ it.skipIf(onRealGpu)(
         logLevel: 'error',
       },
       evalDataset: rows.slice(0, 12),
-      dataCollator: collate,
+      dataCollator: collateTokenRows,
       computeMetrics: () => ({ checked: 1 }),
     });
     // Each asynchronous read of a batch's results, and the launches made while it was in flight.
