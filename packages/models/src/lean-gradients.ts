@@ -203,7 +203,7 @@ export function leanVariableGrads(
     const nodes = nodesFromXToY(tape, xs, y);
     let grads: (tf.Tensor | undefined)[];
     try {
-      grads = backward(engine, y, nodes, xs);
+      grads = backward(engine, tape, y, nodes, xs);
     } catch (error) {
       // The loss outlives the forward scope; a failing backward (out of memory) must free it too.
       y.dispose();
@@ -236,6 +236,7 @@ export function leanVariableGrads(
  */
 function backward(
   engine: TapeEngine,
+  tape: readonly TapeNode[],
   y: tf.Tensor,
   nodes: TapeNode[],
   xs: readonly tf.Variable[],
@@ -254,13 +255,19 @@ function backward(
       }
       return xs.map((x) => gradients.get(x.id));
     } finally {
-      freeTape(engine, gradients);
+      // The tape read at the start: a gradient that takes gradients of its own (a recomputed
+      // checkpointed layer) replaces the engine's active tape with its own and clears it.
+      freeTape(engine, gradients, tape);
     }
   });
 }
 
 /** Disposes what the tape still saves (nodes off the path, or all of them after a throw) and ends it. */
-function freeTape(engine: TapeEngine, gradients: GradientMap | null): void {
-  for (const node of engine.state.activeTape ?? []) freeSaved(node, gradients);
+function freeTape(
+  engine: TapeEngine,
+  gradients: GradientMap | null,
+  tape: readonly TapeNode[] | null = engine.state.activeTape,
+): void {
+  for (const node of tape ?? []) freeSaved(node, gradients);
   engine.state.activeTape = null;
 }

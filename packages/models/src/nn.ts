@@ -22,7 +22,13 @@ import type { SeededRandom } from './seeded-random.js';
 /** Per-call state: training mode switches dropout on; the generator seeds each mask. */
 export interface ForwardContext {
   readonly training: boolean;
-  readonly rng: SeededRandom;
+  /** Where dropout draws its mask seeds (the model's generator; a replay when a layer is recomputed). */
+  readonly rng: Pick<SeededRandom, 'nextSeed'>;
+  /**
+   * Recompute each transformer layer in the backward pass instead of keeping its activations
+   * (`model.gradient_checkpointing_enable()`): training only.
+   */
+  readonly gradientCheckpointing?: boolean;
   /**
    * Whether the caller reads the attention probabilities. Only when false (not merely unset) may an
    * eval-mode forward run the fused inference kernels, which never materialise them.

@@ -101,16 +101,90 @@ export function runPostNormStack(
       attentions,
     };
   }
+  // Checkpointed layers return no attention probabilities: with them asked for, keep everything.
+  const checkpoint = ctx.training && ctx.gradientCheckpointing === true && ctx.outputAttentions !== true;
   for (const layer of layers) {
-    // One layer in its own tidy: what it made and nothing saved for the backward pass (the
-    // tape keeps those) is freed when the layer ends, not when the whole forward pass does.
     const input = hidden;
-    const step = tf.tidy(() => runTrainingLayer(layer, input, mask, ctx, spec, scale));
-    hidden = step.out;
-    attentions.push(step.probs as tf.Tensor4D);
+    if (checkpoint) {
+      hidden = checkpointedLayer(layer, input, mask, ctx, spec, scale);
+    } else {
+      // One layer in its own tidy: what it made and nothing saved for the backward pass (the
+      // tape keeps those) is freed when the layer ends, not when the whole forward pass does.
+      const step = tf.tidy(() => runTrainingLayer(layer, input, mask, ctx, spec, scale));
+      hidden = step.out;
+      attentions.push(step.probs as tf.Tensor4D);
+    }
     hiddenStates.push(hidden as tf.Tensor3D);
   }
   return { lastHiddenState: hidden as tf.Tensor3D, hiddenStates, attentions };
+}
+
+/** The modules of a layer in a fixed order, for passing their weights as one list. */
+const LAYER_MODULES = [
+  'query',
+  'key',
+  'value',
+  'attentionOutput',
+  'attentionNorm',
+  'intermediate',
+  'output',
+  'outputNorm',
+] as const satisfies readonly (keyof TransformerLayerWeights)[];
+
+/**
+ * One training layer under gradient checkpointing (`torch.utils.checkpoint` around each
+ * `BertLayer`, as `gradient_checkpointing_enable()` sets up): the forward pass keeps only the
+ * layer's input (and the mask), not its activations; the backward pass runs the layer again with
+ * a tape and takes its gradients. The dropout seeds drawn in the forward pass are replayed, so
+ * the recomputed masks, and the gradients, are the ones an ordinary step gives. Costs one more
+ * forward pass of each layer; saves every activation the layer's gradients would have kept
+ * (about 13 tensors of [B, T, H] or [B, heads, T, T] per layer).
+ */
+function checkpointedLayer(
+  layer: TransformerLayerWeights,
+  input: tf.Tensor,
+  mask: tf.Tensor,
+  ctx: ForwardContext,
+  spec: PostNormStackSpec,
+  scale: number,
+): tf.Tensor {
+  const weights = LAYER_MODULES.flatMap((name) => [layer[name].weight, layer[name].bias]);
+  const seeds: number[] = [];
+  const recording = {
+    nextSeed: () => {
+      const seed = ctx.rng.nextSeed();
+      seeds.push(seed);
+      return seed;
+    },
+  };
+  /** The layer on `x` with the weights given in {@link LAYER_MODULES} order. */
+  const run = (x: tf.Tensor, m: tf.Tensor, w: readonly tf.Tensor[], rng: ForwardContext['rng']) => {
+    const modules = Object.fromEntries(
+      LAYER_MODULES.map((name, i) => [name, { weight: w[2 * i], bias: w[2 * i + 1] }]),
+    ) as unknown as TransformerLayerWeights;
+    return runTrainingLayer(modules, x, m, { ...ctx, rng }, spec, scale).out;
+  };
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [x, m] = args as tf.Tensor[];
+    // Runs untaped (inside a kernel as far as tfjs' tape is concerned): nothing is saved but below.
+    const value = run(x!, m!, weights, recording);
+    save([x!, m!]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [savedX, savedMask] = saved as [tf.Tensor, tf.Tensor];
+        let next = 0;
+        const replay = { nextSeed: () => seeds[next++]! };
+        const grads = tf.grads((...xs: tf.Tensor[]) => run(xs[0]!, savedMask, xs.slice(1), replay))(
+          [savedX, ...weights],
+          Array.isArray(dy) ? dy[0]! : dy,
+        );
+        return [grads[0]!, tf.zerosLike(savedMask), ...grads.slice(1)];
+      },
+    };
+  });
+  return op(input, mask, ...weights);
 }
 
 /** One layer as it trains (ops with their gradients, dropout as `ctx` says): its output and the attention probabilities. */

@@ -212,6 +212,29 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
     return total;
   }
 
+  private gradientCheckpointing = false;
+
+  /**
+   * Recompute each transformer layer in the backward pass instead of keeping its activations
+   * (Python `gradient_checkpointing_enable()`): a training step keeps one tensor per layer (its
+   * input) in place of about a dozen, for one more forward pass of each layer. The gradients
+   * are the same; dropout masks are replayed. Training only; a forward asked for its attention
+   * probabilities keeps the activations. The Trainer calls it with `gradientCheckpointing`.
+   */
+  gradientCheckpointingEnable(): void {
+    this.gradientCheckpointing = true;
+  }
+
+  /** Back to keeping the activations (Python `gradient_checkpointing_disable()`). */
+  gradientCheckpointingDisable(): void {
+    this.gradientCheckpointing = false;
+  }
+
+  /** Whether layers are recomputed in the backward pass (Python `is_gradient_checkpointing`). */
+  get isGradientCheckpointing(): boolean {
+    return this.gradientCheckpointing;
+  }
+
   /** Restarts the dropout generator: same seed, same masks in the same call order. */
   setSeed(seed: number): void {
     this.dropoutRng.reseed(seed ^ 0x5bd1e995);
@@ -222,6 +245,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
     return {
       training: options.training ?? false,
       rng: this.dropoutRng,
+      gradientCheckpointing: this.gradientCheckpointing,
       outputAttentions: options.outputAttentions ?? this.config.outputAttentions,
       outputHiddenStates: options.outputHiddenStates ?? this.config.outputHiddenStates,
       // bf16 weights, or evaluation under bf16 autocast (TrainingArguments.bf16): the fused

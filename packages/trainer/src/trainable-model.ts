@@ -30,4 +30,9 @@ export interface TrainableModel {
   computeLoss?(batch: ModelBatch, options?: { training?: boolean }): tf.Scalar;
   /** Restarts the dropout generator (optional; used for seed determinism and exact resume). */
   setSeed?(seed: number): void;
+  /**
+   * Recompute layers in the backward pass instead of keeping their activations (Python
+   * `gradient_checkpointing_enable()`); the Trainer calls it with `gradientCheckpointing`.
+   */
+  gradientCheckpointingEnable?(): void;
 }

@@ -268,6 +268,14 @@ export class Trainer<Row = unknown> {
       this.createdLrScheduler = false;
     }
     this.createOptimizerAndScheduler(plan.maxSteps);
+    if (args.gradientCheckpointing) {
+      if (this.model.gradientCheckpointingEnable === undefined) {
+        throw new TrainerError(
+          'gradientCheckpointing: the model does not support gradient checkpointing (it has no gradientCheckpointingEnable method).',
+        );
+      }
+      this.model.gradientCheckpointingEnable();
+    }
     // Every process starts from rank 0's weights (DDP's initial broadcast).
     await this.accelerator.broadcastParameters(this.model);
     startRunState(this.state, args, plan);

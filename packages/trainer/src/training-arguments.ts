@@ -120,6 +120,13 @@ export interface TrainingArgumentsOptions extends HubArgumentsOptions {
    * as set (`torch.backends.cuda.matmul.allow_tf32`); `@ner/models`' `setMatMulTf32`.
    */
   tf32?: boolean;
+  /**
+   * [false] Recompute each transformer layer in the backward pass instead of keeping its
+   * activations (Python's `gradient_checkpointing`, which calls the model's
+   * `gradient_checkpointing_enable()`): far less memory for activations, one more forward pass of
+   * each layer; the same gradients.
+   */
+  gradientCheckpointing?: boolean;
   /** Batch samples of similar length together [false]. */
   groupByLength?: boolean;
   /** Column holding lengths for groupByLength ['length'] (falls back to input_ids length). */
@@ -230,6 +237,7 @@ export class TrainingArguments {
   readonly dataSeed: number | undefined;
   readonly bf16: boolean;
   readonly tf32: boolean | undefined;
+  readonly gradientCheckpointing: boolean;
   readonly groupByLength: boolean;
   readonly lengthColumnName: string;
   readonly reportTo: ReportTarget[];
@@ -360,6 +368,7 @@ export class TrainingArguments {
     }
     this.bf16 = booleanOption('bf16', options.bf16);
     this.tf32 = options.tf32 === undefined ? undefined : booleanOption('tf32', options.tf32);
+    this.gradientCheckpointing = booleanOption('gradientCheckpointing', options.gradientCheckpointing);
     this.groupByLength = options.groupByLength ?? false;
     this.lengthColumnName = options.lengthColumnName ?? 'length';
     const report = options.reportTo ?? 'all';
