@@ -10,7 +10,9 @@
 //
 // env: NER_BENCH_BERT_LAYERS (12), NER_BENCH_BERT_BATCH (32), NER_BENCH_BERT_LENGTH (128),
 //      NER_BENCH_BERT_MODE (fp32, or bf16: the step under bf16 autocast, whose operand copies
-//      are counted apart), NER_BENCH_MEMORY_TOP (20 groups), NER_BENCH_JSON=<file> or --json <file>
+//      are counted apart), NER_BENCH_BERT_CHECKPOINT (1: gradient checkpointing, each layer
+//      recomputed in the backward pass), NER_BENCH_MEMORY_TOP (20 groups),
+//      NER_BENCH_JSON=<file> or --json <file>
 import { fileURLToPath } from 'node:url';
 import { envNumber, envString, runJson, writeJsonResult } from '../gpu-check/lib/common.mjs';
 import { buildNoWorkDriver } from './stub-driver.mjs';
@@ -20,6 +22,7 @@ const batchSize = envNumber('NER_BENCH_BERT_BATCH', 32);
 const length = envNumber('NER_BENCH_BERT_LENGTH', 128);
 const top = envNumber('NER_BENCH_MEMORY_TOP', 20);
 const mode = envString('NER_BENCH_BERT_MODE') ?? 'fp32';
+const checkpointing = envString('NER_BENCH_BERT_CHECKPOINT') === '1';
 if (mode !== 'fp32' && mode !== 'bf16')
   throw new Error(`NER_BENCH_BERT_MODE must be fp32 or bf16, got ${mode}`);
 const GiB = 2 ** 30;
@@ -40,6 +43,7 @@ async function worker() {
     numLabels: 9,
   });
   const model = models.AutoModelForTokenClassification.fromConfig(config, { seed: 1 });
+  if (checkpointing) model.gradientCheckpointingEnable();
   const optimizer = new trainer.AdamW(trainer.trainerParameterGroups(model, 0.01), { lr: 5e-5 });
   const raw = benchTokenBatch(batchSize, length, 9);
   const batch = {
@@ -128,14 +132,14 @@ const run = await runJson(process.execPath, [fileURLToPath(import.meta.url), '--
   timeoutMs: 600000,
   env: { ...process.env, NER_CUDA_LIB_DIR: dir, NER_GPU_CHECK_FAKE_DEVICE: '' },
 });
-const result = { date: new Date().toISOString(), mode, layers, batchSize, length, ...run };
+const result = { date: new Date().toISOString(), mode, checkpointing, layers, batchSize, length, ...run };
 if (run.failed || run.unavailable) {
   console.log(
     `cuda-step-memory: ${run.failed ? `failed: ${run.failed}` : `not available: ${run.unavailable}`}`,
   );
 } else {
   console.log(
-    `bert-base training step (${layers} layers, batch ${batchSize} x ${length}, ${mode}) on the cuda backend, no-op driver (${result.date})`,
+    `bert-base training step (${layers} layers, batch ${batchSize} x ${length}, ${mode}${checkpointing ? ', gradient checkpointing' : ''}) on the cuda backend, no-op driver (${result.date})`,
   );
   console.log(`at rest (weights, AdamW state, batch): ${(run.atRestBytes / GiB).toFixed(3)} GiB`);
   console.log(
