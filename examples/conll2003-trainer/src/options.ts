@@ -34,6 +34,11 @@ const USAGE = `Usage: pnpm --filter @ner-examples/conll2003-trainer start -- [op
   --seed <n>                weights, dropout, shuffling and the augmented copies (default 42)
   --bf16                    bf16 mixed precision (TrainingArguments.bf16): matmuls under bf16 autocast,
                             fp32 weights and AdamW; needs the native (or cuda) backend
+  --tf32                    TF32 matmuls (TrainingArguments.tf32); cuda on an Ampere or newer GPU
+  --gradient-checkpointing  recompute each layer in the backward pass instead of keeping its
+                            activations (TrainingArguments.gradientCheckpointing): less memory
+  --auto-find-batch-size    halve --batch-size whenever a step runs out of memory and train again
+                            from the start (TrainingArguments.autoFindBatchSize)
   --smoke                   a few steps on a few sentences (CI)`;
 
 /** The parsed options, numbers converted, smoke mode applied. */
@@ -62,6 +67,10 @@ export interface JobOptions {
   readonly syntheticNames: number;
   readonly seed: number;
   readonly bf16: boolean;
+  /** `--tf32`: true, or undefined (left as the backend has it), as Python's `tf32` default None. */
+  readonly tf32: boolean | undefined;
+  readonly gradientCheckpointing: boolean;
+  readonly autoFindBatchSize: boolean;
   readonly smoke: boolean;
 }
 
@@ -117,6 +126,9 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
       'synthetic-names': str,
       seed: str,
       bf16: { type: 'boolean', default: false },
+      tf32: { type: 'boolean' },
+      'gradient-checkpointing': { type: 'boolean', default: false },
+      'auto-find-batch-size': { type: 'boolean', default: false },
       smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -159,6 +171,9 @@ export function parseJobOptions(argv: readonly string[]): JobOptions {
     syntheticNames: rateOption('synthetic-names', values['synthetic-names'], 0.5),
     seed: numberOption('seed', values.seed, 42),
     bf16: values.bf16 ?? false,
+    tf32: values.tf32,
+    gradientCheckpointing: values['gradient-checkpointing'] ?? false,
+    autoFindBatchSize: values['auto-find-batch-size'] ?? false,
     smoke,
   };
 }

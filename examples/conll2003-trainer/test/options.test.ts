@@ -31,6 +31,19 @@ describe('parseJobOptions', () => {
     expect(parseJobOptions(['--bf16']).bf16).toBe(true);
   });
 
+  it('--tf32, --gradient-checkpointing and --auto-find-batch-size reach the TrainingArguments options', () => {
+    expect(parseJobOptions([])).toMatchObject({
+      tf32: undefined,
+      gradientCheckpointing: false,
+      autoFindBatchSize: false,
+    });
+    expect(parseJobOptions(['--tf32', '--gradient-checkpointing', '--auto-find-batch-size'])).toMatchObject({
+      tf32: true,
+      gradientCheckpointing: true,
+      autoFindBatchSize: true,
+    });
+  });
+
   it('with --model: 3 epochs at 2e-5 and no augmentation (the pretrained recipe)', () => {
     const opts = parseJobOptions(['--model', 'bert-base-cased']);
     expect(opts).toMatchObject({ epochs: 3, learningRate: 2e-5, augmentCopies: 0, tokenDropout: 0 });
