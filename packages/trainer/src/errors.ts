@@ -7,8 +7,9 @@ import { SaveError } from '@ner/models';
  * extend this one too, yet catching `TrainerError` still catches it.
  */
 export class TrainerError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** @param options `cause`: the error this one explains. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
   }
 

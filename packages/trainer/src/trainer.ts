@@ -1,6 +1,11 @@
 import type { RowSource } from '@ner/collate';
 import * as tf from '@tensorflow/tfjs-core';
-import { Accelerator, findExecutableBatchSize, type PreparedDataLoader } from '@ner/accelerate';
+import {
+  Accelerator,
+  findExecutableBatchSize,
+  type PreparedDataLoader,
+  shouldReduceBatchSize,
+} from '@ner/accelerate';
 import {
   type AutocastDtype,
   AutocastUnsupportedError,
@@ -293,6 +298,25 @@ export class Trainer<Row = unknown> {
     return this.hub.afterTraining(await runTrainingLoop(this.trainingLoopHost(), loader, plan));
   }
 
+  /**
+   * An evaluation the training loop asked for. Under `autoFindBatchSize`, running out of memory
+   * there is a `TrainerError` saying so: halving the training batch size (what Python's search
+   * does with it, down to 1, training again each time) cannot help an evaluation batch.
+   */
+  private async evaluateDuringTraining(): Promise<Record<string, number>> {
+    try {
+      return await this.evaluate();
+    } catch (error) {
+      if (!this.args.autoFindBatchSize || !shouldReduceBatchSize(error)) throw error;
+      throw new TrainerError(
+        `Out of memory in the evaluation at step ${this.state.globalStep} (perDeviceEvalBatchSize ` +
+          `${this.args.perDeviceEvalBatchSize}): autoFindBatchSize lowers the training batch size only; ` +
+          `lower perDeviceEvalBatchSize. ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+
   /** This trainer as the training loop sees it: its state, and its overridable steps bound. */
   private trainingLoopHost(): TrainingLoopHost {
     return {
@@ -306,7 +330,7 @@ export class Trainer<Row = unknown> {
       lrScheduler: this.lrScheduler!,
       losses: this.losses,
       trainingStep: (batch, accumulationSteps) => this.trainingStep(this.model, batch, accumulationSteps),
-      evaluate: () => this.evaluate(),
+      evaluate: () => this.evaluateDuringTraining(),
       saveCheckpoint: (metrics) => this.saveCheckpoint(metrics),
       log: (logs) => this.log(logs),
     };

@@ -128,6 +128,45 @@ describe('autoFindBatchSize', () => {
     await expect(trainer.train()).rejects.toThrow(TypeError);
   });
 
+  it('out of memory in an evaluation during training is a TrainerError, not a reason to halve the training batch', async () => {
+    class EvalOutOfMemory extends SmallMemoryTrainer {
+      override async evaluate(): Promise<Record<string, number>> {
+        throw new RangeError('Array buffer allocation failed');
+      }
+    }
+    const trainer = new EvalOutOfMemory(
+      makeTempDir('ner-afbs-eval-'),
+      {
+        perDeviceTrainBatchSize: 8,
+        autoFindBatchSize: true,
+        evalStrategy: 'steps',
+        evalSteps: 2,
+        saveStrategy: 'no',
+      },
+      16,
+      0,
+      { evalDataset: rows },
+    );
+    const error = await trainer.train().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainerError);
+    expect((error as Error).message).toBe(
+      'Out of memory in the evaluation at step 2 (perDeviceEvalBatchSize 8): autoFindBatchSize lowers the ' +
+        'training batch size only; lower perDeviceEvalBatchSize. Array buffer allocation failed',
+    );
+    expect((error as Error).cause).toBeInstanceOf(RangeError);
+    // One attempt at 8 rows, stopped at the first evaluation: no retry at 4, 2, 1.
+    expect(trainer.tried).toEqual([8, 8]);
+    // Without autoFindBatchSize the error is the one thrown.
+    const plain = new EvalOutOfMemory(
+      makeTempDir('ner-afbs-eval-plain-'),
+      { perDeviceTrainBatchSize: 8, evalStrategy: 'steps', evalSteps: 2, saveStrategy: 'no' },
+      16,
+      0,
+      { evalDataset: rows },
+    );
+    await expect(plain.train()).rejects.toThrow(RangeError);
+  });
+
   it('is refused in a run of several processes, before any work', async () => {
     // An accelerator as a second process sees it; train() must refuse before it touches the group.
     const twoProcesses = Object.assign(new Accelerator(), { numProcesses: 2 });
