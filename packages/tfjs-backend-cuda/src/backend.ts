@@ -92,8 +92,13 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend, Tf
   private readonly live = new Set<CudaTensorData>();
   /** The bf16 copies kept under autocast. */
   private readonly bf16Copies: Bf16Copies;
-  /** Tensors made by the kernel call running now ({@link runKernelGuarded}); null outside one. */
-  private kernelMade: tf.DataId[] | null = null;
+  /**
+   * Tensors made by the kernel calls running now ({@link runKernelGuarded}), each call's from the
+   * length it found; one array reused, so the guard allocates nothing per kernel.
+   */
+  private readonly kernelMade: tf.DataId[] = [];
+  /** Guarded kernel calls running now (tensors are noted only inside one). */
+  private guardDepth = 0;
 
   constructor(readonly device: CudaDevice) {
     super();
@@ -193,7 +198,7 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend, Tf
   override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
     const dataId = { id: nextDataId++ };
     this.data.set(dataId, this.store(values, shape, dtype, 1));
-    this.kernelMade?.push(dataId);
+    this.noteMade(dataId);
     return dataId;
   }
 
@@ -204,17 +209,22 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend, Tf
    * memory runs out and the caller goes on in the same memory (autoFindBatchSize's retry).
    */
   runKernelGuarded<T>(run: () => T): T {
-    const outer = this.kernelMade;
-    const made: tf.DataId[] = [];
-    this.kernelMade = made;
+    const start = this.kernelMade.length;
+    this.guardDepth += 1;
     try {
       return run();
     } catch (error) {
-      for (const dataId of made) this.disposeData(dataId, true);
+      for (let i = start; i < this.kernelMade.length; i++) this.disposeData(this.kernelMade[i]!, true);
       throw error;
     } finally {
-      this.kernelMade = outer;
+      this.kernelMade.length = start;
+      this.guardDepth -= 1;
     }
+  }
+
+  /** Notes a tensor made inside a guarded kernel call. */
+  private noteMade(dataId: tf.DataId): void {
+    if (this.guardDepth > 0) this.kernelMade.push(dataId);
   }
 
   override move(
@@ -244,7 +254,7 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend, Tf
     };
     if (entry.block) this.live.add(entry);
     this.data.set(dataId, entry);
-    this.kernelMade?.push(dataId);
+    this.noteMade(dataId);
     return { dataId, shape: [...shape], dtype };
   }
 

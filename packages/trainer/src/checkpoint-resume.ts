@@ -113,9 +113,7 @@ export interface CheckpointArguments {
  * {@link loadCheckpoint} does for a missing folder or a damaged file.
  */
 export async function readCheckpointArguments(dir: string): Promise<CheckpointArguments> {
-  await checkFolder(dir);
-  const statePath = join(dir, CHECKPOINT_FILES.trainerState);
-  const state = TrainerState.fromJSON(await readCheckpointJson(statePath), statePath);
+  const state = await readCheckpointState(dir);
   return {
     trainBatchSize: state.trainBatchSize > 0 ? state.trainBatchSize : undefined,
     loggingSteps: state.loggingSteps,
@@ -171,9 +169,7 @@ async function readResumeSnapshot(
   optimizer: AdamW,
   lrScheduler: LambdaLR,
 ): Promise<ResumeSnapshot> {
-  await checkFolder(dir);
-  const statePath = join(dir, CHECKPOINT_FILES.trainerState);
-  const state = TrainerState.fromJSON(await readCheckpointJson(statePath), statePath);
+  const state = await readCheckpointState(dir);
   const weights = await readCheckpointWeights(join(dir, CHECKPOINT_FILES.model), model.namedParameters());
   return {
     weights,
@@ -181,6 +177,13 @@ async function readResumeSnapshot(
     scheduler: await readSchedulerState(dir, lrScheduler),
     state,
   };
+}
+
+/** The checkpoint folder checked, then its trainer_state.json, checked. */
+async function readCheckpointState(dir: string): Promise<TrainerState> {
+  await checkFolder(dir);
+  const statePath = join(dir, CHECKPOINT_FILES.trainerState);
+  return TrainerState.fromJSON(await readCheckpointJson(statePath), statePath);
 }
 
 /** Python's "Can't find a valid checkpoint at …", saying why. */
