@@ -11,7 +11,9 @@
 // env: NER_BENCH_BERT_LAYERS (12), NER_BENCH_BERT_BATCH (32), NER_BENCH_BERT_LENGTH (128),
 //      NER_BENCH_BERT_MODE (fp32, or bf16: the step under bf16 autocast, whose operand copies
 //      are counted apart), NER_BENCH_BERT_CHECKPOINT (1: gradient checkpointing, each layer
-//      recomputed in the backward pass), NER_BENCH_MEMORY_TOP (20 groups),
+//      recomputed in the backward pass), NER_BENCH_DEVICE_GIB (no limit: a device of that many
+//      GiB, so the step either fits it or runs out of memory; under bf16 the backend gives its
+//      operand copies back when memory runs short), NER_BENCH_MEMORY_TOP (20 groups),
 //      NER_BENCH_JSON=<file> or --json <file>
 import { fileURLToPath } from 'node:url';
 import { envNumber, envString, runJson, writeJsonResult } from '../gpu-check/lib/common.mjs';
@@ -23,6 +25,7 @@ const length = envNumber('NER_BENCH_BERT_LENGTH', 128);
 const top = envNumber('NER_BENCH_MEMORY_TOP', 20);
 const mode = envString('NER_BENCH_BERT_MODE') ?? 'fp32';
 const checkpointing = envString('NER_BENCH_BERT_CHECKPOINT') === '1';
+const deviceGiB = envNumber('NER_BENCH_DEVICE_GIB', 0);
 if (mode !== 'fp32' && mode !== 'bf16')
   throw new Error(`NER_BENCH_BERT_MODE must be fp32 or bf16, got ${mode}`);
 const GiB = 2 ** 30;
@@ -105,10 +108,22 @@ async function worker() {
     optimizer.step(grads);
     tf.dispose([loss, ...grads.values()]);
   };
-  step(); // the AdamW state is made here
+  try {
+    step(); // the AdamW state is made here
+  } catch (error) {
+    if (error?.name === 'CudaOutOfMemoryError') return { outOfMemory: error.message };
+    throw error;
+  }
   const atRest = backend.allocator.stats().bytesInUse;
   peak = null;
-  step();
+  const reclaimedBefore = backend.bf16CopyStats();
+  try {
+    step();
+  } catch (error) {
+    if (error?.name === 'CudaOutOfMemoryError') return { outOfMemory: error.message };
+    throw error;
+  }
+  const reclaimedAfter = backend.bf16CopyStats();
   const groups = [...peak.groups.entries()]
     .map(([madeBy, g]) => ({ madeBy, ...g }))
     .sort((a, b) => b.blockBytes - a.blockBytes);
@@ -117,6 +132,10 @@ async function worker() {
     peakBytes: peak.bytesInUse,
     runningAtPeak: peak.running,
     bf16CopiesAtPeak: peak.bf16Copies,
+    bf16CopiesReclaimed: {
+      copies: reclaimedAfter.reclaimedCopies - reclaimedBefore.reclaimedCopies,
+      bytes: reclaimedAfter.reclaimedBytes - reclaimedBefore.reclaimedBytes,
+    },
     groups,
   };
 }
@@ -130,16 +149,33 @@ if (process.argv[2] === '--worker') {
 const dir = buildNoWorkDriver('cuda-step-memory');
 const run = await runJson(process.execPath, [fileURLToPath(import.meta.url), '--worker'], {
   timeoutMs: 600000,
-  env: { ...process.env, NER_CUDA_LIB_DIR: dir, NER_GPU_CHECK_FAKE_DEVICE: '' },
+  env: {
+    ...process.env,
+    NER_CUDA_LIB_DIR: dir,
+    NER_GPU_CHECK_FAKE_DEVICE: '',
+    STUB_DEVICE_MEMORY_BYTES: deviceGiB > 0 ? String(Math.round(deviceGiB * GiB)) : '',
+  },
 });
-const result = { date: new Date().toISOString(), mode, checkpointing, layers, batchSize, length, ...run };
-if (run.failed || run.unavailable) {
+const result = {
+  date: new Date().toISOString(),
+  mode,
+  checkpointing,
+  layers,
+  batchSize,
+  length,
+  deviceGiB: deviceGiB || null,
+  ...run,
+};
+const device = deviceGiB > 0 ? `a ${deviceGiB} GiB` : 'the';
+if (run.outOfMemory) {
+  console.log(`cuda-step-memory: the ${mode} step does not fit ${device} device: ${run.outOfMemory}`);
+} else if (run.failed || run.unavailable) {
   console.log(
     `cuda-step-memory: ${run.failed ? `failed: ${run.failed}` : `not available: ${run.unavailable}`}`,
   );
 } else {
   console.log(
-    `bert-base training step (${layers} layers, batch ${batchSize} x ${length}, ${mode}${checkpointing ? ', gradient checkpointing' : ''}) on the cuda backend, no-op driver (${result.date})`,
+    `bert-base training step (${layers} layers, batch ${batchSize} x ${length}, ${mode}${checkpointing ? ', gradient checkpointing' : ''}) on the cuda backend, no-op driver${deviceGiB > 0 ? ` with ${deviceGiB} GiB` : ''} (${result.date})`,
   );
   console.log(`at rest (weights, AdamW state, batch): ${(run.atRestBytes / GiB).toFixed(3)} GiB`);
   console.log(
@@ -149,6 +185,12 @@ if (run.failed || run.unavailable) {
   if (copies.copies > 0) {
     console.log(
       `${(copies.bytes / 2 ** 20).toFixed(1).padStart(9)} MiB in bf16 operand copies (${copies.copies}), kept with their tensors while autocast lasts`,
+    );
+  }
+  const reclaimed = run.bf16CopiesReclaimed;
+  if (reclaimed.copies > 0) {
+    console.log(
+      `${(reclaimed.bytes / 2 ** 20).toFixed(1).padStart(9)} MiB in bf16 operand copies (${reclaimed.copies}) given back during the step, memory running short (cast again when read again)`,
     );
   }
   for (const g of run.groups.slice(0, top)) {

@@ -8,8 +8,9 @@
  * - Each pool keeps free blocks sorted by size; an allocation takes the smallest cached block
  *   that fits (best fit). A large-pool block is only taken when it wastes at most
  *   {@link MAX_LARGE_WASTE} of itself, so a 1 GiB cached block does not serve a 2 MiB request.
- * - Out of memory: the cache is freed (`emptyCache`) and the malloc retried once; after that a
- *   {@link CudaOutOfMemoryError} names the request and the statistics.
+ * - Out of memory: the owner's reclaimable blocks are given back ({@link CachingAllocator.onPressure}:
+ *   the backend's bf16 operand copies), the cache is freed (`emptyCache`) and the malloc retried
+ *   once; after that a {@link CudaOutOfMemoryError} names the request and the statistics.
  *
  * Blocks are not split (PyTorch splits large segments); simpler, and the sizes of a training
  * step repeat exactly, so exact-size classes already hit.
@@ -130,6 +131,12 @@ export class CachingAllocator {
     peakBytesInUse: 0,
   };
 
+  /**
+   * Called when a malloc fails, before the cache is freed and the malloc retried: the owner
+   * releases blocks it keeps only to save work (caches of its own), so they can be freed too.
+   */
+  onPressure: (() => void) | null = null;
+
   constructor(private readonly device: CudaDevice) {}
 
   /** A block of at least `bytes` bytes (> 0). Throws {@link CudaOutOfMemoryError}. */
@@ -195,6 +202,7 @@ export class CachingAllocator {
       return ptr;
     } catch (first) {
       this.counters.oomRetries += 1;
+      this.onPressure?.();
       this.emptyCache();
       try {
         const ptr = this.device.malloc(size);

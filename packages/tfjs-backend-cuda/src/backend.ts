@@ -9,7 +9,7 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AllocatorStats, type Block, CachingAllocator } from './allocator.js';
-import { Bf16Copies } from './bf16-copies.js';
+import { Bf16Copies, type Bf16CopyStats } from './bf16-copies.js';
 import type { CudaDevice, CudaDeviceInfo, DevicePtr, KernelArg } from './device.js';
 import { CudaBackendError } from './errors.js';
 import { getAllowTf32, setAllowTf32 as setAllowTf32Setting } from './settings.js';
@@ -105,6 +105,7 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend, Tf
     this.data = new tf.DataStorage(this, tf.engine());
     this.allocator = new CachingAllocator(device);
     this.bf16Copies = new Bf16Copies(this.allocator);
+    this.allocator.onPressure = () => this.bf16Copies.reclaim();
   }
 
   /** The device's description. */
@@ -156,7 +157,10 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend, Tf
    */
   bf16CopyOf(t: tf.TensorInfo): DevicePtr {
     const entry = this.entry(t.dataId);
-    if (entry.bf16) return entry.bf16.ptr;
+    if (entry.bf16) {
+      this.bf16Copies.pin(entry);
+      return entry.bf16.ptr;
+    }
     if (this.autocast !== 'bf16') {
       throw new CudaBackendError('cuda: a bf16 copy was asked for outside bf16 autocast');
     }
@@ -169,11 +173,12 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend, Tf
       throw error;
     }
     this.bf16Copies.keep(entry, block);
+    this.bf16Copies.pin(entry);
     return block.ptr;
   }
 
-  /** The bf16 copies kept now and their bytes. */
-  bf16CopyStats(): { readonly copies: number; readonly bytes: number } {
+  /** The bf16 copies kept now and their bytes, and those given back when memory ran out. */
+  bf16CopyStats(): Bf16CopyStats {
     return this.bf16Copies.stats();
   }
 
@@ -219,6 +224,8 @@ export class CudaBackend extends tf.KernelBackend implements AutocastBackend, Tf
     } finally {
       this.kernelMade.length = start;
       this.guardDepth -= 1;
+      // The kernel no longer reads its operands' bf16 copies: memory pressure may take them.
+      if (this.guardDepth === 0) this.bf16Copies.unpinAll();
     }
   }
 

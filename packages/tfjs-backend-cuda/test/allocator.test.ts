@@ -92,6 +92,26 @@ describe('CachingAllocator', () => {
     expect(allocator.stats()).toMatchObject({ oomRetries: 1, bytesCached: 0, bytesInUse: 4096 });
   });
 
+  it('on out-of-memory asks its owner for blocks first (onPressure), then frees them with the cache', () => {
+    const device = new FakeCudaDevice({ capacityBytes: 8192 });
+    const allocator = new CachingAllocator(device);
+    // A block the owner keeps only as a cache, in use until it is asked.
+    let kept: ReturnType<CachingAllocator['allocate']> | null = allocator.allocate(6144);
+    const asked: number[] = [];
+    allocator.onPressure = () => {
+      asked.push(allocator.stats().bytesInUse);
+      if (kept) allocator.release(kept);
+      kept = null;
+    };
+    expect(allocator.allocate(1024).size).toBe(1024);
+    expect(asked).toEqual([]);
+    const block = allocator.allocate(4096);
+    expect(block.size).toBe(4096);
+    expect(asked).toEqual([6144 + 1024]);
+    expect(allocator.stats()).toMatchObject({ oomRetries: 1, bytesCached: 0, bytesInUse: 4096 + 1024 });
+    expect(device.counters.frees).toBe(1);
+  });
+
   it('a second failure is a CudaOutOfMemoryError naming the bytes and the stats', () => {
     let calls = 0;
     const device = new FakeCudaDevice({

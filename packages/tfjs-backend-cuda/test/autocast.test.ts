@@ -400,7 +400,7 @@ describe('matMul under bf16 autocast', () => {
     // The output gradient is gone and its copy with it; x's and w's stay until autocast ends.
     expect(cudaBackend().bf16CopyStats().copies).toBe(2);
     cudaBackend().setMatMulAutocast(null);
-    expect(cudaBackend().bf16CopyStats()).toEqual({ copies: 0, bytes: 0 });
+    expect(cudaBackend().bf16CopyStats()).toMatchObject({ copies: 0, bytes: 0 });
     expect(tf.memory().numTensors).toBe(tensors);
     expect(cudaBackend().memory().bytesInUse).toBe(bytes);
     tf.dispose([w, x]);

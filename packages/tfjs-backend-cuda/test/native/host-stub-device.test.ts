@@ -55,6 +55,19 @@ describe.runIf(existsSync(ADDON_PATH) && haveCompiler)('the addon on host-memory
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('with STUB_DEVICE_MEMORY_BYTES is a device of that size (the memory benches limit it)', () => {
+    // 33 MiB: the addon's 32 MiB cuBLASLt workspace, then room for one 600 KiB block, not two.
+    const limit = 33 * 1024 * 1024;
+    const limited = runChild(dir, { STUB_DEVICE_MEMORY_BYTES: String(limit) });
+    expect(limited.info).toMatchObject({ totalMemoryBytes: limit });
+    expect(limited.memory).toEqual({
+      first: 'bigint',
+      second: expect.stringMatching(/cuMemAlloc/),
+      free: limit - 32 * 1024 * 1024 - 600 * 1024,
+      third: 'bigint',
+    });
+  });
+
   it('opens the device and reports it', () => {
     expect(report.openError).toBeUndefined();
     expect(report.info).toMatchObject({
