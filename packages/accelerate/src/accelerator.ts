@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DataLoader, type DataLoaderOptions, type HostTensor, type RowSource } from '@ner/collate';
 import { withAutocast } from '@ner/models';
+import { describeValue, type OptionNames, unknownOptionProblem } from '@ner/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { type ClippedGradients, clipGradNorm } from './clip-grad-norm.js';
 import {
@@ -60,6 +61,43 @@ export interface AcceleratorOptions {
    */
   gradientAccumulationSteps?: number;
 }
+
+/** Every option of {@link AcceleratorOptions}; the compiler checks the list is whole. */
+const ACCELERATOR_OPTION_NAMES = [
+  'processGroup',
+  'stepSchedulerPerProcess',
+  'evenBatches',
+  'mixedPrecision',
+  'gradientAccumulationSteps',
+] as const satisfies readonly (keyof AcceleratorOptions)[];
+
+/** Options of the interface missing from the list above: `never` when it is whole. */
+type UnlistedAcceleratorOption = Exclude<keyof AcceleratorOptions, (typeof ACCELERATOR_OPTION_NAMES)[number]>;
+/** A compile error here names an option to add to ACCELERATOR_OPTION_NAMES. */
+export const acceleratorOptionNamesAreWhole: [UnlistedAcceleratorOption] extends [never]
+  ? true
+  : UnlistedAcceleratorOption = true;
+
+const BACKEND_CHOSEN = 'tensors live on the active tfjs backend, which initBackend() chooses';
+
+/** The names {@link Accelerator} takes, and accelerate's options it has none for, with why. */
+const ACCELERATOR_OPTIONS: OptionNames = {
+  known: ACCELERATOR_OPTION_NAMES,
+  unsupported: {
+    cpu: { reason: BACKEND_CHOSEN },
+    devicePlacement: { reason: BACKEND_CHOSEN, harmless: [true] },
+    splitBatches: { reason: 'each process loads its own shard of every batch', harmless: [false] },
+    dispatchBatches: { reason: 'each process loads its own shard of every batch', harmless: [null, false] },
+    logWith: { reason: 'no trackers; log with the Trainer (reportTo) or your own code', harmless: [null] },
+    projectDir: { reason: 'saveState() and loadState() take the folder', harmless: [null] },
+    rngTypes: { reason: 'set the seeds yourself before prepare()', harmless: [null] },
+    kwargsHandlers: { reason: 'no kwargs handlers', harmless: [null] },
+    deepspeedPlugin: { reason: 'only data parallel training', harmless: [null] },
+    fsdpPlugin: { reason: 'only data parallel training', harmless: [null] },
+    dynamoBackend: { reason: 'there is no graph compiler here', harmless: [null, 'no'] },
+    stepSchedulerWithOptimizer: { reason: 'prepared schedulers step with the optimizer', harmless: [true] },
+  },
+};
 
 /** What {@link AcceleratorOptions.mixedPrecision} takes. */
 export type MixedPrecision = 'no' | 'bf16';
@@ -128,6 +166,11 @@ export class Accelerator {
   };
 
   constructor(options: AcceleratorOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new AccelerateError(`Accelerator: options must be an object, got ${describeValue(options)}`);
+    }
+    const unknown = unknownOptionProblem(options, ACCELERATOR_OPTIONS);
+    if (unknown) throw new AccelerateError(`Accelerator: ${unknown.name}: ${unknown.problem}`);
     this.group = options.processGroup;
     this.numProcesses = this.group?.worldSize ?? Number(process.env.WORLD_SIZE ?? '1');
     this.processIndex = this.group?.rank ?? Number(process.env.RANK ?? '0');

@@ -32,6 +32,13 @@ export {
   readCheckpointWeights,
 } from './checkpoint-weights.js';
 export { describeValue } from './describe-value.js';
+export {
+  type OptionNameProblem,
+  type OptionNames,
+  snakeToCamel,
+  type UnsupportedOption,
+  unknownOptionProblem,
+} from './option-names.js';
 export { fixLegacyKey } from './load-pretrained.js';
 export { leanVariableGrads } from './lean-gradients.js';
 export { withLeanSaves } from './lean-tensors.js';

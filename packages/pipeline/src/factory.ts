@@ -1,4 +1,4 @@
-import { PipelineError } from './errors.js';
+import { InvalidPipelineOptionError, PipelineError } from './errors.js';
 import {
   loadPretrainedModel,
   loadPretrainedTokenizer,
@@ -6,6 +6,7 @@ import {
   toPipelineModel,
   toPipelineTokenizer,
 } from './load-pretrained.js';
+import { callDefaults, checkPipelineFactoryOptions } from './option-names.js';
 import type { PipelineModel, PipelineTokenizer } from './pipeline-interfaces.js';
 import {
   TextClassificationPipeline,
@@ -106,7 +107,14 @@ export async function pipeline(
   task: TokenClassificationTask | TextClassificationTask,
   options: PipelineSource & (TokenClassificationPipelineOptions | TextClassificationPipelineOptions),
 ): Promise<TokenClassifier | TextClassifier> {
-  const { model: _m, tokenizer: _t, revision: _r, cacheDir: _c, localFilesOnly: _l, ...defaults } = options;
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidPipelineOptionError(
+      `pipeline(): options must be an object with a model, got ${String(options)}`,
+    );
+  }
+  const kind = task === 'text-classification' || task === 'sentiment-analysis' ? 'text' : 'token';
+  checkPipelineFactoryOptions(options, kind);
+  const defaults = callDefaults(options, kind);
   if (task === 'token-classification' || task === 'ner') {
     const { model, tokenizer } = await resolveComponents(options, 'token');
     const p = new TokenClassificationPipeline(

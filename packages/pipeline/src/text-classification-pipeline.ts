@@ -1,5 +1,6 @@
 import { type Encoding, isLengthLimit } from '@ner/align';
 import { InvalidPipelineOptionError, PipelineInputShapeError } from './errors.js';
+import { checkTextClassificationOptions } from './option-names.js';
 import { PipelineBase } from './pipeline-base.js';
 import { runBatched } from './run-batched.js';
 import {
@@ -38,6 +39,7 @@ export class TextClassificationPipeline extends PipelineBase<TextClassificationP
     options: TextClassificationPipelineOptions = {},
   ): Promise<LabelScore[] | LabelScore[][]> {
     const merged = { ...this.defaults, ...options };
+    checkTextClassificationOptions(merged);
     const legacy = !('topK' in merged) || merged.topK === undefined;
     if (
       merged.topK !== undefined &&

@@ -1,5 +1,6 @@
 import { encodeWindows } from './encode-windows.js';
 import { PipelineInputShapeError } from './errors.js';
+import { checkTokenClassificationOptions } from './option-names.js';
 import { PipelineBase } from './pipeline-base.js';
 import { postprocessTokenClassification, type TokenClassificationWindow } from './postprocess.js';
 import { runBatched } from './run-batched.js';
@@ -44,6 +45,7 @@ export class TokenClassificationPipeline extends PipelineBase<TokenClassificatio
     options: TokenClassificationPipelineOptions = {},
   ): Promise<TokenClassificationOutput | TokenClassificationOutput[]> {
     const merged = { ...this.defaults, ...options };
+    checkTokenClassificationOptions(merged);
     const params = sanitizeTokenClassificationParameters(merged, {
       isFast: this.tokenizer.isFast ?? true,
       modelMaxLength: this.maxLength,

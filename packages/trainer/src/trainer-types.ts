@@ -52,6 +52,39 @@ export interface TrainerOptions<Row = unknown> {
   accelerator?: Accelerator;
 }
 
+/** Every option of {@link TrainerOptions}; the compiler checks the list is whole. */
+export const TRAINER_OPTION_NAMES = [
+  'model',
+  'args',
+  'trainDataset',
+  'evalDataset',
+  'dataCollator',
+  'computeMetrics',
+  'processingClass',
+  'tokenizer',
+  'callbacks',
+  'optimizers',
+  'accelerator',
+] as const satisfies readonly (keyof TrainerOptions)[];
+
+/** Options of the interface missing from the list above: `never` when it is whole. */
+type UnlistedTrainerOption = Exclude<keyof TrainerOptions, (typeof TRAINER_OPTION_NAMES)[number]>;
+/** A compile error here names an option to add to TRAINER_OPTION_NAMES. */
+export const trainerOptionNamesAreWhole: [UnlistedTrainerOption] extends [never]
+  ? true
+  : UnlistedTrainerOption = true;
+
+/** Python's Trainer keyword arguments with no counterpart here, with why. */
+export const TRAINER_UNSUPPORTED_OPTIONS = {
+  modelInit: { reason: 'pass a model (there is no hyperparameter search here)', harmless: [null] },
+  computeLossFunc: { reason: 'override computeLoss in a subclass of Trainer', harmless: [null] },
+  preprocessLogitsForMetrics: {
+    reason: 'computeMetrics receives the logits as they are; reduce them there',
+    harmless: [null],
+  },
+  optimizerClsAndKwargs: { reason: 'pass an optimizer through optimizers', harmless: [null] },
+} as const;
+
 /** Result of `Trainer.train` (Python `TrainOutput`). */
 export interface TrainOutput {
   globalStep: number;

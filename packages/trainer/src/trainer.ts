@@ -13,6 +13,7 @@ import {
   setMatMulTf32,
   withAutocast,
 } from '@ner/models';
+import { describeValue, unknownOptionProblem } from '@ner/models/internal';
 import type { AdamW } from './adamw.js';
 import { CallbackHandler, type TrainerCallback, TrainerControl } from './callbacks.js';
 import {
@@ -42,6 +43,7 @@ import { roundTo } from './speed-metrics.js';
 import type { TrainableModel } from './trainable-model.js';
 import { TrainerState } from './trainer-state.js';
 import type * as types from './trainer-types.js';
+import { TRAINER_OPTION_NAMES, TRAINER_UNSUPPORTED_OPTIONS } from './trainer-types.js';
 import { runTrainingLoop, type TrainingLoopHost } from './training-loop.js';
 import {
   createAdamW,
@@ -97,6 +99,14 @@ export class Trainer<Row = unknown> {
   private readonly initEnd: Promise<void> | undefined;
 
   constructor(options: types.TrainerOptions<Row>) {
+    if (options === null || typeof options !== 'object') {
+      throw new TrainerError(`Trainer: options must be an object, got ${describeValue(options)}`);
+    }
+    const unknown = unknownOptionProblem(options, {
+      known: TRAINER_OPTION_NAMES,
+      unsupported: TRAINER_UNSUPPORTED_OPTIONS,
+    });
+    if (unknown) throw new TrainerError(`Trainer: ${unknown.name}: ${unknown.problem}`);
     if (options.model === undefined) throw new TrainerError('Trainer needs a model');
     this.model = options.model;
     this.args =

@@ -1,3 +1,4 @@
+import { type OptionNames, unknownOptionProblem } from '@ner/models/internal';
 import { TrainingArgumentsError } from './errors.js';
 import { type HubArgumentsOptions, type HubStrategy, resolveHubArguments } from './hub-arguments.js';
 import { SCHEDULER_KWARGS, SCHEDULER_TYPES, type SchedulerKwargs, type SchedulerType } from './schedules.js';
@@ -157,6 +158,135 @@ export interface TrainingArgumentsOptions extends HubArgumentsOptions {
 
 const STRATEGIES: readonly IntervalStrategy[] = ['no', 'steps', 'epoch'];
 
+/** Every option of {@link TrainingArgumentsOptions}; the compiler checks the list is whole. */
+const TRAINING_ARGUMENT_NAMES = [
+  'outputDir',
+  'overwriteOutputDir',
+  'evalStrategy',
+  'evaluationStrategy',
+  'evalSteps',
+  'loggingStrategy',
+  'loggingSteps',
+  'loggingFirstStep',
+  'saveStrategy',
+  'saveSteps',
+  'saveTotalLimit',
+  'saveOnlyModel',
+  'evalOnStart',
+  'evalDelay',
+  'ignoreDataSkip',
+  'autoFindBatchSize',
+  'learningRate',
+  'weightDecay',
+  'adamBeta1',
+  'adamBeta2',
+  'adamEpsilon',
+  'maxGradNorm',
+  'labelSmoothingFactor',
+  'numTrainEpochs',
+  'maxSteps',
+  'lrSchedulerType',
+  'lrSchedulerKwargs',
+  'warmupRatio',
+  'warmupSteps',
+  'perDeviceTrainBatchSize',
+  'perDeviceEvalBatchSize',
+  'gradientAccumulationSteps',
+  'seed',
+  'dataSeed',
+  'bf16',
+  'tf32',
+  'gradientCheckpointing',
+  'groupByLength',
+  'lengthColumnName',
+  'reportTo',
+  'loggingDir',
+  'disableTqdm',
+  'labelNames',
+  'loadBestModelAtEnd',
+  'metricForBestModel',
+  'greaterIsBetter',
+  'dataloaderDropLast',
+  'predictionLossOnly',
+  'logLevel',
+  'runName',
+  'pushToHub',
+  'hubModelId',
+  'hubStrategy',
+  'hubPrivateRepo',
+  'hubToken',
+  'hubAlwaysPush',
+] as const satisfies readonly (keyof TrainingArgumentsOptions)[];
+
+/** Options of the interface missing from the list above: `never` when it is whole. */
+type UnlistedTrainingArgument = Exclude<
+  keyof TrainingArgumentsOptions,
+  (typeof TRAINING_ARGUMENT_NAMES)[number]
+>;
+/** A compile error here names an option to add to TRAINING_ARGUMENT_NAMES. */
+export const trainingArgumentNamesAreWhole: [UnlistedTrainingArgument] extends [never]
+  ? true
+  : UnlistedTrainingArgument = true;
+
+const BF16_INSTEAD =
+  'bf16: true runs the matmuls in bfloat16 with float32 weights (native, and cuda on Ampere or newer)';
+
+/**
+ * The names {@link TrainingArguments} takes, and Python's options it has no counterpart for
+ * (those a transformers script is likely to set), with why.
+ */
+const TRAINING_ARGUMENT_OPTIONS: OptionNames = {
+  known: TRAINING_ARGUMENT_NAMES,
+  unsupported: {
+    fp16: { reason: `the backends here have no float16 products; ${BF16_INSTEAD}` },
+    fp16FullEval: { reason: `the backends here have no float16 products; ${BF16_INSTEAD}` },
+    bf16FullEval: {
+      reason: 'the weights stay float32; bf16: true runs evaluation under bf16 autocast too',
+    },
+    halfPrecisionBackend: { reason: BF16_INSTEAD, harmless: ['auto'] },
+    optim: {
+      reason:
+        "the Trainer's optimizer is AdamW (Python's 'adamw_torch'); pass another through the Trainer's optimizers option",
+      harmless: ['adamw_torch', 'adamw_torch_fused'],
+    },
+    optimArgs: {
+      reason: "pass your own optimizer through the Trainer's optimizers option",
+      harmless: [null, ''],
+    },
+    adafactor: { reason: "pass your own optimizer through the Trainer's optimizers option" },
+    useCpu: {
+      reason: 'the backend is chosen by initBackend() (NER_BACKEND in the examples), not by the arguments',
+    },
+    noCuda: {
+      reason: 'the backend is chosen by initBackend() (NER_BACKEND in the examples), not by the arguments',
+    },
+    torchCompile: { reason: 'there is no graph compiler here' },
+    deepspeed: { reason: 'only data parallel training, through ner-launch', harmless: [null, false, ''] },
+    fsdp: { reason: 'only data parallel training, through ner-launch', harmless: [null, false, ''] },
+    localRank: { reason: 'ner-launch gives each process its rank (LOCAL_RANK)', harmless: [-1] },
+    dataloaderNumWorkers: {
+      reason: 'batches are collated in the training process; there are no loader workers',
+      harmless: [0],
+    },
+    dataloaderPinMemory: { reason: 'no pinned host memory for batches', harmless: [true, false] },
+    evalAccumulationSteps: {
+      reason: 'each evaluation batch is moved to the host as soon as it is predicted already',
+      harmless: [null],
+    },
+    saveSafetensors: { reason: 'checkpoints are always safetensors', harmless: [true] },
+    loggingNanInfFilter: {
+      reason:
+        'a NaN or infinite loss stops training with NonFiniteLossError instead of being left out of the logs',
+      harmless: [true],
+    },
+    skipMemoryMetrics: { reason: 'memory metrics are not recorded', harmless: [true] },
+    // Read by Python's example scripts, never by its Trainer: taken either way.
+    doTrain: { reason: '', harmless: [true, false] },
+    doEval: { reason: '', harmless: [true, false] },
+    doPredict: { reason: '', harmless: [true, false] },
+  },
+};
+
 function positiveNumber(field: string, value: number, { integer = false, allowZero = false } = {}): void {
   const ok =
     Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && (!integer || Number.isInteger(value));
@@ -265,6 +395,8 @@ export class TrainingArguments {
         'TrainingArguments needs an options object with outputDir',
       );
     }
+    const unknown = unknownOptionProblem(options, TRAINING_ARGUMENT_OPTIONS);
+    if (unknown) throw new TrainingArgumentsError(unknown.name, unknown.problem);
     if (typeof options.outputDir !== 'string' || options.outputDir.length === 0) {
       throw new TrainingArgumentsError(
         'outputDir',
