@@ -5,6 +5,7 @@ import { LengthGroupedSampler } from './length-grouping.js';
 import { type RowSource, isRowSource, rowAt, rowCount } from './row-source.js';
 import { type Sampler, SeededRandomSampler, SequentialSampler } from './samplers.js';
 import { type ShardedBatch, batchIndices, shardBatches } from './shard-batches.js';
+import { checkOptionNames } from './option-names.js';
 
 /** A collate function, or a collator object with a `collate(rows)` method. */
 export type CollateFn<Row, Batch> = ((rows: Row[]) => Batch) | { collate(rows: Row[]): Batch };
@@ -89,6 +90,7 @@ export class DataLoader<Row = FeatureRow, Batch = HostBatch> implements Iterable
   private cachedPlan: { epoch: number; batches: ShardedBatch[] } | undefined;
 
   constructor(dataset: RowSource<Row>, options: DataLoaderOptions<Row, Batch> = {}) {
+    checkOptionNames(options, 'DataLoader');
     if (!isRowSource(dataset)) {
       throw new CollateConfigError(
         'dataset',

@@ -2,6 +2,7 @@ import { type FeatureRow, describeValue, requireKey, tensorizeColumn } from './c
 import { CollateError } from './errors.js';
 import type { HostTensor } from './host-tensor.js';
 import { type BatchAs, type ReturnTensors, finishBatch, resolveReturnTensors } from './return-tensors.js';
+import { checkOptionNames } from './option-names.js';
 
 /** A batch of unpadded columns. */
 export type HostBatch = { [key: string]: HostTensor | undefined };
@@ -40,6 +41,7 @@ export class DefaultDataCollator<R extends ReturnTensors = 'typed'> {
   readonly returnTensors: R;
 
   constructor(options: { returnTensors?: R } = {}) {
+    checkOptionNames(options, 'DefaultDataCollator');
     this.returnTensors = resolveReturnTensors(options.returnTensors) as R;
   }
 

@@ -5,6 +5,7 @@ import { Mt19937 } from './mt19937.js';
 import { type CollatedBatch, padFeaturesDetailed } from './pad-features.js';
 import { PaddedCollator, type PaddedCollatorOptions } from './padded-collator.js';
 import { type BatchAs, type ReturnTensors, finishBatch } from './return-tensors.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Options of {@link DataCollatorForLanguageModeling}. */
 export interface LanguageModelingCollatorOptions<R extends ReturnTensors = 'typed'>
@@ -66,6 +67,7 @@ export class DataCollatorForLanguageModeling<R extends ReturnTensors = 'typed'> 
   private readonly random: Mt19937;
 
   constructor(options: LanguageModelingCollatorOptions<R> = {}) {
+    checkOptionNames(options, 'DataCollatorForLanguageModeling');
     super(options);
     this.mlm = options.mlm ?? true;
     this.mlmProbability = options.mlmProbability ?? 0.15;

@@ -2,6 +2,7 @@ import { type FeatureRow, describeValue, readIntSequence, requireKey, tensorizeC
 import type { ModelBatch } from './model-batch.js';
 import { CollateConfigError, CollateError, assertInteger } from './errors.js';
 import { HostTensor, type IntTensor } from './host-tensor.js';
+import { checkOptionNames } from './option-names.js';
 
 /** How rows are padded, as transformers' `PaddingStrategy`. */
 export type PaddingStrategy = 'longest' | 'max_length' | 'do_not_pad';
@@ -300,5 +301,6 @@ export function padFeaturesDetailed(
  * see {@link PadOptions} for the options and {@link padFeaturesDetailed} for what is padded with what.
  */
 export function padFeatures(rows: readonly FeatureRow[], options: PadOptions = {}): CollatedBatch {
+  checkOptionNames(options, 'padFeatures');
   return padFeaturesDetailed(rows, resolvePadOptions(options)).batch;
 }

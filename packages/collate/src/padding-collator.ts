@@ -2,6 +2,7 @@ import type { FeatureRow } from './columns.js';
 import { type CollatedBatch, padFeaturesDetailed } from './pad-features.js';
 import { PaddedCollator, type PaddedCollatorOptions } from './padded-collator.js';
 import { type BatchAs, type ReturnTensors, finishBatch } from './return-tensors.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Options of {@link DataCollatorWithPadding}. */
 export type PaddingCollatorOptions<R extends ReturnTensors = 'typed'> = PaddedCollatorOptions<R>;
@@ -14,6 +15,7 @@ export type PaddingCollatorOptions<R extends ReturnTensors = 'typed'> = PaddedCo
  */
 export class DataCollatorWithPadding<R extends ReturnTensors = 'typed'> extends PaddedCollator<R> {
   constructor(options: PaddingCollatorOptions<R> = {}) {
+    checkOptionNames(options, 'DataCollatorWithPadding');
     super(options);
   }
 

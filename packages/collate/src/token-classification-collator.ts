@@ -4,6 +4,7 @@ import { HostTensor } from './host-tensor.js';
 import { type CollatedBatch, padFeaturesDetailed, padSequences } from './pad-features.js';
 import { PaddedCollator, type PaddedCollatorOptions } from './padded-collator.js';
 import { type BatchAs, type ReturnTensors, finishBatch } from './return-tensors.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Options of {@link DataCollatorForTokenClassification}. */
 export interface TokenClassificationCollatorOptions<R extends ReturnTensors = 'typed'>
@@ -29,6 +30,7 @@ export class DataCollatorForTokenClassification<R extends ReturnTensors = 'typed
   readonly labelPadTokenId: number;
 
   constructor(options: TokenClassificationCollatorOptions<R> = {}) {
+    checkOptionNames(options, 'DataCollatorForTokenClassification');
     super(options);
     this.labelPadTokenId = options.labelPadTokenId ?? -100;
     assertInteger('labelPadTokenId', this.labelPadTokenId, -(2 ** 31));

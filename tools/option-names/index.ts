@@ -1,0 +1,99 @@
+/**
+ * Checks the names in an options object against the options a class takes, as Python refuses
+ * an unexpected keyword argument (`TypeError: __init__() got an unexpected keyword argument`).
+ * Without it a JavaScript caller, or one who builds the object from a JSON file, who writes
+ * Python's `learning_rate` or a misspelt `learningRat` trains with the default and is never told.
+ * The problem names the option and, where it can, what was meant: the camelCase name of a Python
+ * spelling, a known name close to a typo, or why a Python option has no counterpart here.
+ */
+
+/** What {@link unknownOptionProblem} checks an options object against. */
+export interface OptionNames {
+  /** The options the class takes (camelCase). */
+  readonly known: readonly string[];
+  /**
+   * Python options with no counterpart here, by their camelCase name: why, and the values that
+   * ask for nothing (`fp16: false` is what runs anyway, so it is taken).
+   */
+  readonly unsupported?: Readonly<Record<string, UnsupportedOption>>;
+}
+
+/** A Python option that has no counterpart here. */
+export interface UnsupportedOption {
+  /** Why, and what to do instead. */
+  readonly reason: string;
+  /** Values that ask for what happens anyway, so they are taken [`false`]. */
+  readonly harmless?: readonly unknown[];
+}
+
+/** The first option name in `options` that `names` does not take, and what is wrong with it. */
+export interface OptionNameProblem {
+  /** The name as written. */
+  readonly name: string;
+  /** What is wrong, without the name (the caller's error puts it first). */
+  readonly problem: string;
+}
+
+/** `learning_rate` -> `learningRate`. */
+export function snakeToCamel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Levenshtein distance, stopping early past `limit` (names are short). */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current.push(value);
+      best = Math.min(best, value);
+    }
+    if (best > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The known name closest to `name` (case-insensitive), if it is at most 2 edits away. */
+function closestName(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase(), bestDistance - 1);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/**
+ * The first own option of `options` that `names` does not take, or undefined when all are
+ * taken. Options set to `undefined` count as not given (`{ ...defaults, seed: undefined }`).
+ */
+export function unknownOptionProblem(options: object, names: OptionNames): OptionNameProblem | undefined {
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined || names.known.includes(name)) continue;
+    const camel = snakeToCamel(name);
+    const unsupported = names.unsupported?.[camel];
+    if (unsupported) {
+      if ((unsupported.harmless ?? [false]).includes(value)) continue;
+      return { name, problem: `not supported here: ${unsupported.reason}` };
+    }
+    if (camel !== name && names.known.includes(camel)) {
+      return { name, problem: `unknown option; that is Python's spelling, here it is ${camel}` };
+    }
+    const closest = closestName(camel, names.known);
+    return {
+      name,
+      problem: closest ? `unknown option; did you mean ${closest}?` : 'unknown option',
+    };
+  }
+  return undefined;
+}
