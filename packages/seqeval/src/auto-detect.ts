@@ -1,6 +1,7 @@
 import { SeqevalValueError } from './errors.js';
 import { PREFIX_LETTERS, type SchemeName } from './scheme.js';
 import { splitPrefix } from './strict-tag.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Prefix sets (as letters) that `seqeval.scheme.auto_detect` accepts for each scheme, in its order. */
 const ACCEPTED: readonly (readonly [SchemeName, readonly string[]])[] = [
@@ -46,6 +47,7 @@ export function autoDetect(
   sequences: readonly (readonly string[])[],
   options: AutoDetectOptions = {},
 ): SchemeName {
+  checkOptionNames(options, 'auto_detect');
   const suffix = options.suffix ?? false;
   let mask = 0;
   const seen = new Set<string>();

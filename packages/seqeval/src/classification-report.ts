@@ -19,6 +19,7 @@ import {
 } from './report-writer.js';
 import { type SchemeName, schemeByName } from './scheme.js';
 import { type WarningOptions, WarningSink } from './warnings.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Options of {@link classificationReport} (seqeval's keyword arguments, camelCased). */
 export interface ClassificationReportOptions extends WarningOptions {
@@ -70,6 +71,7 @@ export function classificationReport(
   yPred: readonly (readonly string[])[],
   options: ClassificationReportOptions = {},
 ): string | ClassificationReportDict {
+  checkOptionNames(options, 'classification_report');
   const sink = new WarningSink(options.onWarning);
   const digits = options.digits ?? 2;
   if (!Number.isInteger(digits) || digits < 0) {

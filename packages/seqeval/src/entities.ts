@@ -3,6 +3,7 @@ import { EntityList } from './entity-list.js';
 import { type SchemeName, schemeByName } from './scheme.js';
 import { StrictTagParser } from './strict-tag.js';
 import { TypeInterner } from './type-interner.js';
+import { checkOptionNames } from './option-names.js';
 
 /** An entity as `seqeval.scheme.Entity.to_tuple()`: sentence, type, start, end (exclusive). */
 export type StrictEntityTuple = [sentenceId: number, type: string, start: number, end: number];
@@ -27,6 +28,7 @@ export class Entities {
   readonly entities: StrictEntityTuple[][];
 
   constructor(sequences: readonly (readonly string[])[], scheme: SchemeName, options: EntitiesOptions = {}) {
+    checkOptionNames(options, 'Entities');
     const resolved = schemeByName(scheme);
     const interner = new TypeInterner();
     const parser = new StrictTagParser(

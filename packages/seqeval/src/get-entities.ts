@@ -2,6 +2,7 @@ import { DefaultTagParser } from './default-tag.js';
 import { extractDefaultEntities, type TagSequences } from './default-entities.js';
 import { TypeInterner } from './type-interner.js';
 import { type WarningOptions, WarningSink } from './warnings.js';
+import { checkOptionNames } from './option-names.js';
 
 /** An entity as `get_entities` returns it: type, first token, last token (inclusive). */
 export type EntityTuple = [type: string, start: number, end: number];
@@ -22,6 +23,7 @@ export interface GetEntitiesOptions extends WarningOptions {
  * @example getEntities(['B-PER', 'I-PER', 'O', 'B-LOC']) // [['PER', 0, 1], ['LOC', 3, 3]]
  */
 export function getEntities(sequences: TagSequences, options: GetEntitiesOptions = {}): EntityTuple[] {
+  checkOptionNames(options, 'get_entities');
   const interner = new TypeInterner();
   const parser = new DefaultTagParser(options.suffix ?? false, interner, new WarningSink(options.onWarning));
   const entities = extractDefaultEntities(sequences, parser);

@@ -8,6 +8,7 @@ import {
   validatePrfSettings,
 } from './prf.js';
 import { WarningSink } from './warnings.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Per-type options: `average` is `null` or `'none'`. */
 export type PerTypeOptions<T> = T & { average: null | 'none' };
@@ -70,6 +71,7 @@ export function precisionRecallFscoreSupport(
   yPred: SentenceTags,
   options: PrfsOptions = {},
 ): PrecisionRecallFscoreSupport {
+  checkOptionNames(options, 'precision_recall_fscore_support');
   return compute(yTrue, yPred, options, { average: null, warnFor: ['precision', 'recall', 'f-score'] });
 }
 
@@ -87,20 +89,25 @@ export interface EntityScore {
  * Entity-level precision `tp / (tp + fp)`, like `seqeval.metrics.precision_score`.
  * Averages `'micro'` by default; `average: null` gives one value per type.
  */
-export const precisionScore = ((yTrue: SentenceTags, yPred: SentenceTags, options: ScoreOptions = {}) =>
-  compute(yTrue, yPred, options, { average: 'micro', warnFor: ['precision'] }).precision) as EntityScore;
+export const precisionScore = ((yTrue: SentenceTags, yPred: SentenceTags, options: ScoreOptions = {}) => {
+  checkOptionNames(options, 'precision_score');
+  return compute(yTrue, yPred, options, { average: 'micro', warnFor: ['precision'] }).precision;
+}) as EntityScore;
 
 /**
  * Entity-level recall `tp / (tp + fn)`, like `seqeval.metrics.recall_score`.
  * Averages `'micro'` by default; `average: null` gives one value per type.
  */
-export const recallScore = ((yTrue: SentenceTags, yPred: SentenceTags, options: ScoreOptions = {}) =>
-  compute(yTrue, yPred, options, { average: 'micro', warnFor: ['recall'] }).recall) as EntityScore;
+export const recallScore = ((yTrue: SentenceTags, yPred: SentenceTags, options: ScoreOptions = {}) => {
+  checkOptionNames(options, 'recall_score');
+  return compute(yTrue, yPred, options, { average: 'micro', warnFor: ['recall'] }).recall;
+}) as EntityScore;
 
 /**
  * Entity-level F1, like `seqeval.metrics.f1_score`.
  * Averages `'micro'` by default; `average: null` gives one value per type.
  */
-export const f1Score = ((yTrue: SentenceTags, yPred: SentenceTags, options: ScoreOptions = {}) =>
-  compute(yTrue, yPred, { ...options, beta: 1 }, { average: 'micro', warnFor: ['f-score'] })
-    .fScore) as EntityScore;
+export const f1Score = ((yTrue: SentenceTags, yPred: SentenceTags, options: ScoreOptions = {}) => {
+  checkOptionNames(options, 'f1_score');
+  return compute(yTrue, yPred, { ...options, beta: 1 }, { average: 'micro', warnFor: ['f-score'] }).fScore;
+}) as EntityScore;

@@ -6,6 +6,7 @@ import type { Mode } from './options.js';
 import type { ZeroDivision } from './prf.js';
 import { isSchemeName, type SchemeName } from './scheme.js';
 import type { WarningOptions } from './warnings.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Scores of one entity type in evaluate's layout (`number` = true entities of the type). */
 export interface EntityTypeScores {
@@ -51,6 +52,7 @@ export function computeSeqeval(
   references: readonly (readonly string[])[],
   options: SeqevalComputeOptions = {},
 ): SeqevalResult {
+  checkOptionNames(options, 'compute');
   if (options.scheme !== undefined && options.scheme !== null && !isSchemeName(options.scheme)) {
     throw new SeqevalValueError(
       `Scheme should be one of [IOB1, IOB2, IOE1, IOE2, IOBES, BILOU], got ${String(options.scheme)}`,
