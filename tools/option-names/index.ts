@@ -16,6 +16,8 @@ export interface OptionNames {
    * ask for nothing (`fp16: false` is what runs anyway, so it is taken).
    */
   readonly unsupported?: Readonly<Record<string, UnsupportedOption>>;
+  /** Added to "unknown option" when no known name is close (where else such a name may go). */
+  readonly hint?: string;
 }
 
 /** A Python option that has no counterpart here. */
@@ -92,7 +94,9 @@ export function unknownOptionProblem(options: object, names: OptionNames): Optio
     const closest = closestName(camel, names.known);
     return {
       name,
-      problem: closest ? `unknown option; did you mean ${closest}?` : 'unknown option',
+      problem: closest
+        ? `unknown option; did you mean ${closest}?`
+        : `unknown option${names.hint ? `; ${names.hint}` : ''}`,
     };
   }
   return undefined;

@@ -14,6 +14,7 @@ import { applyConfigOverrides, type FromPretrainedOptions, loadConfigFile } from
 import { type ModelFileOptions, modelFileResolver } from './model-files.js';
 import { loadModel, type ModelInitOptions } from './pretrained-model.js';
 import { type AutoTask, configFor, modelClassFor } from './registry.js';
+import { checkFromPretrainedOptions } from './pretrained-option-names.js';
 
 /** Any config this package implements. */
 export type AnyConfig = BertConfig | DistilBertConfig;
@@ -36,6 +37,7 @@ export type AutoConfigOptions = ModelFileOptions &
 export class AutoConfig {
   /** Reads `config.json` of a folder or Hub id into BertConfig or DistilBertConfig. */
   static async fromPretrained(pathOrId: string, options: AutoConfigOptions = {}): Promise<AnyConfig> {
+    checkFromPretrainedOptions(options, pathOrId, true);
     const config = await loadConfigFile(await modelFileResolver(pathOrId, options), pathOrId);
     applyConfigOverrides(config, options);
     // The file was checked as read; the label options may have changed what a model would be built from.
@@ -58,6 +60,7 @@ function autoModelClass<M>(task: AutoTask) {
   return class {
     /** `from_pretrained`: reads config.json, picks the class by `model_type`, loads the weights. */
     static async fromPretrained(pathOrId: string, options: FromPretrainedOptions = {}): Promise<M> {
+      checkFromPretrainedOptions(options, pathOrId);
       const config =
         options.config ?? (await loadConfigFile(await modelFileResolver(pathOrId, options), pathOrId));
       return (await loadModel(modelClassFor(config.modelType, task), pathOrId, { ...options, config })) as M;

@@ -18,6 +18,7 @@ import type { PretrainedConfig, ProblemType } from './pretrained-config.js';
 import type { LoadingInfo, ModelInitOptions, PreTrainedModel } from './pretrained-model.js';
 import { pythonListRepr, torchSizeRepr } from './python-repr.js';
 import { entryToFloat32, readSafetensors, type SafetensorsEntry } from './safetensors.js';
+import { checkFromPretrainedOptions } from './pretrained-option-names.js';
 
 /**
  * Number format of the Linear weights for inference: `'bf16'` rounds them to bfloat16 (nearest
@@ -256,6 +257,7 @@ export async function loadPretrained<M extends PreTrainedModel>(
   pathOrId: string,
   options: FromPretrainedOptions = {},
 ): Promise<M> {
+  checkFromPretrainedOptions(options, pathOrId);
   if (options.dtype !== undefined && !WEIGHT_DTYPES.includes(options.dtype))
     throw new ConfigError(
       `fromPretrained(${pathOrId}): dtype ${describeValue(options.dtype)} is not supported (use "float32" or "bf16").`,
