@@ -1,4 +1,5 @@
 import { AlignInputError } from './errors.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Options of {@link alignLabelsWithTokens}. */
 export interface AlignLabelsOptions {
@@ -22,6 +23,7 @@ export function alignLabelsWithTokens(
   wordIds: readonly (number | null)[],
   options: AlignLabelsOptions = {},
 ): number[] {
+  checkOptionNames(options, 'alignLabelsWithTokens');
   const strategy = options.strategy ?? 'all';
   const ignore = options.ignoreIndex ?? -100;
   const names = options.labelNames;

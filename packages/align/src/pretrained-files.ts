@@ -6,6 +6,7 @@ import { describeValue } from './describe-value.js';
 import { TokenizerLoadError } from './errors.js';
 import { jsonNestingDepth, MAX_TOKENIZER_JSON_DEPTH } from './json-depth.js';
 import { parseModelMaxLength } from './model-max-length.js';
+import { checkOptionNames } from './option-names.js';
 import type { WordPieceTokenizerConfig } from './tokenizer.js';
 
 /** Options of `Tokenizer.fromPretrained`: where to look on the Hub, and Python's loading overrides. */
@@ -268,6 +269,7 @@ export async function readPretrainedConfig(
   pathOrHubId: string,
   options: PretrainedOptions = {},
 ): Promise<WordPieceTokenizerConfig> {
+  checkOptionNames(options, 'fromPretrained');
   const { modelMaxLength, ...hub } = options;
   if (existsSync(pathOrHubId) && !statSync(pathOrHubId).isDirectory()) {
     throw new TokenizerLoadError(

@@ -1,5 +1,6 @@
 import { alignLabelsWithTokens } from './align-labels.js';
 import { AlignInputError } from './errors.js';
+import { checkOptionNames } from './option-names.js';
 import type { Tokenizer } from './tokenizer.js';
 
 /** Options of {@link tokenizeAndAlignLabels}. */
@@ -32,6 +33,7 @@ export function tokenizeAndAlignLabels(
   tokenizer: Tokenizer,
   options: TokenizeAndAlignOptions = {},
 ): (batch: Record<string, unknown[]>) => TokenizedColumns {
+  checkOptionNames(options, 'tokenizeAndAlignLabels');
   const textColumn = options.textColumn ?? 'tokens';
   const labelColumn = options.labelColumn ?? 'ner_tags';
   return (batch) => {

@@ -2,6 +2,7 @@ import type { BertNormalizerOptions } from './bert-normalizer.js';
 import { describeValue } from './describe-value.js';
 import type { BatchEncoding, Encoding } from './encoding.js';
 import { AlignInputError } from './errors.js';
+import { checkOptionNames } from './option-names.js';
 import { type PaddingStrategy, paddingLength, padEncoding } from './padding.js';
 import { type BertTemplate, bertPostProcess } from './post-processor.js';
 import { type PretrainedOptions, readPretrainedConfig, writePretrainedFiles } from './pretrained-files.js';
@@ -193,6 +194,7 @@ export class Tokenizer {
    * `clean_up_tokenization` on the whole string. Python: `tokenizer.decode`.
    */
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
+    checkOptionNames(options, 'decode');
     const kept = options.skipSpecialTokens ? ids.filter((id) => !this.specialIds.has(id)) : ids;
     const text = this.convertTokensToString(this.convertIdsToTokens(kept));
     const cleanUp = options.cleanUpTokenizationSpaces ?? this.config.cleanUpTokenizationSpaces ?? true;
@@ -209,6 +211,7 @@ export class Tokenizer {
    * tokenizer, reading `.input_ids`, `.word_ids()`, `.offset_mapping`...
    */
   encode(input: string | readonly string[], options: EncodeOptions = {}): Encoding {
+    checkOptionNames(options, 'encode');
     const isSplitIntoWords = options.isSplitIntoWords ?? false;
     const addSpecialTokens = options.addSpecialTokens ?? true;
     const first = this.sequences.encode(input, isSplitIntoWords, 'input');
@@ -253,6 +256,7 @@ export class Tokenizer {
    * `padding: true` pads every row to the longest row of the batch.
    */
   encodeBatch(inputs: readonly (string | readonly string[])[], options: EncodeOptions = {}): BatchEncoding {
+    checkOptionNames(options, 'encode');
     const { padding, ...rest } = options;
     const rows: Encoding[] = [];
     const mapping: number[] = [];

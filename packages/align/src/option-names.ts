@@ -1,0 +1,101 @@
+/**
+ * The option names of the tokenizer and the label aligners, checked so that Python's spelling
+ * or a typo is named instead of ignored: `encode(words, { is_split_into_words: true })` would
+ * otherwise split each word again as text (transformers' fast tokenizers only warn "Keyword
+ * arguments ... not recognized"; a typed error is our rule for bad input).
+ */
+import { type OptionNames, unknownOptionProblem } from '../../../tools/option-names/index.js';
+import type { AlignLabelsOptions } from './align-labels.js';
+import { AlignInputError, TokenizerLoadError } from './errors.js';
+import type { PretrainedOptions } from './pretrained-files.js';
+import type { TokenizeAndAlignOptions } from './tokenize-and-align-labels.js';
+import type { DecodeOptions, EncodeOptions } from './tokenizer.js';
+
+const ENCODE_NAMES = [
+  'isSplitIntoWords',
+  'addSpecialTokens',
+  'truncation',
+  'maxLength',
+  'stride',
+  'returnOverflowingTokens',
+  'padding',
+  'textPair',
+] as const satisfies readonly (keyof EncodeOptions)[];
+const DECODE_NAMES = [
+  'skipSpecialTokens',
+  'cleanUpTokenizationSpaces',
+] as const satisfies readonly (keyof DecodeOptions)[];
+const TOKENIZE_AND_ALIGN_NAMES = [
+  'textColumn',
+  'labelColumn',
+  'strategy',
+  'labelNames',
+  'maxLength',
+] as const satisfies readonly (keyof TokenizeAndAlignOptions)[];
+const ALIGN_NAMES = [
+  'strategy',
+  'labelNames',
+  'ignoreIndex',
+] as const satisfies readonly (keyof AlignLabelsOptions)[];
+const PRETRAINED_NAMES = [
+  'modelMaxLength',
+  'repoType',
+  'revision',
+  'cacheDir',
+  'token',
+  'endpoint',
+  'localFilesOnly',
+  'retry',
+  'timeoutMs',
+  'stallTimeoutMs',
+  'progress',
+  'log',
+] as const satisfies readonly (keyof PretrainedOptions)[];
+
+type Unlisted =
+  | Exclude<keyof EncodeOptions, (typeof ENCODE_NAMES)[number]>
+  | Exclude<keyof DecodeOptions, (typeof DECODE_NAMES)[number]>
+  | Exclude<keyof TokenizeAndAlignOptions, (typeof TOKENIZE_AND_ALIGN_NAMES)[number]>
+  | Exclude<keyof AlignLabelsOptions, (typeof ALIGN_NAMES)[number]>
+  | Exclude<keyof PretrainedOptions, (typeof PRETRAINED_NAMES)[number]>;
+/** A compile error here names an option to add to one of the lists above. */
+export const alignOptionNamesAreWhole: [Unlisted] extends [never] ? true : Unlisted = true;
+
+const ALWAYS_THERE = 'an Encoding always has it';
+
+/** Python tokenizer call arguments with no counterpart here, with why. */
+const ENCODE_UNSUPPORTED: OptionNames['unsupported'] = {
+  returnTensors: {
+    reason: 'encodings are plain arrays; a collator makes the batch tensors',
+    harmless: [null],
+  },
+  returnOffsetsMapping: { reason: `offsets: ${ALWAYS_THERE}`, harmless: [true, false] },
+  returnAttentionMask: { reason: `attentionMask: ${ALWAYS_THERE}`, harmless: [true, false] },
+  returnTokenTypeIds: { reason: `typeIds: ${ALWAYS_THERE}`, harmless: [true, false] },
+  returnSpecialTokensMask: { reason: `specialTokensMask: ${ALWAYS_THERE}`, harmless: [true, false] },
+  returnLength: { reason: 'read the length of ids', harmless: [false] },
+  verbose: { reason: 'nothing is printed', harmless: [true, false] },
+  padToMultipleOf: { reason: "a collator's padToMultipleOf pads batches to a multiple", harmless: [null] },
+};
+
+const NAMES = {
+  encode: { known: ENCODE_NAMES, unsupported: ENCODE_UNSUPPORTED },
+  decode: { known: DECODE_NAMES },
+  tokenizeAndAlignLabels: { known: TOKENIZE_AND_ALIGN_NAMES },
+  alignLabelsWithTokens: { known: ALIGN_NAMES },
+  fromPretrained: { known: PRETRAINED_NAMES },
+} as const satisfies Record<string, OptionNames>;
+
+/**
+ * Throws for the first option `fn` does not take: {@link TokenizerLoadError} for
+ * `fromPretrained`, {@link AlignInputError} for the others.
+ */
+export function checkOptionNames(options: unknown, fn: keyof typeof NAMES): void {
+  const Failure = fn === 'fromPretrained' ? TokenizerLoadError : AlignInputError;
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw new Failure(`${fn}: options must be an object, got ${String(options)}`);
+  }
+  const unknown = unknownOptionProblem(options, NAMES[fn]);
+  if (unknown) throw new Failure(`${fn}: ${unknown.name}: ${unknown.problem}`);
+}
