@@ -24,8 +24,11 @@ export interface OptionNames {
 export interface UnsupportedOption {
   /** Why, and what to do instead. */
   readonly reason: string;
-  /** Values that ask for what happens anyway, so they are taken [`false`]. */
-  readonly harmless?: readonly unknown[];
+  /**
+   * Values that ask for what happens anyway, so they are taken [`false`]; `'any'` for an option
+   * that changes nothing whatever its value (a progress-bar title).
+   */
+  readonly harmless?: readonly unknown[] | 'any';
 }
 
 /** The first option name in `options` that `names` does not take, and what is wrong with it. */
@@ -85,7 +88,8 @@ export function unknownOptionProblem(options: object, names: OptionNames): Optio
     const camel = snakeToCamel(name);
     const unsupported = names.unsupported?.[camel];
     if (unsupported) {
-      if ((unsupported.harmless ?? [false]).includes(value)) continue;
+      const harmless = unsupported.harmless ?? [false];
+      if (harmless === 'any' || harmless.includes(value)) continue;
       return { name, problem: `not supported here: ${unsupported.reason}` };
     }
     if (camel !== name && names.known.includes(camel)) {

@@ -12,6 +12,7 @@ import { MapOutputs, mapBatches, mapRows } from './map-outputs.js';
 import { getOwn, setOwn } from './own-property.js';
 import { pythonRepr } from './python-repr.js';
 import { type TrainTestSplitOptions, randomSeed, trainTestIndices } from './train-test-split.js';
+import { checkOptionNames } from './option-names.js';
 
 export { splitSizes, type TrainTestSplitOptions } from './train-test-split.js';
 
@@ -172,6 +173,7 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
     fn: RowFn<R, unknown> | BatchFn<unknown>,
     options: MapOptions = {},
   ): Dataset<Out> {
+    checkOptionNames(options, 'map');
     const removed = this.checkColumns(
       options.removeColumns === undefined
         ? []
@@ -218,6 +220,7 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
   filter(fn: RowFn<R, boolean>, options?: FilterOptions & { batched?: false }): Dataset<R>;
   filter(fn: BatchFn<readonly boolean[]>, options: FilterOptions & { batched: true }): Dataset<R>;
   filter(fn: RowFn<R, boolean> | BatchFn<readonly boolean[]>, options: FilterOptions = {}): Dataset<R> {
+    checkOptionNames(options, 'filter');
     const keep: number[] = [];
     if (options.batched) {
       const batchSize = options.batchSize ?? 1000;
@@ -261,6 +264,7 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
 
   /** Train/test split (Python: `train_test_split`): `DatasetDict` with `train` and `test`. */
   trainTestSplit(options: TrainTestSplitOptions = {}): DatasetDict<R> {
+    checkOptionNames(options, 'trainTestSplit');
     const { train, test } = trainTestIndices(this.numRows, options);
     return new DatasetDict<R>({ train: this.gather(train), test: this.gather(test) });
   }

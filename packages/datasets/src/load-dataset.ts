@@ -33,6 +33,7 @@ import { type ConllOptions, readConll } from './readers/conll.js';
 import { readCsv } from './readers/csv.js';
 import { readJsonl } from './readers/jsonl.js';
 import { readParquet } from './readers/parquet.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Options of {@link loadDataset}. */
 export interface LoadDatasetOptions
@@ -66,6 +67,7 @@ export async function loadDataset(
   pathOrId: string,
   options: LoadDatasetOptions = {},
 ): Promise<Dataset | DatasetDict> {
+  checkOptionNames(options, 'loadDataset');
   const local = await localKind(pathOrId);
   const loaded =
     local === undefined
