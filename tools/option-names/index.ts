@@ -105,3 +105,30 @@ export function unknownOptionProblem(options: object, names: OptionNames): Optio
   }
   return undefined;
 }
+
+/**
+ * Throws what `fail` makes when `options` is not an object (`name` undefined) or has a name that
+ * `names` does not take; `undefined` options are none given. Each package words its own error.
+ */
+export function assertOptionNames(
+  options: unknown,
+  names: OptionNames,
+  fail: (name: string | undefined, problem: string) => Error,
+): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw fail(undefined, `options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  const unknown = unknownOptionProblem(options, names);
+  if (unknown) throw fail(unknown.name, unknown.problem);
+}
+
+/** The options of `T` that the name list `L` leaves out. */
+export type UnlistedOptions<T, L extends readonly PropertyKey[]> = Exclude<keyof T, L[number]>;
+
+/**
+ * `true` when `Unlisted` is `never`, else `Unlisted` itself: declare a constant of this type
+ * initialised to `true`, and a name list that misses an option of its interface is a compile
+ * error that names the option.
+ */
+export type ListIsWhole<Unlisted> = [Unlisted] extends [never] ? true : Unlisted;

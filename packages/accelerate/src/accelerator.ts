@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { DataLoader, type DataLoaderOptions, type HostTensor, type RowSource } from '@ner/collate';
 import { withAutocast } from '@ner/models';
-import { describeValue, type OptionNames, unknownOptionProblem } from '@ner/models/internal';
+import {
+  assertOptionNames,
+  type ListIsWhole,
+  type OptionNames,
+  type UnlistedOptions,
+} from '@ner/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { type ClippedGradients, clipGradNorm } from './clip-grad-norm.js';
 import {
@@ -71,12 +76,10 @@ const ACCELERATOR_OPTION_NAMES = [
   'gradientAccumulationSteps',
 ] as const satisfies readonly (keyof AcceleratorOptions)[];
 
-/** Options of the interface missing from the list above: `never` when it is whole. */
-type UnlistedAcceleratorOption = Exclude<keyof AcceleratorOptions, (typeof ACCELERATOR_OPTION_NAMES)[number]>;
 /** A compile error here names an option to add to ACCELERATOR_OPTION_NAMES. */
-export const acceleratorOptionNamesAreWhole: [UnlistedAcceleratorOption] extends [never]
-  ? true
-  : UnlistedAcceleratorOption = true;
+export const acceleratorOptionNamesAreWhole: ListIsWhole<
+  UnlistedOptions<AcceleratorOptions, typeof ACCELERATOR_OPTION_NAMES>
+> = true;
 
 const BACKEND_CHOSEN = 'tensors live on the active tfjs backend, which initBackend() chooses';
 
@@ -166,11 +169,11 @@ export class Accelerator {
   };
 
   constructor(options: AcceleratorOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new AccelerateError(`Accelerator: options must be an object, got ${describeValue(options)}`);
-    }
-    const unknown = unknownOptionProblem(options, ACCELERATOR_OPTIONS);
-    if (unknown) throw new AccelerateError(`Accelerator: ${unknown.name}: ${unknown.problem}`);
+    assertOptionNames(
+      options,
+      ACCELERATOR_OPTIONS,
+      (name, problem) => new AccelerateError(`Accelerator: ${name ? `${name}: ` : ''}${problem}`),
+    );
     this.group = options.processGroup;
     this.numProcesses = this.group?.worldSize ?? Number(process.env.WORLD_SIZE ?? '1');
     this.processIndex = this.group?.rank ?? Number(process.env.RANK ?? '0');

@@ -4,7 +4,12 @@
  * otherwise split each word again as text (transformers' fast tokenizers only warn "Keyword
  * arguments ... not recognized"; a typed error is our rule for bad input).
  */
-import { type OptionNames, unknownOptionProblem } from '../../../tools/option-names/index.js';
+import {
+  assertOptionNames,
+  type ListIsWhole,
+  type OptionNames,
+  type UnlistedOptions,
+} from '../../../tools/option-names/index.js';
 import type { AlignLabelsOptions } from './align-labels.js';
 import { AlignInputError, TokenizerLoadError } from './errors.js';
 import type { PretrainedOptions } from './pretrained-files.js';
@@ -52,14 +57,14 @@ const PRETRAINED_NAMES = [
   'log',
 ] as const satisfies readonly (keyof PretrainedOptions)[];
 
-type Unlisted =
-  | Exclude<keyof EncodeOptions, (typeof ENCODE_NAMES)[number]>
-  | Exclude<keyof DecodeOptions, (typeof DECODE_NAMES)[number]>
-  | Exclude<keyof TokenizeAndAlignOptions, (typeof TOKENIZE_AND_ALIGN_NAMES)[number]>
-  | Exclude<keyof AlignLabelsOptions, (typeof ALIGN_NAMES)[number]>
-  | Exclude<keyof PretrainedOptions, (typeof PRETRAINED_NAMES)[number]>;
 /** A compile error here names an option to add to one of the lists above. */
-export const alignOptionNamesAreWhole: [Unlisted] extends [never] ? true : Unlisted = true;
+export const alignOptionNamesAreWhole: ListIsWhole<
+  | UnlistedOptions<EncodeOptions, typeof ENCODE_NAMES>
+  | UnlistedOptions<DecodeOptions, typeof DECODE_NAMES>
+  | UnlistedOptions<TokenizeAndAlignOptions, typeof TOKENIZE_AND_ALIGN_NAMES>
+  | UnlistedOptions<AlignLabelsOptions, typeof ALIGN_NAMES>
+  | UnlistedOptions<PretrainedOptions, typeof PRETRAINED_NAMES>
+> = true;
 
 const ALWAYS_THERE = 'an Encoding always has it';
 
@@ -92,10 +97,9 @@ const NAMES = {
  */
 export function checkOptionNames(options: unknown, fn: keyof typeof NAMES): void {
   const Failure = fn === 'fromPretrained' ? TokenizerLoadError : AlignInputError;
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object') {
-    throw new Failure(`${fn}: options must be an object, got ${String(options)}`);
-  }
-  const unknown = unknownOptionProblem(options, NAMES[fn]);
-  if (unknown) throw new Failure(`${fn}: ${unknown.name}: ${unknown.problem}`);
+  assertOptionNames(
+    options,
+    NAMES[fn],
+    (name, problem) => new Failure(`${fn}: ${name ? `${name}: ` : ''}${problem}`),
+  );
 }

@@ -3,7 +3,12 @@
  * arguments (an unexpected one is a `TypeError` there): `new DataLoader(rows, { batch_size: 32 })`
  * would otherwise load one row per batch without a word.
  */
-import { type OptionNames, unknownOptionProblem } from '../../../tools/option-names/index.js';
+import {
+  assertOptionNames,
+  type ListIsWhole,
+  type OptionNames,
+  type UnlistedOptions,
+} from '../../../tools/option-names/index.js';
 import type { DataLoaderOptions } from './data-loader.js';
 import { CollateConfigError } from './errors.js';
 import type { LanguageModelingCollatorOptions } from './language-modeling-collator.js';
@@ -56,14 +61,14 @@ const LOADER_NAMES = [
   'evenBatches',
 ] as const satisfies readonly (keyof DataLoaderOptions<unknown, unknown>)[];
 
-type Unlisted =
-  | Exclude<keyof PadOptions, (typeof PAD_NAMES)[number]>
-  | Exclude<keyof PaddedCollatorOptions, (typeof PADDED_NAMES)[number]>
-  | Exclude<keyof TokenClassificationCollatorOptions, (typeof TOKEN_NAMES)[number]>
-  | Exclude<keyof LanguageModelingCollatorOptions, (typeof LANGUAGE_MODELING_NAMES)[number]>
-  | Exclude<keyof DataLoaderOptions<unknown, unknown>, (typeof LOADER_NAMES)[number]>;
 /** A compile error here names an option to add to one of the lists above. */
-export const collateOptionNamesAreWhole: [Unlisted] extends [never] ? true : Unlisted = true;
+export const collateOptionNamesAreWhole: ListIsWhole<
+  | UnlistedOptions<PadOptions, typeof PAD_NAMES>
+  | UnlistedOptions<PaddedCollatorOptions, typeof PADDED_NAMES>
+  | UnlistedOptions<TokenClassificationCollatorOptions, typeof TOKEN_NAMES>
+  | UnlistedOptions<LanguageModelingCollatorOptions, typeof LANGUAGE_MODELING_NAMES>
+  | UnlistedOptions<DataLoaderOptions<unknown, unknown>, typeof LOADER_NAMES>
+> = true;
 
 const NO_WORKERS = 'rows are collated in the calling thread; there are no loader workers';
 
@@ -94,10 +99,9 @@ export const OPTION_NAMES = {
 
 /** Throws {@link CollateConfigError} naming the first option `owner` does not take. */
 export function checkOptionNames(options: unknown, owner: keyof typeof OPTION_NAMES): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object') {
-    throw new CollateConfigError('options', `${owner} takes an options object, got ${String(options)}`);
-  }
-  const unknown = unknownOptionProblem(options, OPTION_NAMES[owner]);
-  if (unknown) throw new CollateConfigError(unknown.name, `${owner}: ${unknown.problem}`);
+  assertOptionNames(
+    options,
+    OPTION_NAMES[owner],
+    (name, problem) => new CollateConfigError(name ?? 'options', `${owner}: ${problem}`),
+  );
 }

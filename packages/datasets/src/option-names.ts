@@ -3,7 +3,12 @@
  * arguments: `map(fn, { batched: true, remove_columns: ['tokens'] })` would otherwise keep the
  * column without a word.
  */
-import { type OptionNames, unknownOptionProblem } from '../../../tools/option-names/index.js';
+import {
+  assertOptionNames,
+  type ListIsWhole,
+  type OptionNames,
+  type UnlistedOptions,
+} from '../../../tools/option-names/index.js';
 import type { FilterOptions, MapOptions } from './dataset.js';
 import { DatasetUsageError } from './errors.js';
 import type { LoadDatasetOptions } from './load-dataset.js';
@@ -45,13 +50,13 @@ const LOAD_NAMES = [
   'corpus',
 ] as const satisfies readonly (keyof LoadDatasetOptions)[];
 
-type Unlisted =
-  | Exclude<keyof MapOptions, (typeof MAP_NAMES)[number]>
-  | Exclude<keyof FilterOptions, (typeof FILTER_NAMES)[number]>
-  | Exclude<keyof TrainTestSplitOptions, (typeof SPLIT_NAMES)[number]>
-  | Exclude<keyof LoadDatasetOptions, (typeof LOAD_NAMES)[number]>;
 /** A compile error here names an option to add to one of the lists above. */
-export const datasetOptionNamesAreWhole: [Unlisted] extends [never] ? true : Unlisted = true;
+export const datasetOptionNamesAreWhole: ListIsWhole<
+  | UnlistedOptions<MapOptions, typeof MAP_NAMES>
+  | UnlistedOptions<FilterOptions, typeof FILTER_NAMES>
+  | UnlistedOptions<TrainTestSplitOptions, typeof SPLIT_NAMES>
+  | UnlistedOptions<LoadDatasetOptions, typeof LOAD_NAMES>
+> = true;
 
 const IN_PROCESS = 'the function runs in this process, on the rows in memory';
 
@@ -98,10 +103,9 @@ const NAMES = {
 
 /** Throws {@link DatasetUsageError} naming the first option `fn` does not take. */
 export function checkOptionNames(options: unknown, fn: keyof typeof NAMES): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object') {
-    throw new DatasetUsageError(`${fn}: options must be an object, got ${String(options)}`);
-  }
-  const unknown = unknownOptionProblem(options, NAMES[fn]);
-  if (unknown) throw new DatasetUsageError(`${fn}: ${unknown.name}: ${unknown.problem}`);
+  assertOptionNames(
+    options,
+    NAMES[fn],
+    (name, problem) => new DatasetUsageError(`${fn}: ${name ? `${name}: ` : ''}${problem}`),
+  );
 }

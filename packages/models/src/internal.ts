@@ -33,9 +33,12 @@ export {
 } from './checkpoint-weights.js';
 export { describeValue } from './describe-value.js';
 export {
+  assertOptionNames,
+  type ListIsWhole,
   type OptionNameProblem,
   type OptionNames,
   snakeToCamel,
+  type UnlistedOptions,
   type UnsupportedOption,
   unknownOptionProblem,
 } from './option-names.js';

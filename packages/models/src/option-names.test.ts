@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snakeToCamel, unknownOptionProblem } from './option-names.js';
+import { assertOptionNames, snakeToCamel, unknownOptionProblem } from './option-names.js';
 
 const names = {
   known: ['learningRate', 'seed', 'bf16', 'outputDir'],
@@ -48,5 +48,30 @@ describe('unknownOptionProblem', () => {
     expect(snakeToCamel('per_device_train_batch_size')).toBe('perDeviceTrainBatchSize');
     expect(snakeToCamel('adam_beta1')).toBe('adamBeta1');
     expect(snakeToCamel('bf16')).toBe('bf16');
+  });
+
+  it("adds the hint when no name is close, and takes any value of a 'any' option", () => {
+    const hinted = {
+      known: ['seed'],
+      hint: 'config fields go in config',
+      unsupported: { desc: { reason: 'no bar', harmless: 'any' as const } },
+    };
+    expect(unknownOptionProblem({ hiddenSize: 1 }, hinted)?.problem).toBe(
+      'unknown option; config fields go in config',
+    );
+    expect(unknownOptionProblem({ desc: 'anything', seed: 1 }, hinted)).toBeUndefined();
+  });
+});
+
+describe('assertOptionNames', () => {
+  const fail = (name: string | undefined, problem: string) => new RangeError(`${name ?? '-'}|${problem}`);
+  it('throws what the caller makes, for a non-object or the first unknown name; undefined is no options', () => {
+    expect(() => assertOptionNames(undefined, names, fail)).not.toThrow();
+    expect(() => assertOptionNames(null, names, fail)).toThrow('-|options must be an object, got null');
+    expect(() => assertOptionNames(3, names, fail)).toThrow('-|options must be an object, got number');
+    expect(() => assertOptionNames({ seed: 1, sede: 2 }, names, fail)).toThrow(
+      'sede|unknown option; did you mean seed?',
+    );
+    expect(() => assertOptionNames({ seed: 1 }, names, fail)).not.toThrow();
   });
 });

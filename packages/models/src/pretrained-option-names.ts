@@ -7,7 +7,12 @@
 import type { AutoConfigOptions } from './auto.js';
 import { ConfigError } from './errors.js';
 import type { FromPretrainedOptions } from './load-pretrained.js';
-import { type OptionNames, unknownOptionProblem } from './option-names.js';
+import {
+  assertOptionNames,
+  type ListIsWhole,
+  type OptionNames,
+  type UnlistedOptions,
+} from './option-names.js';
 
 const HUB_NAMES = [
   'repoType',
@@ -34,11 +39,11 @@ const MODEL_NAMES = [
   'dtype',
 ] as const satisfies readonly (keyof FromPretrainedOptions)[];
 
-type Unlisted =
-  | Exclude<keyof AutoConfigOptions, (typeof CONFIG_NAMES)[number]>
-  | Exclude<keyof FromPretrainedOptions, (typeof MODEL_NAMES)[number]>;
 /** A compile error here names an option to add to one of the lists above. */
-export const pretrainedOptionNamesAreWhole: [Unlisted] extends [never] ? true : Unlisted = true;
+export const pretrainedOptionNamesAreWhole: ListIsWhole<
+  | UnlistedOptions<AutoConfigOptions, typeof CONFIG_NAMES>
+  | UnlistedOptions<FromPretrainedOptions, typeof MODEL_NAMES>
+> = true;
 
 const CONFIG_FIELD_HINT =
   'to change a config field, load the config (AutoConfig.fromPretrained), set the field and pass it as config';
@@ -73,13 +78,15 @@ const UNSUPPORTED: OptionNames['unsupported'] = {
 
 /** Throws {@link ConfigError} naming the first option `fromPretrained` does not take. */
 export function checkFromPretrainedOptions(options: unknown, pathOrId: string, configOnly = false): void {
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigError(`fromPretrained(${pathOrId}): options must be an object, got ${String(options)}`);
-  }
-  const unknown = unknownOptionProblem(options, {
+  const names = {
     known: configOnly ? CONFIG_NAMES : MODEL_NAMES,
     unsupported: UNSUPPORTED,
     hint: CONFIG_FIELD_HINT,
-  });
-  if (unknown) throw new ConfigError(`fromPretrained(${pathOrId}): ${unknown.name}: ${unknown.problem}`);
+  };
+  // An explicit undefined is no options, as a default parameter makes it.
+  assertOptionNames(
+    options,
+    names,
+    (name, problem) => new ConfigError(`fromPretrained(${pathOrId}): ${name ? `${name}: ` : ''}${problem}`),
+  );
 }

@@ -3,7 +3,12 @@
  * unexpected one is a `TypeError` there): `aggregation_strategy: 'simple'` or a misspelt
  * `aggregationStrategie` would otherwise leave the tokens ungrouped without a word.
  */
-import { type OptionNames, unknownOptionProblem } from '@ner/models/internal';
+import {
+  assertOptionNames,
+  type ListIsWhole,
+  type OptionNames,
+  type UnlistedOptions,
+} from '@ner/models/internal';
 import { InvalidPipelineOptionError } from './errors.js';
 import type { PipelineSource } from './factory.js';
 import type { TextClassificationPipelineOptions } from './text-classification-pipeline.js';
@@ -39,12 +44,12 @@ const SOURCE_OPTION_NAMES = [
   'dtype',
 ] as const satisfies readonly (keyof PipelineSource)[];
 
-type Unlisted =
-  | Exclude<keyof TokenClassificationPipelineOptions, (typeof TOKEN_OPTION_NAMES)[number]>
-  | Exclude<keyof TextClassificationPipelineOptions, (typeof TEXT_OPTION_NAMES)[number]>
-  | Exclude<keyof PipelineSource, (typeof SOURCE_OPTION_NAMES)[number]>;
 /** A compile error here names an option to add to one of the lists above. */
-export const pipelineOptionNamesAreWhole: [Unlisted] extends [never] ? true : Unlisted = true;
+export const pipelineOptionNamesAreWhole: ListIsWhole<
+  | UnlistedOptions<TokenClassificationPipelineOptions, typeof TOKEN_OPTION_NAMES>
+  | UnlistedOptions<TextClassificationPipelineOptions, typeof TEXT_OPTION_NAMES>
+  | UnlistedOptions<PipelineSource, typeof SOURCE_OPTION_NAMES>
+> = true;
 
 const BACKEND_CHOSEN = 'the model runs on the active tfjs backend, which initBackend() chooses';
 
@@ -66,8 +71,11 @@ const TEXT_OPTIONS: OptionNames = { known: TEXT_OPTION_NAMES };
 
 /** Throws {@link InvalidPipelineOptionError} naming the first option `names` does not take. */
 function check(options: object, names: OptionNames, where: string): void {
-  const unknown = unknownOptionProblem(options, names);
-  if (unknown) throw new InvalidPipelineOptionError(`${where}: ${unknown.name}: ${unknown.problem}`);
+  assertOptionNames(
+    options,
+    names,
+    (name, problem) => new InvalidPipelineOptionError(`${where}: ${name ? `${name}: ` : ''}${problem}`),
+  );
 }
 
 /** The options of `pipeline(task, options)`: where the model comes from and the call defaults. */

@@ -3,7 +3,12 @@
  * `f1_score(y_true, y_pred, schem='IOB2')` is `TypeError: f1_score() got an unexpected keyword
  * argument 'schem'` there, where here the typo would score in default mode without a word.
  */
-import { type OptionNames, unknownOptionProblem } from '../../../tools/option-names/index.js';
+import {
+  assertOptionNames,
+  type ListIsWhole,
+  type OptionNames,
+  type UnlistedOptions,
+} from '../../../tools/option-names/index.js';
 import type { AutoDetectOptions } from './auto-detect.js';
 import type { ClassificationReportOptions } from './classification-report.js';
 import type { EntitiesOptions } from './entities.js';
@@ -44,16 +49,16 @@ const COMPUTE_NAMES = [
   'zeroDivision',
 ] as const satisfies readonly (keyof SeqevalComputeOptions)[];
 
-type Unlisted =
-  | Exclude<keyof ScoreOptions, (typeof SCORE_NAMES)[number]>
-  | Exclude<keyof PrfsOptions, (typeof PRFS_NAMES)[number]>
-  | Exclude<keyof ClassificationReportOptions, (typeof REPORT_NAMES)[number]>
-  | Exclude<keyof GetEntitiesOptions, (typeof GET_ENTITIES_NAMES)[number]>
-  | Exclude<keyof EntitiesOptions, (typeof ENTITIES_NAMES)[number]>
-  | Exclude<keyof AutoDetectOptions, (typeof AUTO_DETECT_NAMES)[number]>
-  | Exclude<keyof SeqevalComputeOptions, (typeof COMPUTE_NAMES)[number]>;
 /** A compile error here names an option to add to one of the lists above. */
-export const seqevalOptionNamesAreWhole: [Unlisted] extends [never] ? true : Unlisted = true;
+export const seqevalOptionNamesAreWhole: ListIsWhole<
+  | UnlistedOptions<ScoreOptions, typeof SCORE_NAMES>
+  | UnlistedOptions<PrfsOptions, typeof PRFS_NAMES>
+  | UnlistedOptions<ClassificationReportOptions, typeof REPORT_NAMES>
+  | UnlistedOptions<GetEntitiesOptions, typeof GET_ENTITIES_NAMES>
+  | UnlistedOptions<EntitiesOptions, typeof ENTITIES_NAMES>
+  | UnlistedOptions<AutoDetectOptions, typeof AUTO_DETECT_NAMES>
+  | UnlistedOptions<SeqevalComputeOptions, typeof COMPUTE_NAMES>
+> = true;
 
 /** The options of each function, by the Python name its errors use. */
 const OPTION_NAMES = {
@@ -73,14 +78,14 @@ const OPTION_NAMES = {
  * and what was meant (the camelCase name of a Python spelling, the closest name of a typo).
  */
 export function checkOptionNames(options: unknown, fn: keyof typeof OPTION_NAMES): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object') {
-    throw new SeqevalTypeError(`${fn}() options must be an object, got ${String(options)}`);
-  }
-  const unknown = unknownOptionProblem(options, OPTION_NAMES[fn]);
-  if (unknown) {
-    throw new SeqevalTypeError(
-      `${fn}() got an unexpected keyword argument '${unknown.name}' (${unknown.problem})`,
-    );
-  }
+  assertOptionNames(
+    options,
+    OPTION_NAMES[fn],
+    (name, problem) =>
+      new SeqevalTypeError(
+        name === undefined
+          ? `${fn}(): ${problem}`
+          : `${fn}() got an unexpected keyword argument '${name}' (${problem})`,
+      ),
+  );
 }

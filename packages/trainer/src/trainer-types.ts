@@ -7,6 +7,7 @@ import type { toModelInputs } from './model-batch.js';
 import type { LambdaLR } from './schedules.js';
 import type { TrainableModel } from './trainable-model.js';
 import type { TrainingArguments, TrainingArgumentsOptions } from './training-arguments.js';
+import type { ListIsWhole, UnlistedOptions } from '@ner/models/internal';
 
 /** What `computeMetrics` receives (Python `EvalPrediction`): logits padded with -100 across batches. */
 export interface EvalPrediction {
@@ -67,12 +68,10 @@ export const TRAINER_OPTION_NAMES = [
   'accelerator',
 ] as const satisfies readonly (keyof TrainerOptions)[];
 
-/** Options of the interface missing from the list above: `never` when it is whole. */
-type UnlistedTrainerOption = Exclude<keyof TrainerOptions, (typeof TRAINER_OPTION_NAMES)[number]>;
 /** A compile error here names an option to add to TRAINER_OPTION_NAMES. */
-export const trainerOptionNamesAreWhole: [UnlistedTrainerOption] extends [never]
-  ? true
-  : UnlistedTrainerOption = true;
+export const trainerOptionNamesAreWhole: ListIsWhole<
+  UnlistedOptions<TrainerOptions, typeof TRAINER_OPTION_NAMES>
+> = true;
 
 /** Python's Trainer keyword arguments with no counterpart here, with why. */
 export const TRAINER_UNSUPPORTED_OPTIONS = {

@@ -13,7 +13,7 @@ import {
   setMatMulTf32,
   withAutocast,
 } from '@ner/models';
-import { describeValue, unknownOptionProblem } from '@ner/models/internal';
+import { assertOptionNames } from '@ner/models/internal';
 import type { AdamW } from './adamw.js';
 import { CallbackHandler, type TrainerCallback, TrainerControl } from './callbacks.js';
 import {
@@ -99,14 +99,13 @@ export class Trainer<Row = unknown> {
   private readonly initEnd: Promise<void> | undefined;
 
   constructor(options: types.TrainerOptions<Row>) {
-    if (options === null || typeof options !== 'object') {
-      throw new TrainerError(`Trainer: options must be an object, got ${describeValue(options)}`);
-    }
-    const unknown = unknownOptionProblem(options, {
-      known: TRAINER_OPTION_NAMES,
-      unsupported: TRAINER_UNSUPPORTED_OPTIONS,
-    });
-    if (unknown) throw new TrainerError(`Trainer: ${unknown.name}: ${unknown.problem}`);
+    assertOptionNames(
+      options,
+      { known: TRAINER_OPTION_NAMES, unsupported: TRAINER_UNSUPPORTED_OPTIONS },
+      (name, problem) => new TrainerError(`Trainer: ${name ? `${name}: ` : ''}${problem}`),
+    );
+    // A missing options object is refused above; `undefined` is no options at all.
+    if (options === undefined) throw new TrainerError('Trainer: options must be an object, got undefined');
     if (options.model === undefined) throw new TrainerError('Trainer needs a model');
     this.model = options.model;
     this.args =

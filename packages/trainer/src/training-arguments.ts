@@ -1,4 +1,9 @@
-import { type OptionNames, unknownOptionProblem } from '@ner/models/internal';
+import {
+  assertOptionNames,
+  type ListIsWhole,
+  type OptionNames,
+  type UnlistedOptions,
+} from '@ner/models/internal';
 import { TrainingArgumentsError } from './errors.js';
 import { type HubArgumentsOptions, type HubStrategy, resolveHubArguments } from './hub-arguments.js';
 import { SCHEDULER_KWARGS, SCHEDULER_TYPES, type SchedulerKwargs, type SchedulerType } from './schedules.js';
@@ -218,15 +223,10 @@ const TRAINING_ARGUMENT_NAMES = [
   'hubAlwaysPush',
 ] as const satisfies readonly (keyof TrainingArgumentsOptions)[];
 
-/** Options of the interface missing from the list above: `never` when it is whole. */
-type UnlistedTrainingArgument = Exclude<
-  keyof TrainingArgumentsOptions,
-  (typeof TRAINING_ARGUMENT_NAMES)[number]
->;
 /** A compile error here names an option to add to TRAINING_ARGUMENT_NAMES. */
-export const trainingArgumentNamesAreWhole: [UnlistedTrainingArgument] extends [never]
-  ? true
-  : UnlistedTrainingArgument = true;
+export const trainingArgumentNamesAreWhole: ListIsWhole<
+  UnlistedOptions<TrainingArgumentsOptions, typeof TRAINING_ARGUMENT_NAMES>
+> = true;
 
 const BF16_INSTEAD =
   'bf16: true runs the matmuls in bfloat16 with float32 weights (native, and cuda on Ampere or newer)';
@@ -395,8 +395,11 @@ export class TrainingArguments {
         'TrainingArguments needs an options object with outputDir',
       );
     }
-    const unknown = unknownOptionProblem(options, TRAINING_ARGUMENT_OPTIONS);
-    if (unknown) throw new TrainingArgumentsError(unknown.name, unknown.problem);
+    assertOptionNames(
+      options,
+      TRAINING_ARGUMENT_OPTIONS,
+      (name, problem) => new TrainingArgumentsError(name ?? 'outputDir', problem),
+    );
     if (typeof options.outputDir !== 'string' || options.outputDir.length === 0) {
       throw new TrainingArgumentsError(
         'outputDir',
