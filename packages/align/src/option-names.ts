@@ -4,6 +4,8 @@
  * otherwise split each word again as text (transformers' fast tokenizers only warn "Keyword
  * arguments ... not recognized"; a typed error is our rule for bad input).
  */
+
+import { HUB_OPTION_NAMES } from '@ner/hub';
 import {
   assertOptionNames,
   type ListIsWhole,
@@ -44,17 +46,7 @@ const ALIGN_NAMES = [
 ] as const satisfies readonly (keyof AlignLabelsOptions)[];
 const PRETRAINED_NAMES = [
   'modelMaxLength',
-  'repoType',
-  'revision',
-  'cacheDir',
-  'token',
-  'endpoint',
-  'localFilesOnly',
-  'retry',
-  'timeoutMs',
-  'stallTimeoutMs',
-  'progress',
-  'log',
+  ...HUB_OPTION_NAMES,
 ] as const satisfies readonly (keyof PretrainedOptions)[];
 
 /** A compile error here names an option to add to one of the lists above. */

@@ -8,6 +8,7 @@ import {
   defaultToken,
   isOfflineMode,
 } from './env.js';
+import type { ListIsWhole, UnlistedOptions } from '../../../tools/option-names/index.js';
 import { HubValidationError } from './errors.js';
 import type { RetryOptions } from './http.js';
 import type { ProgressOptions } from './progress.js';
@@ -41,6 +42,27 @@ export interface HubOptions extends ProgressOptions {
    */
   readonly stallTimeoutMs?: number;
 }
+
+/**
+ * Every option of {@link HubOptions}, for the packages that take them among their own and check
+ * option names (`fromPretrained` of a model or tokenizer).
+ */
+export const HUB_OPTION_NAMES = [
+  'repoType',
+  'revision',
+  'cacheDir',
+  'token',
+  'endpoint',
+  'localFilesOnly',
+  'retry',
+  'timeoutMs',
+  'stallTimeoutMs',
+  'progress',
+  'log',
+] as const satisfies readonly (keyof HubOptions)[];
+
+/** A compile error here names an option to add to HUB_OPTION_NAMES. */
+export const hubOptionNamesAreWhole: ListIsWhole<UnlistedOptions<HubOptions, typeof HUB_OPTION_NAMES>> = true;
 
 /** Default of {@link HubOptions.timeoutMs}. */
 export const DEFAULT_TIMEOUT_MS = 60_000;

@@ -4,6 +4,7 @@
  * two-label head without a word. Python also takes any config field as a keyword argument (it
  * overrides config.json); here a config is changed by loading it and passing it as `config`.
  */
+import { HUB_OPTION_NAMES } from '@ner/hub';
 import type { AutoConfigOptions } from './auto.js';
 import { ConfigError } from './errors.js';
 import type { FromPretrainedOptions } from './load-pretrained.js';
@@ -15,17 +16,7 @@ import {
 } from './option-names.js';
 
 const HUB_NAMES = [
-  'repoType',
-  'revision',
-  'cacheDir',
-  'token',
-  'endpoint',
-  'localFilesOnly',
-  'retry',
-  'timeoutMs',
-  'stallTimeoutMs',
-  'progress',
-  'log',
+  ...HUB_OPTION_NAMES,
   'resolveFile',
 ] as const satisfies readonly (keyof AutoConfigOptions)[];
 const LABEL_NAMES = ['id2label', 'label2id', 'numLabels', 'problemType'] as const;
