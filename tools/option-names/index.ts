@@ -86,7 +86,9 @@ export function unknownOptionProblem(options: object, names: OptionNames): Optio
   for (const [name, value] of Object.entries(options)) {
     if (value === undefined || names.known.includes(name)) continue;
     const camel = snakeToCamel(name);
-    const unsupported = names.unsupported?.[camel];
+    // Own entries only: `toString` is not an unsupported option because objects inherit one.
+    const unsupported =
+      names.unsupported && Object.hasOwn(names.unsupported, camel) ? names.unsupported[camel] : undefined;
     if (unsupported) {
       const harmless = unsupported.harmless ?? [false];
       if (harmless === 'any' || harmless.includes(value)) continue;

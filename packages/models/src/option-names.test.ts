@@ -63,6 +63,16 @@ describe('unknownOptionProblem', () => {
   });
 });
 
+it('reads only the lists, never what every object inherits', () => {
+  expect(unknownOptionProblem({ toString: 1 }, names)).toEqual({
+    name: 'toString',
+    problem: 'unknown option',
+  });
+  expect(unknownOptionProblem(JSON.parse('{"__proto__": 1, "constructor": 2}'), names)?.name).toBe(
+    '__proto__',
+  );
+});
+
 describe('assertOptionNames', () => {
   const fail = (name: string | undefined, problem: string) => new RangeError(`${name ?? '-'}|${problem}`);
   it('throws what the caller makes, for a non-object or the first unknown name; undefined is no options', () => {
