@@ -20,7 +20,7 @@ export interface Bf16CopyHolder {
   bf16?: Block | null;
 }
 
-/** {@link Bf16Copies.stats}. */
+/** What `CudaBackend.bf16CopyStats()` returns: the bf16 operand copies kept, and those given back. */
 export interface Bf16CopyStats {
   /** Copies kept now. */
   readonly copies: number;

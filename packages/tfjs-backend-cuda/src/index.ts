@@ -13,6 +13,7 @@ export {
   ROUND_BYTES,
   SMALL_LIMIT_BYTES,
 } from './allocator.js';
+export type { Bf16CopyStats } from './bf16-copies.js';
 export {
   CudaBackend,
   type CudaMemoryInfo,
