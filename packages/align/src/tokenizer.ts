@@ -212,6 +212,11 @@ export class Tokenizer {
    */
   encode(input: string | readonly string[], options: EncodeOptions = {}): Encoding {
     checkOptionNames(options, 'encode');
+    return this.encodeChecked(input, options);
+  }
+
+  /** {@link encode} with option names already checked (encodeBatch checks them once per batch). */
+  private encodeChecked(input: string | readonly string[], options: EncodeOptions): Encoding {
     const isSplitIntoWords = options.isSplitIntoWords ?? false;
     const addSpecialTokens = options.addSpecialTokens ?? true;
     const first = this.sequences.encode(input, isSplitIntoWords, 'input');
@@ -261,7 +266,7 @@ export class Tokenizer {
     const rows: Encoding[] = [];
     const mapping: number[] = [];
     inputs.forEach((input, index) => {
-      const encoding = this.encode(input, rest);
+      const encoding = this.encodeChecked(input, rest);
       for (const row of [encoding, ...encoding.overflowing]) {
         row.overflowing = [];
         rows.push(row);

@@ -99,13 +99,13 @@ export class Trainer<Row = unknown> {
   private readonly initEnd: Promise<void> | undefined;
 
   constructor(options: types.TrainerOptions<Row>) {
+    // The options are required: assertOptionNames takes `undefined` as none given.
+    if (options === undefined) throw new TrainerError('Trainer: options must be an object, got undefined');
     assertOptionNames(
       options,
       { known: TRAINER_OPTION_NAMES, unsupported: TRAINER_UNSUPPORTED_OPTIONS },
       (name, problem) => new TrainerError(`Trainer: ${name ? `${name}: ` : ''}${problem}`),
     );
-    // A missing options object is refused above; `undefined` is no options at all.
-    if (options === undefined) throw new TrainerError('Trainer: options must be an object, got undefined');
     if (options.model === undefined) throw new TrainerError('Trainer needs a model');
     this.model = options.model;
     this.args =
