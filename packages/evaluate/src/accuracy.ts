@@ -2,6 +2,7 @@ import { EvaluateZeroDivisionError } from './errors.js';
 import { checkSampleWeight, checkTargets, type LabelArray } from './labels.js';
 import { npSum } from './numpy-sum.js';
 import { type WarningOptions, WarningSink } from './warnings.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Options of {@link accuracyScore}. */
 export interface AccuracyOptions extends WarningOptions {
@@ -20,6 +21,7 @@ export interface AccuracyOptions extends WarningOptions {
  * accuracyScore([0, 1, 2, 3], [0, 2, 1, 3], { normalize: false }); // 2
  */
 export function accuracyScore(yTrue: LabelArray, yPred: LabelArray, options: AccuracyOptions = {}): number {
+  checkOptionNames(options, 'accuracy_score');
   checkTargets(yTrue, yPred);
   const weights = options.sampleWeight;
   checkSampleWeight(weights, yTrue.length);

@@ -6,6 +6,7 @@ import { alignRight, codePointLength, formatFixed } from '@ner/seqeval/internal'
 import { formatPythonFloat } from './python-format.js';
 import { npSum } from './numpy-sum.js';
 import { type WarningOptions, WarningSink } from './warnings.js';
+import { checkOptionNames } from './option-names.js';
 
 /** One row of the report dict, with scikit-learn's keys (`f1-score`). */
 export interface ReportRow {
@@ -78,6 +79,7 @@ export function classificationReport(
   yPred: LabelArray,
   options: ClassificationReportOptions = {},
 ): string | ClassificationReportDict {
+  checkOptionNames(options, 'classification_report');
   const sink = new WarningSink(options.onWarning);
   const digits = options.digits ?? 2;
   if (!Number.isInteger(digits) || digits < 0 || digits > 50) {

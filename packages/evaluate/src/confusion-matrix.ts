@@ -1,6 +1,7 @@
 import { EvaluateValueError } from './errors.js';
 import { checkLabelsOption, checkSampleWeight, checkTargets, type Label, type LabelArray } from './labels.js';
 import { npSum } from './numpy-sum.js';
+import { checkOptionNames } from './option-names.js';
 
 /** How {@link confusionMatrix} normalizes: over true labels (rows), predictions (columns) or everything. */
 export type ConfusionNormalize = 'true' | 'pred' | 'all';
@@ -52,6 +53,7 @@ export function confusionMatrix(
   yPred: LabelArray,
   options: ConfusionMatrixOptions = {},
 ): number[][] {
+  checkOptionNames(options, 'confusion_matrix');
   const targets = checkTargets(yTrue, yPred);
   let labels: readonly Label[];
   if (options.labels === null || options.labels === undefined) {

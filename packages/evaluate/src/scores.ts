@@ -1,6 +1,8 @@
 import type { LabelArray } from './labels.js';
 import { type AveragedScores, computePrf, type PerLabelScores } from './prf.js';
 import type { Average, PrfOptions } from './prf-options.js';
+import { EvaluateTypeError } from './errors.js';
+import { checkOptionNames } from './option-names.js';
 import { WarningSink } from './warnings.js';
 
 /** Options of `precisionScore`, `recallScore`, `f1Score` (no `beta`, no `warnFor`). */
@@ -40,6 +42,7 @@ export function precisionRecallFscoreSupport(
   yPred: LabelArray,
   options: PrfOptions = {},
 ): PerLabelScores | AveragedScores {
+  checkOptionNames(options, 'precision_recall_fscore_support');
   return computePrf(yTrue, yPred, options, new WarningSink(options.onWarning)).scores;
 }
 
@@ -74,12 +77,16 @@ export interface LabelScore {
  * precisionScore([0, 1, 1, 0], [0, 1, 0, 1]); // 0.5
  * precisionScore(['a', 'b', 'c'], ['a', 'b', 'b'], { average: 'macro' }); // 0.5 (and a warning for 'c')
  */
-export const precisionScore = ((yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}) =>
-  oneScore(yTrue, yPred, { ...options, warnFor: ['precision'] }, 'precision')) as LabelScore;
+export const precisionScore = ((yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}) => {
+  checkOptionNames(options, 'precision_score');
+  return oneScore(yTrue, yPred, { ...options, warnFor: ['precision'] }, 'precision');
+}) as LabelScore;
 
 /** scikit-learn's `recall_score`: tp / (tp + fn); options as {@link precisionScore}. */
-export const recallScore = ((yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}) =>
-  oneScore(yTrue, yPred, { ...options, warnFor: ['recall'] }, 'recall')) as LabelScore;
+export const recallScore = ((yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}) => {
+  checkOptionNames(options, 'recall_score');
+  return oneScore(yTrue, yPred, { ...options, warnFor: ['recall'] }, 'recall');
+}) as LabelScore;
 
 /**
  * scikit-learn's `fbeta_score`: (1 + β²)·P·R / (β²·P + R); options as
@@ -93,6 +100,10 @@ export function fbetaScore(
 export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaOptions & Averaged): number;
 export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaOptions): number | number[];
 export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaOptions): number | number[] {
+  checkOptionNames(options, 'fbeta_score');
+  if (options?.beta === undefined) {
+    throw new EvaluateTypeError("fbeta_score() missing 1 required keyword-only argument: 'beta'");
+  }
   return oneScore(yTrue, yPred, { ...options, warnFor: ['f-score'] }, 'fScore');
 }
 
@@ -103,5 +114,7 @@ export function fbetaScore(yTrue: LabelArray, yPred: LabelArray, options: FbetaO
  * @example
  * f1Score([0, 1, 2, 0, 1, 2], [0, 2, 1, 0, 0, 1], { average: 'weighted' }); // 0.26666666666666666
  */
-export const f1Score = ((yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}) =>
-  oneScore(yTrue, yPred, { ...options, beta: 1, warnFor: ['f-score'] }, 'fScore')) as LabelScore;
+export const f1Score = ((yTrue: LabelArray, yPred: LabelArray, options: ScoreOptions = {}) => {
+  checkOptionNames(options, 'f1_score');
+  return oneScore(yTrue, yPred, { ...options, beta: 1, warnFor: ['f-score'] }, 'fScore');
+}) as LabelScore;

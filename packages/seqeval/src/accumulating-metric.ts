@@ -38,12 +38,22 @@ export abstract class AccumulatingMetric<Item, Options extends object, Result> {
   }
 
   /**
+   * The option names `compute` takes (besides `predictions` and `references`), so that
+   * `combine` in `@ner/evaluate` can hand each metric only its own options.
+   */
+  abstract readonly computeOptionNames: readonly string[];
+
+  /**
    * Scores everything added (plus `predictions` / `references` given here, a
    * last batch) and clears what was added, like evaluate's
-   * `compute(predictions=…, references=…, **kwargs)`.
+   * `compute(predictions=…, references=…, **kwargs)`. When it throws (an option it
+   * does not take, a bad value), nothing is cleared and the last batch is not kept:
+   * the metric is as before the call, so a corrected call scores the same examples.
    */
   compute(options: Options & Partial<AccumulatedBatch<Item>> = {} as Options): Result {
+    this.checkComputeOptions(options);
     const { predictions, references, ...rest } = options;
+    const before = this.predictions.length;
     if (predictions !== undefined || references !== undefined) {
       this.addBatch({ predictions: predictions ?? [], references: references ?? [] });
     }
@@ -52,9 +62,22 @@ export abstract class AccumulatingMetric<Item, Options extends object, Result> {
     const allReferences = this.references;
     this.predictions = [];
     this.references = [];
-    return this.computeFrom(allPredictions, allReferences, rest as unknown as Options);
+    try {
+      return this.computeFrom(allPredictions, allReferences, rest as unknown as Options);
+    } catch (error) {
+      allPredictions.length = before;
+      allReferences.length = before;
+      this.predictions = allPredictions;
+      this.references = allReferences;
+      throw error;
+    }
   }
 
+  /**
+   * Throws the metric's error when `options` (as given to `compute`, with `predictions` and
+   * `references`) is not an object or has a name `compute` does not take; runs before anything changes.
+   */
+  protected abstract checkComputeOptions(options: object): void;
   /** The error for a batch whose predictions and references differ in number. */
   protected abstract batchLengthError(predictions: number, references: number): Error;
   /** The error for `compute` with nothing added. */

@@ -43,3 +43,29 @@ describe('seqeval option names', () => {
     );
   });
 });
+
+describe('Seqeval.compute option names', () => {
+  it('refuses a typo before touching the examples, so a corrected call scores them', async () => {
+    const { Seqeval } = await import('./seqeval-metric.js');
+    const metric = new Seqeval();
+    metric.addBatch({ predictions: yPred, references: yTrue });
+    expect(() => metric.compute({ shceme: 'IOB2' } as object)).toThrow(
+      "Seqeval.compute() got an unexpected keyword argument 'shceme' (unknown option; did you mean scheme?)",
+    );
+    expect(metric.size).toBe(1);
+    expect(metric.computeOptionNames).toContain('zeroDivision');
+    expect(metric.compute({ scheme: 'IOB2', mode: 'strict' }).overall_f1).toBeCloseTo(0.5);
+    expect(metric.size).toBe(0);
+  });
+
+  it('restores the examples when scoring throws, without keeping the last batch', async () => {
+    const { Seqeval } = await import('./seqeval-metric.js');
+    const metric = new Seqeval();
+    metric.addBatch({ predictions: yPred, references: yTrue });
+    expect(() => metric.compute({ predictions: yPred, references: yTrue, scheme: 'IOB9' as never })).toThrow(
+      /Scheme should be one of/,
+    );
+    expect(metric.size).toBe(1);
+    expect(metric.compute().overall_recall).toBeCloseTo(0.5);
+  });
+});

@@ -60,6 +60,9 @@ export const seqevalOptionNamesAreWhole: ListIsWhole<
   | UnlistedOptions<SeqevalComputeOptions, typeof COMPUTE_NAMES>
 > = true;
 
+/** The options `Seqeval.compute` takes besides `predictions` and `references`. */
+export const SEQEVAL_COMPUTE_OPTION_NAMES: readonly string[] = COMPUTE_NAMES;
+
 /** The options of each function, by the Python name its errors use. */
 const OPTION_NAMES = {
   precision_score: { known: SCORE_NAMES },
@@ -71,6 +74,7 @@ const OPTION_NAMES = {
   Entities: { known: ENTITIES_NAMES },
   auto_detect: { known: AUTO_DETECT_NAMES },
   compute: { known: COMPUTE_NAMES },
+  'Seqeval.compute': { known: [...COMPUTE_NAMES, 'predictions', 'references'] },
 } as const satisfies Record<string, OptionNames>;
 
 /**

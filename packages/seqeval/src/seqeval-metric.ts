@@ -6,7 +6,7 @@ import type { Mode } from './options.js';
 import type { ZeroDivision } from './prf.js';
 import { isSchemeName, type SchemeName } from './scheme.js';
 import type { WarningOptions } from './warnings.js';
-import { checkOptionNames } from './option-names.js';
+import { checkOptionNames, SEQEVAL_COMPUTE_OPTION_NAMES } from './option-names.js';
 
 /** Scores of one entity type in evaluate's layout (`number` = true entities of the type). */
 export interface EntityTypeScores {
@@ -104,6 +104,13 @@ export interface SeqevalBatch {
  * metric.compute(); // { PER: { precision: 1, recall: 1, f1: 1, number: 1 }, overall_precision: 1, ... }
  */
 export class Seqeval extends AccumulatingMetric<readonly string[], SeqevalComputeOptions, SeqevalResult> {
+  /** The options `compute` takes besides `predictions` and `references`. */
+  readonly computeOptionNames: readonly string[] = SEQEVAL_COMPUTE_OPTION_NAMES;
+
+  protected checkComputeOptions(options: object): void {
+    checkOptionNames(options, 'Seqeval.compute');
+  }
+
   protected batchLengthError(predictions: number, references: number): Error {
     return new SeqevalValueError(
       `Mismatch in the number of predictions (${predictions}) and references (${references})`,

@@ -1,6 +1,7 @@
 import { type AccuracyOptions, accuracyScore } from '../accuracy.js';
 import { type ConfusionMatrixOptions, confusionMatrix } from '../confusion-matrix.js';
 import type { LabelArray } from '../labels.js';
+import { ACCURACY_NAMES, CONFUSION_MATRIX_NAMES, SCORE_NAMES } from '../option-names.js';
 import type { ScoreOptions } from '../scores.js';
 import { f1Score, precisionScore, recallScore } from '../scores.js';
 import { EvaluationModule } from './evaluation-module.js';
@@ -19,6 +20,7 @@ function unwrap(score: number | number[]): ScoreValue {
 /** evaluate's `accuracy` metric: `{ accuracy }` from scikit-learn's `accuracy_score`. */
 export class Accuracy extends EvaluationModule<AccuracyOptions, { accuracy: number }> {
   readonly name = 'accuracy';
+  readonly computeOptionNames: readonly string[] = ACCURACY_NAMES;
   protected computeFrom(predictions: LabelArray, references: LabelArray, options: AccuracyOptions) {
     return { accuracy: accuracyScore(references, predictions, options) };
   }
@@ -27,6 +29,7 @@ export class Accuracy extends EvaluationModule<AccuracyOptions, { accuracy: numb
 /** evaluate's `precision` metric: `{ precision }`; `average` defaults to `'binary'`. */
 export class Precision extends EvaluationModule<ScoreOptions, { precision: ScoreValue }> {
   readonly name = 'precision';
+  readonly computeOptionNames: readonly string[] = SCORE_NAMES;
   protected computeFrom(predictions: LabelArray, references: LabelArray, options: ScoreOptions) {
     return { precision: unwrap(precisionScore(references, predictions, options)) };
   }
@@ -35,6 +38,7 @@ export class Precision extends EvaluationModule<ScoreOptions, { precision: Score
 /** evaluate's `recall` metric: `{ recall }`; `average` defaults to `'binary'`. */
 export class Recall extends EvaluationModule<ScoreOptions, { recall: ScoreValue }> {
   readonly name = 'recall';
+  readonly computeOptionNames: readonly string[] = SCORE_NAMES;
   protected computeFrom(predictions: LabelArray, references: LabelArray, options: ScoreOptions) {
     return { recall: unwrap(recallScore(references, predictions, options)) };
   }
@@ -46,6 +50,7 @@ export class Recall extends EvaluationModule<ScoreOptions, { recall: ScoreValue 
  */
 export class F1 extends EvaluationModule<ScoreOptions, { f1: ScoreValue }> {
   readonly name = 'f1';
+  readonly computeOptionNames: readonly string[] = SCORE_NAMES;
   protected computeFrom(predictions: LabelArray, references: LabelArray, options: ScoreOptions) {
     return { f1: unwrap(f1Score(references, predictions, options)) };
   }
@@ -57,6 +62,7 @@ export class ConfusionMatrix extends EvaluationModule<
   { confusion_matrix: number[][] }
 > {
   readonly name = 'confusion_matrix';
+  readonly computeOptionNames: readonly string[] = CONFUSION_MATRIX_NAMES;
   protected computeFrom(predictions: LabelArray, references: LabelArray, options: ConfusionMatrixOptions) {
     return { confusion_matrix: confusionMatrix(references, predictions, options) };
   }

@@ -1,4 +1,6 @@
-import { EvaluateValueError } from '../errors.js';
+import { assertOptionNames } from '../../../../tools/option-names/index.js';
+import { type EvaluateTypeError, EvaluateValueError } from '../errors.js';
+import { checkOptionNames, optionNameError } from '../option-names.js';
 import type { Label } from '../labels.js';
 import type { Batch, Example } from './evaluation-module.js';
 import { load, type ModuleName } from './load.js';
@@ -9,6 +11,8 @@ export interface CombinableModule {
   add(example: Example): void;
   addBatch(batch: Batch): void;
   compute(options?: object): object;
+  /** The options `compute` takes; without it the module gets every option given to the combination. */
+  readonly computeOptionNames?: readonly string[];
 }
 
 /** What {@link combine} takes: modules, or names for {@link load}. */
@@ -16,8 +20,9 @@ export type ModuleInput = ModuleName | CombinableModule;
 
 /**
  * evaluate's `combine([...])`: several modules fed the same examples, whose
- * results `compute` merges into one object. Every module gets the same options
- * and takes those it knows (`average` means nothing to accuracy). Two modules
+ * results `compute` merges into one object. Each module gets the options it takes
+ * (`average` goes to f1, not to accuracy); an option no module takes is an
+ * {@link EvaluateTypeError}, raised before any module computes. Two modules
  * returning the same key is an error unless `forcePrefix` prefixes every key
  * with its module name, as evaluate's `force_prefix` does.
  */
@@ -26,6 +31,7 @@ export class CombinedEvaluations {
   private readonly forcePrefix: boolean;
 
   constructor(modules: readonly ModuleInput[], options: { forcePrefix?: boolean } = {}) {
+    checkOptionNames(options, 'combine');
     if (modules.length === 0) throw new EvaluateValueError('combine: no evaluation modules given');
     this.modules = modules.map((m) => (typeof m === 'string' ? (load(m) as unknown as CombinableModule) : m));
     this.forcePrefix = options.forcePrefix ?? false;
@@ -44,12 +50,13 @@ export class CombinedEvaluations {
   /** Computes every module (with an optional last batch) and merges their results. */
   compute(options: Record<string, unknown> & Partial<Batch<Label, Label>> = {}): Record<string, unknown> {
     const { predictions, references, ...rest } = options;
+    this.checkOptions(options);
     if (predictions !== undefined || references !== undefined) {
       this.addBatch({ predictions: predictions ?? [], references: references ?? [] });
     }
     const merged: Record<string, unknown> = {};
     this.modules.forEach((module, index) => {
-      const result = module.compute(rest) as Record<string, unknown>;
+      const result = module.compute(this.optionsOf(module, rest)) as Record<string, unknown>;
       for (const [key, value] of Object.entries(result)) {
         const name = this.forcePrefix ? `${module.name ?? `module_${index}`}_${key}` : key;
         if (Object.hasOwn(merged, name)) {
@@ -61,6 +68,29 @@ export class CombinedEvaluations {
       }
     });
     return merged;
+  }
+
+  /** Throws for options that are not an object or that no module takes. */
+  private checkOptions(options: unknown): void {
+    if (this.modules.some((m) => m.computeOptionNames === undefined)) {
+      // A module of the caller's own that does not list its options takes whatever it is given.
+      assertOptionNames(options, { known: Object.keys(options ?? {}) }, (name, problem) =>
+        optionNameError('compute', name, problem),
+      );
+      return;
+    }
+    const known = new Set(['predictions', 'references']);
+    for (const module of this.modules) for (const name of module.computeOptionNames!) known.add(name);
+    assertOptionNames(options, { known: [...known] }, (name, problem) =>
+      optionNameError('compute', name, problem),
+    );
+  }
+
+  /** The options `module` takes, out of those given to the combination. */
+  private optionsOf(module: CombinableModule, options: Record<string, unknown>): Record<string, unknown> {
+    const names = module.computeOptionNames;
+    if (names === undefined) return options;
+    return Object.fromEntries(Object.entries(options).filter(([name]) => names.includes(name)));
   }
 }
 

@@ -1,5 +1,7 @@
 import { AccumulatingMetric } from '@ner/seqeval/internal';
+import { assertOptionNames } from '../../../../tools/option-names/index.js';
 import { EvaluateValueError } from '../errors.js';
+import { optionNameError } from '../option-names.js';
 import type { Label, LabelArray } from '../labels.js';
 
 /** One example for `add` (evaluate's `add(prediction=…, reference=…)`). */
@@ -27,6 +29,21 @@ export abstract class EvaluationModule<Options extends object, Result> extends A
 > {
   /** The name `load` knows the module by (`'accuracy'`, `'f1'`, …). */
   abstract readonly name: string;
+
+  /** The options `compute` takes besides `predictions` and `references`. */
+  abstract override readonly computeOptionNames: readonly string[];
+
+  /**
+   * An option the module does not take is evaluate's `TypeError: _compute() got an unexpected
+   * keyword argument`, here before the examples are touched.
+   */
+  protected checkComputeOptions(options: object): void {
+    assertOptionNames(
+      options,
+      { known: [...this.computeOptionNames, 'predictions', 'references'] },
+      (name, problem) => optionNameError(`${this.name}.compute`, name, problem),
+    );
+  }
 
   protected batchLengthError(predictions: number, references: number): Error {
     return new EvaluateValueError(

@@ -4,6 +4,7 @@
 
 import { EvaluateValueError } from '../errors.js';
 import { axisTicks, BLUES, bluesColor, checkSize, coord, escapeXml, FONT } from './svg.js';
+import { checkOptionNames } from '../option-names.js';
 
 /** Most labels a confusion-matrix picture takes (the image grows with their square). */
 export const MAX_PLOT_LABELS = 200;
@@ -65,6 +66,7 @@ export function confusionMatrixSvg(
   labels: readonly string[],
   options: ConfusionMatrixSvgOptions = {},
 ): string {
+  checkOptionNames(options, 'confusionMatrixSvg');
   if (!Array.isArray(labels))
     throw new EvaluateValueError('confusionMatrixSvg: labels must be an array of strings');
   const n = labels.length;

@@ -4,6 +4,7 @@
 
 import { EvaluateValueError } from '../errors.js';
 import { axisTicks, checkSize, coord, escapeXml, FONT, TAB10 } from './svg.js';
+import { checkOptionNames } from '../option-names.js';
 
 /** Most series one chart takes (checked before drawing). */
 export const MAX_CURVE_SERIES = 20;
@@ -71,6 +72,7 @@ export function trainingCurveSvg(
   series: readonly CurveSeries[],
   options: TrainingCurveSvgOptions = {},
 ): string {
+  checkOptionNames(options, 'trainingCurveSvg');
   if (!Array.isArray(series)) throw new EvaluateValueError('trainingCurveSvg: series must be an array');
   checkSize('trainingCurveSvg: the number of series', series.length, MAX_CURVE_SERIES);
   let total = 0;
@@ -179,6 +181,7 @@ export function logHistorySeries(
   keys: readonly string[],
   options: { x?: 'step' | 'epoch' } = {},
 ): CurveSeries[] {
+  checkOptionNames(options, 'logHistorySeries');
   if (!Array.isArray(logHistory))
     throw new EvaluateValueError('logHistorySeries: logHistory must be an array');
   const xKey = options.x ?? 'step';
