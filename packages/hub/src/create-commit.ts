@@ -26,6 +26,7 @@ import {
   resolveWriteOptions,
   sendWriteRequest,
 } from './write-request.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Options of {@link createCommit}. */
 export interface CreateCommitOptions extends RepoWriteOptions, ProgressOptions {
@@ -194,6 +195,7 @@ export async function createCommit(
   operations: readonly CommitOperation[],
   options: CreateCommitOptions,
 ): Promise<CommitInfo> {
+  checkOptionNames(options, 'createCommit');
   validateRepoId(repoId);
   const repoType = options.repoType ?? 'model';
   const revision = options.revision ?? 'main';

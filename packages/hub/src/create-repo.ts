@@ -13,6 +13,7 @@ import {
   resolveWriteOptions,
   sendWriteRequest,
 } from './write-request.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Options of {@link createRepo}. */
 export interface CreateRepoOptions extends RepoWriteOptions {
@@ -57,6 +58,7 @@ function repoIdFromUrl(url: string, endpoint: string, repoType: RepoType): strin
  * ```
  */
 export async function createRepo(repoId: string, options: CreateRepoOptions = {}): Promise<RepoUrl> {
+  checkOptionNames(options, 'createRepo');
   validateRepoId(repoId);
   const repoType = options.repoType ?? 'model';
   checkRepoType(repoType);
@@ -86,7 +88,10 @@ export async function createRepo(repoId: string, options: CreateRepoOptions = {}
     }
     if (error instanceof HubConflictError && options.existOk === true) {
       // The repo exists; a bare name lives under the token's user.
-      const fullId = organization === undefined ? `${(await whoami(options)).name}/${name}` : repoId;
+      const fullId =
+        organization === undefined
+          ? `${(await whoami({ token: options.token, endpoint: options.endpoint, retry: options.retry, timeoutMs: options.timeoutMs })).name}/${name}`
+          : repoId;
       return {
         url: repoUrl(resolved.endpoint, fullId, repoType),
         repoId: fullId,
@@ -139,6 +144,7 @@ export async function createBranch(
   branch: string,
   options: CreateBranchOptions = {},
 ): Promise<void> {
+  checkOptionNames(options, 'createBranch');
   validateRepoId(repoId);
   validateRevision(branch);
   if (options.revision !== undefined) validateRevision(options.revision);

@@ -5,6 +5,7 @@
 export { resolveFile, resolveFiles } from './resolve-file.js';
 export { listRepoFiles, listRepoTree, type RepoListing, type RepoTreeEntry } from './list-files.js';
 export { DEFAULT_TIMEOUT_MS, HUB_OPTION_NAMES, type HubOptions } from './options.js';
+export { pickHubOptions } from './option-names.js';
 export type { RetryOptions } from './http.js';
 export type { ProgressOptions } from './progress.js';
 export { CACHED_NO_EXIST, repoCacheDir, tryLoadFromCache } from './cache.js';

@@ -19,6 +19,7 @@ import { fetchWithRetry, hubHeaders, isTimeoutAbort, type RequestContext, raiseF
 import { isLocalFolder, looksLikePath, missingFolderError } from './local-path.js';
 import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './options.js';
 import { hubRevisionApiUrl, hubTreeApiUrl, isCommitHash, validateRepoId } from './repo.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Files of a repo at a revision. */
 export interface RepoListing {
@@ -47,6 +48,7 @@ const MAX_PAGES = 10_000;
  * Every file of a repo (or local folder) at a revision. Python: `HfApi().list_repo_files(repo_id, ...)`.
  */
 export async function listRepoFiles(repoIdOrPath: string, options: HubOptions = {}): Promise<RepoListing> {
+  checkOptionNames(options, 'listRepoFiles');
   if (isLocalFolder(repoIdOrPath)) {
     return { commit: undefined, files: await walk(repoIdOrPath), source: 'local' };
   }
@@ -95,6 +97,7 @@ export async function listRepoTree(
   path: string,
   options: HubOptions & { readonly recursive?: boolean } = {},
 ): Promise<RepoTreeEntry[]> {
+  checkOptionNames(options, 'listRepoTree');
   validateRepoId(repoId);
   const resolved = resolveHubOptions(options);
   if (resolved.offline) {

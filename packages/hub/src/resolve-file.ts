@@ -28,6 +28,7 @@ import { isLocalFolder, looksLikePath, missingFolderError, resolveLocalFile } fr
 import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './options.js';
 import { orphanAgeMs, removeOrphanedDownloads } from './orphans.js';
 import { hubFileUrl, isCommitHash, validateFilename, validateRepoId } from './repo.js';
+import { checkOptionNames } from './option-names.js';
 
 /**
  * Local paths of `filenames` in repo `repoIdOrPath`, in the same order, downloading what the cache lacks.
@@ -41,6 +42,7 @@ export async function resolveFiles(
   filenames: readonly string[],
   options: HubOptions = {},
 ): Promise<string[]> {
+  checkOptionNames(options, 'resolveFiles');
   if (isLocalFolder(repoIdOrPath)) return filenames.map((name) => resolveLocalFile(repoIdOrPath, name));
   if (looksLikePath(repoIdOrPath)) throw missingFolderError(repoIdOrPath);
   validateRepoId(repoIdOrPath);
@@ -56,6 +58,7 @@ export async function resolveFile(
   filename: string,
   options: HubOptions = {},
 ): Promise<string> {
+  checkOptionNames(options, 'resolveFile');
   const [path] = await resolveFiles(repoIdOrPath, [filename], options);
   return path as string;
 }

@@ -9,6 +9,7 @@ import type { CommitOperation } from './commit-operations.js';
 import { type CommitInfo, type CreateCommitOptions, createCommit } from './create-commit.js';
 import { HubValidationError } from './errors.js';
 import { listRepoFiles } from './list-files.js';
+import { checkOptionNames } from './option-names.js';
 
 /** Options of {@link uploadFile}: those of {@link createCommit}, with a default commit message. */
 export type UploadFileOptions = Omit<CreateCommitOptions, 'commitMessage'> & {
@@ -29,6 +30,7 @@ export async function uploadFile(
   pathOrBytes: string | Uint8Array,
   options: UploadFileOptions = {},
 ): Promise<CommitInfo> {
+  checkOptionNames(options, 'uploadFile');
   return createCommit(repoId, [{ kind: 'add', pathInRepo, pathOrBytes }], {
     ...options,
     commitMessage: options.commitMessage ?? `Upload ${pathInRepo} with @ner/hub`,
@@ -141,6 +143,7 @@ export async function uploadFolder(
   folderPath: string,
   options: UploadFolderOptions = {},
 ): Promise<CommitInfo> {
+  checkOptionNames(options, 'uploadFolder');
   if (!lstatSync(folderPath, { throwIfNoEntry: false })?.isDirectory()) {
     throw new HubValidationError(
       `"${folderPath}" is not a folder; uploadFolder needs one (uploadFile takes a file).`,
@@ -185,8 +188,15 @@ export async function uploadFolder(
       `Nothing to upload from "${folderPath}" after allowPatterns/ignorePatterns.`,
     );
   }
+  const {
+    pathInRepo: _pathInRepo,
+    allowPatterns: _allow,
+    ignorePatterns: _ignore,
+    deletePatterns: _delete,
+    ...commit
+  } = options;
   return createCommit(repoId, operations, {
-    ...options,
+    ...commit,
     commitMessage: options.commitMessage ?? 'Upload folder using @ner/hub',
   });
 }

@@ -12,6 +12,7 @@ import {
   resolveWriteOptions,
   sendWriteRequest,
 } from './write-request.js';
+import { checkOptionNames } from './option-names.js';
 
 /** The account a token belongs to, as `GET /api/whoami-v2` describes it (Python's `HfApi.whoami`). */
 export interface WhoAmI {
@@ -37,6 +38,7 @@ export interface WhoAmI {
  * ```
  */
 export async function whoami(options: HubWriteOptions = {}): Promise<WhoAmI> {
+  checkOptionNames(options, 'whoami');
   const resolved = resolveWriteOptions(options, 'find out who the token belongs to');
   const url = `${resolved.endpoint}/api/whoami-v2`;
   const response = await sendWriteRequest(
@@ -75,13 +77,15 @@ export interface LoginOptions extends Omit<HubWriteOptions, 'token'> {
  * login. The token is never logged; a refused token writes nothing (`HubAuthError`).
  */
 export async function login(token: string, options: LoginOptions = {}): Promise<WhoAmI> {
+  checkOptionNames(options, 'login');
   const trimmed = token.trim();
   if (trimmed === '' || /\s/.test(trimmed)) {
     throw new HubValidationError(
       'The token is empty or contains spaces; copy it from https://huggingface.co/settings/tokens.',
     );
   }
-  const user = await whoami({ ...options, token: trimmed });
+  const { tokenPath: _tokenPath, ...request } = options;
+  const user = await whoami({ ...request, token: trimmed });
   const path = options.tokenPath ?? tokenPath();
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
@@ -99,6 +103,7 @@ export async function login(token: string, options: LoginOptions = {}): Promise<
 
 /** Deletes the saved token file (Python's `huggingface-cli logout`); true when there was one. */
 export async function logout(options: { readonly tokenPath?: string } = {}): Promise<boolean> {
+  checkOptionNames(options, 'logout');
   const path = options.tokenPath ?? tokenPath();
   try {
     await rm(path);

@@ -35,10 +35,13 @@ export function repoWithWeights(
 export interface FakeHubSuite {
   /** The running fake Hub (started in `beforeAll`). */
   readonly hub: FakeHub;
-  /** Options of a write call: the suite's token, fast retries, no progress bar, then `extra`. */
+  /**
+   * Options of a write call: the suite's token, fast retries, then `extra`. No `progress`: repo and
+   * account calls refuse it (uploads show progress only for files of 10 MiB or more anyway).
+   */
   write<const T extends object = object>(
     extra?: T,
-  ): { endpoint: string; token: string; retry: typeof FAST_RETRY; progress: false } & T;
+  ): { endpoint: string; token: string; retry: typeof FAST_RETRY } & T;
   /** Options of a download call: `cacheDir` (default a fresh one), no token, fast retries, no progress bar, then `extra`. */
   read<const T extends object = object>(
     cacheDir?: string,
@@ -79,7 +82,6 @@ export function useFakeHub(
       endpoint: suite.hub.endpoint,
       token: suiteOptions.token ?? '',
       retry: FAST_RETRY,
-      progress: false as const,
       ...extra,
     }),
     read: (cacheDir = tempDir(), extra = {} as never) => ({

@@ -5,7 +5,13 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EntryNotFoundError, type HubOptions, LocalEntryNotFoundError, resolveFiles } from '@ner/hub';
+import {
+  EntryNotFoundError,
+  type HubOptions,
+  LocalEntryNotFoundError,
+  pickHubOptions,
+  resolveFiles,
+} from '@ner/hub';
 import { CheckpointError } from './errors.js';
 
 /** Resolves one file of a Hub repo to a local path, `null` when the repo has no such file. */
@@ -27,8 +33,10 @@ export interface ModelFileOptions extends HubOptions {
  * unknown repo or revision) is thrown, and so is any failure for config.json.
  */
 function hubResolver(repoId: string, options: ModelFileOptions): FileResolver {
-  const { resolveFile: custom, ...hubOptions } = options;
+  const custom = options.resolveFile;
   if (custom) return (filename) => custom(repoId, filename);
+  // Only the Hub's own options: the loader's (numLabels, dtype, ...) would be refused there.
+  const hubOptions = pickHubOptions(options);
   return async (filename) => {
     try {
       const [path] = await resolveFiles(repoId, [filename], { ...hubOptions, repoType: 'model' });
