@@ -19,6 +19,7 @@ import type { CallbackHandler } from './callbacks.js';
 import { CHECKPOINT_FILES } from './checkpoint.js';
 import { HubPushError } from './hub-errors.js';
 import { type ModelCardOptions, type ModelCardSource, writeTrainerModelCard } from './hub-model-card.js';
+import { checkMethodOptionNames } from './method-option-names.js';
 import { quiet } from './logging-callbacks.js';
 
 /** Options of `trainer.pushToHub()` (Python `push_to_hub`'s arguments and `create_model_card`'s). */
@@ -145,6 +146,7 @@ export class HubPusher {
 
   /** Python `create_model_card`: remembers `options` for later cards and writes README.md into outputDir. */
   async createModelCard(options: ModelCardOptions = {}): Promise<string | undefined> {
+    checkMethodOptionNames(options, 'hub.createModelCard');
     this.cardOptions = { ...options };
     return this.writeCard();
   }

@@ -19,6 +19,7 @@ export {
 export { HubPushError } from './hub-errors.js';
 export type { HubStrategy } from './hub-arguments.js';
 export type { HubPusher, PushToHubOptions } from './hub-push.js';
+export type { TrainOptions } from './method-option-names.js';
 export type { ModelCardOptions } from './hub-model-card.js';
 // One definition, in @ner/accelerate (whose Accelerator clips too); the Trainer's users find it here as before.
 export {

@@ -44,6 +44,7 @@ import type { TrainableModel } from './trainable-model.js';
 import { TrainerState } from './trainer-state.js';
 import type * as types from './trainer-types.js';
 import { TRAINER_OPTION_NAMES, TRAINER_UNSUPPORTED_OPTIONS } from './trainer-types.js';
+import { checkMethodOptionNames, type TrainOptions } from './method-option-names.js';
 import { runTrainingLoop, type TrainingLoopHost } from './training-loop.js';
 import {
   createAdamW,
@@ -198,7 +199,8 @@ export class Trainer<Row = unknown> {
    * With `autoFindBatchSize`, a run that runs out of memory starts again at
    * half the batch size (see {@link TrainingArguments.autoFindBatchSize}).
    */
-  async train(options: { resumeFromCheckpoint?: string | boolean } = {}): Promise<types.TrainOutput> {
+  async train(options: TrainOptions = {}): Promise<types.TrainOutput> {
+    checkMethodOptionNames(options, 'train');
     await this.initEnd;
     const args = this.args;
     if (this.trainDataset === undefined) throw new TrainerError('Trainer: training requires a trainDataset.');
@@ -568,6 +570,7 @@ export class Trainer<Row = unknown> {
 
   /** Python `push_to_hub`: saves into outputDir, writes the card, uploads the folder ({@link PushToHubOptions}). */
   async pushToHub(options: PushToHubOptions = {}) {
+    checkMethodOptionNames(options, 'pushToHub');
     await this.initEnd;
     return this.hub.push(options);
   }
