@@ -3,6 +3,7 @@ import { sharedPath } from '@ner/test-support';
 import { describe, expect, it } from 'vitest';
 import { BertConfig } from './bert/config.js';
 import { DistilBertConfig } from './distilbert/config.js';
+import { AutoConfig } from './auto.js';
 import { ConfigError } from './errors.js';
 import { applyConfigOverrides, configFromDict } from './load-pretrained.js';
 
@@ -97,6 +98,62 @@ describe('label overrides (from_pretrained kwargs)', () => {
   it('validates the architecture', () => {
     expect(() => new BertConfig({ hiddenSize: 30, numAttentionHeads: 4 }).validate()).toThrow(
       'The hidden size (30) is not a multiple of the number of attention heads (4)',
+    );
+  });
+});
+
+describe('config constructor option names', () => {
+  it("refuses Python's spelling, which would build the default-sized model", () => {
+    expect(() => new BertConfig({ num_labels: 5 } as object)).toThrow(ConfigError);
+    expect(() => new BertConfig({ num_labels: 5 } as object)).toThrow(
+      "BertConfig: num_labels: unknown option; that is Python's spelling, here it is numLabels",
+    );
+    expect(() => new BertConfig({ hidden_size: 64 } as object)).toThrow(/here it is hiddenSize$/);
+    expect(() => new DistilBertConfig({ n_layers: 2 } as object)).toThrow(
+      "DistilBertConfig: n_layers: unknown option; that is Python's spelling, here it is nLayers",
+    );
+  });
+
+  it('names the closest field for a typo, and where keys of your own go', () => {
+    expect(() => new BertConfig({ numHiddenLayer: 2 } as object)).toThrow(
+      'BertConfig: numHiddenLayer: unknown option; did you mean numHiddenLayers?',
+    );
+    expect(() => new DistilBertConfig({ hidenDim: 64 } as object)).toThrow(
+      /^DistilBertConfig: hidenDim: unknown option; did you mean hiddenDim\?$/,
+    );
+    expect(() => new BertConfig({ myProjectTag: 'x' } as object)).toThrow(
+      'BertConfig: myProjectTag: unknown option; a key of your own goes in config.extra, which config.json keeps',
+    );
+    expect(() => AutoConfig.forModel('bert', { vocab_size: 10 })).toThrow(/here it is vocabSize$/);
+  });
+
+  it('takes every field and common option, and undefined values', () => {
+    const config = new BertConfig({
+      vocabSize: 100,
+      hiddenSize: 32,
+      numHiddenLayers: 1,
+      numAttentionHeads: 2,
+      intermediateSize: 64,
+      numLabels: 3,
+      problemType: null,
+      nameOrPath: 'x',
+      classifierDropout: undefined,
+    });
+    expect([config.hiddenSize, config.numLabels, config.nameOrPath]).toEqual([32, 3, 'x']);
+    expect(new DistilBertConfig({ dim: 64, nHeads: 2, hiddenDim: 128, padTokenId: 0 }).dim).toBe(64);
+  });
+
+  it("takes BERT's names of DistilBERT's fields, as Python's attribute_map does", () => {
+    const config = new DistilBertConfig({
+      hiddenSize: 64,
+      numAttentionHeads: 4,
+      numHiddenLayers: 2,
+      dim: 64,
+    });
+    expect([config.dim, config.nHeads, config.nLayers]).toEqual([64, 4, 2]);
+    expect(config.toDict()).not.toHaveProperty('hidden_size');
+    expect(() => new DistilBertConfig({ hiddenSize: 64, dim: 128 })).toThrow(
+      'DistilBertConfig: hiddenSize (64) and dim (128) are one field; give one of them',
     );
   });
 });

@@ -9,6 +9,7 @@ import { isDefaultLabels, label2idMismatch, warnOnce } from './config-labels.js'
 import { CONFIG_LIMITS, checkIntegerRange, checkParameterCount } from './config-limits.js';
 import { describeValue } from './describe-value.js';
 import { ConfigError } from './errors.js';
+import { assertOptionNames, type ListIsWhole, type UnlistedOptions } from './option-names.js';
 import { PyFloat, PyIntKeyDict, pythonJsonDumps } from './python-json.js';
 
 /** `problem_type` values transformers understands. */
@@ -64,6 +65,28 @@ export interface PretrainedConfigOptions {
   /** `_name_or_path`: where the model came from; `save_pretrained` writes it. */
   nameOrPath?: string;
 }
+
+/** Every option of {@link PretrainedConfigOptions}, which a config constructor checks names against. */
+const COMMON_OPTION_NAMES = [
+  'architectures',
+  'id2label',
+  'label2id',
+  'numLabels',
+  'problemType',
+  'padTokenId',
+  'outputHiddenStates',
+  'outputAttentions',
+  'torchDtype',
+  'transformersVersion',
+  'nameOrPath',
+] as const satisfies readonly (keyof PretrainedConfigOptions)[];
+
+/** A compile error here names an option to add to COMMON_OPTION_NAMES. */
+export const configOptionNamesAreWhole: ListIsWhole<
+  UnlistedOptions<PretrainedConfigOptions, typeof COMMON_OPTION_NAMES>
+> = true;
+
+const EXTRA_HINT = 'a key of your own goes in config.extra, which config.json keeps';
 
 /** Keys `PretrainedConfig` handles itself; everything else unknown is kept verbatim in `extra`. */
 const COMMON_KEYS = new Set([
@@ -147,6 +170,15 @@ export abstract class PretrainedConfig {
    * call it from their constructors (after their field defaults are set).
    */
   protected applyOptions(options: object): void {
+    const kind = this.constructor.name;
+    // Python takes unknown keyword arguments as extra attributes; here a name the config does not
+    // have is more often Python's spelling (num_labels) or a typo, which would build the default
+    // model without a word. Keys of one's own go in `extra`, which config.json keeps.
+    assertOptionNames(
+      options,
+      { known: [...COMMON_OPTION_NAMES, ...this.fieldSpecs().map((spec) => spec.prop)], hint: EXTRA_HINT },
+      (name, problem) => new ConfigError(`${kind}: ${name ? `${name}: ` : ''}${problem}`),
+    );
     this.applyCommon(options as PretrainedConfigOptions);
     const self = this as unknown as Record<string, unknown>;
     for (const spec of this.fieldSpecs()) {

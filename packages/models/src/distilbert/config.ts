@@ -19,6 +19,38 @@ export interface DistilBertConfigOptions extends PretrainedConfigOptions {
   initializerRange?: number;
   qaDropout?: number;
   seqClassifDropout?: number;
+  /** BERT's name of `dim` (Python's attribute_map), so one options object fits both families. */
+  hiddenSize?: number;
+  /** BERT's name of `nHeads` (Python's attribute_map). */
+  numAttentionHeads?: number;
+  /** BERT's name of `nLayers` (Python's attribute_map). */
+  numHiddenLayers?: number;
+}
+
+/** Python's `DistilBertConfig.attribute_map`, in camelCase: BERT's names of DistilBERT's fields. */
+const ATTRIBUTE_MAP = { hiddenSize: 'dim', numAttentionHeads: 'nHeads', numHiddenLayers: 'nLayers' } as const;
+
+/**
+ * `options` with BERT's names moved to DistilBERT's, as Python's `__setattr__` maps them; both
+ * names of one field with different values is a ConfigError (Python would keep the BERT one).
+ */
+function mapAttributes(options: DistilBertConfigOptions): DistilBertConfigOptions {
+  if (options === null || typeof options !== 'object') return options;
+  let mapped: Record<string, unknown> | undefined;
+  for (const [alias, field] of Object.entries(ATTRIBUTE_MAP)) {
+    const value = (options as Record<string, unknown>)[alias];
+    if (value === undefined) continue;
+    const own = (options as Record<string, unknown>)[field];
+    if (own !== undefined && own !== value) {
+      throw new ConfigError(
+        `DistilBertConfig: ${alias} (${String(value)}) and ${field} (${String(own)}) are one field; give one of them`,
+      );
+    }
+    mapped ??= { ...options };
+    delete mapped[alias];
+    mapped[field] = value;
+  }
+  return (mapped ?? options) as DistilBertConfigOptions;
 }
 
 const DISTILBERT_FIELDS: readonly FieldSpec[] = [
@@ -64,7 +96,7 @@ export class DistilBertConfig extends PretrainedConfig {
 
   constructor(options: DistilBertConfigOptions = {}) {
     super();
-    this.applyOptions(options);
+    this.applyOptions(mapAttributes(options));
   }
 
   /** @internal */
