@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './errors.js';
+import { assertOptionNames, type ListIsWhole, type UnlistedOptions } from './option-names.js';
 import { importFromApplication } from './import-from-app.js';
 
 /** Backends in order of preference. `tensorflow` is what tfjs-node and tfjs-node-gpu register. */
@@ -39,6 +40,17 @@ export interface InitBackendOptions {
   /** Environment to read `NER_BACKEND` from (default `process.env`). */
   readonly env?: Record<string, string | undefined>;
 }
+
+const INIT_BACKEND_OPTION_NAMES = [
+  'prefer',
+  'log',
+  'env',
+] as const satisfies readonly (keyof InitBackendOptions)[];
+
+/** A compile error here names an option to add to INIT_BACKEND_OPTION_NAMES. */
+export const initBackendOptionNamesAreWhole: ListIsWhole<
+  UnlistedOptions<InitBackendOptions, typeof INIT_BACKEND_OPTION_NAMES>
+> = true;
 
 /** The backend that was chosen. */
 export interface BackendInfo {
@@ -234,6 +246,17 @@ async function choose(options: InitBackendOptions): Promise<BackendInfo> {
  * backend's "install tfjs-node" banner.
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  // `initBackend({ backend: 'cuda' })` would otherwise run on whatever comes first, without a word.
+  // A rejection, not a throw: callers handle a Promise's failures in one place.
+  try {
+    assertOptionNames(
+      options,
+      { known: INIT_BACKEND_OPTION_NAMES, hint: 'the backend to try first is prefer' },
+      (name, problem) => new BackendError(`initBackend: ${name ? `${name}: ` : ''}${problem}`),
+    );
+  } catch (error) {
+    return Promise.reject(error);
+  }
   if (!chosen) {
     chosen = choose(options).catch((error) => {
       chosen = null;

@@ -25,6 +25,15 @@ describe('initBackend', () => {
     expect(info.reason).toBe('forced by NER_BACKEND');
   });
 
+  it('refuses an option it does not take, before choosing', async () => {
+    resetBackendChoice();
+    await expect(initBackend({ backend: 'cuda' } as object)).rejects.toThrow(
+      'initBackend: backend: unknown option; the backend to try first is prefer',
+    );
+    await expect(initBackend({ prefered: 'wasm' } as object)).rejects.toThrow(BackendError);
+    await expect(initBackend({ prefered: 'wasm' } as object)).rejects.toThrow(/did you mean prefer\?$/);
+  });
+
   it('a forced backend that is not installed is an error, an unknown name too', async () => {
     resetBackendChoice();
     await expect(initBackend({ env: { NER_BACKEND: 'tfjs-node' }, log: null })).rejects.toThrow(
