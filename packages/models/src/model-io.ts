@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchTensorLike, ModelBatch } from '@ner/collate';
 import { InputError } from './errors.js';
+import { assertOptionNames, type ListIsWhole, type UnlistedOptions } from './option-names.js';
 import type { EncoderResult } from './model-family.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 
@@ -51,6 +52,36 @@ export interface ForwardOptions {
   readonly outputHiddenStates?: boolean;
   /** Return attention probabilities (`output_attentions`); default from the config. */
   readonly outputAttentions?: boolean;
+}
+
+const FORWARD_OPTION_NAMES = [
+  'training',
+  'outputHiddenStates',
+  'outputAttentions',
+] as const satisfies readonly (keyof ForwardOptions)[];
+
+/** A compile error here names an option to add to FORWARD_OPTION_NAMES. */
+export const forwardOptionNamesAreWhole: ListIsWhole<
+  UnlistedOptions<ForwardOptions, typeof FORWARD_OPTION_NAMES>
+> = true;
+
+/**
+ * Throws {@link InputError} for an option `forward` does not take, as Python's `forward()` raises
+ * `TypeError` for an unexpected keyword argument: `{ output_attentions: true }` would otherwise
+ * return no attentions without a word.
+ */
+export function checkForwardOptions(options: unknown): void {
+  assertOptionNames(
+    options,
+    {
+      known: FORWARD_OPTION_NAMES,
+      unsupported: {
+        returnDict: { reason: 'the output is always an object (ModelOutput)', harmless: [true, null] },
+      },
+      hint: 'the labels go in the batch',
+    },
+    (name, problem) => new InputError(`forward: ${name ? `${name}: ` : ''}${problem}`),
+  );
 }
 
 /** An output being filled in (the public types are read-only). */

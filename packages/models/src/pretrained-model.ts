@@ -17,7 +17,7 @@ import {
   type WeightDtype,
 } from './load-pretrained.js';
 import type { ModelFamily } from './model-family.js';
-import type { ForwardOptions, ModelBatch } from './model-io.js';
+import { checkForwardOptions, type ForwardOptions, type ModelBatch } from './model-io.js';
 import type { ForwardContext } from './nn.js';
 import { type ModuleType, ParameterRegistry, type WeightSource } from './parameter-registry.js';
 import type { PretrainedConfig } from './pretrained-config.js';
@@ -242,6 +242,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
 
   /** @internal Training flag and dropout generator for one forward. */
   protected context(options: ForwardOptions): ForwardContext {
+    checkForwardOptions(options);
     return {
       training: options.training ?? false,
       rng: this.dropoutRng,

@@ -68,6 +68,26 @@ describe('collated batches', () => {
     model.dispose();
   });
 
+  it("refuses forward options it does not take, as Python's forward() does, leaking nothing", () => {
+    const model = new BertForTokenClassification(config(3), { seed: 1 });
+    const batch = { input_ids: [[2, 5, 9, 3]] };
+    const before = tf.memory().numTensors;
+    expect(() => model.forward(batch, { output_attentions: true } as object)).toThrow(
+      "forward: output_attentions: unknown option; that is Python's spelling, here it is outputAttentions",
+    );
+    expect(() => model.forward(batch, { labels: [[0, 1, 2, 0]] } as object)).toThrow(
+      'forward: labels: unknown option; the labels go in the batch',
+    );
+    expect(() => model.forward(batch, { returnDict: false } as object)).toThrow(
+      /^forward: returnDict: not supported here: the output is always an object/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    const output = model.forward(batch, { outputAttentions: true, returnDict: true } as object);
+    expect(output.attentions).toHaveLength(1);
+    tf.dispose(output as never);
+    model.dispose();
+  });
+
   it('names the missing key when the batch has no input_ids', () => {
     const model = new BertForTokenClassification(config(3));
     expect(() => model.forward({ ids: [[2, 3]] } as never)).toThrow(/no input_ids \(keys: ids\)/);
