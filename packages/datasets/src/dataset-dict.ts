@@ -2,7 +2,18 @@
  * `DatasetDict`: datasets keyed by split name (`train`, `validation`, `test`), with the per-split methods
  * of Python's `DatasetDict` and its printed form.
  */
-import type { Batch, BatchFn, Dataset, FilterOptions, MapOptions, MapResult, Row, RowFn } from './dataset.js';
+import type {
+  Batch,
+  BatchFn,
+  Dataset,
+  FilterOptions,
+  MapOptions,
+  MapResult,
+  Row,
+  RowFn,
+  ShuffleOptions,
+  SortOptions,
+} from './dataset.js';
 import { DatasetUsageError } from './errors.js';
 
 /** Split name → Dataset. Python: `datasets.DatasetDict`. */
@@ -74,12 +85,12 @@ export class DatasetDict<R extends Row = Row> implements Iterable<[string, Datas
   }
 
   /** `shuffle` on every split, each with the same seed (Python does the same for an int seed). */
-  shuffle(options: { readonly seed?: number } = {}): DatasetDict<R> {
+  shuffle(options: ShuffleOptions | number = {}): DatasetDict<R> {
     return this.each((split) => split.shuffle(options));
   }
 
   /** `sort` on every split. */
-  sort(column: string, options: { readonly reverse?: boolean } = {}): DatasetDict<R> {
+  sort(column: string, options: SortOptions = {}): DatasetDict<R> {
     return this.each((split) => split.sort(column, options));
   }
 

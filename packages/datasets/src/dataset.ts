@@ -40,6 +40,18 @@ export interface FilterOptions {
   readonly batchSize?: number;
 }
 
+/** Options of {@link Dataset.shuffle}. */
+export interface ShuffleOptions {
+  /** The seed of numpy's `default_rng` [a random one]. */
+  readonly seed?: number;
+}
+
+/** Options of {@link Dataset.sort}. */
+export interface SortOptions {
+  /** Largest first [false]. */
+  readonly reverse?: boolean;
+}
+
 /** What a map function may return: columns, or nothing (the row is kept unchanged). */
 // biome-ignore lint/suspicious/noConfusingVoidType: functions that return nothing have type void, which callers must be able to pass.
 export type MapResult<T> = T | undefined | void;
@@ -256,10 +268,13 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
 
   /**
    * Rows in a seeded random order: numpy's `default_rng(seed).permutation(numRows)`, as Python's
-   * `shuffle(seed=...)` does, so the same seed gives the same order here and in Python.
+   * `shuffle(seed=...)` does, so the same seed gives the same order here and in Python. A number
+   * is the seed, as Python's first positional argument (`shuffle(42)`).
    */
-  shuffle(options: { readonly seed?: number } = {}): Dataset<R> {
-    return this.gather(numpyPermutation(this.numRows, options.seed ?? randomSeed()));
+  shuffle(options: ShuffleOptions | number = {}): Dataset<R> {
+    const { seed } = typeof options === 'number' ? { seed: options } : options;
+    if (typeof options !== 'number') checkOptionNames(options, 'shuffle');
+    return this.gather(numpyPermutation(this.numRows, seed ?? randomSeed()));
   }
 
   /** Train/test split (Python: `train_test_split`): `DatasetDict` with `train` and `test`. */
@@ -270,7 +285,8 @@ export class Dataset<R extends Row = Row> implements Iterable<R> {
   }
 
   /** Rows ordered by a scalar column, stable, nulls last (Python: `sort`). */
-  sort(column: string, options: { readonly reverse?: boolean } = {}): Dataset<R> {
+  sort(column: string, options: SortOptions = {}): Dataset<R> {
+    checkOptionNames(options, 'sort');
     const values = this.column(column);
     const order = Array.from({ length: this.numRows }, (_, i) => i);
     const sign = options.reverse ? -1 : 1;

@@ -22,6 +22,8 @@ export {
   type MapResult,
   type Row,
   type RowFn,
+  type ShuffleOptions,
+  type SortOptions,
   type TrainTestSplitOptions,
 } from './dataset.js';
 export { DatasetDict } from './dataset-dict.js';

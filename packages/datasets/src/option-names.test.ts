@@ -2,6 +2,7 @@
 // `map(fn, { batched: true, remove_columns: [...] })` would otherwise keep the columns.
 import { describe, expect, it } from 'vitest';
 import { Dataset } from './dataset.js';
+import { DatasetDict } from './dataset-dict.js';
 import { DatasetUsageError } from './errors.js';
 import { loadDataset } from './load-dataset.js';
 
@@ -11,6 +12,23 @@ const rows = Dataset.fromRows([
 ]);
 
 describe('datasets option names', () => {
+  it('shuffle and sort refuse typos (an unseeded shuffle would differ every run)', () => {
+    const ten = Dataset.fromRows(Array.from({ length: 10 }, (_, id) => ({ id })));
+    expect(() => ten.shuffle({ sed: 42 } as object)).toThrow(
+      'shuffle: sed: unknown option; did you mean seed?',
+    );
+    expect(() => ten.shuffle({ generator: {} } as object)).toThrow(/^shuffle: generator: not supported here/);
+    expect(() => ten.sort('id', { descending: true } as object)).toThrow(/^sort: descending: unknown option/);
+    // Python's first positional argument of shuffle is the seed.
+    expect(ten.shuffle(42).column('id')).toEqual(
+      ten.shuffle({ seed: 42, keepInMemory: true } as object).column('id'),
+    );
+    expect(ten.sort('id', { reverse: true, kind: 'stable' } as object).column('id')[0]).toBe(9);
+    expect(new DatasetDict({ train: ten }).shuffle(7).get('train').column('id')).toEqual(
+      ten.shuffle({ seed: 7 }).column('id'),
+    );
+  });
+
   it("map, filter and trainTestSplit: Python's spelling, a typo, Python-only arguments", () => {
     expect(() => rows.map((r) => r, { remove_columns: ['tokens'] } as object)).toThrow(DatasetUsageError);
     expect(() => rows.map((r) => r, { remove_columns: ['tokens'] } as object)).toThrow(

@@ -9,7 +9,7 @@ import {
   type OptionNames,
   type UnlistedOptions,
 } from '../../../tools/option-names/index.js';
-import type { FilterOptions, MapOptions } from './dataset.js';
+import type { FilterOptions, MapOptions, ShuffleOptions, SortOptions } from './dataset.js';
 import { DatasetUsageError } from './errors.js';
 import type { LoadDatasetOptions } from './load-dataset.js';
 import type { TrainTestSplitOptions } from './train-test-split.js';
@@ -21,6 +21,8 @@ const MAP_NAMES = [
   'features',
 ] as const satisfies readonly (keyof MapOptions)[];
 const FILTER_NAMES = ['batched', 'batchSize'] as const satisfies readonly (keyof FilterOptions)[];
+const SHUFFLE_NAMES = ['seed'] as const satisfies readonly (keyof ShuffleOptions)[];
+const SORT_NAMES = ['reverse'] as const satisfies readonly (keyof SortOptions)[];
 const SPLIT_NAMES = [
   'testSize',
   'trainSize',
@@ -54,6 +56,8 @@ const LOAD_NAMES = [
 export const datasetOptionNamesAreWhole: ListIsWhole<
   | UnlistedOptions<MapOptions, typeof MAP_NAMES>
   | UnlistedOptions<FilterOptions, typeof FILTER_NAMES>
+  | UnlistedOptions<ShuffleOptions, typeof SHUFFLE_NAMES>
+  | UnlistedOptions<SortOptions, typeof SORT_NAMES>
   | UnlistedOptions<TrainTestSplitOptions, typeof SPLIT_NAMES>
   | UnlistedOptions<LoadDatasetOptions, typeof LOAD_NAMES>
 > = true;
@@ -99,6 +103,22 @@ const NAMES = {
     unsupported: { stratifyByColumn: { reason: 'splits are not stratified', harmless: [null] } },
   },
   loadDataset: { known: LOAD_NAMES, unsupported: LOAD_UNSUPPORTED },
+  shuffle: {
+    known: SHUFFLE_NAMES,
+    unsupported: {
+      generator: { reason: "the order is numpy's default_rng(seed); pass seed", harmless: [null] },
+      keepInMemory: { reason: 'datasets are held in memory', harmless: 'any' },
+      loadFromCacheFile: { reason: 'results are not cached on disk', harmless: 'any' },
+    },
+  },
+  sort: {
+    known: SORT_NAMES,
+    unsupported: {
+      nullPlacement: { reason: 'nulls go last', harmless: ['at_end', 'last'] },
+      kind: { reason: 'the sort is always stable', harmless: 'any' },
+      keepInMemory: { reason: 'datasets are held in memory', harmless: 'any' },
+    },
+  },
 } as const satisfies Record<string, OptionNames>;
 
 /** Throws {@link DatasetUsageError} naming the first option `fn` does not take. */
