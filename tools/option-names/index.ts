@@ -134,3 +134,14 @@ export type UnlistedOptions<T, L extends readonly PropertyKey[]> = Exclude<keyof
  * error that names the option.
  */
 export type ListIsWhole<Unlisted> = [Unlisted] extends [never] ? true : Unlisted;
+
+/**
+ * Python's wording of the refusal, for packages whose functions have Python's names:
+ * `f1_score() got an unexpected keyword argument 'averge' (unknown option; did you mean average?)`,
+ * or `f1_score(): options must be an object, got null` when there is no name.
+ */
+export function unexpectedKeywordMessage(fn: string, name: string | undefined, problem: string): string {
+  return name === undefined
+    ? `${fn}(): ${problem}`
+    : `${fn}() got an unexpected keyword argument '${name}' (${problem})`;
+}

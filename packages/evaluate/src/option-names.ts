@@ -9,6 +9,7 @@ import {
   type ListIsWhole,
   type OptionNames,
   type UnlistedOptions,
+  unexpectedKeywordMessage,
 } from '../../../tools/option-names/index.js';
 import type { AccuracyOptions } from './accuracy.js';
 import type { ClassificationReportOptions } from './classification-report.js';
@@ -96,11 +97,7 @@ const OPTION_NAMES = {
 
 /** The error of a call that got an option it does not take, worded as Python's `TypeError`. */
 export function optionNameError(fn: string, name: string | undefined, problem: string): EvaluateTypeError {
-  return new EvaluateTypeError(
-    name === undefined
-      ? `${fn}(): ${problem}`
-      : `${fn}() got an unexpected keyword argument '${name}' (${problem})`,
-  );
+  return new EvaluateTypeError(unexpectedKeywordMessage(fn, name, problem));
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type ListIsWhole,
   type OptionNames,
   type UnlistedOptions,
+  unexpectedKeywordMessage,
 } from '../../../tools/option-names/index.js';
 import type { CreateCommitOptions } from './create-commit.js';
 import type { CreateBranchOptions, CreateRepoOptions } from './create-repo.js';
@@ -108,12 +109,7 @@ export function checkOptionNames(options: unknown, fn: keyof typeof OPTION_NAMES
   assertOptionNames(
     options,
     OPTION_NAMES[fn],
-    (name, problem) =>
-      new HubValidationError(
-        name === undefined
-          ? `${fn}(): ${problem}`
-          : `${fn}() got an unexpected keyword argument '${name}' (${problem})`,
-      ),
+    (name, problem) => new HubValidationError(unexpectedKeywordMessage(fn, name, problem)),
   );
 }
 

@@ -8,6 +8,7 @@ import {
   type ListIsWhole,
   type OptionNames,
   type UnlistedOptions,
+  unexpectedKeywordMessage,
 } from '../../../tools/option-names/index.js';
 import type { AutoDetectOptions } from './auto-detect.js';
 import type { ClassificationReportOptions } from './classification-report.js';
@@ -85,11 +86,6 @@ export function checkOptionNames(options: unknown, fn: keyof typeof OPTION_NAMES
   assertOptionNames(
     options,
     OPTION_NAMES[fn],
-    (name, problem) =>
-      new SeqevalTypeError(
-        name === undefined
-          ? `${fn}(): ${problem}`
-          : `${fn}() got an unexpected keyword argument '${name}' (${problem})`,
-      ),
+    (name, problem) => new SeqevalTypeError(unexpectedKeywordMessage(fn, name, problem)),
   );
 }
