@@ -131,7 +131,7 @@ describe('combine', () => {
     });
   });
 
-  it('passes the same options to every module (weighted F1 next to accuracy)', () => {
+  it('gives each module the options it takes (weighted F1 next to accuracy)', () => {
     const metrics = evaluate.combine([evaluate.load('accuracy'), 'f1', 'precision']);
     const result = metrics.compute({
       predictions: [0, 2, 1, 0, 0, 1],
@@ -141,10 +141,18 @@ describe('combine', () => {
     expect(result).toEqual({ accuracy: 1 / 3, f1: 0.26666666666666666, precision: 0.2222222222222222 });
   });
 
-  it('refuses colliding keys unless forcePrefix', () => {
-    expect(() => evaluate.combine(['f1', 'f1']).compute({ predictions: [1], references: [1] })).toThrow(
-      /two modules return "f1"/,
-    );
+  it("prefixes colliding keys with module names, as evaluate's _merge_results does", () => {
+    // evaluate: combine(["f1", "f1"]).compute(...) == {"f1_0_f1": ..., "f1_1_f1": ...}
+    expect(evaluate.combine(['f1', 'f1']).compute({ predictions: [1], references: [1] })).toEqual({
+      f1_0_f1: 1,
+      f1_1_f1: 1,
+    });
+    const precision = { name: 'other', add() {}, addBatch() {}, compute: () => ({ precision: 0.25 }) };
+    expect(
+      evaluate
+        .combine(['precision', precision, 'accuracy'])
+        .compute({ predictions: [1, 0], references: [1, 1] }),
+    ).toEqual({ precision_precision: 1, other_precision: 0.25, accuracy: 0.5 });
     expect(
       evaluate
         .combine(['f1', 'accuracy'], { forcePrefix: true })

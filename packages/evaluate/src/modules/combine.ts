@@ -22,9 +22,10 @@ export type ModuleInput = ModuleName | CombinableModule;
  * evaluate's `combine([...])`: several modules fed the same examples, whose
  * results `compute` merges into one object. Each module gets the options it takes
  * (`average` goes to f1, not to accuracy); an option no module takes is an
- * {@link EvaluateTypeError}, raised before any module computes. Two modules
- * returning the same key is an error unless `forcePrefix` prefixes every key
- * with its module name, as evaluate's `force_prefix` does.
+ * {@link EvaluateTypeError}, raised before any module computes. Keys are merged
+ * as evaluate merges them: a key that two modules return is prefixed with each
+ * module's name (`precision_…`), and with a count when two modules have the same
+ * name (`f1_0_f1`, `f1_1_f1`); `forcePrefix` prefixes every key.
  */
 export class CombinedEvaluations {
   private readonly modules: CombinableModule[];
@@ -54,19 +55,14 @@ export class CombinedEvaluations {
     if (predictions !== undefined || references !== undefined) {
       this.addBatch({ predictions: predictions ?? [], references: references ?? [] });
     }
-    const merged: Record<string, unknown> = {};
-    this.modules.forEach((module, index) => {
-      const result = module.compute(this.optionsOf(module, rest)) as Record<string, unknown>;
-      for (const [key, value] of Object.entries(result)) {
-        const name = this.forcePrefix ? `${module.name ?? `module_${index}`}_${key}` : key;
-        if (Object.hasOwn(merged, name)) {
-          throw new EvaluateValueError(
-            `combine: two modules return "${name}"; pass { forcePrefix: true } to prefix keys with module names`,
-          );
-        }
-        merged[name] = value;
-      }
-    });
+    const results = this.modules.map(
+      (module) => module.compute(this.optionsOf(module, rest)) as Record<string, unknown>,
+    );
+    const merged = mergeResults(
+      this.modules.map((module, index) => module.name ?? `module_${index}`),
+      results,
+      this.forcePrefix,
+    );
     return merged;
   }
 
@@ -92,6 +88,37 @@ export class CombinedEvaluations {
     if (names === undefined) return options;
     return Object.fromEntries(Object.entries(options).filter(([name]) => names.includes(name)));
   }
+}
+
+/** Counts of each item. */
+function counts(items: readonly string[]): Map<string, number> {
+  const counted = new Map<string, number>();
+  for (const item of items) counted.set(item, (counted.get(item) ?? 0) + 1);
+  return counted;
+}
+
+/** evaluate's `_merge_results`: one object, prefixed where keys or module names collide. */
+function mergeResults(
+  names: readonly string[],
+  results: readonly Record<string, unknown>[],
+  forcePrefix: boolean,
+): Record<string, unknown> {
+  const keyCounts = counts(results.flatMap((result) => Object.keys(result)));
+  const nameCounts = counts(names);
+  const seen = new Map<string, number>();
+  const merged: Record<string, unknown> = {};
+  results.forEach((result, index) => {
+    const name = names[index]!;
+    const repeated = nameCounts.get(name)! > 1;
+    const ordinal = seen.get(name) ?? 0;
+    for (const [key, value] of Object.entries(result)) {
+      if (keyCounts.get(key) === 1 && !forcePrefix) merged[key] = value;
+      else if (repeated) merged[`${name}_${ordinal}_${key}`] = value;
+      else merged[`${name}_${key}`] = value;
+    }
+    if (repeated) seen.set(name, ordinal + 1);
+  });
+  return merged;
 }
 
 /**
