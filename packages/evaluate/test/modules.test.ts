@@ -153,6 +153,11 @@ describe('combine', () => {
         .combine(['precision', precision, 'accuracy'])
         .compute({ predictions: [1, 0], references: [1, 1] }),
     ).toEqual({ precision_precision: 1, other_precision: 0.25, accuracy: 0.5 });
+    // An object names its modules, as evaluate's combine({"name": module}) does.
+    expect(
+      evaluate.combine({ first: 'f1', second: 'f1' }).compute({ predictions: [1, 0], references: [1, 1] }),
+    ).toEqual({ first_f1: 0.6666666666666666, second_f1: 0.6666666666666666 });
+    expect(() => evaluate.combine({})).toThrow('combine: no evaluation modules given');
     expect(
       evaluate
         .combine(['f1', 'accuracy'], { forcePrefix: true })

@@ -29,12 +29,27 @@ export type ModuleInput = ModuleName | CombinableModule;
  */
 export class CombinedEvaluations {
   private readonly modules: CombinableModule[];
+  /** The name each module's keys are prefixed with when they collide. */
+  private readonly names: string[];
   private readonly forcePrefix: boolean;
 
-  constructor(modules: readonly ModuleInput[], options: { forcePrefix?: boolean } = {}) {
+  /**
+   * @param modules a list of modules or names, or, as in evaluate, an object whose keys name its
+   *   modules (`{ mine: myModule, f1: 'f1' }`): those names prefix colliding keys.
+   */
+  constructor(
+    modules: readonly ModuleInput[] | Readonly<Record<string, ModuleInput>>,
+    options: { forcePrefix?: boolean } = {},
+  ) {
     checkOptionNames(options, 'combine');
-    if (modules.length === 0) throw new EvaluateValueError('combine: no evaluation modules given');
-    this.modules = modules.map((m) => (typeof m === 'string' ? (load(m) as unknown as CombinableModule) : m));
+    const entries: [string | undefined, ModuleInput][] = Array.isArray(modules)
+      ? modules.map((module) => [undefined, module])
+      : Object.entries(modules as Readonly<Record<string, ModuleInput>>);
+    if (entries.length === 0) throw new EvaluateValueError('combine: no evaluation modules given');
+    this.modules = entries.map(([, m]) =>
+      typeof m === 'string' ? (load(m) as unknown as CombinableModule) : m,
+    );
+    this.names = entries.map(([key], index) => key ?? this.modules[index]!.name ?? `module_${index}`);
     this.forcePrefix = options.forcePrefix ?? false;
   }
 
@@ -58,11 +73,7 @@ export class CombinedEvaluations {
     const results = this.modules.map(
       (module) => module.compute(this.optionsOf(module, rest)) as Record<string, unknown>,
     );
-    const merged = mergeResults(
-      this.modules.map((module, index) => module.name ?? `module_${index}`),
-      results,
-      this.forcePrefix,
-    );
+    const merged = mergeResults(this.names, results, this.forcePrefix);
     return merged;
   }
 
@@ -122,14 +133,14 @@ function mergeResults(
 }
 
 /**
- * evaluate's `combine(["accuracy", "f1"])`.
+ * evaluate's `combine(["accuracy", "f1"])`, or `combine({"name": module, ...})`.
  *
  * @example
  * const metrics = combine(['accuracy', 'f1']);
  * metrics.compute({ predictions: [0, 1, 0], references: [0, 1, 1] }); // { accuracy: 0.6666666666666666, f1: 0.6666666666666666 }
  */
 export function combine(
-  modules: readonly ModuleInput[],
+  modules: readonly ModuleInput[] | Readonly<Record<string, ModuleInput>>,
   options: { forcePrefix?: boolean } = {},
 ): CombinedEvaluations {
   return new CombinedEvaluations(modules, options);
