@@ -135,6 +135,20 @@ describe('combine option names', () => {
     expect(() => withSeqeval.compute({ average: 'macro' })).toThrow(/'average' \(unknown option\)/);
   });
 
+  it('a module that throws on a value keeps its examples, and the modules after it are untouched', () => {
+    const f1 = evaluate.load('f1');
+    const accuracy = evaluate.load('accuracy');
+    const metrics = evaluate.combine([f1, accuracy]);
+    metrics.addBatch({ predictions: yPred, references: yTrue });
+    expect(() => metrics.compute({ predictions: [1], references: [1], average: 'bogus' as never })).toThrow(
+      /average has to be one of/,
+    );
+    expect([f1.size, accuracy.size]).toEqual([5, 5]);
+    const result = metrics.compute({ average: 'micro' });
+    expect(result.f1).toBeCloseTo(0.8, 15);
+    expect(result.accuracy).toBe(0.8);
+  });
+
   it('hands everything to a module that does not list its options', () => {
     const seen: object[] = [];
     const custom = {
@@ -149,7 +163,8 @@ describe('combine option names', () => {
     expect(
       evaluate.combine([custom, 'accuracy']).compute({ predictions: [1], references: [1], anything: 2 }),
     ).toEqual({ custom: 1, accuracy: 1 });
-    expect(seen).toEqual([{ anything: 2 }]);
+    // As evaluate's module.compute(predictions=..., references=..., **kwargs).
+    expect(seen).toEqual([{ anything: 2, predictions: [1], references: [1] }]);
   });
 
   it('checks its own options', () => {

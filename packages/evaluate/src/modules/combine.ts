@@ -10,6 +10,7 @@ export interface CombinableModule {
   readonly name?: string;
   add(example: Example): void;
   addBatch(batch: Batch): void;
+  /** Scores what was added plus `options.predictions` / `options.references` (a last batch), as evaluate's `compute`. */
   compute(options?: object): object;
   /** The options `compute` takes; without it the module gets every option given to the combination. */
   readonly computeOptionNames?: readonly string[];
@@ -65,13 +66,13 @@ export class CombinedEvaluations {
 
   /** Computes every module (with an optional last batch) and merges their results. */
   compute(options: Record<string, unknown> & Partial<Batch<Label, Label>> = {}): Record<string, unknown> {
-    const { predictions, references, ...rest } = options;
     this.checkOptions(options);
-    if (predictions !== undefined || references !== undefined) {
-      this.addBatch({ predictions: predictions ?? [], references: references ?? [] });
-    }
+    const { predictions, references, ...rest } = options;
+    // Each module takes the last batch in its own compute, so one that throws keeps what it had
+    // and the modules after it are untouched.
+    const batch = predictions !== undefined || references !== undefined ? { predictions, references } : {};
     const results = this.modules.map(
-      (module) => module.compute(this.optionsOf(module, rest)) as Record<string, unknown>,
+      (module) => module.compute({ ...this.optionsOf(module, rest), ...batch }) as Record<string, unknown>,
     );
     const merged = mergeResults(this.names, results, this.forcePrefix);
     return merged;
