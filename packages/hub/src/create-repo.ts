@@ -88,9 +88,10 @@ export async function createRepo(repoId: string, options: CreateRepoOptions = {}
     }
     if (error instanceof HubConflictError && options.existOk === true) {
       // The repo exists; a bare name lives under the token's user.
+      const { token, endpoint, retry, timeoutMs } = options;
       const fullId =
         organization === undefined
-          ? `${(await whoami({ token: options.token, endpoint: options.endpoint, retry: options.retry, timeoutMs: options.timeoutMs })).name}/${name}`
+          ? `${(await whoami({ token, endpoint, retry, timeoutMs })).name}/${name}`
           : repoId;
       return {
         url: repoUrl(resolved.endpoint, fullId, repoType),
